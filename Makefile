@@ -1,0 +1,50 @@
+# skyfence: `make run` and `make test` do everything on a fresh Debian 12 machine.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+
+.PHONY: all deps build run test test-release test-asan bench format lint clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The default job: until the scenario runner exists, propagate the bundled Starlink snapshot for
+# one orbit (96 minutes at 1-minute steps) and summarise.
+run: build
+	@bash scripts/default-run.sh $(BUILD)/skyfence
+
+test: test-release test-asan
+
+test-release: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+$(ASAN_BUILD)/build.ninja: | deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSKYFENCE_SANITIZE=ON \
+	  -DSKYFENCE_BUILD_BENCH=OFF $(CMAKE_ARGS)
+
+test-asan: deps $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@bash scripts/install-deps.sh --bench
+	bash bench/run.sh $(BUILD)
+
+format:
+	clang-format -i $$(git ls-files '*.h' '*.cpp')
+
+lint: build
+	run-clang-tidy -quiet -p $(BUILD) $$(git ls-files 'src/*.cpp' 'apps/*.cpp') 
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

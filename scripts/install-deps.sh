@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages skyfence needs to build, test and benchmark.
+# Does nothing (and needs no network) when every package is already installed.
+# Usage: scripts/install-deps.sh [--bench]   (--bench adds the benchmark peers)
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ make pkg-config
+  libgeographiclib-dev libs2-dev libcli11-dev libtomlplusplus-dev libfmt-dev
+  nlohmann-json3-dev libtbb-dev libsqlite3-dev libxsimd-dev libpugixml-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  iso-codes
+  python3 python3-numpy python3-sgp4 python3-skyfield
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(hyperfine nodejs npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

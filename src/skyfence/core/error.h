@@ -1,0 +1,40 @@
+// The error model (docs/rfcs/0002-error-model.md), shared by every layer.
+//
+// Readers turn untrusted input into checked values. A problem in the input is an InputError that
+// says where (file, line, field) and what was expected; the CLI maps it to exit status 2.
+// Batch computations never throw halfway: they report a status per element instead.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace skyfence {
+
+// Where in an input a problem was found. Any part may be empty / zero when unknown.
+struct SourceLocation {
+  std::string file;   // path or a name such as "<stdin>" or "--start"
+  int line = 0;       // 1-based; 0 when the input has no lines (a command-line value)
+  std::string field;  // the field or column, e.g. "line 2 checksum", "EPOCH"
+
+  // "file:line: field: " (parts omitted when empty), ready to prefix a message.
+  [[nodiscard]] std::string prefix() const;
+};
+
+// Bad input: a value that cannot be read or is out of its documented range.
+class InputError : public std::runtime_error {
+ public:
+  InputError(SourceLocation where, const std::string& what_expected)
+      : std::runtime_error(where.prefix() + what_expected), where_(std::move(where)), detail_(what_expected) {}
+  explicit InputError(const std::string& message) : std::runtime_error(message), detail_(message) {}
+
+  [[nodiscard]] const SourceLocation& where() const { return where_; }
+  // The message without the location prefix.
+  [[nodiscard]] const std::string& detail() const { return detail_; }
+
+ private:
+  SourceLocation where_;
+  std::string detail_;
+};
+
+}  // namespace skyfence
