@@ -1,0 +1,56 @@
+#include "common.h"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+
+#include <fmt/core.h>
+
+namespace skyfence::cli {
+
+std::atomic<bool> g_interrupted{false};
+
+namespace {
+extern "C" void on_signal(int /*sig*/) { g_interrupted.store(true); }
+}  // namespace
+
+void install_interrupt_handler() {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+}
+
+void warn(std::string_view message) { fmt::print(stderr, "skyfence: warning: {}\n", message); }
+
+Progress::Progress(std::string label, double total, bool quiet)
+    : label_(std::move(label)),
+      total_(total),
+      enabled_(!quiet && ::isatty(::fileno(stderr)) != 0 && total > 0),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
+
+Progress::~Progress() { finish(); }
+
+void Progress::update(double done) {
+  if (!enabled_) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_draw_ < std::chrono::milliseconds(100) && done < total_) return;
+  last_draw_ = now;
+  const double frac = done / total_;
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const double eta = frac > 0 ? elapsed * (1.0 - frac) / frac : 0.0;
+  constexpr int kWidth = 30;
+  const int filled = static_cast<int>(frac * kWidth);
+  fmt::print(stderr, "\r{} [{:=<{}}{:<{}}] {:3.0f}%  ETA {:.0f}s ", label_, "", filled, "", kWidth - filled,
+             frac * 100.0, eta);
+  std::fflush(stderr);
+}
+
+void Progress::finish() {
+  if (!enabled_) return;
+  fmt::print(stderr, "\r{:<{}}\r", "", label_.size() + 52);
+  std::fflush(stderr);
+  enabled_ = false;
+}
+
+}  // namespace skyfence::cli

@@ -1,0 +1,42 @@
+// skyfence: satellite-internet service from LEO constellations and their operators' policies.
+// The command is thin: it parses arguments, calls the library, prints results and maps errors
+// to exit codes (0 ok, 1 runtime failure, 2 bad usage or input, 130 interrupted).
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include <exception>
+#include <functional>
+
+#include "common.h"
+#include "propagate.h"
+#include "skyfence/core/error.h"
+#include "skyfence/time/leap_seconds.h"
+#include "skyfence/time/scales.h"
+
+int main(int argc, char** argv) {
+  using namespace skyfence::cli;
+  CLI::App app{"skyfence: simulate satellite-internet service from LEO constellations (Starlink, OneWeb,\n"
+               "Kuiper, Iridium...) with real orbits. Run `skyfence COMMAND --help` for a command's options."};
+  app.set_version_flag("--version", std::string("skyfence ") + SKYFENCE_VERSION);
+  app.require_subcommand(1);
+  std::function<int()> run;
+  add_propagate_command(app, run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitInput;
+  }
+  try {
+    return run();
+  } catch (const Interrupted&) {
+    fmt::print(stderr, "skyfence: interrupted; no output was written\n");
+    return kExitInterrupted;
+  } catch (const skyfence::InputError& e) {
+    fmt::print(stderr, "skyfence: error: {}\n", e.what());
+    return kExitInput;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "skyfence: error: {}\n", e.what());
+    return kExitRuntime;
+  }
+}
