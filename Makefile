@@ -44,7 +44,7 @@ format:
 	clang-format -i $$(git ls-files '*.h' '*.cpp')
 
 lint: build
-	run-clang-tidy -quiet -p $(BUILD) $$(git ls-files 'src/*.cpp' 'apps/*.cpp') 
+	run-clang-tidy -quiet -extra-arg=-Wno-unknown-warning-option -p $(BUILD) $$(git ls-files 'src/*.cpp' 'apps/*.cpp') 
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
