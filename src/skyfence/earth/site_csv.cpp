@@ -1,0 +1,273 @@
+// Sites from CSV. The file is first split into records (RFC 4180, written here because a quoted
+// field may span lines and every record must keep the line it starts on); the header then maps
+// columns by name, and each row is checked on its own so one bad row never hides the others.
+#include <string>
+#include <vector>
+
+#include "skyfence/earth/internal/site_fields.h"
+#include "skyfence/earth/site.h"
+
+namespace skyfence::earth::internal {
+
+namespace {
+
+struct CsvRecord {
+  int line = 0;  // where the record starts
+  std::vector<std::string> fields;
+  bool blank = false;
+  // A syntax problem: the record is reported, not read.
+  std::string error;
+  std::size_t error_field = 0;
+};
+
+class CsvSplitter {
+ public:
+  explicit CsvSplitter(std::string_view text) : text_(text) {
+    if (text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);
+  }
+
+  bool next(CsvRecord& rec) {
+    if (pos_ >= text_.size()) return false;
+    rec = CsvRecord{};
+    rec.line = line_;
+    for (;;) {
+      std::string value;
+      bool quoted = false;
+      if (!field(rec, value, quoted)) return true;  // syntax error; the rest of the line was skipped
+      rec.fields.push_back(std::move(value));
+      if (pos_ >= text_.size()) break;
+      if (text_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      // At a line end ('\n'; a '\r' before it was consumed with the field).
+      ++pos_;
+      ++line_;
+      break;
+    }
+    rec.blank = rec.fields.size() == 1 && trim(rec.fields[0]).empty() && !first_quoted_;
+    return true;
+  }
+
+ private:
+  // Reads one field, leaving pos_ at the ',' or '\n' after it or at the end of the text.
+  bool field(CsvRecord& rec, std::string& value, bool& quoted) {
+    const std::size_t start = pos_;
+    std::size_t i = pos_;
+    // Spaces before an opening quote are tolerated (` "a, b"` is one quoted field).
+    while (i < text_.size() && (text_[i] == ' ' || text_[i] == '\t')) ++i;
+    if (i < text_.size() && text_[i] == '"') {
+      quoted = true;
+      if (rec.fields.empty()) first_quoted_ = true;
+      const int open_line = line_;
+      pos_ = i + 1;
+      for (;;) {
+        if (pos_ >= text_.size()) {
+          return syntax_error(rec, "expected a closing quote for the field opened on line " +
+                                       std::to_string(open_line) + ", found the end of the file");
+        }
+        const char c = text_[pos_];
+        if (c == '"') {
+          if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {
+            value += '"';
+            pos_ += 2;
+            continue;
+          }
+          ++pos_;
+          break;
+        }
+        if (c == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n') {
+          // CRLF inside quotes reads as LF, so a file's line-end convention never changes its values.
+          value += '\n';
+          pos_ += 2;
+          ++line_;
+          continue;
+        }
+        if (c == '\n') ++line_;
+        value += c;
+        ++pos_;
+      }
+      while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) ++pos_;
+      if (pos_ < text_.size() && text_[pos_] == '\r' && (pos_ + 1 == text_.size() || text_[pos_ + 1] == '\n'))
+        ++pos_;
+      if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n') {
+        const std::size_t end = text_.find_first_of(",\r\n", pos_);
+        return syntax_error(rec,
+                            "expected a comma or a line end after the closing quote, found " +
+                                quote(text_.substr(pos_, end == std::string_view::npos ? end : end - pos_)));
+      }
+      return true;
+    }
+    if (rec.fields.empty()) first_quoted_ = false;
+    std::size_t end = text_.find_first_of(",\n", start);
+    if (end == std::string_view::npos) end = text_.size();
+    std::string_view raw = text_.substr(start, end - start);
+    if (!raw.empty() && raw.back() == '\r' && (end == text_.size() || text_[end] == '\n'))
+      raw.remove_suffix(1);
+    value.assign(raw);
+    pos_ = end;
+    return true;
+  }
+
+  // Records the problem and skips to the end of the current line.
+  bool syntax_error(CsvRecord& rec, std::string message) {
+    rec.error = std::move(message);
+    rec.error_field = rec.fields.size();
+    const std::size_t nl = pos_ < text_.size() ? text_.find('\n', pos_) : std::string_view::npos;
+    if (nl == std::string_view::npos) {
+      pos_ = text_.size();
+    } else {
+      pos_ = nl + 1;
+      ++line_;
+    }
+    return false;
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  int line_ = 1;
+  bool first_quoted_ = false;
+};
+
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+struct Columns {
+  std::vector<std::string> names;  // as written (trimmed), for messages and attribute keys
+  std::size_t id = kNone, name = kNone, lat = kNone, lon = kNone, alt = kNone;
+};
+
+std::string column_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) {
+    if (!out.empty()) out += ", ";
+    out += quote(n);
+  }
+  return out;
+}
+
+Columns read_header(const CsvRecord& header, std::string_view source, const SiteReadOptions& options) {
+  const auto fail = [&](const std::string& message) {
+    throw InputError(SourceLocation{std::string(source), header.line, "header"}, message);
+  };
+  if (!header.error.empty()) fail(header.error);
+  Columns cols;
+  std::vector<std::string> lowered;
+  for (std::size_t k = 0; k < header.fields.size(); ++k) {
+    const std::string_view name = trim(header.fields[k]);
+    if (const std::string bad = utf8_problem(name); !bad.empty()) {
+      fail("column " + std::to_string(k + 1) + ": expected a UTF-8 column name, found " + bad);
+    }
+    if (name.empty())
+      fail("column " + std::to_string(k + 1) + ": expected a column name, found an empty one");
+    std::string low = lower_ascii(name);
+    for (std::size_t j = 0; j < k; ++j) {
+      if (lowered[j] == low) {
+        fail("expected each column once, found " + quote(name) + " as columns " + std::to_string(j + 1) +
+             " and " + std::to_string(k + 1));
+      }
+    }
+    lowered.push_back(std::move(low));
+    cols.names.emplace_back(name);
+  }
+  const auto find = [&](std::string_view want) {
+    const std::string low = lower_ascii(want);
+    for (std::size_t k = 0; k < lowered.size(); ++k) {
+      if (lowered[k] == low) return k;
+    }
+    return kNone;
+  };
+  const auto require = [&](std::string_view want, const char* why) {
+    const std::size_t k = find(want);
+    if (k == kNone) {
+      fail("expected a column named " + quote(want) + why + ", found columns " + column_list(cols.names));
+    }
+    return k;
+  };
+  cols.id = require("id", "");
+  cols.lat = require("lat_deg", "");
+  cols.lon = require("lon_deg", "");
+  cols.alt = find("alt_m");
+  if (!options.name_column.empty()) {
+    cols.name = require(options.name_column, " (the name column asked for)");
+  } else {
+    for (const std::string_view candidate : kNameColumns) {
+      cols.name = find(candidate);
+      if (cols.name != kNone) break;
+    }
+  }
+  return cols;
+}
+
+Site read_row(const CsvRecord& rec, const Columns& cols, std::string_view source) {
+  const auto where = [&](std::size_t k) {
+    return SourceLocation{std::string(source), rec.line,
+                          k < cols.names.size() ? cols.names[k] : std::string()};
+  };
+  if (!rec.error.empty()) throw InputError(where(rec.error_field), rec.error);
+  if (rec.fields.size() != cols.names.size()) {
+    throw InputError(where(rec.fields.size() < cols.names.size() ? rec.fields.size() : kNone),
+                     "expected " + std::to_string(cols.names.size()) + " fields as in the header, found " +
+                         std::to_string(rec.fields.size()));
+  }
+  for (std::size_t k = 0; k < rec.fields.size(); ++k) {
+    if (const std::string bad = utf8_problem(rec.fields[k]); !bad.empty()) {
+      throw InputError(where(k), "expected UTF-8 text, found " + bad);
+    }
+  }
+  Site site;
+  site.id = std::string(trim(rec.fields[cols.id]));
+  if (site.id.empty()) throw InputError(where(cols.id), "expected a non-empty id, found an empty value");
+  if (cols.name != kNone) site.name = std::string(trim(rec.fields[cols.name]));
+  if (site.name.empty()) site.name = site.id;
+
+  const double lat = parse_number(rec.fields[cols.lat], Unit::degrees, where(cols.lat));
+  check_latitude(lat, quote(trim(rec.fields[cols.lat])), where(cols.lat));
+  const double lon = parse_number(rec.fields[cols.lon], Unit::degrees, where(cols.lon));
+  check_longitude(lon, quote(trim(rec.fields[cols.lon])), where(cols.lon));
+  double alt = 0.0;
+  if (cols.alt != kNone && !trim(rec.fields[cols.alt]).empty()) {
+    alt = parse_number(rec.fields[cols.alt], Unit::metres, where(cols.alt));
+    check_altitude(alt, quote(trim(rec.fields[cols.alt])), where(cols.alt));
+  }
+  site.location = to_geodetic(lat, lon, alt);
+
+  for (std::size_t k = 0; k < rec.fields.size(); ++k) {
+    if (k == cols.id || k == cols.name || k == cols.lat || k == cols.lon || k == cols.alt) continue;
+    site.attributes.emplace_back(cols.names[k], rec.fields[k]);
+  }
+  return site;
+}
+
+}  // namespace
+
+SiteList read_sites_csv(std::string_view text, std::string_view source, const SiteReadOptions& options) {
+  CsvSplitter splitter(text);
+  CsvRecord rec;
+  bool have_header = false;
+  while (splitter.next(rec)) {
+    if (rec.error.empty() && rec.blank) continue;
+    have_header = true;
+    break;
+  }
+  if (!have_header) {
+    throw InputError(
+        SourceLocation{std::string(source), 0, ""},
+        "expected a header row naming the columns (id, lat_deg, lon_deg and others), found an empty file");
+  }
+  const Columns cols = read_header(rec, source, options);
+
+  SiteCollector collector(options, source);
+  while (splitter.next(rec)) {
+    if (rec.error.empty() && rec.blank) continue;
+    try {
+      Site site = read_row(rec, cols, source);
+      collector.accept(std::move(site), SourceLocation{std::string(source), rec.line, cols.names[cols.id]},
+                       "line " + std::to_string(rec.line));
+    } catch (const InputError& e) {
+      collector.reject(e);
+    }
+  }
+  return collector.take();
+}
+
+}  // namespace skyfence::earth::internal
