@@ -30,6 +30,9 @@ struct ElementSet {
   double mean_anomaly_deg = 0.0;
   double mean_motion_rev_per_day = 0.0;
   long rev_at_epoch = 0;
+
+  // Every field equal, doubles compared exactly with ==: what the reader round-trip tests check.
+  friend bool operator==(const ElementSet&, const ElementSet&) = default;
 };
 
 // A problem with one record of a catalog file; the record was skipped.

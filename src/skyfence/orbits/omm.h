@@ -17,6 +17,11 @@ struct OmmReadOptions {
   bool strict = false;  // throw at the first bad record. DEFAULT: false (skip and report it)
 };
 
+// Bad records are listed in Catalog::rejected, located as "file:LINE: record N: KEYWORD: expected ..."
+// (JSON: the line where the record starts; XML: the keyword's element) or "file:LINE: KEYWORD: ..."
+// (CSV). Errors in the whole input (syntax, a CSV header without a required keyword, no records)
+// throw InputError even when not strict. Required keywords and defaults: the comment at the top of
+// omm.cpp. EPOCH is read exactly: the same epoch as a TLE gives the identical Instant.
 Catalog read_omm(std::string_view text, OmmFormat format, std::string_view source,
                  const OmmReadOptions& options = {});
 // Format from the extension (.json, .csv, .xml), else sniffed from the first non-blank character.
