@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "common.h"
+#include "constellations.h"
 #include "propagate.h"
 #include "skyfence/core/error.h"
 #include "skyfence/time/leap_seconds.h"
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::function<int()> run;
   add_propagate_command(app, run);
+  add_constellations_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
