@@ -9,7 +9,9 @@
 
 #include "common.h"
 #include "constellations.h"
+#include "passes.h"
 #include "propagate.h"
+#include "visible.h"
 #include "skyfence/core/error.h"
 #include "skyfence/time/leap_seconds.h"
 #include "skyfence/time/scales.h"
@@ -22,6 +24,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::function<int()> run;
   add_propagate_command(app, run);
+  add_passes_command(app, run);
+  add_visible_command(app, run);
   add_constellations_command(app, run);
   try {
     app.parse(argc, argv);

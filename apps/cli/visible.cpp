@@ -1,0 +1,125 @@
+// skyfence visible: the satellites above a minimum elevation from one site at one instant.
+#include "visible.h"
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <numbers>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include "common.h"
+#include "passes.h"
+#include "skyfence/core/error.h"
+#include "skyfence/earth/site.h"
+#include "skyfence/time/scales.h"
+#include "skyfence/visibility/fleet.h"
+#include "skyfence/visibility/in_view.h"
+
+namespace skyfence::cli {
+namespace {
+
+using namespace visibility_cli;
+
+struct Options {
+  SatelliteInput in;
+  std::string site;
+  std::string time;
+  double min_elevation_deg = 25.0;
+  std::string output;
+  bool quiet = false;
+  unsigned threads = 0;
+};
+
+constexpr double kRadToDeg = 180.0 / std::numbers::pi;
+
+int run(const Options& o) {
+  install_interrupt_handler();
+  const auto t0 = std::chrono::steady_clock::now();
+  const time::Instant when = time::parse_iso8601(o.time, "--time");
+  visibility::InViewOptions vopts;
+  vopts.min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
+  vopts.threads = o.threads;
+  const earth::Site site = earth::parse_site_spec(o.site, "--site");
+  std::string source;
+  const std::vector<orbits::ElementSet> sets = load_satellites(o.in, when, source);
+  warn_about_epochs(sets, when, when);
+
+  const visibility::Fleet fleet(sets);
+  std::vector<frames::StateVector> states;
+  std::vector<orbits::Sgp4Error> errors;
+  fleet.itrf_states(when, states, errors, o.threads);
+  std::unique_ptr<bool[]> valid(new bool[errors.size()]);
+  std::size_t n_errors = 0;
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    valid[i] = errors[i] == orbits::Sgp4Error::none;
+    if (valid[i]) continue;
+    if (++n_errors <= 20) {
+      warn(fmt::format("{} (NORAD {}): SGP4 error {} at {}: {}; left out", sets[i].name.empty() ? "satellite" : sets[i].name,
+                       sets[i].norad_id, static_cast<int>(errors[i]), time::format_iso8601(when, 3),
+                       orbits::describe(errors[i])));
+    }
+  }
+  if (n_errors > 20) warn(fmt::format("... and {} more SGP4 errors", n_errors - 20));
+
+  const std::vector<frames::Geodetic> locations{site.location};
+  const visibility::SiteIndex index(locations);
+  visibility::InViewSet set;
+  visibility::in_view(index, states, std::span<const bool>(valid.get(), errors.size()), vopts, set);
+  std::vector<visibility::InViewEntry> rows(set.of_site(0).begin(), set.of_site(0).end());
+  // Highest first; ties (equal elevations) by NORAD id, then catalog order.
+  std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
+    return std::tuple(-a.look.elevation_rad, sets[a.satellite].norad_id) <
+           std::tuple(-b.look.elevation_rad, sets[b.satellite].norad_id);
+  });
+
+  fmt::memory_buffer buf;
+  fmt::format_to(std::back_inserter(buf), "norad_id,name,azimuth_deg,elevation_deg,range_km,range_rate_km_s\n");
+  for (const auto& r : rows) {
+    fmt::format_to(std::back_inserter(buf), "{},{},{:.4f},{:.4f},{:.3f},{:.6f}\n", sets[r.satellite].norad_id,
+                   csv_field(sets[r.satellite].name), r.look.azimuth_rad * kRadToDeg, r.look.elevation_rad * kRadToDeg,
+                   r.look.range_km, r.look.range_rate_km_s);
+  }
+  write_output(o.output, std::string(buf.data(), buf.size()));
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!o.quiet) {
+    fmt::print(stderr, "skyfence: {} of {} satellites at or above {} deg from {} at {}, {} SGP4 error(s), {:.2f} s{}\n",
+               rows.size(), sets.size(), o.min_elevation_deg, site.id, time::format_iso8601(when, 3), n_errors, secs,
+               o.output.empty() || o.output == "-" ? "" : ", wrote " + o.output);
+  }
+  if (o.in.strict && n_errors > 0) return kExitRuntime;
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_visible_command(CLI::App& app, std::function<int()>& run_fn) {
+  auto opts = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("visible", "Satellites in view of a site at one instant, highest first");
+  cmd->footer(R"(Examples:
+  skyfence visible --tle data/tle/starlink_2026-04-27.tle --site 50.45,30.52,180 --time 2026-04-27T12:00:00Z
+  skyfence visible --omm data/tle/starlink_2026-03-26.omm.json --site=-33.9,18.4 \
+      --time 2026-03-26T18:30:00Z --min-elevation 40 -o visible.csv
+  skyfence visible --preset oneweb --site 78.2,15.6 --time 2026-05-01T00:00:00Z --min-elevation 10
+
+In view: at or above --min-elevation on the site's WGS84 local vertical (no refraction).
+CSV columns: norad_id,name,azimuth_deg (from north, clockwise),elevation_deg,range_km,range_rate_km_s
+(positive when receding), highest elevation first. A negative latitude needs --site=LAT,LON.
+--preset generates the preset's satellites at --time. A satellite whose SGP4 propagation fails is left
+out with a warning; the exit status is 0 unless --strict.
+Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
+  add_satellite_options(*cmd, opts->in);
+  cmd->add_option("--site", opts->site, "LAT,LON[,ALT_M] in degrees and metres")->required();
+  cmd->add_option("--time", opts->time, "the instant, ISO-8601 UTC (2026-04-27T12:00:00Z)")->required();
+  cmd->add_option("--min-elevation", opts->min_elevation_deg, "minimum elevation, degrees")->capture_default_str();
+  cmd->add_option("-o,--output", opts->output, "output file (default: standard output); written whole or not at all");
+  cmd->add_option("--threads", opts->threads, "worker threads (default: all cores); results do not depend on it");
+  cmd->add_flag("-q,--quiet", opts->quiet, "no summary on standard error");
+  cmd->callback([opts, &run_fn] { run_fn = [opts] { return run(*opts); }; });
+}
+
+}  // namespace skyfence::cli

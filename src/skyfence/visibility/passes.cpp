@@ -1,0 +1,456 @@
+// Pass finding: coarse batched scan of sin(elevation) and its analytic rate, then Brent's method for
+// extrema and safeguarded Newton for the threshold crossings. The method and its justification are in
+// passes.h.
+#include "skyfence/visibility/passes.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <tuple>
+
+#include "skyfence/time/scales.h"
+#include "skyfence/visibility/internal/parallel.h"
+
+namespace skyfence::visibility {
+namespace {
+
+using time::Duration;
+using time::Instant;
+
+constexpr double kHalfPi = std::numbers::pi / 2.0;
+// Largest acceleration of a satellite in ITRF above the ground, km/s^2: gravity with J2 (< 0.00986),
+// Coriolis 2 w |v| (< 0.0013 below 9 km/s) and centrifugal w^2 r (< 4e-5 at LEO), rounded up.
+constexpr double kMaxAccelKmS2 = 0.0115;
+// Memory budget of one block's propagated samples (bytes); fixes the block size from the window length
+// alone, so the split never depends on the thread count.
+constexpr double kBlockBytes = 16.0 * 1024 * 1024;
+constexpr std::size_t kMaxBlock = 16;
+
+// A site prepared for the scan: its ITRF position and local up vector.
+struct SiteGeometry {
+  frames::Topocentric topo;
+  frames::Vec3 r;
+  frames::Vec3 up;
+  explicit SiteGeometry(const frames::Geodetic& g)
+      : topo(g),
+        r(topo.site_itrf_km()),
+        up{std::cos(g.lat_rad) * std::cos(g.lon_rad), std::cos(g.lat_rad) * std::sin(g.lon_rad), std::sin(g.lat_rad)} {}
+};
+
+// sin(elevation), its rate, and what the Lipschitz bound needs.
+struct Sample {
+  double z = 0.0;
+  double zdot = 0.0;
+  double rho = 0.0;
+  double speed = 0.0;
+};
+
+Sample sample_of(const SiteGeometry& site, const frames::Vec3& r, const frames::Vec3& v) {
+  const frames::Vec3 rel = r - site.r;
+  const double rho2 = rel.dot(rel);
+  const double rho = std::sqrt(rho2);
+  const double u = site.up.dot(rel);
+  Sample s;
+  s.rho = rho;
+  s.speed = v.norm();
+  if (rho > 0.0) {
+    s.z = u / rho;
+    s.zdot = (site.up.dot(v) * rho2 - u * rel.dot(v)) / (rho2 * rho);
+  }
+  return s;
+}
+
+// Thrown out of the refinement when a scalar SGP4 evaluation fails; caught per satellite.
+struct EvalFailure {
+  double x;
+  orbits::Sgp4Error error;
+};
+
+// Scalar evaluation of one satellite at `x` seconds after the window's start.
+class SatelliteClock {
+ public:
+  SatelliteClock(const Fleet& fleet, std::size_t sat, Instant start) : fleet_(fleet), sat_(sat), start_(start) {}
+  [[nodiscard]] Instant at(double x) const { return start_ + Duration::seconds(x); }
+  [[nodiscard]] frames::StateVector state(double x) const {
+    frames::StateVector sv;
+    const orbits::Sgp4Error e = fleet_.itrf_state(sat_, at(x), sv);
+    if (e != orbits::Sgp4Error::none) throw EvalFailure{x, e};
+    return sv;
+  }
+  [[nodiscard]] Sample sample(const SiteGeometry& site, double x) const {
+    const frames::StateVector sv = state(x);
+    return sample_of(site, sv.r_km, sv.v_km_s);
+  }
+
+ private:
+  const Fleet& fleet_;
+  std::size_t sat_;
+  Instant start_;
+};
+
+// Brent's method (R. P. Brent, "Algorithms for Minimization without Derivatives", 1973, ch. 4) for a root
+// of g in [a, b] with g(a), g(b) of opposite signs (or one zero); stops when the bracket is below tol.
+template <class G>
+double brent_root(const G& g, double a, double b, double ga, double gb, double tol) {
+  if (ga == 0.0) return a;
+  if (gb == 0.0) return b;
+  double c = a, gc = ga, d = b - a, e = d;
+  for (int iter = 0; iter < 200; ++iter) {
+    if ((gb > 0.0) == (gc > 0.0)) {
+      c = a;
+      gc = ga;
+      d = e = b - a;
+    }
+    if (std::abs(gc) < std::abs(gb)) {
+      a = b;
+      b = c;
+      c = a;
+      ga = gb;
+      gb = gc;
+      gc = ga;
+    }
+    const double tol1 = 0.5 * tol;
+    const double m = 0.5 * (c - b);
+    if (std::abs(m) <= tol1 || gb == 0.0) return b;
+    if (std::abs(e) >= tol1 && std::abs(ga) > std::abs(gb)) {
+      double p = 0.0, q = 0.0;
+      const double s = gb / ga;
+      if (a == c) {
+        p = 2.0 * m * s;
+        q = 1.0 - s;
+      } else {
+        const double qq = ga / gc, r = gb / gc;
+        p = s * (2.0 * m * qq * (qq - r) - (b - a) * (r - 1.0));
+        q = (qq - 1.0) * (r - 1.0) * (s - 1.0);
+      }
+      if (p > 0.0) {
+        q = -q;
+      } else {
+        p = -p;
+      }
+      if (2.0 * p < std::min(3.0 * m * q - std::abs(tol1 * q), std::abs(e * q))) {
+        e = d;
+        d = p / q;
+      } else {
+        d = m;
+        e = m;
+      }
+    } else {
+      d = m;
+      e = m;
+    }
+    a = b;
+    ga = gb;
+    b += std::abs(d) > tol1 ? d : (m > 0.0 ? tol1 : -tol1);
+    gb = g(b);
+  }
+  return b;
+}
+
+// Newton's method safeguarded by bisection for the one root of f in [lo, hi], f(lo) < 0 <= f(hi) after
+// orientation; fd(x) returns (f, f').
+template <class FD>
+double newton_root(const FD& fd, double a, double b, double fa, double fb, double tol) {
+  if (fb == 0.0) return b;
+  if (fa == 0.0) return a;
+  // Orient so that f(lo) < 0 < f(hi).
+  double lo = a, hi = b;
+  if (fa > 0.0) std::swap(lo, hi);
+  // Start from the secant between the ends.
+  double x = a + (b - a) * (fa / (fa - fb));
+  for (int iter = 0; iter < 100; ++iter) {
+    const auto [f, df] = fd(x);
+    if (f == 0.0) return x;
+    if (f < 0.0) {
+      lo = x;
+    } else {
+      hi = x;
+    }
+    const double width = std::abs(hi - lo);
+    double next = df != 0.0 ? x - f / df : std::numeric_limits<double>::quiet_NaN();
+    const double lower = std::min(lo, hi), upper = std::max(lo, hi);
+    if (!(next > lower && next < upper)) next = 0.5 * (lo + hi);
+    if (std::abs(next - x) < 0.5 * tol || width < tol) return next;
+    x = next;
+  }
+  return x;
+}
+
+struct OpenPass {
+  double aos = 0.0;
+  bool aos_clipped = false;
+  double best_x = 0.0;
+  double best_z = -2.0;
+  void offer(double x, double z) {
+    if (z > best_z) {
+      best_z = z;
+      best_x = x;
+    }
+  }
+};
+
+struct RawPass {
+  std::uint32_t site;
+  double aos, tca, los;
+  bool aos_clipped, los_clipped;
+};
+
+// One satellite's propagated samples (ITRF) on the scan grid.
+struct SatSamples {
+  std::span<const frames::Vec3> r, v;
+  std::size_t good = 0;  // samples [0, good) are valid
+  orbits::Sgp4Error first_error = orbits::Sgp4Error::none;
+};
+
+class PairScanner {
+ public:
+  PairScanner(const SatelliteClock& clock, const SiteGeometry& site, std::uint32_t site_index, double sin_min,
+              double tol, std::vector<RawPass>& out)
+      : clock_(clock), site_(site), site_index_(site_index), sin_min_(sin_min), tol_(tol), out_(out) {}
+
+  // Scans samples [0, end] (end < samples.good) at times xs.
+  void scan(const SatSamples& sats, const std::vector<double>& xs, std::size_t end) {
+    Sample prev = sample_of(site_, sats.r[0], sats.v[0]);
+    if (prev.z - sin_min_ >= 0.0) {
+      open_ = OpenPass{0.0, true, 0.0, prev.z};
+    }
+    for (std::size_t k = 1; k <= end; ++k) {
+      const Sample cur = sample_of(site_, sats.r[k], sats.v[k]);
+      interval(xs[k - 1], xs[k], prev, cur);
+      if (open_ && cur.z - sin_min_ >= 0.0) open_->offer(xs[k], cur.z);
+      prev = cur;
+    }
+    if (open_) close(xs[end], true);
+  }
+
+ private:
+  struct Point {
+    double x;
+    double f;
+  };
+
+  [[nodiscard]] double bound_slope(const Sample& a, const Sample& b, double h) const {
+    const double speed = 1.05 * std::max(a.speed, b.speed) + kMaxAccelKmS2 * h;
+    const double rho_low = 0.5 * (a.rho + b.rho - speed * h);
+    if (!(rho_low > 1.0)) return std::numeric_limits<double>::infinity();
+    return speed / rho_low;
+  }
+
+  void interval(double a, double b, const Sample& A, const Sample& B) {
+    const double h = b - a;
+    const double fa = A.z - sin_min_, fb = B.z - sin_min_;
+    std::optional<Point> x_pt;
+    bool x_is_max = false;
+    if (A.zdot > 0.0 && B.zdot <= 0.0) {
+      const bool needed = open_ || fa >= 0.0 || fb >= 0.0 || 0.5 * (A.z + B.z + bound_slope(A, B, h) * h) >= sin_min_;
+      if (needed) {
+        x_pt = extremum(a, b, A.zdot, B.zdot);
+        x_is_max = true;
+      }
+    } else if (A.zdot < 0.0 && B.zdot >= 0.0) {
+      const bool needed = fa >= 0.0 && fb >= 0.0 && 0.5 * (A.z + B.z - bound_slope(A, B, h) * h) < sin_min_;
+      if (needed) x_pt = extremum(a, b, A.zdot, B.zdot);
+    }
+    Point p{a, fa};
+    const auto step_to = [&](const Point& q, bool q_is_max, double q_z) {
+      if (p.f < 0.0 && q.f >= 0.0) {
+        const double r = crossing(p, q);
+        open_ = OpenPass{r, false, r, sin_min_};
+      } else if (p.f >= 0.0 && q.f < 0.0) {
+        close(crossing(p, q), false);
+      }
+      if (q_is_max && open_ && q.f >= 0.0) open_->offer(q.x, q_z);
+      p = q;
+    };
+    if (x_pt) step_to(*x_pt, x_is_max, x_pt->f + sin_min_);
+    step_to(Point{b, fb}, false, B.z);
+  }
+
+  Point extremum(double a, double b, double ga, double gb) {
+    const auto g = [&](double x) { return clock_.sample(site_, x).zdot; };
+    const double x = brent_root(g, a, b, ga, gb, tol_);
+    return Point{x, clock_.sample(site_, x).z - sin_min_};
+  }
+
+  double crossing(const Point& p, const Point& q) {
+    const auto fd = [&](double x) {
+      const Sample s = clock_.sample(site_, x);
+      return std::pair<double, double>(s.z - sin_min_, s.zdot);
+    };
+    return newton_root(fd, p.x, q.x, p.f, q.f, tol_);
+  }
+
+  void close(double los, bool clipped) {
+    out_.push_back(RawPass{site_index_, open_->aos, open_->best_x, los, open_->aos_clipped, clipped});
+    open_.reset();
+  }
+
+  const SatelliteClock& clock_;
+  const SiteGeometry& site_;
+  std::uint32_t site_index_;
+  double sin_min_;
+  double tol_;
+  std::vector<RawPass>& out_;
+  std::optional<OpenPass> open_;
+};
+
+struct SatResult {
+  std::vector<Pass> passes;
+  std::optional<PassFailure> failure;
+};
+
+SatResult scan_satellite(const Fleet& fleet, std::size_t sat, const std::vector<SiteGeometry>& sites,
+                         const SatSamples& samples, const std::vector<double>& xs, Instant start,
+                         const PassOptions& o) {
+  SatResult res;
+  const SatelliteClock clock(fleet, sat, start);
+  const double sin_min = std::sin(o.min_elevation_rad);
+  const double tol = o.tolerance.to_seconds();
+  if (samples.good < xs.size()) {
+    res.failure = PassFailure{static_cast<std::uint32_t>(sat), start + Duration::seconds(xs[samples.good]),
+                              samples.first_error};
+  }
+  if (samples.good == 0) return res;
+  std::size_t end = samples.good - 1;
+  std::vector<RawPass> raw;
+  while (true) {
+    raw.clear();
+    try {
+      for (std::size_t k = 0; k < sites.size(); ++k) {
+        PairScanner scanner(clock, sites[k], static_cast<std::uint32_t>(k), sin_min, tol, raw);
+        scanner.scan(samples, xs, end);
+      }
+      break;
+    } catch (const EvalFailure& f) {
+      // SGP4 failed between two good samples: end the satellite's window at the sample before.
+      res.failure = PassFailure{static_cast<std::uint32_t>(sat), clock.at(f.x), f.error};
+      const auto it = std::upper_bound(xs.begin(), xs.begin() + static_cast<std::ptrdiff_t>(end + 1), f.x);
+      const auto before = static_cast<std::size_t>(it - xs.begin());
+      if (before == 0) return res;
+      const std::size_t new_end = before - 1;
+      if (new_end >= end) {
+        if (end == 0) return res;
+        end -= 1;
+      } else {
+        end = new_end;
+      }
+    }
+  }
+  for (const RawPass& rp : raw) {
+    Pass p;
+    p.satellite = static_cast<std::uint32_t>(sat);
+    p.site = rp.site;
+    p.aos = clock.at(rp.aos);
+    p.tca = clock.at(rp.tca);
+    p.los = clock.at(rp.los);
+    p.aos_clipped = rp.aos_clipped;
+    p.los_clipped = rp.los_clipped;
+    const frames::Topocentric& topo = sites[rp.site].topo;
+    // These times were evaluated successfully during the search, so SGP4 succeeds here too.
+    frames::StateVector sv;
+    const auto look_at = [&](Instant t) {
+      if (fleet.itrf_state(sat, t, sv) != orbits::Sgp4Error::none) return frames::LookAngles{};
+      return topo.look(sv);
+    };
+    const frames::LookAngles at_aos = look_at(p.aos), at_tca = look_at(p.tca), at_los = look_at(p.los);
+    p.max_elevation_rad = at_tca.elevation_rad;
+    p.aos_azimuth_rad = at_aos.azimuth_rad;
+    p.tca_azimuth_rad = at_tca.azimuth_rad;
+    p.los_azimuth_rad = at_los.azimuth_rad;
+    res.passes.push_back(p);
+  }
+  return res;
+}
+
+}  // namespace
+
+PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> site_locations, Instant start,
+                     Instant stop, const PassOptions& o) {
+  if (!(o.min_elevation_rad > -kHalfPi && o.min_elevation_rad < kHalfPi)) {
+    throw std::invalid_argument("find_passes: min_elevation_rad must lie in (-pi/2, pi/2)");
+  }
+  if (o.scan_step <= Duration() || o.scan_step > Duration::seconds(120)) {
+    throw std::invalid_argument("find_passes: scan_step must lie in (0, 120 s]");
+  }
+  if (o.tolerance < Duration::nanoseconds(1000)) throw std::invalid_argument("find_passes: tolerance must be >= 1 us");
+  if (stop < start) throw std::invalid_argument("find_passes: stop is before start");
+
+  std::vector<SiteGeometry> sites;
+  sites.reserve(site_locations.size());
+  for (const auto& g : site_locations) sites.emplace_back(g);
+
+  // The scan grid: start + k * step, and stop.
+  std::vector<Instant> times;
+  for (Instant t = start; t < stop; t += o.scan_step) times.push_back(t);
+  times.push_back(stop);
+  const std::size_t n_times = times.size();
+  std::vector<double> xs(n_times), times_min(n_times), cos_g(n_times), sin_g(n_times);
+  for (std::size_t k = 0; k < n_times; ++k) {
+    xs[k] = (times[k] - start).to_seconds();
+    times_min[k] = (times[k] - start).to_minutes();
+    const double g = frames::gmst1982(time::jd_utc(times[k]));
+    cos_g[k] = std::cos(g);
+    sin_g[k] = std::sin(g);
+  }
+
+  const std::size_t n_sats = fleet.size();
+  const std::size_t block =
+      std::clamp<std::size_t>(static_cast<std::size_t>(kBlockBytes / (static_cast<double>(n_times) * 56.0)), 1, kMaxBlock);
+  const std::size_t n_blocks = (n_sats + block - 1) / block;
+  std::vector<SatResult> results(n_sats);
+  const auto records = fleet.records();
+
+  internal::run_parallel(o.threads, n_blocks, [&](std::size_t b) {
+    const std::size_t s0 = b * block;
+    const std::size_t nb = std::min(block, n_sats - s0);
+    const orbits::BatchPropagator prop(records.subspan(s0, nb));
+    std::vector<double> offsets(nb);
+    for (std::size_t i = 0; i < nb; ++i) offsets[i] = (start - fleet.epoch(s0 + i)).to_minutes();
+    orbits::BatchStates bs;
+    prop.propagate_grid(offsets, times_min, bs, {.threads = 1});
+    // TEME -> ITRF (frames::teme_to_itrf with each sample's GMST precomputed), time-major so the batch
+    // output is read in order; the samples of satellite i land in [i * n_times, (i + 1) * n_times).
+    std::vector<frames::Vec3> r_all(nb * n_times), v_all(nb * n_times);
+    std::vector<std::size_t> good(nb, n_times);
+    std::vector<orbits::Sgp4Error> first_error(nb, orbits::Sgp4Error::none);
+    const double w = frames::kEarthRotationRadPerS;
+    for (std::size_t k = 0; k < n_times; ++k) {
+      const double c = cos_g[k], sn = sin_g[k];
+      for (std::size_t i = 0; i < nb; ++i) {
+        const std::size_t j = bs.index(k, i);
+        if (bs.error[j] != orbits::Sgp4Error::none && good[i] == n_times) {
+          good[i] = k;
+          first_error[i] = bs.error[j];
+        }
+        const frames::Vec3 r{c * bs.x[j] + sn * bs.y[j], -sn * bs.x[j] + c * bs.y[j], bs.z[j]};
+        r_all[i * n_times + k] = r;
+        v_all[i * n_times + k] = {c * bs.vx[j] + sn * bs.vy[j] + w * r.y, -sn * bs.vx[j] + c * bs.vy[j] - w * r.x,
+                                  bs.vz[j]};
+      }
+    }
+    SatSamples samples;
+    for (std::size_t i = 0; i < nb; ++i) {
+      samples.r = std::span<const frames::Vec3>(r_all.data() + i * n_times, n_times);
+      samples.v = std::span<const frames::Vec3>(v_all.data() + i * n_times, n_times);
+      samples.good = good[i];
+      samples.first_error = first_error[i];
+      results[s0 + i] = scan_satellite(fleet, s0 + i, sites, samples, xs, start, o);
+    }
+  });
+
+  PassList out;
+  for (std::size_t s = 0; s < n_sats; ++s) {
+    out.passes.insert(out.passes.end(), results[s].passes.begin(), results[s].passes.end());
+    if (results[s].failure) out.failures.push_back(*results[s].failure);
+  }
+  std::stable_sort(out.passes.begin(), out.passes.end(), [&](const Pass& x, const Pass& y) {
+    return std::tuple(x.aos, fleet.norad_id(x.satellite), x.site, x.satellite) <
+           std::tuple(y.aos, fleet.norad_id(y.satellite), y.site, y.satellite);
+  });
+  return out;
+}
+
+}  // namespace skyfence::visibility

@@ -1,0 +1,181 @@
+// Oracle test of the spatially indexed in-view sets against testing every pair: random sites (poles,
+// antimeridian, -11 to 100 km), the bundled Starlink snapshot and random orbits, minimum elevations
+// from -30 to 80 deg, several grid cell sizes and thread counts. The sets must be equal bit for bit
+// (same satellites, look angles and order). The seed is printed; SKYFENCE_TEST_SEED replays one.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <memory>
+#include <numbers>
+#include <random>
+#include <vector>
+
+#include "skyfence/visibility/fleet.h"
+#include "skyfence/visibility/in_view.h"
+#include "test_support.h"
+
+namespace skyfence::visibility {
+namespace {
+
+using testing::bundled;
+using testing::random_orbits;
+using testing::random_sites;
+using testing::test_seed;
+
+constexpr double kDeg = std::numbers::pi / 180.0;
+
+std::vector<bool> valid_of(const std::vector<orbits::Sgp4Error>& errors) {
+  std::vector<bool> v;
+  for (auto e : errors) v.push_back(e == orbits::Sgp4Error::none);
+  return v;
+}
+
+void expect_equal_sets(const InViewSet& fast, const InViewSet& brute, const char* what) {
+  ASSERT_EQ(fast.site_offsets, brute.site_offsets) << what;
+  ASSERT_EQ(fast.entries.size(), brute.entries.size()) << what;
+  for (std::size_t i = 0; i < fast.entries.size(); ++i) {
+    ASSERT_EQ(fast.entries[i], brute.entries[i]) << what << " entry " << i;
+  }
+  EXPECT_EQ(fast.failed, brute.failed) << what;
+}
+
+// Runs fast and brute force on one case and compares; returns the number of pairs in view.
+std::size_t check_case(const SiteIndex& index, const std::vector<frames::StateVector>& states,
+                       const std::vector<orbits::Sgp4Error>& errors, double min_el_deg, unsigned threads) {
+  const std::vector<bool> vv = valid_of(errors);
+  std::unique_ptr<bool[]> valid(new bool[vv.size()]);
+  for (std::size_t i = 0; i < vv.size(); ++i) valid[i] = vv[i];
+  const std::span<const bool> vspan(valid.get(), vv.size());
+  InViewOptions o;
+  o.min_elevation_rad = min_el_deg * kDeg;
+  o.threads = threads;
+  InViewSet fast, brute;
+  in_view(index, states, vspan, o, fast);
+  in_view_brute_force(index, states, vspan, o, brute);
+  expect_equal_sets(fast, brute, "fast vs brute force");
+  return brute.entries.size();
+}
+
+TEST(VisibilityInViewOracle, RealStarlinkRandomSites) {
+  std::mt19937_64 rng(test_seed("in_view_oracle real"));
+  std::vector<orbits::ElementSet> sets = bundled("starlink_2026-04-27.tle");
+  sets.resize(2000);
+  const Fleet fleet(sets);
+  std::size_t total = 0;
+  for (int round = 0; round < 3; ++round) {
+    const auto sites = random_sites(rng, 250);
+    const time::Instant t =
+        time::parse_iso8601("2026-04-27T00:00:00Z") + time::Duration::seconds(testing::uniform(rng, 0, 3 * 86400.0));
+    std::vector<frames::StateVector> states;
+    std::vector<orbits::Sgp4Error> errors;
+    fleet.itrf_states(t, states, errors, 0);
+    const std::vector<bool> vv = valid_of(errors);
+    std::unique_ptr<bool[]> valid(new bool[vv.size()]);
+    for (std::size_t i = 0; i < vv.size(); ++i) valid[i] = vv[i];
+    const std::span<const bool> vspan(valid.get(), vv.size());
+    const SiteIndex reference(sites);
+    for (double el : {-30.0, -5.0, 0.0, 10.0, 25.0, 40.0, 80.0}) {
+      InViewOptions o;
+      o.min_elevation_rad = el * kDeg;
+      InViewSet brute;
+      in_view_brute_force(reference, states, vspan, o, brute);
+      total += brute.entries.size();
+      for (double cell : {0.0, 0.7, 4.0, 45.0}) {
+        InViewSet fast;
+        in_view(SiteIndex(sites, cell), states, vspan, o, fast);
+        expect_equal_sets(fast, brute, "fast vs brute force");
+      }
+    }
+  }
+  EXPECT_GT(total, 1000U);  // the cases are not vacuous
+}
+
+TEST(VisibilityInViewOracle, RandomOrbitsRandomSites) {
+  std::mt19937_64 rng(test_seed("in_view_oracle random"));
+  const time::Instant t0 = time::parse_iso8601("2026-04-27T12:00:00Z");
+  std::size_t total = 0;
+  for (int round = 0; round < 5; ++round) {
+    const auto sets = random_orbits(rng, 600, t0);
+    const Fleet fleet(sets);
+    const auto sites = random_sites(rng, 200);
+    std::vector<frames::StateVector> states;
+    std::vector<orbits::Sgp4Error> errors;
+    fleet.itrf_states(t0 + time::Duration::seconds(testing::uniform(rng, -86400.0, 86400.0)), states, errors, 1);
+    const SiteIndex index(sites, round == 0 ? 0.0 : testing::uniform(rng, 0.3, 20.0));
+    for (double el : {-30.0, -1.0, 0.0, 5.0, 25.0, 60.0}) total += check_case(index, states, errors, el, 1);
+  }
+  EXPECT_GT(total, 1000U);
+}
+
+TEST(VisibilityInViewOracle, HandMadeStatesNearTheLimits) {
+  // Satellites placed at exactly the search radius and just inside the highest site's radius, states
+  // that are NaN or marked invalid, and a single site at each pole.
+  std::mt19937_64 rng(test_seed("in_view_oracle limits"));
+  std::vector<frames::Geodetic> sites = random_sites(rng, 200);
+  sites.push_back(frames::Geodetic::degrees(90, 0, 0));
+  sites.push_back(frames::Geodetic::degrees(-90, 0, 0));
+  const SiteIndex index(sites);
+  std::vector<frames::StateVector> states;
+  for (int i = 0; i < 2000; ++i) {
+    const double r = i % 7 == 0 ? testing::uniform(rng, 6340.0, 6480.0) : testing::uniform(rng, 6500.0, 45000.0);
+    const double z = testing::uniform(rng, -1.0, 1.0), phi = testing::uniform(rng, -std::numbers::pi, std::numbers::pi);
+    const double c = std::sqrt(1 - z * z);
+    frames::StateVector sv{{r * c * std::cos(phi), r * c * std::sin(phi), r * z},
+                           {testing::uniform(rng, -8, 8), testing::uniform(rng, -8, 8), testing::uniform(rng, -8, 8)}};
+    if (i % 101 == 0) sv.r_km.x = std::nan("");
+    states.push_back(sv);
+  }
+  std::vector<orbits::Sgp4Error> errors(states.size(), orbits::Sgp4Error::none);
+  errors[5] = orbits::Sgp4Error::decayed;
+  for (double el : {-45.0, 0.0, 25.0, 89.0}) check_case(index, states, errors, el, 2);
+}
+
+TEST(VisibilityInViewOracle, IdenticalForAnyThreadCount) {
+  std::vector<orbits::ElementSet> sets = bundled("starlink_2026-04-27.tle");
+  const Fleet fleet(sets);
+  std::mt19937_64 rng(test_seed("in_view_oracle threads"));
+  const SiteIndex index(random_sites(rng, 2000));
+  std::vector<frames::StateVector> states;
+  std::vector<orbits::Sgp4Error> errors;
+  fleet.itrf_states(time::parse_iso8601("2026-04-28T03:00:00Z"), states, errors, 0);
+  InViewSet one, two, three;
+  InViewOptions o;
+  o.threads = 1;
+  in_view(index, states, {}, o, one);
+  o.threads = 2;
+  in_view(index, states, {}, o, two);
+  o.threads = 3;
+  in_view(index, states, {}, o, three);
+  EXPECT_TRUE(one == two);
+  EXPECT_TRUE(one == three);
+  EXPECT_GT(one.entries.size(), 100U);
+}
+
+TEST(VisibilityInViewSeries, StepsInOrderWithFailures) {
+  auto sets = bundled("iridium-next_2026-04-27.tle");
+  sets[3].eccentricity = 2.0;  // fails at init: listed as failed at every step
+  const Fleet fleet(sets);
+  const std::vector<frames::Geodetic> sites{frames::Geodetic::degrees(78.2, 15.6, 0.0),
+                                            frames::Geodetic::degrees(-0.2, -78.5, 2.8)};
+  const SiteIndex index(sites);
+  std::vector<time::Instant> times;
+  for (int k = 0; k < 5; ++k) times.push_back(time::parse_iso8601("2026-04-27T12:00:00Z") + time::Duration::seconds(600.0 * k));
+  std::size_t expected = 0;
+  InViewOptions o;
+  o.min_elevation_rad = 10 * kDeg;
+  in_view_series(fleet, index, times, o, [&](std::size_t step, const InViewSet& set) {
+    EXPECT_EQ(step, expected++);
+    EXPECT_EQ(set.failed, std::vector<std::uint32_t>{3});
+    std::vector<frames::StateVector> states;
+    std::vector<orbits::Sgp4Error> errors;
+    fleet.itrf_states(times[step], states, errors, 1);
+    check_case(index, states, errors, 10.0, 1);
+    InViewSet brute;
+    in_view_brute_force(index, states, {}, o, brute);
+    EXPECT_EQ(set.entries, brute.entries);
+  });
+  EXPECT_EQ(expected, times.size());
+}
+
+}  // namespace
+}  // namespace skyfence::visibility
