@@ -34,15 +34,18 @@ const Workload& workload() {
   static const Workload w = [] {
     Workload r;
     const char* env = std::getenv("SKYFENCE_BENCH_TLE");
-    const std::string path = env != nullptr ? env : std::string(SKYFENCE_DATA_DIR) + "/tle/starlink_2026-04-27.tle";
+    const std::string path =
+        env != nullptr ? env : std::string(SKYFENCE_DATA_DIR) + "/tle/starlink_2026-04-27.tle";
     const Catalog cat = read_tle_file(path);
     for (const auto& es : cat.sets) r.records.push_back(sgp4_init(es));
     const double jd_ref = 2461157.5;  // 2026-04-27T00:00:00Z
-    for (const auto& rec : r.records) r.offsets.push_back(((jd_ref - rec.jdsatepoch) - rec.jdsatepochF) * 1440.0);
+    for (const auto& rec : r.records)
+      r.offsets.push_back(((jd_ref - rec.jdsatepoch) - rec.jdsatepochF) * 1440.0);
     for (int m = 0; m < 1440; ++m) r.times.push_back(m);
     r.propagator = BatchPropagator(r.records);
-    std::cerr << path << ": " << r.records.size() << " satellites x " << r.times.size() << " times = "
-              << r.propagations() << " propagations; run-time kernel " << BatchPropagator::kernel_name() << "\n";
+    std::cerr << path << ": " << r.records.size() << " satellites x " << r.times.size()
+              << " times = " << r.propagations() << " propagations; run-time kernel "
+              << BatchPropagator::kernel_name() << "\n";
     return r;
   }();
   return w;
@@ -96,10 +99,20 @@ void register_all() {
     if (!internal::batch_kernel_supported(k)) continue;
     const std::string name = std::string("BM_Batch/") + internal::batch_kernel_name(k);
     benchmark::RegisterBenchmark(name.c_str(), run_batch, &k)
-        ->Arg(1)->Arg(2)->ArgName("threads")->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
+        ->Arg(1)
+        ->Arg(2)
+        ->ArgName("threads")
+        ->UseRealTime()
+        ->Unit(benchmark::kMillisecond)
+        ->MinTime(2.0);
   }
   benchmark::RegisterBenchmark("BM_BatchAuto", run_batch, nullptr)
-      ->Arg(1)->Arg(2)->ArgName("threads")->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
+      ->Arg(1)
+      ->Arg(2)
+      ->ArgName("threads")
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond)
+      ->MinTime(2.0);
   benchmark::RegisterBenchmark("BM_Scalar", BM_Scalar)->UseRealTime()->Unit(benchmark::kMillisecond);
 }
 

@@ -41,8 +41,10 @@ int main(int argc, char** argv) {
       brute = false;
     }
   }
-  const auto sets = orbits::read_tle_file(std::string(SKYFENCE_DATA_DIR) + "/tle/starlink_2026-04-27.tle").sets;
-  std::printf("satellites %zu\nkernel %s\nthreads %u\n", sets.size(), orbits::BatchPropagator::kernel_name(), threads);
+  const auto sets =
+      orbits::read_tle_file(std::string(SKYFENCE_DATA_DIR) + "/tle/starlink_2026-04-27.tle").sets;
+  std::printf("satellites %zu\nkernel %s\nthreads %u\n", sets.size(), orbits::BatchPropagator::kernel_name(),
+              threads);
   const visibility::Fleet fleet(sets);
 
   // Passes: 7 days over one site.
@@ -52,7 +54,8 @@ int main(int argc, char** argv) {
     visibility::PassOptions o;
     o.threads = threads;
     const auto t0 = std::chrono::steady_clock::now();
-    const visibility::PassList l = visibility::find_passes(fleet, site, start, start + time::Duration::days(7), o);
+    const visibility::PassList l =
+        visibility::find_passes(fleet, site, start, start + time::Duration::days(7), o);
     std::printf("passes_s %.3f s\npasses_found %zu passes\npasses_sgp4_failures %zu\n", seconds_since(t0),
                 l.passes.size(), l.failures.size());
   }
@@ -63,7 +66,8 @@ int main(int argc, char** argv) {
     std::uniform_real_distribution<double> u(-1.0, 1.0), lon(-180.0, 180.0);
     std::vector<frames::Geodetic> sites;
     for (int k = 0; k < 10000; ++k) {
-      sites.push_back(frames::Geodetic::degrees(std::asin(u(rng)) * 180.0 / 3.141592653589793, lon(rng), 0.0));
+      sites.push_back(
+          frames::Geodetic::degrees(std::asin(u(rng)) * 180.0 / 3.141592653589793, lon(rng), 0.0));
     }
     const time::Instant t = time::parse_iso8601("2026-04-27T12:00:00Z");
     auto t0 = std::chrono::steady_clock::now();

@@ -12,7 +12,9 @@ namespace skyfence::cli {
 std::atomic<bool> g_interrupted{false};
 
 namespace {
-extern "C" void on_signal(int /*sig*/) { g_interrupted.store(true); }
+extern "C" void on_signal(int /*sig*/) {
+  g_interrupted.store(true);
+}
 }  // namespace
 
 void install_interrupt_handler() {
@@ -20,7 +22,9 @@ void install_interrupt_handler() {
   std::signal(SIGTERM, on_signal);
 }
 
-void warn(std::string_view message) { fmt::print(stderr, "skyfence: warning: {}\n", message); }
+void warn(std::string_view message) {
+  fmt::print(stderr, "skyfence: warning: {}\n", message);
+}
 
 Progress::Progress(std::string label, double total, bool quiet)
     : label_(std::move(label)),
@@ -29,7 +33,9 @@ Progress::Progress(std::string label, double total, bool quiet)
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 void Progress::update(double done) {
   if (!enabled_) return;

@@ -1,8 +1,8 @@
 // skyfence: satellite-internet service from LEO constellations and their operators' policies.
 // The command is thin: it parses arguments, calls the library, prints results and maps errors
 // to exit codes (0 ok, 1 runtime failure, 2 bad usage or input, 130 interrupted).
-#include <CLI/CLI.hpp>
 #include <fmt/core.h>
+#include <CLI/CLI.hpp>
 
 #include <exception>
 #include <functional>
@@ -11,15 +11,16 @@
 #include "constellations.h"
 #include "passes.h"
 #include "propagate.h"
-#include "visible.h"
 #include "skyfence/core/error.h"
 #include "skyfence/time/leap_seconds.h"
 #include "skyfence/time/scales.h"
+#include "visible.h"
 
 int main(int argc, char** argv) {
   using namespace skyfence::cli;
-  CLI::App app{"skyfence: simulate satellite-internet service from LEO constellations (Starlink, OneWeb,\n"
-               "Kuiper, Iridium...) with real orbits. Run `skyfence COMMAND --help` for a command's options."};
+  CLI::App app{
+      "skyfence: simulate satellite-internet service from LEO constellations (Starlink, OneWeb,\n"
+      "Kuiper, Iridium...) with real orbits. Run `skyfence COMMAND --help` for a command's options."};
   app.set_version_flag("--version", std::string("skyfence ") + SKYFENCE_VERSION);
   app.require_subcommand(1);
   std::function<int()> run;

@@ -17,7 +17,7 @@ inline std::string npy_header_f8(const std::vector<std::size_t>& shape) {
     if (i + 1 < shape.size()) dict += " ";
   }
   dict += "), }";
-  const std::size_t preamble = 10;  // magic (6) + version (2) + header length (2)
+  const std::size_t preamble = 10;                 // magic (6) + version (2) + header length (2)
   std::size_t total = preamble + dict.size() + 1;  // + '\n'
   const std::size_t padded = (total + 63) / 64 * 64;
   dict.append(padded - total, ' ');

@@ -38,7 +38,8 @@ constexpr std::size_t kMaxListed = 20;
 constexpr double kStaleDays = 14.0;
 
 bool all_digits(const std::string& s) {
-  return !s.empty() && s.size() <= 9 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !s.empty() && s.size() <= 9 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 template <class Issues>
@@ -57,16 +58,19 @@ void add_satellite_options(CLI::App& cmd, SatelliteInput& in) {
   auto* group = cmd.add_option_group("input", "element sets");
   group->add_option("--tle", in.tle, "TLE catalog (2- or 3-line sets)")->check(CLI::ExistingFile);
   group->add_option("--omm", in.omm, "CCSDS OMM catalog: JSON, CSV or XML")->check(CLI::ExistingFile);
-  group->add_option("--preset", in.preset,
-                    "constellation preset (see `skyfence constellations`), generated at the first time asked for");
+  group->add_option(
+      "--preset", in.preset,
+      "constellation preset (see `skyfence constellations`), generated at the first time asked for");
   group->require_option(1);
   cmd.add_option("--satellite", in.satellites,
                  "NORAD ids, names or name patterns (STARLINK-1*) to use; default: all");
   cmd.add_flag("--strict", in.strict, "fail on any bad record (exit 2) or SGP4 error (exit 1)");
-  cmd.add_flag("--accept-bad-checksums", in.accept_bad_checksums, "accept TLE lines whose checksum is wrong, with a warning");
+  cmd.add_flag("--accept-bad-checksums", in.accept_bad_checksums,
+               "accept TLE lines whose checksum is wrong, with a warning");
 }
 
-std::vector<orbits::ElementSet> load_satellites(const SatelliteInput& in, time::Instant when, std::string& source) {
+std::vector<orbits::ElementSet> load_satellites(const SatelliteInput& in, time::Instant when,
+                                                std::string& source) {
   orbits::Catalog catalog;
   if (!in.preset.empty()) {
     const orbits::PresetLibrary lib = orbits::load_presets(orbits::presets_path(data_dir()));
@@ -74,7 +78,8 @@ std::vector<orbits::ElementSet> load_satellites(const SatelliteInput& in, time::
     catalog.sets = orbits::generate(preset, when).sets;
     source = "preset " + preset.id;
   } else if (!in.tle.empty()) {
-    catalog = orbits::read_tle_file(in.tle, {.accept_bad_checksums = in.accept_bad_checksums, .strict = in.strict});
+    catalog =
+        orbits::read_tle_file(in.tle, {.accept_bad_checksums = in.accept_bad_checksums, .strict = in.strict});
     source = in.tle;
   } else {
     catalog = orbits::read_omm_file(in.omm, {.strict = in.strict});
@@ -86,7 +91,8 @@ std::vector<orbits::ElementSet> load_satellites(const SatelliteInput& in, time::
     warn(fmt::format("{}: {} record(s) skipped, {} loaded; use --strict to fail instead", source,
                      catalog.rejected.size(), catalog.sets.size()));
   }
-  if (catalog.sets.empty()) throw InputError(SourceLocation{source, 0, {}}, "expected at least one element set, found none");
+  if (catalog.sets.empty())
+    throw InputError(SourceLocation{source, 0, {}}, "expected at least one element set, found none");
 
   orbits::CatalogSelection selection;
   selection.payloads_only = false;  // as `skyfence propagate`: use what the file holds
@@ -106,8 +112,9 @@ std::vector<orbits::ElementSet> load_satellites(const SatelliteInput& in, time::
     throw InputError(SourceLocation{"--satellite", 0, {}}, e.detail());
   }
   if (!chosen.dropped.empty()) {
-    warn(fmt::format("{}: {} element set(s) left out (the first: NORAD {} {}: {})", source, chosen.dropped.size(),
-                     chosen.dropped.front().norad_id, chosen.dropped.front().name, chosen.dropped.front().reason));
+    warn(fmt::format("{}: {} element set(s) left out (the first: NORAD {} {}: {})", source,
+                     chosen.dropped.size(), chosen.dropped.front().norad_id, chosen.dropped.front().name,
+                     chosen.dropped.front().reason));
   }
   if (chosen.sets.empty()) throw InputError(SourceLocation{source, 0, {}}, "no element set selected");
   return std::move(chosen.sets);
@@ -116,20 +123,23 @@ std::vector<orbits::ElementSet> load_satellites(const SatelliteInput& in, time::
 void warn_about_epochs(const std::vector<orbits::ElementSet>& sets, time::Instant first, time::Instant last) {
   std::size_t stale = 0;
   for (const auto& es : sets) {
-    if (std::abs((first - es.epoch).to_days()) > kStaleDays || std::abs((last - es.epoch).to_days()) > kStaleDays) {
+    if (std::abs((first - es.epoch).to_days()) > kStaleDays ||
+        std::abs((last - es.epoch).to_days()) > kStaleDays) {
       ++stale;
     }
   }
   if (stale > 0) {
-    warn(fmt::format("{} satellite(s) are used more than {:.0f} days from their element-set epoch; SGP4 errors "
-                     "grow by roughly 1-3 km a day away from epoch",
-                     stale, kStaleDays));
+    warn(fmt::format(
+        "{} satellite(s) are used more than {:.0f} days from their element-set epoch; SGP4 errors "
+        "grow by roughly 1-3 km a day away from epoch",
+        stale, kStaleDays));
   }
   const auto& leaps = time::LeapSecondTable::builtin();
   if (leaps.is_stale(last)) {
-    warn(fmt::format("times after {} are past the leap-second table's expiry: a leap second announced since "
-                     "is not known (UTC may be off by 1 s)",
-                     time::format_iso8601(leaps.expires(), 0)));
+    warn(
+        fmt::format("times after {} are past the leap-second table's expiry: a leap second announced since "
+                    "is not known (UTC may be off by 1 s)",
+                    time::format_iso8601(leaps.expires(), 0)));
   }
 }
 
@@ -205,7 +215,8 @@ std::vector<earth::Site> load_sites(const Options& o) {
     }
     for (auto& s : list.sites) sites.push_back(std::move(s));
   }
-  if (sites.empty()) throw InputError(SourceLocation{o.sites_file, 0, {}}, "expected at least one site, found none");
+  if (sites.empty())
+    throw InputError(SourceLocation{o.sites_file, 0, {}}, "expected at least one site, found none");
   return sites;
 }
 
@@ -236,21 +247,24 @@ int run(const Options& o) {
     }
     const auto& f = found.failures[i];
     const auto& es = sets[f.satellite];
-    warn(fmt::format("{} (NORAD {}): SGP4 error {} at {}: {}; its passes stop there", es.name.empty() ? "satellite" : es.name,
-                     es.norad_id, static_cast<int>(f.error), time::format_iso8601(f.when, 3), orbits::describe(f.error)));
+    warn(fmt::format("{} (NORAD {}): SGP4 error {} at {}: {}; its passes stop there",
+                     es.name.empty() ? "satellite" : es.name, es.norad_id, static_cast<int>(f.error),
+                     time::format_iso8601(f.when, 3), orbits::describe(f.error)));
   }
 
   fmt::memory_buffer buf;
-  fmt::format_to(std::back_inserter(buf),
-                 "norad_id,name,site_id,aos_utc,tca_utc,los_utc,max_elevation_deg,aos_azimuth_deg,los_azimuth_deg,"
-                 "duration_s,aos_clipped,los_clipped\n");
+  fmt::format_to(
+      std::back_inserter(buf),
+      "norad_id,name,site_id,aos_utc,tca_utc,los_utc,max_elevation_deg,aos_azimuth_deg,los_azimuth_deg,"
+      "duration_s,aos_clipped,los_clipped\n");
   std::vector<std::string> site_ids, names;
   for (const auto& s : sites) site_ids.push_back(csv_field(s.id));
   for (const auto& es : sets) names.push_back(csv_field(es.name));
   for (const visibility::Pass& p : found.passes) {
     fmt::format_to(std::back_inserter(buf), "{},{},{},{},{},{},{:.4f},{:.4f},{:.4f},{:.3f},{},{}\n",
-                   fleet.norad_id(p.satellite), names[p.satellite], site_ids[p.site], time::format_iso8601(p.aos, 3),
-                   time::format_iso8601(p.tca, 3), time::format_iso8601(p.los, 3), p.max_elevation_rad * kRadToDeg,
+                   fleet.norad_id(p.satellite), names[p.satellite], site_ids[p.site],
+                   time::format_iso8601(p.aos, 3), time::format_iso8601(p.tca, 3),
+                   time::format_iso8601(p.los, 3), p.max_elevation_rad * kRadToDeg,
                    p.aos_azimuth_rad * kRadToDeg, p.los_azimuth_rad * kRadToDeg, p.duration().to_seconds(),
                    p.aos_clipped ? "true" : "false", p.los_clipped ? "true" : "false");
   }
@@ -258,7 +272,9 @@ int run(const Options& o) {
 
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!o.quiet) {
-    fmt::print(stderr, "skyfence: {} satellites x {} sites, {} to {}: {} passes above {} deg, {} SGP4 error(s), {:.2f} s{}\n",
+    fmt::print(stderr,
+               "skyfence: {} satellites x {} sites, {} to {}: {} passes above {} deg, {} SGP4 error(s), "
+               "{:.2f} s{}\n",
                sets.size(), sites.size(), time::format_iso8601(start, 0), time::format_iso8601(stop, 0),
                found.passes.size(), o.min_elevation_deg, found.failures.size(), secs,
                o.output.empty() || o.output == "-" ? "" : ", wrote " + o.output);
@@ -271,7 +287,8 @@ int run(const Options& o) {
 
 void add_passes_command(CLI::App& app, std::function<int()>& run_fn) {
   auto opts = std::make_shared<Options>();
-  CLI::App* cmd = app.add_subcommand("passes", "Passes of satellites over ground sites: AOS, TCA (highest elevation) and LOS");
+  CLI::App* cmd = app.add_subcommand(
+      "passes", "Passes of satellites over ground sites: AOS, TCA (highest elevation) and LOS");
   cmd->footer(R"(Examples:
   skyfence passes --tle data/tle/starlink_2026-04-27.tle --satellite STARLINK-1008 \
       --site 50.45,30.52,180 --start 2026-04-27T00:00:00Z --stop 2026-04-29T00:00:00Z
@@ -293,15 +310,22 @@ satellites at --start. When SGP4 fails for a satellite (decay) its passes stop t
 the exit status is 0 unless --strict. Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
   add_satellite_options(*cmd, opts->in);
   auto* sites = cmd->add_option_group("sites", "ground sites");
-  sites->add_option("--site", opts->site_specs, "LAT,LON[,ALT_M] in degrees and metres (repeatable)")->allow_extra_args(false);
-  sites->add_option("--sites", opts->sites_file, "sites file: CSV (id,lat_deg,lon_deg[,alt_m]) or GeoJSON points")
+  sites->add_option("--site", opts->site_specs, "LAT,LON[,ALT_M] in degrees and metres (repeatable)")
+      ->allow_extra_args(false);
+  sites
+      ->add_option("--sites", opts->sites_file,
+                   "sites file: CSV (id,lat_deg,lon_deg[,alt_m]) or GeoJSON points")
       ->check(CLI::ExistingFile);
   sites->require_option(1, 2);
-  cmd->add_option("--start", opts->start, "start of the window, ISO-8601 UTC (2026-04-27T00:00:00Z)")->required();
+  cmd->add_option("--start", opts->start, "start of the window, ISO-8601 UTC (2026-04-27T00:00:00Z)")
+      ->required();
   cmd->add_option("--stop", opts->stop, "end of the window, ISO-8601 UTC (included)")->required();
-  cmd->add_option("--min-elevation", opts->min_elevation_deg, "minimum elevation, degrees")->capture_default_str();
-  cmd->add_option("-o,--output", opts->output, "output file (default: standard output); written whole or not at all");
-  cmd->add_option("--threads", opts->threads, "worker threads (default: all cores); results do not depend on it");
+  cmd->add_option("--min-elevation", opts->min_elevation_deg, "minimum elevation, degrees")
+      ->capture_default_str();
+  cmd->add_option("-o,--output", opts->output,
+                  "output file (default: standard output); written whole or not at all");
+  cmd->add_option("--threads", opts->threads,
+                  "worker threads (default: all cores); results do not depend on it");
   cmd->add_flag("-q,--quiet", opts->quiet, "no summary on standard error");
   cmd->callback([opts, &run_fn] { run_fn = [opts] { return run(*opts); }; });
 }

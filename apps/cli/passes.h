@@ -33,7 +33,8 @@ void add_satellite_options(CLI::App& cmd, SatelliteInput& in);
 // Reads and selects the element sets, warning on stderr about skipped records, dropped duplicates and
 // element sets far from `when` (a preset is generated at `when`). Throws InputError on bad input or an
 // empty selection. `source` is set to the name of the input for messages.
-std::vector<orbits::ElementSet> load_satellites(const SatelliteInput& in, time::Instant when, std::string& source);
+std::vector<orbits::ElementSet> load_satellites(const SatelliteInput& in, time::Instant when,
+                                                std::string& source);
 
 // Warns when element-set epochs lie more than 14 days from [first, last], or the times lie past the
 // leap-second table's expiry.

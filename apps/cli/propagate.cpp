@@ -114,10 +114,12 @@ Plan plan_from_utc(const Options& o) {
   const Instant start = time::parse_iso8601(o.start, "--start");
   const Instant stop = time::parse_iso8601(o.stop, "--stop");
   const Duration step = time::parse_duration(o.step, "--step");
-  if (step <= Duration()) throw InputError(SourceLocation{"--step", 0, {}}, "expected a positive duration, got \"" + o.step + "\"");
+  if (step <= Duration())
+    throw InputError(SourceLocation{"--step", 0, {}}, "expected a positive duration, got \"" + o.step + "\"");
   if (stop < start) throw InputError(SourceLocation{"--stop", 0, {}}, "expected a time at or after --start");
   const auto n = (stop - start).count_ns() / step.count_ns();
-  if (static_cast<double>(n) > kMaxStates) throw InputError(SourceLocation{"--step", 0, {}}, "too many steps between --start and --stop");
+  if (static_cast<double>(n) > kMaxStates)
+    throw InputError(SourceLocation{"--step", 0, {}}, "too many steps between --start and --stop");
   Plan plan;
   for (std::int64_t i = 0; i <= n; ++i) plan.times.push_back(start + step * i);
   if (plan.times.back() < stop) plan.times.push_back(stop);  // STOP included, as with --minutes
@@ -142,8 +144,8 @@ std::string lower(std::string s) {
 
 // Keeps the catalog's order; a selector matches a NORAD id (digits), a name (case-insensitive),
 // or a shell-style pattern ("STARLINK-1*").
-std::vector<orbits::ElementSet> select(std::vector<orbits::ElementSet> sets, const std::vector<std::string>& sel,
-                                       const std::string& source) {
+std::vector<orbits::ElementSet> select(std::vector<orbits::ElementSet> sets,
+                                       const std::vector<std::string>& sel, const std::string& source) {
   if (sel.empty()) return sets;
   std::vector<bool> keep(sets.size(), false);
   for (const std::string& s : sel) {
@@ -217,7 +219,8 @@ int run(const Options& o) {
   const auto t0 = std::chrono::steady_clock::now();
   const Frame frame = o.frame == "itrf" ? Frame::itrf : o.frame == "geodetic" ? Frame::geodetic : Frame::teme;
   if (o.format == "npy" && (o.output.empty() || o.output == "-")) {
-    throw InputError(SourceLocation{"--format", 0, {}}, "npy is binary: give an output file with -o FILE.npy");
+    throw InputError(SourceLocation{"--format", 0, {}},
+                     "npy is binary: give an output file with -o FILE.npy");
   }
   const Plan plan = o.minutes.empty() ? plan_from_utc(o) : plan_from_minutes(o.minutes);
   const std::string source = o.tle.empty() ? o.omm : o.tle;
@@ -243,10 +246,12 @@ int run(const Options& o) {
                      catalog.rejected.size(), catalog.sets.size()));
   }
   std::vector<orbits::ElementSet> sets = select(std::move(catalog.sets), o.satellites, source);
-  if (sets.empty()) throw InputError(SourceLocation{source, 0, {}}, "expected at least one element set, found none");
+  if (sets.empty())
+    throw InputError(SourceLocation{source, 0, {}}, "expected at least one element set, found none");
   if (static_cast<double>(sets.size()) * static_cast<double>(plan.size()) > kMaxStates) {
-    throw InputError(fmt::format("{} satellites x {} times is more than {:.0e} states; narrow the selection or the times",
-                                 sets.size(), plan.size(), kMaxStates));
+    throw InputError(
+        fmt::format("{} satellites x {} times is more than {:.0e} states; narrow the selection or the times",
+                    sets.size(), plan.size(), kMaxStates));
   }
 
   std::vector<orbits::Sgp4Record> records;
@@ -257,9 +262,10 @@ int run(const Options& o) {
   const Instant last_time =
       plan.since_epoch ? sets.front().epoch + Duration::minutes(plan.tsince_min.back()) : plan.times.back();
   if (leaps.is_stale(last_time)) {
-    warn(fmt::format("times after {} are past the leap-second table's expiry: a leap second announced since "
-                     "is not known (UTC may be off by 1 s)",
-                     time::format_iso8601(leaps.expires(), 0)));
+    warn(
+        fmt::format("times after {} are past the leap-second table's expiry: a leap second announced since "
+                    "is not known (UTC may be off by 1 s)",
+                    time::format_iso8601(leaps.expires(), 0)));
   }
 
   // Precomputed per time in the UTC plan: its label and UT1 Julian date (UT1 = UTC).
@@ -276,8 +282,9 @@ int run(const Options& o) {
   const std::size_t n_times = plan.size();
   const int ncomp = frame == Frame::geodetic ? 3 : 6;
   std::vector<std::string> columns =
-      frame == Frame::geodetic ? std::vector<std::string>{"lat_deg", "lon_deg", "alt_km"}
-                               : std::vector<std::string>{"x_km", "y_km", "z_km", "vx_km_s", "vy_km_s", "vz_km_s"};
+      frame == Frame::geodetic
+          ? std::vector<std::string>{"lat_deg", "lon_deg", "alt_km"}
+          : std::vector<std::string>{"x_km", "y_km", "z_km", "vx_km_s", "vy_km_s", "vz_km_s"};
 
   Sink sink(o.output);
   std::unique_ptr<AtomicFile> meta;
@@ -309,12 +316,15 @@ int run(const Options& o) {
     const orbits::BatchPropagator prop(std::span<const orbits::Sgp4Record>(records.data() + b0, nb));
     if (plan.since_epoch) {
       std::vector<double> tsince(n_times * nb);
-      for (std::size_t t = 0; t < n_times; ++t) std::fill_n(tsince.begin() + static_cast<std::ptrdiff_t>(t * nb), nb, plan.tsince_min[t]);
+      for (std::size_t t = 0; t < n_times; ++t)
+        std::fill_n(tsince.begin() + static_cast<std::ptrdiff_t>(t * nb), nb, plan.tsince_min[t]);
       prop.propagate(tsince, n_times, states, {.threads = o.threads});
     } else {
       std::vector<double> offsets(nb), times_min(n_times);
-      for (std::size_t s = 0; s < nb; ++s) offsets[s] = (plan.times.front() - sets[b0 + s].epoch).to_minutes();
-      for (std::size_t t = 0; t < n_times; ++t) times_min[t] = (plan.times[t] - plan.times.front()).to_minutes();
+      for (std::size_t s = 0; s < nb; ++s)
+        offsets[s] = (plan.times.front() - sets[b0 + s].epoch).to_minutes();
+      for (std::size_t t = 0; t < n_times; ++t)
+        times_min[t] = (plan.times[t] - plan.times.front()).to_minutes();
       prop.propagate_grid(offsets, times_min, states, {.threads = o.threads});
     }
 
@@ -324,10 +334,11 @@ int run(const Options& o) {
       const orbits::Sgp4Record& rec = records[b0 + s];
       std::string name_field = o.format == "csv" ? csv_field(es.name) : nlohmann::json(es.name).dump();
       if (o.format == "json") {
-        fmt::format_to(std::back_inserter(buf),
-                       "{}{{\"norad_id\": {}, \"name\": {}, \"epoch_utc\": \"{}\", \"frame\": \"{}\", \"columns\": "
-                       "[\"time_utc\", \"tsince_min\"",
-                       b0 + s == 0 ? "" : ",\n", es.norad_id, name_field, time::format_iso8601(es.epoch, 6), o.frame);
+        fmt::format_to(
+            std::back_inserter(buf),
+            "{}{{\"norad_id\": {}, \"name\": {}, \"epoch_utc\": \"{}\", \"frame\": \"{}\", \"columns\": "
+            "[\"time_utc\", \"tsince_min\"",
+            b0 + s == 0 ? "" : ",\n", es.norad_id, name_field, time::format_iso8601(es.epoch, 6), o.frame);
         for (const auto& c : columns) fmt::format_to(std::back_inserter(buf), ", \"{}\"", c);
         fmt::format_to(std::back_inserter(buf), "],\n  \"states\": [");
       }
@@ -339,17 +350,20 @@ int run(const Options& o) {
         const double tsince = plan.since_epoch ? plan.tsince_min[t] : (plan.times[t] - es.epoch).to_minutes();
         if (std::abs(tsince) > kStaleDays * 1440.0) stale = true;
         if (states.error[k] != orbits::Sgp4Error::none) {
-          const orbits::Sgp4Error e = rec.init_error != orbits::Sgp4Error::none ? rec.init_error : states.error[k];
+          const orbits::Sgp4Error e =
+              rec.init_error != orbits::Sgp4Error::none ? rec.init_error : states.error[k];
           const Instant when = plan.since_epoch ? es.epoch + Duration::minutes(tsince) : plan.times[t];
           ++n_errors;
           warn(fmt::format("{} (NORAD {}): SGP4 error {} at {} (tsince {:.3f} min): {}; its rows stop there",
                            es.name.empty() ? "satellite" : es.name, es.norad_id, static_cast<int>(e),
                            time::format_iso8601(when, 3), tsince, orbits::describe(e)));
-          error_json = fmt::format("{{\"code\": {}, \"meaning\": {}, \"tsince_min\": {}}}", static_cast<int>(e),
-                                   nlohmann::json(std::string(orbits::describe(e))).dump(), tsince);
+          error_json =
+              fmt::format("{{\"code\": {}, \"meaning\": {}, \"tsince_min\": {}}}", static_cast<int>(e),
+                          nlohmann::json(std::string(orbits::describe(e))).dump(), tsince);
           break;
         }
-        frames::StateVector sv{{states.x[k], states.y[k], states.z[k]}, {states.vx[k], states.vy[k], states.vz[k]}};
+        frames::StateVector sv{{states.x[k], states.y[k], states.z[k]},
+                               {states.vx[k], states.vy[k], states.vz[k]}};
         time::JulianDate jd{};
         if (frame != Frame::teme) {
           jd = plan.since_epoch ? time::jd_utc(es.epoch + Duration::minutes(tsince)) : time_jd[t];
@@ -373,20 +387,22 @@ int run(const Options& o) {
         if (o.format == "csv") {
           fmt::format_to(std::back_inserter(buf), "{},{},{},{:.8f}", es.norad_id, name_field, label, tsince);
         } else {
-          fmt::format_to(std::back_inserter(buf), "{}\n    [\"{}\", {:.8f}", t == 0 ? "" : ",", label, tsince);
+          fmt::format_to(std::back_inserter(buf), "{}\n    [\"{}\", {:.8f}", t == 0 ? "" : ",", label,
+                         tsince);
         }
         if (frame == Frame::geodetic) {
           fmt::format_to(std::back_inserter(buf), ",{:.9f},{:.9f},{:.6f}", row[0], row[1], row[2]);
         } else {
-          fmt::format_to(std::back_inserter(buf), ",{:.8f},{:.8f},{:.8f},{:.9f},{:.9f},{:.9f}", row[0], row[1],
-                         row[2], row[3], row[4], row[5]);
+          fmt::format_to(std::back_inserter(buf), ",{:.8f},{:.8f},{:.8f},{:.9f},{:.9f},{:.9f}", row[0],
+                         row[1], row[2], row[3], row[4], row[5]);
         }
         buf.push_back(o.format == "csv" ? '\n' : ']');
       }
       if (stale) ++n_stale;
       if (o.format == "npy") {
         npy_block.insert(npy_block.end(), (n_times - t) * static_cast<std::size_t>(ncomp), nan);
-        sink.write(std::string_view(reinterpret_cast<const char*>(npy_block.data()), npy_block.size() * sizeof(double)));
+        sink.write(std::string_view(reinterpret_cast<const char*>(npy_block.data()),
+                                    npy_block.size() * sizeof(double)));
         npy_block.clear();
       } else if (o.format == "json") {
         fmt::format_to(std::back_inserter(buf), "],\n  \"error\": {}}}", error_json.value_or("null"));
@@ -434,15 +450,18 @@ int run(const Options& o) {
   if (meta) meta->commit();
 
   if (n_stale > 0) {
-    warn(fmt::format("{} satellite(s) were propagated more than {:.0f} days from their element-set epoch; SGP4 "
-                     "errors grow by roughly 1-3 km a day away from epoch",
-                     n_stale, kStaleDays));
+    warn(fmt::format(
+        "{} satellite(s) were propagated more than {:.0f} days from their element-set epoch; SGP4 "
+        "errors grow by roughly 1-3 km a day away from epoch",
+        n_stale, kStaleDays));
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!o.quiet) {
-    fmt::print(stderr, "skyfence: {} satellites x {} times: {} states, {} SGP4 error(s), {:.2f} s ({} kernel){}\n",
-               n_sats, n_times, n_states, n_errors, secs, orbits::BatchPropagator::kernel_name(),
-               o.output.empty() ? "" : ", wrote " + o.output + (o.format == "npy" ? " and " + o.output + ".json" : ""));
+    fmt::print(
+        stderr, "skyfence: {} satellites x {} times: {} states, {} SGP4 error(s), {:.2f} s ({} kernel){}\n",
+        n_sats, n_times, n_states, n_errors, secs, orbits::BatchPropagator::kernel_name(),
+        o.output.empty() ? ""
+                         : ", wrote " + o.output + (o.format == "npy" ? " and " + o.output + ".json" : ""));
   }
   if (o.strict && n_errors > 0) return kExitRuntime;
   return kExitOk;
@@ -452,7 +471,8 @@ int run(const Options& o) {
 
 void add_propagate_command(CLI::App& app, std::function<int()>& run_fn) {
   auto opts = std::make_shared<Options>();
-  CLI::App* cmd = app.add_subcommand("propagate", "Positions and velocities of satellites from their element sets (SGP4/SDP4)");
+  CLI::App* cmd = app.add_subcommand(
+      "propagate", "Positions and velocities of satellites from their element sets (SGP4/SDP4)");
   cmd->footer(R"(Examples:
   skyfence propagate --tle data/tle/starlink_2026-04-27.tle --satellite STARLINK-1008 \
       --start 2026-04-27T12:00:00Z --stop 2026-04-27T13:36:00Z --step 1m
@@ -485,14 +505,18 @@ When SGP4 fails for a satellite its rows stop there with a warning; the exit sta
   cmd->add_option("--format", opts->format, "csv, json or npy")
       ->check(CLI::IsMember({"csv", "json", "npy"}))
       ->capture_default_str();
-  cmd->add_option("-o,--output", opts->output, "output file (default: standard output); written whole or not at all");
+  cmd->add_option("-o,--output", opts->output,
+                  "output file (default: standard output); written whole or not at all");
   cmd->add_flag("--strict", opts->strict, "fail on any bad record (exit 2) or SGP4 error (exit 1)");
-  cmd->add_flag("--accept-bad-checksums", opts->accept_bad_checksums, "accept TLE lines whose checksum is wrong, with a warning");
-  cmd->add_option("--threads", opts->threads, "worker threads (default: all cores); results do not depend on it");
+  cmd->add_flag("--accept-bad-checksums", opts->accept_bad_checksums,
+                "accept TLE lines whose checksum is wrong, with a warning");
+  cmd->add_option("--threads", opts->threads,
+                  "worker threads (default: all cores); results do not depend on it");
   cmd->add_flag("-q,--quiet", opts->quiet, "no progress bar or summary");
   cmd->callback([opts, &run_fn] {
     if (opts->minutes.empty() && opts->start.empty()) {
-      throw CLI::ValidationError("propagate", "give either --minutes=START:STOP:STEP or --start, --stop and --step");
+      throw CLI::ValidationError("propagate",
+                                 "give either --minutes=START:STOP:STEP or --start, --stop and --step");
     }
     run_fn = [opts] { return run(*opts); };
   });

@@ -59,8 +59,9 @@ int run(const Options& o) {
     valid[i] = errors[i] == orbits::Sgp4Error::none;
     if (valid[i]) continue;
     if (++n_errors <= 20) {
-      warn(fmt::format("{} (NORAD {}): SGP4 error {} at {}: {}; left out", sets[i].name.empty() ? "satellite" : sets[i].name,
-                       sets[i].norad_id, static_cast<int>(errors[i]), time::format_iso8601(when, 3),
+      warn(fmt::format("{} (NORAD {}): SGP4 error {} at {}: {}; left out",
+                       sets[i].name.empty() ? "satellite" : sets[i].name, sets[i].norad_id,
+                       static_cast<int>(errors[i]), time::format_iso8601(when, 3),
                        orbits::describe(errors[i])));
     }
   }
@@ -78,18 +79,21 @@ int run(const Options& o) {
   });
 
   fmt::memory_buffer buf;
-  fmt::format_to(std::back_inserter(buf), "norad_id,name,azimuth_deg,elevation_deg,range_km,range_rate_km_s\n");
+  fmt::format_to(std::back_inserter(buf),
+                 "norad_id,name,azimuth_deg,elevation_deg,range_km,range_rate_km_s\n");
   for (const auto& r : rows) {
     fmt::format_to(std::back_inserter(buf), "{},{},{:.4f},{:.4f},{:.3f},{:.6f}\n", sets[r.satellite].norad_id,
-                   csv_field(sets[r.satellite].name), r.look.azimuth_rad * kRadToDeg, r.look.elevation_rad * kRadToDeg,
-                   r.look.range_km, r.look.range_rate_km_s);
+                   csv_field(sets[r.satellite].name), r.look.azimuth_rad * kRadToDeg,
+                   r.look.elevation_rad * kRadToDeg, r.look.range_km, r.look.range_rate_km_s);
   }
   write_output(o.output, std::string(buf.data(), buf.size()));
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!o.quiet) {
-    fmt::print(stderr, "skyfence: {} of {} satellites at or above {} deg from {} at {}, {} SGP4 error(s), {:.2f} s{}\n",
-               rows.size(), sets.size(), o.min_elevation_deg, site.id, time::format_iso8601(when, 3), n_errors, secs,
-               o.output.empty() || o.output == "-" ? "" : ", wrote " + o.output);
+    fmt::print(
+        stderr,
+        "skyfence: {} of {} satellites at or above {} deg from {} at {}, {} SGP4 error(s), {:.2f} s{}\n",
+        rows.size(), sets.size(), o.min_elevation_deg, site.id, time::format_iso8601(when, 3), n_errors, secs,
+        o.output.empty() || o.output == "-" ? "" : ", wrote " + o.output);
   }
   if (o.in.strict && n_errors > 0) return kExitRuntime;
   return kExitOk;
@@ -115,9 +119,12 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
   add_satellite_options(*cmd, opts->in);
   cmd->add_option("--site", opts->site, "LAT,LON[,ALT_M] in degrees and metres")->required();
   cmd->add_option("--time", opts->time, "the instant, ISO-8601 UTC (2026-04-27T12:00:00Z)")->required();
-  cmd->add_option("--min-elevation", opts->min_elevation_deg, "minimum elevation, degrees")->capture_default_str();
-  cmd->add_option("-o,--output", opts->output, "output file (default: standard output); written whole or not at all");
-  cmd->add_option("--threads", opts->threads, "worker threads (default: all cores); results do not depend on it");
+  cmd->add_option("--min-elevation", opts->min_elevation_deg, "minimum elevation, degrees")
+      ->capture_default_str();
+  cmd->add_option("-o,--output", opts->output,
+                  "output file (default: standard output); written whole or not at all");
+  cmd->add_option("--threads", opts->threads,
+                  "worker threads (default: all cores); results do not depend on it");
   cmd->add_flag("-q,--quiet", opts->quiet, "no summary on standard error");
   cmd->callback([opts, &run_fn] { run_fn = [opts] { return run(*opts); }; });
 }

@@ -22,9 +22,13 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
   std::setvbuf(file_, nullptr, _IOFBF, 1 << 20);
 }
 
-AtomicFile::~AtomicFile() { abandon(); }
+AtomicFile::~AtomicFile() {
+  abandon();
+}
 
-void AtomicFile::write(std::string_view bytes) { write(bytes.data(), bytes.size()); }
+void AtomicFile::write(std::string_view bytes) {
+  write(bytes.data(), bytes.size());
+}
 
 void AtomicFile::write(const void* data, std::size_t size) {
   if (file_ == nullptr) throw std::runtime_error(path_ + ": write after close");

@@ -25,7 +25,9 @@ struct SourceLocation {
 class InputError : public std::runtime_error {
  public:
   InputError(SourceLocation where, const std::string& what_expected)
-      : std::runtime_error(where.prefix() + what_expected), where_(std::move(where)), detail_(what_expected) {}
+      : std::runtime_error(where.prefix() + what_expected),
+        where_(std::move(where)),
+        detail_(what_expected) {}
   explicit InputError(const std::string& message) : std::runtime_error(message), detail_(message) {}
 
   [[nodiscard]] const SourceLocation& where() const { return where_; }

@@ -90,7 +90,8 @@ struct AlignedFree {
 using AlignedArray = std::unique_ptr<double[], AlignedFree>;
 
 AlignedArray aligned_doubles(std::size_t count) {
-  auto* p = static_cast<double*>(::operator new[](count * sizeof(double), std::align_val_t{internal::kBatchAlign}));
+  auto* p =
+      static_cast<double*>(::operator new[](count * sizeof(double), std::align_val_t{internal::kBatchAlign}));
   std::fill(p, p + count, 0.0);
   return AlignedArray(p);
 }
@@ -204,8 +205,12 @@ BatchPropagator::BatchPropagator(std::span<const Sgp4Record> records) : impl_(ne
   }
 }
 
-BatchPropagator::~BatchPropagator() { delete impl_; }
-BatchPropagator::BatchPropagator(BatchPropagator&& o) noexcept : impl_(o.impl_) { o.impl_ = nullptr; }
+BatchPropagator::~BatchPropagator() {
+  delete impl_;
+}
+BatchPropagator::BatchPropagator(BatchPropagator&& o) noexcept : impl_(o.impl_) {
+  o.impl_ = nullptr;
+}
 BatchPropagator& BatchPropagator::operator=(BatchPropagator&& o) noexcept {
   if (this != &o) {
     delete impl_;
@@ -215,7 +220,9 @@ BatchPropagator& BatchPropagator::operator=(BatchPropagator&& o) noexcept {
   return *this;
 }
 
-std::size_t BatchPropagator::size() const { return impl_ != nullptr ? impl_->n : 0; }
+std::size_t BatchPropagator::size() const {
+  return impl_ != nullptr ? impl_->n : 0;
+}
 
 void BatchPropagator::Impl::run_chunk(internal::BatchKernelFn kernel, const internal::BatchJob& job,
                                       std::size_t c) const {
@@ -261,7 +268,8 @@ void BatchPropagator::Impl::run(internal::BatchKernel kernel, const internal::Ba
   const std::size_t n_chunks = (n + kChunk - 1) / kChunk;
   // More threads than the hardware runs would only queue (and make TBB warn): clamp.
   const int hardware = tbb::info::default_concurrency();
-  const int workers = threads == 0 ? hardware : std::min(hardware, static_cast<int>(std::min(threads, 1024u)));
+  const int workers =
+      threads == 0 ? hardware : std::min(hardware, static_cast<int>(std::min(threads, 1024u)));
   if (workers <= 1 || n_chunks == 1) {
     for (std::size_t c = 0; c < n_chunks; ++c) run_chunk(fn, job, c);
     return;
@@ -312,8 +320,9 @@ void internal::BatchAccess::propagate_grid(const BatchPropagator& p, BatchKernel
                                            const BatchOptions& options) {
   const std::size_t n = p.size();
   if (epoch_offsets_min.size() != n) {
-    throw std::invalid_argument("BatchPropagator::propagate_grid: " + std::to_string(epoch_offsets_min.size()) +
-                                " epoch offsets for " + std::to_string(n) + " satellites");
+    throw std::invalid_argument(
+        "BatchPropagator::propagate_grid: " + std::to_string(epoch_offsets_min.size()) +
+        " epoch offsets for " + std::to_string(n) + " satellites");
   }
   resize_states(out, times_min.size(), n);
   if (n == 0) return;
@@ -328,12 +337,15 @@ void BatchPropagator::propagate(std::span<const double> tsince, std::size_t n_ti
   internal::BatchAccess::propagate(*this, internal::best_batch_kernel(), tsince, n_times, out, options);
 }
 
-void BatchPropagator::propagate_grid(std::span<const double> epoch_offsets_min, std::span<const double> times_min,
-                                     BatchStates& out, const BatchOptions& options) const {
-  internal::BatchAccess::propagate_grid(*this, internal::best_batch_kernel(), epoch_offsets_min, times_min, out,
-                                        options);
+void BatchPropagator::propagate_grid(std::span<const double> epoch_offsets_min,
+                                     std::span<const double> times_min, BatchStates& out,
+                                     const BatchOptions& options) const {
+  internal::BatchAccess::propagate_grid(*this, internal::best_batch_kernel(), epoch_offsets_min, times_min,
+                                        out, options);
 }
 
-const char* BatchPropagator::kernel_name() { return internal::batch_kernel_name(internal::best_batch_kernel()); }
+const char* BatchPropagator::kernel_name() {
+  return internal::batch_kernel_name(internal::best_batch_kernel());
+}
 
 }  // namespace skyfence::orbits

@@ -24,7 +24,7 @@ struct ElementSet {
   int ephemeris_type = 0;
   int element_set_no = 0;
   double inclination_deg = 0.0;
-  double raan_deg = 0.0;                 // right ascension of the ascending node
+  double raan_deg = 0.0;  // right ascension of the ascending node
   double eccentricity = 0.0;
   double arg_perigee_deg = 0.0;
   double mean_anomaly_deg = 0.0;

@@ -72,7 +72,9 @@ class LineIndex {
     }
   }
   [[nodiscard]] int line_of(std::size_t offset) const {
-    return static_cast<int>(std::lower_bound(newlines_.begin(), newlines_.end(), offset) - newlines_.begin()) + 1;
+    return static_cast<int>(std::lower_bound(newlines_.begin(), newlines_.end(), offset) -
+                            newlines_.begin()) +
+           1;
   }
 
  private:
@@ -102,7 +104,8 @@ class RecordConverter {
     }
     if (found == nullptr) return std::nullopt;
     if (found->kind == ValueKind::null) fail(key, std::string("expected ") + expected + ", found null");
-    if (found->kind == ValueKind::other) fail(key, std::string("expected ") + expected + ", found " + found->text);
+    if (found->kind == ValueKind::other)
+      fail(key, std::string("expected ") + expected + ", found " + found->text);
     const std::string_view t = trim(found->text);
     if (t.empty()) return std::nullopt;
     return t;
@@ -110,7 +113,9 @@ class RecordConverter {
 
   std::string_view require(const std::string& key, const char* expected) const {
     const auto v = get(key, expected);
-    if (!v) fail(key, std::string("expected ") + expected + ", found " + (present(key) ? "an empty value" : "no " + key));
+    if (!v)
+      fail(key, std::string("expected ") + expected + ", found " +
+                    (present(key) ? "an empty value" : "no " + key));
     return *v;
   }
 
@@ -162,16 +167,19 @@ class RecordConverter {
 
     ElementSet es;
     if (const auto v = get("OBJECT_NAME", "a name")) es.name = std::string(*v);
-    if (const auto v = get("OBJECT_ID", "an international designator")) es.international_designator = std::string(*v);
+    if (const auto v = get("OBJECT_ID", "an international designator"))
+      es.international_designator = std::string(*v);
 
     const std::string_view epoch = require("EPOCH", "an ISO-8601 UTC time");
     time::CivilTime civil;
-    if (const std::string problem = internal::parse_iso_utc(epoch, civil); !problem.empty()) fail("EPOCH", problem);
+    if (const std::string problem = internal::parse_iso_utc(epoch, civil); !problem.empty())
+      fail("EPOCH", problem);
     es.epoch = internal::utc_instant(civil, location("EPOCH"));
 
     es.mean_motion_rev_per_day = number("MEAN_MOTION", true);
     if (!(es.mean_motion_rev_per_day > 0.0)) {
-      fail("MEAN_MOTION", "expected a positive number of revolutions per day, found " + quote(*get("MEAN_MOTION", "")));
+      fail("MEAN_MOTION",
+           "expected a positive number of revolutions per day, found " + quote(*get("MEAN_MOTION", "")));
     }
     es.eccentricity = number("ECCENTRICITY", true);
     if (!(es.eccentricity >= 0.0 && es.eccentricity < 1.0)) {
@@ -188,10 +196,12 @@ class RecordConverter {
 
     es.ephemeris_type = static_cast<int>(count("EPHEMERIS_TYPE", false, 9));
     if (es.ephemeris_type != 0 && es.ephemeris_type != 2) {
-      fail("EPHEMERIS_TYPE", "expected 0 or 2 (SGP4 mean elements), found " + quote(*get("EPHEMERIS_TYPE", "")));
+      fail("EPHEMERIS_TYPE",
+           "expected 0 or 2 (SGP4 mean elements), found " + quote(*get("EPHEMERIS_TYPE", "")));
     }
     if (const auto v = get("CLASSIFICATION_TYPE", "U, C or S")) {
-      if (*v != "U" && *v != "C" && *v != "S") fail("CLASSIFICATION_TYPE", "expected U, C or S, found " + quote(*v));
+      if (*v != "U" && *v != "C" && *v != "S")
+        fail("CLASSIFICATION_TYPE", "expected U, C or S, found " + quote(*v));
       es.classification = (*v)[0];
     }
     es.norad_id = static_cast<std::uint32_t>(count("NORAD_CAT_ID", true, 999'999'999));
@@ -249,7 +259,9 @@ std::vector<int> json_record_lines(std::string_view text) {
       expect_item = false;
     }
     switch (c) {
-      case '"': in_string = true; break;
+      case '"':
+        in_string = true;
+        break;
       case '[':
       case '{':
         if (depth == 0) {
@@ -263,11 +275,14 @@ std::vector<int> json_record_lines(std::string_view text) {
         ++depth;
         break;
       case ']':
-      case '}': --depth; break;
+      case '}':
+        --depth;
+        break;
       case ',':
         if (depth == 1 && root_is_array) expect_item = true;
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return lines;
@@ -296,7 +311,9 @@ std::vector<RawRecord> json_records(std::string_view text, std::string_view sour
   } else if (doc.is_object()) {
     items.push_back(&doc);
   } else {
-    file_error(source, 0, std::string("expected an array of OMM objects or one object, found a JSON ") + doc.type_name());
+    file_error(
+        source, 0,
+        std::string("expected an array of OMM objects or one object, found a JSON ") + doc.type_name());
   }
   // Record lines are only trusted when the scan found exactly one start per element.
   const bool lines_ok = lines.size() == items.size();
@@ -358,7 +375,8 @@ std::vector<CsvRow> csv_rows(std::string_view text, std::string_view source) {
         const int start_line = line;
         ++i;
         for (;;) {
-          if (i >= text.size()) file_error(source, start_line, "expected a closing double quote, found end of input");
+          if (i >= text.size())
+            file_error(source, start_line, "expected a closing double quote, found end of input");
           const char c = text[i++];
           if (c == '"') {
             if (i < text.size() && text[i] == '"') {
@@ -376,8 +394,9 @@ std::vector<CsvRow> csv_rows(std::string_view text, std::string_view source) {
         while (i < text.size() && (text[i] == ' ' || text[i] == '\t')) ++i;
         if (i + 1 < text.size() && text[i] == '\r' && text[i + 1] == '\n') ++i;
         if (i < text.size() && text[i] != ',' && text[i] != '\n') {
-          file_error(source, line, "expected a comma or the end of the row after a quoted value, found " +
-                                       quote(text.substr(i, 1)));
+          file_error(source, line,
+                     "expected a comma or the end of the row after a quoted value, found " +
+                         quote(text.substr(i, 1)));
         }
       } else {
         while (i < text.size() && text[i] != ',' && text[i] != '\n') cell += text[i++];
@@ -408,13 +427,14 @@ std::vector<RawRecord> csv_records(std::string_view text, std::string_view sourc
   for (const std::string& cell : header.cells) {
     std::string key = upper(trim(cell));
     if (!key.empty() && std::find(keys.begin(), keys.end(), key) != keys.end()) {
-      file_error(source, header.line, "expected each OMM keyword once in the header, found " + key + " twice");
+      file_error(source, header.line,
+                 "expected each OMM keyword once in the header, found " + key + " twice");
     }
     keys.push_back(std::move(key));
   }
-  static constexpr const char* kRequired[] = {"EPOCH", "MEAN_MOTION", "ECCENTRICITY", "INCLINATION",
-                                              "RA_OF_ASC_NODE", "ARG_OF_PERICENTER", "MEAN_ANOMALY",
-                                              "NORAD_CAT_ID", "BSTAR"};
+  static constexpr const char* kRequired[] = {"EPOCH",        "MEAN_MOTION",    "ECCENTRICITY",
+                                              "INCLINATION",  "RA_OF_ASC_NODE", "ARG_OF_PERICENTER",
+                                              "MEAN_ANOMALY", "NORAD_CAT_ID",   "BSTAR"};
   for (const char* k : kRequired) {
     if (std::find(keys.begin(), keys.end(), k) == keys.end()) {
       file_error(source, header.line,
@@ -422,15 +442,17 @@ std::vector<RawRecord> csv_records(std::string_view text, std::string_view sourc
                      quote(text.substr(0, std::min<std::size_t>(text.find('\n'), 60)), 60));
     }
   }
-  if (rows.size() == 1) file_error(source, header.line, "expected OMM records after the header row, found none");
+  if (rows.size() == 1)
+    file_error(source, header.line, "expected OMM records after the header row, found none");
   std::vector<RawRecord> records;
   records.reserve(rows.size() - 1);
   for (std::size_t k = 1; k < rows.size(); ++k) {
     RawRecord r;
     r.line = rows[k].line;
     if (rows[k].cells.size() != keys.size()) {
-      r.fields.push_back(RawField{"", std::to_string(keys.size()) + " values as in the header, found " +
-                                          std::to_string(rows[k].cells.size()),
+      r.fields.push_back(RawField{"",
+                                  std::to_string(keys.size()) + " values as in the header, found " +
+                                      std::to_string(rows[k].cells.size()),
                                   ValueKind::other, 0});
     } else {
       for (std::size_t c = 0; c < keys.size(); ++c) {
@@ -496,7 +518,8 @@ std::vector<RawRecord> xml_records(std::string_view text, std::string_view sourc
         }
       }
       if (!has_child_element && n != omms[k]) {
-        r.fields.push_back(RawField{upper(local_name(n.name())), n.text().get(), ValueKind::text, line_of(n)});
+        r.fields.push_back(
+            RawField{upper(local_name(n.name())), n.text().get(), ValueKind::text, line_of(n)});
       }
     }
     records.push_back(std::move(r));
@@ -506,15 +529,22 @@ std::vector<RawRecord> xml_records(std::string_view text, std::string_view sourc
 
 }  // namespace
 
-Catalog read_omm(std::string_view text, OmmFormat format, std::string_view source, const OmmReadOptions& options) {
+Catalog read_omm(std::string_view text, OmmFormat format, std::string_view source,
+                 const OmmReadOptions& options) {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     file_error(source, 0, "expected OMM records, found an empty file");
   }
   std::vector<RawRecord> records;
   switch (format) {
-    case OmmFormat::json: records = json_records(text, source); break;
-    case OmmFormat::csv: records = csv_records(text, source); break;
-    case OmmFormat::xml: records = xml_records(text, source); break;
+    case OmmFormat::json:
+      records = json_records(text, source);
+      break;
+    case OmmFormat::csv:
+      records = csv_records(text, source);
+      break;
+    case OmmFormat::xml:
+      records = xml_records(text, source);
+      break;
   }
   Catalog catalog;
   catalog.sets.reserve(records.size());
@@ -523,7 +553,8 @@ Catalog read_omm(std::string_view text, OmmFormat format, std::string_view sourc
       const RecordConverter conv(r, source);
       // A record that is not a keyword table (a JSON non-object, a CSV row of the wrong width).
       if (r.fields.size() == 1 && r.fields[0].key.empty() && r.fields[0].kind == ValueKind::other) {
-        const std::string what = r.label.empty() ? r.fields[0].text : "an object of OMM keywords, found " + r.fields[0].text;
+        const std::string what =
+            r.label.empty() ? r.fields[0].text : "an object of OMM keywords, found " + r.fields[0].text;
         throw InputError(SourceLocation{std::string(source), r.line, r.label}, "expected " + what);
       }
       catalog.sets.push_back(conv.convert());
@@ -538,14 +569,16 @@ Catalog read_omm(std::string_view text, OmmFormat format, std::string_view sourc
 Catalog read_omm_file(const std::string& path, const OmmReadOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw InputError(SourceLocation{path, 0, ""}, std::string("expected a readable OMM file, found: ") + std::strerror(errno));
+    throw InputError(SourceLocation{path, 0, ""},
+                     std::string("expected a readable OMM file, found: ") + std::strerror(errno));
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();
 
   std::string ext;
-  if (const std::size_t dot = path.rfind('.'); dot != std::string::npos && path.find('/', dot) == std::string::npos) {
+  if (const std::size_t dot = path.rfind('.');
+      dot != std::string::npos && path.find('/', dot) == std::string::npos) {
     ext = upper(std::string_view(path).substr(dot + 1));
   }
   OmmFormat format = OmmFormat::csv;

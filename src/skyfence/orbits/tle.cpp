@@ -51,7 +51,9 @@ struct Located {
   int number = 0;         // 1-based line number in the input
 };
 
-std::string digit_name(char c) { return std::string(1, c); }
+std::string digit_name(char c) {
+  return std::string(1, c);
+}
 
 std::string hex_byte(unsigned char u) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -71,7 +73,8 @@ std::string_view cols(std::string_view line, std::size_t first, std::size_t last
 
 class LineParser {
  public:
-  LineParser(std::string_view source, int line_no, int which) : source_(source), line_no_(line_no), which_(which) {}
+  LineParser(std::string_view source, int line_no, int which)
+      : source_(source), line_no_(line_no), which_(which) {}
 
   [[noreturn]] void fail(const std::string& field, const std::string& message) const {
     std::string f = "line " + std::to_string(which_);
@@ -97,11 +100,13 @@ std::string_view check_layout(std::string_view line, const LineParser& p, int wh
   // Line 2 may carry extra columns after a blank column 70: only the first 69 are checked.
   std::string_view body = line;
   while (!body.empty() && (body.back() == ' ' || body.back() == '\t')) body.remove_suffix(1);
-  if (which == 2 && body.size() > kLineColumns && line[kLineColumns] == ' ') body = body.substr(0, kLineColumns);
+  if (which == 2 && body.size() > kLineColumns && line[kLineColumns] == ' ')
+    body = body.substr(0, kLineColumns);
   for (std::size_t i = 0; i < body.size(); ++i) {
     const auto u = static_cast<unsigned char>(body[i]);
     if (u < 0x20 || u >= 0x7F) {
-      p.fail("", "expected printable ASCII, found byte " + hex_byte(u) + " in column " + std::to_string(i + 1));
+      p.fail("",
+             "expected printable ASCII, found byte " + hex_byte(u) + " in column " + std::to_string(i + 1));
     }
   }
   if (body.size() != kLineColumns) {
@@ -138,8 +143,10 @@ std::string checksum_mismatch(std::string_view body, const LineParser& p) {
 // I and O standing for 10..33, then four digits ("A0000" = 100000, "Z9999" = 339999).
 std::uint32_t parse_catalog_number(std::string_view field, const LineParser& p) {
   const auto bad = [&] {
-    p.fail("catalog number", "expected 5 digits or an Alpha-5 number (a letter other than I or O, then "
-                             "4 digits), found " + quote(field));
+    p.fail("catalog number",
+           "expected 5 digits or an Alpha-5 number (a letter other than I or O, then "
+           "4 digits), found " +
+               quote(field));
   };
   std::uint32_t leading = 0;
   std::string_view digits = field.substr(1);
@@ -165,7 +172,8 @@ std::uint32_t parse_catalog_number(std::string_view field, const LineParser& p) 
 double parse_fixed(std::string_view field, const char* name, const LineParser& p, const char* example) {
   const std::string_view t = trim(field);
   const auto v = internal::parse_decimal(t);
-  if (t.empty() || !v) p.fail(name, std::string("expected a decimal number such as ") + example + ", found " + quote(field));
+  if (t.empty() || !v)
+    p.fail(name, std::string("expected a decimal number such as ") + example + ", found " + quote(field));
   return *v;
 }
 
@@ -173,8 +181,10 @@ double parse_fixed(std::string_view field, const char* name, const LineParser& p
 // (+ or -), exponent digit. " 28098-4" = 0.28098e-4, "-11606-4" = -0.11606e-4, " 00000-0" = 0.
 double parse_exponent(std::string_view field, const char* name, const LineParser& p) {
   const auto bad = [&] {
-    p.fail(name, "expected an implied-decimal exponent field such as \" 28098-4\" (sign, 5 digits, "
-                 "exponent sign and digit), found " + quote(field));
+    p.fail(name,
+           "expected an implied-decimal exponent field such as \" 28098-4\" (sign, 5 digits, "
+           "exponent sign and digit), found " +
+               quote(field));
   };
   if (field.size() != 8) bad();
   const char sign = field[0];
@@ -205,7 +215,8 @@ long parse_count(std::string_view field, const char* name, const LineParser& p) 
 
 void check_angle(double v, double max, const char* name, std::string_view field, const LineParser& p) {
   if (!(v >= 0.0 && v <= max)) {
-    p.fail(name, "expected 0 to " + std::to_string(static_cast<int>(max)) + " degrees, found " + quote(trim(field)));
+    p.fail(name, "expected 0 to " + std::to_string(static_cast<int>(max)) + " degrees, found " +
+                     quote(trim(field)));
   }
 }
 
@@ -275,8 +286,8 @@ ParsedTle parse_pair(std::string_view line1, std::string_view line2, std::string
     const std::string mismatch = checksum_mismatch(which == 1 ? a : b, p);
     if (mismatch.empty()) continue;
     if (!accept_bad_checksums) p.fail("checksum", mismatch);
-    out.checksum_notes.push_back(
-        RecordIssue{SourceLocation{src, p.line_no(), "line " + std::to_string(which) + " checksum"}, mismatch});
+    out.checksum_notes.push_back(RecordIssue{
+        SourceLocation{src, p.line_no(), "line " + std::to_string(which) + " checksum"}, mismatch});
   }
 
   // Line 1.
@@ -307,14 +318,16 @@ ParsedTle parse_pair(std::string_view line1, std::string_view line2, std::string
   } else if (eph == '2') {
     es.ephemeris_type = 2;
   } else {
-    p1.fail("ephemeris type", "expected 0 or 2 (SGP4 mean elements) in column 63, found " + describe_char(eph));
+    p1.fail("ephemeris type",
+            "expected 0 or 2 (SGP4 mean elements) in column 63, found " + describe_char(eph));
   }
   es.element_set_no = static_cast<int>(parse_count(cols(a, 65, 68), "element set number", p1));
 
   // Line 2.
   const std::uint32_t id2 = parse_catalog_number(cols(b, 3, 7), p2);
   if (id2 != es.norad_id) {
-    p2.fail("catalog number", "expected " + quote(cols(a, 3, 7)) + " as on line 1, found " + quote(cols(b, 3, 7)));
+    p2.fail("catalog number",
+            "expected " + quote(cols(a, 3, 7)) + " as on line 1, found " + quote(cols(b, 3, 7)));
   }
   es.inclination_deg = parse_fixed(cols(b, 9, 16), "inclination", p2, "\" 53.0536\"");
   check_angle(es.inclination_deg, 180.0, "inclination", cols(b, 9, 16), p2);
@@ -332,7 +345,8 @@ ParsedTle parse_pair(std::string_view line1, std::string_view line2, std::string
   check_angle(es.mean_anomaly_deg, 360.0, "mean anomaly", cols(b, 44, 51), p2);
   es.mean_motion_rev_per_day = parse_fixed(cols(b, 53, 63), "mean motion", p2, "\"15.12345678\"");
   if (!(es.mean_motion_rev_per_day > 0.0)) {
-    p2.fail("mean motion", "expected a positive number of revolutions per day, found " + quote(cols(b, 53, 63)));
+    p2.fail("mean motion",
+            "expected a positive number of revolutions per day, found " + quote(cols(b, 53, 63)));
   }
   es.rev_at_epoch = parse_count(cols(b, 64, 68), "revolution number", p2);
   return out;
@@ -344,7 +358,9 @@ std::string_view strip_line_end(std::string_view s) {
   return s;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
 
 // A name line: may be UTF-8 text, but no control characters. Returns what is wrong, or empty.
 std::string name_problem(std::string_view s) {
@@ -368,8 +384,8 @@ std::string name_problem(std::string_view s) {
       ok = i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
     }
     if (!ok) {
-      return "expected a satellite name or line 1 of an element set, found byte " + hex_byte(u) + " in column " +
-             std::to_string(i + 1);
+      return "expected a satellite name or line 1 of an element set, found byte " + hex_byte(u) +
+             " in column " + std::to_string(i + 1);
     }
     i += len;
   }
@@ -435,7 +451,8 @@ Catalog read_tle(std::string_view text, std::string_view source, const TleReadOp
     const std::size_t cr = lines[k].text.find('\r');
     if (cr == std::string_view::npos) return false;
     reject(lines[k].number, "",
-           "expected LF or CRLF line endings, found a carriage return alone in column " + std::to_string(cr + 1));
+           "expected LF or CRLF line endings, found a carriage return alone in column " +
+               std::to_string(cr + 1));
     return true;
   };
 
@@ -447,7 +464,8 @@ Catalog read_tle(std::string_view text, std::string_view source, const TleReadOp
     }
     std::string name;
     if (is_line2(i)) {
-      reject(lines[i].number, "line 1", "expected line 1 (starting \"1 \") before line 2, found line 2 alone");
+      reject(lines[i].number, "line 1",
+             "expected line 1 (starting \"1 \") before line 2, found line 2 alone");
       ++i;
       continue;
     }
@@ -462,9 +480,11 @@ Catalog read_tle(std::string_view text, std::string_view source, const TleReadOp
       if (starts_with(n, "0 ")) n.remove_prefix(2);
       if (!is_line1(i + 1)) {
         reject(lines[i].number, "",
-               "expected line 1 of an element set (starting \"1 \") after the name " + quote(trim(n)) + ", found " +
-                   (i + 1 < lines.size() ? quote(lines[i + 1].text) + " on line " + std::to_string(lines[i + 1].number)
-                                         : std::string("end of input")));
+               "expected line 1 of an element set (starting \"1 \") after the name " + quote(trim(n)) +
+                   ", found " +
+                   (i + 1 < lines.size()
+                        ? quote(lines[i + 1].text) + " on line " + std::to_string(lines[i + 1].number)
+                        : std::string("end of input")));
         ++i;
         continue;
       }
@@ -490,7 +510,8 @@ Catalog read_tle(std::string_view text, std::string_view source, const TleReadOp
     const Located l2 = lines[i + 1];
     i += 2;
     try {
-      ParsedTle parsed = parse_pair(l1.text, l2.text, source, l1.number, l2.number, options.accept_bad_checksums);
+      ParsedTle parsed =
+          parse_pair(l1.text, l2.text, source, l1.number, l2.number, options.accept_bad_checksums);
       parsed.set.name = std::move(name);
       catalog.sets.push_back(std::move(parsed.set));
       for (auto& note : parsed.checksum_notes) catalog.warnings.push_back(std::move(note));
@@ -510,7 +531,8 @@ Catalog read_tle_file(const std::string& path, const TleReadOptions& options) {
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  if (in.bad()) throw InputError(SourceLocation{path, 0, ""}, "expected a readable TLE file, found a read error");
+  if (in.bad())
+    throw InputError(SourceLocation{path, 0, ""}, "expected a readable TLE file, found a read error");
   const std::string text = buffer.str();
   return read_tle(text, path, options);
 }
@@ -573,8 +595,9 @@ std::string format_tle(const ElementSet& es) {
   const time::CivilTime c = time::to_utc(es.epoch);
   int year = c.year;
   if (year < 1957 || year > 2056) {
-    throw InputError(SourceLocation{"", 0, "epoch"},
-                     "expected an epoch from 1957 to 2056 to write a TLE, found year " + std::to_string(year));
+    throw InputError(
+        SourceLocation{"", 0, "epoch"},
+        "expected an epoch from 1957 to 2056 to write a TLE, found year " + std::to_string(year));
   }
   int doy = c.day;
   for (int m = 1; m < c.month; ++m) doy += internal::days_in_month(year, m);
@@ -597,13 +620,15 @@ std::string format_tle(const ElementSet& es) {
     throw InputError(SourceLocation{"", 0, "mean motion derivative"}, "expected |value| < 1 to write a TLE");
   }
   const char ndot_sign = es.mean_motion_dot < 0 ? '-' : ' ';
-  char ephemeris = static_cast<char>('0' + (es.ephemeris_type >= 0 && es.ephemeris_type <= 9 ? es.ephemeris_type : 0));
+  char ephemeris =
+      static_cast<char>('0' + (es.ephemeris_type >= 0 && es.ephemeris_type <= 9 ? es.ephemeris_type : 0));
 
   const std::string id = format_catalog_number(es.norad_id);
   char l1[128];
   std::snprintf(l1, sizeof l1, "1 %s%c %s %02d%03d.%08lld %c%s %s %s %c %4d", id.c_str(), es.classification,
                 tle_designator(es.international_designator).c_str(), year % 100, doy,
-                static_cast<long long>(units), ndot_sign, ndot + 1, format_exponent(es.mean_motion_ddot, "mean motion second derivative").c_str(),
+                static_cast<long long>(units), ndot_sign, ndot + 1,
+                format_exponent(es.mean_motion_ddot, "mean motion second derivative").c_str(),
                 format_exponent(es.bstar, "bstar").c_str(), ephemeris, es.element_set_no % 10000);
 
   const long long ecc = std::llround(es.eccentricity * 1e7);
@@ -611,9 +636,9 @@ std::string format_tle(const ElementSet& es) {
     throw InputError(SourceLocation{"", 0, "eccentricity"}, "expected 0 <= e < 1 to write a TLE");
   }
   char l2[128];
-  std::snprintf(l2, sizeof l2, "2 %s %8.4f %8.4f %07lld %8.4f %8.4f %11.8f%5ld", id.c_str(), es.inclination_deg,
-                es.raan_deg, ecc, es.arg_perigee_deg, es.mean_anomaly_deg, es.mean_motion_rev_per_day,
-                es.rev_at_epoch % 100000);
+  std::snprintf(l2, sizeof l2, "2 %s %8.4f %8.4f %07lld %8.4f %8.4f %11.8f%5ld", id.c_str(),
+                es.inclination_deg, es.raan_deg, ecc, es.arg_perigee_deg, es.mean_anomaly_deg,
+                es.mean_motion_rev_per_day, es.rev_at_epoch % 100000);
   std::string line1(l1);
   std::string line2(l2);
   if (line1.size() != 68 || line2.size() != 68) {

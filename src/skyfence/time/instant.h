@@ -35,7 +35,10 @@ class Duration {
   constexpr Duration operator-(Duration o) const { return Duration(ns_ - o.ns_); }
   constexpr Duration operator-() const { return Duration(-ns_); }
   constexpr Duration operator*(std::int64_t k) const { return Duration(ns_ * k); }
-  constexpr Duration& operator+=(Duration o) { ns_ += o.ns_; return *this; }
+  constexpr Duration& operator+=(Duration o) {
+    ns_ += o.ns_;
+    return *this;
+  }
   constexpr auto operator<=>(const Duration&) const = default;
 
  private:
@@ -53,7 +56,10 @@ class Instant {
   constexpr Instant operator+(Duration d) const { return Instant(ns_ + d.count_ns()); }
   constexpr Instant operator-(Duration d) const { return Instant(ns_ - d.count_ns()); }
   constexpr Duration operator-(Instant o) const { return Duration::nanoseconds(ns_ - o.ns_); }
-  constexpr Instant& operator+=(Duration d) { ns_ += d.count_ns(); return *this; }
+  constexpr Instant& operator+=(Duration d) {
+    ns_ += d.count_ns();
+    return *this;
+  }
   constexpr auto operator<=>(const Instant&) const = default;
 
  private:

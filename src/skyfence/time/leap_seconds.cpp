@@ -48,7 +48,8 @@ LeapSecondTable LeapSecondTable::parse(std::string_view text, std::string_view s
       std::string_view rest = line.substr(2);
       std::int64_t ntp = 0;
       if (!take_int(rest, ntp)) {
-        throw InputError({where.file, line_no, "expiry (#@)"}, "expected NTP seconds, got \"" + std::string(line) + "\"");
+        throw InputError({where.file, line_no, "expiry (#@)"},
+                         "expected NTP seconds, got \"" + std::string(line) + "\"");
       }
       table.expires_ = Instant::from_tai_ns((ntp - kNtpAt2000) * internal::kNsPerSecond);
       have_expiry = true;
@@ -78,7 +79,8 @@ LeapSecondTable LeapSecondTable::parse(std::string_view text, std::string_view s
     throw InputError({std::string(source), 0, "expiry (#@)"}, "expected an expiry line \"#@ <NTP seconds>\"");
   }
   // The expiry was read as if UTC were TAI; shift it by the last offset to make it a true instant.
-  table.expires_ = table.expires_ + Duration::nanoseconds(table.entries_.back().tai_minus_utc_s * internal::kNsPerSecond);
+  table.expires_ =
+      table.expires_ + Duration::nanoseconds(table.entries_.back().tai_minus_utc_s * internal::kNsPerSecond);
   return table;
 }
 

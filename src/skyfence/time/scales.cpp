@@ -17,7 +17,7 @@ using internal::kSecondsPerDay;
 
 namespace {
 
-constexpr double kJd2000Midnight = 2451544.5;        // JD of 2000-01-01T00:00:00
+constexpr double kJd2000Midnight = 2451544.5;           // JD of 2000-01-01T00:00:00
 constexpr std::int64_t kTtMinusTaiNs = 32'184'000'000;  // TT = TAI + 32.184 s
 
 [[noreturn]] void civil_error(const char* field, const std::string& expected) {
@@ -26,8 +26,8 @@ constexpr std::int64_t kTtMinusTaiNs = 32'184'000'000;  // TT = TAI + 32.184 s
 
 // UTC seconds since 2000-01-01 counting no leap seconds (a day is always 86400 of them).
 std::int64_t utc_seconds(const CivilTime& c) {
-  return internal::days_from_civil(c.year, c.month, c.day) * kSecondsPerDay + c.hour * 3600 +
-         c.minute * 60 + c.second;
+  return internal::days_from_civil(c.year, c.month, c.day) * kSecondsPerDay + c.hour * 3600 + c.minute * 60 +
+         c.second;
 }
 
 }  // namespace
@@ -43,7 +43,8 @@ Instant from_utc(const CivilTime& c, const LeapSecondTable& leaps) {
   if (c.second < 0 || c.second > 60) civil_error("second", "expected 0..60, got " + std::to_string(c.second));
   if (c.nanosecond < 0 || c.nanosecond >= kNsPerSecond) civil_error("nanosecond", "expected 0..999999999");
   if (c.year < 1709 || c.year > 2290) {
-    civil_error("year", "expected 1709..2290 (the range of skyfence instants), got " + std::to_string(c.year));
+    civil_error("year",
+                "expected 1709..2290 (the range of skyfence instants), got " + std::to_string(c.year));
   }
   if (c.second == 60) {
     // Valid only at 23:59:60 of a day after which TAI-UTC grows.
@@ -102,12 +103,17 @@ JulianDate jd_of_uniform_ns(std::int64_t ns_since_2000) {
   const std::int64_t day_ns = kSecondsPerDay * kNsPerSecond;
   const std::int64_t days = floor_div(ns_since_2000, day_ns);
   const std::int64_t rem = floor_mod(ns_since_2000, day_ns);
-  return {kJd2000Midnight + static_cast<double>(days), static_cast<double>(rem) / static_cast<double>(day_ns)};
+  return {kJd2000Midnight + static_cast<double>(days),
+          static_cast<double>(rem) / static_cast<double>(day_ns)};
 }
 }  // namespace
 
-JulianDate jd_tai(Instant t) { return jd_of_uniform_ns(t.tai_ns()); }
-JulianDate jd_tt(Instant t) { return jd_of_uniform_ns(t.tai_ns() + kTtMinusTaiNs); }
+JulianDate jd_tai(Instant t) {
+  return jd_of_uniform_ns(t.tai_ns());
+}
+JulianDate jd_tt(Instant t) {
+  return jd_of_uniform_ns(t.tai_ns() + kTtMinusTaiNs);
+}
 
 Instant from_jd_utc(JulianDate jd, const LeapSecondTable& leaps) {
   // Split both parts into whole days and a day fraction before combining, to keep nanoseconds.
@@ -149,9 +155,9 @@ class Cursor {
     return v;
   }
   [[noreturn]] void fail(const std::string& why) const {
-    throw InputError(SourceLocation{std::string(what_), 0, {}},
-                     why + " in \"" + std::string(s_) +
-                         "\" (expected an ISO-8601 UTC time such as 2024-10-25T00:00:00Z)");
+    throw InputError(
+        SourceLocation{std::string(what_), 0, {}},
+        why + " in \"" + std::string(s_) + "\" (expected an ISO-8601 UTC time such as 2024-10-25T00:00:00Z)");
   }
   std::size_t i_ = 0;
 
@@ -164,7 +170,8 @@ class Cursor {
 
 Instant parse_iso8601(std::string_view text, std::string_view what, const LeapSecondTable& leaps) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
+    text.remove_suffix(1);
   Cursor cur(text, what);
   if (text.empty()) cur.fail("empty time");
   CivilTime c;
@@ -289,10 +296,14 @@ Duration parse_duration(std::string_view text, std::string_view what) {
     } else if (text.starts_with("ns")) {
       unit_ns = 1;
       text.remove_prefix(2);
-    } else if (!text.empty() && (text.front() == 's' || text.front() == 'm' || text.front() == 'h' || text.front() == 'd' || text.front() == 'w')) {
+    } else if (!text.empty() && (text.front() == 's' || text.front() == 'm' || text.front() == 'h' ||
+                                 text.front() == 'd' || text.front() == 'w')) {
       const char u = text.front();
-      unit_ns = u == 's' ? kNsPerSecond : u == 'm' ? 60 * kNsPerSecond : u == 'h' ? 3600 * kNsPerSecond
-              : u == 'd' ? 86400 * kNsPerSecond : 7 * 86400 * kNsPerSecond;
+      unit_ns = u == 's'   ? kNsPerSecond
+                : u == 'm' ? 60 * kNsPerSecond
+                : u == 'h' ? 3600 * kNsPerSecond
+                : u == 'd' ? 86400 * kNsPerSecond
+                           : 7 * 86400 * kNsPerSecond;
       text.remove_prefix(1);
     } else {
       fail("expected a unit (ns, us, ms, s, m, h, d, w) after the number");

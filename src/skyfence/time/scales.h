@@ -14,11 +14,11 @@ namespace skyfence::time {
 // second is 0..60 (60 only during a positive leap second in UTC).
 struct CivilTime {
   int year = 2000;
-  int month = 1;   // 1..12
-  int day = 1;     // 1..31
-  int hour = 0;    // 0..23
-  int minute = 0;  // 0..59
-  int second = 0;  // 0..60
+  int month = 1;                // 1..12
+  int day = 1;                  // 1..31
+  int hour = 0;                 // 0..23
+  int minute = 0;               // 0..59
+  int second = 0;               // 0..60
   std::int64_t nanosecond = 0;  // 0..999'999'999
   auto operator<=>(const CivilTime&) const = default;
 };

@@ -71,7 +71,8 @@ double elevation_rate_rad_s(const frames::Topocentric& site, const frames::State
   return (up.dot(target_itrf.v_km_s) * rho2 - u * rel.dot(target_itrf.v_km_s)) / (rho2 * h);
 }
 
-SatelliteLook look_angles(const Fleet& fleet, std::size_t i, const frames::Topocentric& site, time::Instant t) {
+SatelliteLook look_angles(const Fleet& fleet, std::size_t i, const frames::Topocentric& site,
+                          time::Instant t) {
   SatelliteLook out;
   frames::StateVector sv;
   out.error = fleet.itrf_state(i, t, sv);

@@ -41,8 +41,8 @@ class Fleet {
 
   // ITRF states of every satellite at t with the batched propagator. states[i] is NaN where
   // errors[i] != Sgp4Error::none. Results do not depend on `threads` (0 = all cores).
-  void itrf_states(time::Instant t, std::vector<frames::StateVector>& states, std::vector<orbits::Sgp4Error>& errors,
-                   unsigned threads = 0) const;
+  void itrf_states(time::Instant t, std::vector<frames::StateVector>& states,
+                   std::vector<orbits::Sgp4Error>& errors, unsigned threads = 0) const;
 
  private:
   std::vector<orbits::Sgp4Record> records_;
@@ -63,7 +63,8 @@ struct SatelliteLook {
 // Look angles of fleet satellite i from `site` at t. Accuracy: that of frames::Topocentric::look
 // on the SGP4 state (tests/unit/visibility/look_test.cpp checks it against a hand-made chain and
 // the elevation rate against a central difference).
-SatelliteLook look_angles(const Fleet& fleet, std::size_t i, const frames::Topocentric& site, time::Instant t);
+SatelliteLook look_angles(const Fleet& fleet, std::size_t i, const frames::Topocentric& site,
+                          time::Instant t);
 
 // Elevation rate (rad/s) of an ITRF target state seen from `site`, as in SatelliteLook.
 double elevation_rate_rad_s(const frames::Topocentric& site, const frames::StateVector& target_itrf);

@@ -40,8 +40,8 @@ void check_options(const InViewOptions& o) {
 }
 
 // Groups hits (emitted in increasing satellite order) by site with a stable counting sort.
-void assemble(std::size_t n_sites, const std::vector<std::vector<Hit>>& chunks, std::vector<std::uint32_t> failed,
-              InViewSet& out) {
+void assemble(std::size_t n_sites, const std::vector<std::vector<Hit>>& chunks,
+              std::vector<std::uint32_t> failed, InViewSet& out) {
   out.site_offsets.assign(n_sites + 1, 0);
   std::size_t total = 0;
   for (const auto& c : chunks) {
@@ -112,7 +112,8 @@ SiteIndex::SiteIndex(std::span<const frames::Geodetic> sites, double cell_deg) {
 template <class Visit>
 void SiteIndex::visit_cells(const frames::Vec3& dir, double angle_rad, Visit&& visit) const {
   const auto visit_cell = [&](int row, int col) {
-    const std::size_t c = static_cast<std::size_t>(row) * static_cast<std::size_t>(cols_) + static_cast<std::size_t>(col);
+    const std::size_t c =
+        static_cast<std::size_t>(row) * static_cast<std::size_t>(cols_) + static_cast<std::size_t>(col);
     for (std::uint32_t i = cell_start_[c]; i < cell_start_[c + 1]; ++i) visit(cell_sites_[i]);
   };
   if (topo_.empty()) return;
@@ -129,8 +130,10 @@ void SiteIndex::visit_cells(const frames::Vec3& dir, double angle_rad, Visit&& v
   const double lon_c = std::atan2(dir.y, dir.x);
   const double lat_lo = lat_c - a, lat_hi = lat_c + a;
   // One extra row and column each side: the grid's floor() and the site's own atan2 may round apart.
-  const int r0 = std::max(0, static_cast<int>(std::floor((std::max(lat_lo, -kHalfPi) + kHalfPi) / lat_step)) - 1);
-  const int r1 = std::min(rows_ - 1, static_cast<int>(std::floor((std::min(lat_hi, kHalfPi) + kHalfPi) / lat_step)) + 1);
+  const int r0 =
+      std::max(0, static_cast<int>(std::floor((std::max(lat_lo, -kHalfPi) + kHalfPi) / lat_step)) - 1);
+  const int r1 =
+      std::min(rows_ - 1, static_cast<int>(std::floor((std::min(lat_hi, kHalfPi) + kHalfPi) / lat_step)) + 1);
   bool all_cols = lat_hi >= kHalfPi || lat_lo <= -kHalfPi;
   long c0 = 0, c1 = cols_ - 1;
   if (!all_cols) {
@@ -158,7 +161,8 @@ void SiteIndex::for_each_candidate(const frames::Vec3& dir, double angle_rad,
   visit_cells(dir, angle_rad, [&](std::uint32_t k) { visit(k); });
 }
 
-void SiteIndex::sites_within(const frames::Vec3& dir, double angle_rad, std::vector<std::uint32_t>& out) const {
+void SiteIndex::sites_within(const frames::Vec3& dir, double angle_rad,
+                             std::vector<std::uint32_t>& out) const {
   out.clear();
   const double cos_a = angle_rad >= kPi ? -2.0 : std::cos(angle_rad);
   visit_cells(dir, angle_rad, [&](std::uint32_t k) {
@@ -166,8 +170,8 @@ void SiteIndex::sites_within(const frames::Vec3& dir, double angle_rad, std::vec
   });
 }
 
-void in_view(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf, std::span<const bool> valid,
-             const InViewOptions& options, InViewSet& out) {
+void in_view(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf,
+             std::span<const bool> valid, const InViewOptions& options, InViewSet& out) {
   check_options(options);
   const std::size_t n_sats = sat_itrf.size();
   const std::size_t n_chunks = (n_sats + kSatChunk - 1) / kSatChunk;
@@ -210,7 +214,8 @@ void in_view_brute_force(const SiteIndex& sites, std::span<const frames::StateVe
     for (std::size_t s = 0; s < n_sats; ++s) {
       if (!state_usable(sat_itrf, valid, s)) continue;
       const frames::LookAngles la = sites.site(k).look(sat_itrf[s]);
-      if (la.elevation_rad >= options.min_elevation_rad) out.entries.push_back({static_cast<std::uint32_t>(s), la});
+      if (la.elevation_rad >= options.min_elevation_rad)
+        out.entries.push_back({static_cast<std::uint32_t>(s), la});
     }
     out.site_offsets.push_back(static_cast<std::uint32_t>(out.entries.size()));
   }

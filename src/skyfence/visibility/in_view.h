@@ -126,8 +126,8 @@ struct InViewSet {
 
 // In-view set from satellite ITRF states (valid[i] false, or a non-finite state, marks satellite i
 // as failed). `valid` may be empty (all valid).
-void in_view(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf, std::span<const bool> valid,
-             const InViewOptions& options, InViewSet& out);
+void in_view(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf,
+             std::span<const bool> valid, const InViewOptions& options, InViewSet& out);
 
 // The same result by testing every pair (the oracle; O(sites * sats)).
 void in_view_brute_force(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf,

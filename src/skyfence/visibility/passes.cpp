@@ -37,7 +37,8 @@ struct SiteGeometry {
   explicit SiteGeometry(const frames::Geodetic& g)
       : topo(g),
         r(topo.site_itrf_km()),
-        up{std::cos(g.lat_rad) * std::cos(g.lon_rad), std::cos(g.lat_rad) * std::sin(g.lon_rad), std::sin(g.lat_rad)} {}
+        up{std::cos(g.lat_rad) * std::cos(g.lon_rad), std::cos(g.lat_rad) * std::sin(g.lon_rad),
+           std::sin(g.lat_rad)} {}
 };
 
 // sin(elevation), its rate, and what the Lipschitz bound needs.
@@ -72,7 +73,8 @@ struct EvalFailure {
 // Scalar evaluation of one satellite at `x` seconds after the window's start.
 class SatelliteClock {
  public:
-  SatelliteClock(const Fleet& fleet, std::size_t sat, Instant start) : fleet_(fleet), sat_(sat), start_(start) {}
+  SatelliteClock(const Fleet& fleet, std::size_t sat, Instant start)
+      : fleet_(fleet), sat_(sat), start_(start) {}
   [[nodiscard]] Instant at(double x) const { return start_ + Duration::seconds(x); }
   [[nodiscard]] frames::StateVector state(double x) const {
     frames::StateVector sv;
@@ -245,7 +247,8 @@ class PairScanner {
     std::optional<Point> x_pt;
     bool x_is_max = false;
     if (A.zdot > 0.0 && B.zdot <= 0.0) {
-      const bool needed = open_ || fa >= 0.0 || fb >= 0.0 || 0.5 * (A.z + B.z + bound_slope(A, B, h) * h) >= sin_min_;
+      const bool needed =
+          open_ || fa >= 0.0 || fb >= 0.0 || 0.5 * (A.z + B.z + bound_slope(A, B, h) * h) >= sin_min_;
       if (needed) {
         x_pt = extremum(a, b, A.zdot, B.zdot);
         x_is_max = true;
@@ -375,7 +378,8 @@ PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> site_
   if (o.scan_step <= Duration() || o.scan_step > Duration::seconds(120)) {
     throw std::invalid_argument("find_passes: scan_step must lie in (0, 120 s]");
   }
-  if (o.tolerance < Duration::nanoseconds(1000)) throw std::invalid_argument("find_passes: tolerance must be >= 1 us");
+  if (o.tolerance < Duration::nanoseconds(1000))
+    throw std::invalid_argument("find_passes: tolerance must be >= 1 us");
   if (stop < start) throw std::invalid_argument("find_passes: stop is before start");
 
   std::vector<SiteGeometry> sites;
@@ -397,8 +401,8 @@ PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> site_
   }
 
   const std::size_t n_sats = fleet.size();
-  const std::size_t block =
-      std::clamp<std::size_t>(static_cast<std::size_t>(kBlockBytes / (static_cast<double>(n_times) * 56.0)), 1, kMaxBlock);
+  const std::size_t block = std::clamp<std::size_t>(
+      static_cast<std::size_t>(kBlockBytes / (static_cast<double>(n_times) * 56.0)), 1, kMaxBlock);
   const std::size_t n_blocks = (n_sats + block - 1) / block;
   std::vector<SatResult> results(n_sats);
   const auto records = fleet.records();
@@ -427,8 +431,8 @@ PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> site_
         }
         const frames::Vec3 r{c * bs.x[j] + sn * bs.y[j], -sn * bs.x[j] + c * bs.y[j], bs.z[j]};
         r_all[i * n_times + k] = r;
-        v_all[i * n_times + k] = {c * bs.vx[j] + sn * bs.vy[j] + w * r.y, -sn * bs.vx[j] + c * bs.vy[j] - w * r.x,
-                                  bs.vz[j]};
+        v_all[i * n_times + k] = {c * bs.vx[j] + sn * bs.vy[j] + w * r.y,
+                                  -sn * bs.vx[j] + c * bs.vy[j] - w * r.x, bs.vz[j]};
       }
     }
     SatSamples samples;

@@ -38,7 +38,8 @@
 // (tests/validation/visibility/skyfield_passes_test.cpp; measured figures in docs/accuracy.md).
 //
 // Cost: (stop - start) / 120 s batched SGP4 samples per satellite, an elevation test per sample and
-// site, and a few scalar SGP4 evaluations per root (Newton/Brent) for each pass. Parallel over satellites (fixed blocks), identical results for any thread count.
+// site, and a few scalar SGP4 evaluations per root (Newton/Brent) for each pass. Parallel over satellites
+// (fixed blocks), identical results for any thread count.
 #pragma once
 
 #include <cstdint>

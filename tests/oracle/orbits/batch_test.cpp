@@ -88,19 +88,43 @@ ElementSet random_elements(std::mt19937_64& rng, Kind kind, std::uint32_t id) {
       break;
     case Kind::bad:
       switch (rng() % 4) {
-        case 0: es.eccentricity = uni(1.0, 2.0); es.mean_motion_rev_per_day = 15.0; break;
-        case 1: es.eccentricity = 0.001; es.mean_motion_rev_per_day = -uni(1.0, 15.0); break;
-        case 2: es.eccentricity = 0.001; es.mean_motion_rev_per_day = uni(19.0, 25.0); break;  // inside the earth
-        default: es.eccentricity = uni(0.5, 0.9); es.mean_motion_rev_per_day = uni(12.0, 15.0); break;  // perigee underground
+        case 0:
+          es.eccentricity = uni(1.0, 2.0);
+          es.mean_motion_rev_per_day = 15.0;
+          break;
+        case 1:
+          es.eccentricity = 0.001;
+          es.mean_motion_rev_per_day = -uni(1.0, 15.0);
+          break;
+        case 2:
+          es.eccentricity = 0.001;
+          es.mean_motion_rev_per_day = uni(19.0, 25.0);
+          break;  // inside the earth
+        default:
+          es.eccentricity = uni(0.5, 0.9);
+          es.mean_motion_rev_per_day = uni(12.0, 15.0);
+          break;  // perigee underground
       }
       es.bstar = uni(0.0, 1e-3);
       break;
     case Kind::deep:  // period >= 225 min: GEO, Molniya, GPS-like and ordinary deep orbits
       switch (rng() % 4) {
-        case 0: es.mean_motion_rev_per_day = uni(0.99, 1.01); es.eccentricity = uni(0.0, 0.01); break;
-        case 1: es.mean_motion_rev_per_day = uni(1.99, 2.02); es.eccentricity = uni(0.5, 0.75); break;
-        case 2: es.mean_motion_rev_per_day = uni(2.0, 2.01); es.eccentricity = uni(0.0, 0.02); break;
-        default: es.mean_motion_rev_per_day = uni(3.0, 6.3); es.eccentricity = uni(0.0, 0.3); break;
+        case 0:
+          es.mean_motion_rev_per_day = uni(0.99, 1.01);
+          es.eccentricity = uni(0.0, 0.01);
+          break;
+        case 1:
+          es.mean_motion_rev_per_day = uni(1.99, 2.02);
+          es.eccentricity = uni(0.5, 0.75);
+          break;
+        case 2:
+          es.mean_motion_rev_per_day = uni(2.0, 2.01);
+          es.eccentricity = uni(0.0, 0.02);
+          break;
+        default:
+          es.mean_motion_rev_per_day = uni(3.0, 6.3);
+          es.eccentricity = uni(0.0, 0.3);
+          break;
       }
       es.bstar = uni(0.0, 1e-4);
       es.mean_motion_dot = uni(-1e-6, 1e-6);
@@ -114,8 +138,11 @@ std::vector<Sgp4Record> random_records(std::mt19937_64& rng, std::size_t n) {
   std::vector<Sgp4Record> recs;
   for (std::size_t i = 0; i < n; ++i) {
     const auto r = rng() % 100;
-    const Kind kind = r < 50 ? Kind::near_full : r < 65 ? Kind::near_simple : r < 80 ? Kind::high_drag
-                      : r < 90 ? Kind::bad : Kind::deep;
+    const Kind kind = r < 50   ? Kind::near_full
+                      : r < 65 ? Kind::near_simple
+                      : r < 80 ? Kind::high_drag
+                      : r < 90 ? Kind::bad
+                               : Kind::deep;
     recs.push_back(sgp4_init(random_elements(rng, kind, static_cast<std::uint32_t>(10000 + i))));
   }
   return recs;
@@ -141,14 +168,18 @@ void expect_matches_scalar(const std::vector<Sgp4Record>& recs, const BatchState
       const Sgp4Error e = sgp4(recs[s], tsince[i], sv);
       if (out.error[i] != e) {
         if (++failures <= 10) {
-          ADD_FAILURE() << "satellite " << s << " (norad " << recs[s].norad_id << ", method " << recs[s].method
-                        << ", isimp " << recs[s].isimp << ") tsince " << tsince[i] << ": batch error "
-                        << static_cast<int>(out.error[i]) << ", scalar " << static_cast<int>(e);
+          ADD_FAILURE() << "satellite " << s << " (norad " << recs[s].norad_id << ", method "
+                        << recs[s].method << ", isimp " << recs[s].isimp << ") tsince " << tsince[i]
+                        << ": batch error " << static_cast<int>(out.error[i]) << ", scalar "
+                        << static_cast<int>(e);
         }
         continue;
       }
       if (counts != nullptr) {
-        if (e == Sgp4Error::none) ++counts->ok; else ++counts->errors;
+        if (e == Sgp4Error::none)
+          ++counts->ok;
+        else
+          ++counts->errors;
         if (e == Sgp4Error::decayed) ++counts->decayed;
         if (e == Sgp4Error::mean_elements) ++counts->mean_elements;
       }
@@ -174,18 +205,23 @@ void expect_matches_scalar(const std::vector<Sgp4Record>& recs, const BatchState
       if (!(dr <= kPosTolKm && dv <= kVelTolKmS)) {
         if (++failures <= 10) {
           ADD_FAILURE() << "satellite " << s << " (norad " << recs[s].norad_id << ", isimp " << recs[s].isimp
-                        << ") tsince " << tsince[i] << ": |dr| " << dr << " km, |dv| " << dv << " km/s at r = ("
-                        << sv.r_km.x << ", " << sv.r_km.y << ", " << sv.r_km.z << ") km, |v| " << sv.v_km_s.norm();
+                        << ") tsince " << tsince[i] << ": |dr| " << dr << " km, |dv| " << dv
+                        << " km/s at r = (" << sv.r_km.x << ", " << sv.r_km.y << ", " << sv.r_km.z
+                        << ") km, |v| " << sv.v_km_s.norm();
         }
       }
     }
   }
   if (counts != nullptr) {
     for (const auto& r : recs) {
-      if (r.init_error != Sgp4Error::none) ++counts->init_errors;
-      else if (r.method == 'd') ++counts->deep;
-      else if (r.isimp == 1) ++counts->near_isimp1;
-      else ++counts->near_isimp0;
+      if (r.init_error != Sgp4Error::none)
+        ++counts->init_errors;
+      else if (r.method == 'd')
+        ++counts->deep;
+      else if (r.isimp == 1)
+        ++counts->near_isimp1;
+      else
+        ++counts->near_isimp0;
     }
   }
   EXPECT_EQ(failures, 0u);
@@ -237,8 +273,8 @@ TEST(BatchPropagator, RandomElementSetsMatchScalar) {
     expect_matches_scalar(recs, one, tsince, &c);
     std::cout << "  satellites: " << c.near_isimp0 << " isimp 0, " << c.near_isimp1 << " isimp 1, " << c.deep
               << " deep space, " << c.init_errors << " init errors; states " << c.ok << " valid, " << c.errors
-              << " errors (" << c.decayed << " decayed, " << c.mean_elements << " mean elements), " << c.unphysical
-              << " past the end of the drag model (codes compared only)\n";
+              << " errors (" << c.decayed << " decayed, " << c.mean_elements << " mean elements), "
+              << c.unphysical << " past the end of the drag model (codes compared only)\n";
     // The mix must really cover every case.
     EXPECT_GT(c.near_isimp0, 0u);
     EXPECT_GT(c.near_isimp1, 0u);

@@ -64,8 +64,8 @@ TEST(VisibilityInViewOracle, RealStarlinkRandomSites) {
   std::size_t total = 0;
   for (int round = 0; round < 3; ++round) {
     const auto sites = random_sites(rng, 250);
-    const time::Instant t =
-        time::parse_iso8601("2026-04-27T00:00:00Z") + time::Duration::seconds(testing::uniform(rng, 0, 3 * 86400.0));
+    const time::Instant t = time::parse_iso8601("2026-04-27T00:00:00Z") +
+                            time::Duration::seconds(testing::uniform(rng, 0, 3 * 86400.0));
     std::vector<frames::StateVector> states;
     std::vector<orbits::Sgp4Error> errors;
     fleet.itrf_states(t, states, errors, 0);
@@ -100,7 +100,8 @@ TEST(VisibilityInViewOracle, RandomOrbitsRandomSites) {
     const auto sites = random_sites(rng, 200);
     std::vector<frames::StateVector> states;
     std::vector<orbits::Sgp4Error> errors;
-    fleet.itrf_states(t0 + time::Duration::seconds(testing::uniform(rng, -86400.0, 86400.0)), states, errors, 1);
+    fleet.itrf_states(t0 + time::Duration::seconds(testing::uniform(rng, -86400.0, 86400.0)), states, errors,
+                      1);
     const SiteIndex index(sites, round == 0 ? 0.0 : testing::uniform(rng, 0.3, 20.0));
     for (double el : {-30.0, -1.0, 0.0, 5.0, 25.0, 60.0}) total += check_case(index, states, errors, el, 1);
   }
@@ -117,11 +118,14 @@ TEST(VisibilityInViewOracle, HandMadeStatesNearTheLimits) {
   const SiteIndex index(sites);
   std::vector<frames::StateVector> states;
   for (int i = 0; i < 2000; ++i) {
-    const double r = i % 7 == 0 ? testing::uniform(rng, 6340.0, 6480.0) : testing::uniform(rng, 6500.0, 45000.0);
-    const double z = testing::uniform(rng, -1.0, 1.0), phi = testing::uniform(rng, -std::numbers::pi, std::numbers::pi);
+    const double r =
+        i % 7 == 0 ? testing::uniform(rng, 6340.0, 6480.0) : testing::uniform(rng, 6500.0, 45000.0);
+    const double z = testing::uniform(rng, -1.0, 1.0),
+                 phi = testing::uniform(rng, -std::numbers::pi, std::numbers::pi);
     const double c = std::sqrt(1 - z * z);
-    frames::StateVector sv{{r * c * std::cos(phi), r * c * std::sin(phi), r * z},
-                           {testing::uniform(rng, -8, 8), testing::uniform(rng, -8, 8), testing::uniform(rng, -8, 8)}};
+    frames::StateVector sv{
+        {r * c * std::cos(phi), r * c * std::sin(phi), r * z},
+        {testing::uniform(rng, -8, 8), testing::uniform(rng, -8, 8), testing::uniform(rng, -8, 8)}};
     if (i % 101 == 0) sv.r_km.x = std::nan("");
     states.push_back(sv);
   }
@@ -159,7 +163,8 @@ TEST(VisibilityInViewSeries, StepsInOrderWithFailures) {
                                             frames::Geodetic::degrees(-0.2, -78.5, 2.8)};
   const SiteIndex index(sites);
   std::vector<time::Instant> times;
-  for (int k = 0; k < 5; ++k) times.push_back(time::parse_iso8601("2026-04-27T12:00:00Z") + time::Duration::seconds(600.0 * k));
+  for (int k = 0; k < 5; ++k)
+    times.push_back(time::parse_iso8601("2026-04-27T12:00:00Z") + time::Duration::seconds(600.0 * k));
   std::size_t expected = 0;
   InViewOptions o;
   o.min_elevation_rad = 10 * kDeg;

@@ -38,8 +38,8 @@ struct ScanPass {
 };
 
 // Elevation every second over [start, start + seconds]; runs at or above min_el.
-std::vector<ScanPass> brute_force(const Fleet& fleet, std::size_t sat, const frames::Topocentric& site, Instant start,
-                                  std::int64_t seconds, double min_el) {
+std::vector<ScanPass> brute_force(const Fleet& fleet, std::size_t sat, const frames::Topocentric& site,
+                                  Instant start, std::int64_t seconds, double min_el) {
   std::vector<ScanPass> out;
   bool open = false;
   for (std::int64_t k = 0; k <= seconds; ++k) {
@@ -60,7 +60,9 @@ std::vector<ScanPass> brute_force(const Fleet& fleet, std::size_t sat, const fra
   return out;
 }
 
-double seconds_after(Instant t, Instant start) { return (t - start).to_seconds(); }
+double seconds_after(Instant t, Instant start) {
+  return (t - start).to_seconds();
+}
 
 // Compares find_passes with the brute-force scan for every satellite and site; returns passes compared.
 std::size_t compare(const std::vector<orbits::ElementSet>& sets, const std::vector<frames::Geodetic>& sites,
@@ -91,7 +93,8 @@ std::size_t compare(const std::vector<orbits::ElementSet>& sets, const std::vect
           }
         }
         if (hit == found.passes.size()) {
-          ADD_FAILURE() << what << ": scan pass at +" << b.first << " s (max " << b.max_el / kDeg << " deg) not found";
+          ADD_FAILURE() << what << ": scan pass at +" << b.first << " s (max " << b.max_el / kDeg
+                        << " deg) not found";
           continue;
         }
         EXPECT_FALSE(matched[hit]) << what << ": two scan passes match one pass";
@@ -119,13 +122,15 @@ std::size_t compare(const std::vector<orbits::ElementSet>& sets, const std::vect
     EXPECT_EQ(at_tca.angles.elevation_rad, p.max_elevation_rad);
     if (!matched[i]) {
       // Missed by the 1 s scan: must be shorter than its resolution.
-      EXPECT_LT(p.duration().to_seconds(), 1.0) << "pass of " << fleet.norad_id(p.satellite) << " not in the scan";
+      EXPECT_LT(p.duration().to_seconds(), 1.0)
+          << "pass of " << fleet.norad_id(p.satellite) << " not in the scan";
     }
     // Root accuracy: the elevation at an unclipped AOS/LOS is the minimum within |rate| * 2 ms.
     for (const auto& [t, clipped] : {std::pair{p.aos, p.aos_clipped}, std::pair{p.los, p.los_clipped}}) {
       if (clipped) continue;
       const SatelliteLook l = look_angles(fleet, p.satellite, topo, t);
-      EXPECT_LE(std::abs(l.angles.elevation_rad - o.min_elevation_rad), std::abs(l.elevation_rate_rad_s) * 2e-3 + 1e-9);
+      EXPECT_LE(std::abs(l.angles.elevation_rad - o.min_elevation_rad),
+                std::abs(l.elevation_rate_rad_s) * 2e-3 + 1e-9);
     }
     // TCA is a maximum: nothing higher 0.5 s either side (unless clipped there).
     for (double dt : {-0.5, 0.5}) {
@@ -148,7 +153,8 @@ TEST(VisibilityPassesOracle, RealCatalogs) {
   const std::vector<frames::Geodetic> sites{
       frames::Geodetic::degrees(50.45, 30.52, 0.18), frames::Geodetic::degrees(-53.0, 180.0, 0.0),
       frames::Geodetic::degrees(0.0, -78.5, 2.8), frames::Geodetic::degrees(89.99, 0.0, 0.0)};
-  const Instant start = time::parse_iso8601("2026-04-27T00:00:00Z") + Duration::seconds(testing::uniform(rng, 0, 86400));
+  const Instant start =
+      time::parse_iso8601("2026-04-27T00:00:00Z") + Duration::seconds(testing::uniform(rng, 0, 86400));
   std::size_t n = 0;
   for (double el : {0.0, 25.0, 60.0}) n += compare(sets, sites, start, 6 * 3600, el);
   std::vector<orbits::ElementSet> ow;
@@ -239,14 +245,15 @@ TEST(VisibilityPasses, IdenticalForAnyThreadCountAndSorted) {
     for (const PassList* other : {&two, &five}) {
       const Pass& x = one.passes[i];
       const Pass& y = other->passes[i];
-      EXPECT_TRUE(x.satellite == y.satellite && x.site == y.site && x.aos == y.aos && x.tca == y.tca && x.los == y.los &&
-                  x.max_elevation_rad == y.max_elevation_rad && x.aos_azimuth_rad == y.aos_azimuth_rad &&
-                  x.los_azimuth_rad == y.los_azimuth_rad);
+      EXPECT_TRUE(x.satellite == y.satellite && x.site == y.site && x.aos == y.aos && x.tca == y.tca &&
+                  x.los == y.los && x.max_elevation_rad == y.max_elevation_rad &&
+                  x.aos_azimuth_rad == y.aos_azimuth_rad && x.los_azimuth_rad == y.los_azimuth_rad);
     }
     if (i > 0) {
       const Pass& x = one.passes[i - 1];
       const Pass& y = one.passes[i];
-      EXPECT_TRUE(x.aos < y.aos || (x.aos == y.aos && fleet.norad_id(x.satellite) <= fleet.norad_id(y.satellite)));
+      EXPECT_TRUE(x.aos < y.aos ||
+                  (x.aos == y.aos && fleet.norad_id(x.satellite) <= fleet.norad_id(y.satellite)));
     }
   }
 }
@@ -257,7 +264,8 @@ TEST(VisibilityPasses, DecayingSatelliteIsReportedAndItsPassesStop) {
   es.mean_motion_rev_per_day = 16.2;  // ~250 km
   es.bstar = 0.5;                     // decays within hours
   const Fleet fleet(std::vector<orbits::ElementSet>{es, sets[1]});
-  const std::vector<frames::Geodetic> site{frames::Geodetic::degrees(0.0, 0.0, 0.0), frames::Geodetic::degrees(53, 10, 0)};
+  const std::vector<frames::Geodetic> site{frames::Geodetic::degrees(0.0, 0.0, 0.0),
+                                           frames::Geodetic::degrees(53, 10, 0)};
   PassOptions o;
   o.min_elevation_rad = -20 * kDeg;
   const Instant start = es.epoch;

@@ -108,15 +108,20 @@ TEST(OmmRead, SampleCsvAndXmlGiveTheSameElementSet) {
 }
 
 TEST(OmmRead, JsonNumbersAndStringsGiveTheSameElementSet) {
-  const Catalog array = read_omm("[\n" + kJsonRecord + ",\n" + kJsonRecord + "\n]\n", OmmFormat::json, "t.json");
+  const Catalog array =
+      read_omm("[\n" + kJsonRecord + ",\n" + kJsonRecord + "\n]\n", OmmFormat::json, "t.json");
   ASSERT_EQ(array.sets.size(), 2u);
   EXPECT_EQ(array.sets[0], vanguard());
   EXPECT_EQ(array.sets[1], vanguard());
   // A single object, and every number as a string in the CSV spelling.
   std::string strings = kJsonRecord;
-  for (const auto& [key, text] : std::initializer_list<std::pair<std::string, std::string>>{
-           {"MEAN_MOTION", "\"10.84869164\""}, {"ECCENTRICITY", "\".1845686\""}, {"BSTAR", "\"-.22483E-4\""},
-           {"MEAN_MOTION_DOT", "\"-1.6E-7\""}, {"NORAD_CAT_ID", "\"5\""}, {"REV_AT_EPOCH", "\"21814\""}}) {
+  for (const auto& [key, text] :
+       std::initializer_list<std::pair<std::string, std::string>>{{"MEAN_MOTION", "\"10.84869164\""},
+                                                                  {"ECCENTRICITY", "\".1845686\""},
+                                                                  {"BSTAR", "\"-.22483E-4\""},
+                                                                  {"MEAN_MOTION_DOT", "\"-1.6E-7\""},
+                                                                  {"NORAD_CAT_ID", "\"5\""},
+                                                                  {"REV_AT_EPOCH", "\"21814\""}}) {
     std::string next = strings;
     const std::size_t k = next.find("\"" + key + "\":");
     next.replace(k, next.find_first_of(",}", k) - k, "\"" + key + "\":" + text);
@@ -130,7 +135,8 @@ TEST(OmmRead, JsonNumbersAndStringsGiveTheSameElementSet) {
 TEST(OmmRead, CsvColumnsInAnyOrderQuotedValuesAndCrlf) {
   const std::string text =
       "NORAD_CAT_ID,MEAN_MOTION_DDOT,MEAN_MOTION_DOT,BSTAR,REV_AT_EPOCH,ELEMENT_SET_NO,CLASSIFICATION_TYPE,"
-      "EPHEMERIS_TYPE,MEAN_ANOMALY,ARG_OF_PERICENTER,RA_OF_ASC_NODE,INCLINATION,ECCENTRICITY,MEAN_MOTION,EPOCH,"
+      "EPHEMERIS_TYPE,MEAN_ANOMALY,ARG_OF_PERICENTER,RA_OF_ASC_NODE,INCLINATION,ECCENTRICITY,MEAN_MOTION,"
+      "EPOCH,"
       "OBJECT_ID,OBJECT_NAME,EXTRA\r\n"
       "5,0,-1.6E-7,-.22483E-4,21814,999,U,0,205.2356,162.2516,225.5254,34.2443,.1845686,10.84869164,"
       "2020-10-13T04:52:48.472320,1958-002B,\"VANGUARD 1\",\"ignored, \"\"quoted\"\"\"\r\n\r\n";
@@ -142,7 +148,8 @@ TEST(OmmRead, CsvColumnsInAnyOrderQuotedValuesAndCrlf) {
 
 TEST(OmmRead, XmlWithSeveralOmmsAndABareOmmRoot) {
   const std::string omm =
-      "<omm id=\"CCSDS_OMM_VERS\" version=\"2.0\"><header><CREATION_DATE/><ORIGINATOR/></header><body><segment>"
+      "<omm id=\"CCSDS_OMM_VERS\" "
+      "version=\"2.0\"><header><CREATION_DATE/><ORIGINATOR/></header><body><segment>"
       "<metadata><OBJECT_NAME>VANGUARD 1</OBJECT_NAME><OBJECT_ID>1958-002B</OBJECT_ID>"
       "<CENTER_NAME>EARTH</CENTER_NAME><REF_FRAME>TEME</REF_FRAME><TIME_SYSTEM>UTC</TIME_SYSTEM>"
       "<MEAN_ELEMENT_THEORY>SGP4</MEAN_ELEMENT_THEORY></metadata><data><meanElements>"
@@ -154,7 +161,8 @@ TEST(OmmRead, XmlWithSeveralOmmsAndABareOmmRoot) {
       "<ELEMENT_SET_NO>999</ELEMENT_SET_NO><REV_AT_EPOCH>21814</REV_AT_EPOCH><BSTAR>-.22483E-4</BSTAR>"
       "<MEAN_MOTION_DOT>-1.6E-7</MEAN_MOTION_DOT><MEAN_MOTION_DDOT>0</MEAN_MOTION_DDOT></tleParameters>"
       "</data></segment></body></omm>\n";
-  const Catalog two = read_omm("<?xml version=\"1.0\"?>\n<ndm>\n" + omm + omm + "</ndm>\n", OmmFormat::xml, "t.xml");
+  const Catalog two =
+      read_omm("<?xml version=\"1.0\"?>\n<ndm>\n" + omm + omm + "</ndm>\n", OmmFormat::xml, "t.xml");
   ASSERT_EQ(two.sets.size(), 2u);
   EXPECT_EQ(two.sets[1], vanguard());
   const Catalog bare = read_omm(omm, OmmFormat::xml, "t.xml");
@@ -166,8 +174,9 @@ TEST(OmmRead, XmlWithSeveralOmmsAndABareOmmRoot) {
   const Catalog mixed = read_omm("<ndm>\n" + omm + xp + "</ndm>", OmmFormat::xml, "t.xml");
   ASSERT_EQ(mixed.sets.size(), 1u);
   ASSERT_EQ(mixed.rejected.size(), 1u);
-  EXPECT_EQ(mixed.rejected[0].to_string(),
-            "t.xml:3: record 2: MEAN_ELEMENT_THEORY: expected SGP4 (the only one supported), found \"SGP4-XP\"");
+  EXPECT_EQ(
+      mixed.rejected[0].to_string(),
+      "t.xml:3: record 2: MEAN_ELEMENT_THEORY: expected SGP4 (the only one supported), found \"SGP4-XP\"");
 }
 
 TEST(OmmRead, TleOfTheSameRecordGivesTheSameElementSet) {
@@ -192,16 +201,19 @@ TEST(OmmRead, EpochIsExactToTheNanosecond) {
             time::Duration::nanoseconds(123'456'789));
   EXPECT_EQ(epoch("2020-10-13T04:52:48.1"), epoch("2020-10-13T04:52:48.100000000Z"));
   EXPECT_EQ(epoch("2020-287T04:52:48.472320"), vanguard().epoch);  // CCSDS day-of-year form
-  EXPECT_EQ(epoch("2016-12-31T23:59:60.5") - epoch("2016-12-31T23:59:59.5"), time::Duration::nanoseconds(1'000'000'000));
+  EXPECT_EQ(epoch("2016-12-31T23:59:60.5") - epoch("2016-12-31T23:59:59.5"),
+            time::Duration::nanoseconds(1'000'000'000));
 }
 
 TEST(OmmRead, RejectsNonSgp4Theories) {
   const auto message = [](const std::string& key, const std::string& value) {
-    return only_issue("[" + kJsonRecord.substr(0, kJsonRecord.size() - 1) + ",\"" + key + "\":\"" + value + "\"}]",
-                      OmmFormat::json);
+    return only_issue(
+        "[" + kJsonRecord.substr(0, kJsonRecord.size() - 1) + ",\"" + key + "\":\"" + value + "\"}]",
+        OmmFormat::json);
   };
-  EXPECT_EQ(message("MEAN_ELEMENT_THEORY", "SGP4-XP"),
-            "t.omm:1: record 1: MEAN_ELEMENT_THEORY: expected SGP4 (the only one supported), found \"SGP4-XP\"");
+  EXPECT_EQ(
+      message("MEAN_ELEMENT_THEORY", "SGP4-XP"),
+      "t.omm:1: record 1: MEAN_ELEMENT_THEORY: expected SGP4 (the only one supported), found \"SGP4-XP\"");
   EXPECT_EQ(message("REF_FRAME", "GCRF"),
             "t.omm:1: record 1: REF_FRAME: expected TEME (the only one supported), found \"GCRF\"");
   EXPECT_EQ(message("TIME_SYSTEM", "TAI"),
@@ -213,41 +225,50 @@ TEST(OmmRead, RejectsNonSgp4Theories) {
 }
 
 TEST(OmmRead, XmlErrorsNameTheElementLine) {
-  std::string omm = "<omm>\n<EPOCH>2020-10-13T04:52:48.472320</EPOCH>\n<MEAN_MOTION>10.84869164</MEAN_MOTION>\n"
-                    "<ECCENTRICITY>.1845686</ECCENTRICITY>\n<INCLINATION>34.2443</INCLINATION>\n"
-                    "<RA_OF_ASC_NODE>225.5254</RA_OF_ASC_NODE>\n<ARG_OF_PERICENTER>162.2516</ARG_OF_PERICENTER>\n"
-                    "<MEAN_ANOMALY>205.2356</MEAN_ANOMALY>\n<NORAD_CAT_ID>5</NORAD_CAT_ID>\n"
-                    "<MEAN_ELEMENT_THEORY>SGP4-XP</MEAN_ELEMENT_THEORY>\n<BSTAR>-.22483E-4</BSTAR>\n</omm>\n";
-  EXPECT_EQ(only_issue("<ndm>\n" + omm + "</ndm>\n", OmmFormat::xml),
-            "t.omm:11: record 1: MEAN_ELEMENT_THEORY: expected SGP4 (the only one supported), found \"SGP4-XP\"");
+  std::string omm =
+      "<omm>\n<EPOCH>2020-10-13T04:52:48.472320</EPOCH>\n<MEAN_MOTION>10.84869164</MEAN_MOTION>\n"
+      "<ECCENTRICITY>.1845686</ECCENTRICITY>\n<INCLINATION>34.2443</INCLINATION>\n"
+      "<RA_OF_ASC_NODE>225.5254</RA_OF_ASC_NODE>\n<ARG_OF_PERICENTER>162.2516</ARG_OF_PERICENTER>\n"
+      "<MEAN_ANOMALY>205.2356</MEAN_ANOMALY>\n<NORAD_CAT_ID>5</NORAD_CAT_ID>\n"
+      "<MEAN_ELEMENT_THEORY>SGP4-XP</MEAN_ELEMENT_THEORY>\n<BSTAR>-.22483E-4</BSTAR>\n</omm>\n";
+  EXPECT_EQ(
+      only_issue("<ndm>\n" + omm + "</ndm>\n", OmmFormat::xml),
+      "t.omm:11: record 1: MEAN_ELEMENT_THEORY: expected SGP4 (the only one supported), found \"SGP4-XP\"");
   omm.replace(omm.find("<BSTAR>"), std::string("<BSTAR>-.22483E-4</BSTAR>\n").size(), "");
   omm.replace(omm.find("SGP4-XP"), 7, "SGP4");
   EXPECT_EQ(only_issue("<ndm>\n" + omm + "</ndm>\n", OmmFormat::xml),
             "t.omm:2: record 1: BSTAR: expected a decimal number, found no BSTAR");
   expect_prefix(thrown("<ndm><omm></ndm>", OmmFormat::xml), "t.omm:1: expected well-formed XML, found: ");
-  EXPECT_EQ(thrown("<kvn/>", OmmFormat::xml), "t.omm:1: expected an <ndm> or <omm> root element, found <kvn>");
+  EXPECT_EQ(thrown("<kvn/>", OmmFormat::xml),
+            "t.omm:1: expected an <ndm> or <omm> root element, found <kvn>");
   EXPECT_EQ(thrown("<ndm>\n</ndm>", OmmFormat::xml), "t.omm:1: expected <omm> elements in <ndm>, found none");
 }
 
 TEST(OmmRead, MissingAndBadFieldsAreLocated) {
-  const std::string text = "[\n" + kJsonRecord + ",\n" + json_with("MEAN_MOTION", "") + ",\n" +
-                           json_with("ECCENTRICITY", "\"0.1x\"") + ",\n" + json_with("INCLINATION", "null") +
-                           ",\n" + json_with("NORAD_CAT_ID", "-5") + ",\n" + json_with("EPOCH", "\"2020-13-01T00:00:00\"") +
-                           ",\n" + json_with("ECCENTRICITY", "1.0") + ",\n" + json_with("MEAN_ANOMALY", "true") +
-                           ",\n42\n]";
+  const std::string text =
+      "[\n" + kJsonRecord + ",\n" + json_with("MEAN_MOTION", "") + ",\n" +
+      json_with("ECCENTRICITY", "\"0.1x\"") + ",\n" + json_with("INCLINATION", "null") + ",\n" +
+      json_with("NORAD_CAT_ID", "-5") + ",\n" + json_with("EPOCH", "\"2020-13-01T00:00:00\"") + ",\n" +
+      json_with("ECCENTRICITY", "1.0") + ",\n" + json_with("MEAN_ANOMALY", "true") + ",\n42\n]";
   const Catalog c = read_omm(text, OmmFormat::json, "t.json");
   ASSERT_EQ(c.sets.size(), 1u);
   ASSERT_EQ(c.rejected.size(), 8u);
-  EXPECT_EQ(c.rejected[0].to_string(), "t.json:3: record 2: MEAN_MOTION: expected a decimal number, found no MEAN_MOTION");
-  EXPECT_EQ(c.rejected[1].to_string(), "t.json:4: record 3: ECCENTRICITY: expected a decimal number, found \"0.1x\"");
-  EXPECT_EQ(c.rejected[2].to_string(), "t.json:5: record 4: INCLINATION: expected a decimal number, found null");
+  EXPECT_EQ(c.rejected[0].to_string(),
+            "t.json:3: record 2: MEAN_MOTION: expected a decimal number, found no MEAN_MOTION");
+  EXPECT_EQ(c.rejected[1].to_string(),
+            "t.json:4: record 3: ECCENTRICITY: expected a decimal number, found \"0.1x\"");
+  EXPECT_EQ(c.rejected[2].to_string(),
+            "t.json:5: record 4: INCLINATION: expected a decimal number, found null");
   EXPECT_EQ(c.rejected[3].to_string(),
             "t.json:6: record 5: NORAD_CAT_ID: expected an integer from 0 to 999999999, found \"-5\"");
   EXPECT_EQ(c.rejected[4].to_string(),
             "t.json:7: record 6: EPOCH: expected a month from 01 to 12 in \"2020-13-01T00:00:00\"");
-  EXPECT_EQ(c.rejected[5].to_string(), "t.json:8: record 7: ECCENTRICITY: expected 0 <= e < 1, found \"1.0\"");
-  EXPECT_EQ(c.rejected[6].to_string(), "t.json:9: record 8: MEAN_ANOMALY: expected a decimal number, found true");
-  EXPECT_EQ(c.rejected[7].to_string(), "t.json:10: record 9: expected an object of OMM keywords, found a JSON number");
+  EXPECT_EQ(c.rejected[5].to_string(),
+            "t.json:8: record 7: ECCENTRICITY: expected 0 <= e < 1, found \"1.0\"");
+  EXPECT_EQ(c.rejected[6].to_string(),
+            "t.json:9: record 8: MEAN_ANOMALY: expected a decimal number, found true");
+  EXPECT_EQ(c.rejected[7].to_string(),
+            "t.json:10: record 9: expected an object of OMM keywords, found a JSON number");
 
   OmmReadOptions strict;
   strict.strict = true;
@@ -265,9 +286,11 @@ TEST(OmmRead, CsvErrors) {
             "t.omm:2: expected 17 values as in the header, found 16");
   std::string no_epoch = kCsvHeader;
   no_epoch.replace(no_epoch.find(",EPOCH"), 6, "");
-  expect_prefix(thrown(no_epoch + "\n" + kCsvRow + "\n", OmmFormat::csv),
-                "t.omm:1: expected a header row of OMM keywords including EPOCH, found \"OBJECT_NAME,OBJECT_ID,MEAN_");
-  EXPECT_EQ(thrown(kCsvHeader + "\n", OmmFormat::csv), "t.omm:1: expected OMM records after the header row, found none");
+  expect_prefix(
+      thrown(no_epoch + "\n" + kCsvRow + "\n", OmmFormat::csv),
+      "t.omm:1: expected a header row of OMM keywords including EPOCH, found \"OBJECT_NAME,OBJECT_ID,MEAN_");
+  EXPECT_EQ(thrown(kCsvHeader + "\n", OmmFormat::csv),
+            "t.omm:1: expected OMM records after the header row, found none");
   EXPECT_EQ(thrown(kCsvHeader + ",EPOCH\n", OmmFormat::csv),
             "t.omm:1: expected each OMM keyword once in the header, found EPOCH twice");
   EXPECT_EQ(thrown(kCsvHeader + "\n\"VANGUARD 1", OmmFormat::csv),
@@ -277,8 +300,8 @@ TEST(OmmRead, CsvErrors) {
 TEST(OmmRead, GoodRecordsLoadAroundBadOnesInCsv) {
   std::string bad_bstar = kCsvRow;
   bad_bstar.replace(bad_bstar.find("-.22483E-4"), 10, "");
-  const Catalog c =
-      read_omm(kCsvHeader + "\n" + kCsvRow + "\n\n" + bad_bstar + "\n" + kCsvRow + "\n", OmmFormat::csv, "t.csv");
+  const Catalog c = read_omm(kCsvHeader + "\n" + kCsvRow + "\n\n" + bad_bstar + "\n" + kCsvRow + "\n",
+                             OmmFormat::csv, "t.csv");
   ASSERT_EQ(c.sets.size(), 2u);
   ASSERT_EQ(c.rejected.size(), 1u);
   EXPECT_EQ(c.rejected[0].to_string(), "t.csv:4: BSTAR: expected a decimal number, found an empty value");
@@ -293,7 +316,8 @@ TEST(OmmRead, EmptyAndMalformedFiles) {
   expect_prefix(thrown("[\n{\"EPOCH\": }\n]", OmmFormat::json), "t.omm:2: expected JSON");
   EXPECT_EQ(thrown("[{\"BSTAR\": 1E999}]", OmmFormat::json),
             "t.omm: expected JSON (an array of OMM objects), found: number overflow parsing '1E999'");
-  EXPECT_EQ(thrown("\"text\"", OmmFormat::json), "t.omm: expected an array of OMM objects or one object, found a JSON string");
+  EXPECT_EQ(thrown("\"text\"", OmmFormat::json),
+            "t.omm: expected an array of OMM objects or one object, found a JSON string");
   expect_prefix(thrown("\xFF\xFE garbage", OmmFormat::xml), "t.omm:1: expected well-formed XML, found: ");
   expect_prefix(thrown("\x01\x02\x03<<>>", OmmFormat::xml), "t.omm:1: expected well-formed XML, found: ");
 }

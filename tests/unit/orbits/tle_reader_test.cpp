@@ -89,7 +89,9 @@ TEST(TleParse, ReadsEveryField) {
 
 TEST(TleParse, ImpliedDecimalExponentFields) {
   const auto bstar = [](const std::string& field) { return parse_tle(edit(kL1, 54, field), kL2).bstar; };
-  const auto ddot = [](const std::string& field) { return parse_tle(edit(kL1, 45, field), kL2).mean_motion_ddot; };
+  const auto ddot = [](const std::string& field) {
+    return parse_tle(edit(kL1, 45, field), kL2).mean_motion_ddot;
+  };
   EXPECT_EQ(bstar(" 28098-4"), 0.28098e-4);
   EXPECT_EQ(bstar("-11606-4"), -0.11606e-4);
   EXPECT_EQ(bstar(" 00000-0"), 0.0);
@@ -102,7 +104,9 @@ TEST(TleParse, ImpliedDecimalExponentFields) {
 }
 
 TEST(TleParse, MeanMotionDerivativeField) {
-  const auto ndot = [](const std::string& field) { return parse_tle(edit(kL1, 34, field), kL2).mean_motion_dot; };
+  const auto ndot = [](const std::string& field) {
+    return parse_tle(edit(kL1, 34, field), kL2).mean_motion_dot;
+  };
   EXPECT_EQ(ndot("-.00000084"), -0.00000084);
   EXPECT_EQ(ndot(" .99999999"), 0.99999999);
   EXPECT_EQ(ndot("+.00001234"), 0.00001234);
@@ -110,7 +114,9 @@ TEST(TleParse, MeanMotionDerivativeField) {
 }
 
 TEST(TleParse, Alpha5CatalogNumbers) {
-  const auto id = [](const std::string& five) { return parse_tle(edit(kL1, 3, five), edit(kL2, 3, five)).norad_id; };
+  const auto id = [](const std::string& five) {
+    return parse_tle(edit(kL1, 3, five), edit(kL2, 3, five)).norad_id;
+  };
   EXPECT_EQ(id("A0000"), 100000u);
   EXPECT_EQ(id("A0001"), 100001u);
   EXPECT_EQ(id("H9999"), 179999u);
@@ -125,9 +131,11 @@ TEST(TleParse, Alpha5CatalogNumbers) {
       (void)parse_tle(edit(kL1, 3, bad), edit(kL2, 3, bad), "t.tle", 10);
       ADD_FAILURE() << bad << " was accepted";
     } catch (const InputError& e) {
-      EXPECT_EQ(std::string(e.what()),
-                "t.tle:10: line 1 catalog number: expected 5 digits or an Alpha-5 number (a letter other than I "
-                "or O, then 4 digits), found \"" + bad + "\"");
+      EXPECT_EQ(
+          std::string(e.what()),
+          "t.tle:10: line 1 catalog number: expected 5 digits or an Alpha-5 number (a letter other than I "
+          "or O, then 4 digits), found \"" +
+              bad + "\"");
     }
   }
 }
@@ -161,14 +169,18 @@ TEST(TleParse, EpochDayOutOfRange) {
     }
     return std::string("(accepted)");
   };
-  EXPECT_EQ(message("26367.00000000"),
-            "t.tle:7: line 1 epoch day: expected a day of year from 1 to 365 in 2026, found \"367.00000000\"");
-  EXPECT_EQ(message("23366.00000000"),
-            "t.tle:7: line 1 epoch day: expected a day of year from 1 to 365 in 2023, found \"366.00000000\"");
-  EXPECT_EQ(message("24367.00000000"),
-            "t.tle:7: line 1 epoch day: expected a day of year from 1 to 366 in 2024, found \"367.00000000\"");
-  EXPECT_EQ(message("24000.50000000"),
-            "t.tle:7: line 1 epoch day: expected a day of year from 1 to 366 in 2024, found \"000.50000000\"");
+  EXPECT_EQ(
+      message("26367.00000000"),
+      "t.tle:7: line 1 epoch day: expected a day of year from 1 to 365 in 2026, found \"367.00000000\"");
+  EXPECT_EQ(
+      message("23366.00000000"),
+      "t.tle:7: line 1 epoch day: expected a day of year from 1 to 365 in 2023, found \"366.00000000\"");
+  EXPECT_EQ(
+      message("24367.00000000"),
+      "t.tle:7: line 1 epoch day: expected a day of year from 1 to 366 in 2024, found \"367.00000000\"");
+  EXPECT_EQ(
+      message("24000.50000000"),
+      "t.tle:7: line 1 epoch day: expected a day of year from 1 to 366 in 2024, found \"000.50000000\"");
   EXPECT_EQ(message("24100.5000x000"),
             "t.tle:7: line 1 epoch day: expected a day of year with fraction, DDD.DDDDDDDD, found "
             "\"100.5000x000\"");
@@ -177,9 +189,8 @@ TEST(TleParse, EpochDayOutOfRange) {
 
 TEST(TleParse, BlankOptionalFields) {
   // Vallado's case 11801: no international designator, no ephemeris type.
-  const ElementSet es =
-      parse_tle("1 11801U          80230.29629788  .01431103  00000-0  14311-1      13",
-                "2 11801  46.7916 230.4354 7318036  47.4722  10.4117  2.28537848    13");
+  const ElementSet es = parse_tle("1 11801U          80230.29629788  .01431103  00000-0  14311-1      13",
+                                  "2 11801  46.7916 230.4354 7318036  47.4722  10.4117  2.28537848    13");
   EXPECT_EQ(es.international_designator, "");
   EXPECT_EQ(es.ephemeris_type, 0);
   EXPECT_EQ(es.element_set_no, 1);
@@ -189,8 +200,8 @@ TEST(TleParse, BlankOptionalFields) {
 
 TEST(TleRead, ThreeLineTwoLineAndSpaceTrackNames) {
   const std::string text = "STARLINK-1008           \n" + kS1 + "\n" + kS2 + "\n" +  // padded name
-                           kL1 + "\n" + kL2 + "\n" +                               // no name
-                           "0 VANGUARD 1\n" + kL1 + "\n" + kL2 + "\n";             // Space-Track 3LE
+                           kL1 + "\n" + kL2 + "\n" +                                 // no name
+                           "0 VANGUARD 1\n" + kL1 + "\n" + kL2 + "\n";               // Space-Track 3LE
   const Catalog c = read_tle(text, "t.tle");
   ASSERT_EQ(c.sets.size(), 3u);
   EXPECT_TRUE(c.rejected.empty());
@@ -208,7 +219,8 @@ TEST(TleRead, LfCrlfAndMixedEndingsGiveIdenticalResults) {
     if (ch == '\n') crlf += '\r';
     crlf += ch;
   }
-  std::string mixed = "# comment\r\n\nSTARLINK-1008\r\n" + kS1 + "\n" + kS2 + "\r\n   \n" + kL1 + "\r\n" + kL2 + "\r\n";
+  std::string mixed =
+      "# comment\r\n\nSTARLINK-1008\r\n" + kS1 + "\n" + kS2 + "\r\n   \n" + kL1 + "\r\n" + kL2 + "\r\n";
   const Catalog a = read_tle(lf, "t.tle");
   const Catalog b = read_tle(crlf, "t.tle");
   const Catalog m = read_tle(mixed, "t.tle");
@@ -232,7 +244,8 @@ TEST(TleRead, ColumnsAfter69OnLine2AreIgnored) {
 
 TEST(TleRead, BadChecksum) {
   const std::string bad2 = kL2.substr(0, 68) + "1";
-  EXPECT_EQ(only_issue("NAME\n" + kL1 + "\n" + bad2 + "\n"), "t.tle:3: line 2 checksum: expected 1, computed 7");
+  EXPECT_EQ(only_issue("NAME\n" + kL1 + "\n" + bad2 + "\n"),
+            "t.tle:3: line 2 checksum: expected 1, computed 7");
   const std::string bad1 = kL1.substr(0, 68) + "4";
   EXPECT_EQ(only_issue(bad1 + "\n" + kL2 + "\n"), "t.tle:1: line 1 checksum: expected 4, computed 3");
   EXPECT_EQ(only_issue(kL1.substr(0, 68) + "x\n" + kL2 + "\n"),
@@ -255,10 +268,13 @@ TEST(TleRead, BadChecksumAcceptedWithAWarning) {
 }
 
 TEST(TleRead, ShortLine) {
-  EXPECT_EQ(only_issue(kL1 + "\n" + kL2.substr(0, 68) + "\n"), "t.tle:2: line 2: expected 69 columns, found 68");
-  EXPECT_EQ(only_issue(kL1.substr(0, 40) + "\n" + kL2 + "\n"), "t.tle:1: line 1: expected 69 columns, found 40");
+  EXPECT_EQ(only_issue(kL1 + "\n" + kL2.substr(0, 68) + "\n"),
+            "t.tle:2: line 2: expected 69 columns, found 68");
+  EXPECT_EQ(only_issue(kL1.substr(0, 40) + "\n" + kL2 + "\n"),
+            "t.tle:1: line 1: expected 69 columns, found 40");
   // A truncated file: the last line cut short.
-  EXPECT_EQ(only_issue("X\n" + kL1 + "\n" + kL2.substr(0, 30)), "t.tle:3: line 2: expected 69 columns, found 30");
+  EXPECT_EQ(only_issue("X\n" + kL1 + "\n" + kL2.substr(0, 30)),
+            "t.tle:3: line 2: expected 69 columns, found 30");
 }
 
 TEST(TleRead, WrongLineNumber) {
@@ -291,18 +307,22 @@ TEST(TleRead, BadExponentField) {
   EXPECT_EQ(only_issue(edit(kL1, 54, " 28098x4") + "\n" + kL2 + "\n"),
             "t.tle:1: line 1 bstar: expected an implied-decimal exponent field such as \" 28098-4\" (sign, 5 "
             "digits, exponent sign and digit), found \" 28098x4\"");
-  EXPECT_EQ(only_issue(edit(kL1, 45, " 0.000-0") + "\n" + kL2 + "\n"),
-            "t.tle:1: line 1 mean motion second derivative: expected an implied-decimal exponent field such as "
-            "\" 28098-4\" (sign, 5 digits, exponent sign and digit), found \" 0.000-0\"");
+  EXPECT_EQ(
+      only_issue(edit(kL1, 45, " 0.000-0") + "\n" + kL2 + "\n"),
+      "t.tle:1: line 1 mean motion second derivative: expected an implied-decimal exponent field such as "
+      "\" 28098-4\" (sign, 5 digits, exponent sign and digit), found \" 0.000-0\"");
 }
 
 TEST(TleRead, NonDigitInAField) {
-  EXPECT_EQ(only_issue(kL1 + "\n" + edit(kL2, 9, " 34.26a2") + "\n"),
-            "t.tle:2: line 2 inclination: expected a decimal number such as \" 53.0536\", found \" 34.26a2\"");
-  EXPECT_EQ(only_issue(kL1 + "\n" + edit(kL2, 27, "18596O7") + "\n"),
-            "t.tle:2: line 2 eccentricity: expected 7 digits (a leading decimal point implied), found \"18596O7\"");
-  EXPECT_EQ(only_issue(kL1 + "\n" + edit(kL2, 64, "4136x") + "\n"),
-            "t.tle:2: line 2 revolution number: expected 5 digits (blanks on the left allowed), found \"4136x\"");
+  EXPECT_EQ(
+      only_issue(kL1 + "\n" + edit(kL2, 9, " 34.26a2") + "\n"),
+      "t.tle:2: line 2 inclination: expected a decimal number such as \" 53.0536\", found \" 34.26a2\"");
+  EXPECT_EQ(
+      only_issue(kL1 + "\n" + edit(kL2, 27, "18596O7") + "\n"),
+      "t.tle:2: line 2 eccentricity: expected 7 digits (a leading decimal point implied), found \"18596O7\"");
+  EXPECT_EQ(
+      only_issue(kL1 + "\n" + edit(kL2, 64, "4136x") + "\n"),
+      "t.tle:2: line 2 revolution number: expected 5 digits (blanks on the left allowed), found \"4136x\"");
   EXPECT_EQ(only_issue(edit(kL1, 34, " .0000o023") + "\n" + kL2 + "\n"),
             "t.tle:1: line 1 mean motion derivative: expected a decimal number such as \" .00001234\", found "
             "\" .0000o023\"");
@@ -327,27 +347,31 @@ TEST(TleRead, NonAsciiInARecordLine) {
             "t.tle:1: line 1: expected printable ASCII, found byte 0xC3 in column 21");
   std::string l2 = kL2;
   l2[30] = '\t';
-  EXPECT_EQ(only_issue(kL1 + "\n" + l2 + "\n"), "t.tle:2: line 2: expected printable ASCII, found byte 0x09 in column 31");
+  EXPECT_EQ(only_issue(kL1 + "\n" + l2 + "\n"),
+            "t.tle:2: line 2: expected printable ASCII, found byte 0x09 in column 31");
 }
 
 TEST(TleRead, MissingLine2AtEndOfInput) {
   EXPECT_EQ(only_issue("VANGUARD 1\n" + kL1 + "\n"),
             "t.tle:2: line 2: expected line 2 of the element set after line 1, found end of input");
-  EXPECT_EQ(only_issue("VANGUARD 1\n"),
-            "t.tle:1: expected line 1 of an element set (starting \"1 \") after the name \"VANGUARD 1\", found "
-            "end of input");
+  EXPECT_EQ(
+      only_issue("VANGUARD 1\n"),
+      "t.tle:1: expected line 1 of an element set (starting \"1 \") after the name \"VANGUARD 1\", found "
+      "end of input");
 }
 
 TEST(TleRead, LoneCarriageReturnIsAnError) {
   // Old Mac line endings: one long line holding CRs.
   const std::string text = "VANGUARD 1\r" + kL1 + "\r" + kL2 + "\r";
-  EXPECT_EQ(only_issue(text), "t.tle:1: expected LF or CRLF line endings, found a carriage return alone in column 11");
+  EXPECT_EQ(only_issue(text),
+            "t.tle:1: expected LF or CRLF line endings, found a carriage return alone in column 11");
 }
 
 TEST(TleRead, EmptyInputs) {
   EXPECT_EQ(thrown(""), "t.tle: expected TLE element sets, found an empty file");
   EXPECT_EQ(thrown("\r\n  \n"), "t.tle: expected TLE element sets, found an empty file");
-  EXPECT_EQ(thrown("# only a comment\n"), "t.tle: expected TLE element sets, found only blank and comment lines");
+  EXPECT_EQ(thrown("# only a comment\n"),
+            "t.tle: expected TLE element sets, found only blank and comment lines");
 }
 
 TEST(TleRead, GarbageBytesNeverCrash) {
@@ -374,13 +398,13 @@ TEST(TleRead, GarbageBytesNeverCrash) {
 
 TEST(TleRead, GoodRecordsLoadAroundBadOnes) {
   const std::string text = "GOOD-1\n" + kS1 + "\n" + kS2 + "\n" +                       // lines 1-3
-                           "BAD CHECKSUM\n" + kL1 + "\n" + kL2.substr(0, 68) + "0\n" +    // lines 4-6
-                           "TRUNCATED\n" + kL1 + "\n" +                                   // lines 7-8
-                           "GOOD-2\n" + kL1 + "\n" + kL2 + "\n" +                         // lines 9-11
-                           "NAME WITHOUT SET\n" +                                         // line 12
-                           "GOOD-3\n" + kS1 + "\n" + kS2 + "\n" +                         // lines 13-15
-                           kL1 + "\n" + "3" + kL2.substr(1) + "\n" +                      // lines 16-17
-                           "GOOD-4\n" + kL1 + "\n" + kL2 + "\n";                          // lines 18-20
+                           "BAD CHECKSUM\n" + kL1 + "\n" + kL2.substr(0, 68) + "0\n" +  // lines 4-6
+                           "TRUNCATED\n" + kL1 + "\n" +                                 // lines 7-8
+                           "GOOD-2\n" + kL1 + "\n" + kL2 + "\n" +                       // lines 9-11
+                           "NAME WITHOUT SET\n" +                                       // line 12
+                           "GOOD-3\n" + kS1 + "\n" + kS2 + "\n" +                       // lines 13-15
+                           kL1 + "\n" + "3" + kL2.substr(1) + "\n" +                    // lines 16-17
+                           "GOOD-4\n" + kL1 + "\n" + kL2 + "\n";                        // lines 18-20
   const Catalog c = read_tle(text, "t.tle");
   ASSERT_EQ(c.sets.size(), 4u);
   EXPECT_EQ(c.sets[0].name, "GOOD-1");
@@ -391,12 +415,14 @@ TEST(TleRead, GoodRecordsLoadAroundBadOnes) {
   EXPECT_EQ(c.rejected[0].to_string(), "t.tle:6: line 2 checksum: expected 0, computed 7");
   EXPECT_EQ(c.rejected[1].to_string(),
             "t.tle:9: line 2: expected line 2 of the element set (starting \"2 \"), found \"GOOD-2\"");
-  EXPECT_EQ(c.rejected[2].to_string(),
-            "t.tle:12: expected line 1 of an element set (starting \"1 \") after the name \"NAME WITHOUT SET\", "
-            "found \"GOOD-3\" on line 13");
-  EXPECT_EQ(c.rejected[3].to_string(),
-            "t.tle:17: line 2: expected line 2 of the element set (starting \"2 \"), found \"3 00005  34.2682 "
-            "348.7242 1859667 331.76...\"");
+  EXPECT_EQ(
+      c.rejected[2].to_string(),
+      "t.tle:12: expected line 1 of an element set (starting \"1 \") after the name \"NAME WITHOUT SET\", "
+      "found \"GOOD-3\" on line 13");
+  EXPECT_EQ(
+      c.rejected[3].to_string(),
+      "t.tle:17: line 2: expected line 2 of the element set (starting \"2 \"), found \"3 00005  34.2682 "
+      "348.7242 1859667 331.76...\"");
 
   TleReadOptions strict;
   strict.strict = true;

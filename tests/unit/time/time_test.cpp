@@ -55,9 +55,9 @@ TEST(LeapSeconds, ParseErrorsAreLocated) {
     EXPECT_EQ(e.where().line, 3);
     EXPECT_NE(std::string(e.what()).find("leaps.list:3"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(LeapSecondTable::parse("2272060800 10\n", "x"), InputError);         // no expiry
-  EXPECT_THROW(LeapSecondTable::parse("#@ 4023129600\n", "x"), InputError);         // no entries
-  EXPECT_THROW(LeapSecondTable::parse("#@ 1\n2272060801 10\n", "x"), InputError);   // not midnight
+  EXPECT_THROW(LeapSecondTable::parse("2272060800 10\n", "x"), InputError);        // no expiry
+  EXPECT_THROW(LeapSecondTable::parse("#@ 4023129600\n", "x"), InputError);        // no entries
+  EXPECT_THROW(LeapSecondTable::parse("#@ 1\n2272060801 10\n", "x"), InputError);  // not midnight
   EXPECT_THROW(LeapSecondTable::parse("#@ 1\n2287785600 11\n2272060800 10\n", "x"), InputError);  // order
 }
 
@@ -68,10 +68,10 @@ TEST(Utc, MatchesUnixTimestamps) {
     CivilTime c;
   };
   const Case cases[] = {
-      {946684800, {2000, 1, 1, 0, 0, 0, 0}},     {1729814400, {2024, 10, 25, 0, 0, 0, 0}},
-      {951782400, {2000, 2, 29, 0, 0, 0, 0}},    {4102444799, {2099, 12, 31, 23, 59, 59, 0}},
-      {315532800, {1980, 1, 1, 0, 0, 0, 0}},     {-86400, {1969, 12, 31, 0, 0, 0, 0}},
-      {1483228800, {2017, 1, 1, 0, 0, 0, 0}},    {1798761600, {2027, 1, 1, 0, 0, 0, 0}},
+      {946684800, {2000, 1, 1, 0, 0, 0, 0}},  {1729814400, {2024, 10, 25, 0, 0, 0, 0}},
+      {951782400, {2000, 2, 29, 0, 0, 0, 0}}, {4102444799, {2099, 12, 31, 23, 59, 59, 0}},
+      {315532800, {1980, 1, 1, 0, 0, 0, 0}},  {-86400, {1969, 12, 31, 0, 0, 0, 0}},
+      {1483228800, {2017, 1, 1, 0, 0, 0, 0}}, {1798761600, {2027, 1, 1, 0, 0, 0, 0}},
   };
   const Instant unix2000 = utc(2000, 1, 1);
   for (const Case& k : cases) {
@@ -90,7 +90,8 @@ TEST(Utc, LeapSecondIsRepresentedAndElapsedTimeCountsIt) {
   const Instant after = utc(2017, 1, 1, 0, 0, 0);
   EXPECT_EQ((leap - before).count_ns(), kNs);
   EXPECT_EQ((after - before).count_ns(), 2 * kNs);  // 2 SI seconds across the leap
-  EXPECT_EQ(to_utc(leap + Duration::nanoseconds(500'000'000)), (CivilTime{2016, 12, 31, 23, 59, 60, 500'000'000}));
+  EXPECT_EQ(to_utc(leap + Duration::nanoseconds(500'000'000)),
+            (CivilTime{2016, 12, 31, 23, 59, 60, 500'000'000}));
   EXPECT_EQ(format_iso8601(leap), "2016-12-31T23:59:60.000Z");
   EXPECT_EQ(parse_iso8601("2016-12-31T23:59:60Z"), leap);
   // Second 60 where no leap second happened is an error.
@@ -161,8 +162,8 @@ TEST(Iso8601, ParsesTheFormsUsersWrite) {
 
 TEST(Iso8601, ErrorsSayWhatWasExpected) {
   for (const char* bad : {"", "2024", "2024-1-05", "2024-10-25T", "2024-10-25T25:00:00Z", "2024-02-30",
-                          "2024-10-25T00:00:00.Z", "2024-10-25T00:00:00.1234567891Z", "2024-10-25T00:00:00Zjunk",
-                          "yesterday", "2024-10-25T00:00:00+25:00"}) {
+                          "2024-10-25T00:00:00.Z", "2024-10-25T00:00:00.1234567891Z",
+                          "2024-10-25T00:00:00Zjunk", "yesterday", "2024-10-25T00:00:00+25:00"}) {
     try {
       parse_iso8601(bad, "--start");
       ADD_FAILURE() << "accepted \"" << bad << "\"";

@@ -106,7 +106,7 @@ TEST(VisibilityInView, SearchRadiusIsTheSphericalLimit) {
       EXPECT_NEAR(el, e, 1e-12) << r << " " << e_deg;
     }
   }
-  EXPECT_EQ(search_radius_rad(6400.0, 6350.0, 6450.0, 0.0), std::numbers::pi);   // inside the highest site
+  EXPECT_EQ(search_radius_rad(6400.0, 6350.0, 6450.0, 0.0), std::numbers::pi);  // inside the highest site
   EXPECT_EQ(search_radius_rad(7000.0, 6350.0, 6450.0, -90 * kDeg), std::numbers::pi);
   // Larger for lower sites and lower minimum elevations, smaller for lower satellites.
   EXPECT_GT(search_radius_rad(6921, 6350, 6400, 25 * kDeg), search_radius_rad(6921, 6370, 6400, 25 * kDeg));
@@ -120,8 +120,9 @@ TEST(VisibilityInView, SiteIndexFindsSitesWithinAnAngle) {
     for (double lon = -180; lon < 180; lon += 7.5) sites.push_back(frames::Geodetic::degrees(lat, lon, 0));
   }
   const SiteIndex index(sites, 3.0);
-  for (const frames::Geodetic& c : {frames::Geodetic::degrees(89.9, 10, 0), frames::Geodetic::degrees(0, 179.9, 0),
-                                    frames::Geodetic::degrees(-45, -179.99, 0), frames::Geodetic::degrees(60, 0, 0)}) {
+  for (const frames::Geodetic& c :
+       {frames::Geodetic::degrees(89.9, 10, 0), frames::Geodetic::degrees(0, 179.9, 0),
+        frames::Geodetic::degrees(-45, -179.99, 0), frames::Geodetic::degrees(60, 0, 0)}) {
     const frames::Vec3 p = frames::geodetic_to_itrf(c);
     const frames::Vec3 dir = p * (1.0 / p.norm());
     for (double a_deg : {0.5, 5.0, 20.0, 95.0, 180.0}) {
@@ -131,7 +132,8 @@ TEST(VisibilityInView, SiteIndexFindsSitesWithinAnAngle) {
       std::vector<std::uint32_t> want;
       for (std::size_t k = 0; k < sites.size(); ++k) {
         const frames::Vec3 s = index.site(k).site_itrf_km();
-        if ((s * (1.0 / s.norm())).dot(dir) >= std::cos(a_deg * kDeg)) want.push_back(static_cast<std::uint32_t>(k));
+        if ((s * (1.0 / s.norm())).dot(dir) >= std::cos(a_deg * kDeg))
+          want.push_back(static_cast<std::uint32_t>(k));
       }
       EXPECT_EQ(got, want) << a_deg;
     }

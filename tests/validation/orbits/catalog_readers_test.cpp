@@ -56,13 +56,16 @@ void expect_matches_raw_text(const Catalog& c, const std::vector<std::string>& l
     EXPECT_EQ(es.mean_motion_rev_per_day, std::stod(l2.substr(52, 11)));
     EXPECT_EQ(es.mean_motion_dot, std::stod(l1.substr(33, 10)));
     const std::string b = l1.substr(53, 8);
-    EXPECT_EQ(es.bstar, std::stod(std::string(b[0] == '-' ? "-" : "") + "0." + b.substr(1, 5) + "e" + b.substr(6)));
+    EXPECT_EQ(es.bstar,
+              std::stod(std::string(b[0] == '-' ? "-" : "") + "0." + b.substr(1, 5) + "e" + b.substr(6)));
     // Whole-catalog round trip: the writer gives back the published lines.
     EXPECT_EQ(format_tle(es), l1 + "\n" + l2 + "\n");
   }
 }
 
-time::Instant iso(const char* text) { return time::parse_iso8601(text); }
+time::Instant iso(const char* text) {
+  return time::parse_iso8601(text);
+}
 
 TEST(CatalogFiles, StarlinkTle) {
   const std::string path = kData + "/tle/starlink_2026-04-27.tle";

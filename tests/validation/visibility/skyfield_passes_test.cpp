@@ -84,7 +84,9 @@ std::vector<Reference> read_fixture() {
   return out;
 }
 
-double gap_s(time::Instant a, time::Instant b) { return std::abs((a - b).to_seconds()); }
+double gap_s(time::Instant a, time::Instant b) {
+  return std::abs((a - b).to_seconds());
+}
 
 TEST(VisibilitySkyfield, PassesMatchFindEvents) {
   const std::vector<Reference> refs = read_fixture();
@@ -103,7 +105,8 @@ TEST(VisibilitySkyfield, PassesMatchFindEvents) {
   ASSERT_GE(ids.size(), 50U);
   ASSERT_EQ(sites.size(), 3U);
   std::vector<orbits::ElementSet> sets;
-  for (auto& es : orbits::read_tle_file(std::string(SKYFENCE_DATA_DIR) + "/tle/starlink_2026-04-27.tle").sets) {
+  for (auto& es :
+       orbits::read_tle_file(std::string(SKYFENCE_DATA_DIR) + "/tle/starlink_2026-04-27.tle").sets) {
     if (ids.count(es.norad_id) != 0) sets.push_back(es);
   }
   ASSERT_EQ(sets.size(), ids.size());
@@ -117,7 +120,8 @@ TEST(VisibilitySkyfield, PassesMatchFindEvents) {
   double worst_aos = 0, worst_los = 0, worst_tca = 0, worst_el = 0, worst_raw = 0;
   for (const Reference& r : refs) {
     const std::string what = std::to_string(r.norad_id) + " over " + r.site;
-    const std::size_t site = static_cast<std::size_t>(std::find(site_ids.begin(), site_ids.end(), r.site) - site_ids.begin());
+    const std::size_t site =
+        static_cast<std::size_t>(std::find(site_ids.begin(), site_ids.end(), r.site) - site_ids.begin());
     std::size_t hit = found.passes.size();
     for (std::size_t i = 0; i < found.passes.size(); ++i) {
       const Pass& p = found.passes[i];
@@ -161,9 +165,10 @@ TEST(VisibilitySkyfield, PassesMatchFindEvents) {
                     << time::format_iso8601(p.aos) << " is not in Skyfield's list";
     }
   }
-  std::printf("vs Skyfield (refined): %zu passes; AOS %.1e s, LOS %.1e s, TCA %.1e s, max elevation %.2e deg; "
-              "vs find_events' raw rise/set: %.3f s\n",
-              refs.size(), worst_aos, worst_los, worst_tca, worst_el, worst_raw);
+  std::printf(
+      "vs Skyfield (refined): %zu passes; AOS %.1e s, LOS %.1e s, TCA %.1e s, max elevation %.2e deg; "
+      "vs find_events' raw rise/set: %.3f s\n",
+      refs.size(), worst_aos, worst_los, worst_tca, worst_el, worst_raw);
 }
 
 }  // namespace

@@ -21,13 +21,45 @@ namespace skyfence::orbits::internal {
 // left-to-right order are stored ready-made (bc4 = bstar * cc4, ...), so the kernel repeats the
 // reference's roundings.
 enum BatchField : int {
-  kMo, kMdot, kArgpo, kArgpdot, kNodeo, kNodedot, kNodecf,
-  kCc1, kBc4, kT2cof,
+  kMo,
+  kMdot,
+  kArgpo,
+  kArgpdot,
+  kNodeo,
+  kNodedot,
+  kNodecf,
+  kCc1,
+  kBc4,
+  kT2cof,
   // Terms of the full drag model (isimp 0); zero for isimp 1, which makes them drop out exactly.
-  kOmgcof, kEta, kXmcof, kDelmo, kD2, kD3, kD4, kBc5, kSinmao, kT3cof, kT4cof, kT5cof,
+  kOmgcof,
+  kEta,
+  kXmcof,
+  kDelmo,
+  kD2,
+  kD3,
+  kD4,
+  kBc5,
+  kSinmao,
+  kT3cof,
+  kT4cof,
+  kT5cof,
   kAo,  // pow(xke / no_unkozai, 2/3), as the reference computes it before scaling by tempa^2
-  kNo, kEcco, kInclo, kSinim, kCosim, kAycof, kXlcof, kCon41, kX1mth2, kX7thm1,
-  kXke, kInvXke, kHalfJ2, kRadius, kVkmpersec,
+  kNo,
+  kEcco,
+  kInclo,
+  kSinim,
+  kCosim,
+  kAycof,
+  kXlcof,
+  kCon41,
+  kX1mth2,
+  kX7thm1,
+  kXke,
+  kInvXke,
+  kHalfJ2,
+  kRadius,
+  kVkmpersec,
   kNmBad,  // 1.0 where no_unkozai <= 0 (error 2 at every time), else 0.0
   kFieldCount
 };
@@ -59,10 +91,8 @@ struct BatchJob {
 using BatchKernelFn = void (*)(const BatchSoA& soa, const BatchJob& job, std::size_t sat_begin,
                                std::size_t sat_end);
 
-void batch_kernel_sse2(const BatchSoA& soa, const BatchJob& job, std::size_t sat_begin,
-                       std::size_t sat_end);
-void batch_kernel_avx2(const BatchSoA& soa, const BatchJob& job, std::size_t sat_begin,
-                       std::size_t sat_end);
+void batch_kernel_sse2(const BatchSoA& soa, const BatchJob& job, std::size_t sat_begin, std::size_t sat_end);
+void batch_kernel_avx2(const BatchSoA& soa, const BatchJob& job, std::size_t sat_begin, std::size_t sat_end);
 void batch_kernel_avx512(const BatchSoA& soa, const BatchJob& job, std::size_t sat_begin,
                          std::size_t sat_end);
 

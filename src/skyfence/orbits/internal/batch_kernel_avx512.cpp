@@ -20,7 +20,8 @@
 
 namespace skyfence::orbits::internal {
 
-void batch_kernel_avx512(const BatchSoA& soa, const BatchJob& job, std::size_t sat_begin, std::size_t sat_end) {
+void batch_kernel_avx512(const BatchSoA& soa, const BatchJob& job, std::size_t sat_begin,
+                         std::size_t sat_end) {
   simd::run<xsimd::avx512f, 4>(soa, job, sat_begin, sat_end);
 }
 

@@ -74,20 +74,20 @@ struct PackMask {
   Mask<A> m[N];
 };
 
-#define SKYFENCE_PACK_BINARY(op)                                                              \
-  template <class A, int N>                                                                   \
-  inline Pack<A, N> operator op(const Pack<A, N>& x, const Pack<A, N>& y) {                   \
-    Pack<A, N> r;                                                                             \
-    for (int k = 0; k < N; ++k) r.v[k] = x.v[k] op y.v[k];                                    \
-    return r;                                                                                 \
-  }                                                                                           \
-  template <class A, int N>                                                                   \
-  inline Pack<A, N> operator op(const Pack<A, N>& x, double y) {                              \
-    return x op Pack<A, N>(y);                                                                \
-  }                                                                                           \
-  template <class A, int N>                                                                   \
-  inline Pack<A, N> operator op(double x, const Pack<A, N>& y) {                              \
-    return Pack<A, N>(x) op y;                                                                \
+#define SKYFENCE_PACK_BINARY(op)                                            \
+  template <class A, int N>                                                 \
+  inline Pack<A, N> operator op(const Pack<A, N>& x, const Pack<A, N>& y) { \
+    Pack<A, N> r;                                                           \
+    for (int k = 0; k < N; ++k) r.v[k] = x.v[k] op y.v[k];                  \
+    return r;                                                               \
+  }                                                                         \
+  template <class A, int N>                                                 \
+  inline Pack<A, N> operator op(const Pack<A, N>& x, double y) {            \
+    return x op Pack<A, N>(y);                                              \
+  }                                                                         \
+  template <class A, int N>                                                 \
+  inline Pack<A, N> operator op(double x, const Pack<A, N>& y) {            \
+    return Pack<A, N>(x) op y;                                              \
   }
 SKYFENCE_PACK_BINARY(+)
 SKYFENCE_PACK_BINARY(-)
@@ -95,16 +95,16 @@ SKYFENCE_PACK_BINARY(*)
 SKYFENCE_PACK_BINARY(/)
 #undef SKYFENCE_PACK_BINARY
 
-#define SKYFENCE_PACK_COMPARE(op)                                                             \
-  template <class A, int N>                                                                   \
-  inline PackMask<A, N> operator op(const Pack<A, N>& x, const Pack<A, N>& y) {               \
-    PackMask<A, N> r;                                                                         \
-    for (int k = 0; k < N; ++k) r.m[k] = x.v[k] op y.v[k];                                    \
-    return r;                                                                                 \
-  }                                                                                           \
-  template <class A, int N>                                                                   \
-  inline PackMask<A, N> operator op(const Pack<A, N>& x, double y) {                          \
-    return x op Pack<A, N>(y);                                                                \
+#define SKYFENCE_PACK_COMPARE(op)                                               \
+  template <class A, int N>                                                     \
+  inline PackMask<A, N> operator op(const Pack<A, N>& x, const Pack<A, N>& y) { \
+    PackMask<A, N> r;                                                           \
+    for (int k = 0; k < N; ++k) r.m[k] = x.v[k] op y.v[k];                      \
+    return r;                                                                   \
+  }                                                                             \
+  template <class A, int N>                                                     \
+  inline PackMask<A, N> operator op(const Pack<A, N>& x, double y) {            \
+    return x op Pack<A, N>(y);                                                  \
   }
 SKYFENCE_PACK_COMPARE(<)
 SKYFENCE_PACK_COMPARE(<=)
@@ -152,12 +152,12 @@ inline bool any(const PackMask<A, N>& c) {
   return r;
 }
 
-#define SKYFENCE_PACK_UNARY(name)                                                             \
-  template <class A, int N>                                                                   \
-  inline Pack<A, N> name(const Pack<A, N>& x) {                                               \
-    Pack<A, N> r;                                                                             \
-    for (int k = 0; k < N; ++k) r.v[k] = xsimd::name(x.v[k]);                                 \
-    return r;                                                                                 \
+#define SKYFENCE_PACK_UNARY(name)                             \
+  template <class A, int N>                                   \
+  inline Pack<A, N> name(const Pack<A, N>& x) {               \
+    Pack<A, N> r;                                             \
+    for (int k = 0; k < N; ++k) r.v[k] = xsimd::name(x.v[k]); \
+    return r;                                                 \
   }
 SKYFENCE_PACK_UNARY(abs)
 SKYFENCE_PACK_UNARY(sqrt)
@@ -482,7 +482,8 @@ inline void store_lanes(const PackState<A, N>& st, const BatchJob& job, std::siz
       std::memcpy(dst[k], buf, lanes * sizeof(double));
     }
   }
-  for (std::size_t l = 0; l < lanes; ++l) job.error[at + l] = static_cast<Sgp4Error>(static_cast<int>(err[l]));
+  for (std::size_t l = 0; l < lanes; ++l)
+    job.error[at + l] = static_cast<Sgp4Error>(static_cast<int>(err[l]));
 }
 
 template <class A, int N>

@@ -8,7 +8,9 @@ namespace skyfence::orbits::internal {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Reads exactly `n` digits at `pos` of `s` into `value`.
 bool fixed_digits(std::string_view s, std::size_t pos, std::size_t n, int& value) {
@@ -95,9 +97,13 @@ std::optional<std::uint64_t> parse_digits(std::string_view s) {
   return v;
 }
 
-bool is_leap_year(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool is_leap_year(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
-int days_in_year(int year) { return is_leap_year(year) ? 366 : 365; }
+int days_in_year(int year) {
+  return is_leap_year(year) ? 366 : 365;
+}
 
 int days_in_month(int year, int month) {
   static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -128,8 +134,7 @@ std::string parse_iso_utc(std::string_view text, time::CivilTime& out) {
   } else if (int doy = 0; fixed_digits(s, pos, 3, doy)) {
     pos += 3;
     if (doy < 1 || doy > days_in_year(c.year)) {
-      return "expected a day of year from 001 to " + std::to_string(days_in_year(c.year)) + " in " +
-             quote(s);
+      return "expected a day of year from 001 to " + std::to_string(days_in_year(c.year)) + " in " + quote(s);
     }
     c.month = 1;
     while (doy > days_in_month(c.year, c.month)) doy -= days_in_month(c.year, c.month++);

@@ -18,16 +18,18 @@ template <class Body>
 void run_parallel(unsigned threads, std::size_t n, const Body& body) {
   if (n == 0) return;
   const int hardware = tbb::info::default_concurrency();
-  const int workers = threads == 0 ? hardware : std::min(hardware, static_cast<int>(std::min(threads, 1024u)));
+  const int workers =
+      threads == 0 ? hardware : std::min(hardware, static_cast<int>(std::min(threads, 1024u)));
   if (workers <= 1 || n == 1) {
     for (std::size_t i = 0; i < n; ++i) body(i);
     return;
   }
   tbb::task_arena arena(workers);
   arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1), [&](const tbb::blocked_range<std::size_t>& r) {
-      for (std::size_t i = r.begin(); i != r.end(); ++i) body(i);
-    });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1),
+                      [&](const tbb::blocked_range<std::size_t>& r) {
+                        for (std::size_t i = r.begin(); i != r.end(); ++i) body(i);
+                      });
   });
 }
 
