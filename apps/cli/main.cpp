@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <exception>
 #include <functional>
 
@@ -16,7 +17,9 @@
 #include "skyfence/time/scales.h"
 #include "visible.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_main(int argc, char** argv) {
   using namespace skyfence::cli;
   CLI::App app{
       "skyfence: simulate satellite-internet service from LEO constellations (Starlink, OneWeb,\n"
@@ -45,5 +48,17 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     fmt::print(stderr, "skyfence: error: {}\n", e.what());
     return kExitRuntime;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_main(argc, argv);
+  } catch (...) {
+    // Anything escaping run_main (e.g. allocation failure while building the command line).
+    std::fputs("skyfence: error: unexpected failure\n", stderr);
+    return skyfence::cli::kExitRuntime;
   }
 }

@@ -179,7 +179,6 @@ void write_output(const std::string& path, const std::string& text) {
 namespace {
 
 using namespace visibility_cli;
-using time::Duration;
 using time::Instant;
 
 struct Options {
@@ -236,6 +235,7 @@ int run(const Options& o) {
 
   const visibility::Fleet fleet(sets);
   std::vector<frames::Geodetic> locations;
+  locations.reserve(sites.size());
   for (const auto& s : sites) locations.push_back(s.location);
   const visibility::PassList found = visibility::find_passes(fleet, locations, start, stop, popts);
   if (g_interrupted.load()) throw Interrupted{};

@@ -167,7 +167,7 @@ std::vector<orbits::ElementSet> select(std::vector<orbits::ElementSet> sets,
     }
     if (!matched) {
       throw InputError(SourceLocation{"--satellite", 0, {}},
-                       "no satellite in " + source + " has NORAD id or name \"" + s + "\"");
+                       fmt::format("no satellite in {} has NORAD id or name \"{}\"", source, s));
     }
   }
   std::vector<orbits::ElementSet> out;

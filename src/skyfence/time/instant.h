@@ -39,7 +39,8 @@ class Duration {
     ns_ += o.ns_;
     return *this;
   }
-  constexpr auto operator<=>(const Duration&) const = default;
+  constexpr auto operator<=>(const Duration&) const =
+      default;  // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>
 
  private:
   constexpr explicit Duration(std::int64_t ns) : ns_(ns) {}
@@ -60,7 +61,7 @@ class Instant {
     ns_ += d.count_ns();
     return *this;
   }
-  constexpr auto operator<=>(const Instant&) const = default;
+  constexpr auto operator<=>(const Instant&) const = default;  // NOLINT(modernize-use-nullptr): as above
 
  private:
   constexpr explicit Instant(std::int64_t ns) : ns_(ns) {}

@@ -26,8 +26,8 @@ constexpr std::int64_t kTtMinusTaiNs = 32'184'000'000;  // TT = TAI + 32.184 s
 
 // UTC seconds since 2000-01-01 counting no leap seconds (a day is always 86400 of them).
 std::int64_t utc_seconds(const CivilTime& c) {
-  return internal::days_from_civil(c.year, c.month, c.day) * kSecondsPerDay + c.hour * 3600 + c.minute * 60 +
-         c.second;
+  return internal::days_from_civil(c.year, c.month, c.day) * kSecondsPerDay + std::int64_t{c.hour} * 3600 +
+         std::int64_t{c.minute} * 60 + c.second;
 }
 
 }  // namespace
@@ -211,7 +211,7 @@ Instant parse_iso8601(std::string_view text, std::string_view what, const LeapSe
       cur.accept(':');
       const int om = cur.digits(2, "zone minutes");
       if (oh > 23 || om > 59) cur.fail("zone offset out of range");
-      offset_s = sign * (oh * 3600 + om * 60);
+      offset_s = std::int64_t{sign} * (std::int64_t{oh} * 3600 + std::int64_t{om} * 60);
     }
     if (!cur.done()) cur.fail("unexpected text after the time");
   }
@@ -303,7 +303,7 @@ Duration parse_duration(std::string_view text, std::string_view what) {
                 : u == 'm' ? 60 * kNsPerSecond
                 : u == 'h' ? 3600 * kNsPerSecond
                 : u == 'd' ? 86400 * kNsPerSecond
-                           : 7 * 86400 * kNsPerSecond;
+                           : std::int64_t{7} * 86400 * kNsPerSecond;
       text.remove_prefix(1);
     } else {
       fail("expected a unit (ns, us, ms, s, m, h, d, w) after the number");

@@ -4,8 +4,8 @@
 // xsimd's large-argument reduction helpers are plain inline functions, not templates on the
 // instruction set: renamed here so that the linker cannot merge this file's copy (compiled for
 // AVX2) with another kernel's, which could hand a wider instruction set to a narrower CPU.
-#define __kernel_rem_pio2 skyfence_kernel_rem_pio2_avx2
-#define __ieee754_rem_pio2 skyfence_ieee754_rem_pio2_avx2
+#define __kernel_rem_pio2 skyfence_kernel_rem_pio2_avx2    // NOLINT(bugprone-reserved-identifier)
+#define __ieee754_rem_pio2 skyfence_ieee754_rem_pio2_avx2  // NOLINT(bugprone-reserved-identifier)
 #include "skyfence/orbits/internal/batch_kernel_impl.h"
 
 #if !(XSIMD_WITH_AVX2 && XSIMD_WITH_FMA3_AVX2)
