@@ -39,6 +39,7 @@ test-asan: deps $(ASAN_BUILD)/build.ninja
 bench: build
 	@bash scripts/install-deps.sh --bench
 	bash bench/run.sh $(BUILD)
+	bash bench/visibility_bench.sh $(BUILD)
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cpp')

@@ -13,7 +13,11 @@ packages=(
   python3 python3-numpy python3-sgp4 python3-skyfield
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(hyperfine nodejs npm)
+  # satellite.js (npm) runs on Node.js; a Node.js already on PATH (e.g. one that bundles npm) is kept.
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    packages+=(nodejs npm)
+  fi
+  packages+=(python3-scipy)
 fi
 
 missing=()
