@@ -58,12 +58,19 @@ void add_satellite_options(CLI::App& cmd, SatelliteInput& in) {
   auto* group = cmd.add_option_group("input", "element sets");
   group->add_option("--tle", in.tle, "TLE catalog (2- or 3-line sets)")->check(CLI::ExistingFile);
   group->add_option("--omm", in.omm, "CCSDS OMM catalog: JSON, CSV or XML")->check(CLI::ExistingFile);
+  std::vector<std::string> names;
+  for (const auto& c : orbits::bundled_catalogs()) names.emplace_back(c.name);
+  group->add_option("--catalog", in.catalog, fmt::format("a bundled snapshot: {}", fmt::join(names, ", ")))
+      ->check(CLI::IsMember(names, CLI::ignore_case));
   group->add_option(
       "--preset", in.preset,
       "constellation preset (see `skyfence constellations`), generated at the first time asked for");
   group->require_option(1);
   cmd.add_option("--satellite", in.satellites,
                  "NORAD ids, names or name patterns (STARLINK-1*) to use; default: all");
+  cmd.add_flag(
+      "--all-objects", in.all_objects,
+      "keep debris and rocket bodies (names with DEB, R/B, ...); by default they are left out and listed");
   cmd.add_flag("--strict", in.strict, "fail on any bad record (exit 2) or SGP4 error (exit 1)");
   cmd.add_flag("--accept-bad-checksums", in.accept_bad_checksums,
                "accept TLE lines whose checksum is wrong, with a warning");
@@ -77,6 +84,10 @@ std::vector<orbits::ElementSet> load_satellites(const SatelliteInput& in, time::
     const orbits::Preset& preset = lib.find(in.preset);
     catalog.sets = orbits::generate(preset, when).sets;
     source = "preset " + preset.id;
+  } else if (!in.catalog.empty()) {
+    source = orbits::bundled_catalog_path(in.catalog, data_dir());
+    catalog = orbits::load_catalog_file(
+        source, {.strict = in.strict, .accept_bad_checksums = in.accept_bad_checksums});
   } else if (!in.tle.empty()) {
     catalog =
         orbits::read_tle_file(in.tle, {.accept_bad_checksums = in.accept_bad_checksums, .strict = in.strict});
@@ -95,7 +106,7 @@ std::vector<orbits::ElementSet> load_satellites(const SatelliteInput& in, time::
     throw InputError(SourceLocation{source, 0, {}}, "expected at least one element set, found none");
 
   orbits::CatalogSelection selection;
-  selection.payloads_only = false;  // as `skyfence propagate`: use what the file holds
+  selection.payloads_only = !in.all_objects;
   for (const std::string& s : in.satellites) {
     if (all_digits(s)) {
       selection.norad_ids.push_back(static_cast<std::uint32_t>(std::stoul(s)));
@@ -111,10 +122,13 @@ std::vector<orbits::ElementSet> load_satellites(const SatelliteInput& in, time::
   } catch (const InputError& e) {
     throw InputError(SourceLocation{"--satellite", 0, {}}, e.detail());
   }
+  for (std::size_t i = 0; i < chosen.dropped.size() && i < kMaxListed; ++i) {
+    const auto& d = chosen.dropped[i];
+    warn(fmt::format("{}: left out NORAD {} {}: {}", source, d.norad_id, d.name, d.reason));
+  }
   if (!chosen.dropped.empty()) {
-    warn(fmt::format("{}: {} element set(s) left out (the first: NORAD {} {}: {})", source,
-                     chosen.dropped.size(), chosen.dropped.front().norad_id, chosen.dropped.front().name,
-                     chosen.dropped.front().reason));
+    warn(fmt::format("{}: {} object(s) left out in all (use --all-objects to keep debris and rocket bodies)",
+                     source, chosen.dropped.size()));
   }
   if (chosen.sets.empty()) throw InputError(SourceLocation{source, 0, {}}, "no element set selected");
   return std::move(chosen.sets);

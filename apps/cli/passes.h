@@ -22,12 +22,15 @@ namespace visibility_cli {
 // Where the element sets come from: exactly one of tle, omm, preset.
 struct SatelliteInput {
   std::string tle, omm, preset;
+  std::string catalog;                  // --catalog: a bundled snapshot by name ("starlink", "oneweb"...)
+  bool all_objects = false;             // --all-objects: keep debris and rocket bodies
   std::vector<std::string> satellites;  // --satellite: NORAD ids, names or name patterns
   bool strict = false;
   bool accept_bad_checksums = false;
 };
 
-// Registers --tle/--omm/--preset (one required), --satellite, --strict, --accept-bad-checksums.
+// Registers --tle/--omm/--catalog/--preset (one required), --all-objects, --satellite, --strict,
+// --accept-bad-checksums.
 void add_satellite_options(CLI::App& cmd, SatelliteInput& in);
 
 // Reads and selects the element sets, warning on stderr about skipped records, dropped duplicates and

@@ -40,4 +40,15 @@ expect_exit 2 "unknown satellite" -- "$SKYFENCE" visible --tle "$TLE" --satellit
 expect_exit 0 "help" -- "$SKYFENCE" visible --help
 expect_grep "Examples:" "$WORK/out" "help has examples"
 expect_grep "Exit status" "$WORK/out" "help documents exit status"
+# Bundled snapshots by name; debris and rocket bodies are left out and listed unless --all-objects.
+expect_exit 0 "bundled catalog" -- "$SKYFENCE" visible --catalog IRIDIUM --site 50.45,30.52 --time 2026-04-27T12:00:00Z --min-elevation 0
+[[ $(($(wc -l < "$WORK/out") - 1)) -ge 1 ]] && pass || fail "bundled catalog gives satellites in view"
+expect_exit 2 "unknown bundled catalog" -- "$SKYFENCE" visible --catalog nosuch --site 50.45,30.52 --time 2026-04-27T12:00:00Z
+MIXED="$DATA/orbits/const_mixed.tle"
+expect_exit 0 "payloads only" -- "$SKYFENCE" visible --tle "$MIXED" --site 50.45,30.52 --time 2026-04-27T12:00:00Z --min-elevation -90
+expect_grep "left out NORAD 41920 FENGYUN 1C DEB: debris" "$WORK/err" "debris listed"
+expect_grep "left out NORAD 41919 CZ-2C R/B: rocket body" "$WORK/err" "rocket body listed"
+grep -q "DEB\|R/B" "$WORK/out" && fail "debris in the output" || pass
+expect_exit 0 "all objects" -- "$SKYFENCE" visible --tle "$MIXED" --site 50.45,30.52 --time 2026-04-27T12:00:00Z --min-elevation -90 --all-objects
+expect_grep "FENGYUN 1C DEB" "$WORK/out" "--all-objects keeps debris"
 finish
