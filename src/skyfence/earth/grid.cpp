@@ -1,0 +1,100 @@
+#include "skyfence/earth/grid.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <string>
+#include <vector>
+
+#include <s2/s2cell.h>
+#include <s2/s2cell_id.h>
+#include <s2/s2region_coverer.h>
+
+#include "skyfence/earth/internal/region_data.h"
+
+namespace skyfence::earth {
+
+namespace {
+
+void check_level(int level) {
+  if (level < 0 || level > kMaxGridLevel) {
+    throw InputError(
+        SourceLocation{"", 0, "level"},
+        "expected a grid level in [0, " + std::to_string(kMaxGridLevel) + "], got " + std::to_string(level));
+  }
+}
+
+Cell cell_of(const S2CellId& id) {
+  const S2Cell cell(id);
+  Cell c;
+  c.id = id.id();
+  c.token = id.ToToken();
+  const S2LatLng centre(id.ToPoint());
+  double lon = centre.lng().radians();
+  if (lon <= -std::numbers::pi) lon = std::numbers::pi;
+  c.centre = frames::Geodetic{centre.lat().radians(), lon, 0.0};
+  c.area_km2 = cell.ExactArea() * kEarthMeanRadiusKm * kEarthMeanRadiusKm;
+  for (int k = 0; k < 4; ++k) {
+    const S2LatLng v(cell.GetVertex(k));
+    c.vertices[static_cast<std::size_t>(k)] = LonLatDeg{v.lng().degrees(), v.lat().degrees()};
+  }
+  return c;
+}
+
+}  // namespace
+
+Grid global_grid(int level) {
+  check_level(level);
+  Grid g;
+  g.level = level;
+  g.cells.reserve(6u << (2 * level));
+  for (S2CellId id = S2CellId::Begin(level); id != S2CellId::End(level); id = id.next()) {
+    g.cells.push_back(cell_of(id));
+  }
+  return g;
+}
+
+Grid region_grid(const Region& region, int level) {
+  check_level(level);
+  const S2Polygon& polygon = region.data().polygon;
+  S2RegionCoverer::Options options;
+  options.set_max_level(level);
+  options.set_max_cells(500);
+  S2RegionCoverer coverer(options);
+  // Every cell of `level` whose centre is inside has that centre in some covering cell (of a level
+  // <= `level`), so it is a descendant of that covering cell: testing the descendants finds all.
+  const S2CellUnion covering = coverer.GetCovering(polygon);
+  Grid g;
+  g.level = level;
+  for (const S2CellId& parent : covering) {
+    const S2CellId end = parent.child_end(level);
+    for (S2CellId id = parent.child_begin(level); id != end; id = id.next()) {
+      if (polygon.Contains(id.ToPoint())) g.cells.push_back(cell_of(id));
+    }
+  }
+  // Covering cells are disjoint and sorted, so the cells are already in id order.
+  return g;
+}
+
+Cell make_cell(std::uint64_t id) {
+  const S2CellId cid(id);
+  if (!cid.is_valid()) {
+    throw InputError(SourceLocation{"", 0, "cell id"}, "not a valid S2 cell id: " + std::to_string(id));
+  }
+  return cell_of(cid);
+}
+
+std::string cell_token(std::uint64_t id) {
+  return S2CellId(id).ToToken();
+}
+
+std::uint64_t cell_id_from_token(std::string_view token, std::string_view what) {
+  const S2CellId id = S2CellId::FromToken(absl::string_view(token.data(), token.size()));
+  if (!id.is_valid()) {
+    throw InputError(SourceLocation{std::string(what), 0, ""},
+                     "expected an S2 cell token (hex digits), got \"" + std::string(token) + "\"");
+  }
+  return id.id();
+}
+
+}  // namespace skyfence::earth
