@@ -1,0 +1,136 @@
+// Coverage of ground points (cell centres or sites) by one or more providers over a time window:
+// for each step and point, the number of satellites in view above a minimum elevation, reduced on the
+// fly to statistics per point and provider (nothing of size steps x points is stored).
+//
+// Method, per step: the batched SGP4 propagator gives every satellite's TEME state, rotated to ITRF by
+// frames::teme_to_itrf (the same doubles as visibility::Fleet::itrf_states). Points are sorted once on a
+// grid of geocentric latitude and longitude (internal/point_grid.h); for each satellite only the rows of
+// the cap of Earth-central radius visibility::search_radius_rad around it are visited, and in each row
+// the contiguous run of points inside the cap's longitude extent at that row's latitudes. Each
+// candidate gets a sqrt-free test u|u| >= s|s| |rel|^2 (u: component of the site-to-satellite vector
+// rel along the WGS84 vertical, s = sin(min elevation)) with a margin of 1e-12 |rel|^2, which decides
+// every pair whose elevation is more than ~5e-13 rad from the minimum; the rare pairs inside the margin
+// get the exact test frames::Topocentric::look(state).elevation_rad >= min_elevation. So the counts
+// equal those of the brute-force test of every pair (coverage_brute_force) bit for bit
+// (tests/oracle/coverage/coverage_oracle_test.cpp).
+//
+// Determinism: counts are integers summed per step, statistics integer sums, so results are identical
+// for any thread count.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <numbers>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "skyfence/frames/frames.h"
+#include "skyfence/time/instant.h"
+#include "skyfence/visibility/fleet.h"
+
+namespace skyfence::coverage {
+
+// A constellation whose satellites count together. The fleet must outlive the computation.
+struct Provider {
+  std::string name;
+  const visibility::Fleet* fleet = nullptr;  // REQUIRES: not null
+};
+
+// Steps at start, start + step, ..., start + (n_steps - 1) step.
+struct Window {
+  time::Instant start;
+  time::Duration step = time::Duration::seconds(60.0);  // REQUIRES: > 0 when n_steps > 1
+  std::size_t n_steps = 0;
+};
+
+struct CoverageOptions {
+  // Minimum elevation on the WGS84 local vertical; a satellite exactly at it is in view.
+  // DEFAULT: 25 deg. REQUIRES: -pi/2 <= min_elevation_rad <= pi/2.
+  double min_elevation_rad = 25.0 * std::numbers::pi / 180.0;
+  // A point is served at a step when at least min_sats satellites are in view. DEFAULT: 1. REQUIRES: >= 1.
+  std::uint32_t min_sats = 1;
+  // Worker threads; 0 = all cores. DEFAULT: 0. Results do not depend on it.
+  unsigned threads = 0;
+  // Point grid cell size, degrees; 0 = automatic (about 1.5 deg, coarser for few points).
+  // DEFAULT: 0. REQUIRES: 0 or in [0.1, 180]. Results do not depend on it.
+  double cell_deg = 0.0;
+  // Steps propagated together (the batched propagator's time block). DEFAULT: 16. REQUIRES: >= 1.
+  // Results do not depend on it.
+  std::size_t steps_per_block = 16;
+};
+
+// Statistics of one point and one provider over the window.
+struct PointStats {
+  std::uint32_t steps_served = 0;  // steps with >= min_sats in view
+  std::uint64_t sum_visible = 0;   // sum over steps of the number in view
+  std::uint32_t min_visible = 0;   // 0 when the window is empty
+  std::uint32_t max_visible = 0;
+  std::uint32_t max_gap_steps = 0;  // longest run of consecutive steps not served
+  std::uint32_t gap_count = 0;      // number of maximal runs of steps not served (runs touching either
+                                    // end of the window count)
+  friend bool operator==(const PointStats&, const PointStats&) = default;
+};
+
+// Results for every point and provider. Provider index providers() is "any": the satellites of all
+// providers together (served when the total in view across providers is >= min_sats; with min_sats 1
+// that is "at least one provider sees a satellite"). It is present even with a single provider.
+class CoverageResult {
+ public:
+  CoverageResult() = default;
+  CoverageResult(std::size_t n_points, std::vector<std::string> provider_names, const Window& window);
+
+  [[nodiscard]] std::size_t points() const { return n_points_; }
+  // Number of providers given (the "any" row is index providers()).
+  [[nodiscard]] std::size_t providers() const { return names_.size() - 1; }
+  // Name of provider p; "any" for p == providers().
+  [[nodiscard]] const std::string& provider_name(std::size_t p) const { return names_[p]; }
+  [[nodiscard]] std::size_t steps() const { return n_steps_; }
+  [[nodiscard]] double step_s() const { return step_s_; }
+
+  [[nodiscard]] const PointStats& at(std::size_t provider, std::size_t point) const {
+    return stats_[provider * n_points_ + point];
+  }
+  PointStats& at(std::size_t provider, std::size_t point) { return stats_[provider * n_points_ + point]; }
+
+  // Share of steps served, [0, 1]; 0 for an empty window.
+  [[nodiscard]] double coverage_fraction(std::size_t provider, std::size_t point) const;
+  // Mean number in view over the steps; 0 for an empty window.
+  [[nodiscard]] double mean_visible(std::size_t provider, std::size_t point) const;
+  // Longest run of steps not served times the step, seconds.
+  [[nodiscard]] double max_gap_s(std::size_t provider, std::size_t point) const;
+
+  // Satellite-step pairs whose SGP4 state failed (not counted in view), per provider.
+  std::vector<std::uint64_t> failed_states;
+  // Satellite x point pairs given the elevation test (candidates after the grid), all steps; the
+  // brute force tests every pair.
+  std::uint64_t pair_tests = 0;
+
+  // Equal statistics, names, window and failed_states (pair_tests is not compared: it measures the
+  // method, not the result).
+  friend bool operator==(const CoverageResult& a, const CoverageResult& b) {
+    return a.n_points_ == b.n_points_ && a.n_steps_ == b.n_steps_ && a.step_s_ == b.step_s_ &&
+           a.names_ == b.names_ && a.stats_ == b.stats_ && a.failed_states == b.failed_states;
+  }
+
+ private:
+  std::size_t n_points_ = 0, n_steps_ = 0;
+  double step_s_ = 0.0;
+  std::vector<std::string> names_;
+  std::vector<PointStats> stats_;  // [provider * points + point]
+};
+
+// Coverage statistics with the point grid (see the top of this file). Throws std::invalid_argument on
+// a violated REQUIRES. Cost per step: batched SGP4 of every satellite (~50 ns each per core) plus
+// O(sats x points in their caps), parallel over satellites.
+CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::span<const Provider> providers,
+                                const Window& window, const CoverageOptions& options = {});
+
+// The same statistics by testing every satellite against every point with
+// frames::Topocentric::look at states from visibility::Fleet::itrf_states (the oracle; one thread,
+// O(steps x sats x points)). pair_tests counts every pair.
+CoverageResult coverage_brute_force(std::span<const frames::Geodetic> points,
+                                    std::span<const Provider> providers, const Window& window,
+                                    const CoverageOptions& options = {});
+
+}  // namespace skyfence::coverage

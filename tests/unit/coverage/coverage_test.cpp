@@ -1,0 +1,156 @@
+// Unit tests of the coverage engine: thread-count and tuning invariance on a real workload, the
+// definition of "any provider", statistics by hand, empty inputs and argument checks.
+#include <gtest/gtest.h>
+
+#include <numbers>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "skyfence/coverage/coverage.h"
+#include "skyfence/orbits/tle.h"
+#include "skyfence/time/scales.h"
+
+namespace skyfence::coverage {
+namespace {
+
+constexpr double kDeg = std::numbers::pi / 180.0;
+
+std::vector<orbits::ElementSet> bundled(const std::string& file, std::size_t n) {
+  auto sets = orbits::read_tle_file(std::string(SKYFENCE_DATA_DIR) + "/tle/" + file).sets;
+  if (sets.size() > n) sets.resize(n);
+  return sets;
+}
+
+std::vector<frames::Geodetic> lat_lon_grid(double step_deg) {
+  std::vector<frames::Geodetic> out;
+  for (double lat = -90.0; lat <= 90.0; lat += step_deg) {
+    for (double lon = -180.0; lon < 180.0; lon += step_deg)
+      out.push_back(frames::Geodetic::degrees(lat, lon));
+  }
+  return out;
+}
+
+const time::Instant kStart = time::parse_iso8601("2026-04-27T00:00:00Z");
+
+TEST(Coverage, IdenticalForAnyThreadCountCellSizeAndBlock) {
+  const visibility::Fleet starlink(bundled("starlink_2026-04-27.tle", 1500));
+  const visibility::Fleet oneweb(bundled("oneweb_2026-03-26.tle", 300));
+  const std::vector<Provider> providers{{"starlink", &starlink}, {"oneweb", &oneweb}};
+  const auto points = lat_lon_grid(3.0);
+  const Window w{kStart, time::Duration::seconds(60.0), 20};
+  CoverageOptions o;
+  o.min_sats = 8;
+  o.threads = 1;
+  const CoverageResult one = compute_coverage(points, providers, w, o);
+  for (unsigned threads : {2u, 3u, 0u}) {
+    for (double cell : {0.0, 2.0}) {
+      for (std::size_t block : {1u, 7u, 16u}) {
+        o.threads = threads;
+        o.cell_deg = cell;
+        o.steps_per_block = block;
+        const CoverageResult r = compute_coverage(points, providers, w, o);
+        EXPECT_TRUE(r == one) << "threads " << threads << " cell " << cell << " block " << block;
+        if (cell == 0.0) {
+          EXPECT_EQ(r.pair_tests, one.pair_tests);
+        }
+      }
+    }
+  }
+  // Something is covered and something is not: the comparison is not vacuous.
+  std::uint64_t served = 0;
+  for (std::size_t i = 0; i < one.points(); ++i) served += one.at(2, i).steps_served;
+  EXPECT_GT(served, 0u);
+  EXPECT_LT(served, one.points() * w.n_steps);
+}
+
+// "any" counts the satellites of all providers together: with min_sats 2 and the same fleet given as
+// two providers, a point seeing one satellite is served by "any" (2 in view) but by neither provider.
+TEST(Coverage, AnyProviderIsTheTotalInView) {
+  const visibility::Fleet fleet(bundled("starlink_2026-04-27.tle", 400));
+  const std::vector<Provider> providers{{"a", &fleet}, {"b", &fleet}};
+  const auto points = lat_lon_grid(5.0);
+  const Window w{kStart, time::Duration::seconds(120.0), 10};
+  CoverageOptions o;
+  o.min_sats = 2;
+  const CoverageResult r = compute_coverage(points, providers, w, o);
+  ASSERT_EQ(r.providers(), 2u);
+  EXPECT_EQ(r.provider_name(2), "any");
+  bool any_only = false;
+  for (std::size_t i = 0; i < r.points(); ++i) {
+    EXPECT_EQ(r.at(0, i), r.at(1, i));
+    EXPECT_EQ(r.at(2, i).sum_visible, 2 * r.at(0, i).sum_visible);
+    EXPECT_EQ(r.at(2, i).max_visible, 2 * r.at(0, i).max_visible);
+    EXPECT_GE(r.at(2, i).steps_served, r.at(0, i).steps_served);
+    any_only = any_only || r.at(2, i).steps_served > r.at(0, i).steps_served;
+  }
+  EXPECT_TRUE(any_only);
+}
+
+TEST(Coverage, StatisticsAtTheExtremeElevations) {
+  const visibility::Fleet fleet(bundled("starlink_2026-04-27.tle", 50));
+  const std::vector<Provider> providers{{"starlink", &fleet}};
+  const auto points = lat_lon_grid(30.0);
+  const Window w{kStart, time::Duration::seconds(600.0), 5};
+  CoverageOptions o;
+  o.min_elevation_rad = -90.0 * kDeg;  // every satellite is in view everywhere
+  const CoverageResult all = compute_coverage(points, providers, w, o);
+  for (std::size_t i = 0; i < all.points(); ++i) {
+    EXPECT_EQ(all.at(0, i).min_visible, 50u);
+    EXPECT_EQ(all.at(0, i).max_visible, 50u);
+    EXPECT_DOUBLE_EQ(all.coverage_fraction(0, i), 1.0);
+    EXPECT_DOUBLE_EQ(all.mean_visible(0, i), 50.0);
+    EXPECT_EQ(all.at(0, i).gap_count, 0u);
+    EXPECT_EQ(all.max_gap_s(0, i), 0.0);
+  }
+  o.min_elevation_rad = 90.0 * kDeg;  // nothing exactly overhead: one gap over the whole window
+  const CoverageResult none = compute_coverage(points, providers, w, o);
+  for (std::size_t i = 0; i < none.points(); ++i) {
+    EXPECT_EQ(none.at(0, i).max_visible, 0u);
+    EXPECT_EQ(none.coverage_fraction(0, i), 0.0);
+    EXPECT_EQ(none.at(0, i).gap_count, 1u);
+    EXPECT_DOUBLE_EQ(none.max_gap_s(0, i), 3000.0);
+  }
+}
+
+TEST(Coverage, EmptyInputs) {
+  const visibility::Fleet fleet(bundled("starlink_2026-04-27.tle", 10));
+  const std::vector<Provider> providers{{"starlink", &fleet}};
+  const auto points = lat_lon_grid(45.0);
+  const CoverageResult no_steps =
+      compute_coverage(points, providers, Window{kStart, time::Duration::seconds(60.0), 0});
+  EXPECT_EQ(no_steps.steps(), 0u);
+  EXPECT_EQ(no_steps.coverage_fraction(0, 0), 0.0);
+  EXPECT_EQ(no_steps.mean_visible(0, 0), 0.0);
+  const CoverageResult no_points =
+      compute_coverage({}, providers, Window{kStart, time::Duration::seconds(60.0), 3});
+  EXPECT_EQ(no_points.points(), 0u);
+  const CoverageResult no_providers =
+      compute_coverage(points, {}, Window{kStart, time::Duration::seconds(60.0), 3});
+  EXPECT_EQ(no_providers.providers(), 0u);
+  EXPECT_EQ(no_providers.at(0, 0).max_visible, 0u);
+  EXPECT_EQ(no_providers.at(0, 0).gap_count, 1u);
+}
+
+TEST(Coverage, RejectsBadArguments) {
+  const visibility::Fleet fleet(bundled("starlink_2026-04-27.tle", 10));
+  const std::vector<Provider> ok{{"starlink", &fleet}};
+  const auto points = lat_lon_grid(45.0);
+  const Window w{kStart, time::Duration::seconds(60.0), 3};
+  CoverageOptions o;
+  o.min_sats = 0;
+  EXPECT_THROW(compute_coverage(points, ok, w, o), std::invalid_argument);
+  o = {};
+  o.min_elevation_rad = 2.0;
+  EXPECT_THROW(compute_coverage(points, ok, w, o), std::invalid_argument);
+  o = {};
+  o.cell_deg = 0.01;
+  EXPECT_THROW(compute_coverage(points, ok, w, o), std::invalid_argument);
+  const std::vector<Provider> null_fleet{{"x", nullptr}};
+  EXPECT_THROW(compute_coverage(points, null_fleet, w), std::invalid_argument);
+  EXPECT_THROW(compute_coverage(points, ok, Window{kStart, time::Duration::seconds(0.0), 3}),
+               std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace skyfence::coverage
