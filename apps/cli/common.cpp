@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <stdexcept>
 
 #include <fmt/core.h>
 
@@ -24,6 +25,38 @@ void install_interrupt_handler() {
 
 void warn(std::string_view message) {
   fmt::print(stderr, "skyfence: warning: {}\n", message);
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+OutputSink::OutputSink(const std::string& path) {
+  if (!path.empty() && path != "-") file_ = std::make_unique<AtomicFile>(path);
+}
+
+OutputSink::~OutputSink() = default;
+
+void OutputSink::write(std::string_view s) {
+  if (file_) {
+    file_->write(s);
+  } else if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) {
+    throw std::runtime_error("writing to standard output failed");
+  }
+}
+
+void OutputSink::commit() {
+  if (file_) {
+    file_->commit();
+  } else if (std::fflush(stdout) != 0) {
+    throw std::runtime_error("writing to standard output failed");
+  }
 }
 
 Progress::Progress(std::string label, double total, bool quiet)

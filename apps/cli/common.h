@@ -4,8 +4,11 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
+
+#include "skyfence/core/atomic_file.h"
 
 namespace skyfence::cli {
 
@@ -24,6 +27,24 @@ struct Interrupted {};
 
 // "skyfence: warning: ..." on stderr.
 void warn(std::string_view message);
+
+// One CSV field, quoted (RFC 4180) when it holds a comma, quote or line break.
+std::string csv_field(const std::string& s);
+
+// Where a command's data go: standard output, or a file written whole or not at all (AtomicFile).
+class OutputSink {
+ public:
+  explicit OutputSink(const std::string& path);  // "" or "-": standard output
+  ~OutputSink();
+  OutputSink(const OutputSink&) = delete;
+  OutputSink& operator=(const OutputSink&) = delete;
+  void write(std::string_view s);
+  // Renames the file into place (or flushes standard output). Throws on any I/O failure.
+  void commit();
+
+ private:
+  std::unique_ptr<AtomicFile> file_;
+};
 
 // A one-line progress bar with ETA on stderr, drawn only when stderr is a terminal and not quiet.
 class Progress {

@@ -33,41 +33,6 @@ struct Options {
   bool quiet = false;
 };
 
-// Destination of the output: stdout or an atomic file (written whole or not at all).
-class Sink {
- public:
-  explicit Sink(const std::string& path) {
-    if (!path.empty() && path != "-") file_ = std::make_unique<AtomicFile>(path);
-  }
-  void write(std::string_view s) {
-    if (file_) {
-      file_->write(s);
-    } else if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) {
-      throw std::runtime_error("writing to standard output failed");
-    }
-  }
-  void commit() {
-    if (file_) {
-      file_->commit();
-    } else if (std::fflush(stdout) != 0) {
-      throw std::runtime_error("writing to standard output failed");
-    }
-  }
-
- private:
-  std::unique_ptr<AtomicFile> file_;
-};
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 // A plain-text table: columns padded to their widest cell, two spaces apart.
 std::string text_table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> width;
@@ -277,14 +242,14 @@ int run(const Options& o) {
   const orbits::PresetLibrary lib = orbits::load_presets(orbits::presets_path(dir));
 
   if (o.preset.empty()) {
-    Sink sink(o.output);
+    OutputSink sink(o.output);
     sink.write(list_all(lib, read_bundled(dir), dir, o.format));
     sink.commit();
     return kExitOk;
   }
   const orbits::Preset& preset = lib.find(o.preset);
   if (o.epoch.empty()) {
-    Sink sink(o.output);
+    OutputSink sink(o.output);
     sink.write(show_preset(preset, o.format));
     sink.commit();
     return kExitOk;
@@ -310,7 +275,7 @@ int run(const Options& o) {
     if (g_interrupted.load()) throw Interrupted{};
     text += es.name + "\n" + orbits::format_tle(es);
   }
-  Sink sink(o.output);
+  OutputSink sink(o.output);
   sink.write(text);
   if (g_interrupted.load()) throw Interrupted{};
   sink.commit();

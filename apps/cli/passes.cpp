@@ -164,16 +164,6 @@ double min_elevation_rad(double deg, const char* what) {
   return deg * std::numbers::pi / 180.0;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 void write_output(const std::string& path, const std::string& text) {
   if (g_interrupted.load()) throw Interrupted{};
   if (!path.empty() && path != "-") {

@@ -46,9 +46,6 @@ void warn_about_epochs(const std::vector<orbits::ElementSet>& sets, time::Instan
 // A minimum elevation option value in degrees, checked to lie in [-90, 90) (InputError naming `what`).
 double min_elevation_rad(double deg, const char* what);
 
-// CSV quoting (RFC 4180) where needed.
-std::string csv_field(const std::string& s);
-
 // Writes all of `text` to the output (stdout when path is empty or "-", else an AtomicFile).
 void write_output(const std::string& path, const std::string& text);
 

@@ -177,41 +177,6 @@ std::vector<orbits::ElementSet> select(std::vector<orbits::ElementSet> sets,
   return out;
 }
 
-// Destination of the rows: stdout or an atomic file.
-class Sink {
- public:
-  explicit Sink(const std::string& path) {
-    if (!path.empty() && path != "-") file_ = std::make_unique<AtomicFile>(path);
-  }
-  void write(std::string_view s) {
-    if (file_) {
-      file_->write(s);
-    } else if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size()) {
-      throw std::runtime_error("writing to standard output failed");
-    }
-  }
-  void commit() {
-    if (file_) {
-      file_->commit();
-    } else if (std::fflush(stdout) != 0) {
-      throw std::runtime_error("writing to standard output failed");
-    }
-  }
-
- private:
-  std::unique_ptr<AtomicFile> file_;
-};
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 constexpr double kRadToDeg = 180.0 / std::numbers::pi;
 
 int run(const Options& o) {
@@ -286,7 +251,7 @@ int run(const Options& o) {
           ? std::vector<std::string>{"lat_deg", "lon_deg", "alt_km"}
           : std::vector<std::string>{"x_km", "y_km", "z_km", "vx_km_s", "vy_km_s", "vz_km_s"};
 
-  Sink sink(o.output);
+  OutputSink sink(o.output);
   std::unique_ptr<AtomicFile> meta;
   if (o.format == "csv") {
     std::string header = "norad_id,name,time_utc,tsince_min";
