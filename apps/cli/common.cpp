@@ -37,6 +37,28 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
+namespace {
+template <class Issues>
+void warn_listed(const Issues& issues, const char* suffix, const char* more) {
+  for (std::size_t i = 0; i < issues.size(); ++i) {
+    if (i == kMaxListed) {
+      warn(fmt::format("... and {} more {}", issues.size() - kMaxListed, more));
+      break;
+    }
+    warn(issues[i].to_string() + suffix);
+  }
+}
+}  // namespace
+
+void report_catalog_issues(const orbits::Catalog& catalog, const std::string& source) {
+  warn_listed(catalog.warnings, "", "warnings");
+  warn_listed(catalog.rejected, " (record skipped)", "records skipped");
+  if (!catalog.rejected.empty()) {
+    warn(fmt::format("{}: {} record(s) skipped, {} loaded; use --strict to fail instead", source,
+                     catalog.rejected.size(), catalog.sets.size()));
+  }
+}
+
 OutputSink::OutputSink(const std::string& path) {
   if (!path.empty() && path != "-") file_ = std::make_unique<AtomicFile>(path);
 }

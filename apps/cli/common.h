@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "skyfence/core/atomic_file.h"
+#include "skyfence/orbits/element_set.h"
 
 namespace skyfence::cli {
 
@@ -45,6 +46,13 @@ class OutputSink {
  private:
   std::unique_ptr<AtomicFile> file_;
 };
+
+// At most this many issues of one kind are listed on stderr; the rest are counted.
+inline constexpr std::size_t kMaxListed = 20;
+
+// Lists a catalog's accepted-with-warning and skipped records on stderr (at most kMaxListed of each),
+// and a one-line count of the skipped ones. `source` names the catalog.
+void report_catalog_issues(const orbits::Catalog& catalog, const std::string& source);
 
 // A one-line progress bar with ETA on stderr, drawn only when stderr is a terminal and not quiet.
 class Progress {

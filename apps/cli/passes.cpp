@@ -32,7 +32,6 @@ namespace skyfence::cli {
 namespace visibility_cli {
 
 namespace {
-constexpr std::size_t kMaxListed = 20;
 // Element sets further than this from the times asked for get a warning (SGP4's error grows by about
 // 1-3 km a day away from epoch), as in `skyfence propagate`.
 constexpr double kStaleDays = 14.0;
@@ -42,16 +41,6 @@ bool all_digits(const std::string& s) {
          std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-template <class Issues>
-void warn_issues(const Issues& issues, const char* suffix, const char* more) {
-  for (std::size_t i = 0; i < issues.size(); ++i) {
-    if (i == kMaxListed) {
-      warn(fmt::format("... and {} more {}", issues.size() - kMaxListed, more));
-      break;
-    }
-    warn(issues[i].to_string() + suffix);
-  }
-}
 }  // namespace
 
 void add_satellite_options(CLI::App& cmd, SatelliteInput& in) {
@@ -96,12 +85,7 @@ std::vector<orbits::ElementSet> load_satellites(const SatelliteInput& in, time::
     catalog = orbits::read_omm_file(in.omm, {.strict = in.strict});
     source = in.omm;
   }
-  warn_issues(catalog.warnings, "", "warnings");
-  warn_issues(catalog.rejected, " (record skipped)", "records skipped");
-  if (!catalog.rejected.empty()) {
-    warn(fmt::format("{}: {} record(s) skipped, {} loaded; use --strict to fail instead", source,
-                     catalog.rejected.size(), catalog.sets.size()));
-  }
+  report_catalog_issues(catalog, source);
   if (catalog.sets.empty())
     throw InputError(SourceLocation{source, 0, {}}, "expected at least one element set, found none");
 

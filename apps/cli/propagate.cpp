@@ -191,25 +191,7 @@ int run(const Options& o) {
   const std::string source = o.tle.empty() ? o.omm : o.tle;
 
   orbits::Catalog catalog = load_catalog(o);
-  constexpr std::size_t kMaxListed = 20;
-  for (std::size_t i = 0; i < catalog.warnings.size(); ++i) {
-    if (i == kMaxListed) {
-      warn(fmt::format("... and {} more warnings", catalog.warnings.size() - kMaxListed));
-      break;
-    }
-    warn(catalog.warnings[i].to_string());
-  }
-  for (std::size_t i = 0; i < catalog.rejected.size(); ++i) {
-    if (i == kMaxListed) {
-      warn(fmt::format("... and {} more records skipped", catalog.rejected.size() - kMaxListed));
-      break;
-    }
-    warn(catalog.rejected[i].to_string() + " (record skipped)");
-  }
-  if (!catalog.rejected.empty()) {
-    warn(fmt::format("{}: {} record(s) skipped, {} loaded; use --strict to fail instead", source,
-                     catalog.rejected.size(), catalog.sets.size()));
-  }
+  report_catalog_issues(catalog, source);
   std::vector<orbits::ElementSet> sets = select(std::move(catalog.sets), o.satellites, source);
   if (sets.empty())
     throw InputError(SourceLocation{source, 0, {}}, "expected at least one element set, found none");
