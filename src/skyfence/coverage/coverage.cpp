@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "skyfence/coverage/internal/elevation_kernel.h"
 #include "skyfence/orbits/batch.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/visibility/in_view.h"
@@ -25,11 +26,32 @@ constexpr double kHalfPi = std::numbers::pi / 2.0;
 // Slack on the cap radius and the row latitude bands (radians), on top of one extra row and column
 // each side: the grid's floor() and a point's own atan2 may round apart.
 constexpr double kGridSlackRad = 1e-9;
+// Added to a row's longitude half-width computed in single precision: rounding the cosine to float
+// moves it by at most 2^-24, which moves acos by at most sqrt(2 * 2^-24) = 3.5e-4 rad (at the ends of
+// its range; less elsewhere), and acosf itself errs by about 1 ulp (< 4e-7 rad).
+constexpr double kAcosSlackRad = 1e-3;
 // Relative margin of the sqrt-free elevation test (coverage.h): rounding moves u|u| - s|s||rel|^2
 // by ~1e-15 |rel|^2, so outside 1e-12 |rel|^2 its sign is that of the exact test.
 constexpr double kTestMargin = 1e-12;
 // Satellites handled by one task; fixed, so the work split never depends on the thread count.
 constexpr std::size_t kSatChunk = 64;
+// Satellite ordering keys (compute_coverage): the cell of the sub-satellite point in the high bits,
+// the satellite's index in the low 32; kNoSatellite sorts last and marks a satellite without a state.
+constexpr std::uint64_t kSatelliteMask = 0xffffffffu;
+constexpr std::uint64_t kNoSatellite = ~std::uint64_t{0};
+constexpr double kLocalityCellRad = 4.0 * kPi / 180.0;
+
+std::uint64_t locality_key(const frames::Vec3& r, std::size_t index) {
+  const int rows = static_cast<int>(kPi / kLocalityCellRad);
+  const int cols = static_cast<int>(2.0 * kPi / kLocalityCellRad);
+  const double lat = std::atan2(r.z, std::hypot(r.x, r.y));
+  const double lon = std::atan2(r.y, r.x);
+  const int row = std::clamp(static_cast<int>((lat + kHalfPi) / kLocalityCellRad), 0, rows - 1);
+  int col = std::clamp(static_cast<int>((lon + kPi) / kLocalityCellRad), 0, cols - 1);
+  if (row % 2 == 1) col = cols - 1 - col;  // serpentine: neighbouring rows meet at their ends
+  return (static_cast<std::uint64_t>(row * cols + col) << 32) | static_cast<std::uint64_t>(index);
+}
+
 // Points updated by one statistics task.
 constexpr std::size_t kPointChunk = 8192;
 
@@ -90,14 +112,22 @@ class PointGrid {
   PointGrid(std::span<const frames::Geodetic> points, double cell_deg) {
     const std::size_t n = points.size();
     if (cell_deg == 0.0) {
-      // About four evenly spread points a cell (41,253 square degrees on the sphere), 1 to 10 deg.
+      // About nine evenly spread points a cell (41,253 square degrees on the sphere), 1 to 10 deg.
       cell_deg =
-          std::clamp(std::sqrt(4.0 * 41253.0 / static_cast<double>(std::max<std::size_t>(n, 1))), 1.0, 10.0);
+          std::clamp(std::sqrt(9.0 * 41253.0 / static_cast<double>(std::max<std::size_t>(n, 1))), 1.0, 10.0);
     }
     rows_ = std::max(1, static_cast<int>(std::lround(180.0 / cell_deg)));
     cols_ = std::max(1, static_cast<int>(std::lround(360.0 / cell_deg)));
     lat_step_ = kPi / rows_;
     lon_step_ = 2.0 * kPi / cols_;
+    for (int row = 0; row < rows_; ++row) {
+      band_lo_.push_back(std::max(-kHalfPi, -kHalfPi + row * lat_step_ - kGridSlackRad));
+      band_hi_.push_back(std::min(kHalfPi, -kHalfPi + (row + 1) * lat_step_ + kGridSlackRad));
+      band_lo_sin_.push_back(std::sin(band_lo_.back()));
+      band_lo_cos_.push_back(std::cos(band_lo_.back()));
+      band_hi_sin_.push_back(std::sin(band_hi_.back()));
+      band_hi_cos_.push_back(std::cos(band_hi_.back()));
+    }
     std::vector<std::uint32_t> cell_of(n);
     std::vector<std::uint32_t> counts(static_cast<std::size_t>(rows_) * static_cast<std::size_t>(cols_) + 1,
                                       0);
@@ -167,24 +197,36 @@ class PointGrid {
     // Latitude where the cap is widest in longitude.
     const double lat_widest = std::asin(std::clamp(sin_c / cos_a, -1.0, 1.0));
     std::uint64_t tests = 0;
+    bool widest_sincos = false;
+    double widest_sin = 0.0, widest_cos = 0.0;
     for (int row = r0; row <= r1; ++row) {
       const std::size_t base = static_cast<std::size_t>(row) * static_cast<std::size_t>(cols_);
       bool whole_row = pole_in_cap;
       double half = kPi;
       if (!whole_row) {
-        const double b0 = std::max(-kHalfPi, -kHalfPi + row * lat_step_ - kGridSlackRad);
-        const double b1 = std::min(kHalfPi, -kHalfPi + (row + 1) * lat_step_ + kGridSlackRad);
-        // The cap's longitude half-width is unimodal in latitude, largest at lat_widest.
-        const double lat = std::clamp(lat_widest, b0, b1);
-        const double denom = std::cos(lat) * cos_c;
+        // The cap's longitude half-width is unimodal in latitude, largest at lat_widest: take it at
+        // the point of the row's band (widened by the slack) nearest lat_widest.
+        double sin_lat, cos_lat;
+        if (lat_widest <= band_lo_[row]) {
+          sin_lat = band_lo_sin_[row], cos_lat = band_lo_cos_[row];
+        } else if (lat_widest >= band_hi_[row]) {
+          sin_lat = band_hi_sin_[row], cos_lat = band_hi_cos_[row];
+        } else {
+          if (!widest_sincos) {
+            widest_sin = std::sin(lat_widest), widest_cos = std::cos(lat_widest), widest_sincos = true;
+          }
+          sin_lat = widest_sin, cos_lat = widest_cos;
+        }
+        const double denom = cos_lat * cos_c;
         if (!(denom > 1e-12)) {
           whole_row = true;
         } else {
-          const double ratio = (cos_a - std::sin(lat) * sin_c) / denom;
+          const double ratio = (cos_a - sin_lat * sin_c) / denom;
           if (ratio <= -1.0) {
             whole_row = true;
           } else {
-            half = std::acos(std::min(ratio, 1.0)) + kGridSlackRad;
+            // Single precision is enough for a column range given kAcosSlackRad (see there).
+            half = static_cast<double>(std::acos(static_cast<float>(std::min(ratio, 1.0)))) + kAcosSlackRad;
           }
         }
       }
@@ -216,41 +258,27 @@ class PointGrid {
   }
 
  private:
-  // The elevation test of sorted points [b, e): sqrt-free with a margin, exact look angles inside it.
+  // The elevation test of sorted points [b, e): sqrt-free with a margin (vectorised), exact look
+  // angles for the few points inside it.
   void test_range(const frames::StateVector& sat, std::size_t b, std::size_t e, double min_el, double s_abs_s,
                   std::uint32_t* counts) const {
     const double sx = sat.r_km.x, sy = sat.r_km.y, sz = sat.r_km.z;
-    const double* px = px_.data();
-    const double* py = py_.data();
-    const double* pz = pz_.data();
-    const double* ux = ux_.data();
-    const double* uy = uy_.data();
-    const double* uz = uz_.data();
-    const auto margin_of = [&](std::size_t i, double& tol) {
-      const double rx = sx - px[i], ry = sy - py[i], rz = sz - pz[i];
-      const double u = ux[i] * rx + uy[i] * ry + uz[i] * rz;
-      const double n2 = rx * rx + ry * ry + rz * rz;
-      tol = kTestMargin * n2;
-      return u * std::abs(u) - s_abs_s * n2;
-    };
-    int unsure = 0;
-    for (std::size_t i = b; i < e; ++i) {
-      double tol;
-      const double d = margin_of(i, tol);
-      counts[i] += d > tol ? 1u : 0u;
-      unsure |= std::abs(d) <= tol ? 1 : 0;
-    }
-    if (unsure == 0) return;
-    for (std::size_t i = b; i < e; ++i) {
-      double tol;
-      const double d = margin_of(i, tol);
-      if (std::abs(d) <= tol && topo_[i].look(sat).elevation_rad >= min_el) ++counts[i];
+    const internal::PointArrays run{px_.data() + b, py_.data() + b, pz_.data() + b,
+                                    ux_.data() + b, uy_.data() + b, uz_.data() + b};
+    if (internal::count_in_view(run, e - b, sx, sy, sz, s_abs_s, kTestMargin, counts + b) == 0) return;
+    for (std::size_t i = 0; i < e - b; ++i) {
+      if (internal::undecided(run, i, sx, sy, sz, s_abs_s, kTestMargin) &&
+          topo_[b + i].look(sat).elevation_rad >= min_el) {
+        ++counts[b + i];
+      }
     }
   }
 
   int rows_ = 0, cols_ = 0;
   double lat_step_ = 0.0, lon_step_ = 0.0;
   double rho_min_ = 0.0, rho_max_ = 0.0;
+  // Latitude band of each row widened by kGridSlackRad, with its sines and cosines.
+  std::vector<double> band_lo_, band_hi_, band_lo_sin_, band_lo_cos_, band_hi_sin_, band_hi_cos_;
   std::vector<std::uint32_t> cell_start_;  // rows * cols + 1 offsets into the sorted points
   std::vector<std::uint32_t> order_;       // sorted -> original index
   std::vector<double> px_, py_, pz_;       // site ITRF, km
@@ -335,6 +363,8 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
   std::vector<std::uint32_t> gap_runs((np + 1) * n, 0);
   std::vector<std::vector<std::uint32_t>> counts(np, std::vector<std::uint32_t>(n, 0));
   std::vector<orbits::BatchStates> batches(np);
+  std::vector<frames::StateVector> itrf;
+  std::vector<std::uint64_t> keys, order;
   std::vector<std::vector<double>> tsince(np);
 
   arena.execute([&] {
@@ -363,16 +393,32 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
           for (std::size_t j = 0; j < ns; ++j)
             failed += bs.error[bs.index(t, j)] != orbits::Sgp4Error::none ? 1 : 0;
           result.failed_states[p] += failed;
+          // ITRF positions, then the satellites ordered by where they are (sub-satellite point on a
+          // coarse serpentine grid), so that the satellites of one task share the points they test
+          // and those stay in cache. The order changes which thread counts what, never the sums.
+          itrf.resize(ns);
+          keys.resize(ns);
           tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
-            Local& local = locals.local();
             const std::size_t end = std::min(ns, (c + 1) * kSatChunk);
             for (std::size_t j = c * kSatChunk; j < end; ++j) {
               const std::size_t e = bs.index(t, j);
+              keys[j] = kNoSatellite;
               if (bs.error[e] != orbits::Sgp4Error::none) continue;
               const frames::StateVector teme{{bs.x[e], bs.y[e], bs.z[e]}, {bs.vx[e], bs.vy[e], bs.vz[e]}};
-              const frames::StateVector itrf = frames::teme_to_itrf(teme, jd);
-              if (!usable(itrf.r_km)) continue;
-              local.tests += grid.count(itrf, min_el, s_abs_s, local.counts.data());
+              itrf[j] = frames::teme_to_itrf(teme, jd);
+              if (usable(itrf[j].r_km)) keys[j] = locality_key(itrf[j].r_km, j);
+            }
+          });
+          order.assign(keys.begin(), keys.end());
+          std::sort(order.begin(), order.end());
+          while (!order.empty() && order.back() == kNoSatellite) order.pop_back();
+          const std::size_t usable_sats = order.size();
+          tbb::parallel_for(std::size_t{0}, (usable_sats + kSatChunk - 1) / kSatChunk, [&](std::size_t c) {
+            Local& local = locals.local();
+            const std::size_t end = std::min(usable_sats, (c + 1) * kSatChunk);
+            for (std::size_t k = c * kSatChunk; k < end; ++k) {
+              const frames::StateVector& sat = itrf[order[k] & kSatelliteMask];
+              local.tests += grid.count(sat, min_el, s_abs_s, local.counts.data());
             }
           });
           // Integer sums: the same whatever thread did which satellites.

@@ -2,6 +2,7 @@
 // definition of "any provider", statistics by hand, empty inputs and argument checks.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -111,6 +112,37 @@ TEST(Coverage, StatisticsAtTheExtremeElevations) {
     EXPECT_EQ(none.at(0, i).gap_count, 1u);
     EXPECT_DOUBLE_EQ(none.max_gap_s(0, i), 3000.0);
   }
+}
+
+// Pairs exactly at the minimum elevation: the fast test cannot decide them and hands them to the exact
+// look angles, which count a satellite at the minimum as in view and one a rounding step below it as
+// not. Each case sets the minimum to the elevation Topocentric::look gives for one pair.
+TEST(Coverage, PairsExactlyAtTheMinimumElevation) {
+  const auto sets = bundled("starlink_2026-04-27.tle", 40);
+  const auto points = lat_lon_grid(20.0);
+  std::vector<frames::StateVector> states;
+  std::vector<orbits::Sgp4Error> errors;
+  int exercised = 0;
+  for (std::size_t j = 0; j < sets.size(); ++j) {
+    const visibility::Fleet fleet(std::vector<orbits::ElementSet>{sets[j]});
+    fleet.itrf_states(kStart, states, errors, 1);
+    ASSERT_EQ(errors[0], orbits::Sgp4Error::none);
+    for (const frames::Geodetic& g : points) {
+      const double el = frames::Topocentric(g).look(states[0]).elevation_rad;
+      if (el < 0.0) continue;
+      const std::vector<Provider> providers{{"one", &fleet}};
+      const std::vector<frames::Geodetic> one_point{g};
+      const Window w{kStart, time::Duration::seconds(60.0), 1};
+      CoverageOptions o;
+      o.min_elevation_rad = el;
+      EXPECT_EQ(compute_coverage(one_point, providers, w, o).at(0, 0).max_visible, 1u) << j;
+      o.min_elevation_rad = std::nextafter(el, 2.0);
+      EXPECT_EQ(compute_coverage(one_point, providers, w, o).at(0, 0).max_visible, 0u) << j;
+      ++exercised;
+      break;
+    }
+  }
+  EXPECT_GT(exercised, 10);
 }
 
 TEST(Coverage, EmptyInputs) {
