@@ -10,6 +10,7 @@
 
 #include "common.h"
 #include "constellations.h"
+#include "coverage.h"
 #include "passes.h"
 #include "propagate.h"
 #include "skyfence/core/error.h"
@@ -31,6 +32,7 @@ int run_main(int argc, char** argv) {
   add_passes_command(app, run);
   add_visible_command(app, run);
   add_constellations_command(app, run);
+  add_coverage_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

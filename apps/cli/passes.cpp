@@ -118,6 +118,24 @@ std::vector<orbits::ElementSet> load_satellites(const SatelliteInput& in, time::
   return std::move(chosen.sets);
 }
 
+std::vector<earth::Site> read_sites(const std::string& path, bool strict) {
+  earth::SiteReadOptions ropts;
+  ropts.strict = strict;
+  earth::SiteList list = earth::read_sites_file(path, ropts);
+  for (std::size_t i = 0; i < list.rejected.size(); ++i) {
+    if (i == kMaxListed) {
+      warn(fmt::format("... and {} more rows skipped", list.rejected.size() - kMaxListed));
+      break;
+    }
+    warn(list.rejected[i].to_string() + " (row skipped)");
+  }
+  if (!list.rejected.empty()) {
+    warn(fmt::format("{}: {} row(s) skipped, {} sites loaded; use --strict to fail instead", path,
+                     list.rejected.size(), list.sites.size()));
+  }
+  return std::move(list.sites);
+}
+
 void warn_about_epochs(const std::vector<orbits::ElementSet>& sets, time::Instant first, time::Instant last) {
   std::size_t stale = 0;
   for (const auto& es : sets) {
@@ -186,21 +204,7 @@ std::vector<earth::Site> load_sites(const Options& o) {
   std::vector<earth::Site> sites;
   for (const std::string& spec : o.site_specs) sites.push_back(earth::parse_site_spec(spec, "--site"));
   if (!o.sites_file.empty()) {
-    earth::SiteReadOptions ropts;
-    ropts.strict = o.in.strict;
-    earth::SiteList list = earth::read_sites_file(o.sites_file, ropts);
-    for (std::size_t i = 0; i < list.rejected.size(); ++i) {
-      if (i == 20) {
-        warn(fmt::format("... and {} more rows skipped", list.rejected.size() - 20));
-        break;
-      }
-      warn(list.rejected[i].to_string() + " (row skipped)");
-    }
-    if (!list.rejected.empty()) {
-      warn(fmt::format("{}: {} row(s) skipped, {} sites loaded; use --strict to fail instead", o.sites_file,
-                       list.rejected.size(), list.sites.size()));
-    }
-    for (auto& s : list.sites) sites.push_back(std::move(s));
+    for (auto& s : read_sites(o.sites_file, o.in.strict)) sites.push_back(std::move(s));
   }
   if (sites.empty())
     throw InputError(SourceLocation{o.sites_file, 0, {}}, "expected at least one site, found none");

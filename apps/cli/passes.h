@@ -39,6 +39,10 @@ void add_satellite_options(CLI::App& cmd, SatelliteInput& in);
 std::vector<orbits::ElementSet> load_satellites(const SatelliteInput& in, time::Instant when,
                                                 std::string& source);
 
+// Reads a sites file (CSV or GeoJSON), listing skipped rows on stderr; with `strict` the first bad
+// row throws InputError instead.
+std::vector<earth::Site> read_sites(const std::string& path, bool strict);
+
 // Warns when element-set epochs lie more than 14 days from [first, last], or the times lie past the
 // leap-second table's expiry.
 void warn_about_epochs(const std::vector<orbits::ElementSet>& sets, time::Instant first, time::Instant last);

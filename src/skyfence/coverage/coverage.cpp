@@ -286,11 +286,28 @@ class PointGrid {
   std::vector<frames::Topocentric> topo_;
 };
 
+// Per-step permission of every provider, in input point order (all 1 without CoverageOptions::permission).
+struct Permits {
+  bool given = false;
+  std::vector<std::vector<std::uint8_t>> of;  // [provider][point]
+
+  Permits(const CoverageOptions& o, std::size_t providers, std::size_t points)
+      : given(static_cast<bool>(o.permission)),
+        of(given ? providers : 0, std::vector<std::uint8_t>(points, 1)) {}
+
+  void update(const CoverageOptions& o, time::Instant at) {
+    for (std::size_t p = 0; p < of.size(); ++p) {
+      std::fill(of[p].begin(), of[p].end(), std::uint8_t{1});
+      o.permission(p, at, of[p]);
+    }
+  }
+};
+
 // Per-step counts of every provider (sorted point order for the fast path) folded into the statistics.
 void fold_step(CoverageResult& result, std::vector<std::uint32_t>& gap_runs,
                const std::vector<std::vector<std::uint32_t>>& counts,
-               const std::vector<std::uint32_t>& to_original, std::uint32_t min_sats, bool first,
-               const tbb::task_arena* arena) {
+               const std::vector<std::uint32_t>& to_original, const Permits& permits, std::uint32_t min_sats,
+               bool first, const tbb::task_arena* arena) {
   const std::size_t n = result.points();
   const std::size_t np = result.providers();
   const std::size_t chunks = (n + kPointChunk - 1) / kPointChunk;
@@ -298,13 +315,19 @@ void fold_step(CoverageResult& result, std::vector<std::uint32_t>& gap_runs,
     const std::size_t end = std::min(n, (c + 1) * kPointChunk);
     for (std::size_t i = c * kPointChunk; i < end; ++i) {
       const std::size_t k = to_original.empty() ? i : to_original[i];
-      std::uint32_t total = 0;
+      std::uint32_t total = 0, total_permitted = 0;
       for (std::size_t p = 0; p < np; ++p) {
         const std::uint32_t v = counts[p][i];
+        const bool permitted = !permits.given || permits.of[p][k] != 0;
         total += v;
-        accumulate(result.at(p, k), gap_runs[p * n + k], v, min_sats, first);
+        total_permitted += permitted ? v : 0;
+        PointStats& st = result.at(p, k);
+        accumulate(st, gap_runs[p * n + k], v, min_sats, first);
+        st.steps_served_permitted += permitted && v >= min_sats ? 1 : 0;
       }
-      accumulate(result.at(np, k), gap_runs[np * n + k], total, min_sats, first);
+      PointStats& any = result.at(np, k);
+      accumulate(any, gap_runs[np * n + k], total, min_sats, first);
+      any.steps_served_permitted += total_permitted >= min_sats ? 1 : 0;
     }
   };
   if (arena == nullptr || chunks <= 1) {
@@ -337,6 +360,12 @@ double CoverageResult::mean_visible(std::size_t provider, std::size_t point) con
                        : static_cast<double>(at(provider, point).sum_visible) / static_cast<double>(n_steps_);
 }
 
+double CoverageResult::served_fraction(std::size_t provider, std::size_t point) const {
+  return n_steps_ == 0 ? 0.0
+                       : static_cast<double>(at(provider, point).steps_served_permitted) /
+                             static_cast<double>(n_steps_);
+}
+
 double CoverageResult::max_gap_s(std::size_t provider, std::size_t point) const {
   return static_cast<double>(at(provider, point).max_gap_steps) * step_s_;
 }
@@ -362,6 +391,7 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
   };
   std::vector<std::uint32_t> gap_runs((np + 1) * n, 0);
   std::vector<std::vector<std::uint32_t>> counts(np, std::vector<std::uint32_t>(n, 0));
+  Permits permits(options, np, n);
   std::vector<orbits::BatchStates> batches(np);
   std::vector<frames::StateVector> itrf;
   std::vector<std::uint64_t> keys, order;
@@ -429,8 +459,10 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
             std::fill(local.counts.begin(), local.counts.end(), 0u);
           }
         }
-        fold_step(result, gap_runs, counts, to_original, options.min_sats, k0 + t == 0, &arena);
+        if (permits.given) permits.update(options, at);
+        fold_step(result, gap_runs, counts, to_original, permits, options.min_sats, k0 + t == 0, &arena);
       }
+      if (options.progress && !options.progress(k0 + nb)) throw Cancelled();
     }
     for (const Local& local : locals) result.pair_tests += local.tests;
   });
@@ -449,6 +481,7 @@ CoverageResult coverage_brute_force(std::span<const frames::Geodetic> points,
   for (const frames::Geodetic& g : points) topo.emplace_back(g);
   std::vector<std::uint32_t> gap_runs((np + 1) * n, 0);
   std::vector<std::vector<std::uint32_t>> counts(np, std::vector<std::uint32_t>(n, 0));
+  Permits permits(options, np, n);
   std::vector<frames::StateVector> states;
   std::vector<orbits::Sgp4Error> errors;
   for (std::size_t k = 0; k < window.n_steps; ++k) {
@@ -465,7 +498,9 @@ CoverageResult coverage_brute_force(std::span<const frames::Geodetic> points,
       }
       for (auto e : errors) result.failed_states[p] += e != orbits::Sgp4Error::none ? 1 : 0;
     }
-    fold_step(result, gap_runs, counts, {}, options.min_sats, k == 0, nullptr);
+    if (permits.given) permits.update(options, at);
+    fold_step(result, gap_runs, counts, {}, permits, options.min_sats, k == 0, nullptr);
+    if (options.progress && !options.progress(k + 1)) throw Cancelled();
   }
   return result;
 }

@@ -20,8 +20,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <numbers>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -58,6 +60,19 @@ struct CoverageOptions {
   // Steps propagated together (the batched propagator's time block). DEFAULT: 16. REQUIRES: >= 1.
   // Results do not depend on it.
   std::size_t steps_per_block = 16;
+  // Optional: whether each provider may serve each point at a step (an operator's service policy).
+  // Called once per step and provider, in step order, with `permitted` sized to the points (input
+  // order) and preset to 1; set an entry to 0 where service is not permitted. When set, the statistics
+  // also count steps_served_permitted. May be called from any one thread at a time.
+  std::function<void(std::size_t provider, time::Instant at, std::span<std::uint8_t> permitted)> permission;
+  // Optional: called after each block of steps with the number of steps done; returning false stops
+  // the computation, which then throws Cancelled.
+  std::function<bool(std::size_t steps_done)> progress;
+};
+
+// Thrown when CoverageOptions::progress asks to stop.
+struct Cancelled : std::runtime_error {
+  Cancelled() : std::runtime_error("coverage computation cancelled") {}
 };
 
 // Statistics of one point and one provider over the window.
@@ -69,6 +84,10 @@ struct PointStats {
   std::uint32_t max_gap_steps = 0;  // longest run of consecutive steps not served
   std::uint32_t gap_count = 0;      // number of maximal runs of steps not served (runs touching either
                                     // end of the window count)
+  // Steps served and permitted (CoverageOptions::permission); for "any", steps on which the
+  // satellites in view of the providers that permit service number at least min_sats. Equals
+  // steps_served when no permission is given.
+  std::uint32_t steps_served_permitted = 0;
   friend bool operator==(const PointStats&, const PointStats&) = default;
 };
 
@@ -97,6 +116,8 @@ class CoverageResult {
   [[nodiscard]] double coverage_fraction(std::size_t provider, std::size_t point) const;
   // Mean number in view over the steps; 0 for an empty window.
   [[nodiscard]] double mean_visible(std::size_t provider, std::size_t point) const;
+  // Share of steps served and permitted, [0, 1] (PointStats::steps_served_permitted).
+  [[nodiscard]] double served_fraction(std::size_t provider, std::size_t point) const;
   // Longest run of steps not served times the step, seconds.
   [[nodiscard]] double max_gap_s(std::size_t provider, std::size_t point) const;
 

@@ -13,6 +13,7 @@
 #include <numbers>
 #include <numeric>
 #include <random>
+#include <span>
 #include <vector>
 
 #include "../visibility/test_support.h"
@@ -57,6 +58,7 @@ PointStats stats_of(const std::vector<std::uint32_t>& series, std::uint32_t k) {
     st.max_gap_steps = std::max(st.max_gap_steps, static_cast<std::uint32_t>(j - i));
     i = j;
   }
+  st.steps_served_permitted = st.steps_served;  // no permission given: every step is permitted
   return st;
 }
 
@@ -167,6 +169,64 @@ TEST(CoverageOracle, DenseGridSeveralCellSizes) {
       o.cell_deg = cell;
       o.threads = 2;
       expect_matches(compute_coverage(points, providers, w, o), ref, 1, "compute_coverage cell size");
+    }
+  }
+}
+
+// Service permission (CoverageOptions::permission): a pseudo-random permission per provider, point and
+// step; the reference counts, per step, the providers whose service is permitted, from the stored
+// counts of the every-pair reference.
+TEST(CoverageOracle, ServedUnderPermissionMatchesReference) {
+  std::mt19937_64 rng(test_seed("coverage_oracle permission"));
+  const visibility::Fleet f0(random_subset(rng, bundled("starlink_2026-04-27.tle"), 150));
+  const visibility::Fleet f1(random_subset(rng, bundled("oneweb_2026-03-26.tle"), 80));
+  const std::vector<Provider> providers{{"starlink", &f0}, {"oneweb", &f1}};
+  const auto points = random_sites(rng, 150);
+  const Window w{time::parse_iso8601("2026-04-27T03:00:00Z"), time::Duration::seconds(240.0), 14};
+  const std::uint64_t salt = rng();
+  const auto permitted = [&](std::size_t p, std::size_t step, std::size_t i) {
+    return std::mt19937_64(salt ^ (p * 1000003u + step * 7919u + i))() % 3 != 0;
+  };
+  for (double el : {0.0, 25.0}) {
+    const Reference ref = reference_counts(points, providers, w, el * kDeg);
+    for (std::uint32_t k : {1u, 2u}) {
+      CoverageOptions o;
+      o.min_elevation_rad = el * kDeg;
+      o.min_sats = k;
+      o.steps_per_block = 5;
+      o.permission = [&](std::size_t p, time::Instant at, std::span<std::uint8_t> out) {
+        ASSERT_EQ(out.size(), points.size());
+        const auto step = static_cast<std::size_t>((at - w.start).to_seconds() / w.step.to_seconds() + 0.5);
+        for (std::size_t i = 0; i < out.size(); ++i) out[i] = permitted(p, step, i) ? 1 : 0;
+      };
+      for (const CoverageResult& r :
+           {compute_coverage(points, providers, w, o), coverage_brute_force(points, providers, w, o)}) {
+        std::uint64_t served_any = 0;
+        for (std::size_t i = 0; i < points.size(); ++i) {
+          std::uint32_t want_any = 0;
+          for (std::size_t step = 0; step < w.n_steps; ++step) {
+            std::uint32_t total = 0;
+            for (std::size_t p = 0; p < providers.size(); ++p) {
+              if (permitted(p, step, i)) total += ref.counts[p][i][step];
+            }
+            want_any += total >= k ? 1 : 0;
+          }
+          for (std::size_t p = 0; p < providers.size(); ++p) {
+            std::uint32_t want = 0;
+            for (std::size_t step = 0; step < w.n_steps; ++step)
+              want += permitted(p, step, i) && ref.counts[p][i][step] >= k ? 1 : 0;
+            EXPECT_EQ(r.at(p, i).steps_served_permitted, want) << "provider " << p << " point " << i;
+            EXPECT_LE(want, r.at(p, i).steps_served);
+          }
+          EXPECT_EQ(r.at(2, i).steps_served_permitted, want_any) << "any, point " << i;
+          served_any += want_any;
+          // Everything but the permitted count is as without a permission.
+          PointStats plain = r.at(2, i);
+          plain.steps_served_permitted = plain.steps_served;
+          EXPECT_EQ(plain, stats_of(ref.counts[2][i], k));
+        }
+        EXPECT_GT(served_any, 0u);
+      }
     }
   }
 }

@@ -145,6 +145,25 @@ TEST(Coverage, PairsExactlyAtTheMinimumElevation) {
   EXPECT_GT(exercised, 10);
 }
 
+TEST(Coverage, ProgressReportsStepsAndCancels) {
+  const visibility::Fleet fleet(bundled("starlink_2026-04-27.tle", 30));
+  const std::vector<Provider> providers{{"starlink", &fleet}};
+  const auto points = lat_lon_grid(30.0);
+  const Window w{kStart, time::Duration::seconds(60.0), 10};
+  CoverageOptions o;
+  o.steps_per_block = 4;
+  std::vector<std::size_t> seen;
+  o.progress = [&](std::size_t done) {
+    seen.push_back(done);
+    return true;
+  };
+  compute_coverage(points, providers, w, o);
+  EXPECT_EQ(seen, (std::vector<std::size_t>{4, 8, 10}));
+  o.progress = [](std::size_t done) { return done < 8; };
+  EXPECT_THROW(compute_coverage(points, providers, w, o), Cancelled);
+  EXPECT_THROW(coverage_brute_force(points, providers, w, o), Cancelled);
+}
+
 TEST(Coverage, EmptyInputs) {
   const visibility::Fleet fleet(bundled("starlink_2026-04-27.tle", 10));
   const std::vector<Provider> providers{{"starlink", &fleet}};

@@ -1,0 +1,509 @@
+// skyfence coverage: per cell (or site) and provider, how often and how well the ground is served
+// over a time window.
+#include "coverage.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <numbers>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include "common.h"
+#include "data_dir.h"
+#include "passes.h"
+#include "skyfence/core/error.h"
+#include "skyfence/coverage/coverage.h"
+#include "skyfence/earth/grid.h"
+#include "skyfence/earth/lonlat_polygon.h"
+#include "skyfence/earth/region.h"
+#include "skyfence/earth/site.h"
+#include "skyfence/time/scales.h"
+#include "skyfence/visibility/fleet.h"
+
+namespace skyfence::cli {
+namespace {
+
+using namespace visibility_cli;
+
+struct Options {
+  std::vector<std::string> tle, omm, preset, catalog, provider_names;
+  bool all_objects = false, strict = false, accept_bad_checksums = false;
+  std::string start, stop, duration, step = "60s";
+  int level = earth::kDefaultGridLevel;
+  std::string region, region_file, region_name, sites;
+  double min_elevation_deg = 25.0;
+  std::uint32_t min_sats = 1;
+  std::string output, format;
+  unsigned threads = 0;
+  bool quiet = false;
+  // Options in the order given, for the providers' order.
+  std::vector<std::pair<std::string, std::string>> sources;  // (kind, value)
+};
+
+constexpr double kRadToDeg = 180.0 / std::numbers::pi;
+
+// The ground points: grid cells or sites.
+struct Points {
+  bool cells = true;
+  std::vector<earth::Cell> grid;   // when cells
+  std::vector<earth::Site> sites;  // otherwise
+  std::vector<frames::Geodetic> locations;
+  std::string description;  // for the summary
+};
+
+Points load_points(const Options& o) {
+  Points pts;
+  if (!o.sites.empty()) {
+    pts.cells = false;
+    pts.sites = read_sites(o.sites, o.strict);
+    if (pts.sites.empty())
+      throw InputError(SourceLocation{o.sites, 0, {}}, "expected at least one site, found none");
+    for (const auto& s : pts.sites) pts.locations.push_back(s.location);
+    pts.description = fmt::format("{} sites of {}", pts.sites.size(), o.sites);
+    return pts;
+  }
+  if (o.level < 0 || o.level > earth::kMaxGridLevel) {
+    throw InputError(SourceLocation{"--level", 0, {}},
+                     fmt::format("expected a level from 0 to {}, found {}", earth::kMaxGridLevel, o.level));
+  }
+  if (!o.region.empty() || !o.region_file.empty()) {
+    const earth::Region region = !o.region.empty()
+                                     ? earth::CountryBorders::read_bundled(data_dir()).find(o.region)
+                                     : earth::read_region_file(o.region_file, o.region_name);
+    pts.grid = earth::region_grid(region, o.level).cells;
+    if (pts.grid.empty()) {
+      throw InputError(SourceLocation{o.region.empty() ? "--region-file" : "--region", 0, {}},
+                       fmt::format("{} ({:.0f} km2) holds no cell centre at level {}; use a higher --level",
+                                   region.name(), region.area_km2(), o.level));
+    }
+    pts.description = fmt::format("{} level-{} cells of {}", pts.grid.size(), o.level, region.name());
+  } else {
+    pts.grid = earth::global_grid(o.level).cells;
+    pts.description = fmt::format("{} level-{} cells (whole Earth)", pts.grid.size(), o.level);
+  }
+  for (const auto& c : pts.grid) pts.locations.push_back(c.centre);
+  return pts;
+}
+
+struct LoadedProvider {
+  std::string name;
+  std::vector<orbits::ElementSet> sets;
+  std::unique_ptr<visibility::Fleet> fleet;
+};
+
+std::string default_name(const std::string& kind, const std::string& value) {
+  if (kind == "tle" || kind == "omm") {
+    std::string stem = std::filesystem::path(value).filename().string();
+    for (const char* ext : {".tle", ".txt", ".json", ".csv", ".xml"}) {
+      if (stem.size() > std::string_view(ext).size() && stem.ends_with(ext)) {
+        stem.resize(stem.size() - std::string_view(ext).size());
+        if (stem.ends_with(".omm")) stem.resize(stem.size() - 4);
+        break;
+      }
+    }
+    return stem;
+  }
+  return value;
+}
+
+std::vector<LoadedProvider> load_providers(const Options& o, time::Instant start, time::Instant stop) {
+  if (o.sources.empty()) {
+    throw InputError(SourceLocation{"--tle/--omm/--preset/--catalog", 0, {}},
+                     "expected at least one constellation");
+  }
+  if (o.provider_names.size() > o.sources.size()) {
+    throw InputError(SourceLocation{"--provider", 0, {}},
+                     fmt::format("{} names given for {} constellations (one --provider per --tle, --omm, "
+                                 "--preset or --catalog, in order)",
+                                 o.provider_names.size(), o.sources.size()));
+  }
+  std::vector<LoadedProvider> out;
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < o.sources.size(); ++i) {
+    const auto& [kind, value] = o.sources[i];
+    LoadedProvider p;
+    p.name = i < o.provider_names.size() ? o.provider_names[i] : default_name(kind, value);
+    if (p.name.empty() || p.name == "any") {
+      throw InputError(SourceLocation{"--provider", 0, {}},
+                       fmt::format("provider name '{}' for {} is empty or reserved (\"any\" names all "
+                                   "providers together)",
+                                   p.name, value));
+    }
+    if (!names.insert(p.name).second) {
+      throw InputError(
+          SourceLocation{"--provider", 0, {}},
+          fmt::format("two constellations are named '{}'; give each its own --provider", p.name));
+    }
+    SatelliteInput in;
+    in.all_objects = o.all_objects;
+    in.strict = o.strict;
+    in.accept_bad_checksums = o.accept_bad_checksums;
+    if (kind == "tle") in.tle = value;
+    if (kind == "omm") in.omm = value;
+    if (kind == "preset") in.preset = value;
+    if (kind == "catalog") in.catalog = value;
+    std::string source;
+    p.sets = load_satellites(in, start, source);
+    warn_about_epochs(p.sets, start, stop);
+    p.fleet = std::make_unique<visibility::Fleet>(p.sets);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+// Writes in pieces of about a megabyte.
+class Writer {
+ public:
+  explicit Writer(OutputSink& sink) : sink_(sink) {}
+  template <typename... Args>
+  void print(fmt::format_string<Args...> f, Args&&... args) {
+    fmt::format_to(std::back_inserter(buf_), f, std::forward<Args>(args)...);
+    if (buf_.size() > (1u << 20)) flush();
+  }
+  void flush() {
+    sink_.write(std::string_view(buf_.data(), buf_.size()));
+    buf_.clear();
+  }
+
+ private:
+  OutputSink& sink_;
+  fmt::memory_buffer buf_;
+};
+
+// JSON string (the ids and names are UTF-8, checked by the readers).
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string point_id(const Points& pts, std::size_t i) {
+  return pts.cells ? pts.grid[i].token : pts.sites[i].id;
+}
+
+// Coverage statistics of one point and provider, as CSV fields or GeoJSON properties.
+struct Row {
+  double coverage_fraction, mean_visible, max_gap_s;
+  std::uint32_t min_visible, max_visible, gap_count;
+};
+
+Row row_of(const coverage::CoverageResult& r, std::size_t p, std::size_t i) {
+  const coverage::PointStats& st = r.at(p, i);
+  return {r.coverage_fraction(p, i),
+          r.mean_visible(p, i),
+          r.max_gap_s(p, i),
+          st.min_visible,
+          st.max_visible,
+          st.gap_count};
+}
+
+void write_csv(OutputSink& sink, const Points& pts, const coverage::CoverageResult& r) {
+  Writer w(sink);
+  w.print(
+      "cell_id,lat_deg,lon_deg,area_km2,provider,coverage_fraction,mean_visible,min_visible,max_visible,"
+      "max_gap_s,gap_count\n");
+  std::vector<std::string> names;
+  for (std::size_t p = 0; p <= r.providers(); ++p) names.push_back(csv_field(r.provider_name(p)));
+  for (std::size_t i = 0; i < r.points(); ++i) {
+    if (g_interrupted.load()) throw Interrupted{};
+    const frames::Geodetic& g = pts.locations[i];
+    const std::string id = csv_field(point_id(pts, i));
+    const std::string area = pts.cells ? fmt::format("{:.3f}", pts.grid[i].area_km2) : std::string();
+    for (std::size_t p = 0; p <= r.providers(); ++p) {
+      const Row row = row_of(r, p, i);
+      w.print("{},{:.6f},{:.6f},{},{},{:.6f},{:.4f},{},{},{},{}\n", id, g.lat_rad * kRadToDeg,
+              g.lon_rad * kRadToDeg, area, names[p], row.coverage_fraction, row.mean_visible, row.min_visible,
+              row.max_visible, row.max_gap_s, row.gap_count);
+    }
+  }
+  w.flush();
+}
+
+void write_geojson(OutputSink& sink, const Points& pts, const coverage::CoverageResult& r) {
+  Writer w(sink);
+  w.print("{{\"type\":\"FeatureCollection\",\"features\":[\n");
+  std::vector<std::string> names;
+  for (std::size_t p = 0; p <= r.providers(); ++p) names.push_back(json_string(r.provider_name(p)));
+  bool first = true;
+  std::string geometry;
+  for (std::size_t i = 0; i < r.points(); ++i) {
+    if (g_interrupted.load()) throw Interrupted{};
+    const frames::Geodetic& g = pts.locations[i];
+    // The geometry once per point, as text, repeated for each provider.
+    fmt::memory_buffer gb;
+    if (pts.cells) {
+      earth::Ring ring(pts.grid[i].vertices.begin(), pts.grid[i].vertices.end());
+      ring.push_back(ring.front());
+      const std::vector<earth::Ring> parts = earth::lonlat_parts(ring);
+      fmt::format_to(std::back_inserter(gb), "{}",
+                     parts.size() == 1 ? "{\"type\":\"Polygon\",\"coordinates\":"
+                                       : "{\"type\":\"MultiPolygon\",\"coordinates\":[");
+      for (std::size_t k = 0; k < parts.size(); ++k) {
+        fmt::format_to(std::back_inserter(gb), "{}[[", k == 0 ? "" : ",");
+        for (std::size_t v = 0; v < parts[k].size(); ++v) {
+          fmt::format_to(std::back_inserter(gb), "{}[{:.6f},{:.6f}]", v == 0 ? "" : ",", parts[k][v].lon_deg,
+                         parts[k][v].lat_deg);
+        }
+        fmt::format_to(std::back_inserter(gb), "]]");
+      }
+      fmt::format_to(std::back_inserter(gb), "{}", parts.size() == 1 ? "}" : "]}");
+    } else {
+      fmt::format_to(std::back_inserter(gb), "{{\"type\":\"Point\",\"coordinates\":[{:.6f},{:.6f}]}}",
+                     g.lon_rad * kRadToDeg, g.lat_rad * kRadToDeg);
+    }
+    geometry.assign(gb.data(), gb.size());
+    const std::string id = json_string(point_id(pts, i));
+    const std::string area = pts.cells ? fmt::format("{:.3f}", pts.grid[i].area_km2) : std::string("null");
+    for (std::size_t p = 0; p <= r.providers(); ++p) {
+      const Row row = row_of(r, p, i);
+      w.print(
+          "{}{{\"type\":\"Feature\",\"geometry\":{},\"properties\":{{\"cell_id\":{},\"lat_deg\":{:.6f},"
+          "\"lon_deg\":{:.6f},\"area_km2\":{},\"provider\":{},\"coverage_fraction\":{:.6f},"
+          "\"mean_visible\":{:.4f},\"min_visible\":{},\"max_visible\":{},\"max_gap_s\":{},\"gap_count\":{}}}}"
+          "}",
+          first ? "" : ",\n", geometry, id, g.lat_rad * kRadToDeg, g.lon_rad * kRadToDeg, area, names[p],
+          row.coverage_fraction, row.mean_visible, row.min_visible, row.max_visible, row.max_gap_s,
+          row.gap_count);
+      first = false;
+    }
+  }
+  w.print("\n]}}\n");
+  w.flush();
+}
+
+std::string output_format(const Options& o) {
+  if (!o.format.empty()) return o.format;
+  if (o.output.ends_with(".geojson") || o.output.ends_with(".json")) return "geojson";
+  return "csv";
+}
+
+int run(const Options& o) {
+  install_interrupt_handler();
+  const auto t0 = std::chrono::steady_clock::now();
+  const time::Instant start = time::parse_iso8601(o.start, "--start");
+  time::Instant stop;
+  if (!o.stop.empty()) {
+    stop = time::parse_iso8601(o.stop, "--stop");
+  } else {
+    const time::Duration d = time::parse_duration(o.duration, "--duration");
+    stop = start + d;
+  }
+  if (!(stop > start)) {
+    throw InputError(SourceLocation{o.stop.empty() ? "--duration" : "--stop", 0, {}},
+                     "expected a window of positive length (STOP after START)");
+  }
+  const time::Duration step = time::parse_duration(o.step, "--step");
+  if (step.count_ns() <= 0) throw InputError(SourceLocation{"--step", 0, {}}, "expected a positive step");
+  const std::int64_t span_ns = (stop - start).count_ns();
+  const std::int64_t n_steps = (span_ns + step.count_ns() - 1) / step.count_ns();
+  if (n_steps > 10'000'000) {
+    throw InputError(SourceLocation{"--step", 0, {}},
+                     fmt::format("{} steps in the window; expected at most 10,000,000", n_steps));
+  }
+  coverage::CoverageOptions copts;
+  copts.min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
+  if (o.min_sats < 1) throw InputError(SourceLocation{"--min-sats", 0, {}}, "expected at least 1");
+  copts.min_sats = o.min_sats;
+  copts.threads = o.threads;
+  const std::string format = output_format(o);
+  if (format != "csv" && format != "geojson") {
+    throw InputError(SourceLocation{"--format", 0, {}},
+                     fmt::format("expected csv or geojson, found '{}'", format));
+  }
+
+  const Points pts = load_points(o);
+  const std::vector<LoadedProvider> loaded = load_providers(o, start, stop);
+  std::vector<coverage::Provider> providers;
+  std::size_t n_sats = 0;
+  for (const auto& p : loaded) {
+    providers.push_back({p.name, p.fleet.get()});
+    n_sats += p.sets.size();
+  }
+  const coverage::Window window{start, step, static_cast<std::size_t>(n_steps)};
+
+  // Opened before the long computation so that an unwritable path fails at once.
+  OutputSink sink(o.output);
+  Progress progress("coverage", static_cast<double>(n_steps), o.quiet);
+  copts.progress = [&](std::size_t done) {
+    progress.update(static_cast<double>(done));
+    return !g_interrupted.load();
+  };
+  const auto t_compute = std::chrono::steady_clock::now();
+  coverage::CoverageResult result;
+  try {
+    result = coverage::compute_coverage(pts.locations, providers, window, copts);
+  } catch (const coverage::Cancelled&) {
+    throw Interrupted{};
+  }
+  progress.finish();
+  const double compute_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t_compute).count();
+  for (std::size_t p = 0; p < providers.size(); ++p) {
+    if (result.failed_states[p] > 0) {
+      warn(fmt::format("{}: {} satellite-step(s) with an SGP4 error were not counted in view",
+                       providers[p].name, result.failed_states[p]));
+    }
+  }
+
+  if (format == "csv") {
+    write_csv(sink, pts, result);
+  } else {
+    write_geojson(sink, pts, result);
+  }
+  if (g_interrupted.load()) throw Interrupted{};
+  sink.commit();
+
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!o.quiet) {
+    // Area-weighted share of the window served, per provider (cells), or the mean over sites.
+    std::string served;
+    for (std::size_t p = 0; p <= result.providers(); ++p) {
+      double num = 0.0, den = 0.0;
+      for (std::size_t i = 0; i < result.points(); ++i) {
+        const double wgt = pts.cells ? pts.grid[i].area_km2 : 1.0;
+        num += wgt * result.coverage_fraction(p, i);
+        den += wgt;
+      }
+      served += fmt::format("{}{} {:.2f}%", p == 0 ? "" : ", ", result.provider_name(p),
+                            den > 0 ? 100.0 * num / den : 0.0);
+    }
+    fmt::print(
+        stderr,
+        "skyfence: {}; {} satellites of {} provider(s); {} steps of {} s from {}; {:.3g} pair tests in "
+        "{:.2f} s ({:.3g}/s); mean coverage fraction ({}, >= {} in view above {} deg): {}; {:.2f} s in "
+        "all{}\n",
+        pts.description, n_sats, providers.size(), n_steps, step.to_seconds(), time::format_iso8601(start, 0),
+        static_cast<double>(result.pair_tests), compute_s,
+        static_cast<double>(result.pair_tests) / std::max(compute_s, 1e-9),
+        pts.cells ? "area-weighted" : "over sites", o.min_sats, o.min_elevation_deg, served, secs,
+        o.output.empty() || o.output == "-" ? "" : ", wrote " + o.output);
+  }
+  if (o.strict) {
+    for (auto f : result.failed_states) {
+      if (f > 0) return kExitRuntime;
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_coverage_command(CLI::App& app, std::function<int()>& run_fn) {
+  auto opts = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand(
+      "coverage", "How often and how well each ground cell (or site) is served, per provider and by any");
+  cmd->footer(R"(Examples:
+  skyfence coverage --catalog starlink --start 2026-04-27T00:00:00Z --duration 24h --step 60s -o starlink.csv
+  skyfence coverage --catalog starlink --catalog oneweb --region UKR --level 8 \
+      --start 2026-04-27T00:00:00Z --duration 6h --step 30s -o ukraine.geojson
+  skyfence coverage --tle mine.tle --provider mine --preset kuiper --region-file area.geojson \
+      --start 2026-05-01T00:00:00Z --stop 2026-05-02T00:00:00Z --min-sats 2 -o area.csv
+  skyfence coverage --preset starlink-gen1 --sites data/gateways/starlink_pops.csv \
+      --start 2026-05-01T00:00:00Z --duration 1d --min-elevation 40
+
+Providers: each --tle, --omm, --preset or --catalog (repeatable, in any mix) is one provider, named by the
+--provider given in the same position, else by the file name, preset or catalog; "any" is all of them
+together. Presets are generated at --start.
+Points: the whole Earth as S2 cells of --level (default 7: 98,304 cells of about 5,200 km2), the cells
+whose centre lies in a country (--region: ISO 3166 alpha-3/alpha-2/numeric code or name, from the bundled
+Natural Earth borders) or in a GeoJSON (Multi)Polygon (--region-file, --region-name to pick features), or
+the sites of a CSV/GeoJSON file (--sites; statistics per terminal).
+Steps: START, START+STEP, ... before STOP (a step stands for the STEP-long interval it begins).
+In view: at or above --min-elevation on the point's WGS84 vertical; served: at least --min-sats in view.
+Output columns (CSV; the same as GeoJSON properties, one polygon per cell and provider, cut at the
+antimeridian): cell_id (S2 token or site id), lat_deg, lon_deg (cell centre or site), area_km2 (empty for
+sites), provider, coverage_fraction (share of steps served), mean_visible, min_visible, max_visible,
+max_gap_s (longest run of steps not served, times the step), gap_count (runs of steps not served).
+Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted (nothing written).)");
+  const auto source = [&](const char* name, std::vector<std::string>& into, const char* help) {
+    cmd->add_option(name, into, help)->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  };
+  source("--tle", opts->tle, "a TLE file: one provider (repeatable)");
+  source("--omm", opts->omm, "a CCSDS OMM file (JSON, CSV or XML): one provider (repeatable)");
+  source("--preset", opts->preset,
+         "a constellation preset (skyfence constellations): one provider (repeatable)");
+  source("--catalog", opts->catalog,
+         "a bundled snapshot: starlink, oneweb, iridium, starlink-omm: one provider (repeatable)");
+  cmd->add_option("--provider", opts->provider_names, "the name of the provider given in the same position");
+  cmd->add_flag("--all-objects", opts->all_objects, "keep debris, rocket bodies and older duplicates");
+  cmd->add_flag("--strict", opts->strict,
+                "fail on the first bad record or SGP4 error instead of skipping it");
+  cmd->add_flag("--accept-bad-checksums", opts->accept_bad_checksums,
+                "accept TLE lines whose checksum is wrong");
+  cmd->add_option("--start", opts->start, "start of the window, ISO-8601 UTC")->required();
+  auto* stop = cmd->add_option("--stop", opts->stop, "end of the window, ISO-8601 UTC (excluded)");
+  auto* duration = cmd->add_option("--duration", opts->duration, "length of the window: 90m, 24h, 7d");
+  stop->excludes(duration);
+  cmd->add_option("--step", opts->step, "time step: 30s, 1m...")->capture_default_str();
+  auto* level =
+      cmd->add_option("--level", opts->level, "S2 level of the cells (0-10)")->capture_default_str();
+  auto* region = cmd->add_option("--region", opts->region, "a country: UKR, UA, 804 or Ukraine");
+  auto* region_file = cmd->add_option("--region-file", opts->region_file, "a GeoJSON (Multi)Polygon file");
+  cmd->add_option("--region-name", opts->region_name, "only the features of --region-file with this name")
+      ->needs(region_file);
+  auto* sites =
+      cmd->add_option("--sites", opts->sites, "a sites file (CSV id,lat_deg,lon_deg[,alt_m] or GeoJSON)");
+  region->excludes(region_file);
+  sites->excludes(region)->excludes(region_file)->excludes(level);
+  cmd->add_option("--min-elevation", opts->min_elevation_deg, "minimum elevation, degrees")
+      ->capture_default_str();
+  cmd->add_option("--min-sats", opts->min_sats, "satellites in view needed to be served")
+      ->capture_default_str();
+  cmd->add_option("-o,--output", opts->output,
+                  "output file, .csv or .geojson (default: CSV on standard output)");
+  cmd->add_option("--format", opts->format, "csv or geojson (default: from the output's extension)");
+  cmd->add_option("--threads", opts->threads,
+                  "worker threads (default: all cores); results do not depend on it");
+  cmd->add_flag("-q,--quiet", opts->quiet, "no progress bar or summary on standard error");
+  cmd->callback([opts, cmd, &run_fn] {
+    if (opts->stop.empty() && opts->duration.empty())
+      throw CLI::ValidationError("--stop or --duration", "one of them is required");
+    // The providers in the order their options were given.
+    std::map<const CLI::Option*, std::pair<std::string, std::size_t>> next;
+    const std::vector<std::pair<std::string, std::vector<std::string>*>> kinds{
+        {"tle", &opts->tle}, {"omm", &opts->omm}, {"preset", &opts->preset}, {"catalog", &opts->catalog}};
+    opts->sources.clear();
+    for (const CLI::Option* opt : cmd->parse_order()) {
+      for (const auto& [kind, values] : kinds) {
+        if (opt->get_name() != "--" + kind) continue;
+        std::size_t& used = next[opt].second;
+        if (used < values->size()) opts->sources.emplace_back(kind, (*values)[used++]);
+      }
+    }
+    run_fn = [opts] { return run(*opts); };
+  });
+}
+
+}  // namespace skyfence::cli

@@ -1,0 +1,135 @@
+# skyfence coverage: output shape, agreement with `visible`, providers and names, regions, GeoJSON cut at
+# the antimeridian, thread invariance, interruption and bad input.
+source "$(dirname "$0")/lib.bash"
+IR="$REPO_DATA/tle/iridium-next_2026-04-27.tle"
+OW="$REPO_DATA/tle/oneweb_2026-03-26.tle"
+SITES="$DATA/earth/terminals.csv"
+HEADER="cell_id,lat_deg,lon_deg,area_km2,provider,coverage_fraction,mean_visible,min_visible,max_visible,max_gap_s,gap_count"
+T0=2026-04-27T12:00:00Z
+
+# Sites, one provider, one hour at 60 s.
+expect_exit 0 "sites" -- "$SKYFENCE" coverage --tle "$IR" --sites "$SITES" --start $T0 --duration 1h --min-elevation 10 -o "$WORK/s.csv"
+[[ "$(head -n 1 "$WORK/s.csv")" == "$HEADER" ]] && pass || fail "header: $(head -n 1 "$WORK/s.csv")"
+NSITES=$(/usr/bin/python3 -c "import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1], newline=''))))" "$SITES")
+ROWS=$(/usr/bin/python3 -c "import csv,sys; print(sum(1 for _ in csv.DictReader(open(sys.argv[1], newline=''))))" "$WORK/s.csv")
+[[ "$ROWS" -eq $((2 * NSITES)) ]] && pass || fail "expected $((2 * NSITES)) rows (sites x (provider + any)), found $ROWS"
+expect_grep "60 steps of 60 s" "$WORK/err" "summary counts the steps"
+expect_grep "pair tests" "$WORK/err" "summary gives pair tests"
+/usr/bin/python3 - "$WORK/s.csv" <<'PY' && pass || fail "coverage values out of range or inconsistent"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+for r in rows:
+    f, m = float(r['coverage_fraction']), float(r['mean_visible'])
+    lo, hi, gap, gaps = int(r['min_visible']), int(r['max_visible']), float(r['max_gap_s']), int(r['gap_count'])
+    assert 0 <= f <= 1 and lo <= m <= hi and r['area_km2'] == ''
+    assert gap % 60 == 0 and 0 <= gap <= 3600 and (gaps == 0) == (gap == 0) and (f == 1) == (gaps == 0)
+    assert abs(f - (1 - gap / 3600)) < 1e-9 if gaps == 1 and f < 1 else True
+by = {}
+for r in rows:
+    by.setdefault(r['cell_id'], []).append(r)
+for sid, rs in by.items():
+    assert [r['provider'] for r in rs] == ['iridium-next_2026-04-27', 'any'], rs
+    assert rs[0]['mean_visible'] == rs[1]['mean_visible']
+PY
+
+# One step: min_visible is the number of satellites `visible` lists at that instant.
+expect_exit 0 "one step" -- "$SKYFENCE" coverage --tle "$IR" --sites "$SITES" --start $T0 --duration 60s --min-elevation 0 -q -o "$WORK/one.csv"
+"$SKYFENCE" visible --tle "$IR" --site 50.45,30.52,180 --time $T0 --min-elevation 0 -q > "$WORK/vis.csv"
+WANT=$(($(wc -l < "$WORK/vis.csv") - 1))
+GOT=$(awk -F, '$1 == "T1" && $5 != "any" { print $8 }' "$WORK/one.csv")
+[[ "$GOT" == "$WANT" ]] && pass || fail "site T1: coverage counts $GOT in view, visible lists $WANT"
+
+# Two providers named in order; "any" adds them up; one thread gives the same bytes.
+expect_exit 0 "two providers" -- "$SKYFENCE" coverage --tle "$OW" --catalog iridium --provider oneweb --provider iridium \
+  --sites "$SITES" --start $T0 --duration 30m --step 5m --min-elevation 10 -q -o "$WORK/two.csv"
+/usr/bin/python3 - "$WORK/two.csv" <<'PY' && pass || fail "providers' order or the any-provider sum"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+by = {}
+for r in rows:
+    by.setdefault(r['cell_id'], []).append(r)
+for rs in by.values():
+    assert [r['provider'] for r in rs] == ['oneweb', 'iridium', 'any'], [r['provider'] for r in rs]
+    assert abs(float(rs[0]['mean_visible']) + float(rs[1]['mean_visible']) - float(rs[2]['mean_visible'])) < 2e-4
+    assert float(rs[2]['coverage_fraction']) >= max(float(rs[0]['coverage_fraction']), float(rs[1]['coverage_fraction']))
+PY
+expect_exit 0 "one thread" -- "$SKYFENCE" coverage --tle "$OW" --catalog iridium --provider oneweb --provider iridium \
+  --sites "$SITES" --start $T0 --duration 30m --step 5m --min-elevation 10 -q --threads 1
+cmp -s "$WORK/out" "$WORK/two.csv" && pass || fail "--threads 1 output differs"
+
+# A country's cells: each cell centre inside, areas summing to about the country's area.
+expect_exit 0 "region" -- "$SKYFENCE" coverage --catalog iridium --region UKR --level 6 --start $T0 --duration 20m --step 5m -o "$WORK/ukr.csv"
+expect_grep "level-6 cells of Ukraine" "$WORK/err" "region named in the summary"
+/usr/bin/python3 - "$WORK/ukr.csv" <<'PY' && pass || fail "Ukraine cells"
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1], newline='')) if r['provider'] == 'any']
+area = sum(float(r['area_km2']) for r in rows)
+assert 500000 < area < 700000, area  # Ukraine: 603,550 km2
+assert all(44 < float(r['lat_deg']) < 53 and 22 < float(r['lon_deg']) < 41 for r in rows)
+PY
+
+# GeoJSON: one feature per cell and provider; polygons stay within [-180, 180] (S2 cells meet the
+# antimeridian along their edges: those of Chukotka must lie on the side of their centre).
+expect_exit 0 "geojson" -- "$SKYFENCE" coverage --catalog iridium --region RUS --level 4 --start $T0 --duration 10m --step 5m -o "$WORK/rus.geojson"
+/usr/bin/python3 - "$WORK/rus.geojson" <<'PY' && pass || fail "GeoJSON output"
+import json, sys
+fc = json.load(open(sys.argv[1]))
+assert fc['type'] == 'FeatureCollection'
+feats = fc['features']
+assert len(feats) > 20 and len(feats) % 2 == 0
+edge = 0
+for f in feats:
+    g, p = f['geometry'], f['properties']
+    assert set(p) == {'cell_id', 'lat_deg', 'lon_deg', 'area_km2', 'provider', 'coverage_fraction', 'mean_visible',
+                      'min_visible', 'max_visible', 'max_gap_s', 'gap_count'}, p
+    polys = [g['coordinates']] if g['type'] == 'Polygon' else g['coordinates']
+    for poly in polys:
+        ring = poly[0]
+        assert ring[0] == ring[-1] and len(ring) >= 4
+        lons = [c[0] for c in ring]
+        assert -180 <= min(lons) and max(lons) <= 180 and max(lons) - min(lons) < 90, lons
+        if 180 in map(abs, lons):
+            edge += 1
+            assert all(l * p['lon_deg'] >= 0 for l in lons), (lons, p['lon_deg'])
+assert edge >= 2, edge  # Chukotka's cells on 180 deg
+PY
+
+# Ctrl-C stops a long run: exit 130, no output, no temporary file.
+"$SKYFENCE" coverage --catalog starlink --level 7 --start $T0 --duration 30d --threads 1 -o "$WORK/big.csv" 2>"$WORK/int.err" &
+pid=$!
+sleep 3
+kill -INT "$pid"
+wait "$pid"
+code=$?
+[[ "$code" -eq 130 ]] && pass || fail "exit $code after SIGINT, expected 130; $(head -c 300 "$WORK/int.err")"
+[[ ! -e "$WORK/big.csv" ]] && pass || fail "output file exists after interruption"
+ls "$WORK" | grep -q tmp- && fail "temporary file left behind" || pass
+
+# Bad input.
+expect_exit 2 "no constellation" -- "$SKYFENCE" coverage --sites "$SITES" --start $T0 --duration 1h
+expect_grep "expected at least one constellation" "$WORK/err" "no constellation message"
+expect_exit 2 "no stop" -- "$SKYFENCE" coverage --tle "$IR" --sites "$SITES" --start $T0
+expect_exit 2 "stop before start" -- "$SKYFENCE" coverage --tle "$IR" --sites "$SITES" --start $T0 --stop 2026-04-27T11:00:00Z
+expect_grep "positive length" "$WORK/err" "empty window message"
+expect_exit 2 "bad step" -- "$SKYFENCE" coverage --tle "$IR" --sites "$SITES" --start $T0 --duration 1h --step 0s
+expect_exit 2 "bad duration" -- "$SKYFENCE" coverage --tle "$IR" --sites "$SITES" --start $T0 --duration soon
+expect_grep "^skyfence: error: --duration" "$WORK/err" "bad duration names the option"
+expect_exit 2 "unknown country" -- "$SKYFENCE" coverage --tle "$IR" --region NOSUCHLAND --start $T0 --duration 1h
+expect_exit 2 "sites and level" -- "$SKYFENCE" coverage --tle "$IR" --sites "$SITES" --level 5 --start $T0 --duration 1h
+expect_exit 2 "bad level" -- "$SKYFENCE" coverage --tle "$IR" --level 11 --start $T0 --duration 1h
+expect_grep "level from 0 to 10" "$WORK/err" "bad level message"
+expect_exit 2 "too many names" -- "$SKYFENCE" coverage --tle "$IR" --provider a --provider b --sites "$SITES" --start $T0 --duration 1h
+expect_exit 2 "duplicate names" -- "$SKYFENCE" coverage --tle "$IR" --tle "$IR" --sites "$SITES" --start $T0 --duration 1h
+expect_grep "two constellations are named" "$WORK/err" "duplicate name message"
+expect_exit 2 "reserved name" -- "$SKYFENCE" coverage --tle "$IR" --provider any --sites "$SITES" --start $T0 --duration 1h
+expect_exit 2 "bad format" -- "$SKYFENCE" coverage --tle "$IR" --sites "$SITES" --start $T0 --duration 1h --format xls
+expect_exit 2 "bad min sats" -- "$SKYFENCE" coverage --tle "$IR" --sites "$SITES" --start $T0 --duration 1h --min-sats 0
+expect_exit 2 "missing sites file" -- "$SKYFENCE" coverage --tle "$IR" --sites "$WORK/none.csv" --start $T0 --duration 1h
+expect_exit 2 "tiny region" -- "$SKYFENCE" coverage --tle "$IR" --region VAT --level 3 --start $T0 --duration 1h
+expect_grep "no cell centre at level 3" "$WORK/err" "tiny region message"
+expect_exit 1 "unwritable output" -- "$SKYFENCE" coverage --tle "$IR" --sites "$SITES" --start $T0 --duration 1h -o "$WORK/no/dir/x.csv"
+
+expect_exit 0 "help" -- "$SKYFENCE" coverage --help
+expect_grep "Examples:" "$WORK/out" "help has examples"
+expect_grep "Exit status" "$WORK/out" "help documents exit status"
+finish
