@@ -60,6 +60,13 @@ void check(std::span<const Provider> providers, const Window& window, const Cove
     throw std::invalid_argument("coverage: min_elevation_rad must lie in [-pi/2, pi/2]");
   }
   if (o.min_sats < 1) throw std::invalid_argument("coverage: min_sats must be >= 1");
+  if (!o.provider_min_elevation_rad.empty() && o.provider_min_elevation_rad.size() != providers.size()) {
+    throw std::invalid_argument("coverage: provider_min_elevation_rad must be empty or one per provider");
+  }
+  for (double e : o.provider_min_elevation_rad) {
+    if (!(std::abs(e) <= kHalfPi))
+      throw std::invalid_argument("coverage: a provider's minimum elevation must lie in [-pi/2, pi/2]");
+  }
   if (o.cell_deg != 0.0 && !(o.cell_deg >= 0.1 && o.cell_deg <= 180.0)) {
     throw std::invalid_argument("coverage: cell_deg must be 0 (automatic) or in [0.1, 180]");
   }
@@ -379,9 +386,12 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
   const PointGrid grid(points, options.cell_deg);
   std::vector<std::uint32_t> to_original(n);
   for (std::size_t i = 0; i < n; ++i) to_original[i] = grid.original(i);
-  const double min_el = options.min_elevation_rad;
-  const double s = std::sin(min_el);
-  const double s_abs_s = s * std::abs(s);
+  std::vector<double> min_els(np, options.min_elevation_rad), s_abs_ss(np);
+  if (!options.provider_min_elevation_rad.empty()) min_els = options.provider_min_elevation_rad;
+  for (std::size_t p = 0; p < np; ++p) {
+    const double s = std::sin(min_els[p]);
+    s_abs_ss[p] = s * std::abs(s);
+  }
   const int workers = workers_for(options.threads);
   tbb::task_arena arena(workers);
 
@@ -392,6 +402,7 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
   std::vector<std::uint32_t> gap_runs((np + 1) * n, 0);
   std::vector<std::vector<std::uint32_t>> counts(np, std::vector<std::uint32_t>(n, 0));
   Permits permits(options, np, n);
+  std::vector<std::vector<std::uint32_t>> input_order(options.on_step ? np : 0);
   std::vector<orbits::BatchStates> batches(np);
   std::vector<frames::StateVector> itrf;
   std::vector<std::uint64_t> keys, order;
@@ -448,7 +459,7 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
             const std::size_t end = std::min(usable_sats, (c + 1) * kSatChunk);
             for (std::size_t k = c * kSatChunk; k < end; ++k) {
               const frames::StateVector& sat = itrf[order[k] & kSatelliteMask];
-              local.tests += grid.count(sat, min_el, s_abs_s, local.counts.data());
+              local.tests += grid.count(sat, min_els[p], s_abs_ss[p], local.counts.data());
             }
           });
           // Integer sums: the same whatever thread did which satellites.
@@ -461,6 +472,13 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
         }
         if (permits.given) permits.update(options, at);
         fold_step(result, gap_runs, counts, to_original, permits, options.min_sats, k0 + t == 0, &arena);
+        if (options.on_step) {
+          for (std::size_t p = 0; p < np; ++p) {
+            input_order[p].resize(n);
+            for (std::size_t i = 0; i < n; ++i) input_order[p][to_original[i]] = counts[p][i];
+          }
+          options.on_step(k0 + t, input_order, permits.of);
+        }
       }
       if (options.progress && !options.progress(k0 + nb)) throw Cancelled();
     }
@@ -487,19 +505,23 @@ CoverageResult coverage_brute_force(std::span<const frames::Geodetic> points,
   for (std::size_t k = 0; k < window.n_steps; ++k) {
     const time::Instant at = window.start + window.step * static_cast<std::int64_t>(k);
     for (std::size_t p = 0; p < np; ++p) {
+      const double min_el = options.provider_min_elevation_rad.empty()
+                                ? options.min_elevation_rad
+                                : options.provider_min_elevation_rad[p];
       providers[p].fleet->itrf_states(at, states, errors, 1);
       std::fill(counts[p].begin(), counts[p].end(), 0u);
       for (std::size_t i = 0; i < n; ++i) {
         for (std::size_t j = 0; j < states.size(); ++j) {
           if (errors[j] != orbits::Sgp4Error::none || !usable(states[j].r_km)) continue;
           ++result.pair_tests;
-          if (topo[i].look(states[j]).elevation_rad >= options.min_elevation_rad) ++counts[p][i];
+          if (topo[i].look(states[j]).elevation_rad >= min_el) ++counts[p][i];
         }
       }
       for (auto e : errors) result.failed_states[p] += e != orbits::Sgp4Error::none ? 1 : 0;
     }
     if (permits.given) permits.update(options, at);
     fold_step(result, gap_runs, counts, {}, permits, options.min_sats, k == 0, nullptr);
+    if (options.on_step) options.on_step(k, counts, permits.of);
     if (options.progress && !options.progress(k + 1)) throw Cancelled();
   }
   return result;

@@ -50,6 +50,10 @@ struct CoverageOptions {
   // Minimum elevation on the WGS84 local vertical; a satellite exactly at it is in view.
   // DEFAULT: 25 deg. REQUIRES: -pi/2 <= min_elevation_rad <= pi/2.
   double min_elevation_rad = 25.0 * std::numbers::pi / 180.0;
+  // Per provider minimum elevations (radians, index as the providers); empty: min_elevation_rad for
+  // all. "any" counts each provider's satellites at its own minimum. REQUIRES: empty or one per
+  // provider, each in [-pi/2, pi/2].
+  std::vector<double> provider_min_elevation_rad;
   // A point is served at a step when at least min_sats satellites are in view. DEFAULT: 1. REQUIRES: >= 1.
   std::uint32_t min_sats = 1;
   // Worker threads; 0 = all cores. DEFAULT: 0. Results do not depend on it.
@@ -65,6 +69,12 @@ struct CoverageOptions {
   // order) and preset to 1; set an entry to 0 where service is not permitted. When set, the statistics
   // also count steps_served_permitted. May be called from any one thread at a time.
   std::function<void(std::size_t provider, time::Instant at, std::span<std::uint8_t> permitted)> permission;
+  // Optional: called once per step, in step order, after the step is folded into the statistics, with
+  // the number of satellites in view of each provider at each point (in_view[provider][point], input
+  // order) and the permission used (permitted[provider][point]; empty without `permission`).
+  std::function<void(std::size_t step, std::span<const std::vector<std::uint32_t>> in_view,
+                     std::span<const std::vector<std::uint8_t>> permitted)>
+      on_step;
   // Optional: called after each block of steps with the number of steps done; returning false stops
   // the computation, which then throws Cancelled.
   std::function<bool(std::size_t steps_done)> progress;

@@ -14,6 +14,7 @@
 #include <numeric>
 #include <random>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "../visibility/test_support.h"
@@ -171,6 +172,66 @@ TEST(CoverageOracle, DenseGridSeveralCellSizes) {
       expect_matches(compute_coverage(points, providers, w, o), ref, 1, "compute_coverage cell size");
     }
   }
+}
+
+// Each provider at its own minimum elevation (CoverageOptions::provider_min_elevation_rad); "any" adds
+// the counts each made at its own minimum.
+TEST(CoverageOracle, PerProviderMinimumElevations) {
+  std::mt19937_64 rng(test_seed("coverage_oracle per-provider elevation"));
+  const visibility::Fleet f0(random_subset(rng, bundled("starlink_2026-04-27.tle"), 150));
+  const visibility::Fleet f1(random_subset(rng, bundled("oneweb_2026-03-26.tle"), 80));
+  const std::vector<Provider> providers{{"starlink", &f0}, {"oneweb", &f1}};
+  const auto points = random_sites(rng, 120);
+  const Window w{time::parse_iso8601("2026-04-27T05:00:00Z"), time::Duration::seconds(300.0), 7};
+  const std::vector<double> els{40.0 * kDeg, 10.0 * kDeg};
+  const Reference r0 = reference_counts(points, providers, w, els[0]);
+  const Reference r1 = reference_counts(points, providers, w, els[1]);
+  CoverageOptions o;
+  o.provider_min_elevation_rad = els;
+  o.min_sats = 2;
+  for (const CoverageResult& r :
+       {compute_coverage(points, providers, w, o), coverage_brute_force(points, providers, w, o)}) {
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      EXPECT_EQ(r.at(0, i), stats_of(r0.counts[0][i], 2));
+      EXPECT_EQ(r.at(1, i), stats_of(r1.counts[1][i], 2));
+      std::vector<std::uint32_t> total(w.n_steps);
+      for (std::size_t k = 0; k < w.n_steps; ++k) total[k] = r0.counts[0][i][k] + r1.counts[1][i][k];
+      EXPECT_EQ(r.at(2, i), stats_of(total, 2));
+    }
+  }
+  o.provider_min_elevation_rad = {0.1};
+  EXPECT_THROW(compute_coverage(points, providers, w, o), std::invalid_argument);
+}
+
+// Per-step counts (CoverageOptions::on_step) equal the every-pair reference's, step by step, in input
+// point order.
+TEST(CoverageOracle, PerStepCountsMatchReference) {
+  std::mt19937_64 rng(test_seed("coverage_oracle on_step"));
+  const visibility::Fleet f0(random_subset(rng, bundled("starlink_2026-04-27.tle"), 120));
+  const visibility::Fleet f1(random_subset(rng, bundled("iridium-next_2026-04-27.tle"), 40));
+  const std::vector<Provider> providers{{"starlink", &f0}, {"iridium", &f1}};
+  const auto points = random_sites(rng, 90);
+  const Window w{time::parse_iso8601("2026-04-27T09:00:00Z"), time::Duration::seconds(120.0), 9};
+  const Reference ref = reference_counts(points, providers, w, 10.0 * kDeg);
+  CoverageOptions o;
+  o.min_elevation_rad = 10.0 * kDeg;
+  o.steps_per_block = 4;
+  std::size_t calls = 0;
+  o.on_step = [&](std::size_t step, std::span<const std::vector<std::uint32_t>> in_view,
+                  std::span<const std::vector<std::uint8_t>> permitted) {
+    EXPECT_EQ(step, calls++);
+    EXPECT_TRUE(permitted.empty());
+    ASSERT_EQ(in_view.size(), providers.size());
+    for (std::size_t p = 0; p < providers.size(); ++p) {
+      ASSERT_EQ(in_view[p].size(), points.size());
+      for (std::size_t i = 0; i < points.size(); ++i) EXPECT_EQ(in_view[p][i], ref.counts[p][i][step]);
+    }
+  };
+  compute_coverage(points, providers, w, o);
+  EXPECT_EQ(calls, w.n_steps);
+  calls = 0;
+  coverage_brute_force(points, providers, w, o);
+  EXPECT_EQ(calls, w.n_steps);
 }
 
 // Service permission (CoverageOptions::permission): a pseudo-random permission per provider, point and
