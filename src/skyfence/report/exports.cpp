@@ -1,0 +1,131 @@
+#include "skyfence/report/exports.h"
+
+#include <fmt/format.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "skyfence/core/atomic_file.h"
+#include "skyfence/report/internal/geo.h"
+#include "skyfence/report/internal/tables.h"
+
+namespace skyfence::report {
+
+namespace {
+
+std::string csv_field(const internal::Value& v) {
+  if (const auto* n = std::get_if<std::int64_t>(&v)) return fmt::format("{}", *n);
+  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
+  if (const auto* s = std::get_if<std::string>(&v)) {
+    if (s->find_first_of(",\"\r\n") == std::string::npos) return *s;
+    std::string q = "\"";
+    for (char c : *s) {
+      if (c == '"') q += '"';
+      q += c;
+    }
+    return q + "\"";
+  }
+  return {};
+}
+
+// Writes every file to its temporary, then commits them all.
+class FileSet {
+ public:
+  AtomicFile& open(const std::string& path) {
+    files_.push_back(std::make_unique<AtomicFile>(path));
+    return *files_.back();
+  }
+  std::vector<std::string> commit() {
+    std::vector<std::string> paths;
+    for (auto& f : files_) {
+      f->commit();
+      paths.push_back(f->path());
+    }
+    return paths;
+  }
+
+ private:
+  std::vector<std::unique_ptr<AtomicFile>> files_;
+};
+
+std::string join(const std::string& dir, const std::string& name) {
+  return dir.empty() || dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+}  // namespace
+
+std::vector<std::string> write_csv_tables(const Results& results, const std::string& dir) {
+  validate(results);
+  FileSet files;
+  for (const auto& t : internal::build_tables(results)) {
+    AtomicFile& f = files.open(join(dir, t.name + ".csv"));
+    std::string line;
+    for (std::size_t i = 0; i < t.columns.size(); ++i) line += (i ? "," : "") + t.columns[i].name;
+    f.write(line + "\n");
+    for (const auto& row : t.rows) {
+      line.clear();
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        if (i) line += ',';
+        line += csv_field(row[i]);
+      }
+      line += '\n';
+      f.write(line);
+    }
+  }
+  return files.commit();
+}
+
+std::vector<std::string> write_geojson(const Results& results, const std::string& dir) {
+  validate(results);
+  using nlohmann::ordered_json;
+  FileSet files;
+  {
+    ordered_json features = ordered_json::array();
+    for (std::size_t i = 0; i < results.cells.size(); ++i) {
+      const auto& c = results.cells[i];
+      ordered_json ring = ordered_json::array();
+      for (const auto& v : c.vertices)
+        ring.push_back({internal::unwrap_lon(v.lon_deg, c.lon_deg), v.lat_deg});
+      ring.push_back(ring.front());
+      ordered_json props = {
+          {"cell_token", c.token}, {"lat_deg", c.lat_deg}, {"lon_deg", c.lon_deg}, {"area_km2", c.area_km2}};
+      for (const auto& l : results.cell_layers) {
+        const std::string k = l.variant + ":" + l.provider + ":";
+        const auto& s = l.stats[i];
+        props[k + "coverage_fraction"] = s.coverage_fraction;
+        props[k + "served_fraction"] = s.served_fraction;
+        props[k + "mean_visible"] = s.mean_visible;
+        props[k + "max_gap_s"] = s.max_gap_s;
+      }
+      features.push_back({{"type", "Feature"},
+                          {"id", c.token},
+                          {"geometry", {{"type", "Polygon"}, {"coordinates", ordered_json::array({ring})}}},
+                          {"properties", std::move(props)}});
+    }
+    ordered_json doc = {{"type", "FeatureCollection"}, {"features", std::move(features)}};
+    files.open(join(dir, "cells.geojson"))
+        .write(doc.dump(-1, ' ', false, ordered_json::error_handler_t::replace) + "\n");
+  }
+  {
+    ordered_json features = ordered_json::array();
+    for (const auto& t : results.terminals) {
+      ordered_json props = {{"terminal_id", t.id},
+                            {"name", t.name},
+                            {"group_id", t.group},
+                            {"customer_class", t.customer_class}};
+      for (const auto& s : results.terminal_service) {
+        if (s.terminal == t.id) props[s.variant + ":" + s.provider + ":served_fraction"] = s.served_fraction;
+      }
+      features.push_back({{"type", "Feature"},
+                          {"id", t.id},
+                          {"geometry", {{"type", "Point"}, {"coordinates", {t.lon_deg, t.lat_deg}}}},
+                          {"properties", std::move(props)}});
+    }
+    ordered_json doc = {{"type", "FeatureCollection"}, {"features", std::move(features)}};
+    files.open(join(dir, "terminals.geojson"))
+        .write(doc.dump(-1, ' ', false, ordered_json::error_handler_t::replace) + "\n");
+  }
+  return files.commit();
+}
+
+}  // namespace skyfence::report

@@ -1,0 +1,249 @@
+#include "skyfence/report/internal/tables.h"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "skyfence/time/scales.h"
+
+namespace skyfence::report::internal {
+
+std::string utc_text(time::Instant t) {
+  return time::format_iso8601(t, 3);
+}
+
+namespace {
+
+constexpr auto I = ColumnType::integer;
+constexpr auto R = ColumnType::real;
+constexpr auto T = ColumnType::text;
+
+Value integer(std::uint64_t x) {
+  if (x > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    throw std::invalid_argument("results: integer " + std::to_string(x) +
+                                " exceeds the store's 64-bit range");
+  }
+  return static_cast<std::int64_t>(x);
+}
+
+Value text_or_null(const std::string& s) {
+  if (s.empty()) return std::monostate{};
+  return s;
+}
+
+}  // namespace
+
+std::vector<Table> build_tables(const Results& r) {
+  std::vector<Table> out;
+
+  Table runs{"runs",
+             {{"scenario_name", T},
+              {"scenario_path", T, true},
+              {"seed", I},
+              {"start_utc", T},
+              {"stop_utc", T},
+              {"step_s", R},
+              {"step_count", I},
+              {"region_name", T},
+              {"region_area_km2", R},
+              {"software_version", T},
+              {"created_utc", T}},
+             {"scenario_name"},
+             {}};
+  runs.rows.push_back({r.run.scenario_name, text_or_null(r.run.scenario_path), integer(r.run.seed),
+                       utc_text(r.run.start), utc_text(r.run.stop), r.run.step.to_seconds(),
+                       integer(r.run.step_count), r.run.region_name, r.run.region_area_km2,
+                       r.run.software_version, utc_text(r.run.created)});
+  out.push_back(std::move(runs));
+
+  Table inputs{"inputs", {{"input_index", I}, {"role", T}, {"path", T}}, {"input_index"}, {}};
+  for (std::size_t i = 0; i < r.run.inputs.size(); ++i) {
+    inputs.rows.push_back({integer(i), r.run.inputs[i].role, r.run.inputs[i].path});
+  }
+  out.push_back(std::move(inputs));
+
+  Table providers{"providers",
+                  {{"provider", T},
+                   {"source", T},
+                   {"satellite_count", I},
+                   {"epoch_min_utc", T},
+                   {"epoch_max_utc", T},
+                   {"epoch_age_max_days", R},
+                   {"min_elevation_deg", R},
+                   {"policy", T, true}},
+                  {"provider"},
+                  {}};
+  for (const auto& p : r.providers) {
+    providers.rows.push_back({p.name, p.source, integer(p.satellite_count), utc_text(p.epoch_min),
+                              utc_text(p.epoch_max), (r.run.start - p.epoch_min).to_days(),
+                              p.min_elevation_deg, text_or_null(p.policy)});
+  }
+  out.push_back(std::move(providers));
+
+  Table variants{
+      "variants",
+      {{"variant_index", I}, {"variant", T}, {"kind", T}, {"description", T}, {"affected_provider", T, true}},
+      {"variant"},
+      {}};
+  for (std::size_t i = 0; i < r.variants.size(); ++i) {
+    const auto& v = r.variants[i];
+    variants.rows.push_back(
+        {integer(i), v.id, std::string(to_string(v.kind)), v.description, text_or_null(v.provider)});
+  }
+  out.push_back(std::move(variants));
+
+  Table cells{
+      "cells", {{"cell_token", T}, {"lat_deg", R}, {"lon_deg", R}, {"area_km2", R}}, {"cell_token"}, {}};
+  for (int k = 0; k < 4; ++k) {
+    cells.columns.push_back({"v" + std::to_string(k) + "_lon_deg", R});
+    cells.columns.push_back({"v" + std::to_string(k) + "_lat_deg", R});
+  }
+  for (const auto& c : r.cells) {
+    std::vector<Value> row{c.token, c.lat_deg, c.lon_deg, c.area_km2};
+    for (const auto& v : c.vertices) {
+      row.emplace_back(v.lon_deg);
+      row.emplace_back(v.lat_deg);
+    }
+    cells.rows.push_back(std::move(row));
+  }
+  out.push_back(std::move(cells));
+
+  Table cell_stats{"cell_stats",
+                   {{"variant", T},
+                    {"provider", T},
+                    {"cell_token", T},
+                    {"coverage_fraction", R},
+                    {"served_fraction", R},
+                    {"mean_visible", R},
+                    {"min_visible", I},
+                    {"max_visible", I},
+                    {"max_gap_s", R},
+                    {"gap_count", I}},
+                   {"variant", "provider", "cell_token"},
+                   {}};
+  for (const auto& l : r.cell_layers) {
+    for (std::size_t i = 0; i < l.stats.size(); ++i) {
+      const auto& s = l.stats[i];
+      cell_stats.rows.push_back({l.variant, l.provider, r.cells[i].token, s.coverage_fraction,
+                                 s.served_fraction, s.mean_visible, integer(s.min_visible),
+                                 integer(s.max_visible), s.max_gap_s, integer(s.gap_count)});
+    }
+  }
+  out.push_back(std::move(cell_stats));
+
+  Table groups{"terminal_groups", {{"group_id", T}, {"name", T}, {"customer_class", T}}, {"group_id"}, {}};
+  for (const auto& g : r.groups) groups.rows.push_back({g.id, g.name, g.customer_class});
+  out.push_back(std::move(groups));
+
+  Table terminals{"terminals",
+                  {{"terminal_id", T},
+                   {"name", T},
+                   {"lat_deg", R},
+                   {"lon_deg", R},
+                   {"group_id", T},
+                   {"customer_class", T}},
+                  {"terminal_id"},
+                  {}};
+  for (const auto& t : r.terminals) {
+    terminals.rows.push_back({t.id, t.name, t.lat_deg, t.lon_deg, t.group, t.customer_class});
+  }
+  out.push_back(std::move(terminals));
+
+  Table service{"terminal_service",
+                {{"variant", T},
+                 {"provider", T},
+                 {"terminal_id", T},
+                 {"coverage_fraction", R},
+                 {"served_fraction", R},
+                 {"decision", T},
+                 {"reason", T}},
+                {"variant", "provider", "terminal_id"},
+                {}};
+  for (const auto& s : r.terminal_service) {
+    service.rows.push_back(
+        {s.variant, s.provider, s.terminal, s.coverage_fraction, s.served_fraction, s.decision, s.reason});
+  }
+  out.push_back(std::move(service));
+
+  Table latency{"latency_summaries",
+                {{"variant", T},
+                 {"provider", T},
+                 {"src", T},
+                 {"dst", T},
+                 {"min_rtt_ms", R},
+                 {"median_rtt_ms", R},
+                 {"p95_rtt_ms", R},
+                 {"max_rtt_ms", R},
+                 {"path_changes", I},
+                 {"unreachable_fraction", R},
+                 {"sample_count", I}},
+                {"variant", "provider", "src", "dst"},
+                {}};
+  Table samples{"latency_samples",
+                {{"variant", T}, {"provider", T}, {"src", T}, {"dst", T}, {"sample_index", I}, {"rtt_ms", R}},
+                {"variant", "provider", "src", "dst", "sample_index"},
+                {}};
+  for (const auto& l : r.latency) {
+    latency.rows.push_back({l.variant, l.provider, l.src, l.dst, l.min_rtt_ms, l.median_rtt_ms, l.p95_rtt_ms,
+                            l.max_rtt_ms, integer(l.path_changes), l.unreachable_fraction,
+                            integer(l.rtt_samples_ms.size())});
+    for (std::size_t i = 0; i < l.rtt_samples_ms.size(); ++i) {
+      samples.rows.push_back({l.variant, l.provider, l.src, l.dst, integer(i), l.rtt_samples_ms[i]});
+    }
+  }
+  out.push_back(std::move(latency));
+  out.push_back(std::move(samples));
+
+  Table series{"timeseries",
+               {{"variant", T},
+                {"provider", T},
+                {"site", T},
+                {"sample_index", I},
+                {"t_s", R},
+                {"time_utc", T},
+                {"satellites_in_view", R}},
+               {"variant", "provider", "site", "sample_index"},
+               {}};
+  for (const auto& t : r.timeseries) {
+    for (std::size_t i = 0; i < t.t_s.size(); ++i) {
+      series.rows.push_back({t.variant, t.provider, t.site, integer(i), t.t_s[i],
+                             utc_text(r.run.start + time::Duration::seconds(t.t_s[i])),
+                             t.satellites_in_view[i]});
+    }
+  }
+  out.push_back(std::move(series));
+
+  Table reliance{"reliance",
+                 {{"scope", T},
+                  {"scope_id", T},
+                  {"variant", T},
+                  {"served_share_any", R},
+                  {"single_provider_share", R},
+                  {"lost_share", R},
+                  {"recovered_share", R},
+                  {"net_loss_share", R}},
+                 {"scope", "scope_id", "variant"},
+                 {}};
+  Table reliance_providers{"reliance_providers",
+                           {{"scope", T},
+                            {"scope_id", T},
+                            {"variant", T},
+                            {"provider", T},
+                            {"served_share", R},
+                            {"sole_share", R}},
+                           {"scope", "scope_id", "variant", "provider"},
+                           {}};
+  for (const auto& x : r.reliance) {
+    reliance.rows.push_back({x.scope, x.scope_id, x.variant, x.served_share_any, x.single_provider_share,
+                             x.lost_share, x.recovered_share, x.net_loss_share});
+    for (const auto& p : x.providers) {
+      reliance_providers.rows.push_back(
+          {x.scope, x.scope_id, x.variant, p.provider, p.served_share, p.sole_share});
+    }
+  }
+  out.push_back(std::move(reliance));
+  out.push_back(std::move(reliance_providers));
+  return out;
+}
+
+}  // namespace skyfence::report::internal

@@ -1,0 +1,243 @@
+#include "skyfence/report/model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <set>
+#include <stdexcept>
+
+namespace skyfence::report {
+
+std::string_view to_string(VariantKind kind) {
+  switch (kind) {
+    case VariantKind::baseline:
+      return "baseline";
+    case VariantKind::withdraw:
+      return "withdraw";
+    case VariantKind::policy_rule:
+      return "policy_rule";
+    case VariantKind::satellite_failure:
+      return "satellite_failure";
+    case VariantKind::add_provider:
+      return "add_provider";
+  }
+  return "unknown";
+}
+
+CellInfo cell_info(const earth::Cell& cell) {
+  constexpr double deg = 180.0 / std::numbers::pi;
+  CellInfo c;
+  c.token = cell.token;
+  c.lat_deg = cell.centre.lat_rad * deg;
+  c.lon_deg = cell.centre.lon_rad * deg;
+  c.area_km2 = cell.area_km2;
+  c.vertices = cell.vertices;
+  return c;
+}
+
+RttQuantiles rtt_quantiles(std::vector<double> samples_ms) {
+  if (samples_ms.empty()) throw std::invalid_argument("rtt_quantiles: no samples");
+  for (double s : samples_ms) {
+    if (!std::isfinite(s)) throw std::invalid_argument("rtt_quantiles: non-finite sample");
+  }
+  std::sort(samples_ms.begin(), samples_ms.end());
+  // Nearest rank: the smallest sample with at least q of the samples at or below it.
+  const auto rank = [&](double q) {
+    const auto n = static_cast<double>(samples_ms.size());
+    const auto r = static_cast<std::size_t>(std::ceil(q * n));
+    return samples_ms[std::clamp<std::size_t>(r, 1, samples_ms.size()) - 1];
+  };
+  return RttQuantiles{samples_ms.front(), rank(0.5), rank(0.95), samples_ms.back()};
+}
+
+const ProviderInfo* Results::provider(std::string_view name) const {
+  for (const auto& p : providers) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+const Variant* Results::variant(std::string_view id) const {
+  for (const auto& v : variants) {
+    if (v.id == id) return &v;
+  }
+  return nullptr;
+}
+
+const CellLayer* Results::cell_layer(std::string_view variant_id, std::string_view provider_name) const {
+  for (const auto& l : cell_layers) {
+    if (l.variant == variant_id && l.provider == provider_name) return &l;
+  }
+  return nullptr;
+}
+
+const TerminalGroup* Results::group(std::string_view id) const {
+  for (const auto& g : groups) {
+    if (g.id == id) return &g;
+  }
+  return nullptr;
+}
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what) {
+  throw std::invalid_argument("results: " + what);
+}
+
+void check_fraction(double x, const std::string& what) {
+  if (!(x >= 0.0 && x <= 1.0)) fail(what + " must lie in [0, 1]");
+}
+
+void check_finite(double x, const std::string& what) {
+  if (!std::isfinite(x)) fail(what + " must be finite");
+}
+
+template <class T, class F>
+void check_unique(const std::vector<T>& items, F key, const std::string& what) {
+  std::set<std::string> seen;
+  for (const auto& item : items) {
+    const std::string& k = key(item);
+    if (k.empty()) fail(what + " with an empty id");
+    if (!seen.insert(k).second) fail(what + " \"" + k + "\" given twice");
+  }
+}
+
+}  // namespace
+
+void validate(const Results& r) {
+  check_unique(
+      r.providers, [](const ProviderInfo& p) -> const std::string& { return p.name; }, "provider");
+  check_unique(
+      r.variants, [](const Variant& v) -> const std::string& { return v.id; }, "variant");
+  check_unique(
+      r.cells, [](const CellInfo& c) -> const std::string& { return c.token; }, "cell");
+  check_unique(
+      r.groups, [](const TerminalGroup& g) -> const std::string& { return g.id; }, "terminal group");
+  check_unique(
+      r.terminals, [](const Terminal& t) -> const std::string& { return t.id; }, "terminal");
+  if (r.run.scenario_name.empty()) fail("the run has no scenario name");
+  if (r.run.stop < r.run.start) fail("the run stops before it starts");
+  for (const auto& p : r.providers) {
+    if (p.name == kAnyProvider) fail("a provider may not be named \"any\"");
+    if (p.epoch_max < p.epoch_min) fail("provider \"" + p.name + "\": epoch_max before epoch_min");
+  }
+  if (r.variants.empty() || r.variants.front().kind != VariantKind::baseline) {
+    fail("the first variant must be the baseline");
+  }
+  for (std::size_t i = 1; i < r.variants.size(); ++i) {
+    if (r.variants[i].kind == VariantKind::baseline) fail("only the first variant may be the baseline");
+  }
+  const auto known_variant = [&](const std::string& v, const std::string& where) {
+    if (r.variant(v) == nullptr) fail(where + ": unknown variant \"" + v + "\"");
+  };
+  const auto known_provider = [&](const std::string& p, const std::string& where) {
+    if (p != kAnyProvider && r.provider(p) == nullptr) fail(where + ": unknown provider \"" + p + "\"");
+  };
+  for (const auto& v : r.variants) {
+    if (!v.provider.empty()) known_provider(v.provider, "variant \"" + v.id + "\"");
+  }
+  for (const auto& c : r.cells) {
+    const std::string w = "cell \"" + c.token + "\"";
+    if (!(std::fabs(c.lat_deg) <= 90.0) || !std::isfinite(c.lon_deg)) fail(w + ": bad centre");
+    if (!(c.area_km2 >= 0.0) || !std::isfinite(c.area_km2)) fail(w + ": bad area_km2");
+    for (const auto& v : c.vertices) {
+      if (!(std::fabs(v.lat_deg) <= 90.0) || !std::isfinite(v.lon_deg)) fail(w + ": bad vertex");
+    }
+  }
+  std::set<std::pair<std::string, std::string>> layers;
+  for (const auto& l : r.cell_layers) {
+    const std::string w = "cell layer (" + l.variant + ", " + l.provider + ")";
+    known_variant(l.variant, w);
+    known_provider(l.provider, w);
+    if (!layers.emplace(l.variant, l.provider).second) fail(w + " given twice");
+    if (l.stats.size() != r.cells.size()) fail(w + ": one stat per cell expected");
+    for (const auto& s : l.stats) {
+      check_fraction(s.coverage_fraction, w + ": coverage_fraction");
+      check_fraction(s.served_fraction, w + ": served_fraction");
+      check_finite(s.mean_visible, w + ": mean_visible");
+      check_finite(s.max_gap_s, w + ": max_gap_s");
+    }
+  }
+  for (const auto& t : r.terminals) {
+    const std::string w = "terminal \"" + t.id + "\"";
+    if (r.group(t.group) == nullptr) fail(w + ": unknown group \"" + t.group + "\"");
+    if (!(std::fabs(t.lat_deg) <= 90.0) || !std::isfinite(t.lon_deg)) fail(w + ": bad location");
+  }
+  const auto known_terminal = [&](const std::string& id, const std::string& where) {
+    for (const auto& t : r.terminals) {
+      if (t.id == id) return;
+    }
+    fail(where + ": unknown terminal \"" + id + "\"");
+  };
+  for (const auto& s : r.terminal_service) {
+    const std::string w = "terminal service (" + s.variant + ", " + s.provider + ", " + s.terminal + ")";
+    known_variant(s.variant, w);
+    known_provider(s.provider, w);
+    known_terminal(s.terminal, w);
+    check_fraction(s.coverage_fraction, w + ": coverage_fraction");
+    check_fraction(s.served_fraction, w + ": served_fraction");
+  }
+  for (const auto& l : r.latency) {
+    const std::string w = "latency (" + l.variant + ", " + l.provider + ", " + l.src + " -> " + l.dst + ")";
+    known_variant(l.variant, w);
+    known_provider(l.provider, w);
+    check_fraction(l.unreachable_fraction, w + ": unreachable_fraction");
+    for (double x : {l.min_rtt_ms, l.median_rtt_ms, l.p95_rtt_ms, l.max_rtt_ms}) check_finite(x, w + ": RTT");
+    for (double x : l.rtt_samples_ms) check_finite(x, w + ": RTT sample");
+  }
+  for (const auto& t : r.timeseries) {
+    const std::string w = "time series (" + t.variant + ", " + t.provider + ", " + t.site + ")";
+    known_variant(t.variant, w);
+    known_provider(t.provider, w);
+    if (t.t_s.size() != t.satellites_in_view.size())
+      fail(w + ": t_s and satellites_in_view differ in length");
+    for (std::size_t i = 0; i < t.t_s.size(); ++i) {
+      check_finite(t.t_s[i], w + ": t_s");
+      check_finite(t.satellites_in_view[i], w + ": satellites_in_view");
+      if (i > 0 && !(t.t_s[i] > t.t_s[i - 1])) fail(w + ": t_s must increase");
+    }
+  }
+  // Keys of the row tables (docs/results.md) are unique.
+  std::set<std::string> keys;
+  const auto unique_key = [&](const std::string& table, std::initializer_list<std::string_view> parts) {
+    std::string k = table;
+    for (auto p : parts) {
+      k += '\x1f';
+      k += p;
+    }
+    if (!keys.insert(k).second) {
+      std::string shown;
+      for (auto p : parts) shown += (shown.empty() ? "" : ", ") + std::string(p);
+      fail(table + " (" + shown + ") given twice");
+    }
+  };
+  for (const auto& s : r.terminal_service)
+    unique_key("terminal service", {s.variant, s.provider, s.terminal});
+  for (const auto& l : r.latency) unique_key("latency", {l.variant, l.provider, l.src, l.dst});
+  for (const auto& t : r.timeseries) unique_key("time series", {t.variant, t.provider, t.site});
+  for (const auto& x : r.reliance) {
+    unique_key("reliance", {x.scope, x.scope_id, x.variant});
+    for (const auto& p : x.providers)
+      unique_key("reliance provider", {x.scope, x.scope_id, x.variant, p.provider});
+  }
+  for (const auto& x : r.reliance) {
+    const std::string w = "reliance (" + x.scope + " " + x.scope_id + ", " + x.variant + ")";
+    known_variant(x.variant, w);
+    if (x.scope == kScopeGroup) {
+      if (r.group(x.scope_id) == nullptr) fail(w + ": unknown group");
+    } else if (x.scope != kScopeRegion) {
+      fail(w + ": scope must be \"region\" or \"group\"");
+    }
+    for (const auto& p : x.providers) {
+      known_provider(p.provider, w);
+      check_fraction(p.served_share, w + ": served_share");
+      check_fraction(p.sole_share, w + ": sole_share");
+    }
+    for (double f :
+         {x.served_share_any, x.single_provider_share, x.lost_share, x.recovered_share, x.net_loss_share}) {
+      check_fraction(f, w + ": share");
+    }
+  }
+}
+
+}  // namespace skyfence::report

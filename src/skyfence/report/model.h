@@ -1,0 +1,217 @@
+// The results of one run, as plain data: what the scenario runner fills and what the result store
+// (store.h), the exports (exports.h) and the HTML report (html.h) read.
+//
+// Everything is named by text ids (provider name, variant id, cell token, terminal id, group id) so
+// that a runner can fill the tables in any order; validate() checks that every reference resolves.
+// Fractions and shares are dimensionless in [0, 1]; other numbers carry their unit in their name.
+// Metric definitions: docs/report.md. Table schema: docs/results.md.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "skyfence/earth/grid.h"
+#include "skyfence/earth/region.h"
+#include "skyfence/time/instant.h"
+
+namespace skyfence::report {
+
+// The provider name of the "any provider" rows: the satellites of all providers together.
+inline constexpr std::string_view kAnyProvider = "any";
+// The destination of latency summaries to the internet (through a gateway or point of presence).
+inline constexpr std::string_view kInternet = "internet";
+// Scope kinds of reliance rows.
+inline constexpr std::string_view kScopeRegion = "region";
+inline constexpr std::string_view kScopeGroup = "group";
+
+// An input file of the run (scenario, catalog, policy, sites), for the record.
+struct InputFile {
+  std::string role;  // e.g. "scenario", "catalog", "policy", "sites", "region"
+  std::string path;
+};
+
+struct RunInfo {
+  std::string scenario_name;
+  std::string scenario_path;  // empty for the bundled default scenario
+  std::vector<InputFile> inputs;
+  std::uint64_t seed = 0;
+  time::Instant start;           // first time step
+  time::Instant stop;            // last time step (included)
+  time::Duration step;           // between time steps
+  std::string region_name;       // the region of interest, e.g. "Ukraine"
+  double region_area_km2 = 0.0;  // its area; 0 when unknown
+  std::string software_version;  // e.g. "skyfence 0.1.0"
+  time::Instant created;         // when the run was made
+  std::uint64_t step_count = 0;  // time steps evaluated
+};
+
+struct ProviderInfo {
+  std::string name;    // unique; never "any"
+  std::string source;  // catalog file, bundled snapshot or preset name
+  std::uint64_t satellite_count = 0;
+  time::Instant epoch_min;  // oldest element-set epoch
+  time::Instant epoch_max;  // newest element-set epoch
+  double min_elevation_deg = 0.0;
+  std::string policy;  // policy file or name; empty when the provider serves everywhere
+};
+
+enum class VariantKind {
+  baseline,           // the scenario as written
+  withdraw,           // a provider withdraws
+  policy_rule,        // a provider's policy gains a rule
+  satellite_failure,  // a fraction, plane or shell of a provider's satellites fails
+  add_provider,       // a provider is added
+};
+// "baseline", "withdraw", "policy_rule", "satellite_failure", "add_provider".
+std::string_view to_string(VariantKind kind);
+
+struct Variant {
+  std::string id;  // unique, e.g. "baseline", "a-forbids-east"
+  std::string description;
+  VariantKind kind = VariantKind::baseline;
+  // The provider the variant changes (withdrawn, restricted, failed or added); empty for the baseline.
+  std::string provider;
+};
+
+struct CellInfo {
+  std::string token;  // S2 cell token
+  double lat_deg = 0.0;
+  double lon_deg = 0.0;  // centre
+  double area_km2 = 0.0;
+  std::array<earth::LonLatDeg, 4> vertices{};  // corners, as earth::Cell::vertices
+};
+// The cell's token, centre (degrees), area and corners.
+CellInfo cell_info(const earth::Cell& cell);
+
+// Statistics of one cell for one provider (or "any") in one variant, over the run's time steps.
+struct CellStat {
+  double coverage_fraction = 0.0;  // share of steps with enough satellites in view
+  double served_fraction = 0.0;    // share of steps served under the provider's policy
+  double mean_visible = 0.0;       // satellites in view, mean over steps
+  std::uint32_t min_visible = 0;
+  std::uint32_t max_visible = 0;
+  double max_gap_s = 0.0;       // longest run of steps not covered, seconds
+  std::uint32_t gap_count = 0;  // maximal runs of steps not covered
+};
+
+// One (variant, provider) layer: stats[i] belongs to Results::cells[i].
+struct CellLayer {
+  std::string variant;
+  std::string provider;  // a provider name or "any"
+  std::vector<CellStat> stats;
+};
+
+struct TerminalGroup {
+  std::string id;  // unique
+  std::string name;
+  std::string customer_class;  // e.g. "consumer", "government", "maritime"
+};
+
+struct Terminal {
+  std::string id;  // unique
+  std::string name;
+  double lat_deg = 0.0;
+  double lon_deg = 0.0;
+  std::string group;           // TerminalGroup::id
+  std::string customer_class;  // usually the group's
+};
+
+// Service of one terminal by one provider (or "any") in one variant.
+struct TerminalService {
+  std::string variant;
+  std::string provider;
+  std::string terminal;
+  double coverage_fraction = 0.0;  // share of steps with enough satellites in view
+  double served_fraction = 0.0;    // share of steps served under the provider's policy
+  std::string decision;            // the policy's decision, e.g. "allow", "deny", "partial"
+  std::string reason;              // the rule or reason behind it, for people
+};
+
+// Round-trip time from a source to a destination over one provider's network in one variant.
+struct LatencySummary {
+  std::string variant;
+  std::string provider;
+  std::string src;  // terminal id
+  std::string dst;  // terminal id or "internet"
+  double min_rtt_ms = 0.0;
+  double median_rtt_ms = 0.0;
+  double p95_rtt_ms = 0.0;
+  double max_rtt_ms = 0.0;
+  std::uint32_t path_changes = 0;      // times the chosen path changed between steps
+  double unreachable_fraction = 0.0;   // share of steps with no path
+  std::vector<double> rtt_samples_ms;  // RTT at the reachable steps, for distribution plots
+};
+
+// Quantiles of RTT samples by the nearest-rank method (docs/report.md): min, median, 95th
+// percentile, max. Throws std::invalid_argument for no samples or a non-finite sample.
+struct RttQuantiles {
+  double min_ms = 0.0, median_ms = 0.0, p95_ms = 0.0, max_ms = 0.0;
+};
+RttQuantiles rtt_quantiles(std::vector<double> samples_ms);
+
+// Satellites in view of one provider (or "any") over time at one site, or the mean over the
+// region's cells (site "region-mean").
+struct TimeSeries {
+  std::string variant;
+  std::string provider;
+  std::string site;                        // terminal id, or "region-mean"
+  std::vector<double> t_s;                 // seconds since RunInfo::start, increasing
+  std::vector<double> satellites_in_view;  // same length as t_s
+};
+inline constexpr std::string_view kRegionMeanSite = "region-mean";
+
+// Reliance of one provider within a scope (see Reliance).
+struct ProviderReliance {
+  std::string provider;
+  double served_share = 0.0;  // share of the scope's unit-time served by this provider
+  double sole_share = 0.0;    // share served by this provider and no other
+};
+
+// Reliance metrics of one scope (the region, or one terminal group) in one variant. A scope's
+// "unit-time" is area x time for the region (cells weighted by area_km2) and terminal x time for a
+// group. Definitions: docs/report.md; reliance.h computes them.
+struct Reliance {
+  std::string scope;     // "region" or "group"
+  std::string scope_id;  // the region name or the group id
+  std::string variant;
+  std::vector<ProviderReliance> providers;
+  double served_share_any = 0.0;       // served by at least one provider
+  double single_provider_share = 0.0;  // served by exactly one provider
+  // Against the baseline (all 0 in the baseline itself):
+  double lost_share = 0.0;       // served in the baseline by a provider that no longer serves it
+  double recovered_share = 0.0;  // of the lost unit-time, the share still served by some provider
+  double net_loss_share = 0.0;   // served by some provider in the baseline, by none in the variant
+};
+
+struct Results {
+  RunInfo run;
+  std::vector<ProviderInfo> providers;
+  std::vector<Variant> variants;  // the first is the baseline
+  std::vector<CellInfo> cells;
+  std::vector<CellLayer> cell_layers;
+  std::vector<TerminalGroup> groups;
+  std::vector<Terminal> terminals;
+  std::vector<TerminalService> terminal_service;
+  std::vector<LatencySummary> latency;
+  std::vector<TimeSeries> timeseries;
+  std::vector<Reliance> reliance;
+
+  // Lookups; nullptr when absent.
+  [[nodiscard]] const ProviderInfo* provider(std::string_view name) const;
+  [[nodiscard]] const Variant* variant(std::string_view id) const;
+  [[nodiscard]] const CellLayer* cell_layer(std::string_view variant_id,
+                                            std::string_view provider_name) const;
+  [[nodiscard]] const TerminalGroup* group(std::string_view id) const;
+};
+
+// Checks the references and ranges the writers rely on: unique ids; the first variant (and only it)
+// is the baseline; every layer, service, latency, series and reliance row names a known variant and a
+// known provider or "any"; each layer has one stat per cell; terminals name known groups; fractions
+// in [0, 1]; finite coordinates; time series of matching lengths. Throws std::invalid_argument
+// naming the first problem.
+void validate(const Results& results);
+
+}  // namespace skyfence::report

@@ -1,0 +1,140 @@
+#include "skyfence/report/model.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "skyfence/report/reliance.h"
+#include "synthetic.h"
+
+namespace skyfence::report {
+namespace {
+
+const Results& synthetic() {
+  static const Results r = testing::synthetic_results(SKYFENCE_DATA_DIR);
+  return r;
+}
+
+TEST(ReportModel, SyntheticRunIsValid) {
+  EXPECT_NO_THROW(validate(synthetic()));
+  EXPECT_GT(synthetic().cells.size(), 100u);
+}
+
+TEST(ReportModel, ValidateNamesTheProblem) {
+  const auto expect_error = [](const Results& r, const std::string& part) {
+    try {
+      validate(r);
+      ADD_FAILURE() << "no error, expected one mentioning " << part;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+    }
+  };
+  Results r = synthetic();
+  r.cell_layers[0].stats.pop_back();
+  expect_error(r, "one stat per cell");
+  r = synthetic();
+  r.variants[0].kind = VariantKind::withdraw;
+  expect_error(r, "baseline");
+  r = synthetic();
+  r.terminal_service[3].provider = "Gamma";
+  expect_error(r, "unknown provider \"Gamma\"");
+  r = synthetic();
+  r.cell_layers[1].stats[5].served_fraction = 1.5;
+  expect_error(r, "served_fraction");
+  r = synthetic();
+  r.terminals[2].group = "nobody";
+  expect_error(r, "unknown group");
+  r = synthetic();
+  r.providers.push_back(r.providers[0]);
+  expect_error(r, "given twice");
+  r = synthetic();
+  r.timeseries[0].t_s.pop_back();
+  expect_error(r, "differ in length");
+  r = synthetic();
+  r.reliance[0].scope = "planet";
+  expect_error(r, "scope");
+  r = synthetic();
+  r.latency.push_back(r.latency.front());
+  expect_error(r, "latency (baseline, Alpha, gov-1, internet) given twice");
+}
+
+TEST(ReportModel, RttQuantilesNearestRank) {
+  const RttQuantiles q = rtt_quantiles({50, 10, 40, 20, 30});
+  EXPECT_EQ(q.min_ms, 10);
+  EXPECT_EQ(q.median_ms, 30);  // rank ceil(2.5) = 3
+  EXPECT_EQ(q.p95_ms, 50);     // rank ceil(4.75) = 5
+  EXPECT_EQ(q.max_ms, 50);
+  std::vector<double> hundred;
+  for (int i = 1; i <= 100; ++i) hundred.push_back(i);
+  EXPECT_EQ(rtt_quantiles(hundred).p95_ms, 95);
+  EXPECT_EQ(rtt_quantiles(hundred).median_ms, 50);
+  EXPECT_EQ(rtt_quantiles({7}).p95_ms, 7);
+  EXPECT_THROW(rtt_quantiles({}), std::invalid_argument);
+}
+
+TEST(ReportReliance, HandExample) {
+  RelianceAccumulator acc({"A", "B"});
+  // weight, baseline mask, variant mask (A = bit 0, B = bit 1); the variant takes A away.
+  acc.add(2.0, 0b11, 0b10);  // both -> B only: lost by A, recovered by B
+  acc.add(1.0, 0b01, 0b00);  // A only -> none: lost, not recovered
+  acc.add(1.0, 0b10, 0b10);  // B only -> B only
+  acc.add(4.0, 0b00, 0b00);  // never served
+  const Reliance r = acc.result("region", "X", "v");
+  EXPECT_DOUBLE_EQ(r.served_share_any, 3.0 / 8.0);
+  EXPECT_DOUBLE_EQ(r.single_provider_share, 3.0 / 8.0);
+  EXPECT_DOUBLE_EQ(r.lost_share, 3.0 / 8.0);
+  EXPECT_DOUBLE_EQ(r.recovered_share, 2.0 / 3.0);
+  EXPECT_DOUBLE_EQ(r.net_loss_share, 1.0 / 8.0);
+  ASSERT_EQ(r.providers.size(), 2u);
+  EXPECT_DOUBLE_EQ(r.providers[0].served_share, 0.0);
+  EXPECT_DOUBLE_EQ(r.providers[1].served_share, 3.0 / 8.0);
+  EXPECT_DOUBLE_EQ(r.providers[1].sole_share, 3.0 / 8.0);
+}
+
+TEST(ReportReliance, BaselineAgainstItselfLosesNothing) {
+  RelianceAccumulator acc({"A", "B"});
+  acc.add(1.0, 0b11, 0b11);
+  acc.add(3.0, 0b01, 0b01);
+  const Reliance r = acc.result("group", "g", "baseline");
+  EXPECT_EQ(r.lost_share, 0.0);
+  EXPECT_EQ(r.net_loss_share, 0.0);
+  EXPECT_EQ(r.recovered_share, 0.0);
+  EXPECT_DOUBLE_EQ(r.single_provider_share, 0.75);
+  EXPECT_DOUBLE_EQ(r.providers[0].sole_share, 0.75);
+}
+
+TEST(ReportReliance, RejectsBadInput) {
+  EXPECT_THROW(RelianceAccumulator({"A", "A"}), std::invalid_argument);
+  EXPECT_THROW(RelianceAccumulator({"any"}), std::invalid_argument);
+  RelianceAccumulator acc({"A"});
+  EXPECT_THROW(acc.add(1.0, 0b10, 0), std::invalid_argument);
+  EXPECT_THROW(acc.add(-1.0, 0, 0), std::invalid_argument);
+}
+
+// The region's served share by any provider (reliance) equals the area-weighted mean of the cells'
+// served fraction for "any": the two routes to the same definition (docs/report.md) agree.
+TEST(ReportReliance, AgreesWithCellStatistics) {
+  const Results& r = synthetic();
+  for (const auto& v : r.variants) {
+    const CellLayer* any = r.cell_layer(v.id, kAnyProvider);
+    ASSERT_NE(any, nullptr);
+    double sum = 0.0, area = 0.0;
+    for (std::size_t i = 0; i < r.cells.size(); ++i) {
+      sum += r.cells[i].area_km2 * any->stats[i].served_fraction;
+      area += r.cells[i].area_km2;
+    }
+    const Reliance* x = nullptr;
+    for (const auto& y : r.reliance) {
+      if (y.scope == kScopeRegion && y.variant == v.id) x = &y;
+    }
+    ASSERT_NE(x, nullptr);
+    EXPECT_NEAR(x->served_share_any, sum / area, 1e-12) << v.id;
+    if (v.kind == VariantKind::withdraw) {
+      EXPECT_GT(x->lost_share, 0.0);
+      EXPECT_NEAR(x->net_loss_share, x->lost_share * (1.0 - x->recovered_share), 1e-12);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace skyfence::report

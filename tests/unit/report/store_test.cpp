@@ -1,0 +1,240 @@
+#include "skyfence/report/store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "skyfence/report/internal/tables.h"
+#include "synthetic.h"
+
+namespace skyfence::report {
+namespace {
+
+namespace fs = std::filesystem;
+
+const Results& synthetic() {
+  static const Results r = testing::synthetic_results(SKYFENCE_DATA_DIR);
+  return r;
+}
+
+fs::path scratch_dir(const std::string& name) {
+  const fs::path d =
+      fs::temp_directory_path() / ("skyfence-report-store-" + std::to_string(::getpid())) / name;
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+// A read-only connection, closed on destruction.
+class Db {
+ public:
+  explicit Db(const fs::path& p) {
+    if (sqlite3_open_v2(p.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+      throw std::runtime_error("cannot open " + p.string());
+    }
+  }
+  ~Db() { sqlite3_close(db_); }
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  // Every row of a query, each value as text ("NULL" for null; reals in %.17g).
+  std::vector<std::vector<std::string>> rows(const std::string& sql) const {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+      throw std::runtime_error(sql + ": " + sqlite3_errmsg(db_));
+    }
+    std::vector<std::vector<std::string>> out;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      std::vector<std::string> row;
+      for (int i = 0; i < sqlite3_column_count(st); ++i) {
+        switch (sqlite3_column_type(st, i)) {
+          case SQLITE_NULL:
+            row.emplace_back("NULL");
+            break;
+          case SQLITE_INTEGER:
+            row.push_back(std::to_string(sqlite3_column_int64(st, i)));
+            break;
+          case SQLITE_FLOAT: {
+            char buf[40];
+            std::snprintf(buf, sizeof buf, "%.17g", sqlite3_column_double(st, i));
+            row.emplace_back(buf);
+            break;
+          }
+          default:
+            row.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, i)));
+        }
+      }
+      out.push_back(std::move(row));
+    }
+    sqlite3_finalize(st);
+    return out;
+  }
+  double real(const std::string& sql) const { return std::stod(rows(sql).at(0).at(0)); }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+std::string as_text(const internal::Value& v) {
+  if (const auto* n = std::get_if<std::int64_t>(&v)) return std::to_string(*n);
+  if (const auto* d = std::get_if<double>(&v)) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", *d);
+    return buf;
+  }
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  return "NULL";
+}
+
+TEST(ReportStore, RoundTripEveryTableAndRow) {
+  const fs::path p = scratch_dir("roundtrip") / "results.sqlite";
+  write_sqlite(synthetic(), p.string());
+  ASSERT_TRUE(fs::exists(p));
+  const Db db(p);
+  const auto tables = internal::build_tables(synthetic());
+  const auto names = db.rows("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name");
+  EXPECT_EQ(names.size(), tables.size());
+  for (const auto& t : tables) {
+    // Rows in primary-key order on both sides.
+    std::string order;
+    for (const auto& k : t.primary_key) order += (order.empty() ? "" : ", ") + k;
+    const auto got = db.rows("SELECT * FROM " + t.name + " ORDER BY " + order);
+    ASSERT_EQ(got.size(), t.rows.size()) << t.name;
+    std::vector<std::vector<std::string>> want;
+    for (const auto& row : t.rows) {
+      std::vector<std::string> w;
+      for (const auto& v : row) w.push_back(as_text(v));
+      want.push_back(std::move(w));
+    }
+    std::vector<std::size_t> key_cols;
+    for (const auto& k : t.primary_key) {
+      for (std::size_t i = 0; i < t.columns.size(); ++i) {
+        if (t.columns[i].name == k) key_cols.push_back(i);
+      }
+    }
+    std::sort(want.begin(), want.end(), [&](const auto& a, const auto& b) {
+      for (std::size_t i : key_cols) {
+        if (a[i] != b[i]) {
+          // Integers in key columns sort numerically in SQLite.
+          if (t.columns[i].type == internal::ColumnType::integer) return std::stoll(a[i]) < std::stoll(b[i]);
+          return a[i] < b[i];
+        }
+      }
+      return false;
+    });
+    EXPECT_EQ(got, want) << t.name;
+  }
+}
+
+TEST(ReportStore, ValuesAndUnitsAsDocumented) {
+  const fs::path p = scratch_dir("values") / "results.sqlite";
+  const Results& r = synthetic();
+  write_sqlite(r, p.string());
+  const Db db(p);
+  const auto run = db.rows("SELECT scenario_name, seed, start_utc, stop_utc, step_s, step_count FROM runs");
+  ASSERT_EQ(run.size(), 1u);
+  EXPECT_EQ(run[0][0], r.run.scenario_name);
+  EXPECT_EQ(run[0][1], "42");
+  EXPECT_EQ(run[0][2], "2026-11-20T00:00:00.000Z");
+  EXPECT_EQ(run[0][3], "2026-11-20T23:45:00.000Z");
+  EXPECT_EQ(run[0][4], "900");
+  EXPECT_EQ(run[0][5], "96");
+  // Beta's oldest element set is 18 days older than the start.
+  EXPECT_DOUBLE_EQ(db.real("SELECT epoch_age_max_days FROM providers WHERE provider='Beta'"), 18.0);
+  EXPECT_EQ(db.rows("SELECT affected_provider FROM variants WHERE variant='baseline'")[0][0], "NULL");
+  // The same cell statistic read back exactly.
+  const CellLayer* l = r.cell_layer("alpha-forbids-east", "any");
+  ASSERT_NE(l, nullptr);
+  EXPECT_EQ(
+      db.real("SELECT served_fraction FROM cell_stats WHERE variant='alpha-forbids-east' AND provider='any' "
+              "AND cell_token='" +
+              r.cells[7].token + "'"),
+      l->stats[7].served_fraction);
+  // Counts: one stat per cell per layer, samples as listed.
+  EXPECT_EQ(std::stoul(db.rows("SELECT COUNT(*) FROM cell_stats")[0][0]),
+            r.cells.size() * r.cell_layers.size());
+  std::size_t samples = 0;
+  for (const auto& x : r.latency) samples += x.rtt_samples_ms.size();
+  EXPECT_EQ(std::stoul(db.rows("SELECT COUNT(*) FROM latency_samples")[0][0]), samples);
+  EXPECT_EQ(db.rows("SELECT SUM(sample_count) FROM latency_summaries")[0][0], std::to_string(samples));
+}
+
+TEST(ReportStore, ReplacesAnExistingStore) {
+  const fs::path p = scratch_dir("replace") / "results.sqlite";
+  { std::ofstream(p) << "not a database"; }
+  write_sqlite(synthetic(), p.string());
+  const Db db(p);
+  EXPECT_EQ(db.rows("SELECT COUNT(*) FROM runs")[0][0], "1");
+}
+
+// A failure in the middle of the transaction (here: after the third table) leaves no store and
+// no temporary, and keeps a store written before.
+TEST(ReportStore, InterruptedWriteLeavesNothing) {
+  const fs::path dir = scratch_dir("interrupted");
+  const fs::path p = dir / "results.sqlite";
+  StoreOptions opts;
+  int tables = 0;
+  opts.on_table = [&](std::string_view) {
+    if (++tables == 3) throw std::runtime_error("interrupted");
+  };
+  EXPECT_THROW(write_sqlite(synthetic(), p.string(), opts), std::runtime_error);
+  EXPECT_EQ(tables, 3);
+  EXPECT_TRUE(fs::is_empty(dir)) << "a file was left in " << dir;
+
+  write_sqlite(synthetic(), p.string());
+  const auto before = fs::file_size(p);
+  tables = 0;
+  EXPECT_THROW(write_sqlite(synthetic(), p.string(), opts), std::runtime_error);
+  EXPECT_EQ(fs::file_size(p), before);
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
+  EXPECT_EQ(files, 1u);
+  const Db db(p);
+  EXPECT_EQ(db.rows("SELECT COUNT(*) FROM runs")[0][0], "1");
+}
+
+TEST(ReportStore, InvalidResultsWriteNothing) {
+  const fs::path dir = scratch_dir("invalid");
+  Results r = synthetic();
+  r.cell_layers[0].stats.pop_back();
+  EXPECT_THROW(write_sqlite(r, (dir / "results.sqlite").string()), std::invalid_argument);
+  EXPECT_TRUE(fs::is_empty(dir));
+}
+
+TEST(ReportStore, UnwritableFolderIsAClearError) {
+  try {
+    write_sqlite(synthetic(), "/nonexistent-folder/results.sqlite");
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent-folder/results.sqlite"), std::string::npos)
+        << e.what();
+  }
+}
+
+// docs/results.md documents every table and every column of the store.
+TEST(ReportStore, SchemaIsDocumented) {
+  std::ifstream in(std::string(SKYFENCE_DATA_DIR) + "/../docs/results.md");
+  ASSERT_TRUE(in) << "docs/results.md missing";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string doc = ss.str();
+  for (const auto& t : internal::build_tables(Results{})) {
+    const auto at = doc.find("### `" + t.name + "`");
+    ASSERT_NE(at, std::string::npos) << "table " << t.name << " is not documented";
+    const auto end = doc.find("### ", at + 4);
+    const std::string section = doc.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    for (const auto& c : t.columns) {
+      EXPECT_NE(section.find("| `" + c.name + "` |"), std::string::npos)
+          << "column " << t.name << "." << c.name << " is not documented";
+    }
+  }
+  EXPECT_NE(sqlite_schema().find("CREATE TABLE cell_stats ("), std::string::npos);
+}
+
+}  // namespace
+}  // namespace skyfence::report
