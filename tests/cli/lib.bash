@@ -28,6 +28,22 @@ expect_grep() {
   if grep -qE -- "$1" "$2"; then pass; else fail "$3: no match for /$1/ in $2: $(head -c 600 "$2")"; fi
 }
 
+# expect_interrupted SECONDS OUTPUT DESCRIPTION -- command...: starts the command, sends SIGINT after
+# SECONDS, and expects exit 130, no OUTPUT (file or folder) and nothing named OUTPUT.tmp-* or *tmp-* left
+# beside it. stderr goes to $WORK/int.err.
+expect_interrupted() {
+  local secs="$1" output="$2" what="$3"; shift 4
+  "$@" 2>"$WORK/int.err" &
+  local pid=$!
+  sleep "$secs"
+  kill -INT "$pid"
+  wait "$pid"
+  local code=$?
+  [[ "$code" -eq 130 ]] && pass || fail "$what: exit $code after SIGINT, expected 130; $(head -c 300 "$WORK/int.err")"
+  [[ ! -e "$output" ]] && pass || fail "$what: $output exists after interruption"
+  ls "$(dirname "$output")" | grep -q "tmp-" && fail "$what: temporary file left behind" || pass
+}
+
 finish() {
   echo "$checks passed, $failures failed"
   [[ $failures -eq 0 ]]
