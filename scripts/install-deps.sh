@@ -17,7 +17,7 @@ if [[ "${1:-}" == "--bench" ]]; then
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     packages+=(nodejs npm)
   fi
-  packages+=(python3-scipy)
+  packages+=(python3-scipy python3-networkx)
 fi
 
 missing=()

@@ -13,6 +13,7 @@
 #include "coverage.h"
 #include "passes.h"
 #include "propagate.h"
+#include "route.h"
 #include "skyfence/core/error.h"
 #include "skyfence/time/leap_seconds.h"
 #include "skyfence/time/scales.h"
@@ -32,6 +33,7 @@ int run_main(int argc, char** argv) {
   add_passes_command(app, run);
   add_visible_command(app, run);
   add_constellations_command(app, run);
+  add_route_command(app, run);
   add_coverage_command(app, run);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,512 @@
+// skyfence route: round-trip times between sites, or from sites to the
+// internet, over inter-satellite links, gateways and fibre, step by step
+// (network::Network, network::route_step).
+#include "route.h"
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <memory>
+#include <numbers>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include "common.h"
+#include "data_dir.h"
+#include "passes.h"
+#include "skyfence/core/error.h"
+#include "skyfence/earth/site.h"
+#include "skyfence/network/planes.h"
+#include "skyfence/network/routing.h"
+#include "skyfence/network/topology.h"
+#include "skyfence/orbits/presets.h"
+#include "skyfence/time/scales.h"
+#include "skyfence/visibility/fleet.h"
+
+namespace skyfence::cli {
+namespace {
+
+using namespace visibility_cli;
+using time::Duration;
+using time::Instant;
+
+struct Options {
+  SatelliteInput in;
+  std::string isl = "plus-grid";
+  std::string sites_file;
+  std::string from, to, pairs_file;
+  bool to_internet = false;
+  std::string gateways_file, pops_file;
+  std::string start, stop, duration, step;
+  double min_elevation_deg = 25.0;
+  double gateway_min_elevation_deg = 25.0;
+  double isl_max_range_km = 0.0;
+  double grazing_altitude_km = 80.0;
+  double fibre_route_factor = 1.5;
+  double fibre_index = network::kFibreRefractiveIndex;
+  bool satellites_only = false;
+  bool summary = false;
+  std::string output;
+  bool quiet = false;
+  unsigned threads = 0;
+};
+
+// Upper bound on the number of steps, against a mistyped --step (one step per
+// second for 30 days).
+constexpr std::size_t kMaxSteps = 2'592'001;
+
+std::vector<earth::Site> read_sites(const std::string& path, bool strict, const char* what) {
+  earth::SiteReadOptions ropts;
+  ropts.strict = strict;
+  earth::SiteList list = earth::read_sites_file(path, ropts);
+  for (std::size_t i = 0; i < list.rejected.size() && i < kMaxListed; ++i) {
+    warn(list.rejected[i].to_string() + " (row skipped)");
+  }
+  if (!list.rejected.empty()) {
+    warn(fmt::format("{}: {} row(s) skipped, {} {} loaded; use --strict to fail instead", path,
+                     list.rejected.size(), list.sites.size(), what));
+  }
+  if (list.sites.empty()) {
+    throw InputError(SourceLocation{path, 0, {}},
+                     fmt::format("expected at least one of the {}, found none", what));
+  }
+  return std::move(list.sites);
+}
+
+std::vector<network::GroundNode> ground_nodes(const std::vector<earth::Site>& sites) {
+  std::vector<network::GroundNode> out;
+  out.reserve(sites.size());
+  for (const auto& s : sites) out.push_back({s.id, s.location});
+  return out;
+}
+
+// Splits one CSV record (RFC 4180 quoting, no line breaks inside quotes) into
+// trimmed fields.
+std::vector<std::string> split_csv(const std::string& line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else {
+      fields.back() += c;
+    }
+  }
+  for (auto& f : fields) {
+    const auto b = f.find_first_not_of(" \t");
+    const auto e = f.find_last_not_of(" \t");
+    f = b == std::string::npos ? std::string() : f.substr(b, e - b + 1);
+  }
+  return fields;
+}
+
+std::uint32_t endpoint_index(const std::map<std::string, std::uint32_t>& ids, const std::string& id,
+                             const SourceLocation& where, const std::string& sites_file) {
+  const auto it = ids.find(id);
+  if (it == ids.end()) {
+    throw InputError(where, fmt::format("expected the id of a site in {}, got \"{}\"", sites_file, id));
+  }
+  return it->second;
+}
+
+// Pairs file: CSV with a header naming columns src and dst (any order, other
+// columns ignored).
+std::vector<network::EndpointPair> read_pairs(const std::string& path,
+                                              const std::map<std::string, std::uint32_t>& ids,
+                                              const std::string& sites_file) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(SourceLocation{path, 0, {}}, "cannot open the pairs file");
+  std::string line;
+  int line_no = 0;
+  int src_col = -1, dst_col = -1;
+  std::size_t columns = 0;
+  std::vector<network::EndpointPair> pairs;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line_no == 1 && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    const std::vector<std::string> f = split_csv(line);
+    if (src_col < 0) {
+      for (std::size_t c = 0; c < f.size(); ++c) {
+        std::string name = f[c];
+        for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (name == "src") src_col = static_cast<int>(c);
+        if (name == "dst") dst_col = static_cast<int>(c);
+      }
+      if (src_col < 0 || dst_col < 0) {
+        throw InputError(SourceLocation{path, line_no, "header"},
+                         "expected a header row with columns src and dst (e.g. "
+                         "\"src,dst\")");
+      }
+      columns = f.size();
+      continue;
+    }
+    if (f.size() != columns) {
+      throw InputError(SourceLocation{path, line_no, {}},
+                       fmt::format("expected {} fields as in the header, found {}", columns, f.size()));
+    }
+    network::EndpointPair p;
+    p.src_endpoint =
+        endpoint_index(ids, f[static_cast<std::size_t>(src_col)], {path, line_no, "src"}, sites_file);
+    p.dst_endpoint =
+        endpoint_index(ids, f[static_cast<std::size_t>(dst_col)], {path, line_no, "dst"}, sites_file);
+    pairs.push_back(p);
+  }
+  if (src_col < 0)
+    throw InputError(SourceLocation{path, 0, {}}, "expected a header row src,dst, found an empty file");
+  if (pairs.empty()) throw InputError(SourceLocation{path, 0, {}}, "expected at least one pair, found none");
+  return pairs;
+}
+
+std::vector<Instant> time_steps(const Options& o) {
+  const Instant start = time::parse_iso8601(o.start, "--start");
+  Instant stop;
+  if (!o.stop.empty()) {
+    stop = time::parse_iso8601(o.stop, "--stop");
+  } else {
+    const Duration d = time::parse_duration(o.duration, "--duration");
+    if (d < Duration::nanoseconds(0))
+      throw InputError(SourceLocation{"--duration", 0, {}}, "expected a duration >= 0");
+    stop = start + d;
+  }
+  if (stop < start) throw InputError(SourceLocation{"--stop", 0, {}}, "expected a time at or after --start");
+  const Duration step = time::parse_duration(o.step, "--step");
+  if (!(step > Duration::nanoseconds(0)))
+    throw InputError(SourceLocation{"--step", 0, {}}, "expected a step > 0");
+  const double n = std::floor((stop - start).to_seconds() / step.to_seconds()) + 2.0;
+  if (n > static_cast<double>(kMaxSteps)) {
+    throw InputError(
+        SourceLocation{"--step", 0, {}},
+        fmt::format("expected at most {} time steps, this window and step give {:.0f}", kMaxSteps, n));
+  }
+  std::vector<Instant> times;
+  for (Instant t = start; t <= stop; t += step) times.push_back(t);
+  if (times.back() < stop) times.push_back(stop);  // STOP is included even off the step grid
+  return times;
+}
+
+// Shells, planes and slots: from the Walker layout for a preset, else inferred
+// from the elements.
+network::PlaneAssignment assign_planes(const Options& o, const std::vector<orbits::ElementSet>& sets,
+                                       Instant when) {
+  if (o.in.preset.empty()) {
+    network::PlaneAssignment a = network::infer_planes(sets);
+    if (!o.quiet) {
+      fmt::print(stderr, "skyfence: planes inferred from the elements: {} shell(s)\n", a.shells.size());
+      for (std::size_t s = 0; s < a.shells.size(); ++s) {
+        const auto& sh = a.shells[s];
+        fmt::print(stderr,
+                   "skyfence:   shell {}: {:.1f} km, {:.2f} deg, {} plane(s) "
+                   "of {}-{} satellites ({} in all), {}\n",
+                   s, sh.altitude_km, sh.inclination_deg, sh.planes, sh.min_per_plane, sh.max_per_plane,
+                   sh.satellites,
+                   sh.wraps ? "planes all round (last plane linked to the first)" : "open seam (no wrap)");
+      }
+    }
+    if (!a.unassigned.empty()) {
+      std::vector<std::string> listed;
+      for (std::size_t k = 0; k < a.unassigned.size() && k < kMaxListed; ++k) {
+        const auto& es = sets[a.unassigned[k]];
+        listed.push_back(fmt::format("{} {}", es.norad_id, es.name));
+      }
+      warn(fmt::format("{} satellite(s) fit no plane and get no inter-satellite links: {}{}",
+                       a.unassigned.size(), fmt::join(listed, ", "),
+                       a.unassigned.size() > kMaxListed ? ", ..." : ""));
+    }
+    return a;
+  }
+  const orbits::PresetLibrary lib = orbits::load_presets(orbits::presets_path(data_dir()));
+  const orbits::Preset& preset = lib.find(o.in.preset);
+  const orbits::GeneratedConstellation gen = orbits::generate(preset, when);
+  std::map<std::uint32_t, orbits::WalkerSlot> slot_of;
+  for (std::size_t i = 0; i < gen.sets.size(); ++i) slot_of[gen.sets[i].norad_id] = gen.slots[i];
+  std::vector<orbits::WalkerShell> shells;
+  for (const auto& sh : preset.shells) shells.push_back(*sh.layout);
+  std::vector<orbits::WalkerSlot> slots;
+  for (const auto& es : sets) slots.push_back(slot_of.at(es.norad_id));
+  return network::planes_from_walker(slots, shells);
+}
+
+std::string node_label(const network::Network& net, const std::vector<orbits::ElementSet>& sets,
+                       std::uint32_t node) {
+  switch (net.kind(node)) {
+    case network::NodeKind::satellite:
+      return std::to_string(sets[node].norad_id);
+    case network::NodeKind::gateway:
+      return net.gateway(net.index(node)).id;
+    case network::NodeKind::pop:
+      return net.pop(net.index(node)).id;
+    case network::NodeKind::endpoint:
+      break;
+  }
+  return net.endpoint(net.index(node)).id;
+}
+
+std::string fmt_ms(double v) {
+  return std::isfinite(v) ? fmt::format("{:.3f}", v) : std::string();
+}
+
+int run(const Options& o) {
+  install_interrupt_handler();
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::vector<Instant> times = time_steps(o);
+  network::NetworkOptions nopts;
+  nopts.isl = o.isl == "none" ? network::IslMode::none : network::IslMode::plus_grid;
+  nopts.user_min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
+  nopts.gateway_min_elevation_rad = min_elevation_rad(o.gateway_min_elevation_deg, "--gateway-min-elevation");
+  if (o.isl_max_range_km < 0.0 || !std::isfinite(o.isl_max_range_km)) {
+    throw InputError(SourceLocation{"--isl-max-range", 0, {}},
+                     "expected a range in km > 0, or 0 for no limit");
+  }
+  nopts.isl_max_range_km =
+      o.isl_max_range_km == 0.0 ? std::numeric_limits<double>::infinity() : o.isl_max_range_km;
+  if (!(o.grazing_altitude_km >= 0.0 && o.grazing_altitude_km < 10000.0)) {
+    throw InputError(SourceLocation{"--grazing-altitude", 0, {}}, "expected an altitude in km, 0 to 10000");
+  }
+  nopts.isl_grazing_altitude_km = o.grazing_altitude_km;
+  if (!(o.fibre_route_factor >= 1.0 && o.fibre_route_factor <= 100.0)) {
+    throw InputError(SourceLocation{"--fibre-route-factor", 0, {}}, "expected a factor from 1 to 100");
+  }
+  nopts.fibre_route_factor = o.fibre_route_factor;
+  if (!(o.fibre_index >= 1.0 && o.fibre_index <= 10.0)) {
+    throw InputError(SourceLocation{"--fibre-index", 0, {}}, "expected a refractive index from 1 to 10");
+  }
+  nopts.fibre_refractive_index = o.fibre_index;
+  nopts.ground_relay = !o.satellites_only;
+  nopts.gateway_links = !o.satellites_only || o.to_internet;
+  nopts.threads = o.threads;
+
+  const std::vector<earth::Site> sites = read_sites(o.sites_file, o.in.strict, "sites");
+  std::map<std::string, std::uint32_t> ids;
+  for (std::size_t i = 0; i < sites.size(); ++i) ids.emplace(sites[i].id, static_cast<std::uint32_t>(i));
+  std::vector<network::EndpointPair> pairs;
+  if (o.to_internet) {
+    for (std::uint32_t i = 0; i < sites.size(); ++i) pairs.push_back({i, network::kToInternet});
+  } else if (!o.pairs_file.empty()) {
+    pairs = read_pairs(o.pairs_file, ids, o.sites_file);
+  } else {
+    pairs.push_back({endpoint_index(ids, o.from, {"--from", 0, {}}, o.sites_file),
+                     endpoint_index(ids, o.to, {"--to", 0, {}}, o.sites_file)});
+  }
+  const std::string gw_path =
+      o.gateways_file.empty() ? data_dir() + "/gateways/starlink_gateways.csv" : o.gateways_file;
+  const std::string pop_path = o.pops_file.empty() ? data_dir() + "/gateways/starlink_pops.csv" : o.pops_file;
+  const std::vector<earth::Site> gateways = read_sites(gw_path, o.in.strict, "gateways");
+  const std::vector<earth::Site> pops = read_sites(pop_path, o.in.strict, "points of presence");
+
+  std::string source;
+  const std::vector<orbits::ElementSet> sets = load_satellites(o.in, times.front(), source);
+  warn_about_epochs(sets, times.front(), times.back());
+  const visibility::Fleet fleet(sets);
+  std::vector<network::SatellitePair> isl;
+  if (nopts.isl == network::IslMode::plus_grid)
+    isl = network::plus_grid_links(assign_planes(o, sets, times.front()));
+  const network::Network net(fleet, std::move(isl), ground_nodes(gateways), ground_nodes(pops),
+                             ground_nodes(sites), nopts);
+
+  OutputSink out(o.output);
+  if (o.summary) {
+    out.write(
+        "src,dst,steps,reachable_steps,unreachable_share,rtt_min_ms,rtt_"
+        "median_ms,rtt_p95_ms,rtt_max_ms,rtt_mean_ms,"
+        "path_changes,hops_min,hops_max\n");
+  } else {
+    out.write("time_utc,src,dst,rtt_ms,one_way_ms,hops,path\n");
+  }
+  std::vector<std::string> src_label(pairs.size()), dst_label(pairs.size());
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    src_label[k] = csv_field(sites[pairs[k].src_endpoint].id);
+    dst_label[k] = pairs[k].dst_endpoint == network::kToInternet ? std::string()
+                                                                 : csv_field(sites[pairs[k].dst_endpoint].id);
+  }
+  std::vector<network::RouteStatistics> stats(pairs.size());
+  network::Snapshot snap;
+  std::vector<network::Route> routes;
+  Progress progress("route", static_cast<double>(times.size()), o.quiet);
+  std::size_t sgp4_failures = 0, isl_up = 0, isl_candidates = 0;
+  fmt::memory_buffer buf;
+  for (std::size_t step = 0; step < times.size(); ++step) {
+    if (g_interrupted.load()) throw Interrupted{};
+    net.snapshot(times[step], snap);
+    network::route_step(net, snap, pairs, routes);
+    for (auto e : snap.errors) sgp4_failures += e == orbits::Sgp4Error::none ? 0 : 1;
+    isl_up += snap.isl_up;
+    isl_candidates += snap.isl_candidates;
+    if (o.summary) {
+      for (std::size_t k = 0; k < pairs.size(); ++k) stats[k].add(routes[k]);
+    } else {
+      buf.clear();
+      const std::string when = time::format_iso8601(times[step], 3);
+      for (std::size_t k = 0; k < pairs.size(); ++k) {
+        const network::Route& r = routes[k];
+        std::string dst = dst_label[k];
+        if (pairs[k].dst_endpoint == network::kToInternet) {
+          dst = r.reachable() ? csv_field(node_label(net, sets, r.path.back())) : std::string();
+        }
+        std::string path;
+        for (std::size_t i = 0; i < r.path.size(); ++i) {
+          if (i > 0) path += '>';
+          path += node_label(net, sets, r.path[i]);
+        }
+        if (r.reachable()) {
+          fmt::format_to(std::back_inserter(buf), "{},{},{},{},{},{},{}\n", when, src_label[k], dst,
+                         fmt_ms(r.rtt_ms()), fmt_ms(r.one_way_ms), r.hops(), csv_field(path));
+        } else {
+          fmt::format_to(std::back_inserter(buf), "{},{},{},,,,\n", when, src_label[k], dst);
+        }
+      }
+      out.write(std::string_view(buf.data(), buf.size()));
+    }
+    progress.update(static_cast<double>(step + 1));
+  }
+  if (o.summary) {
+    buf.clear();
+    for (std::size_t k = 0; k < pairs.size(); ++k) {
+      const network::RouteSummary s = stats[k].summary();
+      const bool any = s.reachable_steps > 0;
+      fmt::format_to(std::back_inserter(buf), "{},{},{},{},{:.6f},{},{},{},{},{},{},{},{}\n", src_label[k],
+                     pairs[k].dst_endpoint == network::kToInternet ? std::string("internet") : dst_label[k],
+                     s.steps, s.reachable_steps, s.unreachable_share(), fmt_ms(s.rtt_min_ms),
+                     fmt_ms(s.rtt_median_ms), fmt_ms(s.rtt_p95_ms), fmt_ms(s.rtt_max_ms),
+                     fmt_ms(s.rtt_mean_ms), s.path_changes, any ? std::to_string(s.hops_min) : std::string(),
+                     any ? std::to_string(s.hops_max) : std::string());
+    }
+    out.write(std::string_view(buf.data(), buf.size()));
+  }
+  progress.finish();
+  if (g_interrupted.load()) throw Interrupted{};
+  out.commit();
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!o.quiet) {
+    fmt::print(
+        stderr,
+        "skyfence: {} pair(s) x {} step(s), {} satellites ({}), {} "
+        "gateways, {} PoPs; ISLs up {:.1f}% of {} "
+        "candidates; {} SGP4 failure(s); {:.2f} s{}\n",
+        pairs.size(), times.size(), sets.size(), source, gateways.size(), pops.size(),
+        isl_candidates == 0 ? 0.0 : 100.0 * static_cast<double>(isl_up) / static_cast<double>(isl_candidates),
+        isl_candidates / times.size(), sgp4_failures, secs,
+        o.output.empty() || o.output == "-" ? "" : ", wrote " + o.output);
+  }
+  if (o.in.strict && sgp4_failures > 0) return kExitRuntime;
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_route_command(CLI::App& app, std::function<int()>& run_fn) {
+  auto opts = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("route",
+                                     "Round-trip time between sites, or to the internet, over "
+                                     "satellites, gateways and fibre, per step");
+  cmd->footer(R"(Examples:
+  skyfence route --preset starlink-gen1 --sites data/cities/cities_top100.csv --from Manila --to Dalian \
+      --start 2026-05-01T00:00:00Z --duration 10m --step 1s
+  skyfence route --preset starlink-gen1 --satellite 'STARLINK_GEN1-0-*' --sites data/cities/cities_top100.csv \
+      --pairs pairs.csv --start 2026-05-01T00:00:00Z --duration 1h --step 10s --summary
+  skyfence route --tle data/tle/starlink_2026-04-27.tle --sites terminals.csv --to-internet \
+      --start 2026-04-27T00:00:00Z --stop 2026-04-27T01:00:00Z --step 1m
+
+The network at each step: satellites propagated with SGP4; inter-satellite links (--isl plus-grid: the
+previous and next satellite of the plane and one satellite in each adjacent plane; none: bent pipe),
+dropped when longer than --isl-max-range or when the straight link passes below --grazing-altitude;
+a site links to every satellite at or above --min-elevation, a gateway (--gateways) to every satellite
+at or above --gateway-min-elevation; each gateway reaches its nearest point of presence (--pops), and
+PoPs reach each other, by fibre: great-circle distance x --fibre-route-factor at c / --fibre-index.
+Planes come from the preset's Walker layout; for --tle/--omm they are inferred from the elements
+(altitude, inclination, node, argument of latitude) and reported on stderr, with the satellites that
+fit no plane (they get no inter-satellite links). Sites never relay traffic; --satellites-only keeps
+city-to-city routes off gateways and fibre (ISLs only). Routes: shortest propagation delay (Dijkstra).
+Pairs: --from ID --to ID (ids from --sites), --pairs FILE (CSV with src,dst columns), or --to-internet
+(every site to its best PoP through any gateway; dst is that PoP).
+CSV columns: time_utc,src,dst,rtt_ms,one_way_ms,hops,path. rtt_ms = 2 x one_way_ms (the path at that
+instant); hops = links on the path; path = node ids joined by '>' (sites, satellites by NORAD id,
+gateways, PoPs). An unreachable pair has empty rtt_ms, one_way_ms, hops and path.
+--summary instead: src,dst,steps,reachable_steps,unreachable_share,rtt_min_ms,rtt_median_ms,rtt_p95_ms,
+rtt_max_ms,rtt_mean_ms,path_changes,hops_min,hops_max (over reachable steps; median of an even count is
+the mean of the middle two; p95 by nearest rank; path_changes counts reachable steps whose path differs
+from the previous reachable step's). Times: --start to --stop (or --start + --duration) every --step;
+the stop is included even off the step grid. See docs/network.md.
+Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
+  add_satellite_options(*cmd, opts->in);
+  cmd->add_option("--isl", opts->isl, "inter-satellite links: plus-grid or none (bent pipe)")
+      ->check(CLI::IsMember({"plus-grid", "none"}))
+      ->capture_default_str();
+  cmd->add_option("--sites", opts->sites_file,
+                  "sites (end points): CSV id,lat_deg,lon_deg[,alt_m] or GeoJSON points")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* what = cmd->add_option_group("pairs", "what to route");
+  auto* from = what->add_option("--from", opts->from, "source site id");
+  auto* to = what->add_option("--to", opts->to, "destination site id");
+  from->needs(to);
+  to->needs(from);
+  auto* pairs = what->add_option("--pairs", opts->pairs_file, "CSV file with src,dst columns of site ids")
+                    ->check(CLI::ExistingFile);
+  auto* internet =
+      what->add_flag("--to-internet", opts->to_internet, "every site to its best point of presence");
+  pairs->excludes(from)->excludes(to)->excludes(internet);
+  internet->excludes(from)->excludes(to);
+  what->require_option(1, 2);
+  cmd->add_option("--gateways", opts->gateways_file, "gateways file (default: bundled Starlink gateways)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--pops", opts->pops_file, "points of presence file (default: bundled Starlink PoPs)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--start", opts->start, "first step, ISO-8601 UTC (2026-05-01T00:00:00Z)")->required();
+  auto* stop = cmd->add_option("--stop", opts->stop, "last step, ISO-8601 UTC (included)");
+  auto* duration =
+      cmd->add_option("--duration", opts->duration, "window length instead of --stop (10m, 24h)");
+  stop->excludes(duration);
+  cmd->add_option("--step", opts->step, "time step (1s, 30s, 1m)")->required();
+  cmd->add_option("--min-elevation", opts->min_elevation_deg, "minimum elevation for sites, degrees")
+      ->capture_default_str();
+  cmd->add_option("--gateway-min-elevation", opts->gateway_min_elevation_deg,
+                  "minimum elevation for gateways, degrees")
+      ->capture_default_str();
+  cmd->add_option("--isl-max-range", opts->isl_max_range_km, "longest inter-satellite link, km (0: no limit)")
+      ->capture_default_str();
+  cmd->add_option("--grazing-altitude", opts->grazing_altitude_km,
+                  "an inter-satellite link passing lower than this above the "
+                  "Earth is dropped, km")
+      ->capture_default_str();
+  cmd->add_option("--fibre-route-factor", opts->fibre_route_factor, "fibre length over great-circle distance")
+      ->capture_default_str();
+  cmd->add_option("--fibre-index", opts->fibre_index, "refractive index of fibre (light at c / index)")
+      ->capture_default_str();
+  cmd->add_flag("--satellites-only", opts->satellites_only,
+                "city-to-city routes over satellites only (no gateway or fibre relay)");
+  cmd->add_flag("--summary", opts->summary,
+                "per-pair statistics over the window instead of one row per step");
+  cmd->add_option("-o,--output", opts->output,
+                  "output file (default: standard output); written whole or not at all");
+  cmd->add_option("--threads", opts->threads,
+                  "worker threads (default: all cores); results do not depend on it");
+  cmd->add_flag("-q,--quiet", opts->quiet, "no summary or plane report on standard error");
+  cmd->callback([opts, cmd, &run_fn] {
+    if (cmd->count("--stop") + cmd->count("--duration") != 1) {
+      throw CLI::ValidationError("--stop/--duration", "give exactly one of --stop and --duration");
+    }
+    run_fn = [opts] { return run(*opts); };
+  });
+}
+
+}  // namespace skyfence::cli

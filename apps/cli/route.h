@@ -1,0 +1,13 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace skyfence::cli {
+
+// Registers `skyfence route`; `run` is set to the function that executes it
+// after parsing.
+void add_route_command(CLI::App& app, std::function<int()>& run);
+
+}  // namespace skyfence::cli

@@ -1,0 +1,36 @@
+// Parallel loop over fixed work items: each item's result depends only on the item, so results joined
+// in item order are identical for any number of threads.
+#pragma once
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <cstddef>
+
+namespace skyfence::network::internal {
+
+// Calls body(i) for i in [0, n) on up to `threads` workers (0 = all cores; more than the hardware runs
+// is clamped).
+template <class Body>
+void for_each_item(unsigned threads, std::size_t n, const Body& body) {
+  if (n == 0) return;
+  const int hardware = tbb::info::default_concurrency();
+  const int workers =
+      threads == 0 ? hardware : std::min(hardware, static_cast<int>(std::min(threads, 1024u)));
+  if (workers <= 1 || n == 1) {
+    for (std::size_t i = 0; i < n; ++i) body(i);
+    return;
+  }
+  tbb::task_arena arena(workers);
+  arena.execute([&] {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 1),
+                      [&](const tbb::blocked_range<std::size_t>& r) {
+                        for (std::size_t i = r.begin(); i != r.end(); ++i) body(i);
+                      });
+  });
+}
+
+}  // namespace skyfence::network::internal

@@ -1,0 +1,143 @@
+#include "skyfence/network/routing.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <stdexcept>
+
+#include <oneapi/tbb/enumerable_thread_specific.h>
+
+#include "skyfence/network/internal/parallel.h"
+
+namespace skyfence::network {
+
+void route_step(const Network& network, const Snapshot& snapshot, std::span<const EndpointPair> pairs,
+                std::vector<Route>& out) {
+  // Reuse the routes' path storage from the previous step.
+  out.resize(pairs.size());
+  for (Route& r : out) {
+    r.one_way_ms = kUnreachable;
+    r.path.clear();
+  }
+  // Pairs grouped by source, sources in increasing order.
+  std::map<std::uint32_t, std::vector<std::size_t>> by_source;
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    if (pairs[k].src_endpoint >= network.endpoints() ||
+        (pairs[k].dst_endpoint != kToInternet && pairs[k].dst_endpoint >= network.endpoints())) {
+      throw std::invalid_argument("route_step: end point index out of range");
+    }
+    by_source[pairs[k].src_endpoint].push_back(k);
+  }
+  // Delays are symmetric (undirected graph), so a pair (a, b) with a > b whose reverse (b, a) is also
+  // asked for takes the reverse of that route instead of a search of its own: all ordered pairs cost
+  // about half the searches' work.
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> index_of;
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    if (pairs[k].dst_endpoint != kToInternet)
+      index_of.emplace(std::pair(pairs[k].src_endpoint, pairs[k].dst_endpoint), k);
+  }
+  std::vector<std::size_t> mirror(pairs.size(), pairs.size());  // pairs.size(): computed directly
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    const auto [a, b] = std::pair(pairs[k].src_endpoint, pairs[k].dst_endpoint);
+    if (b == kToInternet || a <= b) continue;
+    const auto it = index_of.find({b, a});
+    if (it != index_of.end()) mirror[k] = it->second;
+  }
+  std::vector<std::pair<std::uint32_t, std::vector<std::size_t>>> sources;
+  for (const auto& [s, ks] : by_source) {
+    std::vector<std::size_t> direct;
+    for (std::size_t k : ks) {
+      if (mirror[k] == pairs.size()) direct.push_back(k);
+    }
+    if (!direct.empty()) sources.emplace_back(s, std::move(direct));
+  }
+  const std::vector<std::uint8_t> between = network.flags_between_endpoints();
+  const std::vector<std::uint8_t> internet = network.flags_to_internet();
+  tbb::enumerable_thread_specific<ShortestPaths> workspace;
+  internal::for_each_item(network.options().threads, sources.size(), [&](std::size_t i) {
+    const std::uint32_t src = sources[i].first;
+    const auto& ks = sources[i].second;
+    bool any_internet = false, any_endpoint = false;
+    for (std::size_t k : ks) (pairs[k].dst_endpoint == kToInternet ? any_internet : any_endpoint) = true;
+    ShortestPaths& sp = workspace.local();
+    const std::uint32_t src_node = network.endpoint_node(src);
+    if (any_endpoint) {
+      std::vector<std::uint8_t> flags = between;
+      for (std::size_t k : ks) {
+        if (pairs[k].dst_endpoint != kToInternet)
+          flags[network.endpoint_node(pairs[k].dst_endpoint)] |= kTarget;
+      }
+      shortest_paths(snapshot.graph, src_node, flags, sp);
+      for (std::size_t k : ks) {
+        if (pairs[k].dst_endpoint == kToInternet) continue;
+        const std::uint32_t dst = network.endpoint_node(pairs[k].dst_endpoint);
+        path_to(snapshot.graph, sp, dst, out[k].path);
+        out[k].one_way_ms = out[k].path.empty() ? kUnreachable : sp.delay_ms[dst];
+      }
+    }
+    if (any_internet) {
+      shortest_paths(snapshot.graph, src_node, internet, sp);
+      std::uint32_t best = kNoNode;
+      for (std::size_t p = 0; p < network.pops(); ++p) {
+        const std::uint32_t node = network.pop_node(p);
+        if (sp.delay_ms[node] < (best == kNoNode ? kUnreachable : sp.delay_ms[best])) best = node;
+      }
+      for (std::size_t k : ks) {
+        if (pairs[k].dst_endpoint != kToInternet || best == kNoNode) continue;
+        path_to(snapshot.graph, sp, best, out[k].path);
+        out[k].one_way_ms = sp.delay_ms[best];
+      }
+    }
+  });
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    if (mirror[k] == pairs.size()) continue;
+    const Route& r = out[mirror[k]];
+    out[k].one_way_ms = r.one_way_ms;
+    out[k].path.assign(r.path.rbegin(), r.path.rend());
+  }
+}
+
+void RouteStatistics::add(const Route& route) {
+  ++steps_;
+  if (!route.reachable()) return;
+  const std::size_t hops = route.hops();
+  if (rtt_ms_.empty()) {
+    hops_min_ = hops_max_ = hops;
+  } else {
+    hops_min_ = std::min(hops_min_, hops);
+    hops_max_ = std::max(hops_max_, hops);
+    if (route.path != last_path_) ++changes_;
+  }
+  rtt_ms_.push_back(route.rtt_ms());
+  last_path_ = route.path;
+}
+
+RouteSummary RouteStatistics::summary() const {
+  RouteSummary s;
+  s.steps = steps_;
+  s.reachable_steps = rtt_ms_.size();
+  s.path_changes = changes_;
+  s.hops_min = hops_min_;
+  s.hops_max = hops_max_;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (rtt_ms_.empty()) {
+    s.rtt_min_ms = s.rtt_median_ms = s.rtt_p95_ms = s.rtt_max_ms = s.rtt_mean_ms = nan;
+    return s;
+  }
+  std::vector<double> v = rtt_ms_;
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  s.rtt_min_ms = v.front();
+  s.rtt_max_ms = v.back();
+  s.rtt_median_ms = n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  // Nearest rank: ceil(0.95 n), computed in integers (95 n / 100 rounded up).
+  const std::size_t rank = (95 * n + 99) / 100;
+  s.rtt_p95_ms = v[std::max<std::size_t>(rank, 1) - 1];
+  double sum = 0.0;
+  for (double x : rtt_ms_) sum += x;  // step order: fixed
+  s.rtt_mean_ms = sum / static_cast<double>(n);
+  return s;
+}
+
+}  // namespace skyfence::network

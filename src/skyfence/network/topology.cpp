@@ -1,0 +1,220 @@
+#include "skyfence/network/topology.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <utility>
+
+#include "skyfence/core/error.h"
+
+namespace skyfence::network {
+namespace {
+
+std::vector<frames::Geodetic> locations(const std::vector<GroundNode>& nodes) {
+  std::vector<frames::Geodetic> out;
+  out.reserve(nodes.size());
+  for (const auto& n : nodes) out.push_back(n.location);
+  return out;
+}
+
+void check(bool ok, const char* field, const std::string& expected) {
+  if (!ok) throw InputError(SourceLocation{"network options", 0, field}, expected);
+}
+
+frames::Vec3 unit_geocentric(const frames::Geodetic& g) {
+  const frames::Vec3 r = frames::geodetic_to_itrf(g);
+  return r * (1.0 / r.norm());
+}
+
+}  // namespace
+
+double great_circle_km(const frames::Geodetic& a, const frames::Geodetic& b, double radius_km) {
+  const double dlat = b.lat_rad - a.lat_rad;
+  const double dlon = b.lon_rad - a.lon_rad;
+  const double s1 = std::sin(0.5 * dlat), s2 = std::sin(0.5 * dlon);
+  const double h = s1 * s1 + std::cos(a.lat_rad) * std::cos(b.lat_rad) * s2 * s2;
+  return 2.0 * radius_km * std::asin(std::min(1.0, std::sqrt(h)));
+}
+
+double central_angle_rad(const frames::Geodetic& a, const frames::Geodetic& b) {
+  const frames::Vec3 u = unit_geocentric(a), v = unit_geocentric(b);
+  // atan2(|u x v|, u.v): accurate for small and large angles alike.
+  const frames::Vec3 c{u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x};
+  return std::atan2(c.norm(), u.dot(v));
+}
+
+double segment_min_radius_km(const frames::Vec3& p, const frames::Vec3& q) {
+  const frames::Vec3 d = q - p;
+  const double dd = d.dot(d);
+  double t = dd > 0.0 ? -p.dot(d) / dd : 0.0;
+  t = std::clamp(t, 0.0, 1.0);
+  return (p + d * t).norm();
+}
+
+Network::Network(const visibility::Fleet& fleet, std::vector<SatellitePair> isl,
+                 std::vector<GroundNode> gateways, std::vector<GroundNode> pops,
+                 std::vector<GroundNode> endpoints, const NetworkOptions& options)
+    : fleet_(&fleet),
+      n_sat_(fleet.size()),
+      isl_(options.isl == IslMode::none ? std::vector<SatellitePair>{} : std::move(isl)),
+      gateways_(std::move(gateways)),
+      pops_(std::move(pops)),
+      endpoints_(std::move(endpoints)),
+      options_(options),
+      user_index_(locations(endpoints_)),
+      gateway_index_(locations(gateways_)) {
+  constexpr double kHalfPi = std::numbers::pi / 2.0;
+  check(options.isl_max_range_km > 0.0, "isl_max_range_km", "expected a range > 0 km");
+  check(options.isl_grazing_altitude_km >= 0.0 && std::isfinite(options.isl_grazing_altitude_km),
+        "isl_grazing_altitude_km", "expected an altitude >= 0 km");
+  check(options.user_min_elevation_rad >= -kHalfPi && options.user_min_elevation_rad <= kHalfPi,
+        "user_min_elevation_rad", "expected an elevation in [-90, 90] deg");
+  check(options.gateway_min_elevation_rad >= -kHalfPi && options.gateway_min_elevation_rad <= kHalfPi,
+        "gateway_min_elevation_rad", "expected an elevation in [-90, 90] deg");
+  check(options.fibre_route_factor >= 1.0 && std::isfinite(options.fibre_route_factor), "fibre_route_factor",
+        "expected a factor >= 1");
+  check(options.fibre_refractive_index >= 1.0 && std::isfinite(options.fibre_refractive_index),
+        "fibre_refractive_index", "expected an index >= 1");
+  if (nodes() < n_sat_ || n_sat_ + gateways_.size() + pops_.size() + endpoints_.size() >= kNoNode) {
+    throw InputError("network: too many nodes");
+  }
+  for (const SatellitePair& p : isl_) {
+    if (p.a >= n_sat_ || p.b >= n_sat_ || p.a == p.b) throw std::invalid_argument("Network: bad ISL pair");
+  }
+  const double fibre_km_per_ms = kSpeedOfLightKmS / options.fibre_refractive_index / 1000.0;
+  auto fibre_ms = [&](const frames::Geodetic& a, const frames::Geodetic& b) {
+    return great_circle_km(a, b) * options.fibre_route_factor / fibre_km_per_ms;
+  };
+  gateway_pop_.assign(gateways_.size(), 0);
+  gateway_fibre_ms_.assign(gateways_.size(), kUnreachable);
+  for (std::size_t g = 0; g < gateways_.size() && !pops_.empty(); ++g) {
+    double best = kUnreachable;
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+      const double d = great_circle_km(gateways_[g].location, pops_[p].location);
+      if (d < best) {
+        best = d;
+        gateway_pop_[g] = p;
+      }
+    }
+    gateway_fibre_ms_[g] = fibre_ms(gateways_[g].location, pops_[gateway_pop_[g]].location);
+  }
+  if (options.ground_relay) {
+    for (std::size_t p = 0; p < pops_.size(); ++p) {
+      for (std::size_t q = p + 1; q < pops_.size(); ++q) {
+        fibre_.push_back({{pop_node(p), pop_node(q)}, fibre_ms(pops_[p].location, pops_[q].location)});
+      }
+    }
+  }
+}
+
+NodeKind Network::kind(std::uint32_t node) const {
+  if (node < n_sat_) return NodeKind::satellite;
+  if (node < gateway_node(gateways_.size())) return NodeKind::gateway;
+  if (node < pop_node(pops_.size())) return NodeKind::pop;
+  return NodeKind::endpoint;
+}
+
+std::size_t Network::index(std::uint32_t node) const {
+  switch (kind(node)) {
+    case NodeKind::satellite:
+      return node;
+    case NodeKind::gateway:
+      return node - gateway_node(0);
+    case NodeKind::pop:
+      return node - pop_node(0);
+    case NodeKind::endpoint:
+      break;
+  }
+  return node - endpoint_node(0);
+}
+
+std::vector<std::uint8_t> Network::flags_between_endpoints() const {
+  std::vector<std::uint8_t> f(nodes(), 0);
+  for (std::size_t e = 0; e < endpoints_.size(); ++e) f[endpoint_node(e)] = kNoRelay;
+  if (!options_.ground_relay) {
+    for (std::size_t g = 0; g < gateways_.size(); ++g) f[gateway_node(g)] = kNoRelay;
+    for (std::size_t p = 0; p < pops_.size(); ++p) f[pop_node(p)] = kNoRelay;
+  }
+  return f;
+}
+
+std::vector<std::uint8_t> Network::flags_to_internet() const {
+  std::vector<std::uint8_t> f(nodes(), 0);
+  for (std::size_t e = 0; e < endpoints_.size(); ++e) f[endpoint_node(e)] = kNoRelay;
+  for (std::size_t p = 0; p < pops_.size(); ++p) f[pop_node(p)] = kNoRelay | kTarget;
+  return f;
+}
+
+void Network::snapshot(time::Instant t, Snapshot& out) const {
+  out.time = t;
+  fleet_->itrf_states(t, out.sat_itrf, out.errors, options_.threads);
+  out.valid.resize(n_sat_);
+  for (std::size_t i = 0; i < n_sat_; ++i) {
+    const frames::Vec3& r = out.sat_itrf[i].r_km;
+    out.valid[i] = out.errors[i] == orbits::Sgp4Error::none && std::isfinite(r.x) && std::isfinite(r.y) &&
+                   std::isfinite(r.z);
+  }
+  out.builder.reset(nodes());
+  out.isl_candidates = isl_.size();
+  out.isl_up = out.isl_too_long = out.isl_too_low = out.isl_no_state = 0;
+  const double min_radius_km = kEquatorialEarthRadiusKm + options_.isl_grazing_altitude_km;
+  constexpr double kKmPerMs = kSpeedOfLightKmS / 1000.0;
+  for (const SatellitePair& p : isl_) {
+    if (out.valid[p.a] == 0 || out.valid[p.b] == 0) {
+      ++out.isl_no_state;
+      continue;
+    }
+    const frames::Vec3& ra = out.sat_itrf[p.a].r_km;
+    const frames::Vec3& rb = out.sat_itrf[p.b].r_km;
+    const double len = (rb - ra).norm();
+    if (len > options_.isl_max_range_km) {
+      ++out.isl_too_long;
+      continue;
+    }
+    if (segment_min_radius_km(ra, rb) < min_radius_km) {
+      ++out.isl_too_low;
+      continue;
+    }
+    ++out.isl_up;
+    out.builder.add_edge(p.a, p.b, len / kKmPerMs);
+  }
+  // in_view wants a span of bool.
+  std::unique_ptr<bool[]> valid(new bool[n_sat_ == 0 ? 1 : n_sat_]);
+  for (std::size_t i = 0; i < n_sat_; ++i) valid[i] = out.valid[i] != 0;
+  const std::span<const bool> valid_span(valid.get(), n_sat_);
+  out.user_links = out.gateway_links = 0;
+  if (!endpoints_.empty()) {
+    visibility::in_view(user_index_, out.sat_itrf, valid_span,
+                        {.min_elevation_rad = options_.user_min_elevation_rad, .threads = options_.threads},
+                        out.in_view_users);
+    for (std::size_t e = 0; e < endpoints_.size(); ++e) {
+      for (const auto& v : out.in_view_users.of_site(e)) {
+        out.builder.add_edge(endpoint_node(e), v.satellite, v.look.range_km / kKmPerMs);
+        ++out.user_links;
+      }
+    }
+  }
+  if (!gateways_.empty() && options_.gateway_links) {
+    visibility::in_view(
+        gateway_index_, out.sat_itrf, valid_span,
+        {.min_elevation_rad = options_.gateway_min_elevation_rad, .threads = options_.threads},
+        out.in_view_gateways);
+    // A gateway is not a router: a satellite reaches the gateway's PoP through it (one edge standing
+    // for the down link and the fibre), so no route goes satellite -> gateway -> satellite.
+    for (std::size_t g = 0; g < gateways_.size(); ++g) {
+      if (pops_.empty()) break;
+      for (const auto& v : out.in_view_gateways.of_site(g)) {
+        out.builder.add_edge(v.satellite, pop_node(gateway_pop_[g]),
+                             v.look.range_km / kKmPerMs + gateway_fibre_ms_[g], gateway_node(g));
+        ++out.gateway_links;
+      }
+    }
+  }
+  if (options_.ground_relay) {
+    for (const auto& [uv, ms] : fibre_) out.builder.add_edge(uv.first, uv.second, ms);
+  }
+  out.fibre_links = options_.ground_relay ? fibre_.size() : 0;
+  out.builder.build(out.graph);
+}
+
+}  // namespace skyfence::network
