@@ -12,6 +12,7 @@
 #include "constellations.h"
 #include "coverage.h"
 #include "passes.h"
+#include "policy.h"
 #include "propagate.h"
 #include "route.h"
 #include "skyfence/core/error.h"
@@ -33,6 +34,7 @@ int run_main(int argc, char** argv) {
   add_passes_command(app, run);
   add_visible_command(app, run);
   add_constellations_command(app, run);
+  add_policy_commands(app, run);
   add_route_command(app, run);
   add_coverage_command(app, run);
   try {

@@ -41,10 +41,17 @@ Ring read_ring(const Json& j, const std::string& path, const std::string& field)
 }
 
 // Appends the rings of a (Multi)Polygon geometry; false for other geometry types.
+// The "type" member of a GeoJSON object, or "" when it is missing or not a string (the callers then
+// report the object as not of the type they expected).
+std::string type_of(const Json& object) {
+  const auto it = object.find("type");
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 bool add_geometry(const Json& g, const std::string& path, const std::string& field,
                   std::vector<Ring>& rings) {
   if (!g.is_object()) return false;
-  const std::string type = g.value("type", "");
+  const std::string type = type_of(g);
   if (type != "Polygon" && type != "MultiPolygon") return false;
   if (!g.contains("coordinates") || !g["coordinates"].is_array()) {
     fail(path, field + ".coordinates", "expected an array");
@@ -89,13 +96,13 @@ Region read_region_file(const std::string& path, std::string_view name) {
     fail(path, "", std::string("invalid JSON: ") + e.what());
   }
   if (!root.is_object()) fail(path, "", "expected a GeoJSON object");
-  const std::string type = root.value("type", "");
+  const std::string type = type_of(root);
   const std::string want = lower(name);
   std::vector<Ring> rings;
   std::string region_name(name);
   std::string field;  // the feature that gave the rings, for messages
   auto take_feature = [&](const Json& f, const std::string& ff) {
-    if (!f.is_object() || f.value("type", "") != "Feature") fail(path, ff, "expected a Feature");
+    if (!f.is_object() || type_of(f) != "Feature") fail(path, ff, "expected a Feature");
     const std::string fname = feature_name(f);
     if (!want.empty() && lower(fname) != want) return;
     if (!f.contains("geometry")) fail(path, ff + ".geometry", "missing");

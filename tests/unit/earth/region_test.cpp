@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "skyfence/earth/grid.h"
 
 namespace skyfence::earth {
@@ -96,6 +98,30 @@ TEST(RegionTest, CrossingRingsRejected) {
     FAIL();
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("rings cross each other"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace skyfence::earth
+
+namespace skyfence::earth {
+namespace {
+
+// A "type" that is not a string is bad input located in the file, not a runtime failure.
+TEST(RegionTest, NonStringTypeIsAnInputError) {
+  const std::string path = ::testing::TempDir() + "/region_type_not_string.geojson";
+  for (const char* text : {R"({"type": [1, 2]})",
+                           R"({"type": "FeatureCollection", "features": [{"type": 7, "geometry": null}]})"}) {
+    {
+      std::ofstream out(path);
+      out << text;
+    }
+    try {
+      read_region_file(path);
+      FAIL() << text;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
   }
 }
 

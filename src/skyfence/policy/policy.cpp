@@ -1,0 +1,291 @@
+// Evaluation: a request to a decision with reasons, and the per-point precomputation for coverage.
+#include "skyfence/policy/policy.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <numbers>
+#include <string>
+#include <vector>
+
+#include "skyfence/policy/internal/policy_data.h"
+#include "skyfence/time/scales.h"
+
+namespace skyfence::policy {
+
+namespace {
+
+// Room for the regions containing one point before falling back to the heap (countries do not
+// overlap; only stacked custom regions can exceed this).
+constexpr std::size_t kInlineRegions = 32;
+
+constexpr char ascii_lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+  }
+  return true;
+}
+
+bool any_iequal(const std::vector<std::string>& v, std::string_view s) {
+  return std::any_of(v.begin(), v.end(), [&](const std::string& e) { return iequals(e, s); });
+}
+
+bool any_equal(const std::vector<std::string>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// The conditions on who asks (provider, customer class, terminal or group).
+bool context_matches(const Rule& r, const internal::PolicyData& d, const RequestContext& c) {
+  const std::string_view provider = c.provider.empty() ? std::string_view(d.provider) : c.provider;
+  if (r.providers.empty() ? !iequals(provider, d.provider) : !any_iequal(r.providers, provider)) return false;
+  if (!r.customers.empty() && (c.customer.empty() || !any_iequal(r.customers, c.customer))) return false;
+  if (!r.terminals.empty() || !r.groups.empty()) {
+    const bool by_id = !c.terminal_id.empty() && any_equal(r.terminals, c.terminal_id);
+    const bool by_group = !c.group.empty() && any_equal(r.groups, c.group);
+    if (!by_id && !by_group) return false;
+  }
+  return true;
+}
+
+// The regions containing a point: inline for the usual few, on the heap beyond.
+struct Containing {
+  std::uint32_t inline_ids[kInlineRegions];
+  std::vector<std::uint32_t> heap;
+  std::size_t n = 0;
+
+  Containing(const internal::PolicyData& d, const frames::Geodetic& p) {
+    n = d.index.containing(p, inline_ids, kInlineRegions);
+    if (n > kInlineRegions) {
+      heap.resize(n);
+      d.index.containing(p, heap.data(), n);
+    }
+  }
+  [[nodiscard]] const std::uint32_t* begin() const { return n > kInlineRegions ? heap.data() : inline_ids; }
+  [[nodiscard]] const std::uint32_t* end() const { return begin() + n; }
+  [[nodiscard]] bool has(std::uint32_t id) const { return std::binary_search(begin(), end(), id); }
+};
+
+// Whether rule k's region condition holds for a point in the regions `in`.
+bool location_matches(const internal::PolicyData& d, std::size_t k, const Containing& in) {
+  const auto& ids = d.regions_of_rule[k];
+  if (ids.empty()) return true;
+  const bool inside = std::any_of(ids.begin(), ids.end(), [&](std::uint32_t id) { return in.has(id); });
+  return d.rules[k].side == Side::inside ? inside : !inside;
+}
+
+// Calls fn(k) for every rule whose region condition holds at a point in `in` (a rule may be
+// visited more than once when the point lies in several of its regions).
+template <class Fn>
+void for_each_located_rule(const internal::PolicyData& d, const Containing& in, Fn&& fn) {
+  for (std::uint32_t k : d.always_candidates) {
+    if (location_matches(d, k, in)) fn(k);
+  }
+  for (std::uint32_t id : in) {
+    for (std::uint32_t k : d.inside_rules_of_region[id]) fn(k);
+  }
+}
+
+void append_quoted_list(std::string& out, const std::vector<const Rule*>& rules) {
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (i > 0) out += i + 1 == rules.size() ? " and " : ", ";
+    out += '"';
+    out += rules[i]->id;
+    out += "\" (";
+    out += rules[i]->summary;
+    out += ')';
+  }
+}
+
+}  // namespace
+
+std::string_view to_string(Effect e) {
+  return e == Effect::permit ? "permit" : "forbid";
+}
+
+bool DailyWindow::contains_minute(int minute_of_day) const {
+  if (start_min < end_min) return minute_of_day >= start_min && minute_of_day < end_min;
+  return minute_of_day >= start_min || minute_of_day < end_min;  // wraps past midnight
+}
+
+bool time_matches(const Rule& r, time::Instant t) {
+  if (r.from && t < *r.from) return false;
+  if (r.until && !(t < *r.until)) return false;
+  if (r.hours_utc) {
+    const time::CivilTime c = time::to_utc(t);
+    // A leap second (23:59:60) counts as the day's last minute.
+    const int minute = std::min(c.hour * 60 + c.minute, 24 * 60 - 1);
+    if (!r.hours_utc->contains_minute(minute)) return false;
+  }
+  return true;
+}
+
+const std::string& Policy::provider() const {
+  return data_->provider;
+}
+const std::string& Policy::source() const {
+  return data_->source;
+}
+const std::vector<Rule>& Policy::rules() const {
+  return data_->rules;
+}
+const std::string& Policy::sha256() const {
+  return data_->sha256;
+}
+
+bool Policy::permits(const Request& request) const {
+  const internal::PolicyData& d = *data_;
+  const Containing in(d, request.location);
+  bool permit = false;
+  bool forbid = false;
+  for_each_located_rule(d, in, [&](std::uint32_t k) {
+    const Rule& r = d.rules[k];
+    if (forbid || (r.effect == Effect::permit && permit)) return;
+    if (!context_matches(r, d, request.context) || !time_matches(r, request.time)) return;
+    (r.effect == Effect::permit ? permit : forbid) = true;
+  });
+  return permit && !forbid;
+}
+
+Decision Policy::decide(const Request& request) const {
+  const internal::PolicyData& d = *data_;
+  const Containing in(d, request.location);
+  // Matching rules, usually a handful: inline storage first.
+  constexpr std::size_t kInlineHits = 16;
+  std::uint32_t inline_hits[kInlineHits];
+  std::vector<std::uint32_t> more_hits;
+  std::size_t n_hits = 0;
+  for_each_located_rule(d, in, [&](std::uint32_t k) {
+    const Rule& r = d.rules[k];
+    if (!context_matches(r, d, request.context) || !time_matches(r, request.time)) return;
+    if (n_hits < kInlineHits) {
+      inline_hits[n_hits] = k;
+    } else {
+      if (more_hits.empty()) more_hits.assign(inline_hits, inline_hits + kInlineHits);
+      more_hits.push_back(k);
+    }
+    ++n_hits;
+  });
+  std::uint32_t* hits = n_hits > kInlineHits ? more_hits.data() : inline_hits;
+  std::sort(hits, hits + n_hits);
+  n_hits = static_cast<std::size_t>(std::unique(hits, hits + n_hits) - hits);
+  std::vector<const Rule*> permits, forbids;
+  Decision out;
+  out.matched.reserve(n_hits);
+  for (std::size_t i = 0; i < n_hits; ++i) {
+    const Rule& r = d.rules[hits[i]];
+    out.matched.push_back(r.id);
+    (r.effect == Effect::permit ? permits : forbids).push_back(&r);
+  }
+  out.permit = !permits.empty() && forbids.empty();
+  std::string& m = out.reason;
+  m.reserve(160);
+  if (!forbids.empty()) {
+    m += forbids.size() > 1 ? "denied: forbid rules " : "denied: forbid rule ";
+    append_quoted_list(m, forbids);
+    m += forbids.size() > 1 ? " match" : " matches";
+    if (!permits.empty()) {
+      m += permits.size() > 1 ? ", which overrides permit rules " : ", which overrides permit rule ";
+      append_quoted_list(m, permits);
+    }
+  } else if (!permits.empty()) {
+    m += permits.size() > 1 ? "permitted: permit rules " : "permitted: permit rule ";
+    append_quoted_list(m, permits);
+    m += permits.size() > 1 ? " match and no forbid rule does" : " matches and no forbid rule does";
+  } else {
+    const RequestContext& c = request.context;
+    m += "denied: no rule matches (provider ";
+    m += c.provider.empty() ? d.provider : c.provider;
+    if (!c.customer.empty()) m += ", customer " + c.customer;
+    if (!c.terminal_id.empty()) m += ", terminal " + c.terminal_id;
+    if (!c.group.empty()) m += ", group " + c.group;
+    m += "); with no permit rule matching, service is denied";
+  }
+  return out;
+}
+
+PointPolicy::PointPolicy(const Policy& policy, std::span<const frames::Geodetic> points,
+                         const RequestContext& ctx) {
+  const internal::PolicyData& d = policy.data();
+  std::vector<bool> applicable(d.rules.size());
+  std::vector<std::int64_t> time_slot(d.rules.size(), -1);
+  for (std::size_t k = 0; k < d.rules.size(); ++k) {
+    applicable[k] = context_matches(d.rules[k], d, ctx);
+    if (applicable[k] && d.rules[k].has_time_condition()) {
+      time_slot[k] = static_cast<std::int64_t>(time_rules_.size());
+      time_rules_.push_back(d.rules[k]);
+    }
+  }
+  // A point's class: [static permit, static forbid, timed permits..., separator, timed forbids...].
+  std::map<std::vector<std::uint32_t>, std::uint32_t> class_ids;
+  constexpr std::uint32_t kSeparator = 0xFFFFFFFFu;
+  class_of_point_.resize(points.size());
+  std::vector<std::uint32_t> timed_permit, timed_forbid, key;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const Containing in(d, points[i]);
+    bool sp = false, sf = false;
+    timed_permit.clear();
+    timed_forbid.clear();
+    for_each_located_rule(d, in, [&](std::uint32_t k) {
+      if (!applicable[k]) return;
+      const bool permit = d.rules[k].effect == Effect::permit;
+      if (time_slot[k] < 0) {
+        (permit ? sp : sf) = true;
+      } else {
+        (permit ? timed_permit : timed_forbid).push_back(static_cast<std::uint32_t>(time_slot[k]));
+      }
+    });
+    for (auto* v : {&timed_permit, &timed_forbid}) {
+      std::sort(v->begin(), v->end());
+      v->erase(std::unique(v->begin(), v->end()), v->end());
+    }
+    key.clear();
+    key.push_back(sp ? 1u : 0u);
+    key.push_back(sf ? 1u : 0u);
+    if (!sf) {  // a static forbid decides alone: no need to tell such points apart
+      key.insert(key.end(), timed_permit.begin(), timed_permit.end());
+      key.push_back(kSeparator);
+      key.insert(key.end(), timed_forbid.begin(), timed_forbid.end());
+    }
+    auto [it, inserted] = class_ids.emplace(key, static_cast<std::uint32_t>(classes_.size()));
+    if (inserted) {
+      Class c;
+      c.static_permit = sp;
+      c.static_forbid = sf;
+      if (!sf) {
+        c.timed_permits = timed_permit;
+        c.timed_forbids = timed_forbid;
+      }
+      classes_.push_back(std::move(c));
+    }
+    class_of_point_[i] = it->second;
+  }
+}
+
+bool PointPolicy::time_invariant() const {
+  return time_rules_.empty();
+}
+
+void PointPolicy::permitted(time::Instant t, std::span<std::uint8_t> out) const {
+  std::vector<bool> active(time_rules_.size());
+  for (std::size_t k = 0; k < time_rules_.size(); ++k) active[k] = time_matches(time_rules_[k], t);
+  std::vector<std::uint8_t> result(classes_.size());
+  for (std::size_t c = 0; c < classes_.size(); ++c) {
+    const Class& cl = classes_[c];
+    auto any_active = [&](const std::vector<std::uint32_t>& v) {
+      return std::any_of(v.begin(), v.end(), [&](std::uint32_t k) { return active[k]; });
+    };
+    const bool forbid = cl.static_forbid || any_active(cl.timed_forbids);
+    const bool permit = cl.static_permit || any_active(cl.timed_permits);
+    result[c] = permit && !forbid ? 1 : 0;
+  }
+  const std::size_t n = std::min(out.size(), class_of_point_.size());
+  for (std::size_t i = 0; i < n; ++i) out[i] = result[class_of_point_[i]];
+}
+
+}  // namespace skyfence::policy
