@@ -25,11 +25,18 @@
 #include "skyfence/earth/lonlat_polygon.h"
 #include "skyfence/earth/region.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/policy/policy.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/visibility/fleet.h"
 
 namespace skyfence::cli {
 namespace {
+
+policy::LoadOptions policy_load_options(const std::string& data_dir) {
+  policy::LoadOptions lo;
+  lo.data_dir = data_dir;
+  return lo;
+}
 
 using namespace visibility_cli;
 
@@ -42,6 +49,8 @@ struct Options {
   double min_elevation_deg = 25.0;
   std::uint32_t min_sats = 1;
   std::string output, format;
+  std::vector<std::string> policies;
+  std::string customer;
   unsigned threads = 0;
   bool quiet = false;
   // Options in the order given, for the providers' order.
@@ -215,25 +224,30 @@ std::string point_id(const Points& pts, std::size_t i) {
 
 // Coverage statistics of one point and provider, as CSV fields or GeoJSON properties.
 struct Row {
-  double coverage_fraction, mean_visible, max_gap_s;
+  double coverage_fraction, mean_visible, max_gap_s, served_fraction;
   std::uint32_t min_visible, max_visible, gap_count;
 };
 
 Row row_of(const coverage::CoverageResult& r, std::size_t p, std::size_t i) {
   const coverage::PointStats& st = r.at(p, i);
-  return {r.coverage_fraction(p, i),
-          r.mean_visible(p, i),
-          r.max_gap_s(p, i),
-          st.min_visible,
-          st.max_visible,
-          st.gap_count};
+  Row row{};
+  row.coverage_fraction = r.coverage_fraction(p, i);
+  row.mean_visible = r.mean_visible(p, i);
+  row.max_gap_s = r.max_gap_s(p, i);
+  row.served_fraction = r.served_fraction(p, i);
+  row.min_visible = st.min_visible;
+  row.max_visible = st.max_visible;
+  row.gap_count = st.gap_count;
+  return row;
 }
 
-void write_csv(OutputSink& sink, const Points& pts, const coverage::CoverageResult& r) {
+// `served`: with the served_fraction column (a policy was given).
+void write_csv(OutputSink& sink, const Points& pts, const coverage::CoverageResult& r, bool served) {
   Writer w(sink);
   w.print(
       "cell_id,lat_deg,lon_deg,area_km2,provider,coverage_fraction,mean_visible,min_visible,max_visible,"
-      "max_gap_s,gap_count\n");
+      "max_gap_s,gap_count{}\n",
+      served ? ",served_fraction" : "");
   std::vector<std::string> names;
   for (std::size_t p = 0; p <= r.providers(); ++p) names.push_back(csv_field(r.provider_name(p)));
   for (std::size_t i = 0; i < r.points(); ++i) {
@@ -243,15 +257,17 @@ void write_csv(OutputSink& sink, const Points& pts, const coverage::CoverageResu
     const std::string area = pts.cells ? fmt::format("{:.3f}", pts.grid[i].area_km2) : std::string();
     for (std::size_t p = 0; p <= r.providers(); ++p) {
       const Row row = row_of(r, p, i);
-      w.print("{},{:.6f},{:.6f},{},{},{:.6f},{:.4f},{},{},{},{}\n", id, g.lat_rad * kRadToDeg,
+      w.print("{},{:.6f},{:.6f},{},{},{:.6f},{:.4f},{},{},{},{}", id, g.lat_rad * kRadToDeg,
               g.lon_rad * kRadToDeg, area, names[p], row.coverage_fraction, row.mean_visible, row.min_visible,
               row.max_visible, row.max_gap_s, row.gap_count);
+      if (served) w.print(",{:.6f}", row.served_fraction);
+      w.print("\n");
     }
   }
   w.flush();
 }
 
-void write_geojson(OutputSink& sink, const Points& pts, const coverage::CoverageResult& r) {
+void write_geojson(OutputSink& sink, const Points& pts, const coverage::CoverageResult& r, bool served) {
   Writer w(sink);
   w.print("{{\"type\":\"FeatureCollection\",\"features\":[\n");
   std::vector<std::string> names;
@@ -291,11 +307,12 @@ void write_geojson(OutputSink& sink, const Points& pts, const coverage::Coverage
       w.print(
           "{}{{\"type\":\"Feature\",\"geometry\":{},\"properties\":{{\"cell_id\":{},\"lat_deg\":{:.6f},"
           "\"lon_deg\":{:.6f},\"area_km2\":{},\"provider\":{},\"coverage_fraction\":{:.6f},"
-          "\"mean_visible\":{:.4f},\"min_visible\":{},\"max_visible\":{},\"max_gap_s\":{},\"gap_count\":{}}}}"
+          "\"mean_visible\":{:.4f},\"min_visible\":{},\"max_visible\":{},\"max_gap_s\":{},\"gap_count\":{}{}}"
+          "}}"
           "}",
           first ? "" : ",\n", geometry, id, g.lat_rad * kRadToDeg, g.lon_rad * kRadToDeg, area, names[p],
           row.coverage_fraction, row.mean_visible, row.min_visible, row.max_visible, row.max_gap_s,
-          row.gap_count);
+          row.gap_count, served ? fmt::format(",\"served_fraction\":{:.6f}", row.served_fraction) : "");
       first = false;
     }
   }
@@ -353,6 +370,50 @@ int run(const Options& o) {
   }
   const coverage::Window window{start, step, static_cast<std::size_t>(n_steps)};
 
+  // Service policies: each names its provider; a provider without one is unrestricted.
+  std::vector<std::unique_ptr<policy::PointPolicy>> point_policies(providers.size());
+  std::vector<std::vector<std::uint8_t>> fixed_permits(providers.size());
+  bool any_policy = false;
+  for (const std::string& file : o.policies) {
+    const policy::Policy pol = policy::Policy::load_file(file, policy_load_options(data_dir()));
+    std::size_t p = 0;
+    while (p < providers.size() && providers[p].name != pol.provider()) ++p;
+    if (p == providers.size()) {
+      std::string names;
+      for (const auto& q : providers) names += (names.empty() ? "" : ", ") + q.name;
+      throw InputError(SourceLocation{file, 0, "provider"},
+                       fmt::format("the policy governs '{}', which is none of the providers ({}); name the "
+                                   "provider with --provider",
+                                   pol.provider(), names));
+    }
+    if (point_policies[p]) {
+      throw InputError(SourceLocation{file, 0, "provider"},
+                       fmt::format("a second policy for provider '{}'", pol.provider()));
+    }
+    point_policies[p] = std::make_unique<policy::PointPolicy>(
+        pol, pts.locations,
+        policy::RequestContext{
+            .provider = pol.provider(), .customer = o.customer, .terminal_id = {}, .group = {}});
+    if (point_policies[p]->time_invariant()) {
+      fixed_permits[p].resize(pts.locations.size());
+      point_policies[p]->permitted(start, fixed_permits[p]);
+    }
+    any_policy = true;
+  }
+  if (!o.customer.empty() && !any_policy) {
+    throw InputError(SourceLocation{"--customer", 0, {}}, "needs --policy");
+  }
+  if (any_policy) {
+    copts.permission = [&](std::size_t p, time::Instant at, std::span<std::uint8_t> out) {
+      if (!point_policies[p]) return;  // unrestricted
+      if (!fixed_permits[p].empty()) {
+        std::copy(fixed_permits[p].begin(), fixed_permits[p].end(), out.begin());
+      } else {
+        point_policies[p]->permitted(at, out);
+      }
+    };
+  }
+
   // Opened before the long computation so that an unwritable path fails at once.
   OutputSink sink(o.output);
   Progress progress("coverage", static_cast<double>(n_steps), o.quiet);
@@ -378,9 +439,9 @@ int run(const Options& o) {
   }
 
   if (format == "csv") {
-    write_csv(sink, pts, result);
+    write_csv(sink, pts, result, any_policy);
   } else {
-    write_geojson(sink, pts, result);
+    write_geojson(sink, pts, result, any_policy);
   }
   if (g_interrupted.load()) throw Interrupted{};
   sink.commit();
@@ -393,7 +454,7 @@ int run(const Options& o) {
       double num = 0.0, den = 0.0;
       for (std::size_t i = 0; i < result.points(); ++i) {
         const double wgt = pts.cells ? pts.grid[i].area_km2 : 1.0;
-        num += wgt * result.coverage_fraction(p, i);
+        num += wgt * (any_policy ? result.served_fraction(p, i) : result.coverage_fraction(p, i));
         den += wgt;
       }
       served += fmt::format("{}{} {:.2f}%", p == 0 ? "" : ", ", result.provider_name(p),
@@ -402,12 +463,13 @@ int run(const Options& o) {
     fmt::print(
         stderr,
         "skyfence: {}; {} satellites of {} provider(s); {} steps of {} s from {}; {:.3g} pair tests in "
-        "{:.2f} s ({:.3g}/s); mean coverage fraction ({}, >= {} in view above {} deg): {}; {:.2f} s in "
+        "{:.2f} s ({:.3g}/s); mean {} fraction ({}, >= {} in view above {} deg): {}; {:.2f} s in "
         "all{}\n",
         pts.description, n_sats, providers.size(), n_steps, step.to_seconds(), time::format_iso8601(start, 0),
         static_cast<double>(result.pair_tests), compute_s,
         static_cast<double>(result.pair_tests) / std::max(compute_s, 1e-9),
-        pts.cells ? "area-weighted" : "over sites", o.min_sats, o.min_elevation_deg, served, secs,
+        any_policy ? "served (under policy)" : "coverage", pts.cells ? "area-weighted" : "over sites",
+        o.min_sats, o.min_elevation_deg, served, secs,
         o.output.empty() || o.output == "-" ? "" : ", wrote " + o.output);
   }
   if (o.strict) {
@@ -445,7 +507,10 @@ In view: at or above --min-elevation on the point's WGS84 vertical; served: at l
 Output columns (CSV; the same as GeoJSON properties, one polygon per cell and provider, cut at the
 antimeridian): cell_id (S2 token or site id), lat_deg, lon_deg (cell centre or site), area_km2 (empty for
 sites), provider, coverage_fraction (share of steps served), mean_visible, min_visible, max_visible,
-max_gap_s (longest run of steps not served, times the step), gap_count (runs of steps not served).
+max_gap_s (longest run of steps not served, times the step), gap_count (runs of steps not served); with
+--policy also served_fraction: share of steps served while the provider's policy permits service there
+for --customer ("any": the providers that permit service, together, reach --min-sats). A provider
+without a policy is unrestricted.
 Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted (nothing written).)");
   const auto source = [&](const char* name, std::vector<std::string>& into, const char* help) {
     cmd->add_option(name, into, help)->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
@@ -484,6 +549,11 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted (nothing writ
   cmd->add_option("-o,--output", opts->output,
                   "output file, .csv or .geojson (default: CSV on standard output)");
   cmd->add_option("--format", opts->format, "csv or geojson (default: from the output's extension)");
+  cmd->add_option("--policy", opts->policies,
+                  "a service policy file (docs/policy.md) for the provider it names; adds served_fraction "
+                  "(repeatable, one per provider)");
+  cmd->add_option("--customer", opts->customer,
+                  "the customer class the policies are applied for (civil, government, military...)");
   cmd->add_option("--threads", opts->threads,
                   "worker threads (default: all cores); results do not depend on it");
   cmd->add_flag("-q,--quiet", opts->quiet, "no progress bar or summary on standard error");
