@@ -35,12 +35,14 @@ std::vector<LonLatDeg> clip(const std::vector<LonLatDeg>& ring, double x, bool k
   return out;
 }
 
-// A part worth keeping: at least three vertices spanning some longitude.
+// A part worth keeping: at least three vertices spanning more than kSliverDeg of longitude (a vertex
+// on the seam may unwrap a rounding step beyond it, which would leave a sliver of no width).
+constexpr double kSliverDeg = 1e-9;
 bool has_area(const std::vector<LonLatDeg>& part) {
   if (part.size() < 3) return false;
   const auto [lo, hi] = std::minmax_element(
       part.begin(), part.end(), [](const LonLatDeg& a, const LonLatDeg& b) { return a.lon_deg < b.lon_deg; });
-  return hi->lon_deg > lo->lon_deg;
+  return hi->lon_deg - lo->lon_deg > kSliverDeg;
 }
 
 Ring closed(std::vector<LonLatDeg> open, double shift) {

@@ -16,13 +16,14 @@ namespace skyfence::report {
 // std::runtime_error for I/O failures. DIR must exist.
 std::vector<std::string> write_csv_tables(const Results& results, const std::string& dir);
 
-// Writes DIR/cells.geojson (a Polygon feature per cell: cell_token, lat_deg, lon_deg, area_km2, and
-// for every (variant, provider) layer the properties "<variant>:<provider>:coverage_fraction",
+// Writes DIR/cells.geojson (a feature per cell: cell_token, lat_deg, lon_deg, area_km2, and for every
+// (variant, provider) layer the properties "<variant>:<provider>:coverage_fraction",
 // ":served_fraction", ":mean_visible", ":max_gap_s") and DIR/terminals.geojson (a Point feature per
 // terminal: terminal_id, name, group_id, customer_class and "<variant>:<provider>:served_fraction").
-// Coordinates are [lon_deg, lat_deg]; a cell's corners are unwrapped around its centre, so a cell on
-// the antimeridian has longitudes slightly beyond +/-180 rather than a ring that jumps across the
-// map. Rings are counter-clockwise (RFC 7946). Atomic as write_csv_tables. Returns the paths.
+// Coordinates are [lon_deg, lat_deg] with every longitude in [-180, 180] (RFC 7946): a cell is a
+// Polygon, or a MultiPolygon of its two parts when it straddles the antimeridian (cut there by
+// earth::lonlat_parts, which also replaces a corner at a pole by two pole vertices). Rings are closed
+// and counter-clockwise in the lon/lat plane. Atomic as write_csv_tables. Returns the paths.
 std::vector<std::string> write_geojson(const Results& results, const std::string& dir);
 
 }  // namespace skyfence::report

@@ -6,6 +6,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "skyfence/time/scales.h"
+
 namespace skyfence::report {
 
 std::string_view to_string(VariantKind kind) {
@@ -215,6 +217,16 @@ void validate(const Results& r) {
     unique_key("terminal service", {s.variant, s.provider, s.terminal});
   for (const auto& l : r.latency) unique_key("latency", {l.variant, l.provider, l.src, l.dst});
   for (const auto& t : r.timeseries) unique_key("time series", {t.variant, t.provider, t.site});
+  for (const auto& p : r.passes) {
+    const std::string aos = time::format_iso8601(p.aos, 3);  // as stored (internal/tables.h)
+    const std::string w =
+        "pass (" + p.provider + ", " + p.terminal + ", " + std::to_string(p.norad_id) + ", " + aos + ")";
+    if (r.provider(p.provider) == nullptr) fail(w + ": unknown provider \"" + p.provider + "\"");
+    known_terminal(p.terminal, w);
+    if (!(p.aos <= p.tca && p.tca <= p.los)) fail(w + ": aos <= tca <= los expected");
+    if (!(std::fabs(p.max_elevation_deg) <= 90.0)) fail(w + ": max_elevation_deg must lie in [-90, 90]");
+    unique_key("pass", {p.provider, p.terminal, std::to_string(p.norad_id), aos});
+  }
   for (const auto& x : r.reliance) {
     unique_key("reliance", {x.scope, x.scope_id, x.variant});
     for (const auto& p : x.providers)

@@ -163,6 +163,17 @@ struct TimeSeries {
 };
 inline constexpr std::string_view kRegionMeanSite = "region-mean";
 
+// One pass of a provider's satellite over a terminal (baseline), from visibility::find_passes.
+struct PassRecord {
+  std::string provider;
+  std::string terminal;  // Terminal::id
+  std::uint32_t norad_id = 0;
+  std::string satellite;  // name
+  time::Instant aos, tca, los;
+  double max_elevation_deg = 0.0;
+  bool aos_clipped = false, los_clipped = false;  // began before the window / still on at its end
+};
+
 // Reliance of one provider within a scope (see Reliance).
 struct ProviderReliance {
   std::string provider;
@@ -198,6 +209,7 @@ struct Results {
   std::vector<LatencySummary> latency;
   std::vector<TimeSeries> timeseries;
   std::vector<Reliance> reliance;
+  std::vector<PassRecord> passes;  // at the scenario's chosen terminals, baseline; any order
 
   // Lookups; nullptr when absent.
   [[nodiscard]] const ProviderInfo* provider(std::string_view name) const;
@@ -210,8 +222,10 @@ struct Results {
 // Checks the references and ranges the writers rely on: unique ids; the first variant (and only it)
 // is the baseline; every layer, service, latency, series and reliance row names a known variant and a
 // known provider or "any"; each layer has one stat per cell; terminals name known groups; fractions
-// in [0, 1]; finite coordinates; time series of matching lengths. Throws std::invalid_argument
-// naming the first problem.
+// in [0, 1]; finite coordinates; time series of matching lengths; passes name a known provider (not
+// "any") and a known terminal, have aos <= tca <= los and max_elevation_deg in [-90, 90], and are
+// unique by (provider, terminal, norad_id, aos to the millisecond), the key of the store's table.
+// Throws std::invalid_argument naming the first problem.
 void validate(const Results& results);
 
 }  // namespace skyfence::report

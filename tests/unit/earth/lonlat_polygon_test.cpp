@@ -95,5 +95,17 @@ TEST(LonLatParts, GridCellsTileThePlane) {
   }
 }
 
+// From level 1 on, S2 cells meet the antimeridian only along their edges: no cell is cut, and a cell
+// with a corner on +-180 (which may unwrap a rounding step past the seam) gives no sliver part.
+TEST(LonLatParts, FineCellsAreNeverCut) {
+  for (int level : {1, 4}) {
+    for (const Cell& c : global_grid(level).cells) {
+      Ring ring(c.vertices.begin(), c.vertices.end());
+      ring.push_back(ring.front());
+      EXPECT_EQ(lonlat_parts(ring).size(), 1u) << c.token;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace skyfence::earth

@@ -17,6 +17,7 @@
 #endif
 
 #include "skyfence/report/internal/geo.h"
+#include "skyfence/report/internal/passes.h"
 #include "skyfence/report/internal/svg.h"
 #include "synthetic.h"
 
@@ -143,7 +144,8 @@ TEST(ReportHtml, WellFormedWithCaptions) {
     std::ostringstream all;
     cap.print(all);
     EXPECT_TRUE(all.str().find("percent") != std::string::npos ||
-                all.str().find("(ms)") != std::string::npos || all.str().find("count") != std::string::npos)
+                all.str().find("(ms)") != std::string::npos || all.str().find("count") != std::string::npos ||
+                all.str().find("(h)") != std::string::npos)
         << "caption without a unit: " << all.str();
   }
   const auto tables = doc.select_nodes("//table");
@@ -252,6 +254,123 @@ TEST(ReportHtml, AddedProviderAndEmptyRun) {
   EXPECT_TRUE(doc.load_string(bare.c_str(), pugi::parse_default | pugi::parse_doctype));
   EXPECT_EQ(bare.find("class=\"map\""), std::string::npos);
   EXPECT_NE(bare.find("Data and run"), std::string::npos);
+}
+
+// Pass statistics: overlapping passes count once, the window clips them, gaps at either end count.
+TEST(ReportPasses, StatsMergeOverlapsAndCountEdgeGaps) {
+  Results r = synthetic();
+  r.passes.clear();
+  const time::Instant t0 = r.run.start;  // window: 23 h 45 min
+  const auto at = [&](double minutes) { return t0 + time::Duration::minutes(minutes); };
+  const auto pass = [&](double aos_min, double los_min, std::uint32_t norad) {
+    PassRecord p{"Alpha",     "homes-1",   norad, "ALPHA", at(aos_min),
+                 at(aos_min), at(los_min), 40.0,  false,   false};
+    r.passes.push_back(p);
+  };
+  pass(100.0, 110.0, 1);
+  pass(-5.0, 3.0, 2);       // on at the start: 3 min inside the window
+  pass(105.0, 120.0, 3);    // overlaps the first: together 100..120
+  pass(120.0, 125.0, 4);    // touches them: 100..125
+  pass(1420.0, 1430.0, 5);  // past the window's end (1425 min): 5 min inside
+  r.passes.push_back(r.passes[0]);
+  r.passes.back().provider = "Beta";  // another provider's pass does not count
+  validate(r);
+  const internal::PassStats s = internal::pass_stats(r, "Alpha", "homes-1");
+  EXPECT_EQ(s.pass_count, 5u);
+  ASSERT_EQ(s.periods.size(), 3u);
+  EXPECT_EQ(s.periods[0].begin, t0);
+  EXPECT_EQ(s.periods[0].end, at(3.0));
+  EXPECT_EQ(s.periods[1].begin, at(100.0));
+  EXPECT_EQ(s.periods[1].end, at(125.0));
+  EXPECT_EQ(s.periods[1].passes, 3u);
+  EXPECT_EQ(s.periods[2].end, r.run.stop);
+  EXPECT_EQ(s.in_view, time::Duration::minutes(3.0 + 25.0 + 5.0));
+  EXPECT_EQ(s.longest_gap, time::Duration::minutes(1420.0 - 125.0));
+  // No pass: the whole window is one gap.
+  const internal::PassStats none = internal::pass_stats(r, "Beta", "gov-1");
+  EXPECT_EQ(none.pass_count, 0u);
+  EXPECT_EQ(none.in_view, time::Duration());
+  EXPECT_EQ(none.longest_gap, r.run.stop - r.run.start);
+  // The gap after the last pass counts...
+  r.passes.erase(r.passes.begin() + 1);  // the pass on at the start
+  r.passes.pop_back();                   // Beta's
+  r.passes.pop_back();                   // the pass past the end
+  EXPECT_EQ(internal::pass_stats(r, "Alpha", "homes-1").longest_gap, r.run.stop - at(125.0));
+  // ...and so does the gap before the first.
+  r.passes.clear();
+  pass(1420.0, 1430.0, 5);
+  EXPECT_EQ(internal::pass_stats(r, "Alpha", "homes-1").longest_gap, time::Duration::minutes(1420.0));
+}
+
+// The passes section: one table row per terminal and provider with the statistics above, one
+// timeline per terminal with a bar per period in view, captions with units.
+TEST(ReportHtml, PassesSectionShowsTableAndTimelines) {
+  const Results& r = synthetic();
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(page().c_str(), pugi::parse_default | pugi::parse_doctype));
+  const auto section = doc.select_node("//section[@id='passes']").node();
+  ASSERT_TRUE(section) << "no passes section";
+  EXPECT_STREQ(section.child("h2").child_value(), "Passes over chosen terminals");
+  // The table: caption with units, a row per (terminal, provider).
+  const auto table = section.select_node(".//table").node();
+  ASSERT_TRUE(table);
+  std::ostringstream caption;
+  table.child("caption").print(caption);
+  EXPECT_NE(caption.str().find("(h;"), std::string::npos) << caption.str();
+  EXPECT_NE(caption.str().find("(min)"), std::string::npos) << caption.str();
+  const auto rows = table.select_nodes("./tbody/tr");
+  ASSERT_EQ(rows.size(), 4u);  // homes-1 and ships-1, Alpha and Beta
+  const auto cells = rows[0].node().select_nodes("./td");
+  ASSERT_EQ(cells.size(), 5u);
+  EXPECT_STREQ(cells[0].node().child_value(), "Households 1");
+  const internal::PassStats s = internal::pass_stats(r, "Alpha", "homes-1");
+  EXPECT_GT(s.pass_count, 100u);
+  EXPECT_LT(s.periods.size(), s.pass_count);  // the synthetic passes overlap
+  EXPECT_EQ(std::string(cells[2].node().child_value()), std::to_string(s.pass_count));
+  char hours[32], gap[32];
+  std::snprintf(hours, sizeof hours, "%.2f", s.in_view.to_seconds() / 3600.0);
+  std::snprintf(gap, sizeof gap, "%.1f", s.longest_gap.to_seconds() / 60.0);
+  EXPECT_EQ(std::string(cells[3].node().child_value()), hours);
+  EXPECT_EQ(std::string(cells[4].node().child_value()), gap);
+  // Timelines: one per terminal, a row per provider, one bar per period in view.
+  const auto figures = section.select_nodes(".//figure");
+  ASSERT_EQ(figures.size(), 2u);
+  for (const auto& f : figures) {
+    std::ostringstream cap;
+    f.node().child("figcaption").print(cap);
+    EXPECT_NE(cap.str().find("(h)"), std::string::npos) << cap.str();
+    EXPECT_NE(cap.str().find("Figure"), std::string::npos);
+  }
+  const auto lanes = figures[0].node().select_nodes(".//g[@class='passes']");
+  ASSERT_EQ(lanes.size(), 2u);
+  EXPECT_STREQ(lanes[0].node().attribute("fill").value(), "#2563a8");  // Alpha's colour
+  const auto bars = lanes[0].node().select_nodes("./rect");
+  EXPECT_EQ(bars.size(), s.periods.size());
+  double w = 0, h = 0, x0 = 0, y0 = 0;
+  std::istringstream(figures[0].node().child("svg").attribute("viewBox").value()) >> x0 >> y0 >> w >> h;
+  for (const auto& b : bars) {
+    const double x = b.node().attribute("x").as_double(), bw = b.node().attribute("width").as_double();
+    EXPECT_GE(x, 0.0);
+    EXPECT_GT(bw, 0.0);
+    EXPECT_LE(x + bw, w + 0.6);
+  }
+  // The first pass is on at the start: its bar starts at the axis origin, the plot's left edge.
+  EXPECT_EQ(s.periods.front().begin, r.run.start);
+  EXPECT_DOUBLE_EQ(bars[0].node().attribute("x").as_double(), 120.0);
+}
+
+// Without passes there is no passes section at all, and none of its figures or tables.
+TEST(ReportHtml, NoPassesNoSection) {
+  Results r = synthetic();
+  r.passes.clear();
+  const std::string html = render_report_html(r, borders());
+  EXPECT_EQ(html.find("id=\"passes\""), std::string::npos);
+  EXPECT_EQ(html.find("Passes over"), std::string::npos);
+  EXPECT_EQ(html.find("class=\"passes\""), std::string::npos);
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(html.c_str(), pugi::parse_default | pugi::parse_doctype));
+  ASSERT_TRUE(doc.load_string(page().c_str(), pugi::parse_default | pugi::parse_doctype));
+  EXPECT_NE(page().find("id=\"passes\""), std::string::npos);
 }
 
 TEST(ReportHtml, WritesAtomically) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 #include "skyfence/report/reliance.h"
@@ -56,6 +58,45 @@ TEST(ReportModel, ValidateNamesTheProblem) {
   r = synthetic();
   r.latency.push_back(r.latency.front());
   expect_error(r, "latency (baseline, Alpha, gov-1, internet) given twice");
+  ASSERT_FALSE(synthetic().passes.empty());
+  r = synthetic();
+  r.passes[0].provider = "any";
+  expect_error(r, "unknown provider \"any\"");
+  r = synthetic();
+  r.passes[0].terminal = "nowhere";
+  expect_error(r, "unknown terminal \"nowhere\"");
+  r = synthetic();
+  r.passes[1].tca = r.passes[1].los + time::Duration::seconds(1.0);
+  expect_error(r, "aos <= tca <= los");
+  r = synthetic();
+  r.passes[1].aos = r.passes[1].tca + time::Duration::seconds(1.0);
+  expect_error(r, "aos <= tca <= los");
+  r = synthetic();
+  r.passes[2].max_elevation_deg = 90.5;
+  expect_error(r, "max_elevation_deg");
+  r = synthetic();
+  r.passes[2].max_elevation_deg = std::numeric_limits<double>::quiet_NaN();
+  expect_error(r, "max_elevation_deg");
+  r = synthetic();
+  r.passes.push_back(r.passes[3]);
+  r.passes.back().los = r.passes.back().los + time::Duration::seconds(5.0);
+  expect_error(r, "given twice");
+  // The key is the stored text: two passes less than a millisecond apart are the same row.
+  r = synthetic();
+  r.passes.push_back(r.passes[3]);
+  {
+    PassRecord& x = r.passes.back();
+    // 10 ns towards the middle of its millisecond, so that the text stays the same.
+    x.aos = x.aos + time::Duration::nanoseconds(x.aos.tai_ns() % 1'000'000 < 500'000 ? 10 : -10);
+    x.tca = std::max(x.tca, x.aos);
+    x.los = std::max(x.los, x.tca);
+    ASSERT_NE(x.aos, r.passes[3].aos);
+  }
+  expect_error(r, "given twice");
+  r = synthetic();
+  r.passes[0].max_elevation_deg = -90.0;
+  r.passes[1].aos = r.passes[1].tca = r.passes[1].los;
+  EXPECT_NO_THROW(validate(r));
 }
 
 TEST(ReportModel, RttQuantilesNearestRank) {

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "skyfence/report/internal/tables.h"
+#include "skyfence/time/scales.h"
 #include "synthetic.h"
 
 namespace skyfence::report {
@@ -162,6 +163,51 @@ TEST(ReportStore, ValuesAndUnitsAsDocumented) {
   for (const auto& x : r.latency) samples += x.rtt_samples_ms.size();
   EXPECT_EQ(std::stoul(db.rows("SELECT COUNT(*) FROM latency_samples")[0][0]), samples);
   EXPECT_EQ(db.rows("SELECT SUM(sample_count) FROM latency_summaries")[0][0], std::to_string(samples));
+}
+
+// Every pass reads back: ids, times as ISO-8601 UTC text to the millisecond, elevation exactly,
+// clipping flags as 0/1.
+TEST(ReportStore, PassesRoundTrip) {
+  const fs::path p = scratch_dir("passes") / "results.sqlite";
+  const Results& r = synthetic();
+  ASSERT_FALSE(r.passes.empty());
+  write_sqlite(r, p.string());
+  const Db db(p);
+  EXPECT_EQ(db.rows("SELECT COUNT(*) FROM passes")[0][0], std::to_string(r.passes.size()));
+  EXPECT_EQ(db.rows("SELECT DISTINCT typeof(norad_id) || typeof(aos_utc) || typeof(duration_s) || "
+                    "typeof(aos_clipped) FROM passes"),
+            (std::vector<std::vector<std::string>>{{"integertextrealinteger"}}));
+  std::size_t clipped_aos = 0, clipped_los = 0;
+  for (const PassRecord& x : r.passes) {
+    const std::string aos = time::format_iso8601(x.aos, 3);
+    const auto got = db.rows(
+        "SELECT satellite, aos_utc, tca_utc, los_utc, duration_s, max_elevation_deg, aos_clipped, "
+        "los_clipped "
+        "FROM passes WHERE provider='" +
+        x.provider + "' AND terminal_id='" + x.terminal + "' AND norad_id=" + std::to_string(x.norad_id) +
+        " AND aos_utc='" + aos + "'");
+    ASSERT_EQ(got.size(), 1u) << x.provider << " " << x.terminal << " " << aos;
+    const auto& row = got[0];
+    EXPECT_EQ(row[0], x.satellite);
+    EXPECT_EQ(row[1], aos);
+    EXPECT_EQ(row[2], time::format_iso8601(x.tca, 3));
+    EXPECT_EQ(row[3], time::format_iso8601(x.los, 3));
+    // Truncated to the millisecond.
+    const time::Duration cut = x.aos - time::parse_iso8601(row[1]);
+    EXPECT_GE(cut, time::Duration());
+    EXPECT_LT(cut, time::Duration::nanoseconds(1'000'000));
+    EXPECT_EQ(std::stod(row[4]), (x.los - x.aos).to_seconds());
+    EXPECT_EQ(std::stod(row[5]), x.max_elevation_deg);
+    EXPECT_EQ(row[6], x.aos_clipped ? "1" : "0");
+    EXPECT_EQ(row[7], x.los_clipped ? "1" : "0");
+    clipped_aos += x.aos_clipped ? 1 : 0;
+    clipped_los += x.los_clipped ? 1 : 0;
+  }
+  EXPECT_GT(clipped_aos, 0u);
+  EXPECT_GT(clipped_los, 0u);
+  // A pass on at the start begins at the window's start.
+  EXPECT_EQ(db.rows("SELECT DISTINCT aos_utc FROM passes WHERE aos_clipped = 1"),
+            (std::vector<std::vector<std::string>>{{"2026-11-20T00:00:00.000Z"}}));
 }
 
 TEST(ReportStore, ReplacesAnExistingStore) {

@@ -283,6 +283,35 @@ inline Results synthetic_results(const std::string& data_dir, const std::string&
       r.timeseries.push_back(std::move(ts));
     }
   }
+  // Passes over two terminals: Alpha's overlap one another and its first is already on at the start;
+  // Beta's leave gaps. Both run past the window's end, where the last pass is clipped.
+  const double window_s = (r.run.stop - r.run.start).to_seconds();
+  for (std::size_t t : {std::size_t{4}, std::size_t{10}}) {
+    for (int p = 0; p < 2; ++p) {
+      double at = p == 0 ? -120.0 : 300.0 + 60.0 * static_cast<double>(t);
+      for (std::uint64_t k = 0; at < window_s; ++k) {
+        const auto h = [&](std::uint64_t j) {
+          return unit_hash(term_places[t].key, k, 200u + 10u * static_cast<std::uint64_t>(p) + j);
+        };
+        const double duration = (p == 0 ? 240.0 : 480.0) + 300.0 * h(0);
+        PassRecord x;
+        x.provider = provider_names[static_cast<std::size_t>(p)];
+        x.terminal = r.terminals[t].id;
+        x.norad_id = static_cast<std::uint32_t>((p == 0 ? 44000 : 56000) + mix(k) % 900);
+        x.satellite = (p == 0 ? "ALPHA-" : "BETA-") + std::to_string(x.norad_id);
+        const double aos = std::max(at, 0.0), los = std::min(at + duration, window_s);
+        x.aos_clipped = at < 0.0;
+        x.los_clipped = at + duration > window_s;
+        x.aos = r.run.start + time::Duration::seconds(aos);
+        x.los = r.run.start + time::Duration::seconds(los);
+        x.tca =
+            r.run.start + time::Duration::seconds(std::clamp(at + duration * (0.3 + 0.4 * h(1)), aos, los));
+        x.max_elevation_deg = (p == 0 ? 25.0 : 30.0) + 60.0 * h(2);
+        r.passes.push_back(std::move(x));
+        at += p == 0 ? duration * (0.5 + 0.9 * h(3)) : duration + 600.0 + 2400.0 * h(3);
+      }
+    }
+  }
   return r;
 }
 

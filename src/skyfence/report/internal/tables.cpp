@@ -213,6 +213,28 @@ std::vector<Table> build_tables(const Results& r) {
   }
   out.push_back(std::move(series));
 
+  Table passes{"passes",
+               {{"provider", T},
+                {"terminal_id", T},
+                {"norad_id", I},
+                {"satellite", T},
+                {"aos_utc", T},
+                {"tca_utc", T},
+                {"los_utc", T},
+                {"duration_s", R},
+                {"max_elevation_deg", R},
+                {"aos_clipped", I},
+                {"los_clipped", I}},
+               {"provider", "terminal_id", "norad_id", "aos_utc"},
+               {}};
+  for (const auto& p : r.passes) {
+    passes.rows.push_back({p.provider, p.terminal, integer(p.norad_id), p.satellite, utc_text(p.aos),
+                           utc_text(p.tca), utc_text(p.los), (p.los - p.aos).to_seconds(),
+                           p.max_elevation_deg, integer(p.aos_clipped ? 1 : 0),
+                           integer(p.los_clipped ? 1 : 0)});
+  }
+  out.push_back(std::move(passes));
+
   Table reliance{"reliance",
                  {{"scope", T},
                   {"scope_id", T},
