@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build run test test-release test-asan bench format lint clean
+.PHONY: all deps build run test test-release test-asan bench fuzz format lint clean
 
 all: build
 
@@ -17,10 +17,10 @@ $(BUILD)/build.ninja: | deps
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The default job: until the scenario runner exists, propagate the bundled Starlink snapshot for
-# one orbit (96 minutes at 1-minute steps) and summarise.
+# The default job: the bundled default scenario (data/scenarios/default.toml); the command prints a
+# summary and where the results are (results/ukraine-reliance/report.html).
 run: build
-	@bash scripts/default-run.sh $(BUILD)/skyfence
+	$(BUILD)/skyfence run
 
 test: test-release test-asan
 
@@ -40,6 +40,11 @@ bench: build
 	@bash scripts/install-deps.sh --bench
 	bash bench/run.sh $(BUILD)
 	bash bench/visibility_bench.sh $(BUILD)
+
+# Fuzz the policy parser, the GeoJSON region reader and the audit verifier for 60 s each (clang,
+# libFuzzer, ASan+UBSan, in build-fuzz/); `make test` runs them for 5 s each.
+fuzz: deps
+	bash fuzz/run.sh --seconds 60
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cpp')

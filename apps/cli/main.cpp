@@ -15,6 +15,7 @@
 #include "policy.h"
 #include "propagate.h"
 #include "route.h"
+#include "run.h"
 #include "skyfence/core/error.h"
 #include "skyfence/time/leap_seconds.h"
 #include "skyfence/time/scales.h"
@@ -37,6 +38,7 @@ int run_main(int argc, char** argv) {
   add_policy_commands(app, run);
   add_route_command(app, run);
   add_coverage_command(app, run);
+  add_run_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

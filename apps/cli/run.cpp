@@ -1,0 +1,210 @@
+// skyfence run: a scenario (or the bundled default one) to a results folder: results.sqlite, CSV and
+// GeoJSON exports and report.html.
+#include "run.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include "common.h"
+#include "data_dir.h"
+#include "skyfence/core/error.h"
+#include "skyfence/report/borders.h"
+#include "skyfence/report/exports.h"
+#include "skyfence/report/html.h"
+#include "skyfence/report/store.h"
+#include "skyfence/scenario/runner.h"
+#include "skyfence/scenario/scenario.h"
+#include "skyfence/time/scales.h"
+
+namespace skyfence::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Options {
+  std::string scenario;
+  std::string output;
+  bool check = false;
+  bool quiet = false;
+  unsigned threads = 0;
+};
+
+// A folder name from the scenario's name: letters, digits, '-', '_' and '.', others as '-'.
+std::string slug(const std::string& name) {
+  std::string s;
+  for (const char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                    c == '_' || c == '.';
+    s += ok ? c : '-';
+  }
+  return s.empty() || s == "." || s == ".." ? "run" : s;
+}
+
+// The results folder, built beside its final place and moved there whole at the end.
+class StagedFolder {
+ public:
+  explicit StagedFolder(fs::path final_path)
+      : final_(std::move(final_path)), staging_(final_.string() + ".tmp-" + std::to_string(::getpid())) {
+    fs::remove_all(staging_);
+    fs::create_directories(staging_);
+  }
+  ~StagedFolder() {
+    std::error_code ec;
+    if (!committed_) fs::remove_all(staging_, ec);
+  }
+  StagedFolder(const StagedFolder&) = delete;
+  StagedFolder& operator=(const StagedFolder&) = delete;
+  [[nodiscard]] const fs::path& path() const { return staging_; }
+  // Replaces any previous folder of that name by the staged one.
+  void commit() {
+    const fs::path old = final_.string() + ".old-" + std::to_string(::getpid());
+    std::error_code ec;
+    const bool had = fs::exists(final_, ec);
+    if (had) fs::rename(final_, old);
+    fs::rename(staging_, final_);
+    committed_ = true;
+    if (had) fs::remove_all(old, ec);
+  }
+
+ private:
+  fs::path final_, staging_;
+  bool committed_ = false;
+};
+
+// The system clock's time, to the second.
+time::Instant now_utc() {
+  const std::time_t t = std::time(nullptr);
+  std::tm utc{};
+  ::gmtime_r(&t, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return time::parse_iso8601(buf);
+}
+
+std::string percent(double share) {
+  return fmt::format("{:.1f}%", 100.0 * share);
+}
+
+// A few lines answering the scenario's question, for the terminal.
+void print_summary(const report::Results& r) {
+  fmt::print(stderr, "  region {} ({:.0f} km2, {} cells), served share of area x time under policy:\n",
+             r.run.region_name, r.run.region_area_km2, r.cells.size());
+  for (const report::Reliance& rel : r.reliance) {
+    if (rel.scope != report::kScopeRegion) continue;
+    std::string by;
+    for (const auto& p : rel.providers) {
+      if (p.served_share > 0.0 || rel.variant == "baseline")
+        by += fmt::format(" {} {}", p.provider, percent(p.served_share));
+    }
+    fmt::print(stderr, "    {:<28} any {:>6}  only one provider {:>6}  net loss {:>6} |{}\n", rel.variant,
+               percent(rel.served_share_any), percent(rel.single_provider_share), percent(rel.net_loss_share),
+               by);
+  }
+  for (const report::TerminalGroup& g : r.groups) {
+    for (const report::Reliance& rel : r.reliance) {
+      if (rel.scope != report::kScopeGroup || rel.scope_id != g.id || rel.variant != "baseline") continue;
+      fmt::print(stderr,
+                 "  group {}: served by any provider {} of terminal x time, by one provider only {}\n", g.id,
+                 percent(rel.served_share_any), percent(rel.single_provider_share));
+    }
+  }
+}
+
+int run(const Options& o) {
+  install_interrupt_handler();
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string path = o.scenario.empty() ? data_dir() + "/scenarios/default.toml" : o.scenario;
+  const scenario::Scenario sc = scenario::load_scenario(path);
+  if (o.check) {
+    fmt::print(
+        "{}: scenario \"{}\" is valid: {} provider(s), {} terminal group(s), {} variant(s), {} steps\n", path,
+        sc.name, sc.providers.size(), sc.groups.size(), sc.variants.size(), sc.steps());
+    return kExitOk;
+  }
+  const fs::path out = o.output.empty() ? fs::path("results") / slug(sc.name) : fs::path(o.output);
+  if (!out.parent_path().empty()) fs::create_directories(out.parent_path());
+  StagedFolder folder(out);
+
+  Progress progress("run", 1.0, o.quiet);
+  scenario::RunOptions ro;
+  ro.data_dir = data_dir();
+  ro.threads = o.threads;
+  ro.software_version = std::string("skyfence ") + SKYFENCE_VERSION;
+  ro.created = now_utc();
+  ro.progress = [&](std::string_view, double done) {
+    progress.update(done);
+    return !g_interrupted.load();
+  };
+  ro.warn = [&](const std::string& m) {
+    progress.finish();
+    warn(m);
+  };
+  report::Results results;
+  try {
+    results = scenario::run_scenario(sc, ro);
+  } catch (const scenario::Cancelled&) {
+    throw Interrupted{};
+  }
+  progress.finish();
+  if (g_interrupted.load()) throw Interrupted{};
+
+  report::write_sqlite(results, (folder.path() / "results.sqlite").string());
+  fs::create_directories(folder.path() / "csv");
+  fs::create_directories(folder.path() / "geojson");
+  const auto csvs = report::write_csv_tables(results, (folder.path() / "csv").string());
+  report::write_geojson(results, (folder.path() / "geojson").string());
+  report::write_report_html(results, report::read_bundled_borders(data_dir()),
+                            (folder.path() / "report.html").string());
+  if (g_interrupted.load()) throw Interrupted{};
+  folder.commit();
+
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!o.quiet) {
+    fmt::print(stderr, "skyfence: ran \"{}\": {} provider(s), {} variant(s), {} steps of {} s, in {:.1f} s\n",
+               sc.name, results.providers.size(), results.variants.size(), results.run.step_count,
+               sc.step.to_seconds(), secs);
+    print_summary(results);
+    fmt::print(stderr, "skyfence: results in {}/: report.html, results.sqlite, csv/ ({} tables), geojson/\n",
+               out.string(), csvs.size());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, std::function<int()>& run_fn) {
+  auto opts = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand(
+      "run", "Run a scenario (default: the bundled one) and write its results folder and report.html");
+  cmd->footer(R"(Examples:
+  skyfence run                                   # the bundled default scenario (data/scenarios/default.toml)
+  skyfence run my-scenario.toml -o results/mine
+  skyfence run my-scenario.toml --check          # load and check only; runs nothing
+
+A scenario (TOML, docs/scenario.md) names a time window, providers (bundled catalog, TLE/OMM file or
+preset, minimum elevation, policy, network), terminal groups, a region of interest and what-if variants.
+The results folder (default: results/<scenario name>, replaced whole at the end, never half-written):
+  report.html      one self-contained page: service by provider and variant, reliance, latency, maps
+  results.sqlite   every table (docs/results.md)
+  csv/, geojson/   the same tables as CSV, cells and terminals as GeoJSON
+Exit status: 0 ok, 1 runtime failure, 2 bad scenario or input (every problem listed), 130 interrupted.)");
+  cmd->add_option("scenario", opts->scenario, "the scenario file (default: the bundled default scenario)");
+  cmd->add_option("-o,--output", opts->output, "the results folder (default: results/<scenario name>)");
+  cmd->add_flag("--check", opts->check, "only load and check the scenario");
+  cmd->add_option("--threads", opts->threads,
+                  "worker threads (default: all cores); results do not depend on it");
+  cmd->add_flag("-q,--quiet", opts->quiet, "no progress bar or summary on standard error");
+  cmd->callback([opts, &run_fn] { run_fn = [opts] { return run(*opts); }; });
+}
+
+}  // namespace skyfence::cli

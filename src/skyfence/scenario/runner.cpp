@@ -1,0 +1,630 @@
+// The scenario runner; see runner.h.
+#include "skyfence/scenario/runner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <numeric>
+#include <optional>
+#include <random>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include "skyfence/coverage/coverage.h"
+#include "skyfence/earth/grid.h"
+#include "skyfence/earth/region.h"
+#include "skyfence/earth/site.h"
+#include "skyfence/network/planes.h"
+#include "skyfence/network/routing.h"
+#include "skyfence/network/topology.h"
+#include "skyfence/orbits/catalog_select.h"
+#include "skyfence/orbits/presets.h"
+#include "skyfence/policy/policy.h"
+#include "skyfence/report/reliance.h"
+#include "skyfence/time/scales.h"
+#include "skyfence/visibility/fleet.h"
+#include "skyfence/visibility/passes.h"
+
+namespace skyfence::scenario {
+namespace {
+
+policy::LoadOptions policy_load_options(const std::string& data_dir) {
+  policy::LoadOptions lo;
+  lo.data_dir = data_dir;
+  return lo;
+}
+
+constexpr double kDeg = 3.14159265358979323846 / 180.0;
+constexpr double kRadToDeg = 1.0 / kDeg;
+// More than this many days between an element set's epoch and the window: warned about.
+constexpr double kStaleDays = 14.0;
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(SourceLocation{path, 0, {}}, "cannot open the file");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string source_text(const SatelliteSource& s) {
+  switch (s.kind) {
+    case SatelliteSource::Kind::catalog:
+      return "bundled catalog " + s.value;
+    case SatelliteSource::Kind::preset:
+      return "preset " + s.value + " (planned)";
+    default:
+      return s.value;
+  }
+}
+
+std::vector<orbits::ElementSet> load_sets(const ProviderSpec& spec, time::Instant start,
+                                          const std::string& data_dir) {
+  if (spec.source.kind == SatelliteSource::Kind::preset) {
+    const orbits::PresetLibrary lib = orbits::load_presets(orbits::presets_path(data_dir));
+    return orbits::generate(lib.find(spec.source.value), start).sets;
+  }
+  orbits::CatalogSelection sel;
+  if (spec.source.kind == SatelliteSource::Kind::catalog) {
+    sel.groups.push_back(spec.source.value);
+  } else {
+    sel.files.push_back(spec.source.value);
+  }
+  orbits::SelectedCatalog c = orbits::load_and_select(sel, data_dir);
+  if (c.sets.empty()) throw InputError(spec.defined_at, "no element set loaded for provider " + spec.name);
+  return std::move(c.sets);
+}
+
+// A provider as loaded: its element sets, policy and network inputs.
+struct Loaded {
+  ProviderSpec spec;
+  std::vector<orbits::ElementSet> sets;
+  std::optional<policy::Policy> policy;
+  std::string policy_text;  // for policy-rule variants
+  std::vector<network::GroundNode> gateways, pops;
+};
+
+Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOptions& o) {
+  Loaded p;
+  p.spec = spec;
+  p.sets = load_sets(spec, sc.start, o.data_dir);
+  std::size_t stale = 0;
+  for (const auto& es : p.sets) {
+    if (std::abs((sc.start - es.epoch).to_days()) > kStaleDays ||
+        std::abs((sc.stop - es.epoch).to_days()) > kStaleDays)
+      ++stale;
+  }
+  if (stale > 0 && o.warn) {
+    o.warn(spec.name + ": " + std::to_string(stale) +
+           " element set(s) more than 14 days from the window; SGP4 errors grow by about 1-3 km a day");
+  }
+  if (!spec.policy.empty()) {
+    p.policy_text = read_text(spec.policy);
+    p.policy = policy::Policy::parse(p.policy_text, spec.policy, policy_load_options(o.data_dir));
+    if (p.policy->provider() != spec.name) {
+      throw InputError(SourceLocation{spec.policy, 0, "provider"},
+                       "the policy governs \"" + p.policy->provider() +
+                           "\", but the scenario gives it to \"" + spec.name + "\"");
+    }
+  }
+  if (!spec.gateways.empty()) {
+    for (const auto* file : {&spec.gateways, &spec.pops}) {
+      earth::SiteReadOptions ro;
+      ro.strict = true;
+      for (const auto& s : earth::read_sites_file(*file, ro).sites) {
+        (file == &spec.gateways ? p.gateways : p.pops).push_back({s.id, s.location});
+      }
+    }
+  }
+  return p;
+}
+
+// One provider as a variant uses it.
+struct Active {
+  std::size_t union_index = 0;  // bit in the served masks
+  const Loaded* loaded = nullptr;
+  std::vector<orbits::ElementSet> sets;  // after failures
+  std::optional<policy::Policy> policy;
+};
+
+struct TerminalRow {
+  earth::Site site;
+  std::string group;     // scenario group id
+  std::string customer;  // class used for the policy
+  std::string policy_group;
+};
+
+std::vector<orbits::ElementSet> fail_satellites(const VariantSpec& v,
+                                                const std::vector<orbits::ElementSet>& sets) {
+  std::vector<orbits::ElementSet> kept;
+  if (!v.planes.empty()) {
+    const network::PlaneAssignment pa = network::infer_planes(sets);
+    const std::set<int> planes(v.planes.begin(), v.planes.end());
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      const network::PlaneSlot& s = pa.of[i];
+      if (!(s.shell == 0 && planes.contains(s.plane))) kept.push_back(sets[i]);
+    }
+    if (kept.size() == sets.size()) {
+      throw InputError(v.defined_at, "none of the planes given exists in the provider's first shell (" +
+                                         std::to_string(pa.shells.empty() ? 0 : pa.shells[0].planes) +
+                                         " planes)");
+    }
+    return kept;
+  }
+  // A random share, reproducibly: satellites ordered by a seeded shuffle, the first ones fail.
+  std::vector<std::size_t> order(sets.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::mt19937_64 rng(v.seed);
+  for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
+  const auto failed = static_cast<std::size_t>(std::llround(v.fraction * static_cast<double>(sets.size())));
+  std::vector<char> dead(sets.size(), 0);
+  for (std::size_t k = 0; k < failed; ++k) dead[order[k]] = 1;
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    if (!dead[i]) kept.push_back(sets[i]);
+  }
+  return kept;
+}
+
+// Per-step served masks of every point (cells, then terminals): bit k = union provider k serves it.
+struct Masks {
+  std::size_t points = 0;
+  std::vector<std::uint64_t> bits;  // [step * points + point]
+};
+
+}  // namespace
+
+report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
+  const auto progress = [&](std::string_view stage, double done) {
+    if (o.progress && !o.progress(stage, std::clamp(done, 0.0, 1.0))) throw Cancelled();
+  };
+  progress("loading", 0.0);
+  report::Results res;
+  const std::size_t n_steps = sc.steps();
+
+  // Region and its cells.
+  const earth::Region region = !sc.region.country.empty()
+                                   ? earth::CountryBorders::read_bundled(o.data_dir).find(sc.region.country)
+                                   : earth::read_region_file(sc.region.file, sc.region.name);
+  const std::vector<earth::Cell> cells = earth::region_grid(region, sc.region.level).cells;
+  if (cells.empty()) {
+    throw InputError(sc.region.defined_at, region.name() + " holds no cell centre at level " +
+                                               std::to_string(sc.region.level) + "; use a higher level");
+  }
+
+  // Terminals.
+  std::vector<TerminalRow> terminals;
+  std::set<std::string> terminal_ids;
+  for (const TerminalGroupSpec& g : sc.groups) {
+    earth::SiteReadOptions ro;
+    ro.strict = true;
+    for (earth::Site& s : earth::read_sites_file(g.file, ro).sites) {
+      if (!terminal_ids.insert(s.id).second) {
+        throw InputError(SourceLocation{g.file, 0, "id"},
+                         "terminal id \"" + s.id + "\" appears in two groups");
+      }
+      TerminalRow t;
+      const std::string* customer = s.attribute("customer");
+      const std::string* pgroup = s.attribute("group");
+      t.customer = customer != nullptr && !customer->empty() ? *customer : g.customer;
+      t.policy_group = pgroup != nullptr && !pgroup->empty() ? *pgroup : g.id;
+      t.group = g.id;
+      t.site = std::move(s);
+      terminals.push_back(std::move(t));
+    }
+  }
+
+  // Terminals whose passes are listed.
+  std::vector<std::size_t> pass_terminals;
+  for (const std::string& id : sc.compute.passes_terminals) {
+    std::size_t t = 0;
+    while (t < terminals.size() && terminals[t].site.id != id) ++t;
+    if (t == terminals.size()) throw InputError(sc.compute.passes_at, "no terminal with id \"" + id + "\"");
+    pass_terminals.push_back(t);
+  }
+
+  // Providers (the scenario's, then those variants add).
+  std::vector<Loaded> loaded;
+  for (const ProviderSpec& p : sc.providers) loaded.push_back(load_provider(p, sc, o));
+  for (const VariantSpec& v : sc.variants) {
+    if (v.kind == VariantSpec::Kind::add_provider) loaded.push_back(load_provider(*v.added, sc, o));
+  }
+  if (loaded.size() > 64) throw InputError(SourceLocation{sc.path, 0, "provider"}, "at most 64 providers");
+  std::vector<std::string> union_names;
+  for (const Loaded& l : loaded) union_names.push_back(l.spec.name);
+  const auto union_index = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(union_names.begin(), union_names.end(), name) -
+                                    union_names.begin());
+  };
+
+  // The variants' provider sets, all checked before computing anything.
+  struct Plan {
+    report::Variant info;
+    std::vector<Active> active;
+  };
+  std::vector<Plan> plans;
+  {
+    Plan base;
+    base.info = {"baseline", "The scenario as written", report::VariantKind::baseline, ""};
+    for (std::size_t k = 0; k < sc.providers.size(); ++k) {
+      base.active.push_back({k, &loaded[k], loaded[k].sets, loaded[k].policy});
+    }
+    plans.push_back(std::move(base));
+  }
+  for (const VariantSpec& v : sc.variants) {
+    Plan plan;
+    plan.info.id = v.id;
+    plan.info.description = v.description;
+    plan.info.provider = v.provider;
+    plan.active = plans.front().active;
+    switch (v.kind) {
+      case VariantSpec::Kind::withdraw:
+        plan.info.kind = report::VariantKind::withdraw;
+        std::erase_if(plan.active, [&](const Active& a) { return a.loaded->spec.name == v.provider; });
+        break;
+      case VariantSpec::Kind::policy_rule: {
+        plan.info.kind = report::VariantKind::policy_rule;
+        for (Active& a : plan.active) {
+          if (a.loaded->spec.name != v.provider) continue;
+          const std::string base_text =
+              a.loaded->policy ? a.loaded->policy_text
+                               : "provider = \"" + v.provider +
+                                     "\"\n[[rule]]\nid = \"unrestricted\"\neffect = \"permit\"\n";
+          try {
+            a.policy = policy::Policy::parse(base_text + "\n" + v.rule_toml,
+                                             a.loaded->spec.policy.empty() ? sc.path : a.loaded->spec.policy,
+                                             policy_load_options(o.data_dir));
+          } catch (const InputError& e) {
+            throw InputError(v.defined_at, "the rule does not load: " + e.detail());
+          }
+        }
+        break;
+      }
+      case VariantSpec::Kind::satellite_failure:
+        plan.info.kind = report::VariantKind::satellite_failure;
+        for (Active& a : plan.active) {
+          if (a.loaded->spec.name == v.provider) a.sets = fail_satellites(v, a.sets);
+        }
+        break;
+      case VariantSpec::Kind::add_provider: {
+        plan.info.kind = report::VariantKind::add_provider;
+        const std::size_t k = union_index(v.provider);
+        plan.active.push_back({k, &loaded[k], loaded[k].sets, loaded[k].policy});
+        break;
+      }
+    }
+    plans.push_back(std::move(plan));
+  }
+
+  // The record of the run.
+  res.run.scenario_name = sc.name;
+  res.run.scenario_path = sc.path;
+  res.run.inputs.push_back({"scenario", sc.path});
+  for (const Loaded& l : loaded) {
+    if (l.spec.source.kind == SatelliteSource::Kind::tle || l.spec.source.kind == SatelliteSource::Kind::omm)
+      res.run.inputs.push_back({"catalog", l.spec.source.value});
+    if (!l.spec.policy.empty()) res.run.inputs.push_back({"policy", l.spec.policy});
+    if (!l.spec.gateways.empty()) {
+      res.run.inputs.push_back({"gateways", l.spec.gateways});
+      res.run.inputs.push_back({"pops", l.spec.pops});
+    }
+  }
+  for (const auto& g : sc.groups) res.run.inputs.push_back({"sites", g.file});
+  if (!sc.region.file.empty()) res.run.inputs.push_back({"region", sc.region.file});
+  res.run.seed = sc.seed;
+  res.run.start = sc.start;
+  res.run.step = sc.step;
+  res.run.stop = sc.start + sc.step * static_cast<std::int64_t>(n_steps == 0 ? 0 : n_steps - 1);
+  res.run.step_count = n_steps;
+  res.run.region_name = region.name();
+  res.run.region_area_km2 = region.area_km2();
+  res.run.software_version = o.software_version;
+  res.run.created = o.created;
+  for (const Loaded& l : loaded) {
+    report::ProviderInfo pi;
+    pi.name = l.spec.name;
+    pi.source = source_text(l.spec.source);
+    pi.satellite_count = l.sets.size();
+    pi.epoch_min = pi.epoch_max = l.sets.front().epoch;
+    for (const auto& es : l.sets) {
+      pi.epoch_min = std::min(pi.epoch_min, es.epoch);
+      pi.epoch_max = std::max(pi.epoch_max, es.epoch);
+    }
+    pi.min_elevation_deg = l.spec.min_elevation_deg;
+    pi.policy = l.spec.policy;
+    res.providers.push_back(std::move(pi));
+  }
+  for (const Plan& p : plans) res.variants.push_back(p.info);
+  for (const earth::Cell& c : cells) res.cells.push_back(report::cell_info(c));
+  for (const TerminalGroupSpec& g : sc.groups) res.groups.push_back({g.id, g.name, g.customer});
+  for (const TerminalRow& t : terminals) {
+    res.terminals.push_back({t.site.id, t.site.name, t.site.location.lat_rad * kRadToDeg,
+                             t.site.location.lon_rad * kRadToDeg, t.group, t.customer});
+  }
+
+  // Points: cell centres, then terminals.
+  std::vector<frames::Geodetic> points;
+  for (const earth::Cell& c : cells) points.push_back(c.centre);
+  for (const TerminalRow& t : terminals) points.push_back(t.site.location);
+  const std::size_t n_cells = cells.size(), n_points = points.size();
+
+  // Coverage of every variant; per-step served masks for the reliance metrics.
+  const double coverage_share = sc.compute.latency ? 0.6 : 0.95;
+  std::vector<Masks> masks(plans.size());
+  for (std::size_t v = 0; v < plans.size(); ++v) {
+    const Plan& plan = plans[v];
+    const std::string stage = "coverage: " + plan.info.id;
+    std::vector<std::unique_ptr<visibility::Fleet>> fleets;
+    std::vector<coverage::Provider> providers;
+    // Permission per active provider: the cells' PointPolicy and one per terminal.
+    struct Permit {
+      std::optional<policy::PointPolicy> cells;
+      std::vector<policy::PointPolicy> terminals;
+    };
+    std::vector<Permit> permits(plan.active.size());
+    bool any_policy = false;
+    for (std::size_t a = 0; a < plan.active.size(); ++a) {
+      const Active& act = plan.active[a];
+      fleets.push_back(std::make_unique<visibility::Fleet>(act.sets));
+      providers.push_back({act.loaded->spec.name, fleets.back().get()});
+      if (!act.policy) continue;
+      any_policy = true;
+      const std::span<const frames::Geodetic> cell_points(points.data(), n_cells);
+      permits[a].cells.emplace(*act.policy, cell_points,
+                               policy::RequestContext{act.loaded->spec.name, sc.region.customer, {}, {}});
+      for (std::size_t t = 0; t < terminals.size(); ++t) {
+        permits[a].terminals.emplace_back(
+            *act.policy, std::span<const frames::Geodetic>(&points[n_cells + t], 1),
+            policy::RequestContext{act.loaded->spec.name, terminals[t].customer, terminals[t].site.id,
+                                   terminals[t].policy_group});
+      }
+    }
+    coverage::CoverageOptions co;
+    co.min_sats = sc.min_sats;
+    co.threads = o.threads;
+    if (any_policy) {
+      co.permission = [&](std::size_t a, time::Instant at, std::span<std::uint8_t> out) {
+        if (!permits[a].cells) return;
+        permits[a].cells->permitted(at, out.subspan(0, n_cells));
+        for (std::size_t t = 0; t < terminals.size(); ++t)
+          permits[a].terminals[t].permitted(at, out.subspan(n_cells + t, 1));
+      };
+    }
+    for (const Active& a : plan.active)
+      co.provider_min_elevation_rad.push_back(a.loaded->spec.min_elevation_deg * kDeg);
+    Masks& m = masks[v];
+    m.points = n_points;
+    m.bits.assign(n_steps * n_points, 0);
+    // Time series (baseline): satellites in view, the region's area-weighted mean and some terminals.
+    const std::size_t n_series_terminals =
+        v == 0 ? std::min(terminals.size(), sc.compute.timeseries_terminals) : 0;
+    std::vector<report::TimeSeries> series;
+    double cell_area = 0.0;
+    for (const earth::Cell& c : cells) cell_area += c.area_km2;
+    if (v == 0) {
+      for (std::size_t a = 0; a <= plan.active.size(); ++a) {
+        const std::string name = a < plan.active.size() ? plan.active[a].loaded->spec.name : "any";
+        series.push_back({"baseline", name, std::string(report::kRegionMeanSite), {}, {}});
+        for (std::size_t t = 0; t < n_series_terminals; ++t)
+          series.push_back({"baseline", name, terminals[t].site.id, {}, {}});
+      }
+    }
+    co.on_step = [&](std::size_t step, std::span<const std::vector<std::uint32_t>> in_view,
+                     std::span<const std::vector<std::uint8_t>> permitted) {
+      std::uint64_t* row = &m.bits[step * n_points];
+      for (std::size_t a = 0; a < in_view.size(); ++a) {
+        const std::uint64_t bit = std::uint64_t{1} << plan.active[a].union_index;
+        for (std::size_t i = 0; i < n_points; ++i) {
+          const bool ok = in_view[a][i] >= sc.min_sats && (permitted.empty() || permitted[a][i] != 0);
+          if (ok) row[i] |= bit;
+        }
+      }
+      if (v != 0) return;
+      const double t_s = (sc.step * static_cast<std::int64_t>(step)).to_seconds();
+      std::size_t s = 0;
+      for (std::size_t a = 0; a <= in_view.size(); ++a) {
+        const auto count = [&](std::size_t i) {
+          if (a < in_view.size()) return static_cast<double>(in_view[a][i]);
+          double total = 0.0;
+          for (const auto& c : in_view) total += c[i];
+          return total;
+        };
+        double mean = 0.0;
+        for (std::size_t i = 0; i < n_cells; ++i) mean += count(i) * cells[i].area_km2;
+        series[s].t_s.push_back(t_s);
+        series[s++].satellites_in_view.push_back(mean / cell_area);
+        for (std::size_t t = 0; t < n_series_terminals; ++t) {
+          series[s].t_s.push_back(t_s);
+          series[s++].satellites_in_view.push_back(count(n_cells + t));
+        }
+      }
+    };
+    co.progress = [&](std::size_t done) {
+      progress(stage,
+               coverage_share *
+                   (static_cast<double>(v) +
+                    static_cast<double>(done) / static_cast<double>(std::max<std::size_t>(n_steps, 1))) /
+                   static_cast<double>(plans.size()));
+      return true;
+    };
+    const coverage::Window window{sc.start, sc.step, n_steps};
+    const coverage::CoverageResult r = coverage::compute_coverage(points, providers, window, co);
+    for (std::size_t p = 0; p <= r.providers(); ++p) {
+      report::CellLayer layer{plan.info.id, r.provider_name(p), {}};
+      for (std::size_t i = 0; i < n_cells; ++i) {
+        const coverage::PointStats& st = r.at(p, i);
+        layer.stats.push_back({r.coverage_fraction(p, i), r.served_fraction(p, i), r.mean_visible(p, i),
+                               st.min_visible, st.max_visible, r.max_gap_s(p, i), st.gap_count});
+      }
+      res.cell_layers.push_back(std::move(layer));
+      for (std::size_t t = 0; t < terminals.size(); ++t) {
+        const std::size_t i = n_cells + t;
+        report::TerminalService ts;
+        ts.variant = plan.info.id;
+        ts.provider = r.provider_name(p);
+        ts.terminal = terminals[t].site.id;
+        ts.coverage_fraction = r.coverage_fraction(p, i);
+        ts.served_fraction = r.served_fraction(p, i);
+        if (p < plan.active.size() && plan.active[p].policy) {
+          const policy::Decision d = plan.active[p].policy->decide(
+              {policy::RequestContext{ts.provider, terminals[t].customer, terminals[t].site.id,
+                                      terminals[t].policy_group},
+               terminals[t].site.location, sc.start});
+          const bool varies = !permits[p].terminals[t].time_invariant();
+          ts.decision = varies ? "varies" : d.permit ? "permit" : "deny";
+          ts.reason = (varies ? "at the start: " : "") + d.reason;
+        } else if (p < plan.active.size()) {
+          ts.decision = "permit";
+          ts.reason = "no policy: unrestricted";
+        } else {
+          ts.decision = ts.served_fraction > 0.0 ? "permit" : "deny";
+          ts.reason = "served when at least one provider permits and serves";
+        }
+        res.terminal_service.push_back(std::move(ts));
+      }
+    }
+    for (auto& s : series) res.timeseries.push_back(std::move(s));
+  }
+
+  // Reliance per variant: the region (cells weighted by area) and each terminal group.
+  for (std::size_t v = 0; v < plans.size(); ++v) {
+    report::RelianceAccumulator region_acc(union_names);
+    std::map<std::string, report::RelianceAccumulator> group_acc;
+    for (const auto& g : sc.groups) group_acc.emplace(g.id, report::RelianceAccumulator(union_names));
+    for (std::size_t step = 0; step < n_steps; ++step) {
+      const std::uint64_t* base = &masks[0].bits[step * n_points];
+      const std::uint64_t* var = &masks[v].bits[step * n_points];
+      for (std::size_t i = 0; i < n_cells; ++i) region_acc.add(cells[i].area_km2, base[i], var[i]);
+      for (std::size_t t = 0; t < terminals.size(); ++t) {
+        group_acc.at(terminals[t].group).add(1.0, base[n_cells + t], var[n_cells + t]);
+      }
+    }
+    res.reliance.push_back(
+        region_acc.result(std::string(report::kScopeRegion), region.name(), plans[v].info.id));
+    for (const auto& g : sc.groups) {
+      res.reliance.push_back(
+          group_acc.at(g.id).result(std::string(report::kScopeGroup), g.id, plans[v].info.id));
+    }
+  }
+
+  // Latency to the internet, per variant and provider with gateways, at the latency step.
+  if (sc.compute.latency && !terminals.empty()) {
+    const std::int64_t lat_steps_i =
+        std::max<std::int64_t>(1, ((sc.stop - sc.start).count_ns() + sc.compute.latency_step.count_ns() - 1) /
+                                      sc.compute.latency_step.count_ns());
+    const auto lat_steps = static_cast<std::size_t>(lat_steps_i);
+    std::size_t jobs = 0, done_jobs = 0;
+    for (const Plan& p : plans) {
+      for (const Active& a : p.active) jobs += a.loaded->gateways.empty() ? 0 : 1;
+    }
+    std::vector<network::GroundNode> endpoints;
+    for (const TerminalRow& t : terminals) endpoints.push_back({t.site.id, t.site.location});
+    std::vector<network::EndpointPair> pairs;
+    for (std::size_t t = 0; t < terminals.size(); ++t)
+      pairs.push_back({static_cast<std::uint32_t>(t), network::kToInternet});
+    for (const Plan& plan : plans) {
+      for (const Active& act : plan.active) {
+        if (act.loaded->gateways.empty()) continue;
+        const visibility::Fleet fleet(act.sets);
+        network::NetworkOptions no;
+        no.isl = act.loaded->spec.isl ? network::IslMode::plus_grid : network::IslMode::none;
+        no.user_min_elevation_rad = act.loaded->spec.min_elevation_deg * kDeg;
+        no.gateway_min_elevation_rad = act.loaded->spec.gateway_min_elevation_deg * kDeg;
+        no.threads = o.threads;
+        std::vector<network::SatellitePair> isl;
+        if (act.loaded->spec.isl) isl = network::plus_grid_links(network::infer_planes(act.sets));
+        const network::Network net(fleet, std::move(isl), act.loaded->gateways, act.loaded->pops, endpoints,
+                                   no);
+        std::vector<network::RouteStatistics> stats(terminals.size());
+        std::vector<std::vector<double>> samples(terminals.size());
+        std::vector<policy::PointPolicy> pp;
+        if (act.policy) {
+          for (std::size_t t = 0; t < terminals.size(); ++t) {
+            pp.emplace_back(*act.policy, std::span<const frames::Geodetic>(&terminals[t].site.location, 1),
+                            policy::RequestContext{act.loaded->spec.name, terminals[t].customer,
+                                                   terminals[t].site.id, terminals[t].policy_group});
+          }
+        }
+        network::Snapshot snap;
+        std::vector<network::Route> routes;
+        const std::string stage = "latency: " + plan.info.id + " " + act.loaded->spec.name;
+        for (std::size_t k = 0; k < lat_steps; ++k) {
+          const time::Instant at = sc.start + sc.compute.latency_step * static_cast<std::int64_t>(k);
+          // Denied terminals are unreachable; a step at which every terminal is denied needs no graph.
+          std::vector<std::uint8_t> ok(terminals.size(), 1);
+          for (std::size_t t = 0; t < pp.size(); ++t) pp[t].permitted(at, std::span<std::uint8_t>(&ok[t], 1));
+          if (std::find(ok.begin(), ok.end(), std::uint8_t{1}) != ok.end()) {
+            net.snapshot(at, snap);
+            network::route_step(net, snap, pairs, routes);
+          }
+          for (std::size_t t = 0; t < terminals.size(); ++t) {
+            const network::Route route = ok[t] != 0 ? routes[t] : network::Route{};
+            stats[t].add(route);
+            if (route.reachable()) samples[t].push_back(route.rtt_ms());
+          }
+          progress(stage, coverage_share + (1.0 - coverage_share) *
+                                               (static_cast<double>(done_jobs) +
+                                                static_cast<double>(k + 1) / static_cast<double>(lat_steps)) /
+                                               static_cast<double>(std::max<std::size_t>(jobs, 1)));
+        }
+        ++done_jobs;
+        for (std::size_t t = 0; t < terminals.size(); ++t) {
+          const network::RouteSummary s = stats[t].summary();
+          report::LatencySummary ls;
+          ls.variant = plan.info.id;
+          ls.provider = act.loaded->spec.name;
+          ls.src = terminals[t].site.id;
+          ls.dst = std::string(report::kInternet);
+          ls.unreachable_fraction = s.unreachable_share();
+          ls.path_changes = static_cast<std::uint32_t>(s.path_changes);
+          if (!samples[t].empty()) {
+            const report::RttQuantiles q = report::rtt_quantiles(samples[t]);
+            ls.min_rtt_ms = q.min_ms;
+            ls.median_rtt_ms = q.median_ms;
+            ls.p95_rtt_ms = q.p95_ms;
+            ls.max_rtt_ms = q.max_ms;
+          }
+          ls.rtt_samples_ms = std::move(samples[t]);
+          res.latency.push_back(std::move(ls));
+        }
+      }
+    }
+  }
+  // Passes over the chosen terminals, baseline providers, each at its own minimum elevation.
+  if (!pass_terminals.empty()) {
+    std::vector<frames::Geodetic> locations;
+    for (std::size_t t : pass_terminals) locations.push_back(terminals[t].site.location);
+    for (const Active& act : plans.front().active) {
+      const std::string& name = act.loaded->spec.name;
+      const auto& only = sc.compute.passes_providers;
+      if (!only.empty() && std::find(only.begin(), only.end(), name) == only.end()) continue;
+      progress("passes: " + name, 1.0);
+      const visibility::Fleet fleet(act.sets);
+      visibility::PassOptions po;
+      po.min_elevation_rad = act.loaded->spec.min_elevation_deg * kDeg;
+      po.threads = o.threads;
+      const visibility::PassList found = visibility::find_passes(fleet, locations, sc.start, sc.stop, po);
+      for (const visibility::Pass& p : found.passes) {
+        report::PassRecord r;
+        r.provider = name;
+        r.terminal = terminals[pass_terminals[p.site]].site.id;
+        r.norad_id = act.sets[p.satellite].norad_id;
+        r.satellite = act.sets[p.satellite].name;
+        r.aos = p.aos;
+        r.tca = p.tca;
+        r.los = p.los;
+        r.max_elevation_deg = p.max_elevation_rad * kRadToDeg;
+        r.aos_clipped = p.aos_clipped;
+        r.los_clipped = p.los_clipped;
+        res.passes.push_back(std::move(r));
+      }
+    }
+  }
+  progress("done", 1.0);
+  report::validate(res);
+  return res;
+}
+
+}  // namespace skyfence::scenario

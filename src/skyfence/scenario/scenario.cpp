@@ -1,0 +1,549 @@
+// Scenario files (TOML, docs/scenario.md) to a checked Scenario; every problem is collected with its
+// line and field before anything is returned.
+#include "skyfence/scenario/scenario.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+
+#include <toml++/toml.h>
+
+#include "skyfence/time/scales.h"
+
+namespace skyfence::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string joined(const std::vector<InputError>& issues) {
+  std::string out = std::to_string(issues.size()) + " problem(s) in the scenario:";
+  for (const auto& e : issues) out += "\n  " + std::string(e.what());
+  return out;
+}
+
+std::string type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
+  }
+}
+
+// Collects problems with their lines; reads typed fields.
+class Reader {
+ public:
+  Reader(std::string path, std::string dir) : path_(std::move(path)), dir_(std::move(dir)) {}
+
+  void add(const toml::node* at, std::string field, std::string message) {
+    const int line = at != nullptr ? static_cast<int>(at->source().begin.line) : 0;
+    issues_.emplace_back(SourceLocation{path_, line, std::move(field)}, std::move(message));
+  }
+  void add_line(int line, std::string field, std::string message) {
+    issues_.emplace_back(SourceLocation{path_, line, std::move(field)}, std::move(message));
+  }
+  [[nodiscard]] const std::vector<InputError>& issues() const { return issues_; }
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+  // Unknown keys of `t`, each an issue.
+  void only(const toml::table& t, std::initializer_list<std::string_view> allowed, const std::string& where) {
+    for (const auto& [key, node] : t) {
+      if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
+      std::string list;
+      for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      add(&node, where + std::string(key.str()), "unknown key; expected one of: " + list);
+    }
+  }
+
+  std::optional<std::string> string(const toml::table& t, std::string_view key, const std::string& field,
+                                    bool required = false) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) {
+      if (required) add(&t, field, "missing; expected a string");
+      return std::nullopt;
+    }
+    if (const auto* s = n->as_string()) {
+      if (s->get().empty()) {
+        add(n, field, "expected a non-empty string");
+        return std::nullopt;
+      }
+      return s->get();
+    }
+    add(n, field, "expected a string, found " + type_name(*n));
+    return std::nullopt;
+  }
+
+  std::optional<double> number(const toml::table& t, std::string_view key, const std::string& field,
+                               double lo, double hi) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return std::nullopt;
+    double v = 0.0;
+    if (const auto* i = n->as_integer()) {
+      v = static_cast<double>(i->get());
+    } else if (const auto* f = n->as_floating_point()) {
+      v = f->get();
+    } else {
+      add(n, field, "expected a number, found " + type_name(*n));
+      return std::nullopt;
+    }
+    if (!(v >= lo && v <= hi)) {
+      std::ostringstream m;
+      m << "expected a number from " << lo << " to " << hi << ", found " << v;
+      add(n, field, m.str());
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<std::int64_t> integer(const toml::table& t, std::string_view key, const std::string& field,
+                                      std::int64_t lo, std::int64_t hi) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return std::nullopt;
+    const auto* i = n->as_integer();
+    if (i == nullptr) {
+      add(n, field, "expected an integer, found " + type_name(*n));
+      return std::nullopt;
+    }
+    if (i->get() < lo || i->get() > hi) {
+      add(n, field,
+          "expected an integer from " + std::to_string(lo) + " to " + std::to_string(hi) + ", found " +
+              std::to_string(i->get()));
+      return std::nullopt;
+    }
+    return i->get();
+  }
+
+  std::optional<bool> boolean(const toml::table& t, std::string_view key, const std::string& field) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return std::nullopt;
+    if (const auto* b = n->as_boolean()) return b->get();
+    add(n, field, "expected true or false, found " + type_name(*n));
+    return std::nullopt;
+  }
+
+  // A UTC time: a TOML offset date-time or an ISO-8601 string.
+  std::optional<time::Instant> instant(const toml::table& t, std::string_view key, const std::string& field) {
+    const toml::node* n = t.get(key);
+    if (n == nullptr) return std::nullopt;
+    std::string text;
+    if (const auto* s = n->as_string()) {
+      text = s->get();
+    } else if (const auto* dt = n->as_date_time()) {
+      if (!dt->get().offset) {
+        add(n, field, "expected a UTC time with its offset (e.g. 2026-04-27T00:00:00Z)");
+        return std::nullopt;
+      }
+      std::ostringstream os;
+      os << dt->get();
+      text = os.str();
+    } else {
+      add(n, field, "expected an ISO-8601 UTC time, found " + type_name(*n));
+      return std::nullopt;
+    }
+    try {
+      return time::parse_iso8601(text, field);
+    } catch (const InputError& e) {
+      add(n, field, e.detail());
+      return std::nullopt;
+    }
+  }
+
+  std::optional<time::Duration> duration(const toml::table& t, std::string_view key,
+                                         const std::string& field) {
+    const auto s = string(t, key, field);
+    if (!s) return std::nullopt;
+    try {
+      const time::Duration d = time::parse_duration(*s, field);
+      if (d.count_ns() <= 0) {
+        add(t.get(key), field, "expected a positive duration");
+        return std::nullopt;
+      }
+      return d;
+    } catch (const InputError& e) {
+      add(t.get(key), field, e.detail());
+      return std::nullopt;
+    }
+  }
+
+  // A file named relative to the scenario's folder, checked to exist.
+  std::optional<std::string> file(const toml::table& t, std::string_view key, const std::string& field,
+                                  bool required = false) {
+    const auto s = string(t, key, field, required);
+    if (!s) return std::nullopt;
+    const fs::path p = fs::path(*s).is_absolute() ? fs::path(*s) : fs::path(dir_) / *s;
+    std::error_code ec;
+    if (!fs::is_regular_file(p, ec)) {
+      add(t.get(key), field, "no such file: " + p.string());
+      return std::nullopt;
+    }
+    return p.lexically_normal().string();
+  }
+
+  [[nodiscard]] int line_of(const toml::node& n) const { return static_cast<int>(n.source().begin.line); }
+
+ private:
+  std::string path_, dir_;
+  std::vector<InputError> issues_;
+};
+
+const char* const kSourceKeys[] = {"catalog", "tle", "omm", "preset"};
+
+std::optional<ProviderSpec> read_provider(Reader& r, const toml::table& t, const std::string& where) {
+  r.only(t,
+         {"name", "catalog", "tle", "omm", "preset", "min_elevation_deg", "gateway_min_elevation_deg",
+          "policy", "isl", "gateways", "pops"},
+         where);
+  ProviderSpec p;
+  p.defined_at = SourceLocation{r.path(), r.line_of(t), where};
+  bool ok = true;
+  if (auto name = r.string(t, "name", where + "name", true)) {
+    p.name = *name;
+    if (p.name == "any") {
+      r.add(t.get("name"), where + "name", "\"any\" is reserved for all providers together");
+      ok = false;
+    }
+  } else {
+    ok = false;
+  }
+  int sources = 0;
+  for (const char* key : kSourceKeys) {
+    if (!t.contains(key)) continue;
+    ++sources;
+    const std::string field = where + key;
+    std::optional<std::string> v = (std::string_view(key) == "tle" || std::string_view(key) == "omm")
+                                       ? r.file(t, key, field)
+                                       : r.string(t, key, field);
+    if (!v) {
+      ok = false;
+      continue;
+    }
+    p.source.value = *v;
+    const std::string_view k(key);
+    p.source.kind = k == "catalog" ? SatelliteSource::Kind::catalog
+                    : k == "tle"   ? SatelliteSource::Kind::tle
+                    : k == "omm"   ? SatelliteSource::Kind::omm
+                                   : SatelliteSource::Kind::preset;
+  }
+  if (sources != 1) {
+    r.add(&t, where + "catalog", "expected exactly one of catalog, tle, omm or preset");
+    ok = false;
+  }
+  if (auto v = r.number(t, "min_elevation_deg", where + "min_elevation_deg", -90.0, 89.999))
+    p.min_elevation_deg = *v;
+  if (auto v = r.number(t, "gateway_min_elevation_deg", where + "gateway_min_elevation_deg", -90.0, 89.999))
+    p.gateway_min_elevation_deg = *v;
+  if (auto v = r.file(t, "policy", where + "policy")) p.policy = *v;
+  if (auto v = r.string(t, "isl", where + "isl")) {
+    if (*v == "plus-grid") {
+      p.isl = true;
+    } else if (*v == "none") {
+      p.isl = false;
+    } else {
+      r.add(t.get("isl"), where + "isl", "expected \"plus-grid\" or \"none\", found \"" + *v + "\"");
+      ok = false;
+    }
+  }
+  if (auto v = r.file(t, "gateways", where + "gateways")) p.gateways = *v;
+  if (auto v = r.file(t, "pops", where + "pops")) p.pops = *v;
+  if (p.gateways.empty() != p.pops.empty()) {
+    r.add(&t, where + "gateways", "gateways and pops go together (latency needs both)");
+    ok = false;
+  }
+  return ok ? std::optional<ProviderSpec>(std::move(p)) : std::nullopt;
+}
+
+const toml::array* array_of_tables(Reader& r, const toml::table& root, std::string_view key) {
+  const toml::node* n = root.get(key);
+  if (n == nullptr) return nullptr;
+  const toml::array* a = n->as_array();
+  if (a == nullptr || !a->is_array_of_tables()) {
+    r.add(n, std::string(key), "expected an array of tables ([[" + std::string(key) + "]])");
+    return nullptr;
+  }
+  return a;
+}
+
+}  // namespace
+
+ScenarioError::ScenarioError(std::vector<InputError> issues)
+    : InputError(joined(issues)), issues_(std::move(issues)) {}
+
+std::size_t Scenario::steps() const {
+  const std::int64_t span = (stop - start).count_ns();
+  const std::int64_t s = step.count_ns();
+  return span <= 0 || s <= 0 ? 0 : static_cast<std::size_t>((span + s - 1) / s);
+}
+
+Scenario parse_scenario(std::string_view toml_text, const std::string& path) {
+  const std::string dir = fs::path(path).parent_path().string();
+  Reader r(path, dir.empty() ? "." : dir);
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, path);
+  } catch (const toml::parse_error& e) {
+    r.add_line(static_cast<int>(e.source().begin.line), "",
+               "TOML syntax: " + std::string(e.description()) + " (column " +
+                   std::to_string(e.source().begin.column) + ")");
+    throw ScenarioError(r.issues());
+  }
+  Scenario sc;
+  sc.path = path;
+  r.only(root,
+         {"name", "description", "start", "stop", "duration", "step", "min_sats", "seed", "region",
+          "provider", "terminals", "compute", "variant"},
+         "");
+  if (auto v = r.string(root, "name", "name", true)) sc.name = *v;
+  if (auto v = r.string(root, "description", "description")) sc.description = *v;
+  const auto start = r.instant(root, "start", "start");
+  if (!start && !root.contains("start")) r.add(&root, "start", "missing; expected an ISO-8601 UTC time");
+  const auto stop = r.instant(root, "stop", "stop");
+  const auto duration = r.duration(root, "duration", "duration");
+  if (root.contains("stop") == root.contains("duration")) {
+    r.add(root.contains("stop") ? root.get("stop") : &root, "stop",
+          "expected exactly one of stop or duration");
+  }
+  if (auto v = r.duration(root, "step", "step")) sc.step = *v;
+  if (auto v = r.integer(root, "min_sats", "min_sats", 1, 1000)) sc.min_sats = static_cast<std::uint32_t>(*v);
+  if (auto v = r.integer(root, "seed", "seed", 0, std::numeric_limits<std::int64_t>::max()))
+    sc.seed = static_cast<std::uint64_t>(*v);
+  if (start) {
+    sc.start = *start;
+    sc.stop = stop ? *stop : duration ? *start + *duration : *start;
+    if ((stop || duration) && !(sc.stop > sc.start))
+      r.add(root.get("stop"), "stop", "expected a time after start");
+    if (sc.steps() > 1'000'000) r.add(root.get("step"), "step", "more than 1,000,000 steps in the window");
+  }
+
+  // Region of interest.
+  if (const toml::node* n = root.get("region")) {
+    if (const toml::table* t = n->as_table()) {
+      r.only(*t, {"country", "file", "name", "level", "customer"}, "region.");
+      sc.region.defined_at = SourceLocation{path, r.line_of(*t), "region"};
+      if (auto v = r.string(*t, "country", "region.country")) sc.region.country = *v;
+      if (auto v = r.file(*t, "file", "region.file")) sc.region.file = *v;
+      if (auto v = r.string(*t, "name", "region.name")) sc.region.name = *v;
+      if (auto v = r.integer(*t, "level", "region.level", 0, 10)) sc.region.level = static_cast<int>(*v);
+      if (auto v = r.string(*t, "customer", "region.customer")) sc.region.customer = *v;
+      if (t->contains("country") == t->contains("file"))
+        r.add(t, "region.country", "expected exactly one of country or file");
+      if (t->contains("name") && !t->contains("file"))
+        r.add(t->get("name"), "region.name", "needs region.file");
+    } else {
+      r.add(n, "region", "expected a table ([region])");
+    }
+  } else {
+    r.add(&root, "region", "missing; expected a [region] table with country or file");
+  }
+
+  // Providers.
+  std::set<std::string> provider_names;
+  if (const toml::array* a = array_of_tables(r, root, "provider")) {
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const toml::table& t = *a->get(i)->as_table();
+      const std::string where = "provider[" + std::to_string(i) + "].";
+      if (auto p = read_provider(r, t, where)) {
+        if (!provider_names.insert(p->name).second) {
+          r.add(t.get("name"), where + "name", "a second provider named \"" + p->name + "\"");
+        }
+        sc.providers.push_back(std::move(*p));
+      }
+    }
+  }
+  if (!root.contains("provider")) r.add(&root, "provider", "missing; expected at least one [[provider]]");
+
+  // Terminal groups.
+  std::set<std::string> group_ids;
+  if (const toml::array* a = array_of_tables(r, root, "terminals")) {
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const toml::table& t = *a->get(i)->as_table();
+      const std::string where = "terminals[" + std::to_string(i) + "].";
+      r.only(t, {"group", "name", "file", "customer"}, where);
+      TerminalGroupSpec g;
+      g.defined_at = SourceLocation{path, r.line_of(t), where};
+      const auto id = r.string(t, "group", where + "group", true);
+      const auto file = r.file(t, "file", where + "file", true);
+      if (auto v = r.string(t, "name", where + "name")) g.name = *v;
+      if (auto v = r.string(t, "customer", where + "customer")) g.customer = *v;
+      if (!id || !file) continue;
+      g.id = *id;
+      g.file = *file;
+      if (g.name.empty()) g.name = g.id;
+      if (!group_ids.insert(g.id).second) {
+        r.add(t.get("group"), where + "group", "a second terminal group \"" + g.id + "\"");
+      }
+      sc.groups.push_back(std::move(g));
+    }
+  }
+
+  // What to compute.
+  if (const toml::node* n = root.get("compute")) {
+    if (const toml::table* t = n->as_table()) {
+      r.only(*t, {"latency", "latency_step", "timeseries_terminals", "passes_terminals", "passes_providers"},
+             "compute.");
+      sc.compute.passes_at = SourceLocation{path, r.line_of(*t), "compute.passes_terminals"};
+      for (const char* key : {"passes_terminals", "passes_providers"}) {
+        const toml::node* list = t->get(key);
+        if (list == nullptr) continue;
+        const std::string field = std::string("compute.") + key;
+        const toml::array* arr = list->as_array();
+        if (arr == nullptr) {
+          r.add(list, field, "expected an array of names");
+          continue;
+        }
+        for (const auto& e : *arr) {
+          const auto* sv = e.as_string();
+          if (sv == nullptr || sv->get().empty()) {
+            r.add(&e, field, "expected non-empty strings");
+            continue;
+          }
+          (std::string_view(key) == "passes_terminals" ? sc.compute.passes_terminals
+                                                       : sc.compute.passes_providers)
+              .push_back(sv->get());
+        }
+      }
+      if (auto v = r.boolean(*t, "latency", "compute.latency")) sc.compute.latency = *v;
+      if (auto v = r.duration(*t, "latency_step", "compute.latency_step")) sc.compute.latency_step = *v;
+      if (auto v = r.integer(*t, "timeseries_terminals", "compute.timeseries_terminals", 0, 100))
+        sc.compute.timeseries_terminals = static_cast<std::size_t>(*v);
+    } else {
+      r.add(n, "compute", "expected a table ([compute])");
+    }
+  }
+
+  for (const std::string& name : sc.compute.passes_providers) {
+    if (!provider_names.contains(name)) {
+      r.add_line(sc.compute.passes_at.line, "compute.passes_providers", "no provider named \"" + name + "\"");
+    }
+  }
+
+  // Variants.
+  std::set<std::string> variant_ids{"baseline"};
+  if (const toml::array* a = array_of_tables(r, root, "variant")) {
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      const toml::table& t = *a->get(i)->as_table();
+      const std::string where = "variant[" + std::to_string(i) + "].";
+      r.only(t, {"id", "description", "kind", "provider", "rule", "fraction", "planes", "seed"}, where);
+      VariantSpec v;
+      v.defined_at = SourceLocation{path, r.line_of(t), where};
+      v.seed = sc.seed + i + 1;
+      const auto id = r.string(t, "id", where + "id", true);
+      const auto kind = r.string(t, "kind", where + "kind", true);
+      if (auto d = r.string(t, "description", where + "description")) v.description = *d;
+      if (id) {
+        v.id = *id;
+        if (!variant_ids.insert(v.id).second) {
+          r.add(t.get("id"), where + "id", "a second variant \"" + v.id + "\" (\"baseline\" is reserved)");
+        }
+      }
+      if (!kind) continue;
+      const std::string k = *kind;
+      const toml::node* prov = t.get("provider");
+      const auto provider_name = [&]() -> std::optional<std::string> {
+        auto name = r.string(t, "provider", where + "provider", true);
+        if (name && !provider_names.contains(*name)) {
+          r.add(prov, where + "provider", "no provider named \"" + *name + "\"");
+          return std::nullopt;
+        }
+        return name;
+      };
+      if (k == "withdraw") {
+        v.kind = VariantSpec::Kind::withdraw;
+        if (auto p = provider_name()) v.provider = *p;
+      } else if (k == "policy-rule") {
+        v.kind = VariantSpec::Kind::policy_rule;
+        if (auto p = provider_name()) v.provider = *p;
+        const toml::node* rule = t.get("rule");
+        if (rule == nullptr || !rule->is_table()) {
+          r.add(rule != nullptr ? rule : &t, where + "rule",
+                "expected a [variant.rule] table in the policy format");
+        } else {
+          std::ostringstream os;
+          os << "[[rule]]\n" << toml::toml_formatter(*rule->as_table()) << "\n";
+          v.rule_toml = os.str();
+        }
+      } else if (k == "satellite-failure") {
+        v.kind = VariantSpec::Kind::satellite_failure;
+        if (auto p = provider_name()) v.provider = *p;
+        if (auto f = r.number(t, "fraction", where + "fraction", 0.0, 1.0)) v.fraction = *f;
+        if (auto s = r.integer(t, "seed", where + "seed", 0, std::numeric_limits<std::int64_t>::max()))
+          v.seed = static_cast<std::uint64_t>(*s);
+        if (const toml::node* pl = t.get("planes")) {
+          const toml::array* arr = pl->as_array();
+          if (arr == nullptr) {
+            r.add(pl, where + "planes", "expected an array of plane numbers");
+          } else {
+            for (const auto& e : *arr) {
+              const auto* iv = e.as_integer();
+              if (iv == nullptr || iv->get() < 0 || iv->get() > 10000) {
+                r.add(&e, where + "planes", "expected plane numbers from 0");
+              } else {
+                v.planes.push_back(static_cast<int>(iv->get()));
+              }
+            }
+          }
+        }
+        if (t.contains("fraction") == t.contains("planes"))
+          r.add(&t, where + "fraction", "expected exactly one of fraction or planes");
+      } else if (k == "add-provider") {
+        v.kind = VariantSpec::Kind::add_provider;
+        const toml::node* pn = t.get("provider");
+        if (pn == nullptr || !pn->is_table()) {
+          r.add(pn != nullptr ? pn : &t, where + "provider",
+                "expected a [variant.provider] table like [[provider]]");
+        } else if (auto p = read_provider(r, *pn->as_table(), where + "provider.")) {
+          if (provider_names.contains(p->name)) {
+            r.add(pn, where + "provider.name", "a provider named \"" + p->name + "\" exists already");
+          } else {
+            v.provider = p->name;
+            v.added = std::move(*p);
+          }
+        }
+      } else {
+        r.add(t.get("kind"), where + "kind",
+              "expected withdraw, policy-rule, satellite-failure or add-provider, found \"" + k + "\"");
+      }
+      if (v.description.empty()) v.description = k + " " + v.provider;
+      sc.variants.push_back(std::move(v));
+    }
+  }
+
+  if (!r.issues().empty()) {
+    std::vector<InputError> issues = r.issues();
+    std::stable_sort(issues.begin(), issues.end(), [](const InputError& a, const InputError& b) {
+      return a.where().line < b.where().line;
+    });
+    throw ScenarioError(std::move(issues));
+  }
+  return sc;
+}
+
+Scenario load_scenario(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(SourceLocation{path, 0, {}}, "cannot open the scenario file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_scenario(text.str(), path);
+}
+
+}  // namespace skyfence::scenario

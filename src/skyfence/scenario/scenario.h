@@ -1,0 +1,118 @@
+// Scenarios (docs/scenario.md): a time window, providers (constellations with their minimum elevation,
+// network and service policy), terminal groups, a region of interest, what to compute, and what-if
+// variants that each change one thing against the baseline.
+//
+// Loading checks everything before anything runs and reports every problem at once, each with its
+// file, line and field (ScenarioError); paths in a scenario are relative to the scenario file's
+// folder. A scenario that fails to load runs nothing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "skyfence/core/error.h"
+#include "skyfence/time/instant.h"
+
+namespace skyfence::scenario {
+
+// Where a provider's element sets come from: exactly one of these.
+struct SatelliteSource {
+  enum class Kind { catalog, tle, omm, preset };
+  Kind kind = Kind::catalog;
+  std::string value;  // bundled catalog name, file path (resolved) or preset id
+};
+
+struct ProviderSpec {
+  std::string name;  // unique, not "any"
+  SatelliteSource source;
+  double min_elevation_deg = 25.0;          // user terminals
+  double gateway_min_elevation_deg = 25.0;  // gateways
+  std::string policy;                       // policy file (resolved); empty: unrestricted
+  bool isl = true;                          // plus-grid inter-satellite links, else bent pipe
+  std::string gateways;                     // sites file (resolved); empty: no latency for it
+  std::string pops;                         // sites file (resolved)
+  SourceLocation defined_at;
+};
+
+struct TerminalGroupSpec {
+  std::string id;  // unique
+  std::string name;
+  std::string file;      // sites CSV/GeoJSON (resolved): id,name,lat_deg,lon_deg[,customer][,group]
+  std::string customer;  // the group's customer class; a terminal's own `customer` column wins
+  SourceLocation defined_at;
+};
+
+struct RegionSpec {
+  std::string country;             // ISO code or name of a bundled country; or
+  std::string file;                // a GeoJSON file (resolved)
+  std::string name;                // features of `file` with this name (empty: all)
+  int level = 7;                   // S2 level of its cells
+  std::string customer = "civil";  // customer class used for the region's served statistics
+  SourceLocation defined_at;
+};
+
+struct ComputeSpec {
+  bool latency = true;  // to the internet, for providers with gateways
+  time::Duration latency_step = time::Duration::seconds(600.0);  // steps of the latency series
+  std::size_t timeseries_terminals = 6;                          // terminals whose in-view series are kept
+  std::vector<std::string> passes_terminals;                     // terminals whose passes are listed
+  std::vector<std::string> passes_providers;                     // providers for them (empty: all)
+  SourceLocation passes_at;                                      // where they were given
+};
+
+// A rule added by a policy-rule variant, kept as TOML text in the policy format (docs/policy.md).
+struct VariantSpec {
+  enum class Kind { withdraw, policy_rule, satellite_failure, add_provider };
+  std::string id;
+  std::string description;
+  Kind kind = Kind::withdraw;
+  std::string provider;   // the provider changed (for add_provider: the added provider's name)
+  std::string rule_toml;  // policy_rule: a [[rule]] table
+  // satellite_failure: a fraction of the satellites chosen at random with the seed, or whole planes
+  // (orbit planes by RAAN, numbered from 0 in increasing RAAN within the provider).
+  double fraction = 0.0;
+  std::vector<int> planes;
+  std::uint64_t seed = 0;
+  std::optional<ProviderSpec> added;  // add_provider
+  SourceLocation defined_at;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string path;  // the scenario file
+  time::Instant start, stop;
+  time::Duration step = time::Duration::seconds(60.0);
+  std::uint32_t min_sats = 1;
+  std::uint64_t seed = 1;
+  RegionSpec region;
+  std::vector<ProviderSpec> providers;
+  std::vector<TerminalGroupSpec> groups;
+  ComputeSpec compute;
+  std::vector<VariantSpec> variants;
+
+  // Time steps: start, start + step, ... before stop.
+  [[nodiscard]] std::size_t steps() const;
+};
+
+// Every problem found in a scenario file.
+class ScenarioError : public InputError {
+ public:
+  explicit ScenarioError(std::vector<InputError> issues);
+  [[nodiscard]] const std::vector<InputError>& issues() const { return issues_; }
+
+ private:
+  std::vector<InputError> issues_;
+};
+
+// Parses scenario text; `path` names it in messages and anchors relative paths. Checks the fields,
+// their types and ranges, unknown keys, duplicate ids, references between tables, and that every
+// named file exists; the files' contents are checked when the scenario runs. Throws ScenarioError.
+Scenario parse_scenario(std::string_view toml_text, const std::string& path);
+// Reads and parses a file; throws InputError when unreadable, ScenarioError when invalid.
+Scenario load_scenario(const std::string& path);
+
+}  // namespace skyfence::scenario

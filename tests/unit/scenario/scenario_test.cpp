@@ -1,0 +1,276 @@
+// Scenario files: the fields read, every problem of a bad file reported at once with its line, and
+// the runner's results: thread invariance, what each kind of variant changes, and the reliance
+// metrics against the per-provider service they are made from.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "skyfence/report/model.h"
+#include "skyfence/scenario/runner.h"
+#include "skyfence/scenario/scenario.h"
+#include "skyfence/time/scales.h"
+
+namespace skyfence::scenario {
+namespace {
+
+const std::string kDir = std::string(SKYFENCE_TEST_DATA_DIR) + "/scenario/";
+
+TEST(Scenario, ReadsTheSmallScenario) {
+  const Scenario sc = load_scenario(kDir + "small.toml");
+  EXPECT_EQ(sc.name, "small");
+  EXPECT_EQ(sc.start, time::parse_iso8601("2026-04-27T00:00:00Z"));
+  EXPECT_EQ(sc.stop, time::parse_iso8601("2026-04-27T02:00:00Z"));
+  EXPECT_EQ(sc.steps(), 24u);
+  EXPECT_EQ(sc.seed, 11u);
+  EXPECT_EQ(sc.region.country, "MDA");
+  ASSERT_EQ(sc.providers.size(), 2u);
+  EXPECT_EQ(sc.providers[0].source.kind, SatelliteSource::Kind::catalog);
+  EXPECT_EQ(sc.providers[0].min_elevation_deg, 10.0);
+  EXPECT_NE(sc.providers[0].policy.find("iridium.toml"), std::string::npos);
+  EXPECT_FALSE(sc.providers[1].isl);
+  ASSERT_EQ(sc.groups.size(), 2u);
+  EXPECT_EQ(sc.groups[0].name, "civil");  // the id when no name is given
+  EXPECT_EQ(sc.groups[1].name, "Military units");
+  EXPECT_FALSE(sc.compute.latency);
+  EXPECT_EQ(sc.compute.passes_terminals, std::vector<std::string>{"C1"});
+  ASSERT_EQ(sc.variants.size(), 4u);
+  EXPECT_EQ(sc.variants[0].kind, VariantSpec::Kind::policy_rule);
+  EXPECT_NE(sc.variants[0].rule_toml.find("forbid-mda"), std::string::npos);
+  EXPECT_EQ(sc.variants[2].fraction, 0.5);
+  ASSERT_TRUE(sc.variants[3].added);
+  EXPECT_EQ(sc.variants[3].added->source.kind, SatelliteSource::Kind::preset);
+}
+
+TEST(Scenario, ReportsEveryProblemWithItsLine) {
+  try {
+    load_scenario(kDir + "bad.toml");
+    FAIL() << "bad.toml loaded";
+  } catch (const ScenarioError& e) {
+    const std::string all = e.what();
+    const auto has = [&](const std::string& s) { return all.find(s) != std::string::npos; };
+    EXPECT_TRUE(has("bad.toml:2: start:")) << all;
+    EXPECT_TRUE(has("bad.toml:4: stop: expected exactly one of stop or duration")) << all;
+    EXPECT_TRUE(has("bad.toml:5: step:")) << all;
+    EXPECT_TRUE(has("bad.toml:6: colour: unknown key")) << all;
+    EXPECT_TRUE(has("region.level: expected an integer from 0 to 10, found 12")) << all;
+    EXPECT_TRUE(has("provider[0].tle: no such file")) << all;
+    EXPECT_TRUE(has("expected exactly one of catalog, tle, omm or preset")) << all;
+    EXPECT_TRUE(has("provider[1].min_elevation_deg")) << all;
+    EXPECT_TRUE(has("provider[1].isl: expected \"plus-grid\" or \"none\"")) << all;
+    EXPECT_TRUE(has("terminals[0].file: missing")) << all;
+    EXPECT_TRUE(has("no provider named \"nobody\"")) << all;
+    EXPECT_TRUE(has("a second variant \"v\"")) << all;
+    EXPECT_TRUE(has("found \"teleport\"")) << all;
+    EXPECT_GE(e.issues().size(), 13u);
+    // In line order.
+    for (std::size_t k = 1; k < e.issues().size(); ++k)
+      EXPECT_LE(e.issues()[k - 1].where().line, e.issues()[k].where().line);
+  }
+}
+
+TEST(Scenario, SyntaxErrorsAndMissingFiles) {
+  EXPECT_THROW(parse_scenario("name = \n", "x.toml"), ScenarioError);
+  try {
+    parse_scenario("name = \"x\"\n[[provider]\n", "x.toml");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("x.toml:2: TOML syntax"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(load_scenario(kDir + "no-such.toml"), InputError);
+  try {
+    parse_scenario(
+        "name = \"x\"\nstart = 2026-04-27T00:00:00Z\nduration = \"1h\"\n[region]\ncountry = \"MDA\"\n"
+        "[[provider]]\nname = \"a\"\ncatalog = \"iridium\"\n[[provider]]\nname = \"a\"\npreset = "
+        "\"kuiper\"\n",
+        "x.toml");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("x.toml:10: provider[1].name: a second provider named \"a\""),
+              std::string::npos)
+        << e.what();
+  }
+  try {
+    parse_scenario("name = \"x\"\nstart = 2026-04-27T00:00:00Z\nduration = \"1h\"\n", "x.toml");
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("region: missing"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("provider: missing"), std::string::npos) << e.what();
+  }
+}
+
+RunOptions options(unsigned threads) {
+  RunOptions o;
+  o.data_dir = SKYFENCE_DATA_DIR;
+  o.threads = threads;
+  o.software_version = "test";
+  o.created = time::parse_iso8601("2026-11-27T00:00:00Z");
+  return o;
+}
+
+const report::Reliance& region_row(const report::Results& r, const std::string& variant) {
+  for (const auto& rel : r.reliance) {
+    if (rel.scope == report::kScopeRegion && rel.variant == variant) return rel;
+  }
+  throw std::runtime_error("no region row for " + variant);
+}
+
+double served_share(const report::Reliance& rel, const std::string& provider) {
+  for (const auto& p : rel.providers) {
+    if (p.provider == provider) return p.served_share;
+  }
+  return -1.0;
+}
+
+class ScenarioRun : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    scenario_ = new Scenario(load_scenario(kDir + "small.toml"));
+    one_ = new report::Results(run_scenario(*scenario_, options(1)));
+  }
+  static void TearDownTestSuite() {
+    delete one_;
+    delete scenario_;
+  }
+  static Scenario* scenario_;
+  static report::Results* one_;
+};
+Scenario* ScenarioRun::scenario_ = nullptr;
+report::Results* ScenarioRun::one_ = nullptr;
+
+TEST_F(ScenarioRun, SameResultsForAnyThreadCount) {
+  const report::Results two = run_scenario(*scenario_, options(2));
+  ASSERT_EQ(two.cell_layers.size(), one_->cell_layers.size());
+  for (std::size_t k = 0; k < two.cell_layers.size(); ++k) {
+    for (std::size_t i = 0; i < two.cell_layers[k].stats.size(); ++i) {
+      EXPECT_EQ(two.cell_layers[k].stats[i].served_fraction, one_->cell_layers[k].stats[i].served_fraction);
+      EXPECT_EQ(two.cell_layers[k].stats[i].mean_visible, one_->cell_layers[k].stats[i].mean_visible);
+    }
+  }
+  ASSERT_EQ(two.reliance.size(), one_->reliance.size());
+  for (std::size_t k = 0; k < two.reliance.size(); ++k) {
+    EXPECT_EQ(two.reliance[k].served_share_any, one_->reliance[k].served_share_any);
+    EXPECT_EQ(two.reliance[k].single_provider_share, one_->reliance[k].single_provider_share);
+    EXPECT_EQ(two.reliance[k].net_loss_share, one_->reliance[k].net_loss_share);
+  }
+}
+
+TEST_F(ScenarioRun, VariantsChangeWhatTheySay) {
+  const report::Results& r = *one_;
+  ASSERT_EQ(r.variants.size(), 5u);
+  EXPECT_EQ(r.variants[0].id, "baseline");
+  EXPECT_EQ(r.providers.size(), 3u);  // iridium, oneweb and the added kuiper
+  EXPECT_NE(r.cells.size(), 0u);
+  // The baseline has no kuiper; the variant that adds it has; the withdrawal has no oneweb.
+  EXPECT_EQ(r.cell_layer("baseline", "kuiper"), nullptr);
+  EXPECT_NE(r.cell_layer("kuiper-joins", "kuiper"), nullptr);
+  EXPECT_EQ(r.cell_layer("oneweb-withdraws", "oneweb"), nullptr);
+  // Forbidding Moldova takes iridium's service to nothing there, coverage unchanged.
+  const auto* base = r.cell_layer("baseline", "iridium");
+  const auto* forbid = r.cell_layer("iridium-forbids-moldova", "iridium");
+  ASSERT_TRUE(base && forbid);
+  double base_served = 0.0;
+  for (std::size_t i = 0; i < base->stats.size(); ++i) {
+    EXPECT_EQ(forbid->stats[i].served_fraction, 0.0);
+    EXPECT_EQ(forbid->stats[i].coverage_fraction, base->stats[i].coverage_fraction);
+    base_served += base->stats[i].served_fraction;
+  }
+  EXPECT_GT(base_served, 0.0);
+  EXPECT_EQ(served_share(region_row(r, "iridium-forbids-moldova"), "iridium"), 0.0);
+  // Half of iridium failing lowers its mean number in view.
+  const auto* half = r.cell_layer("iridium-half-fails", "iridium");
+  double mean_base = 0.0, mean_half = 0.0;
+  for (std::size_t i = 0; i < base->stats.size(); ++i) {
+    mean_base += base->stats[i].mean_visible;
+    mean_half += half->stats[i].mean_visible;
+  }
+  EXPECT_LT(mean_half, 0.75 * mean_base);
+  EXPECT_GT(mean_half, 0.25 * mean_base);
+}
+
+TEST_F(ScenarioRun, RelianceAddsUp) {
+  const report::Results& r = *one_;
+  // The baseline loses nothing against itself.
+  const report::Reliance& b = region_row(r, "baseline");
+  EXPECT_EQ(b.net_loss_share, 0.0);
+  EXPECT_EQ(b.lost_share, 0.0);
+  // The served share of each provider matches the area-weighted cell statistics of the same run.
+  double area = 0.0, served = 0.0;
+  const auto* layer = r.cell_layer("baseline", "oneweb");
+  for (std::size_t i = 0; i < r.cells.size(); ++i) {
+    area += r.cells[i].area_km2;
+    served += r.cells[i].area_km2 * layer->stats[i].served_fraction;
+  }
+  EXPECT_NEAR(served_share(b, "oneweb"), served / area, 1e-9);
+  // Any provider's share is at least each provider's, and the variants' net loss is what "any" lost.
+  for (const auto& p : b.providers) EXPECT_LE(p.served_share, b.served_share_any + 1e-12);
+  for (const auto& v : r.variants) {
+    const report::Reliance& rel = region_row(r, v.id);
+    EXPECT_GE(rel.net_loss_share, b.served_share_any - rel.served_share_any - 1e-9) << v.id;
+    EXPECT_LE(rel.net_loss_share, rel.lost_share + 1e-12) << v.id;
+  }
+  // Terminal groups: the military group's M1 is military (iridium's policy permits civil only),
+  // M2 is civil by its own column: iridium serves M2, not M1.
+  for (const auto& ts : r.terminal_service) {
+    if (ts.variant != "baseline" || ts.provider != "iridium") continue;
+    if (ts.terminal == "M1") {
+      EXPECT_EQ(ts.served_fraction, 0.0);
+      EXPECT_EQ(ts.decision, "deny");
+    }
+    if (ts.terminal == "M2") {
+      EXPECT_EQ(ts.decision, "permit");
+    }
+  }
+}
+
+TEST_F(ScenarioRun, RecordsTheRun) {
+  const report::Results& r = *one_;
+  EXPECT_EQ(r.run.scenario_name, "small");
+  EXPECT_EQ(r.run.step_count, 24u);
+  EXPECT_EQ(r.run.region_name, "Moldova");
+  EXPECT_GT(r.run.region_area_km2, 25000.0);
+  EXPECT_LT(r.run.region_area_km2, 40000.0);
+  for (const auto& p : r.providers) {
+    EXPECT_GT(p.satellite_count, 0u) << p.name;
+    EXPECT_LE(p.epoch_min, p.epoch_max);
+  }
+  // Baseline time series: region mean and two terminals per provider and "any".
+  std::size_t series = 0;
+  for (const auto& s : r.timeseries) {
+    EXPECT_EQ(s.t_s.size(), 24u);
+    ++series;
+  }
+  EXPECT_EQ(series, 3u * 3u);
+}
+
+TEST_F(ScenarioRun, PassesOverTheChosenTerminal) {
+  const report::Results& r = *one_;
+  ASSERT_FALSE(r.passes.empty());
+  for (const auto& p : r.passes) {
+    EXPECT_EQ(p.provider, "iridium");
+    EXPECT_EQ(p.terminal, "C1");
+    EXPECT_GE(p.max_elevation_deg, 10.0 - 1e-9);  // iridium's minimum elevation
+    EXPECT_LE(p.aos, p.tca);
+    EXPECT_LE(p.tca, p.los);
+    EXPECT_GE(p.aos, r.run.start);
+  }
+}
+
+TEST(Scenario, BadInputsStopBeforeComputing) {
+  Scenario sc = load_scenario(kDir + "small.toml");
+  sc.region.level = 2;  // no cell centre inside Moldova
+  EXPECT_THROW(run_scenario(sc, options(1)), InputError);
+  sc = load_scenario(kDir + "small.toml");
+  sc.providers[0].name = "iridium2";  // the policy governs "iridium"
+  EXPECT_THROW(run_scenario(sc, options(1)), InputError);
+  sc = load_scenario(kDir + "small.toml");
+  sc.compute.passes_terminals = {"NOBODY"};
+  EXPECT_THROW(run_scenario(sc, options(1)), InputError);
+  sc = load_scenario(kDir + "small.toml");
+  RunOptions o = options(1);
+  o.progress = [](std::string_view, double done) { return done < 0.2; };
+  EXPECT_THROW(run_scenario(sc, o), Cancelled);
+}
+
+}  // namespace
+}  // namespace skyfence::scenario
