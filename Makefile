@@ -40,6 +40,9 @@ bench: build
 	@bash scripts/install-deps.sh --bench
 	bash bench/run.sh $(BUILD)
 	bash bench/visibility_bench.sh $(BUILD)
+	bash bench/coverage_bench.sh $(BUILD) 20
+	bash bench/route_bench.sh $(BUILD)
+	bash bench/policy_bench.sh $(BUILD) 1000000 50000
 
 # Fuzz the policy parser, the GeoJSON region reader and the audit verifier for 60 s each (clang,
 # libFuzzer, ASan+UBSan, in build-fuzz/); `make test` runs them for 5 s each.
