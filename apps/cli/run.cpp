@@ -111,12 +111,17 @@ void print_summary(const report::Results& r) {
                by);
   }
   for (const report::TerminalGroup& g : r.groups) {
+    std::string line = fmt::format("  group {}:", g.id);
     for (const report::Reliance& rel : r.reliance) {
-      if (rel.scope != report::kScopeGroup || rel.scope_id != g.id || rel.variant != "baseline") continue;
-      fmt::print(stderr,
-                 "  group {}: served by any provider {} of terminal x time, by one provider only {}\n", g.id,
-                 percent(rel.served_share_any), percent(rel.single_provider_share));
+      if (rel.scope != report::kScopeGroup || rel.scope_id != g.id) continue;
+      if (rel.variant == "baseline") {
+        line += fmt::format(" served by any provider {} of terminal x time, by one provider only {}",
+                            percent(rel.served_share_any), percent(rel.single_provider_share));
+      } else if (rel.net_loss_share > 0.0) {
+        line += fmt::format("; {}: {} lost", rel.variant, percent(rel.net_loss_share));
+      }
     }
+    fmt::print(stderr, "{}\n", line);
   }
 }
 
