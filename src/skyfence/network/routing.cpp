@@ -8,7 +8,7 @@
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
 
-#include "skyfence/network/internal/parallel.h"
+#include "skyfence/visibility/parallel.h"
 
 namespace skyfence::network {
 
@@ -55,7 +55,7 @@ void route_step(const Network& network, const Snapshot& snapshot, std::span<cons
   const std::vector<std::uint8_t> between = network.flags_between_endpoints();
   const std::vector<std::uint8_t> internet = network.flags_to_internet();
   tbb::enumerable_thread_specific<ShortestPaths> workspace;
-  internal::for_each_item(network.options().threads, sources.size(), [&](std::size_t i) {
+  visibility::run_parallel(network.options().threads, sources.size(), [&](std::size_t i) {
     const std::uint32_t src = sources[i].first;
     const auto& ks = sources[i].second;
     bool any_internet = false, any_endpoint = false;

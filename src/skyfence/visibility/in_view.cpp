@@ -8,7 +8,7 @@
 #include <numbers>
 #include <stdexcept>
 
-#include "skyfence/visibility/internal/parallel.h"
+#include "skyfence/visibility/parallel.h"
 
 namespace skyfence::visibility {
 namespace {
@@ -177,7 +177,7 @@ void in_view(const SiteIndex& sites, std::span<const frames::StateVector> sat_it
   const std::size_t n_chunks = (n_sats + kSatChunk - 1) / kSatChunk;
   std::vector<std::vector<Hit>> chunks(n_chunks);
   const double min_el = options.min_elevation_rad;
-  internal::run_parallel(options.threads, n_chunks, [&](std::size_t c) {
+  run_parallel(options.threads, n_chunks, [&](std::size_t c) {
     std::vector<Hit>& hits = chunks[c];
     const std::size_t end = std::min(n_sats, (c + 1) * kSatChunk);
     for (std::size_t s = c * kSatChunk; s < end; ++s) {

@@ -12,7 +12,7 @@
 #include <tuple>
 
 #include "skyfence/time/scales.h"
-#include "skyfence/visibility/internal/parallel.h"
+#include "skyfence/visibility/parallel.h"
 
 namespace skyfence::visibility {
 namespace {
@@ -407,7 +407,7 @@ PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> site_
   std::vector<SatResult> results(n_sats);
   const auto records = fleet.records();
 
-  internal::run_parallel(o.threads, n_blocks, [&](std::size_t b) {
+  run_parallel(o.threads, n_blocks, [&](std::size_t b) {
     const std::size_t s0 = b * block;
     const std::size_t nb = std::min(block, n_sats - s0);
     const orbits::BatchPropagator prop(records.subspan(s0, nb));

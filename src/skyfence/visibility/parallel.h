@@ -1,5 +1,6 @@
-// Parallel loops over fixed work items: the split of the work never depends on the thread count, so
-// results built per item and joined in item order are identical for any number of threads.
+// Parallel loops over fixed work items (used by visibility and the layers above it): the split of the
+// work never depends on the thread count, so results built per item and joined in item order are
+// identical for any number of threads.
 #pragma once
 
 #include <oneapi/tbb/blocked_range.h>
@@ -10,7 +11,7 @@
 #include <algorithm>
 #include <cstddef>
 
-namespace skyfence::visibility::internal {
+namespace skyfence::visibility {
 
 // Calls body(i) for i in [0, n) on up to `threads` workers (0 = all cores; more than the hardware
 // runs is clamped).
@@ -33,4 +34,4 @@ void run_parallel(unsigned threads, std::size_t n, const Body& body) {
   });
 }
 
-}  // namespace skyfence::visibility::internal
+}  // namespace skyfence::visibility
