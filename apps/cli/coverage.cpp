@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <numbers>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -32,10 +33,10 @@
 namespace skyfence::cli {
 namespace {
 
-policy::LoadOptions policy_load_options(const std::string& data_dir) {
-  policy::LoadOptions lo;
-  lo.data_dir = data_dir;
-  return lo;
+// The bundled country borders, read at most once for --region and every --policy.
+const earth::CountryBorders& bundled_borders(std::optional<earth::CountryBorders>& borders) {
+  if (!borders) borders = earth::CountryBorders::read_bundled(data_dir());
+  return *borders;
 }
 
 using namespace visibility_cli;
@@ -68,7 +69,7 @@ struct Points {
   std::string description;  // for the summary
 };
 
-Points load_points(const Options& o) {
+Points load_points(const Options& o, std::optional<earth::CountryBorders>& borders) {
   Points pts;
   if (!o.sites.empty()) {
     pts.cells = false;
@@ -84,9 +85,8 @@ Points load_points(const Options& o) {
                      fmt::format("expected a level from 0 to {}, found {}", earth::kMaxGridLevel, o.level));
   }
   if (!o.region.empty() || !o.region_file.empty()) {
-    const earth::Region region = !o.region.empty()
-                                     ? earth::CountryBorders::read_bundled(data_dir()).find(o.region)
-                                     : earth::read_region_file(o.region_file, o.region_name);
+    const earth::Region region = !o.region.empty() ? bundled_borders(borders).find(o.region)
+                                                   : earth::read_region_file(o.region_file, o.region_name);
     pts.grid = earth::region_grid(region, o.level).cells;
     if (pts.grid.empty()) {
       throw InputError(SourceLocation{o.region.empty() ? "--region-file" : "--region", 0, {}},
@@ -360,7 +360,8 @@ int run(const Options& o) {
                      fmt::format("expected csv or geojson, found '{}'", format));
   }
 
-  const Points pts = load_points(o);
+  std::optional<earth::CountryBorders> borders;
+  const Points pts = load_points(o, borders);
   const std::vector<LoadedProvider> loaded = load_providers(o, start, stop);
   std::vector<coverage::Provider> providers;
   std::size_t n_sats = 0;
@@ -375,7 +376,10 @@ int run(const Options& o) {
   std::vector<std::vector<std::uint8_t>> fixed_permits(providers.size());
   bool any_policy = false;
   for (const std::string& file : o.policies) {
-    const policy::Policy pol = policy::Policy::load_file(file, policy_load_options(data_dir()));
+    policy::LoadOptions load_options;
+    load_options.data_dir = data_dir();
+    load_options.borders = bundled_borders(borders);
+    const policy::Policy pol = policy::Policy::load_file(file, load_options);
     std::size_t p = 0;
     while (p < providers.size() && providers[p].name != pol.provider()) ++p;
     if (p == providers.size()) {

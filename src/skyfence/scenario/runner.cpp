@@ -31,12 +31,6 @@
 namespace skyfence::scenario {
 namespace {
 
-policy::LoadOptions policy_load_options(const std::string& data_dir) {
-  policy::LoadOptions lo;
-  lo.data_dir = data_dir;
-  return lo;
-}
-
 constexpr double kDeg = 3.14159265358979323846 / 180.0;
 constexpr double kRadToDeg = 1.0 / kDeg;
 // More than this many days between an element set's epoch and the window: warned about.
@@ -87,7 +81,8 @@ struct Loaded {
   std::vector<network::GroundNode> gateways, pops;
 };
 
-Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOptions& o) {
+Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOptions& o,
+                     const policy::LoadOptions& policy_options) {
   Loaded p;
   p.spec = spec;
   p.sets = load_sets(spec, sc.start, o.data_dir);
@@ -103,7 +98,7 @@ Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOpti
   }
   if (!spec.policy.empty()) {
     p.policy_text = read_text(spec.policy);
-    p.policy = policy::Policy::parse(p.policy_text, spec.policy, policy_load_options(o.data_dir));
+    p.policy = policy::Policy::parse(p.policy_text, spec.policy, policy_options);
     if (p.policy->provider() != spec.name) {
       throw InputError(SourceLocation{spec.policy, 0, "provider"},
                        "the policy governs \"" + p.policy->provider() +
@@ -184,9 +179,15 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
   report::Results res;
   const std::size_t n_steps = sc.steps();
 
+  // The country borders, read once for the region and every policy.
+  policy::LoadOptions policy_options;
+  policy_options.data_dir = o.data_dir;
+  policy_options.borders = earth::CountryBorders::read_bundled(o.data_dir);
+  const earth::CountryBorders& borders = *policy_options.borders;
+
   // Region and its cells.
   const earth::Region region = !sc.region.country.empty()
-                                   ? earth::CountryBorders::read_bundled(o.data_dir).find(sc.region.country)
+                                   ? borders.find(sc.region.country)
                                    : earth::read_region_file(sc.region.file, sc.region.name);
   const std::vector<earth::Cell> cells = earth::region_grid(region, sc.region.level).cells;
   if (cells.empty()) {
@@ -227,9 +228,10 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
 
   // Providers (the scenario's, then those variants add).
   std::vector<Loaded> loaded;
-  for (const ProviderSpec& p : sc.providers) loaded.push_back(load_provider(p, sc, o));
+  for (const ProviderSpec& p : sc.providers) loaded.push_back(load_provider(p, sc, o, policy_options));
   for (const VariantSpec& v : sc.variants) {
-    if (v.kind == VariantSpec::Kind::add_provider) loaded.push_back(load_provider(*v.added, sc, o));
+    if (v.kind == VariantSpec::Kind::add_provider)
+      loaded.push_back(load_provider(*v.added, sc, o, policy_options));
   }
   if (loaded.size() > 64) throw InputError(SourceLocation{sc.path, 0, "provider"}, "at most 64 providers");
   std::vector<std::string> union_names;
@@ -275,7 +277,7 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
           try {
             a.policy = policy::Policy::parse(base_text + "\n" + v.rule_toml,
                                              a.loaded->spec.policy.empty() ? sc.path : a.loaded->spec.policy,
-                                             policy_load_options(o.data_dir));
+                                             policy_options);
           } catch (const InputError& e) {
             throw InputError(v.defined_at, "the rule does not load: " + e.detail());
           }
