@@ -16,6 +16,7 @@
 
 #include <fmt/core.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "common.h"
 #include "data_dir.h"
@@ -187,35 +188,9 @@ class Writer {
   fmt::memory_buffer buf_;
 };
 
-// JSON string (the ids and names are UTF-8, checked by the readers).
+// A JSON string (ids and names are valid UTF-8: the readers check it).
 std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
+  return nlohmann::json(s).dump();
 }
 
 std::string point_id(const Points& pts, std::size_t i) {

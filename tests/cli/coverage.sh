@@ -94,6 +94,16 @@ for f in feats:
 assert edge >= 2, edge  # Chukotka's cells on 180 deg
 PY
 
+# Sites as GeoJSON: one Point feature per site and provider, no area.
+expect_exit 0 "sites geojson" -- "$SKYFENCE" coverage --tle "$IR" --sites "$SITES" --start $T0 --duration 10m --step 5m -q -o "$WORK/s.geojson"
+/usr/bin/python3 - "$WORK/s.geojson" "$WORK/s.csv" <<'PY' && pass || fail "sites GeoJSON"
+import csv, json, sys
+feats = json.load(open(sys.argv[1]))['features']
+ids = [r['cell_id'] for r in csv.DictReader(open(sys.argv[2], newline=''))]
+assert [f['properties']['cell_id'] for f in feats] == ids, ids
+assert all(f['geometry']['type'] == 'Point' and f['properties']['area_km2'] is None for f in feats)
+PY
+
 # Under a policy: served_fraction per provider; a forbidden region is served only by the others.
 cat > "$WORK/ir.toml" <<'TOML'
 provider = "ir"
