@@ -2,14 +2,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "skyfence/core/read_file.h"
 #include "skyfence/earth/internal/topojson.h"
 #include "skyfence/earth/region.h"
 
@@ -26,14 +25,6 @@ struct CountryData {
 }  // namespace internal
 
 namespace {
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(SourceLocation{path, 0, ""}, "cannot read the file");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -79,7 +70,7 @@ CountryBorders CountryBorders::read(const std::string& topojson_path, const std:
   {
     nlohmann::json j;
     try {
-      j = nlohmann::json::parse(read_text(iso_codes_path));
+      j = nlohmann::json::parse(read_file(iso_codes_path));
     } catch (const nlohmann::json::exception& e) {
       throw InputError(SourceLocation{iso_codes_path, 0, ""}, std::string("invalid JSON: ") + e.what());
     }
@@ -98,7 +89,7 @@ CountryBorders CountryBorders::read(const std::string& topojson_path, const std:
   }
   auto data = std::make_shared<internal::CountryData>();
   data->source = topojson_path;
-  for (auto& f : internal::read_topojson(read_text(topojson_path), "countries", topojson_path)) {
+  for (auto& f : internal::read_topojson(read_file(topojson_path), "countries", topojson_path)) {
     Country c;
     if (auto it = iso.find(f.id); !f.id.empty() && it != iso.end()) c = it->second;
     c.name = f.name.empty() ? f.id : f.name;

@@ -1,13 +1,12 @@
 // Regions from GeoJSON (RFC 7946) Polygon and MultiPolygon geometries.
 #include <cctype>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "skyfence/core/read_file.h"
 #include "skyfence/earth/region.h"
 
 namespace skyfence::earth {
@@ -85,13 +84,10 @@ std::string feature_name(const Json& f) {
 }  // namespace
 
 Region read_region_file(const std::string& path, std::string_view name) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "", "cannot read the file");
-  std::ostringstream s;
-  s << in.rdbuf();
+  const std::string text = read_file(path, "region file");
   Json root;
   try {
-    root = Json::parse(s.str());
+    root = Json::parse(text);
   } catch (const Json::exception& e) {
     fail(path, "", std::string("invalid JSON: ") + e.what());
   }

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,6 +15,7 @@
 
 #include <toml++/toml.h>
 
+#include "skyfence/core/read_file.h"
 #include "skyfence/policy/internal/policy_data.h"
 #include "skyfence/policy/internal/sha256.h"
 #include "skyfence/policy/policy.h"
@@ -569,12 +569,7 @@ Policy Policy::parse(std::string_view toml_text, const std::string& source, cons
 }
 
 Policy Policy::load_file(const std::string& path, const LoadOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(SourceLocation{path, 0, ""}, "cannot read the policy file");
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) throw InputError(SourceLocation{path, 0, ""}, "cannot read the policy file");
-  return parse(s.str(), path, options);
+  return parse(read_file(path, "policy file"), path, options);
 }
 
 }  // namespace skyfence::policy

@@ -1,8 +1,7 @@
 #include "skyfence/report/borders.h"
+#include "skyfence/core/read_file.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "skyfence/core/error.h"
 
@@ -67,13 +66,10 @@ earth::Ring assemble_ring(const json& indices, const std::vector<std::vector<ear
 }  // namespace
 
 BorderMap read_borders(const std::string& topojson_path) {
-  std::ifstream in(topojson_path, std::ios::binary);
-  if (!in) throw InputError(SourceLocation{topojson_path, 0, ""}, "cannot read the file");
-  std::ostringstream text;
-  text << in.rdbuf();
+  const std::string text = read_file(topojson_path, "borders file");
   BorderMap out;
   try {
-    const json topo = json::parse(text.str());
+    const json topo = json::parse(text);
     if (!topo.is_object() || topo.value("type", "") != "Topology") {
       throw InputError(SourceLocation{topojson_path, 0, "type"}, "expected a TopoJSON Topology");
     }

@@ -1,16 +1,15 @@
 // The scenario runner; see runner.h.
 #include "skyfence/scenario/runner.h"
+#include "skyfence/core/read_file.h"
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <numeric>
 #include <optional>
 #include <random>
 #include <set>
-#include <sstream>
 #include <utility>
 
 #include "skyfence/coverage/coverage.h"
@@ -35,14 +34,6 @@ constexpr double kDeg = 3.14159265358979323846 / 180.0;
 constexpr double kRadToDeg = 1.0 / kDeg;
 // More than this many days between an element set's epoch and the window: warned about.
 constexpr double kStaleDays = 14.0;
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(SourceLocation{path, 0, {}}, "cannot open the file");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string source_text(const SatelliteSource& s) {
   switch (s.kind) {
@@ -97,7 +88,7 @@ Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOpti
            " element set(s) more than 14 days from the window; SGP4 errors grow by about 1-3 km a day");
   }
   if (!spec.policy.empty()) {
-    p.policy_text = read_text(spec.policy);
+    p.policy_text = read_file(spec.policy, "policy file");
     p.policy = policy::Policy::parse(p.policy_text, spec.policy, policy_options);
     if (p.policy->provider() != spec.name) {
       throw InputError(SourceLocation{spec.policy, 0, "provider"},

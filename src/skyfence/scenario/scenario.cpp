@@ -1,11 +1,11 @@
 // Scenario files (TOML, docs/scenario.md) to a checked Scenario; every problem is collected with its
 // line and field before anything is returned.
 #include "skyfence/scenario/scenario.h"
+#include "skyfence/core/read_file.h"
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -539,11 +539,7 @@ Scenario parse_scenario(std::string_view toml_text, const std::string& path) {
 }
 
 Scenario load_scenario(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(SourceLocation{path, 0, {}}, "cannot open the scenario file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), path);
+  return parse_scenario(read_file(path, "scenario file"), path);
 }
 
 }  // namespace skyfence::scenario

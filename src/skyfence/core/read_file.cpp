@@ -1,0 +1,20 @@
+#include "skyfence/core/read_file.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "skyfence/core/error.h"
+
+namespace skyfence {
+
+std::string read_file(const std::string& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(SourceLocation{path, 0, {}}, "cannot read the " + std::string(what));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad())
+    throw InputError(SourceLocation{path, 0, {}}, "cannot read the " + std::string(what) + ": read error");
+  return text.str();
+}
+
+}  // namespace skyfence
