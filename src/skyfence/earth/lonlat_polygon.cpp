@@ -45,8 +45,17 @@ bool has_area(const std::vector<LonLatDeg>& part) {
   return hi->lon_deg - lo->lon_deg > kSliverDeg;
 }
 
+// Shifts an open ring by `shift` degrees of longitude, turns it counter-clockwise in the lon/lat plane
+// and closes it.
 Ring closed(std::vector<LonLatDeg> open, double shift) {
   for (LonLatDeg& p : open) p.lon_deg = std::clamp(p.lon_deg + shift, -180.0, 180.0);
+  double twice_area = 0.0;  // shoelace
+  for (std::size_t i = 0; i < open.size(); ++i) {
+    const LonLatDeg& a = open[i];
+    const LonLatDeg& b = open[(i + 1) % open.size()];
+    twice_area += a.lon_deg * b.lat_deg - b.lon_deg * a.lat_deg;
+  }
+  if (twice_area < 0.0) std::reverse(open.begin(), open.end());
   if (!open.empty()) open.push_back(open.front());
   return open;
 }

@@ -18,7 +18,8 @@ namespace skyfence::earth {
 // pole. A vertex at a pole (whose longitude means nothing) is replaced by two pole vertices at the
 // longitudes of its neighbours. Consecutive vertices more than 180 deg apart in longitude are joined
 // the short way, as region.h reads them. Rings with fewer than 3 distinct vertices are returned as
-// given (after wrapping longitudes).
+// given (after wrapping longitudes). Every other part runs counter-clockwise in the lon/lat plane, as
+// RFC 7946 asks of exterior rings.
 std::vector<Ring> lonlat_parts(const Ring& ring);
 
 }  // namespace skyfence::earth

@@ -50,20 +50,6 @@ class FileSet {
   std::vector<std::unique_ptr<AtomicFile>> files_;
 };
 
-// A part of a cut cell with less than this share of the cell's area is rounding, not geometry: for a
-// level-10 cell (about 0.1 deg across) it is a strip about 1e-10 deg (0.01 mm) wide.
-constexpr double kSliverShare = 1e-9;
-
-// Twice the signed area of a closed ring in the lon/lat plane (shoelace): positive when
-// counter-clockwise.
-double signed_area(const earth::Ring& ring) {
-  double a = 0.0;
-  for (std::size_t i = 0; i + 1 < ring.size(); ++i) {
-    a += ring[i].lon_deg * ring[i + 1].lat_deg - ring[i + 1].lon_deg * ring[i].lat_deg;
-  }
-  return a;
-}
-
 std::string join(const std::string& dir, const std::string& name) {
   return dir.empty() || dir.back() == '/' ? dir + name : dir + "/" + name;
 }
@@ -101,21 +87,10 @@ std::vector<std::string> write_geojson(const Results& results, const std::string
       const auto& c = results.cells[i];
       earth::Ring ring(c.vertices.begin(), c.vertices.end());
       ring.push_back(ring.front());
-      std::vector<earth::Ring> parts = earth::lonlat_parts(ring);
-      // Unwrapping a corner that lies on the antimeridian can round it just past the seam
-      // (-180.00000000000003), and the cut then yields a sliver with no area beside the whole cell:
-      // dropped (ReportExports.GeoJsonGlobalGridRingsAreValid).
-      double total = 0.0;
-      for (const auto& part : parts) total += std::fabs(signed_area(part));
-      if (parts.size() > 1 && total > 0.0) {
-        std::erase_if(parts, [&](const earth::Ring& part) {
-          return std::fabs(signed_area(part)) <= kSliverShare * total;
-        });
-      }
+      // Cut at the antimeridian, closed at the poles, counter-clockwise (RFC 7946).
+      const std::vector<earth::Ring> parts = earth::lonlat_parts(ring);
       ordered_json polygons = ordered_json::array();
-      for (auto& part : parts) {
-        // Exterior rings counter-clockwise in the lon/lat plane (RFC 7946, 3.1.6).
-        if (signed_area(part) < 0.0) std::reverse(part.begin(), part.end());
+      for (const auto& part : parts) {
         ordered_json coords = ordered_json::array();
         for (const auto& v : part) coords.push_back({v.lon_deg, v.lat_deg});
         polygons.push_back(ordered_json::array({std::move(coords)}));

@@ -68,6 +68,7 @@ TEST(LonLatParts, RingAroundAPoleIsClosedAlongIt) {
     EXPECT_NEAR(total_area(parts), 3600.0, 1e-9) << sign;
     Ring reversed(r.rbegin(), r.rend());
     EXPECT_NEAR(total_area(lonlat_parts(reversed)), 3600.0, 1e-9) << sign;
+    for (const Ring& part : lonlat_parts(reversed)) EXPECT_GT(planar_area(part), 0.0) << sign;
   }
 }
 
@@ -89,6 +90,7 @@ TEST(LonLatParts, GridCellsTileThePlane) {
       ring.push_back(ring.front());
       const auto parts = lonlat_parts(ring);
       expect_in_range(parts);
+      for (const Ring& part : parts) EXPECT_GT(planar_area(part), 0.0) << "counter-clockwise, " << c.token;
       sum += total_area(parts);
     }
     EXPECT_NEAR(sum, 64800.0, 1e-6) << "level " << level;
