@@ -4,7 +4,9 @@
 // everything: SGP4 for every satellite, ITRF, ISL range and grazing tests, up/down links above 25 deg,
 // the CSR graph, and one Dijkstra per source city with the paths to the 99 others.
 // Usage: route_bench [--threads N] [--steps K] [--step-s S] [--start ISO] [--ground-relay]
-//                    [--dump DIR [--no-routes]]
+//                    [--cold] [--dump DIR [--no-routes]]
+// Each step's searches start from the previous step's settle orders (network::RouteMemory); --cold
+// runs every search from scratch, as a single step would.
 // Prints one "name value unit" line per figure for bench/route_bench.sh. --dump DIR writes what the
 // networkx peer needs to redo the same steps on the same positions: DIR/positions.f64 (float64, steps x
 // satellites x 3, ITRF km), DIR/meta.json and (unless --no-routes) DIR/skyfence_routes.csv
@@ -60,6 +62,7 @@ int main(int argc, char** argv) {
   std::string dump;
   bool ground_relay = false;
   bool dump_routes = true;
+  bool cold = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--threads" && i + 1 < argc) {
@@ -74,12 +77,14 @@ int main(int argc, char** argv) {
       dump = argv[++i];
     } else if (a == "--ground-relay") {
       ground_relay = true;
+    } else if (a == "--cold") {
+      cold = true;
     } else if (a == "--no-routes") {
       dump_routes = false;
     } else {
       std::fprintf(stderr,
                    "usage: route_bench [--threads N] [--steps K] [--step-s S] [--start ISO] "
-                   "[--ground-relay] [--dump DIR [--no-routes]]\n");
+                   "[--ground-relay] [--cold] [--dump DIR [--no-routes]]\n");
       return 2;
     }
   }
@@ -120,6 +125,7 @@ int main(int argc, char** argv) {
   }
   network::Snapshot snap;
   std::vector<network::Route> routes;
+  network::RouteMemory memory;
   std::vector<double> total_ms, graph_ms, route_ms;
   const std::clock_t cpu0 = std::clock();
   std::size_t reachable = 0, edges = 0;
@@ -130,7 +136,7 @@ int main(int argc, char** argv) {
     net.snapshot(t, snap);
     const double g = ms_since(a);
     const auto b = std::chrono::steady_clock::now();
-    network::route_step(net, snap, pairs, routes);
+    network::route_step(net, snap, pairs, routes, cold ? nullptr : &memory);
     const double r = ms_since(b);
     total_ms.push_back(g + r);
     graph_ms.push_back(g);
@@ -178,6 +184,11 @@ int main(int argc, char** argv) {
               static_cast<double>(reachable) / static_cast<double>(pairs.size() * steps));
   std::printf("step_ms %.3f ms (median; graph %.3f ms + routing %.3f ms)\n", median(total_ms),
               median(graph_ms), median(route_ms));
+  std::printf("step_first_ms %.3f ms (the first step: fresh searches)\n", total_ms.front());
+  std::printf("searches_reused %.4f (share of searches warm-started from the previous step)\n",
+              memory.searches() == 0
+                  ? 0.0
+                  : static_cast<double>(memory.reused()) / static_cast<double>(memory.searches()));
   std::printf("step_min_ms %.3f ms\n", *std::min_element(total_ms.begin(), total_ms.end()));
   // CPU time of the whole process (all threads) per step: robust against other load on the machine.
   std::printf("step_cpu_ms %.3f ms (process CPU time per step, all threads%s)\n", cpu_ms / steps,

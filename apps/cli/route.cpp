@@ -340,6 +340,7 @@ int run(const Options& o) {
   }
   std::vector<network::RouteStatistics> stats(pairs.size());
   network::Snapshot snap;
+  network::RouteMemory route_memory;  // each step starts from the last one's searches
   std::vector<network::Route> routes;
   Progress progress("route", static_cast<double>(times.size()), o.quiet);
   std::size_t sgp4_failures = 0, isl_up = 0, isl_candidates = 0;
@@ -347,7 +348,7 @@ int run(const Options& o) {
   for (std::size_t step = 0; step < times.size(); ++step) {
     if (g_interrupted.load()) throw Interrupted{};
     net.snapshot(times[step], snap);
-    network::route_step(net, snap, pairs, routes);
+    network::route_step(net, snap, pairs, routes, &route_memory);
     for (auto e : snap.errors) sgp4_failures += e == orbits::Sgp4Error::none ? 0 : 1;
     isl_up += snap.isl_up;
     isl_candidates += snap.isl_candidates;

@@ -80,6 +80,11 @@ struct ShortestPaths {
   };
   std::vector<HeapEntry> heap;
   std::vector<std::uint32_t> place;
+  // Nodes in the order the search settled them (for shortest_paths_reusing).
+  std::vector<std::uint32_t> settled;
+  // Work space of shortest_paths_reusing.
+  std::vector<std::uint8_t> mark;
+  std::vector<std::uint32_t> targets;
 };
 
 // Shortest delays from `source`. `flags` is empty (every node relays, no early stop) or has one entry
@@ -88,6 +93,27 @@ struct ShortestPaths {
 // REQUIRES: source < graph.nodes.
 void shortest_paths(const Graph& graph, std::uint32_t source, std::span<const std::uint8_t> flags,
                     ShortestPaths& out);
+
+// The same search, warm-started from `order`: the nodes in the order an earlier search from the same
+// source settled them, on an earlier version of a graph with the same nodes (the previous time step of
+// a moving network, where that order barely changes). The nodes are first processed in that order, with
+// no heap (each relaxes its arcs once); then, with a heap, every node still waiting whose (delay, node)
+// is below that of a target (all of them without targets). The result is certified: if any processed
+// node's delay later improves, the order was wrong and the search falls back to shortest_paths. It also
+// falls back when an arc adds nothing to a delay (a zero delay, or one too small to change the sum):
+// only then can shortest_paths settle nodes out of (delay, node) order, which its parents reflect. Without
+// a fall-back, delays are final for every processed node whose (delay, node) is below that of every
+// node still waiting, which includes all targets and every node on their paths; and the parents are
+// chosen by the same rule as shortest_paths (among edges giving the same delay, the one from the node
+// settled first, (delay, node) order, then the first in the adjacency list), so delays, parents and
+// paths of the targets are bit-identical to shortest_paths's. Proof in docs/network.md; tested against
+// shortest_paths on random graphs whose weights drift between calls (tests/oracle/network).
+// `order` becomes this search's order (processed nodes by (delay, node), then the unused rest of the
+// old order) for the next call; it may be empty or hold anything (a bad order only costs the fall-back).
+// Returns true when the order was used, false when the search fell back to shortest_paths.
+// REQUIRES: source < graph.nodes.
+bool shortest_paths_reusing(const Graph& graph, std::uint32_t source, std::span<const std::uint8_t> flags,
+                            std::vector<std::uint32_t>& order, ShortestPaths& out);
 
 // The path source -> node from a search's parents, source first, with the `via` node of each edge
 // inserted between its ends; empty when node was not reached.

@@ -12,87 +12,132 @@
 
 namespace skyfence::network {
 
-void route_step(const Network& network, const Snapshot& snapshot, std::span<const EndpointPair> pairs,
-                std::vector<Route>& out) {
-  // Reuse the routes' path storage from the previous step.
-  out.resize(pairs.size());
-  for (Route& r : out) {
-    r.one_way_ms = kUnreachable;
-    r.path.clear();
-  }
-  // Pairs grouped by source, sources in increasing order.
-  std::map<std::uint32_t, std::vector<std::size_t>> by_source;
+namespace {
+
+// Groups the pairs by source and finds the pairs answered by the reverse of another: delays are
+// symmetric (undirected graph), so a pair (a, b) with a > b whose reverse (b, a) is also asked for
+// takes the reverse of that route instead of a search of its own, and all ordered pairs cost about half
+// the searches' work.
+void plan(const Network& network, std::span<const EndpointPair> pairs, std::vector<std::size_t>& mirror,
+          std::map<std::uint32_t, std::vector<std::size_t>>& direct_by_source) {
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> index_of;
   for (std::size_t k = 0; k < pairs.size(); ++k) {
     if (pairs[k].src_endpoint >= network.endpoints() ||
         (pairs[k].dst_endpoint != kToInternet && pairs[k].dst_endpoint >= network.endpoints())) {
       throw std::invalid_argument("route_step: end point index out of range");
     }
-    by_source[pairs[k].src_endpoint].push_back(k);
-  }
-  // Delays are symmetric (undirected graph), so a pair (a, b) with a > b whose reverse (b, a) is also
-  // asked for takes the reverse of that route instead of a search of its own: all ordered pairs cost
-  // about half the searches' work.
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> index_of;
-  for (std::size_t k = 0; k < pairs.size(); ++k) {
     if (pairs[k].dst_endpoint != kToInternet)
       index_of.emplace(std::pair(pairs[k].src_endpoint, pairs[k].dst_endpoint), k);
   }
-  std::vector<std::size_t> mirror(pairs.size(), pairs.size());  // pairs.size(): computed directly
+  mirror.assign(pairs.size(), pairs.size());  // pairs.size(): computed directly
   for (std::size_t k = 0; k < pairs.size(); ++k) {
     const auto [a, b] = std::pair(pairs[k].src_endpoint, pairs[k].dst_endpoint);
     if (b == kToInternet || a <= b) continue;
     const auto it = index_of.find({b, a});
     if (it != index_of.end()) mirror[k] = it->second;
   }
-  std::vector<std::pair<std::uint32_t, std::vector<std::size_t>>> sources;
-  for (const auto& [s, ks] : by_source) {
-    std::vector<std::size_t> direct;
-    for (std::size_t k : ks) {
-      if (mirror[k] == pairs.size()) direct.push_back(k);
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    if (mirror[k] == pairs.size()) direct_by_source[pairs[k].src_endpoint].push_back(k);
+  }
+}
+
+bool same_pairs(std::span<const EndpointPair> a, std::span<const EndpointPair> b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](const auto& x, const auto& y) {
+           return x.src_endpoint == y.src_endpoint && x.dst_endpoint == y.dst_endpoint;
+         });
+}
+
+}  // namespace
+
+int RouteMemory::Search::run(const Graph& graph, std::uint32_t source, std::span<const std::uint8_t> flags,
+                             ShortestPaths& out) {
+  if (wait > 0) {
+    --wait;
+    order.clear();  // a fresh search, whose order the next try starts from
+    shortest_paths_reusing(graph, source, flags, order, out);
+    return 0;
+  }
+  const bool tried = !order.empty();
+  if (shortest_paths_reusing(graph, source, flags, order, out)) {
+    fails = 0;
+    return 1;
+  }
+  if (tried) {
+    fails = std::min(fails + 1, 4u);
+    wait = (1u << (fails - 1)) - 1;
+  }
+  return 0;
+}
+
+void route_step(const Network& network, const Snapshot& snapshot, std::span<const EndpointPair> pairs,
+                std::vector<Route>& out, RouteMemory* memory) {
+  RouteMemory local;
+  RouteMemory& m = memory != nullptr ? *memory : local;
+  if (m.sources_.empty() || m.nodes_ != network.nodes() || !same_pairs(m.pairs_, pairs)) {
+    std::map<std::uint32_t, std::vector<std::size_t>> by_source;
+    plan(network, pairs, m.mirror_, by_source);
+    m.pairs_.assign(pairs.begin(), pairs.end());
+    m.nodes_ = network.nodes();
+    m.sources_.clear();
+    for (auto& [src, ks] : by_source) {
+      RouteMemory::Source s;
+      s.endpoint = src;
+      s.pairs = std::move(ks);
+      for (std::size_t k : s.pairs)
+        (pairs[k].dst_endpoint == kToInternet ? s.to_internet : s.to_endpoints) = true;
+      m.sources_.push_back(std::move(s));
     }
-    if (!direct.empty()) sources.emplace_back(s, std::move(direct));
+  }
+  // Reuse the routes' path storage from the previous step.
+  out.resize(pairs.size());
+  for (Route& r : out) {
+    r.one_way_ms = kUnreachable;
+    r.path.clear();
   }
   const std::vector<std::uint8_t> between = network.flags_between_endpoints();
   const std::vector<std::uint8_t> internet = network.flags_to_internet();
   tbb::enumerable_thread_specific<ShortestPaths> workspace;
-  visibility::run_parallel(network.options().threads, sources.size(), [&](std::size_t i) {
-    const std::uint32_t src = sources[i].first;
-    const auto& ks = sources[i].second;
-    bool any_internet = false, any_endpoint = false;
-    for (std::size_t k : ks) (pairs[k].dst_endpoint == kToInternet ? any_internet : any_endpoint) = true;
+  tbb::enumerable_thread_specific<std::vector<std::uint8_t>> flag_space;
+  std::vector<std::uint8_t> reused(2 * m.sources_.size(), 0);
+  visibility::run_parallel(network.options().threads, m.sources_.size(), [&](std::size_t i) {
+    RouteMemory::Source& src = m.sources_[i];
     ShortestPaths& sp = workspace.local();
-    const std::uint32_t src_node = network.endpoint_node(src);
-    if (any_endpoint) {
-      std::vector<std::uint8_t> flags = between;
-      for (std::size_t k : ks) {
+    const std::uint32_t src_node = network.endpoint_node(src.endpoint);
+    if (src.to_endpoints) {
+      std::vector<std::uint8_t>& flags = flag_space.local();
+      flags = between;
+      for (std::size_t k : src.pairs) {
         if (pairs[k].dst_endpoint != kToInternet)
           flags[network.endpoint_node(pairs[k].dst_endpoint)] |= kTarget;
       }
-      shortest_paths(snapshot.graph, src_node, flags, sp);
-      for (std::size_t k : ks) {
+      reused[2 * i] = static_cast<std::uint8_t>(src.endpoints.run(snapshot.graph, src_node, flags, sp));
+      for (std::size_t k : src.pairs) {
         if (pairs[k].dst_endpoint == kToInternet) continue;
         const std::uint32_t dst = network.endpoint_node(pairs[k].dst_endpoint);
         path_to(snapshot.graph, sp, dst, out[k].path);
         out[k].one_way_ms = out[k].path.empty() ? kUnreachable : sp.delay_ms[dst];
       }
     }
-    if (any_internet) {
-      shortest_paths(snapshot.graph, src_node, internet, sp);
+    if (src.to_internet) {
+      reused[2 * i + 1] = static_cast<std::uint8_t>(src.internet.run(snapshot.graph, src_node, internet, sp));
       std::uint32_t best = kNoNode;
       for (std::size_t p = 0; p < network.pops(); ++p) {
         const std::uint32_t node = network.pop_node(p);
         if (sp.delay_ms[node] < (best == kNoNode ? kUnreachable : sp.delay_ms[best])) best = node;
       }
-      for (std::size_t k : ks) {
+      for (std::size_t k : src.pairs) {
         if (pairs[k].dst_endpoint != kToInternet || best == kNoNode) continue;
         path_to(snapshot.graph, sp, best, out[k].path);
         out[k].one_way_ms = sp.delay_ms[best];
       }
     }
   });
+  for (const RouteMemory::Source& src : m.sources_)
+    m.searches_ += (src.to_endpoints ? 1 : 0) + (src.to_internet ? 1 : 0);
+  for (std::uint8_t r : reused) m.reused_ += r;
   for (std::size_t k = 0; k < pairs.size(); ++k) {
-    if (mirror[k] == pairs.size()) continue;
-    const Route& r = out[mirror[k]];
+    if (m.mirror_[k] == pairs.size()) continue;
+    const Route& r = out[m.mirror_[k]];
     out[k].one_way_ms = r.one_way_ms;
     out[k].path.assign(r.path.rbegin(), r.path.rend());
   }

@@ -1,7 +1,8 @@
 // Shortest-delay routes between end points, or from an end point to the internet (its best PoP through
 // any gateway), per time step, and their statistics over a window.
 //
-// Per step, one Dijkstra search (graph.h) runs per distinct source end point, in parallel over sources;
+// Per step, one Dijkstra search (graph.h) runs per distinct source end point, in parallel over sources
+// (warm-started from the previous step's when a RouteMemory is passed);
 // each source's results depend only on the graph, so output is identical for any thread count. A pair
 // (a, b) with a > b whose reverse (b, a) is also routed gets the reverse of that route (delays are
 // symmetric): the same delay, and a shortest path too.
@@ -37,10 +38,48 @@ struct Route {
   [[nodiscard]] std::size_t hops() const { return path.empty() ? 0 : path.size() - 1; }
 };
 
+// What route_step keeps from one step to the next: the plan for the pairs (searches by source, pairs
+// answered by the reverse of another) and, per search, the order in which it settled the nodes, from
+// which the next step's search starts (shortest_paths_reusing: one pass with no heap while the network
+// moves little, certified, else a fresh search). The routes are the same with or without it. Keep one
+// per sequence of steps over the same network and pairs; anything else only costs fresh searches.
+class RouteMemory {
+ public:
+  // Searches run and how many of them reused the previous step's order, since construction.
+  [[nodiscard]] std::size_t searches() const { return searches_; }
+  [[nodiscard]] std::size_t reused() const { return reused_; }
+
+ private:
+  friend void route_step(const Network&, const Snapshot&, std::span<const EndpointPair>, std::vector<Route>&,
+                         RouteMemory*);
+  // One search's memory: its last settle order, and a back-off: after `fails` failed reuses in a row
+  // (the network moved too much between steps), the next 2^(fails-1) - 1 steps (at most 7) search
+  // afresh without trying, so large steps cost little more than fresh searches.
+  struct Search {
+    std::vector<std::uint32_t> order;
+    unsigned fails = 0, wait = 0;
+    // Runs the search; returns 1 when the order was reused, else 0.
+    int run(const Graph& graph, std::uint32_t source, std::span<const std::uint8_t> flags,
+            ShortestPaths& out);
+  };
+  struct Source {
+    std::uint32_t endpoint = 0;
+    std::vector<std::size_t> pairs;  // indices of the pairs this source's searches answer
+    bool to_endpoints = false, to_internet = false;
+    Search endpoints, internet;
+  };
+  std::vector<EndpointPair> pairs_;  // the pairs the plan is for
+  std::size_t nodes_ = 0;            // node count of the network the orders are for
+  std::vector<Source> sources_;
+  std::vector<std::size_t> mirror_;  // per pair: the pair whose reverse it is, or pairs.size()
+  std::size_t searches_ = 0, reused_ = 0;
+};
+
 // Routes every pair at one snapshot of `network`; out[k] is pairs[k]'s route. REQUIRES: endpoint
-// indices < network.endpoints(). Threads: network.options().threads.
+// indices < network.endpoints(). Threads: network.options().threads. With `memory`, a step reuses
+// the work of the previous call with the same memory (see RouteMemory); the routes are identical.
 void route_step(const Network& network, const Snapshot& snapshot, std::span<const EndpointPair> pairs,
-                std::vector<Route>& out);
+                std::vector<Route>& out, RouteMemory* memory = nullptr);
 
 // Statistics of one pair over a window.
 struct RouteSummary {

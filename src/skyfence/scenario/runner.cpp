@@ -541,6 +541,7 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
           }
         }
         network::Snapshot snap;
+        network::RouteMemory route_memory;  // each step starts from the last one's searches
         std::vector<network::Route> routes;
         const std::string stage = "latency: " + plan.info.id + " " + act.loaded->spec.name;
         for (std::size_t k = 0; k < lat_steps; ++k) {
@@ -550,7 +551,7 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
           for (std::size_t t = 0; t < pp.size(); ++t) pp[t].permitted(at, std::span<std::uint8_t>(&ok[t], 1));
           if (std::find(ok.begin(), ok.end(), std::uint8_t{1}) != ok.end()) {
             net.snapshot(at, snap);
-            network::route_step(net, snap, pairs, routes);
+            network::route_step(net, snap, pairs, routes, &route_memory);
           }
           for (std::size_t t = 0; t < terminals.size(); ++t) {
             const network::Route route = ok[t] != 0 ? routes[t] : network::Route{};

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "skyfence/network/graph.h"
@@ -143,6 +144,138 @@ TEST(NetworkDijkstraOracle, EarlyStopKeepsTargetsExact) {
       }
     }
   }
+}
+
+// shortest_paths_reusing against a fresh shortest_paths, search after search, on graphs that drift as a
+// moving network does (weights change a little, edges come and go): for every target (or every node
+// without targets), the same delay, parent and parent edge, bit for bit. Also with integer weights
+// (many exact ties), zero weights, relays and garbage orders.
+struct DriftingGraph {
+  std::uint32_t n = 0;
+  std::vector<std::uint32_t> u, v;
+  std::vector<double> w;
+  std::vector<bool> up;
+};
+
+Graph build_drifting(const DriftingGraph& g) {
+  GraphBuilder b;
+  b.reset(g.n);
+  for (std::size_t e = 0; e < g.u.size(); ++e) {
+    if (g.up[e]) b.add_edge(g.u[e], g.v[e], g.w[e]);
+  }
+  Graph out;
+  b.build(out);
+  return out;
+}
+
+void expect_same_search(const ShortestPaths& warm, const ShortestPaths& fresh, std::uint32_t node,
+                        const std::string& where) {
+  EXPECT_EQ(warm.delay_ms[node], fresh.delay_ms[node]) << where << " node " << node;
+  EXPECT_EQ(warm.parent[node], fresh.parent[node]) << where << " node " << node;
+  EXPECT_EQ(warm.parent_edge[node], fresh.parent_edge[node]) << where << " node " << node;
+}
+
+TEST(NetworkDijkstraOracle, ReusedOrderGivesTheFreshSearchExactly) {
+  const std::uint64_t seed = std::random_device{}();
+  std::mt19937_64 rng(seed);
+  SCOPED_TRACE(testing::Message() << "seed " << seed);
+  std::size_t searches = 0, reused = 0;
+  for (int trial = 0; trial < 120; ++trial) {
+    // A grid with diagonals, like a constellation's mesh, plus a few random chords.
+    const std::uint32_t side = std::uniform_int_distribution<std::uint32_t>(2, 9)(rng);
+    DriftingGraph g;
+    g.n = side * side + 3;       // three extra nodes: non-relaying end points
+    const int kind = trial % 3;  // 0: real weights, 1: integer weights (ties), 2: real with zeros
+    auto weight = [&] {
+      if (kind == 1) return static_cast<double>(std::uniform_int_distribution<int>(1, 4)(rng));
+      if (kind == 2 && std::bernoulli_distribution(0.1)(rng)) return 0.0;
+      return std::uniform_real_distribution<double>(0.5, 10.0)(rng);
+    };
+    auto add = [&](std::uint32_t a, std::uint32_t b) {
+      g.u.push_back(a);
+      g.v.push_back(b);
+      g.w.push_back(weight());
+      g.up.push_back(true);
+    };
+    for (std::uint32_t r = 0; r < side; ++r) {
+      for (std::uint32_t c = 0; c < side; ++c) {
+        const std::uint32_t x = r * side + c;
+        if (c + 1 < side) add(x, x + 1);
+        if (r + 1 < side) add(x, x + side);
+        if (r + 1 < side && c + 1 < side && std::bernoulli_distribution(0.3)(rng)) add(x, x + side + 1);
+      }
+    }
+    std::uniform_int_distribution<std::uint32_t> any_grid(0, side * side - 1);
+    for (std::uint32_t e = side * side; e < g.n; ++e) {
+      for (int k = 0; k < 3; ++k) add(e, any_grid(rng));
+    }
+    std::vector<std::uint8_t> flags(g.n, 0);
+    for (std::uint32_t e = side * side; e < g.n; ++e) flags[e] = kNoRelay | kTarget;
+    if (trial % 4 == 3) {
+      for (auto& f : flags) f = static_cast<std::uint8_t>(f & ~kTarget);  // no targets: every node
+    }
+    const bool all_nodes = trial % 4 == 3;
+    std::vector<std::vector<std::uint32_t>> orders(g.n);
+    if (trial % 10 == 0) {
+      // Garbage to start from: out-of-range entries, repeats, a shuffled order.
+      for (auto& o : orders) {
+        o = {g.n + 5, 0, 0, g.n - 1};
+        for (std::uint32_t x = 0; x < g.n; ++x) o.push_back(x);
+        std::shuffle(o.begin() + 4, o.end(), rng);
+      }
+    }
+    ShortestPaths warm, fresh;
+    for (int step = 0; step < 12; ++step) {
+      const Graph graph = build_drifting(g);
+      for (std::uint32_t s : {0u, side * side, side * side + 1}) {
+        const bool used = shortest_paths_reusing(graph, s, flags, orders[s], warm);
+        shortest_paths(graph, s, flags, fresh);
+        ++searches;
+        reused += used ? 1 : 0;
+        const std::string where = "trial " + std::to_string(trial) + " step " + std::to_string(step) +
+                                  " source " + std::to_string(s) + (used ? " (reused)" : " (fresh)");
+        for (std::uint32_t t = 0; t < g.n; ++t) {
+          if (all_nodes || (flags[t] & kTarget) != 0) expect_same_search(warm, fresh, t, where);
+        }
+      }
+      // Drift: weights change by up to 2 % (integer weights sometimes step by one), a few edges go
+      // down or come back.
+      for (std::size_t e = 0; e < g.w.size(); ++e) {
+        if (kind == 1) {
+          if (std::bernoulli_distribution(0.05)(rng)) g.w[e] = weight();
+        } else if (g.w[e] != 0.0) {
+          g.w[e] *= 1.0 + std::uniform_real_distribution<double>(-0.02, 0.02)(rng);
+        }
+        if (std::bernoulli_distribution(0.02)(rng)) g.up[e] = !g.up[e];
+      }
+    }
+  }
+  // The test must exercise the reuse, not only the fall-back.
+  EXPECT_GT(reused, searches / 3) << reused << " of " << searches << " searches reused their order";
+}
+
+TEST(NetworkDijkstra, ReuseFallsBackOnAWrongOrder) {
+  // A path 0 - 1 - 2 - 3: the order 0, 3, 2, 1 processes 3 and 2 before their delays are known, so
+  // the search must notice (2 improves after it was processed) and run afresh.
+  GraphBuilder b;
+  b.reset(4);
+  b.add_edge(0, 1, 1.0);
+  b.add_edge(1, 2, 1.0);
+  b.add_edge(2, 3, 1.0);
+  b.add_edge(0, 2, 5.0);
+  Graph g;
+  b.build(g);
+  ShortestPaths sp;
+  std::vector<std::uint32_t> order{0, 2, 1, 3};
+  EXPECT_FALSE(shortest_paths_reusing(g, 0, {}, order, sp));
+  EXPECT_EQ(sp.delay_ms[3], 3.0);
+  EXPECT_EQ(order, (std::vector<std::uint32_t>{0, 1, 2, 3}));  // the fresh search's order
+  EXPECT_TRUE(shortest_paths_reusing(g, 0, {}, order, sp));
+  EXPECT_EQ(sp.delay_ms[3], 3.0);
+  EXPECT_EQ(sp.parent[2], 1u);
+  std::vector<std::uint32_t> empty;
+  EXPECT_FALSE(shortest_paths_reusing(g, 0, {}, empty, sp));  // nothing to reuse
+  EXPECT_EQ(empty.size(), 4u);
 }
 
 TEST(NetworkDijkstra, EmptyAndSingleNode) {

@@ -231,6 +231,45 @@ TEST(NetworkRouting, SameResultForAnyThreadCount) {
   }
 }
 
+TEST(NetworkRouting, MemoryOfThePreviousStepChangesNothing) {
+  // Steps of 1 s (the order carries over almost always) and of 60 s (it often does not), between
+  // cities and to the internet, with ground relay (fibre edges) and without: a RouteMemory gives the
+  // same routes, bit for bit, as a fresh search per step, and is actually used.
+  const Shell& sh = starlink_shell1();
+  const visibility::Fleet fleet(sh.gen.sets);
+  const std::vector<GroundNode> ends = cities();
+  std::vector<EndpointPair> pairs;
+  for (std::uint32_t a = 0; a < ends.size(); a += 2) {
+    for (std::uint32_t b = 0; b < ends.size(); b += 3) {
+      if (a != b) pairs.push_back({a, b});
+    }
+    pairs.push_back({a, kToInternet});
+  }
+  for (bool relay : {false, true}) {
+    NetworkOptions opt;
+    opt.ground_relay = relay;
+    const Network net(fleet, plus_grid_links(sh.planes), load_nodes("gateways/starlink_gateways.csv"),
+                      load_nodes("gateways/starlink_pops.csv"), ends, opt);
+    for (double step_s : {1.0, 60.0}) {
+      RouteMemory memory;
+      Snapshot snap;
+      std::vector<Route> warm, fresh;
+      for (int step = 0; step < 8; ++step) {
+        net.snapshot(kT0 + time::Duration::seconds(step_s * step), snap);
+        route_step(net, snap, pairs, warm, &memory);
+        route_step(net, snap, pairs, fresh);
+        for (std::size_t k = 0; k < pairs.size(); ++k) {
+          ASSERT_EQ(warm[k].path, fresh[k].path) << "step " << step << " pair " << k;
+          ASSERT_EQ(std::memcmp(&warm[k].one_way_ms, &fresh[k].one_way_ms, sizeof(double)), 0);
+        }
+      }
+      if (step_s == 1.0) {
+        EXPECT_GT(memory.reused(), memory.searches() / 2) << memory.reused() << " of " << memory.searches();
+      }
+    }
+  }
+}
+
 TEST(NetworkRouting, Statistics) {
   RouteStatistics st;
   auto route = [](double one_way, std::vector<std::uint32_t> path) {
