@@ -2,9 +2,10 @@
 // any gateway), per time step, and their statistics over a window.
 //
 // Per step, one Dijkstra search (graph.h) runs per distinct source end point, in parallel over sources
-// (warm-started from the previous step's when a RouteMemory is passed);
-// each source's results depend only on the graph, so output is identical for any thread count. A pair
-// (a, b) with a > b whose reverse (b, a) is also routed gets the reverse of that route (delays are
+// (warm-started from the previous step's when a RouteMemory is passed); each source's results depend
+// only on the graph, so output is identical for any thread count. Of two pairs (a, b) and (b, a), only
+// one is searched: the one whose source lies farther from the end points' mean direction (then the
+// lower index), which keeps the searches short; the other gets the reverse of its route (delays are
 // symmetric): the same delay, and a shortest path too.
 // The round-trip time is twice the one-way delay of the path at that instant: the network is taken as
 // frozen during the round trip (a satellite moves 7.6 m per millisecond, so a 100 ms round trip sees
