@@ -189,6 +189,11 @@ int main(int argc, char** argv) {
               memory.searches() == 0
                   ? 0.0
                   : static_cast<double>(memory.reused()) / static_cast<double>(memory.searches()));
+  std::printf("settled_per_search %.0f nodes (of %u)\n",
+              memory.searches() == 0
+                  ? 0.0
+                  : static_cast<double>(memory.settled()) / static_cast<double>(memory.searches()),
+              net.nodes());
   std::printf("step_min_ms %.3f ms\n", *std::min_element(total_ms.begin(), total_ms.end()));
   // CPU time of the whole process (all threads) per step: robust against other load on the machine.
   std::printf("step_cpu_ms %.3f ms (process CPU time per step, all threads%s)\n", cpu_ms / steps,

@@ -17,8 +17,8 @@ namespace {
 // The rank of each end point for choosing which of two end points searches: farthest from the end
 // points' mean direction first (index order when they have none). A search stops once its farthest
 // target is settled, so letting the outlying end point search for the central ones leaves the last
-// searches only near targets: for the 100 cities, the searches settle about 40 % fewer nodes than in
-// index order.
+// searches only near targets: for the 100 cities, a search settles 876 nodes on average against 1,142
+// in index order.
 std::vector<std::uint32_t> search_rank(const Network& network) {
   const std::size_t n = network.endpoints();
   std::vector<frames::Vec3> u(n);
@@ -126,6 +126,7 @@ void route_step(const Network& network, const Snapshot& snapshot, std::span<cons
   tbb::enumerable_thread_specific<ShortestPaths> workspace;
   tbb::enumerable_thread_specific<std::vector<std::uint8_t>> flag_space;
   std::vector<std::uint8_t> reused(2 * m.sources_.size(), 0);
+  std::vector<std::size_t> settled(m.sources_.size(), 0);
   visibility::run_parallel(network.options().threads, m.sources_.size(), [&](std::size_t i) {
     RouteMemory::Source& src = m.sources_[i];
     ShortestPaths& sp = workspace.local();
@@ -138,6 +139,7 @@ void route_step(const Network& network, const Snapshot& snapshot, std::span<cons
           flags[network.endpoint_node(pairs[k].dst_endpoint)] |= kTarget;
       }
       reused[2 * i] = static_cast<std::uint8_t>(src.endpoints.run(snapshot.graph, src_node, flags, sp));
+      settled[i] += sp.settled.size();
       for (std::size_t k : src.pairs) {
         if (pairs[k].dst_endpoint == kToInternet) continue;
         const std::uint32_t dst = network.endpoint_node(pairs[k].dst_endpoint);
@@ -147,6 +149,7 @@ void route_step(const Network& network, const Snapshot& snapshot, std::span<cons
     }
     if (src.to_internet) {
       reused[2 * i + 1] = static_cast<std::uint8_t>(src.internet.run(snapshot.graph, src_node, internet, sp));
+      settled[i] += sp.settled.size();
       std::uint32_t best = kNoNode;
       for (std::size_t p = 0; p < network.pops(); ++p) {
         const std::uint32_t node = network.pop_node(p);
@@ -162,6 +165,7 @@ void route_step(const Network& network, const Snapshot& snapshot, std::span<cons
   for (const RouteMemory::Source& src : m.sources_)
     m.searches_ += (src.to_endpoints ? 1 : 0) + (src.to_internet ? 1 : 0);
   for (std::uint8_t r : reused) m.reused_ += r;
+  for (std::size_t c : settled) m.settled_ += c;
   for (std::size_t k = 0; k < pairs.size(); ++k) {
     if (m.mirror_[k] == pairs.size()) continue;
     const Route& r = out[m.mirror_[k]];

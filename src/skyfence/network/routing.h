@@ -49,6 +49,8 @@ class RouteMemory {
   // Searches run and how many of them reused the previous step's order, since construction.
   [[nodiscard]] std::size_t searches() const { return searches_; }
   [[nodiscard]] std::size_t reused() const { return reused_; }
+  // Nodes the searches settled (or processed, when reusing), summed.
+  [[nodiscard]] std::size_t settled() const { return settled_; }
 
  private:
   friend void route_step(const Network&, const Snapshot&, std::span<const EndpointPair>, std::vector<Route>&,
@@ -73,7 +75,7 @@ class RouteMemory {
   std::size_t nodes_ = 0;            // node count of the network the orders are for
   std::vector<Source> sources_;
   std::vector<std::size_t> mirror_;  // per pair: the pair whose reverse it is, or pairs.size()
-  std::size_t searches_ = 0, reused_ = 0;
+  std::size_t searches_ = 0, reused_ = 0, settled_ = 0;
 };
 
 // Routes every pair at one snapshot of `network`; out[k] is pairs[k]'s route. REQUIRES: endpoint
