@@ -15,6 +15,7 @@
 #include "common.h"
 #include "data_dir.h"
 #include "skyfence/core/error.h"
+#include "skyfence/core/read_file.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/policy/audit.h"
 #include "skyfence/policy/policy.h"
@@ -69,18 +70,10 @@ struct CheckOptions {
   std::string output;
 };
 
-std::string read_file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot read the file");
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // Appends records to an audit log, whole or not at all; refuses a log whose chain is broken.
 void append_audit(const std::string& path, const std::vector<policy::AuditEntry>& entries) {
   std::string existing;
-  if (std::filesystem::exists(path)) existing = read_file_text(path);
+  if (std::filesystem::exists(path)) existing = read_file(path, "audit log");
   const policy::AuditCheck c = policy::verify_audit_log(existing);
   if (!c.ok) {
     throw InputError(SourceLocation{path, *c.problem_line, ""},
@@ -159,7 +152,7 @@ int run_check(const CheckOptions& o) {
 }
 
 int run_audit_verify(const std::string& path) {
-  const std::string text = read_file_text(path);
+  const std::string text = read_file(path, "audit log");
   const policy::AuditCheck c = policy::verify_audit_log(text);
   if (!c.ok) {
     fmt::print(stderr, "skyfence: error: {}:{}: {}\n", path, *c.problem_line, c.problem);

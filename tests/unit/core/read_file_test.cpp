@@ -32,5 +32,17 @@ TEST(ReadFile, MissingFileIsALocatedInputError) {
   }
 }
 
+TEST(ReadFile, DirectoryIsALocatedInputError) {
+  // An ifstream opens a directory on Linux and reads nothing: that must not pass for an empty file.
+  const std::string path = ::testing::TempDir();
+  try {
+    read_file(path, "audit log");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().file, path);
+    EXPECT_EQ(std::string(e.what()), path + ": cannot read the audit log: it is a directory");
+  }
+}
+
 }  // namespace
 }  // namespace skyfence
