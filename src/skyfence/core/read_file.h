@@ -7,7 +7,8 @@
 namespace skyfence {
 
 // The bytes of the file at `path`. Throws InputError located at the file ("cannot read the WHAT")
-// when it cannot be opened, is a directory, or a read fails; `what` names the file's role, e.g. "policy file".
+// when it cannot be opened, is a directory, or a read fails; `what` names the file's role, e.g. "policy
+// file".
 std::string read_file(const std::string& path, std::string_view what = "file");
 
 }  // namespace skyfence

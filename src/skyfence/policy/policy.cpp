@@ -40,10 +40,23 @@ bool any_equal(const std::vector<std::string>& v, std::string_view s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
+// What the rules need to know about the asker, worked out once per request rather than once per rule.
+struct Asker {
+  const RequestContext& c;
+  std::string_view provider;  // the request's, else the policy's
+  bool own_provider;          // whether `provider` is the policy's (ASCII case ignored)
+
+  Asker(const internal::PolicyData& d, const RequestContext& context)
+      : c(context),
+        provider(context.provider.empty() ? std::string_view(d.provider)
+                                          : std::string_view(context.provider)),
+        own_provider(iequals(provider, d.provider)) {}
+};
+
 // The conditions on who asks (provider, customer class, terminal or group).
-bool context_matches(const Rule& r, const internal::PolicyData& d, const RequestContext& c) {
-  const std::string_view provider = c.provider.empty() ? std::string_view(d.provider) : c.provider;
-  if (r.providers.empty() ? !iequals(provider, d.provider) : !any_iequal(r.providers, provider)) return false;
+bool context_matches(const Rule& r, const Asker& a) {
+  const RequestContext& c = a.c;
+  if (r.providers.empty() ? !a.own_provider : !any_iequal(r.providers, a.provider)) return false;
   if (!r.customers.empty() && (c.customer.empty() || !any_iequal(r.customers, c.customer))) return false;
   if (!r.terminals.empty() || !r.groups.empty()) {
     const bool by_id = !c.terminal_id.empty() && any_equal(r.terminals, c.terminal_id);
@@ -141,12 +154,13 @@ const std::string& Policy::sha256() const {
 bool Policy::permits(const Request& request) const {
   const internal::PolicyData& d = *data_;
   const Containing in(d, request.location);
+  const Asker asker(d, request.context);
   bool permit = false;
   bool forbid = false;
   for_each_located_rule(d, in, [&](std::uint32_t k) {
     const Rule& r = d.rules[k];
     if (forbid || (r.effect == Effect::permit && permit)) return;
-    if (!context_matches(r, d, request.context) || !time_matches(r, request.time)) return;
+    if (!context_matches(r, asker) || !time_matches(r, request.time)) return;
     (r.effect == Effect::permit ? permit : forbid) = true;
   });
   return permit && !forbid;
@@ -155,6 +169,7 @@ bool Policy::permits(const Request& request) const {
 Decision Policy::decide(const Request& request) const {
   const internal::PolicyData& d = *data_;
   const Containing in(d, request.location);
+  const Asker asker(d, request.context);
   // Matching rules, usually a handful: inline storage first.
   constexpr std::size_t kInlineHits = 16;
   std::uint32_t inline_hits[kInlineHits];
@@ -162,7 +177,7 @@ Decision Policy::decide(const Request& request) const {
   std::size_t n_hits = 0;
   for_each_located_rule(d, in, [&](std::uint32_t k) {
     const Rule& r = d.rules[k];
-    if (!context_matches(r, d, request.context) || !time_matches(r, request.time)) return;
+    if (!context_matches(r, asker) || !time_matches(r, request.time)) return;
     if (n_hits < kInlineHits) {
       inline_hits[n_hits] = k;
     } else {
@@ -214,8 +229,9 @@ PointPolicy::PointPolicy(const Policy& policy, std::span<const frames::Geodetic>
   const internal::PolicyData& d = policy.data();
   std::vector<bool> applicable(d.rules.size());
   std::vector<std::int64_t> time_slot(d.rules.size(), -1);
+  const Asker asker(d, ctx);
   for (std::size_t k = 0; k < d.rules.size(); ++k) {
-    applicable[k] = context_matches(d.rules[k], d, ctx);
+    applicable[k] = context_matches(d.rules[k], asker);
     if (applicable[k] && d.rules[k].has_time_condition()) {
       time_slot[k] = static_cast<std::int64_t>(time_rules_.size());
       time_rules_.push_back(d.rules[k]);
