@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "skyfence/earth/region.h"
 #include "skyfence/policy/policy.h"
 #include "skyfence/time/scales.h"
 
@@ -63,7 +64,9 @@ std::string render(const std::vector<Body>& rules) {
 }
 
 Policy load(const std::vector<Body>& rules) {
-  return Policy::parse(render(rules), "random.toml", LoadOptions{SKYFENCE_DATA_DIR});
+  // The borders are read once for the many policies of these tests (as the scenario runner does).
+  static const earth::CountryBorders borders = earth::CountryBorders::read_bundled(SKYFENCE_DATA_DIR);
+  return Policy::parse(render(rules), "random.toml", LoadOptions{{}, borders});
 }
 
 std::vector<Request> random_requests(std::mt19937& rng, int n) {
