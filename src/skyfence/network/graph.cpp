@@ -172,13 +172,15 @@ const auto heap_after = [](const ShortestPaths::HeapEntry& a, const ShortestPath
   return key_less(b.delay_ms, b.node, a.delay_ms, a.node);
 };
 
-// The arcs of a processed node u for shortest_paths_reusing, in its ordered pass: the arrays come as
-// plain pointers so that the loop keeps them in registers. Returns false when a processed node would
-// improve, or when an arc adds nothing to the delay (see shortest_paths_reusing). (A version without a
-// branch on the comparison measured 9% slower.)
-bool relax_in_order(std::uint32_t u, std::uint32_t source, const std::uint32_t* offsets,
-                    const Graph::Arc* arcs, double* delay, std::uint32_t* parent, std::uint32_t* parent_edge,
-                    std::uint8_t* mark) {
+// The arcs of a processed node u for shortest_paths_reusing; with `heap` (after the ordered pass),
+// improved nodes also enter it. The arrays come as plain pointers so that the loop keeps them in
+// registers. Returns false when a processed node would improve, or when an arc adds nothing to the
+// delay (see shortest_paths_reusing). (A version without a branch on the comparison measured 9%
+// slower.)
+template <bool kWithHeap>
+bool relax(std::uint32_t u, std::uint32_t source, const std::uint32_t* offsets, const Graph::Arc* arcs,
+           double* delay, std::uint32_t* parent, std::uint32_t* parent_edge, std::uint8_t* mark,
+           std::vector<ShortestPaths::HeapEntry>* heap) {
   const double d = delay[u];
   for (std::uint32_t k = offsets[u], end = offsets[u + 1]; k != end; ++k) {
     const Graph::Arc& a = arcs[k];
@@ -192,34 +194,11 @@ bool relax_in_order(std::uint32_t u, std::uint32_t source, const std::uint32_t* 
       delay[v] = nd;
       parent[v] = u;
       parent_edge[v] = k;
+      if constexpr (kWithHeap) {
+        heap->push_back({nd, v});
+        std::push_heap(heap->begin(), heap->end(), heap_after);
+      }
     } else if (nd == dv && v != source && parent[v] != kNoNode &&
-               key_less(d, u, delay[parent[v]], parent[v])) {
-      parent[v] = u;
-      parent_edge[v] = k;
-    }
-  }
-  return true;
-}
-
-// The same once the ordered pass is over: improved nodes also enter the heap.
-bool relax_with_heap(std::uint32_t u, std::uint32_t source, const std::uint32_t* offsets,
-                     const Graph::Arc* arcs, double* delay, std::uint32_t* parent, std::uint32_t* parent_edge,
-                     std::uint8_t* mark, std::vector<ShortestPaths::HeapEntry>& heap) {
-  const double d = delay[u];
-  for (std::uint32_t k = offsets[u], end = offsets[u + 1]; k != end; ++k) {
-    const Graph::Arc& a = arcs[k];
-    const std::uint32_t v = a.to;
-    const double nd = d + a.delay_ms;
-    if (nd == d) return false;  // a zero (or absorbed) delay: settle order need not be (delay, node)
-    if (nd < delay[v]) {
-      if (mark[v] == kProcessed) return false;
-      mark[v] = kWaiting;
-      delay[v] = nd;
-      parent[v] = u;
-      parent_edge[v] = k;
-      heap.push_back({nd, v});
-      std::push_heap(heap.begin(), heap.end(), heap_after);
-    } else if (nd == delay[v] && v != source && parent[v] != kNoNode &&
                key_less(d, u, delay[parent[v]], parent[v])) {
       parent[v] = u;
       parent_edge[v] = k;
@@ -278,8 +257,8 @@ bool shortest_paths_reusing(const Graph& graph, std::uint32_t source, std::span<
       if ((flag[u] & kTarget) != 0) --targets_left;
       if (u != source && (flag[u] & kNoRelay) != 0) return true;
     }
-    return use_heap ? relax_with_heap(u, source, offsets, arcs, delay, parent, parent_edge, mark, heap)
-                    : relax_in_order(u, source, offsets, arcs, delay, parent, parent_edge, mark);
+    return use_heap ? relax<true>(u, source, offsets, arcs, delay, parent, parent_edge, mark, &heap)
+                    : relax<false>(u, source, offsets, arcs, delay, parent, parent_edge, mark, nullptr);
   };
 
   // 1. The old order, until every target is processed.
