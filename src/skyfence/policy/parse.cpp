@@ -7,7 +7,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +15,7 @@
 #include <toml++/toml.h>
 
 #include "skyfence/core/read_file.h"
+#include "skyfence/core/toml_text.h"
 #include "skyfence/policy/internal/policy_data.h"
 #include "skyfence/policy/internal/sha256.h"
 #include "skyfence/policy/policy.h"
@@ -36,31 +36,6 @@ std::string lower(std::string_view s) {
 namespace {
 
 using internal::lower;
-
-std::string type_name(const toml::node& n) {
-  switch (n.type()) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a number";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::date:
-      return "a date";
-    case toml::node_type::time:
-      return "a time";
-    case toml::node_type::date_time:
-      return "a date-time";
-    default:
-      return "nothing";
-  }
-}
 
 // A name shown in a message: quoted, control characters escaped, cut at 60 characters.
 std::string show(std::string_view s) {
@@ -157,7 +132,7 @@ class Parser {
         rules = node.as_array();
         rules_line = line;
         if (!rules || !rules->is_array_of_tables()) {
-          add(line, "rule", "expected [[rule]] tables, found " + type_name(node));
+          add(line, "rule", "expected [[rule]] tables, found " + toml_type_name(node));
           rules = nullptr;
         }
       } else {
@@ -195,7 +170,7 @@ class Parser {
 
   std::optional<std::string> string_of(const toml::node& n, const std::string& field) {
     if (const auto* s = n.as_string()) return s->get();
-    add(line_of(n), field, "expected a string, found " + type_name(n));
+    add(line_of(n), field, "expected a string, found " + toml_type_name(n));
     return std::nullopt;
   }
 
@@ -210,7 +185,7 @@ class Parser {
           out.push_back(lowered ? lower(s->get()) : s->get());
         }
       } else {
-        add(line_of(e), f, "expected a string, found " + type_name(e));
+        add(line_of(e), f, "expected a string, found " + toml_type_name(e));
       }
     };
     if (const auto* a = n.as_array()) {
@@ -233,38 +208,14 @@ class Parser {
         add(line_of(n), field, "expected a UTC time (a TOML date-time needs Z or an offset)");
         return std::nullopt;
       }
-      std::ostringstream o;
-      auto pad = [&o](int width, long value) {
-        std::string digits = std::to_string(value);
-        while (static_cast<int>(digits.size()) < width) digits.insert(digits.begin(), '0');
-        o << digits;
-      };
-      pad(4, v.date.year);
-      o << '-';
-      pad(2, v.date.month);
-      o << '-';
-      pad(2, v.date.day);
-      o << 'T';
-      pad(2, v.time.hour);
-      o << ':';
-      pad(2, v.time.minute);
-      o << ':';
-      pad(2, v.time.second);
-      o << '.';
-      pad(9, v.time.nanosecond);
-      const int off = v.offset->minutes;
-      o << (off < 0 ? '-' : '+');
-      pad(2, std::abs(off) / 60);
-      o << ':';
-      pad(2, std::abs(off) % 60);
-      text = o.str();
+      text = toml_iso8601(v);
     } else if (const auto* d = n.as_date()) {
       const toml::date& v = d->get();
       text = std::to_string(v.year) + "-" + (v.month < 10 ? "0" : "") + std::to_string(v.month) + "-" +
              (v.day < 10 ? "0" : "") + std::to_string(v.day);
     } else {
       add(line_of(n), field,
-          "expected an ISO-8601 UTC time such as \"2026-01-01T00:00:00Z\", found " + type_name(n));
+          "expected an ISO-8601 UTC time such as \"2026-01-01T00:00:00Z\", found " + toml_type_name(n));
       return std::nullopt;
     }
     try {
@@ -279,7 +230,7 @@ class Parser {
   std::optional<earth::Ring> ring_of(const toml::node& n, const std::string& field) {
     const auto* a = n.as_array();
     if (!a) {
-      add(line_of(n), field, "expected an array of [lon_deg, lat_deg] positions, found " + type_name(n));
+      add(line_of(n), field, "expected an array of [lon_deg, lat_deg] positions, found " + toml_type_name(n));
       return std::nullopt;
     }
     earth::Ring ring;

@@ -2,6 +2,7 @@
 // line and field before anything is returned.
 #include "skyfence/scenario/scenario.h"
 #include "skyfence/core/read_file.h"
+#include "skyfence/core/toml_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -24,31 +25,6 @@ std::string joined(const std::vector<InputError>& issues) {
   std::string out = std::to_string(issues.size()) + " problem(s) in the scenario:";
   for (const auto& e : issues) out += "\n  " + std::string(e.what());
   return out;
-}
-
-std::string type_name(const toml::node& n) {
-  switch (n.type()) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a number";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::table:
-      return "a table";
-    case toml::node_type::date:
-      return "a date";
-    case toml::node_type::time:
-      return "a time";
-    case toml::node_type::date_time:
-      return "a date-time";
-    default:
-      return "nothing";
-  }
 }
 
 // Collects problems with their lines; reads typed fields.
@@ -90,7 +66,7 @@ class Reader {
       }
       return s->get();
     }
-    add(n, field, "expected a string, found " + type_name(*n));
+    add(n, field, "expected a string, found " + toml_type_name(*n));
     return std::nullopt;
   }
 
@@ -104,7 +80,7 @@ class Reader {
     } else if (const auto* f = n->as_floating_point()) {
       v = f->get();
     } else {
-      add(n, field, "expected a number, found " + type_name(*n));
+      add(n, field, "expected a number, found " + toml_type_name(*n));
       return std::nullopt;
     }
     if (!(v >= lo && v <= hi)) {
@@ -122,7 +98,7 @@ class Reader {
     if (n == nullptr) return std::nullopt;
     const auto* i = n->as_integer();
     if (i == nullptr) {
-      add(n, field, "expected an integer, found " + type_name(*n));
+      add(n, field, "expected an integer, found " + toml_type_name(*n));
       return std::nullopt;
     }
     if (i->get() < lo || i->get() > hi) {
@@ -138,7 +114,7 @@ class Reader {
     const toml::node* n = t.get(key);
     if (n == nullptr) return std::nullopt;
     if (const auto* b = n->as_boolean()) return b->get();
-    add(n, field, "expected true or false, found " + type_name(*n));
+    add(n, field, "expected true or false, found " + toml_type_name(*n));
     return std::nullopt;
   }
 
@@ -154,11 +130,9 @@ class Reader {
         add(n, field, "expected a UTC time with its offset (e.g. 2026-04-27T00:00:00Z)");
         return std::nullopt;
       }
-      std::ostringstream os;
-      os << dt->get();
-      text = os.str();
+      text = toml_iso8601(dt->get());
     } else {
-      add(n, field, "expected an ISO-8601 UTC time, found " + type_name(*n));
+      add(n, field, "expected an ISO-8601 UTC time, found " + toml_type_name(*n));
       return std::nullopt;
     }
     try {
