@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace skyfence {
 
@@ -37,6 +38,19 @@ class InputError : public std::runtime_error {
  private:
   SourceLocation where_;
   std::string detail_;
+};
+
+// Every problem found in one input, all at once (a policy or a scenario file is checked whole): what()
+// is the message the reader composes from them, issues() each with its own location.
+class InputErrors : public InputError {
+ public:
+  // `issues` is taken by reference so that `message` may be computed from it in the same call.
+  InputErrors(const std::string& message, std::vector<InputError>&& issues)
+      : InputError(message), issues_(std::move(issues)) {}
+  [[nodiscard]] const std::vector<InputError>& issues() const { return issues_; }
+
+ private:
+  std::vector<InputError> issues_;
 };
 
 }  // namespace skyfence

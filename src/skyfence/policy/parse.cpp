@@ -512,7 +512,7 @@ std::string message_of(const std::vector<InputError>& issues) {
 }  // namespace
 
 PolicyError::PolicyError(std::vector<InputError> issues)
-    : InputError(message_of(issues)), issues_(std::move(issues)) {}
+    : InputErrors(message_of(issues), std::move(issues)) {}
 
 Policy Policy::parse(std::string_view toml_text, const std::string& source, const LoadOptions& options) {
   Parser p(source, options);

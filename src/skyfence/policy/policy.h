@@ -95,13 +95,9 @@ struct Decision {
 };
 
 // Everything wrong with a policy file, all at once (each with file:line and field).
-class PolicyError : public InputError {
+class PolicyError : public InputErrors {
  public:
   explicit PolicyError(std::vector<InputError> issues);
-  [[nodiscard]] const std::vector<InputError>& issues() const { return issues_; }
-
- private:
-  std::vector<InputError> issues_;
 };
 
 struct LoadOptions {

@@ -261,7 +261,7 @@ const toml::array* array_of_tables(Reader& r, const toml::table& root, std::stri
 }  // namespace
 
 ScenarioError::ScenarioError(std::vector<InputError> issues)
-    : InputError(joined(issues)), issues_(std::move(issues)) {}
+    : InputErrors(joined(issues), std::move(issues)) {}
 
 std::size_t Scenario::steps() const {
   const std::int64_t span = (stop - start).count_ns();

@@ -99,13 +99,9 @@ struct Scenario {
 };
 
 // Every problem found in a scenario file.
-class ScenarioError : public InputError {
+class ScenarioError : public InputErrors {
  public:
   explicit ScenarioError(std::vector<InputError> issues);
-  [[nodiscard]] const std::vector<InputError>& issues() const { return issues_; }
-
- private:
-  std::vector<InputError> issues_;
 };
 
 // Parses scenario text; `path` names it in messages and anchors relative paths. Checks the fields,
