@@ -21,6 +21,7 @@
 #include "skyfence/report/borders.h"
 #include "skyfence/report/exports.h"
 #include "skyfence/report/html.h"
+#include "skyfence/report/results_folder.h"
 #include "skyfence/report/store.h"
 #include "skyfence/scenario/runner.h"
 #include "skyfence/scenario/scenario.h"
@@ -49,37 +50,6 @@ std::string slug(const std::string& name) {
   }
   return s.empty() || s == "." || s == ".." ? "run" : s;
 }
-
-// The results folder, built beside its final place and moved there whole at the end.
-class StagedFolder {
- public:
-  explicit StagedFolder(fs::path final_path)
-      : final_(std::move(final_path)), staging_(final_.string() + ".tmp-" + std::to_string(::getpid())) {
-    fs::remove_all(staging_);
-    fs::create_directories(staging_);
-  }
-  ~StagedFolder() {
-    std::error_code ec;
-    if (!committed_) fs::remove_all(staging_, ec);
-  }
-  StagedFolder(const StagedFolder&) = delete;
-  StagedFolder& operator=(const StagedFolder&) = delete;
-  [[nodiscard]] const fs::path& path() const { return staging_; }
-  // Replaces any previous folder of that name by the staged one.
-  void commit() {
-    const fs::path old = final_.string() + ".old-" + std::to_string(::getpid());
-    std::error_code ec;
-    const bool had = fs::exists(final_, ec);
-    if (had) fs::rename(final_, old);
-    fs::rename(staging_, final_);
-    committed_ = true;
-    if (had) fs::remove_all(old, ec);
-  }
-
- private:
-  fs::path final_, staging_;
-  bool committed_ = false;
-};
 
 // The system clock's time, to the second.
 time::Instant now_utc() {
@@ -136,9 +106,10 @@ int run(const Options& o) {
         sc.name, sc.providers.size(), sc.groups.size(), sc.variants.size(), sc.steps());
     return kExitOk;
   }
-  const fs::path out = o.output.empty() ? fs::path("results") / slug(sc.name) : fs::path(o.output);
-  if (!out.parent_path().empty()) fs::create_directories(out.parent_path());
-  StagedFolder folder(out);
+  // Checked before anything is computed: -o never replaces what skyfence did not create.
+  const fs::path out =
+      o.output.empty() ? fs::path("results") / slug(sc.name) : report::normalize_folder(o.output, "--output");
+  report::StagedResultsFolder folder(out, "--output", [](const std::string& m) { warn(m); });
 
   Progress progress("run", 1.0, o.quiet);
   scenario::RunOptions ro;
@@ -163,15 +134,16 @@ int run(const Options& o) {
   progress.finish();
   if (g_interrupted.load()) throw Interrupted{};
 
-  report::write_sqlite(results, (folder.path() / "results.sqlite").string());
-  fs::create_directories(folder.path() / "csv");
-  fs::create_directories(folder.path() / "geojson");
-  const auto csvs = report::write_csv_tables(results, (folder.path() / "csv").string());
-  report::write_geojson(results, (folder.path() / "geojson").string());
+  report::write_sqlite(results, (folder.staging() / "results.sqlite").string());
+  fs::create_directories(folder.staging() / "csv");
+  fs::create_directories(folder.staging() / "geojson");
+  const auto csvs = report::write_csv_tables(results, (folder.staging() / "csv").string());
+  report::write_geojson(results, (folder.staging() / "geojson").string());
   report::write_report_html(results, report::read_bundled_borders(data_dir()),
-                            (folder.path() / "report.html").string());
+                            (folder.staging() / "report.html").string());
   if (g_interrupted.load()) throw Interrupted{};
-  folder.commit();
+  folder.commit(
+      report::Manifest{results.run.software_version, time::format_iso8601(results.run.created, 0), sc.name});
 
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!o.quiet) {
@@ -198,7 +170,9 @@ void add_run_command(CLI::App& app, std::function<int()>& run_fn) {
 
 A scenario (TOML, docs/scenario.md) names a time window, providers (bundled catalog, TLE/OMM file or
 preset, minimum elevation, policy, network), terminal groups, a region of interest and what-if variants.
-The results folder (default: results/<scenario name>, replaced whole at the end, never half-written):
+The results folder (default: results/<scenario name>) is written beside its place and moved there whole
+at the end, never half-written. An existing folder is replaced only when it is a previous skyfence results
+folder (it holds skyfence-results.json and results.sqlite); anything else is refused before the run:
   report.html      one self-contained page: service by provider and variant, reliance, latency, maps
   results.sqlite   every table (docs/results.md)
   csv/, geojson/   the same tables as CSV, cells and terminals as GeoJSON

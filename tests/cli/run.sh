@@ -33,10 +33,46 @@ done
 
 # A bad scenario: every problem, with lines; nothing written.
 expect_exit 2 "bad scenario" -- "$SKYFENCE" run "$DATA/scenario/bad.toml" -o "$WORK/bad"
-expect_grep "13 problem\(s\) in the scenario" "$WORK/err" "all problems counted"
+expect_grep "^skyfence: 13 problems in .*bad.toml$" "$WORK/err" "all problems counted"
+[[ $(grep -cE "^skyfence: error: .*bad.toml:[0-9]+: " "$WORK/err") -eq 13 ]] && pass || fail "every problem on its own line"
 expect_grep "bad.toml:21: provider\[1\].isl" "$WORK/err" "problem located"
 [[ ! -e "$WORK/bad" ]] && pass || fail "a bad scenario wrote a folder"
 expect_exit 2 "missing scenario" -- "$SKYFENCE" run "$WORK/none.toml"
+
+# Bug: `run -o mydocs` replaced a user's folder and the user's file was gone. Now refused (exit 2) before
+# any computation, the folder untouched.
+mkdir -p "$WORK/mydocs"; echo "my thesis" > "$WORK/mydocs/thesis.txt"
+SECONDS=0
+expect_exit 2 "-o onto a user's folder is refused" -- "$SKYFENCE" run "$SC" -o "$WORK/mydocs"
+expect_grep "skyfence: error: --output: .*mydocs\" exists and is not a skyfence results folder" "$WORK/err" "refusal names the folder"
+[[ "$(cat "$WORK/mydocs/thesis.txt")" == "my thesis" && $(ls -A "$WORK/mydocs" | wc -l) -eq 1 ]] && pass || fail "the user's folder was changed"
+ls "$WORK" | grep -qE "^mydocs\.(tmp|old)-" && fail "staging folder left beside mydocs" || pass
+grep -q "run \[" "$WORK/err" && fail "computed before refusing" || pass
+: > "$WORK/afile"
+expect_exit 2 "-o onto a file is refused" -- "$SKYFENCE" run "$SC" -o "$WORK/afile"
+mkdir -p "$WORK/empty"
+expect_exit 2 "-o onto an empty folder is refused" -- "$SKYFENCE" run "$SC" -o "$WORK/empty"
+# A previous results folder carries the marks and is replaced.
+[[ -s "$WORK/res/skyfence-results.json" ]] && pass || fail "no manifest in the results folder"
+expect_grep '"format": "skyfence-results"' "$WORK/res/skyfence-results.json" "manifest format"
+/usr/bin/python3 -c "import sqlite3,sys; sys.exit(0 if sqlite3.connect(sys.argv[1]).execute('pragma application_id').fetchone()[0] == 0x536B7946 else 1)" "$WORK/res/results.sqlite" && pass || fail "results.sqlite lacks the application id"
+
+# Bug: `-o DIR/` (a trailing slash) failed with exit 1 after the whole computation.
+expect_exit 0 "-o with a trailing slash" -- "$SKYFENCE" run "$SC" -o "$WORK/slash/" -q
+[[ -s "$WORK/slash/results.sqlite" && -s "$WORK/slash/report.html" ]] && pass || fail "-o DIR/ wrote no folder"
+ls -A "$WORK/slash" | grep -q "tmp-" && fail "staging folder inside DIR/" || pass
+expect_exit 0 "-o with a trailing slash again replaces it" -- "$SKYFENCE" run "$SC" -o "$WORK/slash/" -q
+
+# Stale staging folders of a killed run: removed when recognisably ours and the process is gone;
+# anything else of that name is reported and left alone.
+mkdir -p "$WORK/res.tmp-99999999" "$WORK/res.tmp-99999998"
+echo '{"format": "skyfence-results", "state": "staging"}' > "$WORK/res.tmp-99999999/skyfence-results.json"
+echo "not ours" > "$WORK/res.tmp-99999998/notes.txt"
+expect_exit 0 "run cleans stale staging" -- "$SKYFENCE" run "$SC" -o "$WORK/res" -q
+[[ ! -e "$WORK/res.tmp-99999999" ]] && pass || fail "stale staging folder of a dead run left"
+[[ -s "$WORK/res.tmp-99999998/notes.txt" ]] && pass || fail "an unrecognised folder was removed"
+expect_grep "res.tmp-99999998\" looks like the staging folder of a run that did not finish" "$WORK/err" "unrecognised folder reported"
+rm -rf "$WORK/res.tmp-99999998"
 
 # Ctrl-C: exit 130, no folder, no staging folder.
 mkdir "$WORK/sc"

@@ -7,7 +7,10 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include <string>
+
 #include "skyfence/report/internal/tables.h"
+#include "skyfence/report/results_folder.h"
 
 namespace skyfence::report {
 
@@ -143,6 +146,8 @@ void write_sqlite(const Results& results, const std::string& path, const StoreOp
   TempDatabase db(path);
   // The temporary is renamed only when whole, so the rollback journal adds nothing but I/O.
   db.exec("PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; PRAGMA foreign_keys=OFF;");
+  // Marks the file as skyfence's results store (a results folder is recognised by it: results_folder.h).
+  db.exec("PRAGMA application_id=" + std::to_string(kResultsApplicationId) + ";");
   db.exec("BEGIN;");
   for (const auto& t : tables) {
     db.exec(create_sql(t));
