@@ -6,7 +6,9 @@
 #include <cmath>
 #include <map>
 #include <numbers>
+#include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "skyfence/policy/internal/policy_data.h"
@@ -225,17 +227,48 @@ Decision Policy::decide(const Request& request) const {
 }
 
 PointPolicy::PointPolicy(const Policy& policy, std::span<const frames::Geodetic> points,
-                         const RequestContext& ctx) {
+                         const RequestContext& ctx)
+    : PointPolicy(policy, points, std::span<const RequestContext>(&ctx, 1),
+                  std::vector<std::uint32_t>(points.size(), 0)) {}
+
+PointPolicy PointPolicy::per_point(const Policy& policy, std::span<const frames::Geodetic> points,
+                                   std::span<const RequestContext> contexts) {
+  if (contexts.size() != points.size()) {
+    throw std::invalid_argument("PointPolicy::per_point: one request context per point is required");
+  }
+  std::vector<std::uint32_t> of_point(points.size());
+  for (std::size_t i = 0; i < of_point.size(); ++i) of_point[i] = static_cast<std::uint32_t>(i);
+  return PointPolicy(policy, points, contexts, of_point);
+}
+
+PointPolicy::PointPolicy(const Policy& policy, std::span<const frames::Geodetic> points,
+                         std::span<const RequestContext> contexts,
+                         const std::vector<std::uint32_t>& context_of_point) {
   const internal::PolicyData& d = policy.data();
-  std::vector<bool> applicable(d.rules.size());
-  std::vector<std::int64_t> time_slot(d.rules.size(), -1);
-  const Asker asker(d, ctx);
-  for (std::size_t k = 0; k < d.rules.size(); ++k) {
-    applicable[k] = context_matches(d.rules[k], asker);
-    if (applicable[k] && d.rules[k].has_time_condition()) {
-      time_slot[k] = static_cast<std::int64_t>(time_rules_.size());
-      time_rules_.push_back(d.rules[k]);
+  // Which rules apply to each distinct context (points often share one: a group, a customer class).
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, std::uint32_t> distinct;
+  std::vector<std::uint32_t> distinct_of_context(contexts.size());
+  std::vector<std::vector<bool>> applicable;
+  for (std::size_t c = 0; c < contexts.size(); ++c) {
+    const RequestContext& ctx = contexts[c];
+    const auto [it, inserted] =
+        distinct.emplace(std::make_tuple(ctx.provider, ctx.customer, ctx.terminal_id, ctx.group),
+                         static_cast<std::uint32_t>(applicable.size()));
+    if (inserted) {
+      const Asker asker(d, ctx);
+      std::vector<bool> a(d.rules.size());
+      for (std::size_t k = 0; k < d.rules.size(); ++k) a[k] = context_matches(d.rules[k], asker);
+      applicable.push_back(std::move(a));
     }
+    distinct_of_context[c] = it->second;
+  }
+  std::vector<std::int64_t> time_slot(d.rules.size(), -1);
+  for (std::size_t k = 0; k < d.rules.size(); ++k) {
+    if (!d.rules[k].has_time_condition()) continue;
+    const bool any = std::any_of(applicable.begin(), applicable.end(), [&](const auto& a) { return a[k]; });
+    if (!any) continue;
+    time_slot[k] = static_cast<std::int64_t>(time_rules_.size());
+    time_rules_.push_back(d.rules[k]);
   }
   // A point's class: [static permit, static forbid, timed permits..., separator, timed forbids...].
   std::map<std::vector<std::uint32_t>, std::uint32_t> class_ids;
@@ -243,12 +276,13 @@ PointPolicy::PointPolicy(const Policy& policy, std::span<const frames::Geodetic>
   class_of_point_.resize(points.size());
   std::vector<std::uint32_t> timed_permit, timed_forbid, key;
   for (std::size_t i = 0; i < points.size(); ++i) {
+    const std::vector<bool>& applies = applicable[distinct_of_context[context_of_point[i]]];
     const Containing in(d, points[i]);
     bool sp = false, sf = false;
     timed_permit.clear();
     timed_forbid.clear();
     for_each_located_rule(d, in, [&](std::uint32_t k) {
-      if (!applicable[k]) return;
+      if (!applies[k]) return;
       const bool permit = d.rules[k].effect == Effect::permit;
       if (time_slot[k] < 0) {
         (permit ? sp : sf) = true;

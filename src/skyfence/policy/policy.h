@@ -143,6 +143,11 @@ class PointPolicy {
  public:
   // Cost: one index lookup per point and applicable region rule.
   PointPolicy(const Policy& policy, std::span<const frames::Geodetic> points, const RequestContext& ctx);
+  // Each point with its own request context (sites and terminals: their customer, id and group).
+  // REQUIRES: contexts.size() == points.size() (else std::invalid_argument). Cost: as above, plus one
+  // rule scan per distinct context.
+  static PointPolicy per_point(const Policy& policy, std::span<const frames::Geodetic> points,
+                               std::span<const RequestContext> contexts);
   // out[i] = 1 when service is permitted at points[i] at time t, else 0. REQUIRES: out.size() equals
   // the number of points. Cost: O(points) with one table lookup each, plus O(classes x time rules).
   void permitted(time::Instant t, std::span<std::uint8_t> out) const;
@@ -151,6 +156,8 @@ class PointPolicy {
   [[nodiscard]] std::size_t size() const { return class_of_point_.size(); }
 
  private:
+  PointPolicy(const Policy& policy, std::span<const frames::Geodetic> points,
+              std::span<const RequestContext> contexts, const std::vector<std::uint32_t>& context_of_point);
   struct Class {
     bool static_permit = false;
     bool static_forbid = false;

@@ -275,6 +275,38 @@ TEST(PointPolicyTest, AgreesWithDecideAtEveryStep) {
   EXPECT_TRUE(PointPolicy(plain, pts, {}).time_invariant());
 }
 
+// Coverage over sites used one context for every site (issue: `coverage --sites --policy` ignored each
+// site's customer, group and id). Per-point contexts give each point the decision of its own request.
+TEST(PolicyTest, PerPointContextsDecideEachPointAsItsOwnRequest) {
+  const Policy& p = test_policy();
+  std::vector<frames::Geodetic> pts;
+  std::vector<RequestContext> ctx;
+  const std::vector<RequestContext> kinds{{"", "civil", "", "trial"},    {"", "military", "", ""},
+                                          {"", "military", "", "trial"}, {"", "", "T1", ""},
+                                          {"oneweb", "", "", ""},        {"", "government", "", ""}};
+  for (double lat = -80; lat <= 80; lat += 5.0) {
+    for (double lon = -180; lon < 180; lon += 5.0) {
+      pts.push_back(frames::Geodetic::degrees(lat, lon));
+      ctx.push_back(kinds[pts.size() % kinds.size()]);
+    }
+  }
+  const PointPolicy pp = PointPolicy::per_point(p, pts, ctx);
+  std::vector<std::uint8_t> out(pts.size());
+  std::size_t permitted = 0;
+  for (const char* when : {"2025-06-01T12:00:00Z", "2026-03-01T23:30:00Z", "2026-03-02T03:00:00Z"}) {
+    const time::Instant t = time::parse_iso8601(when);
+    pp.permitted(t, out);
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+      ASSERT_EQ(out[i] == 1, p.permits(Request{ctx[i], pts[i], t})) << i << " " << when;
+      permitted += out[i];
+    }
+  }
+  EXPECT_GT(permitted, 0U);
+  EXPECT_LT(permitted, 3 * pts.size());
+  EXPECT_THROW((void)PointPolicy::per_point(p, pts, std::span<const RequestContext>(ctx).first(3)),
+               std::invalid_argument);
+}
+
 TEST(PolicyTest, SameDecisionsFromManyThreads) {
   const Policy& p = test_policy();
   std::vector<Request> reqs;
