@@ -58,7 +58,8 @@ struct Run {
 Run run(const visibility::Fleet& fleet, const std::vector<frames::Geodetic>& points, std::size_t steps,
         unsigned threads) {
   const std::vector<coverage::Provider> providers{{"starlink", &fleet}};
-  const coverage::Window w{time::parse_iso8601("2026-04-27T00:00:00Z"), time::Duration::seconds(60.0), steps};
+  const time::Window w = time::Window::of_count(time::parse_iso8601("2026-04-27T00:00:00Z"),
+                                                time::Duration::seconds(60.0), steps);
   coverage::CoverageOptions o;
   o.threads = threads;
   const auto t0 = std::chrono::steady_clock::now();

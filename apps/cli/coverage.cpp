@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <numbers>
+#include <numeric>
 #include <optional>
 #include <set>
 #include <string>
@@ -29,6 +30,7 @@
 #include "skyfence/earth/site.h"
 #include "skyfence/policy/policy.h"
 #include "skyfence/time/scales.h"
+#include "skyfence/time/window.h"
 #include "skyfence/visibility/fleet.h"
 
 namespace skyfence::cli {
@@ -101,6 +103,38 @@ Points load_points(const Options& o, std::optional<earth::CountryBorders>& borde
   }
   for (const auto& c : pts.grid) pts.locations.push_back(c.centre);
   return pts;
+}
+
+// Who asks at each point: a site's own customer, group and id (as `check` and `run` read them; --customer
+// is the default for sites without one), or --customer for every cell.
+std::vector<policy::RequestContext> request_contexts(const Options& o, const Points& pts,
+                                                     const std::string& provider) {
+  std::vector<policy::RequestContext> out(pts.locations.size(),
+                                          policy::RequestContext{provider, o.customer, {}, {}});
+  if (pts.cells) return out;
+  for (std::size_t i = 0; i < pts.sites.size(); ++i) {
+    const earth::Site& s = pts.sites[i];
+    const std::string* customer = s.attribute("customer");
+    const std::string* group = s.attribute("group");
+    if (customer != nullptr && !customer->empty()) out[i].customer = *customer;
+    if (group != nullptr) out[i].group = *group;
+    out[i].terminal_id = s.id;
+  }
+  return out;
+}
+
+// A policy evaluated with no customer class denies every rule that names one: say so rather than report
+// a silent 0 %.
+void warn_without_customer(const std::vector<policy::RequestContext>& contexts, const Points& pts,
+                           const std::string& policy_file) {
+  const auto n = static_cast<std::size_t>(std::count_if(
+      contexts.begin(), contexts.end(), [](const policy::RequestContext& c) { return c.customer.empty(); }));
+  if (n == 0) return;
+  warn(
+      fmt::format("{}: evaluated for {} of {} {} with no customer class, so rules that name a customer do "
+                  "not apply to them; give --customer{}",
+                  policy_file, n, contexts.size(), pts.cells ? "cells" : "sites",
+                  pts.cells ? "" : " or a customer column in the sites file"));
 }
 
 struct LoadedProvider {
@@ -312,18 +346,11 @@ int run(const Options& o) {
     const time::Duration d = time::parse_duration(o.duration, "--duration");
     stop = start + d;
   }
-  if (!(stop > start)) {
-    throw InputError(SourceLocation{o.stop.empty() ? "--duration" : "--stop", 0, {}},
-                     "expected a window of positive length (STOP after START)");
-  }
-  const time::Duration step = time::parse_duration(o.step, "--step");
-  if (step.count_ns() <= 0) throw InputError(SourceLocation{"--step", 0, {}}, "expected a positive step");
-  const std::int64_t span_ns = (stop - start).count_ns();
-  const std::int64_t n_steps = (span_ns + step.count_ns() - 1) / step.count_ns();
-  if (n_steps > 10'000'000) {
-    throw InputError(SourceLocation{"--step", 0, {}},
-                     fmt::format("{} steps in the window; expected at most 10,000,000", n_steps));
-  }
+  const time::Window window =
+      time::Window::make(start, stop, time::parse_duration(o.step, "--step"),
+                         time::WindowNames{"--start", o.stop.empty() ? "--duration" : "--stop", "--step"});
+  const time::Duration step = window.step();
+  const std::size_t n_steps = window.size();
   coverage::CoverageOptions copts;
   copts.min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
   if (o.min_sats < 1) throw InputError(SourceLocation{"--min-sats", 0, {}}, "expected at least 1");
@@ -344,7 +371,6 @@ int run(const Options& o) {
     providers.push_back({p.name, p.fleet.get()});
     n_sats += p.sets.size();
   }
-  const coverage::Window window{start, step, static_cast<std::size_t>(n_steps)};
 
   // Service policies: each names its provider; a provider without one is unrestricted.
   std::vector<std::unique_ptr<policy::PointPolicy>> point_policies(providers.size());
@@ -369,10 +395,10 @@ int run(const Options& o) {
       throw InputError(SourceLocation{file, 0, "provider"},
                        fmt::format("a second policy for provider '{}'", pol.provider()));
     }
-    point_policies[p] = std::make_unique<policy::PointPolicy>(
-        pol, pts.locations,
-        policy::RequestContext{
-            .provider = pol.provider(), .customer = o.customer, .terminal_id = {}, .group = {}});
+    const std::vector<policy::RequestContext> contexts = request_contexts(o, pts, pol.provider());
+    point_policies[p] =
+        std::make_unique<policy::PointPolicy>(policy::PointPolicy::per_point(pol, pts.locations, contexts));
+    warn_without_customer(contexts, pts, file);
     if (point_policies[p]->time_invariant()) {
       fixed_permits[p].resize(pts.locations.size());
       point_policies[p]->permitted(start, fixed_permits[p]);
@@ -417,6 +443,17 @@ int run(const Options& o) {
     }
   }
 
+  // --strict fails before anything is written: a complete-looking file must not outlive a failed run.
+  if (o.strict) {
+    const auto failed = std::accumulate(result.failed_states.begin(), result.failed_states.end(), 0ULL);
+    if (failed > 0) {
+      fmt::print(stderr,
+                 "skyfence: error: {} satellite-step(s) with an SGP4 error with --strict; nothing was "
+                 "written\n",
+                 failed);
+      return kExitRuntime;
+    }
+  }
   if (format == "csv") {
     write_csv(sink, pts, result, any_policy);
   } else {
@@ -450,11 +487,6 @@ int run(const Options& o) {
         any_policy ? "served (under policy)" : "coverage", pts.cells ? "area-weighted" : "over sites",
         o.min_sats, o.min_elevation_deg, served, secs,
         o.output.empty() || o.output == "-" ? "" : ", wrote " + o.output);
-  }
-  if (o.strict) {
-    for (auto f : result.failed_states) {
-      if (f > 0) return kExitRuntime;
-    }
   }
   return kExitOk;
 }

@@ -27,6 +27,7 @@
 #include "skyfence/network/topology.h"
 #include "skyfence/orbits/presets.h"
 #include "skyfence/time/scales.h"
+#include "skyfence/time/window.h"
 #include "skyfence/visibility/fleet.h"
 
 namespace skyfence::cli {
@@ -59,7 +60,7 @@ struct Options {
 
 // Upper bound on the number of steps, against a mistyped --step (one step per
 // second for 30 days).
-constexpr std::size_t kMaxSteps = 2'592'001;
+constexpr std::size_t kMaxSteps = 2'592'000;
 
 std::vector<earth::Site> read_sites(const std::string& path, bool strict, const char* what) {
   earth::SiteReadOptions ropts;
@@ -179,29 +180,12 @@ std::vector<network::EndpointPair> read_pairs(const std::string& path,
 
 std::vector<Instant> time_steps(const Options& o) {
   const Instant start = time::parse_iso8601(o.start, "--start");
-  Instant stop;
-  if (!o.stop.empty()) {
-    stop = time::parse_iso8601(o.stop, "--stop");
-  } else {
-    const Duration d = time::parse_duration(o.duration, "--duration");
-    if (d < Duration::nanoseconds(0))
-      throw InputError(SourceLocation{"--duration", 0, {}}, "expected a duration >= 0");
-    stop = start + d;
-  }
-  if (stop < start) throw InputError(SourceLocation{"--stop", 0, {}}, "expected a time at or after --start");
-  const Duration step = time::parse_duration(o.step, "--step");
-  if (!(step > Duration::nanoseconds(0)))
-    throw InputError(SourceLocation{"--step", 0, {}}, "expected a step > 0");
-  const double n = std::floor((stop - start).to_seconds() / step.to_seconds()) + 2.0;
-  if (n > static_cast<double>(kMaxSteps)) {
-    throw InputError(
-        SourceLocation{"--step", 0, {}},
-        fmt::format("expected at most {} time steps, this window and step give {:.0f}", kMaxSteps, n));
-  }
-  std::vector<Instant> times;
-  for (Instant t = start; t <= stop; t += step) times.push_back(t);
-  if (times.back() < stop) times.push_back(stop);  // STOP is included even off the step grid
-  return times;
+  const Instant stop = !o.stop.empty() ? time::parse_iso8601(o.stop, "--stop")
+                                       : start + time::parse_duration(o.duration, "--duration");
+  return time::Window::make(start, stop, time::parse_duration(o.step, "--step"),
+                            time::WindowNames{"--start", o.stop.empty() ? "--duration" : "--stop", "--step"},
+                            kMaxSteps)
+      .instants();
 }
 
 // Shells, planes and slots: from the Walker layout for a preset, else inferred
@@ -445,8 +429,8 @@ gateways, PoPs). An unreachable pair has empty rtt_ms, one_way_ms, hops and path
 --summary instead: src,dst,steps,reachable_steps,unreachable_share,rtt_min_ms,rtt_median_ms,rtt_p95_ms,
 rtt_max_ms,rtt_mean_ms,path_changes,hops_min,hops_max (over reachable steps; median of an even count is
 the mean of the middle two; p95 by nearest rank; path_changes counts reachable steps whose path differs
-from the previous reachable step's). Times: --start to --stop (or --start + --duration) every --step;
-the stop is included even off the step grid. See docs/network.md.
+from the previous reachable step's). Times: the window [--start, --stop) (or --start + --duration) every
+--step: START, START+STEP, ... before STOP (24h at 60s is 1,440 steps); see docs/network.md.
 Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
   add_satellite_options(*cmd, opts->in);
   cmd->add_option("--isl", opts->isl, "inter-satellite links: plus-grid or none (bent pipe)")
@@ -473,7 +457,7 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
   cmd->add_option("--pops", opts->pops_file, "points of presence file (default: bundled Starlink PoPs)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--start", opts->start, "first step, ISO-8601 UTC (2026-05-01T00:00:00Z)")->required();
-  auto* stop = cmd->add_option("--stop", opts->stop, "last step, ISO-8601 UTC (included)");
+  auto* stop = cmd->add_option("--stop", opts->stop, "end of the window, ISO-8601 UTC (excluded)");
   auto* duration =
       cmd->add_option("--duration", opts->duration, "window length instead of --stop (10m, 24h)");
   stop->excludes(duration);

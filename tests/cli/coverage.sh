@@ -142,6 +142,46 @@ expect_exit 2 "customer without policy" -- "$SKYFENCE" coverage --catalog iridiu
 printf 'provider = "ir"\n[[rule]]\nid = "x"\neffect = "maybe"\n' > "$WORK/bad.toml"
 expect_exit 2 "invalid policy" -- "$SKYFENCE" coverage --catalog iridium --provider ir --policy "$WORK/bad.toml" --sites "$SITES" --start $T0 --duration 1h
 expect_grep "bad.toml:4" "$WORK/err" "invalid policy located"
+# Bug: only the first problem of a bad policy was shown ("and N more problems"). Every one now, each on
+# its own line, then the count, as `policy validate` prints them.
+printf 'provider = "ir"\ncolour = "red"\n[[rule]]\nid = "x"\neffect = "maybe"\n[[rule]]\nid = "x"\neffect = "permit"\n' > "$WORK/bad3.toml"
+"$SKYFENCE" policy validate "$WORK/bad3.toml" 2> "$WORK/validate.err"
+expect_exit 2 "every policy problem" -- "$SKYFENCE" coverage --catalog iridium --provider ir --policy "$WORK/bad3.toml" --sites "$SITES" --start $T0 --duration 1h
+grep -q "more problems" "$WORK/err" && fail "problems still cut short" || pass
+expect_grep "^skyfence: 3 problems in .*bad3.toml$" "$WORK/err" "problem count"
+cmp -s "$WORK/err" "$WORK/validate.err" && pass || fail "coverage and policy validate print problems differently"
+
+# Bug: `coverage --sites FILE --policy P` ignored each site's customer, group and id, so authorised
+# military terminals showed served_fraction 0. The README's example, shortened.
+MIL="$REPO_DATA/scenarios/terminals_military.csv"
+expect_exit 0 "sites with their own customer and group" -- "$SKYFENCE" coverage --catalog starlink --sites "$MIL" \
+  --policy "$REPO_DATA/policies/starlink.toml" --customer military --start $T0 --duration 1h --step 10m -o "$WORK/mil.csv"
+/usr/bin/python3 - "$WORK/mil.csv" "$MIL" <<'PY' && pass || fail "served_fraction per site under the policy"
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1], newline='')) if r['provider'] == 'starlink']
+group = {r['id']: r['group'] for r in csv.DictReader(open(sys.argv[2], newline=''))}
+assert len(rows) == len(group) and any(g == 'authorised' for g in group.values()), rows
+for r in rows:
+    served, covered = float(r['served_fraction']), float(r['coverage_fraction'])
+    if group[r['cell_id']] == 'authorised':
+        assert covered > 0 and served == covered, r      # authorised terminals: served whenever covered
+    else:
+        assert served == 0.0, r                          # others: military use refused
+PY
+# A policy evaluated with no customer class at all warns instead of silently reporting 0 %.
+expect_exit 0 "policy without a customer" -- "$SKYFENCE" coverage --catalog iridium --provider ir --policy "$WORK/ir.toml" --region UKR --level 5 --start $T0 --duration 10m -q
+expect_grep "skyfence: warning: .*ir.toml: evaluated for [0-9]+ of [0-9]+ cells with no customer class" "$WORK/err" "no-customer warning"
+expect_exit 0 "a customer silences it" -- "$SKYFENCE" coverage --catalog iridium --provider ir --policy "$WORK/ir.toml" --customer civil --region UKR --level 5 --start $T0 --duration 10m -q
+grep -q "no customer class" "$WORK/err" && fail "warned although --customer was given" || pass
+
+# Bug: --strict left a complete output file behind when it failed. Vallado's case 28872 decays about
+# 50 minutes after its epoch (2005-11-29T00:29Z).
+VER="$DATA/sgp4-verification/SGP4-VER.TLE"
+expect_exit 1 "strict with an SGP4 failure" -- "$SKYFENCE" coverage --tle "$VER" --accept-bad-checksums --sites "$SITES" --start 2005-11-29T00:30:00Z --duration 2h --step 5m --strict -o "$WORK/strict.csv"
+[[ ! -e "$WORK/strict.csv" ]] && pass || fail "a failed --strict run left its output"
+ls "$WORK" | grep -q "strict.csv.tmp" && fail "temporary file left" || pass
+expect_exit 0 "the same without --strict" -- "$SKYFENCE" coverage --tle "$VER" --accept-bad-checksums --sites "$SITES" --start 2005-11-29T00:30:00Z --duration 2h --step 5m -o "$WORK/lenient.csv"
+[[ -s "$WORK/lenient.csv" ]] && pass || fail "no output without --strict"
 
 # Ctrl-C stops a long run: exit 130, no output, no temporary file.
 expect_interrupted 3 "$WORK/big.csv" "coverage" -- \

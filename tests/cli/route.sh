@@ -5,7 +5,8 @@ CITIES="$REPO_DATA/cities/cities_top100.csv"
 HEADER="time_utc,src,dst,rtt_ms,one_way_ms,hops,path"
 SUMMARY="src,dst,steps,reachable_steps,unreachable_share,rtt_min_ms,rtt_median_ms,rtt_p95_ms,rtt_max_ms,rtt_mean_ms,path_changes,hops_min,hops_max"
 SHELL1=(--preset starlink-gen1 --satellite 'STARLINK_GEN1-0-*')
-WIN=(--start 2026-05-01T00:00:00Z --duration 20s --step 5s)
+# The window is half-open (time/window.h): 25 s at 5 s is the 5 steps 0, 5, 10, 15 and 20 s.
+WIN=(--start 2026-05-01T00:00:00Z --duration 25s --step 5s)
 
 expect_exit 0 "from/to" -- "$SKYFENCE" route "${SHELL1[@]}" --satellites-only --sites "$CITIES" --from Manila --to Dalian "${WIN[@]}" -o "$WORK/r.csv"
 [[ "$(head -n 1 "$WORK/r.csv")" == "$HEADER" ]] && pass || fail "header: $(head -n 1 "$WORK/r.csv")"
@@ -51,10 +52,20 @@ expect_exit 0 "bent pipe via ground" -- "$SKYFENCE" route "${SHELL1[@]}" --isl n
 expect_grep ">GS[0-9]+>POP[0-9]+>" "$WORK/out" "ground relay path"
 
 # A real catalog: planes inferred and reported, misfits listed.
-expect_exit 0 "real catalog" -- "$SKYFENCE" route --catalog starlink --sites "$CITIES" --from Paris --to Istanbul --start 2026-04-27T00:00:00Z --duration 0s --step 1s
+expect_exit 0 "real catalog" -- "$SKYFENCE" route --catalog starlink --sites "$CITIES" --from Paris --to Istanbul --start 2026-04-27T00:00:00Z --duration 1s --step 1s
 expect_grep "planes inferred from the elements: [0-9]+ shell" "$WORK/err" "inference report"
 expect_grep "fit no plane and get no inter-satellite links" "$WORK/err" "misfits listed"
 [[ $(wc -l < "$WORK/out") -eq 2 ]] && pass || fail "one step: $(cat "$WORK/out")"
+
+# Bug: windows meant different things in different commands (route included STOP, coverage did not; a
+# zero-length window was accepted here and refused there). One convention now: [START, STOP).
+expect_exit 0 "half-open window" -- "$SKYFENCE" route "${SHELL1[@]}" --satellites-only --sites "$CITIES" --from Manila --to Dalian --start 2026-05-01T00:00:00Z --stop 2026-05-01T00:00:20Z --step 5s -q
+[[ $(wc -l < "$WORK/out") -eq 5 ]] && pass || fail "20 s at 5 s is 4 steps, STOP excluded: $(wc -l < "$WORK/out") lines"
+tail -n 1 "$WORK/out" | grep -q "^2026-05-01T00:00:15.000Z," && pass || fail "last step is 15 s: $(tail -n 1 "$WORK/out")"
+expect_exit 0 "window off the step grid" -- "$SKYFENCE" route "${SHELL1[@]}" --satellites-only --sites "$CITIES" --from Manila --to Dalian --start 2026-05-01T00:00:00Z --duration 12s --step 5s -q
+[[ $(wc -l < "$WORK/out") -eq 4 ]] && pass || fail "12 s at 5 s is 3 steps (0, 5, 10): $(wc -l < "$WORK/out") lines"
+expect_exit 2 "zero-length window" -- "$SKYFENCE" route "${SHELL1[@]}" --sites "$CITIES" --from Manila --to Dalian --start 2026-05-01T00:00:00Z --duration 0s --step 1s
+expect_grep "skyfence: error: --duration: expected a time after --start" "$WORK/err" "zero-length window located"
 
 # Bad input.
 expect_exit 2 "unknown from" -- "$SKYFENCE" route "${SHELL1[@]}" --sites "$CITIES" --from Atlantis --to Dalian "${WIN[@]}"
@@ -71,7 +82,7 @@ expect_grep "pairs_extra_field.csv:2: expected 2 fields as in the header, found 
 expect_exit 2 "bad site row, strict" -- "$SKYFENCE" route "${SHELL1[@]}" --strict --sites "$DATA/network/sites_bad_lat.csv" --from A --to A "${WIN[@]}"
 expect_grep "sites_bad_lat.csv:3: lat_deg" "$WORK/err" "site row location"
 expect_exit 2 "zero step" -- "$SKYFENCE" route "${SHELL1[@]}" --sites "$CITIES" --from Manila --to Dalian --start 2026-05-01T00:00:00Z --duration 20s --step 0s
-expect_grep "^skyfence: error: --step: expected a step > 0" "$WORK/err" "zero step message"
+expect_grep "^skyfence: error: --step: expected a positive step" "$WORK/err" "zero step message"
 expect_exit 2 "too many steps" -- "$SKYFENCE" route "${SHELL1[@]}" --sites "$CITIES" --from Manila --to Dalian --start 2026-05-01T00:00:00Z --duration 365d --step 1s
 expect_exit 2 "stop and duration" -- "$SKYFENCE" route "${SHELL1[@]}" --sites "$CITIES" --from Manila --to Dalian --start 2026-05-01T00:00:00Z --stop 2026-05-01T00:01:00Z --duration 20s --step 5s
 expect_exit 2 "neither stop nor duration" -- "$SKYFENCE" route "${SHELL1[@]}" --sites "$CITIES" --from Manila --to Dalian --start 2026-05-01T00:00:00Z --step 5s

@@ -55,7 +55,7 @@ std::uint64_t locality_key(const frames::Vec3& r, std::size_t index) {
 // Points updated by one statistics task.
 constexpr std::size_t kPointChunk = 8192;
 
-void check(std::span<const Provider> providers, const Window& window, const CoverageOptions& o) {
+void check(std::span<const Provider> providers, const CoverageOptions& o) {
   if (!(std::abs(o.min_elevation_rad) <= kHalfPi)) {
     throw std::invalid_argument("coverage: min_elevation_rad must lie in [-pi/2, pi/2]");
   }
@@ -71,9 +71,6 @@ void check(std::span<const Provider> providers, const Window& window, const Cove
     throw std::invalid_argument("coverage: cell_deg must be 0 (automatic) or in [0.1, 180]");
   }
   if (o.steps_per_block < 1) throw std::invalid_argument("coverage: steps_per_block must be >= 1");
-  if (window.n_steps > 1 && window.step.count_ns() <= 0) {
-    throw std::invalid_argument("coverage: the step must be positive");
-  }
   for (const Provider& p : providers) {
     if (p.fleet == nullptr) throw std::invalid_argument("coverage: provider '" + p.name + "' has no fleet");
   }
@@ -349,8 +346,8 @@ void fold_step(CoverageResult& result, std::vector<std::uint32_t>& gap_runs,
 CoverageResult::CoverageResult(std::size_t n_points, std::vector<std::string> provider_names,
                                const Window& window)
     : n_points_(n_points),
-      n_steps_(window.n_steps),
-      step_s_(window.step.to_seconds()),
+      n_steps_(window.size()),
+      step_s_(window.step().to_seconds()),
       names_(std::move(provider_names)),
       stats_(names_.size() * n_points) {
   failed_states.assign(names_.empty() ? 0 : names_.size() - 1, 0);
@@ -379,7 +376,7 @@ double CoverageResult::max_gap_s(std::size_t provider, std::size_t point) const 
 
 CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::span<const Provider> providers,
                                 const Window& window, const CoverageOptions& options) {
-  check(providers, window, options);
+  check(providers, options);
   CoverageResult result(points.size(), names_of(providers), window);
   const std::size_t n = points.size();
   const std::size_t np = providers.size();
@@ -410,21 +407,21 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
 
   arena.execute([&] {
     tbb::enumerable_thread_specific<Local> locals([&] { return Local{std::vector<std::uint32_t>(n, 0), 0}; });
-    for (std::size_t k0 = 0; k0 < window.n_steps; k0 += options.steps_per_block) {
-      const std::size_t nb = std::min(options.steps_per_block, window.n_steps - k0);
+    for (std::size_t k0 = 0; k0 < window.size(); k0 += options.steps_per_block) {
+      const std::size_t nb = std::min(options.steps_per_block, window.size() - k0);
       // Batched SGP4 of this block of steps, each provider; tsince as visibility::Fleet computes it.
       for (std::size_t p = 0; p < np; ++p) {
         const visibility::Fleet& fleet = *providers[p].fleet;
         const std::size_t ns = fleet.size();
         tsince[p].resize(nb * ns);
         for (std::size_t t = 0; t < nb; ++t) {
-          const time::Instant at = window.start + window.step * static_cast<std::int64_t>(k0 + t);
+          const time::Instant at = window.at(k0 + t);
           for (std::size_t j = 0; j < ns; ++j) tsince[p][t * ns + j] = (at - fleet.epoch(j)).to_minutes();
         }
         fleet.batch().propagate(tsince[p], nb, batches[p], {.threads = static_cast<unsigned>(workers)});
       }
       for (std::size_t t = 0; t < nb; ++t) {
-        const time::Instant at = window.start + window.step * static_cast<std::int64_t>(k0 + t);
+        const time::Instant at = window.at(k0 + t);
         const time::JulianDate jd = time::jd_utc(at);
         for (std::size_t p = 0; p < np; ++p) {
           const orbits::BatchStates& bs = batches[p];
@@ -490,7 +487,7 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
 CoverageResult coverage_brute_force(std::span<const frames::Geodetic> points,
                                     std::span<const Provider> providers, const Window& window,
                                     const CoverageOptions& options) {
-  check(providers, window, options);
+  check(providers, options);
   CoverageResult result(points.size(), names_of(providers), window);
   const std::size_t n = points.size();
   const std::size_t np = providers.size();
@@ -502,8 +499,8 @@ CoverageResult coverage_brute_force(std::span<const frames::Geodetic> points,
   Permits permits(options, np, n);
   std::vector<frames::StateVector> states;
   std::vector<orbits::Sgp4Error> errors;
-  for (std::size_t k = 0; k < window.n_steps; ++k) {
-    const time::Instant at = window.start + window.step * static_cast<std::int64_t>(k);
+  for (std::size_t k = 0; k < window.size(); ++k) {
+    const time::Instant at = window.at(k);
     for (std::size_t p = 0; p < np; ++p) {
       const double min_el = options.provider_min_elevation_rad.empty()
                                 ? options.min_elevation_rad

@@ -27,8 +27,10 @@
 #include <string>
 #include <vector>
 
+#include "skyfence/core/error.h"
 #include "skyfence/frames/frames.h"
 #include "skyfence/time/instant.h"
+#include "skyfence/time/window.h"
 #include "skyfence/visibility/fleet.h"
 
 namespace skyfence::coverage {
@@ -39,12 +41,9 @@ struct Provider {
   const visibility::Fleet* fleet = nullptr;  // REQUIRES: not null
 };
 
-// Steps at start, start + step, ..., start + (n_steps - 1) step.
-struct Window {
-  time::Instant start;
-  time::Duration step = time::Duration::seconds(60.0);  // REQUIRES: > 0 when n_steps > 1
-  std::size_t n_steps = 0;
-};
+// The steps: window.at(0), ..., window.at(window.size() - 1), i.e. start, start + step, ... before stop
+// (time/window.h: the one convention of the product). An empty window gives empty statistics.
+using Window = time::Window;
 
 struct CoverageOptions {
   // Minimum elevation on the WGS84 local vertical; a satellite exactly at it is in view.
@@ -80,10 +79,8 @@ struct CoverageOptions {
   std::function<bool(std::size_t steps_done)> progress;
 };
 
-// Thrown when CoverageOptions::progress asks to stop.
-struct Cancelled : std::runtime_error {
-  Cancelled() : std::runtime_error("coverage computation cancelled") {}
-};
+// Thrown when CoverageOptions::progress asks to stop (the one type of every layer, core/error.h).
+using Cancelled = skyfence::Cancelled;
 
 // Statistics of one point and one provider over the window.
 struct PointStats {

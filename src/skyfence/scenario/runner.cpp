@@ -24,6 +24,7 @@
 #include "skyfence/policy/policy.h"
 #include "skyfence/report/reliance.h"
 #include "skyfence/time/scales.h"
+#include "skyfence/time/window.h"
 #include "skyfence/visibility/fleet.h"
 #include "skyfence/visibility/passes.h"
 
@@ -442,7 +443,7 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
                    static_cast<double>(plans.size()));
       return true;
     };
-    const coverage::Window window{sc.start, sc.step, n_steps};
+    const time::Window window = time::Window::of_count(sc.start, sc.step, n_steps);
     const coverage::CoverageResult r = coverage::compute_coverage(points, providers, window, co);
     for (std::size_t p = 0; p <= r.providers(); ++p) {
       report::CellLayer layer{plan.info.id, r.provider_name(p), {}};

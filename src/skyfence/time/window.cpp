@@ -27,6 +27,14 @@ Window Window::make(Instant start, Instant stop, Duration step, const WindowName
   return Window(start, stop, step, static_cast<std::size_t>(n));
 }
 
+Window Window::continuous(Instant start, Instant stop, const WindowNames& names) {
+  if (!(stop > start)) {
+    throw InputError(SourceLocation{names.stop, 0, {}},
+                     "expected a time after " + names.start + " (a window of positive length)");
+  }
+  return Window(start, stop, stop - start, 1);
+}
+
 Window Window::of_count(Instant start, Duration step, std::size_t count) {
   if (step.count_ns() <= 0) throw InputError(SourceLocation{"step", 0, {}}, "expected a positive step");
   if (count == 0) throw InputError(SourceLocation{"steps", 0, {}}, "expected at least one step");

@@ -41,6 +41,10 @@ class Window {
   static Window make(Instant start, Instant stop, Duration step, const WindowNames& names = {},
                      std::size_t max_instants = kDefaultMaxInstants);
 
+  // A checked window searched continuously (passes), with one step spanning it: as above with
+  // step = stop - start.
+  static Window continuous(Instant start, Instant stop, const WindowNames& names = {});
+
   // A checked window of `count` instants from `start` (stop = start + count * step).
   // REQUIRES: count >= 1 and step > 0 (else InputError).
   static Window of_count(Instant start, Duration step, std::size_t count);

@@ -73,14 +73,14 @@ Reference reference_counts(const std::vector<frames::Geodetic>& points,
                            const std::vector<Provider>& providers, const Window& w, double min_el) {
   Reference ref;
   const std::size_t np = providers.size();
-  ref.counts.assign(np + 1, std::vector<std::vector<std::uint32_t>>(
-                                points.size(), std::vector<std::uint32_t>(w.n_steps, 0)));
+  ref.counts.assign(np + 1, std::vector<std::vector<std::uint32_t>>(points.size(),
+                                                                    std::vector<std::uint32_t>(w.size(), 0)));
   ref.failed.assign(np, 0);
   std::vector<frames::Topocentric> topo(points.begin(), points.end());
   std::vector<frames::StateVector> states;
   std::vector<orbits::Sgp4Error> errors;
-  for (std::size_t k = 0; k < w.n_steps; ++k) {
-    const time::Instant t = w.start + w.step * static_cast<std::int64_t>(k);
+  for (std::size_t k = 0; k < w.size(); ++k) {
+    const time::Instant t = w.at(k);
     for (std::size_t p = 0; p < np; ++p) {
       providers[p].fleet->itrf_states(t, states, errors, 1);
       for (std::size_t s = 0; s < states.size(); ++s) {
@@ -124,10 +124,10 @@ TEST(CoverageOracle, RandomCasesMatchEveryPairReference) {
     std::vector<Provider> providers{{"starlink", &f0}, {"oneweb", &f1}, {"iridium", &f2}};
     providers.resize(1 + static_cast<std::size_t>(round % 3));
     const auto points = random_sites(rng, 60 + rng() % 60);
-    Window w;
-    w.start = time::parse_iso8601("2026-04-27T00:00:00Z") + time::Duration::seconds(uniform(rng, 0, 86400.0));
-    w.step = time::Duration::seconds(static_cast<double>(30 + rng() % 300));
-    w.n_steps = 8 + rng() % 10;
+    const time::Instant w_start =
+        time::parse_iso8601("2026-04-27T00:00:00Z") + time::Duration::seconds(uniform(rng, 0, 86400.0));
+    const time::Duration w_step = time::Duration::seconds(static_cast<double>(30 + rng() % 300));
+    const Window w = Window::of_count(w_start, w_step, 8 + rng() % 10);
     for (double el : {-90.0, -10.0, 0.0, 10.0, 25.0, 40.0, 70.0, 90.0}) {
       const Reference ref = reference_counts(points, providers, w, el * kDeg);
       for (auto& c : ref.counts.back())
@@ -161,7 +161,7 @@ TEST(CoverageOracle, DenseGridSeveralCellSizes) {
   }
   const auto extra = random_sites(rng, 100);
   points.insert(points.end(), extra.begin(), extra.end());
-  Window w{time::parse_iso8601("2026-04-27T06:00:00Z"), time::Duration::seconds(97.0), 6};
+  Window w = Window::of_count(time::parse_iso8601("2026-04-27T06:00:00Z"), time::Duration::seconds(97.0), 6);
   for (double el : {0.0, 25.0, 55.0}) {
     const Reference ref = reference_counts(points, providers, w, el * kDeg);
     for (double cell : {0.0, 0.1, 1.0, 3.7, 45.0, 180.0}) {
@@ -182,7 +182,8 @@ TEST(CoverageOracle, PerProviderMinimumElevations) {
   const visibility::Fleet f1(random_subset(rng, bundled("oneweb_2026-03-26.tle"), 80));
   const std::vector<Provider> providers{{"starlink", &f0}, {"oneweb", &f1}};
   const auto points = random_sites(rng, 120);
-  const Window w{time::parse_iso8601("2026-04-27T05:00:00Z"), time::Duration::seconds(300.0), 7};
+  const Window w =
+      Window::of_count(time::parse_iso8601("2026-04-27T05:00:00Z"), time::Duration::seconds(300.0), 7);
   const std::vector<double> els{40.0 * kDeg, 10.0 * kDeg};
   const Reference r0 = reference_counts(points, providers, w, els[0]);
   const Reference r1 = reference_counts(points, providers, w, els[1]);
@@ -194,8 +195,8 @@ TEST(CoverageOracle, PerProviderMinimumElevations) {
     for (std::size_t i = 0; i < points.size(); ++i) {
       EXPECT_EQ(r.at(0, i), stats_of(r0.counts[0][i], 2));
       EXPECT_EQ(r.at(1, i), stats_of(r1.counts[1][i], 2));
-      std::vector<std::uint32_t> total(w.n_steps);
-      for (std::size_t k = 0; k < w.n_steps; ++k) total[k] = r0.counts[0][i][k] + r1.counts[1][i][k];
+      std::vector<std::uint32_t> total(w.size());
+      for (std::size_t k = 0; k < w.size(); ++k) total[k] = r0.counts[0][i][k] + r1.counts[1][i][k];
       EXPECT_EQ(r.at(2, i), stats_of(total, 2));
     }
   }
@@ -211,7 +212,8 @@ TEST(CoverageOracle, PerStepCountsMatchReference) {
   const visibility::Fleet f1(random_subset(rng, bundled("iridium-next_2026-04-27.tle"), 40));
   const std::vector<Provider> providers{{"starlink", &f0}, {"iridium", &f1}};
   const auto points = random_sites(rng, 90);
-  const Window w{time::parse_iso8601("2026-04-27T09:00:00Z"), time::Duration::seconds(120.0), 9};
+  const Window w =
+      Window::of_count(time::parse_iso8601("2026-04-27T09:00:00Z"), time::Duration::seconds(120.0), 9);
   const Reference ref = reference_counts(points, providers, w, 10.0 * kDeg);
   CoverageOptions o;
   o.min_elevation_rad = 10.0 * kDeg;
@@ -228,10 +230,10 @@ TEST(CoverageOracle, PerStepCountsMatchReference) {
     }
   };
   compute_coverage(points, providers, w, o);
-  EXPECT_EQ(calls, w.n_steps);
+  EXPECT_EQ(calls, w.size());
   calls = 0;
   coverage_brute_force(points, providers, w, o);
-  EXPECT_EQ(calls, w.n_steps);
+  EXPECT_EQ(calls, w.size());
 }
 
 // Service permission (CoverageOptions::permission): a pseudo-random permission per provider, point and
@@ -243,7 +245,8 @@ TEST(CoverageOracle, ServedUnderPermissionMatchesReference) {
   const visibility::Fleet f1(random_subset(rng, bundled("oneweb_2026-03-26.tle"), 80));
   const std::vector<Provider> providers{{"starlink", &f0}, {"oneweb", &f1}};
   const auto points = random_sites(rng, 150);
-  const Window w{time::parse_iso8601("2026-04-27T03:00:00Z"), time::Duration::seconds(240.0), 14};
+  const Window w =
+      Window::of_count(time::parse_iso8601("2026-04-27T03:00:00Z"), time::Duration::seconds(240.0), 14);
   const std::uint64_t salt = rng();
   const auto permitted = [&](std::size_t p, std::size_t step, std::size_t i) {
     return std::mt19937_64(salt ^ (p * 1000003u + step * 7919u + i))() % 3 != 0;
@@ -257,7 +260,8 @@ TEST(CoverageOracle, ServedUnderPermissionMatchesReference) {
       o.steps_per_block = 5;
       o.permission = [&](std::size_t p, time::Instant at, std::span<std::uint8_t> out) {
         ASSERT_EQ(out.size(), points.size());
-        const auto step = static_cast<std::size_t>((at - w.start).to_seconds() / w.step.to_seconds() + 0.5);
+        const auto step =
+            static_cast<std::size_t>((at - w.start()).to_seconds() / w.step().to_seconds() + 0.5);
         for (std::size_t i = 0; i < out.size(); ++i) out[i] = permitted(p, step, i) ? 1 : 0;
       };
       for (const CoverageResult& r :
@@ -265,7 +269,7 @@ TEST(CoverageOracle, ServedUnderPermissionMatchesReference) {
         std::uint64_t served_any = 0;
         for (std::size_t i = 0; i < points.size(); ++i) {
           std::uint32_t want_any = 0;
-          for (std::size_t step = 0; step < w.n_steps; ++step) {
+          for (std::size_t step = 0; step < w.size(); ++step) {
             std::uint32_t total = 0;
             for (std::size_t p = 0; p < providers.size(); ++p) {
               if (permitted(p, step, i)) total += ref.counts[p][i][step];
@@ -274,7 +278,7 @@ TEST(CoverageOracle, ServedUnderPermissionMatchesReference) {
           }
           for (std::size_t p = 0; p < providers.size(); ++p) {
             std::uint32_t want = 0;
-            for (std::size_t step = 0; step < w.n_steps; ++step)
+            for (std::size_t step = 0; step < w.size(); ++step)
               want += permitted(p, step, i) && ref.counts[p][i][step] >= k ? 1 : 0;
             EXPECT_EQ(r.at(p, i).steps_served_permitted, want) << "provider " << p << " point " << i;
             EXPECT_LE(want, r.at(p, i).steps_served);

@@ -72,6 +72,13 @@ TEST(TimeWindow, OfCountSpansCountSteps) {
   EXPECT_THROW((void)Window::of_count(kT0, Duration::seconds(30.0), 0), InputError);
 }
 
+TEST(TimeWindow, AContinuousWindowIsOneStepAndRefusesZeroLength) {
+  const Window w = Window::continuous(kT0, kT0 + Duration::hours(2.0));
+  EXPECT_EQ(w.size(), 1U);
+  EXPECT_EQ(w.step(), Duration::hours(2.0));
+  EXPECT_THROW((void)Window::continuous(kT0, kT0), InputError);
+}
+
 TEST(TimeWindow, DefaultIsEmpty) {
   EXPECT_TRUE(Window().empty());
   EXPECT_TRUE(Window().instants().empty());
