@@ -2,9 +2,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <fmt/core.h>
 
@@ -25,6 +28,20 @@ void install_interrupt_handler() {
 
 void warn(std::string_view message) {
   fmt::print(stderr, "skyfence: warning: {}\n", message);
+}
+
+void report_input_errors(const InputErrors& errors) {
+  std::vector<std::string> files;
+  for (const InputError& i : errors.issues()) {
+    fmt::print(stderr, "skyfence: error: {}\n", i.what());
+    const std::string& f = i.where().file;
+    if (!f.empty() && std::find(files.begin(), files.end(), f) == files.end()) files.push_back(f);
+  }
+  if (errors.issues().empty()) fmt::print(stderr, "skyfence: error: {}\n", errors.what());
+  const std::size_t n = std::max<std::size_t>(errors.issues().size(), 1);
+  std::string where;
+  for (const std::string& f : files) where += (where.empty() ? " in " : ", ") + f;
+  fmt::print(stderr, "skyfence: {} problem{}{}\n", n, n == 1 ? "" : "s", where);
 }
 
 std::string csv_field(const std::string& s) {

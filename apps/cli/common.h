@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "skyfence/core/atomic_file.h"
+#include "skyfence/core/error.h"
 #include "skyfence/orbits/element_set.h"
 
 namespace skyfence::cli {
@@ -28,6 +29,10 @@ struct Interrupted {};
 
 // "skyfence: warning: ..." on stderr.
 void warn(std::string_view message);
+
+// Every problem of a file checked whole (a policy, a scenario), one `skyfence: error:` line each, then a
+// count: "skyfence: 9 problems in my-policy.toml". The one format of every command.
+void report_input_errors(const InputErrors& errors);
 
 // One CSV field, quoted (RFC 4180) when it holds a comma, quote or line break.
 std::string csv_field(const std::string& s);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <exception>
 #include <functional>
+#include <stdexcept>
 
 #include "common.h"
 #include "constellations.h"
@@ -41,16 +42,34 @@ int run_main(int argc, char** argv) {
   add_run_command(app, run);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitInput;
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitInput;
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitInput;
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? kExitOk : kExitInput;
+    // Usage errors speak as every other error does.
+    fmt::print(stderr, "skyfence: error: {}\n", e.what());
+    fmt::print(stderr, "Run `skyfence --help` or `skyfence COMMAND --help` for the options.\n");
+    return kExitInput;
   }
   try {
     return run();
   } catch (const Interrupted&) {
     fmt::print(stderr, "skyfence: interrupted; no output was written\n");
     return kExitInterrupted;
+  } catch (const skyfence::InputErrors& e) {
+    report_input_errors(e);
+    return kExitInput;
   } catch (const skyfence::InputError& e) {
+    fmt::print(stderr, "skyfence: error: {}\n", e.what());
+    return kExitInput;
+  } catch (const skyfence::Cancelled&) {
+    fmt::print(stderr, "skyfence: interrupted; no output was written\n");
+    return kExitInterrupted;
+  } catch (const std::invalid_argument& e) {
+    // A library requirement an option value did not meet: bad input, as docs/rfcs/0002 says.
     fmt::print(stderr, "skyfence: error: {}\n", e.what());
     return kExitInput;
   } catch (const std::exception& e) {

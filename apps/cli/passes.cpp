@@ -24,6 +24,7 @@
 #include "skyfence/orbits/tle.h"
 #include "skyfence/time/leap_seconds.h"
 #include "skyfence/time/scales.h"
+#include "skyfence/time/window.h"
 #include "skyfence/visibility/fleet.h"
 #include "skyfence/visibility/passes.h"
 
@@ -214,12 +215,17 @@ std::vector<earth::Site> load_sites(const Options& o) {
 int run(const Options& o) {
   install_interrupt_handler();
   const auto t0 = std::chrono::steady_clock::now();
-  const Instant start = time::parse_iso8601(o.start, "--start");
-  const Instant stop = time::parse_iso8601(o.stop, "--stop");
-  if (stop < start) throw InputError(SourceLocation{"--stop", 0, {}}, "expected a time at or after --start");
+  const time::Window window = time::Window::continuous(time::parse_iso8601(o.start, "--start"),
+                                                       time::parse_iso8601(o.stop, "--stop"));
+  const Instant start = window.start(), stop = window.stop();
   visibility::PassOptions popts;
   popts.min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
   popts.threads = o.threads;
+  Progress progress("passes", 1.0, o.quiet);
+  popts.progress = [&](std::size_t done, std::size_t total) {
+    progress.update(static_cast<double>(done) / static_cast<double>(std::max<std::size_t>(total, 1)));
+    return !g_interrupted.load();
+  };
   const std::vector<earth::Site> sites = load_sites(o);
   std::string source;
   const std::vector<orbits::ElementSet> sets = load_satellites(o.in, start, source);
@@ -229,7 +235,13 @@ int run(const Options& o) {
   std::vector<frames::Geodetic> locations;
   locations.reserve(sites.size());
   for (const auto& s : sites) locations.push_back(s.location);
-  const visibility::PassList found = visibility::find_passes(fleet, locations, start, stop, popts);
+  visibility::PassList found;
+  try {
+    found = visibility::find_passes(fleet, locations, start, stop, popts);
+  } catch (const skyfence::Cancelled&) {
+    throw Interrupted{};
+  }
+  progress.finish();
   if (g_interrupted.load()) throw Interrupted{};
 
   for (std::size_t i = 0; i < found.failures.size(); ++i) {
@@ -260,6 +272,12 @@ int run(const Options& o) {
                    p.aos_azimuth_rad * kRadToDeg, p.los_azimuth_rad * kRadToDeg, p.duration().to_seconds(),
                    p.aos_clipped ? "true" : "false", p.los_clipped ? "true" : "false");
   }
+  // --strict fails before anything is written: a complete-looking file must not outlive a failed run.
+  if (o.in.strict && !found.failures.empty()) {
+    fmt::print(stderr, "skyfence: error: {} SGP4 failure(s) with --strict; nothing was written\n",
+               found.failures.size());
+    return kExitRuntime;
+  }
   write_output(o.output, std::string(buf.data(), buf.size()));
 
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -271,7 +289,6 @@ int run(const Options& o) {
                found.passes.size(), o.min_elevation_deg, found.failures.size(), secs,
                o.output.empty() || o.output == "-" ? "" : ", wrote " + o.output);
   }
-  if (o.in.strict && !found.failures.empty()) return kExitRuntime;
   return kExitOk;
 }
 
@@ -299,7 +316,9 @@ max_elevation_deg and tca_utc are the highest point inside the window.
 Sites: --site LAT,LON[,ALT_M] (degrees, metres; repeatable; its site_id is the text given) and/or
 --sites FILE (CSV id,lat_deg,lon_deg[,alt_m] or GeoJSON points). --preset generates the preset's
 satellites at --start. When SGP4 fails for a satellite (decay) its passes stop there with a warning;
-the exit status is 0 unless --strict. Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
+the exit status is 0 unless --strict (then 1, and no output is written).
+The window is [--start, --stop): passes are searched in it continuously; --stop must come after --start.
+Exit status: 0 ok, 1 runtime failure (or an SGP4 error with --strict), 2 bad input, 130 interrupted.)");
   add_satellite_options(*cmd, opts->in);
   auto* sites = cmd->add_option_group("sites", "ground sites");
   sites->add_option("--site", opts->site_specs, "LAT,LON[,ALT_M] in degrees and metres (repeatable)")
@@ -311,7 +330,8 @@ the exit status is 0 unless --strict. Exit status: 0 ok, 1 runtime failure, 2 ba
   sites->require_option(1, 2);
   cmd->add_option("--start", opts->start, "start of the window, ISO-8601 UTC (2026-04-27T00:00:00Z)")
       ->required();
-  cmd->add_option("--stop", opts->stop, "end of the window, ISO-8601 UTC (included)")->required();
+  cmd->add_option("--stop", opts->stop, "end of the window, ISO-8601 UTC (excluded; after --start)")
+      ->required();
   cmd->add_option("--min-elevation", opts->min_elevation_deg, "minimum elevation, degrees")
       ->capture_default_str();
   cmd->add_option("-o,--output", opts->output,

@@ -24,33 +24,27 @@
 namespace skyfence::cli {
 namespace {
 
-// Loads a policy, or lists every problem on stderr and returns nothing (never a partial policy).
-std::optional<policy::Policy> load_policy(const std::string& path) {
-  try {
-    return policy::Policy::load_file(path, policy::LoadOptions{data_dir()});
-  } catch (const policy::PolicyError& e) {
-    for (const InputError& i : e.issues()) fmt::print(stderr, "skyfence: error: {}\n", i.what());
-    fmt::print(stderr, "skyfence: {} problem{} in {}; the policy was not loaded\n", e.issues().size(),
-               e.issues().size() == 1 ? "" : "s", path);
-    return std::nullopt;
-  }
+// Loads a policy; a PolicyError (every problem at once) reaches main, which lists them all.
+policy::Policy load_policy(const std::string& path) {
+  return policy::Policy::load_file(path, policy::LoadOptions{data_dir()});
 }
 
 struct ValidateOptions {
   std::string file;
   bool list = false;
+  bool quiet = false;
 };
 
 int run_validate(const ValidateOptions& o) {
-  const auto p = load_policy(o.file);
-  if (!p) return kExitInput;
+  const policy::Policy p = load_policy(o.file);
+  if (o.quiet) return kExitOk;
   std::size_t permits = 0;
-  for (const auto& r : p->rules()) permits += r.effect == policy::Effect::permit ? 1 : 0;
-  fmt::print("{}: valid; provider {}, {} rule{} ({} permit, {} forbid), sha256 {}\n", o.file, p->provider(),
-             p->rules().size(), p->rules().size() == 1 ? "" : "s", permits, p->rules().size() - permits,
-             p->sha256());
+  for (const auto& r : p.rules()) permits += r.effect == policy::Effect::permit ? 1 : 0;
+  fmt::print("{}: valid; provider {}, {} rule{} ({} permit, {} forbid), sha256 {}\n", o.file, p.provider(),
+             p.rules().size(), p.rules().size() == 1 ? "" : "s", permits, p.rules().size() - permits,
+             p.sha256());
   if (o.list) {
-    for (const auto& r : p->rules()) {
+    for (const auto& r : p.rules()) {
       fmt::print("  line {}: {} {}: {}\n", r.defined_at.line, policy::to_string(r.effect), r.id, r.summary);
     }
   }
@@ -68,17 +62,23 @@ struct CheckOptions {
   std::string terminals_file;
   std::string audit;
   std::string output;
+  bool quiet = false;
 };
+
+// The one verdict on a broken audit log, for `audit verify` and `check --audit` alike: bad input (exit 2)
+// located at the first bad line.
+InputError broken_audit_log(const std::string& path, const policy::AuditCheck& c, const std::string& then) {
+  return InputError(SourceLocation{path, *c.problem_line, ""},
+                    fmt::format("{} (the chain is broken after {} good record{}){}", c.problem, c.records,
+                                c.records == 1 ? "" : "s", then));
+}
 
 // Appends records to an audit log, whole or not at all; refuses a log whose chain is broken.
 void append_audit(const std::string& path, const std::vector<policy::AuditEntry>& entries) {
   std::string existing;
   if (std::filesystem::exists(path)) existing = read_file(path, "audit log");
   const policy::AuditCheck c = policy::verify_audit_log(existing);
-  if (!c.ok) {
-    throw InputError(SourceLocation{path, *c.problem_line, ""},
-                     c.problem + "; refusing to append to a broken audit log (see `skyfence audit verify`)");
-  }
+  if (!c.ok) throw broken_audit_log(path, c, "; refusing to append to it (see `skyfence audit verify`)");
   if (!existing.empty() && existing.back() != '\n') existing += '\n';
   policy::AuditHead head{c.records, c.head_hash};
   AtomicFile f(path);
@@ -98,15 +98,22 @@ int run_check(const CheckOptions& o) {
     throw InputError(SourceLocation{"check", 0, ""}, "a single check needs --terminal, --lat and --lon");
   }
   const time::Instant when = time::parse_iso8601(o.time, "--time");
-  const auto p = load_policy(o.policy_file);
-  if (!p) return kExitInput;
-  const std::string provider = o.provider.empty() ? p->provider() : o.provider;
+  const policy::Policy p = load_policy(o.policy_file);
+  const std::string provider = o.provider.empty() ? p.provider() : o.provider;
 
   std::vector<policy::AuditEntry> entries;
   if (single) {
+    // One number each: "--lat=50,30" must not be read as a latitude, a longitude and an altitude.
+    for (const auto& [text, option] : {std::pair{&o.lat, "--lat"}, std::pair{&o.lon, "--lon"}}) {
+      if (text->find(',') != std::string::npos) {
+        throw InputError(
+            SourceLocation{option, 0, {}},
+            fmt::format("expected one number in degrees, found \"{}\" (give --lat and --lon apart)", *text));
+      }
+    }
     const earth::Site site = earth::parse_site_spec(o.lat + "," + o.lon, "--lat/--lon");
     policy::Request r{{provider, o.customer, o.terminal, o.group}, site.location, when};
-    entries.push_back({r, p->decide(r), p->sha256()});
+    entries.push_back({r, p.decide(r), p.sha256()});
     const auto& d = entries.back().decision;
     nlohmann::json j;
     j["decision"] = d.permit ? "permit" : "deny";
@@ -134,34 +141,33 @@ int run_check(const CheckOptions& o) {
                        group && !group->empty() ? *group : o.group},
                       s.location,
                       when};
-    policy::Decision d = p->decide(r);
+    policy::Decision d = p.decide(r);
     std::string matched;
     for (const auto& m : d.matched) matched += (matched.empty() ? "" : ";") + m;
     csv += csv_field(s.id) + "," + csv_field(provider) + "," + (d.permit ? "permit" : "deny") + "," +
            csv_field(matched) + "," + csv_field(d.reason) + "\n";
     permitted += d.permit ? 1 : 0;
-    entries.push_back({std::move(r), std::move(d), p->sha256()});
+    entries.push_back({std::move(r), std::move(d), p.sha256()});
   }
   OutputSink out(o.output);
   out.write(csv);
   if (!o.audit.empty()) append_audit(o.audit, entries);
   out.commit();
-  fmt::print(stderr, "skyfence: {} of {} terminals permitted at {}{}\n", permitted, list.sites.size(),
-             time::format_iso8601(when, 0), o.audit.empty() ? "" : ", logged to " + o.audit);
+  if (!o.quiet) {
+    fmt::print(stderr, "skyfence: {} of {} terminals permitted at {}{}\n", permitted, list.sites.size(),
+               time::format_iso8601(when, 0), o.audit.empty() ? "" : ", logged to " + o.audit);
+  }
   return kExitOk;
 }
 
-int run_audit_verify(const std::string& path) {
+int run_audit_verify(const std::string& path, bool quiet) {
   const std::string text = read_file(path, "audit log");
   const policy::AuditCheck c = policy::verify_audit_log(text);
-  if (!c.ok) {
-    fmt::print(stderr, "skyfence: error: {}:{}: {}\n", path, *c.problem_line, c.problem);
-    fmt::print("{}: broken at line {} after {} good record{}\n", path, *c.problem_line, c.records,
-               c.records == 1 ? "" : "s");
-    return kExitRuntime;
+  if (!c.ok) throw broken_audit_log(path, c, "");
+  if (!quiet) {
+    fmt::print("{}: {} record{}, chain intact, head {}\n", path, c.records, c.records == 1 ? "" : "s",
+               c.head_hash);
   }
-  fmt::print("{}: {} record{}, chain intact, head {}\n", path, c.records, c.records == 1 ? "" : "s",
-             c.head_hash);
   return kExitOk;
 }
 
@@ -181,6 +187,7 @@ bad time windows, duplicate rule ids, invalid polygons (crossing, unclosed, fewe
 Country codes are ISO 3166-1 (alpha-3, alpha-2 or numeric) or Natural Earth names; regions from GeoJSON
 are "FILE.geojson#NAME", relative to the policy file. The file format is in docs/policy.md.
 Exit status: 0 valid, 2 any problem (the policy is then never used).)");
+  val->add_flag("-q,--quiet", v->quiet, "print nothing when the policy is valid (the exit status tells)");
   val->add_option("FILE", v->file, "the policy file (TOML)")->required();
   val->add_flag("--rules", v->list, "list the rules with their conditions");
   val->callback([v, &run_fn] { run_fn = [v] { return run_validate(*v); }; });
@@ -213,6 +220,7 @@ Exit status: 0 decided (permit or deny), 2 bad input or invalid policy, 1 runtim
   chk->add_option("--audit", c->audit, "append every decision to this JSON-lines audit log");
   chk->add_option("-o,--output", c->output,
                   "output file (default: standard output); written whole or not at all");
+  chk->add_flag("-q,--quiet", c->quiet, "no summary on standard error");
   chk->callback([c, &run_fn] { run_fn = [c] { return run_check(*c); }; });
 
   auto path = std::make_shared<std::string>();
@@ -226,12 +234,15 @@ Exit status: 0 decided (permit or deny), 2 bad input or invalid policy, 1 runtim
 Each record carries the SHA-256 of its own content and the hash of the record before it: an altered,
 removed or reordered record breaks the chain at that line. Removing records from the end leaves a
 shorter valid chain: compare the record count and head hash printed here with a copy kept elsewhere.
-Exit status: 0 intact, 1 broken (the first bad line is named), 2 unreadable file or bad usage.)");
+Exit status: 0 intact, 2 broken (the first bad line is named; `check --audit` refuses such a log with
+the same message and status), unreadable file or bad usage.)");
+  auto quiet = std::make_shared<bool>(false);
   ver->add_option("FILE", *path, "the audit log (JSON lines)")->required();
-  ver->callback([path, &run_fn] {
-    run_fn = [path] {
+  ver->add_flag("-q,--quiet", *quiet, "print nothing when the chain is intact (the exit status tells)");
+  ver->callback([path, quiet, &run_fn] {
+    run_fn = [path, quiet] {
       if (!std::filesystem::exists(*path)) throw InputError(SourceLocation{*path, 0, ""}, "no such file");
-      return run_audit_verify(*path);
+      return run_audit_verify(*path, *quiet);
     };
   });
 }

@@ -27,7 +27,8 @@ using namespace visibility_cli;
 
 struct Options {
   SatelliteInput in;
-  std::string site;
+  std::vector<std::string> site_specs;
+  std::string sites_file;
   std::string time;
   double min_elevation_deg = 25.0;
   std::string output;
@@ -44,7 +45,13 @@ int run(const Options& o) {
   visibility::InViewOptions vopts;
   vopts.min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
   vopts.threads = o.threads;
-  const earth::Site site = earth::parse_site_spec(o.site, "--site");
+  std::vector<earth::Site> sites;
+  for (const std::string& spec : o.site_specs) sites.push_back(earth::parse_site_spec(spec, "--site"));
+  if (!o.sites_file.empty()) {
+    for (auto& s : read_sites(o.sites_file, o.in.strict)) sites.push_back(std::move(s));
+    if (sites.empty())
+      throw InputError(SourceLocation{o.sites_file, 0, {}}, "expected at least one site, found none");
+  }
   std::string source;
   const std::vector<orbits::ElementSet> sets = load_satellites(o.in, when, source);
   warn_about_epochs(sets, when, when);
@@ -67,35 +74,47 @@ int run(const Options& o) {
   }
   if (n_errors > 20) warn(fmt::format("... and {} more SGP4 errors", n_errors - 20));
 
-  const std::vector<frames::Geodetic> locations{site.location};
+  std::vector<frames::Geodetic> locations;
+  for (const auto& site : sites) locations.push_back(site.location);
   const visibility::SiteIndex index(locations);
   visibility::InViewSet set;
   visibility::in_view(index, states, std::span<const bool>(valid.get(), errors.size()), vopts, set);
-  std::vector<visibility::InViewEntry> rows(set.of_site(0).begin(), set.of_site(0).end());
-  // Highest first; ties (equal elevations) by NORAD id, then catalog order.
-  std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
-    return std::tuple(-a.look.elevation_rad, sets[a.satellite].norad_id) <
-           std::tuple(-b.look.elevation_rad, sets[b.satellite].norad_id);
-  });
 
   fmt::memory_buffer buf;
   fmt::format_to(std::back_inserter(buf),
-                 "norad_id,name,azimuth_deg,elevation_deg,range_km,range_rate_km_s\n");
-  for (const auto& r : rows) {
-    fmt::format_to(std::back_inserter(buf), "{},{},{:.4f},{:.4f},{:.3f},{:.6f}\n", sets[r.satellite].norad_id,
-                   csv_field(sets[r.satellite].name), r.look.azimuth_rad * kRadToDeg,
-                   r.look.elevation_rad * kRadToDeg, r.look.range_km, r.look.range_rate_km_s);
+                 "norad_id,name,azimuth_deg,elevation_deg,range_km,range_rate_km_s,site_id\n");
+  std::size_t n_rows = 0;
+  for (std::size_t k = 0; k < sites.size(); ++k) {
+    std::vector<visibility::InViewEntry> rows(set.of_site(k).begin(), set.of_site(k).end());
+    // Highest first; ties (equal elevations) by NORAD id, then catalog order.
+    std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
+      return std::tuple(-a.look.elevation_rad, sets[a.satellite].norad_id) <
+             std::tuple(-b.look.elevation_rad, sets[b.satellite].norad_id);
+    });
+    const std::string site_id = csv_field(sites[k].id);
+    for (const auto& r : rows) {
+      fmt::format_to(std::back_inserter(buf), "{},{},{:.4f},{:.4f},{:.3f},{:.6f},{}\n",
+                     sets[r.satellite].norad_id, csv_field(sets[r.satellite].name),
+                     r.look.azimuth_rad * kRadToDeg, r.look.elevation_rad * kRadToDeg, r.look.range_km,
+                     r.look.range_rate_km_s, site_id);
+    }
+    n_rows += rows.size();
+  }
+  if (o.in.strict && n_errors > 0) {
+    fmt::print(stderr, "skyfence: error: {} SGP4 failure(s) with --strict; nothing was written\n", n_errors);
+    return kExitRuntime;
   }
   write_output(o.output, std::string(buf.data(), buf.size()));
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!o.quiet) {
-    fmt::print(
-        stderr,
-        "skyfence: {} of {} satellites at or above {} deg from {} at {}, {} SGP4 error(s), {:.2f} s{}\n",
-        rows.size(), sets.size(), o.min_elevation_deg, site.id, time::format_iso8601(when, 3), n_errors, secs,
-        o.output.empty() || o.output == "-" ? "" : ", wrote " + o.output);
+    fmt::print(stderr,
+               "skyfence: {} in view of {} satellites at or above {} deg from {} at {}, {} SGP4 error(s), "
+               "{:.2f} s{}\n",
+               n_rows, sets.size(), o.min_elevation_deg,
+               sites.size() == 1 ? sites[0].id : fmt::format("{} sites", sites.size()),
+               time::format_iso8601(when, 3), n_errors, secs,
+               o.output.empty() || o.output == "-" ? "" : ", wrote " + o.output);
   }
-  if (o.in.strict && n_errors > 0) return kExitRuntime;
   return kExitOk;
 }
 
@@ -103,21 +122,31 @@ int run(const Options& o) {
 
 void add_visible_command(CLI::App& app, std::function<int()>& run_fn) {
   auto opts = std::make_shared<Options>();
-  CLI::App* cmd = app.add_subcommand("visible", "Satellites in view of a site at one instant, highest first");
+  CLI::App* cmd = app.add_subcommand("visible", "Satellites in view of sites at one instant, highest first");
   cmd->footer(R"(Examples:
   skyfence visible --tle data/tle/starlink_2026-04-27.tle --site 50.45,30.52,180 --time 2026-04-27T12:00:00Z
   skyfence visible --omm data/tle/starlink_2026-03-26.omm.json --site=-33.9,18.4 \
       --time 2026-03-26T18:30:00Z --min-elevation 40 -o visible.csv
   skyfence visible --preset oneweb --site 78.2,15.6 --time 2026-05-01T00:00:00Z --min-elevation 10
+  skyfence visible --catalog starlink --sites data/gateways/starlink_gateways.csv --time 2026-04-27T12:00:00Z
 
 In view: at or above --min-elevation on the site's WGS84 local vertical (no refraction).
-CSV columns: norad_id,name,azimuth_deg (from north, clockwise),elevation_deg,range_km,range_rate_km_s
-(positive when receding), highest elevation first. A negative latitude needs --site=LAT,LON.
+CSV columns: norad_id,name,azimuth_deg (from north, clockwise),elevation_deg,range_km,
+range_rate_km_s (positive when receding),site_id; sites in the order given, each highest elevation first.
+Sites: --site LAT,LON[,ALT_M] (repeatable; its site_id is the text given; a negative latitude needs
+--site=LAT,LON) and/or --sites FILE (CSV id,lat_deg,lon_deg[,alt_m] or GeoJSON points).
 --preset generates the preset's satellites at --time. A satellite whose SGP4 propagation fails is left
-out with a warning; the exit status is 0 unless --strict.
+out with a warning; the exit status is 0 unless --strict (then 1, and no output is written).
 Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
   add_satellite_options(*cmd, opts->in);
-  cmd->add_option("--site", opts->site, "LAT,LON[,ALT_M] in degrees and metres")->required();
+  auto* sites = cmd->add_option_group("sites", "ground sites");
+  sites->add_option("--site", opts->site_specs, "LAT,LON[,ALT_M] in degrees and metres (repeatable)")
+      ->allow_extra_args(false);
+  sites
+      ->add_option("--sites", opts->sites_file,
+                   "sites file: CSV (id,lat_deg,lon_deg[,alt_m]) or GeoJSON points")
+      ->check(CLI::ExistingFile);
+  sites->require_option(1, 2);
   cmd->add_option("--time", opts->time, "the instant, ISO-8601 UTC (2026-04-27T12:00:00Z)")->required();
   cmd->add_option("--min-elevation", opts->min_elevation_deg, "minimum elevation, degrees")
       ->capture_default_str();

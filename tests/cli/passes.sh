@@ -62,6 +62,31 @@ expect_exit 2 "missing sites file" -- "$SKYFENCE" passes --tle "$TLE" --sites "$
 expect_exit 2 "missing catalog" -- "$SKYFENCE" passes --tle "$WORK/nope.tle" --site 0,0 "${W[@]}"
 
 # Help teaches: examples, the clipped columns and the exit statuses.
+# Bug: Ctrl-C did not stop `passes` until its whole search ended. Now it stops within a block of
+# satellites: exit 130 and no output.
+expect_interrupted 3 "$WORK/long.csv" "passes" -- "$SKYFENCE" passes --catalog starlink --sites "$REPO_DATA/cities/cities_top100.csv" \
+  --start 2026-04-27T00:00:00Z --stop 2026-05-27T00:00:00Z --threads 1 -o "$WORK/long.csv"
+
+# Bug: --strict left a complete output file behind when it failed. Vallado's case 28872 decays about
+# 50 minutes after its epoch: exit 1 and no file.
+VER="$DATA/sgp4-verification/SGP4-VER.TLE"
+expect_exit 1 "strict with an SGP4 failure" -- "$SKYFENCE" passes --tle "$VER" --accept-bad-checksums --satellite 28872 --site 0,0 --start 2005-11-29T00:30:00Z --stop 2005-11-29T03:00:00Z --strict -o "$WORK/strict-sgp4.csv"
+[[ ! -e "$WORK/strict-sgp4.csv" ]] && pass || fail "a failed --strict run left its output"
+expect_exit 0 "the same without --strict" -- "$SKYFENCE" passes --tle "$VER" --accept-bad-checksums --satellite 28872 --site 0,0 --start 2005-11-29T00:30:00Z --stop 2005-11-29T03:00:00Z -o "$WORK/lenient.csv"
+expect_grep "NORAD 28872\): SGP4 error" "$WORK/err" "failure named"
+
+# Bug: a zero-length window was accepted here and refused elsewhere: one convention, [START, STOP).
+expect_exit 2 "zero-length window" -- "$SKYFENCE" passes --tle "$TLE" --site 0,0 --start 2026-04-27T00:00:00Z --stop 2026-04-27T00:00:00Z
+expect_grep "skyfence: error: --stop: expected a time after --start" "$WORK/err" "zero-length window located"
+
+# Bug: errors caught by the argument parser lacked the `skyfence: error:` prefix.
+expect_exit 2 "unknown option" -- "$SKYFENCE" passes --tle "$TLE" --site 0,0 "${W[@]}" --no-such-option
+expect_grep "^skyfence: error: .*no-such-option" "$WORK/err" "usage error prefixed"
+expect_exit 2 "missing required option" -- "$SKYFENCE" passes --tle "$TLE" --site 0,0
+expect_grep "^skyfence: error: .*--start" "$WORK/err" "missing option prefixed"
+expect_exit 2 "unknown command" -- "$SKYFENCE" no-such-command
+expect_grep "^skyfence: error: " "$WORK/err" "unknown command prefixed"
+
 expect_exit 0 "help" -- "$SKYFENCE" passes --help
 expect_grep "Examples:" "$WORK/out" "help has examples"
 expect_grep "aos_clipped=true" "$WORK/out" "help documents aos_clipped"

@@ -49,13 +49,13 @@ expect_exit 0 "append" -- "$SKYFENCE" check --policy "$P" --terminal T1 --lat 50
 expect_exit 0 "verify" -- "$SKYFENCE" audit verify "$WORK/audit.jsonl"
 expect_grep "7 records, chain intact, head [0-9a-f]{64}" "$WORK/out" "verify ok"
 sed '3s/"decision":"permit"/"decision":"deny"/' "$WORK/audit.jsonl" > "$WORK/altered.jsonl"
-expect_exit 1 "altered" -- "$SKYFENCE" audit verify "$WORK/altered.jsonl"
+expect_exit 2 "altered" -- "$SKYFENCE" audit verify "$WORK/altered.jsonl"
 expect_grep "altered.jsonl:3: hash does not match" "$WORK/err" "altered line named"
 sed '4d' "$WORK/audit.jsonl" > "$WORK/removed.jsonl"
-expect_exit 1 "removed" -- "$SKYFENCE" audit verify "$WORK/removed.jsonl"
+expect_exit 2 "removed" -- "$SKYFENCE" audit verify "$WORK/removed.jsonl"
 expect_grep "removed.jsonl:4: seq is 5, expected 4" "$WORK/err" "removal found"
 awk 'NR == 5 { held = $0; next } { print } NR == 6 { print held }' "$WORK/audit.jsonl" > "$WORK/reordered.jsonl"
-expect_exit 1 "reordered" -- "$SKYFENCE" audit verify "$WORK/reordered.jsonl"
+expect_exit 2 "reordered" -- "$SKYFENCE" audit verify "$WORK/reordered.jsonl"
 expect_grep "reordered.jsonl:5: seq is 6, expected 5" "$WORK/err" "reorder found"
 expect_exit 2 "audit log that cannot be read" -- "$SKYFENCE" audit verify "$WORK/no-such-log.jsonl"
 expect_grep "no-such-log.jsonl: no such file" "$WORK/err" "missing log named"
@@ -65,6 +65,25 @@ expect_grep "a-directory.jsonl: cannot read the audit log: it is a directory" "$
 expect_exit 2 "refuse to append to a broken log" -- "$SKYFENCE" check --policy "$P" --terminal T1 --lat 50.45 --lon 30.52 --time "$T" --audit "$WORK/altered.jsonl"
 expect_grep "refusing to append" "$WORK/err" "refusal message"
 cmp -s "$WORK/altered.jsonl" <(sed '3s/"decision":"permit"/"decision":"deny"/' "$WORK/audit.jsonl") && pass || fail "broken log left untouched"
+# Bug: `audit verify` exited 1 and `check --audit` 2 for the same broken log. Now one status, one message.
+grep -o "altered.jsonl:3: .*" "$WORK/err" > "$WORK/check-msg"
+expect_exit 2 "audit verify and check --audit agree on a broken log" -- "$SKYFENCE" audit verify "$WORK/altered.jsonl"
+grep -q -F "$(sed 's/; refusing to append.*//' "$WORK/check-msg")" "$WORK/err" && pass || fail "the same message for the same broken log"
+
+# Bug: `check --lat=50,30` was read as latitude 50, longitude 30 (and the real --lon as an altitude).
+expect_exit 2 "check --lat with a comma is refused" -- "$SKYFENCE" check --policy "$P" --terminal T1 --lat=50,30 --lon 30.52 --time "$T"
+expect_grep "skyfence: error: --lat: expected one number in degrees" "$WORK/err" "--lat=50,30 named"
+expect_exit 2 "check --lon with a comma is refused" -- "$SKYFENCE" check --policy "$P" --terminal T1 --lat 50 --lon=30,1 --time "$T"
+
+# Bug: check, policy validate and audit verify had no -q.
+expect_exit 0 "validate -q" -- "$SKYFENCE" policy validate -q "$P"
+[[ ! -s "$WORK/out" && ! -s "$WORK/err" ]] && pass || fail "policy validate -q printed something"
+expect_exit 0 "verify -q" -- "$SKYFENCE" audit verify -q "$WORK/audit.jsonl"
+[[ ! -s "$WORK/out" && ! -s "$WORK/err" ]] && pass || fail "audit verify -q printed something"
+expect_exit 0 "check -q" -- "$SKYFENCE" check -q --policy "$P" --terminals "$DATA/policy/terminals.csv" --time "$T" -o "$WORK/q.csv"
+[[ ! -s "$WORK/err" && -s "$WORK/q.csv" ]] && pass || fail "check -q printed a summary"
+expect_exit 2 "validate -q still lists problems" -- "$SKYFENCE" policy validate -q "$DATA/policy/bad_many.toml"
+expect_grep "skyfence: 9 problems in" "$WORK/err" "-q keeps errors"
 
 # Bad input.
 expect_exit 2 "bad policy refuses to run" -- "$SKYFENCE" check --policy "$DATA/policy/bad_many.toml" --terminal T1 --lat 1 --lon 1 --time "$T"

@@ -53,4 +53,11 @@ class InputErrors : public InputError {
   std::vector<InputError> issues_;
 };
 
+// Thrown by a long computation when its caller asked it to stop (a progress callback returned false):
+// the one cancellation type of every layer (coverage, passes, the scenario runner). No partial result
+// is returned; the caller maps it to "interrupted" (exit status 130 in the CLI).
+struct Cancelled : std::runtime_error {
+  Cancelled() : std::runtime_error("computation cancelled") {}
+};
+
 }  // namespace skyfence

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "skyfence/core/error.h"
 #include "skyfence/report/model.h"
 #include "skyfence/scenario/scenario.h"
 
@@ -28,9 +29,8 @@ struct RunOptions {
   std::function<void(const std::string&)> warn;
 };
 
-struct Cancelled : std::runtime_error {
-  Cancelled() : std::runtime_error("scenario run cancelled") {}
-};
+// Thrown when RunOptions::progress asks to stop (the one type of every layer, core/error.h).
+using Cancelled = skyfence::Cancelled;
 
 // Runs the scenario. Throws InputError for inputs that fail to load (catalogs, sites, policies,
 // regions; with file, line and field) before any computation starts.

@@ -3,9 +3,13 @@
 // passes.h.
 #include "skyfence/visibility/passes.h"
 
+#include "skyfence/core/error.h"
+
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -407,9 +411,8 @@ PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> site_
   std::vector<SatResult> results(n_sats);
   const auto records = fleet.records();
 
-  run_parallel(o.threads, n_blocks, [&](std::size_t b) {
-    const std::size_t s0 = b * block;
-    const std::size_t nb = std::min(block, n_sats - s0);
+  // One block of satellites: propagate on the scan grid, then scan each satellite for passes.
+  const auto scan_block = [&](std::size_t s0, std::size_t nb) {
     const orbits::BatchPropagator prop(records.subspan(s0, nb));
     std::vector<double> offsets(nb);
     for (std::size_t i = 0; i < nb; ++i) offsets[i] = (start - fleet.epoch(s0 + i)).to_minutes();
@@ -443,7 +446,22 @@ PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> site_
       samples.first_error = first_error[i];
       results[s0 + i] = scan_satellite(fleet, s0 + i, sites, samples, xs, start, o);
     }
+  };
+  std::atomic<bool> stop_requested{false};
+  std::mutex progress_mutex;
+  std::size_t satellites_done = 0;
+  run_parallel(o.threads, n_blocks, [&](std::size_t b) {
+    if (stop_requested.load(std::memory_order_relaxed)) return;
+    const std::size_t s0 = b * block;
+    const std::size_t nb = std::min(block, n_sats - s0);
+    scan_block(s0, nb);
+    if (o.progress) {
+      const std::lock_guard lock(progress_mutex);
+      satellites_done += nb;
+      if (!o.progress(satellites_done, n_sats)) stop_requested.store(true, std::memory_order_relaxed);
+    }
   });
+  if (stop_requested.load()) throw skyfence::Cancelled();
 
   PassList out;
   for (std::size_t s = 0; s < n_sats; ++s) {

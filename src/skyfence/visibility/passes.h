@@ -43,6 +43,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <numbers>
 #include <span>
 #include <vector>
@@ -64,6 +65,10 @@ struct PassOptions {
   time::Duration tolerance = time::Duration::nanoseconds(1'000'000);
   // Worker threads; 0 = all cores. DEFAULT: 0. Results do not depend on it.
   unsigned threads = 0;
+  // Called after each block of satellites with the satellites done so far and the total, from any worker
+  // thread (at most one call at a time); returning false stops the search soon after (blocks already
+  // started finish) and find_passes throws skyfence::Cancelled. DEFAULT: none.
+  std::function<bool(std::size_t satellites_done, std::size_t satellites)> progress;
 };
 
 struct Pass {
