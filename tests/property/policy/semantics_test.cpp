@@ -9,14 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "../../test_seed.h"
 #include "skyfence/earth/region.h"
 #include "skyfence/policy/policy.h"
 #include "skyfence/time/scales.h"
 
 namespace skyfence::policy {
 namespace {
-
-constexpr unsigned kSeed = 20260427;
 
 // Random rule bodies (everything but the id), over boxes, countries, classes and windows.
 std::string random_conditions(std::mt19937& rng) {
@@ -86,8 +85,8 @@ std::vector<Request> random_requests(std::mt19937& rng, int n) {
 }
 
 TEST(SemanticsTest, DecisionRuleOrderAndMonotonicity) {
-  std::printf("seed %u\n", kSeed);
-  std::mt19937 rng(kSeed);
+  const std::uint64_t seed = skyfence_test::test_seed("policy semantics", 20260427);
+  std::mt19937 rng(static_cast<std::mt19937::result_type>(seed));
   for (int trial = 0; trial < 12; ++trial) {
     std::vector<Body> rules;
     const int n = 1 + static_cast<int>(rng() % 6);
