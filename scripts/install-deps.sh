@@ -9,7 +9,7 @@ packages=(
   libgeographiclib-dev libs2-dev libcli11-dev libtomlplusplus-dev libfmt-dev
   nlohmann-json3-dev libtbb-dev libsqlite3-dev libxsimd-dev libpugixml-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  iso-codes libpng-dev chromium clang libclang-rt-14-dev
+  iso-codes libpng-dev chromium clang clang-format libclang-rt-14-dev
   python3 python3-numpy python3-sgp4 python3-skyfield
 )
 if [[ "${1:-}" == "--bench" ]]; then

@@ -18,6 +18,10 @@ Routes: networkx.single_source_dijkstra from each source city.
 Usage:
   route_networkx.py DUMP_DIR [--pairs A:B,C:D] [--compare skyfence_route.csv] [--compare-dump]
      --pairs          city id pairs (default: every ordered pair of the 100 cities)
+     --cities N       only the first N cities of the file (default: all 100)
+     --fixture FILE   write the routes of every pair and step as the test fixture
+                      (tests/data/network/routes_networkx.csv, compared by
+                      tests/oracle/network/networkx_routes_test.cpp)
      --series FILE    write time_s,src,dst,rtt_ms,hops for the pairs
      --compare FILE   compare with `skyfence route --satellites-only` CSV output for the same window
      --compare-dump   compare with DUMP_DIR/skyfence_routes.csv (written by route_bench)
@@ -127,10 +131,32 @@ def path_ids(path, norad):
     return [p[1] if isinstance(p, tuple) else str(norad[p]) for p in path]
 
 
+def write_fixture(path, meta, pairs, ref, n_cities):
+    """step,src,dst,one_way_ms,path for every pair and step (empty delay and path: unreachable)."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"# Shortest-delay routes from networkx {nx.__version__} (numpy {np.__version__}), made by\n"
+                f"# scripts/reference/route_networkx.py DUMP --cities {n_cities} --fixture FILE, on the satellite\n"
+                f"# positions of bench/route_bench --dump DUMP --steps {meta['steps']} --step-s {meta['step_s']:g} "
+                f"--start {meta['start']} --no-routes\n"
+                f"# (starlink_gen1 shell 0: {meta['planes']} x {meta['sats_per_plane']}, plus grid, satellites only,"
+                f" cities above {meta['min_elevation_deg']:g} deg):\n"
+                f"# the first {n_cities} cities of data/cities/cities_top100.csv, every ordered pair, step k at"
+                f" start + k x {meta['step_s']:g} s.\n"
+                "# path: city > NORAD ids > city; an empty one_way_ms and path: no route.\n")
+        f.write("step,src,dst,one_way_ms,path\n")
+        for step in range(meta["steps"]):
+            for s, d in pairs:
+                v = ref[(step, s, d)]
+                f.write(f"{step},{s},{d},{'' if v is None else f'{v[0]:.9f}'},"
+                        f"{'' if v is None else '>'.join(v[1])}\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dump")
     ap.add_argument("--pairs")
+    ap.add_argument("--cities", type=int)
+    ap.add_argument("--fixture")
     ap.add_argument("--series")
     ap.add_argument("--compare")
     ap.add_argument("--compare-dump", action="store_true")
@@ -139,6 +165,8 @@ def main():
     if meta["ground_relay"]:
         sys.exit("the dump was made with --ground-relay; this reference covers satellite-only routes")
     cities = load_cities()
+    if a.cities:
+        cities = dict(list(cities.items())[:a.cities])
     norad = meta["norad_ids"]
     if a.pairs:
         pairs = [tuple(p.split(":")) for p in a.pairs.split(",")]
@@ -150,6 +178,8 @@ def main():
     for step in range(meta["steps"]):
         for k, v in route_step(pos[step], cities, links, pairs).items():
             ref[(step, k[0], k[1])] = None if v is None else (v[0], path_ids(v[1], norad))
+    if a.fixture:
+        write_fixture(a.fixture, meta, pairs, ref, len(cities))
     if a.series:
         with open(a.series, "w") as f:
             f.write("time_s,src,dst,rtt_ms,hops\n")

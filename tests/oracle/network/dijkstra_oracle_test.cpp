@@ -1,5 +1,6 @@
 // Dijkstra (network::shortest_paths) against Floyd-Warshall on random small graphs, with the relay rule
-// (nodes flagged kNoRelay are never passed through) and with early stopping at targets.
+// (nodes flagged kNoRelay are never passed through) and with early stopping at targets. The seed is printed;
+// SKYFENCE_TEST_SEED replays one (tests/test_seed.h).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../../test_seed.h"
 #include "skyfence/network/graph.h"
 
 namespace skyfence::network {
@@ -78,7 +80,7 @@ Graph build(const RandomGraph& g) {
 }
 
 TEST(NetworkDijkstraOracle, EqualsFloydWarshallWithRelayRule) {
-  const std::uint64_t seed = std::random_device{}();
+  const std::uint64_t seed = skyfence_test::test_seed("dijkstra floyd-warshall", 20261202);
   std::mt19937_64 rng(seed);
   SCOPED_TRACE(testing::Message() << "seed " << seed);
   ShortestPaths sp;
@@ -118,7 +120,7 @@ TEST(NetworkDijkstraOracle, EqualsFloydWarshallWithRelayRule) {
 }
 
 TEST(NetworkDijkstraOracle, EarlyStopKeepsTargetsExact) {
-  const std::uint64_t seed = std::random_device{}();
+  const std::uint64_t seed = skyfence_test::test_seed("dijkstra early stop", 20261202);
   std::mt19937_64 rng(seed);
   SCOPED_TRACE(testing::Message() << "seed " << seed);
   ShortestPaths sp, full;
@@ -176,7 +178,7 @@ void expect_same_search(const ShortestPaths& warm, const ShortestPaths& fresh, s
 }
 
 TEST(NetworkDijkstraOracle, ReusedOrderGivesTheFreshSearchExactly) {
-  const std::uint64_t seed = std::random_device{}();
+  const std::uint64_t seed = skyfence_test::test_seed("dijkstra reused order", 20261202);
   std::mt19937_64 rng(seed);
   SCOPED_TRACE(testing::Message() << "seed " << seed);
   std::size_t searches = 0, reused = 0;

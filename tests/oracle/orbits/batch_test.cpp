@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "../../test_seed.h"
 #include "skyfence/orbits/batch.h"
 #include "skyfence/orbits/internal/batch_access.h"
 #include "skyfence/orbits/internal/batch_kernel.h"
@@ -35,13 +36,9 @@ constexpr double kVelTolKmS = 1e-12;
 constexpr double kPhysicalMaxKm = 1e5;
 constexpr double kPhysicalMaxKmS = 12.0;
 
+// One seed for the whole executable (tests/test_seed.h), printed once.
 std::uint64_t test_seed() {
-  static const std::uint64_t seed = [] {
-    std::uint64_t s = 20260427;
-    if (const char* env = std::getenv("SKYFENCE_TEST_SEED")) s = std::strtoull(env, nullptr, 10);
-    std::cout << "batch_test seed: " << s << " (replay with SKYFENCE_TEST_SEED=" << s << ")\n";
-    return s;
-  }();
+  static const std::uint64_t seed = skyfence_test::test_seed("batch_test");
   return seed;
 }
 

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "../../test_seed.h"
 #include "skyfence/earth/region.h"
 #include "skyfence/policy/internal/region_index.h"
 
@@ -28,7 +29,11 @@ namespace skyfence::policy {
 namespace {
 
 constexpr double kPi = std::numbers::pi;
-constexpr std::uint64_t kSeed = 20261127;
+// The seed of every random stream here (stream k uses seed + k): 20261127 unless SKYFENCE_TEST_SEED says.
+std::uint64_t seed() {
+  static const std::uint64_t s = skyfence_test::test_seed("region_index_oracle", 20261127);
+  return s;
+}
 
 struct Fixture {
   std::vector<earth::Region> regions;
@@ -151,8 +156,7 @@ double uniform_lat_deg(std::mt19937_64& rng) {
 }
 
 void check_uniform(const Fixture& f, int points) {
-  std::printf("seed %llu\n", static_cast<unsigned long long>(kSeed));
-  std::mt19937_64 rng(kSeed);
+  std::mt19937_64 rng(seed());
   std::uniform_real_distribution<double> lon(-180.0, 180.0);
   Checker c{f};
   for (int i = 0; i < points; ++i) c.check(frames::Geodetic::degrees(uniform_lat_deg(rng), lon(rng)));
@@ -164,8 +168,7 @@ void check_uniform(const Fixture& f, int points) {
 // Points on borders found by bisection between nearby points in different regions, then points at
 // 1e-9 to 1e-3 deg from them in every direction, and on the grid lines through them.
 void check_next_to_borders(const Fixture& f, std::size_t border_points) {
-  std::printf("seed %llu\n", static_cast<unsigned long long>(kSeed + 1));
-  std::mt19937_64 rng(kSeed + 1);
+  std::mt19937_64 rng(seed() + 1);
   std::uniform_real_distribution<double> unit(0.0, 1.0), step(-1.0, 1.0);
   Checker c{f};
   std::size_t borders = 0;
@@ -219,8 +222,7 @@ void check_next_to_borders(const Fixture& f, std::size_t border_points) {
 }
 
 TEST(RegionIndexOracle, NextToVertices) {
-  std::printf("seed %llu\n", static_cast<unsigned long long>(kSeed + 2));
-  std::mt19937_64 rng(kSeed + 2);
+  std::mt19937_64 rng(seed() + 2);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   Checker c{small_regions()};
   for (const earth::LonLatDeg& v : small_regions().vertices) {
@@ -240,8 +242,7 @@ TEST(RegionIndexOracle, NextToVertices) {
 // Latitudes and longitudes on multiples of 2^-k deg, k = 0..6 (every grid line of such a grid),
 // as degrees and as radians, and one ulp either side; the small regions have vertices on them.
 TEST(RegionIndexOracle, OnGridLines) {
-  std::printf("seed %llu\n", static_cast<unsigned long long>(kSeed + 3));
-  std::mt19937_64 rng(kSeed + 3);
+  std::mt19937_64 rng(seed() + 3);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   Checker c{small_regions()};
   for (int k = 0; k <= 6; ++k) {
@@ -265,8 +266,7 @@ TEST(RegionIndexOracle, OnGridLines) {
 }
 
 void check_antimeridian_and_poles(const Fixture& f, int random_points) {
-  std::printf("seed %llu\n", static_cast<unsigned long long>(kSeed + 4));
-  std::mt19937_64 rng(kSeed + 4);
+  std::mt19937_64 rng(seed() + 4);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   Checker c{f};
   // On the antimeridian (-pi and +pi as given, and as Geodetic::degrees makes them) and beside it,
@@ -361,7 +361,7 @@ TEST(RegionIndexOracle, GridFiguresForTheCountries) {
   for (const earth::Country& c : borders.countries()) regions.push_back(borders.find(c.name));
   const internal::RegionIndex index(regions);
   const auto s = index.stats();
-  std::mt19937_64 rng(kSeed + 5);
+  std::mt19937_64 rng(seed() + 5);
   std::uniform_real_distribution<double> lon(-180.0, 180.0);
   std::size_t exact = 0;
   constexpr int kPoints = 200000;

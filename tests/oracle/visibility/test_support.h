@@ -1,4 +1,4 @@
-// Shared pieces of the visibility oracle tests: the printed seed, random sites and orbits.
+// Shared pieces of the visibility oracle tests: random sites and orbits (the seed: tests/test_seed.h).
 #pragma once
 
 #include <cstdint>
@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "../../test_seed.h"
 #include "skyfence/frames/frames.h"
 #include "skyfence/orbits/element_set.h"
 #include "skyfence/orbits/tle.h"
@@ -15,12 +16,7 @@
 
 namespace skyfence::visibility::testing {
 
-inline std::uint64_t test_seed(const char* what) {
-  std::uint64_t s = 20260427;
-  if (const char* env = std::getenv("SKYFENCE_TEST_SEED")) s = std::strtoull(env, nullptr, 10);
-  std::cout << what << " seed: " << s << " (replay with SKYFENCE_TEST_SEED=" << s << ")\n";
-  return s;
-}
+using skyfence_test::test_seed;
 
 inline double uniform(std::mt19937_64& rng, double a, double b) {
   return std::uniform_real_distribution<double>(a, b)(rng);

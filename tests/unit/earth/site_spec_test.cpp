@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 
+#include "../../test_seed.h"
 #include "skyfence/core/error.h"
 #include "skyfence/earth/site.h"
 
@@ -99,8 +100,8 @@ TEST_F(EarthSitesFile, FormatByExtensionThenContent) {
 // Arbitrary bytes, and mutations of good files, give sites or InputError: never a crash or another
 // exception (run under ASan+UBSan too).
 TEST(EarthSitesRobustness, ArbitraryInputNeverCrashes) {
-  const unsigned seed = 20240601;
-  std::mt19937 rng(seed);
+  const std::uint64_t seed = skyfence_test::test_seed("sites robustness", 20240601);
+  std::mt19937 rng(static_cast<std::mt19937::result_type>(seed));
   SCOPED_TRACE("seed " + std::to_string(seed));
   const std::string csv_seed =
       "id,name,lat_deg,lon_deg,alt_m,x\r\nA,\"q,\"\"r\",1,2,3,\"a\nb\"\nB,c,-90,180,,\n";

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../../test_seed.h"
 #include "skyfence/frames/frames.h"
 
 namespace skyfence::frames {
@@ -17,9 +18,9 @@ void expect_vec_near(const Vec3& a, const Vec3& b, double tol) {
 }
 
 TEST(FramesTemeItrf, RoundTripOverRandomStates) {
-  constexpr std::uint32_t kSeed = 12345;
-  SCOPED_TRACE(::testing::Message() << "seed " << kSeed);
-  std::mt19937 rng(kSeed);
+  const std::uint64_t seed = skyfence_test::test_seed("teme_itrf round trip", 12345);
+  SCOPED_TRACE(::testing::Message() << "seed " << seed);
+  std::mt19937 rng(static_cast<std::mt19937::result_type>(seed));
   std::uniform_real_distribution<double> pos(-45000.0, 45000.0);
   std::uniform_real_distribution<double> vel(-8.0, 8.0);
   std::uniform_real_distribution<double> day(2436000.0, 2472500.0);

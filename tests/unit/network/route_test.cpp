@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../../test_seed.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/network/planes.h"
 #include "skyfence/network/routing.h"
@@ -104,7 +105,9 @@ TEST(NetworkGeometry, RttNeverBelowGreatCircleBound) {
 TEST(NetworkGeometry, TwoSitesUnderOneSatelliteRouteThroughIt) {
   const Shell& sh = starlink_shell1();
   const visibility::Fleet fleet(sh.gen.sets);
-  std::mt19937_64 rng(42);
+  const std::uint64_t seed = skyfence_test::test_seed("route under one satellite", 42);
+  SCOPED_TRACE(testing::Message() << "seed " << seed);
+  std::mt19937_64 rng(seed);
   for (int trial = 0; trial < 10; ++trial) {
     const std::uint32_t sat = std::uniform_int_distribution<std::uint32_t>(0, 72 * 22 - 1)(rng);
     const time::Instant t = kT0 + time::Duration::seconds(37.0 * trial);

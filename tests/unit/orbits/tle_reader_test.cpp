@@ -5,6 +5,7 @@
 #include <random>
 #include <string>
 
+#include "../../test_seed.h"
 #include "skyfence/core/error.h"
 #include "skyfence/orbits/tle.h"
 #include "skyfence/time/scales.h"
@@ -375,7 +376,9 @@ TEST(TleRead, EmptyInputs) {
 }
 
 TEST(TleRead, GarbageBytesNeverCrash) {
-  std::mt19937 rng(20240427u);
+  const std::uint64_t seed = skyfence_test::test_seed("tle garbage", 20240427);
+  SCOPED_TRACE(testing::Message() << "seed " << seed);
+  std::mt19937 rng(static_cast<std::mt19937::result_type>(seed));
   for (int trial = 0; trial < 200; ++trial) {
     std::string text;
     const int n = static_cast<int>(rng() % 400);
@@ -383,14 +386,14 @@ TEST(TleRead, GarbageBytesNeverCrash) {
     if (trial % 3 == 0) text += "\n" + kL1.substr(0, rng() % 69) + "\n2 " + text.substr(0, text.size() / 2);
     try {
       const Catalog c = read_tle(text, "garbage.tle");
-      EXPECT_TRUE(c.sets.empty()) << "seed 20240427, trial " << trial;
+      EXPECT_TRUE(c.sets.empty()) << "trial " << trial;
       for (const RecordIssue& issue : c.rejected) EXPECT_FALSE(issue.message.empty());
     } catch (const InputError&) {
       // Empty or comment-only inputs.
     }
     TleReadOptions strict;
     strict.strict = true;
-    EXPECT_THROW((void)read_tle(text, "garbage.tle", strict), InputError) << "seed 20240427, trial " << trial;
+    EXPECT_THROW((void)read_tle(text, "garbage.tle", strict), InputError) << "trial " << trial;
   }
   EXPECT_EQ(only_issue(std::string("\x01\x02garbage\xFF\n")),
             "t.tle:1: expected a satellite name or line 1 of an element set, found byte 0x01 in column 1");

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <random>
 
+#include "../../test_seed.h"
 #include "skyfence/core/error.h"
 #include "skyfence/time/instant.h"
 #include "skyfence/time/leap_seconds.h"
@@ -110,7 +111,7 @@ TEST(Utc, RejectsOutOfRangeFields) {
 }
 
 TEST(Utc, RoundTripsRandomInstants) {
-  const unsigned seed = 20261127;
+  const std::uint64_t seed = skyfence_test::test_seed("utc round trip", 20261127);
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<std::int64_t> dist(-40LL * 365 * 86400 * kNs, 90LL * 365 * 86400 * kNs);
   for (int i = 0; i < 20000; ++i) {
@@ -136,7 +137,9 @@ TEST(JulianDates, Definitions) {
 }
 
 TEST(JulianDates, FromJdUtcInvertsToTheNanosecond) {
-  std::mt19937_64 rng(7);
+  const std::uint64_t seed = skyfence_test::test_seed("from_jd_utc", 7);
+  SCOPED_TRACE(testing::Message() << "seed " << seed);
+  std::mt19937_64 rng(seed);
   std::uniform_int_distribution<std::int64_t> dist(0, 60LL * 365 * 86400 * kNs);
   for (int i = 0; i < 10000; ++i) {
     const Instant t = Instant::from_tai_ns(dist(rng) / 1000 * 1000);  // microsecond grid

@@ -2,8 +2,8 @@
 // tests/data/visibility/skyfield_passes.csv, made by scripts/reference/passes_skyfield.py from 52 element
 // sets of the bundled Starlink snapshot, 3 sites, 2026-04-27 to 2026-04-29, 25 deg (the script's header
 // explains how both sides use the same time scales). Every Skyfield pass must be found and every pass found
-// must be Skyfield's: AOS and LOS within 1 s, TCA within 1 s, maximum elevation within 0.01 deg; passes cut
-// by the window's edges must be flagged on the same side.
+// must be Skyfield's within the tolerances below; passes cut by the window's edges must be flagged on the
+// same side.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -27,6 +27,14 @@ namespace skyfence::visibility {
 namespace {
 
 constexpr double kDeg = std::numbers::pi / 180.0;
+
+// Tolerances: a margin of about 5x over what is achieved (745 passes, Release, x86-64, 2026-12-02:
+// AOS and LOS 2.1e-5 s, TCA 3.7e-4 s, maximum elevation 5.0e-7 deg), so that a regression of the root
+// finder or of the look angles shows. TCA is looser than AOS/LOS because elevation is flat at its
+// maximum; the elevation agreement is the fixture's printing precision (6 decimals, 5e-7 deg).
+constexpr double kAosLosTolS = 1e-4;
+constexpr double kTcaTolS = 2e-3;
+constexpr double kMaxElTolDeg = 5e-6;
 
 struct Reference {
   std::uint32_t norad_id = 0;
@@ -142,18 +150,18 @@ TEST(VisibilitySkyfield, PassesMatchFindEvents) {
     EXPECT_EQ(p.aos_clipped, !r.rise.has_value()) << what;
     EXPECT_EQ(p.los_clipped, !r.set.has_value()) << what;
     if (r.rise) {
-      EXPECT_LT(gap_s(p.aos, *r.rise), 1.0) << what;
+      EXPECT_LT(gap_s(p.aos, *r.rise), kAosLosTolS) << what;
       worst_aos = std::max(worst_aos, gap_s(p.aos, *r.rise));
       worst_raw = std::max(worst_raw, gap_s(p.aos, *r.rise_raw));
     }
     if (r.set) {
-      EXPECT_LT(gap_s(p.los, *r.set), 1.0) << what;
+      EXPECT_LT(gap_s(p.los, *r.set), kAosLosTolS) << what;
       worst_los = std::max(worst_los, gap_s(p.los, *r.set));
       worst_raw = std::max(worst_raw, gap_s(p.los, *r.set_raw));
     }
     if (r.culmination) {
-      EXPECT_LT(gap_s(p.tca, *r.culmination), 1.0) << what;
-      EXPECT_NEAR(p.max_elevation_rad / kDeg, r.max_el_deg, 0.01) << what;
+      EXPECT_LT(gap_s(p.tca, *r.culmination), kTcaTolS) << what;
+      EXPECT_NEAR(p.max_elevation_rad / kDeg, r.max_el_deg, kMaxElTolDeg) << what;
       worst_tca = std::max(worst_tca, gap_s(p.tca, *r.culmination));
       worst_el = std::max(worst_el, std::abs(p.max_elevation_rad / kDeg - r.max_el_deg));
     }
@@ -166,7 +174,7 @@ TEST(VisibilitySkyfield, PassesMatchFindEvents) {
     }
   }
   std::printf(
-      "vs Skyfield (refined): %zu passes; AOS %.1e s, LOS %.1e s, TCA %.1e s, max elevation %.2e deg; "
+      "vs Skyfield (refined): %zu passes; AOS %.2e s, LOS %.2e s, TCA %.2e s, max elevation %.2e deg; "
       "vs find_events' raw rise/set: %.3f s\n",
       refs.size(), worst_aos, worst_los, worst_tca, worst_el, worst_raw);
 }

@@ -1,0 +1,315 @@
+// The bundled default scenario (data/scenarios/default.toml, docs/scenario.md): it loads as documented,
+// and a shortened run of it (30 minutes at 5-minute steps, the same region, providers, terminals and
+// variants, plus a whole-plane failure) exercises what the small test scenario does not: latency to the
+// internet over Starlink's plus-grid network, policy-denied terminals in the latency series, and the
+// failure of whole orbit planes. The run takes about 2 s in Release (2 threads, 2026-12-02), once per test
+// process.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "skyfence/earth/site.h"
+#include "skyfence/report/model.h"
+#include "skyfence/scenario/runner.h"
+#include "skyfence/scenario/scenario.h"
+#include "skyfence/time/scales.h"
+
+namespace skyfence::scenario {
+namespace {
+
+const std::string kDefault = std::string(SKYFENCE_DATA_DIR) + "/scenarios/default.toml";
+constexpr double kCKmPerMs = 299792.458e-3;
+
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+TEST(DefaultScenario, LoadsAsDocumented) {
+  const Scenario sc = load_scenario(kDefault);
+  EXPECT_EQ(sc.name, "ukraine-reliance");
+  EXPECT_EQ(sc.start, time::parse_iso8601("2026-04-27T00:00:00Z"));
+  EXPECT_EQ(sc.stop, time::parse_iso8601("2026-04-28T00:00:00Z"));  // duration = "24h"
+  EXPECT_EQ(sc.step, time::Duration::seconds(60.0));
+  EXPECT_EQ(sc.steps(), 1440u);
+  EXPECT_EQ(sc.seed, 2024u);
+  EXPECT_EQ(sc.min_sats, 1u);
+  EXPECT_EQ(sc.region.country, "UKR");
+  EXPECT_EQ(sc.region.level, 7);
+  EXPECT_EQ(sc.region.customer, "civil");
+
+  ASSERT_EQ(sc.providers.size(), 3u);
+  const ProviderSpec& starlink = sc.providers[0];
+  EXPECT_EQ(starlink.name, "starlink");
+  EXPECT_EQ(starlink.source.kind, SatelliteSource::Kind::catalog);
+  EXPECT_EQ(starlink.source.value, "starlink");
+  EXPECT_EQ(starlink.min_elevation_deg, 25.0);
+  EXPECT_EQ(starlink.gateway_min_elevation_deg, 25.0);  // the default
+  EXPECT_TRUE(starlink.isl);
+  // Paths are resolved against the scenario's folder (data/scenarios/).
+  EXPECT_TRUE(ends_with(starlink.policy, "policies/starlink.toml")) << starlink.policy;
+  EXPECT_EQ(starlink.policy.find("scenarios/policies"), std::string::npos) << starlink.policy;
+  EXPECT_TRUE(ends_with(starlink.gateways, "gateways/starlink_gateways.csv")) << starlink.gateways;
+  EXPECT_TRUE(ends_with(starlink.pops, "gateways/starlink_pops.csv")) << starlink.pops;
+  const ProviderSpec& oneweb = sc.providers[1];
+  EXPECT_EQ(oneweb.name, "oneweb");
+  EXPECT_EQ(oneweb.source.kind, SatelliteSource::Kind::catalog);
+  EXPECT_FALSE(oneweb.isl);
+  EXPECT_TRUE(oneweb.gateways.empty());  // no latency for it
+  EXPECT_TRUE(ends_with(oneweb.policy, "scenarios/policies/oneweb.toml")) << oneweb.policy;
+  const ProviderSpec& kuiper = sc.providers[2];
+  EXPECT_EQ(kuiper.name, "kuiper");
+  EXPECT_EQ(kuiper.source.kind, SatelliteSource::Kind::preset);
+  EXPECT_EQ(kuiper.source.value, "kuiper");
+  EXPECT_EQ(kuiper.min_elevation_deg, 35.0);
+  EXPECT_TRUE(kuiper.isl);  // the default
+  EXPECT_TRUE(ends_with(kuiper.policy, "scenarios/policies/kuiper.toml")) << kuiper.policy;
+
+  ASSERT_EQ(sc.groups.size(), 3u);
+  const std::vector<std::string> ids{"civil", "government", "military"};
+  for (std::size_t g = 0; g < 3; ++g) {
+    EXPECT_EQ(sc.groups[g].id, ids[g]);
+    EXPECT_EQ(sc.groups[g].customer, ids[g]);
+    EXPECT_TRUE(ends_with(sc.groups[g].file, "terminals_" + ids[g] + ".csv")) << sc.groups[g].file;
+  }
+  EXPECT_EQ(sc.groups[2].name, "Military units");
+
+  EXPECT_TRUE(sc.compute.latency);
+  EXPECT_EQ(sc.compute.latency_step, time::Duration::seconds(900.0));
+  EXPECT_EQ(sc.compute.timeseries_terminals, 4u);
+  EXPECT_EQ(sc.compute.passes_terminals, std::vector<std::string>{"MIL-KHARKIV"});
+  EXPECT_EQ(sc.compute.passes_providers, std::vector<std::string>{"oneweb"});
+
+  ASSERT_EQ(sc.variants.size(), 3u);
+  EXPECT_EQ(sc.variants[0].id, "starlink-forbids-ukraine");
+  EXPECT_EQ(sc.variants[0].kind, VariantSpec::Kind::policy_rule);
+  EXPECT_EQ(sc.variants[0].provider, "starlink");
+  EXPECT_NE(sc.variants[0].rule_toml.find("forbid-ukraine"), std::string::npos) << sc.variants[0].rule_toml;
+  EXPECT_NE(sc.variants[0].rule_toml.find("UKR"), std::string::npos) << sc.variants[0].rule_toml;
+  EXPECT_EQ(sc.variants[1].id, "starlink-withdraws");
+  EXPECT_EQ(sc.variants[1].kind, VariantSpec::Kind::withdraw);
+  EXPECT_EQ(sc.variants[2].id, "starlink-loses-30pct");
+  EXPECT_EQ(sc.variants[2].kind, VariantSpec::Kind::satellite_failure);
+  EXPECT_EQ(sc.variants[2].fraction, 0.3);
+  EXPECT_TRUE(sc.variants[2].planes.empty());
+  EXPECT_EQ(sc.variants[2].seed, 2024u + 3u);  // the scenario's seed + the variant's position
+}
+
+// The default scenario, shortened; a variant where half the planes of Starlink's first shell fail.
+class DefaultScenarioRun : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    Scenario sc = load_scenario(kDefault);
+    sc.stop = sc.start + time::Duration::seconds(1800.0);
+    sc.step = time::Duration::seconds(300.0);
+    VariantSpec planes;
+    planes.id = "starlink-loses-planes";
+    planes.kind = VariantSpec::Kind::satellite_failure;
+    planes.provider = "starlink";
+    for (int p = 0; p < 36; ++p) planes.planes.push_back(p);
+    sc.variants.push_back(planes);
+    RunOptions o;
+    o.data_dir = SKYFENCE_DATA_DIR;
+    o.threads = 2;
+    o.software_version = "test";
+    o.created = time::parse_iso8601("2026-11-27T00:00:00Z");
+    results_ = new report::Results(run_scenario(sc, o));
+  }
+  static void TearDownTestSuite() { delete results_; }
+  static report::Results* results_;
+};
+report::Results* DefaultScenarioRun::results_ = nullptr;
+
+const report::Reliance& region_row(const report::Results& r, const std::string& variant) {
+  for (const auto& rel : r.reliance) {
+    if (rel.scope == report::kScopeRegion && rel.variant == variant) return rel;
+  }
+  throw std::runtime_error("no region row for " + variant);
+}
+
+double served_share(const report::Reliance& rel, const std::string& provider) {
+  for (const auto& p : rel.providers) {
+    if (p.provider == provider) return p.served_share;
+  }
+  return -1.0;
+}
+
+TEST_F(DefaultScenarioRun, RunsTheShortenedWindow) {
+  const report::Results& r = *results_;
+  EXPECT_EQ(r.run.scenario_name, "ukraine-reliance");
+  EXPECT_EQ(r.run.step_count, 6u);
+  ASSERT_EQ(r.variants.size(), 5u);  // the baseline, the three of the file and the plane failure
+  EXPECT_EQ(r.providers.size(), 3u);
+  EXPECT_EQ(r.terminals.size(), 15u);
+  EXPECT_GT(r.cells.size(), 50u);  // docs/scenario.md: 107 cells at level 7
+  // Passes: only the chosen terminal and provider, at or above OneWeb's minimum elevation.
+  for (const auto& p : r.passes) {
+    EXPECT_EQ(p.provider, "oneweb");
+    EXPECT_EQ(p.terminal, "MIL-KHARKIV");
+    EXPECT_GE(p.max_elevation_deg, 25.0 - 1e-9);
+  }
+}
+
+TEST_F(DefaultScenarioRun, WholePlanesFailing) {
+  const report::Results& r = *results_;
+  const auto* base = r.cell_layer("baseline", "starlink");
+  const auto* failed = r.cell_layer("starlink-loses-planes", "starlink");
+  ASSERT_TRUE(base != nullptr && failed != nullptr);
+  ASSERT_EQ(base->stats.size(), failed->stats.size());
+  double mean_base = 0.0, mean_failed = 0.0;
+  for (std::size_t i = 0; i < base->stats.size(); ++i) {
+    // Removing satellites never adds any in view, coverage or service, cell by cell.
+    EXPECT_LE(failed->stats[i].mean_visible, base->stats[i].mean_visible + 1e-12) << i;
+    EXPECT_LE(failed->stats[i].coverage_fraction, base->stats[i].coverage_fraction + 1e-12) << i;
+    EXPECT_LE(failed->stats[i].served_fraction, base->stats[i].served_fraction + 1e-12) << i;
+    mean_base += base->stats[i].mean_visible;
+    mean_failed += failed->stats[i].mean_visible;
+  }
+  // Half the planes of the first shell are a small part of the whole fleet, but over Ukraine they
+  // must show.
+  std::printf("starlink in view, summed over the cells: baseline %.3f, planes 0-35 failed %.3f\n", mean_base,
+              mean_failed);
+  EXPECT_LT(mean_failed, mean_base);
+  EXPECT_GT(mean_failed, 0.5 * mean_base);
+  EXPECT_LE(served_share(region_row(r, "starlink-loses-planes"), "starlink"),
+            served_share(region_row(r, "baseline"), "starlink") + 1e-12);
+  // Other providers are untouched.
+  for (const char* other : {"oneweb", "kuiper"}) {
+    const auto* b = r.cell_layer("baseline", other);
+    const auto* f = r.cell_layer("starlink-loses-planes", other);
+    ASSERT_TRUE(b != nullptr && f != nullptr) << other;
+    for (std::size_t i = 0; i < b->stats.size(); ++i)
+      EXPECT_EQ(f->stats[i].mean_visible, b->stats[i].mean_visible) << other << " " << i;
+  }
+}
+
+TEST_F(DefaultScenarioRun, LatencyToTheInternet) {
+  const report::Results& r = *results_;
+  // Straight-line (chord) distance from each terminal to Starlink's nearest PoP: no path through space
+  // can be shorter. Spherical Earth: the chord differs from WGS84's by under 0.5 %, hence the 0.99.
+  const auto pops = earth::read_sites_file(std::string(SKYFENCE_DATA_DIR) + "/gateways/starlink_pops.csv");
+  ASSERT_FALSE(pops.sites.empty());
+  const auto unit = [](const frames::Geodetic& g) {
+    return std::vector<double>{std::cos(g.lat_rad) * std::cos(g.lon_rad),
+                               std::cos(g.lat_rad) * std::sin(g.lon_rad), std::sin(g.lat_rad)};
+  };
+  std::map<std::string, double> nearest_pop_km;
+  for (const auto& t : r.terminals) {
+    const auto a = unit(frames::Geodetic::degrees(t.lat_deg, t.lon_deg));
+    double best = 1e300;
+    for (const auto& p : pops.sites) {
+      const auto b = unit(p.location);
+      const double d = std::hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]) * 6371.0;
+      best = std::min(best, d);
+    }
+    nearest_pop_km[t.id] = best;
+  }
+
+  // Rows: Starlink only (the one provider with gateways), every terminal, in every variant it is in.
+  std::map<std::string, std::size_t> rows_per_variant;
+  for (const auto& l : r.latency) {
+    SCOPED_TRACE(l.variant + " " + l.src);
+    EXPECT_EQ(l.provider, "starlink");
+    EXPECT_EQ(l.dst, "internet");
+    ++rows_per_variant[l.variant];
+    EXPECT_GE(l.unreachable_fraction, 0.0);
+    EXPECT_LE(l.unreachable_fraction, 1.0);
+    EXPECT_LE(l.rtt_samples_ms.size(), 2u);  // 30 minutes at the 15-minute latency step
+    if (l.rtt_samples_ms.empty()) {
+      EXPECT_EQ(l.unreachable_fraction, 1.0);
+      continue;
+    }
+    EXPECT_NEAR(l.unreachable_fraction, 1.0 - static_cast<double>(l.rtt_samples_ms.size()) / 2.0, 1e-12);
+    EXPECT_LE(l.min_rtt_ms, l.median_rtt_ms);
+    EXPECT_LE(l.median_rtt_ms, l.p95_rtt_ms);
+    EXPECT_LE(l.p95_rtt_ms, l.max_rtt_ms);
+    for (const double rtt : l.rtt_samples_ms) {
+      EXPECT_GE(rtt, l.min_rtt_ms);
+      EXPECT_LE(rtt, l.max_rtt_ms);
+      // Up to a satellite and down from one, each at least 200 km high, both ways; and at least the
+      // straight line to the nearest PoP and back.
+      EXPECT_GT(rtt, 4.0 * 200.0 / kCKmPerMs);
+      EXPECT_GT(rtt, 0.99 * 2.0 * nearest_pop_km.at(l.src) / kCKmPerMs);
+      EXPECT_LT(rtt, 300.0);
+    }
+  }
+  double lowest = 1e300, highest = 0.0;
+  for (const auto& l : r.latency) {
+    for (const double rtt : l.rtt_samples_ms) {
+      lowest = std::min(lowest, rtt);
+      highest = std::max(highest, rtt);
+    }
+  }
+  std::printf("latency: %zu rows, RTT %.3f to %.3f ms\n", r.latency.size(), lowest, highest);
+  EXPECT_EQ(rows_per_variant.size(), 4u);  // not in the withdrawal
+  EXPECT_EQ(rows_per_variant.count("starlink-withdraws"), 0u);
+  for (const auto& [variant, n] : rows_per_variant) EXPECT_EQ(n, 15u) << variant;
+
+  const auto row = [&](const std::string& variant,
+                       const std::string& terminal) -> const report::LatencySummary& {
+    for (const auto& l : r.latency) {
+      if (l.variant == variant && l.src == terminal) return l;
+    }
+    throw std::runtime_error("no latency row for " + variant + " " + terminal);
+  };
+  // Baseline: the civil and government terminals are served and reach the internet; the military
+  // terminals outside the authorised group are denied by the policy, hence unreachable.
+  EXPECT_EQ(row("baseline", "CIV-KYIV").unreachable_fraction, 0.0);
+  EXPECT_EQ(row("baseline", "GOV-DNIPRO").unreachable_fraction, 0.0);
+  EXPECT_EQ(row("baseline", "MIL-KHARKIV").unreachable_fraction, 0.0);
+  EXPECT_EQ(row("baseline", "MIL-KHERSON").unreachable_fraction, 1.0);
+  EXPECT_EQ(row("baseline", "MIL-SUMY").unreachable_fraction, 1.0);
+  // Forbidding Ukraine: every terminal (all in Ukraine) is unreachable.
+  for (const auto& t : r.terminals)
+    EXPECT_EQ(row("starlink-forbids-ukraine", t.id).unreachable_fraction, 1.0) << t.id;
+}
+
+TEST_F(DefaultScenarioRun, RelianceIsConsistent) {
+  const report::Results& r = *results_;
+  ASSERT_EQ(r.reliance.size(), 5u * 4u);  // five variants x (the region + three groups)
+  const auto in01 = [](double x) { return x >= 0.0 && x <= 1.0 + 1e-12; };
+  for (const auto& rel : r.reliance) {
+    SCOPED_TRACE(rel.scope + " " + rel.scope_id + " " + rel.variant);
+    double sole_sum = 0.0, served_sum = 0.0;
+    for (const auto& p : rel.providers) {
+      EXPECT_TRUE(in01(p.served_share)) << p.provider << " " << p.served_share;
+      EXPECT_TRUE(in01(p.sole_share)) << p.provider << " " << p.sole_share;
+      EXPECT_LE(p.sole_share, p.served_share + 1e-12) << p.provider;
+      EXPECT_LE(p.served_share, rel.served_share_any + 1e-12) << p.provider;
+      sole_sum += p.sole_share;
+      served_sum += p.served_share;
+    }
+    for (const double x : {rel.served_share_any, rel.single_provider_share, rel.lost_share,
+                           rel.recovered_share, rel.net_loss_share})
+      EXPECT_TRUE(in01(x)) << x;
+    // docs/report.md: single-provider dependence is the sum of the sole shares; "any" serves at most
+    // what the providers serve together; net loss = lost x (1 - recovered).
+    EXPECT_NEAR(rel.single_provider_share, sole_sum, 1e-9);
+    EXPECT_LE(rel.single_provider_share, rel.served_share_any + 1e-12);
+    EXPECT_LE(rel.served_share_any, served_sum + 1e-12);
+    EXPECT_NEAR(rel.net_loss_share, rel.lost_share * (1.0 - rel.recovered_share), 1e-9);
+    if (rel.variant == "baseline") {
+      EXPECT_EQ(rel.lost_share, 0.0);
+      EXPECT_EQ(rel.net_loss_share, 0.0);
+    }
+  }
+  // Over Ukraine's cells Starlink serves in the baseline, and a withdrawal loses all of it.
+  const report::Reliance& base = region_row(r, "baseline");
+  std::printf(
+      "region: starlink served share %.4f, any %.4f; withdrawn: lost %.4f, recovered %.4f, net loss %.4f\n",
+      served_share(base, "starlink"), base.served_share_any, region_row(r, "starlink-withdraws").lost_share,
+      region_row(r, "starlink-withdraws").recovered_share,
+      region_row(r, "starlink-withdraws").net_loss_share);
+  EXPECT_GT(served_share(base, "starlink"), 0.5);
+  const report::Reliance& gone = region_row(r, "starlink-withdraws");
+  EXPECT_LE(served_share(gone, "starlink"), 0.0);  // absent (-1) or nothing served
+  EXPECT_NEAR(gone.lost_share, served_share(base, "starlink"), 1e-9);
+  EXPECT_LE(gone.served_share_any, base.served_share_any + 1e-12);
+}
+
+}  // namespace
+}  // namespace skyfence::scenario
