@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 #include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/enumerable_thread_specific.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/parallel_for.h>
 #include <oneapi/tbb/task_arena.h>
@@ -343,9 +344,17 @@ class OrderedWriter {
   std::thread thread_;
 };
 
-// Satellites formatted together: their states are gathered time by time, one cache line of each
-// array at a time, and their bytes go to one piece.
-constexpr std::size_t kGroup = 8;
+// Satellites propagated and formatted together by one thread: one tile of the batch kernel
+// (internal::kBatchTile), whose states (about 5 MB over a day at 1 min) stay in cache between the
+// kernel and the copies; their bytes go to one piece.
+constexpr std::size_t kGroup = 64;
+
+// A thread's buffers, kept across groups and blocks: fresh ones per group would cost their page
+// faults and zero fill every time.
+struct GroupBuffers {
+  BatchStates states;
+  std::vector<double> values, tsince, offsets;
+};
 
 // Per satellite of a block, what the summary needs.
 struct SatelliteOutcome {
@@ -381,13 +390,13 @@ WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<cons
       times_min[t] = (times.instants()[t] - times.instants()[0]).to_minutes();
   }
 
-  // Blocks of satellites sized to keep the batch output near 32 MB: small enough that writing one
-  // overlaps propagating the next, large enough to keep every thread busy.
+  // Blocks of whole groups sized to about 64 MB of states: small enough that writing one overlaps
+  // computing the next, large enough to keep every thread busy.
   const std::size_t per_sat_bytes = std::max<std::size_t>(n_times * 7 * sizeof(double), 1);
   const std::size_t block =
       options.block_satellites != 0
           ? options.block_satellites
-          : std::clamp<std::size_t>((std::size_t{32} << 20) / per_sat_bytes, kGroup, 8192);
+          : std::clamp<std::size_t>((std::size_t{64} << 20) / per_sat_bytes / kGroup, 1, 128) * kGroup;
 
   const int hardware = tbb::info::default_concurrency();
   const int workers = options.threads == 0
@@ -404,25 +413,10 @@ WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<cons
     out.push(std::move(first));
   }
 
-  BatchStates states;
-  std::vector<double> tsince, offsets;
+  tbb::enumerable_thread_specific<GroupBuffers> buffers;
   std::vector<SatelliteOutcome> outcome;
   for (std::size_t b0 = 0; b0 < n_sats && !out.failed(); b0 += block) {
     const std::size_t nb = std::min(block, n_sats - b0);
-    const BatchPropagator prop(records.subspan(b0, nb));
-    if (times.is_since_epoch()) {
-      tsince.resize(n_times * nb);
-      for (std::size_t t = 0; t < n_times; ++t) {
-        std::fill_n(tsince.begin() + static_cast<std::ptrdiff_t>(t * nb), nb, times.tsince_list()[t]);
-      }
-      prop.propagate(tsince, n_times, states, {.threads = options.threads});
-    } else {
-      offsets.resize(nb);
-      for (std::size_t s = 0; s < nb; ++s)
-        offsets[s] = (times.instants()[0] - sets[b0 + s].epoch).to_minutes();
-      prop.propagate_grid(offsets, times_min, states, {.threads = options.threads});
-    }
-
     const std::size_t n_groups = (nb + kGroup - 1) / kGroup;
     auto pieces = out.take();
     if (pieces->size() < n_groups) pieces->resize(n_groups);
@@ -430,41 +424,79 @@ WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<cons
     arena.execute([&] {
       tbb::parallel_for(
           tbb::blocked_range<std::size_t>(0, n_groups, 1), [&](const tbb::blocked_range<std::size_t>& r) {
-            std::vector<double> values;
+            GroupBuffers& local = buffers.local();
+            BatchStates& states = local.states;
+            std::vector<double>& values = local.values;
             for (std::size_t g = r.begin(); g != r.end(); ++g) {
               const std::size_t s0 = g * kGroup, ng = std::min(kGroup, nb - s0);
-              // Rows before each satellite's first error.
-              std::size_t valid[kGroup];
-              for (std::size_t i = 0; i < ng; ++i) {
-                std::size_t t = 0;
-                while (t < n_times && states.error[states.index(t, s0 + i)] == Sgp4Error::none) ++t;
-                valid[i] = t;
-              }
-              values.resize(ng * n_times * nc);
-              for (std::size_t t = 0; t < n_times; ++t) {
+              // Propagated here, by the thread that formats them, so that the states are still in
+              // cache when they are copied: one tile of the batch kernel.
+              const BatchPropagator prop(records.subspan(b0 + s0, ng));
+              if (times.is_since_epoch()) {
+                local.tsince.resize(n_times * ng);
+                for (std::size_t t = 0; t < n_times; ++t) {
+                  std::fill_n(local.tsince.begin() + static_cast<std::ptrdiff_t>(t * ng), ng,
+                              times.tsince_list()[t]);
+                }
+                prop.propagate(local.tsince, n_times, states, {.threads = 1});
+              } else {
+                local.offsets.resize(ng);
                 for (std::size_t i = 0; i < ng; ++i) {
-                  if (t >= valid[i]) continue;
-                  const std::size_t k = states.index(t, s0 + i);
-                  frames::StateVector sv{{states.x[k], states.y[k], states.z[k]},
-                                         {states.vx[k], states.vy[k], states.vz[k]}};
-                  double* v = values.data() + (i * n_times + t) * nc;
-                  if (frame != StateFrame::teme) {
+                  local.offsets[i] = (times.instants()[0] - sets[b0 + s0 + i].epoch).to_minutes();
+                }
+                prop.propagate_grid(local.offsets, times_min, states, {.threads = 1});
+              }
+              // Rows before each satellite's first error, found time-major like the copies below.
+              std::size_t valid[kGroup];
+              std::fill_n(valid, ng, n_times);
+              for (std::size_t t = 0; t < n_times; ++t) {
+                const Sgp4Error* e = states.error.data() + states.index(t, 0);
+                for (std::size_t i = 0; i < ng; ++i) {
+                  if (e[i] != Sgp4Error::none && valid[i] == n_times) valid[i] = t;
+                }
+              }
+              if (values.size() < ng * n_times * nc) values.resize(ng * n_times * nc);
+              if (frame == StateFrame::teme) {
+                // The common case, a plain transpose: time-major, then satellites of the group, so
+                // each array's cache line serves the whole group.
+                for (std::size_t t = 0; t < n_times; ++t) {
+                  const std::size_t k0 = states.index(t, 0);
+                  for (std::size_t i = 0; i < ng; ++i) {
+                    if (t >= valid[i]) continue;
+                    const std::size_t k = k0 + i;
+                    double* v = values.data() + (i * n_times + t) * 6;
+                    v[0] = states.x[k];
+                    v[1] = states.y[k];
+                    v[2] = states.z[k];
+                    v[3] = states.vx[k];
+                    v[4] = states.vy[k];
+                    v[5] = states.vz[k];
+                  }
+                }
+              } else {
+                for (std::size_t t = 0; t < n_times; ++t) {
+                  for (std::size_t i = 0; i < ng; ++i) {
+                    if (t >= valid[i]) continue;
+                    const std::size_t k = states.index(t, i);
+                    const frames::StateVector teme{{states.x[k], states.y[k], states.z[k]},
+                                                   {states.vx[k], states.vy[k], states.vz[k]}};
                     const time::JulianDate when =
                         times.is_since_epoch() ? time::jd_utc(times.at(t, sets[b0 + s0 + i].epoch)) : jd[t];
-                    sv = frames::teme_to_itrf(sv, when);
-                  }
-                  if (frame == StateFrame::geodetic) {
-                    const frames::Geodetic geo = frames::itrf_to_geodetic(sv.r_km);
-                    v[0] = geo.lat_rad * kRadToDeg;
-                    v[1] = geo.lon_rad * kRadToDeg;
-                    v[2] = geo.alt_km;
-                  } else {
-                    v[0] = sv.r_km.x;
-                    v[1] = sv.r_km.y;
-                    v[2] = sv.r_km.z;
-                    v[3] = sv.v_km_s.x;
-                    v[4] = sv.v_km_s.y;
-                    v[5] = sv.v_km_s.z;
+                    const frames::StateVector sv = frames::teme_to_itrf(teme, when);
+                    double* v = values.data() + (i * n_times + t) * nc;
+                    if (frame == StateFrame::geodetic) {
+                      const frames::Geodetic geo = frames::itrf_to_geodetic(sv.r_km);
+                      v[0] = geo.lat_rad * kRadToDeg;
+                      v[1] = geo.lon_rad * kRadToDeg;
+                      v[2] = geo.alt_km;
+                    } else {
+                      v[0] = sv.r_km.x;
+                      v[1] = sv.r_km.y;
+                      v[2] = sv.r_km.z;
+                      v[3] = sv.v_km_s.x;
+                      v[4] = sv.v_km_s.y;
+                      v[5] = sv.v_km_s.z;
+                    }
                   }
                 }
               }
@@ -479,7 +511,7 @@ WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<cons
                 if (valid[i] < n_times) {
                   sat.error = records[s].init_error != Sgp4Error::none
                                   ? records[s].init_error
-                                  : states.error[states.index(valid[i], s0 + i)];
+                                  : states.error[states.index(valid[i], i)];
                 }
                 writer.append(sat, piece);
                 // Stale when any time up to the first error lies beyond stale_days (tsince is monotonic).
