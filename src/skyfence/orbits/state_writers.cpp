@@ -348,6 +348,8 @@ class OrderedWriter {
 // (internal::kBatchTile), whose states (about 5 MB over a day at 1 min) stay in cache between the
 // kernel and the copies; their bytes go to one piece.
 constexpr std::size_t kGroup = 64;
+// Times propagated at once for a group: 64 x 128 states of 7 numbers are 0.46 MB.
+constexpr std::size_t kTimeChunk = 128;
 
 // A thread's buffers, kept across groups and blocks: fresh ones per group would cost their page
 // faults and zero fill every time.
@@ -429,61 +431,73 @@ WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<cons
             std::vector<double>& values = local.values;
             for (std::size_t g = r.begin(); g != r.end(); ++g) {
               const std::size_t s0 = g * kGroup, ng = std::min(kGroup, nb - s0);
-              // Propagated here, by the thread that formats them, so that the states are still in
-              // cache when they are copied: one tile of the batch kernel.
+              // Propagated here, by the thread that formats them, a chunk of times at a time, so that
+              // the states (kTimeChunk x one kernel tile, under 0.5 MB) are still in cache when they
+              // are copied. Each state is the same double whatever the split (batch.h).
               const BatchPropagator prop(records.subspan(b0 + s0, ng));
-              if (times.is_since_epoch()) {
-                local.tsince.resize(n_times * ng);
-                for (std::size_t t = 0; t < n_times; ++t) {
-                  std::fill_n(local.tsince.begin() + static_cast<std::ptrdiff_t>(t * ng), ng,
-                              times.tsince_list()[t]);
-                }
-                prop.propagate(local.tsince, n_times, states, {.threads = 1});
-              } else {
+              if (!times.is_since_epoch()) {
                 local.offsets.resize(ng);
                 for (std::size_t i = 0; i < ng; ++i) {
                   local.offsets[i] = (times.instants()[0] - sets[b0 + s0 + i].epoch).to_minutes();
                 }
-                prop.propagate_grid(local.offsets, times_min, states, {.threads = 1});
-              }
-              // Rows before each satellite's first error, found time-major like the copies below.
-              std::size_t valid[kGroup];
-              std::fill_n(valid, ng, n_times);
-              for (std::size_t t = 0; t < n_times; ++t) {
-                const Sgp4Error* e = states.error.data() + states.index(t, 0);
-                for (std::size_t i = 0; i < ng; ++i) {
-                  if (e[i] != Sgp4Error::none && valid[i] == n_times) valid[i] = t;
-                }
               }
               if (values.size() < ng * n_times * nc) values.resize(ng * n_times * nc);
-              if (frame == StateFrame::teme) {
-                // The common case, a plain transpose: time-major, then satellites of the group, so
-                // each array's cache line serves the whole group.
-                for (std::size_t t = 0; t < n_times; ++t) {
-                  const std::size_t k0 = states.index(t, 0);
+              // Rows before each satellite's first error, and that error.
+              std::size_t valid[kGroup];
+              Sgp4Error first_error[kGroup];
+              std::fill_n(valid, ng, n_times);
+              std::fill_n(first_error, ng, Sgp4Error::none);
+              for (std::size_t t0 = 0; t0 < n_times; t0 += kTimeChunk) {
+                const std::size_t nt = std::min(kTimeChunk, n_times - t0);
+                if (times.is_since_epoch()) {
+                  local.tsince.resize(nt * ng);
+                  for (std::size_t t = 0; t < nt; ++t) {
+                    std::fill_n(local.tsince.begin() + static_cast<std::ptrdiff_t>(t * ng), ng,
+                                times.tsince_list()[t0 + t]);
+                  }
+                  prop.propagate(local.tsince, nt, states, {.threads = 1});
+                } else {
+                  prop.propagate_grid(local.offsets, std::span<const double>(times_min).subspan(t0, nt),
+                                      states, {.threads = 1});
+                }
+                for (std::size_t t = 0; t < nt; ++t) {
+                  const Sgp4Error* e = states.error.data() + states.index(t, 0);
                   for (std::size_t i = 0; i < ng; ++i) {
-                    if (t >= valid[i]) continue;
-                    const std::size_t k = k0 + i;
-                    double* v = values.data() + (i * n_times + t) * 6;
-                    v[0] = states.x[k];
-                    v[1] = states.y[k];
-                    v[2] = states.z[k];
-                    v[3] = states.vx[k];
-                    v[4] = states.vy[k];
-                    v[5] = states.vz[k];
+                    if (e[i] != Sgp4Error::none && valid[i] == n_times) {
+                      valid[i] = t0 + t;
+                      first_error[i] = e[i];
+                    }
                   }
                 }
-              } else {
-                for (std::size_t t = 0; t < n_times; ++t) {
+                if (frame == StateFrame::teme) {
+                  // The common case, a plain transpose.
+                  for (std::size_t t = 0; t < nt; ++t) {
+                    const std::size_t k0 = states.index(t, 0);
+                    for (std::size_t i = 0; i < ng; ++i) {
+                      if (t0 + t >= valid[i]) continue;
+                      const std::size_t k = k0 + i;
+                      double* v = values.data() + (i * n_times + t0 + t) * 6;
+                      v[0] = states.x[k];
+                      v[1] = states.y[k];
+                      v[2] = states.z[k];
+                      v[3] = states.vx[k];
+                      v[4] = states.vy[k];
+                      v[5] = states.vz[k];
+                    }
+                  }
+                  continue;
+                }
+                for (std::size_t t = 0; t < nt; ++t) {
                   for (std::size_t i = 0; i < ng; ++i) {
-                    if (t >= valid[i]) continue;
+                    if (t0 + t >= valid[i]) continue;
                     const std::size_t k = states.index(t, i);
                     const frames::StateVector teme{{states.x[k], states.y[k], states.z[k]},
                                                    {states.vx[k], states.vy[k], states.vz[k]}};
                     const time::JulianDate when =
-                        times.is_since_epoch() ? time::jd_utc(times.at(t, sets[b0 + s0 + i].epoch)) : jd[t];
+                        times.is_since_epoch() ? time::jd_utc(times.at(t0 + t, sets[b0 + s0 + i].epoch))
+                                               : jd[t0 + t];
                     const frames::StateVector sv = frames::teme_to_itrf(teme, when);
-                    double* v = values.data() + (i * n_times + t) * nc;
+                    double* v = values.data() + (i * n_times + t0 + t) * nc;
                     if (frame == StateFrame::geodetic) {
                       const frames::Geodetic geo = frames::itrf_to_geodetic(sv.r_km);
                       v[0] = geo.lat_rad * kRadToDeg;
@@ -509,9 +523,8 @@ WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<cons
                 sat.values = values.data() + i * n_times * nc;
                 sat.n_valid = valid[i];
                 if (valid[i] < n_times) {
-                  sat.error = records[s].init_error != Sgp4Error::none
-                                  ? records[s].init_error
-                                  : states.error[states.index(valid[i], i)];
+                  sat.error =
+                      records[s].init_error != Sgp4Error::none ? records[s].init_error : first_error[i];
                 }
                 writer.append(sat, piece);
                 // Stale when any time up to the first error lies beyond stale_days (tsince is monotonic).
