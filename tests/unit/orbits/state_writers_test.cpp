@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
@@ -63,6 +64,22 @@ TEST(CsvStateWriter, GoldenGeodeticAndRowsStopAtTheError) {
   const double geo[] = {50.45, -179.999999999, 550.0000004, 0, 0, 0};
   EXPECT_EQ(written(w, {.set = &es, .values = geo, .n_valid = 1, .error = Sgp4Error::decayed}),
             "25544,SAT,2026-04-27T12:00:00.000Z,720.00000000,50.450000000,-179.999999999,550.000000\n");
+}
+
+TEST(CsvStateWriter, HugeNumbersKeepEveryDigit) {
+  // Numbers longer than the writer's stack buffer take the slower path with the same digits.
+  const ElementSet es = named_set("SAT");
+  const CsvStateWriter w(two_times(), StateFrame::teme);
+  const double huge[] = {1e300, -2.5e200, 3, 4, 5, 6};
+  const std::string out = written(w, {.set = &es, .values = huge, .n_valid = 1});
+  // printf's digits are exact, as {fmt}'s are.
+  char a[400], b[400];
+  std::snprintf(a, sizeof a, "%.8f", 1e300);
+  std::snprintf(b, sizeof b, "%.8f", -2.5e200);
+  const std::string expected = std::string("25544,SAT,2026-04-27T12:00:00.000Z,720.00000000,") + a + "," + b +
+                               ",3.00000000,4.000000000,5.000000000,6.000000000\n";
+  EXPECT_GT(expected.size(), 500u);
+  EXPECT_EQ(out, expected);
 }
 
 TEST(CsvStateWriter, SinceEpochTimesLabelEachRowFromItsOwnEpoch) {
