@@ -357,9 +357,8 @@ class OrderedWriter {
   std::thread thread_;
 };
 
-// Satellites propagated and formatted together by one thread: one tile of the batch kernel
-// (internal::kBatchTile), whose states (about 5 MB over a day at 1 min) stay in cache between the
-// kernel and the copies; their bytes go to one piece.
+// The most satellites propagated and formatted together by one thread: one tile of the batch
+// kernel (internal::kBatchTile); their bytes go to one piece.
 constexpr std::size_t kGroup = 64;
 // Times propagated at once for a group: 64 x 128 states of 7 numbers are 0.46 MB.
 constexpr std::size_t kTimeChunk = 128;
@@ -405,13 +404,15 @@ WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<cons
       times_min[t] = (times.instants()[t] - times.instants()[0]).to_minutes();
   }
 
-  // Blocks of whole groups sized to about 64 MB of states: small enough that writing one overlaps
-  // computing the next, large enough to keep every thread busy.
+  // Groups are one kernel tile unless a group's rows would pass 64 MB (long windows: a day at 1 s
+  // takes 13 satellites, a million times one). Blocks are whole groups making about 64 MB of states:
+  // small enough that writing one overlaps computing the next, large enough for every thread.
+  constexpr std::size_t kBudget = std::size_t{64} << 20;
   const std::size_t per_sat_bytes = std::max<std::size_t>(n_times * 7 * sizeof(double), 1);
-  const std::size_t block =
-      options.block_satellites != 0
-          ? options.block_satellites
-          : std::clamp<std::size_t>((std::size_t{64} << 20) / per_sat_bytes / kGroup, 1, 128) * kGroup;
+  const std::size_t group = std::clamp<std::size_t>(kBudget / per_sat_bytes, 1, kGroup);
+  const std::size_t block = options.block_satellites != 0
+                                ? options.block_satellites
+                                : std::clamp<std::size_t>(kBudget / per_sat_bytes / group, 1, 128) * group;
 
   const int hardware = tbb::info::default_concurrency();
   const int workers = options.threads == 0
@@ -432,7 +433,7 @@ WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<cons
   std::vector<SatelliteOutcome> outcome;
   for (std::size_t b0 = 0; b0 < n_sats && !out.failed(); b0 += block) {
     const std::size_t nb = std::min(block, n_sats - b0);
-    const std::size_t n_groups = (nb + kGroup - 1) / kGroup;
+    const std::size_t n_groups = (nb + group - 1) / group;
     auto pieces = out.take();
     if (pieces->size() < n_groups) pieces->resize(n_groups);
     outcome.assign(nb, {});
@@ -443,7 +444,7 @@ WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<cons
             BatchStates& states = local.states;
             std::vector<double>& values = local.values;
             for (std::size_t g = r.begin(); g != r.end(); ++g) {
-              const std::size_t s0 = g * kGroup, ng = std::min(kGroup, nb - s0);
+              const std::size_t s0 = g * group, ng = std::min(group, nb - s0);
               // Propagated here, by the thread that formats them, a chunk of times at a time, so that
               // the states (kTimeChunk x one kernel tile, under 0.5 MB) are still in cache when they
               // are copied. Each state is the same double whatever the split (batch.h).

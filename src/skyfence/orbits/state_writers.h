@@ -165,7 +165,8 @@ struct WriteStatesOptions {
   // Satellites propagated more than this many days from their epoch count as stale. DEFAULT: 14.
   double stale_days = 14.0;
   // Satellites per block (propagated together, then formatted while the previous block is written);
-  // 0 = sized to about 32 MB of states. DEFAULT: 0. The bytes written do not depend on it.
+  // 0 = whole kernel tiles (64 satellites) making about 64 MB of states. DEFAULT: 0. The bytes
+  // written do not depend on it.
   std::size_t block_satellites = 0;
   // Optional: called on the calling thread after each block of satellites with the number done.
   // An exception it throws (to stop the run) ends write_states(), which rethrows it.
@@ -183,7 +184,8 @@ struct WriteStatesSummary {
 // called from one thread (not the caller's) in order; an exception it throws is rethrown here.
 // REQUIRES: records.size() == sets.size(), and the writer built for these times and frame.
 // Cost: the batch kernel's (docs/performance.md) plus formatting, both spread over the threads, with
-// writing overlapped; memory about 2 x 32 MB of states and bytes in flight, plus the writer's.
+// writing overlapped; memory: the bytes of up to three blocks in flight (about 3 x 55 MB for .npy
+// with the default blocks) and about 5 MB per thread.
 WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<const Sgp4Record> records,
                                 const StateTimes& times, StateFrame frame, const StateWriter& writer,
                                 const std::function<void(std::string_view)>& sink,
