@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "skyfence/orbits/batch.h"
 #include "skyfence/orbits/sgp4.h"
 #include "skyfence/orbits/tle.h"
 #include "skyfence/time/scales.h"
@@ -252,6 +253,32 @@ TEST(WriteStates, BytesDoNotDependOnThreadsOrBlocks) {
           EXPECT_GE(n.sink_calls, cat.sets.size());
         }
       }
+    }
+  }
+}
+
+TEST(WriteStates, LongWindowsUseSmallerGroupsWithTheSameStates) {
+  // 20,000 times: groups of fewer than 64 satellites (their rows would pass 64 MB). Every state
+  // equals the batch propagator's for that satellite alone.
+  const Catalog cat = read_tle_file(SKYFENCE_DATA_DIR "/tle/iridium-next_2026-04-27.tle");
+  const std::vector<ElementSet> sets(cat.sets.begin(), cat.sets.begin() + 40);
+  std::vector<double> minutes(20000);
+  for (std::size_t t = 0; t < minutes.size(); ++t) minutes[t] = 0.5 * static_cast<double>(t);
+  const StateTimes times = StateTimes::since_epoch(minutes);
+  const NpyStateWriter npy(times, StateFrame::teme, sets.size());
+  const Written w = write_all(sets, times, StateFrame::teme, npy);
+  const std::size_t off = npy.begin().size();
+  ASSERT_EQ(w.bytes.size(), off + sets.size() * minutes.size() * 6 * sizeof(double));
+  for (std::size_t s : {0, 13, 39}) {
+    const Sgp4Record rec = sgp4_init(sets[s]);
+    const BatchPropagator alone(std::span<const Sgp4Record>(&rec, 1));
+    BatchStates st;
+    alone.propagate(minutes, minutes.size(), st, {.threads = 1});
+    for (std::size_t t : {0, 777, 19999}) {
+      double v[6];
+      std::memcpy(v, w.bytes.data() + off + (s * minutes.size() + t) * 6 * sizeof(double), sizeof v);
+      EXPECT_EQ(v[0], st.x[t]) << s << " " << t;
+      EXPECT_EQ(v[5], st.vz[t]) << s << " " << t;
     }
   }
 }
