@@ -15,6 +15,10 @@ expect_exit 2 "bad step" -- "$SKYFENCE" propagate --tle "$TLE" --start 2026-04-2
 expect_grep "^skyfence: error: --step: .*90s, 15m" "$WORK/err" "bad step message"
 expect_exit 2 "zero step" -- "$SKYFENCE" propagate --tle "$TLE" --start 2026-04-27T12:00:00Z --stop 2026-04-27T13:00:00Z --step 0s
 expect_exit 2 "stop before start" -- "$SKYFENCE" propagate --tle "$TLE" --start 2026-04-27T12:00:00Z --stop 2026-04-27T11:00:00Z --step 1m
+# Bug: a zero-length window wrote one row at START; [START, START) has no instants, so it is an error.
+expect_exit 2 "a zero-length window is an error" -- "$SKYFENCE" propagate --tle "$TLE" --start 2026-04-27T12:00:00Z --stop 2026-04-27T12:00:00Z --step 1m -o "$WORK/zero.csv"
+expect_grep "^skyfence: error: --stop: .*positive length" "$WORK/err" "zero-length window message names --stop"
+[[ ! -e "$WORK/zero.csv" ]] && pass || fail "zero-length window left an output file"
 expect_exit 2 "bad minutes" -- "$SKYFENCE" propagate --tle "$TLE" --minutes=0:10
 expect_grep "START:STOP:STEP" "$WORK/err" "bad minutes message"
 expect_exit 2 "minutes and start" -- "$SKYFENCE" propagate --tle "$TLE" --minutes=0:10:1 "${T[@]}"

@@ -7,11 +7,16 @@ PY=/usr/bin/python3
 
 expect_exit 0 "csv teme" -- "$SKYFENCE" propagate --tle "$TLE" "${T[@]}" -o "$WORK/teme.csv"
 head -1 "$WORK/teme.csv" | grep -qx "norad_id,name,time_utc,tsince_min,x_km,y_km,z_km,vx_km_s,vy_km_s,vz_km_s" && pass || fail "teme header"
-# 12:00 .. 12:30 by 7 minutes: 5 steps plus the off-grid STOP = 6 rows per satellite.
+# [12:00, 12:30) by 7 minutes, half-open: 12:00, 12:07, 12:14, 12:21, 12:28 = 5 rows per satellite.
 nsat=$(awk -F, 'NR > 1 { print $1 }' "$WORK/teme.csv" | sort -u | wc -l)
 nrow=$(($(wc -l < "$WORK/teme.csv") - 1))
-[[ "$nsat" -gt 5 && "$nrow" -eq $((nsat * 6)) ]] && pass || fail "rows: $nrow for $nsat satellites"
-tail -1 "$WORK/teme.csv" | grep -q ",2026-04-27T12:30:00.000Z," && pass || fail "STOP included"
+[[ "$nsat" -gt 5 && "$nrow" -eq $((nsat * 5)) ]] && pass || fail "rows: $nrow for $nsat satellites"
+tail -1 "$WORK/teme.csv" | grep -q ",2026-04-27T12:28:00.000Z," && pass || fail "last row is the last step before STOP"
+grep -q ",2026-04-27T12:30:00.000Z," "$WORK/teme.csv" && fail "STOP is excluded (half-open window)" || pass
+# A STOP on the grid is excluded too: [12:00, 12:28) by 7 minutes has 4 rows per satellite.
+expect_exit 0 "stop on the grid" -- "$SKYFENCE" propagate --tle "$TLE" --start 2026-04-27T12:00:00Z \
+  --stop 2026-04-27T12:28:00Z --step 7m --satellite "IRIDIUM 1*" -o "$WORK/grid.csv"
+[[ $(($(wc -l < "$WORK/grid.csv") - 1)) -eq $((nsat * 4)) ]] && pass || fail "on-grid STOP excluded"
 expect_exit 0 "csv geodetic" -- "$SKYFENCE" propagate --tle "$TLE" "${T[@]}" --frame geodetic -o "$WORK/geo.csv"
 head -1 "$WORK/geo.csv" | grep -qx "norad_id,name,time_utc,tsince_min,lat_deg,lon_deg,alt_km" && pass || fail "geodetic header"
 # Iridium NEXT flies at about 780 km (spares and retiring ones lower), inclination 86.4 deg.
@@ -56,7 +61,16 @@ VER="$DATA/sgp4-verification/SGP4-VER.TLE"
 expect_exit 0 "decay" -- "$SKYFENCE" propagate --tle "$VER" --accept-bad-checksums --satellite 28872 --minutes=0:60:5 -o "$WORK/decay.csv"
 expect_grep "NORAD 28872\): SGP4 error 6 .*tsince 55\.000 min" "$WORK/err" "decay warning names satellite, time and code"
 [[ $(($(wc -l < "$WORK/decay.csv") - 1)) -eq 11 ]] && pass || fail "decay rows stop after tsince 50 (11 rows)"
+# --minutes keeps the verification set's convention: STOP included, even off the grid (0, 5, ..., 60).
+expect_exit 0 "minutes include STOP" -- "$SKYFENCE" propagate --tle "$VER" --accept-bad-checksums --satellite 5 --minutes=0:62:5 -o "$WORK/m.csv"
+[[ $(($(wc -l < "$WORK/m.csv") - 1)) -eq 14 ]] && tail -1 "$WORK/m.csv" | grep -q ",62.00000000," && pass || fail "--minutes STOP included"
 expect_exit 1 "decay strict" -- "$SKYFENCE" propagate --tle "$VER" --accept-bad-checksums --satellite 28872 --minutes=0:60:5 --strict -o "$WORK/decay2.csv"
+# Bug: --strict with an SGP4 error still committed its output file. A failing --strict run leaves no
+# output and no temporary file, in every format.
+[[ ! -e "$WORK/decay2.csv" ]] && pass || fail "--strict with an SGP4 error left an output file"
+expect_exit 1 "decay strict npy" -- "$SKYFENCE" propagate --tle "$VER" --accept-bad-checksums --satellite 28872 --minutes=0:60:5 --strict --format npy -o "$WORK/decay2.npy"
+[[ ! -e "$WORK/decay2.npy" && ! -e "$WORK/decay2.npy.json" ]] && pass || fail "--strict with an SGP4 error left an npy file"
+ls "$WORK" | grep -q "decay2.*tmp-" && fail "--strict with an SGP4 error left a temporary file" || pass
 
 # The same element set as TLE and as OMM XML propagates identically (VANGUARD 1, epoch 2020-10-13).
 cat > "$WORK/vanguard.tle" <<'TLEEOF'
