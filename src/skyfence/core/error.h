@@ -22,6 +22,15 @@ struct SourceLocation {
   [[nodiscard]] std::string prefix() const;
 };
 
+// A problem with one row, record or feature of an input that a reader skipped or accepted with a
+// warning (readers that degrade gracefully list these instead of throwing): where, and what was
+// expected and found. The one type of every reader (orbits::RecordIssue and earth::SiteIssue name it).
+struct InputIssue {
+  SourceLocation where;
+  std::string message;  // what was expected, and what was found
+  [[nodiscard]] std::string to_string() const { return where.prefix() + message; }
+};
+
 // Bad input: a value that cannot be read or is out of its documented range.
 class InputError : public std::runtime_error {
  public:

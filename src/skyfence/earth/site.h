@@ -34,11 +34,7 @@ struct Site {
 };
 
 // A problem with one row (CSV) or feature (GeoJSON); the row was skipped.
-struct SiteIssue {
-  SourceLocation where;
-  std::string message;  // what was expected, and what was found
-  [[nodiscard]] std::string to_string() const { return where.prefix() + message; }
-};
+using SiteIssue = InputIssue;
 
 // The result of reading a sites file: the good sites in file order, and what was wrong with the
 // others.

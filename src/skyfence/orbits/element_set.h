@@ -36,11 +36,7 @@ struct ElementSet {
 };
 
 // A problem with one record of a catalog file; the record was skipped.
-struct RecordIssue {
-  SourceLocation where;
-  std::string message;  // what was expected
-  [[nodiscard]] std::string to_string() const { return where.prefix() + message; }
-};
+using RecordIssue = InputIssue;
 
 // The result of reading a catalog: the good element sets, and what was wrong with the others.
 struct Catalog {
