@@ -20,7 +20,7 @@
 
 #include "common.h"
 #include "data_dir.h"
-#include "passes.h"
+#include "inputs.h"
 #include "skyfence/core/error.h"
 #include "skyfence/coverage/coverage.h"
 #include "skyfence/earth/grid.h"
@@ -40,7 +40,7 @@ const earth::CountryBorders& bundled_borders(std::optional<earth::CountryBorders
   return *borders;
 }
 
-using namespace visibility_cli;
+using namespace inputs;
 
 struct Options {
   std::vector<std::string> tle, omm, preset, catalog, provider_names;
@@ -160,12 +160,11 @@ std::vector<LoadedProvider> load_providers(const Options& o, time::Instant start
     if (kind == "omm") in.omm = value;
     if (kind == "preset") in.preset = value;
     if (kind == "catalog") in.catalog = value;
-    std::string source;
-    p.sets = load_satellites(in, start, source);
-    warn_about_epochs(p.sets, start, stop);
+    p.sets = load_satellites(in, start, stop).sets;
     p.fleet = std::make_unique<visibility::Fleet>(p.sets);
     out.push_back(std::move(p));
   }
+  warn_about_leap_seconds(stop);
   return out;
 }
 

@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 
 #include "common.h"
-#include "passes.h"
+#include "inputs.h"
 #include "skyfence/core/error.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/time/scales.h"
@@ -23,7 +23,7 @@
 namespace skyfence::cli {
 namespace {
 
-using namespace visibility_cli;
+using namespace inputs;
 
 struct Options {
   SatelliteInput in;
@@ -45,9 +45,8 @@ int run(const Options& o) {
   vopts.min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
   vopts.threads = o.threads;
   const earth::Site site = earth::parse_site_spec(o.site, "--site");
-  std::string source;
-  const std::vector<orbits::ElementSet> sets = load_satellites(o.in, when, source);
-  warn_about_epochs(sets, when, when);
+  const std::vector<orbits::ElementSet> sets = load_satellites(o.in, when, when).sets;
+  warn_about_leap_seconds(when);
 
   const visibility::Fleet fleet(sets);
   std::vector<frames::StateVector> states;

@@ -19,8 +19,7 @@
 #include "skyfence/network/planes.h"
 #include "skyfence/network/routing.h"
 #include "skyfence/network/topology.h"
-#include "skyfence/orbits/catalog_select.h"
-#include "skyfence/orbits/presets.h"
+#include "skyfence/orbits/load.h"
 #include "skyfence/policy/policy.h"
 #include "skyfence/report/reliance.h"
 #include "skyfence/time/scales.h"
@@ -32,8 +31,6 @@ namespace {
 
 constexpr double kDeg = 3.14159265358979323846 / 180.0;
 constexpr double kRadToDeg = 1.0 / kDeg;
-// More than this many days between an element set's epoch and the window: warned about.
-constexpr double kStaleDays = 14.0;
 
 std::string source_text(const SatelliteSource& s) {
   switch (s.kind) {
@@ -46,27 +43,11 @@ std::string source_text(const SatelliteSource& s) {
   }
 }
 
-std::vector<orbits::ElementSet> load_sets(const ProviderSpec& spec, time::Instant start,
-                                          const std::string& data_dir) {
-  if (spec.source.kind == SatelliteSource::Kind::preset) {
-    const orbits::PresetLibrary lib = orbits::load_presets(orbits::presets_path(data_dir));
-    return orbits::generate(lib.find(spec.source.value), start).sets;
-  }
-  orbits::CatalogSelection sel;
-  if (spec.source.kind == SatelliteSource::Kind::catalog) {
-    sel.groups.push_back(spec.source.value);
-  } else {
-    sel.files.push_back(spec.source.value);
-  }
-  orbits::SelectedCatalog c = orbits::load_and_select(sel, data_dir);
-  if (c.sets.empty()) throw InputError(spec.defined_at, "no element set loaded for provider " + spec.name);
-  return std::move(c.sets);
-}
-
 // A provider as loaded: its element sets, policy and network inputs.
 struct Loaded {
   ProviderSpec spec;
   std::vector<orbits::ElementSet> sets;
+  orbits::LoadedSatellites load;  // what the loader left out or doubted (its sets moved to `sets`)
   std::optional<policy::Policy> policy;
   std::string policy_text;  // for policy-rule variants
   std::vector<network::GroundNode> gateways, pops;
@@ -76,15 +57,11 @@ Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOpti
                      const policy::LoadOptions& policy_options) {
   Loaded p;
   p.spec = spec;
-  p.sets = load_sets(spec, sc.start, o.data_dir);
-  std::size_t stale = 0;
-  for (const auto& es : p.sets) {
-    if (std::abs((sc.start - es.epoch).to_days()) > kStaleDays ||
-        std::abs((sc.stop - es.epoch).to_days()) > kStaleDays)
-      ++stale;
-  }
-  if (stale > 0 && o.warn) {
-    o.warn(spec.name + ": " + std::to_string(stale) +
+  p.load = orbits::load_satellites(spec.source, sc.start, sc.stop, o.data_dir);
+  p.sets = std::move(p.load.sets);
+  p.load.sets.clear();
+  if (p.load.stale_epochs > 0 && o.warn) {
+    o.warn(spec.name + ": " + std::to_string(p.load.stale_epochs) +
            " element set(s) more than 14 days from the window; SGP4 errors grow by about 1-3 km a day");
   }
   if (!spec.policy.empty()) {
