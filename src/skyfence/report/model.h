@@ -58,6 +58,19 @@ struct ProviderInfo {
   std::string policy;  // policy file or name; empty when the provider serves everywhere
 };
 
+// What loading a provider's satellites left out or doubted, and its SGP4 failures in the baseline:
+// the counts behind the warnings a run prints (orbits::load_satellites, docs/results.md `load_issues`).
+struct LoadIssues {
+  std::string provider;                     // ProviderInfo::name
+  std::uint64_t records_rejected = 0;       // bad records skipped by the reader
+  std::uint64_t records_with_warnings = 0;  // records accepted with a warning (e.g. a bad checksum)
+  std::uint64_t non_payloads_left_out = 0;  // debris, rocket bodies and kick motors left out
+  std::uint64_t duplicates_dropped = 0;     // older element sets of a NORAD id left out
+  std::uint64_t stale_element_sets = 0;  // used more than 14 days from their epoch (orbits::is_stale_epoch)
+  std::uint64_t sgp4_init_failures = 0;  // element sets SGP4 cannot initialise (never in view)
+  std::uint64_t sgp4_failed_states = 0;  // satellite-steps whose SGP4 state failed in the baseline coverage
+};
+
 enum class VariantKind {
   baseline,           // the scenario as written
   withdraw,           // a provider withdraws
@@ -200,7 +213,8 @@ struct Reliance {
 struct Results {
   RunInfo run;
   std::vector<ProviderInfo> providers;
-  std::vector<Variant> variants;  // the first is the baseline
+  std::vector<LoadIssues> load_issues;  // one per provider with satellites from a catalog, file or preset
+  std::vector<Variant> variants;        // the first is the baseline
   std::vector<CellInfo> cells;
   std::vector<CellLayer> cell_layers;
   std::vector<TerminalGroup> groups;
@@ -221,11 +235,11 @@ struct Results {
 
 // Checks the references and ranges the writers rely on: unique ids; the first variant (and only it)
 // is the baseline; every layer, service, latency, series and reliance row names a known variant and a
-// known provider or "any"; each layer has one stat per cell; terminals name known groups; fractions
-// in [0, 1]; finite coordinates; time series of matching lengths; passes name a known provider (not
-// "any") and a known terminal, have aos <= tca <= los and max_elevation_deg in [-90, 90], and are
-// unique by (provider, terminal, norad_id, aos to the millisecond), the key of the store's table.
-// Throws std::invalid_argument naming the first problem.
+// known provider or "any"; load issues name known providers, at most once each; each layer has one stat per
+// cell; terminals name known groups; fractions in [0, 1]; finite coordinates; time series of matching
+// lengths; passes name a known provider (not "any") and a known terminal, have aos <= tca <= los and
+// max_elevation_deg in [-90, 90], and are unique by (provider, terminal, norad_id, aos to the millisecond),
+// the key of the store's table. Throws std::invalid_argument naming the first problem.
 void validate(const Results& results);
 
 }  // namespace skyfence::report

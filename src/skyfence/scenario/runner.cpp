@@ -60,9 +60,11 @@ Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOpti
   p.load = orbits::load_satellites(spec.source, sc.start, sc.stop, o.data_dir);
   p.sets = std::move(p.load.sets);
   p.load.sets.clear();
-  if (p.load.stale_epochs > 0 && o.warn) {
-    o.warn(spec.name + ": " + std::to_string(p.load.stale_epochs) +
-           " element set(s) more than 14 days from the window; SGP4 errors grow by about 1-3 km a day");
+  if (o.warn) {
+    // The sentences every command prints, without the CLI options a scenario does not have.
+    orbits::LoadWarningOptions wo;
+    wo.mention_options = false;
+    for (const std::string& line : orbits::load_warnings(p.load, wo)) o.warn(spec.name + ": " + line);
   }
   if (!spec.policy.empty()) {
     p.policy_text = read_file(spec.policy, "policy file");
@@ -83,6 +85,19 @@ Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOpti
     }
   }
   return p;
+}
+
+// The counts of what loading left out or doubted (SGP4 failures of the run are added later).
+report::LoadIssues load_issues(const Loaded& l) {
+  report::LoadIssues x;
+  x.provider = l.spec.name;
+  x.records_rejected = l.load.rejected.size();
+  x.records_with_warnings = l.load.accepted_with_warning.size();
+  x.non_payloads_left_out = l.load.non_payloads.size();
+  x.duplicates_dropped = l.load.duplicates.size();
+  x.stale_element_sets = l.load.stale_epochs;
+  x.sgp4_init_failures = l.load.sgp4_init_failures.size();
+  return x;
 }
 
 // One provider as a variant uses it.
@@ -305,6 +320,7 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
     pi.min_elevation_deg = l.spec.min_elevation_deg;
     pi.policy = l.spec.policy;
     res.providers.push_back(std::move(pi));
+    res.load_issues.push_back(load_issues(l));
   }
   for (const Plan& p : plans) res.variants.push_back(p.info);
   for (const earth::Cell& c : cells) res.cells.push_back(report::cell_info(c));
@@ -421,6 +437,18 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
     };
     const coverage::Window window{sc.start, sc.step, n_steps};
     const coverage::CoverageResult r = coverage::compute_coverage(points, providers, window, co);
+    if (v == 0) {
+      // SGP4 failures during the run: the baseline's failed satellite-steps, counted and warned about.
+      for (std::size_t a = 0; a < plan.active.size(); ++a) {
+        const std::uint64_t failed = r.failed_states.at(a);
+        res.load_issues.at(plan.active[a].union_index).sgp4_failed_states = failed;
+        if (failed > 0 && o.warn) {
+          o.warn(plan.active[a].loaded->spec.name + ": " + std::to_string(failed) +
+                 " satellite-step(s) failed in SGP4 during the run; those satellites count as not in view "
+                 "then");
+        }
+      }
+    }
     for (std::size_t p = 0; p <= r.providers(); ++p) {
       report::CellLayer layer{plan.info.id, r.provider_name(p), {}};
       for (std::size_t i = 0; i < n_cells; ++i) {
