@@ -27,6 +27,7 @@
 #include "skyfence/earth/lonlat_polygon.h"
 #include "skyfence/earth/region.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/policy/permission.h"
 #include "skyfence/policy/policy.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/visibility/fleet.h"
@@ -346,9 +347,8 @@ int run(const Options& o) {
   const coverage::Window window{start, step, static_cast<std::size_t>(n_steps)};
 
   // Service policies: each names its provider; a provider without one is unrestricted.
-  std::vector<std::unique_ptr<policy::PointPolicy>> point_policies(providers.size());
-  std::vector<std::vector<std::uint8_t>> fixed_permits(providers.size());
-  bool any_policy = false;
+  policy::ProviderPermissions permissions(providers.size());
+  std::vector<bool> governed(providers.size(), false);
   for (const std::string& file : o.policies) {
     policy::LoadOptions load_options;
     load_options.data_dir = data_dir();
@@ -364,33 +364,23 @@ int run(const Options& o) {
                                    "provider with --provider",
                                    pol.provider(), names));
     }
-    if (point_policies[p]) {
+    if (governed[p]) {
       throw InputError(SourceLocation{file, 0, "provider"},
                        fmt::format("a second policy for provider '{}'", pol.provider()));
     }
-    point_policies[p] = std::make_unique<policy::PointPolicy>(
-        pol, pts.locations,
-        policy::RequestContext{
-            .provider = pol.provider(), .customer = o.customer, .terminal_id = {}, .group = {}});
-    if (point_policies[p]->time_invariant()) {
-      fixed_permits[p].resize(pts.locations.size());
-      point_policies[p]->permitted(start, fixed_permits[p]);
-    }
-    any_policy = true;
+    permissions.add(
+        p, 0,
+        policy::PointPolicy(
+            pol, pts.locations,
+            policy::RequestContext{
+                .provider = pol.provider(), .customer = o.customer, .terminal_id = {}, .group = {}}));
+    governed[p] = true;
   }
+  const bool any_policy = !permissions.empty();
   if (!o.customer.empty() && !any_policy) {
     throw InputError(SourceLocation{"--customer", 0, {}}, "needs --policy");
   }
-  if (any_policy) {
-    copts.permission = [&](std::size_t p, time::Instant at, std::span<std::uint8_t> out) {
-      if (!point_policies[p]) return;  // unrestricted
-      if (!fixed_permits[p].empty()) {
-        std::copy(fixed_permits[p].begin(), fixed_permits[p].end(), out.begin());
-      } else {
-        point_policies[p]->permitted(at, out);
-      }
-    };
-  }
+  if (any_policy) copts.permission = permissions.hook();
 
   // Opened before the long computation so that an unwritable path fails at once.
   OutputSink sink(o.output);

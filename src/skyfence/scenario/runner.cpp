@@ -20,6 +20,7 @@
 #include "skyfence/network/routing.h"
 #include "skyfence/network/topology.h"
 #include "skyfence/orbits/load.h"
+#include "skyfence/policy/permission.h"
 #include "skyfence/policy/policy.h"
 #include "skyfence/report/reliance.h"
 #include "skyfence/time/scales.h"
@@ -344,40 +345,30 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
     const std::string stage = "coverage: " + plan.info.id;
     std::vector<std::unique_ptr<visibility::Fleet>> fleets;
     std::vector<coverage::Provider> providers;
-    // Permission per active provider: the cells' PointPolicy and one per terminal.
-    struct Permit {
-      std::optional<policy::PointPolicy> cells;
-      std::vector<policy::PointPolicy> terminals;
-    };
-    std::vector<Permit> permits(plan.active.size());
-    bool any_policy = false;
+    // Permission per active provider: one PointPolicy over the cells and one per terminal.
+    policy::ProviderPermissions permits(plan.active.size());
     for (std::size_t a = 0; a < plan.active.size(); ++a) {
       const Active& act = plan.active[a];
       fleets.push_back(std::make_unique<visibility::Fleet>(act.sets));
       providers.push_back({act.loaded->spec.name, fleets.back().get()});
       if (!act.policy) continue;
-      any_policy = true;
       const std::span<const frames::Geodetic> cell_points(points.data(), n_cells);
-      permits[a].cells.emplace(*act.policy, cell_points,
-                               policy::RequestContext{act.loaded->spec.name, sc.region.customer, {}, {}});
+      permits.add(
+          a, 0,
+          policy::PointPolicy(*act.policy, cell_points,
+                              policy::RequestContext{act.loaded->spec.name, sc.region.customer, {}, {}}));
       for (std::size_t t = 0; t < terminals.size(); ++t) {
-        permits[a].terminals.emplace_back(
-            *act.policy, std::span<const frames::Geodetic>(&points[n_cells + t], 1),
-            policy::RequestContext{act.loaded->spec.name, terminals[t].customer, terminals[t].site.id,
-                                   terminals[t].policy_group});
+        permits.add(
+            a, n_cells + t,
+            policy::PointPolicy(*act.policy, std::span<const frames::Geodetic>(&points[n_cells + t], 1),
+                                policy::RequestContext{act.loaded->spec.name, terminals[t].customer,
+                                                       terminals[t].site.id, terminals[t].policy_group}));
       }
     }
     coverage::CoverageOptions co;
     co.min_sats = sc.min_sats;
     co.threads = o.threads;
-    if (any_policy) {
-      co.permission = [&](std::size_t a, time::Instant at, std::span<std::uint8_t> out) {
-        if (!permits[a].cells) return;
-        permits[a].cells->permitted(at, out.subspan(0, n_cells));
-        for (std::size_t t = 0; t < terminals.size(); ++t)
-          permits[a].terminals[t].permitted(at, out.subspan(n_cells + t, 1));
-      };
-    }
+    if (!permits.empty()) co.permission = permits.hook();
     for (const Active& a : plan.active)
       co.provider_min_elevation_rad.push_back(a.loaded->spec.min_elevation_deg * kDeg);
     Masks& m = masks[v];
@@ -470,7 +461,7 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
               {policy::RequestContext{ts.provider, terminals[t].customer, terminals[t].site.id,
                                       terminals[t].policy_group},
                terminals[t].site.location, sc.start});
-          const bool varies = !permits[p].terminals[t].time_invariant();
+          const bool varies = !permits.time_invariant(p, n_cells + t);
           ts.decision = varies ? "varies" : d.permit ? "permit" : "deny";
           ts.reason = (varies ? "at the start: " : "") + d.reason;
         } else if (p < plan.active.size()) {
