@@ -26,6 +26,18 @@ std::string_view to_string(VariantKind kind) {
   return "unknown";
 }
 
+std::string_view to_string(TerminalDecision decision) {
+  switch (decision) {
+    case TerminalDecision::permit:
+      return "permit";
+    case TerminalDecision::deny:
+      return "deny";
+    case TerminalDecision::varies:
+      return "varies";
+  }
+  return "unknown";
+}
+
 CellInfo cell_info(const earth::Cell& cell) {
   constexpr double deg = 180.0 / std::numbers::pi;
   CellInfo c;

@@ -132,6 +132,15 @@ struct Terminal {
   std::string customer_class;  // usually the group's
 };
 
+// A terminal's service decision in terminal_service (docs/results.md), at the run's start:
+//   permit  the provider's policy permits it (or the provider has none); for "any": served at some step
+//   deny    the policy forbids it; for "any": never served
+//   varies  the policy's decision there changes with time (a rule with from/until/hours_utc); the
+//           reason gives the decision at the start
+enum class TerminalDecision { permit, deny, varies };
+// "permit", "deny", "varies": the text stored in results.sqlite and the CSV export.
+std::string_view to_string(TerminalDecision decision);
+
 // Service of one terminal by one provider (or "any") in one variant.
 struct TerminalService {
   std::string variant;
@@ -139,8 +148,8 @@ struct TerminalService {
   std::string terminal;
   double coverage_fraction = 0.0;  // share of steps with enough satellites in view
   double served_fraction = 0.0;    // share of steps served under the provider's policy
-  std::string decision;            // the policy's decision, e.g. "allow", "deny", "partial"
-  std::string reason;              // the rule or reason behind it, for people
+  TerminalDecision decision = TerminalDecision::permit;
+  std::string reason;  // the rule or reason behind it, for people
 };
 
 // Round-trip time from a source to a destination over one provider's network in one variant.

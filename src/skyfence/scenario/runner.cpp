@@ -243,13 +243,16 @@ void decide_terminal(const Scenario& sc, const TerminalRow& terminal, const Plan
     const policy::Decision d = plan.active[p].policy->decide(
         {policy::RequestContext{ts.provider, terminal.customer, terminal.site.id, terminal.policy_group},
          terminal.site.location, sc.start});
-    ts.decision = varies ? "varies" : d.permit ? "permit" : "deny";
+    ts.decision = varies     ? report::TerminalDecision::varies
+                  : d.permit ? report::TerminalDecision::permit
+                             : report::TerminalDecision::deny;
     ts.reason = (varies ? "at the start: " : "") + d.reason;
   } else if (p < plan.active.size()) {
-    ts.decision = "permit";
+    ts.decision = report::TerminalDecision::permit;
     ts.reason = "no policy: unrestricted";
   } else {
-    ts.decision = ts.served_fraction > 0.0 ? "permit" : "deny";
+    ts.decision =
+        ts.served_fraction > 0.0 ? report::TerminalDecision::permit : report::TerminalDecision::deny;
     ts.reason = "served when at least one provider permits and serves";
   }
 }

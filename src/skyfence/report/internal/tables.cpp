@@ -179,8 +179,8 @@ std::vector<Table> build_tables(const Results& r) {
                 {"variant", "provider", "terminal_id"},
                 {}};
   for (const auto& s : r.terminal_service) {
-    service.rows.push_back(
-        {s.variant, s.provider, s.terminal, s.coverage_fraction, s.served_fraction, s.decision, s.reason});
+    service.rows.push_back({s.variant, s.provider, s.terminal, s.coverage_fraction, s.served_fraction,
+                            std::string(to_string(s.decision)), s.reason});
   }
   out.push_back(std::move(service));
 
