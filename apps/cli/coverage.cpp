@@ -21,13 +21,14 @@
 
 #include "common.h"
 #include "data_dir.h"
-#include "passes.h"
+#include "inputs.h"
 #include "skyfence/core/error.h"
 #include "skyfence/coverage/coverage.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/lonlat_polygon.h"
 #include "skyfence/earth/region.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/policy/permission.h"
 #include "skyfence/policy/policy.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/time/window.h"
@@ -42,7 +43,7 @@ const earth::CountryBorders& bundled_borders(std::optional<earth::CountryBorders
   return *borders;
 }
 
-using namespace visibility_cli;
+using namespace inputs;
 
 struct Options {
   std::vector<std::string> tle, omm, preset, catalog, provider_names;
@@ -194,12 +195,11 @@ std::vector<LoadedProvider> load_providers(const Options& o, time::Instant start
     if (kind == "omm") in.omm = value;
     if (kind == "preset") in.preset = value;
     if (kind == "catalog") in.catalog = value;
-    std::string source;
-    p.sets = load_satellites(in, start, source);
-    warn_about_epochs(p.sets, start, stop);
+    p.sets = load_satellites(in, start, stop).sets;
     p.fleet = std::make_unique<visibility::Fleet>(p.sets);
     out.push_back(std::move(p));
   }
+  warn_about_leap_seconds(stop);
   return out;
 }
 
@@ -373,9 +373,8 @@ int run(const Options& o) {
   }
 
   // Service policies: each names its provider; a provider without one is unrestricted.
-  std::vector<std::unique_ptr<policy::PointPolicy>> point_policies(providers.size());
-  std::vector<std::vector<std::uint8_t>> fixed_permits(providers.size());
-  bool any_policy = false;
+  policy::ProviderPermissions permissions(providers.size());
+  std::vector<bool> governed(providers.size(), false);
   for (const std::string& file : o.policies) {
     policy::LoadOptions load_options;
     load_options.data_dir = data_dir();
@@ -391,33 +390,20 @@ int run(const Options& o) {
                                    "provider with --provider",
                                    pol.provider(), names));
     }
-    if (point_policies[p]) {
+    if (governed[p]) {
       throw InputError(SourceLocation{file, 0, "provider"},
                        fmt::format("a second policy for provider '{}'", pol.provider()));
     }
     const std::vector<policy::RequestContext> contexts = request_contexts(o, pts, pol.provider());
-    point_policies[p] =
-        std::make_unique<policy::PointPolicy>(policy::PointPolicy::per_point(pol, pts.locations, contexts));
+    permissions.add(p, 0, policy::PointPolicy::per_point(pol, pts.locations, contexts));
     warn_without_customer(contexts, pts, file);
-    if (point_policies[p]->time_invariant()) {
-      fixed_permits[p].resize(pts.locations.size());
-      point_policies[p]->permitted(start, fixed_permits[p]);
-    }
-    any_policy = true;
+    governed[p] = true;
   }
+  const bool any_policy = !permissions.empty();
   if (!o.customer.empty() && !any_policy) {
     throw InputError(SourceLocation{"--customer", 0, {}}, "needs --policy");
   }
-  if (any_policy) {
-    copts.permission = [&](std::size_t p, time::Instant at, std::span<std::uint8_t> out) {
-      if (!point_policies[p]) return;  // unrestricted
-      if (!fixed_permits[p].empty()) {
-        std::copy(fixed_permits[p].begin(), fixed_permits[p].end(), out.begin());
-      } else {
-        point_policies[p]->permitted(at, out);
-      }
-    };
-  }
+  if (any_policy) copts.permission = permissions.hook();
 
   // Opened before the long computation so that an unwritable path fails at once.
   OutputSink sink(o.output);

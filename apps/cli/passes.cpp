@@ -14,15 +14,9 @@
 #include <fmt/format.h>
 
 #include "common.h"
-#include "data_dir.h"
-#include "skyfence/core/atomic_file.h"
+#include "inputs.h"
 #include "skyfence/core/error.h"
 #include "skyfence/earth/site.h"
-#include "skyfence/orbits/catalog_select.h"
-#include "skyfence/orbits/omm.h"
-#include "skyfence/orbits/presets.h"
-#include "skyfence/orbits/tle.h"
-#include "skyfence/time/leap_seconds.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/time/window.h"
 #include "skyfence/visibility/fleet.h"
@@ -30,162 +24,9 @@
 
 namespace skyfence::cli {
 
-namespace visibility_cli {
-
-namespace {
-// Element sets further than this from the times asked for get a warning (SGP4's error grows by about
-// 1-3 km a day away from epoch), as in `skyfence propagate`.
-constexpr double kStaleDays = 14.0;
-
-bool all_digits(const std::string& s) {
-  return !s.empty() && s.size() <= 9 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-}  // namespace
-
-void add_satellite_options(CLI::App& cmd, SatelliteInput& in) {
-  auto* group = cmd.add_option_group("input", "element sets");
-  group->add_option("--tle", in.tle, "TLE catalog (2- or 3-line sets)")->check(CLI::ExistingFile);
-  group->add_option("--omm", in.omm, "CCSDS OMM catalog: JSON, CSV or XML")->check(CLI::ExistingFile);
-  std::vector<std::string> names;
-  for (const auto& c : orbits::bundled_catalogs()) names.emplace_back(c.name);
-  group->add_option("--catalog", in.catalog, fmt::format("a bundled snapshot: {}", fmt::join(names, ", ")))
-      ->check(CLI::IsMember(names, CLI::ignore_case));
-  group->add_option(
-      "--preset", in.preset,
-      "constellation preset (see `skyfence constellations`), generated at the first time asked for");
-  group->require_option(1);
-  cmd.add_option("--satellite", in.satellites,
-                 "NORAD ids, names or name patterns (STARLINK-1*) to use; default: all");
-  cmd.add_flag(
-      "--all-objects", in.all_objects,
-      "keep debris and rocket bodies (names with DEB, R/B, ...); by default they are left out and listed");
-  cmd.add_flag("--strict", in.strict, "fail on any bad record (exit 2) or SGP4 error (exit 1)");
-  cmd.add_flag("--accept-bad-checksums", in.accept_bad_checksums,
-               "accept TLE lines whose checksum is wrong, with a warning");
-}
-
-std::vector<orbits::ElementSet> load_satellites(const SatelliteInput& in, time::Instant when,
-                                                std::string& source) {
-  orbits::Catalog catalog;
-  if (!in.preset.empty()) {
-    const orbits::PresetLibrary lib = orbits::load_presets(orbits::presets_path(data_dir()));
-    const orbits::Preset& preset = lib.find(in.preset);
-    catalog.sets = orbits::generate(preset, when).sets;
-    source = "preset " + preset.id;
-  } else if (!in.catalog.empty()) {
-    source = orbits::bundled_catalog_path(in.catalog, data_dir());
-    catalog = orbits::load_catalog_file(
-        source, {.strict = in.strict, .accept_bad_checksums = in.accept_bad_checksums});
-  } else if (!in.tle.empty()) {
-    catalog =
-        orbits::read_tle_file(in.tle, {.accept_bad_checksums = in.accept_bad_checksums, .strict = in.strict});
-    source = in.tle;
-  } else {
-    catalog = orbits::read_omm_file(in.omm, {.strict = in.strict});
-    source = in.omm;
-  }
-  report_catalog_issues(catalog, source);
-  if (catalog.sets.empty())
-    throw InputError(SourceLocation{source, 0, {}}, "expected at least one element set, found none");
-
-  orbits::CatalogSelection selection;
-  selection.payloads_only = !in.all_objects;
-  for (const std::string& s : in.satellites) {
-    if (all_digits(s)) {
-      selection.norad_ids.push_back(static_cast<std::uint32_t>(std::stoul(s)));
-    } else {
-      selection.names.push_back(s);
-    }
-  }
-  std::vector<orbits::CatalogInput> inputs;
-  inputs.push_back({source, std::move(catalog)});
-  orbits::SelectedCatalog chosen;
-  try {
-    chosen = orbits::select_satellites(std::move(inputs), selection);
-  } catch (const InputError& e) {
-    throw InputError(SourceLocation{"--satellite", 0, {}}, e.detail());
-  }
-  for (std::size_t i = 0; i < chosen.dropped.size() && i < kMaxListed; ++i) {
-    const auto& d = chosen.dropped[i];
-    warn(fmt::format("{}: left out NORAD {} {}: {}", source, d.norad_id, d.name, d.reason));
-  }
-  if (!chosen.dropped.empty()) {
-    warn(fmt::format("{}: {} object(s) left out in all (use --all-objects to keep debris and rocket bodies)",
-                     source, chosen.dropped.size()));
-  }
-  if (chosen.sets.empty()) throw InputError(SourceLocation{source, 0, {}}, "no element set selected");
-  return std::move(chosen.sets);
-}
-
-std::vector<earth::Site> read_sites(const std::string& path, bool strict) {
-  earth::SiteReadOptions ropts;
-  ropts.strict = strict;
-  earth::SiteList list = earth::read_sites_file(path, ropts);
-  for (std::size_t i = 0; i < list.rejected.size(); ++i) {
-    if (i == kMaxListed) {
-      warn(fmt::format("... and {} more rows skipped", list.rejected.size() - kMaxListed));
-      break;
-    }
-    warn(list.rejected[i].to_string() + " (row skipped)");
-  }
-  if (!list.rejected.empty()) {
-    warn(fmt::format("{}: {} row(s) skipped, {} sites loaded; use --strict to fail instead", path,
-                     list.rejected.size(), list.sites.size()));
-  }
-  return std::move(list.sites);
-}
-
-void warn_about_epochs(const std::vector<orbits::ElementSet>& sets, time::Instant first, time::Instant last) {
-  std::size_t stale = 0;
-  for (const auto& es : sets) {
-    if (std::abs((first - es.epoch).to_days()) > kStaleDays ||
-        std::abs((last - es.epoch).to_days()) > kStaleDays) {
-      ++stale;
-    }
-  }
-  if (stale > 0) {
-    warn(fmt::format(
-        "{} satellite(s) are used more than {:.0f} days from their element-set epoch; SGP4 errors "
-        "grow by roughly 1-3 km a day away from epoch",
-        stale, kStaleDays));
-  }
-  const auto& leaps = time::LeapSecondTable::builtin();
-  if (leaps.is_stale(last)) {
-    warn(
-        fmt::format("times after {} are past the leap-second table's expiry: a leap second announced since "
-                    "is not known (UTC may be off by 1 s)",
-                    time::format_iso8601(leaps.expires(), 0)));
-  }
-}
-
-double min_elevation_rad(double deg, const char* what) {
-  if (!(deg >= -90.0 && deg < 90.0)) {
-    throw InputError(SourceLocation{what, 0, {}}, fmt::format("expected degrees in [-90, 90), got {}", deg));
-  }
-  return deg * std::numbers::pi / 180.0;
-}
-
-void write_output(const std::string& path, const std::string& text) {
-  if (g_interrupted.load()) throw Interrupted{};
-  if (!path.empty() && path != "-") {
-    AtomicFile f(path);
-    f.write(text);
-    if (g_interrupted.load()) throw Interrupted{};
-    f.commit();
-    return;
-  }
-  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-    throw std::runtime_error("writing to standard output failed");
-  }
-}
-
-}  // namespace visibility_cli
-
 namespace {
 
-using namespace visibility_cli;
+using namespace inputs;
 using time::Instant;
 
 struct Options {
@@ -227,9 +68,8 @@ int run(const Options& o) {
     return !g_interrupted.load();
   };
   const std::vector<earth::Site> sites = load_sites(o);
-  std::string source;
-  const std::vector<orbits::ElementSet> sets = load_satellites(o.in, start, source);
-  warn_about_epochs(sets, start, stop);
+  const std::vector<orbits::ElementSet> sets = load_satellites(o.in, start, stop).sets;
+  warn_about_leap_seconds(stop);
 
   const visibility::Fleet fleet(sets);
   std::vector<frames::Geodetic> locations;

@@ -17,6 +17,7 @@
 #include "skyfence/core/atomic_file.h"
 #include "skyfence/core/error.h"
 #include "skyfence/orbits/batch.h"
+#include "skyfence/orbits/load.h"
 #include "skyfence/orbits/omm.h"
 #include "skyfence/orbits/sgp4.h"
 #include "skyfence/orbits/state_writers.h"
@@ -45,9 +46,8 @@ struct Options {
   unsigned threads = 0;
 };
 
-// Elements older or newer than this at a propagated time get a warning: SGP4 element sets are
-// fitted to a few days of tracking and their error grows by roughly 1-3 km a day.
-constexpr double kStaleDays = 14.0;
+// Elements older or newer than this at a propagated time get a warning (the loader's rule).
+constexpr double kStaleDays = orbits::kStaleEpochDays;
 
 // Upper bound on states one command writes, to turn a typo ("--step 1s" over a year) into an error.
 constexpr double kMaxStates = 2e9;
@@ -109,10 +109,6 @@ orbits::Catalog load_catalog(const Options& o) {
   return orbits::read_omm_file(o.omm, {.strict = o.strict});
 }
 
-bool all_digits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -127,10 +123,11 @@ std::vector<orbits::ElementSet> select(std::vector<orbits::ElementSet> sets,
   for (const std::string& s : sel) {
     bool matched = false;
     const bool pattern = s.find_first_of("*?[") != std::string::npos;
+    const std::optional<std::uint32_t> id = orbits::parse_norad_id(s, "--satellite");
     for (std::size_t i = 0; i < sets.size(); ++i) {
       bool m = false;
-      if (all_digits(s)) {
-        m = sets[i].norad_id == std::stoul(s);
+      if (id) {
+        m = sets[i].norad_id == *id;
       } else if (pattern) {
         m = ::fnmatch(s.c_str(), sets[i].name.c_str(), FNM_CASEFOLD) == 0;
       } else {

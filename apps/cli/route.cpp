@@ -19,7 +19,7 @@
 
 #include "common.h"
 #include "data_dir.h"
-#include "passes.h"
+#include "inputs.h"
 #include "skyfence/core/error.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/network/planes.h"
@@ -33,7 +33,7 @@
 namespace skyfence::cli {
 namespace {
 
-using namespace visibility_cli;
+using namespace inputs;
 using time::Duration;
 using time::Instant;
 
@@ -297,9 +297,10 @@ int run(const Options& o) {
   const std::vector<earth::Site> gateways = read_sites(gw_path, o.in.strict, "gateways");
   const std::vector<earth::Site> pops = read_sites(pop_path, o.in.strict, "points of presence");
 
-  std::string source;
-  const std::vector<orbits::ElementSet> sets = load_satellites(o.in, times.front(), source);
-  warn_about_epochs(sets, times.front(), times.back());
+  const orbits::LoadedSatellites loaded = load_satellites(o.in, times.front(), times.back());
+  const std::vector<orbits::ElementSet>& sets = loaded.sets;
+  const std::string& source = loaded.source;
+  warn_about_leap_seconds(times.back());
   const visibility::Fleet fleet(sets);
   std::vector<network::SatellitePair> isl;
   if (nopts.isl == network::IslMode::plus_grid)

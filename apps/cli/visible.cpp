@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 
 #include "common.h"
-#include "passes.h"
+#include "inputs.h"
 #include "skyfence/core/error.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/time/scales.h"
@@ -23,7 +23,7 @@
 namespace skyfence::cli {
 namespace {
 
-using namespace visibility_cli;
+using namespace inputs;
 
 struct Options {
   SatelliteInput in;
@@ -52,9 +52,8 @@ int run(const Options& o) {
     if (sites.empty())
       throw InputError(SourceLocation{o.sites_file, 0, {}}, "expected at least one site, found none");
   }
-  std::string source;
-  const std::vector<orbits::ElementSet> sets = load_satellites(o.in, when, source);
-  warn_about_epochs(sets, when, when);
+  const std::vector<orbits::ElementSet> sets = load_satellites(o.in, when, when).sets;
+  warn_about_leap_seconds(when);
 
   const visibility::Fleet fleet(sets);
   std::vector<frames::StateVector> states;

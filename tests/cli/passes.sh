@@ -57,6 +57,9 @@ expect_exit 2 "bad min elevation" -- "$SKYFENCE" passes --tle "$TLE" --site 0,0 
 expect_grep "^skyfence: error: --min-elevation: " "$WORK/err" "bad min elevation message"
 expect_exit 2 "unknown satellite" -- "$SKYFENCE" passes --tle "$TLE" --satellite "NO SUCH SAT" --site 0,0 "${W[@]}"
 expect_grep "NO SUCH SAT" "$WORK/err" "unknown satellite named"
+# Bug: a 20-digit --satellite number ended in std::stoul (exit 1) instead of an input error naming it.
+expect_exit 2 "20-digit satellite number" -- "$SKYFENCE" passes --tle "$TLE" --satellite 99999999999999999999 --site 0,0 "${W[@]}"
+expect_grep "^skyfence: error: --satellite: expected a NORAD catalog number of at most 9 digits" "$WORK/err" "20-digit number located"
 expect_exit 2 "unknown preset" -- "$SKYFENCE" passes --preset no-such-preset --site 0,0 "${W[@]}"
 expect_exit 2 "missing sites file" -- "$SKYFENCE" passes --tle "$TLE" --sites "$WORK/nope.csv" "${W[@]}"
 expect_exit 2 "missing catalog" -- "$SKYFENCE" passes --tle "$WORK/nope.tle" --site 0,0 "${W[@]}"

@@ -22,6 +22,9 @@ expect_grep "^skyfence: error: --stop: .*positive length" "$WORK/err" "zero-leng
 expect_exit 2 "bad minutes" -- "$SKYFENCE" propagate --tle "$TLE" --minutes=0:10
 expect_grep "START:STOP:STEP" "$WORK/err" "bad minutes message"
 expect_exit 2 "minutes and start" -- "$SKYFENCE" propagate --tle "$TLE" --minutes=0:10:1 "${T[@]}"
+# Bug: a 20-digit --satellite number ended in std::stoul (exit 1, "stoul") instead of an input error.
+expect_exit 2 "20-digit satellite number" -- "$SKYFENCE" propagate --tle "$TLE" --satellite 99999999999999999999 --minutes=0:10:1
+expect_grep "^skyfence: error: --satellite: expected a NORAD catalog number of at most 9 digits" "$WORK/err" "20-digit number located"
 expect_exit 2 "unknown satellite" -- "$SKYFENCE" propagate --tle "$TLE" --satellite "NO SUCH SAT" "${T[@]}"
 expect_grep "NO SUCH SAT" "$WORK/err" "unknown satellite named"
 expect_exit 2 "bad frame" -- "$SKYFENCE" propagate --tle "$TLE" --frame ecef "${T[@]}"

@@ -74,6 +74,18 @@ expect_exit 0 "run cleans stale staging" -- "$SKYFENCE" run "$SC" -o "$WORK/res"
 expect_grep "res.tmp-99999998\" looks like the staging folder of a run that did not finish" "$WORK/err" "unrecognised folder reported"
 rm -rf "$WORK/res.tmp-99999998"
 
+# Bug: `skyfence run` dropped the load warnings every other command prints; it now prints them and
+# counts them in results.sqlite's load_issues.
+expect_exit 0 "run with load issues" -- "$SKYFENCE" run "$DATA/scenario/issues.toml" -o "$WORK/issues" -q
+expect_grep "^skyfence: warning: few-iridium: .*issues.tle:18: .*\(record skipped\)" "$WORK/err" "rejected record warned"
+expect_grep "^skyfence: warning: few-iridium: .*left out NORAD 41920 FENGYUN 1C DEB: debris" "$WORK/err" "debris warned"
+/usr/bin/python3 - "$WORK/issues/results.sqlite" <<'PY' && pass || fail "load_issues in results.sqlite"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+row = db.execute("select records_rejected, non_payloads_left_out, duplicates_dropped from load_issues").fetchall()
+assert row == [(1, 2, 1)], row
+PY
+
 # Ctrl-C: exit 130, no folder, no staging folder.
 mkdir "$WORK/sc"
 cp "$DATA/scenario/iridium.toml" "$DATA"/scenario/terminals_*.csv "$WORK/sc/"

@@ -149,7 +149,8 @@ SelectedCatalog select_satellites(std::vector<CatalogInput> inputs, const Catalo
     dropped.push_back(DroppedObject{all[i].norad_id, all[i].name, all_sources[i],
                                     "duplicate NORAD id: the element set from " +
                                         describe_epoch_source(all_sources[w]) +
-                                        " (same or later epoch) is kept"});
+                                        " (same or later epoch) is kept",
+                                    true});
   }
 
   // Selectors.

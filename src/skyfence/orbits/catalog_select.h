@@ -51,8 +51,9 @@ std::optional<std::string> non_payload_reason(std::string_view name);
 struct DroppedObject {
   std::uint32_t norad_id = 0;
   std::string name;
-  std::string source;  // the catalog it came from
-  std::string reason;  // "debris (\"DEB\")", "duplicate NORAD id: a newer element set from ..."
+  std::string source;      // the catalog it came from
+  std::string reason;      // "debris (\"DEB\")", "duplicate NORAD id: a newer element set from ..."
+  bool duplicate = false;  // left out as a duplicate NORAD id (else as a non-payload)
 };
 
 // The epoch spread of a set of element sets. median: the element at index n/2 of the sorted epochs, so

@@ -1220,7 +1220,7 @@ void data_section(Page& page, const Results& r) {
       for (const auto& p : r.providers) {
         const TerminalService* s = find(p.name);
         o += "<td class=\"n\">" + (s ? pct(s->served_fraction) : std::string("&#8211;")) + "</td><td>" +
-             (s ? escape_html(s->decision) +
+             (s ? escape_html(to_string(s->decision)) +
                       (s->reason.empty() ? std::string() : ": " + escape_html(s->reason))
                 : std::string()) +
              "</td>";

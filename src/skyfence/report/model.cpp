@@ -26,6 +26,18 @@ std::string_view to_string(VariantKind kind) {
   return "unknown";
 }
 
+std::string_view to_string(TerminalDecision decision) {
+  switch (decision) {
+    case TerminalDecision::permit:
+      return "permit";
+    case TerminalDecision::deny:
+      return "deny";
+    case TerminalDecision::varies:
+      return "varies";
+  }
+  return "unknown";
+}
+
 CellInfo cell_info(const earth::Cell& cell) {
   constexpr double deg = 180.0 / std::numbers::pi;
   CellInfo c;
@@ -122,6 +134,12 @@ void validate(const Results& r) {
   for (const auto& p : r.providers) {
     if (p.name == kAnyProvider) fail("a provider may not be named \"any\"");
     if (p.epoch_max < p.epoch_min) fail("provider \"" + p.name + "\": epoch_max before epoch_min");
+  }
+  check_unique(
+      r.load_issues, [](const LoadIssues& x) -> const std::string& { return x.provider; },
+      "load issues of provider");
+  for (const auto& x : r.load_issues) {
+    if (r.provider(x.provider) == nullptr) fail("load issues of an unknown provider \"" + x.provider + "\"");
   }
   if (r.variants.empty() || r.variants.front().kind != VariantKind::baseline) {
     fail("the first variant must be the baseline");

@@ -58,6 +58,19 @@ struct ProviderInfo {
   std::string policy;  // policy file or name; empty when the provider serves everywhere
 };
 
+// What loading a provider's satellites left out or doubted, and its SGP4 failures in the baseline:
+// the counts behind the warnings a run prints (orbits::load_satellites, docs/results.md `load_issues`).
+struct LoadIssues {
+  std::string provider;                     // ProviderInfo::name
+  std::uint64_t records_rejected = 0;       // bad records skipped by the reader
+  std::uint64_t records_with_warnings = 0;  // records accepted with a warning (e.g. a bad checksum)
+  std::uint64_t non_payloads_left_out = 0;  // debris, rocket bodies and kick motors left out
+  std::uint64_t duplicates_dropped = 0;     // older element sets of a NORAD id left out
+  std::uint64_t stale_element_sets = 0;  // used more than 14 days from their epoch (orbits::is_stale_epoch)
+  std::uint64_t sgp4_init_failures = 0;  // element sets SGP4 cannot initialise (never in view)
+  std::uint64_t sgp4_failed_states = 0;  // satellite-steps whose SGP4 state failed in the baseline coverage
+};
+
 enum class VariantKind {
   baseline,           // the scenario as written
   withdraw,           // a provider withdraws
@@ -119,6 +132,15 @@ struct Terminal {
   std::string customer_class;  // usually the group's
 };
 
+// A terminal's service decision in terminal_service (docs/results.md), at the run's start:
+//   permit  the provider's policy permits it (or the provider has none); for "any": served at some step
+//   deny    the policy forbids it; for "any": never served
+//   varies  the policy's decision there changes with time (a rule with from/until/hours_utc); the
+//           reason gives the decision at the start
+enum class TerminalDecision { permit, deny, varies };
+// "permit", "deny", "varies": the text stored in results.sqlite and the CSV export.
+std::string_view to_string(TerminalDecision decision);
+
 // Service of one terminal by one provider (or "any") in one variant.
 struct TerminalService {
   std::string variant;
@@ -126,8 +148,8 @@ struct TerminalService {
   std::string terminal;
   double coverage_fraction = 0.0;  // share of steps with enough satellites in view
   double served_fraction = 0.0;    // share of steps served under the provider's policy
-  std::string decision;            // the policy's decision, e.g. "allow", "deny", "partial"
-  std::string reason;              // the rule or reason behind it, for people
+  TerminalDecision decision = TerminalDecision::permit;
+  std::string reason;  // the rule or reason behind it, for people
 };
 
 // Round-trip time from a source to a destination over one provider's network in one variant.
@@ -200,7 +222,8 @@ struct Reliance {
 struct Results {
   RunInfo run;
   std::vector<ProviderInfo> providers;
-  std::vector<Variant> variants;  // the first is the baseline
+  std::vector<LoadIssues> load_issues;  // one per provider with satellites from a catalog, file or preset
+  std::vector<Variant> variants;        // the first is the baseline
   std::vector<CellInfo> cells;
   std::vector<CellLayer> cell_layers;
   std::vector<TerminalGroup> groups;
@@ -221,11 +244,11 @@ struct Results {
 
 // Checks the references and ranges the writers rely on: unique ids; the first variant (and only it)
 // is the baseline; every layer, service, latency, series and reliance row names a known variant and a
-// known provider or "any"; each layer has one stat per cell; terminals name known groups; fractions
-// in [0, 1]; finite coordinates; time series of matching lengths; passes name a known provider (not
-// "any") and a known terminal, have aos <= tca <= los and max_elevation_deg in [-90, 90], and are
-// unique by (provider, terminal, norad_id, aos to the millisecond), the key of the store's table.
-// Throws std::invalid_argument naming the first problem.
+// known provider or "any"; load issues name known providers, at most once each; each layer has one stat per
+// cell; terminals name known groups; fractions in [0, 1]; finite coordinates; time series of matching
+// lengths; passes name a known provider (not "any") and a known terminal, have aos <= tca <= los and
+// max_elevation_deg in [-90, 90], and are unique by (provider, terminal, norad_id, aos to the millisecond),
+// the key of the store's table. Throws std::invalid_argument naming the first problem.
 void validate(const Results& results);
 
 }  // namespace skyfence::report

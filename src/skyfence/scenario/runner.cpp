@@ -1,6 +1,5 @@
 // The scenario runner; see runner.h.
 #include "skyfence/scenario/runner.h"
-#include "skyfence/core/read_file.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +11,7 @@
 #include <set>
 #include <utility>
 
+#include "skyfence/core/read_file.h"
 #include "skyfence/coverage/coverage.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/region.h"
@@ -19,22 +19,22 @@
 #include "skyfence/network/planes.h"
 #include "skyfence/network/routing.h"
 #include "skyfence/network/topology.h"
-#include "skyfence/orbits/catalog_select.h"
-#include "skyfence/orbits/presets.h"
+#include "skyfence/orbits/load.h"
+#include "skyfence/policy/permission.h"
 #include "skyfence/policy/policy.h"
 #include "skyfence/report/reliance.h"
+#include "skyfence/scenario/internal/stages.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/time/window.h"
 #include "skyfence/visibility/fleet.h"
 #include "skyfence/visibility/passes.h"
 
 namespace skyfence::scenario {
+namespace internal {
 namespace {
 
 constexpr double kDeg = 3.14159265358979323846 / 180.0;
 constexpr double kRadToDeg = 1.0 / kDeg;
-// More than this many days between an element set's epoch and the window: warned about.
-constexpr double kStaleDays = 14.0;
 
 std::string source_text(const SatelliteSource& s) {
   switch (s.kind) {
@@ -47,46 +47,18 @@ std::string source_text(const SatelliteSource& s) {
   }
 }
 
-std::vector<orbits::ElementSet> load_sets(const ProviderSpec& spec, time::Instant start,
-                                          const std::string& data_dir) {
-  if (spec.source.kind == SatelliteSource::Kind::preset) {
-    const orbits::PresetLibrary lib = orbits::load_presets(orbits::presets_path(data_dir));
-    return orbits::generate(lib.find(spec.source.value), start).sets;
-  }
-  orbits::CatalogSelection sel;
-  if (spec.source.kind == SatelliteSource::Kind::catalog) {
-    sel.groups.push_back(spec.source.value);
-  } else {
-    sel.files.push_back(spec.source.value);
-  }
-  orbits::SelectedCatalog c = orbits::load_and_select(sel, data_dir);
-  if (c.sets.empty()) throw InputError(spec.defined_at, "no element set loaded for provider " + spec.name);
-  return std::move(c.sets);
-}
-
-// A provider as loaded: its element sets, policy and network inputs.
-struct Loaded {
-  ProviderSpec spec;
-  std::vector<orbits::ElementSet> sets;
-  std::optional<policy::Policy> policy;
-  std::string policy_text;  // for policy-rule variants
-  std::vector<network::GroundNode> gateways, pops;
-};
-
 Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOptions& o,
                      const policy::LoadOptions& policy_options) {
   Loaded p;
   p.spec = spec;
-  p.sets = load_sets(spec, sc.start, o.data_dir);
-  std::size_t stale = 0;
-  for (const auto& es : p.sets) {
-    if (std::abs((sc.start - es.epoch).to_days()) > kStaleDays ||
-        std::abs((sc.stop - es.epoch).to_days()) > kStaleDays)
-      ++stale;
-  }
-  if (stale > 0 && o.warn) {
-    o.warn(spec.name + ": " + std::to_string(stale) +
-           " element set(s) more than 14 days from the window; SGP4 errors grow by about 1-3 km a day");
+  p.load = orbits::load_satellites(spec.source, sc.start, sc.stop, o.data_dir);
+  p.sets = std::move(p.load.sets);
+  p.load.sets.clear();
+  if (o.warn) {
+    // The sentences every command prints, without the CLI options a scenario does not have.
+    orbits::LoadWarningOptions wo;
+    wo.mention_options = false;
+    for (const std::string& line : orbits::load_warnings(p.load, wo)) o.warn(spec.name + ": " + line);
   }
   if (!spec.policy.empty()) {
     p.policy_text = read_file(spec.policy, "policy file");
@@ -109,20 +81,18 @@ Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOpti
   return p;
 }
 
-// One provider as a variant uses it.
-struct Active {
-  std::size_t union_index = 0;  // bit in the served masks
-  const Loaded* loaded = nullptr;
-  std::vector<orbits::ElementSet> sets;  // after failures
-  std::optional<policy::Policy> policy;
-};
-
-struct TerminalRow {
-  earth::Site site;
-  std::string group;     // scenario group id
-  std::string customer;  // class used for the policy
-  std::string policy_group;
-};
+// The counts of what loading left out or doubted (SGP4 failures of the run are added later).
+report::LoadIssues load_issues(const Loaded& l) {
+  report::LoadIssues x;
+  x.provider = l.spec.name;
+  x.records_rejected = l.load.rejected.size();
+  x.records_with_warnings = l.load.accepted_with_warning.size();
+  x.non_payloads_left_out = l.load.non_payloads.size();
+  x.duplicates_dropped = l.load.duplicates.size();
+  x.stale_element_sets = l.load.stale_epochs;
+  x.sgp4_init_failures = l.load.sgp4_init_failures.size();
+  return x;
+}
 
 std::vector<orbits::ElementSet> fail_satellites(const VariantSpec& v,
                                                 const std::vector<orbits::ElementSet>& sets) {
@@ -155,40 +125,296 @@ std::vector<orbits::ElementSet> fail_satellites(const VariantSpec& v,
   return kept;
 }
 
-// Per-step served masks of every point (cells, then terminals): bit k = union provider k serves it.
-struct Masks {
-  std::size_t points = 0;
-  std::vector<std::uint64_t> bits;  // [step * points + point]
-};
+// The permission of each of the plan's providers: its policy over the cells (the region's customer
+// class) and over each terminal (its own class and group); unrestricted without a policy.
+policy::ProviderPermissions plan_permissions(const Scenario& sc, const RunInputs& in, const Plan& plan) {
+  const std::size_t n_cells = in.cells.size();
+  const std::vector<TerminalRow>& terminals = in.terminals;
+  policy::ProviderPermissions permits(plan.active.size());
+  for (std::size_t a = 0; a < plan.active.size(); ++a) {
+    const Active& act = plan.active[a];
+    if (!act.policy) continue;
+    const std::span<const frames::Geodetic> cell_points(in.points.data(), n_cells);
+    permits.add(
+        a, 0,
+        policy::PointPolicy(*act.policy, cell_points,
+                            policy::RequestContext{act.loaded->spec.name, sc.region.customer, {}, {}}));
+    for (std::size_t t = 0; t < terminals.size(); ++t) {
+      permits.add(
+          a, n_cells + t,
+          policy::PointPolicy(*act.policy, std::span<const frames::Geodetic>(&in.points[n_cells + t], 1),
+                              policy::RequestContext{act.loaded->spec.name, terminals[t].customer,
+                                                     terminals[t].site.id, terminals[t].policy_group}));
+    }
+  }
+  return permits;
+}
+
+// The baseline's time series: per provider and "any", the region's area-weighted mean and the first
+// compute.timeseries_terminals terminals, each with no samples yet.
+std::vector<report::TimeSeries> baseline_series(const Scenario& sc, const RunInputs& in, const Plan& plan) {
+  const std::size_t n_series_terminals = std::min(in.terminals.size(), sc.compute.timeseries_terminals);
+  std::vector<report::TimeSeries> series;
+  for (std::size_t a = 0; a <= plan.active.size(); ++a) {
+    const std::string name = a < plan.active.size() ? plan.active[a].loaded->spec.name : "any";
+    series.push_back({"baseline", name, std::string(report::kRegionMeanSite), {}, {}});
+    for (std::size_t t = 0; t < n_series_terminals; ++t)
+      series.push_back({"baseline", name, in.terminals[t].site.id, {}, {}});
+  }
+  return series;
+}
+
+// Appends one step's samples to baseline_series()'s series, in the same order.
+void add_series_step(const Scenario& sc, const RunInputs& in, std::size_t step,
+                     std::span<const std::vector<std::uint32_t>> in_view, double cell_area,
+                     std::vector<report::TimeSeries>& series) {
+  const std::vector<earth::Cell>& cells = in.cells;
+  const std::size_t n_cells = cells.size();
+  const std::size_t n_series_terminals = std::min(in.terminals.size(), sc.compute.timeseries_terminals);
+  const double t_s = (sc.step * static_cast<std::int64_t>(step)).to_seconds();
+  std::size_t s = 0;
+  for (std::size_t a = 0; a <= in_view.size(); ++a) {
+    const auto count = [&](std::size_t i) {
+      if (a < in_view.size()) return static_cast<double>(in_view[a][i]);
+      double total = 0.0;
+      for (const auto& c : in_view) total += c[i];
+      return total;
+    };
+    double mean = 0.0;
+    for (std::size_t i = 0; i < n_cells; ++i) mean += count(i) * cells[i].area_km2;
+    series[s].t_s.push_back(t_s);
+    series[s++].satellites_in_view.push_back(mean / cell_area);
+    for (std::size_t t = 0; t < n_series_terminals; ++t) {
+      series[s].t_s.push_back(t_s);
+      series[s++].satellites_in_view.push_back(count(n_cells + t));
+    }
+  }
+}
+
+// Plan `v` through the coverage engine: fills its masks and, for the baseline (v == 0), its series.
+coverage::CoverageResult cover_plan(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
+                                    std::size_t v, const policy::ProviderPermissions& permits,
+                                    const RunOptions& o, const ProgressFn& progress, double coverage_share,
+                                    Masks& m, std::vector<report::TimeSeries>& series) {
+  const Plan& plan = plans[v];
+  const std::size_t n_steps = sc.steps(), n_points = in.points.size();
+  const std::string stage = "coverage: " + plan.info.id;
+  std::vector<std::unique_ptr<visibility::Fleet>> fleets;
+  std::vector<coverage::Provider> providers;
+  coverage::CoverageOptions co;
+  for (const Active& act : plan.active) {
+    fleets.push_back(std::make_unique<visibility::Fleet>(act.sets));
+    providers.push_back({act.loaded->spec.name, fleets.back().get()});
+    co.provider_min_elevation_rad.push_back(act.loaded->spec.min_elevation_deg * kDeg);
+  }
+  co.min_sats = sc.min_sats;
+  co.threads = o.threads;
+  if (!permits.empty()) co.permission = permits.hook();
+  m.points = n_points;
+  m.bits.assign(n_steps * n_points, 0);
+  double cell_area = 0.0;
+  for (const earth::Cell& c : in.cells) cell_area += c.area_km2;
+  co.on_step = [&](std::size_t step, std::span<const std::vector<std::uint32_t>> in_view,
+                   std::span<const std::vector<std::uint8_t>> permitted) {
+    std::uint64_t* row = &m.bits[step * n_points];
+    for (std::size_t a = 0; a < in_view.size(); ++a) {
+      const std::uint64_t bit = std::uint64_t{1} << plan.active[a].union_index;
+      for (std::size_t i = 0; i < n_points; ++i) {
+        const bool ok = in_view[a][i] >= sc.min_sats && (permitted.empty() || permitted[a][i] != 0);
+        if (ok) row[i] |= bit;
+      }
+    }
+    if (v == 0) add_series_step(sc, in, step, in_view, cell_area, series);
+  };
+  co.progress = [&](std::size_t done) {
+    progress(stage, coverage_share *
+                        (static_cast<double>(v) +
+                         static_cast<double>(done) / static_cast<double>(std::max<std::size_t>(n_steps, 1))) /
+                        static_cast<double>(plans.size()));
+    return true;
+  };
+  const time::Window window = time::Window::of_count(sc.start, sc.step, n_steps);
+  return coverage::compute_coverage(in.points, providers, window, co);
+}
+
+// A terminal's decision under provider p of the plan (p == active.size(): "any"), at the start.
+void decide_terminal(const Scenario& sc, const TerminalRow& terminal, const Plan& plan, std::size_t p,
+                     bool varies, report::TerminalService& ts) {
+  if (p < plan.active.size() && plan.active[p].policy) {
+    const policy::Decision d = plan.active[p].policy->decide(
+        {policy::RequestContext{ts.provider, terminal.customer, terminal.site.id, terminal.policy_group},
+         terminal.site.location, sc.start});
+    ts.decision = varies     ? report::TerminalDecision::varies
+                  : d.permit ? report::TerminalDecision::permit
+                             : report::TerminalDecision::deny;
+    ts.reason = (varies ? "at the start: " : "") + d.reason;
+  } else if (p < plan.active.size()) {
+    ts.decision = report::TerminalDecision::permit;
+    ts.reason = "no policy: unrestricted";
+  } else {
+    ts.decision =
+        ts.served_fraction > 0.0 ? report::TerminalDecision::permit : report::TerminalDecision::deny;
+    ts.reason = "served when at least one provider permits and serves";
+  }
+}
+
+// The plan's cell layers and terminal service rows, per provider and "any".
+void record_coverage(const Scenario& sc, const RunInputs& in, const Plan& plan,
+                     const coverage::CoverageResult& r, const policy::ProviderPermissions& permits,
+                     report::Results& res) {
+  const std::size_t n_cells = in.cells.size();
+  const std::vector<TerminalRow>& terminals = in.terminals;
+  for (std::size_t p = 0; p <= r.providers(); ++p) {
+    report::CellLayer layer{plan.info.id, r.provider_name(p), {}};
+    for (std::size_t i = 0; i < n_cells; ++i) {
+      const coverage::PointStats& st = r.at(p, i);
+      layer.stats.push_back({r.coverage_fraction(p, i), r.served_fraction(p, i), r.mean_visible(p, i),
+                             st.min_visible, st.max_visible, r.max_gap_s(p, i), st.gap_count});
+    }
+    res.cell_layers.push_back(std::move(layer));
+    for (std::size_t t = 0; t < terminals.size(); ++t) {
+      const std::size_t i = n_cells + t;
+      report::TerminalService ts;
+      ts.variant = plan.info.id;
+      ts.provider = r.provider_name(p);
+      ts.terminal = terminals[t].site.id;
+      ts.coverage_fraction = r.coverage_fraction(p, i);
+      ts.served_fraction = r.served_fraction(p, i);
+      const bool varies = p < plan.active.size() && !permits.time_invariant(p, i);
+      decide_terminal(sc, terminals[t], plan, p, varies, ts);
+      res.terminal_service.push_back(std::move(ts));
+    }
+  }
+}
+
+// SGP4 failures during the run: the baseline's failed satellite-steps, counted and warned about.
+void record_sgp4_failures(const Plan& baseline, const coverage::CoverageResult& r, const RunOptions& o,
+                          report::Results& res) {
+  for (std::size_t a = 0; a < baseline.active.size(); ++a) {
+    const std::uint64_t failed = r.failed_states.at(a);
+    res.load_issues.at(baseline.active[a].union_index).sgp4_failed_states = failed;
+    if (failed > 0 && o.warn) {
+      o.warn(baseline.active[a].loaded->spec.name + ": " + std::to_string(failed) +
+             " satellite-step(s) failed in SGP4 during the run; those satellites count as not in view then");
+    }
+  }
+}
+
+// The number of latency steps: the window at compute.latency_step, rounded up, at least one.
+std::size_t latency_steps(const Scenario& sc) {
+  const std::int64_t lat_steps_i =
+      std::max<std::int64_t>(1, ((sc.stop - sc.start).count_ns() + sc.compute.latency_step.count_ns() - 1) /
+                                    sc.compute.latency_step.count_ns());
+  const auto lat_steps = static_cast<std::size_t>(lat_steps_i);
+  return lat_steps;
+}
+
+// One latency job (a plan's provider with gateways): each terminal's route statistics and RTT samples
+// over the latency steps. Progress: job `done_jobs` of `jobs`, from `coverage_share` to 1.
+void latency_job(const Scenario& sc, const RunInputs& in, const Plan& plan, const Active& act,
+                 const RunOptions& o, const ProgressFn& progress, double coverage_share,
+                 std::size_t done_jobs, std::size_t jobs, std::vector<network::RouteStatistics>& stats,
+                 std::vector<std::vector<double>>& samples) {
+  const std::vector<TerminalRow>& terminals = in.terminals;
+  const std::size_t lat_steps = latency_steps(sc);
+  std::vector<network::GroundNode> endpoints;
+  for (const TerminalRow& t : terminals) endpoints.push_back({t.site.id, t.site.location});
+  std::vector<network::EndpointPair> pairs;
+  for (std::size_t t = 0; t < terminals.size(); ++t)
+    pairs.push_back({static_cast<std::uint32_t>(t), network::kToInternet});
+  const visibility::Fleet fleet(act.sets);
+  network::NetworkOptions no;
+  no.isl = act.loaded->spec.isl ? network::IslMode::plus_grid : network::IslMode::none;
+  no.user_min_elevation_rad = act.loaded->spec.min_elevation_deg * kDeg;
+  no.gateway_min_elevation_rad = act.loaded->spec.gateway_min_elevation_deg * kDeg;
+  no.threads = o.threads;
+  std::vector<network::SatellitePair> isl;
+  if (act.loaded->spec.isl) isl = network::plus_grid_links(network::infer_planes(act.sets));
+  const network::Network net(fleet, std::move(isl), act.loaded->gateways, act.loaded->pops, endpoints, no);
+  stats.assign(terminals.size(), {});
+  samples.assign(terminals.size(), {});
+  std::vector<policy::PointPolicy> pp;
+  if (act.policy) {
+    for (std::size_t t = 0; t < terminals.size(); ++t) {
+      pp.emplace_back(*act.policy, std::span<const frames::Geodetic>(&terminals[t].site.location, 1),
+                      policy::RequestContext{act.loaded->spec.name, terminals[t].customer,
+                                             terminals[t].site.id, terminals[t].policy_group});
+    }
+  }
+  network::Snapshot snap;
+  network::RouteMemory route_memory;  // each step starts from the last one's searches
+  std::vector<network::Route> routes;
+  const std::string stage = "latency: " + plan.info.id + " " + act.loaded->spec.name;
+  for (std::size_t k = 0; k < lat_steps; ++k) {
+    const time::Instant at = sc.start + sc.compute.latency_step * static_cast<std::int64_t>(k);
+    // Denied terminals are unreachable; a step at which every terminal is denied needs no graph.
+    std::vector<std::uint8_t> ok(terminals.size(), 1);
+    for (std::size_t t = 0; t < pp.size(); ++t) pp[t].permitted(at, std::span<std::uint8_t>(&ok[t], 1));
+    if (std::find(ok.begin(), ok.end(), std::uint8_t{1}) != ok.end()) {
+      net.snapshot(at, snap);
+      network::route_step(net, snap, pairs, routes, &route_memory);
+    }
+    for (std::size_t t = 0; t < terminals.size(); ++t) {
+      const network::Route route = ok[t] != 0 ? routes[t] : network::Route{};
+      stats[t].add(route);
+      if (route.reachable()) samples[t].push_back(route.rtt_ms());
+    }
+    progress(stage, coverage_share + (1.0 - coverage_share) *
+                                         (static_cast<double>(done_jobs) +
+                                          static_cast<double>(k + 1) / static_cast<double>(lat_steps)) /
+                                         static_cast<double>(std::max<std::size_t>(jobs, 1)));
+  }
+}
+
+// The latency rows of one job, per terminal (the samples are moved into the rows).
+void record_latency_rows(const RunInputs& in, const Plan& plan, const Active& act,
+                         const std::vector<network::RouteStatistics>& stats,
+                         std::vector<std::vector<double>>& samples, report::Results& res) {
+  const std::vector<TerminalRow>& terminals = in.terminals;
+  for (std::size_t t = 0; t < terminals.size(); ++t) {
+    const network::RouteSummary s = stats[t].summary();
+    report::LatencySummary ls;
+    ls.variant = plan.info.id;
+    ls.provider = act.loaded->spec.name;
+    ls.src = terminals[t].site.id;
+    ls.dst = std::string(report::kInternet);
+    ls.unreachable_fraction = s.unreachable_share();
+    ls.path_changes = static_cast<std::uint32_t>(s.path_changes);
+    if (!samples[t].empty()) {
+      const report::RttQuantiles q = report::rtt_quantiles(samples[t]);
+      ls.min_rtt_ms = q.min_ms;
+      ls.median_rtt_ms = q.median_ms;
+      ls.p95_rtt_ms = q.p95_ms;
+      ls.max_rtt_ms = q.max_ms;
+    }
+    ls.rtt_samples_ms = std::move(samples[t]);
+    res.latency.push_back(std::move(ls));
+  }
+}
 
 }  // namespace
 
-report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
-  const auto progress = [&](std::string_view stage, double done) {
-    if (o.progress && !o.progress(stage, std::clamp(done, 0.0, 1.0))) throw Cancelled();
-  };
-  progress("loading", 0.0);
-  report::Results res;
-  const std::size_t n_steps = sc.steps();
-
+RunInputs load_inputs(const Scenario& sc, const RunOptions& o) {
+  RunInputs in;
   // The country borders, read once for the region and every policy.
-  policy::LoadOptions policy_options;
+  policy::LoadOptions& policy_options = in.policy_options;
   policy_options.data_dir = o.data_dir;
   policy_options.borders = earth::CountryBorders::read_bundled(o.data_dir);
   const earth::CountryBorders& borders = *policy_options.borders;
 
   // Region and its cells.
-  const earth::Region region = !sc.region.country.empty()
-                                   ? borders.find(sc.region.country)
-                                   : earth::read_region_file(sc.region.file, sc.region.name);
-  const std::vector<earth::Cell> cells = earth::region_grid(region, sc.region.level).cells;
+  const earth::Region& region =
+      in.region.emplace(!sc.region.country.empty() ? borders.find(sc.region.country)
+                                                   : earth::read_region_file(sc.region.file, sc.region.name));
+  in.cells = earth::region_grid(region, sc.region.level).cells;
+  const std::vector<earth::Cell>& cells = in.cells;
   if (cells.empty()) {
     throw InputError(sc.region.defined_at, region.name() + " holds no cell centre at level " +
                                                std::to_string(sc.region.level) + "; use a higher level");
   }
 
   // Terminals.
-  std::vector<TerminalRow> terminals;
+  std::vector<TerminalRow>& terminals = in.terminals;
   std::set<std::string> terminal_ids;
   for (const TerminalGroupSpec& g : sc.groups) {
     earth::SiteReadOptions ro;
@@ -210,7 +436,7 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
   }
 
   // Terminals whose passes are listed.
-  std::vector<std::size_t> pass_terminals;
+  std::vector<std::size_t>& pass_terminals = in.pass_terminals;
   for (const std::string& id : sc.compute.passes_terminals) {
     std::size_t t = 0;
     while (t < terminals.size() && terminals[t].site.id != id) ++t;
@@ -219,25 +445,29 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
   }
 
   // Providers (the scenario's, then those variants add).
-  std::vector<Loaded> loaded;
+  std::vector<Loaded>& loaded = in.loaded;
   for (const ProviderSpec& p : sc.providers) loaded.push_back(load_provider(p, sc, o, policy_options));
   for (const VariantSpec& v : sc.variants) {
     if (v.kind == VariantSpec::Kind::add_provider)
       loaded.push_back(load_provider(*v.added, sc, o, policy_options));
   }
   if (loaded.size() > 64) throw InputError(SourceLocation{sc.path, 0, "provider"}, "at most 64 providers");
-  std::vector<std::string> union_names;
-  for (const Loaded& l : loaded) union_names.push_back(l.spec.name);
-  const auto union_index = [&](const std::string& name) {
-    return static_cast<std::size_t>(std::find(union_names.begin(), union_names.end(), name) -
-                                    union_names.begin());
-  };
+  for (const Loaded& l : loaded) in.union_names.push_back(l.spec.name);
 
-  // The variants' provider sets, all checked before computing anything.
-  struct Plan {
-    report::Variant info;
-    std::vector<Active> active;
+  // Points: cell centres, then terminals.
+  for (const earth::Cell& c : cells) in.points.push_back(c.centre);
+  for (const TerminalRow& t : terminals) in.points.push_back(t.site.location);
+  return in;
+}
+
+std::vector<Plan> plan_variants(const Scenario& sc, const RunInputs& in) {
+  const std::vector<Loaded>& loaded = in.loaded;
+  const policy::LoadOptions& policy_options = in.policy_options;
+  const auto union_index = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(in.union_names.begin(), in.union_names.end(), name) -
+                                    in.union_names.begin());
   };
+  // The variants' provider sets, all checked before computing anything.
   std::vector<Plan> plans;
   {
     Plan base;
@@ -291,7 +521,14 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
     }
     plans.push_back(std::move(plan));
   }
+  return plans;
+}
 
+void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
+                   const RunOptions& o, report::Results& res) {
+  const std::size_t n_steps = sc.steps();
+  const earth::Region& region = *in.region;
+  const std::vector<Loaded>& loaded = in.loaded;
   // The record of the run.
   res.run.scenario_name = sc.name;
   res.run.scenario_path = sc.path;
@@ -329,160 +566,41 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
     pi.min_elevation_deg = l.spec.min_elevation_deg;
     pi.policy = l.spec.policy;
     res.providers.push_back(std::move(pi));
+    res.load_issues.push_back(load_issues(l));
   }
   for (const Plan& p : plans) res.variants.push_back(p.info);
-  for (const earth::Cell& c : cells) res.cells.push_back(report::cell_info(c));
+  for (const earth::Cell& c : in.cells) res.cells.push_back(report::cell_info(c));
   for (const TerminalGroupSpec& g : sc.groups) res.groups.push_back({g.id, g.name, g.customer});
-  for (const TerminalRow& t : terminals) {
+  for (const TerminalRow& t : in.terminals) {
     res.terminals.push_back({t.site.id, t.site.name, t.site.location.lat_rad * kRadToDeg,
                              t.site.location.lon_rad * kRadToDeg, t.group, t.customer});
   }
+}
 
-  // Points: cell centres, then terminals.
-  std::vector<frames::Geodetic> points;
-  for (const earth::Cell& c : cells) points.push_back(c.centre);
-  for (const TerminalRow& t : terminals) points.push_back(t.site.location);
-  const std::size_t n_cells = cells.size(), n_points = points.size();
-
-  // Coverage of every variant; per-step served masks for the reliance metrics.
-  const double coverage_share = sc.compute.latency ? 0.6 : 0.95;
+std::vector<Masks> cover_variants(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
+                                  const RunOptions& o, const ProgressFn& progress, double coverage_share,
+                                  report::Results& res) {
   std::vector<Masks> masks(plans.size());
   for (std::size_t v = 0; v < plans.size(); ++v) {
-    const Plan& plan = plans[v];
-    const std::string stage = "coverage: " + plan.info.id;
-    std::vector<std::unique_ptr<visibility::Fleet>> fleets;
-    std::vector<coverage::Provider> providers;
-    // Permission per active provider: the cells' PointPolicy and one per terminal.
-    struct Permit {
-      std::optional<policy::PointPolicy> cells;
-      std::vector<policy::PointPolicy> terminals;
-    };
-    std::vector<Permit> permits(plan.active.size());
-    bool any_policy = false;
-    for (std::size_t a = 0; a < plan.active.size(); ++a) {
-      const Active& act = plan.active[a];
-      fleets.push_back(std::make_unique<visibility::Fleet>(act.sets));
-      providers.push_back({act.loaded->spec.name, fleets.back().get()});
-      if (!act.policy) continue;
-      any_policy = true;
-      const std::span<const frames::Geodetic> cell_points(points.data(), n_cells);
-      permits[a].cells.emplace(*act.policy, cell_points,
-                               policy::RequestContext{act.loaded->spec.name, sc.region.customer, {}, {}});
-      for (std::size_t t = 0; t < terminals.size(); ++t) {
-        permits[a].terminals.emplace_back(
-            *act.policy, std::span<const frames::Geodetic>(&points[n_cells + t], 1),
-            policy::RequestContext{act.loaded->spec.name, terminals[t].customer, terminals[t].site.id,
-                                   terminals[t].policy_group});
-      }
-    }
-    coverage::CoverageOptions co;
-    co.min_sats = sc.min_sats;
-    co.threads = o.threads;
-    if (any_policy) {
-      co.permission = [&](std::size_t a, time::Instant at, std::span<std::uint8_t> out) {
-        if (!permits[a].cells) return;
-        permits[a].cells->permitted(at, out.subspan(0, n_cells));
-        for (std::size_t t = 0; t < terminals.size(); ++t)
-          permits[a].terminals[t].permitted(at, out.subspan(n_cells + t, 1));
-      };
-    }
-    for (const Active& a : plan.active)
-      co.provider_min_elevation_rad.push_back(a.loaded->spec.min_elevation_deg * kDeg);
-    Masks& m = masks[v];
-    m.points = n_points;
-    m.bits.assign(n_steps * n_points, 0);
-    // Time series (baseline): satellites in view, the region's area-weighted mean and some terminals.
-    const std::size_t n_series_terminals =
-        v == 0 ? std::min(terminals.size(), sc.compute.timeseries_terminals) : 0;
+    const policy::ProviderPermissions permits = plan_permissions(sc, in, plans[v]);
     std::vector<report::TimeSeries> series;
-    double cell_area = 0.0;
-    for (const earth::Cell& c : cells) cell_area += c.area_km2;
-    if (v == 0) {
-      for (std::size_t a = 0; a <= plan.active.size(); ++a) {
-        const std::string name = a < plan.active.size() ? plan.active[a].loaded->spec.name : "any";
-        series.push_back({"baseline", name, std::string(report::kRegionMeanSite), {}, {}});
-        for (std::size_t t = 0; t < n_series_terminals; ++t)
-          series.push_back({"baseline", name, terminals[t].site.id, {}, {}});
-      }
-    }
-    co.on_step = [&](std::size_t step, std::span<const std::vector<std::uint32_t>> in_view,
-                     std::span<const std::vector<std::uint8_t>> permitted) {
-      std::uint64_t* row = &m.bits[step * n_points];
-      for (std::size_t a = 0; a < in_view.size(); ++a) {
-        const std::uint64_t bit = std::uint64_t{1} << plan.active[a].union_index;
-        for (std::size_t i = 0; i < n_points; ++i) {
-          const bool ok = in_view[a][i] >= sc.min_sats && (permitted.empty() || permitted[a][i] != 0);
-          if (ok) row[i] |= bit;
-        }
-      }
-      if (v != 0) return;
-      const double t_s = (sc.step * static_cast<std::int64_t>(step)).to_seconds();
-      std::size_t s = 0;
-      for (std::size_t a = 0; a <= in_view.size(); ++a) {
-        const auto count = [&](std::size_t i) {
-          if (a < in_view.size()) return static_cast<double>(in_view[a][i]);
-          double total = 0.0;
-          for (const auto& c : in_view) total += c[i];
-          return total;
-        };
-        double mean = 0.0;
-        for (std::size_t i = 0; i < n_cells; ++i) mean += count(i) * cells[i].area_km2;
-        series[s].t_s.push_back(t_s);
-        series[s++].satellites_in_view.push_back(mean / cell_area);
-        for (std::size_t t = 0; t < n_series_terminals; ++t) {
-          series[s].t_s.push_back(t_s);
-          series[s++].satellites_in_view.push_back(count(n_cells + t));
-        }
-      }
-    };
-    co.progress = [&](std::size_t done) {
-      progress(stage,
-               coverage_share *
-                   (static_cast<double>(v) +
-                    static_cast<double>(done) / static_cast<double>(std::max<std::size_t>(n_steps, 1))) /
-                   static_cast<double>(plans.size()));
-      return true;
-    };
-    const time::Window window = time::Window::of_count(sc.start, sc.step, n_steps);
-    const coverage::CoverageResult r = coverage::compute_coverage(points, providers, window, co);
-    for (std::size_t p = 0; p <= r.providers(); ++p) {
-      report::CellLayer layer{plan.info.id, r.provider_name(p), {}};
-      for (std::size_t i = 0; i < n_cells; ++i) {
-        const coverage::PointStats& st = r.at(p, i);
-        layer.stats.push_back({r.coverage_fraction(p, i), r.served_fraction(p, i), r.mean_visible(p, i),
-                               st.min_visible, st.max_visible, r.max_gap_s(p, i), st.gap_count});
-      }
-      res.cell_layers.push_back(std::move(layer));
-      for (std::size_t t = 0; t < terminals.size(); ++t) {
-        const std::size_t i = n_cells + t;
-        report::TerminalService ts;
-        ts.variant = plan.info.id;
-        ts.provider = r.provider_name(p);
-        ts.terminal = terminals[t].site.id;
-        ts.coverage_fraction = r.coverage_fraction(p, i);
-        ts.served_fraction = r.served_fraction(p, i);
-        if (p < plan.active.size() && plan.active[p].policy) {
-          const policy::Decision d = plan.active[p].policy->decide(
-              {policy::RequestContext{ts.provider, terminals[t].customer, terminals[t].site.id,
-                                      terminals[t].policy_group},
-               terminals[t].site.location, sc.start});
-          const bool varies = !permits[p].terminals[t].time_invariant();
-          ts.decision = varies ? "varies" : d.permit ? "permit" : "deny";
-          ts.reason = (varies ? "at the start: " : "") + d.reason;
-        } else if (p < plan.active.size()) {
-          ts.decision = "permit";
-          ts.reason = "no policy: unrestricted";
-        } else {
-          ts.decision = ts.served_fraction > 0.0 ? "permit" : "deny";
-          ts.reason = "served when at least one provider permits and serves";
-        }
-        res.terminal_service.push_back(std::move(ts));
-      }
-    }
+    if (v == 0) series = baseline_series(sc, in, plans[v]);
+    const coverage::CoverageResult r =
+        cover_plan(sc, in, plans, v, permits, o, progress, coverage_share, masks[v], series);
+    if (v == 0) record_sgp4_failures(plans[v], r, o, res);
+    record_coverage(sc, in, plans[v], r, permits, res);
     for (auto& s : series) res.timeseries.push_back(std::move(s));
   }
+  return masks;
+}
 
-  // Reliance per variant: the region (cells weighted by area) and each terminal group.
+void record_reliance(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
+                     const std::vector<Masks>& masks, report::Results& res) {
+  const std::size_t n_steps = sc.steps(), n_points = in.points.size(), n_cells = in.cells.size();
+  const std::vector<earth::Cell>& cells = in.cells;
+  const std::vector<TerminalRow>& terminals = in.terminals;
+  const std::vector<std::string>& union_names = in.union_names;
+  const earth::Region& region = *in.region;
   for (std::size_t v = 0; v < plans.size(); ++v) {
     report::RelianceAccumulator region_acc(union_names);
     std::map<std::string, report::RelianceAccumulator> group_acc;
@@ -502,121 +620,80 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
           group_acc.at(g.id).result(std::string(report::kScopeGroup), g.id, plans[v].info.id));
     }
   }
+}
 
-  // Latency to the internet, per variant and provider with gateways, at the latency step.
-  if (sc.compute.latency && !terminals.empty()) {
-    const std::int64_t lat_steps_i =
-        std::max<std::int64_t>(1, ((sc.stop - sc.start).count_ns() + sc.compute.latency_step.count_ns() - 1) /
-                                      sc.compute.latency_step.count_ns());
-    const auto lat_steps = static_cast<std::size_t>(lat_steps_i);
-    std::size_t jobs = 0, done_jobs = 0;
-    for (const Plan& p : plans) {
-      for (const Active& a : p.active) jobs += a.loaded->gateways.empty() ? 0 : 1;
-    }
-    std::vector<network::GroundNode> endpoints;
-    for (const TerminalRow& t : terminals) endpoints.push_back({t.site.id, t.site.location});
-    std::vector<network::EndpointPair> pairs;
-    for (std::size_t t = 0; t < terminals.size(); ++t)
-      pairs.push_back({static_cast<std::uint32_t>(t), network::kToInternet});
-    for (const Plan& plan : plans) {
-      for (const Active& act : plan.active) {
-        if (act.loaded->gateways.empty()) continue;
-        const visibility::Fleet fleet(act.sets);
-        network::NetworkOptions no;
-        no.isl = act.loaded->spec.isl ? network::IslMode::plus_grid : network::IslMode::none;
-        no.user_min_elevation_rad = act.loaded->spec.min_elevation_deg * kDeg;
-        no.gateway_min_elevation_rad = act.loaded->spec.gateway_min_elevation_deg * kDeg;
-        no.threads = o.threads;
-        std::vector<network::SatellitePair> isl;
-        if (act.loaded->spec.isl) isl = network::plus_grid_links(network::infer_planes(act.sets));
-        const network::Network net(fleet, std::move(isl), act.loaded->gateways, act.loaded->pops, endpoints,
-                                   no);
-        std::vector<network::RouteStatistics> stats(terminals.size());
-        std::vector<std::vector<double>> samples(terminals.size());
-        std::vector<policy::PointPolicy> pp;
-        if (act.policy) {
-          for (std::size_t t = 0; t < terminals.size(); ++t) {
-            pp.emplace_back(*act.policy, std::span<const frames::Geodetic>(&terminals[t].site.location, 1),
-                            policy::RequestContext{act.loaded->spec.name, terminals[t].customer,
-                                                   terminals[t].site.id, terminals[t].policy_group});
-          }
-        }
-        network::Snapshot snap;
-        network::RouteMemory route_memory;  // each step starts from the last one's searches
-        std::vector<network::Route> routes;
-        const std::string stage = "latency: " + plan.info.id + " " + act.loaded->spec.name;
-        for (std::size_t k = 0; k < lat_steps; ++k) {
-          const time::Instant at = sc.start + sc.compute.latency_step * static_cast<std::int64_t>(k);
-          // Denied terminals are unreachable; a step at which every terminal is denied needs no graph.
-          std::vector<std::uint8_t> ok(terminals.size(), 1);
-          for (std::size_t t = 0; t < pp.size(); ++t) pp[t].permitted(at, std::span<std::uint8_t>(&ok[t], 1));
-          if (std::find(ok.begin(), ok.end(), std::uint8_t{1}) != ok.end()) {
-            net.snapshot(at, snap);
-            network::route_step(net, snap, pairs, routes, &route_memory);
-          }
-          for (std::size_t t = 0; t < terminals.size(); ++t) {
-            const network::Route route = ok[t] != 0 ? routes[t] : network::Route{};
-            stats[t].add(route);
-            if (route.reachable()) samples[t].push_back(route.rtt_ms());
-          }
-          progress(stage, coverage_share + (1.0 - coverage_share) *
-                                               (static_cast<double>(done_jobs) +
-                                                static_cast<double>(k + 1) / static_cast<double>(lat_steps)) /
-                                               static_cast<double>(std::max<std::size_t>(jobs, 1)));
-        }
-        ++done_jobs;
-        for (std::size_t t = 0; t < terminals.size(); ++t) {
-          const network::RouteSummary s = stats[t].summary();
-          report::LatencySummary ls;
-          ls.variant = plan.info.id;
-          ls.provider = act.loaded->spec.name;
-          ls.src = terminals[t].site.id;
-          ls.dst = std::string(report::kInternet);
-          ls.unreachable_fraction = s.unreachable_share();
-          ls.path_changes = static_cast<std::uint32_t>(s.path_changes);
-          if (!samples[t].empty()) {
-            const report::RttQuantiles q = report::rtt_quantiles(samples[t]);
-            ls.min_rtt_ms = q.min_ms;
-            ls.median_rtt_ms = q.median_ms;
-            ls.p95_rtt_ms = q.p95_ms;
-            ls.max_rtt_ms = q.max_ms;
-          }
-          ls.rtt_samples_ms = std::move(samples[t]);
-          res.latency.push_back(std::move(ls));
-        }
-      }
+void record_latency(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
+                    const RunOptions& o, const ProgressFn& progress, double coverage_share,
+                    report::Results& res) {
+  if (!sc.compute.latency || in.terminals.empty()) return;
+  std::size_t jobs = 0, done_jobs = 0;
+  for (const Plan& p : plans) {
+    for (const Active& a : p.active) jobs += a.loaded->gateways.empty() ? 0 : 1;
+  }
+  for (const Plan& plan : plans) {
+    for (const Active& act : plan.active) {
+      if (act.loaded->gateways.empty()) continue;
+      std::vector<network::RouteStatistics> stats;
+      std::vector<std::vector<double>> samples;
+      latency_job(sc, in, plan, act, o, progress, coverage_share, done_jobs, jobs, stats, samples);
+      ++done_jobs;
+      record_latency_rows(in, plan, act, stats, samples, res);
     }
   }
-  // Passes over the chosen terminals, baseline providers, each at its own minimum elevation.
-  if (!pass_terminals.empty()) {
-    std::vector<frames::Geodetic> locations;
-    for (std::size_t t : pass_terminals) locations.push_back(terminals[t].site.location);
-    for (const Active& act : plans.front().active) {
-      const std::string& name = act.loaded->spec.name;
-      const auto& only = sc.compute.passes_providers;
-      if (!only.empty() && std::find(only.begin(), only.end(), name) == only.end()) continue;
-      progress("passes: " + name, 1.0);
-      const visibility::Fleet fleet(act.sets);
-      visibility::PassOptions po;
-      po.min_elevation_rad = act.loaded->spec.min_elevation_deg * kDeg;
-      po.threads = o.threads;
-      const visibility::PassList found = visibility::find_passes(fleet, locations, sc.start, sc.stop, po);
-      for (const visibility::Pass& p : found.passes) {
-        report::PassRecord r;
-        r.provider = name;
-        r.terminal = terminals[pass_terminals[p.site]].site.id;
-        r.norad_id = act.sets[p.satellite].norad_id;
-        r.satellite = act.sets[p.satellite].name;
-        r.aos = p.aos;
-        r.tca = p.tca;
-        r.los = p.los;
-        r.max_elevation_deg = p.max_elevation_rad * kRadToDeg;
-        r.aos_clipped = p.aos_clipped;
-        r.los_clipped = p.los_clipped;
-        res.passes.push_back(std::move(r));
-      }
+}
+
+void record_passes(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
+                   const RunOptions& o, const ProgressFn& progress, report::Results& res) {
+  const std::vector<TerminalRow>& terminals = in.terminals;
+  const std::vector<std::size_t>& pass_terminals = in.pass_terminals;
+  if (pass_terminals.empty()) return;
+  std::vector<frames::Geodetic> locations;
+  for (std::size_t t : pass_terminals) locations.push_back(terminals[t].site.location);
+  for (const Active& act : plans.front().active) {
+    const std::string& name = act.loaded->spec.name;
+    const auto& only = sc.compute.passes_providers;
+    if (!only.empty() && std::find(only.begin(), only.end(), name) == only.end()) continue;
+    progress("passes: " + name, 1.0);
+    const visibility::Fleet fleet(act.sets);
+    visibility::PassOptions po;
+    po.min_elevation_rad = act.loaded->spec.min_elevation_deg * kDeg;
+    po.threads = o.threads;
+    const visibility::PassList found = visibility::find_passes(fleet, locations, sc.start, sc.stop, po);
+    for (const visibility::Pass& p : found.passes) {
+      report::PassRecord r;
+      r.provider = name;
+      r.terminal = terminals[pass_terminals[p.site]].site.id;
+      r.norad_id = act.sets[p.satellite].norad_id;
+      r.satellite = act.sets[p.satellite].name;
+      r.aos = p.aos;
+      r.tca = p.tca;
+      r.los = p.los;
+      r.max_elevation_deg = p.max_elevation_rad * kRadToDeg;
+      r.aos_clipped = p.aos_clipped;
+      r.los_clipped = p.los_clipped;
+      res.passes.push_back(std::move(r));
     }
   }
+}
+
+}  // namespace internal
+
+report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
+  const internal::ProgressFn progress = [&](std::string_view stage, double done) {
+    if (o.progress && !o.progress(stage, std::clamp(done, 0.0, 1.0))) throw Cancelled();
+  };
+  progress("loading", 0.0);
+  const internal::RunInputs in = internal::load_inputs(sc, o);
+  const std::vector<internal::Plan> plans = internal::plan_variants(sc, in);
+  report::Results res;
+  internal::record_inputs(sc, in, plans, o, res);
+  // Coverage takes most of the time; latency, when asked for, the rest.
+  const double coverage_share = sc.compute.latency ? 0.6 : 0.95;
+  const std::vector<internal::Masks> masks =
+      internal::cover_variants(sc, in, plans, o, progress, coverage_share, res);
+  internal::record_reliance(sc, in, plans, masks, res);
+  internal::record_latency(sc, in, plans, o, progress, coverage_share, res);
+  internal::record_passes(sc, in, plans, o, progress, res);
   progress("done", 1.0);
   report::validate(res);
   return res;

@@ -14,16 +14,14 @@
 #include <vector>
 
 #include "skyfence/core/error.h"
+#include "skyfence/orbits/load.h"
 #include "skyfence/time/instant.h"
 
 namespace skyfence::scenario {
 
-// Where a provider's element sets come from: exactly one of these.
-struct SatelliteSource {
-  enum class Kind { catalog, tle, omm, preset };
-  Kind kind = Kind::catalog;
-  std::string value;  // bundled catalog name, file path (resolved) or preset id
-};
+// Where a provider's satellites come from: the orbits layer's loader input (kind and value are set
+// by the scenario; its selection options keep their defaults: payloads only, every satellite).
+using SatelliteSource = orbits::SatelliteSource;
 
 struct ProviderSpec {
   std::string name;  // unique, not "any"

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
+#include <string>
 
 #include "skyfence/report/reliance.h"
 #include "synthetic.h"
@@ -175,6 +178,33 @@ TEST(ReportReliance, AgreesWithCellStatistics) {
       EXPECT_NEAR(x->net_loss_share, x->lost_share * (1.0 - x->recovered_share), 1e-12);
     }
   }
+}
+
+}  // namespace
+}  // namespace skyfence::report
+
+namespace skyfence::report {
+namespace {
+
+// Bug: the decision strings the runner wrote (permit/deny/varies) disagreed with docs/results.md
+// (allow/deny/partial); one named enum now gives the text, and the documentation names each value.
+TEST(TerminalDecisionText, OneSpellingInResultsAndDocs) {
+  EXPECT_EQ(to_string(TerminalDecision::permit), "permit");
+  EXPECT_EQ(to_string(TerminalDecision::deny), "deny");
+  EXPECT_EQ(to_string(TerminalDecision::varies), "varies");
+  std::ifstream in(std::string(SKYFENCE_DATA_DIR) + "/../docs/results.md");
+  ASSERT_TRUE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string doc = ss.str();
+  const auto row = doc.find("| `decision` | TEXT |");
+  ASSERT_NE(row, std::string::npos);
+  const std::string line = doc.substr(row, doc.find('\n', row) - row);
+  for (TerminalDecision d : {TerminalDecision::permit, TerminalDecision::deny, TerminalDecision::varies}) {
+    EXPECT_NE(line.find("`" + std::string(to_string(d)) + "`"), std::string::npos) << to_string(d);
+  }
+  EXPECT_EQ(line.find("`allow`"), std::string::npos);
+  EXPECT_EQ(line.find("`partial`"), std::string::npos);
 }
 
 }  // namespace

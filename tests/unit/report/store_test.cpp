@@ -210,6 +210,31 @@ TEST(ReportStore, PassesRoundTrip) {
             (std::vector<std::vector<std::string>>{{"2026-11-20T00:00:00.000Z"}}));
 }
 
+TEST(ReportStore, LoadIssuesRoundTrip) {
+  const fs::path p = scratch_dir("load_issues") / "results.sqlite";
+  Results r = synthetic();
+  ASSERT_FALSE(r.providers.empty());
+  LoadIssues x;
+  x.provider = r.providers[0].name;
+  x.records_rejected = 1;
+  x.records_with_warnings = 2;
+  x.non_payloads_left_out = 3;
+  x.duplicates_dropped = 4;
+  x.stale_element_sets = 5;
+  x.sgp4_init_failures = 6;
+  x.sgp4_failed_states = 7;
+  r.load_issues.push_back(x);
+  write_sqlite(r, p.string());
+  const Db db(p);
+  EXPECT_EQ(db.rows("SELECT * FROM load_issues"),
+            (std::vector<std::vector<std::string>>{{x.provider, "1", "2", "3", "4", "5", "6", "7"}}));
+  // A row for a provider the run does not have, or a second row for one, is refused.
+  r.load_issues.push_back(x);
+  EXPECT_THROW(validate(r), std::invalid_argument);
+  r.load_issues.back().provider = "nobody";
+  EXPECT_THROW(validate(r), std::invalid_argument);
+}
+
 TEST(ReportStore, ReplacesAnExistingStore) {
   const fs::path p = scratch_dir("replace") / "results.sqlite";
   { std::ofstream(p) << "not a database"; }

@@ -194,11 +194,15 @@ inline Results synthetic_results(const std::string& data_dir, const std::string&
       r.cell_layers.push_back(std::move(l));
       for (std::size_t t = 0; t < r.terminals.size(); ++t) {
         const Sim& s = term_sims[static_cast<std::size_t>(v)][t];
-        TerminalService ts{
-            vid,     pname(q), r.terminals[t].id, s.stats[q].coverage_fraction, s.stats[q].served_fraction,
-            "allow", ""};
+        TerminalService ts{vid,
+                           pname(q),
+                           r.terminals[t].id,
+                           s.stats[q].coverage_fraction,
+                           s.stats[q].served_fraction,
+                           TerminalDecision::permit,
+                           ""};
         if (q < 2 && !allowed(q, term_places[t], v)) {
-          ts.decision = "deny";
+          ts.decision = TerminalDecision::deny;
           ts.reason = q == 1 ? "customer class government is not served" : "region east of 33.5 E forbidden";
         }
         r.terminal_service.push_back(std::move(ts));

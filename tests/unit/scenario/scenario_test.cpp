@@ -215,10 +215,10 @@ TEST_F(ScenarioRun, RelianceAddsUp) {
     if (ts.variant != "baseline" || ts.provider != "iridium") continue;
     if (ts.terminal == "M1") {
       EXPECT_EQ(ts.served_fraction, 0.0);
-      EXPECT_EQ(ts.decision, "deny");
+      EXPECT_EQ(ts.decision, report::TerminalDecision::deny);
     }
     if (ts.terminal == "M2") {
-      EXPECT_EQ(ts.decision, "permit");
+      EXPECT_EQ(ts.decision, report::TerminalDecision::permit);
     }
   }
 }

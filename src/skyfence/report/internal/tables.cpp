@@ -80,6 +80,25 @@ std::vector<Table> build_tables(const Results& r) {
   }
   out.push_back(std::move(providers));
 
+  Table load_issues{"load_issues",
+                    {{"provider", T},
+                     {"records_rejected", I},
+                     {"records_with_warnings", I},
+                     {"non_payloads_left_out", I},
+                     {"duplicates_dropped", I},
+                     {"stale_element_sets", I},
+                     {"sgp4_init_failures", I},
+                     {"sgp4_failed_states", I}},
+                    {"provider"},
+                    {}};
+  for (const auto& x : r.load_issues) {
+    load_issues.rows.push_back({x.provider, integer(x.records_rejected), integer(x.records_with_warnings),
+                                integer(x.non_payloads_left_out), integer(x.duplicates_dropped),
+                                integer(x.stale_element_sets), integer(x.sgp4_init_failures),
+                                integer(x.sgp4_failed_states)});
+  }
+  out.push_back(std::move(load_issues));
+
   Table variants{
       "variants",
       {{"variant_index", I}, {"variant", T}, {"kind", T}, {"description", T}, {"affected_provider", T, true}},
@@ -160,8 +179,8 @@ std::vector<Table> build_tables(const Results& r) {
                 {"variant", "provider", "terminal_id"},
                 {}};
   for (const auto& s : r.terminal_service) {
-    service.rows.push_back(
-        {s.variant, s.provider, s.terminal, s.coverage_fraction, s.served_fraction, s.decision, s.reason});
+    service.rows.push_back({s.variant, s.provider, s.terminal, s.coverage_fraction, s.served_fraction,
+                            std::string(to_string(s.decision)), s.reason});
   }
   out.push_back(std::move(service));
 

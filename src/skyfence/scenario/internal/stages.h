@@ -1,0 +1,122 @@
+// The stages of scenario::run_scenario (runner.h), in the order it calls them:
+//   load_inputs -> plan_variants -> record_inputs -> cover_variants -> record_reliance
+//   -> record_latency -> record_passes.
+// Each stage reads what the earlier ones produced and appends its own rows to a report::Results; no
+// stage reads or writes a row another stage writes, except that cover_variants adds the baseline's
+// SGP4 failures to the load_issues rows record_inputs made. Every sum runs in a fixed order, so each
+// stage's rows are the same for any thread count. Internal: the contract may change with the runner.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "skyfence/earth/grid.h"
+#include "skyfence/earth/region.h"
+#include "skyfence/earth/site.h"
+#include "skyfence/network/topology.h"
+#include "skyfence/orbits/load.h"
+#include "skyfence/policy/policy.h"
+#include "skyfence/report/model.h"
+#include "skyfence/scenario/runner.h"
+#include "skyfence/scenario/scenario.h"
+
+namespace skyfence::scenario::internal {
+
+// A provider as loaded: its element sets, policy and network inputs.
+struct Loaded {
+  ProviderSpec spec;
+  std::vector<orbits::ElementSet> sets;
+  orbits::LoadedSatellites load;  // what the loader left out or doubted (its sets moved to `sets`)
+  std::optional<policy::Policy> policy;
+  std::string policy_text;  // for policy-rule variants
+  std::vector<network::GroundNode> gateways, pops;
+};
+
+// One provider as a variant uses it.
+struct Active {
+  std::size_t union_index = 0;  // bit in the served masks: the index in RunInputs::loaded
+  const Loaded* loaded = nullptr;
+  std::vector<orbits::ElementSet> sets;  // after failures
+  std::optional<policy::Policy> policy;  // after a policy-rule variant
+};
+
+struct TerminalRow {
+  earth::Site site;
+  std::string group;     // scenario group id
+  std::string customer;  // class used for the policy
+  std::string policy_group;
+};
+
+// One variant: its record and the providers it runs with.
+struct Plan {
+  report::Variant info;
+  std::vector<Active> active;
+};
+
+// Per-step served masks of every point (cells, then terminals): bit k = union provider k serves it.
+struct Masks {
+  std::size_t points = 0;
+  std::vector<std::uint64_t> bits;  // [step * points + point]
+};
+
+// Everything a run reads, checked, before anything is computed.
+struct RunInputs {
+  policy::LoadOptions policy_options;       // with the bundled country borders, read once
+  std::optional<earth::Region> region;      // set by load_inputs (Region has no empty state)
+  std::vector<earth::Cell> cells;           // the region's cells, not empty
+  std::vector<TerminalRow> terminals;       // every group's, in group then file order
+  std::vector<std::size_t> pass_terminals;  // indices into terminals
+  std::vector<Loaded> loaded;               // the scenario's providers, then those variants add
+  std::vector<std::string> union_names;     // loaded[k].spec.name
+  std::vector<frames::Geodetic> points;     // cell centres, then terminals
+};
+
+// Reports progress (stage, share of the run done) and throws Cancelled when the caller asks to stop.
+using ProgressFn = std::function<void(std::string_view stage, double done)>;
+
+// Stage "load": reads the borders, region, terminals, providers (warning through options.warn about
+// what loading left out) and policies. Throws InputError for any bad input, naming the file, line and
+// field; at most 64 providers. Cost: reading the files and one sgp4_init per satellite.
+RunInputs load_inputs(const Scenario& sc, const RunOptions& options);
+
+// Stage "plan variants": the baseline (the scenario's providers), then one plan per variant, in
+// scenario order. Throws InputError when a variant cannot apply (a rule that does not load, planes that
+// do not exist). The plans point into `in.loaded`, which must outlive them.
+std::vector<Plan> plan_variants(const Scenario& sc, const RunInputs& in);
+
+// Stage "record": the run, its inputs, providers and load issues, variants, cells, groups and
+// terminals into `res`.
+void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
+                   const RunOptions& options, report::Results& res);
+
+// Stage "coverage under policy": every variant through the coverage engine over the points, each
+// provider at its own minimum elevation and under its policy. Appends the cell layers, the terminals'
+// service and decisions, and the baseline's time series; sets the baseline's sgp4_failed_states in
+// res.load_issues (warning through options.warn). Returns the per-step served masks of each plan.
+// Progress runs from 0 to `share`. Cost: the coverage engine's, once per plan.
+std::vector<Masks> cover_variants(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
+                                  const RunOptions& options, const ProgressFn& progress, double share,
+                                  report::Results& res);
+
+// Stage "reliance": per plan, the region's (cells weighted by area) and each terminal group's reliance
+// against the baseline's masks (masks[0]). REQUIRES: masks from cover_variants for the same plans.
+void record_reliance(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
+                     const std::vector<Masks>& masks, report::Results& res);
+
+// Stage "latency": when the scenario asks for it and has terminals, per plan and provider with gateways,
+// each terminal's route to the internet at the latency step (denied terminals are unreachable).
+// Progress runs from `from` to 1. Cost: one network snapshot and routing per latency step and job.
+void record_latency(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
+                    const RunOptions& options, const ProgressFn& progress, double from, report::Results& res);
+
+// Stage "passes": the passes of the baseline's providers (or those compute.passes_providers names) over
+// the chosen terminals, each provider at its own minimum elevation.
+void record_passes(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
+                   const RunOptions& options, const ProgressFn& progress, report::Results& res);
+
+}  // namespace skyfence::scenario::internal

@@ -1,0 +1,144 @@
+// The runner's stages (scenario/internal/stages.h), each on the tiny scenario issues.toml: one provider
+// of two satellites over Moldova's level-6 cells, three steps, one terminal group.
+#include "skyfence/scenario/internal/stages.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "skyfence/time/scales.h"
+
+namespace skyfence::scenario::internal {
+namespace {
+
+const std::string kDir = std::string(SKYFENCE_TEST_DATA_DIR) + "/scenario/";
+
+Scenario tiny() {
+  return load_scenario(kDir + "issues.toml");
+}
+
+RunOptions options() {
+  RunOptions o;
+  o.data_dir = SKYFENCE_DATA_DIR;
+  o.threads = 1;
+  o.software_version = "test";
+  o.created = time::parse_iso8601("2026-11-27T00:00:00Z");
+  return o;
+}
+
+const ProgressFn kNoProgress = [](std::string_view, double) {};
+
+// The tiny scenario with a withdraw variant: two plans, the second without providers.
+Scenario with_withdraw() {
+  Scenario sc = tiny();
+  VariantSpec v;
+  v.id = "gone";
+  v.kind = VariantSpec::Kind::withdraw;
+  v.provider = "few-iridium";
+  sc.variants.push_back(v);
+  return sc;
+}
+
+TEST(RunStages, LoadInputsReadsEverythingBeforeComputing) {
+  const RunInputs in = load_inputs(tiny(), options());
+  ASSERT_TRUE(in.region.has_value());
+  EXPECT_EQ(in.region->name(), "Moldova");
+  EXPECT_FALSE(in.cells.empty());
+  EXPECT_EQ(in.terminals.size(), 2u);  // terminals_civil.csv
+  ASSERT_EQ(in.loaded.size(), 1u);
+  EXPECT_EQ(in.loaded[0].sets.size(), 2u);
+  EXPECT_EQ(in.loaded[0].load.non_payloads.size(), 2u);
+  EXPECT_EQ(in.union_names, (std::vector<std::string>{"few-iridium"}));
+  EXPECT_EQ(in.points.size(), in.cells.size() + in.terminals.size());
+  EXPECT_TRUE(in.pass_terminals.empty());
+  Scenario bad = tiny();
+  bad.compute.passes_terminals = {"nobody"};
+  EXPECT_THROW(load_inputs(bad, options()), InputError);
+}
+
+TEST(RunStages, PlanVariantsBaselineFirst) {
+  const Scenario sc = with_withdraw();
+  const RunInputs in = load_inputs(sc, options());
+  const std::vector<Plan> plans = plan_variants(sc, in);
+  ASSERT_EQ(plans.size(), 2u);
+  EXPECT_EQ(plans[0].info.id, "baseline");
+  EXPECT_EQ(plans[0].info.kind, report::VariantKind::baseline);
+  ASSERT_EQ(plans[0].active.size(), 1u);
+  EXPECT_EQ(plans[0].active[0].loaded, &in.loaded[0]);
+  EXPECT_EQ(plans[0].active[0].sets.size(), 2u);
+  EXPECT_EQ(plans[1].info.kind, report::VariantKind::withdraw);
+  EXPECT_TRUE(plans[1].active.empty());
+}
+
+TEST(RunStages, RecordInputsAndCoverageAndReliance) {
+  const Scenario sc = with_withdraw();
+  const RunInputs in = load_inputs(sc, options());
+  const std::vector<Plan> plans = plan_variants(sc, in);
+  report::Results res;
+  record_inputs(sc, in, plans, options(), res);
+  EXPECT_EQ(res.run.step_count, 3u);
+  EXPECT_EQ(res.providers.size(), 1u);
+  EXPECT_EQ(res.load_issues.size(), 1u);
+  EXPECT_EQ(res.variants.size(), 2u);
+  EXPECT_EQ(res.cells.size(), in.cells.size());
+  EXPECT_EQ(res.terminals.size(), 2u);
+
+  double last = -1.0;
+  const ProgressFn progress = [&](std::string_view, double done) {
+    EXPECT_GE(done, last);
+    last = done;
+  };
+  const std::vector<Masks> masks = cover_variants(sc, in, plans, options(), progress, 0.5, res);
+  EXPECT_LE(last, 0.5);
+  EXPECT_GT(last, 0.0);
+  ASSERT_EQ(masks.size(), 2u);
+  EXPECT_EQ(masks[0].bits.size(), 3 * in.points.size());
+  for (std::uint64_t b : masks[1].bits) EXPECT_EQ(b, 0u);  // withdrawn: nobody serves
+  EXPECT_EQ(res.cell_layers.size(), 2u + 1u);              // baseline: provider and any; variant: any
+  EXPECT_EQ(res.terminal_service.size(), 2u * 3u);
+  EXPECT_EQ(res.timeseries.size(), 2u * (1u + 2u));  // provider and any x (region mean + 2 terminals)
+  EXPECT_EQ(res.load_issues[0].sgp4_failed_states, 0u);
+
+  record_reliance(sc, in, plans, masks, res);
+  ASSERT_EQ(res.reliance.size(), 2u * 2u);  // region and the group, per plan
+  EXPECT_EQ(res.reliance[2].variant, "gone");
+  EXPECT_EQ(res.reliance[2].served_share_any, 0.0);
+  EXPECT_EQ(res.reliance[2].net_loss_share, res.reliance[0].served_share_any > 0.0 ? 1.0 : 0.0);
+}
+
+TEST(RunStages, LatencyOnlyWhenAskedAndWithGateways) {
+  Scenario sc = tiny();
+  report::Results res;
+  {
+    const RunInputs in = load_inputs(sc, options());
+    record_latency(sc, in, plan_variants(sc, in), options(), kNoProgress, 0.6, res);
+    EXPECT_TRUE(res.latency.empty());
+  }
+  sc.compute.latency = true;
+  sc.providers[0].gateways = std::string(SKYFENCE_DATA_DIR) + "/gateways/starlink_gateways.csv";
+  sc.providers[0].pops = std::string(SKYFENCE_DATA_DIR) + "/gateways/starlink_pops.csv";
+  const RunInputs in = load_inputs(sc, options());
+  record_latency(sc, in, plan_variants(sc, in), options(), kNoProgress, 0.6, res);
+  ASSERT_EQ(res.latency.size(), 2u);  // one row per terminal
+  EXPECT_EQ(res.latency[0].provider, "few-iridium");
+  EXPECT_EQ(res.latency[0].dst, std::string(report::kInternet));
+}
+
+TEST(RunStages, PassesOfTheChosenTerminals) {
+  Scenario sc = tiny();
+  sc.stop = sc.start + time::Duration::days(1);
+  sc.compute.passes_terminals = {"C1"};
+  const RunInputs in = load_inputs(sc, options());
+  report::Results res;
+  record_passes(sc, in, plan_variants(sc, in), options(), kNoProgress, res);
+  ASSERT_FALSE(res.passes.empty());
+  for (const report::PassRecord& p : res.passes) {
+    EXPECT_EQ(p.terminal, "C1");
+    EXPECT_TRUE(p.norad_id == 41917u || p.norad_id == 41918u) << p.norad_id;
+    EXPECT_GE(p.max_elevation_deg, 10.0);
+  }
+}
+
+}  // namespace
+}  // namespace skyfence::scenario::internal
