@@ -11,6 +11,7 @@
 #include <memory>
 #include <numbers>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -271,29 +272,23 @@ int run(const Options& o) {
   const std::vector<Instant> times = time_steps(o);
   network::NetworkOptions nopts;
   nopts.isl = o.isl == "none" ? network::IslMode::none : network::IslMode::plus_grid;
-  nopts.user_min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
-  nopts.gateway_min_elevation_rad = min_elevation_rad(o.gateway_min_elevation_deg, "--gateway-min-elevation");
-  if (o.isl_max_range_km < 0.0 || !std::isfinite(o.isl_max_range_km)) {
-    throw InputError(SourceLocation{"--isl-max-range", 0, {}},
-                     "expected a range in km > 0, or 0 for no limit");
-  }
+  // Degrees to radians as min_elevation_rad does; the library checks the ranges (network::check).
+  nopts.user_min_elevation_rad = o.min_elevation_deg * std::numbers::pi / 180.0;
+  nopts.gateway_min_elevation_rad = o.gateway_min_elevation_deg * std::numbers::pi / 180.0;
   nopts.isl_max_range_km =
       o.isl_max_range_km == 0.0 ? std::numeric_limits<double>::infinity() : o.isl_max_range_km;
-  if (!(o.grazing_altitude_km >= 0.0 && o.grazing_altitude_km < 10000.0)) {
-    throw InputError(SourceLocation{"--grazing-altitude", 0, {}}, "expected an altitude in km, 0 to 10000");
-  }
   nopts.isl_grazing_altitude_km = o.grazing_altitude_km;
-  if (!(o.fibre_route_factor >= 1.0 && o.fibre_route_factor <= 100.0)) {
-    throw InputError(SourceLocation{"--fibre-route-factor", 0, {}}, "expected a factor from 1 to 100");
-  }
   nopts.fibre_route_factor = o.fibre_route_factor;
-  if (!(o.fibre_index >= 1.0 && o.fibre_index <= 10.0)) {
-    throw InputError(SourceLocation{"--fibre-index", 0, {}}, "expected a refractive index from 1 to 10");
-  }
   nopts.fibre_refractive_index = o.fibre_index;
   nopts.ground_relay = !o.satellites_only;
   nopts.gateway_links = !o.satellites_only || o.to_internet;
   nopts.threads = o.threads;
+  // Checked before the inputs are read. A bad value is bad input (exit status 2).
+  try {
+    network::check(nopts);
+  } catch (const std::invalid_argument& e) {
+    throw InputError(e.what());
+  }
 
   const std::vector<earth::Site> sites = read_sites(o.sites_file, o.in.strict, "sites");
   std::map<std::string, std::uint32_t> ids;

@@ -6,6 +6,7 @@
 #include <numbers>
 #include <numeric>
 #include <stdexcept>
+#include <string>
 #include <tuple>
 
 namespace skyfence::network {
@@ -102,7 +103,11 @@ PlaneAssignment planes_from_walker(std::span<const orbits::WalkerSlot> slots,
   for (std::size_t i = 0; i < slots.size(); ++i) {
     const auto& w = slots[i];
     if (w.shell < 0 || static_cast<std::size_t>(w.shell) >= shells.size() || w.plane < 0 || w.slot < 0) {
-      throw std::invalid_argument("planes_from_walker: slot outside the given shells");
+      throw std::invalid_argument(
+          "network: planes_from_walker: slots[" + std::to_string(i) +
+          "] must have shell in [0, shells.size() = " + std::to_string(shells.size()) +
+          ") and plane, slot >= 0, got shell " + std::to_string(w.shell) + ", plane " +
+          std::to_string(w.plane) + ", slot " + std::to_string(w.slot));
     }
     out.of[i] = PlaneSlot{w.shell, w.plane, w.slot};
     out.shells[static_cast<std::size_t>(w.shell)].satellites++;

@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <stdexcept>
+#include <string>
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
 
@@ -48,10 +49,6 @@ void plan(const Network& network, std::span<const EndpointPair> pairs, std::vect
           std::map<std::uint32_t, std::vector<std::size_t>>& direct_by_source) {
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> index_of;
   for (std::size_t k = 0; k < pairs.size(); ++k) {
-    if (pairs[k].src_endpoint >= network.endpoints() ||
-        (pairs[k].dst_endpoint != kToInternet && pairs[k].dst_endpoint >= network.endpoints())) {
-      throw std::invalid_argument("route_step: end point index out of range");
-    }
     if (pairs[k].dst_endpoint != kToInternet)
       index_of.emplace(std::pair(pairs[k].src_endpoint, pairs[k].dst_endpoint), k);
   }
@@ -65,6 +62,22 @@ void plan(const Network& network, std::span<const EndpointPair> pairs, std::vect
   }
   for (std::size_t k = 0; k < pairs.size(); ++k) {
     if (mirror[k] == pairs.size()) direct_by_source[pairs[k].src_endpoint].push_back(k);
+  }
+}
+
+// The REQUIRES of route_step.
+void check_pairs(const Network& network, std::span<const EndpointPair> pairs) {
+  const std::size_t n = network.endpoints();
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    const auto bad = [&](const char* field, std::uint32_t value, const char* accepted) {
+      throw std::invalid_argument("network: route_step: pairs[" + std::to_string(k) + "]." + field +
+                                  " must be " + accepted + " (" + std::to_string(n) + "), got " +
+                                  std::to_string(value));
+    };
+    if (pairs[k].src_endpoint >= n) bad("src_endpoint", pairs[k].src_endpoint, "< network.endpoints()");
+    if (pairs[k].dst_endpoint != kToInternet && pairs[k].dst_endpoint >= n) {
+      bad("dst_endpoint", pairs[k].dst_endpoint, "kToInternet or < network.endpoints()");
+    }
   }
 }
 
@@ -98,6 +111,7 @@ int RouteMemory::Search::run(const Graph& graph, std::uint32_t source, std::span
 
 void route_step(const Network& network, const Snapshot& snapshot, std::span<const EndpointPair> pairs,
                 std::vector<Route>& out, RouteMemory* memory) {
+  check_pairs(network, pairs);
   RouteMemory local;
   RouteMemory& m = memory != nullptr ? *memory : local;
   if (m.sources_.empty() || m.nodes_ != network.nodes() || !same_pairs(m.pairs_, pairs)) {

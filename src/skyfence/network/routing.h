@@ -79,7 +79,8 @@ class RouteMemory {
 };
 
 // Routes every pair at one snapshot of `network`; out[k] is pairs[k]'s route. REQUIRES: endpoint
-// indices < network.endpoints(). Threads: network.options().threads. With `memory`, a step reuses
+// indices < network.endpoints() (dst_endpoint may be kToInternet); throws std::invalid_argument
+// otherwise. Threads: network.options().threads. With `memory`, a step reuses
 // the work of the previous call with the same memory (see RouteMemory); the routes are identical.
 void route_step(const Network& network, const Snapshot& snapshot, std::span<const EndpointPair> pairs,
                 std::vector<Route>& out, RouteMemory* memory = nullptr);
