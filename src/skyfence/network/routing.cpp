@@ -9,6 +9,7 @@
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
 
+#include "skyfence/core/statistics.h"
 #include "skyfence/visibility/parallel.h"
 
 namespace skyfence::network {
@@ -220,10 +221,8 @@ RouteSummary RouteStatistics::summary() const {
   const std::size_t n = v.size();
   s.rtt_min_ms = v.front();
   s.rtt_max_ms = v.back();
-  s.rtt_median_ms = n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-  // Nearest rank: ceil(0.95 n), computed in integers (95 n / 100 rounded up).
-  const std::size_t rank = (95 * n + 99) / 100;
-  s.rtt_p95_ms = v[std::max<std::size_t>(rank, 1) - 1];
+  s.rtt_median_ms = median_of_sorted(v);
+  s.rtt_p95_ms = nearest_rank_of_sorted(v, 95);
   double sum = 0.0;
   for (double x : rtt_ms_) sum += x;  // step order: fixed
   s.rtt_mean_ms = sum / static_cast<double>(n);

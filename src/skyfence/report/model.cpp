@@ -6,6 +6,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "skyfence/core/statistics.h"
 #include "skyfence/time/scales.h"
 
 namespace skyfence::report {
@@ -43,13 +44,8 @@ RttQuantiles rtt_quantiles(std::vector<double> samples_ms) {
     if (!std::isfinite(s)) throw std::invalid_argument("rtt_quantiles: non-finite sample");
   }
   std::sort(samples_ms.begin(), samples_ms.end());
-  // Nearest rank: the smallest sample with at least q of the samples at or below it.
-  const auto rank = [&](double q) {
-    const auto n = static_cast<double>(samples_ms.size());
-    const auto r = static_cast<std::size_t>(std::ceil(q * n));
-    return samples_ms[std::clamp<std::size_t>(r, 1, samples_ms.size()) - 1];
-  };
-  return RttQuantiles{samples_ms.front(), rank(0.5), rank(0.95), samples_ms.back()};
+  return RttQuantiles{samples_ms.front(), median_of_sorted(samples_ms),
+                      nearest_rank_of_sorted(samples_ms, 95), samples_ms.back()};
 }
 
 const ProviderInfo* Results::provider(std::string_view name) const {
