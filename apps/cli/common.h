@@ -29,7 +29,7 @@ struct Interrupted {};
 // "skyfence: warning: ..." on stderr.
 void warn(std::string_view message);
 
-// One CSV field, quoted (RFC 4180) when it holds a comma, quote or line break.
+// One CSV field, quoted (RFC 4180) when it holds a comma, quote or line break (skyfence::csv_field).
 std::string csv_field(const std::string& s);
 
 // Where a command's data go: standard output, or a file written whole or not at all (AtomicFile).
