@@ -22,6 +22,7 @@
 #include "data_dir.h"
 #include "passes.h"
 #include "skyfence/core/error.h"
+#include "skyfence/core/units.h"
 #include "skyfence/coverage/coverage.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/lonlat_polygon.h"
@@ -59,7 +60,7 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> sources;  // (kind, value)
 };
 
-constexpr double kRadToDeg = 180.0 / std::numbers::pi;
+constexpr double kRadToDeg = kDegPerRad;  // core/units.h
 
 // The ground points: grid cells or sites.
 struct Points {

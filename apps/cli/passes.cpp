@@ -17,6 +17,7 @@
 #include "data_dir.h"
 #include "skyfence/core/atomic_file.h"
 #include "skyfence/core/error.h"
+#include "skyfence/core/units.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/orbits/catalog_select.h"
 #include "skyfence/orbits/omm.h"
@@ -198,7 +199,7 @@ struct Options {
   unsigned threads = 0;
 };
 
-constexpr double kRadToDeg = 180.0 / std::numbers::pi;
+constexpr double kRadToDeg = kDegPerRad;  // core/units.h
 
 std::vector<earth::Site> load_sites(const Options& o) {
   std::vector<earth::Site> sites;

@@ -22,6 +22,7 @@
 #include "npy.h"
 #include "skyfence/core/atomic_file.h"
 #include "skyfence/core/error.h"
+#include "skyfence/core/units.h"
 #include "skyfence/frames/frames.h"
 #include "skyfence/orbits/batch.h"
 #include "skyfence/orbits/omm.h"
@@ -177,7 +178,7 @@ std::vector<orbits::ElementSet> select(std::vector<orbits::ElementSet> sets,
   return out;
 }
 
-constexpr double kRadToDeg = 180.0 / std::numbers::pi;
+constexpr double kRadToDeg = kDegPerRad;  // core/units.h
 
 int run(const Options& o) {
   install_interrupt_handler();

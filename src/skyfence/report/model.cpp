@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "skyfence/core/statistics.h"
+#include "skyfence/core/units.h"
 #include "skyfence/time/scales.h"
 
 namespace skyfence::report {
@@ -28,11 +29,10 @@ std::string_view to_string(VariantKind kind) {
 }
 
 CellInfo cell_info(const earth::Cell& cell) {
-  constexpr double deg = 180.0 / std::numbers::pi;
   CellInfo c;
   c.token = cell.token;
-  c.lat_deg = cell.centre.lat_rad * deg;
-  c.lon_deg = cell.centre.lon_rad * deg;
+  c.lat_deg = cell.centre.lat_rad * kDegPerRad;
+  c.lon_deg = cell.centre.lon_rad * kDegPerRad;
   c.area_km2 = cell.area_km2;
   c.vertices = cell.vertices;
   return c;

@@ -12,6 +12,7 @@
 #include <set>
 #include <utility>
 
+#include "skyfence/core/units.h"
 #include "skyfence/coverage/coverage.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/region.h"
@@ -30,8 +31,7 @@
 namespace skyfence::scenario {
 namespace {
 
-constexpr double kDeg = 3.14159265358979323846 / 180.0;
-constexpr double kRadToDeg = 1.0 / kDeg;
+constexpr double kDeg = kRadPerDeg, kRadToDeg = kDegPerRad;  // core/units.h
 // More than this many days between an element set's epoch and the window: warned about.
 constexpr double kStaleDays = 14.0;
 
