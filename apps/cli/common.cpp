@@ -11,6 +11,8 @@
 
 #include <fmt/core.h>
 
+#include "skyfence/core/csv.h"
+
 namespace skyfence::cli {
 
 std::atomic<bool> g_interrupted{false};
@@ -45,13 +47,7 @@ void report_input_errors(const InputErrors& errors) {
 }
 
 std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
+  return ::skyfence::csv_field(s);
 }
 
 namespace {

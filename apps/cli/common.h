@@ -34,7 +34,7 @@ void warn(std::string_view message);
 // count: "skyfence: 9 problems in my-policy.toml". The one format of every command.
 void report_input_errors(const InputErrors& errors);
 
-// One CSV field, quoted (RFC 4180) when it holds a comma, quote or line break.
+// One CSV field, quoted (RFC 4180) when it holds a comma, quote or line break (skyfence::csv_field).
 std::string csv_field(const std::string& s);
 
 // Where a command's data go: standard output, or a file written whole or not at all (AtomicFile).

@@ -23,6 +23,7 @@
 #include "data_dir.h"
 #include "inputs.h"
 #include "skyfence/core/error.h"
+#include "skyfence/core/units.h"
 #include "skyfence/coverage/coverage.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/lonlat_polygon.h"
@@ -62,7 +63,7 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> sources;  // (kind, value)
 };
 
-constexpr double kRadToDeg = 180.0 / std::numbers::pi;
+constexpr double kRadToDeg = kDegPerRad;  // core/units.h
 
 // The ground points: grid cells or sites.
 struct Points {

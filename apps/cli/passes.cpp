@@ -16,6 +16,7 @@
 #include "common.h"
 #include "inputs.h"
 #include "skyfence/core/error.h"
+#include "skyfence/core/units.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/time/window.h"
@@ -40,7 +41,7 @@ struct Options {
   unsigned threads = 0;
 };
 
-constexpr double kRadToDeg = 180.0 / std::numbers::pi;
+constexpr double kRadToDeg = kDegPerRad;  // core/units.h
 
 std::vector<earth::Site> load_sites(const Options& o) {
   std::vector<earth::Site> sites;

@@ -1,6 +1,6 @@
 // skyfence route: round-trip times between sites, or from sites to the
 // internet, over inter-satellite links, gateways and fibre, step by step
-// (network::Network, network::route_step).
+// (network::Network, network::route_series, network::RouteCsv).
 #include "route.h"
 
 #include <chrono>
@@ -10,7 +10,9 @@
 #include <map>
 #include <memory>
 #include <numbers>
+#include <span>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,7 @@
 #include "skyfence/earth/site.h"
 #include "skyfence/network/planes.h"
 #include "skyfence/network/routing.h"
+#include "skyfence/network/series.h"
 #include "skyfence/network/topology.h"
 #include "skyfence/orbits/presets.h"
 #include "skyfence/time/scales.h"
@@ -230,54 +233,25 @@ network::PlaneAssignment assign_planes(const Options& o, const std::vector<orbit
   return network::planes_from_walker(slots, shells);
 }
 
-std::string node_label(const network::Network& net, const std::vector<orbits::ElementSet>& sets,
-                       std::uint32_t node) {
-  switch (net.kind(node)) {
-    case network::NodeKind::satellite:
-      return std::to_string(sets[node].norad_id);
-    case network::NodeKind::gateway:
-      return net.gateway(net.index(node)).id;
-    case network::NodeKind::pop:
-      return net.pop(net.index(node)).id;
-    case network::NodeKind::endpoint:
-      break;
-  }
-  return net.endpoint(net.index(node)).id;
-}
-
-std::string fmt_ms(double v) {
-  return std::isfinite(v) ? fmt::format("{:.3f}", v) : std::string();
-}
-
 int run(const Options& o) {
   install_interrupt_handler();
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<Instant> times = time_steps(o);
   network::NetworkOptions nopts;
   nopts.isl = o.isl == "none" ? network::IslMode::none : network::IslMode::plus_grid;
-  nopts.user_min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
-  nopts.gateway_min_elevation_rad = min_elevation_rad(o.gateway_min_elevation_deg, "--gateway-min-elevation");
-  if (o.isl_max_range_km < 0.0 || !std::isfinite(o.isl_max_range_km)) {
-    throw InputError(SourceLocation{"--isl-max-range", 0, {}},
-                     "expected a range in km > 0, or 0 for no limit");
-  }
+  // Degrees to radians as min_elevation_rad does; the library checks the ranges (network::check).
+  nopts.user_min_elevation_rad = o.min_elevation_deg * std::numbers::pi / 180.0;
+  nopts.gateway_min_elevation_rad = o.gateway_min_elevation_deg * std::numbers::pi / 180.0;
   nopts.isl_max_range_km =
       o.isl_max_range_km == 0.0 ? std::numeric_limits<double>::infinity() : o.isl_max_range_km;
-  if (!(o.grazing_altitude_km >= 0.0 && o.grazing_altitude_km < 10000.0)) {
-    throw InputError(SourceLocation{"--grazing-altitude", 0, {}}, "expected an altitude in km, 0 to 10000");
-  }
   nopts.isl_grazing_altitude_km = o.grazing_altitude_km;
-  if (!(o.fibre_route_factor >= 1.0 && o.fibre_route_factor <= 100.0)) {
-    throw InputError(SourceLocation{"--fibre-route-factor", 0, {}}, "expected a factor from 1 to 100");
-  }
   nopts.fibre_route_factor = o.fibre_route_factor;
-  if (!(o.fibre_index >= 1.0 && o.fibre_index <= 10.0)) {
-    throw InputError(SourceLocation{"--fibre-index", 0, {}}, "expected a refractive index from 1 to 10");
-  }
   nopts.fibre_refractive_index = o.fibre_index;
   nopts.ground_relay = !o.satellites_only;
   nopts.gateway_links = !o.satellites_only || o.to_internet;
   nopts.threads = o.threads;
+  // Checked before the inputs are read; main maps the library's std::invalid_argument to exit status 2.
+  network::check(nopts);
 
   const std::vector<earth::Site> sites = read_sites(o.sites_file, o.in.strict, "sites");
   std::map<std::string, std::uint32_t> ids;
@@ -309,91 +283,39 @@ int run(const Options& o) {
                              ground_nodes(sites), nopts);
 
   OutputSink out(o.output);
-  if (o.summary) {
-    out.write(
-        "src,dst,steps,reachable_steps,unreachable_share,rtt_min_ms,rtt_"
-        "median_ms,rtt_p95_ms,rtt_max_ms,rtt_mean_ms,"
-        "path_changes,hops_min,hops_max\n");
-  } else {
-    out.write("time_utc,src,dst,rtt_ms,one_way_ms,hops,path\n");
-  }
-  std::vector<std::string> src_label(pairs.size()), dst_label(pairs.size());
-  for (std::size_t k = 0; k < pairs.size(); ++k) {
-    src_label[k] = csv_field(sites[pairs[k].src_endpoint].id);
-    dst_label[k] = pairs[k].dst_endpoint == network::kToInternet ? std::string()
-                                                                 : csv_field(sites[pairs[k].dst_endpoint].id);
-  }
-  std::vector<network::RouteStatistics> stats(pairs.size());
-  network::Snapshot snap;
-  network::RouteMemory route_memory;  // each step starts from the last one's searches
-  std::vector<network::Route> routes;
+  network::RouteCsv csv(net, pairs, o.summary);
+  out.write(csv.header());
   Progress progress("route", static_cast<double>(times.size()), o.quiet);
-  std::size_t sgp4_failures = 0, isl_up = 0, isl_candidates = 0;
-  fmt::memory_buffer buf;
-  for (std::size_t step = 0; step < times.size(); ++step) {
-    if (g_interrupted.load()) throw Interrupted{};
-    net.snapshot(times[step], snap);
-    network::route_step(net, snap, pairs, routes, &route_memory);
-    for (auto e : snap.errors) sgp4_failures += e == orbits::Sgp4Error::none ? 0 : 1;
-    isl_up += snap.isl_up;
-    isl_candidates += snap.isl_candidates;
-    if (o.summary) {
-      for (std::size_t k = 0; k < pairs.size(); ++k) stats[k].add(routes[k]);
-    } else {
-      buf.clear();
-      const std::string when = time::format_iso8601(times[step], 3);
-      for (std::size_t k = 0; k < pairs.size(); ++k) {
-        const network::Route& r = routes[k];
-        std::string dst = dst_label[k];
-        if (pairs[k].dst_endpoint == network::kToInternet) {
-          dst = r.reachable() ? csv_field(node_label(net, sets, r.path.back())) : std::string();
-        }
-        std::string path;
-        for (std::size_t i = 0; i < r.path.size(); ++i) {
-          if (i > 0) path += '>';
-          path += node_label(net, sets, r.path[i]);
-        }
-        if (r.reachable()) {
-          fmt::format_to(std::back_inserter(buf), "{},{},{},{},{},{},{}\n", when, src_label[k], dst,
-                         fmt_ms(r.rtt_ms()), fmt_ms(r.one_way_ms), r.hops(), csv_field(path));
-        } else {
-          fmt::format_to(std::back_inserter(buf), "{},{},{},,,,\n", when, src_label[k], dst);
-        }
-      }
-      out.write(std::string_view(buf.data(), buf.size()));
-    }
-    progress.update(static_cast<double>(step + 1));
-  }
-  if (o.summary) {
-    buf.clear();
-    for (std::size_t k = 0; k < pairs.size(); ++k) {
-      const network::RouteSummary s = stats[k].summary();
-      const bool any = s.reachable_steps > 0;
-      fmt::format_to(std::back_inserter(buf), "{},{},{},{},{:.6f},{},{},{},{},{},{},{},{}\n", src_label[k],
-                     pairs[k].dst_endpoint == network::kToInternet ? std::string("internet") : dst_label[k],
-                     s.steps, s.reachable_steps, s.unreachable_share(), fmt_ms(s.rtt_min_ms),
-                     fmt_ms(s.rtt_median_ms), fmt_ms(s.rtt_p95_ms), fmt_ms(s.rtt_max_ms),
-                     fmt_ms(s.rtt_mean_ms), s.path_changes, any ? std::to_string(s.hops_min) : std::string(),
-                     any ? std::to_string(s.hops_max) : std::string());
-    }
-    out.write(std::string_view(buf.data(), buf.size()));
-  }
+  std::string rows;
+  if (g_interrupted.load()) throw Interrupted{};
+  const network::SeriesCounts counts =
+      network::route_series(net, times, pairs, [&](std::size_t step, std::span<const network::Route> routes) {
+        rows.clear();
+        csv.add_step(times[step], routes, rows);
+        out.write(rows);
+        progress.update(static_cast<double>(step + 1));
+        if (g_interrupted.load()) throw Interrupted{};
+      });
+  rows.clear();
+  csv.finish(rows);
+  out.write(rows);
   progress.finish();
   if (g_interrupted.load()) throw Interrupted{};
   out.commit();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!o.quiet) {
-    fmt::print(
-        stderr,
-        "skyfence: {} pair(s) x {} step(s), {} satellites ({}), {} "
-        "gateways, {} PoPs; ISLs up {:.1f}% of {} "
-        "candidates; {} SGP4 failure(s); {:.2f} s{}\n",
-        pairs.size(), times.size(), sets.size(), source, gateways.size(), pops.size(),
-        isl_candidates == 0 ? 0.0 : 100.0 * static_cast<double>(isl_up) / static_cast<double>(isl_candidates),
-        isl_candidates / times.size(), sgp4_failures, secs,
-        o.output.empty() || o.output == "-" ? "" : ", wrote " + o.output);
+    fmt::print(stderr,
+               "skyfence: {} pair(s) x {} step(s), {} satellites ({}), {} "
+               "gateways, {} PoPs; ISLs up {:.1f}% of {} "
+               "candidates; {} SGP4 failure(s); {:.2f} s{}\n",
+               pairs.size(), times.size(), sets.size(), source, gateways.size(), pops.size(),
+               counts.isl_candidates == 0
+                   ? 0.0
+                   : 100.0 * static_cast<double>(counts.isl_up) / static_cast<double>(counts.isl_candidates),
+               counts.isl_candidates / times.size(), counts.sgp4_failures, secs,
+               o.output.empty() || o.output == "-" ? "" : ", wrote " + o.output);
   }
-  if (o.in.strict && sgp4_failures > 0) return kExitRuntime;
+  if (o.in.strict && counts.sgp4_failures > 0) return kExitRuntime;
   return kExitOk;
 }
 

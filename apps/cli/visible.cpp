@@ -15,6 +15,7 @@
 #include "common.h"
 #include "inputs.h"
 #include "skyfence/core/error.h"
+#include "skyfence/core/units.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/visibility/fleet.h"
@@ -36,7 +37,7 @@ struct Options {
   unsigned threads = 0;
 };
 
-constexpr double kRadToDeg = 180.0 / std::numbers::pi;
+constexpr double kRadToDeg = kDegPerRad;  // core/units.h
 
 int run(const Options& o) {
   install_interrupt_handler();

@@ -89,8 +89,12 @@ expect_exit 2 "neither stop nor duration" -- "$SKYFENCE" route "${SHELL1[@]}" --
 expect_exit 2 "stop before start" -- "$SKYFENCE" route "${SHELL1[@]}" --sites "$CITIES" --from Manila --to Dalian --start 2026-05-01T00:00:00Z --stop 2026-04-30T00:00:00Z --step 5s
 expect_exit 2 "bad isl" -- "$SKYFENCE" route "${SHELL1[@]}" --isl ring --sites "$CITIES" --from Manila --to Dalian "${WIN[@]}"
 expect_exit 2 "bad elevation" -- "$SKYFENCE" route "${SHELL1[@]}" --sites "$CITIES" --from Manila --to Dalian "${WIN[@]}" --gateway-min-elevation 95
-expect_grep "^skyfence: error: --gateway-min-elevation: expected degrees" "$WORK/err" "elevation message"
+expect_grep "^skyfence: error: network: gateway_min_elevation_rad must lie in \[-pi/2, pi/2\]" "$WORK/err" "elevation message"
 expect_exit 2 "bad route factor" -- "$SKYFENCE" route "${SHELL1[@]}" --sites "$CITIES" --from Manila --to Dalian "${WIN[@]}" --fibre-route-factor 0.5
+expect_grep "^skyfence: error: network: fibre_route_factor must lie in \[1, 100\]" "$WORK/err" "route factor message"
+expect_exit 2 "bad isl range" -- "$SKYFENCE" route "${SHELL1[@]}" --sites "$CITIES" --from Manila --to Dalian "${WIN[@]}" --isl-max-range -1
+expect_exit 2 "bad grazing altitude" -- "$SKYFENCE" route "${SHELL1[@]}" --sites "$CITIES" --from Manila --to Dalian "${WIN[@]}" --grazing-altitude 20000
+expect_exit 2 "bad fibre index" -- "$SKYFENCE" route "${SHELL1[@]}" --sites "$CITIES" --from Manila --to Dalian "${WIN[@]}" --fibre-index 11
 expect_exit 2 "missing gateways file" -- "$SKYFENCE" route "${SHELL1[@]}" --sites "$CITIES" --from Manila --to Dalian "${WIN[@]}" --gateways "$WORK/none.csv"
 expect_exit 2 "no input" -- "$SKYFENCE" route --sites "$CITIES" --from Manila --to Dalian "${WIN[@]}"
 # A failed run leaves no output file.

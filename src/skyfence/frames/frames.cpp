@@ -12,12 +12,12 @@
 #include <numbers>
 #include <vector>
 
+#include "skyfence/core/units.h"
+
 namespace skyfence::frames {
 namespace {
 
 constexpr double kTwoPi = 2.0 * std::numbers::pi;
-constexpr double kRadPerDeg = std::numbers::pi / 180.0;
-constexpr double kDegPerRad = 180.0 / std::numbers::pi;
 constexpr double kMetresPerKm = 1000.0;
 
 constexpr double kJ2000JulianDate = 2451545.0;

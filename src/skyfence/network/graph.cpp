@@ -1,9 +1,17 @@
 #include "skyfence/network/graph.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 #include <tuple>
 
 namespace skyfence::network {
+
+void GraphBuilder::reject_edge(std::uint32_t u, std::uint32_t v, double delay_ms) const {
+  throw std::invalid_argument("network: add_edge: u and v must be < nodes (" + std::to_string(nodes_) +
+                              ") and delay_ms finite and >= 0, got u " + std::to_string(u) + ", v " +
+                              std::to_string(v) + ", delay_ms " + std::to_string(delay_ms));
+}
 
 void GraphBuilder::build(Graph& out) {
   out.nodes = nodes_;
@@ -82,10 +90,26 @@ struct Heap {
   }
 };
 
+// The REQUIRES of shortest_paths and shortest_paths_reusing.
+void check_search(const char* function, const Graph& graph, std::uint32_t source,
+                  std::span<const std::uint8_t> flags) {
+  const std::string nodes = std::to_string(graph.nodes);
+  if (source >= graph.nodes) {
+    throw std::invalid_argument(std::string("network: ") + function + ": source must be < graph.nodes (" +
+                                nodes + "), got " + std::to_string(source));
+  }
+  if (!flags.empty() && flags.size() != graph.nodes) {
+    throw std::invalid_argument(std::string("network: ") + function +
+                                ": flags must be empty or hold graph.nodes (" + nodes + ") entries, got " +
+                                std::to_string(flags.size()));
+  }
+}
+
 }  // namespace
 
 void shortest_paths(const Graph& graph, std::uint32_t source, std::span<const std::uint8_t> flags,
                     ShortestPaths& out) {
+  check_search("shortest_paths", graph, source, flags);
   const std::size_t n = graph.nodes;
   out.delay_ms.assign(n, kUnreachable);
   out.parent.assign(n, kNoNode);
@@ -211,6 +235,7 @@ bool relax(std::uint32_t u, std::uint32_t source, const std::uint32_t* offsets, 
 
 bool shortest_paths_reusing(const Graph& graph, std::uint32_t source, std::span<const std::uint8_t> flags,
                             std::vector<std::uint32_t>& order, ShortestPaths& out) {
+  check_search("shortest_paths_reusing", graph, source, flags);
   const std::size_t n = graph.nodes;
   const auto fall_back = [&] {
     shortest_paths(graph, source, flags, out);

@@ -49,8 +49,12 @@ class GraphBuilder {
     nodes_ = nodes;
     edges_.clear();
   }
-  // REQUIRES: u, v < nodes, delay_ms >= 0 and finite (not checked in release builds).
+  // REQUIRES: u, v < nodes (of the last reset), delay_ms >= 0 and finite; throws std::invalid_argument
+  // otherwise. `via` is not checked (any node id, or kNoNode).
   void add_edge(std::uint32_t u, std::uint32_t v, double delay_ms, std::uint32_t via = kNoNode) {
+    if (u >= nodes_ || v >= nodes_ || !(delay_ms >= 0.0 && delay_ms < kUnreachable)) {
+      reject_edge(u, v, delay_ms);
+    }
     edges_.push_back({u, v, delay_ms, via});
   }
   [[nodiscard]] std::size_t edges() const { return edges_.size(); }
@@ -62,6 +66,7 @@ class GraphBuilder {
     double w;
     std::uint32_t via;
   };
+  [[noreturn]] void reject_edge(std::uint32_t u, std::uint32_t v, double delay_ms) const;
   std::uint32_t nodes_ = 0;
   std::vector<Edge> edges_;
   std::vector<std::uint32_t> count_;
@@ -90,7 +95,8 @@ struct ShortestPaths {
 // Shortest delays from `source`. `flags` is empty (every node relays, no early stop) or has one entry
 // per node (kNoRelay, kTarget). With targets flagged, the search stops once all of them are settled:
 // delays and parents are final for every settled node, and the targets; others may be upper bounds.
-// REQUIRES: source < graph.nodes.
+// REQUIRES: source < graph.nodes; flags empty or of size graph.nodes. Throws std::invalid_argument
+// otherwise.
 void shortest_paths(const Graph& graph, std::uint32_t source, std::span<const std::uint8_t> flags,
                     ShortestPaths& out);
 
@@ -111,7 +117,8 @@ void shortest_paths(const Graph& graph, std::uint32_t source, std::span<const st
 // `order` becomes this search's order (processed nodes by (delay, node), then the unused rest of the
 // old order) for the next call; it may be empty or hold anything (a bad order only costs the fall-back).
 // Returns true when the order was used, false when the search fell back to shortest_paths.
-// REQUIRES: source < graph.nodes.
+// REQUIRES: source < graph.nodes; flags empty or of size graph.nodes. Throws std::invalid_argument
+// otherwise.
 bool shortest_paths_reusing(const Graph& graph, std::uint32_t source, std::span<const std::uint8_t> flags,
                             std::vector<std::uint32_t>& order, ShortestPaths& out);
 

@@ -6,14 +6,16 @@
 #include <numbers>
 #include <numeric>
 #include <stdexcept>
+#include <string>
 #include <tuple>
+
+#include "skyfence/core/units.h"
 
 namespace skyfence::network {
 namespace {
 
 constexpr double kPi = std::numbers::pi;
 constexpr double kTwoPi = 2.0 * std::numbers::pi;
-constexpr double kDegToRad = kPi / 180.0;
 // WGS-72, the constants SGP4 and its element sets use (Vallado, "Revisiting Spacetrack Report #3").
 constexpr double kMuKm3S2 = 398600.8;
 constexpr double kEarthRadiusKm = 6378.135;
@@ -102,7 +104,11 @@ PlaneAssignment planes_from_walker(std::span<const orbits::WalkerSlot> slots,
   for (std::size_t i = 0; i < slots.size(); ++i) {
     const auto& w = slots[i];
     if (w.shell < 0 || static_cast<std::size_t>(w.shell) >= shells.size() || w.plane < 0 || w.slot < 0) {
-      throw std::invalid_argument("planes_from_walker: slot outside the given shells");
+      throw std::invalid_argument(
+          "network: planes_from_walker: slots[" + std::to_string(i) +
+          "] must have shell in [0, shells.size() = " + std::to_string(shells.size()) +
+          ") and plane, slot >= 0, got shell " + std::to_string(w.shell) + ", plane " +
+          std::to_string(w.plane) + ", slot " + std::to_string(w.slot));
     }
     out.of[i] = PlaneSlot{w.shell, w.plane, w.slot};
     out.shells[static_cast<std::size_t>(w.shell)].satellites++;
@@ -146,19 +152,19 @@ PlaneAssignment infer_planes(std::span<const orbits::ElementSet> sets, const Pla
     inc[i] = es.inclination_deg;
     const double dt_s = (ref - es.epoch).to_seconds();
     const double p = a_km * (1.0 - es.eccentricity * es.eccentricity);
-    const double i_rad = es.inclination_deg * kDegToRad;
+    const double i_rad = es.inclination_deg * kRadPerDeg;
     const double raan_rate =
         p > 0.0 ? -1.5 * n_rad_s * kJ2 * (kEarthRadiusKm / p) * (kEarthRadiusKm / p) * std::cos(i_rad) : 0.0;
-    raan[i] = wrap_two_pi(es.raan_deg * kDegToRad + raan_rate * dt_s);
+    raan[i] = wrap_two_pi(es.raan_deg * kRadPerDeg + raan_rate * dt_s);
     out.arg_latitude_rad[i] =
-        wrap_two_pi((es.arg_perigee_deg + es.mean_anomaly_deg) * kDegToRad + n_rad_s * dt_s);
+        wrap_two_pi((es.arg_perigee_deg + es.mean_anomaly_deg) * kRadPerDeg + n_rad_s * dt_s);
   }
 
   std::vector<std::uint32_t> all(n);
   std::iota(all.begin(), all.end(), 0u);
   std::sort(all.begin(), all.end(),
             [&](std::uint32_t a, std::uint32_t b) { return std::tie(alt[a], a) < std::tie(alt[b], b); });
-  const double raan_gap = options.plane_raan_gap_deg * kDegToRad;
+  const double raan_gap = options.plane_raan_gap_deg * kRadPerDeg;
   for (const auto& by_alt : split_sorted(all, alt, options.shell_altitude_gap_km)) {
     std::vector<std::uint32_t> sorted_inc = by_alt;
     std::sort(sorted_inc.begin(), sorted_inc.end(),

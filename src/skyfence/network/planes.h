@@ -68,7 +68,8 @@ struct PlaneAssignment {
 };
 
 // From a generated Walker constellation: slots[i] is satellite i's WalkerSlot, shells[s] the shell it
-// was generated from (REQUIRES: every slot's shell index < shells.size(); else std::invalid_argument).
+// was generated from (REQUIRES: every slot's shell index in [0, shells.size()), its plane and slot >= 0;
+// else std::invalid_argument).
 PlaneAssignment planes_from_walker(std::span<const orbits::WalkerSlot> slots,
                                    std::span<const orbits::WalkerShell> shells);
 

@@ -5,9 +5,11 @@
 #include <limits>
 #include <map>
 #include <stdexcept>
+#include <string>
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
 
+#include "skyfence/core/statistics.h"
 #include "skyfence/visibility/parallel.h"
 
 namespace skyfence::network {
@@ -48,10 +50,6 @@ void plan(const Network& network, std::span<const EndpointPair> pairs, std::vect
           std::map<std::uint32_t, std::vector<std::size_t>>& direct_by_source) {
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> index_of;
   for (std::size_t k = 0; k < pairs.size(); ++k) {
-    if (pairs[k].src_endpoint >= network.endpoints() ||
-        (pairs[k].dst_endpoint != kToInternet && pairs[k].dst_endpoint >= network.endpoints())) {
-      throw std::invalid_argument("route_step: end point index out of range");
-    }
     if (pairs[k].dst_endpoint != kToInternet)
       index_of.emplace(std::pair(pairs[k].src_endpoint, pairs[k].dst_endpoint), k);
   }
@@ -65,6 +63,22 @@ void plan(const Network& network, std::span<const EndpointPair> pairs, std::vect
   }
   for (std::size_t k = 0; k < pairs.size(); ++k) {
     if (mirror[k] == pairs.size()) direct_by_source[pairs[k].src_endpoint].push_back(k);
+  }
+}
+
+// The REQUIRES of route_step.
+void check_pairs(const Network& network, std::span<const EndpointPair> pairs) {
+  const std::size_t n = network.endpoints();
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    const auto bad = [&](const char* field, std::uint32_t value, const char* accepted) {
+      throw std::invalid_argument("network: route_step: pairs[" + std::to_string(k) + "]." + field +
+                                  " must be " + accepted + " (" + std::to_string(n) + "), got " +
+                                  std::to_string(value));
+    };
+    if (pairs[k].src_endpoint >= n) bad("src_endpoint", pairs[k].src_endpoint, "< network.endpoints()");
+    if (pairs[k].dst_endpoint != kToInternet && pairs[k].dst_endpoint >= n) {
+      bad("dst_endpoint", pairs[k].dst_endpoint, "kToInternet or < network.endpoints()");
+    }
   }
 }
 
@@ -98,6 +112,7 @@ int RouteMemory::Search::run(const Graph& graph, std::uint32_t source, std::span
 
 void route_step(const Network& network, const Snapshot& snapshot, std::span<const EndpointPair> pairs,
                 std::vector<Route>& out, RouteMemory* memory) {
+  check_pairs(network, pairs);
   RouteMemory local;
   RouteMemory& m = memory != nullptr ? *memory : local;
   if (m.sources_.empty() || m.nodes_ != network.nodes() || !same_pairs(m.pairs_, pairs)) {
@@ -206,10 +221,8 @@ RouteSummary RouteStatistics::summary() const {
   const std::size_t n = v.size();
   s.rtt_min_ms = v.front();
   s.rtt_max_ms = v.back();
-  s.rtt_median_ms = n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-  // Nearest rank: ceil(0.95 n), computed in integers (95 n / 100 rounded up).
-  const std::size_t rank = (95 * n + 99) / 100;
-  s.rtt_p95_ms = v[std::max<std::size_t>(rank, 1) - 1];
+  s.rtt_median_ms = median_of_sorted(v);
+  s.rtt_p95_ms = nearest_rank_of_sorted(v, 95);
   double sum = 0.0;
   for (double x : rtt_ms_) sum += x;  // step order: fixed
   s.rtt_mean_ms = sum / static_cast<double>(n);

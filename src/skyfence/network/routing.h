@@ -79,7 +79,8 @@ class RouteMemory {
 };
 
 // Routes every pair at one snapshot of `network`; out[k] is pairs[k]'s route. REQUIRES: endpoint
-// indices < network.endpoints(). Threads: network.options().threads. With `memory`, a step reuses
+// indices < network.endpoints() (dst_endpoint may be kToInternet); throws std::invalid_argument
+// otherwise. Threads: network.options().threads. With `memory`, a step reuses
 // the work of the previous call with the same memory (see RouteMemory); the routes are identical.
 void route_step(const Network& network, const Snapshot& snapshot, std::span<const EndpointPair> pairs,
                 std::vector<Route>& out, RouteMemory* memory = nullptr);
@@ -88,8 +89,8 @@ void route_step(const Network& network, const Snapshot& snapshot, std::span<cons
 struct RouteSummary {
   std::size_t steps = 0;
   std::size_t reachable_steps = 0;
-  // Over reachable steps; NaN when none. Median: mean of the two middle values for an even count.
-  // p95: nearest rank (the ceil(0.95 n)-th smallest).
+  // Over reachable steps; NaN when none. Median: median_of_sorted (the mean of the two middle values
+  // for an even count); p95: nearest_rank_of_sorted (the ceil(0.95 n)-th smallest), core/statistics.h.
   double rtt_min_ms = 0.0, rtt_median_ms = 0.0, rtt_p95_ms = 0.0, rtt_max_ms = 0.0;
   double rtt_mean_ms = 0.0;
   // Number of reachable steps whose path differs from that of the previous reachable step.

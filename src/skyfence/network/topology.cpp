@@ -3,9 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <numbers>
+#include <stdexcept>
+#include <string>
 #include <utility>
-
-#include "skyfence/core/error.h"
 
 namespace skyfence::network {
 namespace {
@@ -15,10 +16,6 @@ std::vector<frames::Geodetic> locations(const std::vector<GroundNode>& nodes) {
   out.reserve(nodes.size());
   for (const auto& n : nodes) out.push_back(n.location);
   return out;
-}
-
-void check(bool ok, const char* field, const std::string& expected) {
-  if (!ok) throw InputError(SourceLocation{"network options", 0, field}, expected);
 }
 
 frames::Vec3 unit_geocentric(const frames::Geodetic& g) {
@@ -51,6 +48,24 @@ double segment_min_radius_km(const frames::Vec3& p, const frames::Vec3& q) {
   return (p + d * t).norm();
 }
 
+void check(const NetworkOptions& options) {
+  constexpr double kHalfPi = std::numbers::pi / 2.0;
+  const auto require = [](bool ok, const char* what) {
+    if (!ok) throw std::invalid_argument(std::string("network: ") + what);
+  };
+  require(options.isl_max_range_km > 0.0, "isl_max_range_km must be > 0 (infinity: no limit)");
+  require(options.isl_grazing_altitude_km >= 0.0 && options.isl_grazing_altitude_km < 10000.0,
+          "isl_grazing_altitude_km must lie in [0, 10000)");
+  require(options.user_min_elevation_rad >= -kHalfPi && options.user_min_elevation_rad <= kHalfPi,
+          "user_min_elevation_rad must lie in [-pi/2, pi/2]");
+  require(options.gateway_min_elevation_rad >= -kHalfPi && options.gateway_min_elevation_rad <= kHalfPi,
+          "gateway_min_elevation_rad must lie in [-pi/2, pi/2]");
+  require(options.fibre_route_factor >= 1.0 && options.fibre_route_factor <= 100.0,
+          "fibre_route_factor must lie in [1, 100]");
+  require(options.fibre_refractive_index >= 1.0 && options.fibre_refractive_index <= 10.0,
+          "fibre_refractive_index must lie in [1, 10]");
+}
+
 Network::Network(const visibility::Fleet& fleet, std::vector<SatellitePair> isl,
                  std::vector<GroundNode> gateways, std::vector<GroundNode> pops,
                  std::vector<GroundNode> endpoints, const NetworkOptions& options)
@@ -63,23 +78,17 @@ Network::Network(const visibility::Fleet& fleet, std::vector<SatellitePair> isl,
       options_(options),
       user_index_(locations(endpoints_)),
       gateway_index_(locations(gateways_)) {
-  constexpr double kHalfPi = std::numbers::pi / 2.0;
-  check(options.isl_max_range_km > 0.0, "isl_max_range_km", "expected a range > 0 km");
-  check(options.isl_grazing_altitude_km >= 0.0 && std::isfinite(options.isl_grazing_altitude_km),
-        "isl_grazing_altitude_km", "expected an altitude >= 0 km");
-  check(options.user_min_elevation_rad >= -kHalfPi && options.user_min_elevation_rad <= kHalfPi,
-        "user_min_elevation_rad", "expected an elevation in [-90, 90] deg");
-  check(options.gateway_min_elevation_rad >= -kHalfPi && options.gateway_min_elevation_rad <= kHalfPi,
-        "gateway_min_elevation_rad", "expected an elevation in [-90, 90] deg");
-  check(options.fibre_route_factor >= 1.0 && std::isfinite(options.fibre_route_factor), "fibre_route_factor",
-        "expected a factor >= 1");
-  check(options.fibre_refractive_index >= 1.0 && std::isfinite(options.fibre_refractive_index),
-        "fibre_refractive_index", "expected an index >= 1");
+  check(options);
   if (nodes() < n_sat_ || n_sat_ + gateways_.size() + pops_.size() + endpoints_.size() >= kNoNode) {
-    throw InputError("network: too many nodes");
+    throw std::invalid_argument(
+        "network: the satellites, gateways, PoPs and end points must number < 2^32 - 1");
   }
   for (const SatellitePair& p : isl_) {
-    if (p.a >= n_sat_ || p.b >= n_sat_ || p.a == p.b) throw std::invalid_argument("Network: bad ISL pair");
+    if (p.a >= n_sat_ || p.b >= n_sat_ || p.a == p.b) {
+      throw std::invalid_argument("network: an ISL pair must be two distinct satellites < " +
+                                  std::to_string(n_sat_) + ", got " + std::to_string(p.a) + " and " +
+                                  std::to_string(p.b));
+    }
   }
   const double fibre_km_per_ms = kSpeedOfLightKmS / options.fibre_refractive_index / 1000.0;
   auto fibre_ms = [&](const frames::Geodetic& a, const frames::Geodetic& b) {

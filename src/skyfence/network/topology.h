@@ -51,19 +51,22 @@ inline constexpr double kEquatorialEarthRadiusKm = 6378.137;
 
 enum class IslMode { plus_grid, none };
 
+// The REQUIRES ranges are checked by check(NetworkOptions), which the Network constructor calls. The
+// upper bounds catch unit mistakes (metres for km, degrees for radians), not physics.
 struct NetworkOptions {
   IslMode isl = IslMode::plus_grid;  // DEFAULT: plus_grid
   // DEFAULT: no limit (the grazing test alone limits a 550 km shell's ISLs to about 5016 km).
-  // REQUIRES: > 0.
+  // REQUIRES: > 0 (infinity: no limit).
   double isl_max_range_km = std::numeric_limits<double>::infinity();
-  double isl_grazing_altitude_km = 80.0;  // DEFAULT: 80 km. REQUIRES: >= 0
+  double isl_grazing_altitude_km = 80.0;  // DEFAULT: 80 km. REQUIRES: in [0, 10000)
   // DEFAULT: 25 deg for both (the minimum elevation of Starlink's FCC filings, SAT-MOD-20181108-00083).
+  // REQUIRES: in [-pi/2, pi/2].
   double user_min_elevation_rad = 25.0 * std::numbers::pi / 180.0;
   double gateway_min_elevation_rad = 25.0 * std::numbers::pi / 180.0;
   // Fibre length over great-circle distance. DEFAULT: 1.5 (a modelling assumption: terrestrial routes
-  // are longer than the great circle; no single published value applies). REQUIRES: >= 1.
+  // are longer than the great circle; no single published value applies). REQUIRES: in [1, 100].
   double fibre_route_factor = 1.5;
-  double fibre_refractive_index = kFibreRefractiveIndex;  // DEFAULT: 1.47. REQUIRES: >= 1
+  double fibre_refractive_index = kFibreRefractiveIndex;  // DEFAULT: 1.47. REQUIRES: in [1, 10]
   // City-to-city routes may go down to a gateway and over fibre between PoPs (as bent-pipe traffic
   // must). DEFAULT: true. false: satellites only (as Hypatia's city-to-city studies).
   bool ground_relay = true;
@@ -73,6 +76,10 @@ struct NetworkOptions {
   bool gateway_links = true;
   unsigned threads = 0;  // 0 = all cores. Results do not depend on it.
 };
+
+// Throws std::invalid_argument naming the first field outside its REQUIRES range (e.g. "network:
+// user_min_elevation_rad must lie in [-pi/2, pi/2]"); NaN is outside every range.
+void check(const NetworkOptions& options);
 
 // A named place on the ground (gateway, PoP or end point).
 struct GroundNode {
@@ -108,7 +115,8 @@ double segment_min_radius_km(const frames::Vec3& p, const frames::Vec3& q);
 class Network {
  public:
   // The fleet must outlive the network. `isl` are candidate ISL pairs (ignored with IslMode::none).
-  // Throws InputError for options outside their REQUIRES.
+  // REQUIRES: options within their ranges (check), each ISL pair two distinct satellites of the fleet,
+  // and fewer than 2^32 - 1 nodes in all; throws std::invalid_argument otherwise.
   Network(const visibility::Fleet& fleet, std::vector<SatellitePair> isl, std::vector<GroundNode> gateways,
           std::vector<GroundNode> pops, std::vector<GroundNode> endpoints, const NetworkOptions& options);
 

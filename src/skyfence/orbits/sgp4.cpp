@@ -9,6 +9,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "skyfence/core/units.h"
 #include "skyfence/orbits/internal/sgp4_deep.h"
 #include "skyfence/time/scales.h"
 
@@ -25,7 +26,7 @@ constexpr double jd_1950 = 2433281.5;
 
 // Greenwich mean sidereal time (IAU 1982), radians in [0, 2 pi), of a UT1 Julian date.
 double gstime(double jdut1) {
-  constexpr double deg2rad = pi / 180.0;
+  constexpr double deg2rad = kRadPerDeg;  // the reference's name
   const double tut1 = (jdut1 - 2451545.0) / 36525.0;
   double temp = -6.2e-6 * tut1 * tut1 * tut1 + 0.093104 * tut1 * tut1 +
                 (876600.0 * 3600 + 8640184.812866) * tut1 + 67310.54841;
@@ -422,7 +423,7 @@ GravityConstants gravity_constants(GravityModel model) {
 }
 
 Sgp4Record sgp4_init(const ElementSet& es, GravityModel model, OpsMode opsmode) {
-  constexpr double deg2rad = pi / 180.0;
+  constexpr double deg2rad = kRadPerDeg;          // the reference's name
   constexpr double xpdotp = 1440.0 / (2.0 * pi);  // rev/day per rad/min
 
   Sgp4Record rec;

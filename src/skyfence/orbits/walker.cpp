@@ -6,6 +6,7 @@
 #include <string>
 
 #include "skyfence/core/error.h"
+#include "skyfence/core/units.h"
 #include "skyfence/orbits/sgp4.h"
 
 namespace skyfence::orbits {
@@ -13,7 +14,6 @@ namespace skyfence::orbits {
 namespace {
 
 constexpr double kPi = std::numbers::pi;
-constexpr double kDegToRad = kPi / 180.0;
 
 // Angle in [0, 360).
 double wrap_deg(double a) {
@@ -86,13 +86,13 @@ double WalkerShell::effective_raan_step_deg() const {
 double mean_motion_for_altitude(double altitude_km, double inclination_deg) {
   check_altitude(altitude_km, inclination_deg, "mean_motion_for_altitude");
   const GravityConstants gc = gravity_constants(GravityModel::wgs72);
-  const double cosi = std::cos(inclination_deg * kDegToRad);
+  const double cosi = std::cos(inclination_deg * kRadPerDeg);
   const double con41 = 3.0 * cosi * cosi - 1.0;
   // Mean radius (earth radii) = a (1 + e'^2 / 2) - 0.75 J2 con41 / a, where e' = aycof / a is the J3
   // long-period eccentricity SGP4 adds (aycof = -0.5 (J3/J2) sin i; e'^2 / 2 is ~3 m at 1000 km).
   // Solved by fixed point from the J2-only root; two or three steps reach 1e-15.
   const double rbar = 1.0 + altitude_km / gc.radiusearthkm;
-  const double aycof = -0.5 * gc.j3oj2 * std::sin(inclination_deg * kDegToRad);
+  const double aycof = -0.5 * gc.j3oj2 * std::sin(inclination_deg * kRadPerDeg);
   double a = 0.5 * (rbar + std::sqrt(rbar * rbar + 3.0 * gc.j2 * con41));
   for (int iter = 0; iter < 10; ++iter) {
     const double e2 = (aycof / a) * (aycof / a);

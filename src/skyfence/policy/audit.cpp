@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "skyfence/core/units.h"
 #include "skyfence/policy/internal/sha256.h"
 #include "skyfence/time/scales.h"
 
@@ -28,15 +29,14 @@ std::string num(double v) {
 }  // namespace
 
 std::string audit_record(const AuditEntry& e, AuditHead& head) {
-  constexpr double kDeg = 180.0 / std::numbers::pi;
   const RequestContext& c = e.request.context;
   std::string line = "{\"seq\":" + std::to_string(head.records + 1) + ",\"prev\":\"" + head.hash + "\"";
   line += ",\"time_utc\":" + js(time::format_iso8601(e.request.time, 3));
   line += ",\"provider\":" + js(c.provider) + ",\"terminal_id\":" + js(c.terminal_id) +
           ",\"customer\":" + js(c.customer) + ",\"group\":" + js(c.group);
   // Degrees rounded to 1e-9 (0.1 mm): the record shows what was decided, not binary noise.
-  line += ",\"lat_deg\":" + num(std::round(e.request.location.lat_rad * kDeg * 1e9) / 1e9);
-  line += ",\"lon_deg\":" + num(std::round(e.request.location.lon_rad * kDeg * 1e9) / 1e9);
+  line += ",\"lat_deg\":" + num(std::round(e.request.location.lat_rad * kDegPerRad * 1e9) / 1e9);
+  line += ",\"lon_deg\":" + num(std::round(e.request.location.lon_rad * kDegPerRad * 1e9) / 1e9);
   line += std::string(",\"decision\":\"") + (e.decision.permit ? "permit" : "deny") + "\",\"matched\":[";
   for (std::size_t i = 0; i < e.decision.matched.size(); ++i) {
     line += (i ? "," : "") + js(e.decision.matched[i]);

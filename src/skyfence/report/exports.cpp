@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "skyfence/core/atomic_file.h"
+#include "skyfence/core/csv.h"
 #include "skyfence/earth/lonlat_polygon.h"
 #include "skyfence/report/internal/tables.h"
 
@@ -18,15 +19,7 @@ namespace {
 std::string csv_field(const internal::Value& v) {
   if (const auto* n = std::get_if<std::int64_t>(&v)) return fmt::format("{}", *n);
   if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
-  if (const auto* s = std::get_if<std::string>(&v)) {
-    if (s->find_first_of(",\"\r\n") == std::string::npos) return *s;
-    std::string q = "\"";
-    for (char c : *s) {
-      if (c == '"') q += '"';
-      q += c;
-    }
-    return q + "\"";
-  }
+  if (const auto* s = std::get_if<std::string>(&v)) return ::skyfence::csv_field(*s);
   return {};
 }
 

@@ -6,6 +6,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "skyfence/core/statistics.h"
+#include "skyfence/core/units.h"
 #include "skyfence/time/scales.h"
 
 namespace skyfence::report {
@@ -39,11 +41,10 @@ std::string_view to_string(TerminalDecision decision) {
 }
 
 CellInfo cell_info(const earth::Cell& cell) {
-  constexpr double deg = 180.0 / std::numbers::pi;
   CellInfo c;
   c.token = cell.token;
-  c.lat_deg = cell.centre.lat_rad * deg;
-  c.lon_deg = cell.centre.lon_rad * deg;
+  c.lat_deg = cell.centre.lat_rad * kDegPerRad;
+  c.lon_deg = cell.centre.lon_rad * kDegPerRad;
   c.area_km2 = cell.area_km2;
   c.vertices = cell.vertices;
   return c;
@@ -55,13 +56,8 @@ RttQuantiles rtt_quantiles(std::vector<double> samples_ms) {
     if (!std::isfinite(s)) throw std::invalid_argument("rtt_quantiles: non-finite sample");
   }
   std::sort(samples_ms.begin(), samples_ms.end());
-  // Nearest rank: the smallest sample with at least q of the samples at or below it.
-  const auto rank = [&](double q) {
-    const auto n = static_cast<double>(samples_ms.size());
-    const auto r = static_cast<std::size_t>(std::ceil(q * n));
-    return samples_ms[std::clamp<std::size_t>(r, 1, samples_ms.size()) - 1];
-  };
-  return RttQuantiles{samples_ms.front(), rank(0.5), rank(0.95), samples_ms.back()};
+  return RttQuantiles{samples_ms.front(), median_of_sorted(samples_ms),
+                      nearest_rank_of_sorted(samples_ms, 95), samples_ms.back()};
 }
 
 const ProviderInfo* Results::provider(std::string_view name) const {

@@ -167,8 +167,10 @@ struct LatencySummary {
   std::vector<double> rtt_samples_ms;  // RTT at the reachable steps, for distribution plots
 };
 
-// Quantiles of RTT samples by the nearest-rank method (docs/report.md): min, median, 95th
-// percentile, max. Throws std::invalid_argument for no samples or a non-finite sample.
+// Min, median, 95th percentile and max of RTT samples (docs/report.md): the median and the nearest-rank
+// percentile of core/statistics.h, the same as network's route summaries (the median of an even count
+// is the mean of the two middle samples). Throws std::invalid_argument for no samples or a non-finite
+// sample.
 struct RttQuantiles {
   double min_ms = 0.0, median_ms = 0.0, p95_ms = 0.0, max_ms = 0.0;
 };

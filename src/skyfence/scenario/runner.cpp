@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "skyfence/core/read_file.h"
+#include "skyfence/core/units.h"
 #include "skyfence/coverage/coverage.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/region.h"
@@ -33,8 +34,7 @@ namespace skyfence::scenario {
 namespace internal {
 namespace {
 
-constexpr double kDeg = 3.14159265358979323846 / 180.0;
-constexpr double kRadToDeg = 1.0 / kDeg;
+constexpr double kDeg = kRadPerDeg, kRadToDeg = kDegPerRad;  // core/units.h
 
 std::string source_text(const SatelliteSource& s) {
   switch (s.kind) {

@@ -308,20 +308,6 @@ TEST(NetworkRouting, Statistics) {
   EXPECT_DOUBLE_EQ(twenty.summary().rtt_median_ms, 10.5);
 }
 
-TEST(NetworkOptionsCheck, BadOptionsAreInputErrors) {
-  const Shell& sh = starlink_shell1();
-  const visibility::Fleet fleet(sh.gen.sets);
-  NetworkOptions opt;
-  opt.fibre_route_factor = 0.5;
-  EXPECT_THROW(Network(fleet, {}, {}, {}, {}, opt), InputError);
-  opt = {};
-  opt.isl_grazing_altitude_km = -1.0;
-  EXPECT_THROW(Network(fleet, {}, {}, {}, {}, opt), InputError);
-  opt = {};
-  opt.user_min_elevation_rad = 2.0;
-  EXPECT_THROW(Network(fleet, {}, {}, {}, {}, opt), InputError);
-}
-
 TEST(NetworkGeometry, GreatCircle) {
   const auto paris = frames::Geodetic::degrees(48.85341, 2.3488);
   const auto moscow = frames::Geodetic::degrees(55.754996, 37.621849);

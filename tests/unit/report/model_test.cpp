@@ -105,13 +105,13 @@ TEST(ReportModel, ValidateNamesTheProblem) {
 TEST(ReportModel, RttQuantilesNearestRank) {
   const RttQuantiles q = rtt_quantiles({50, 10, 40, 20, 30});
   EXPECT_EQ(q.min_ms, 10);
-  EXPECT_EQ(q.median_ms, 30);  // rank ceil(2.5) = 3
+  EXPECT_EQ(q.median_ms, 30);  // the middle one
   EXPECT_EQ(q.p95_ms, 50);     // rank ceil(4.75) = 5
   EXPECT_EQ(q.max_ms, 50);
   std::vector<double> hundred;
   for (int i = 1; i <= 100; ++i) hundred.push_back(i);
   EXPECT_EQ(rtt_quantiles(hundred).p95_ms, 95);
-  EXPECT_EQ(rtt_quantiles(hundred).median_ms, 50);
+  EXPECT_EQ(rtt_quantiles(hundred).median_ms, 50.5);  // the mean of the middle two, as network's
   EXPECT_EQ(rtt_quantiles({7}).p95_ms, 7);
   EXPECT_THROW(rtt_quantiles({}), std::invalid_argument);
 }

@@ -6,6 +6,8 @@
 #include <numbers>
 #include <span>
 
+#include "skyfence/core/units.h"
+
 namespace skyfence::report::internal {
 
 // lon + 360 k in [ref - 180, ref + 180): the copy of `lon` nearest `ref`.
@@ -16,14 +18,13 @@ inline double unwrap_lon(double lon, double ref) {
 // Mean direction of longitudes (degrees), so that points on both sides of the antimeridian average
 // near it rather than near 0. 0 for no points or points spread evenly around the globe.
 inline double circular_mean_lon(std::span<const double> lons_deg) {
-  constexpr double rad = std::numbers::pi / 180.0;
   double s = 0.0, c = 0.0;
   for (double l : lons_deg) {
-    s += std::sin(l * rad);
-    c += std::cos(l * rad);
+    s += std::sin(l * kRadPerDeg);
+    c += std::cos(l * kRadPerDeg);
   }
   if (std::hypot(s, c) < 1e-9) return 0.0;
-  return std::atan2(s, c) / rad;
+  return std::atan2(s, c) / kRadPerDeg;
 }
 
 // Equirectangular projection (x proportional to longitude times cos of the mid latitude, y to
