@@ -2,7 +2,9 @@
 # Builds the libFuzzer targets with clang (ASan+UBSan, in build-fuzz beside the sources) and runs each
 # for a while from its seed corpus. New inputs found go to build-fuzz/corpus/<target> (the seeds in
 # fuzz/corpus are not modified); a crash leaves its input in build-fuzz/crashes/ and fails the run.
-#   fuzz/run.sh [--seconds N] [--jobs N] [TARGET...]   (default: 60 s each; targets policy geojson audit)
+# Targets run one after another, never two at once.
+#   fuzz/run.sh [--seconds N] [--jobs N] [TARGET...]
+#   (default: 60 s each; every target: policy geojson audit tle omm sites scenario)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=60
@@ -12,11 +14,11 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --seconds) SECONDS_EACH="$2"; shift 2 ;;
     --jobs) JOBS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) TARGETS+=("$1"); shift ;;
   esac
 done
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(policy geojson audit)
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(policy geojson audit tle omm sites scenario)
 BUILD=build-fuzz
 command -v clang++ > /dev/null || { echo "fuzz/run.sh: clang++ not found (apt-get install clang libclang-rt-dev)" >&2; exit 2; }
 mkdir -p "$BUILD"
