@@ -77,6 +77,28 @@ void print_load_warnings(const orbits::LoadedSatellites& loaded) {
   for (const std::string& line : orbits::load_warnings(loaded, wo)) warn(line);
 }
 
+void add_site_options(CLI::App& cmd, SiteInput& in) {
+  auto* sites = cmd.add_option_group("sites", "ground sites");
+  sites->add_option("--site", in.specs, "LAT,LON[,ALT_M] in degrees and metres (repeatable)")
+      ->allow_extra_args(false);
+  sites->add_option("--sites", in.file, "sites file: CSV (id,lat_deg,lon_deg[,alt_m]) or GeoJSON points")
+      ->check(CLI::ExistingFile);
+  sites->require_option(1, 2);
+}
+
+std::vector<earth::Site> load_sites(const SiteInput& in, bool strict) {
+  std::vector<earth::Site> sites;
+  for (const std::string& spec : in.specs) sites.push_back(earth::parse_site_spec(spec, "--site"));
+  if (!in.file.empty()) {
+    for (auto& s : read_sites(in.file, strict)) sites.push_back(std::move(s));
+  }
+  if (sites.empty()) {
+    throw InputError(SourceLocation{in.file.empty() ? "--site" : in.file, 0, {}},
+                     "expected at least one site, found none");
+  }
+  return sites;
+}
+
 std::vector<earth::Site> read_sites(const std::string& path, bool strict) {
   earth::SiteReadOptions ropts;
   ropts.strict = strict;

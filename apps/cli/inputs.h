@@ -43,6 +43,19 @@ void print_load_warnings(const orbits::LoadedSatellites& loaded);
 // row throws InputError instead.
 std::vector<earth::Site> read_sites(const std::string& path, bool strict);
 
+// Ground sites given as repeatable --site LAT,LON[,ALT_M] and/or --sites FILE.
+struct SiteInput {
+  std::vector<std::string> specs;  // --site, in the order given; each site's id is its text
+  std::string file;                // --sites
+};
+
+// Registers --site and --sites (at least one required) in a "sites" option group.
+void add_site_options(CLI::App& cmd, SiteInput& in);
+
+// The --site sites, then the file's (skipped rows listed on stderr; with `strict` the first bad row
+// throws). Throws InputError when there is none.
+std::vector<earth::Site> load_sites(const SiteInput& in, bool strict);
+
 // Warns when a time up to `last` lies past the leap-second table's expiry.
 void warn_about_leap_seconds(time::Instant last);
 

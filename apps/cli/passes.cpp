@@ -32,8 +32,7 @@ using time::Instant;
 
 struct Options {
   SatelliteInput in;
-  std::vector<std::string> site_specs;
-  std::string sites_file;
+  SiteInput sites;
   std::string start, stop;
   double min_elevation_deg = 25.0;
   std::string output;
@@ -42,17 +41,6 @@ struct Options {
 };
 
 constexpr double kRadToDeg = kDegPerRad;  // core/units.h
-
-std::vector<earth::Site> load_sites(const Options& o) {
-  std::vector<earth::Site> sites;
-  for (const std::string& spec : o.site_specs) sites.push_back(earth::parse_site_spec(spec, "--site"));
-  if (!o.sites_file.empty()) {
-    for (auto& s : read_sites(o.sites_file, o.in.strict)) sites.push_back(std::move(s));
-  }
-  if (sites.empty())
-    throw InputError(SourceLocation{o.sites_file, 0, {}}, "expected at least one site, found none");
-  return sites;
-}
 
 int run(const Options& o) {
   install_interrupt_handler();
@@ -68,7 +56,7 @@ int run(const Options& o) {
     progress.update(static_cast<double>(done) / static_cast<double>(std::max<std::size_t>(total, 1)));
     return !g_interrupted.load();
   };
-  const std::vector<earth::Site> sites = load_sites(o);
+  const std::vector<earth::Site> sites = load_sites(o.sites, o.in.strict);
   const std::vector<orbits::ElementSet> sets = load_satellites(o.in, start, stop).sets;
   warn_about_leap_seconds(stop);
 
@@ -161,14 +149,7 @@ the exit status is 0 unless --strict (then 1, and no output is written).
 The window is [--start, --stop): passes are searched in it continuously; --stop must come after --start.
 Exit status: 0 ok, 1 runtime failure (or an SGP4 error with --strict), 2 bad input, 130 interrupted.)");
   add_satellite_options(*cmd, opts->in);
-  auto* sites = cmd->add_option_group("sites", "ground sites");
-  sites->add_option("--site", opts->site_specs, "LAT,LON[,ALT_M] in degrees and metres (repeatable)")
-      ->allow_extra_args(false);
-  sites
-      ->add_option("--sites", opts->sites_file,
-                   "sites file: CSV (id,lat_deg,lon_deg[,alt_m]) or GeoJSON points")
-      ->check(CLI::ExistingFile);
-  sites->require_option(1, 2);
+  add_site_options(*cmd, opts->sites);
   cmd->add_option("--start", opts->start, "start of the window, ISO-8601 UTC (2026-04-27T00:00:00Z)")
       ->required();
   cmd->add_option("--stop", opts->stop, "end of the window, ISO-8601 UTC (excluded; after --start)")

@@ -28,8 +28,7 @@ using namespace inputs;
 
 struct Options {
   SatelliteInput in;
-  std::vector<std::string> site_specs;
-  std::string sites_file;
+  SiteInput sites;
   std::string time;
   double min_elevation_deg = 25.0;
   std::string output;
@@ -46,13 +45,7 @@ int run(const Options& o) {
   visibility::InViewOptions vopts;
   vopts.min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
   vopts.threads = o.threads;
-  std::vector<earth::Site> sites;
-  for (const std::string& spec : o.site_specs) sites.push_back(earth::parse_site_spec(spec, "--site"));
-  if (!o.sites_file.empty()) {
-    for (auto& s : read_sites(o.sites_file, o.in.strict)) sites.push_back(std::move(s));
-    if (sites.empty())
-      throw InputError(SourceLocation{o.sites_file, 0, {}}, "expected at least one site, found none");
-  }
+  const std::vector<earth::Site> sites = load_sites(o.sites, o.in.strict);
   const std::vector<orbits::ElementSet> sets = load_satellites(o.in, when, when).sets;
   warn_about_leap_seconds(when);
 
@@ -139,14 +132,7 @@ Sites: --site LAT,LON[,ALT_M] (repeatable; its site_id is the text given; a nega
 out with a warning; the exit status is 0 unless --strict (then 1, and no output is written).
 Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
   add_satellite_options(*cmd, opts->in);
-  auto* sites = cmd->add_option_group("sites", "ground sites");
-  sites->add_option("--site", opts->site_specs, "LAT,LON[,ALT_M] in degrees and metres (repeatable)")
-      ->allow_extra_args(false);
-  sites
-      ->add_option("--sites", opts->sites_file,
-                   "sites file: CSV (id,lat_deg,lon_deg[,alt_m]) or GeoJSON points")
-      ->check(CLI::ExistingFile);
-  sites->require_option(1, 2);
+  add_site_options(*cmd, opts->sites);
   cmd->add_option("--time", opts->time, "the instant, ISO-8601 UTC (2026-04-27T12:00:00Z)")->required();
   cmd->add_option("--min-elevation", opts->min_elevation_deg, "minimum elevation, degrees")
       ->capture_default_str();
