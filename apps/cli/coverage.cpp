@@ -25,6 +25,7 @@
 #include "skyfence/core/error.h"
 #include "skyfence/core/units.h"
 #include "skyfence/coverage/coverage.h"
+#include "skyfence/coverage/writers.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/lonlat_polygon.h"
 #include "skyfence/earth/region.h"
@@ -204,132 +205,6 @@ std::vector<LoadedProvider> load_providers(const Options& o, time::Instant start
   return out;
 }
 
-// Writes in pieces of about a megabyte.
-class Writer {
- public:
-  explicit Writer(OutputSink& sink) : sink_(sink) {}
-  template <typename... Args>
-  void print(fmt::format_string<Args...> f, Args&&... args) {
-    fmt::format_to(std::back_inserter(buf_), f, std::forward<Args>(args)...);
-    if (buf_.size() > (1u << 20)) flush();
-  }
-  void flush() {
-    sink_.write(std::string_view(buf_.data(), buf_.size()));
-    buf_.clear();
-  }
-
- private:
-  OutputSink& sink_;
-  fmt::memory_buffer buf_;
-};
-
-// A JSON string (ids and names are valid UTF-8: the readers check it).
-std::string json_string(const std::string& s) {
-  return nlohmann::json(s).dump();
-}
-
-std::string point_id(const Points& pts, std::size_t i) {
-  return pts.cells ? pts.grid[i].token : pts.sites[i].id;
-}
-
-// Coverage statistics of one point and provider, as CSV fields or GeoJSON properties.
-struct Row {
-  double coverage_fraction, mean_visible, max_gap_s, served_fraction;
-  std::uint32_t min_visible, max_visible, gap_count;
-};
-
-Row row_of(const coverage::CoverageResult& r, std::size_t p, std::size_t i) {
-  const coverage::PointStats& st = r.at(p, i);
-  Row row{};
-  row.coverage_fraction = r.coverage_fraction(p, i);
-  row.mean_visible = r.mean_visible(p, i);
-  row.max_gap_s = r.max_gap_s(p, i);
-  row.served_fraction = r.served_fraction(p, i);
-  row.min_visible = st.min_visible;
-  row.max_visible = st.max_visible;
-  row.gap_count = st.gap_count;
-  return row;
-}
-
-// `served`: with the served_fraction column (a policy was given).
-void write_csv(OutputSink& sink, const Points& pts, const coverage::CoverageResult& r, bool served) {
-  Writer w(sink);
-  w.print(
-      "cell_id,lat_deg,lon_deg,area_km2,provider,coverage_fraction,mean_visible,min_visible,max_visible,"
-      "max_gap_s,gap_count{}\n",
-      served ? ",served_fraction" : "");
-  std::vector<std::string> names;
-  for (std::size_t p = 0; p <= r.providers(); ++p) names.push_back(csv_field(r.provider_name(p)));
-  for (std::size_t i = 0; i < r.points(); ++i) {
-    if (g_interrupted.load()) throw Interrupted{};
-    const frames::Geodetic& g = pts.locations[i];
-    const std::string id = csv_field(point_id(pts, i));
-    const std::string area = pts.cells ? fmt::format("{:.3f}", pts.grid[i].area_km2) : std::string();
-    for (std::size_t p = 0; p <= r.providers(); ++p) {
-      const Row row = row_of(r, p, i);
-      w.print("{},{:.6f},{:.6f},{},{},{:.6f},{:.4f},{},{},{},{}", id, g.lat_rad * kRadToDeg,
-              g.lon_rad * kRadToDeg, area, names[p], row.coverage_fraction, row.mean_visible, row.min_visible,
-              row.max_visible, row.max_gap_s, row.gap_count);
-      if (served) w.print(",{:.6f}", row.served_fraction);
-      w.print("\n");
-    }
-  }
-  w.flush();
-}
-
-void write_geojson(OutputSink& sink, const Points& pts, const coverage::CoverageResult& r, bool served) {
-  Writer w(sink);
-  w.print("{{\"type\":\"FeatureCollection\",\"features\":[\n");
-  std::vector<std::string> names;
-  for (std::size_t p = 0; p <= r.providers(); ++p) names.push_back(json_string(r.provider_name(p)));
-  bool first = true;
-  std::string geometry;
-  for (std::size_t i = 0; i < r.points(); ++i) {
-    if (g_interrupted.load()) throw Interrupted{};
-    const frames::Geodetic& g = pts.locations[i];
-    // The geometry once per point, as text, repeated for each provider.
-    fmt::memory_buffer gb;
-    if (pts.cells) {
-      earth::Ring ring(pts.grid[i].vertices.begin(), pts.grid[i].vertices.end());
-      ring.push_back(ring.front());
-      const std::vector<earth::Ring> parts = earth::lonlat_parts(ring);
-      fmt::format_to(std::back_inserter(gb), "{}",
-                     parts.size() == 1 ? "{\"type\":\"Polygon\",\"coordinates\":"
-                                       : "{\"type\":\"MultiPolygon\",\"coordinates\":[");
-      for (std::size_t k = 0; k < parts.size(); ++k) {
-        fmt::format_to(std::back_inserter(gb), "{}[[", k == 0 ? "" : ",");
-        for (std::size_t v = 0; v < parts[k].size(); ++v) {
-          fmt::format_to(std::back_inserter(gb), "{}[{:.6f},{:.6f}]", v == 0 ? "" : ",", parts[k][v].lon_deg,
-                         parts[k][v].lat_deg);
-        }
-        fmt::format_to(std::back_inserter(gb), "]]");
-      }
-      fmt::format_to(std::back_inserter(gb), "{}", parts.size() == 1 ? "}" : "]}");
-    } else {
-      fmt::format_to(std::back_inserter(gb), "{{\"type\":\"Point\",\"coordinates\":[{:.6f},{:.6f}]}}",
-                     g.lon_rad * kRadToDeg, g.lat_rad * kRadToDeg);
-    }
-    geometry.assign(gb.data(), gb.size());
-    const std::string id = json_string(point_id(pts, i));
-    const std::string area = pts.cells ? fmt::format("{:.3f}", pts.grid[i].area_km2) : std::string("null");
-    for (std::size_t p = 0; p <= r.providers(); ++p) {
-      const Row row = row_of(r, p, i);
-      w.print(
-          "{}{{\"type\":\"Feature\",\"geometry\":{},\"properties\":{{\"cell_id\":{},\"lat_deg\":{:.6f},"
-          "\"lon_deg\":{:.6f},\"area_km2\":{},\"provider\":{},\"coverage_fraction\":{:.6f},"
-          "\"mean_visible\":{:.4f},\"min_visible\":{},\"max_visible\":{},\"max_gap_s\":{},\"gap_count\":{}{}}"
-          "}}"
-          "}",
-          first ? "" : ",\n", geometry, id, g.lat_rad * kRadToDeg, g.lon_rad * kRadToDeg, area, names[p],
-          row.coverage_fraction, row.mean_visible, row.min_visible, row.max_visible, row.max_gap_s,
-          row.gap_count, served ? fmt::format(",\"served_fraction\":{:.6f}", row.served_fraction) : "");
-      first = false;
-    }
-  }
-  w.print("\n]}}\n");
-  w.flush();
-}
-
 std::string output_format(const Options& o) {
   if (!o.format.empty()) return o.format;
   if (o.output.ends_with(".geojson") || o.output.ends_with(".json")) return "geojson";
@@ -441,10 +316,15 @@ int run(const Options& o) {
       return kExitRuntime;
     }
   }
-  if (format == "csv") {
-    write_csv(sink, pts, result, any_policy);
-  } else {
-    write_geojson(sink, pts, result, any_policy);
+  coverage::WriteOptions wo;
+  wo.served = any_policy;
+  wo.out = [&](std::string_view text) { sink.write(text); };
+  wo.keep_going = [] { return !g_interrupted.load(); };
+  const coverage::LabelledPoints labels{pts.grid, pts.sites};
+  try {
+    (format == "csv" ? coverage::write_csv : coverage::write_geojson)(labels, result, wo);
+  } catch (const skyfence::Cancelled&) {
+    throw Interrupted{};
   }
   if (g_interrupted.load()) throw Interrupted{};
   sink.commit();
