@@ -211,44 +211,19 @@ std::string output_format(const Options& o) {
   return "csv";
 }
 
-int run(const Options& o) {
-  install_interrupt_handler();
-  const auto t0 = std::chrono::steady_clock::now();
+time::Window window_of(const Options& o) {
   const time::Instant start = time::parse_iso8601(o.start, "--start");
-  time::Instant stop;
-  if (!o.stop.empty()) {
-    stop = time::parse_iso8601(o.stop, "--stop");
-  } else {
-    const time::Duration d = time::parse_duration(o.duration, "--duration");
-    stop = start + d;
-  }
-  const time::Window window =
-      time::Window::make(start, stop, time::parse_duration(o.step, "--step"),
-                         time::WindowNames{"--start", o.stop.empty() ? "--duration" : "--stop", "--step"});
-  const time::Duration step = window.step();
-  const std::size_t n_steps = window.size();
-  coverage::CoverageOptions copts;
-  copts.min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
-  if (o.min_sats < 1) throw InputError(SourceLocation{"--min-sats", 0, {}}, "expected at least 1");
-  copts.min_sats = o.min_sats;
-  copts.threads = o.threads;
-  const std::string format = output_format(o);
-  if (format != "csv" && format != "geojson") {
-    throw InputError(SourceLocation{"--format", 0, {}},
-                     fmt::format("expected csv or geojson, found '{}'", format));
-  }
+  const time::Instant stop = !o.stop.empty() ? time::parse_iso8601(o.stop, "--stop")
+                                             : start + time::parse_duration(o.duration, "--duration");
+  return time::Window::make(start, stop, time::parse_duration(o.step, "--step"),
+                            time::WindowNames{"--start", o.stop.empty() ? "--duration" : "--stop", "--step"});
+}
 
-  std::optional<earth::CountryBorders> borders;
-  const Points pts = load_points(o, borders);
-  const std::vector<LoadedProvider> loaded = load_providers(o, start, stop);
-  std::vector<coverage::Provider> providers;
-  std::size_t n_sats = 0;
-  for (const auto& p : loaded) {
-    providers.push_back({p.name, p.fleet.get()});
-    n_sats += p.sets.size();
-  }
-
-  // Service policies: each names its provider; a provider without one is unrestricted.
+// Service policies: each names its provider; a provider without one is unrestricted. Each point asks
+// as itself (request_contexts).
+policy::ProviderPermissions load_permissions(const Options& o, const Points& pts,
+                                             std::span<const coverage::Provider> providers,
+                                             std::optional<earth::CountryBorders>& borders) {
   policy::ProviderPermissions permissions(providers.size());
   std::vector<bool> governed(providers.size(), false);
   for (const std::string& file : o.policies) {
@@ -275,86 +250,115 @@ int run(const Options& o) {
     warn_without_customer(contexts, pts, file);
     governed[p] = true;
   }
-  const bool any_policy = !permissions.empty();
-  if (!o.customer.empty() && !any_policy) {
+  if (!o.customer.empty() && permissions.empty()) {
     throw InputError(SourceLocation{"--customer", 0, {}}, "needs --policy");
   }
-  if (any_policy) copts.permission = permissions.hook();
+  return permissions;
+}
 
-  // Opened before the long computation so that an unwritable path fails at once.
-  OutputSink sink(o.output);
-  Progress progress("coverage", static_cast<double>(n_steps), o.quiet);
-  copts.progress = [&](std::size_t done) {
-    progress.update(static_cast<double>(done));
-    return !g_interrupted.load();
-  };
-  const auto t_compute = std::chrono::steady_clock::now();
-  coverage::CoverageResult result;
-  try {
-    result = coverage::compute_coverage(pts.locations, providers, window, copts);
-  } catch (const coverage::Cancelled&) {
-    throw Interrupted{};
-  }
-  progress.finish();
-  const double compute_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t_compute).count();
+// Warns about SGP4 failures; with --strict they fail the run before anything is written (a
+// complete-looking file must not outlive a failed run). Returns whether the run may go on.
+bool accept_failures(const Options& o, std::span<const coverage::Provider> providers,
+                     const coverage::CoverageResult& result) {
   for (std::size_t p = 0; p < providers.size(); ++p) {
     if (result.failed_states[p] > 0) {
       warn(fmt::format("{}: {} satellite-step(s) with an SGP4 error were not counted in view",
                        providers[p].name, result.failed_states[p]));
     }
   }
+  const auto failed = std::accumulate(result.failed_states.begin(), result.failed_states.end(), 0ULL);
+  if (!o.strict || failed == 0) return true;
+  fmt::print(stderr,
+             "skyfence: error: {} satellite-step(s) with an SGP4 error with --strict; nothing was written\n",
+             failed);
+  return false;
+}
 
-  // --strict fails before anything is written: a complete-looking file must not outlive a failed run.
-  if (o.strict) {
-    const auto failed = std::accumulate(result.failed_states.begin(), result.failed_states.end(), 0ULL);
-    if (failed > 0) {
-      fmt::print(stderr,
-                 "skyfence: error: {} satellite-step(s) with an SGP4 error with --strict; nothing was "
-                 "written\n",
-                 failed);
-      return kExitRuntime;
+// The one-line summary: the share of the window served per provider, area-weighted over cells (the
+// mean over sites).
+void print_summary(const Options& o, const Points& pts, const time::Window& window, std::size_t n_sats,
+                   const coverage::CoverageResult& result, bool served, double compute_s, double secs) {
+  std::string shares;
+  for (std::size_t p = 0; p <= result.providers(); ++p) {
+    double num = 0.0, den = 0.0;
+    for (std::size_t i = 0; i < result.points(); ++i) {
+      const double wgt = pts.cells ? pts.grid[i].area_km2 : 1.0;
+      num += wgt * (served ? result.served_fraction(p, i) : result.coverage_fraction(p, i));
+      den += wgt;
     }
+    shares += fmt::format("{}{} {:.2f}%", p == 0 ? "" : ", ", result.provider_name(p),
+                          den > 0 ? 100.0 * num / den : 0.0);
   }
+  fmt::print(stderr,
+             "skyfence: {}; {} satellites of {} provider(s); {} steps of {} s from {}; {:.3g} pair tests in "
+             "{:.2f} s ({:.3g}/s); mean {} fraction ({}, >= {} in view above {} deg): {}; {:.2f} s in "
+             "all{}\n",
+             pts.description, n_sats, result.providers(), window.size(), window.step().to_seconds(),
+             time::format_iso8601(window.start(), 0), static_cast<double>(result.pair_tests), compute_s,
+             static_cast<double>(result.pair_tests) / std::max(compute_s, 1e-9),
+             served ? "served (under policy)" : "coverage", pts.cells ? "area-weighted" : "over sites",
+             o.min_sats, o.min_elevation_deg, shares, secs,
+             o.output.empty() || o.output == "-" ? "" : ", wrote " + o.output);
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+int run(const Options& o) {
+  install_interrupt_handler();
+  const auto t0 = std::chrono::steady_clock::now();
+  const time::Window window = window_of(o);
+  coverage::CoverageOptions copts;
+  copts.min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
+  if (o.min_sats < 1) throw InputError(SourceLocation{"--min-sats", 0, {}}, "expected at least 1");
+  copts.min_sats = o.min_sats;
+  copts.threads = o.threads;
+  const std::string format = output_format(o);
+  if (format != "csv" && format != "geojson") {
+    throw InputError(SourceLocation{"--format", 0, {}},
+                     fmt::format("expected csv or geojson, found '{}'", format));
+  }
+
+  std::optional<earth::CountryBorders> borders;
+  const Points pts = load_points(o, borders);
+  const std::vector<LoadedProvider> loaded = load_providers(o, window.start(), window.stop());
+  std::vector<coverage::Provider> providers;
+  std::size_t n_sats = 0;
+  for (const auto& p : loaded) {
+    providers.push_back({p.name, p.fleet.get()});
+    n_sats += p.sets.size();
+  }
+  const policy::ProviderPermissions permissions = load_permissions(o, pts, providers, borders);
+  const bool served = !permissions.empty();
+  if (served) copts.permission = permissions.hook();
+
+  // Opened before the long computation so that an unwritable path fails at once.
+  OutputSink sink(o.output);
+  Progress progress("coverage", static_cast<double>(window.size()), o.quiet);
+  copts.progress = [&](std::size_t done) {
+    progress.update(static_cast<double>(done));
+    return !g_interrupted.load();
+  };
+  const auto t_compute = std::chrono::steady_clock::now();
+  coverage::CoverageResult result;
+  double compute_s = 0.0;
   coverage::WriteOptions wo;
-  wo.served = any_policy;
+  wo.served = served;
   wo.out = [&](std::string_view text) { sink.write(text); };
   wo.keep_going = [] { return !g_interrupted.load(); };
-  const coverage::LabelledPoints labels{pts.grid, pts.sites};
   try {
-    (format == "csv" ? coverage::write_csv : coverage::write_geojson)(labels, result, wo);
+    result = coverage::compute_coverage(pts.locations, providers, window, copts);
+    compute_s = seconds_since(t_compute);
+    progress.finish();
+    if (!accept_failures(o, providers, result)) return kExitRuntime;
+    (format == "csv" ? coverage::write_csv : coverage::write_geojson)({pts.grid, pts.sites}, result, wo);
   } catch (const skyfence::Cancelled&) {
     throw Interrupted{};
   }
   if (g_interrupted.load()) throw Interrupted{};
   sink.commit();
-
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!o.quiet) {
-    // Area-weighted share of the window served, per provider (cells), or the mean over sites.
-    std::string served;
-    for (std::size_t p = 0; p <= result.providers(); ++p) {
-      double num = 0.0, den = 0.0;
-      for (std::size_t i = 0; i < result.points(); ++i) {
-        const double wgt = pts.cells ? pts.grid[i].area_km2 : 1.0;
-        num += wgt * (any_policy ? result.served_fraction(p, i) : result.coverage_fraction(p, i));
-        den += wgt;
-      }
-      served += fmt::format("{}{} {:.2f}%", p == 0 ? "" : ", ", result.provider_name(p),
-                            den > 0 ? 100.0 * num / den : 0.0);
-    }
-    fmt::print(
-        stderr,
-        "skyfence: {}; {} satellites of {} provider(s); {} steps of {} s from {}; {:.3g} pair tests in "
-        "{:.2f} s ({:.3g}/s); mean {} fraction ({}, >= {} in view above {} deg): {}; {:.2f} s in "
-        "all{}\n",
-        pts.description, n_sats, providers.size(), n_steps, step.to_seconds(), time::format_iso8601(start, 0),
-        static_cast<double>(result.pair_tests), compute_s,
-        static_cast<double>(result.pair_tests) / std::max(compute_s, 1e-9),
-        any_policy ? "served (under policy)" : "coverage", pts.cells ? "area-weighted" : "over sites",
-        o.min_sats, o.min_elevation_deg, served, secs,
-        o.output.empty() || o.output == "-" ? "" : ", wrote " + o.output);
-  }
+  if (!o.quiet) print_summary(o, pts, window, n_sats, result, served, compute_s, seconds_since(t0));
   return kExitOk;
 }
 
