@@ -23,6 +23,7 @@
 #include "data_dir.h"
 #include "inputs.h"
 #include "skyfence/core/error.h"
+#include "skyfence/core/statistics.h"
 #include "skyfence/core/units.h"
 #include "skyfence/coverage/coverage.h"
 #include "skyfence/coverage/writers.h"
@@ -280,14 +281,11 @@ void print_summary(const Options& o, const Points& pts, const time::Window& wind
                    const coverage::CoverageResult& result, bool served, double compute_s, double secs) {
   std::string shares;
   for (std::size_t p = 0; p <= result.providers(); ++p) {
-    double num = 0.0, den = 0.0;
-    for (std::size_t i = 0; i < result.points(); ++i) {
-      const double wgt = pts.cells ? pts.grid[i].area_km2 : 1.0;
-      num += wgt * (served ? result.served_fraction(p, i) : result.coverage_fraction(p, i));
-      den += wgt;
-    }
-    shares += fmt::format("{}{} {:.2f}%", p == 0 ? "" : ", ", result.provider_name(p),
-                          den > 0 ? 100.0 * num / den : 0.0);
+    const double share = weighted_mean(
+        result.points(),
+        [&](std::size_t i) { return served ? result.served_fraction(p, i) : result.coverage_fraction(p, i); },
+        [&](std::size_t i) { return pts.cells ? pts.grid[i].area_km2 : 1.0; }, 0.0);
+    shares += fmt::format("{}{} {:.2f}%", p == 0 ? "" : ", ", result.provider_name(p), 100.0 * share);
   }
   fmt::print(stderr,
              "skyfence: {}; {} satellites of {} provider(s); {} steps of {} s from {}; {:.3g} pair tests in "

@@ -1,5 +1,7 @@
 #include "skyfence/report/html.h"
 
+#include "skyfence/core/statistics.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -97,12 +99,9 @@ template <class F>
 double region_mean(const Results& r, std::string_view variant, std::string_view provider, F field) {
   const CellLayer* l = r.cell_layer(variant, provider);
   if (l == nullptr || r.cells.empty()) return kNaN;
-  double sum = 0.0, w = 0.0;
-  for (std::size_t i = 0; i < r.cells.size(); ++i) {
-    sum += r.cells[i].area_km2 * field(l->stats[i]);
-    w += r.cells[i].area_km2;
-  }
-  return w > 0.0 ? sum / w : kNaN;
+  return weighted_mean(
+      r.cells.size(), [&](std::size_t i) { return field(l->stats[i]); },
+      [&](std::size_t i) { return r.cells[i].area_km2; }, kNaN);
 }
 
 // Mean over the group's terminals of a service field; NaN without rows.

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "skyfence/core/read_file.h"
+#include "skyfence/core/statistics.h"
 #include "skyfence/core/units.h"
 #include "skyfence/coverage/coverage.h"
 #include "skyfence/earth/grid.h"
@@ -166,7 +167,7 @@ std::vector<report::TimeSeries> baseline_series(const Scenario& sc, const RunInp
 
 // Appends one step's samples to baseline_series()'s series, in the same order.
 void add_series_step(const Scenario& sc, const RunInputs& in, std::size_t step,
-                     std::span<const std::vector<std::uint32_t>> in_view, double cell_area,
+                     std::span<const std::vector<std::uint32_t>> in_view,
                      std::vector<report::TimeSeries>& series) {
   const std::vector<earth::Cell>& cells = in.cells;
   const std::size_t n_cells = cells.size();
@@ -180,10 +181,9 @@ void add_series_step(const Scenario& sc, const RunInputs& in, std::size_t step,
       for (const auto& c : in_view) total += c[i];
       return total;
     };
-    double mean = 0.0;
-    for (std::size_t i = 0; i < n_cells; ++i) mean += count(i) * cells[i].area_km2;
     series[s].t_s.push_back(t_s);
-    series[s++].satellites_in_view.push_back(mean / cell_area);
+    series[s++].satellites_in_view.push_back(weighted_mean(
+        n_cells, count, [&](std::size_t i) { return cells[i].area_km2; }, 0.0));
     for (std::size_t t = 0; t < n_series_terminals; ++t) {
       series[s].t_s.push_back(t_s);
       series[s++].satellites_in_view.push_back(count(n_cells + t));
@@ -212,8 +212,6 @@ coverage::CoverageResult cover_plan(const Scenario& sc, const RunInputs& in, con
   if (!permits.empty()) co.permission = permits.hook();
   m.points = n_points;
   m.bits.assign(n_steps * n_points, 0);
-  double cell_area = 0.0;
-  for (const earth::Cell& c : in.cells) cell_area += c.area_km2;
   co.on_step = [&](std::size_t step, std::span<const std::vector<std::uint32_t>> in_view,
                    std::span<const std::vector<std::uint8_t>> permitted) {
     std::uint64_t* row = &m.bits[step * n_points];
@@ -224,7 +222,7 @@ coverage::CoverageResult cover_plan(const Scenario& sc, const RunInputs& in, con
         if (ok) row[i] |= bit;
       }
     }
-    if (v == 0) add_series_step(sc, in, step, in_view, cell_area, series);
+    if (v == 0) add_series_step(sc, in, step, in_view, series);
   };
   co.progress = [&](std::size_t done) {
     progress(stage, coverage_share *
