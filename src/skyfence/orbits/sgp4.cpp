@@ -87,7 +87,8 @@ EpochTerms initl(double epoch, Sgp4Record& rec) {
 }
 
 // sgp4init after the conversion of units: fills every coefficient of `rec`, whose gc, opsmode and
-// mean elements (no_kozai, ecco, inclo, nodeo, argpo, mo, bstar, ndot, nddot) are set.
+// mean elements (no_kozai, ecco, inclo, nodeo, argpo, mo, bstar, ndot, nddot) are set. Long on
+// purpose: it follows the reference's sgp4init statement by statement (see propagate below).
 void sgp4init(double epoch, Sgp4Record& rec) {
   const GravityConstants& gc = rec.gc;
   const double ss = 78.0 / gc.radiusearthkm + 1.0;
@@ -186,7 +187,8 @@ void sgp4init(double epoch, Sgp4Record& rec) {
 }
 
 // The reference's sgp4, on a const record: quantities the reference stores back into its record
-// stay local here.
+// stay local here. Long (about 180 lines) on purpose: it follows the reference's sgp4 statement by
+// statement, so that it can be compared with Vallado's code line for line; splitting it would hide that.
 Sgp4Error propagate(const Sgp4Record& rec, double t, frames::StateVector& out) {
   const GravityConstants& gc = rec.gc;
   const double vkmpersec = gc.radiusearthkm * gc.xke / 60.0;

@@ -114,6 +114,7 @@ void check_unique(const std::vector<T>& items, F key, const std::string& what) {
 
 }  // namespace
 
+// Long on purpose: one short block of checks per table of the model, in model.h's order.
 void validate(const Results& r) {
   check_unique(
       r.providers, [](const ProviderInfo& p) -> const std::string& { return p.name; }, "provider");

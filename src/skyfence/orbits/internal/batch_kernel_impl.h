@@ -279,6 +279,8 @@ struct PackState {
   Pack<A, N> error;  // Sgp4Error value as a double; 0 where valid
 };
 
+// Long on purpose: the scalar propagate() of sgp4.cpp step by step on packs of N satellites, kept in the
+// same order so that every lane rounds exactly as the scalar code does (the batch tests compare bits).
 template <class A, int N>
 inline PackState<A, N> evaluate(const double* tile, const Pack<A, N>& t) {
   using P = Pack<A, N>;

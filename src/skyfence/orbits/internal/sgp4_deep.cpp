@@ -93,6 +93,8 @@ BodyPeriodic body_periodic(double zm, double ecc_body, double ce2, double ce3, d
 
 }  // namespace
 
+// The reference's dscom. Long on purpose: it follows the reference statement by statement, so that it
+// can be compared with Vallado's code line for line.
 DeepGeometry deep_common(double epoch, Sgp4Record& rec) {
   constexpr double c1ss = 2.9864797e-6;
   constexpr double c1l = 4.7968065e-7;
@@ -206,6 +208,7 @@ DeepGeometry deep_common(double epoch, Sgp4Record& rec) {
   return g;
 }
 
+// The reference's dsinit. Long on purpose, as deep_common.
 void deep_init(const DeepGeometry& g, double xpidot, double eccsq, Sgp4Record& rec) {
   constexpr double q22 = 1.7891679e-6;
   constexpr double q31 = 2.1460748e-6;
