@@ -168,8 +168,9 @@ void add_run_command(CLI::App& app, std::function<int()>& run_fn) {
   skyfence run my-scenario.toml -o results/mine
   skyfence run my-scenario.toml --check          # load and check only; runs nothing
 
-A scenario (TOML, docs/scenario.md) names a time window, providers (bundled catalog, TLE/OMM file or
-preset, minimum elevation, policy, network), terminal groups, a region of interest and what-if variants.
+A scenario (TOML, docs/scenario.md) names a time window (half-open: steps start, start + step, ...
+before stop), providers (bundled catalog, TLE/OMM file or preset, minimum elevation, policy, network),
+terminal groups, a region of interest and what-if variants.
 The results folder (default: results/<scenario name>) is written beside its place and moved there whole
 at the end, never half-written. An existing folder is replaced only when it is a previous skyfence results
 folder (it holds skyfence-results.json and results.sqlite); anything else is refused before the run:
