@@ -7,23 +7,30 @@
 //          -> demand point i (link (s, i), capacity L_si) -> cell c(i) (the point's demand d_i)
 //          -> sink (capacity C_c)
 //
-// Without a gateway layer (Instance::gateways empty and gateway_mode none) the source feeds every
-// satellite directly. A point i receives x_i = the flow on its arc i -> c(i), 0 <= x_i <= d_i; its
-// fraction of demand met is x_i / d_i.
+// With GatewayMode::none the source feeds every satellite directly (Instance::gateways must then be
+// empty). A point i receives x_i = the flow on its arc i -> c(i), 0 <= x_i <= d_i; its fraction of
+// demand met is x_i / d_i.
 //
 // What is optimised, exactly (each point has a priority class, 0 first):
 //   1. strict priority between classes: class 0's allocation is the best for class 0 alone; class 1
 //      gets the best that leaves class 0's allocation unchanged, point by point; and so on;
-//   2. within a class, max-min fairness of the fraction of demand met: the sorted vector of fractions
-//      is lexicographically largest (raise the smallest fraction as far as possible, then the next...);
-//   3. the result is then also of maximal total throughput for each class given the classes before.
-// The set of feasible allocation vectors x of a flow network whose sinks are the demand arcs is a
-// polymatroid, so the lexicographically max-min fair x is unique and is found exactly by water-filling:
-// raise every unfrozen point of the class at the same fraction t; the largest feasible t is found by
-// Newton's method on the min cut (each iterate is a min cut's line, exact at the breakpoint); then the
-// points that cannot grow alone (no augmenting path through their arc in the residual network) are
-// frozen at t, and the rest keep rising. Each round freezes at least one point. Satellite, gateway and
-// cell flows are one maximum flow consistent with x (they are not unique).
+//   2. within a class, max-min fairness of the fraction of demand met (leximin): the sorted vector of
+//      fractions is lexicographically largest (raise the smallest fraction as far as possible, then
+//      the next...). The feasible allocations form a convex set, so this vector is unique.
+// Fairness comes first: the total is not always the largest possible. Satellites feed points and
+// cells collect them, so two points can each block a third (x0 + x1 <= 1 at a satellite, x0 + x2 <= 1
+// at a cell): the fair (1/2, 1/2, 1/2) carries 1.5 where (0, 1, 1) carries 2. Every allocation
+// returned is maximal (no point can get more without another getting less).
+//
+// Method: water-filling. Every unfrozen point of the class rises at the same fraction t; the largest
+// feasible t is found by Newton's method on the minimum cut (the maximum flow is a concave
+// piecewise-linear function of t, each iterate a cut's line, exact at a breakpoint); then the points
+// that cannot grow alone (no augmenting path through their arc in the residual network) are frozen at
+// t and the rest keep rising. A point that cannot grow alone cannot grow in any allocation that keeps
+// the others at t or above (remove flow paths through the others' arcs), so it is right to freeze it;
+// and if every point could grow alone, their average growth would be feasible (convexity), so each
+// round freezes at least one point. Satellite, gateway and cell flows are one maximum flow consistent
+// with x (they are not unique).
 //
 // Checked against an independent linear-programming solution (scipy's HiGHS, progressive filling with
 // one LP per level and per point) on random instances: tests/oracle/capacity/.
@@ -77,7 +84,7 @@ struct Allocation {
 };
 
 // Relative tolerance of the allocation: every x_i is within kTolerance * (1 + d_i) of the exact value
-// (floating-point maximum flows; the oracle test checks 1e-6 relative).
+// (floating-point maximum flows; the oracle test allows 1e-6 relative to max(1, d_i)).
 inline constexpr double kTolerance = 1e-9;
 
 // The allocation described at the top of this file. Deterministic: the same instance gives the same

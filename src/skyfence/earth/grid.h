@@ -59,6 +59,10 @@ Grid region_grid(const Region& region, int level = kDefaultGridLevel);
 // The cell with S2 id `id` (any level 0-30). Throws InputError for an invalid id.
 Cell make_cell(std::uint64_t id);
 
+// The S2 id of the cell of `level` (0-30) holding a point (its geodetic latitude and longitude).
+// Throws InputError for a level outside 0-30.
+std::uint64_t cell_containing(const frames::Geodetic& point, int level);
+
 // S2 token of a cell id, and back. cell_id_from_token throws InputError for a token that is not a
 // valid S2 cell (what names the value in the message).
 std::string cell_token(std::uint64_t id);

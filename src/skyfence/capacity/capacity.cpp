@@ -1,0 +1,414 @@
+// Demand met over a time window (the model is in capacity.h; the per-instant allocation in
+// allocation.h).
+#include "skyfence/capacity/capacity.h"
+
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <numbers>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "skyfence/earth/grid.h"
+#include "skyfence/visibility/in_view.h"
+
+namespace skyfence::capacity {
+namespace {
+
+// Steps computed in parallel before being folded in order (bounds the buffer of allocations).
+constexpr std::size_t kStepBlock = 32;
+// A point whose allocation is within this relative margin of its demand has its demand met.
+constexpr double kMetMargin = 1e-9;
+
+// What is fixed for one provider over the whole window.
+struct ProviderSetup {
+  const Provider* provider = nullptr;
+  visibility::SiteIndex points;
+  std::optional<visibility::SiteIndex> gateways;
+  std::vector<const SatelliteClass*> classes;  // per satellite; nullptr: no class, no capacity
+  std::vector<double> satellite_capacity;      // per satellite, Mbps
+  std::vector<std::uint32_t> cell;             // per point: service-cell index
+  std::vector<double> cell_multiplier;         // per cell: service cells it spans
+  std::vector<std::uint32_t> rank;             // per point
+  std::uint64_t unclassified = 0;
+
+  ProviderSetup(const Provider& p, std::span<const DemandPoint> demand, std::span<const frames::Geodetic> locations)
+      : provider(&p), points(locations) {
+    const ServiceModel& m = *p.model;
+    if (m.has_gateways) {
+      std::vector<frames::Geodetic> g;
+      for (const earth::Site& s : m.gateways) g.push_back(s.location);
+      gateways.emplace(g);
+    }
+    const visibility::Fleet& fleet = *p.fleet;
+    for (std::size_t s = 0; s < fleet.size(); ++s) {
+      const std::string_view name = s < p.satellite_names.size() ? std::string_view(p.satellite_names[s]) : "";
+      const SatelliteClass* c = m.class_of(name, fleet.norad_id(s));
+      classes.push_back(c);
+      satellite_capacity.push_back(c ? m.satellite_capacity_mbps(*c) : 0.0);
+      if (!c) ++unclassified;
+    }
+    std::unordered_map<std::uint64_t, std::uint32_t> index;
+    for (const DemandPoint& d : demand) {
+      const int level = std::min(d.level, m.cell_level);
+      const std::uint64_t id = earth::cell_containing(d.location, level);
+      const auto [it, fresh] = index.try_emplace(id, static_cast<std::uint32_t>(cell_multiplier.size()));
+      if (fresh) cell_multiplier.push_back(std::ldexp(1.0, 2 * (m.cell_level - level)));
+      cell.push_back(it->second);
+      rank.push_back(m.rank(d.customer));
+    }
+  }
+};
+
+// Per-thread buffers of one step.
+struct Scratch {
+  std::vector<frames::StateVector> states;
+  std::vector<orbits::Sgp4Error> errors;
+  std::vector<bool> valid;
+  visibility::InViewSet in_view, gateway_view;
+};
+
+// One provider's view of one step.
+struct StepGeometry {
+  visibility::InViewSet in_view;                         // per point: satellites with look angles
+  std::vector<std::vector<std::uint32_t>> sat_gateways;  // per satellite: gateways in view (bent pipe)
+  double pooled_gateway_mbps = 0.0;                      // gateways seen by any satellite (isl)
+  std::vector<double> cell_best_beam;                    // per cell: highest single-beam rate, Mbps
+  std::vector<std::uint8_t> permitted;                   // per point
+  std::uint64_t failed = 0;
+};
+
+// What one step produced: x[provider][point] and the usage it adds.
+struct StepResult {
+  std::vector<std::vector<double>> carried;
+  std::vector<ProviderUsage> usage;
+};
+
+class Engine {
+ public:
+  Engine(std::span<const DemandPoint> points, std::span<const Provider> providers, const CapacityOptions& options)
+      : points_(points), options_(options) {
+    std::vector<frames::Geodetic> locations;
+    for (const DemandPoint& d : points) locations.push_back(d.location);
+    setups_.reserve(providers.size());
+    for (const Provider& p : providers) setups_.emplace_back(p, points, locations);
+  }
+
+  [[nodiscard]] std::uint64_t unclassified(std::size_t p) const { return setups_[p].unclassified; }
+
+  StepResult step(time::Instant at, Scratch& scratch) {
+    std::vector<StepGeometry> geometry(setups_.size());
+    for (std::size_t p = 0; p < setups_.size(); ++p) geometry[p] = observe(p, at, scratch);
+    StepResult out;
+    out.carried.assign(setups_.size(), std::vector<double>(points_.size(), 0.0));
+    out.usage.resize(setups_.size());
+    for (std::size_t p = 0; p < setups_.size(); ++p) out.usage[p].failed_states = geometry[p].failed;
+    offer_in_rounds(geometry, out);
+    return out;
+  }
+
+ private:
+  StepGeometry observe(std::size_t p, time::Instant at, Scratch& s) {
+    const ProviderSetup& setup = setups_[p];
+    const Provider& provider = *setup.provider;
+    const ServiceModel& model = *provider.model;
+    StepGeometry g;
+    provider.fleet->itrf_states(at, s.states, s.errors, 1);
+    s.valid.assign(s.states.size(), true);
+    for (std::size_t k = 0; k < s.errors.size(); ++k) {
+      if (s.errors[k] != orbits::Sgp4Error::none) {
+        s.valid[k] = false;
+        ++g.failed;
+      }
+    }
+    visibility::InViewOptions view;
+    view.threads = 1;
+    view.min_elevation_rad = provider.min_elevation_rad;
+    visibility::in_view(setup.points, s.states, s.valid, view, g.in_view);
+    if (setup.gateways) {
+      view.min_elevation_rad = model.gateway_min_elevation_rad;
+      visibility::in_view(*setup.gateways, s.states, s.valid, view, s.gateway_view);
+      g.sat_gateways.assign(s.states.size(), {});
+      for (std::uint32_t gw = 0; gw < setup.gateways->size(); ++gw) {
+        const auto seen = s.gateway_view.of_site(gw);
+        if (!seen.empty()) g.pooled_gateway_mbps += model.gateway_capacity_mbps;
+        for (const visibility::InViewEntry& e : seen) g.sat_gateways[e.satellite].push_back(gw);
+      }
+    }
+    g.cell_best_beam.assign(setup.cell_multiplier.size(), 0.0);
+    for (std::size_t i = 0; i < points_.size(); ++i) {
+      for (const visibility::InViewEntry& e : g.in_view.of_site(i)) {
+        const SatelliteClass* c = setup.classes[e.satellite];
+        if (!c) continue;
+        double& best = g.cell_best_beam[setup.cell[i]];
+        best = std::max(best, model.beam_rate_mbps(*c, e.look.elevation_rad));
+      }
+    }
+    g.permitted.assign(points_.size(), 1);
+    if (options_.permission) {
+      const std::lock_guard lock(permission_mutex_);
+      options_.permission(p, at, g.permitted);
+    }
+    return g;
+  }
+
+  // Whether provider p can be offered point i: permitted and some classified satellite in view.
+  bool reachable(std::size_t p, const StepGeometry& g, std::size_t i) const {
+    if (!g.permitted[i]) return false;
+    for (const visibility::InViewEntry& e : g.in_view.of_site(i)) {
+      if (setups_[p].classes[e.satellite]) return true;
+    }
+    return false;
+  }
+
+  void offer_in_rounds(const std::vector<StepGeometry>& geometry, StepResult& out) const {
+    const std::size_t n = points_.size();
+    std::vector<double> remaining(n);
+    std::vector<std::size_t> next_choice(n, 0);
+    for (std::size_t i = 0; i < n; ++i) remaining[i] = points_[i].demand_mbps;
+    // Per provider, the points it has been offered so far (each once) and the round's offers.
+    std::vector<std::vector<std::uint32_t>> served(setups_.size());
+    for (std::size_t round = 0; round < setups_.size(); ++round) {
+      std::vector<std::vector<std::uint32_t>> offers(setups_.size());
+      bool any = false;
+      for (std::uint32_t i = 0; i < n; ++i) {
+        if (!(remaining[i] > kMetMargin * points_[i].demand_mbps)) continue;
+        const auto& prefs = points_[i].preferences;
+        while (next_choice[i] < prefs.size()) {
+          const std::uint32_t p = prefs[next_choice[i]++];
+          if (reachable(p, geometry[p], i)) {
+            offers[p].push_back(i);
+            any = true;
+            break;
+          }
+        }
+      }
+      if (!any) break;
+      for (std::size_t p = 0; p < setups_.size(); ++p) {
+        if (offers[p].empty()) continue;
+        solve(p, geometry[p], served[p], offers[p], remaining, out);
+        served[p].insert(served[p].end(), offers[p].begin(), offers[p].end());
+      }
+    }
+  }
+
+  // One provider in one round: earlier rounds' points keep their allocations (priority class 0), the
+  // round's offers share the rest by rank (classes 1 + rank).
+  void solve(std::size_t p, const StepGeometry& g, const std::vector<std::uint32_t>& earlier,
+             const std::vector<std::uint32_t>& offered, std::vector<double>& remaining, StepResult& out) const {
+    const ProviderSetup& setup = setups_[p];
+    const ServiceModel& model = *setup.provider->model;
+    Instance in;
+    std::unordered_map<std::uint32_t, std::uint32_t> sat_index, cell_index;
+    std::vector<std::uint32_t> sats;
+    const auto add_point = [&](std::uint32_t i, double demand, std::uint32_t priority) {
+      const auto [c, fresh_cell] = cell_index.try_emplace(setup.cell[i], static_cast<std::uint32_t>(in.cells.size()));
+      if (fresh_cell) {
+        in.cells.push_back(model.max_beams_per_cell * g.cell_best_beam[setup.cell[i]] *
+                           setup.cell_multiplier[setup.cell[i]]);
+      }
+      const auto k = static_cast<std::uint32_t>(in.points.size());
+      in.points.push_back({c->second, demand, priority});
+      for (const visibility::InViewEntry& e : g.in_view.of_site(i)) {
+        const SatelliteClass* cls = setup.classes[e.satellite];
+        if (!cls) continue;
+        const auto [s, fresh_sat] = sat_index.try_emplace(e.satellite, static_cast<std::uint32_t>(sats.size()));
+        if (fresh_sat) {
+          sats.push_back(e.satellite);
+          in.satellites.push_back(setup.satellite_capacity[e.satellite]);
+        }
+        const double beams = std::min(model.max_beams_per_cell, cls->beams);
+        in.links.push_back({s->second, k, beams * model.beam_rate_mbps(*cls, e.look.elevation_rad)});
+      }
+    };
+    for (std::uint32_t i : earlier) add_point(i, out.carried[p][i], 0);
+    for (std::uint32_t i : offered) add_point(i, remaining[i], 1 + setup.rank[i]);
+    add_gateways(setup, g, sats, in);
+
+    const Allocation a = allocate(in);
+    const std::size_t first_offer = earlier.size();
+    ProviderUsage& u = out.usage[p];
+    for (std::size_t k = 0; k < offered.size(); ++k) {
+      const std::uint32_t i = offered[k];
+      const double x = std::min(a.points[first_offer + k], remaining[i]);
+      out.carried[p][i] = x;
+      remaining[i] -= x;
+      u.offered_mbps_steps += points_[i].demand_mbps > 0 ? x + remaining[i] : 0.0;
+      u.carried_mbps_steps += x;
+    }
+    // The last round's network holds every point this provider serves: its flows are the usage.
+    u.satellite_steps = sats.size();
+    u.satellite_capacity_steps = 0.0;
+    u.satellite_flow_steps = 0.0;
+    u.saturated_satellite_steps = 0;
+    for (std::size_t s = 0; s < sats.size(); ++s) {
+      u.satellite_capacity_steps += in.satellites[s];
+      u.satellite_flow_steps += a.satellites[s];
+      if (a.satellites[s] >= in.satellites[s] * (1.0 - 1e-6)) ++u.saturated_satellite_steps;
+    }
+    u.cell_steps = in.cells.size();
+    u.saturated_cell_steps = 0;
+    for (std::size_t c = 0; c < in.cells.size(); ++c) {
+      if (a.cells[c] >= in.cells[c] * (1.0 - 1e-6)) ++u.saturated_cell_steps;
+    }
+    u.gateway_capacity_steps = 0.0;
+    u.gateway_flow_steps = 0.0;
+    for (std::size_t k = 0; k < in.gateways.size(); ++k) {
+      u.gateway_capacity_steps += in.gateways[k];
+      u.gateway_flow_steps += a.gateways[k];
+    }
+  }
+
+  static void add_gateways(const ProviderSetup& setup, const StepGeometry& g, const std::vector<std::uint32_t>& sats,
+                           Instance& in) {
+    if (!setup.gateways) return;
+    in.gateway_mode = GatewayMode::bent_pipe;
+    if (setup.provider->model->isl) {
+      // Inter-satellite links: every satellite reaches the gateways any satellite sees.
+      in.gateways = {g.pooled_gateway_mbps};
+      for (std::uint32_t s = 0; s < sats.size(); ++s) in.sat_gateways.emplace_back(s, 0);
+      return;
+    }
+    std::unordered_map<std::uint32_t, std::uint32_t> index;
+    for (std::uint32_t s = 0; s < sats.size(); ++s) {
+      for (std::uint32_t gw : g.sat_gateways[sats[s]]) {
+        const auto [it, fresh] = index.try_emplace(gw, static_cast<std::uint32_t>(in.gateways.size()));
+        if (fresh) in.gateways.push_back(setup.provider->model->gateway_capacity_mbps);
+        in.sat_gateways.emplace_back(s, it->second);
+      }
+    }
+  }
+
+  std::span<const DemandPoint> points_;
+  const CapacityOptions& options_;
+  std::vector<ProviderSetup> setups_;
+  std::mutex permission_mutex_;
+};
+
+void check(std::span<const DemandPoint> points, std::span<const Provider> providers) {
+  const auto fail = [](const std::string& what) { throw std::invalid_argument("capacity: " + what); };
+  for (const Provider& p : providers) {
+    if (!p.fleet || !p.model) fail("provider '" + p.name + "' has no fleet or no service model");
+    if (!(p.min_elevation_rad >= 0.0 && p.min_elevation_rad <= std::numbers::pi / 2)) {
+      fail("a provider's minimum elevation must lie in [0, pi/2]");
+    }
+    if (!p.satellite_names.empty() && p.satellite_names.size() != p.fleet->size()) {
+      fail("provider '" + p.name + "': satellite_names must be empty or one per satellite");
+    }
+  }
+  for (const DemandPoint& d : points) {
+    if (!(std::isfinite(d.demand_mbps) && d.demand_mbps >= 0.0)) fail("demands must be finite and >= 0");
+    if (d.level < 0 || d.level > 30) fail("a demand point's level must lie in [0, 30]");
+    std::vector<bool> seen(providers.size(), false);
+    for (std::uint32_t p : d.preferences) {
+      if (p >= providers.size() || seen[p]) fail("preferences must name each provider at most once");
+      seen[p] = true;
+    }
+  }
+}
+
+// Running statistics of one point and row: sum, minimum, full steps and the k smallest values (for
+// the nearest-rank 5th percentile).
+struct Accumulator {
+  double sum = 0.0;
+  double min = std::numeric_limits<double>::infinity();
+  std::uint32_t full = 0;
+  std::vector<double> smallest;  // max-heap of at most k values
+
+  void add(double x, double demand, std::size_t k) {
+    sum += x;
+    min = std::min(min, x);
+    if (x >= demand * (1.0 - kMetMargin)) ++full;
+    if (smallest.size() < k) {
+      smallest.push_back(x);
+      std::push_heap(smallest.begin(), smallest.end());
+    } else if (x < smallest.front()) {
+      std::pop_heap(smallest.begin(), smallest.end());
+      smallest.back() = x;
+      std::push_heap(smallest.begin(), smallest.end());
+    }
+  }
+};
+
+}  // namespace
+
+CapacityResult compute_capacity(std::span<const DemandPoint> points, std::span<const Provider> providers,
+                                const time::Window& window, const CapacityOptions& options) {
+  check(points, providers);
+  CapacityResult r;
+  for (const Provider& p : providers) r.names.push_back(p.name);
+  r.names.emplace_back("any");
+  r.points = points.size();
+  r.steps = window.size();
+  for (const DemandPoint& d : points) r.demand_mbps.push_back(d.demand_mbps);
+  r.usage.resize(providers.size());
+
+  Engine engine(points, providers, options);
+  for (std::size_t p = 0; p < providers.size(); ++p) r.usage[p].unclassified_satellites = engine.unclassified(p);
+  const std::size_t rows = providers.size() + 1;
+  const std::size_t k = std::max<std::size_t>(1, (window.size() * 5 + 99) / 100);  // ceil(5 % of the steps)
+  std::vector<Accumulator> acc(rows * points.size());
+
+  tbb::enumerable_thread_specific<Scratch> scratch;
+  const int threads = options.threads == 0 ? tbb::info::default_concurrency() : static_cast<int>(options.threads);
+  tbb::task_arena arena(threads);
+  std::vector<StepResult> block(kStepBlock);
+  for (std::size_t first = 0; first < window.size(); first += kStepBlock) {
+    const std::size_t count = std::min(kStepBlock, window.size() - first);
+    arena.execute([&] {
+      tbb::parallel_for(std::size_t{0}, count, [&](std::size_t j) {
+        block[j] = engine.step(window.at(first + j), scratch.local());
+      });
+    });
+    for (std::size_t j = 0; j < count; ++j) {
+      const StepResult& s = block[j];
+      for (std::size_t i = 0; i < points.size(); ++i) {
+        double total = 0.0;
+        for (std::size_t p = 0; p < providers.size(); ++p) {
+          acc[p * points.size() + i].add(s.carried[p][i], points[i].demand_mbps, k);
+          total += s.carried[p][i];
+        }
+        acc[providers.size() * points.size() + i].add(total, points[i].demand_mbps, k);
+      }
+      for (std::size_t p = 0; p < providers.size(); ++p) {
+        ProviderUsage& u = r.usage[p];
+        const ProviderUsage& d = s.usage[p];
+        u.offered_mbps_steps += d.offered_mbps_steps;
+        u.carried_mbps_steps += d.carried_mbps_steps;
+        u.satellite_capacity_steps += d.satellite_capacity_steps;
+        u.satellite_flow_steps += d.satellite_flow_steps;
+        u.satellite_steps += d.satellite_steps;
+        u.saturated_satellite_steps += d.saturated_satellite_steps;
+        u.cell_steps += d.cell_steps;
+        u.saturated_cell_steps += d.saturated_cell_steps;
+        u.gateway_capacity_steps += d.gateway_capacity_steps;
+        u.gateway_flow_steps += d.gateway_flow_steps;
+        u.failed_states += d.failed_states;
+      }
+    }
+    if (options.progress && !options.progress(first + count)) throw Cancelled();
+  }
+
+  r.stats.resize(rows * points.size());
+  for (std::size_t row = 0; row < rows; ++row) {
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      const Accumulator& a = acc[row * points.size() + i];
+      PointCapacity& out = r.stats[row * points.size() + i];
+      if (r.steps == 0) continue;
+      const double demand = points[i].demand_mbps;
+      out.mean_mbps = a.sum / static_cast<double>(r.steps);
+      out.min_mbps = a.min;
+      out.p5_mbps = a.smallest.front();
+      out.demand_met_fraction = demand > 0.0 ? std::min(1.0, out.mean_mbps / demand) : 1.0;
+      out.full_service_fraction = static_cast<double>(a.full) / static_cast<double>(r.steps);
+    }
+  }
+  return r;
+}
+
+}  // namespace skyfence::capacity
