@@ -9,6 +9,7 @@
 #include <functional>
 #include <stdexcept>
 
+#include "capacity.h"
 #include "common.h"
 #include "constellations.h"
 #include "coverage.h"
@@ -39,6 +40,7 @@ int run_main(int argc, char** argv) {
   add_policy_commands(app, run);
   add_route_command(app, run);
   add_coverage_command(app, run);
+  add_capacity_command(app, run);
   add_run_command(app, run);
   try {
     app.parse(argc, argv);

@@ -31,7 +31,7 @@ assert p["kuiper"]["satellites"] == 3236 and [s["walker_f"] for s in p["kuiper"]
 assert p["iridium_next"]["shells"][0]["pattern"] == "star" and p["iridium_next"]["shells"][0]["raan_step_deg"] == 31.6
 assert p["telesat_lightspeed_2025"]["can_generate"] is False
 assert p["telesat_lightspeed_2025"]["shells"][0]["planes"] is None
-assert {c["name"]: c["satellites"] for c in j["catalogs"]} == {"starlink": 10238, "starlink-omm": 9984, "oneweb": 651, "iridium": 80}
+assert {c["name"]: c["satellites"] for c in j["catalogs"]} == {"starlink": 10238, "starlink-omm": 9984, "oneweb": 651, "iridium": 80, "kuiper": 210, "starlink-2024-07-16": 6227, "starlink-2025-09-01": 8140}
 EOF
 fi
 

@@ -69,7 +69,6 @@ struct ProviderSetup {
 struct Scratch {
   std::vector<frames::StateVector> states;
   std::vector<orbits::Sgp4Error> errors;
-  std::vector<bool> valid;
   visibility::InViewSet in_view, gateway_view;
 };
 
@@ -119,20 +118,15 @@ class Engine {
     const ServiceModel& model = *provider.model;
     StepGeometry g;
     provider.fleet->itrf_states(at, s.states, s.errors, 1);
-    s.valid.assign(s.states.size(), true);
-    for (std::size_t k = 0; k < s.errors.size(); ++k) {
-      if (s.errors[k] != orbits::Sgp4Error::none) {
-        s.valid[k] = false;
-        ++g.failed;
-      }
-    }
+    // A failed satellite's state is NaN, which in_view leaves out.
+    for (const orbits::Sgp4Error e : s.errors) g.failed += e != orbits::Sgp4Error::none ? 1 : 0;
     visibility::InViewOptions view;
     view.threads = 1;
     view.min_elevation_rad = provider.min_elevation_rad;
-    visibility::in_view(setup.points, s.states, s.valid, view, g.in_view);
+    visibility::in_view(setup.points, s.states, {}, view, g.in_view);
     if (setup.gateways) {
       view.min_elevation_rad = model.gateway_min_elevation_rad;
-      visibility::in_view(*setup.gateways, s.states, s.valid, view, s.gateway_view);
+      visibility::in_view(*setup.gateways, s.states, {}, view, s.gateway_view);
       g.sat_gateways.assign(s.states.size(), {});
       for (std::uint32_t gw = 0; gw < setup.gateways->size(); ++gw) {
         const auto seen = s.gateway_view.of_site(gw);

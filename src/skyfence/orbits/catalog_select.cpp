@@ -17,11 +17,14 @@ namespace skyfence::orbits {
 
 namespace {
 
-constexpr std::array<BundledCatalog, 4> kBundled{{
+constexpr std::array<BundledCatalog, 7> kBundled{{
     {"starlink", "tle/starlink_2026-04-27.tle", "CelesTrak Starlink group, TLE, 2026-04-27"},
     {"starlink-omm", "tle/starlink_2026-03-26.omm.json", "CelesTrak Starlink group, OMM JSON, 2026-03-26"},
     {"oneweb", "tle/oneweb_2026-03-26.tle", "CelesTrak OneWeb group, TLE, 2026-03-26"},
     {"iridium", "tle/iridium-next_2026-04-27.tle", "CelesTrak Iridium NEXT group, TLE, 2026-04-27"},
+    {"kuiper", "tle/kuiper_2026-03-29.tle", "CelesTrak Kuiper group, TLE, 2026-03-29"},
+    {"starlink-2024-07-16", "tle/starlink_2024-07-16.tle", "CelesTrak Starlink group, TLE, 2024-07-16"},
+    {"starlink-2025-09-01", "tle/starlink_2025-09-01.tle", "CelesTrak Starlink group, TLE, 2025-09-01"},
 }};
 
 std::string lower(std::string_view s) {

@@ -22,7 +22,8 @@ struct BundledCatalog {
   std::string_view description;
 };
 
-// starlink, starlink-omm, oneweb, iridium; in that order.
+// starlink, starlink-omm, oneweb, iridium, kuiper, starlink-2024-07-16, starlink-2025-09-01; in that
+// order.
 std::span<const BundledCatalog> bundled_catalogs();
 // DATA_DIR/<relative path> of a bundled catalog; the name is case-insensitive. Throws InputError
 // listing the known names when there is none.

@@ -170,15 +170,17 @@ TEST(BundledCatalogs, RegistryAndCounts) {
   EXPECT_EQ(bundled_catalog_path("oneweb", "/d"), "/d/tle/oneweb_2026-03-26.tle");
   EXPECT_EQ(bundled_catalog_path("iridium", "/d"), "/d/tle/iridium-next_2026-04-27.tle");
   try {
-    (void)bundled_catalog_path("kuiper", "/d");
+    (void)bundled_catalog_path("telesat", "/d");
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("known: starlink, starlink-omm, oneweb, iridium"),
+    EXPECT_NE(std::string(e.what()).find("known: starlink, starlink-omm, oneweb, iridium, kuiper, starlink-2024-07-16, "
+                                         "starlink-2025-09-01"),
               std::string::npos);
   }
   // Counts in data/tle/PROVENANCE.md; the bundled groups hold payloads only.
   const std::vector<std::pair<std::string, std::size_t>> counts{
-      {"starlink", 10238}, {"starlink-omm", 9984}, {"oneweb", 651}, {"iridium", 80}};
+      {"starlink", 10238}, {"starlink-omm", 9984}, {"oneweb", 651}, {"iridium", 80}, {"kuiper", 210},
+      {"starlink-2024-07-16", 6227}, {"starlink-2025-09-01", 8140}};
   for (const auto& [name, n] : counts) {
     SCOPED_TRACE(name);
     const Catalog raw = load_catalog_file(bundled_catalog_path(name, SKYFENCE_DATA_DIR));

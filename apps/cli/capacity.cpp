@@ -1,0 +1,345 @@
+// skyfence capacity: per point and provider, how much of the demand is carried (Mbps) when satellites,
+// service cells and gateways are shared (docs/capacity.md).
+#include "capacity.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include "common.h"
+#include "data_dir.h"
+#include "inputs.h"
+#include "skyfence/capacity/capacity.h"
+#include "skyfence/capacity/service_model.h"
+#include "skyfence/core/error.h"
+#include "skyfence/earth/point_table.h"
+#include "skyfence/time/scales.h"
+#include "study.h"
+
+namespace skyfence::cli {
+namespace {
+
+using namespace inputs;
+using namespace study;
+
+struct Options : StudyOptions {
+  std::vector<std::string> service_models;
+  std::vector<double> min_elevation_deg;
+  double demand_density = -1.0;  // Mbps per km2; < 0: not given
+  std::string output, format;
+  unsigned threads = 0;
+  bool quiet = false;
+};
+
+// One --service-model per provider in order, or none: then data/providers/<provider name>.toml.
+std::vector<capacity::ServiceModel> load_models(const Options& o, const std::vector<LoadedProvider>& providers) {
+  if (!o.service_models.empty() && o.service_models.size() != providers.size()) {
+    throw InputError(SourceLocation{"--service-model", 0, {}},
+                     fmt::format("{} given for {} providers: give one per provider, in the providers' order, or "
+                                 "none to use the bundled models named like the providers",
+                                 o.service_models.size(), providers.size()));
+  }
+  std::vector<capacity::ServiceModel> models;
+  for (std::size_t p = 0; p < providers.size(); ++p) {
+    std::string path;
+    if (!o.service_models.empty()) {
+      path = o.service_models[p];
+    } else {
+      path = (std::filesystem::path(data_dir()) / "providers" / (providers[p].name + ".toml")).string();
+      if (!std::filesystem::exists(path)) {
+        throw InputError(SourceLocation{"--service-model", 0, {}},
+                         fmt::format("no bundled service model for provider '{}' (bundled: {}); give "
+                                     "--service-model FILE for each provider, or name it with --provider",
+                                     providers[p].name, "starlink, oneweb, kuiper, iridium"));
+      }
+    }
+    models.push_back(capacity::read_service_model(path));
+  }
+  return models;
+}
+
+std::vector<double> min_elevations(const Options& o, std::size_t providers) {
+  std::vector<double> deg = o.min_elevation_deg.empty() ? std::vector<double>{25.0} : o.min_elevation_deg;
+  if (deg.size() == 1) deg.assign(providers, deg.front());
+  if (deg.size() != providers) {
+    throw InputError(SourceLocation{"--min-elevation", 0, {}},
+                     fmt::format("{} values for {} providers: give one for all or one per provider", deg.size(),
+                                 providers));
+  }
+  std::vector<double> rad;
+  for (double d : deg) {
+    if (!(d >= 0.0 && d <= 90.0)) {
+      throw InputError(SourceLocation{"--min-elevation", 0, {}}, fmt::format("expected 0 to 90 degrees, found {}", d));
+    }
+    rad.push_back(min_elevation_rad(d, "--min-elevation"));
+  }
+  return rad;
+}
+
+// A site's demand: its demand_mbps column.
+double site_demand(const Options& o, const earth::Site& s) {
+  const std::string* text = s.attribute("demand_mbps");
+  const SourceLocation where{o.sites, 0, "site " + s.id + ": demand_mbps"};
+  if (text == nullptr) {
+    throw InputError(SourceLocation{o.sites, 1, "demand_mbps"},
+                     "expected a demand_mbps column (each terminal's downlink demand, Mbps)");
+  }
+  double v = 0.0;
+  std::size_t used = 0;
+  try {
+    v = std::stod(*text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text->size() || !std::isfinite(v) || v < 0.0) {
+    throw InputError(where, fmt::format("expected a demand >= 0 Mbps, found \"{}\"", *text));
+  }
+  return v;
+}
+
+// A site's preferences: its providers column (names separated by ';', most preferred first), else every
+// provider in the order given.
+std::vector<std::uint32_t> site_preferences(const Options& o, const earth::Site& s,
+                                            const std::vector<LoadedProvider>& providers) {
+  std::vector<std::uint32_t> all(providers.size());
+  for (std::uint32_t p = 0; p < all.size(); ++p) all[p] = p;
+  const std::string* text = s.attribute("providers");
+  if (text == nullptr || text->empty()) return all;
+  std::vector<std::uint32_t> out;
+  std::size_t from = 0;
+  while (from <= text->size()) {
+    const std::size_t to = std::min(text->find(';', from), text->size());
+    std::string name = text->substr(from, to - from);
+    name.erase(0, name.find_first_not_of(" \t"));
+    name.erase(name.find_last_not_of(" \t") + 1);
+    from = to + 1;
+    if (name.empty()) continue;
+    const auto it = std::find_if(providers.begin(), providers.end(), [&](const auto& p) { return p.name == name; });
+    if (it == providers.end()) {
+      std::string names;
+      for (const auto& p : providers) names += (names.empty() ? "" : ", ") + p.name;
+      throw InputError(SourceLocation{o.sites, 0, "site " + s.id + ": providers"},
+                       fmt::format("\"{}\" is none of the providers ({})", name, names));
+    }
+    const auto p = static_cast<std::uint32_t>(it - providers.begin());
+    if (std::find(out.begin(), out.end(), p) != out.end()) {
+      throw InputError(SourceLocation{o.sites, 0, "site " + s.id + ": providers"},
+                       fmt::format("\"{}\" is listed twice", name));
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
+std::vector<capacity::DemandPoint> demand_points(const Options& o, const Points& pts,
+                                                 const std::vector<LoadedProvider>& providers) {
+  std::vector<capacity::DemandPoint> out;
+  std::vector<std::uint32_t> all(providers.size());
+  for (std::uint32_t p = 0; p < all.size(); ++p) all[p] = p;
+  if (pts.cells) {
+    if (o.demand_density < 0.0) {
+      throw InputError(SourceLocation{"--demand-density", 0, {}},
+                       "expected a demand density (Mbps per km2) for the cells of --region or the Earth");
+    }
+    for (const earth::Cell& c : pts.grid) {
+      out.push_back({c.centre, o.demand_density * c.area_km2, o.customer, all, o.level});
+    }
+    return out;
+  }
+  if (o.demand_density >= 0.0) {
+    throw InputError(SourceLocation{"--demand-density", 0, {}},
+                     "applies to cells; sites take their demand from the demand_mbps column");
+  }
+  for (const earth::Site& s : pts.sites) {
+    const std::string* customer = s.attribute("customer");
+    out.push_back({s.location, site_demand(o, s), customer && !customer->empty() ? *customer : o.customer,
+                   site_preferences(o, s, providers), 30});
+  }
+  return out;
+}
+
+std::string number(double v, int decimals) {
+  return fmt::format("{:.{}f}", v, decimals);
+}
+
+void write(const Options& o, const Points& pts, const capacity::CapacityResult& r, OutputSink& sink) {
+  earth::PointTable table;
+  table.series = r.names;
+  table.columns = {"demand_mbps",        "mean_mbps", "p5_mbps", "min_mbps", "demand_met_fraction",
+                   "full_service_fraction"};
+  table.values = [&](std::size_t i, std::size_t row, std::vector<std::string>& v) {
+    const capacity::PointCapacity& c = r.at(row, i);
+    v[0] = number(r.demand_mbps[i], 3);
+    v[1] = number(c.mean_mbps, 3);
+    v[2] = number(c.p5_mbps, 3);
+    v[3] = number(c.min_mbps, 3);
+    v[4] = number(c.demand_met_fraction, 6);
+    v[5] = number(c.full_service_fraction, 6);
+  };
+  earth::PointTableOutput out;
+  out.out = [&](std::string_view text) { sink.write(text); };
+  out.keep_going = [] { return !g_interrupted.load(); };
+  const earth::LabelledPoints labels{pts.grid, pts.sites};
+  const bool geojson = o.format == "geojson" || (o.format.empty() && (o.output.ends_with(".geojson") ||
+                                                                      o.output.ends_with(".json")));
+  (geojson ? earth::write_point_table_geojson : earth::write_point_table_csv)(labels, table, out);
+}
+
+void print_summary(const Points& pts, const time::Window& window, const capacity::CapacityResult& r,
+                   const std::vector<capacity::ServiceModel>& models, double secs, const std::string& output) {
+  double demand = 0.0, met = 0.0;
+  const std::size_t any = r.names.size() - 1;
+  for (std::size_t i = 0; i < r.points; ++i) {
+    demand += r.demand_mbps[i];
+    met += r.at(any, i).mean_mbps;
+  }
+  fmt::print(stderr, "skyfence: {}; {} steps of {} s from {}; demand {:.3f} Gbps, met {:.2f}% ({:.3f} Gbps mean)\n",
+             pts.description, window.size(), window.step().to_seconds(), time::format_iso8601(window.start(), 0),
+             demand / 1000.0, demand > 0 ? 100.0 * met / demand : 100.0, met / 1000.0);
+  const double steps = std::max<double>(1.0, static_cast<double>(r.steps));
+  const auto pct = [](double a, double b) { return b > 0 ? fmt::format("{:.1f}%", 100.0 * a / b) : std::string("-"); };
+  for (std::size_t p = 0; p < r.usage.size(); ++p) {
+    const capacity::ProviderUsage& u = r.usage[p];
+    fmt::print(stderr,
+               "skyfence:   {} ({}, background load {:.0f}%): offered {:.3f} Gbps, carried {:.3f} Gbps; "
+               "satellites serving {:.1f} per step, utilisation {}, saturated {}; service cells saturated {}; "
+               "gateways {}\n",
+               r.names[p], models[p].status, 100.0 * models[p].background_load, u.offered_mbps_steps / steps / 1000.0,
+               u.carried_mbps_steps / steps / 1000.0, static_cast<double>(u.satellite_steps) / steps,
+               pct(u.satellite_flow_steps, u.satellite_capacity_steps),
+               pct(static_cast<double>(u.saturated_satellite_steps), static_cast<double>(u.satellite_steps)),
+               pct(static_cast<double>(u.saturated_cell_steps), static_cast<double>(u.cell_steps)),
+               models[p].has_gateways ? "utilisation " + pct(u.gateway_flow_steps, u.gateway_capacity_steps)
+                                      : std::string("not modelled"));
+    if (u.unclassified_satellites > 0) {
+      warn(fmt::format("{}: {} satellites match no satellite class of {} and carry nothing", r.names[p],
+                       u.unclassified_satellites, models[p].source));
+    }
+    if (u.failed_states > 0) {
+      warn(fmt::format("{}: {} satellite-step(s) with an SGP4 error were left out", r.names[p], u.failed_states));
+    }
+  }
+  fmt::print(stderr, "skyfence: {:.2f} s in all{}\n", secs, output.empty() || output == "-" ? "" : ", wrote " + output);
+}
+
+int run(const Options& o) {
+  install_interrupt_handler();
+  const auto t0 = std::chrono::steady_clock::now();
+  const time::Window window = window_of(o);
+  if (!o.format.empty() && o.format != "csv" && o.format != "geojson") {
+    throw InputError(SourceLocation{"--format", 0, {}}, fmt::format("expected csv or geojson, found '{}'", o.format));
+  }
+  std::optional<earth::CountryBorders> borders;
+  const Points pts = load_points(o, borders);
+  const std::vector<LoadedProvider> loaded = load_providers(o, window.start(), window.stop());
+  const std::vector<capacity::ServiceModel> models = load_models(o, loaded);
+  const std::vector<double> elevations = min_elevations(o, loaded.size());
+  const std::vector<capacity::DemandPoint> demand = demand_points(o, pts, loaded);
+
+  std::vector<capacity::Provider> providers;
+  std::vector<std::string> names;
+  for (std::size_t p = 0; p < loaded.size(); ++p) {
+    capacity::Provider cp{loaded[p].name, loaded[p].fleet.get(), {}, &models[p], elevations[p]};
+    for (const auto& set : loaded[p].sets) cp.satellite_names.push_back(set.name);
+    providers.push_back(std::move(cp));
+    names.push_back(loaded[p].name);
+  }
+  const policy::ProviderPermissions permissions = load_permissions(o, pts, names, borders);
+  capacity::CapacityOptions copts;
+  copts.threads = o.threads;
+  if (!permissions.empty()) copts.permission = permissions.hook();
+
+  OutputSink sink(o.output);  // opened first, so that an unwritable path fails at once
+  Progress progress("capacity", static_cast<double>(window.size()), o.quiet);
+  copts.progress = [&](std::size_t done) {
+    progress.update(static_cast<double>(done));
+    return !g_interrupted.load();
+  };
+  capacity::CapacityResult result;
+  try {
+    result = capacity::compute_capacity(demand, providers, window, copts);
+    progress.finish();
+    std::uint64_t failed = 0;
+    for (const auto& u : result.usage) failed += u.failed_states;
+    if (o.strict && failed > 0) {
+      fmt::print(stderr, "skyfence: error: {} satellite-step(s) with an SGP4 error with --strict; nothing was written\n",
+                 failed);
+      return kExitRuntime;
+    }
+    write(o, pts, result, sink);
+  } catch (const skyfence::Cancelled&) {
+    throw Interrupted{};
+  }
+  if (g_interrupted.load()) throw Interrupted{};
+  sink.commit();
+  if (!o.quiet) {
+    print_summary(pts, window, result, models,
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), o.output);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_capacity_command(CLI::App& app, std::function<int()>& run_fn) {
+  auto opts = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand(
+      "capacity", "How much of each point's demand (Mbps) each provider carries, sharing satellites, cells and gateways");
+  cmd->footer(R"(Examples:
+  skyfence capacity --catalog starlink --catalog oneweb --sites terminals.csv \
+      --start 2026-04-27T00:00:00Z --duration 6h --step 60s -o capacity.csv
+  skyfence capacity --catalog oneweb --region UKR --level 7 --demand-density 0.05 \
+      --start 2026-04-27T00:00:00Z --duration 2h -o oneweb.geojson
+  skyfence capacity --tle mine.tle --provider mine --service-model mine.toml --sites sites.csv \
+      --start 2026-05-01T00:00:00Z --stop 2026-05-02T00:00:00Z
+
+Providers: each --tle, --omm, --preset or --catalog (repeatable) is one provider, named as in `coverage`;
+each needs a service model (docs/capacity.md): one --service-model FILE per provider in the same order, or
+none, and then the bundled data/providers/NAME.toml of each provider's name (starlink, oneweb, kuiper,
+iridium).
+Demand: --sites FILE with a demand_mbps column (downlink, Mbps), optional customer (priority class, and
+who asks the policies; --customer is the default), group, and providers (names separated by ';', most
+preferred first; default: every provider in the order given); or the S2 cells of --level in --region /
+--region-file / the Earth, each with --demand-density (Mbps per km2) times its area.
+Each step: a point's demand goes to the first provider of its preferences that permits it and has a
+satellite in view; what that provider cannot carry is offered to the next in a later round. Each provider
+shares satellites, service cells and gateways by strict priority of customer classes, then max-min fairness
+of the fraction of demand met (docs/capacity.md states exactly what is optimised).
+Steps: START, START+STEP, ... before STOP (a step stands for the STEP-long interval it begins).
+Output (CSV, or GeoJSON properties): cell_id, lat_deg, lon_deg, area_km2, provider (each, then "any" for
+all together), demand_mbps, mean_mbps, p5_mbps (5th percentile over the steps, nearest rank), min_mbps,
+demand_met_fraction (mean / demand), full_service_fraction (share of steps with all the demand met).
+A provider's row is what it carried for the point; "any" is their sum. Summary per provider on stderr.
+Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted (nothing written).)");
+  add_provider_options(*cmd, *opts);
+  cmd->add_option("--service-model", opts->service_models,
+                  "a provider's service model (TOML, docs/capacity.md), one per provider in order (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_window_options(*cmd, *opts);
+  add_point_options(*cmd, *opts);
+  cmd->add_option("--demand-density", opts->demand_density, "demand of the cells, Mbps per km2");
+  cmd->add_option("--min-elevation", opts->min_elevation_deg,
+                  "user-link minimum elevation, degrees: one for all providers or one per provider (default 25)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_policy_options(*cmd, *opts);
+  cmd->add_option("-o,--output", opts->output, "output file, .csv or .geojson (default: CSV on standard output)");
+  cmd->add_option("--format", opts->format, "csv or geojson (default: from the output's extension)");
+  cmd->add_option("--threads", opts->threads, "worker threads (default: all cores); results do not depend on it");
+  cmd->add_flag("-q,--quiet", opts->quiet, "no progress bar or summary on standard error");
+  cmd->callback([opts, cmd, &run_fn] {
+    finish_parsing(*cmd, *opts);
+    run_fn = [opts] { return run(*opts); };
+  });
+}
+
+}  // namespace skyfence::cli
