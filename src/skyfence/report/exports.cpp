@@ -92,7 +92,7 @@ std::vector<std::string> write_geojson(const Results& results, const std::string
           polygons.size() == 1 ? ordered_json{{"type", "Polygon"}, {"coordinates", std::move(polygons[0])}}
                                : ordered_json{{"type", "MultiPolygon"}, {"coordinates", std::move(polygons)}};
       ordered_json props = {
-          {"cell_token", c.token}, {"lat_deg", c.lat_deg}, {"lon_deg", c.lon_deg}, {"area_km2", c.area_km2}};
+          {"cell_id", c.token}, {"lat_deg", c.lat_deg}, {"lon_deg", c.lon_deg}, {"area_km2", c.area_km2}};
       for (const auto& l : results.cell_layers) {
         const std::string k = l.variant + ":" + l.provider + ":";
         const auto& s = l.stats[i];

@@ -16,8 +16,9 @@ namespace skyfence::report {
 // std::runtime_error for I/O failures. DIR must exist.
 std::vector<std::string> write_csv_tables(const Results& results, const std::string& dir);
 
-// Writes DIR/cells.geojson (a feature per cell: cell_token, lat_deg, lon_deg, area_km2, and for every
-// (variant, provider) layer the properties "<variant>:<provider>:coverage_fraction",
+// Writes DIR/cells.geojson (a feature per cell: cell_id, the S2 cell token, under the key that
+// coverage::write_geojson gives it too (the tables call it cell_token); lat_deg, lon_deg, area_km2; and
+// for every (variant, provider) layer the properties "<variant>:<provider>:coverage_fraction",
 // ":served_fraction", ":mean_visible", ":max_gap_s") and DIR/terminals.geojson (a Point feature per
 // terminal: terminal_id, name, group_id, customer_class and "<variant>:<provider>:served_fraction").
 // Coordinates are [lon_deg, lat_deg] with every longitude in [-180, 180] (RFC 7946): a cell is a

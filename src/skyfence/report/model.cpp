@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numbers>
 #include <set>
 #include <stdexcept>
@@ -84,6 +85,29 @@ const CellLayer* Results::cell_layer(std::string_view variant_id, std::string_vi
 const TerminalGroup* Results::group(std::string_view id) const {
   for (const auto& g : groups) {
     if (g.id == id) return &g;
+  }
+  return nullptr;
+}
+
+const TerminalService* Results::service(std::string_view variant_id, std::string_view provider_name,
+                                        std::string_view terminal_id) const {
+  for (const auto& s : terminal_service) {
+    if (s.variant == variant_id && s.provider == provider_name && s.terminal == terminal_id) return &s;
+  }
+  return nullptr;
+}
+
+const Reliance* Results::reliance_row(std::string_view scope, std::string_view scope_id,
+                                      std::string_view variant_id) const {
+  for (const auto& x : reliance) {
+    if (x.scope == scope && x.scope_id == scope_id && x.variant == variant_id) return &x;
+  }
+  return nullptr;
+}
+
+const ProviderReliance* Reliance::provider(std::string_view name) const {
+  for (const auto& p : providers) {
+    if (p.provider == name) return &p;
   }
   return nullptr;
 }
@@ -265,6 +289,133 @@ void validate(const Results& r) {
       check_fraction(f, w + ": share");
     }
   }
+}
+
+}  // namespace skyfence::report
+
+namespace skyfence::report {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}  // namespace
+
+double region_mean(const Results& r, std::string_view variant, std::string_view provider,
+                   double CellStat::*field) {
+  const CellLayer* l = r.cell_layer(variant, provider);
+  if (l == nullptr || r.cells.empty()) return kNaN;
+  return weighted_mean(
+      r.cells.size(), [&](std::size_t i) { return l->stats[i].*field; },
+      [&](std::size_t i) { return r.cells[i].area_km2; }, kNaN);
+}
+
+double group_mean(const Results& r, std::string_view group, std::string_view variant,
+                  std::string_view provider, double TerminalService::*field) {
+  std::set<std::string_view> members;
+  for (const auto& t : r.terminals) {
+    if (t.group == group) members.insert(t.id);
+  }
+  double sum = 0.0;
+  int n = 0;
+  for (const auto& s : r.terminal_service) {
+    if (s.variant == variant && s.provider == provider && members.count(s.terminal) != 0) {
+      sum += s.*field;
+      ++n;
+    }
+  }
+  return n > 0 ? sum / n : kNaN;
+}
+
+ScopeService scope_service(const Results& r, std::string_view scope, std::string_view scope_id,
+                           std::string_view variant, std::string_view provider) {
+  if (scope == kScopeRegion) {
+    return {region_mean(r, variant, provider, &CellStat::coverage_fraction),
+            region_mean(r, variant, provider, &CellStat::served_fraction)};
+  }
+  return {group_mean(r, scope_id, variant, provider, &TerminalService::coverage_fraction),
+          group_mean(r, scope_id, variant, provider, &TerminalService::served_fraction)};
+}
+
+double served_share_any(const Results& r, std::string_view scope, std::string_view scope_id,
+                        std::string_view variant) {
+  if (const Reliance* x = r.reliance_row(scope, scope_id, variant)) return x->served_share_any;
+  if (scope == kScopeRegion) return region_mean(r, variant, kAnyProvider, &CellStat::served_fraction);
+  return group_mean(r, scope_id, variant, kAnyProvider, &TerminalService::served_fraction);
+}
+
+std::optional<ServiceDrop> largest_region_drop(const Results& r) {
+  std::optional<ServiceDrop> worst;
+  const double b = served_share_any(r, kScopeRegion, r.run.region_name, r.variants.front().id);
+  if (std::isnan(b)) return worst;
+  for (std::size_t v = 1; v < r.variants.size(); ++v) {
+    const double d = served_share_any(r, kScopeRegion, r.run.region_name, r.variants[v].id);
+    if (std::isnan(d)) continue;
+    if (!worst || b - d > worst->drop) worst = ServiceDrop{r.variants[v].id, b - d};
+  }
+  if (worst && !(worst->drop >= 0.0)) worst.reset();
+  return worst;
+}
+
+std::optional<CellChange> cell_change(const Results& r, std::string_view variant) {
+  const Variant* var = r.variant(variant);
+  if (var == nullptr) return std::nullopt;
+  const std::string& bv = r.variants.front().id;
+  const CellLayer* any_b = r.cell_layer(bv, kAnyProvider);
+  const CellLayer* any_v = r.cell_layer(variant, kAnyProvider);
+  if (any_b == nullptr || any_v == nullptr) return std::nullopt;
+  const CellLayer* p_b = var->provider.empty() ? nullptr : r.cell_layer(bv, var->provider);
+  const CellLayer* p_v = var->provider.empty() ? nullptr : r.cell_layer(variant, var->provider);
+  const std::size_t n = r.cells.size();
+  CellChange c{std::vector<double>(n), std::vector<double>(n), std::vector<double>(n)};
+  for (std::size_t i = 0; i < n; ++i) {
+    const double any_before = any_b->stats[i].served_fraction, any_after = any_v->stats[i].served_fraction;
+    c.gained[i] = std::max(0.0, any_after - any_before);
+    // Exact when the variant only removes p's service: the time lost to every provider is then part of
+    // the time p lost (docs/report.md, "Maps of a variant").
+    const double lost = p_b == nullptr
+                            ? 0.0
+                            : std::max(0.0, p_b->stats[i].served_fraction -
+                                                (p_v == nullptr ? 0.0 : p_v->stats[i].served_fraction));
+    const double net = std::max(0.0, any_before - any_after);
+    c.lost[i] = lost;
+    c.recovered[i] = lost > 0.0 ? std::clamp((lost - net) / lost, 0.0, 1.0) : kNaN;
+  }
+  return c;
+}
+
+std::vector<PooledRtt> pooled_internet_rtt(const Results& r) {
+  std::vector<PooledRtt> out;
+  for (const auto& l : r.latency) {
+    if (l.dst != kInternet || l.rtt_samples_ms.empty()) continue;
+    auto it = std::find_if(out.begin(), out.end(), [&](const PooledRtt& x) {
+      return x.variant == l.variant && x.provider == l.provider;
+    });
+    if (it == out.end()) it = out.insert(out.end(), PooledRtt{l.variant, l.provider, {}});
+    it->samples_ms.insert(it->samples_ms.end(), l.rtt_samples_ms.begin(), l.rtt_samples_ms.end());
+  }
+  for (auto& x : out) std::sort(x.samples_ms.begin(), x.samples_ms.end());
+  return out;
+}
+
+double epoch_age_days(const RunInfo& run, const ProviderInfo& provider) {
+  return (run.start - provider.epoch_min).to_days();
+}
+
+EpochFreshness epoch_freshness(double age_days) {
+  if (age_days < 3.0) return EpochFreshness::fresh;
+  if (age_days < 14.0) return EpochFreshness::ageing;
+  return EpochFreshness::stale;
+}
+
+std::string_view to_string(EpochFreshness freshness) {
+  switch (freshness) {
+    case EpochFreshness::fresh:
+      return "fresh";
+    case EpochFreshness::ageing:
+      return "ageing";
+    case EpochFreshness::stale:
+      return "stale";
+  }
+  return "unknown";
 }
 
 }  // namespace skyfence::report

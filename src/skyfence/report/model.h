@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -219,6 +220,9 @@ struct Reliance {
   double lost_share = 0.0;       // served in the baseline by a provider that no longer serves it
   double recovered_share = 0.0;  // of the lost unit-time, the share still served by some provider
   double net_loss_share = 0.0;   // served by some provider in the baseline, by none in the variant
+
+  // The provider's row; nullptr when absent.
+  [[nodiscard]] const ProviderReliance* provider(std::string_view name) const;
 };
 
 struct Results {
@@ -242,6 +246,10 @@ struct Results {
   [[nodiscard]] const CellLayer* cell_layer(std::string_view variant_id,
                                             std::string_view provider_name) const;
   [[nodiscard]] const TerminalGroup* group(std::string_view id) const;
+  [[nodiscard]] const TerminalService* service(std::string_view variant_id, std::string_view provider_name,
+                                               std::string_view terminal_id) const;
+  [[nodiscard]] const Reliance* reliance_row(std::string_view scope, std::string_view scope_id,
+                                             std::string_view variant_id) const;
 };
 
 // Checks the references and ranges the writers rely on: unique ids; the first variant (and only it)
@@ -252,5 +260,82 @@ struct Results {
 // max_elevation_deg in [-90, 90], and are unique by (provider, terminal, norad_id, aos to the millisecond),
 // the key of the store's table. Throws std::invalid_argument naming the first problem.
 void validate(const Results& results);
+
+// ---------------------------------------------------------------------------------------------
+// The figures of report.html (docs/report.md, "What the page shows"), computed from the results so that
+// the page only formats them. Every function takes results that passed validate(); a figure without the
+// rows it needs is NaN (or nullopt), which the page shows as a dash. Summation orders are fixed (the
+// order of the results' vectors), so figures are reproducible. Checked by tests/unit/report/figures_test.cpp.
+
+// Mean over the region's cells of `field` of the (variant, provider) cell layer, each cell weighted by
+// area_km2: the region's share of area-time (docs/report.md, "Per cell and per terminal"). NaN without
+// that layer, without cells, or when the cells' total area is 0. Cost: O(cells + layers).
+double region_mean(const Results& results, std::string_view variant, std::string_view provider,
+                   double CellStat::*field);
+
+// Plain mean over the terminals of `group` of `field` of their (variant, provider) service rows: the
+// group's share of terminal-time. Terminals without such a row do not count. NaN without rows.
+double group_mean(const Results& results, std::string_view group, std::string_view variant,
+                  std::string_view provider, double TerminalService::*field);
+
+// Covered and served shares of a scope (kScopeRegion with the region's name, or kScopeGroup with a group
+// id) for one provider (or "any") in one variant: region_mean or group_mean of coverage_fraction and
+// served_fraction. NaN where those have no rows.
+struct ScopeService {
+  double covered = 0.0;
+  double served = 0.0;
+};
+ScopeService scope_service(const Results& results, std::string_view scope, std::string_view scope_id,
+                           std::string_view variant, std::string_view provider);
+
+// Share of a scope's unit-time served by at least one provider in a variant: the reliance row's
+// served_share_any when the results have it, else scope_service(..., "any").served, the same quantity
+// computed from the "any" rows. NaN when neither exists.
+double served_share_any(const Results& results, std::string_view scope, std::string_view scope_id,
+                        std::string_view variant);
+
+// The variant (not the baseline) whose region served share by any provider (served_share_any) falls
+// most from the baseline's, with that fall (a share; 0.05 is 5 percentage points). The first of equal
+// falls wins; variants with a NaN share are skipped. nullopt when no variant falls (every change is a
+// gain) or none can be compared.
+struct ServiceDrop {
+  std::string variant;
+  double drop = 0.0;  // baseline minus variant, >= 0
+};
+std::optional<ServiceDrop> largest_region_drop(const Results& results);
+
+// Per-cell change of service a variant makes (docs/report.md, "Maps of a variant"), from time fractions;
+// one value per Results::cells entry. With p the variant's provider and any the "any" layers:
+//   gained     max(0, served(any, variant) - served(any, baseline))
+//   lost       max(0, served(p, baseline) - served(p, variant)); a missing layer of p counts as 0
+//              served, and without p (no provider named, or p has no baseline layer) lost is 0
+//   recovered  (lost - net) / lost clamped to [0, 1], net = max(0, served(any, baseline) -
+//              served(any, variant)): the share of the lost time still served by another provider;
+//              NaN where nothing is lost
+// nullopt when the baseline or the variant has no "any" layer.
+struct CellChange {
+  std::vector<double> gained, lost, recovered;
+};
+std::optional<CellChange> cell_change(const Results& results, std::string_view variant);
+
+// Round-trip times to the internet pooled over sources, per (variant, provider): every sample of the
+// latency rows with dst "internet", in the rows' order, then sorted ascending. One entry per (variant,
+// provider) pair with at least one sample, in the order of their first row.
+struct PooledRtt {
+  std::string variant;
+  std::string provider;
+  std::vector<double> samples_ms;  // sorted, non-empty
+};
+std::vector<PooledRtt> pooled_internet_rtt(const Results& results);
+
+// Age of a provider's oldest element set at the run's start, days (negative when the epoch is later).
+double epoch_age_days(const RunInfo& run, const ProviderInfo& provider);
+
+// Freshness of element sets by age: fresh under 3 days, ageing under 14, stale beyond (SGP4 errors grow by
+// roughly 1-3 km a day of age; 14 days is also orbits::is_stale_epoch's limit). NaN is stale.
+enum class EpochFreshness { fresh, ageing, stale };
+EpochFreshness epoch_freshness(double age_days);
+// "fresh", "ageing", "stale".
+std::string_view to_string(EpochFreshness freshness);
 
 }  // namespace skyfence::report

@@ -77,8 +77,8 @@ std::vector<Table> build_tables(const Results& r) {
                   {}};
   for (const auto& p : r.providers) {
     providers.rows.push_back({p.name, p.source, integer(p.satellite_count), utc_text(p.epoch_min),
-                              utc_text(p.epoch_max), (r.run.start - p.epoch_min).to_days(),
-                              p.min_elevation_deg, text_or_null(p.policy)});
+                              utc_text(p.epoch_max), epoch_age_days(r.run, p), p.min_elevation_deg,
+                              text_or_null(p.policy)});
   }
   out.push_back(std::move(providers));
 
