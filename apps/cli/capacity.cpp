@@ -40,12 +40,14 @@ struct Options : StudyOptions {
 };
 
 // One --service-model per provider in order, or none: then data/providers/<provider name>.toml.
-std::vector<capacity::ServiceModel> load_models(const Options& o, const std::vector<LoadedProvider>& providers) {
+std::vector<capacity::ServiceModel> load_models(const Options& o,
+                                                const std::vector<LoadedProvider>& providers) {
   if (!o.service_models.empty() && o.service_models.size() != providers.size()) {
-    throw InputError(SourceLocation{"--service-model", 0, {}},
-                     fmt::format("{} given for {} providers: give one per provider, in the providers' order, or "
-                                 "none to use the bundled models named like the providers",
-                                 o.service_models.size(), providers.size()));
+    throw InputError(
+        SourceLocation{"--service-model", 0, {}},
+        fmt::format("{} given for {} providers: give one per provider, in the providers' order, or "
+                    "none to use the bundled models named like the providers",
+                    o.service_models.size(), providers.size()));
   }
   std::vector<capacity::ServiceModel> models;
   for (std::size_t p = 0; p < providers.size(); ++p) {
@@ -71,13 +73,14 @@ std::vector<double> min_elevations(const Options& o, std::size_t providers) {
   if (deg.size() == 1) deg.assign(providers, deg.front());
   if (deg.size() != providers) {
     throw InputError(SourceLocation{"--min-elevation", 0, {}},
-                     fmt::format("{} values for {} providers: give one for all or one per provider", deg.size(),
-                                 providers));
+                     fmt::format("{} values for {} providers: give one for all or one per provider",
+                                 deg.size(), providers));
   }
   std::vector<double> rad;
   for (double d : deg) {
     if (!(d >= 0.0 && d <= 90.0)) {
-      throw InputError(SourceLocation{"--min-elevation", 0, {}}, fmt::format("expected 0 to 90 degrees, found {}", d));
+      throw InputError(SourceLocation{"--min-elevation", 0, {}},
+                       fmt::format("expected 0 to 90 degrees, found {}", d));
     }
     rad.push_back(min_elevation_rad(d, "--min-elevation"));
   }
@@ -122,7 +125,8 @@ std::vector<std::uint32_t> site_preferences(const Options& o, const earth::Site&
     name.erase(name.find_last_not_of(" \t") + 1);
     from = to + 1;
     if (name.empty()) continue;
-    const auto it = std::find_if(providers.begin(), providers.end(), [&](const auto& p) { return p.name == name; });
+    const auto it =
+        std::find_if(providers.begin(), providers.end(), [&](const auto& p) { return p.name == name; });
     if (it == providers.end()) {
       std::string names;
       for (const auto& p : providers) names += (names.empty() ? "" : ", ") + p.name;
@@ -173,8 +177,8 @@ std::string number(double v, int decimals) {
 void write(const Options& o, const Points& pts, const capacity::CapacityResult& r, OutputSink& sink) {
   earth::PointTable table;
   table.series = r.names;
-  table.columns = {"demand_mbps",        "mean_mbps", "p5_mbps", "min_mbps", "demand_met_fraction",
-                   "full_service_fraction"};
+  table.columns = {"demand_mbps", "mean_mbps",           "p5_mbps",
+                   "min_mbps",    "demand_met_fraction", "full_service_fraction"};
   table.values = [&](std::size_t i, std::size_t row, std::vector<std::string>& v) {
     const capacity::PointCapacity& c = r.at(row, i);
     v[0] = number(r.demand_mbps[i], 3);
@@ -188,46 +192,54 @@ void write(const Options& o, const Points& pts, const capacity::CapacityResult& 
   out.out = [&](std::string_view text) { sink.write(text); };
   out.keep_going = [] { return !g_interrupted.load(); };
   const earth::LabelledPoints labels{pts.grid, pts.sites};
-  const bool geojson = o.format == "geojson" || (o.format.empty() && (o.output.ends_with(".geojson") ||
-                                                                      o.output.ends_with(".json")));
+  const bool geojson = o.format == "geojson" ||
+                       (o.format.empty() && (o.output.ends_with(".geojson") || o.output.ends_with(".json")));
   (geojson ? earth::write_point_table_geojson : earth::write_point_table_csv)(labels, table, out);
 }
 
 void print_summary(const Points& pts, const time::Window& window, const capacity::CapacityResult& r,
-                   const std::vector<capacity::ServiceModel>& models, double secs, const std::string& output) {
+                   const std::vector<capacity::ServiceModel>& models, double secs,
+                   const std::string& output) {
   double demand = 0.0, met = 0.0;
   const std::size_t any = r.names.size() - 1;
   for (std::size_t i = 0; i < r.points; ++i) {
     demand += r.demand_mbps[i];
     met += r.at(any, i).mean_mbps;
   }
-  fmt::print(stderr, "skyfence: {}; {} steps of {} s from {}; demand {:.3f} Gbps, met {:.2f}% ({:.3f} Gbps mean)\n",
-             pts.description, window.size(), window.step().to_seconds(), time::format_iso8601(window.start(), 0),
-             demand / 1000.0, demand > 0 ? 100.0 * met / demand : 100.0, met / 1000.0);
+  fmt::print(
+      stderr, "skyfence: {}; {} steps of {} s from {}; demand {:.3f} Gbps, met {:.2f}% ({:.3f} Gbps mean)\n",
+      pts.description, window.size(), window.step().to_seconds(), time::format_iso8601(window.start(), 0),
+      demand / 1000.0, demand > 0 ? 100.0 * met / demand : 100.0, met / 1000.0);
   const double steps = std::max<double>(1.0, static_cast<double>(r.steps));
-  const auto pct = [](double a, double b) { return b > 0 ? fmt::format("{:.1f}%", 100.0 * a / b) : std::string("-"); };
+  const auto pct = [](double a, double b) {
+    return b > 0 ? fmt::format("{:.1f}%", 100.0 * a / b) : std::string("-");
+  };
   for (std::size_t p = 0; p < r.usage.size(); ++p) {
     const capacity::ProviderUsage& u = r.usage[p];
-    fmt::print(stderr,
-               "skyfence:   {} ({}, background load {:.0f}%): offered {:.3f} Gbps, carried {:.3f} Gbps; "
-               "satellites serving {:.1f} per step, utilisation {}, saturated {}; service cells saturated {}; "
-               "gateways {}\n",
-               r.names[p], models[p].status, 100.0 * models[p].background_load, u.offered_mbps_steps / steps / 1000.0,
-               u.carried_mbps_steps / steps / 1000.0, static_cast<double>(u.satellite_steps) / steps,
-               pct(u.satellite_flow_steps, u.satellite_capacity_steps),
-               pct(static_cast<double>(u.saturated_satellite_steps), static_cast<double>(u.satellite_steps)),
-               pct(static_cast<double>(u.saturated_cell_steps), static_cast<double>(u.cell_steps)),
-               models[p].has_gateways ? "utilisation " + pct(u.gateway_flow_steps, u.gateway_capacity_steps)
-                                      : std::string("not modelled"));
+    fmt::print(
+        stderr,
+        "skyfence:   {} ({}, background load {:.0f}%): offered {:.3f} Gbps, carried {:.3f} Gbps; "
+        "satellites serving {:.1f} per step, utilisation {}, saturated {}; service cells saturated {}; "
+        "gateways {}\n",
+        r.names[p], models[p].status, 100.0 * models[p].background_load,
+        u.offered_mbps_steps / steps / 1000.0, u.carried_mbps_steps / steps / 1000.0,
+        static_cast<double>(u.satellite_steps) / steps,
+        pct(u.satellite_flow_steps, u.satellite_capacity_steps),
+        pct(static_cast<double>(u.saturated_satellite_steps), static_cast<double>(u.satellite_steps)),
+        pct(static_cast<double>(u.saturated_cell_steps), static_cast<double>(u.cell_steps)),
+        models[p].has_gateways ? "utilisation " + pct(u.gateway_flow_steps, u.gateway_capacity_steps)
+                               : std::string("not modelled"));
     if (u.unclassified_satellites > 0) {
       warn(fmt::format("{}: {} satellites match no satellite class of {} and carry nothing", r.names[p],
                        u.unclassified_satellites, models[p].source));
     }
     if (u.failed_states > 0) {
-      warn(fmt::format("{}: {} satellite-step(s) with an SGP4 error were left out", r.names[p], u.failed_states));
+      warn(fmt::format("{}: {} satellite-step(s) with an SGP4 error were left out", r.names[p],
+                       u.failed_states));
     }
   }
-  fmt::print(stderr, "skyfence: {:.2f} s in all{}\n", secs, output.empty() || output == "-" ? "" : ", wrote " + output);
+  fmt::print(stderr, "skyfence: {:.2f} s in all{}\n", secs,
+             output.empty() || output == "-" ? "" : ", wrote " + output);
 }
 
 int run(const Options& o) {
@@ -235,7 +247,8 @@ int run(const Options& o) {
   const auto t0 = std::chrono::steady_clock::now();
   const time::Window window = window_of(o);
   if (!o.format.empty() && o.format != "csv" && o.format != "geojson") {
-    throw InputError(SourceLocation{"--format", 0, {}}, fmt::format("expected csv or geojson, found '{}'", o.format));
+    throw InputError(SourceLocation{"--format", 0, {}},
+                     fmt::format("expected csv or geojson, found '{}'", o.format));
   }
   std::optional<earth::CountryBorders> borders;
   const Points pts = load_points(o, borders);
@@ -270,8 +283,10 @@ int run(const Options& o) {
     std::uint64_t failed = 0;
     for (const auto& u : result.usage) failed += u.failed_states;
     if (o.strict && failed > 0) {
-      fmt::print(stderr, "skyfence: error: {} satellite-step(s) with an SGP4 error with --strict; nothing was written\n",
-                 failed);
+      fmt::print(
+          stderr,
+          "skyfence: error: {} satellite-step(s) with an SGP4 error with --strict; nothing was written\n",
+          failed);
       return kExitRuntime;
     }
     write(o, pts, result, sink);
@@ -292,7 +307,8 @@ int run(const Options& o) {
 void add_capacity_command(CLI::App& app, std::function<int()>& run_fn) {
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
-      "capacity", "How much of each point's demand (Mbps) each provider carries, sharing satellites, cells and gateways");
+      "capacity",
+      "How much of each point's demand (Mbps) each provider carries, sharing satellites, cells and gateways");
   cmd->footer(R"(Examples:
   skyfence capacity --catalog starlink --catalog oneweb --sites terminals.csv \
       --start 2026-04-27T00:00:00Z --duration 6h --step 60s -o capacity.csv
@@ -320,21 +336,25 @@ demand_met_fraction (mean / demand), full_service_fraction (share of steps with 
 A provider's row is what it carried for the point; "any" is their sum. Summary per provider on stderr.
 Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted (nothing written).)");
   add_provider_options(*cmd, *opts);
-  cmd->add_option("--service-model", opts->service_models,
-                  "a provider's service model (TOML, docs/capacity.md), one per provider in order (repeatable)")
+  cmd->add_option(
+         "--service-model", opts->service_models,
+         "a provider's service model (TOML, docs/capacity.md), one per provider in order (repeatable)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   add_window_options(*cmd, *opts);
   add_point_options(*cmd, *opts);
   cmd->add_option("--demand-density", opts->demand_density, "demand of the cells, Mbps per km2");
-  cmd->add_option("--min-elevation", opts->min_elevation_deg,
-                  "user-link minimum elevation, degrees: one for all providers or one per provider (default 25)")
+  cmd->add_option(
+         "--min-elevation", opts->min_elevation_deg,
+         "user-link minimum elevation, degrees: one for all providers or one per provider (default 25)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   add_policy_options(*cmd, *opts);
-  cmd->add_option("-o,--output", opts->output, "output file, .csv or .geojson (default: CSV on standard output)");
+  cmd->add_option("-o,--output", opts->output,
+                  "output file, .csv or .geojson (default: CSV on standard output)");
   cmd->add_option("--format", opts->format, "csv or geojson (default: from the output's extension)");
-  cmd->add_option("--threads", opts->threads, "worker threads (default: all cores); results do not depend on it");
+  cmd->add_option("--threads", opts->threads,
+                  "worker threads (default: all cores); results do not depend on it");
   cmd->add_flag("-q,--quiet", opts->quiet, "no progress bar or summary on standard error");
   cmd->callback([opts, cmd, &run_fn] {
     finish_parsing(*cmd, *opts);

@@ -22,7 +22,6 @@
 #include "common.h"
 #include "data_dir.h"
 #include "inputs.h"
-#include "study.h"
 #include "skyfence/core/error.h"
 #include "skyfence/core/statistics.h"
 #include "skyfence/core/units.h"
@@ -37,6 +36,7 @@
 #include "skyfence/time/scales.h"
 #include "skyfence/time/window.h"
 #include "skyfence/visibility/fleet.h"
+#include "study.h"
 
 namespace skyfence::cli {
 namespace {

@@ -48,7 +48,8 @@ void add_point_options(CLI::App& cmd, StudyOptions& o) {
   auto* region_file = cmd.add_option("--region-file", o.region_file, "a GeoJSON (Multi)Polygon file");
   cmd.add_option("--region-name", o.region_name, "only the features of --region-file with this name")
       ->needs(region_file);
-  auto* sites = cmd.add_option("--sites", o.sites, "a sites file (CSV id,lat_deg,lon_deg[,alt_m] or GeoJSON)");
+  auto* sites =
+      cmd.add_option("--sites", o.sites, "a sites file (CSV id,lat_deg,lon_deg[,alt_m] or GeoJSON)");
   region->excludes(region_file);
   sites->excludes(region)->excludes(region_file)->excludes(level);
 }
@@ -63,7 +64,8 @@ void add_policy_options(CLI::App& cmd, StudyOptions& o) {
 }
 
 void finish_parsing(const CLI::App& cmd, StudyOptions& o) {
-  if (o.stop.empty() && o.duration.empty()) throw CLI::ValidationError("--stop or --duration", "one of them is required");
+  if (o.stop.empty() && o.duration.empty())
+    throw CLI::ValidationError("--stop or --duration", "one of them is required");
   std::map<const CLI::Option*, std::size_t> next;
   const std::vector<std::pair<std::string, std::vector<std::string>*>> kinds{
       {"tle", &o.tle}, {"omm", &o.omm}, {"preset", &o.preset}, {"catalog", &o.catalog}};
@@ -255,6 +257,5 @@ policy::ProviderPermissions load_permissions(const StudyOptions& o, const Points
   }
   return permissions;
 }
-
 
 }  // namespace skyfence::cli::study

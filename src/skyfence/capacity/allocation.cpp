@@ -156,7 +156,9 @@ class FlowNetwork {
 
 void check(const Instance& in) {
   const auto bad = [](double v) { return !(std::isfinite(v) && v >= 0.0); };
-  const auto fail = [](const std::string& what) { throw std::invalid_argument("capacity::allocate: " + what); };
+  const auto fail = [](const std::string& what) {
+    throw std::invalid_argument("capacity::allocate: " + what);
+  };
   for (double v : in.satellites) {
     if (bad(v)) fail("satellite capacities must be finite and >= 0");
   }
@@ -178,7 +180,8 @@ void check(const Instance& in) {
     fail("gateways are given but gateway_mode is none");
   }
   for (const auto& [s, g] : in.sat_gateways) {
-    if (s >= in.satellites.size() || g >= in.gateways.size()) fail("a satellite-gateway pair is out of range");
+    if (s >= in.satellites.size() || g >= in.gateways.size())
+      fail("a satellite-gateway pair is out of range");
   }
 }
 
@@ -186,16 +189,16 @@ void check(const Instance& in) {
 struct Network {
   static constexpr std::uint32_t kSource = 0, kSink = 1;
   FlowNetwork net;
-  std::vector<std::uint32_t> demand_edge;  // per point: point -> cell
-  std::vector<std::uint32_t> sat_edge;     // per satellite: the edge carrying its capacity
-  std::vector<std::uint32_t> cell_edge;    // per cell: cell -> sink
+  std::vector<std::uint32_t> demand_edge;   // per point: point -> cell
+  std::vector<std::uint32_t> sat_edge;      // per satellite: the edge carrying its capacity
+  std::vector<std::uint32_t> cell_edge;     // per cell: cell -> sink
   std::vector<std::uint32_t> gateway_edge;  // per gateway: source -> gateway
   std::vector<std::uint32_t> point_node, cell_node;
 
   static std::size_t node_count(const Instance& in) {
     const bool gw = in.gateway_mode == GatewayMode::bent_pipe;
-    return 2 + (gw ? in.gateways.size() + in.satellites.size() : 0) + in.satellites.size() + in.points.size() +
-           in.cells.size();
+    return 2 + (gw ? in.gateways.size() + in.satellites.size() : 0) + in.satellites.size() +
+           in.points.size() + in.cells.size();
   }
 
   explicit Network(const Instance& in) : net(node_count(in)) {
@@ -237,8 +240,8 @@ struct Network {
 // region's boundary, so its crossing with the requirement Fix + D t is a lower t, never below the
 // answer, and the iterates reach it after at most one step per breakpoint. Leaves the network holding
 // a maximum flow at the returned level.
-double highest_level(Network& nw, const std::vector<std::uint32_t>& active, const Instance& in, double fixed_total,
-                     std::uint32_t& max_flows) {
+double highest_level(Network& nw, const std::vector<std::uint32_t>& active, const Instance& in,
+                     double fixed_total, std::uint32_t& max_flows) {
   double demand_total = 0.0;
   for (std::uint32_t i : active) demand_total += in.points[i].demand_mbps;
   std::vector<std::uint8_t> side;

@@ -58,7 +58,7 @@ struct Link {
 
 struct Demand {
   std::uint32_t cell = 0;
-  double demand_mbps = 0.0;  // 0: the point takes nothing
+  double demand_mbps = 0.0;    // 0: the point takes nothing
   std::uint32_t priority = 0;  // 0 is served first
 };
 
@@ -68,9 +68,9 @@ struct Instance {
   std::vector<double> satellites;  // S_s, Mbps
   std::vector<double> cells;       // C_c, Mbps
   std::vector<Demand> points;
-  std::vector<Link> links;         // any order; a repeated (satellite, point) pair adds up
+  std::vector<Link> links;  // any order; a repeated (satellite, point) pair adds up
   GatewayMode gateway_mode = GatewayMode::none;
-  std::vector<double> gateways;    // G_g, Mbps (bent_pipe)
+  std::vector<double> gateways;                                       // G_g, Mbps (bent_pipe)
   std::vector<std::pair<std::uint32_t, std::uint32_t>> sat_gateways;  // (satellite, gateway) in view
 };
 

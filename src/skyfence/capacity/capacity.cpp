@@ -37,7 +37,8 @@ struct ProviderSetup {
   std::vector<std::uint32_t> rank;             // per point
   std::uint64_t unclassified = 0;
 
-  ProviderSetup(const Provider& p, std::span<const DemandPoint> demand, std::span<const frames::Geodetic> locations)
+  ProviderSetup(const Provider& p, std::span<const DemandPoint> demand,
+                std::span<const frames::Geodetic> locations)
       : provider(&p), points(locations) {
     const ServiceModel& m = *p.model;
     if (m.has_gateways) {
@@ -47,7 +48,8 @@ struct ProviderSetup {
     }
     const visibility::Fleet& fleet = *p.fleet;
     for (std::size_t s = 0; s < fleet.size(); ++s) {
-      const std::string_view name = s < p.satellite_names.size() ? std::string_view(p.satellite_names[s]) : "";
+      const std::string_view name =
+          s < p.satellite_names.size() ? std::string_view(p.satellite_names[s]) : "";
       const SatelliteClass* c = m.class_of(name, fleet.norad_id(s));
       classes.push_back(c);
       satellite_capacity.push_back(c ? m.satellite_capacity_mbps(*c) : 0.0);
@@ -90,7 +92,8 @@ struct StepResult {
 
 class Engine {
  public:
-  Engine(std::span<const DemandPoint> points, std::span<const Provider> providers, const CapacityOptions& options)
+  Engine(std::span<const DemandPoint> points, std::span<const Provider> providers,
+         const CapacityOptions& options)
       : points_(points), options_(options) {
     std::vector<frames::Geodetic> locations;
     for (const DemandPoint& d : points) locations.push_back(d.location);
@@ -194,14 +197,16 @@ class Engine {
   // One provider in one round: earlier rounds' points keep their allocations (priority class 0), the
   // round's offers share the rest by rank (classes 1 + rank).
   void solve(std::size_t p, const StepGeometry& g, const std::vector<std::uint32_t>& earlier,
-             const std::vector<std::uint32_t>& offered, std::vector<double>& remaining, StepResult& out) const {
+             const std::vector<std::uint32_t>& offered, std::vector<double>& remaining,
+             StepResult& out) const {
     const ProviderSetup& setup = setups_[p];
     const ServiceModel& model = *setup.provider->model;
     Instance in;
     std::unordered_map<std::uint32_t, std::uint32_t> sat_index, cell_index;
     std::vector<std::uint32_t> sats;
     const auto add_point = [&](std::uint32_t i, double demand, std::uint32_t priority) {
-      const auto [c, fresh_cell] = cell_index.try_emplace(setup.cell[i], static_cast<std::uint32_t>(in.cells.size()));
+      const auto [c, fresh_cell] =
+          cell_index.try_emplace(setup.cell[i], static_cast<std::uint32_t>(in.cells.size()));
       if (fresh_cell) {
         in.cells.push_back(model.max_beams_per_cell * g.cell_best_beam[setup.cell[i]] *
                            setup.cell_multiplier[setup.cell[i]]);
@@ -211,7 +216,8 @@ class Engine {
       for (const visibility::InViewEntry& e : g.in_view.of_site(i)) {
         const SatelliteClass* cls = setup.classes[e.satellite];
         if (!cls) continue;
-        const auto [s, fresh_sat] = sat_index.try_emplace(e.satellite, static_cast<std::uint32_t>(sats.size()));
+        const auto [s, fresh_sat] =
+            sat_index.try_emplace(e.satellite, static_cast<std::uint32_t>(sats.size()));
         if (fresh_sat) {
           sats.push_back(e.satellite);
           in.satellites.push_back(setup.satellite_capacity[e.satellite]);
@@ -258,8 +264,8 @@ class Engine {
     }
   }
 
-  static void add_gateways(const ProviderSetup& setup, const StepGeometry& g, const std::vector<std::uint32_t>& sats,
-                           Instance& in) {
+  static void add_gateways(const ProviderSetup& setup, const StepGeometry& g,
+                           const std::vector<std::uint32_t>& sats, Instance& in) {
     if (!setup.gateways) return;
     in.gateway_mode = GatewayMode::bent_pipe;
     if (setup.provider->model->isl) {
@@ -343,13 +349,15 @@ CapacityResult compute_capacity(std::span<const DemandPoint> points, std::span<c
   r.usage.resize(providers.size());
 
   Engine engine(points, providers, options);
-  for (std::size_t p = 0; p < providers.size(); ++p) r.usage[p].unclassified_satellites = engine.unclassified(p);
+  for (std::size_t p = 0; p < providers.size(); ++p)
+    r.usage[p].unclassified_satellites = engine.unclassified(p);
   const std::size_t rows = providers.size() + 1;
   const std::size_t k = std::max<std::size_t>(1, (window.size() * 5 + 99) / 100);  // ceil(5 % of the steps)
   std::vector<Accumulator> acc(rows * points.size());
 
   tbb::enumerable_thread_specific<Scratch> scratch;
-  const int threads = options.threads == 0 ? tbb::info::default_concurrency() : static_cast<int>(options.threads);
+  const int threads =
+      options.threads == 0 ? tbb::info::default_concurrency() : static_cast<int>(options.threads);
   tbb::task_arena arena(threads);
   std::vector<StepResult> block(kStepBlock);
   for (std::size_t first = 0; first < window.size(); first += kStepBlock) {

@@ -53,10 +53,10 @@ struct Provider {
 
 struct DemandPoint {
   frames::Geodetic location;
-  double demand_mbps = 0.0;                  // REQUIRES: finite, >= 0
-  std::string customer;                      // for the providers' priorities
-  std::vector<std::uint32_t> preferences;    // provider indices, most preferred first; each at most once
-  int level = 30;                            // S2 level of a demand cell (region); 30 for a terminal
+  double demand_mbps = 0.0;                // REQUIRES: finite, >= 0
+  std::string customer;                    // for the providers' priorities
+  std::vector<std::uint32_t> preferences;  // provider indices, most preferred first; each at most once
+  int level = 30;                          // S2 level of a demand cell (region); 30 for a terminal
 };
 
 struct CapacityOptions {
@@ -80,13 +80,13 @@ struct PointCapacity {
 
 // Utilisation of one provider over the window.
 struct ProviderUsage {
-  double offered_mbps_steps = 0.0;      // sum over steps of the demand offered to it
-  double carried_mbps_steps = 0.0;      // sum over steps of what it carried
+  double offered_mbps_steps = 0.0;        // sum over steps of the demand offered to it
+  double carried_mbps_steps = 0.0;        // sum over steps of what it carried
   double satellite_capacity_steps = 0.0;  // sum over steps of the capacity of its satellites in use
   double satellite_flow_steps = 0.0;
-  std::uint64_t satellite_steps = 0;    // satellites in view of a point with demand, summed over steps
+  std::uint64_t satellite_steps = 0;  // satellites in view of a point with demand, summed over steps
   std::uint64_t saturated_satellite_steps = 0;
-  std::uint64_t cell_steps = 0;         // service cells with demand offered, summed over steps
+  std::uint64_t cell_steps = 0;  // service cells with demand offered, summed over steps
   std::uint64_t saturated_cell_steps = 0;
   double gateway_capacity_steps = 0.0;  // sum over steps of the capacity of gateways in use
   double gateway_flow_steps = 0.0;
@@ -97,9 +97,9 @@ struct ProviderUsage {
 struct CapacityResult {
   std::vector<std::string> names;  // providers, then "any"
   std::size_t points = 0, steps = 0;
-  std::vector<double> demand_mbps;          // per point
-  std::vector<PointCapacity> stats;         // [row * points + point], row = provider or names.size()-1
-  std::vector<ProviderUsage> usage;         // per provider
+  std::vector<double> demand_mbps;   // per point
+  std::vector<PointCapacity> stats;  // [row * points + point], row = provider or names.size()-1
+  std::vector<ProviderUsage> usage;  // per provider
   [[nodiscard]] const PointCapacity& at(std::size_t row, std::size_t point) const {
     return stats[row * points + point];
   }

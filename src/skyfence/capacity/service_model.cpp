@@ -51,7 +51,8 @@ class Reader {
   }
 
   // Keys of `table` not in `known` are problems.
-  void only(const toml::table& table, std::string_view prefix, std::initializer_list<std::string_view> known) {
+  void only(const toml::table& table, std::string_view prefix,
+            std::initializer_list<std::string_view> known) {
     for (const auto& [key, node] : table) {
       if (std::find(known.begin(), known.end(), key.str()) == known.end()) {
         problem(&node, std::string(prefix) + std::string(key.str()), "unknown key (see docs/capacity.md)");
@@ -59,7 +60,8 @@ class Reader {
     }
   }
 
-  std::optional<double> number(const toml::table& t, std::string_view key, std::string_view prefix, bool required) {
+  std::optional<double> number(const toml::table& t, std::string_view key, std::string_view prefix,
+                               bool required) {
     const toml::node* n = t.get(key);
     const std::string field = std::string(prefix) + std::string(key);
     if (!n) {
@@ -104,8 +106,8 @@ class Reader {
   }
 
   // A number checked against [low, high] (open at the top when high_open).
-  double ranged(const toml::table& t, std::string_view key, std::string_view prefix, bool required, double low,
-                double high, bool high_open, double fallback, const std::string& expected) {
+  double ranged(const toml::table& t, std::string_view key, std::string_view prefix, bool required,
+                double low, double high, bool high_open, double fallback, const std::string& expected) {
     const auto v = number(t, key, prefix, required);
     if (!v) return fallback;
     if (*v < low || (high_open ? *v >= high : *v > high)) {
@@ -188,9 +190,9 @@ void read_gateways(Reader& r, const toml::table& doc, ServiceModel& m) {
   }
   r.only(*t, "gateways.", {"file", "min_elevation_deg", "capacity_gbps"});
   m.has_gateways = true;
-  m.gateway_min_elevation_rad =
-      r.ranged(*t, "min_elevation_deg", "gateways.", true, 0.0, 90.0, false, 0.0, "an elevation in [0, 90] degrees") *
-      kRadPerDeg;
+  m.gateway_min_elevation_rad = r.ranged(*t, "min_elevation_deg", "gateways.", true, 0.0, 90.0, false, 0.0,
+                                         "an elevation in [0, 90] degrees") *
+                                kRadPerDeg;
   m.gateway_capacity_mbps =
       r.ranged(*t, "capacity_gbps", "gateways.", true, 1e-9, 1e9, false, 0.0, "a capacity > 0 Gbps") * 1000.0;
   const auto file = r.string(*t, "file", "gateways.", true);
@@ -231,16 +233,19 @@ void read_classes(Reader& r, const toml::table& doc, ServiceModel& m) {
     if (const toml::node* range = t->get("norad_range")) {
       const toml::array* ra = range->as_array();
       if (!ra || ra->size() != 2 || !(*ra)[0].is_integer() || !(*ra)[1].is_integer() ||
-          *(*ra)[0].value<std::int64_t>() < 0 || *(*ra)[0].value<std::int64_t>() > *(*ra)[1].value<std::int64_t>() ||
+          *(*ra)[0].value<std::int64_t>() < 0 ||
+          *(*ra)[0].value<std::int64_t>() > *(*ra)[1].value<std::int64_t>() ||
           *(*ra)[1].value<std::int64_t>() > 999999999) {
-        r.problem(range, prefix + "norad_range", "expected [low, high]: catalog numbers with 0 <= low <= high");
+        r.problem(range, prefix + "norad_range",
+                  "expected [low, high]: catalog numbers with 0 <= low <= high");
       } else {
         c.norad_low = static_cast<std::uint32_t>(*(*ra)[0].value<std::int64_t>());
         c.norad_high = static_cast<std::uint32_t>(*(*ra)[1].value<std::int64_t>());
       }
     }
     c.capacity_down_mbps =
-        r.ranged(*t, "capacity_down_gbps", prefix, true, 1e-9, 1e9, false, 0.0, "a capacity > 0 Gbps") * 1000.0;
+        r.ranged(*t, "capacity_down_gbps", prefix, true, 1e-9, 1e9, false, 0.0, "a capacity > 0 Gbps") *
+        1000.0;
     c.beam_bandwidth_mhz =
         r.ranged(*t, "beam_bandwidth_mhz", prefix, true, 1e-9, 1e9, false, 0.0, "a bandwidth > 0 MHz");
     if (const auto beams = r.integer(*t, "beams", prefix, true)) {
@@ -300,7 +305,8 @@ double ServiceModel::efficiency(double elevation_rad) const {
   const auto& y = efficiency_bps_per_hz;
   if (elevation_rad <= x.front()) return y.front();
   if (elevation_rad >= x.back()) return y.back();
-  const std::size_t k = static_cast<std::size_t>(std::upper_bound(x.begin(), x.end(), elevation_rad) - x.begin());
+  const std::size_t k =
+      static_cast<std::size_t>(std::upper_bound(x.begin(), x.end(), elevation_rad) - x.begin());
   const double f = (elevation_rad - x[k - 1]) / (x[k] - x[k - 1]);
   return y[k - 1] + f * (y[k] - y[k - 1]);
 }
@@ -324,7 +330,8 @@ const SatelliteClass* ServiceModel::class_of(std::string_view satellite_name, st
 }
 
 double ServiceModel::satellite_capacity_mbps(const SatelliteClass& c) const {
-  return std::min(c.capacity_down_mbps, c.beams * c.beam_bandwidth_mhz * max_efficiency()) * (1.0 - background_load);
+  return std::min(c.capacity_down_mbps, c.beams * c.beam_bandwidth_mhz * max_efficiency()) *
+         (1.0 - background_load);
 }
 
 double ServiceModel::beam_rate_mbps(const SatelliteClass& c, double elevation_rad) const {
@@ -342,13 +349,15 @@ ServiceModel parse_service_model(std::string_view text, const std::string& sourc
     throw InputError(SourceLocation{source, static_cast<int>(e.source().begin.line), ""},
                      "not valid TOML: " + std::string(e.description()));
   }
-  r.only(doc, "", {"name", "status", "cell_level", "max_beams_per_cell", "background_load", "isl", "priorities",
-                   "spectral_efficiency", "gateways", "satellite_class"});
+  r.only(doc, "",
+         {"name", "status", "cell_level", "max_beams_per_cell", "background_load", "isl", "priorities",
+          "spectral_efficiency", "gateways", "satellite_class"});
   m.name = r.string(doc, "name", "", true).value_or("");
   if (m.name.empty() && doc.get("name")) r.problem(doc.get("name"), "name", "expected a non-empty name");
   m.status = r.string(doc, "status", "", false).value_or("deployed");
   if (m.status != "deployed" && m.status != "planned") {
-    r.problem(doc.get("status"), "status", "expected \"deployed\" or \"planned\", found \"" + m.status + "\"");
+    r.problem(doc.get("status"), "status",
+              "expected \"deployed\" or \"planned\", found \"" + m.status + "\"");
   }
   if (const auto level = r.integer(doc, "cell_level", "", true)) {
     if (*level < 0 || *level > 30) {
@@ -364,7 +373,8 @@ ServiceModel parse_service_model(std::string_view text, const std::string& sourc
       m.max_beams_per_cell = static_cast<std::uint32_t>(*beams);
     }
   }
-  m.background_load = r.ranged(doc, "background_load", "", false, 0.0, 1.0, true, 0.0, "a fraction in [0, 1)");
+  m.background_load =
+      r.ranged(doc, "background_load", "", false, 0.0, 1.0, true, 0.0, "a fraction in [0, 1)");
   if (const toml::node* isl = doc.get("isl")) {
     if (isl->is_boolean()) {
       m.isl = *isl->value<bool>();

@@ -29,7 +29,7 @@ namespace skyfence::capacity {
 
 struct SatelliteClass {
   std::string name;
-  std::string name_pattern;                  // empty: any name
+  std::string name_pattern;                            // empty: any name
   std::optional<std::uint32_t> norad_low, norad_high;  // both or neither
   double capacity_down_mbps = 0.0;
   std::uint32_t beams = 1;

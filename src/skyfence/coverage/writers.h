@@ -1,5 +1,5 @@
 // Writers of coverage statistics: CSV and GeoJSON, one row (or feature) per point and provider, "any"
-// last. The one place these formats are written (`skyfence coverage` calls them).
+// last, written by earth's per-point table writer (point_table.h); `skyfence coverage` calls them.
 //
 // Columns (CSV header order; GeoJSON properties in the same order):
 //   cell_id      the S2 cell token, or the site's id
@@ -19,16 +19,14 @@
 
 #include "skyfence/coverage/coverage.h"
 #include "skyfence/earth/grid.h"
+#include "skyfence/earth/point_table.h"
 #include "skyfence/earth/site.h"
 
 namespace skyfence::coverage {
 
 // The points of a result, labelled: exactly one of `cells` and `sites` is non-empty, in the order
 // of the result's points.
-struct LabelledPoints {
-  std::span<const earth::Cell> cells;
-  std::span<const earth::Site> sites;
-};
+using LabelledPoints = earth::LabelledPoints;
 
 struct WriteOptions {
   // With the served_fraction column. DEFAULT: false.

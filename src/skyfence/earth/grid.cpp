@@ -86,7 +86,8 @@ Cell make_cell(std::uint64_t id) {
 
 std::uint64_t cell_containing(const frames::Geodetic& point, int level) {
   if (level < 0 || level > S2CellId::kMaxLevel) {
-    throw InputError(SourceLocation{"", 0, "level"}, "expected an S2 level in [0, 30], found " + std::to_string(level));
+    throw InputError(SourceLocation{"", 0, "level"},
+                     "expected an S2 level in [0, 30], found " + std::to_string(level));
   }
   const S2LatLng ll = S2LatLng::FromRadians(point.lat_rad, point.lon_rad).Normalized();
   return S2CellId(ll).parent(level).id();

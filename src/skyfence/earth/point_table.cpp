@@ -107,7 +107,8 @@ void write_point_table_csv(const LabelledPoints& pts, const PointTable& table, c
   w.flush();
 }
 
-void write_point_table_geojson(const LabelledPoints& pts, const PointTable& table, const PointTableOutput& o) {
+void write_point_table_geojson(const LabelledPoints& pts, const PointTable& table,
+                               const PointTableOutput& o) {
   check(pts, table);
   Buffered w(o);
   w.print("{{\"type\":\"FeatureCollection\",\"features\":[\n");

@@ -48,7 +48,8 @@ struct PointTableOutput {
 };
 
 // REQUIRES: exactly one kind of label (std::invalid_argument otherwise; any count is allowed).
-void write_point_table_csv(const LabelledPoints& points, const PointTable& table, const PointTableOutput& output);
+void write_point_table_csv(const LabelledPoints& points, const PointTable& table,
+                           const PointTableOutput& output);
 void write_point_table_geojson(const LabelledPoints& points, const PointTable& table,
                                const PointTableOutput& output);
 

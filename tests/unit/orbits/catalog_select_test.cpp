@@ -173,14 +173,19 @@ TEST(BundledCatalogs, RegistryAndCounts) {
     (void)bundled_catalog_path("telesat", "/d");
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("known: starlink, starlink-omm, oneweb, iridium, kuiper, starlink-2024-07-16, "
-                                         "starlink-2025-09-01"),
+    EXPECT_NE(std::string(e.what()).find(
+                  "known: starlink, starlink-omm, oneweb, iridium, kuiper, starlink-2024-07-16, "
+                  "starlink-2025-09-01"),
               std::string::npos);
   }
   // Counts in data/tle/PROVENANCE.md; the bundled groups hold payloads only.
-  const std::vector<std::pair<std::string, std::size_t>> counts{
-      {"starlink", 10238}, {"starlink-omm", 9984}, {"oneweb", 651}, {"iridium", 80}, {"kuiper", 210},
-      {"starlink-2024-07-16", 6227}, {"starlink-2025-09-01", 8140}};
+  const std::vector<std::pair<std::string, std::size_t>> counts{{"starlink", 10238},
+                                                                {"starlink-omm", 9984},
+                                                                {"oneweb", 651},
+                                                                {"iridium", 80},
+                                                                {"kuiper", 210},
+                                                                {"starlink-2024-07-16", 6227},
+                                                                {"starlink-2025-09-01", 8140}};
   for (const auto& [name, n] : counts) {
     SCOPED_TRACE(name);
     const Catalog raw = load_catalog_file(bundled_catalog_path(name, SKYFENCE_DATA_DIR));
