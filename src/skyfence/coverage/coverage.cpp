@@ -177,8 +177,8 @@ class PointGrid {
   [[nodiscard]] std::uint32_t original(std::size_t i) const { return order_[i]; }
 
   // Adds 1 to counts[i] (sorted order) for every point i that sees the satellite at sat_itrf at or
-  // above min_el; returns the number of pairs tested. Slightly over 80 lines on purpose: coverage's
-  // innermost loop, whose rows share the cap's geometry (centre, sines, widest latitude) computed once.
+  // above min_el; returns the number of pairs tested. Long (82 lines) on purpose: coverage's innermost
+  // loop, whose rows share the cap's geometry (centre, sines, widest latitude) computed once.
   std::uint64_t count(const frames::StateVector& sat, double min_el, double s_abs_s,
                       std::uint32_t* counts) const {
     const frames::Vec3& r = sat.r_km;
