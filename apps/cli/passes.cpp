@@ -42,6 +42,43 @@ struct Options {
 
 constexpr double kRadToDeg = kDegPerRad;  // core/units.h
 
+// One warning per SGP4 failure, the first 20, then their count.
+void warn_about_failures(const visibility::PassList& found, const std::vector<orbits::ElementSet>& sets) {
+  for (std::size_t i = 0; i < found.failures.size(); ++i) {
+    if (i == 20) {
+      warn(fmt::format("... and {} more SGP4 failures", found.failures.size() - 20));
+      break;
+    }
+    const auto& f = found.failures[i];
+    const auto& es = sets[f.satellite];
+    warn(fmt::format("{} (NORAD {}): SGP4 error {} at {}: {}; its passes stop there",
+                     es.name.empty() ? "satellite" : es.name, es.norad_id, static_cast<int>(f.error),
+                     time::format_iso8601(f.when, 3), orbits::describe(f.error)));
+  }
+}
+
+// The CSV of the passes, one row each, in find_passes' order.
+std::string passes_csv(const visibility::PassList& found, const visibility::Fleet& fleet,
+                       const std::vector<orbits::ElementSet>& sets, const std::vector<earth::Site>& sites) {
+  fmt::memory_buffer buf;
+  fmt::format_to(
+      std::back_inserter(buf),
+      "norad_id,name,site_id,aos_utc,tca_utc,los_utc,max_elevation_deg,aos_azimuth_deg,los_azimuth_deg,"
+      "duration_s,aos_clipped,los_clipped\n");
+  std::vector<std::string> site_ids, names;
+  for (const auto& s : sites) site_ids.push_back(csv_field(s.id));
+  for (const auto& es : sets) names.push_back(csv_field(es.name));
+  for (const visibility::Pass& p : found.passes) {
+    fmt::format_to(std::back_inserter(buf), "{},{},{},{},{},{},{:.4f},{:.4f},{:.4f},{:.3f},{},{}\n",
+                   fleet.norad_id(p.satellite), names[p.satellite], site_ids[p.site],
+                   time::format_iso8601(p.aos, 3), time::format_iso8601(p.tca, 3),
+                   time::format_iso8601(p.los, 3), p.max_elevation_rad * kRadToDeg,
+                   p.aos_azimuth_rad * kRadToDeg, p.los_azimuth_rad * kRadToDeg, p.duration().to_seconds(),
+                   p.aos_clipped ? "true" : "false", p.los_clipped ? "true" : "false");
+  }
+  return std::string(buf.data(), buf.size());
+}
+
 int run(const Options& o) {
   install_interrupt_handler();
   const auto t0 = std::chrono::steady_clock::now();
@@ -73,41 +110,15 @@ int run(const Options& o) {
   progress.finish();
   if (g_interrupted.load()) throw Interrupted{};
 
-  for (std::size_t i = 0; i < found.failures.size(); ++i) {
-    if (i == 20) {
-      warn(fmt::format("... and {} more SGP4 failures", found.failures.size() - 20));
-      break;
-    }
-    const auto& f = found.failures[i];
-    const auto& es = sets[f.satellite];
-    warn(fmt::format("{} (NORAD {}): SGP4 error {} at {}: {}; its passes stop there",
-                     es.name.empty() ? "satellite" : es.name, es.norad_id, static_cast<int>(f.error),
-                     time::format_iso8601(f.when, 3), orbits::describe(f.error)));
-  }
-
-  fmt::memory_buffer buf;
-  fmt::format_to(
-      std::back_inserter(buf),
-      "norad_id,name,site_id,aos_utc,tca_utc,los_utc,max_elevation_deg,aos_azimuth_deg,los_azimuth_deg,"
-      "duration_s,aos_clipped,los_clipped\n");
-  std::vector<std::string> site_ids, names;
-  for (const auto& s : sites) site_ids.push_back(csv_field(s.id));
-  for (const auto& es : sets) names.push_back(csv_field(es.name));
-  for (const visibility::Pass& p : found.passes) {
-    fmt::format_to(std::back_inserter(buf), "{},{},{},{},{},{},{:.4f},{:.4f},{:.4f},{:.3f},{},{}\n",
-                   fleet.norad_id(p.satellite), names[p.satellite], site_ids[p.site],
-                   time::format_iso8601(p.aos, 3), time::format_iso8601(p.tca, 3),
-                   time::format_iso8601(p.los, 3), p.max_elevation_rad * kRadToDeg,
-                   p.aos_azimuth_rad * kRadToDeg, p.los_azimuth_rad * kRadToDeg, p.duration().to_seconds(),
-                   p.aos_clipped ? "true" : "false", p.los_clipped ? "true" : "false");
-  }
+  warn_about_failures(found, sets);
+  const std::string csv = passes_csv(found, fleet, sets, sites);
   // --strict fails before anything is written: a complete-looking file must not outlive a failed run.
   if (o.in.strict && !found.failures.empty()) {
     fmt::print(stderr, "skyfence: error: {} SGP4 failure(s) with --strict; nothing was written\n",
                found.failures.size());
     return kExitRuntime;
   }
-  write_output(o.output, std::string(buf.data(), buf.size()));
+  write_output(o.output, csv);
 
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!o.quiet) {

@@ -163,16 +163,10 @@ std::unique_ptr<orbits::StateWriter> make_writer(const std::string& format, cons
   return std::make_unique<orbits::CsvStateWriter>(times, frame);
 }
 
-int run(const Options& o) {
-  install_interrupt_handler();
-  const auto t0 = std::chrono::steady_clock::now();
-  if (o.format == "npy" && (o.output.empty() || o.output == "-")) {
-    throw InputError(SourceLocation{"--format", 0, {}},
-                     "npy is binary: give an output file with -o FILE.npy");
-  }
-  const orbits::StateTimes times = o.minutes.empty() ? times_from_utc(o) : times_from_minutes(o.minutes);
-  const std::string source = o.tle.empty() ? o.omm : o.tle;
-
+// The element sets to propagate: the catalog's, its issues reported, narrowed to --satellite; at least
+// one, and no more than kMaxStates states over `times`.
+std::vector<orbits::ElementSet> load_sets(const Options& o, const orbits::StateTimes& times,
+                                          const std::string& source) {
   orbits::Catalog catalog = load_catalog(o);
   report_catalog_issues(catalog, source);
   std::vector<orbits::ElementSet> sets = select(std::move(catalog.sets), o.satellites, source);
@@ -183,20 +177,32 @@ int run(const Options& o) {
         fmt::format("{} satellites x {} times is more than {:.0e} states; narrow the selection or the times",
                     sets.size(), times.size(), kMaxStates));
   }
+  return sets;
+}
 
-  std::vector<orbits::Sgp4Record> records;
-  records.reserve(sets.size());
-  for (const auto& es : sets) records.push_back(orbits::sgp4_init(es));
-
+// Warns when the last time lies past the leap-second table's expiry (times since epoch counted from
+// the first element set's epoch).
+void warn_about_leap_table(const orbits::StateTimes& times, const orbits::ElementSet& first) {
   const auto& leaps = time::LeapSecondTable::builtin();
-  const Instant last_time = times.at(times.size() - 1, sets.front().epoch);
+  const Instant last_time = times.at(times.size() - 1, first.epoch);
   if (leaps.is_stale(last_time)) {
     warn(
         fmt::format("times after {} are past the leap-second table's expiry: a leap second announced since "
                     "is not known (UTC may be off by 1 s)",
                     time::format_iso8601(leaps.expires(), 0)));
   }
+}
 
+struct Written {
+  orbits::WriteStatesSummary summary;
+  bool failed = false;  // --strict and an SGP4 error: nothing was committed
+};
+
+// Propagates and writes every state in the chosen format, warns about each SGP4 error, and commits the
+// output (and the .npy sidecar) unless --strict saw an error: a failing run leaves no output file, its
+// temporary files removed unrenamed.
+Written propagate_and_write(const Options& o, const std::vector<orbits::ElementSet>& sets,
+                            const std::vector<orbits::Sgp4Record>& records, const orbits::StateTimes& times) {
   const orbits::StateFrame frame = parse_frame(o.frame);
   const std::unique_ptr<orbits::StateWriter> writer = make_writer(o.format, times, frame, sets.size());
   OutputSink sink(o.output);
@@ -208,21 +214,21 @@ int run(const Options& o) {
     if (g_interrupted.load()) throw Interrupted{};
     progress.update(static_cast<double>(done));
   };
-  const orbits::WriteStatesSummary summary = orbits::write_states(
+  Written w;
+  w.summary = orbits::write_states(
       sets, records, times, frame, *writer, [&](std::string_view bytes) { sink.write(bytes); }, options);
   progress.finish();
 
-  for (const orbits::StateError& e : summary.errors) {
+  for (const orbits::StateError& e : w.summary.errors) {
     const orbits::ElementSet& es = sets[e.index];
     warn(fmt::format("{} (NORAD {}): SGP4 error {} at {} (tsince {:.3f} min): {}; its rows stop there",
                      es.name.empty() ? "satellite" : es.name, es.norad_id, static_cast<int>(e.error),
                      time::format_iso8601(times.at(e.time_index, es.epoch), 3),
                      times.tsince_min(e.time_index, es.epoch), orbits::describe(e.error)));
   }
-  // A failing --strict run leaves no output file: the temporary files are removed unrenamed.
-  const bool failed = o.strict && !summary.errors.empty();
+  w.failed = o.strict && !w.summary.errors.empty();
   if (g_interrupted.load()) throw Interrupted{};
-  if (!failed) {
+  if (!w.failed) {
     if (o.format == "npy") {
       AtomicFile meta(o.output + ".json");
       meta.write(static_cast<const orbits::NpyStateWriter&>(*writer).sidecar(sets));
@@ -232,24 +238,43 @@ int run(const Options& o) {
       sink.commit();
     }
   }
+  return w;
+}
 
-  if (summary.n_stale > 0) {
+int run(const Options& o) {
+  install_interrupt_handler();
+  const auto t0 = std::chrono::steady_clock::now();
+  if (o.format == "npy" && (o.output.empty() || o.output == "-")) {
+    throw InputError(SourceLocation{"--format", 0, {}},
+                     "npy is binary: give an output file with -o FILE.npy");
+  }
+  const orbits::StateTimes times = o.minutes.empty() ? times_from_utc(o) : times_from_minutes(o.minutes);
+  const std::string source = o.tle.empty() ? o.omm : o.tle;
+  const std::vector<orbits::ElementSet> sets = load_sets(o, times, source);
+  std::vector<orbits::Sgp4Record> records;
+  records.reserve(sets.size());
+  for (const auto& es : sets) records.push_back(orbits::sgp4_init(es));
+  warn_about_leap_table(times, sets.front());
+
+  const Written w = propagate_and_write(o, sets, records, times);
+
+  if (w.summary.n_stale > 0) {
     warn(fmt::format(
         "{} satellite(s) were propagated more than {:.0f} days from their element-set epoch; SGP4 "
         "errors grow by roughly 1-3 km a day away from epoch",
-        summary.n_stale, kStaleDays));
+        w.summary.n_stale, kStaleDays));
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!o.quiet) {
     fmt::print(stderr,
                "skyfence: {} satellites x {} times: {} states, {} SGP4 error(s), {:.2f} s ({} kernel){}\n",
-               sets.size(), times.size(), summary.n_states, summary.errors.size(), secs,
+               sets.size(), times.size(), w.summary.n_states, w.summary.errors.size(), secs,
                orbits::BatchPropagator::kernel_name(),
-               o.output.empty() || failed
+               o.output.empty() || w.failed
                    ? ""
                    : ", wrote " + o.output + (o.format == "npy" ? " and " + o.output + ".json" : ""));
   }
-  if (failed) {
+  if (w.failed) {
     if (!o.output.empty() && o.output != "-") warn(fmt::format("--strict: {} not written", o.output));
     return kExitRuntime;
   }

@@ -233,10 +233,9 @@ network::PlaneAssignment assign_planes(const Options& o, const std::vector<orbit
   return network::planes_from_walker(slots, shells);
 }
 
-int run(const Options& o) {
-  install_interrupt_handler();
-  const auto t0 = std::chrono::steady_clock::now();
-  const std::vector<Instant> times = time_steps(o);
+// The network's options from the command's, checked before any input is read; main maps the library's
+// std::invalid_argument to exit status 2.
+network::NetworkOptions network_options(const Options& o) {
   network::NetworkOptions nopts;
   nopts.isl = o.isl == "none" ? network::IslMode::none : network::IslMode::plus_grid;
   // Degrees to radians as min_elevation_rad does; the library checks the ranges (network::check).
@@ -250,10 +249,13 @@ int run(const Options& o) {
   nopts.ground_relay = !o.satellites_only;
   nopts.gateway_links = !o.satellites_only || o.to_internet;
   nopts.threads = o.threads;
-  // Checked before the inputs are read; main maps the library's std::invalid_argument to exit status 2.
   network::check(nopts);
+  return nopts;
+}
 
-  const std::vector<earth::Site> sites = read_sites(o.sites_file, o.in.strict, "sites");
+// What to route, as indices into `sites`: every site to the internet, the pairs file's rows, or
+// --from to --to.
+std::vector<network::EndpointPair> endpoint_pairs(const Options& o, const std::vector<earth::Site>& sites) {
   std::map<std::string, std::uint32_t> ids;
   for (std::size_t i = 0; i < sites.size(); ++i) ids.emplace(sites[i].id, static_cast<std::uint32_t>(i));
   std::vector<network::EndpointPair> pairs;
@@ -265,23 +267,14 @@ int run(const Options& o) {
     pairs.push_back({endpoint_index(ids, o.from, {"--from", 0, {}}, o.sites_file),
                      endpoint_index(ids, o.to, {"--to", 0, {}}, o.sites_file)});
   }
-  const std::string gw_path =
-      o.gateways_file.empty() ? data_dir() + "/gateways/starlink_gateways.csv" : o.gateways_file;
-  const std::string pop_path = o.pops_file.empty() ? data_dir() + "/gateways/starlink_pops.csv" : o.pops_file;
-  const std::vector<earth::Site> gateways = read_sites(gw_path, o.in.strict, "gateways");
-  const std::vector<earth::Site> pops = read_sites(pop_path, o.in.strict, "points of presence");
+  return pairs;
+}
 
-  const orbits::LoadedSatellites loaded = load_satellites(o.in, times.front(), times.back());
-  const std::vector<orbits::ElementSet>& sets = loaded.sets;
-  const std::string& source = loaded.source;
-  warn_about_leap_seconds(times.back());
-  const visibility::Fleet fleet(sets);
-  std::vector<network::SatellitePair> isl;
-  if (nopts.isl == network::IslMode::plus_grid)
-    isl = network::plus_grid_links(assign_planes(o, sets, times.front()));
-  const network::Network net(fleet, std::move(isl), ground_nodes(gateways), ground_nodes(pops),
-                             ground_nodes(sites), nopts);
-
+// Routes every pair at every step and writes the CSV (one row per pair and step, or the per-pair
+// summary), committed whole unless interrupted.
+network::SeriesCounts write_routes(const Options& o, const network::Network& net,
+                                   const std::vector<Instant>& times,
+                                   const std::vector<network::EndpointPair>& pairs) {
   OutputSink out(o.output);
   network::RouteCsv csv(net, pairs, o.summary);
   out.write(csv.header());
@@ -302,13 +295,41 @@ int run(const Options& o) {
   progress.finish();
   if (g_interrupted.load()) throw Interrupted{};
   out.commit();
+  return counts;
+}
+
+int run(const Options& o) {
+  install_interrupt_handler();
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::vector<Instant> times = time_steps(o);
+  const network::NetworkOptions nopts = network_options(o);
+
+  const std::vector<earth::Site> sites = read_sites(o.sites_file, o.in.strict, "sites");
+  const std::vector<network::EndpointPair> pairs = endpoint_pairs(o, sites);
+  const std::string gw_path =
+      o.gateways_file.empty() ? data_dir() + "/gateways/starlink_gateways.csv" : o.gateways_file;
+  const std::string pop_path = o.pops_file.empty() ? data_dir() + "/gateways/starlink_pops.csv" : o.pops_file;
+  const std::vector<earth::Site> gateways = read_sites(gw_path, o.in.strict, "gateways");
+  const std::vector<earth::Site> pops = read_sites(pop_path, o.in.strict, "points of presence");
+
+  const orbits::LoadedSatellites loaded = load_satellites(o.in, times.front(), times.back());
+  const std::vector<orbits::ElementSet>& sets = loaded.sets;
+  warn_about_leap_seconds(times.back());
+  const visibility::Fleet fleet(sets);
+  std::vector<network::SatellitePair> isl;
+  if (nopts.isl == network::IslMode::plus_grid)
+    isl = network::plus_grid_links(assign_planes(o, sets, times.front()));
+  const network::Network net(fleet, std::move(isl), ground_nodes(gateways), ground_nodes(pops),
+                             ground_nodes(sites), nopts);
+
+  const network::SeriesCounts counts = write_routes(o, net, times, pairs);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!o.quiet) {
     fmt::print(stderr,
                "skyfence: {} pair(s) x {} step(s), {} satellites ({}), {} "
                "gateways, {} PoPs; ISLs up {:.1f}% of {} "
                "candidates; {} SGP4 failure(s); {:.2f} s{}\n",
-               pairs.size(), times.size(), sets.size(), source, gateways.size(), pops.size(),
+               pairs.size(), times.size(), sets.size(), loaded.source, gateways.size(), pops.size(),
                counts.isl_candidates == 0
                    ? 0.0
                    : 100.0 * static_cast<double>(counts.isl_up) / static_cast<double>(counts.isl_candidates),
@@ -317,6 +338,41 @@ int run(const Options& o) {
   }
   if (o.in.strict && counts.sgp4_failures > 0) return kExitRuntime;
   return kExitOk;
+}
+
+// What to route: --from and --to, --pairs or --to-internet (one of them).
+void add_pair_options(CLI::App& cmd, Options& opts) {
+  auto* what = cmd.add_option_group("pairs", "what to route");
+  auto* from = what->add_option("--from", opts.from, "source site id");
+  auto* to = what->add_option("--to", opts.to, "destination site id");
+  from->needs(to);
+  to->needs(from);
+  auto* pairs = what->add_option("--pairs", opts.pairs_file, "CSV file with src,dst columns of site ids")
+                    ->check(CLI::ExistingFile);
+  auto* internet =
+      what->add_flag("--to-internet", opts.to_internet, "every site to its best point of presence");
+  pairs->excludes(from)->excludes(to)->excludes(internet);
+  internet->excludes(from)->excludes(to);
+  what->require_option(1, 2);
+}
+
+// The links of the network: elevation masks, inter-satellite link limits and fibre.
+void add_link_options(CLI::App& cmd, Options& opts) {
+  cmd.add_option("--min-elevation", opts.min_elevation_deg, "minimum elevation for sites, degrees")
+      ->capture_default_str();
+  cmd.add_option("--gateway-min-elevation", opts.gateway_min_elevation_deg,
+                 "minimum elevation for gateways, degrees")
+      ->capture_default_str();
+  cmd.add_option("--isl-max-range", opts.isl_max_range_km, "longest inter-satellite link, km (0: no limit)")
+      ->capture_default_str();
+  cmd.add_option("--grazing-altitude", opts.grazing_altitude_km,
+                 "an inter-satellite link passing lower than this above the "
+                 "Earth is dropped, km")
+      ->capture_default_str();
+  cmd.add_option("--fibre-route-factor", opts.fibre_route_factor, "fibre length over great-circle distance")
+      ->capture_default_str();
+  cmd.add_option("--fibre-index", opts.fibre_index, "refractive index of fibre (light at c / index)")
+      ->capture_default_str();
 }
 
 }  // namespace
@@ -363,18 +419,7 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
                   "sites (end points): CSV id,lat_deg,lon_deg[,alt_m] or GeoJSON points")
       ->required()
       ->check(CLI::ExistingFile);
-  auto* what = cmd->add_option_group("pairs", "what to route");
-  auto* from = what->add_option("--from", opts->from, "source site id");
-  auto* to = what->add_option("--to", opts->to, "destination site id");
-  from->needs(to);
-  to->needs(from);
-  auto* pairs = what->add_option("--pairs", opts->pairs_file, "CSV file with src,dst columns of site ids")
-                    ->check(CLI::ExistingFile);
-  auto* internet =
-      what->add_flag("--to-internet", opts->to_internet, "every site to its best point of presence");
-  pairs->excludes(from)->excludes(to)->excludes(internet);
-  internet->excludes(from)->excludes(to);
-  what->require_option(1, 2);
+  add_pair_options(*cmd, *opts);
   cmd->add_option("--gateways", opts->gateways_file, "gateways file (default: bundled Starlink gateways)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--pops", opts->pops_file, "points of presence file (default: bundled Starlink PoPs)")
@@ -385,21 +430,7 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
       cmd->add_option("--duration", opts->duration, "window length instead of --stop (10m, 24h)");
   stop->excludes(duration);
   cmd->add_option("--step", opts->step, "time step (1s, 30s, 1m)")->required();
-  cmd->add_option("--min-elevation", opts->min_elevation_deg, "minimum elevation for sites, degrees")
-      ->capture_default_str();
-  cmd->add_option("--gateway-min-elevation", opts->gateway_min_elevation_deg,
-                  "minimum elevation for gateways, degrees")
-      ->capture_default_str();
-  cmd->add_option("--isl-max-range", opts->isl_max_range_km, "longest inter-satellite link, km (0: no limit)")
-      ->capture_default_str();
-  cmd->add_option("--grazing-altitude", opts->grazing_altitude_km,
-                  "an inter-satellite link passing lower than this above the "
-                  "Earth is dropped, km")
-      ->capture_default_str();
-  cmd->add_option("--fibre-route-factor", opts->fibre_route_factor, "fibre length over great-circle distance")
-      ->capture_default_str();
-  cmd->add_option("--fibre-index", opts->fibre_index, "refractive index of fibre (light at c / index)")
-      ->capture_default_str();
+  add_link_options(*cmd, *opts);
   cmd->add_flag("--satellites-only", opts->satellites_only,
                 "city-to-city routes over satellites only (no gateway or fibre relay)");
   cmd->add_flag("--summary", opts->summary,

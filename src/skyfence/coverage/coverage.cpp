@@ -177,7 +177,8 @@ class PointGrid {
   [[nodiscard]] std::uint32_t original(std::size_t i) const { return order_[i]; }
 
   // Adds 1 to counts[i] (sorted order) for every point i that sees the satellite at sat_itrf at or
-  // above min_el; returns the number of pairs tested.
+  // above min_el; returns the number of pairs tested. Long (82 lines) on purpose: coverage's innermost
+  // loop, whose rows share the cap's geometry (centre, sines, widest latitude) computed once.
   std::uint64_t count(const frames::StateVector& sat, double min_el, double s_abs_s,
                       std::uint32_t* counts) const {
     const frames::Vec3& r = sat.r_km;
@@ -341,6 +342,85 @@ void fold_step(CoverageResult& result, std::vector<std::uint32_t>& gap_runs,
   }
 }
 
+// One thread's counts (grid order) and pair tests, summed after each step.
+struct ThreadCounts {
+  std::vector<std::uint32_t> counts;
+  std::uint64_t tests = 0;
+};
+using ThreadLocalCounts = tbb::enumerable_thread_specific<ThreadCounts>;
+
+// Buffers of count_visible, kept across steps.
+struct StepScratch {
+  std::vector<frames::StateVector> itrf;
+  std::vector<std::uint64_t> keys, order;
+};
+
+// Batched SGP4 of steps k0 .. k0 + nb of every provider into batches[p]; tsince as visibility::Fleet
+// computes it.
+void propagate_block(std::span<const Provider> providers, const Window& window, std::size_t k0,
+                     std::size_t nb, int workers, std::vector<std::vector<double>>& tsince,
+                     std::vector<orbits::BatchStates>& batches) {
+  for (std::size_t p = 0; p < providers.size(); ++p) {
+    const visibility::Fleet& fleet = *providers[p].fleet;
+    const std::size_t ns = fleet.size();
+    tsince[p].resize(nb * ns);
+    for (std::size_t t = 0; t < nb; ++t) {
+      const time::Instant at = window.at(k0 + t);
+      for (std::size_t j = 0; j < ns; ++j) tsince[p][t * ns + j] = (at - fleet.epoch(j)).to_minutes();
+    }
+    fleet.batch().propagate(tsince[p], nb, batches[p], {.threads = static_cast<unsigned>(workers)});
+  }
+}
+
+// total[i] = the satellites of one provider's batch, at its step t (UT1 Julian date jd), that grid
+// point i (grid order) sees at or above min_el. Returns the provider's failed states at that step.
+std::uint64_t count_visible(const orbits::BatchStates& bs, std::size_t t, const time::JulianDate& jd,
+                            const PointGrid& grid, double min_el, double s_abs_s, ThreadLocalCounts& locals,
+                            StepScratch& scratch, std::vector<std::uint32_t>& total) {
+  const std::size_t ns = bs.n_satellites;
+  const std::size_t chunks = (ns + kSatChunk - 1) / kSatChunk;
+  std::uint64_t failed = 0;
+  for (std::size_t j = 0; j < ns; ++j) failed += bs.error[bs.index(t, j)] != orbits::Sgp4Error::none ? 1 : 0;
+  // ITRF positions, then the satellites ordered by where they are (sub-satellite point on a
+  // coarse serpentine grid), so that the satellites of one task share the points they test
+  // and those stay in cache. The order changes which thread counts what, never the sums.
+  std::vector<frames::StateVector>& itrf = scratch.itrf;
+  std::vector<std::uint64_t>& keys = scratch.keys;
+  std::vector<std::uint64_t>& order = scratch.order;
+  itrf.resize(ns);
+  keys.resize(ns);
+  tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
+    const std::size_t end = std::min(ns, (c + 1) * kSatChunk);
+    for (std::size_t j = c * kSatChunk; j < end; ++j) {
+      const std::size_t e = bs.index(t, j);
+      keys[j] = kNoSatellite;
+      if (bs.error[e] != orbits::Sgp4Error::none) continue;
+      const frames::StateVector teme{{bs.x[e], bs.y[e], bs.z[e]}, {bs.vx[e], bs.vy[e], bs.vz[e]}};
+      itrf[j] = frames::teme_to_itrf(teme, jd);
+      if (usable(itrf[j].r_km)) keys[j] = locality_key(itrf[j].r_km, j);
+    }
+  });
+  order.assign(keys.begin(), keys.end());
+  std::sort(order.begin(), order.end());
+  while (!order.empty() && order.back() == kNoSatellite) order.pop_back();
+  const std::size_t usable_sats = order.size();
+  tbb::parallel_for(std::size_t{0}, (usable_sats + kSatChunk - 1) / kSatChunk, [&](std::size_t c) {
+    ThreadCounts& local = locals.local();
+    const std::size_t end = std::min(usable_sats, (c + 1) * kSatChunk);
+    for (std::size_t k = c * kSatChunk; k < end; ++k) {
+      const frames::StateVector& sat = itrf[order[k] & kSatelliteMask];
+      local.tests += grid.count(sat, min_el, s_abs_s, local.counts.data());
+    }
+  });
+  // Integer sums: the same whatever thread did which satellites.
+  std::fill(total.begin(), total.end(), 0u);
+  for (ThreadCounts& local : locals) {
+    for (std::size_t i = 0; i < total.size(); ++i) total[i] += local.counts[i];
+    std::fill(local.counts.begin(), local.counts.end(), 0u);
+  }
+  return failed;
+}
+
 }  // namespace
 
 CoverageResult::CoverageResult(std::size_t n_points, std::vector<std::string> provider_names,
@@ -392,80 +472,25 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
   const int workers = workers_for(options.threads);
   tbb::task_arena arena(workers);
 
-  struct Local {
-    std::vector<std::uint32_t> counts;
-    std::uint64_t tests = 0;
-  };
   std::vector<std::uint32_t> gap_runs((np + 1) * n, 0);
   std::vector<std::vector<std::uint32_t>> counts(np, std::vector<std::uint32_t>(n, 0));
   Permits permits(options, np, n);
   std::vector<std::vector<std::uint32_t>> input_order(options.on_step ? np : 0);
   std::vector<orbits::BatchStates> batches(np);
-  std::vector<frames::StateVector> itrf;
-  std::vector<std::uint64_t> keys, order;
+  StepScratch scratch;
   std::vector<std::vector<double>> tsince(np);
 
   arena.execute([&] {
-    tbb::enumerable_thread_specific<Local> locals([&] { return Local{std::vector<std::uint32_t>(n, 0), 0}; });
+    ThreadLocalCounts locals([&] { return ThreadCounts{std::vector<std::uint32_t>(n, 0), 0}; });
     for (std::size_t k0 = 0; k0 < window.size(); k0 += options.steps_per_block) {
       const std::size_t nb = std::min(options.steps_per_block, window.size() - k0);
-      // Batched SGP4 of this block of steps, each provider; tsince as visibility::Fleet computes it.
-      for (std::size_t p = 0; p < np; ++p) {
-        const visibility::Fleet& fleet = *providers[p].fleet;
-        const std::size_t ns = fleet.size();
-        tsince[p].resize(nb * ns);
-        for (std::size_t t = 0; t < nb; ++t) {
-          const time::Instant at = window.at(k0 + t);
-          for (std::size_t j = 0; j < ns; ++j) tsince[p][t * ns + j] = (at - fleet.epoch(j)).to_minutes();
-        }
-        fleet.batch().propagate(tsince[p], nb, batches[p], {.threads = static_cast<unsigned>(workers)});
-      }
+      propagate_block(providers, window, k0, nb, workers, tsince, batches);
       for (std::size_t t = 0; t < nb; ++t) {
         const time::Instant at = window.at(k0 + t);
         const time::JulianDate jd = time::jd_utc(at);
         for (std::size_t p = 0; p < np; ++p) {
-          const orbits::BatchStates& bs = batches[p];
-          const std::size_t ns = bs.n_satellites;
-          const std::size_t chunks = (ns + kSatChunk - 1) / kSatChunk;
-          std::uint64_t failed = 0;
-          for (std::size_t j = 0; j < ns; ++j)
-            failed += bs.error[bs.index(t, j)] != orbits::Sgp4Error::none ? 1 : 0;
-          result.failed_states[p] += failed;
-          // ITRF positions, then the satellites ordered by where they are (sub-satellite point on a
-          // coarse serpentine grid), so that the satellites of one task share the points they test
-          // and those stay in cache. The order changes which thread counts what, never the sums.
-          itrf.resize(ns);
-          keys.resize(ns);
-          tbb::parallel_for(std::size_t{0}, chunks, [&](std::size_t c) {
-            const std::size_t end = std::min(ns, (c + 1) * kSatChunk);
-            for (std::size_t j = c * kSatChunk; j < end; ++j) {
-              const std::size_t e = bs.index(t, j);
-              keys[j] = kNoSatellite;
-              if (bs.error[e] != orbits::Sgp4Error::none) continue;
-              const frames::StateVector teme{{bs.x[e], bs.y[e], bs.z[e]}, {bs.vx[e], bs.vy[e], bs.vz[e]}};
-              itrf[j] = frames::teme_to_itrf(teme, jd);
-              if (usable(itrf[j].r_km)) keys[j] = locality_key(itrf[j].r_km, j);
-            }
-          });
-          order.assign(keys.begin(), keys.end());
-          std::sort(order.begin(), order.end());
-          while (!order.empty() && order.back() == kNoSatellite) order.pop_back();
-          const std::size_t usable_sats = order.size();
-          tbb::parallel_for(std::size_t{0}, (usable_sats + kSatChunk - 1) / kSatChunk, [&](std::size_t c) {
-            Local& local = locals.local();
-            const std::size_t end = std::min(usable_sats, (c + 1) * kSatChunk);
-            for (std::size_t k = c * kSatChunk; k < end; ++k) {
-              const frames::StateVector& sat = itrf[order[k] & kSatelliteMask];
-              local.tests += grid.count(sat, min_els[p], s_abs_ss[p], local.counts.data());
-            }
-          });
-          // Integer sums: the same whatever thread did which satellites.
-          std::vector<std::uint32_t>& total = counts[p];
-          std::fill(total.begin(), total.end(), 0u);
-          for (Local& local : locals) {
-            for (std::size_t i = 0; i < n; ++i) total[i] += local.counts[i];
-            std::fill(local.counts.begin(), local.counts.end(), 0u);
-          }
+          result.failed_states[p] +=
+              count_visible(batches[p], t, jd, grid, min_els[p], s_abs_ss[p], locals, scratch, counts[p]);
         }
         if (permits.given) permits.update(options, at);
         fold_step(result, gap_runs, counts, to_original, permits, options.min_sats, k0 + t == 0, &arena);
@@ -479,7 +504,7 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
       }
       if (options.progress && !options.progress(k0 + nb)) throw Cancelled();
     }
-    for (const Local& local : locals) result.pair_tests += local.tests;
+    for (const ThreadCounts& local : locals) result.pair_tests += local.tests;
   });
   return result;
 }

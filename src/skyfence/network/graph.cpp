@@ -233,6 +233,8 @@ bool relax(std::uint32_t u, std::uint32_t source, const std::uint32_t* offsets, 
 
 }  // namespace
 
+// Long (about 110 lines) on purpose: its three phases (the old order, the heap, the next order) share
+// one search state and the `process` step; apart, each would take a dozen of its locals as arguments.
 bool shortest_paths_reusing(const Graph& graph, std::uint32_t source, std::span<const std::uint8_t> flags,
                             std::vector<std::uint32_t>& order, ShortestPaths& out) {
   check_search("shortest_paths_reusing", graph, source, flags);

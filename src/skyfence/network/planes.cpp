@@ -83,6 +83,173 @@ std::vector<std::vector<std::uint32_t>> split_circle(std::vector<std::uint32_t> 
   return out;
 }
 
+// The median epoch of the element sets (element n/2 of the sorted epochs); n > 0.
+time::Instant median_epoch(std::span<const orbits::ElementSet> sets) {
+  std::vector<time::Instant> epochs;
+  epochs.reserve(sets.size());
+  for (const auto& es : sets) epochs.push_back(es.epoch);
+  const std::size_t mid = sets.size() / 2;
+  std::nth_element(epochs.begin(), epochs.begin() + static_cast<std::ptrdiff_t>(mid), epochs.end());
+  return epochs[mid];
+}
+
+// What plane inference clusters, per satellite: altitude (km, from the mean motion), inclination (deg)
+// and RAAN (rad) carried to the reference epoch by the J2 secular drift.
+struct ClusterElements {
+  std::vector<double> alt, inc, raan;
+};
+
+// The elements of every satellite at `ref`; writes each argument of latitude (rad) at `ref` too.
+ClusterElements cluster_elements(std::span<const orbits::ElementSet> sets, time::Instant ref,
+                                 std::vector<double>& arg_latitude_rad) {
+  const std::size_t n = sets.size();
+  ClusterElements e{std::vector<double>(n), std::vector<double>(n), std::vector<double>(n)};
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& es = sets[i];
+    const double n_rad_s = es.mean_motion_rev_per_day * kTwoPi / 86400.0;
+    const double a_km = n_rad_s > 0.0 ? std::cbrt(kMuKm3S2 / (n_rad_s * n_rad_s)) : 0.0;
+    e.alt[i] = a_km - kEarthRadiusKm;
+    e.inc[i] = es.inclination_deg;
+    const double dt_s = (ref - es.epoch).to_seconds();
+    const double p = a_km * (1.0 - es.eccentricity * es.eccentricity);
+    const double i_rad = es.inclination_deg * kRadPerDeg;
+    const double raan_rate =
+        p > 0.0 ? -1.5 * n_rad_s * kJ2 * (kEarthRadiusKm / p) * (kEarthRadiusKm / p) * std::cos(i_rad) : 0.0;
+    e.raan[i] = wrap_two_pi(es.raan_deg * kRadPerDeg + raan_rate * dt_s);
+    arg_latitude_rad[i] =
+        wrap_two_pi((es.arg_perigee_deg + es.mean_anomaly_deg) * kRadPerDeg + n_rad_s * dt_s);
+  }
+  return e;
+}
+
+// Records one inferred shell: numbers its planes in increasing mean RAAN and the satellites of each plane
+// in increasing argument of latitude, and appends the shell's statistics to out.shells. The shell wraps
+// (its last plane links to its first) when it has three planes or more and the gap that closes the circle
+// is at most twice the median gap between neighbouring planes.
+void add_inferred_shell(std::vector<std::vector<std::uint32_t>>& planes, const ClusterElements& e,
+                        PlaneAssignment& out) {
+  std::vector<double> mean_raan;
+  for (const auto& p : planes) {
+    std::vector<double> a;
+    for (auto i : p) a.push_back(e.raan[i]);
+    mean_raan.push_back(circular_mean(a));
+  }
+  std::vector<std::size_t> order(planes.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::tie(mean_raan[a], a) < std::tie(mean_raan[b], b);
+  });
+  ShellPlanes sp;
+  sp.planes = static_cast<int>(planes.size());
+  sp.slots_aligned = false;
+  const int shell_index = static_cast<int>(out.shells.size());
+  double alt_sum = 0.0, inc_sum = 0.0;
+  std::vector<double> gaps;
+  for (std::size_t j = 0; j < order.size(); ++j) {
+    auto& plane = planes[order[j]];
+    std::sort(plane.begin(), plane.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return std::tie(out.arg_latitude_rad[a], a) < std::tie(out.arg_latitude_rad[b], b);
+    });
+    for (std::size_t k = 0; k < plane.size(); ++k) {
+      out.of[plane[k]] = PlaneSlot{shell_index, static_cast<int>(j), static_cast<int>(k)};
+      alt_sum += e.alt[plane[k]];
+      inc_sum += e.inc[plane[k]];
+    }
+    const int count = static_cast<int>(plane.size());
+    sp.min_per_plane = j == 0 ? count : std::min(sp.min_per_plane, count);
+    sp.max_per_plane = j == 0 ? count : std::max(sp.max_per_plane, count);
+    sp.satellites += plane.size();
+    if (j + 1 < order.size()) gaps.push_back(mean_raan[order[j + 1]] - mean_raan[order[j]]);
+  }
+  sp.altitude_km = alt_sum / static_cast<double>(sp.satellites);
+  sp.inclination_deg = inc_sum / static_cast<double>(sp.satellites);
+  if (order.size() < 3) {
+    sp.wraps = false;
+  } else {
+    const double closing = mean_raan[order.front()] + kTwoPi - mean_raan[order.back()];
+    std::vector<double> g = gaps;
+    std::nth_element(g.begin(), g.begin() + static_cast<std::ptrdiff_t>(g.size() / 2), g.end());
+    sp.wraps = closing <= 2.0 * g[g.size() / 2];
+  }
+  out.shells.push_back(sp);
+}
+
+// members[shell][plane] = the satellites of that plane in slot order.
+std::vector<std::vector<std::vector<std::uint32_t>>> plane_members(const PlaneAssignment& planes) {
+  std::vector<std::vector<std::vector<std::uint32_t>>> members(planes.shells.size());
+  for (std::size_t s = 0; s < planes.shells.size(); ++s) {
+    members[s].resize(static_cast<std::size_t>(std::max(planes.shells[s].planes, 0)));
+  }
+  for (std::uint32_t i = 0; i < planes.of.size(); ++i) {
+    const PlaneSlot& p = planes.of[i];
+    if (!p.assigned()) continue;
+    auto& shell = members[static_cast<std::size_t>(p.shell)];
+    if (static_cast<std::size_t>(p.plane) >= shell.size())
+      shell.resize(static_cast<std::size_t>(p.plane) + 1);
+    shell[static_cast<std::size_t>(p.plane)].push_back(i);
+  }
+  for (auto& shell : members) {
+    for (auto& plane : shell) {
+      std::sort(plane.begin(), plane.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return std::tie(planes.of[a].slot, a) < std::tie(planes.of[b].slot, b);
+      });
+    }
+  }
+  return members;
+}
+
+// Appends the link a-b, smaller index first; none from a satellite to itself.
+void add_link(std::vector<SatellitePair>& links, std::uint32_t a, std::uint32_t b) {
+  if (a == b) return;
+  links.push_back(a < b ? SatellitePair{a, b} : SatellitePair{b, a});
+}
+
+// Cross-plane links between neighbouring planes pa and pb of a Walker shell: slot k faces slot k,
+// shifted by the phasing across the wrap (from the last plane to the first).
+void link_aligned_slots(const std::vector<std::uint32_t>& pa, const std::vector<std::uint32_t>& pb, bool wrap,
+                        const ShellPlanes& info, const PlaneAssignment& planes,
+                        std::vector<SatellitePair>& links) {
+  const int s_count = std::max(info.max_per_plane, 1);
+  std::map<int, std::uint32_t> by_slot;
+  for (auto b : pb) by_slot[planes.of[b].slot] = b;
+  for (auto a : pa) {
+    const int want = wrap ? (planes.of[a].slot + info.wrap_slot_shift) % s_count : planes.of[a].slot;
+    const auto it = by_slot.find(want);
+    if (it != by_slot.end()) add_link(links, a, it->second);
+  }
+}
+
+// Cross-plane links between neighbouring inferred planes pa and pb: a greedy matching by smallest
+// argument-of-latitude difference, each satellite in at most one pair.
+void link_nearest(const std::vector<std::uint32_t>& pa, const std::vector<std::uint32_t>& pb,
+                  const PlaneAssignment& planes, std::vector<SatellitePair>& links) {
+  struct Candidate {
+    double d;
+    std::uint32_t a, b;
+  };
+  std::vector<Candidate> cand;
+  cand.reserve(pa.size() * pb.size());
+  for (auto a : pa) {
+    for (auto b : pb) {
+      double d = std::fabs(planes.arg_latitude_rad[a] - planes.arg_latitude_rad[b]);
+      if (d > kPi) d = kTwoPi - d;
+      cand.push_back({d, a, b});
+    }
+  }
+  std::sort(cand.begin(), cand.end(), [](const Candidate& x, const Candidate& y) {
+    return std::tie(x.d, x.a, x.b) < std::tie(y.d, y.a, y.b);
+  });
+  std::vector<std::uint32_t> used_a, used_b;
+  for (const auto& c : cand) {
+    if (std::find(used_a.begin(), used_a.end(), c.a) != used_a.end()) continue;
+    if (std::find(used_b.begin(), used_b.end(), c.b) != used_b.end()) continue;
+    used_a.push_back(c.a);
+    used_b.push_back(c.b);
+    add_link(links, c.a, c.b);
+    if (used_a.size() == pa.size() || used_b.size() == pb.size()) break;
+  }
+}
+
 }  // namespace
 
 PlaneAssignment planes_from_walker(std::span<const orbits::WalkerSlot> slots,
@@ -135,92 +302,27 @@ PlaneAssignment infer_planes(std::span<const orbits::ElementSet> sets, const Pla
   out.of.assign(n, PlaneSlot{});
   out.arg_latitude_rad.assign(n, 0.0);
   if (n == 0) return out;
+  const ClusterElements e = cluster_elements(sets, median_epoch(sets), out.arg_latitude_rad);
 
-  // Reference epoch: the median epoch (element n/2 of the sorted epochs).
-  std::vector<time::Instant> epochs;
-  epochs.reserve(n);
-  for (const auto& es : sets) epochs.push_back(es.epoch);
-  std::nth_element(epochs.begin(), epochs.begin() + static_cast<std::ptrdiff_t>(n / 2), epochs.end());
-  const time::Instant ref = epochs[n / 2];
-
-  std::vector<double> alt(n), inc(n), raan(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto& es = sets[i];
-    const double n_rad_s = es.mean_motion_rev_per_day * kTwoPi / 86400.0;
-    const double a_km = n_rad_s > 0.0 ? std::cbrt(kMuKm3S2 / (n_rad_s * n_rad_s)) : 0.0;
-    alt[i] = a_km - kEarthRadiusKm;
-    inc[i] = es.inclination_deg;
-    const double dt_s = (ref - es.epoch).to_seconds();
-    const double p = a_km * (1.0 - es.eccentricity * es.eccentricity);
-    const double i_rad = es.inclination_deg * kRadPerDeg;
-    const double raan_rate =
-        p > 0.0 ? -1.5 * n_rad_s * kJ2 * (kEarthRadiusKm / p) * (kEarthRadiusKm / p) * std::cos(i_rad) : 0.0;
-    raan[i] = wrap_two_pi(es.raan_deg * kRadPerDeg + raan_rate * dt_s);
-    out.arg_latitude_rad[i] =
-        wrap_two_pi((es.arg_perigee_deg + es.mean_anomaly_deg) * kRadPerDeg + n_rad_s * dt_s);
-  }
-
+  // Shells are runs of close altitudes, then of close inclinations; planes are clusters of RAAN.
   std::vector<std::uint32_t> all(n);
   std::iota(all.begin(), all.end(), 0u);
   std::sort(all.begin(), all.end(),
-            [&](std::uint32_t a, std::uint32_t b) { return std::tie(alt[a], a) < std::tie(alt[b], b); });
+            [&](std::uint32_t a, std::uint32_t b) { return std::tie(e.alt[a], a) < std::tie(e.alt[b], b); });
   const double raan_gap = options.plane_raan_gap_deg * kRadPerDeg;
-  for (const auto& by_alt : split_sorted(all, alt, options.shell_altitude_gap_km)) {
+  for (const auto& by_alt : split_sorted(all, e.alt, options.shell_altitude_gap_km)) {
     std::vector<std::uint32_t> sorted_inc = by_alt;
-    std::sort(sorted_inc.begin(), sorted_inc.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return std::tie(inc[a], a) < std::tie(inc[b], b); });
-    for (const auto& shell_members : split_sorted(sorted_inc, inc, options.shell_inclination_gap_deg)) {
+    std::sort(sorted_inc.begin(), sorted_inc.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return std::tie(e.inc[a], a) < std::tie(e.inc[b], b);
+    });
+    for (const auto& shell_members : split_sorted(sorted_inc, e.inc, options.shell_inclination_gap_deg)) {
       std::vector<std::vector<std::uint32_t>> planes;
-      for (auto& plane : split_circle(shell_members, raan, raan_gap)) {
+      for (auto& plane : split_circle(shell_members, e.raan, raan_gap)) {
         if (static_cast<int>(plane.size()) >= options.min_plane_satellites)
           planes.push_back(std::move(plane));
       }
       if (planes.empty() || static_cast<int>(planes.size()) < options.min_shell_planes) continue;
-      // Planes in increasing mean RAAN.
-      std::vector<double> mean_raan;
-      for (const auto& p : planes) {
-        std::vector<double> a;
-        for (auto i : p) a.push_back(raan[i]);
-        mean_raan.push_back(circular_mean(a));
-      }
-      std::vector<std::size_t> order(planes.size());
-      std::iota(order.begin(), order.end(), std::size_t{0});
-      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return std::tie(mean_raan[a], a) < std::tie(mean_raan[b], b);
-      });
-      ShellPlanes sp;
-      sp.planes = static_cast<int>(planes.size());
-      sp.slots_aligned = false;
-      const int shell_index = static_cast<int>(out.shells.size());
-      double alt_sum = 0.0, inc_sum = 0.0;
-      std::vector<double> gaps;
-      for (std::size_t j = 0; j < order.size(); ++j) {
-        auto& plane = planes[order[j]];
-        std::sort(plane.begin(), plane.end(), [&](std::uint32_t a, std::uint32_t b) {
-          return std::tie(out.arg_latitude_rad[a], a) < std::tie(out.arg_latitude_rad[b], b);
-        });
-        for (std::size_t k = 0; k < plane.size(); ++k) {
-          out.of[plane[k]] = PlaneSlot{shell_index, static_cast<int>(j), static_cast<int>(k)};
-          alt_sum += alt[plane[k]];
-          inc_sum += inc[plane[k]];
-        }
-        const int count = static_cast<int>(plane.size());
-        sp.min_per_plane = j == 0 ? count : std::min(sp.min_per_plane, count);
-        sp.max_per_plane = j == 0 ? count : std::max(sp.max_per_plane, count);
-        sp.satellites += plane.size();
-        if (j + 1 < order.size()) gaps.push_back(mean_raan[order[j + 1]] - mean_raan[order[j]]);
-      }
-      sp.altitude_km = alt_sum / static_cast<double>(sp.satellites);
-      sp.inclination_deg = inc_sum / static_cast<double>(sp.satellites);
-      if (order.size() < 3) {
-        sp.wraps = false;
-      } else {
-        const double closing = mean_raan[order.front()] + kTwoPi - mean_raan[order.back()];
-        std::vector<double> g = gaps;
-        std::nth_element(g.begin(), g.begin() + static_cast<std::ptrdiff_t>(g.size() / 2), g.end());
-        sp.wraps = closing <= 2.0 * g[g.size() / 2];
-      }
-      out.shells.push_back(sp);
+      add_inferred_shell(planes, e, out);
     }
   }
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -230,81 +332,26 @@ PlaneAssignment infer_planes(std::span<const orbits::ElementSet> sets, const Pla
 }
 
 std::vector<SatellitePair> plus_grid_links(const PlaneAssignment& planes) {
-  // members[shell][plane] = satellites in slot order.
-  std::vector<std::vector<std::vector<std::uint32_t>>> members(planes.shells.size());
-  for (std::size_t s = 0; s < planes.shells.size(); ++s) {
-    members[s].resize(static_cast<std::size_t>(std::max(planes.shells[s].planes, 0)));
-  }
-  for (std::uint32_t i = 0; i < planes.of.size(); ++i) {
-    const PlaneSlot& p = planes.of[i];
-    if (!p.assigned()) continue;
-    auto& shell = members[static_cast<std::size_t>(p.shell)];
-    if (static_cast<std::size_t>(p.plane) >= shell.size())
-      shell.resize(static_cast<std::size_t>(p.plane) + 1);
-    shell[static_cast<std::size_t>(p.plane)].push_back(i);
-  }
-  for (auto& shell : members) {
-    for (auto& plane : shell) {
-      std::sort(plane.begin(), plane.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return std::tie(planes.of[a].slot, a) < std::tie(planes.of[b].slot, b);
-      });
-    }
-  }
+  const auto members = plane_members(planes);
   std::vector<SatellitePair> links;
-  auto add = [&](std::uint32_t a, std::uint32_t b) {
-    if (a == b) return;
-    links.push_back(a < b ? SatellitePair{a, b} : SatellitePair{b, a});
-  };
   for (std::size_t s = 0; s < members.size(); ++s) {
     const auto& shell = members[s];
     const ShellPlanes& info = planes.shells[s];
+    // Along each plane: neighbouring slots, and the ring closed when it has three satellites or more.
     for (const auto& plane : shell) {
-      for (std::size_t k = 0; k + 1 < plane.size(); ++k) add(plane[k], plane[k + 1]);
-      if (plane.size() >= 3) add(plane.back(), plane.front());
+      for (std::size_t k = 0; k + 1 < plane.size(); ++k) add_link(links, plane[k], plane[k + 1]);
+      if (plane.size() >= 3) add_link(links, plane.back(), plane.front());
     }
+    // Across neighbouring planes, and from the last plane to the first when the shell wraps.
     const std::size_t np = shell.size();
     for (std::size_t j = 0; j < np; ++j) {
       if (j + 1 == np && (!info.wraps || np < 3)) break;
       const auto& pa = shell[j];
       const auto& pb = shell[(j + 1) % np];
       if (info.slots_aligned) {
-        // Slot k faces slot k (shifted by the phasing across the wrap).
-        const bool wrap = j + 1 == np;
-        const int s_count = std::max(info.max_per_plane, 1);
-        std::map<int, std::uint32_t> by_slot;
-        for (auto b : pb) by_slot[planes.of[b].slot] = b;
-        for (auto a : pa) {
-          const int want = wrap ? (planes.of[a].slot + info.wrap_slot_shift) % s_count : planes.of[a].slot;
-          const auto it = by_slot.find(want);
-          if (it != by_slot.end()) add(a, it->second);
-        }
-        continue;
-      }
-      // Greedy matching by smallest argument-of-latitude difference.
-      struct Candidate {
-        double d;
-        std::uint32_t a, b;
-      };
-      std::vector<Candidate> cand;
-      cand.reserve(pa.size() * pb.size());
-      for (auto a : pa) {
-        for (auto b : pb) {
-          double d = std::fabs(planes.arg_latitude_rad[a] - planes.arg_latitude_rad[b]);
-          if (d > kPi) d = kTwoPi - d;
-          cand.push_back({d, a, b});
-        }
-      }
-      std::sort(cand.begin(), cand.end(), [](const Candidate& x, const Candidate& y) {
-        return std::tie(x.d, x.a, x.b) < std::tie(y.d, y.a, y.b);
-      });
-      std::vector<std::uint32_t> used_a, used_b;
-      for (const auto& c : cand) {
-        if (std::find(used_a.begin(), used_a.end(), c.a) != used_a.end()) continue;
-        if (std::find(used_b.begin(), used_b.end(), c.b) != used_b.end()) continue;
-        used_a.push_back(c.a);
-        used_b.push_back(c.b);
-        add(c.a, c.b);
-        if (used_a.size() == pa.size() || used_b.size() == pb.size()) break;
+        link_aligned_slots(pa, pb, j + 1 == np, info, planes, links);
+      } else {
+        link_nearest(pa, pb, planes, links);
       }
     }
   }

@@ -52,6 +52,98 @@ std::string describe_epoch_source(const std::string& source) {
   return source.empty() ? "another input" : source;
 }
 
+// The element sets of every input in input order, each with the source it came from.
+struct Pooled {
+  std::vector<ElementSet> sets;
+  std::vector<std::string> sources;
+};
+
+// Pools the inputs' element sets, moving their rejected records and warnings to `out` and, with
+// payloads_only, each non-payload to `dropped`.
+Pooled pool_inputs(std::vector<CatalogInput>& inputs, bool payloads_only, SelectedCatalog& out,
+                   std::vector<DroppedObject>& dropped) {
+  Pooled all;
+  for (CatalogInput& in : inputs) {
+    out.rejected.insert(out.rejected.end(), in.catalog.rejected.begin(), in.catalog.rejected.end());
+    out.warnings.insert(out.warnings.end(), in.catalog.warnings.begin(), in.catalog.warnings.end());
+    for (ElementSet& es : in.catalog.sets) {
+      if (payloads_only) {
+        if (std::optional<std::string> why = non_payload_reason(es.name)) {
+          dropped.push_back(DroppedObject{es.norad_id, es.name, in.source, std::move(*why)});
+          continue;
+        }
+      }
+      all.sets.push_back(std::move(es));
+      all.sources.push_back(in.source);
+    }
+  }
+  return all;
+}
+
+// One element set per NORAD id: the latest epoch wins, the first of equal epochs. Returns which are
+// kept; each other one goes to `dropped` as a duplicate.
+std::vector<bool> latest_per_norad_id(const Pooled& all, std::vector<DroppedObject>& dropped) {
+  std::map<std::uint32_t, std::size_t> best;
+  for (std::size_t i = 0; i < all.sets.size(); ++i) {
+    const auto [it, inserted] = best.try_emplace(all.sets[i].norad_id, i);
+    if (!inserted && all.sets[i].epoch > all.sets[it->second].epoch) it->second = i;
+  }
+  std::vector<bool> keep(all.sets.size(), false);
+  for (const auto& [id, i] : best) keep[i] = true;
+  for (std::size_t i = 0; i < all.sets.size(); ++i) {
+    if (keep[i]) continue;
+    const std::size_t w = best.at(all.sets[i].norad_id);
+    dropped.push_back(DroppedObject{all.sets[i].norad_id, all.sets[i].name, all.sources[i],
+                                    "duplicate NORAD id: the element set from " +
+                                        describe_epoch_source(all.sources[w]) +
+                                        " (same or later epoch) is kept",
+                                    true});
+  }
+  return keep;
+}
+
+// Which of the kept element sets the selectors (name patterns, NORAD ids) choose; all of them when there
+// is no selector. A selector that matches nothing is an error, which says so when it matched only
+// objects left out.
+std::vector<bool> apply_selectors(const Pooled& all, const std::vector<bool>& keep,
+                                  const CatalogSelection& selection,
+                                  const std::vector<DroppedObject>& dropped) {
+  const bool select_all = selection.names.empty() && selection.norad_ids.empty();
+  std::vector<bool> chosen(all.sets.size(), select_all);
+  if (select_all) return chosen;
+  const auto unmatched = [&](const std::string& what, const auto& matches_dropped) {
+    const bool only_dropped = std::any_of(dropped.begin(), dropped.end(), matches_dropped);
+    throw InputError(SourceLocation{"selection", 0, {}},
+                     "no satellite matches " + what +
+                         (only_dropped ? " except objects left out (non-payloads or duplicates)" : ""));
+  };
+  for (const std::string& pattern : selection.names) {
+    bool any = false;
+    for (std::size_t i = 0; i < all.sets.size(); ++i) {
+      if (keep[i] && name_matches(pattern, all.sets[i].name)) {
+        chosen[i] = true;
+        any = true;
+      }
+    }
+    if (!any) {
+      unmatched("\"" + pattern + "\"", [&](const DroppedObject& d) { return name_matches(pattern, d.name); });
+    }
+  }
+  for (const std::uint32_t id : selection.norad_ids) {
+    bool any = false;
+    for (std::size_t i = 0; i < all.sets.size(); ++i) {
+      if (keep[i] && all.sets[i].norad_id == id) {
+        chosen[i] = true;
+        any = true;
+      }
+    }
+    if (!any) {
+      unmatched("NORAD id " + std::to_string(id), [&](const DroppedObject& d) { return d.norad_id == id; });
+    }
+  }
+  return chosen;
+}
+
 }  // namespace
 
 std::span<const BundledCatalog> bundled_catalogs() {
@@ -120,89 +212,20 @@ CatalogSummary summarize(const Catalog& catalog) {
 
 SelectedCatalog select_satellites(std::vector<CatalogInput> inputs, const CatalogSelection& selection) {
   SelectedCatalog out;
-  std::vector<ElementSet> all;
-  std::vector<std::string> all_sources;
   std::vector<DroppedObject> dropped;
-  for (CatalogInput& in : inputs) {
-    out.rejected.insert(out.rejected.end(), in.catalog.rejected.begin(), in.catalog.rejected.end());
-    out.warnings.insert(out.warnings.end(), in.catalog.warnings.begin(), in.catalog.warnings.end());
-    for (ElementSet& es : in.catalog.sets) {
-      if (selection.payloads_only) {
-        if (std::optional<std::string> why = non_payload_reason(es.name)) {
-          dropped.push_back(DroppedObject{es.norad_id, es.name, in.source, std::move(*why)});
-          continue;
-        }
-      }
-      all.push_back(std::move(es));
-      all_sources.push_back(in.source);
-    }
-  }
-
-  // One element set per NORAD id: the latest epoch wins, the first of equal epochs.
-  std::map<std::uint32_t, std::size_t> best;
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    const auto [it, inserted] = best.try_emplace(all[i].norad_id, i);
-    if (!inserted && all[i].epoch > all[it->second].epoch) it->second = i;
-  }
-  std::vector<bool> keep(all.size(), false);
-  for (const auto& [id, i] : best) keep[i] = true;
-  for (std::size_t i = 0; i < all.size(); ++i) {
-    if (keep[i]) continue;
-    const std::size_t w = best.at(all[i].norad_id);
-    dropped.push_back(DroppedObject{all[i].norad_id, all[i].name, all_sources[i],
-                                    "duplicate NORAD id: the element set from " +
-                                        describe_epoch_source(all_sources[w]) +
-                                        " (same or later epoch) is kept",
-                                    true});
-  }
-
-  // Selectors.
-  const bool select_all = selection.names.empty() && selection.norad_ids.empty();
-  std::vector<bool> chosen(all.size(), select_all);
-  if (!select_all) {
-    // A selector that matches nothing is an error; say so when it matched only objects left out.
-    const auto unmatched = [&](const std::string& what, const auto& matches_dropped) {
-      const bool only_dropped = std::any_of(dropped.begin(), dropped.end(), matches_dropped);
-      throw InputError(SourceLocation{"selection", 0, {}},
-                       "no satellite matches " + what +
-                           (only_dropped ? " except objects left out (non-payloads or duplicates)" : ""));
-    };
-    for (const std::string& pattern : selection.names) {
-      bool any = false;
-      for (std::size_t i = 0; i < all.size(); ++i) {
-        if (keep[i] && name_matches(pattern, all[i].name)) {
-          chosen[i] = true;
-          any = true;
-        }
-      }
-      if (!any) {
-        unmatched("\"" + pattern + "\"",
-                  [&](const DroppedObject& d) { return name_matches(pattern, d.name); });
-      }
-    }
-    for (const std::uint32_t id : selection.norad_ids) {
-      bool any = false;
-      for (std::size_t i = 0; i < all.size(); ++i) {
-        if (keep[i] && all[i].norad_id == id) {
-          chosen[i] = true;
-          any = true;
-        }
-      }
-      if (!any) {
-        unmatched("NORAD id " + std::to_string(id), [&](const DroppedObject& d) { return d.norad_id == id; });
-      }
-    }
-  }
+  Pooled all = pool_inputs(inputs, selection.payloads_only, out, dropped);
+  const std::vector<bool> keep = latest_per_norad_id(all, dropped);
+  const std::vector<bool> chosen = apply_selectors(all, keep, selection, dropped);
 
   std::size_t not_selected = 0;
-  for (std::size_t i = 0; i < all.size(); ++i) {
+  for (std::size_t i = 0; i < all.sets.size(); ++i) {
     if (!keep[i]) continue;
     if (!chosen[i]) {
       ++not_selected;
       continue;
     }
-    out.sets.push_back(std::move(all[i]));
-    out.sources.push_back(std::move(all_sources[i]));
+    out.sets.push_back(std::move(all.sets[i]));
+    out.sources.push_back(std::move(all.sources[i]));
   }
   out.dropped = std::move(dropped);
   out.summary.satellites = out.sets.size();

@@ -142,9 +142,9 @@ class Reader {
   std::string source_;
 };
 
-// Fills shell.layout and shell.layout_note (presets.h: the rules).
-void decide_layout(const std::string& preset_id, PresetShell& shell, const std::string& path,
-                   const Reader& r) {
+// Why the shell cannot be generated (its inclination, planes or satellites per plane not published),
+// or nothing when it can.
+std::string missing_layout_note(const PresetShell& shell) {
   std::vector<std::string> missing;
   if (!shell.inclination_deg) missing.push_back("inclination");
   if (!shell.planes) missing.push_back("planes");
@@ -154,42 +154,45 @@ void decide_layout(const std::string& preset_id, PresetShell& shell, const std::
     for (std::size_t i = 0; i < missing.size(); ++i) {
       list += (i == 0 ? "" : i + 1 == missing.size() ? " and " : ", ") + missing[i];
     }
-    shell.layout_note = "only a total of " + std::to_string(shell.total) + " satellites at " +
-                        number_text(shell.altitude_km) + " km is published; its " + list +
-                        (missing.size() == 1 ? " is" : " are") + " not, so it cannot be generated";
-    return;
+    return "only a total of " + std::to_string(shell.total) + " satellites at " +
+           number_text(shell.altitude_km) + " km is published; its " + list +
+           (missing.size() == 1 ? " is" : " are") + " not, so it cannot be generated";
   }
-  WalkerShell w;
-  w.altitude_km = shell.altitude_km;
-  w.inclination_deg = *shell.inclination_deg;
-  w.planes = *shell.planes;
-  w.sats_per_plane = *shell.sats_per_plane;
-  const double delta_step = 360.0 / w.planes;
+  return {};
+}
 
-  std::string pattern_note;
+// Sets w.pattern (and w.raan_step_deg) from the published RAAN spacing, else by inclination; returns the
+// note that says which and why.
+std::string decide_pattern(const PresetShell& shell, WalkerShell& w, const std::string& path,
+                           const Reader& r) {
+  const double delta_step = 360.0 / w.planes;
   if (shell.raan_spacing_deg) {
     const double step = *shell.raan_spacing_deg;
     if (std::abs(step - delta_step) < 1e-6) {
       w.pattern = WalkerPattern::delta;
-      pattern_note = "delta (the published RAAN spacing " + number_text(step) + " deg is 360/planes)";
-    } else {
-      if (!(step > 0.0 && step * (w.planes - 1) < 360.0)) {
-        r.fail(path + ".raan_spacing_deg",
-               "expected a RAAN spacing whose planes span less than 360 degrees, found " + number_text(step));
-      }
-      w.pattern = WalkerPattern::star;
-      w.raan_step_deg = step;
-      pattern_note = "star with the published RAAN spacing " + number_text(step) + " deg";
+      return "delta (the published RAAN spacing " + number_text(step) + " deg is 360/planes)";
     }
-  } else if (std::abs(w.inclination_deg - 90.0) <= kStarWithinDegOfPolar) {
+    if (!(step > 0.0 && step * (w.planes - 1) < 360.0)) {
+      r.fail(path + ".raan_spacing_deg",
+             "expected a RAAN spacing whose planes span less than 360 degrees, found " + number_text(step));
+    }
     w.pattern = WalkerPattern::star;
-    pattern_note = "star over 180 deg (RAAN step " + number_text(180.0 / w.planes) +
-                   " deg; near-polar shell, none published)";
-  } else {
-    w.pattern = WalkerPattern::delta;
-    pattern_note = "delta over 360 deg (RAAN step " + number_text(delta_step) + " deg; none published)";
+    w.raan_step_deg = step;
+    return "star with the published RAAN spacing " + number_text(step) + " deg";
   }
+  if (std::abs(w.inclination_deg - 90.0) <= kStarWithinDegOfPolar) {
+    w.pattern = WalkerPattern::star;
+    return "star over 180 deg (RAAN step " + number_text(180.0 / w.planes) +
+           " deg; near-polar shell, none published)";
+  }
+  w.pattern = WalkerPattern::delta;
+  return "delta over 360 deg (RAAN step " + number_text(delta_step) + " deg; none published)";
+}
 
+// Sets w.phasing from the published Walker F or inter-plane phase, else from skyfence's documented
+// choices (kPhasingChoices), else 0; returns the note that says which and why.
+std::string decide_phasing(const std::string& preset_id, const PresetShell& shell, WalkerShell& w,
+                           const std::string& path, const Reader& r) {
   std::string phasing_note;
   const int total = w.total();
   if (shell.walker_f) {
@@ -232,6 +235,23 @@ void decide_layout(const std::string& preset_id, PresetShell& shell, const std::
       phasing_note = "F=" + std::to_string(w.phasing) + ": " + std::string(choice->why);
     }
   }
+  return phasing_note;
+}
+
+// Fills shell.layout and shell.layout_note (presets.h: the rules).
+void decide_layout(const std::string& preset_id, PresetShell& shell, const std::string& path,
+                   const Reader& r) {
+  if (std::string note = missing_layout_note(shell); !note.empty()) {
+    shell.layout_note = std::move(note);
+    return;
+  }
+  WalkerShell w;
+  w.altitude_km = shell.altitude_km;
+  w.inclination_deg = *shell.inclination_deg;
+  w.planes = *shell.planes;
+  w.sats_per_plane = *shell.sats_per_plane;
+  const std::string pattern_note = decide_pattern(shell, w, path, r);
+  const std::string phasing_note = decide_phasing(preset_id, shell, w, path, r);
   shell.layout = w;
   shell.layout_note = pattern_note + "; " + phasing_note;
 }

@@ -377,6 +377,157 @@ struct SatelliteOutcome {
   bool stale = false;
 };
 
+// What every group of one write_states call shares: its arguments and the tables built once per call.
+struct WriteJob {
+  std::span<const ElementSet> sets;
+  std::span<const Sgp4Record> records;
+  const StateTimes& times;
+  StateFrame frame;
+  const StateWriter& writer;
+  std::size_t n_times = 0;
+  std::size_t nc = 0;  // numbers per state in the output
+  double stale_min = 0.0;
+  std::vector<time::JulianDate> jd;  // UT1 Julian date of each UTC time (UT1 = UTC), for ITRF
+  std::vector<double> times_min;     // grid minutes after the first instant, shared by every block
+};
+
+WriteJob make_job(std::span<const ElementSet> sets, std::span<const Sgp4Record> records,
+                  const StateTimes& times, StateFrame frame, const StateWriter& writer, double stale_days) {
+  WriteJob job{sets, records, times, frame, writer, times.size(), n_components(frame), stale_days * 1440.0,
+               {},   {}};
+  if (!times.is_since_epoch() && frame != StateFrame::teme) {
+    job.jd.reserve(job.n_times);
+    for (const Instant& t : times.instants()) job.jd.push_back(time::jd_utc(t));
+  }
+  if (!times.is_since_epoch()) {
+    job.times_min.resize(job.n_times);
+    for (std::size_t t = 0; t < job.n_times; ++t)
+      job.times_min[t] = (times.instants()[t] - times.instants()[0]).to_minutes();
+  }
+  return job;
+}
+
+// Copies one chunk of propagated states (times t0 .. t0 + nt of satellites first .. first + ng) into
+// the satellites' rows of `values`, in the output frame; rows at or after a satellite's first error
+// are left alone.
+void store_chunk(const WriteJob& job, const BatchStates& states, std::size_t first, std::size_t ng,
+                 std::size_t t0, std::size_t nt, const std::size_t* valid, std::vector<double>& values) {
+  const std::size_t n_times = job.n_times;
+  if (job.frame == StateFrame::teme) {
+    // The common case, a plain transpose.
+    for (std::size_t t = 0; t < nt; ++t) {
+      const std::size_t k0 = states.index(t, 0);
+      for (std::size_t i = 0; i < ng; ++i) {
+        if (t0 + t >= valid[i]) continue;
+        const std::size_t k = k0 + i;
+        double* v = values.data() + (i * n_times + t0 + t) * 6;
+        v[0] = states.x[k];
+        v[1] = states.y[k];
+        v[2] = states.z[k];
+        v[3] = states.vx[k];
+        v[4] = states.vy[k];
+        v[5] = states.vz[k];
+      }
+    }
+    return;
+  }
+  for (std::size_t t = 0; t < nt; ++t) {
+    for (std::size_t i = 0; i < ng; ++i) {
+      if (t0 + t >= valid[i]) continue;
+      const std::size_t k = states.index(t, i);
+      const frames::StateVector teme{{states.x[k], states.y[k], states.z[k]},
+                                     {states.vx[k], states.vy[k], states.vz[k]}};
+      const time::JulianDate when = job.times.is_since_epoch()
+                                        ? time::jd_utc(job.times.at(t0 + t, job.sets[first + i].epoch))
+                                        : job.jd[t0 + t];
+      const frames::StateVector sv = frames::teme_to_itrf(teme, when);
+      double* v = values.data() + (i * n_times + t0 + t) * job.nc;
+      if (job.frame == StateFrame::geodetic) {
+        const frames::Geodetic geo = frames::itrf_to_geodetic(sv.r_km);
+        v[0] = geo.lat_rad * kRadToDeg;
+        v[1] = geo.lon_rad * kRadToDeg;
+        v[2] = geo.alt_km;
+      } else {
+        v[0] = sv.r_km.x;
+        v[1] = sv.r_km.y;
+        v[2] = sv.r_km.z;
+        v[3] = sv.v_km_s.x;
+        v[4] = sv.v_km_s.y;
+        v[5] = sv.v_km_s.z;
+      }
+    }
+  }
+}
+
+// Propagates satellites first .. first + ng (at most kGroup) at every time into local.values, one row of
+// nc numbers per time, and sets valid[i] (rows before the satellite's first error) and first_error[i].
+// Propagated by the thread that formats them, a chunk of times at a time, so that the states
+// (kTimeChunk x one kernel tile, under 0.5 MB) are still in cache when they are copied. Each state is
+// the same double whatever the split (batch.h).
+void propagate_group(const WriteJob& job, std::size_t first, std::size_t ng, GroupBuffers& local,
+                     std::size_t* valid, Sgp4Error* first_error) {
+  const std::size_t n_times = job.n_times;
+  const StateTimes& times = job.times;
+  const BatchPropagator prop(job.records.subspan(first, ng));
+  if (!times.is_since_epoch()) {
+    local.offsets.resize(ng);
+    for (std::size_t i = 0; i < ng; ++i) {
+      local.offsets[i] = (times.instants()[0] - job.sets[first + i].epoch).to_minutes();
+    }
+  }
+  if (local.values.size() < ng * n_times * job.nc) local.values.resize(ng * n_times * job.nc);
+  std::fill_n(valid, ng, n_times);
+  std::fill_n(first_error, ng, Sgp4Error::none);
+  for (std::size_t t0 = 0; t0 < n_times; t0 += kTimeChunk) {
+    const std::size_t nt = std::min(kTimeChunk, n_times - t0);
+    if (times.is_since_epoch()) {
+      local.tsince.resize(nt * ng);
+      for (std::size_t t = 0; t < nt; ++t) {
+        std::fill_n(local.tsince.begin() + static_cast<std::ptrdiff_t>(t * ng), ng,
+                    times.tsince_list()[t0 + t]);
+      }
+      prop.propagate(local.tsince, nt, local.states, {.threads = 1});
+    } else {
+      prop.propagate_grid(local.offsets, std::span<const double>(job.times_min).subspan(t0, nt), local.states,
+                          {.threads = 1});
+    }
+    for (std::size_t t = 0; t < nt; ++t) {
+      const Sgp4Error* e = local.states.error.data() + local.states.index(t, 0);
+      for (std::size_t i = 0; i < ng; ++i) {
+        if (e[i] != Sgp4Error::none && valid[i] == n_times) {
+          valid[i] = t0 + t;
+          first_error[i] = e[i];
+        }
+      }
+    }
+    store_chunk(job, local.states, first, ng, t0, nt, valid, local.values);
+  }
+}
+
+// Formats the group's rows into `piece` and records each satellite's outcome for the summary.
+void format_group(const WriteJob& job, std::size_t first, std::size_t ng, const std::vector<double>& values,
+                  const std::size_t* valid, const Sgp4Error* first_error, std::string& piece,
+                  SatelliteOutcome* outcome) {
+  const std::size_t n_times = job.n_times;
+  for (std::size_t i = 0; i < ng; ++i) {
+    const std::size_t s = first + i;
+    SatelliteStates sat;
+    sat.index = s;
+    sat.set = &job.sets[s];
+    sat.values = values.data() + i * n_times * job.nc;
+    sat.n_valid = valid[i];
+    if (valid[i] < n_times) {
+      sat.error = job.records[s].init_error != Sgp4Error::none ? job.records[s].init_error : first_error[i];
+    }
+    job.writer.append(sat, piece);
+    // Stale when any time up to the first error lies beyond stale_days (tsince is monotonic).
+    const std::size_t last = std::min(valid[i], n_times - 1);
+    outcome[i] = {valid[i], sat.error,
+                  std::abs(job.times.tsince_min(0, job.sets[s].epoch)) > job.stale_min ||
+                      std::abs(job.times.tsince_min(last, job.sets[s].epoch)) > job.stale_min};
+  }
+}
+
 }  // namespace
 
 WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<const Sgp4Record> records,
@@ -386,29 +537,13 @@ WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<cons
   if (records.size() != sets.size())
     throw std::invalid_argument("write_states: records and sets differ in size");
   const std::size_t n_sats = sets.size();
-  const std::size_t n_times = times.size();
-  const std::size_t nc = n_components(frame);
-  const double stale_min = options.stale_days * 1440.0;
-
-  // UT1 Julian date of each UTC time (UT1 = UTC), for the rotation to ITRF.
-  std::vector<time::JulianDate> jd;
-  if (!times.is_since_epoch() && frame != StateFrame::teme) {
-    jd.reserve(n_times);
-    for (const Instant& t : times.instants()) jd.push_back(time::jd_utc(t));
-  }
-  // Grid minutes after the first instant, shared by every block.
-  std::vector<double> times_min;
-  if (!times.is_since_epoch()) {
-    times_min.resize(n_times);
-    for (std::size_t t = 0; t < n_times; ++t)
-      times_min[t] = (times.instants()[t] - times.instants()[0]).to_minutes();
-  }
+  const WriteJob job = make_job(sets, records, times, frame, writer, options.stale_days);
 
   // Groups are one kernel tile unless a group's rows would pass 64 MB (long windows: a day at 1 s
   // takes 13 satellites, a million times one). Blocks are whole groups making about 64 MB of states:
   // small enough that writing one overlaps computing the next, large enough for every thread.
   constexpr std::size_t kBudget = std::size_t{64} << 20;
-  const std::size_t per_sat_bytes = std::max<std::size_t>(n_times * 7 * sizeof(double), 1);
+  const std::size_t per_sat_bytes = std::max<std::size_t>(job.n_times * 7 * sizeof(double), 1);
   const std::size_t group = std::clamp<std::size_t>(kBudget / per_sat_bytes, 1, kGroup);
   const std::size_t block = options.block_satellites != 0
                                 ? options.block_satellites
@@ -438,117 +573,18 @@ WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<cons
     if (pieces->size() < n_groups) pieces->resize(n_groups);
     outcome.assign(nb, {});
     arena.execute([&] {
-      tbb::parallel_for(
-          tbb::blocked_range<std::size_t>(0, n_groups, 1), [&](const tbb::blocked_range<std::size_t>& r) {
-            GroupBuffers& local = buffers.local();
-            BatchStates& states = local.states;
-            std::vector<double>& values = local.values;
-            for (std::size_t g = r.begin(); g != r.end(); ++g) {
-              const std::size_t s0 = g * group, ng = std::min(group, nb - s0);
-              // Propagated here, by the thread that formats them, a chunk of times at a time, so that
-              // the states (kTimeChunk x one kernel tile, under 0.5 MB) are still in cache when they
-              // are copied. Each state is the same double whatever the split (batch.h).
-              const BatchPropagator prop(records.subspan(b0 + s0, ng));
-              if (!times.is_since_epoch()) {
-                local.offsets.resize(ng);
-                for (std::size_t i = 0; i < ng; ++i) {
-                  local.offsets[i] = (times.instants()[0] - sets[b0 + s0 + i].epoch).to_minutes();
-                }
-              }
-              if (values.size() < ng * n_times * nc) values.resize(ng * n_times * nc);
-              // Rows before each satellite's first error, and that error.
-              std::size_t valid[kGroup];
-              Sgp4Error first_error[kGroup];
-              std::fill_n(valid, ng, n_times);
-              std::fill_n(first_error, ng, Sgp4Error::none);
-              for (std::size_t t0 = 0; t0 < n_times; t0 += kTimeChunk) {
-                const std::size_t nt = std::min(kTimeChunk, n_times - t0);
-                if (times.is_since_epoch()) {
-                  local.tsince.resize(nt * ng);
-                  for (std::size_t t = 0; t < nt; ++t) {
-                    std::fill_n(local.tsince.begin() + static_cast<std::ptrdiff_t>(t * ng), ng,
-                                times.tsince_list()[t0 + t]);
-                  }
-                  prop.propagate(local.tsince, nt, states, {.threads = 1});
-                } else {
-                  prop.propagate_grid(local.offsets, std::span<const double>(times_min).subspan(t0, nt),
-                                      states, {.threads = 1});
-                }
-                for (std::size_t t = 0; t < nt; ++t) {
-                  const Sgp4Error* e = states.error.data() + states.index(t, 0);
-                  for (std::size_t i = 0; i < ng; ++i) {
-                    if (e[i] != Sgp4Error::none && valid[i] == n_times) {
-                      valid[i] = t0 + t;
-                      first_error[i] = e[i];
-                    }
-                  }
-                }
-                if (frame == StateFrame::teme) {
-                  // The common case, a plain transpose.
-                  for (std::size_t t = 0; t < nt; ++t) {
-                    const std::size_t k0 = states.index(t, 0);
-                    for (std::size_t i = 0; i < ng; ++i) {
-                      if (t0 + t >= valid[i]) continue;
-                      const std::size_t k = k0 + i;
-                      double* v = values.data() + (i * n_times + t0 + t) * 6;
-                      v[0] = states.x[k];
-                      v[1] = states.y[k];
-                      v[2] = states.z[k];
-                      v[3] = states.vx[k];
-                      v[4] = states.vy[k];
-                      v[5] = states.vz[k];
-                    }
-                  }
-                  continue;
-                }
-                for (std::size_t t = 0; t < nt; ++t) {
-                  for (std::size_t i = 0; i < ng; ++i) {
-                    if (t0 + t >= valid[i]) continue;
-                    const std::size_t k = states.index(t, i);
-                    const frames::StateVector teme{{states.x[k], states.y[k], states.z[k]},
-                                                   {states.vx[k], states.vy[k], states.vz[k]}};
-                    const time::JulianDate when =
-                        times.is_since_epoch() ? time::jd_utc(times.at(t0 + t, sets[b0 + s0 + i].epoch))
-                                               : jd[t0 + t];
-                    const frames::StateVector sv = frames::teme_to_itrf(teme, when);
-                    double* v = values.data() + (i * n_times + t0 + t) * nc;
-                    if (frame == StateFrame::geodetic) {
-                      const frames::Geodetic geo = frames::itrf_to_geodetic(sv.r_km);
-                      v[0] = geo.lat_rad * kRadToDeg;
-                      v[1] = geo.lon_rad * kRadToDeg;
-                      v[2] = geo.alt_km;
-                    } else {
-                      v[0] = sv.r_km.x;
-                      v[1] = sv.r_km.y;
-                      v[2] = sv.r_km.z;
-                      v[3] = sv.v_km_s.x;
-                      v[4] = sv.v_km_s.y;
-                      v[5] = sv.v_km_s.z;
-                    }
-                  }
-                }
-              }
-              std::string& piece = (*pieces)[g];
-              for (std::size_t i = 0; i < ng; ++i) {
-                const std::size_t s = b0 + s0 + i;
-                SatelliteStates sat;
-                sat.index = s;
-                sat.set = &sets[s];
-                sat.values = values.data() + i * n_times * nc;
-                sat.n_valid = valid[i];
-                if (valid[i] < n_times) {
-                  sat.error =
-                      records[s].init_error != Sgp4Error::none ? records[s].init_error : first_error[i];
-                }
-                writer.append(sat, piece);
-                // Stale when any time up to the first error lies beyond stale_days (tsince is monotonic).
-                const std::size_t last = std::min(valid[i], n_times - 1);
-                outcome[s0 + i] = {valid[i], sat.error,
-                                   std::abs(times.tsince_min(0, sets[s].epoch)) > stale_min ||
-                                       std::abs(times.tsince_min(last, sets[s].epoch)) > stale_min};
-              }
-            }
-          });
+      tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_groups, 1),
+                        [&](const tbb::blocked_range<std::size_t>& r) {
+                          GroupBuffers& local = buffers.local();
+                          for (std::size_t g = r.begin(); g != r.end(); ++g) {
+                            const std::size_t s0 = g * group, ng = std::min(group, nb - s0);
+                            std::size_t valid[kGroup];
+                            Sgp4Error first_error[kGroup];
+                            propagate_group(job, b0 + s0, ng, local, valid, first_error);
+                            format_group(job, b0 + s0, ng, local.values, valid, first_error, (*pieces)[g],
+                                         outcome.data() + s0);
+                          }
+                        });
     });
     // Pieces past n_groups (left from a larger block) stay empty and are skipped.
     for (std::size_t g = n_groups; g < pieces->size(); ++g) (*pieces)[g].clear();

@@ -32,6 +32,8 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <optional>
+#include <span>
 #include <sstream>
 #include <vector>
 
@@ -392,6 +394,115 @@ std::string name_problem(std::string_view s) {
   return {};
 }
 
+// The significant lines of `text`: not blank, not a '#' comment, each without its LF or CRLF (a CR
+// elsewhere stays in the line, for the caller to reject). Throws when there is none.
+std::vector<Located> significant_lines(std::string_view text, const std::string& src) {
+  std::vector<Located> lines;
+  bool any_text = false;
+  int number = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!trim(line).empty()) any_text = true;
+    if (trim(line).empty() || line.front() == '#') continue;
+    lines.push_back(Located{line, number});
+  }
+  if (!any_text) {
+    throw InputError(SourceLocation{src, 0, ""}, "expected TLE element sets, found an empty file");
+  }
+  if (lines.empty()) {
+    throw InputError(SourceLocation{src, 0, ""},
+                     "expected TLE element sets, found only blank and comment lines");
+  }
+  return lines;
+}
+
+// Where a rejected record goes: thrown with --strict, else listed in the catalog.
+struct Rejections {
+  const std::string& src;
+  bool strict = false;
+  Catalog& catalog;
+
+  void operator()(int line, std::string field, std::string message) const {
+    RecordIssue issue{SourceLocation{src, line, std::move(field)}, std::move(message)};
+    if (strict) throw InputError(issue.where, issue.message);
+    catalog.rejected.push_back(std::move(issue));
+  }
+};
+
+// The lines of one element set: an optional name line, then line 1 and line 2.
+struct TleRecord {
+  std::string name;
+  Located line1, line2;
+};
+
+// Takes the record that starts at lines[i] and moves i past it. When the lines there do not make a
+// record, rejects them once, moves i past what belonged to the broken record (at least one line) and
+// returns nothing, so that reading goes on with the next record.
+std::optional<TleRecord> take_record(std::span<const Located> lines, std::size_t& i,
+                                     const Rejections& reject) {
+  const auto is_line1 = [&](std::size_t k) { return k < lines.size() && starts_with(lines[k].text, "1 "); };
+  const auto is_line2 = [&](std::size_t k) { return k < lines.size() && starts_with(lines[k].text, "2 "); };
+  if (const std::size_t cr = lines[i].text.find('\r'); cr != std::string_view::npos) {
+    reject(lines[i].number, "",
+           "expected LF or CRLF line endings, found a carriage return alone in column " +
+               std::to_string(cr + 1));
+    ++i;
+    return std::nullopt;
+  }
+  TleRecord rec;
+  if (is_line2(i)) {
+    reject(lines[i].number, "line 1", "expected line 1 (starting \"1 \") before line 2, found line 2 alone");
+    ++i;
+    return std::nullopt;
+  }
+  if (!is_line1(i)) {
+    // A name line (3-line sets): "0 " prefix (Space-Track 3LE) dropped, blanks trimmed.
+    std::string_view n = lines[i].text;
+    if (const std::string problem = name_problem(n); !problem.empty()) {
+      reject(lines[i].number, "", problem);
+      ++i;
+      return std::nullopt;
+    }
+    if (starts_with(n, "0 ")) n.remove_prefix(2);
+    if (!is_line1(i + 1)) {
+      reject(lines[i].number, "",
+             "expected line 1 of an element set (starting \"1 \") after the name " + quote(trim(n)) +
+                 ", found " +
+                 (i + 1 < lines.size()
+                      ? quote(lines[i + 1].text) + " on line " + std::to_string(lines[i + 1].number)
+                      : std::string("end of input")));
+      ++i;
+      return std::nullopt;
+    }
+    rec.name = std::string(trim(n));
+    ++i;
+  }
+  // lines[i] is line 1.
+  rec.line1 = lines[i];
+  if (i + 1 >= lines.size()) {
+    reject(rec.line1.number, "line 2", "expected line 2 of the element set after line 1, found end of input");
+    ++i;
+    return std::nullopt;
+  }
+  if (!is_line2(i + 1)) {
+    const Located next = lines[i + 1];
+    reject(next.number, "line 2",
+           "expected line 2 of the element set (starting \"2 \"), found " + quote(next.text));
+    // Resynchronise: keep the unexpected line if it may start the next set (a line 1, or a name
+    // followed by a line 1); otherwise it belonged to this broken set.
+    i += (is_line1(i + 1) || is_line1(i + 2)) ? 1 : 2;
+    return std::nullopt;
+  }
+  rec.line2 = lines[i + 1];
+  i += 2;
+  return rec;
+}
+
 }  // namespace
 
 int tle_checksum(std::string_view line) {
@@ -415,104 +526,15 @@ ElementSet parse_tle(std::string_view line1, std::string_view line2, std::string
 Catalog read_tle(std::string_view text, std::string_view source, const TleReadOptions& options) {
   const std::string src(source);
   Catalog catalog;
-
-  // Significant lines: not blank, not a '#' comment. A CR is only allowed right before the LF.
-  std::vector<Located> lines;
-  std::vector<Located> stray_cr;  // lines holding a CR elsewhere: each is a rejected record
-  bool any_text = false;
-  int number = 0;
-  for (std::size_t pos = 0; pos < text.size();) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (!trim(line).empty()) any_text = true;
-    if (trim(line).empty() || line.front() == '#') continue;
-    lines.push_back(Located{line, number});
-  }
-  if (!any_text) {
-    throw InputError(SourceLocation{src, 0, ""}, "expected TLE element sets, found an empty file");
-  }
-  if (lines.empty()) {
-    throw InputError(SourceLocation{src, 0, ""},
-                     "expected TLE element sets, found only blank and comment lines");
-  }
-
-  const auto reject = [&](int line, std::string field, std::string message) {
-    RecordIssue issue{SourceLocation{src, line, std::move(field)}, std::move(message)};
-    if (options.strict) throw InputError(issue.where, issue.message);
-    catalog.rejected.push_back(std::move(issue));
-  };
-  const auto is_line1 = [&](std::size_t k) { return k < lines.size() && starts_with(lines[k].text, "1 "); };
-  const auto is_line2 = [&](std::size_t k) { return k < lines.size() && starts_with(lines[k].text, "2 "); };
-  const auto cr_problem = [&](std::size_t k) -> bool {
-    const std::size_t cr = lines[k].text.find('\r');
-    if (cr == std::string_view::npos) return false;
-    reject(lines[k].number, "",
-           "expected LF or CRLF line endings, found a carriage return alone in column " +
-               std::to_string(cr + 1));
-    return true;
-  };
-
-  std::size_t i = 0;
-  while (i < lines.size()) {
-    if (cr_problem(i)) {
-      ++i;
-      continue;
-    }
-    std::string name;
-    if (is_line2(i)) {
-      reject(lines[i].number, "line 1",
-             "expected line 1 (starting \"1 \") before line 2, found line 2 alone");
-      ++i;
-      continue;
-    }
-    if (!is_line1(i)) {
-      // A name line (3-line sets): "0 " prefix (Space-Track 3LE) dropped, blanks trimmed.
-      std::string_view n = lines[i].text;
-      if (const std::string problem = name_problem(n); !problem.empty()) {
-        reject(lines[i].number, "", problem);
-        ++i;
-        continue;
-      }
-      if (starts_with(n, "0 ")) n.remove_prefix(2);
-      if (!is_line1(i + 1)) {
-        reject(lines[i].number, "",
-               "expected line 1 of an element set (starting \"1 \") after the name " + quote(trim(n)) +
-                   ", found " +
-                   (i + 1 < lines.size()
-                        ? quote(lines[i + 1].text) + " on line " + std::to_string(lines[i + 1].number)
-                        : std::string("end of input")));
-        ++i;
-        continue;
-      }
-      name = std::string(trim(n));
-      ++i;
-    }
-    // lines[i] is line 1.
-    const Located l1 = lines[i];
-    if (i + 1 >= lines.size()) {
-      reject(l1.number, "line 2", "expected line 2 of the element set after line 1, found end of input");
-      ++i;
-      continue;
-    }
-    if (!is_line2(i + 1)) {
-      const Located next = lines[i + 1];
-      reject(next.number, "line 2",
-             "expected line 2 of the element set (starting \"2 \"), found " + quote(next.text));
-      // Resynchronise: keep the unexpected line if it may start the next set (a line 1, or a name
-      // followed by a line 1); otherwise it belonged to this broken set.
-      i += (is_line1(i + 1) || is_line1(i + 2)) ? 1 : 2;
-      continue;
-    }
-    const Located l2 = lines[i + 1];
-    i += 2;
+  const std::vector<Located> lines = significant_lines(text, src);
+  const Rejections reject{src, options.strict, catalog};
+  for (std::size_t i = 0; i < lines.size();) {
+    std::optional<TleRecord> rec = take_record(lines, i, reject);
+    if (!rec) continue;
     try {
-      ParsedTle parsed =
-          parse_pair(l1.text, l2.text, source, l1.number, l2.number, options.accept_bad_checksums);
-      parsed.set.name = std::move(name);
+      ParsedTle parsed = parse_pair(rec->line1.text, rec->line2.text, source, rec->line1.number,
+                                    rec->line2.number, options.accept_bad_checksums);
+      parsed.set.name = std::move(rec->name);
       catalog.sets.push_back(std::move(parsed.set));
       for (auto& note : parsed.checksum_notes) catalog.warnings.push_back(std::move(note));
     } catch (const InputError& e) {

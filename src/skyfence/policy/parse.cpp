@@ -317,103 +317,106 @@ class Parser {
     }
   }
 
-  void parse_rule(const toml::table& t, std::size_t k, internal::PolicyData& data) {
-    const std::string base = "rule[" + std::to_string(k) + "]";
-    Rule r;
-    r.defined_at = SourceLocation{source_, line_of(t), base};
-    const std::size_t issues_before = issues_.size();
+  // What parse_rule's checks of the whole rule need to know of its keys.
+  struct RuleKeys {
     bool have_effect = false;
-    const toml::node* where = nullptr;
     bool have_region = false;
-    for (auto&& [key, node] : t) {
-      const std::string name(key.str());
-      const std::string f = base + "." + name;
-      const int line = line_of(node);
-      if (name == "id") {
-        if (auto s = string_of(node, f)) {
-          if (s->empty()) {
-            add(line, f, "expected a non-empty rule id");
-          } else {
-            r.id = *s;
-          }
+    const toml::node* where = nullptr;
+  };
+
+  // One key of a rule into `r`. Returns false for an unknown key (the caller reports it).
+  bool read_rule_key(const std::string& name, const toml::node& node, const std::string& f,
+                     const std::string& base, Rule& r, RuleKeys& keys) {
+    const int line = line_of(node);
+    if (name == "id") {
+      if (auto s = string_of(node, f)) {
+        if (s->empty()) {
+          add(line, f, "expected a non-empty rule id");
+        } else {
+          r.id = *s;
         }
-      } else if (name == "effect") {
-        if (auto s = string_of(node, f)) {
-          if (*s == "permit") {
-            r.effect = Effect::permit;
-            have_effect = true;
-          } else if (*s == "forbid") {
-            r.effect = Effect::forbid;
-            have_effect = true;
-          } else {
-            add(line, f, "expected \"permit\" or \"forbid\", found " + show(*s));
-          }
-        }
-      } else if (name == "description") {
-        if (auto s = string_of(node, f)) r.description = *s;
-      } else if (name == "provider" || name == "providers") {
-        r.providers = strings_of(node, f, true);
-      } else if (name == "region") {
-        have_region = true;
-        const std::vector<std::string> specs = strings_of(node, f, false);
-        for (const std::string& spec : specs) {
-          if (auto reg = region_of(spec, line, f)) {
-            r.regions.push_back(*reg);
-            r.region_specs.push_back(spec);
-          }
-        }
-      } else if (name == "polygon") {
-        have_region = true;
-        if (auto reg = polygon_of(node, r.id.empty() ? base : r.id, f)) {
-          r.regions.push_back(*reg);
-          r.region_specs.emplace_back("an inline polygon");
-        }
-      } else if (name == "where") {
-        where = &node;
-        if (auto s = string_of(node, f)) {
-          if (*s == "inside") {
-            r.side = Side::inside;
-          } else if (*s == "outside") {
-            r.side = Side::outside;
-          } else {
-            add(line, f, "expected \"inside\" or \"outside\", found " + show(*s));
-          }
-        }
-      } else if (name == "customers" || name == "customer") {
-        r.customers = strings_of(node, f, true);
-      } else if (name == "terminals") {
-        r.terminals = strings_of(node, f, false);
-      } else if (name == "groups") {
-        r.groups = strings_of(node, f, false);
-      } else if (name == "from") {
-        r.from = instant_of(node, f);
-      } else if (name == "until") {
-        r.until = instant_of(node, f);
-      } else if (name == "hours_utc") {
-        if (auto s = string_of(node, f)) {
-          r.hours_utc = parse_hours(*s);
-          if (!r.hours_utc) {
-            add(line, f,
-                "expected a daily UTC window \"HH:MM-HH:MM\" (e.g. \"22:00-06:00\"), found " + show(*s));
-          } else if (r.hours_utc->start_min == r.hours_utc->end_min) {
-            add(line, f, "empty or full-day window " + show(*s) + " (leave hours_utc out for all day)");
-          }
-        }
-      } else {
-        add(static_cast<int>(key.source().begin.line), f,
-            "unknown field (expected id, effect, description, providers, region, polygon, where, customers, "
-            "terminals, groups, from, until, hours_utc)");
       }
+    } else if (name == "effect") {
+      if (auto s = string_of(node, f)) {
+        if (*s == "permit") {
+          r.effect = Effect::permit;
+          keys.have_effect = true;
+        } else if (*s == "forbid") {
+          r.effect = Effect::forbid;
+          keys.have_effect = true;
+        } else {
+          add(line, f, "expected \"permit\" or \"forbid\", found " + show(*s));
+        }
+      }
+    } else if (name == "description") {
+      if (auto s = string_of(node, f)) r.description = *s;
+    } else if (name == "provider" || name == "providers") {
+      r.providers = strings_of(node, f, true);
+    } else if (name == "region") {
+      keys.have_region = true;
+      const std::vector<std::string> specs = strings_of(node, f, false);
+      for (const std::string& spec : specs) {
+        if (auto reg = region_of(spec, line, f)) {
+          r.regions.push_back(*reg);
+          r.region_specs.push_back(spec);
+        }
+      }
+    } else if (name == "polygon") {
+      keys.have_region = true;
+      if (auto reg = polygon_of(node, r.id.empty() ? base : r.id, f)) {
+        r.regions.push_back(*reg);
+        r.region_specs.emplace_back("an inline polygon");
+      }
+    } else if (name == "where") {
+      keys.where = &node;
+      if (auto s = string_of(node, f)) {
+        if (*s == "inside") {
+          r.side = Side::inside;
+        } else if (*s == "outside") {
+          r.side = Side::outside;
+        } else {
+          add(line, f, "expected \"inside\" or \"outside\", found " + show(*s));
+        }
+      }
+    } else if (name == "customers" || name == "customer") {
+      r.customers = strings_of(node, f, true);
+    } else if (name == "terminals") {
+      r.terminals = strings_of(node, f, false);
+    } else if (name == "groups") {
+      r.groups = strings_of(node, f, false);
+    } else if (name == "from") {
+      r.from = instant_of(node, f);
+    } else if (name == "until") {
+      r.until = instant_of(node, f);
+    } else if (name == "hours_utc") {
+      if (auto s = string_of(node, f)) {
+        r.hours_utc = parse_hours(*s);
+        if (!r.hours_utc) {
+          add(line, f,
+              "expected a daily UTC window \"HH:MM-HH:MM\" (e.g. \"22:00-06:00\"), found " + show(*s));
+        } else if (r.hours_utc->start_min == r.hours_utc->end_min) {
+          add(line, f, "empty or full-day window " + show(*s) + " (leave hours_utc out for all day)");
+        }
+      }
+    } else {
+      return false;
     }
+    return true;
+  }
+
+  // The checks of a rule as a whole: required keys, keys that go together or exclude each other, and
+  // rule ids unique in the file.
+  void check_rule(const toml::table& t, const std::string& base, const Rule& r, const RuleKeys& keys) {
     const int line = line_of(t);
     if (r.id.empty() && !t.contains("id")) add(line, base + ".id", "missing: every rule needs an id");
-    if (!have_effect && !t.contains("effect")) {
+    if (!keys.have_effect && !t.contains("effect")) {
       add(line, base + ".effect", "missing: expected effect = \"permit\" or \"forbid\"");
     }
     if (t.contains("region") && t.contains("polygon")) {
       add(line, base, "give either region or polygon, not both (list several regions as region = [...])");
     }
-    if (where && !have_region) add(line_of(*where), base + ".where", "where needs a region or polygon");
+    if (keys.where && !keys.have_region)
+      add(line_of(*keys.where), base + ".where", "where needs a region or polygon");
     if (r.from && r.until && !(*r.from < *r.until)) {
       add(line_of(*t.get("until")), base + ".until", "expected a time after `from`");
     }
@@ -425,6 +428,24 @@ class Parser {
         ids_.emplace(r.id, line);
       }
     }
+  }
+
+  void parse_rule(const toml::table& t, std::size_t k, internal::PolicyData& data) {
+    const std::string base = "rule[" + std::to_string(k) + "]";
+    Rule r;
+    r.defined_at = SourceLocation{source_, line_of(t), base};
+    const std::size_t issues_before = issues_.size();
+    RuleKeys keys;
+    for (auto&& [key, node] : t) {
+      const std::string name(key.str());
+      const std::string f = base + "." + name;
+      if (!read_rule_key(name, node, f, base, r, keys)) {
+        add(static_cast<int>(key.source().begin.line), f,
+            "unknown field (expected id, effect, description, providers, region, polygon, where, customers, "
+            "terminals, groups, from, until, hours_utc)");
+      }
+    }
+    check_rule(t, base, r, keys);
     if (issues_.size() == issues_before) data.rules.push_back(std::move(r));
   }
 

@@ -258,31 +258,8 @@ const toml::array* array_of_tables(Reader& r, const toml::table& root, std::stri
   return a;
 }
 
-}  // namespace
-
-ScenarioError::ScenarioError(std::vector<InputError> issues)
-    : InputErrors(joined(issues), std::move(issues)) {}
-
-std::size_t Scenario::steps() const {
-  const std::int64_t span = (stop - start).count_ns();
-  const std::int64_t s = step.count_ns();
-  return span <= 0 || s <= 0 ? 0 : static_cast<std::size_t>((span + s - 1) / s);
-}
-
-Scenario parse_scenario(std::string_view toml_text, const std::string& path) {
-  const std::string dir = fs::path(path).parent_path().string();
-  Reader r(path, dir.empty() ? "." : dir);
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, path);
-  } catch (const toml::parse_error& e) {
-    r.add_line(static_cast<int>(e.source().begin.line), "",
-               "TOML syntax: " + std::string(e.description()) + " (column " +
-                   std::to_string(e.source().begin.column) + ")");
-    throw ScenarioError(r.issues());
-  }
-  Scenario sc;
-  sc.path = path;
+// The top-level keys: name, description, the window (start, stop or duration, step), min_sats and seed.
+void read_header(Reader& r, const toml::table& root, Scenario& sc) {
   r.only(root,
          {"name", "description", "start", "stop", "duration", "step", "min_sats", "seed", "region",
           "provider", "terminals", "compute", "variant"},
@@ -308,36 +285,41 @@ Scenario parse_scenario(std::string_view toml_text, const std::string& path) {
       r.add(root.get("stop"), "stop", "expected a time after start");
     if (sc.steps() > 1'000'000) r.add(root.get("step"), "step", "more than 1,000,000 steps in the window");
   }
+}
 
-  // Region of interest.
-  if (const toml::node* n = root.get("region")) {
-    if (const toml::table* t = n->as_table()) {
-      r.only(*t, {"country", "file", "name", "level", "customer"}, "region.");
-      sc.region.defined_at = SourceLocation{path, r.line_of(*t), "region"};
-      if (auto v = r.string(*t, "country", "region.country")) sc.region.country = *v;
-      if (auto v = r.file(*t, "file", "region.file")) sc.region.file = *v;
-      if (auto v = r.string(*t, "name", "region.name")) sc.region.name = *v;
-      if (auto v = r.integer(*t, "level", "region.level", 0, 10)) sc.region.level = static_cast<int>(*v);
-      if (auto v = r.string(*t, "customer", "region.customer")) sc.region.customer = *v;
-      if (t->contains("country") == t->contains("file"))
-        r.add(t, "region.country", "expected exactly one of country or file");
-      if (t->contains("name") && !t->contains("file"))
-        r.add(t->get("name"), "region.name", "needs region.file");
-    } else {
-      r.add(n, "region", "expected a table ([region])");
-    }
-  } else {
+// [region]: the region of interest, a country or a GeoJSON file; required.
+void read_region(Reader& r, const toml::table& root, Scenario& sc) {
+  const toml::node* n = root.get("region");
+  if (n == nullptr) {
     r.add(&root, "region", "missing; expected a [region] table with country or file");
+    return;
   }
+  const toml::table* t = n->as_table();
+  if (t == nullptr) {
+    r.add(n, "region", "expected a table ([region])");
+    return;
+  }
+  r.only(*t, {"country", "file", "name", "level", "customer"}, "region.");
+  sc.region.defined_at = SourceLocation{r.path(), r.line_of(*t), "region"};
+  if (auto v = r.string(*t, "country", "region.country")) sc.region.country = *v;
+  if (auto v = r.file(*t, "file", "region.file")) sc.region.file = *v;
+  if (auto v = r.string(*t, "name", "region.name")) sc.region.name = *v;
+  if (auto v = r.integer(*t, "level", "region.level", 0, 10)) sc.region.level = static_cast<int>(*v);
+  if (auto v = r.string(*t, "customer", "region.customer")) sc.region.customer = *v;
+  if (t->contains("country") == t->contains("file"))
+    r.add(t, "region.country", "expected exactly one of country or file");
+  if (t->contains("name") && !t->contains("file")) r.add(t->get("name"), "region.name", "needs region.file");
+}
 
-  // Providers.
-  std::set<std::string> provider_names;
+// [[provider]]: at least one, names unique. Returns the names, which later sections refer to.
+std::set<std::string> read_providers(Reader& r, const toml::table& root, Scenario& sc) {
+  std::set<std::string> names;
   if (const toml::array* a = array_of_tables(r, root, "provider")) {
     for (std::size_t i = 0; i < a->size(); ++i) {
       const toml::table& t = *a->get(i)->as_table();
       const std::string where = "provider[" + std::to_string(i) + "].";
       if (auto p = read_provider(r, t, where)) {
-        if (!provider_names.insert(p->name).second) {
+        if (!names.insert(p->name).second) {
           r.add(t.get("name"), where + "name", "a second provider named \"" + p->name + "\"");
         }
         sc.providers.push_back(std::move(*p));
@@ -345,57 +327,65 @@ Scenario parse_scenario(std::string_view toml_text, const std::string& path) {
     }
   }
   if (!root.contains("provider")) r.add(&root, "provider", "missing; expected at least one [[provider]]");
+  return names;
+}
 
-  // Terminal groups.
+// [[terminals]]: groups of terminal sites, ids unique; optional.
+void read_terminal_groups(Reader& r, const toml::table& root, Scenario& sc) {
+  const toml::array* a = array_of_tables(r, root, "terminals");
+  if (a == nullptr) return;
   std::set<std::string> group_ids;
-  if (const toml::array* a = array_of_tables(r, root, "terminals")) {
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      const toml::table& t = *a->get(i)->as_table();
-      const std::string where = "terminals[" + std::to_string(i) + "].";
-      r.only(t, {"group", "name", "file", "customer"}, where);
-      TerminalGroupSpec g;
-      g.defined_at = SourceLocation{path, r.line_of(t), where};
-      const auto id = r.string(t, "group", where + "group", true);
-      const auto file = r.file(t, "file", where + "file", true);
-      if (auto v = r.string(t, "name", where + "name")) g.name = *v;
-      if (auto v = r.string(t, "customer", where + "customer")) g.customer = *v;
-      if (!id || !file) continue;
-      g.id = *id;
-      g.file = *file;
-      if (g.name.empty()) g.name = g.id;
-      if (!group_ids.insert(g.id).second) {
-        r.add(t.get("group"), where + "group", "a second terminal group \"" + g.id + "\"");
-      }
-      sc.groups.push_back(std::move(g));
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const toml::table& t = *a->get(i)->as_table();
+    const std::string where = "terminals[" + std::to_string(i) + "].";
+    r.only(t, {"group", "name", "file", "customer"}, where);
+    TerminalGroupSpec g;
+    g.defined_at = SourceLocation{r.path(), r.line_of(t), where};
+    const auto id = r.string(t, "group", where + "group", true);
+    const auto file = r.file(t, "file", where + "file", true);
+    if (auto v = r.string(t, "name", where + "name")) g.name = *v;
+    if (auto v = r.string(t, "customer", where + "customer")) g.customer = *v;
+    if (!id || !file) continue;
+    g.id = *id;
+    g.file = *file;
+    if (g.name.empty()) g.name = g.id;
+    if (!group_ids.insert(g.id).second) {
+      r.add(t.get("group"), where + "group", "a second terminal group \"" + g.id + "\"");
     }
+    sc.groups.push_back(std::move(g));
   }
+}
 
-  // What to compute.
+// An array of non-empty names (compute.passes_terminals, compute.passes_providers) appended to `out`.
+void read_name_list(Reader& r, const toml::table& t, const char* key, std::vector<std::string>& out) {
+  const toml::node* list = t.get(key);
+  if (list == nullptr) return;
+  const std::string field = std::string("compute.") + key;
+  const toml::array* arr = list->as_array();
+  if (arr == nullptr) {
+    r.add(list, field, "expected an array of names");
+    return;
+  }
+  for (const auto& e : *arr) {
+    const auto* sv = e.as_string();
+    if (sv == nullptr || sv->get().empty()) {
+      r.add(&e, field, "expected non-empty strings");
+      continue;
+    }
+    out.push_back(sv->get());
+  }
+}
+
+// [compute]: what to compute beyond coverage; optional. Its provider names must be providers.
+void read_compute(Reader& r, const toml::table& root, const std::set<std::string>& provider_names,
+                  Scenario& sc) {
   if (const toml::node* n = root.get("compute")) {
     if (const toml::table* t = n->as_table()) {
       r.only(*t, {"latency", "latency_step", "timeseries_terminals", "passes_terminals", "passes_providers"},
              "compute.");
-      sc.compute.passes_at = SourceLocation{path, r.line_of(*t), "compute.passes_terminals"};
-      for (const char* key : {"passes_terminals", "passes_providers"}) {
-        const toml::node* list = t->get(key);
-        if (list == nullptr) continue;
-        const std::string field = std::string("compute.") + key;
-        const toml::array* arr = list->as_array();
-        if (arr == nullptr) {
-          r.add(list, field, "expected an array of names");
-          continue;
-        }
-        for (const auto& e : *arr) {
-          const auto* sv = e.as_string();
-          if (sv == nullptr || sv->get().empty()) {
-            r.add(&e, field, "expected non-empty strings");
-            continue;
-          }
-          (std::string_view(key) == "passes_terminals" ? sc.compute.passes_terminals
-                                                       : sc.compute.passes_providers)
-              .push_back(sv->get());
-        }
-      }
+      sc.compute.passes_at = SourceLocation{r.path(), r.line_of(*t), "compute.passes_terminals"};
+      read_name_list(r, *t, "passes_terminals", sc.compute.passes_terminals);
+      read_name_list(r, *t, "passes_providers", sc.compute.passes_providers);
       if (auto v = r.boolean(*t, "latency", "compute.latency")) sc.compute.latency = *v;
       if (auto v = r.duration(*t, "latency_step", "compute.latency_step")) sc.compute.latency_step = *v;
       if (auto v = r.integer(*t, "timeseries_terminals", "compute.timeseries_terminals", 0, 100))
@@ -404,103 +394,162 @@ Scenario parse_scenario(std::string_view toml_text, const std::string& path) {
       r.add(n, "compute", "expected a table ([compute])");
     }
   }
-
   for (const std::string& name : sc.compute.passes_providers) {
     if (!provider_names.contains(name)) {
       r.add_line(sc.compute.passes_at.line, "compute.passes_providers", "no provider named \"" + name + "\"");
     }
   }
+}
 
-  // Variants.
-  std::set<std::string> variant_ids{"baseline"};
-  if (const toml::array* a = array_of_tables(r, root, "variant")) {
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      const toml::table& t = *a->get(i)->as_table();
-      const std::string where = "variant[" + std::to_string(i) + "].";
-      r.only(t, {"id", "description", "kind", "provider", "rule", "fraction", "planes", "seed"}, where);
-      VariantSpec v;
-      v.defined_at = SourceLocation{path, r.line_of(t), where};
-      v.seed = sc.seed + i + 1;
-      const auto id = r.string(t, "id", where + "id", true);
-      const auto kind = r.string(t, "kind", where + "kind", true);
-      if (auto d = r.string(t, "description", where + "description")) v.description = *d;
-      if (id) {
-        v.id = *id;
-        if (!variant_ids.insert(v.id).second) {
-          r.add(t.get("id"), where + "id", "a second variant \"" + v.id + "\" (\"baseline\" is reserved)");
-        }
-      }
-      if (!kind) continue;
-      const std::string k = *kind;
-      const toml::node* prov = t.get("provider");
-      const auto provider_name = [&]() -> std::optional<std::string> {
-        auto name = r.string(t, "provider", where + "provider", true);
-        if (name && !provider_names.contains(*name)) {
-          r.add(prov, where + "provider", "no provider named \"" + *name + "\"");
-          return std::nullopt;
-        }
-        return name;
-      };
-      if (k == "withdraw") {
-        v.kind = VariantSpec::Kind::withdraw;
-        if (auto p = provider_name()) v.provider = *p;
-      } else if (k == "policy-rule") {
-        v.kind = VariantSpec::Kind::policy_rule;
-        if (auto p = provider_name()) v.provider = *p;
-        const toml::node* rule = t.get("rule");
-        if (rule == nullptr || !rule->is_table()) {
-          r.add(rule != nullptr ? rule : &t, where + "rule",
-                "expected a [variant.rule] table in the policy format");
+// A policy-rule variant's [variant.rule] table, kept as the text of one [[rule]] of the policy format.
+void read_variant_rule(Reader& r, const toml::table& t, const std::string& where, VariantSpec& v) {
+  const toml::node* rule = t.get("rule");
+  if (rule == nullptr || !rule->is_table()) {
+    r.add(rule != nullptr ? rule : &t, where + "rule",
+          "expected a [variant.rule] table in the policy format");
+    return;
+  }
+  std::ostringstream os;
+  os << "[[rule]]\n" << toml::toml_formatter(*rule->as_table()) << "\n";
+  v.rule_toml = os.str();
+}
+
+// A satellite-failure variant's fraction or planes (exactly one) and seed.
+void read_failure(Reader& r, const toml::table& t, const std::string& where, VariantSpec& v) {
+  if (auto f = r.number(t, "fraction", where + "fraction", 0.0, 1.0)) v.fraction = *f;
+  if (auto s = r.integer(t, "seed", where + "seed", 0, std::numeric_limits<std::int64_t>::max()))
+    v.seed = static_cast<std::uint64_t>(*s);
+  if (const toml::node* pl = t.get("planes")) {
+    const toml::array* arr = pl->as_array();
+    if (arr == nullptr) {
+      r.add(pl, where + "planes", "expected an array of plane numbers");
+    } else {
+      for (const auto& e : *arr) {
+        const auto* iv = e.as_integer();
+        if (iv == nullptr || iv->get() < 0 || iv->get() > 10000) {
+          r.add(&e, where + "planes", "expected plane numbers from 0");
         } else {
-          std::ostringstream os;
-          os << "[[rule]]\n" << toml::toml_formatter(*rule->as_table()) << "\n";
-          v.rule_toml = os.str();
+          v.planes.push_back(static_cast<int>(iv->get()));
         }
-      } else if (k == "satellite-failure") {
-        v.kind = VariantSpec::Kind::satellite_failure;
-        if (auto p = provider_name()) v.provider = *p;
-        if (auto f = r.number(t, "fraction", where + "fraction", 0.0, 1.0)) v.fraction = *f;
-        if (auto s = r.integer(t, "seed", where + "seed", 0, std::numeric_limits<std::int64_t>::max()))
-          v.seed = static_cast<std::uint64_t>(*s);
-        if (const toml::node* pl = t.get("planes")) {
-          const toml::array* arr = pl->as_array();
-          if (arr == nullptr) {
-            r.add(pl, where + "planes", "expected an array of plane numbers");
-          } else {
-            for (const auto& e : *arr) {
-              const auto* iv = e.as_integer();
-              if (iv == nullptr || iv->get() < 0 || iv->get() > 10000) {
-                r.add(&e, where + "planes", "expected plane numbers from 0");
-              } else {
-                v.planes.push_back(static_cast<int>(iv->get()));
-              }
-            }
-          }
-        }
-        if (t.contains("fraction") == t.contains("planes"))
-          r.add(&t, where + "fraction", "expected exactly one of fraction or planes");
-      } else if (k == "add-provider") {
-        v.kind = VariantSpec::Kind::add_provider;
-        const toml::node* pn = t.get("provider");
-        if (pn == nullptr || !pn->is_table()) {
-          r.add(pn != nullptr ? pn : &t, where + "provider",
-                "expected a [variant.provider] table like [[provider]]");
-        } else if (auto p = read_provider(r, *pn->as_table(), where + "provider.")) {
-          if (provider_names.contains(p->name)) {
-            r.add(pn, where + "provider.name", "a provider named \"" + p->name + "\" exists already");
-          } else {
-            v.provider = p->name;
-            v.added = std::move(*p);
-          }
-        }
-      } else {
-        r.add(t.get("kind"), where + "kind",
-              "expected withdraw, policy-rule, satellite-failure or add-provider, found \"" + k + "\"");
       }
-      if (v.description.empty()) v.description = k + " " + v.provider;
-      sc.variants.push_back(std::move(v));
     }
   }
+  if (t.contains("fraction") == t.contains("planes"))
+    r.add(&t, where + "fraction", "expected exactly one of fraction or planes");
+}
+
+// An add-provider variant's [variant.provider] table, read as a [[provider]] with a new name.
+void read_added_provider(Reader& r, const toml::table& t, const std::string& where,
+                         const std::set<std::string>& provider_names, VariantSpec& v) {
+  const toml::node* pn = t.get("provider");
+  if (pn == nullptr || !pn->is_table()) {
+    r.add(pn != nullptr ? pn : &t, where + "provider",
+          "expected a [variant.provider] table like [[provider]]");
+  } else if (auto p = read_provider(r, *pn->as_table(), where + "provider.")) {
+    if (provider_names.contains(p->name)) {
+      r.add(pn, where + "provider.name", "a provider named \"" + p->name + "\" exists already");
+    } else {
+      v.provider = p->name;
+      v.added = std::move(*p);
+    }
+  }
+}
+
+// One [[variant]]: id (unique, "baseline" reserved) and kind, then the kind's own keys. Returns nothing
+// when the kind is missing, as such a variant cannot be described.
+std::optional<VariantSpec> read_variant(Reader& r, const toml::table& t, std::size_t i,
+                                        const std::set<std::string>& provider_names,
+                                        std::set<std::string>& variant_ids, std::uint64_t scenario_seed) {
+  const std::string where = "variant[" + std::to_string(i) + "].";
+  r.only(t, {"id", "description", "kind", "provider", "rule", "fraction", "planes", "seed"}, where);
+  VariantSpec v;
+  v.defined_at = SourceLocation{r.path(), r.line_of(t), where};
+  v.seed = scenario_seed + i + 1;
+  const auto id = r.string(t, "id", where + "id", true);
+  const auto kind = r.string(t, "kind", where + "kind", true);
+  if (auto d = r.string(t, "description", where + "description")) v.description = *d;
+  if (id) {
+    v.id = *id;
+    if (!variant_ids.insert(v.id).second) {
+      r.add(t.get("id"), where + "id", "a second variant \"" + v.id + "\" (\"baseline\" is reserved)");
+    }
+  }
+  if (!kind) return std::nullopt;
+  const std::string k = *kind;
+  const auto provider_name = [&]() -> std::optional<std::string> {
+    auto name = r.string(t, "provider", where + "provider", true);
+    if (name && !provider_names.contains(*name)) {
+      r.add(t.get("provider"), where + "provider", "no provider named \"" + *name + "\"");
+      return std::nullopt;
+    }
+    return name;
+  };
+  if (k == "withdraw") {
+    v.kind = VariantSpec::Kind::withdraw;
+    if (auto p = provider_name()) v.provider = *p;
+  } else if (k == "policy-rule") {
+    v.kind = VariantSpec::Kind::policy_rule;
+    if (auto p = provider_name()) v.provider = *p;
+    read_variant_rule(r, t, where, v);
+  } else if (k == "satellite-failure") {
+    v.kind = VariantSpec::Kind::satellite_failure;
+    if (auto p = provider_name()) v.provider = *p;
+    read_failure(r, t, where, v);
+  } else if (k == "add-provider") {
+    v.kind = VariantSpec::Kind::add_provider;
+    read_added_provider(r, t, where, provider_names, v);
+  } else {
+    r.add(t.get("kind"), where + "kind",
+          "expected withdraw, policy-rule, satellite-failure or add-provider, found \"" + k + "\"");
+  }
+  if (v.description.empty()) v.description = k + " " + v.provider;
+  return v;
+}
+
+// [[variant]]: the what-if variants; optional.
+void read_variants(Reader& r, const toml::table& root, const std::set<std::string>& provider_names,
+                   Scenario& sc) {
+  const toml::array* a = array_of_tables(r, root, "variant");
+  if (a == nullptr) return;
+  std::set<std::string> variant_ids{"baseline"};
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    if (auto v = read_variant(r, *a->get(i)->as_table(), i, provider_names, variant_ids, sc.seed))
+      sc.variants.push_back(std::move(*v));
+  }
+}
+
+}  // namespace
+
+ScenarioError::ScenarioError(std::vector<InputError> issues)
+    : InputErrors(joined(issues), std::move(issues)) {}
+
+std::size_t Scenario::steps() const {
+  const std::int64_t span = (stop - start).count_ns();
+  const std::int64_t s = step.count_ns();
+  return span <= 0 || s <= 0 ? 0 : static_cast<std::size_t>((span + s - 1) / s);
+}
+
+Scenario parse_scenario(std::string_view toml_text, const std::string& path) {
+  const std::string dir = fs::path(path).parent_path().string();
+  Reader r(path, dir.empty() ? "." : dir);
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, path);
+  } catch (const toml::parse_error& e) {
+    r.add_line(static_cast<int>(e.source().begin.line), "",
+               "TOML syntax: " + std::string(e.description()) + " (column " +
+                   std::to_string(e.source().begin.column) + ")");
+    throw ScenarioError(r.issues());
+  }
+  // Section by section, in this order: later sections check names that earlier ones define.
+  Scenario sc;
+  sc.path = path;
+  read_header(r, root, sc);
+  read_region(r, root, sc);
+  const std::set<std::string> provider_names = read_providers(r, root, sc);
+  read_terminal_groups(r, root, sc);
+  read_compute(r, root, provider_names, sc);
+  read_variants(r, root, provider_names, sc);
 
   if (!r.issues().empty()) {
     std::vector<InputError> issues = r.issues();

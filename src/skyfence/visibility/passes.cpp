@@ -372,10 +372,7 @@ SatResult scan_satellite(const Fleet& fleet, std::size_t sat, const std::vector<
   return res;
 }
 
-}  // namespace
-
-PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> site_locations, Instant start,
-                     Instant stop, const PassOptions& o) {
+void check_pass_options(Instant start, Instant stop, const PassOptions& o) {
   if (!(o.min_elevation_rad > -kHalfPi && o.min_elevation_rad < kHalfPi)) {
     throw std::invalid_argument("find_passes: min_elevation_rad must lie in (-pi/2, pi/2)");
   }
@@ -385,68 +382,88 @@ PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> site_
   if (o.tolerance < Duration::nanoseconds(1000))
     throw std::invalid_argument("find_passes: tolerance must be >= 1 us");
   if (stop < start) throw std::invalid_argument("find_passes: stop is before start");
+}
 
+// The scan grid, start + k * step and stop, as seconds and minutes after start, with the cosine and
+// sine of GMST at each sample.
+struct ScanGrid {
+  std::vector<double> xs, times_min, cos_g, sin_g;
+  [[nodiscard]] std::size_t size() const { return xs.size(); }
+};
+
+ScanGrid scan_grid(Instant start, Instant stop, Duration step) {
+  std::vector<Instant> times;
+  for (Instant t = start; t < stop; t += step) times.push_back(t);
+  times.push_back(stop);
+  const std::size_t n_times = times.size();
+  ScanGrid g{std::vector<double>(n_times), std::vector<double>(n_times), std::vector<double>(n_times),
+             std::vector<double>(n_times)};
+  for (std::size_t k = 0; k < n_times; ++k) {
+    g.xs[k] = (times[k] - start).to_seconds();
+    g.times_min[k] = (times[k] - start).to_minutes();
+    const double gmst = frames::gmst1982(time::jd_utc(times[k]));
+    g.cos_g[k] = std::cos(gmst);
+    g.sin_g[k] = std::sin(gmst);
+  }
+  return g;
+}
+
+// One block of satellites, s0 .. s0 + nb: propagated on the scan grid, then each scanned for passes
+// into results[s].
+void scan_block(const Fleet& fleet, const std::vector<SiteGeometry>& sites, const ScanGrid& grid,
+                Instant start, const PassOptions& o, std::size_t s0, std::size_t nb,
+                std::vector<SatResult>& results) {
+  const std::size_t n_times = grid.size();
+  const orbits::BatchPropagator prop(fleet.records().subspan(s0, nb));
+  std::vector<double> offsets(nb);
+  for (std::size_t i = 0; i < nb; ++i) offsets[i] = (start - fleet.epoch(s0 + i)).to_minutes();
+  orbits::BatchStates bs;
+  prop.propagate_grid(offsets, grid.times_min, bs, {.threads = 1});
+  // TEME -> ITRF (frames::teme_to_itrf with each sample's GMST precomputed), time-major so the batch
+  // output is read in order; the samples of satellite i land in [i * n_times, (i + 1) * n_times).
+  std::vector<frames::Vec3> r_all(nb * n_times), v_all(nb * n_times);
+  std::vector<std::size_t> good(nb, n_times);
+  std::vector<orbits::Sgp4Error> first_error(nb, orbits::Sgp4Error::none);
+  const double w = frames::kEarthRotationRadPerS;
+  for (std::size_t k = 0; k < n_times; ++k) {
+    const double c = grid.cos_g[k], sn = grid.sin_g[k];
+    for (std::size_t i = 0; i < nb; ++i) {
+      const std::size_t j = bs.index(k, i);
+      if (bs.error[j] != orbits::Sgp4Error::none && good[i] == n_times) {
+        good[i] = k;
+        first_error[i] = bs.error[j];
+      }
+      const frames::Vec3 r{c * bs.x[j] + sn * bs.y[j], -sn * bs.x[j] + c * bs.y[j], bs.z[j]};
+      r_all[i * n_times + k] = r;
+      v_all[i * n_times + k] = {c * bs.vx[j] + sn * bs.vy[j] + w * r.y,
+                                -sn * bs.vx[j] + c * bs.vy[j] - w * r.x, bs.vz[j]};
+    }
+  }
+  SatSamples samples;
+  for (std::size_t i = 0; i < nb; ++i) {
+    samples.r = std::span<const frames::Vec3>(r_all.data() + i * n_times, n_times);
+    samples.v = std::span<const frames::Vec3>(v_all.data() + i * n_times, n_times);
+    samples.good = good[i];
+    samples.first_error = first_error[i];
+    results[s0 + i] = scan_satellite(fleet, s0 + i, sites, samples, grid.xs, start, o);
+  }
+}
+
+}  // namespace
+
+PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> site_locations, Instant start,
+                     Instant stop, const PassOptions& o) {
+  check_pass_options(start, stop, o);
   std::vector<SiteGeometry> sites;
   sites.reserve(site_locations.size());
   for (const auto& g : site_locations) sites.emplace_back(g);
-
-  // The scan grid: start + k * step, and stop.
-  std::vector<Instant> times;
-  for (Instant t = start; t < stop; t += o.scan_step) times.push_back(t);
-  times.push_back(stop);
-  const std::size_t n_times = times.size();
-  std::vector<double> xs(n_times), times_min(n_times), cos_g(n_times), sin_g(n_times);
-  for (std::size_t k = 0; k < n_times; ++k) {
-    xs[k] = (times[k] - start).to_seconds();
-    times_min[k] = (times[k] - start).to_minutes();
-    const double g = frames::gmst1982(time::jd_utc(times[k]));
-    cos_g[k] = std::cos(g);
-    sin_g[k] = std::sin(g);
-  }
+  const ScanGrid grid = scan_grid(start, stop, o.scan_step);
 
   const std::size_t n_sats = fleet.size();
   const std::size_t block = std::clamp<std::size_t>(
-      static_cast<std::size_t>(kBlockBytes / (static_cast<double>(n_times) * 56.0)), 1, kMaxBlock);
+      static_cast<std::size_t>(kBlockBytes / (static_cast<double>(grid.size()) * 56.0)), 1, kMaxBlock);
   const std::size_t n_blocks = (n_sats + block - 1) / block;
   std::vector<SatResult> results(n_sats);
-  const auto records = fleet.records();
-
-  // One block of satellites: propagate on the scan grid, then scan each satellite for passes.
-  const auto scan_block = [&](std::size_t s0, std::size_t nb) {
-    const orbits::BatchPropagator prop(records.subspan(s0, nb));
-    std::vector<double> offsets(nb);
-    for (std::size_t i = 0; i < nb; ++i) offsets[i] = (start - fleet.epoch(s0 + i)).to_minutes();
-    orbits::BatchStates bs;
-    prop.propagate_grid(offsets, times_min, bs, {.threads = 1});
-    // TEME -> ITRF (frames::teme_to_itrf with each sample's GMST precomputed), time-major so the batch
-    // output is read in order; the samples of satellite i land in [i * n_times, (i + 1) * n_times).
-    std::vector<frames::Vec3> r_all(nb * n_times), v_all(nb * n_times);
-    std::vector<std::size_t> good(nb, n_times);
-    std::vector<orbits::Sgp4Error> first_error(nb, orbits::Sgp4Error::none);
-    const double w = frames::kEarthRotationRadPerS;
-    for (std::size_t k = 0; k < n_times; ++k) {
-      const double c = cos_g[k], sn = sin_g[k];
-      for (std::size_t i = 0; i < nb; ++i) {
-        const std::size_t j = bs.index(k, i);
-        if (bs.error[j] != orbits::Sgp4Error::none && good[i] == n_times) {
-          good[i] = k;
-          first_error[i] = bs.error[j];
-        }
-        const frames::Vec3 r{c * bs.x[j] + sn * bs.y[j], -sn * bs.x[j] + c * bs.y[j], bs.z[j]};
-        r_all[i * n_times + k] = r;
-        v_all[i * n_times + k] = {c * bs.vx[j] + sn * bs.vy[j] + w * r.y,
-                                  -sn * bs.vx[j] + c * bs.vy[j] - w * r.x, bs.vz[j]};
-      }
-    }
-    SatSamples samples;
-    for (std::size_t i = 0; i < nb; ++i) {
-      samples.r = std::span<const frames::Vec3>(r_all.data() + i * n_times, n_times);
-      samples.v = std::span<const frames::Vec3>(v_all.data() + i * n_times, n_times);
-      samples.good = good[i];
-      samples.first_error = first_error[i];
-      results[s0 + i] = scan_satellite(fleet, s0 + i, sites, samples, xs, start, o);
-    }
-  };
   std::atomic<bool> stop_requested{false};
   std::mutex progress_mutex;
   std::size_t satellites_done = 0;
@@ -454,7 +471,7 @@ PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> site_
     if (stop_requested.load(std::memory_order_relaxed)) return;
     const std::size_t s0 = b * block;
     const std::size_t nb = std::min(block, n_sats - s0);
-    scan_block(s0, nb);
+    scan_block(fleet, sites, grid, start, o, s0, nb, results);
     if (o.progress) {
       const std::lock_guard lock(progress_mutex);
       satellites_done += nb;
