@@ -19,7 +19,7 @@ expect_grep "^kind,id,system,shells,satellites,can_generate,filing,file,epoch_mi
 expect_grep "^preset,starlink_gen2,Starlink Gen2,9,29988,true," "$WORK/out" "csv preset row"
 expect_grep "^preset,telesat_lightspeed_2025,.*,2,264,false," "$WORK/out" "csv total-only preset"
 expect_grep "^catalog,oneweb,,,651,,,tle/oneweb_2026-03-26.tle,2026-03-25T23:27:36Z," "$WORK/out" "csv catalog row"
-[[ $(grep -c '^preset,' "$WORK/out") -eq 9 && $(grep -c '^catalog,' "$WORK/out") -eq 4 ]] && pass || fail "9 presets and 4 catalogs in csv"
+[[ $(grep -c '^preset,' "$WORK/out") -eq 9 && $(grep -c '^catalog,' "$WORK/out") -eq 7 ]] && pass || fail "9 presets and 7 catalogs in csv"
 
 expect_exit 0 "json listing" -- "$SKYFENCE" constellations --format json
 if command -v python3 >/dev/null; then

@@ -163,7 +163,7 @@ TEST(CatalogSelect, FromCatalogsInMemory) {
 
 TEST(BundledCatalogs, RegistryAndCounts) {
   const auto cats = bundled_catalogs();
-  ASSERT_EQ(cats.size(), 4u);
+  ASSERT_EQ(cats.size(), 7u);
   EXPECT_EQ(cats[0].name, "starlink");
   EXPECT_EQ(bundled_catalog_path("Starlink", "/d"), "/d/tle/starlink_2026-04-27.tle");
   EXPECT_EQ(bundled_catalog_path("starlink-omm", "/d"), "/d/tle/starlink_2026-03-26.omm.json");

@@ -1,0 +1,110 @@
+# skyfence capacity: output shape and consistency (rows add up to "any", percentiles ordered), bundled
+# service models by provider name, preferences, policies per site, regions with a demand density,
+# GeoJSON, thread invariance, interruption and bad input.
+source "$(dirname "$0")/lib.bash"
+T0=2026-04-27T12:00:00Z
+HEADER="cell_id,lat_deg,lon_deg,area_km2,provider,demand_mbps,mean_mbps,p5_mbps,min_mbps,demand_met_fraction,full_service_fraction"
+cat > "$WORK/sites.csv" <<'CSV'
+id,lat_deg,lon_deg,demand_mbps,customer,providers
+KYIV,50.45,30.52,100,civil,oneweb;iridium
+MIL-KHARKIV,49.99,36.23,20,military,oneweb;iridium
+MIL-ZAPORIZHZHIA,47.84,35.14,20,military,oneweb
+ODESA,46.48,30.72,0.5,civil,iridium;oneweb
+CSV
+
+expect_exit 0 "sites" -- "$SKYFENCE" capacity --catalog oneweb --catalog iridium --sites "$WORK/sites.csv" \
+  --start $T0 --duration 1h --step 120s -o "$WORK/c.csv"
+[[ "$(head -n 1 "$WORK/c.csv")" == "$HEADER" ]] && pass || fail "header: $(head -n 1 "$WORK/c.csv")"
+expect_grep "30 steps of 120 s" "$WORK/err" "summary counts the steps"
+expect_grep "oneweb \(deployed, background load 0%\): offered" "$WORK/err" "summary per provider"
+/usr/bin/python3 - "$WORK/c.csv" <<'PY' && pass || fail "capacity rows inconsistent"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+assert len(rows) == 4 * 3, len(rows)
+by = {}
+for r in rows:
+    by.setdefault(r['cell_id'], {})[r['provider']] = r
+for sid, rs in by.items():
+    assert list(rs) == ['oneweb', 'iridium', 'any'], rs
+    d = float(rs['any']['demand_mbps'])
+    total = sum(float(rs[p]['mean_mbps']) for p in ('oneweb', 'iridium'))
+    assert abs(total - float(rs['any']['mean_mbps'])) < 2e-3, (sid, total)
+    for r in rs.values():
+        lo, p5, mean = float(r['min_mbps']), float(r['p5_mbps']), float(r['mean_mbps'])
+        assert lo <= p5 + 1e-9 and p5 <= mean + 1e-3 and mean <= d + 1e-3, r
+        assert 0 <= float(r['demand_met_fraction']) <= 1 and 0 <= float(r['full_service_fraction']) <= 1
+# Preferences: Zaporizhzhia lists only OneWeb, so Iridium carries nothing for it; Odesa prefers
+# Iridium, whose 1.4 Mbps beams carry its 0.5 Mbps while a satellite is above 25 deg, and OneWeb takes
+# the steps without one: the two shares add up to full service.
+assert float(by['MIL-ZAPORIZHZHIA']['iridium']['mean_mbps']) == 0
+odesa = by['ODESA']
+assert float(odesa['iridium']['mean_mbps']) > 0.1 and float(odesa['oneweb']['mean_mbps']) > 0.1
+assert abs(float(odesa['iridium']['full_service_fraction']) + float(odesa['oneweb']['full_service_fraction']) - 1) < 1e-6
+assert float(odesa['any']['full_service_fraction']) == 1
+# OneWeb carries Kyiv's 100 Mbps in full most of the time (bent pipe, gateways in Europe).
+assert float(by['KYIV']['oneweb']['demand_met_fraction']) > 0.5
+PY
+
+# A policy asks per site: the example OneWeb policy permits military use only on listed terminals, so
+# MIL-KHARKIV gets nothing from OneWeb and MIL-ZAPORIZHZHIA (listed) is served.
+expect_exit 0 "policy" -- "$SKYFENCE" capacity --catalog oneweb --catalog iridium --sites "$WORK/sites.csv" \
+  --policy "$REPO_DATA/scenarios/policies/oneweb.toml" --start $T0 --duration 1h --step 120s -q -o "$WORK/p.csv"
+/usr/bin/python3 - "$WORK/p.csv" <<'PY' && pass || fail "policy not applied per site"
+import csv, sys
+rows = {(r['cell_id'], r['provider']): r for r in csv.DictReader(open(sys.argv[1], newline=''))}
+assert float(rows[('MIL-KHARKIV', 'oneweb')]['mean_mbps']) == 0
+assert float(rows[('MIL-KHARKIV', 'iridium')]['mean_mbps']) > 0
+assert float(rows[('MIL-ZAPORIZHZHIA', 'oneweb')]['mean_mbps']) > 0
+PY
+
+# Threads do not change a byte.
+expect_exit 0 "threads 1" -- "$SKYFENCE" capacity --catalog oneweb --catalog iridium --sites "$WORK/sites.csv" --start $T0 --duration 30m --threads 1 -q -o "$WORK/t1.csv"
+expect_exit 0 "threads 2" -- "$SKYFENCE" capacity --catalog oneweb --catalog iridium --sites "$WORK/sites.csv" --start $T0 --duration 30m --threads 2 -q -o "$WORK/t2.csv"
+cmp -s "$WORK/t1.csv" "$WORK/t2.csv" && pass || fail "results differ with the thread count"
+
+# Cells of a region with a demand density, as GeoJSON polygons.
+expect_exit 0 "region" -- "$SKYFENCE" capacity --catalog oneweb --region UKR --level 5 --demand-density 0.01 \
+  --start $T0 --duration 30m --step 300s -q -o "$WORK/r.geojson"
+/usr/bin/python3 - "$WORK/r.geojson" <<'PY' && pass || fail "region GeoJSON"
+import json, sys
+fc = json.load(open(sys.argv[1]))
+feats = fc['features']
+assert feats and len(feats) % 2 == 0
+for f in feats:
+    p = f['properties']
+    assert f['geometry']['type'] in ('Polygon', 'MultiPolygon')
+    assert abs(p['demand_mbps'] - 0.01 * p['area_km2']) < 1e-3 * max(1, p['demand_mbps'])
+    assert p['provider'] in ('oneweb', 'any')
+PY
+
+# Interruption leaves nothing behind.
+expect_interrupted 1.5 "$WORK/int.csv" "interrupted" -- "$SKYFENCE" capacity --catalog starlink --region UKR --level 8 \
+  --demand-density 1 --start $T0 --duration 7d -q -o "$WORK/int.csv"
+
+# Bad input: exit 2, located, nothing written.
+printf 'id,lat_deg,lon_deg\nA,50,30\n' > "$WORK/nodemand.csv"
+expect_exit 2 "no demand column" -- "$SKYFENCE" capacity --catalog oneweb --sites "$WORK/nodemand.csv" --start $T0 --duration 1h -o "$WORK/x.csv"
+expect_grep "demand_mbps: expected a demand_mbps column" "$WORK/err" "names the missing column"
+printf 'id,lat_deg,lon_deg,demand_mbps\nA,50,30,lots\n' > "$WORK/baddemand.csv"
+expect_exit 2 "bad demand" -- "$SKYFENCE" capacity --catalog oneweb --sites "$WORK/baddemand.csv" --start $T0 --duration 1h
+expect_grep "site A: demand_mbps: expected a demand >= 0 Mbps, found \"lots\"" "$WORK/err" "names the site and value"
+printf 'id,lat_deg,lon_deg,demand_mbps,providers\nA,50,30,1,oneweb;telesat\n' > "$WORK/badpref.csv"
+expect_exit 2 "unknown preference" -- "$SKYFENCE" capacity --catalog oneweb --sites "$WORK/badpref.csv" --start $T0 --duration 1h
+expect_grep "\"telesat\" is none of the providers \(oneweb\)" "$WORK/err" "names the unknown provider"
+expect_exit 2 "model count" -- "$SKYFENCE" capacity --catalog oneweb --catalog iridium --service-model "$REPO_DATA/providers/oneweb.toml" \
+  --sites "$WORK/sites.csv" --start $T0 --duration 1h
+expect_grep "1 given for 2 providers" "$WORK/err" "explains the count"
+expect_exit 2 "no bundled model" -- "$SKYFENCE" capacity --tle "$REPO_DATA/tle/oneweb_2026-03-26.tle" --sites "$WORK/sites.csv" --start $T0 --duration 1h
+expect_grep "no bundled service model for provider 'oneweb_2026-03-26'" "$WORK/err" "says how to name a model"
+printf 'name = "x"\ncell_level = 9\nmax_beams_per_cell = 0\nisl = false\n' > "$WORK/bad.toml"
+expect_exit 2 "bad model" -- "$SKYFENCE" capacity --catalog oneweb --service-model "$WORK/bad.toml" --sites "$WORK/sites.csv" --start $T0 --duration 1h
+expect_grep "bad.toml:3: max_beams_per_cell: expected an integer in \[1, 100000\]" "$WORK/err" "locates the bad key"
+expect_grep "spectral_efficiency: missing" "$WORK/err" "lists every problem"
+expect_exit 2 "density with sites" -- "$SKYFENCE" capacity --catalog oneweb --sites "$WORK/sites.csv" --demand-density 1 --start $T0 --duration 1h
+expect_exit 2 "cells without density" -- "$SKYFENCE" capacity --catalog oneweb --region UKR --level 4 --start $T0 --duration 1h
+expect_grep "expected a demand density" "$WORK/err" "asks for the density"
+expect_exit 2 "elevations" -- "$SKYFENCE" capacity --catalog oneweb --catalog iridium --min-elevation 20 --min-elevation 30 --min-elevation 40 --sites "$WORK/sites.csv" --start $T0 --duration 1h
+[[ ! -e "$WORK/x.csv" ]] && pass || fail "a failed run left its output"
+expect_exit 0 "help" -- "$SKYFENCE" capacity --help
+expect_grep "demand_met_fraction" "$WORK/out" "help documents the columns"
+finish
