@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <mutex>
 #include <numbers>
 #include <stdexcept>
@@ -36,6 +37,14 @@ struct ProviderSetup {
   std::vector<double> cell_multiplier;         // per cell: service cells it spans
   std::vector<std::uint32_t> rank;             // per point
   std::uint64_t unclassified = 0;
+  // The points' cap: every point lies within `spread_rad` of the unit vector `centre` (spread pi: no
+  // cap), so a satellite whose direction is farther than spread + its search radius sees none.
+  frames::Vec3 centre{0.0, 0.0, 0.0};
+  double spread_rad = std::numbers::pi;
+
+  std::vector<frames::Vec3> gateway_unit;  // per gateway: geocentric direction
+
+  void set_cap(std::span<const frames::Geodetic> locations);
 
   ProviderSetup(const Provider& p, std::span<const DemandPoint> demand,
                 std::span<const frames::Geodetic> locations)
@@ -43,7 +52,12 @@ struct ProviderSetup {
     const ServiceModel& m = *p.model;
     if (m.has_gateways) {
       std::vector<frames::Geodetic> g;
-      for (const earth::Site& s : m.gateways) g.push_back(s.location);
+      for (const earth::Site& s : m.gateways) {
+        g.push_back(s.location);
+        const frames::Vec3 r = frames::geodetic_to_itrf(s.location);
+        const double n = std::sqrt(r.x * r.x + r.y * r.y + r.z * r.z);
+        gateway_unit.push_back({r.x / n, r.y / n, r.z / n});
+      }
       gateways.emplace(g);
     }
     const visibility::Fleet& fleet = *p.fleet;
@@ -55,6 +69,7 @@ struct ProviderSetup {
       satellite_capacity.push_back(c ? m.satellite_capacity_mbps(*c) : 0.0);
       if (!c) ++unclassified;
     }
+    set_cap(locations);
     std::unordered_map<std::uint64_t, std::uint32_t> index;
     for (const DemandPoint& d : demand) {
       const int level = std::min(d.level, m.cell_level);
@@ -67,10 +82,32 @@ struct ProviderSetup {
   }
 };
 
+void ProviderSetup::set_cap(std::span<const frames::Geodetic> locations) {
+  std::vector<frames::Vec3> units;
+  frames::Vec3 sum{0.0, 0.0, 0.0};
+  for (const frames::Geodetic& g : locations) {
+    const frames::Vec3 r = frames::geodetic_to_itrf(g);
+    const double n = std::sqrt(r.x * r.x + r.y * r.y + r.z * r.z);
+    units.push_back({r.x / n, r.y / n, r.z / n});
+    sum = {sum.x + units.back().x, sum.y + units.back().y, sum.z + units.back().z};
+  }
+  const double n = std::sqrt(sum.x * sum.x + sum.y * sum.y + sum.z * sum.z);
+  if (units.empty() || n < 1e-6 * static_cast<double>(units.size())) return;
+  centre = {sum.x / n, sum.y / n, sum.z / n};
+  double min_cos = 1.0;
+  for (const frames::Vec3& u : units) min_cos = std::min(min_cos, u.x * centre.x + u.y * centre.y + u.z * centre.z);
+  // 1e-9 rad of slack for rounding in the dot products.
+  spread_rad = std::min(std::numbers::pi, std::acos(std::clamp(min_cos, -1.0, 1.0)) + 1e-9);
+}
+
 // Per-thread buffers of one step.
 struct Scratch {
   std::vector<frames::StateVector> states;
   std::vector<orbits::Sgp4Error> errors;
+  std::unique_ptr<bool[]> candidate;  // per satellite: may see a point (in_view's `valid`)
+  std::size_t candidates = 0;
+  std::unique_ptr<bool[]> near_gateway;  // per satellite: may see an unresolved gateway
+  std::vector<std::uint32_t> gateway_hint;  // per gateway: a satellite that saw it last (a guess)
   visibility::InViewSet in_view, gateway_view;
 };
 
@@ -79,6 +116,7 @@ struct StepGeometry {
   visibility::InViewSet in_view;                         // per point: satellites with look angles
   std::vector<std::vector<std::uint32_t>> sat_gateways;  // per satellite: gateways in view (bent pipe)
   double pooled_gateway_mbps = 0.0;                      // gateways seen by any satellite (isl)
+  std::vector<double> beam_rate;                         // per in_view entry: one beam's rate, Mbps (0: no class)
   std::vector<double> cell_best_beam;                    // per cell: highest single-beam rate, Mbps
   std::vector<std::uint8_t> permitted;                   // per point
   std::uint64_t failed = 0;
@@ -123,27 +161,34 @@ class Engine {
     provider.fleet->itrf_states(at, s.states, s.errors, 1);
     // A failed satellite's state is NaN, which in_view leaves out.
     for (const orbits::Sgp4Error e : s.errors) g.failed += e != orbits::Sgp4Error::none ? 1 : 0;
+    const std::span<const bool> candidate = candidates(setup, s);
     visibility::InViewOptions view;
     view.threads = 1;
     view.min_elevation_rad = provider.min_elevation_rad;
-    visibility::in_view(setup.points, s.states, {}, view, g.in_view);
+    visibility::in_view(setup.points, s.states, candidate, view, g.in_view);
     if (setup.gateways) {
       view.min_elevation_rad = model.gateway_min_elevation_rad;
-      visibility::in_view(*setup.gateways, s.states, {}, view, s.gateway_view);
-      g.sat_gateways.assign(s.states.size(), {});
-      for (std::uint32_t gw = 0; gw < setup.gateways->size(); ++gw) {
-        const auto seen = s.gateway_view.of_site(gw);
-        if (!seen.empty()) g.pooled_gateway_mbps += model.gateway_capacity_mbps;
-        for (const visibility::InViewEntry& e : seen) g.sat_gateways[e.satellite].push_back(gw);
+      if (model.isl) {
+        pool_gateways(setup, s, view, g);
+      } else {
+        // Bent pipe: only satellites that may serve a point need their gateways.
+        visibility::in_view(*setup.gateways, s.states, candidate, view, s.gateway_view);
+        g.sat_gateways.assign(s.states.size(), {});
+        for (std::uint32_t gw = 0; gw < setup.gateways->size(); ++gw) {
+          for (const visibility::InViewEntry& e : s.gateway_view.of_site(gw)) g.sat_gateways[e.satellite].push_back(gw);
+        }
       }
     }
     g.cell_best_beam.assign(setup.cell_multiplier.size(), 0.0);
+    g.beam_rate.assign(g.in_view.entries.size(), 0.0);
     for (std::size_t i = 0; i < points_.size(); ++i) {
-      for (const visibility::InViewEntry& e : g.in_view.of_site(i)) {
+      for (std::uint32_t k = g.in_view.site_offsets[i]; k < g.in_view.site_offsets[i + 1]; ++k) {
+        const visibility::InViewEntry& e = g.in_view.entries[k];
         const SatelliteClass* c = setup.classes[e.satellite];
         if (!c) continue;
+        g.beam_rate[k] = model.beam_rate_mbps(*c, e.look.elevation_rad);
         double& best = g.cell_best_beam[setup.cell[i]];
-        best = std::max(best, model.beam_rate_mbps(*c, e.look.elevation_rad));
+        best = std::max(best, g.beam_rate[k]);
       }
     }
     g.permitted.assign(points_.size(), 1);
@@ -152,6 +197,82 @@ class Engine {
       options_.permission(p, at, g.permitted);
     }
     return g;
+  }
+
+  // With inter-satellite links: the capacity of the gateways some satellite sees. Each gateway is first
+  // tested against the satellite that saw it last in this thread (one look, usually enough: a hint,
+  // never trusted); the others by in_view over the satellites near them. Either way the test is
+  // in_view's, so the result is exact and does not depend on the hints.
+  static void pool_gateways(const ProviderSetup& setup, Scratch& s, const visibility::InViewOptions& view,
+                            StepGeometry& g) {
+    const visibility::SiteIndex& gateways = *setup.gateways;
+    const double capacity = setup.provider->model->gateway_capacity_mbps;
+    const std::size_t n = s.states.size();
+    s.gateway_hint.resize(gateways.size(), 0);
+    std::vector<std::uint32_t> open;
+    for (std::uint32_t gw = 0; gw < gateways.size(); ++gw) {
+      const std::uint32_t h = s.gateway_hint[gw];
+      if (h < n && std::isfinite(s.states[h].r_km.x) &&
+          gateways.site(gw).look(s.states[h]).elevation_rad >= view.min_elevation_rad) {
+        g.pooled_gateway_mbps += capacity;
+      } else {
+        open.push_back(gw);
+      }
+    }
+    if (open.empty()) return;
+    double max_r2 = 0.0;
+    for (const frames::StateVector& st : s.states) {
+      const double r2 = st.r_km.x * st.r_km.x + st.r_km.y * st.r_km.y + st.r_km.z * st.r_km.z;
+      if (std::isfinite(r2)) max_r2 = std::max(max_r2, r2);
+    }
+    const double reach = visibility::search_radius_rad(std::sqrt(max_r2), gateways.min_radius_km(),
+                                                       gateways.max_radius_km(), view.min_elevation_rad);
+    const double min_cos = reach >= std::numbers::pi ? -2.0 : std::cos(reach);
+    std::vector<frames::Vec3> dirs;
+    for (const std::uint32_t gw : open) dirs.push_back(setup.gateway_unit[gw]);
+    s.near_gateway = std::make_unique<bool[]>(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const frames::Vec3& r = s.states[k].r_km;
+      const double bound = min_cos * std::sqrt(r.x * r.x + r.y * r.y + r.z * r.z);
+      bool near = false;
+      for (std::size_t j = 0; j < dirs.size() && !near; ++j) near = r.x * dirs[j].x + r.y * dirs[j].y + r.z * dirs[j].z >= bound;
+      s.near_gateway[k] = near && std::isfinite(bound);
+    }
+    visibility::in_view(gateways, s.states, {s.near_gateway.get(), n}, view, s.gateway_view);
+    for (const std::uint32_t gw : open) {
+      const auto seen = s.gateway_view.of_site(gw);
+      if (seen.empty()) continue;
+      g.pooled_gateway_mbps += capacity;
+      s.gateway_hint[gw] = seen.front().satellite;
+    }
+  }
+
+  // The satellites that may see a point: direction within the points' cap plus the search radius of
+  // the highest satellite (visibility::search_radius_rad; exact tests follow in in_view). Failed
+  // states are not candidates.
+  static std::span<const bool> candidates(const ProviderSetup& setup, Scratch& s) {
+    const std::size_t n = s.states.size();
+    if (s.candidates < n) {
+      s.candidate = std::make_unique<bool[]>(n);
+      s.candidates = n;
+    }
+    double max_r2 = 0.0;
+    for (std::size_t k = 0; k < n; ++k) {
+      const frames::Vec3& r = s.states[k].r_km;
+      const double r2 = r.x * r.x + r.y * r.y + r.z * r.z;
+      if (std::isfinite(r2)) max_r2 = std::max(max_r2, r2);
+    }
+    const double reach = setup.spread_rad + visibility::search_radius_rad(std::sqrt(max_r2), setup.points.min_radius_km(),
+                                                                          setup.points.max_radius_km(),
+                                                                          setup.provider->min_elevation_rad);
+    const double min_cos = reach >= std::numbers::pi ? -2.0 : std::cos(reach);
+    const frames::Vec3& c = setup.centre;
+    for (std::size_t k = 0; k < n; ++k) {
+      const frames::Vec3& r = s.states[k].r_km;
+      const double r2 = r.x * r.x + r.y * r.y + r.z * r.z;
+      s.candidate[k] = std::isfinite(r2) && r.x * c.x + r.y * c.y + r.z * c.z >= min_cos * std::sqrt(r2);
+    }
+    return {s.candidate.get(), n};
   }
 
   // Whether provider p can be offered point i: permitted and some classified satellite in view.
