@@ -65,6 +65,35 @@ std::string percent(double share) {
   return fmt::format("{:.1f}%", 100.0 * share);
 }
 
+// Demand met (when computed): per scope and variant, the share of demand carried, in all and by each
+// provider, in Gbps.
+void print_demand_met(const report::Results& r) {
+  if (r.capacity.empty()) return;
+  fmt::print(stderr, "  demand met (mean over the steps; capacity shared as docs/capacity.md describes):\n");
+  std::vector<std::pair<std::string, std::string>> scopes;
+  for (const report::CapacityScope& c : r.capacity) {
+    if (std::find(scopes.begin(), scopes.end(), std::pair{c.scope, c.scope_id}) == scopes.end())
+      scopes.emplace_back(c.scope, c.scope_id);
+  }
+  for (const auto& [scope, id] : scopes) {
+    const report::CapacityScope* base = r.capacity_row(scope, id, "baseline", report::kAnyProvider);
+    fmt::print(stderr, "    {} {} (demand {:.2f} Gbps):\n", scope, id,
+               base ? base->demand_mbps / 1000.0 : 0.0);
+    for (const report::Variant& v : r.variants) {
+      const report::CapacityScope* any = r.capacity_row(scope, id, v.id, report::kAnyProvider);
+      if (any == nullptr) continue;
+      std::string by;
+      for (const report::CapacityScope& c : r.capacity) {
+        if (c.scope == scope && c.scope_id == id && c.variant == v.id && c.provider != report::kAnyProvider &&
+            c.carried_mbps > 0.0)
+          by += fmt::format(" {} {:.2f}", c.provider, c.carried_mbps / 1000.0);
+      }
+      fmt::print(stderr, "      {:<28} met {:>6} ({:.2f} Gbps) | carried by{}\n", v.id,
+                 percent(any->demand_met_fraction), any->carried_mbps / 1000.0, by.empty() ? " none" : by);
+    }
+  }
+}
+
 // A few lines answering the scenario's question, for the terminal.
 void print_summary(const report::Results& r) {
   fmt::print(stderr, "  region {} ({:.0f} km2, {} cells), served share of area x time under policy:\n",
@@ -93,6 +122,7 @@ void print_summary(const report::Results& r) {
     }
     fmt::print(stderr, "{}\n", line);
   }
+  print_demand_met(r);
 }
 
 int run(const Options& o) {

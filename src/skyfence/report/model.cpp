@@ -25,6 +25,8 @@ std::string_view to_string(VariantKind kind) {
       return "satellite_failure";
     case VariantKind::add_provider:
       return "add_provider";
+    case VariantKind::background_load:
+      return "background_load";
   }
   return "unknown";
 }
@@ -105,6 +107,16 @@ const Reliance* Results::reliance_row(std::string_view scope, std::string_view s
   return nullptr;
 }
 
+const CapacityScope* Results::capacity_row(std::string_view scope, std::string_view scope_id,
+                                           std::string_view variant_id,
+                                           std::string_view provider_name) const {
+  for (const auto& x : capacity) {
+    if (x.scope == scope && x.scope_id == scope_id && x.variant == variant_id && x.provider == provider_name)
+      return &x;
+  }
+  return nullptr;
+}
+
 const ProviderReliance* Reliance::provider(std::string_view name) const {
   for (const auto& p : providers) {
     if (p.provider == name) return &p;
@@ -139,6 +151,56 @@ void check_unique(const std::vector<T>& items, F key, const std::string& what) {
 }  // namespace
 
 // Long on purpose: one short block of checks per table of the model, in model.h's order.
+namespace {
+
+// The demand-met tables: known references, unique keys, fractions in [0, 1], finite non-negative Mbps.
+template <class Variant, class Provider, class Terminal, class Fraction, class Key>
+void validate_capacity(const Results& r, Variant known_variant, Provider known_provider,
+                       Terminal known_terminal, Fraction check_fraction, Key unique_key) {
+  const auto check_mbps = [](double v, const std::string& w) {
+    if (!(v >= 0.0) || !std::isfinite(v))
+      throw std::invalid_argument("report: " + w + " must be finite and >= 0");
+  };
+  for (const CapacityScope& x : r.capacity) {
+    const std::string w =
+        "capacity (" + x.scope + " " + x.scope_id + ", " + x.variant + ", " + x.provider + ")";
+    known_variant(x.variant, w);
+    known_provider(x.provider, w);
+    if (x.scope == kScopeGroup ? r.group(x.scope_id) == nullptr : x.scope != kScopeRegion) {
+      throw std::invalid_argument("report: " + w + ": unknown scope");
+    }
+    unique_key("capacity", {x.scope, x.scope_id, x.variant, x.provider});
+    check_mbps(x.demand_mbps, w + ": demand_mbps");
+    check_mbps(x.carried_mbps, w + ": carried_mbps");
+    check_fraction(x.demand_met_fraction, w + ": demand_met_fraction");
+    check_fraction(x.full_service_share, w + ": full_service_share");
+  }
+  for (const TerminalCapacity& x : r.terminal_capacity) {
+    const std::string w = "terminal capacity (" + x.variant + ", " + x.provider + ", " + x.terminal + ")";
+    known_variant(x.variant, w);
+    known_provider(x.provider, w);
+    known_terminal(x.terminal, w);
+    unique_key("terminal capacity", {x.variant, x.provider, x.terminal});
+    for (double v : {x.demand_mbps, x.mean_mbps, x.p5_mbps, x.min_mbps}) check_mbps(v, w + ": Mbps");
+    check_fraction(x.demand_met_fraction, w + ": demand_met_fraction");
+    check_fraction(x.full_service_fraction, w + ": full_service_fraction");
+  }
+  for (const ProviderUsage& x : r.provider_usage) {
+    const std::string w = "provider usage (" + x.variant + ", " + x.provider + ")";
+    known_variant(x.variant, w);
+    if (r.provider(x.provider) == nullptr) throw std::invalid_argument("report: " + w + ": unknown provider");
+    unique_key("provider usage", {x.variant, x.provider});
+    check_mbps(x.offered_mbps, w + ": offered_mbps");
+    check_mbps(x.carried_mbps, w + ": carried_mbps");
+    for (double f :
+         {x.background_load, x.satellite_utilisation, x.saturated_satellite_share, x.saturated_cell_share})
+      check_fraction(f, w + ": share");
+    if (x.gateway_utilisation) check_fraction(*x.gateway_utilisation, w + ": gateway_utilisation");
+  }
+}
+
+}  // namespace
+
 void validate(const Results& r) {
   check_unique(
       r.providers, [](const ProviderInfo& p) -> const std::string& { return p.name; }, "provider");
@@ -289,6 +351,7 @@ void validate(const Results& r) {
       check_fraction(f, w + ": share");
     }
   }
+  validate_capacity(r, known_variant, known_provider, known_terminal, check_fraction, unique_key);
 }
 
 }  // namespace skyfence::report
@@ -340,6 +403,22 @@ double served_share_any(const Results& r, std::string_view scope, std::string_vi
   if (const Reliance* x = r.reliance_row(scope, scope_id, variant)) return x->served_share_any;
   if (scope == kScopeRegion) return region_mean(r, variant, kAnyProvider, &CellStat::served_fraction);
   return group_mean(r, scope_id, variant, kAnyProvider, &TerminalService::served_fraction);
+}
+
+std::optional<DemandDrop> largest_demand_drop(const Results& r, std::string_view scope,
+                                              std::string_view scope_id) {
+  const CapacityScope* base = r.capacity_row(scope, scope_id, r.variants.front().id, kAnyProvider);
+  if (base == nullptr) return std::nullopt;
+  std::optional<DemandDrop> best;
+  for (std::size_t v = 1; v < r.variants.size(); ++v) {
+    const CapacityScope* x = r.capacity_row(scope, scope_id, r.variants[v].id, kAnyProvider);
+    if (x == nullptr) continue;
+    const double lost = base->carried_mbps - x->carried_mbps;
+    if (lost > 0.0 && (!best || lost > best->lost_mbps)) {
+      best = DemandDrop{r.variants[v].id, base->demand_met_fraction, x->demand_met_fraction, lost};
+    }
+  }
+  return best;
 }
 
 std::optional<ServiceDrop> largest_region_drop(const Results& r) {

@@ -57,6 +57,9 @@ struct ProviderInfo {
   time::Instant epoch_max;  // newest element-set epoch
   double min_elevation_deg = 0.0;
   std::string policy;  // policy file or name; empty when the provider serves everywhere
+  // "deployed" (a real catalog: its epochs say when) or "planned" (a preset generated for the run).
+  std::string status = "deployed";
+  std::string service_model;  // capacity model file; empty when demand met is not computed
 };
 
 // What loading a provider's satellites left out or doubted, and its SGP4 failures in the baseline:
@@ -78,8 +81,9 @@ enum class VariantKind {
   policy_rule,        // a provider's policy gains a rule
   satellite_failure,  // a fraction, plane or shell of a provider's satellites fails
   add_provider,       // a provider is added
+  background_load,    // a provider's capacity is partly used by customers outside the scenario
 };
-// "baseline", "withdraw", "policy_rule", "satellite_failure", "add_provider".
+// "baseline", "withdraw", "policy_rule", "satellite_failure", "add_provider", "background_load".
 std::string_view to_string(VariantKind kind);
 
 struct Variant {
@@ -225,6 +229,46 @@ struct Reliance {
   [[nodiscard]] const ProviderReliance* provider(std::string_view name) const;
 };
 
+// Demand met within a scope (the region's cells, or one terminal group's terminals) by one provider (or
+// "any": all together) in one variant, as means over the run's steps (docs/capacity.md). Computed when
+// every provider has a service model.
+struct CapacityScope {
+  std::string scope;     // "region" or "group"
+  std::string scope_id;  // the region name or the group id
+  std::string variant;
+  std::string provider;              // a provider name or "any"
+  double demand_mbps = 0.0;          // the scope's demand (sum over its points)
+  double carried_mbps = 0.0;         // what the provider carried for it, mean over steps
+  double demand_met_fraction = 0.0;  // carried / demand (1 when there is no demand)
+  double full_service_share = 0.0;   // demand-weighted share of point-steps with all the demand met
+};
+
+// Demand met at one terminal by one provider (or "any") in one variant.
+struct TerminalCapacity {
+  std::string variant;
+  std::string provider;
+  std::string terminal;
+  double demand_mbps = 0.0;
+  double mean_mbps = 0.0;
+  double p5_mbps = 0.0;  // nearest-rank 5th percentile over the steps
+  double min_mbps = 0.0;
+  double demand_met_fraction = 0.0;
+  double full_service_fraction = 0.0;  // share of steps with all the demand met
+};
+
+// How much of one provider's capacity the scenario's demand used in one variant (means over steps).
+struct ProviderUsage {
+  std::string variant;
+  std::string provider;
+  double background_load = 0.0;               // the model's, or the variant's
+  double offered_mbps = 0.0;                  // demand offered to it (after preferences)
+  double carried_mbps = 0.0;                  // what it carried
+  double satellite_utilisation = 0.0;         // flow / capacity of its satellites serving some demand
+  double saturated_satellite_share = 0.0;     // of those satellite-steps, the share at capacity
+  double saturated_cell_share = 0.0;          // of its service-cell-steps with demand, the share at capacity
+  std::optional<double> gateway_utilisation;  // flow / capacity of its gateways in use; none without gateways
+};
+
 struct Results {
   RunInfo run;
   std::vector<ProviderInfo> providers;
@@ -238,7 +282,10 @@ struct Results {
   std::vector<LatencySummary> latency;
   std::vector<TimeSeries> timeseries;
   std::vector<Reliance> reliance;
-  std::vector<PassRecord> passes;  // at the scenario's chosen terminals, baseline; any order
+  std::vector<PassRecord> passes;       // at the scenario's chosen terminals, baseline; any order
+  std::vector<CapacityScope> capacity;  // empty unless demand met is computed
+  std::vector<TerminalCapacity> terminal_capacity;
+  std::vector<ProviderUsage> provider_usage;
 
   // Lookups; nullptr when absent.
   [[nodiscard]] const ProviderInfo* provider(std::string_view name) const;
@@ -250,6 +297,9 @@ struct Results {
                                                std::string_view terminal_id) const;
   [[nodiscard]] const Reliance* reliance_row(std::string_view scope, std::string_view scope_id,
                                              std::string_view variant_id) const;
+  [[nodiscard]] const CapacityScope* capacity_row(std::string_view scope, std::string_view scope_id,
+                                                  std::string_view variant_id,
+                                                  std::string_view provider_name) const;
 };
 
 // Checks the references and ranges the writers rely on: unique ids; the first variant (and only it)
@@ -303,6 +353,18 @@ struct ServiceDrop {
   double drop = 0.0;  // baseline minus variant, >= 0
 };
 std::optional<ServiceDrop> largest_region_drop(const Results& results);
+
+// The variant whose demand met ("any" row of Results::capacity) in one scope falls most from the
+// baseline's: the fall in Mbps carried (baseline minus variant, > 0) and both fractions. The first of
+// equal falls wins. nullopt without capacity rows for the scope or when no variant carries less.
+struct DemandDrop {
+  std::string variant;
+  double baseline_met_fraction = 0.0;
+  double variant_met_fraction = 0.0;
+  double lost_mbps = 0.0;
+};
+std::optional<DemandDrop> largest_demand_drop(const Results& results, std::string_view scope,
+                                              std::string_view scope_id);
 
 // Per-cell change of service a variant makes (docs/report.md, "Maps of a variant"), from time fractions;
 // one value per Results::cells entry. With p the variant's provider and any the "any" layers:

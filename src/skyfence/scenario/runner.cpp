@@ -11,6 +11,7 @@
 #include <set>
 #include <utility>
 
+#include "skyfence/capacity/service_model.h"
 #include "skyfence/core/read_file.h"
 #include "skyfence/core/statistics.h"
 #include "skyfence/core/units.h"
@@ -70,6 +71,7 @@ Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOpti
                            "\", but the scenario gives it to \"" + spec.name + "\"");
     }
   }
+  if (!spec.service_model.empty()) p.model = capacity::read_service_model(spec.service_model);
   if (!spec.gateways.empty()) {
     for (const auto* file : {&spec.gateways, &spec.pops}) {
       earth::SiteReadOptions ro;
@@ -124,31 +126,6 @@ std::vector<orbits::ElementSet> fail_satellites(const VariantSpec& v,
     if (!dead[i]) kept.push_back(sets[i]);
   }
   return kept;
-}
-
-// The permission of each of the plan's providers: its policy over the cells (the region's customer
-// class) and over each terminal (its own class and group); unrestricted without a policy.
-policy::ProviderPermissions plan_permissions(const Scenario& sc, const RunInputs& in, const Plan& plan) {
-  const std::size_t n_cells = in.cells.size();
-  const std::vector<TerminalRow>& terminals = in.terminals;
-  policy::ProviderPermissions permits(plan.active.size());
-  for (std::size_t a = 0; a < plan.active.size(); ++a) {
-    const Active& act = plan.active[a];
-    if (!act.policy) continue;
-    const std::span<const frames::Geodetic> cell_points(in.points.data(), n_cells);
-    permits.add(
-        a, 0,
-        policy::PointPolicy(*act.policy, cell_points,
-                            policy::RequestContext{act.loaded->spec.name, sc.region.customer, {}, {}}));
-    for (std::size_t t = 0; t < terminals.size(); ++t) {
-      permits.add(
-          a, n_cells + t,
-          policy::PointPolicy(*act.policy, std::span<const frames::Geodetic>(&in.points[n_cells + t], 1),
-                              policy::RequestContext{act.loaded->spec.name, terminals[t].customer,
-                                                     terminals[t].site.id, terminals[t].policy_group}));
-    }
-  }
-  return permits;
 }
 
 // The baseline's time series: per provider and "any", the region's area-weighted mean and the first
@@ -392,6 +369,53 @@ void record_latency_rows(const RunInputs& in, const Plan& plan, const Active& ac
 
 }  // namespace
 
+// The permission of each of the plan's providers: its policy over the cells (the region's customer
+// class) and over each terminal (its own class and group); unrestricted without a policy.
+double terminal_demand(const TerminalGroupSpec& g, const earth::Site& s) {
+  const std::string* text = s.attribute("demand_mbps");
+  if (text == nullptr || text->empty()) {
+    if (g.demand_mbps >= 0.0) return g.demand_mbps;
+    throw InputError(
+        SourceLocation{g.file, 0, "terminal " + s.id + ": demand_mbps"},
+        "expected a demand_mbps column or a demand_mbps for group \"" + g.id + "\" in the scenario");
+  }
+  std::size_t used = 0;
+  double v = -1.0;
+  try {
+    v = std::stod(*text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text->size() || !std::isfinite(v) || v < 0.0) {
+    throw InputError(SourceLocation{g.file, 0, "terminal " + s.id + ": demand_mbps"},
+                     "expected a demand >= 0 Mbps, found \"" + *text + "\"");
+  }
+  return v;
+}
+
+policy::ProviderPermissions plan_permissions(const Scenario& sc, const RunInputs& in, const Plan& plan) {
+  const std::size_t n_cells = in.cells.size();
+  const std::vector<TerminalRow>& terminals = in.terminals;
+  policy::ProviderPermissions permits(plan.active.size());
+  for (std::size_t a = 0; a < plan.active.size(); ++a) {
+    const Active& act = plan.active[a];
+    if (!act.policy) continue;
+    const std::span<const frames::Geodetic> cell_points(in.points.data(), n_cells);
+    permits.add(
+        a, 0,
+        policy::PointPolicy(*act.policy, cell_points,
+                            policy::RequestContext{act.loaded->spec.name, sc.region.customer, {}, {}}));
+    for (std::size_t t = 0; t < terminals.size(); ++t) {
+      permits.add(
+          a, n_cells + t,
+          policy::PointPolicy(*act.policy, std::span<const frames::Geodetic>(&in.points[n_cells + t], 1),
+                              policy::RequestContext{act.loaded->spec.name, terminals[t].customer,
+                                                     terminals[t].site.id, terminals[t].policy_group}));
+    }
+  }
+  return permits;
+}
+
 RunInputs load_inputs(const Scenario& sc, const RunOptions& o) {
   RunInputs in;
   // The country borders, read once for the region and every policy.
@@ -428,6 +452,7 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& o) {
       t.customer = customer != nullptr && !customer->empty() ? *customer : g.customer;
       t.policy_group = pgroup != nullptr && !pgroup->empty() ? *pgroup : g.id;
       t.group = g.id;
+      if (sc.capacity()) t.demand_mbps = terminal_demand(g, s);
       t.site = std::move(s);
       terminals.push_back(std::move(t));
     }
@@ -510,6 +535,12 @@ std::vector<Plan> plan_variants(const Scenario& sc, const RunInputs& in) {
           if (a.loaded->spec.name == v.provider) a.sets = fail_satellites(v, a.sets);
         }
         break;
+      case VariantSpec::Kind::background_load:
+        plan.info.kind = report::VariantKind::background_load;
+        for (Active& a : plan.active) {
+          if (a.loaded->spec.name == v.provider) a.background_load = v.background_load;
+        }
+        break;
       case VariantSpec::Kind::add_provider: {
         plan.info.kind = report::VariantKind::add_provider;
         const std::size_t k = union_index(v.provider);
@@ -563,6 +594,8 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
     }
     pi.min_elevation_deg = l.spec.min_elevation_deg;
     pi.policy = l.spec.policy;
+    pi.status = l.spec.source.kind == SatelliteSource::Kind::preset ? "planned" : "deployed";
+    pi.service_model = l.spec.service_model;
     res.providers.push_back(std::move(pi));
     res.load_issues.push_back(load_issues(l));
   }
@@ -685,12 +718,20 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
   const std::vector<internal::Plan> plans = internal::plan_variants(sc, in);
   report::Results res;
   internal::record_inputs(sc, in, plans, o, res);
-  // Coverage takes most of the time; latency, when asked for, the rest.
-  const double coverage_share = sc.compute.latency ? 0.6 : 0.95;
+  // Coverage takes most of the time; demand met and latency, when asked for, the rest.
+  const double coverage_share =
+      sc.capacity() ? (sc.compute.latency ? 0.4 : 0.6) : (sc.compute.latency ? 0.6 : 0.95);
+  const double capacity_end = sc.capacity() ? (sc.compute.latency ? 0.75 : 0.95) : coverage_share;
   const std::vector<internal::Masks> masks =
       internal::cover_variants(sc, in, plans, o, progress, coverage_share, res);
   internal::record_reliance(sc, in, plans, masks, res);
-  internal::record_latency(sc, in, plans, o, progress, coverage_share, res);
+  if (sc.capacity()) {
+    const internal::ProgressFn part = [&](std::string_view stage, double done) {
+      progress(stage, coverage_share + done * (capacity_end - coverage_share));
+    };
+    internal::record_capacity(sc, in, plans, o, part, res);
+  }
+  internal::record_latency(sc, in, plans, o, progress, capacity_end, res);
   internal::record_passes(sc, in, plans, o, progress, res);
   progress("done", 1.0);
   report::validate(res);

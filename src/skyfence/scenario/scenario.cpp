@@ -181,12 +181,34 @@ class Reader {
   std::vector<InputError> issues_;
 };
 
+// An array of non-empty names (compute.passes_terminals, compute.passes_providers, a region's or a
+// group's providers) appended to `out`; `prefix` names the table in messages.
+void read_name_list(Reader& r, const toml::table& t, const char* key, std::vector<std::string>& out,
+                    const std::string& prefix = "compute.") {
+  const toml::node* list = t.get(key);
+  if (list == nullptr) return;
+  const std::string field = prefix + key;
+  const toml::array* arr = list->as_array();
+  if (arr == nullptr) {
+    r.add(list, field, "expected an array of names");
+    return;
+  }
+  for (const auto& e : *arr) {
+    const auto* sv = e.as_string();
+    if (sv == nullptr || sv->get().empty()) {
+      r.add(&e, field, "expected non-empty strings");
+      continue;
+    }
+    out.push_back(sv->get());
+  }
+}
+
 const char* const kSourceKeys[] = {"catalog", "tle", "omm", "preset"};
 
 std::optional<ProviderSpec> read_provider(Reader& r, const toml::table& t, const std::string& where) {
   r.only(t,
          {"name", "catalog", "tle", "omm", "preset", "min_elevation_deg", "gateway_min_elevation_deg",
-          "policy", "isl", "gateways", "pops"},
+          "policy", "isl", "gateways", "pops", "service_model"},
          where);
   ProviderSpec p;
   p.defined_at = SourceLocation{r.path(), r.line_of(t), where};
@@ -240,6 +262,7 @@ std::optional<ProviderSpec> read_provider(Reader& r, const toml::table& t, const
   }
   if (auto v = r.file(t, "gateways", where + "gateways")) p.gateways = *v;
   if (auto v = r.file(t, "pops", where + "pops")) p.pops = *v;
+  if (auto v = r.file(t, "service_model", where + "service_model")) p.service_model = *v;
   if (p.gateways.empty() != p.pops.empty()) {
     r.add(&t, where + "gateways", "gateways and pops go together (latency needs both)");
     ok = false;
@@ -299,13 +322,17 @@ void read_region(Reader& r, const toml::table& root, Scenario& sc) {
     r.add(n, "region", "expected a table ([region])");
     return;
   }
-  r.only(*t, {"country", "file", "name", "level", "customer"}, "region.");
+  r.only(*t, {"country", "file", "name", "level", "customer", "demand_density_mbps_km2", "providers"},
+         "region.");
   sc.region.defined_at = SourceLocation{r.path(), r.line_of(*t), "region"};
   if (auto v = r.string(*t, "country", "region.country")) sc.region.country = *v;
   if (auto v = r.file(*t, "file", "region.file")) sc.region.file = *v;
   if (auto v = r.string(*t, "name", "region.name")) sc.region.name = *v;
   if (auto v = r.integer(*t, "level", "region.level", 0, 10)) sc.region.level = static_cast<int>(*v);
   if (auto v = r.string(*t, "customer", "region.customer")) sc.region.customer = *v;
+  if (auto v = r.number(*t, "demand_density_mbps_km2", "region.demand_density_mbps_km2", 0.0, 1e6))
+    sc.region.demand_density_mbps_km2 = *v;
+  read_name_list(r, *t, "providers", sc.region.providers, "region.");
   if (t->contains("country") == t->contains("file"))
     r.add(t, "region.country", "expected exactly one of country or file");
   if (t->contains("name") && !t->contains("file")) r.add(t->get("name"), "region.name", "needs region.file");
@@ -338,13 +365,15 @@ void read_terminal_groups(Reader& r, const toml::table& root, Scenario& sc) {
   for (std::size_t i = 0; i < a->size(); ++i) {
     const toml::table& t = *a->get(i)->as_table();
     const std::string where = "terminals[" + std::to_string(i) + "].";
-    r.only(t, {"group", "name", "file", "customer"}, where);
+    r.only(t, {"group", "name", "file", "customer", "demand_mbps", "providers"}, where);
     TerminalGroupSpec g;
     g.defined_at = SourceLocation{r.path(), r.line_of(t), where};
     const auto id = r.string(t, "group", where + "group", true);
     const auto file = r.file(t, "file", where + "file", true);
     if (auto v = r.string(t, "name", where + "name")) g.name = *v;
     if (auto v = r.string(t, "customer", where + "customer")) g.customer = *v;
+    if (auto v = r.number(t, "demand_mbps", where + "demand_mbps", 0.0, 1e9)) g.demand_mbps = *v;
+    read_name_list(r, t, "providers", g.providers, where);
     if (!id || !file) continue;
     g.id = *id;
     g.file = *file;
@@ -356,38 +385,21 @@ void read_terminal_groups(Reader& r, const toml::table& root, Scenario& sc) {
   }
 }
 
-// An array of non-empty names (compute.passes_terminals, compute.passes_providers) appended to `out`.
-void read_name_list(Reader& r, const toml::table& t, const char* key, std::vector<std::string>& out) {
-  const toml::node* list = t.get(key);
-  if (list == nullptr) return;
-  const std::string field = std::string("compute.") + key;
-  const toml::array* arr = list->as_array();
-  if (arr == nullptr) {
-    r.add(list, field, "expected an array of names");
-    return;
-  }
-  for (const auto& e : *arr) {
-    const auto* sv = e.as_string();
-    if (sv == nullptr || sv->get().empty()) {
-      r.add(&e, field, "expected non-empty strings");
-      continue;
-    }
-    out.push_back(sv->get());
-  }
-}
-
 // [compute]: what to compute beyond coverage; optional. Its provider names must be providers.
 void read_compute(Reader& r, const toml::table& root, const std::set<std::string>& provider_names,
                   Scenario& sc) {
   if (const toml::node* n = root.get("compute")) {
     if (const toml::table* t = n->as_table()) {
-      r.only(*t, {"latency", "latency_step", "timeseries_terminals", "passes_terminals", "passes_providers"},
+      r.only(*t,
+             {"latency", "latency_step", "capacity_step", "timeseries_terminals", "passes_terminals",
+              "passes_providers"},
              "compute.");
       sc.compute.passes_at = SourceLocation{r.path(), r.line_of(*t), "compute.passes_terminals"};
       read_name_list(r, *t, "passes_terminals", sc.compute.passes_terminals);
       read_name_list(r, *t, "passes_providers", sc.compute.passes_providers);
       if (auto v = r.boolean(*t, "latency", "compute.latency")) sc.compute.latency = *v;
       if (auto v = r.duration(*t, "latency_step", "compute.latency_step")) sc.compute.latency_step = *v;
+      if (auto v = r.duration(*t, "capacity_step", "compute.capacity_step")) sc.compute.capacity_step = *v;
       if (auto v = r.integer(*t, "timeseries_terminals", "compute.timeseries_terminals", 0, 100))
         sc.compute.timeseries_terminals = static_cast<std::size_t>(*v);
     } else {
@@ -461,7 +473,9 @@ std::optional<VariantSpec> read_variant(Reader& r, const toml::table& t, std::si
                                         const std::set<std::string>& provider_names,
                                         std::set<std::string>& variant_ids, std::uint64_t scenario_seed) {
   const std::string where = "variant[" + std::to_string(i) + "].";
-  r.only(t, {"id", "description", "kind", "provider", "rule", "fraction", "planes", "seed"}, where);
+  r.only(t,
+         {"id", "description", "kind", "provider", "rule", "fraction", "planes", "seed", "background_load"},
+         where);
   VariantSpec v;
   v.defined_at = SourceLocation{r.path(), r.line_of(t), where};
   v.seed = scenario_seed + i + 1;
@@ -498,12 +512,74 @@ std::optional<VariantSpec> read_variant(Reader& r, const toml::table& t, std::si
   } else if (k == "add-provider") {
     v.kind = VariantSpec::Kind::add_provider;
     read_added_provider(r, t, where, provider_names, v);
+  } else if (k == "background-load") {
+    v.kind = VariantSpec::Kind::background_load;
+    if (auto p = provider_name()) v.provider = *p;
+    if (auto b = r.number(t, "background_load", where + "background_load", 0.0, 0.999999)) {
+      v.background_load = *b;
+    } else if (!t.contains("background_load")) {
+      r.add(&t, where + "background_load", "missing; expected the provider's load from outside, in [0, 1)");
+    }
   } else {
     r.add(t.get("kind"), where + "kind",
-          "expected withdraw, policy-rule, satellite-failure or add-provider, found \"" + k + "\"");
+          "expected withdraw, policy-rule, satellite-failure, add-provider or background-load, found \"" + k +
+              "\"");
   }
   if (v.description.empty()) v.description = k + " " + v.provider;
   return v;
+}
+
+// Demand (docs/scenario.md, docs/capacity.md): service models on every provider or none; preferences
+// name providers; with service models, some demand; a background-load variant needs service models.
+void check_demand(Reader& r, const Scenario& sc) {
+  std::set<std::string> names;
+  bool some = false;
+  for (const ProviderSpec& p : sc.providers) {
+    names.insert(p.name);
+    some = some || !p.service_model.empty();
+  }
+  for (const VariantSpec& v : sc.variants) {
+    if (!v.added) continue;
+    names.insert(v.added->name);
+    some = some || !v.added->service_model.empty();
+  }
+  const bool capacity = sc.capacity();
+  if (some && !capacity) {
+    for (const ProviderSpec& p : sc.providers) {
+      if (p.service_model.empty()) {
+        r.add_line(p.defined_at.line, p.defined_at.field + "service_model",
+                   "missing: demand met is computed when every provider has a service model");
+      }
+    }
+    for (const VariantSpec& v : sc.variants) {
+      if (v.added && v.added->service_model.empty()) {
+        r.add_line(v.defined_at.line, v.defined_at.field + "provider.service_model",
+                   "missing: demand met is computed when every provider has a service model");
+      }
+    }
+  }
+  const auto check_names = [&](const std::vector<std::string>& list, int line, const std::string& field) {
+    for (const std::string& n : list) {
+      if (!names.contains(n)) r.add_line(line, field, "no provider named \"" + n + "\"");
+    }
+  };
+  check_names(sc.region.providers, sc.region.defined_at.line, "region.providers");
+  bool demand = sc.region.demand_density_mbps_km2 >= 0.0;
+  for (const TerminalGroupSpec& g : sc.groups) {
+    check_names(g.providers, g.defined_at.line, g.defined_at.field + "providers");
+    demand = demand || g.demand_mbps >= 0.0;
+  }
+  if (capacity && !demand && sc.groups.empty()) {
+    r.add_line(sc.region.defined_at.line, "region.demand_density_mbps_km2",
+               "missing: the providers have service models but nothing has demand (give the region a "
+               "demand density or add terminal groups)");
+  }
+  for (const VariantSpec& v : sc.variants) {
+    if (v.kind == VariantSpec::Kind::background_load && !capacity) {
+      r.add_line(v.defined_at.line, v.defined_at.field + "kind",
+                 "a background-load variant needs service models on the providers");
+    }
+  }
 }
 
 // [[variant]]: the what-if variants; optional.
@@ -522,6 +598,15 @@ void read_variants(Reader& r, const toml::table& root, const std::set<std::strin
 
 ScenarioError::ScenarioError(std::vector<InputError> issues)
     : InputErrors(joined(issues), std::move(issues)) {}
+
+bool Scenario::capacity() const {
+  bool all = !providers.empty();
+  for (const ProviderSpec& p : providers) all = all && !p.service_model.empty();
+  for (const VariantSpec& v : variants) {
+    if (v.added) all = all && !v.added->service_model.empty();
+  }
+  return all;
+}
 
 std::size_t Scenario::steps() const {
   const std::int64_t span = (stop - start).count_ns();
@@ -550,6 +635,7 @@ Scenario parse_scenario(std::string_view toml_text, const std::string& path) {
   read_terminal_groups(r, root, sc);
   read_compute(r, root, provider_names, sc);
   read_variants(r, root, provider_names, sc);
+  check_demand(r, sc);
 
   if (!r.issues().empty()) {
     std::vector<InputError> issues = r.issues();

@@ -32,6 +32,7 @@ struct ProviderSpec {
   bool isl = true;                          // plus-grid inter-satellite links, else bent pipe
   std::string gateways;                     // sites file (resolved); empty: no latency for it
   std::string pops;                         // sites file (resolved)
+  std::string service_model;                // capacity model (resolved, docs/capacity.md); empty: none
   SourceLocation defined_at;
 };
 
@@ -40,6 +41,10 @@ struct TerminalGroupSpec {
   std::string name;
   std::string file;      // sites CSV/GeoJSON (resolved): id,name,lat_deg,lon_deg[,customer][,group]
   std::string customer;  // the group's customer class; a terminal's own `customer` column wins
+  // Downlink demand of each terminal, Mbps; a terminal's own `demand_mbps` column wins. < 0: none
+  // given (then every terminal needs the column when capacity is computed).
+  double demand_mbps = -1.0;
+  std::vector<std::string> providers;  // preferences, most preferred first; empty: every provider in order
   SourceLocation defined_at;
 };
 
@@ -49,12 +54,17 @@ struct RegionSpec {
   std::string name;                // features of `file` with this name (empty: all)
   int level = 7;                   // S2 level of its cells
   std::string customer = "civil";  // customer class used for the region's served statistics
+  // Uniform demand over the region's cells, Mbps per km2; < 0: the region has no demand.
+  double demand_density_mbps_km2 = -1.0;
+  std::vector<std::string> providers;  // preferences of the region's demand; empty: every provider
   SourceLocation defined_at;
 };
 
 struct ComputeSpec {
   bool latency = true;  // to the internet, for providers with gateways
   time::Duration latency_step = time::Duration::seconds(600.0);  // steps of the latency series
+  // Steps of demand met (when computed): 0 means the scenario's step.
+  time::Duration capacity_step = time::Duration::seconds(0.0);
   std::size_t timeseries_terminals = 6;                          // terminals whose in-view series are kept
   std::vector<std::string> passes_terminals;                     // terminals whose passes are listed
   std::vector<std::string> passes_providers;                     // providers for them (empty: all)
@@ -63,7 +73,7 @@ struct ComputeSpec {
 
 // A rule added by a policy-rule variant, kept as TOML text in the policy format (docs/policy.md).
 struct VariantSpec {
-  enum class Kind { withdraw, policy_rule, satellite_failure, add_provider };
+  enum class Kind { withdraw, policy_rule, satellite_failure, add_provider, background_load };
   std::string id;
   std::string description;
   Kind kind = Kind::withdraw;
@@ -75,6 +85,7 @@ struct VariantSpec {
   std::vector<int> planes;
   std::uint64_t seed = 0;
   std::optional<ProviderSpec> added;  // add_provider
+  double background_load = 0.0;       // background_load: the provider's load from outside, [0, 1)
   SourceLocation defined_at;
 };
 
@@ -94,6 +105,8 @@ struct Scenario {
 
   // Time steps: start, start + step, ... before stop.
   [[nodiscard]] std::size_t steps() const;
+  // Whether demand met is computed: every provider (also those variants add) has a service model.
+  [[nodiscard]] bool capacity() const;
 };
 
 // Every problem found in a scenario file.

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -63,7 +64,7 @@ TEST(DefaultScenario, LoadsAsDocumented) {
   EXPECT_TRUE(ends_with(oneweb.policy, "scenarios/policies/oneweb.toml")) << oneweb.policy;
   const ProviderSpec& kuiper = sc.providers[2];
   EXPECT_EQ(kuiper.name, "kuiper");
-  EXPECT_EQ(kuiper.source.kind, SatelliteSource::Kind::preset);
+  EXPECT_EQ(kuiper.source.kind, SatelliteSource::Kind::catalog);  // as deployed
   EXPECT_EQ(kuiper.source.value, "kuiper");
   EXPECT_EQ(kuiper.min_elevation_deg, 35.0);
   EXPECT_TRUE(kuiper.isl);  // the default
@@ -77,6 +78,17 @@ TEST(DefaultScenario, LoadsAsDocumented) {
     EXPECT_TRUE(ends_with(sc.groups[g].file, "terminals_" + ids[g] + ".csv")) << sc.groups[g].file;
   }
   EXPECT_EQ(sc.groups[2].name, "Military units");
+  // Demand met: service models on every provider, demand on the region and every group.
+  EXPECT_TRUE(sc.capacity());
+  for (const ProviderSpec& p : sc.providers) {
+    EXPECT_TRUE(ends_with(p.service_model, "providers/" + p.name + ".toml")) << p.service_model;
+  }
+  EXPECT_EQ(sc.region.demand_density_mbps_km2, 0.1);
+  EXPECT_EQ(sc.groups[0].demand_mbps, 25.0);
+  EXPECT_EQ(sc.groups[1].demand_mbps, 50.0);
+  EXPECT_EQ(sc.groups[2].demand_mbps, 100.0);
+  EXPECT_EQ(sc.groups[2].providers, (std::vector<std::string>{"starlink", "oneweb"}));
+  EXPECT_EQ(sc.compute.capacity_step, time::Duration::seconds(300.0));
 
   EXPECT_TRUE(sc.compute.latency);
   EXPECT_EQ(sc.compute.latency_step, time::Duration::seconds(900.0));
@@ -84,7 +96,7 @@ TEST(DefaultScenario, LoadsAsDocumented) {
   EXPECT_EQ(sc.compute.passes_terminals, std::vector<std::string>{"MIL-KHARKIV"});
   EXPECT_EQ(sc.compute.passes_providers, std::vector<std::string>{"oneweb"});
 
-  ASSERT_EQ(sc.variants.size(), 3u);
+  ASSERT_EQ(sc.variants.size(), 5u);
   EXPECT_EQ(sc.variants[0].id, "starlink-forbids-ukraine");
   EXPECT_EQ(sc.variants[0].kind, VariantSpec::Kind::policy_rule);
   EXPECT_EQ(sc.variants[0].provider, "starlink");
@@ -97,6 +109,12 @@ TEST(DefaultScenario, LoadsAsDocumented) {
   EXPECT_EQ(sc.variants[2].fraction, 0.3);
   EXPECT_TRUE(sc.variants[2].planes.empty());
   EXPECT_EQ(sc.variants[2].seed, 2024u + 3u);  // the scenario's seed + the variant's position
+  EXPECT_EQ(sc.variants[3].kind, VariantSpec::Kind::background_load);
+  EXPECT_EQ(sc.variants[3].provider, "oneweb");
+  EXPECT_EQ(sc.variants[3].background_load, 0.8);
+  EXPECT_EQ(sc.variants[4].kind, VariantSpec::Kind::add_provider);
+  ASSERT_TRUE(sc.variants[4].added.has_value());
+  EXPECT_EQ(sc.variants[4].added->source.kind, SatelliteSource::Kind::preset);  // planned
 }
 
 // The default scenario, shortened; a variant where half the planes of Starlink's first shell fail.
@@ -142,8 +160,10 @@ TEST_F(DefaultScenarioRun, RunsTheShortenedWindow) {
   const report::Results& r = *results_;
   EXPECT_EQ(r.run.scenario_name, "ukraine-reliance");
   EXPECT_EQ(r.run.step_count, 6u);
-  ASSERT_EQ(r.variants.size(), 5u);  // the baseline, the three of the file and the plane failure
-  EXPECT_EQ(r.providers.size(), 3u);
+  ASSERT_EQ(r.variants.size(), 7u);   // the baseline, the five of the file and the plane failure
+  EXPECT_EQ(r.providers.size(), 4u);  // with the planned Kuiper a variant adds
+  EXPECT_EQ(r.provider("kuiper")->status, "deployed");
+  EXPECT_EQ(r.provider("kuiper-planned")->status, "planned");
   EXPECT_EQ(r.terminals.size(), 15u);
   EXPECT_GT(r.cells.size(), 50u);  // docs/scenario.md: 107 cells at level 7
   // Passes: only the chosen terminal and provider, at or above OneWeb's minimum elevation.
@@ -309,6 +329,55 @@ TEST_F(DefaultScenarioRun, RelianceIsConsistent) {
   EXPECT_LE(served_share(gone, "starlink"), 0.0);  // absent (-1) or nothing served
   EXPECT_NEAR(gone.lost_share, served_share(base, "starlink"), 1e-9);
   EXPECT_LE(gone.served_share_any, base.served_share_any + 1e-12);
+}
+
+// Demand met: the rows of each scope add up, the region's demand is its density times its area, and
+// the variants move demand the way they must.
+TEST_F(DefaultScenarioRun, DemandMet) {
+  const report::Results& r = *results_;
+  ASSERT_FALSE(r.capacity.empty());
+  double area = 0.0;
+  for (const auto& c : r.cells) area += c.area_km2;
+  const report::CapacityScope* base =
+      r.capacity_row(report::kScopeRegion, r.run.region_name, "baseline", "any");
+  ASSERT_NE(base, nullptr);
+  EXPECT_NEAR(base->demand_mbps, 0.1 * area, 1e-6 * base->demand_mbps);
+  for (const report::Variant& v : r.variants) {
+    SCOPED_TRACE(v.id);
+    for (const char* scope_id : {"civil", "government", "military"}) {
+      const report::CapacityScope* any = r.capacity_row(report::kScopeGroup, scope_id, v.id, "any");
+      ASSERT_NE(any, nullptr) << scope_id;
+      double sum = 0.0;
+      for (const auto& p : r.providers) {
+        if (const auto* x = r.capacity_row(report::kScopeGroup, scope_id, v.id, p.name))
+          sum += x->carried_mbps;
+      }
+      EXPECT_NEAR(sum, any->carried_mbps, 1e-6 * (1.0 + any->carried_mbps)) << scope_id;
+      EXPECT_LE(any->carried_mbps, any->demand_mbps * (1.0 + 1e-12)) << scope_id;
+    }
+  }
+  // Starlink withdrawn: it carries nothing, and the others cannot carry more than was carried with it.
+  const auto* withdrawn =
+      r.capacity_row(report::kScopeRegion, r.run.region_name, "starlink-withdraws", "starlink");
+  EXPECT_TRUE(withdrawn == nullptr || withdrawn->carried_mbps == 0.0);
+  const auto* after = r.capacity_row(report::kScopeRegion, r.run.region_name, "starlink-withdraws", "any");
+  ASSERT_NE(after, nullptr);
+  EXPECT_LE(after->carried_mbps, base->carried_mbps * (1.0 + 1e-9));
+  // A provider added last in every preference list can only add to what is carried.
+  const auto* added = r.capacity_row(report::kScopeRegion, r.run.region_name, "kuiper-planned", "any");
+  ASSERT_NE(added, nullptr);
+  EXPECT_GE(added->carried_mbps, base->carried_mbps * (1.0 - 1e-9));
+  // One usage row per variant and provider it has.
+  std::size_t expected_usage = 0;
+  for (const report::Variant& v : r.variants) {
+    std::set<std::string> providers;
+    for (const auto& row : r.provider_usage) {
+      if (row.variant == v.id) providers.insert(row.provider);
+    }
+    expected_usage += providers.size();
+    EXPECT_FALSE(providers.empty()) << v.id;
+  }
+  EXPECT_EQ(r.provider_usage.size(), expected_usage);
 }
 
 }  // namespace

@@ -15,8 +15,10 @@ void providers_table(Page& page, const Results& r) {
       "Providers and the age of their element sets: the oldest and newest element-set epoch (UTC) and the "
       "age of "
       "the oldest at the start of the run (days; SGP4 errors grow by roughly 1&#8211;3 km per day of age). "
-      "Badges: under 3 days fresh, 3&#8211;14 days ageing, older stale.");
-  o += "<thead><tr><th>Provider</th><th>Source</th><th class=\"n\">satellites</th><th class=\"n\">min "
+      "Badges: under 3 days fresh, 3&#8211;14 days ageing, older stale. Status: deployed (a real catalog) or "
+      "planned (a preset constellation, as filed).");
+  o += "<thead><tr><th>Provider</th><th>Status</th><th>Source</th><th class=\"n\">satellites</th><th "
+       "class=\"n\">min "
        "elevation "
        "(deg)</th><th>Policy</th><th>Oldest epoch</th><th>Newest epoch</th><th class=\"n\">age at start "
        "(days)</th></tr></thead><tbody>";
@@ -28,7 +30,10 @@ void providers_table(Page& page, const Results& r) {
                                                                   : "bad";
     const std::string word(to_string(freshness));
     o += "<tr><td><span class=\"swatch\" style=\"background:" + provider_colour(r, p.name) + "\"></span>" +
-         escape_html(p.name) + "</td><td><code>" + escape_html(p.source) + "</code></td>" +
+         escape_html(p.name) + "</td><td>" +
+         (p.status == "planned" ? std::string("planned (generated at the run's start)")
+                                : "deployed (catalog of " + utc(p.epoch_max).substr(0, 10) + ")") +
+         "</td><td><code>" + escape_html(p.source) + "</code></td>" +
          fmt::format("<td class=\"n\">{}</td><td class=\"n\">{}</td>", p.satellite_count,
                      num(p.min_elevation_deg, 1)) +
          "<td>" +

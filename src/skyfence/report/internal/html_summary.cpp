@@ -31,6 +31,18 @@ void summary_section(Page& page, const Results& r) {
     kpi(fmt::format("{:.1f}&#160;pp", 100.0 * drop->drop),
         "largest drop in service by any provider: " + escape_html(drop->variant), "#9b1c1c");
   }
+  if (const CapacityScope* met = r.capacity_row(kScopeRegion, r.run.region_name, base, kAnyProvider)) {
+    kpi(pct(met->demand_met_fraction),
+        fmt::format("of {}'s demand met ({:.1f} Gbps mean, capacity shared)", region,
+                    met->demand_mbps / 1000.0),
+        kAnyColour);
+    if (const auto drop = largest_demand_drop(r, kScopeRegion, r.run.region_name)) {
+      kpi(pct(drop->variant_met_fraction),
+          fmt::format("of the demand met when {} ({:.1f} Gbps less)", escape_html(drop->variant),
+                      drop->lost_mbps / 1000.0),
+          "#9b1c1c");
+    }
+  }
   o += "</div>";
   o += fmt::format(
       "<p class=\"muted\">Scenario <b>{}</b>: {} providers, {} variants, {} cells covering {}, {} terminals "

@@ -35,6 +35,65 @@ Value text_or_null(const std::string& s) {
 
 // Long on purpose: one short block per table, in the order and with the columns of docs/results.md,
 // so that the schema reads top to bottom as the document does.
+namespace {
+
+// The demand-met tables (docs/capacity.md): per scope, per terminal, and each provider's usage.
+void append_capacity_tables(const Results& r, std::vector<Table>& out) {
+  Table capacity{"capacity",
+                 {{"scope", T},
+                  {"scope_id", T},
+                  {"variant", T},
+                  {"provider", T},
+                  {"demand_mbps", R},
+                  {"carried_mbps", R},
+                  {"demand_met_fraction", R},
+                  {"full_service_share", R}},
+                 {"scope", "scope_id", "variant", "provider"},
+                 {}};
+  for (const auto& x : r.capacity) {
+    capacity.rows.push_back({x.scope, x.scope_id, x.variant, x.provider, x.demand_mbps, x.carried_mbps,
+                             x.demand_met_fraction, x.full_service_share});
+  }
+  Table terminal_capacity{"terminal_capacity",
+                          {{"variant", T},
+                           {"provider", T},
+                           {"terminal", T},
+                           {"demand_mbps", R},
+                           {"mean_mbps", R},
+                           {"p5_mbps", R},
+                           {"min_mbps", R},
+                           {"demand_met_fraction", R},
+                           {"full_service_fraction", R}},
+                          {"variant", "provider", "terminal"},
+                          {}};
+  for (const auto& x : r.terminal_capacity) {
+    terminal_capacity.rows.push_back({x.variant, x.provider, x.terminal, x.demand_mbps, x.mean_mbps,
+                                      x.p5_mbps, x.min_mbps, x.demand_met_fraction, x.full_service_fraction});
+  }
+  Table usage{"provider_usage",
+              {{"variant", T},
+               {"provider", T},
+               {"background_load", R},
+               {"offered_mbps", R},
+               {"carried_mbps", R},
+               {"satellite_utilisation", R},
+               {"saturated_satellite_share", R},
+               {"saturated_cell_share", R},
+               {"gateway_utilisation", R, true}},
+              {"variant", "provider"},
+              {}};
+  for (const auto& x : r.provider_usage) {
+    usage.rows.push_back({x.variant, x.provider, x.background_load, x.offered_mbps, x.carried_mbps,
+                          x.satellite_utilisation, x.saturated_satellite_share, x.saturated_cell_share,
+                          x.gateway_utilisation ? Value(*x.gateway_utilisation) : Value(std::monostate{})});
+  }
+  out.push_back(std::move(capacity));
+  out.push_back(std::move(terminal_capacity));
+  out.push_back(std::move(usage));
+}
+
+}  // namespace
+
 std::vector<Table> build_tables(const Results& r) {
   std::vector<Table> out;
 
@@ -72,13 +131,15 @@ std::vector<Table> build_tables(const Results& r) {
                    {"epoch_max_utc", T},
                    {"epoch_age_max_days", R},
                    {"min_elevation_deg", R},
-                   {"policy", T, true}},
+                   {"policy", T, true},
+                   {"status", T},
+                   {"service_model", T, true}},
                   {"provider"},
                   {}};
   for (const auto& p : r.providers) {
     providers.rows.push_back({p.name, p.source, integer(p.satellite_count), utc_text(p.epoch_min),
                               utc_text(p.epoch_max), epoch_age_days(r.run, p), p.min_elevation_deg,
-                              text_or_null(p.policy)});
+                              text_or_null(p.policy), p.status, text_or_null(p.service_model)});
   }
   out.push_back(std::move(providers));
 
@@ -286,6 +347,7 @@ std::vector<Table> build_tables(const Results& r) {
   }
   out.push_back(std::move(reliance));
   out.push_back(std::move(reliance_providers));
+  append_capacity_tables(r, out);
   return out;
 }
 

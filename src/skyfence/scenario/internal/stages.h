@@ -1,6 +1,6 @@
 // The stages of scenario::run_scenario (runner.h), in the order it calls them:
 //   load_inputs -> plan_variants -> record_inputs -> cover_variants -> record_reliance
-//   -> record_latency -> record_passes.
+//   -> record_latency -> record_capacity -> record_passes.
 // Each stage reads what the earlier ones produced and appends its own rows to a report::Results; no
 // stage reads or writes a row another stage writes, except that cover_variants adds the baseline's
 // SGP4 failures to the load_issues rows record_inputs made. Every sum runs in a fixed order, so each
@@ -15,11 +15,13 @@
 #include <string_view>
 #include <vector>
 
+#include "skyfence/capacity/service_model.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/region.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/network/topology.h"
 #include "skyfence/orbits/load.h"
+#include "skyfence/policy/permission.h"
 #include "skyfence/policy/policy.h"
 #include "skyfence/report/model.h"
 #include "skyfence/scenario/runner.h"
@@ -35,6 +37,7 @@ struct Loaded {
   std::optional<policy::Policy> policy;
   std::string policy_text;  // for policy-rule variants
   std::vector<network::GroundNode> gateways, pops;
+  std::optional<capacity::ServiceModel> model;  // the provider's service model, when it has one
 };
 
 // One provider as a variant uses it.
@@ -43,6 +46,7 @@ struct Active {
   const Loaded* loaded = nullptr;
   std::vector<orbits::ElementSet> sets;  // after failures
   std::optional<policy::Policy> policy;  // after a policy-rule variant
+  double background_load = -1.0;         // a background-load variant's; < 0: the model's
 };
 
 struct TerminalRow {
@@ -50,6 +54,7 @@ struct TerminalRow {
   std::string group;     // scenario group id
   std::string customer;  // class used for the policy
   std::string policy_group;
+  double demand_mbps = 0.0;  // when demand met is computed: the terminal's, else its group's
 };
 
 // One variant: its record and the providers it runs with.
@@ -113,6 +118,18 @@ void record_reliance(const Scenario& sc, const RunInputs& in, const std::vector<
 // Progress runs from `from` to 1. Cost: one network snapshot and routing per latency step and job.
 void record_latency(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
                     const RunOptions& options, const ProgressFn& progress, double from, report::Results& res);
+
+// The policies of a plan's providers, per point (cells ask as the region's customer, terminals as
+// themselves), indexed as plan.active.
+policy::ProviderPermissions plan_permissions(const Scenario& sc, const RunInputs& in, const Plan& plan);
+
+// Stage "demand met" (when every provider has a service model, Scenario::capacity): per plan,
+// capacity::compute_capacity over the region's cells (demand density x area, the region's customer and
+// preferences) and the terminals (their demand, customer and group preferences), under the plan's
+// policies; appends the capacity, terminal_capacity and provider_usage rows. Cost: the capacity
+// engine's, once per plan.
+void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
+                     const RunOptions& options, const ProgressFn& progress, report::Results& res);
 
 // Stage "passes": the passes of the baseline's providers (or those compute.passes_providers names) over
 // the chosen terminals, each provider at its own minimum elevation.

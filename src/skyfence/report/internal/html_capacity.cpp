@@ -1,0 +1,81 @@
+// Section "Demand met" of report.html: per scope and variant, the demand carried in all and by each
+// provider (capacity shared as docs/capacity.md describes), and each provider's utilisation. Shown when
+// the run computed demand met (every provider has a service model).
+#include <algorithm>
+
+#include "skyfence/report/internal/html_page.h"
+
+namespace skyfence::report::internal::html {
+namespace {
+
+std::string gbps(double mbps) {
+  return num(mbps / 1000.0, 2);
+}
+
+void scope_table(Page& page, const Results& r, const Scope& s) {
+  const std::string& base_id = r.variants.front().id;
+  const CapacityScope* base = r.capacity_row(s.kind, s.id, base_id, kAnyProvider);
+  if (base == nullptr) return;
+  table_open(page, fmt::format("Demand met for {} ({} Gbps of demand, mean over the steps): in all, and the "
+                               "Gbps each provider carried. Change: carried minus the baseline's.",
+                               s.label, gbps(base->demand_mbps)));
+  std::string& o = page.out;
+  o += "<thead><tr><th>Variant</th><th>Demand met</th><th>Full service</th><th>Change (Gbps)</th>";
+  for (const ProviderInfo& p : r.providers) o += "<th>" + escape_html(p.name) + " (Gbps)</th>";
+  o += "</tr></thead><tbody>";
+  for (const Variant& v : r.variants) {
+    const CapacityScope* any = r.capacity_row(s.kind, s.id, v.id, kAnyProvider);
+    if (any == nullptr) continue;
+    o += "<tr><td>" + escape_html(v.id) + "</td>" + bar_cell(any->demand_met_fraction, kAnyColour) + "<td>" +
+         pct(any->full_service_share) + "</td><td>" +
+         (v.id == base_id ? std::string("&#8211;") : gbps(any->carried_mbps - base->carried_mbps)) + "</td>";
+    for (const ProviderInfo& p : r.providers) {
+      const CapacityScope* x = r.capacity_row(s.kind, s.id, v.id, p.name);
+      o += "<td>" + (x ? gbps(x->carried_mbps) : std::string("&#8211;")) + "</td>";
+    }
+    o += "</tr>";
+  }
+  o += "</tbody>";
+  table_close(page);
+}
+
+void usage_table(Page& page, const Results& r) {
+  table_open(
+      page,
+      "How much of each provider's capacity the scenario's demand used (means over the steps). Satellites "
+      "and service cells count when they serve some demand; saturated: at capacity. Background load: the "
+      "share of capacity assumed used by customers outside the scenario.");
+  std::string& o = page.out;
+  o += "<thead><tr><th>Variant</th><th>Provider</th><th>Status</th><th>Background load</th><th>Offered "
+       "(Gbps)</th><th>Carried (Gbps)</th><th>Satellite utilisation</th><th>Satellites "
+       "saturated</th><th>Cells "
+       "saturated</th><th>Gateway utilisation</th></tr></thead><tbody>";
+  for (const ProviderUsage& u : r.provider_usage) {
+    const ProviderInfo* p = r.provider(u.provider);
+    o += "<tr><td>" + escape_html(u.variant) + "</td><td>" + escape_html(u.provider) + "</td><td>" +
+         escape_html(p ? p->status : std::string()) + "</td><td>" + pct(u.background_load, 0) + "</td><td>" +
+         gbps(u.offered_mbps) + "</td><td>" + gbps(u.carried_mbps) + "</td><td>" +
+         pct(u.satellite_utilisation) + "</td><td>" + pct(u.saturated_satellite_share) + "</td><td>" +
+         pct(u.saturated_cell_share) + "</td><td>" +
+         (u.gateway_utilisation ? pct(*u.gateway_utilisation) : std::string("not modelled")) + "</td></tr>";
+  }
+  o += "</tbody>";
+  table_close(page);
+}
+
+}  // namespace
+
+void capacity_section(Page& page, const Results& r) {
+  if (r.capacity.empty()) return;
+  page.out +=
+      "<section id=\"demand\"><h2>Demand met</h2><p>Served here means carried: each step, every provider's "
+      "satellites, service cells and gateways are shared among the demand offered to it (strict priority "
+      "between customer classes, then max-min fairness of the fraction of demand met), and each point's "
+      "demand goes to its providers in order of preference, what one cannot carry passing to the next. "
+      "The model, its parameters and their sources: docs/capacity.md.</p>";
+  for (const Scope& s : scopes(r)) scope_table(page, r, s);
+  usage_table(page, r);
+  page.out += "</section>";
+}
+
+}  // namespace skyfence::report::internal::html

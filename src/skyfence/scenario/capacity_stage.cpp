@@ -1,0 +1,167 @@
+// Stage "demand met" of the scenario runner (internal/stages.h): the capacity engine per plan, reduced
+// to the capacity, terminal_capacity and provider_usage rows of the results (docs/capacity.md).
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "skyfence/capacity/capacity.h"
+#include "skyfence/core/error.h"
+#include "skyfence/core/units.h"
+#include "skyfence/scenario/internal/stages.h"
+#include "skyfence/time/window.h"
+#include "skyfence/visibility/fleet.h"
+
+namespace skyfence::scenario::internal {
+namespace {
+
+// Preferences as indices into plan.active: the named providers the plan has, in order (all of them,
+// in order, when the list is empty). A provider a variant removed is skipped.
+std::vector<std::uint32_t> preferences(const std::vector<std::string>& names, const Plan& plan) {
+  std::vector<std::uint32_t> out;
+  if (names.empty()) {
+    for (std::uint32_t a = 0; a < plan.active.size(); ++a) out.push_back(a);
+    return out;
+  }
+  for (const std::string& n : names) {
+    for (std::uint32_t a = 0; a < plan.active.size(); ++a) {
+      if (plan.active[a].loaded->spec.name == n) out.push_back(a);
+    }
+  }
+  return out;
+}
+
+// The demand points of a plan: the region's cells (when it has a demand density), then every terminal,
+// in RunInputs::points order (indices of the permissions).
+std::vector<capacity::DemandPoint> demand_points(const Scenario& sc, const RunInputs& in, const Plan& plan) {
+  std::vector<capacity::DemandPoint> out;
+  const double density = std::max(0.0, sc.region.demand_density_mbps_km2);
+  const std::vector<std::uint32_t> region_prefs = preferences(sc.region.providers, plan);
+  for (const earth::Cell& c : in.cells) {
+    out.push_back({c.centre, density * c.area_km2, sc.region.customer, region_prefs, sc.region.level});
+  }
+  for (const TerminalRow& t : in.terminals) {
+    const auto g = std::find_if(sc.groups.begin(), sc.groups.end(),
+                                [&](const TerminalGroupSpec& spec) { return spec.id == t.group; });
+    out.push_back({t.site.location, t.demand_mbps, t.customer, preferences(g->providers, plan), 30});
+  }
+  return out;
+}
+
+// Sums of demand and carried Mbps over a set of points, for one result row.
+void add_scope(const std::string& scope, const std::string& scope_id, const std::string& variant,
+               const capacity::CapacityResult& r, const std::vector<std::size_t>& points,
+               report::Results& res) {
+  for (std::size_t row = 0; row < r.names.size(); ++row) {
+    double demand = 0.0, carried = 0.0, full = 0.0;
+    for (std::size_t i : points) {
+      const capacity::PointCapacity& c = r.at(row, i);
+      demand += r.demand_mbps[i];
+      carried += c.mean_mbps;
+      full += r.demand_mbps[i] * c.full_service_fraction;
+    }
+    report::CapacityScope x;
+    x.scope = scope;
+    x.scope_id = scope_id;
+    x.variant = variant;
+    x.provider = row + 1 == r.names.size() ? std::string(report::kAnyProvider) : r.names[row];
+    x.demand_mbps = demand;
+    x.carried_mbps = carried;
+    x.demand_met_fraction = demand > 0.0 ? std::clamp(carried / demand, 0.0, 1.0) : 1.0;
+    x.full_service_share = demand > 0.0 ? std::clamp(full / demand, 0.0, 1.0) : 1.0;
+    res.capacity.push_back(std::move(x));
+  }
+}
+
+void record_usage(const Plan& plan, const std::vector<capacity::ServiceModel>& models,
+                  const capacity::CapacityResult& r, report::Results& res) {
+  const double steps = std::max<double>(1.0, static_cast<double>(r.steps));
+  const auto share = [](double a, double b) { return b > 0.0 ? std::clamp(a / b, 0.0, 1.0) : 0.0; };
+  for (std::size_t a = 0; a < plan.active.size(); ++a) {
+    const capacity::ProviderUsage& u = r.usage[a];
+    report::ProviderUsage x;
+    x.variant = plan.info.id;
+    x.provider = r.names[a];
+    x.background_load = models[a].background_load;
+    x.offered_mbps = u.offered_mbps_steps / steps;
+    x.carried_mbps = u.carried_mbps_steps / steps;
+    x.satellite_utilisation = share(u.satellite_flow_steps, u.satellite_capacity_steps);
+    x.saturated_satellite_share =
+        share(static_cast<double>(u.saturated_satellite_steps), static_cast<double>(u.satellite_steps));
+    x.saturated_cell_share =
+        share(static_cast<double>(u.saturated_cell_steps), static_cast<double>(u.cell_steps));
+    if (models[a].has_gateways) x.gateway_utilisation = share(u.gateway_flow_steps, u.gateway_capacity_steps);
+    res.provider_usage.push_back(std::move(x));
+  }
+}
+
+}  // namespace
+
+void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
+                     const RunOptions& o, const ProgressFn& progress, report::Results& res) {
+  const time::Duration step = sc.compute.capacity_step.count_ns() > 0 ? sc.compute.capacity_step : sc.step;
+  const time::Window window = time::Window::make(sc.start, sc.stop, step);
+  const std::size_t n_cells = in.cells.size();
+  for (std::size_t v = 0; v < plans.size(); ++v) {
+    const Plan& plan = plans[v];
+    // Fleets and models as the plan has them (failed satellites gone, a variant's background load).
+    std::vector<std::unique_ptr<visibility::Fleet>> fleets;
+    std::vector<capacity::ServiceModel> models;
+    models.reserve(plan.active.size());
+    std::vector<capacity::Provider> providers;
+    for (const Active& act : plan.active) {
+      fleets.push_back(std::make_unique<visibility::Fleet>(act.sets));
+      models.push_back(*act.loaded->model);
+      if (act.background_load >= 0.0) models.back().background_load = act.background_load;
+    }
+    for (std::size_t a = 0; a < plan.active.size(); ++a) {
+      const Active& act = plan.active[a];
+      capacity::Provider p{act.loaded->spec.name,
+                           fleets[a].get(),
+                           {},
+                           &models[a],
+                           act.loaded->spec.min_elevation_deg * kRadPerDeg};
+      for (const auto& es : act.sets) p.satellite_names.push_back(es.name);
+      providers.push_back(std::move(p));
+    }
+    const std::vector<capacity::DemandPoint> points = demand_points(sc, in, plan);
+    const policy::ProviderPermissions permits = plan_permissions(sc, in, plan);
+    capacity::CapacityOptions co;
+    co.threads = o.threads;
+    if (!permits.empty()) co.permission = permits.hook();
+    co.progress = [&](std::size_t done) {
+      progress("demand met",
+               (static_cast<double>(v) + static_cast<double>(done) / std::max(1.0, static_cast<double>(window.size()))) /
+                   static_cast<double>(plans.size()));
+      return true;
+    };
+    const capacity::CapacityResult r = capacity::compute_capacity(points, providers, window, co);
+
+    // The region (when it has demand), each terminal group, each terminal.
+    if (sc.region.demand_density_mbps_km2 >= 0.0) {
+      std::vector<std::size_t> cells(n_cells);
+      for (std::size_t i = 0; i < n_cells; ++i) cells[i] = i;
+      add_scope(std::string(report::kScopeRegion), res.run.region_name, plan.info.id, r, cells, res);
+    }
+    for (const TerminalGroupSpec& g : sc.groups) {
+      std::vector<std::size_t> members;
+      for (std::size_t t = 0; t < in.terminals.size(); ++t) {
+        if (in.terminals[t].group == g.id) members.push_back(n_cells + t);
+      }
+      add_scope(std::string(report::kScopeGroup), g.id, plan.info.id, r, members, res);
+    }
+    for (std::size_t t = 0; t < in.terminals.size(); ++t) {
+      for (std::size_t row = 0; row < r.names.size(); ++row) {
+        const capacity::PointCapacity& c = r.at(row, n_cells + t);
+        res.terminal_capacity.push_back(
+            {plan.info.id, row + 1 == r.names.size() ? std::string(report::kAnyProvider) : r.names[row],
+             in.terminals[t].site.id, r.demand_mbps[n_cells + t], c.mean_mbps, c.p5_mbps, c.min_mbps,
+             c.demand_met_fraction, c.full_service_fraction});
+      }
+    }
+    record_usage(plan, models, r, res);
+  }
+}
+
+}  // namespace skyfence::scenario::internal
