@@ -321,7 +321,9 @@ double ServiceModel::efficiency(double elevation_rad) const {
   const std::size_t k =
       static_cast<std::size_t>(std::upper_bound(x.begin(), x.end(), elevation_rad) - x.begin());
   const double f = (elevation_rad - x[k - 1]) / (x[k] - x[k - 1]);
-  return y[k - 1] + f * (y[k] - y[k - 1]);
+  // Kept between the two points: rounding could otherwise give 0 just below a point much smaller
+  // than the one before it (f rounded to 1 and y[k] lost in y[k] - y[k - 1]).
+  return std::clamp(y[k - 1] + f * (y[k] - y[k - 1]), std::min(y[k - 1], y[k]), std::max(y[k - 1], y[k]));
 }
 
 double ServiceModel::max_efficiency() const {

@@ -153,6 +153,21 @@ TEST(CapacityServiceModel, ElevationsEqualInRadiansAreRefused) {
   }
 }
 
+// Just below a point, the interpolation's factor can round to 1; with an efficiency far below the one
+// before it, y0 + 1 * (y1 - y0) was 0. It stays between the two points.
+TEST(CapacityServiceModel, EfficiencyJustBelowAPointStaysPositive) {
+  std::string text = kMinimal;
+  const std::string old_el = "elevation_deg = [25.0, 55.0]";
+  text.replace(text.find(old_el), old_el.size(), "elevation_deg = [0.9488224244770833, 6.0]");
+  const std::string old_eff = "bps_per_hz = [2.0, 5.0]";
+  text.replace(text.find(old_eff), old_eff.size(), "bps_per_hz = [1e300, 1e-300]");
+  const ServiceModel m = parse_service_model(text, "m.toml");
+  const double below = std::nextafter(m.efficiency_elevation_rad[1], 0.0);
+  EXPECT_GE(m.efficiency(below), 1e-300);
+  EXPECT_LE(m.efficiency(below), 1e300);
+  EXPECT_EQ(m.efficiency(m.efficiency_elevation_rad[1]), 1e-300);
+}
+
 // The bundled models load, and their classes split the real catalogs as data/providers/PROVENANCE.md
 // states.
 TEST(CapacityServiceModel, BundledModelsClassifyTheBundledCatalogs) {
