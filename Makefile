@@ -44,8 +44,8 @@ bench: build
 	bash bench/route_bench.sh $(BUILD)
 	bash bench/policy_bench.sh $(BUILD) 1000000 50000
 
-# Fuzz every reader of outside input (policy, GeoJSON regions, audit log, TLE, OMM, sites, scenario)
-# for 60 s each, one after another (clang, libFuzzer, ASan+UBSan, in build-fuzz/); `make test`
+# Fuzz every reader of outside input (policy, GeoJSON regions, audit log, TLE, OMM, sites, scenario,
+# service models) for 60 s each, one after another (clang, libFuzzer, ASan+UBSan, in build-fuzz/); `make test`
 # replays each corpus and, with clang installed, runs them for 5 s each. docs/testing.md has more.
 fuzz: deps
 	bash fuzz/run.sh --seconds 60

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <numbers>
 #include <set>
+#include <system_error>
 #include <utility>
 
 #include <toml++/toml.h>
@@ -165,8 +166,11 @@ void read_efficiency(Reader& r, const toml::table& doc, ServiceModel& m) {
                   std::to_string(eff.size()));
     return;
   }
+  // Strictly increasing once in radians too: two adjacent doubles in degrees can convert to one.
+  std::vector<double> rad;
+  for (double e : el) rad.push_back(e * kRadPerDeg);
   for (std::size_t k = 0; k < el.size(); ++k) {
-    if (el[k] < 0.0 || el[k] > 90.0 || (k > 0 && el[k] <= el[k - 1])) {
+    if (el[k] < 0.0 || el[k] > 90.0 || (k > 0 && rad[k] <= rad[k - 1])) {
       r.problem(t->get("elevation_deg"), "spectral_efficiency.elevation_deg",
                 "expected elevations strictly increasing in [0, 90] degrees");
       return;
@@ -176,7 +180,7 @@ void read_efficiency(Reader& r, const toml::table& doc, ServiceModel& m) {
       return;
     }
   }
-  for (double e : el) m.efficiency_elevation_rad.push_back(e * kRadPerDeg);
+  m.efficiency_elevation_rad = std::move(rad);
   m.efficiency_bps_per_hz = eff;
 }
 
@@ -199,6 +203,15 @@ void read_gateways(Reader& r, const toml::table& doc, ServiceModel& m) {
   if (!file) return;
   std::filesystem::path path(*file);
   if (path.is_relative()) path = std::filesystem::path(r.source()).parent_path() / path;
+  // Only a non-empty regular file: a device (/dev/zero), a pipe or a kernel file reporting size 0
+  // (/proc/self/pagemap) would be read without end.
+  std::error_code ec;
+  const std::filesystem::file_status st = std::filesystem::status(path, ec);
+  if (std::filesystem::exists(st) &&
+      (!std::filesystem::is_regular_file(st) || std::filesystem::file_size(path, ec) == 0 || ec)) {
+    r.problem(t->get("file"), "gateways.file", "expected a non-empty regular file, found " + path.string());
+    return;
+  }
   try {
     earth::SiteList list = earth::read_sites_file(path.string());
     for (const InputIssue& issue : list.rejected) r.issues().emplace_back(issue.where, issue.message);
@@ -308,7 +321,9 @@ double ServiceModel::efficiency(double elevation_rad) const {
   const std::size_t k =
       static_cast<std::size_t>(std::upper_bound(x.begin(), x.end(), elevation_rad) - x.begin());
   const double f = (elevation_rad - x[k - 1]) / (x[k] - x[k - 1]);
-  return y[k - 1] + f * (y[k] - y[k - 1]);
+  // Kept between the two points: rounding could otherwise give 0 just below a point much smaller
+  // than the one before it (f rounded to 1 and y[k] lost in y[k] - y[k - 1]).
+  return std::clamp(y[k - 1] + f * (y[k] - y[k - 1]), std::min(y[k - 1], y[k]), std::max(y[k - 1], y[k]));
 }
 
 double ServiceModel::max_efficiency() const {

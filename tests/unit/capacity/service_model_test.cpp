@@ -119,6 +119,55 @@ TEST(CapacityServiceModel, AMissingGatewayFileIsAProblemOfTheModel) {
   EXPECT_THROW((void)parse_service_model(text, "/tmp/m.toml"), InputError);
 }
 
+// A device, a directory or a kernel file that reports size 0 is refused before it is read: /dev/zero or
+// /proc/self/pagemap would otherwise be read without end.
+TEST(CapacityServiceModel, AGatewayFileThatIsNotARegularFileIsRefused) {
+  for (const char* file : {"/dev/zero", "/tmp", "/proc/self/pagemap"}) {
+    std::string text = kMinimal;
+    text.insert(text.find("[[satellite_class]]"), std::string("[gateways]\nfile = \"") + file +
+                                                      "\"\nmin_elevation_deg = 20.0\ncapacity_gbps = 10.0\n");
+    try {
+      (void)parse_service_model(text, "/tmp/m.toml");
+      FAIL() << "expected InputErrors for " << file;
+    } catch (const InputErrors& e) {
+      ASSERT_EQ(e.issues().size(), 1U) << file;
+      EXPECT_EQ(e.issues().front().where().field, "gateways.file") << file;
+    }
+  }
+}
+
+// Two adjacent doubles in degrees can be one double in radians; the table must still increase
+// strictly where it is used (found while writing the checks of fuzz/service_model_fuzz.cpp).
+TEST(CapacityServiceModel, ElevationsEqualInRadiansAreRefused) {
+  std::string text = kMinimal;
+  const std::string old_el = "elevation_deg = [25.0, 55.0]";
+  text.replace(text.find(old_el), old_el.size(), "elevation_deg = [58.860245110968485, 58.86024511096849]");
+  ASSERT_NE(58.860245110968485, 58.86024511096849);
+  ASSERT_EQ(58.860245110968485 * kDeg, 58.86024511096849 * kDeg);
+  try {
+    (void)parse_service_model(text, "m.toml");
+    FAIL() << "expected InputErrors";
+  } catch (const InputErrors& e) {
+    ASSERT_EQ(e.issues().size(), 1U);
+    EXPECT_EQ(e.issues().front().where().field, "spectral_efficiency.elevation_deg");
+  }
+}
+
+// Just below a point, the interpolation's factor can round to 1; with an efficiency far below the one
+// before it, y0 + 1 * (y1 - y0) was 0. It stays between the two points.
+TEST(CapacityServiceModel, EfficiencyJustBelowAPointStaysPositive) {
+  std::string text = kMinimal;
+  const std::string old_el = "elevation_deg = [25.0, 55.0]";
+  text.replace(text.find(old_el), old_el.size(), "elevation_deg = [0.9488224244770833, 6.0]");
+  const std::string old_eff = "bps_per_hz = [2.0, 5.0]";
+  text.replace(text.find(old_eff), old_eff.size(), "bps_per_hz = [1e300, 1e-300]");
+  const ServiceModel m = parse_service_model(text, "m.toml");
+  const double below = std::nextafter(m.efficiency_elevation_rad[1], 0.0);
+  EXPECT_GE(m.efficiency(below), 1e-300);
+  EXPECT_LE(m.efficiency(below), 1e300);
+  EXPECT_EQ(m.efficiency(m.efficiency_elevation_rad[1]), 1e-300);
+}
+
 // The bundled models load, and their classes split the real catalogs as data/providers/PROVENANCE.md
 // states.
 TEST(CapacityServiceModel, BundledModelsClassifyTheBundledCatalogs) {
