@@ -131,9 +131,9 @@ void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<
     co.threads = o.threads;
     if (!permits.empty()) co.permission = permits.hook();
     co.progress = [&](std::size_t done) {
-      progress("demand met",
-               (static_cast<double>(v) + static_cast<double>(done) / std::max(1.0, static_cast<double>(window.size()))) /
-                   static_cast<double>(plans.size()));
+      progress("demand met", (static_cast<double>(v) +
+                              static_cast<double>(done) / std::max(1.0, static_cast<double>(window.size()))) /
+                                 static_cast<double>(plans.size()));
       return true;
     };
     const capacity::CapacityResult r = capacity::compute_capacity(points, providers, window, co);

@@ -65,10 +65,10 @@ struct ComputeSpec {
   time::Duration latency_step = time::Duration::seconds(600.0);  // steps of the latency series
   // Steps of demand met (when computed): 0 means the scenario's step.
   time::Duration capacity_step = time::Duration::seconds(0.0);
-  std::size_t timeseries_terminals = 6;                          // terminals whose in-view series are kept
-  std::vector<std::string> passes_terminals;                     // terminals whose passes are listed
-  std::vector<std::string> passes_providers;                     // providers for them (empty: all)
-  SourceLocation passes_at;                                      // where they were given
+  std::size_t timeseries_terminals = 6;       // terminals whose in-view series are kept
+  std::vector<std::string> passes_terminals;  // terminals whose passes are listed
+  std::vector<std::string> passes_providers;  // providers for them (empty: all)
+  SourceLocation passes_at;                   // where they were given
 };
 
 // A rule added by a policy-rule variant, kept as TOML text in the policy format (docs/policy.md).

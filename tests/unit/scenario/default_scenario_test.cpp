@@ -265,7 +265,7 @@ TEST_F(DefaultScenarioRun, LatencyToTheInternet) {
     }
   }
   std::printf("latency: %zu rows, RTT %.3f to %.3f ms\n", r.latency.size(), lowest, highest);
-  EXPECT_EQ(rows_per_variant.size(), 4u);  // not in the withdrawal
+  EXPECT_EQ(rows_per_variant.size(), 6u);  // not in the withdrawal
   EXPECT_EQ(rows_per_variant.count("starlink-withdraws"), 0u);
   for (const auto& [variant, n] : rows_per_variant) EXPECT_EQ(n, 15u) << variant;
 
@@ -290,7 +290,7 @@ TEST_F(DefaultScenarioRun, LatencyToTheInternet) {
 
 TEST_F(DefaultScenarioRun, RelianceIsConsistent) {
   const report::Results& r = *results_;
-  ASSERT_EQ(r.reliance.size(), 5u * 4u);  // five variants x (the region + three groups)
+  ASSERT_EQ(r.reliance.size(), 7u * 4u);  // seven variants x (the region + three groups)
   const auto in01 = [](double x) { return x >= 0.0 && x <= 1.0 + 1e-12; };
   for (const auto& rel : r.reliance) {
     SCOPED_TRACE(rel.scope + " " + rel.scope_id + " " + rel.variant);
