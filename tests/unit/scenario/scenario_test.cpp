@@ -69,6 +69,71 @@ TEST(Scenario, ReportsEveryProblemWithItsLine) {
   }
 }
 
+// Demand met: the keys are read, and every inconsistency is a located problem.
+TEST(Scenario, ReadsDemandAndReportsItsProblems) {
+  const std::string providers = std::string(SKYFENCE_DATA_DIR) + "/providers/";
+  const std::string head = "name = \"d\"\nstart = 2026-04-27T00:00:00Z\nduration = \"1h\"\n";
+  const std::string good =
+      head +
+      "[region]\ncountry = \"MDA\"\ndemand_density_mbps_km2 = 0.5\nproviders = [\"ow\"]\n"
+      "[[provider]]\nname = \"ow\"\ncatalog = \"oneweb\"\nservice_model = \"" +
+      providers +
+      "oneweb.toml\"\n"
+      "[[provider]]\nname = \"ir\"\ncatalog = \"iridium\"\nservice_model = \"" +
+      providers +
+      "iridium.toml\"\n"
+      "[[terminals]]\ngroup = \"g\"\nfile = \"" +
+      kDir +
+      "terminals_civil.csv\"\ndemand_mbps = 20\nproviders = [\"ir\", \"ow\"]\n"
+      "[compute]\ncapacity_step = \"10m\"\n"
+      "[[variant]]\nid = \"busy\"\nkind = \"background-load\"\nprovider = \"ow\"\n"
+      "background_load = 0.5\n";
+  const Scenario sc = parse_scenario(good, kDir + "d.toml");
+  EXPECT_TRUE(sc.capacity());
+  EXPECT_EQ(sc.region.demand_density_mbps_km2, 0.5);
+  EXPECT_EQ(sc.region.providers, std::vector<std::string>{"ow"});
+  EXPECT_EQ(sc.groups[0].demand_mbps, 20.0);
+  EXPECT_EQ(sc.groups[0].providers, (std::vector<std::string>{"ir", "ow"}));
+  EXPECT_EQ(sc.compute.capacity_step, time::Duration::seconds(600.0));
+  ASSERT_EQ(sc.variants.size(), 1u);
+  EXPECT_EQ(sc.variants[0].kind, VariantSpec::Kind::background_load);
+  EXPECT_EQ(sc.variants[0].background_load, 0.5);
+
+  // One provider without a model, an unknown preference, a load out of range, a negative demand.
+  std::string bad = good;
+  bad.replace(bad.find("service_model = \"" + providers + "iridium.toml\"\n"),
+              ("service_model = \"" + providers + "iridium.toml\"\n").size(), "");
+  bad.replace(bad.find("providers = [\"ow\"]"), 18, "providers = [\"sl\"]");
+  bad.replace(bad.find("background_load = 0.5"), 21, "background_load = 1.5");
+  bad.replace(bad.find("demand_mbps = 20"), 16, "demand_mbps = -1");
+  try {
+    (void)parse_scenario(bad, kDir + "d.toml");
+    FAIL() << "loaded";
+  } catch (const ScenarioError& e) {
+    const std::string all = e.what();
+    const auto has = [&](const std::string& x) { return all.find(x) != std::string::npos; };
+    EXPECT_TRUE(has("provider[0].service_model: missing: demand met is computed when every provider has a "
+                    "service model") ||
+                has("provider[1].service_model: missing"))
+        << all;
+    EXPECT_TRUE(has("region.providers: no provider named \"sl\"")) << all;
+    EXPECT_TRUE(has("variant[0].background_load")) << all;
+    EXPECT_TRUE(has("terminals[0].demand_mbps")) << all;
+    EXPECT_TRUE(has("a background-load variant needs service models")) << all;
+  }
+  // Service models but no demand anywhere.
+  const std::string no_demand = head +
+                                "[region]\ncountry = \"MDA\"\n[[provider]]\nname = \"ow\"\ncatalog = "
+                                "\"oneweb\"\nservice_model = \"" +
+                                providers + "oneweb.toml\"\n";
+  try {
+    (void)parse_scenario(no_demand, kDir + "d.toml");
+    FAIL() << "loaded";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("nothing has demand"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Scenario, SyntaxErrorsAndMissingFiles) {
   EXPECT_THROW(parse_scenario("name = \n", "x.toml"), ScenarioError);
   try {
