@@ -105,6 +105,13 @@ expect_exit 2 "cells without density" -- "$SKYFENCE" capacity --catalog oneweb -
 expect_grep "expected a demand density" "$WORK/err" "asks for the density"
 expect_exit 2 "elevations" -- "$SKYFENCE" capacity --catalog oneweb --catalog iridium --min-elevation 20 --min-elevation 30 --min-elevation 40 --sites "$WORK/sites.csv" --start $T0 --duration 1h
 [[ ! -e "$WORK/x.csv" ]] && pass || fail "a failed run left its output"
+# The README's examples, shortened.
+expect_exit 0 "README terminals" -- "$SKYFENCE" capacity --catalog starlink --catalog oneweb --catalog kuiper \
+  --sites "$REPO_DATA/scenarios/terminals_demand.csv" --start 2026-04-27T00:00:00Z --duration 20m -o "$WORK/demand.csv"
+[[ $(($(wc -l < "$WORK/demand.csv") - 1)) -eq $((15 * 4)) ]] && pass || fail "README terminals: 15 terminals x 4 rows expected"
+expect_exit 0 "README region" -- "$SKYFENCE" capacity --catalog oneweb --region UKR --level 7 --demand-density 0.1 \
+  --start 2026-04-27T00:00:00Z --duration 10m -o "$WORK/oneweb_ukraine.geojson"
+expect_grep "oneweb \(deployed" "$WORK/err" "README region summary"
 expect_exit 0 "help" -- "$SKYFENCE" capacity --help
 expect_grep "demand_met_fraction" "$WORK/out" "help documents the columns"
 finish
