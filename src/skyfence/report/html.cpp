@@ -102,7 +102,7 @@ std::string render_report_html(const Results& r, const BorderMap& borders) {
   if (!r.cells.empty()) base = html::make_map_base(r, borders);
   html::service_section(page, r, base ? &*base : nullptr);
   html::reliance_section(page, r, base ? &*base : nullptr);
-  html::capacity_section(page, r);
+  html::capacity_section(page, r, base ? &*base : nullptr);
   html::latency_section(page, r);
   html::in_view_section(page, r);
   html::passes_section(page, r);

@@ -107,6 +107,14 @@ const Reliance* Results::reliance_row(std::string_view scope, std::string_view s
   return nullptr;
 }
 
+const CapacityCellLayer* Results::capacity_cell_layer(std::string_view variant_id,
+                                                      std::string_view provider_name) const {
+  for (const auto& x : capacity_cells) {
+    if (x.variant == variant_id && x.provider == provider_name) return &x;
+  }
+  return nullptr;
+}
+
 const CapacityScope* Results::capacity_row(std::string_view scope, std::string_view scope_id,
                                            std::string_view variant_id,
                                            std::string_view provider_name) const {
@@ -184,6 +192,21 @@ void validate_capacity(const Results& r, Variant known_variant, Provider known_p
     for (double v : {x.demand_mbps, x.mean_mbps, x.p5_mbps, x.min_mbps}) check_mbps(v, w + ": Mbps");
     check_fraction(x.demand_met_fraction, w + ": demand_met_fraction");
     check_fraction(x.full_service_fraction, w + ": full_service_fraction");
+  }
+  for (const CapacityCellLayer& x : r.capacity_cells) {
+    const std::string w = "capacity cells (" + x.variant + ", " + x.provider + ")";
+    known_variant(x.variant, w);
+    known_provider(x.provider, w);
+    unique_key("capacity cells", {x.variant, x.provider});
+    if (x.demand_mbps.size() != r.cells.size() || x.carried_mbps.size() != r.cells.size() ||
+        x.demand_met_fraction.size() != r.cells.size()) {
+      throw std::invalid_argument("report: " + w + ": one value per cell expected");
+    }
+    for (std::size_t i = 0; i < r.cells.size(); ++i) {
+      check_mbps(x.demand_mbps[i], w + ": demand_mbps");
+      check_mbps(x.carried_mbps[i], w + ": carried_mbps");
+      check_fraction(x.demand_met_fraction[i], w + ": demand_met_fraction");
+    }
   }
   for (const ProviderUsage& x : r.provider_usage) {
     const std::string w = "provider usage (" + x.variant + ", " + x.provider + ")";

@@ -256,6 +256,16 @@ struct TerminalCapacity {
   double full_service_fraction = 0.0;  // share of steps with all the demand met
 };
 
+// Demand met in each cell of the region by one provider (or "any") in one variant: values[i] belongs to
+// Results::cells[i]. Present when the region has a demand density.
+struct CapacityCellLayer {
+  std::string variant;
+  std::string provider;
+  std::vector<double> demand_mbps;          // per cell
+  std::vector<double> carried_mbps;         // per cell, mean over steps
+  std::vector<double> demand_met_fraction;  // per cell
+};
+
 // How much of one provider's capacity the scenario's demand used in one variant (means over steps).
 struct ProviderUsage {
   std::string variant;
@@ -285,6 +295,7 @@ struct Results {
   std::vector<PassRecord> passes;       // at the scenario's chosen terminals, baseline; any order
   std::vector<CapacityScope> capacity;  // empty unless demand met is computed
   std::vector<TerminalCapacity> terminal_capacity;
+  std::vector<CapacityCellLayer> capacity_cells;
   std::vector<ProviderUsage> provider_usage;
 
   // Lookups; nullptr when absent.
@@ -297,6 +308,8 @@ struct Results {
                                                std::string_view terminal_id) const;
   [[nodiscard]] const Reliance* reliance_row(std::string_view scope, std::string_view scope_id,
                                              std::string_view variant_id) const;
+  [[nodiscard]] const CapacityCellLayer* capacity_cell_layer(std::string_view variant_id,
+                                                             std::string_view provider_name) const;
   [[nodiscard]] const CapacityScope* capacity_row(std::string_view scope, std::string_view scope_id,
                                                   std::string_view variant_id,
                                                   std::string_view provider_name) const;

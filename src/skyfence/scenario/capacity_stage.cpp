@@ -143,6 +143,17 @@ void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<
       std::vector<std::size_t> cells(n_cells);
       for (std::size_t i = 0; i < n_cells; ++i) cells[i] = i;
       add_scope(std::string(report::kScopeRegion), res.run.region_name, plan.info.id, r, cells, res);
+      for (std::size_t row = 0; row < r.names.size(); ++row) {
+        report::CapacityCellLayer layer;
+        layer.variant = plan.info.id;
+        layer.provider = row + 1 == r.names.size() ? std::string(report::kAnyProvider) : r.names[row];
+        for (std::size_t i = 0; i < n_cells; ++i) {
+          layer.demand_mbps.push_back(r.demand_mbps[i]);
+          layer.carried_mbps.push_back(r.at(row, i).mean_mbps);
+          layer.demand_met_fraction.push_back(r.at(row, i).demand_met_fraction);
+        }
+        res.capacity_cells.push_back(std::move(layer));
+      }
     }
     for (const TerminalGroupSpec& g : sc.groups) {
       std::vector<std::size_t> members;

@@ -63,9 +63,27 @@ void usage_table(Page& page, const Results& r) {
   table_close(page);
 }
 
+// Maps of the demand met by any provider per cell: the baseline, then each variant that changes it.
+void capacity_maps(Page& page, const Results& r, const MapBase& base) {
+  const std::string region =
+      escape_html(r.run.region_name.empty() ? std::string("region") : r.run.region_name);
+  const CapacityCellLayer* baseline = r.capacity_cell_layer(r.variants.front().id, kAnyProvider);
+  if (baseline == nullptr) return;
+  page.out += "<h3>Demand met per cell</h3><div class=\"grid2\">";
+  for (const Variant& v : r.variants) {
+    const CapacityCellLayer* l = r.capacity_cell_layer(v.id, kAnyProvider);
+    if (l == nullptr || (l != baseline && l->demand_met_fraction == baseline->demand_met_fraction)) continue;
+    map_figure(page, base, l->demand_met_fraction, served_scale(), "Demand met: " + escape_html(v.id),
+               "Share of each cell's demand in " + region +
+                   " carried by any provider (mean over the steps), " + escape_html(v.id) + " (percent).",
+               "demand met (%)", false);
+  }
+  page.out += "</div>";
+}
+
 }  // namespace
 
-void capacity_section(Page& page, const Results& r) {
+void capacity_section(Page& page, const Results& r, const MapBase* base) {
   if (r.capacity.empty()) return;
   page.out +=
       "<section id=\"demand\"><h2>Demand met</h2><p>Served here means carried: each step, every provider's "
@@ -74,6 +92,7 @@ void capacity_section(Page& page, const Results& r) {
       "demand goes to its providers in order of preference, what one cannot carry passing to the next. "
       "The model, its parameters and their sources: docs/capacity.md.</p>";
   for (const Scope& s : scopes(r)) scope_table(page, r, s);
+  if (base != nullptr) capacity_maps(page, r, *base);
   usage_table(page, r);
   page.out += "</section>";
 }

@@ -150,7 +150,7 @@ Legend plot_legend(PlotArea& a, const std::vector<LegendItem>& items, bool lines
 void summary_section(Page& page, const Results& r);                        // html_summary.cpp
 void service_section(Page& page, const Results& r, const MapBase* base);   // html_service.cpp
 void reliance_section(Page& page, const Results& r, const MapBase* base);  // html_reliance.cpp
-void capacity_section(Page& page, const Results& r);                       // html_capacity.cpp
+void capacity_section(Page& page, const Results& r, const MapBase* base);  // html_capacity.cpp
 void latency_section(Page& page, const Results& r);                        // html_latency.cpp
 void in_view_section(Page& page, const Results& r);                        // html_in_view.cpp
 void passes_section(Page& page, const Results& r);                         // html_passes.cpp

@@ -87,7 +87,23 @@ void append_capacity_tables(const Results& r, std::vector<Table>& out) {
                           x.satellite_utilisation, x.saturated_satellite_share, x.saturated_cell_share,
                           x.gateway_utilisation ? Value(*x.gateway_utilisation) : Value(std::monostate{})});
   }
+  Table cells{"capacity_cells",
+              {{"variant", T},
+               {"provider", T},
+               {"cell_token", T},
+               {"demand_mbps", R},
+               {"carried_mbps", R},
+               {"demand_met_fraction", R}},
+              {"variant", "provider", "cell_token"},
+              {}};
+  for (const auto& x : r.capacity_cells) {
+    for (std::size_t i = 0; i < r.cells.size(); ++i) {
+      cells.rows.push_back({x.variant, x.provider, r.cells[i].token, x.demand_mbps[i], x.carried_mbps[i],
+                            x.demand_met_fraction[i]});
+    }
+  }
   out.push_back(std::move(capacity));
+  out.push_back(std::move(cells));
   out.push_back(std::move(terminal_capacity));
   out.push_back(std::move(usage));
 }
