@@ -39,6 +39,18 @@ struct Options : StudyOptions {
   bool quiet = false;
 };
 
+// The names of the bundled service models (data/providers/*.toml), sorted, for messages.
+std::string bundled_models() {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(data_dir()) / "providers")) {
+    if (e.path().extension() == ".toml") names.push_back(e.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 // One --service-model per provider in order, or none: then data/providers/<provider name>.toml.
 std::vector<capacity::ServiceModel> load_models(const Options& o,
                                                 const std::vector<LoadedProvider>& providers) {
@@ -60,7 +72,7 @@ std::vector<capacity::ServiceModel> load_models(const Options& o,
         throw InputError(SourceLocation{"--service-model", 0, {}},
                          fmt::format("no bundled service model for provider '{}' (bundled: {}); give "
                                      "--service-model FILE for each provider, or name it with --provider",
-                                     providers[p].name, "starlink, oneweb, kuiper, iridium"));
+                                     providers[p].name, bundled_models()));
       }
     }
     models.push_back(capacity::read_service_model(path));

@@ -95,7 +95,7 @@ expect_exit 2 "model count" -- "$SKYFENCE" capacity --catalog oneweb --catalog i
   --sites "$WORK/sites.csv" --start $T0 --duration 1h
 expect_grep "1 given for 2 providers" "$WORK/err" "explains the count"
 expect_exit 2 "no bundled model" -- "$SKYFENCE" capacity --tle "$REPO_DATA/tle/oneweb_2026-03-26.tle" --sites "$WORK/sites.csv" --start $T0 --duration 1h
-expect_grep "no bundled service model for provider 'oneweb_2026-03-26'" "$WORK/err" "says how to name a model"
+expect_grep "no bundled service model for provider 'oneweb_2026-03-26' \(bundled: iridium, kuiper, kuiper-planned, oneweb, starlink\)" "$WORK/err" "says how to name a model"
 printf 'name = "x"\ncell_level = 9\nmax_beams_per_cell = 0\nisl = false\n' > "$WORK/bad.toml"
 expect_exit 2 "bad model" -- "$SKYFENCE" capacity --catalog oneweb --service-model "$WORK/bad.toml" --sites "$WORK/sites.csv" --start $T0 --duration 1h
 expect_grep "bad.toml:3: max_beams_per_cell: expected an integer in \[1, 100000\]" "$WORK/err" "locates the bad key"

@@ -171,7 +171,7 @@ TEST(CapacityServiceModel, EfficiencyJustBelowAPointStaysPositive) {
 // The bundled models load, and their classes split the real catalogs as data/providers/PROVENANCE.md
 // states.
 TEST(CapacityServiceModel, BundledModelsClassifyTheBundledCatalogs) {
-  for (const char* name : {"starlink", "oneweb", "kuiper", "iridium"}) {
+  for (const char* name : {"starlink", "oneweb", "kuiper", "kuiper-planned", "iridium"}) {
     SCOPED_TRACE(name);
     const ServiceModel m = read_service_model(kData + "/providers/" + name + ".toml");
     EXPECT_EQ(m.name, name);
