@@ -95,7 +95,8 @@ void ProviderSetup::set_cap(std::span<const frames::Geodetic> locations) {
   if (units.empty() || n < 1e-6 * static_cast<double>(units.size())) return;
   centre = {sum.x / n, sum.y / n, sum.z / n};
   double min_cos = 1.0;
-  for (const frames::Vec3& u : units) min_cos = std::min(min_cos, u.x * centre.x + u.y * centre.y + u.z * centre.z);
+  for (const frames::Vec3& u : units)
+    min_cos = std::min(min_cos, u.x * centre.x + u.y * centre.y + u.z * centre.z);
   // 1e-9 rad of slack for rounding in the dot products.
   spread_rad = std::min(std::numbers::pi, std::acos(std::clamp(min_cos, -1.0, 1.0)) + 1e-9);
 }
@@ -106,7 +107,7 @@ struct Scratch {
   std::vector<orbits::Sgp4Error> errors;
   std::unique_ptr<bool[]> candidate;  // per satellite: may see a point (in_view's `valid`)
   std::size_t candidates = 0;
-  std::unique_ptr<bool[]> near_gateway;  // per satellite: may see an unresolved gateway
+  std::unique_ptr<bool[]> near_gateway;     // per satellite: may see an unresolved gateway
   std::vector<std::uint32_t> gateway_hint;  // per gateway: a satellite that saw it last (a guess)
   visibility::InViewSet in_view, gateway_view;
 };
@@ -116,9 +117,9 @@ struct StepGeometry {
   visibility::InViewSet in_view;                         // per point: satellites with look angles
   std::vector<std::vector<std::uint32_t>> sat_gateways;  // per satellite: gateways in view (bent pipe)
   double pooled_gateway_mbps = 0.0;                      // gateways seen by any satellite (isl)
-  std::vector<double> beam_rate;                         // per in_view entry: one beam's rate, Mbps (0: no class)
-  std::vector<double> cell_best_beam;                    // per cell: highest single-beam rate, Mbps
-  std::vector<std::uint8_t> permitted;                   // per point
+  std::vector<double> beam_rate;        // per in_view entry: one beam's rate, Mbps (0: no class)
+  std::vector<double> cell_best_beam;   // per cell: highest single-beam rate, Mbps
+  std::vector<std::uint8_t> permitted;  // per point
   std::uint64_t failed = 0;
 };
 
@@ -175,7 +176,8 @@ class Engine {
         visibility::in_view(*setup.gateways, s.states, candidate, view, s.gateway_view);
         g.sat_gateways.assign(s.states.size(), {});
         for (std::uint32_t gw = 0; gw < setup.gateways->size(); ++gw) {
-          for (const visibility::InViewEntry& e : s.gateway_view.of_site(gw)) g.sat_gateways[e.satellite].push_back(gw);
+          for (const visibility::InViewEntry& e : s.gateway_view.of_site(gw))
+            g.sat_gateways[e.satellite].push_back(gw);
         }
       }
     }
@@ -235,7 +237,8 @@ class Engine {
       const frames::Vec3& r = s.states[k].r_km;
       const double bound = min_cos * std::sqrt(r.x * r.x + r.y * r.y + r.z * r.z);
       bool near = false;
-      for (std::size_t j = 0; j < dirs.size() && !near; ++j) near = r.x * dirs[j].x + r.y * dirs[j].y + r.z * dirs[j].z >= bound;
+      for (std::size_t j = 0; j < dirs.size() && !near; ++j)
+        near = r.x * dirs[j].x + r.y * dirs[j].y + r.z * dirs[j].z >= bound;
       s.near_gateway[k] = near && std::isfinite(bound);
     }
     visibility::in_view(gateways, s.states, {s.near_gateway.get(), n}, view, s.gateway_view);
@@ -262,9 +265,10 @@ class Engine {
       const double r2 = r.x * r.x + r.y * r.y + r.z * r.z;
       if (std::isfinite(r2)) max_r2 = std::max(max_r2, r2);
     }
-    const double reach = setup.spread_rad + visibility::search_radius_rad(std::sqrt(max_r2), setup.points.min_radius_km(),
-                                                                          setup.points.max_radius_km(),
-                                                                          setup.provider->min_elevation_rad);
+    const double reach =
+        setup.spread_rad + visibility::search_radius_rad(std::sqrt(max_r2), setup.points.min_radius_km(),
+                                                         setup.points.max_radius_km(),
+                                                         setup.provider->min_elevation_rad);
     const double min_cos = reach >= std::numbers::pi ? -2.0 : std::cos(reach);
     const frames::Vec3& c = setup.centre;
     for (std::size_t k = 0; k < n; ++k) {
@@ -334,7 +338,9 @@ class Engine {
       }
       const auto k = static_cast<std::uint32_t>(in.points.size());
       in.points.push_back({c->second, demand, priority});
-      for (const visibility::InViewEntry& e : g.in_view.of_site(i)) {
+      for (std::uint32_t k_entry = g.in_view.site_offsets[i]; k_entry < g.in_view.site_offsets[i + 1];
+           ++k_entry) {
+        const visibility::InViewEntry& e = g.in_view.entries[k_entry];
         const SatelliteClass* cls = setup.classes[e.satellite];
         if (!cls) continue;
         const auto [s, fresh_sat] =
@@ -344,7 +350,7 @@ class Engine {
           in.satellites.push_back(setup.satellite_capacity[e.satellite]);
         }
         const double beams = std::min(model.max_beams_per_cell, cls->beams);
-        in.links.push_back({s->second, k, beams * model.beam_rate_mbps(*cls, e.look.elevation_rad)});
+        in.links.push_back({s->second, k, beams * g.beam_rate[k_entry]});
       }
     };
     for (std::uint32_t i : earlier) add_point(i, out.carried[p][i], 0);
