@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <numbers>
@@ -110,7 +111,23 @@ struct Scratch {
   std::unique_ptr<bool[]> near_gateway;     // per satellite: may see an unresolved gateway
   std::vector<std::uint32_t> gateway_hint;  // per gateway: a satellite that saw it last (a guess)
   visibility::InViewSet in_view, gateway_view;
+  // One allocation's instance and the compaction of fleet satellites, cells and gateways to its
+  // indices (kAbsent where not in it; solve() restores kAbsent for what it used).
+  Instance instance;
+  std::vector<std::uint32_t> sats;  // instance satellite -> fleet satellite
+  std::vector<std::uint32_t> sat_index, cell_index, gateway_index;
 };
+
+constexpr std::uint32_t kAbsent = std::numeric_limits<std::uint32_t>::max();
+
+// Index of `key` in a compaction (`index` maps keys to positions, kAbsent if none yet), adding it at
+// position `next` when new; `fresh` tells which.
+std::uint32_t compact(std::vector<std::uint32_t>& index, std::uint32_t key, std::size_t next, bool& fresh) {
+  std::uint32_t& slot = index[key];
+  fresh = slot == kAbsent;
+  if (fresh) slot = static_cast<std::uint32_t>(next);
+  return slot;
+}
 
 // One provider's view of one step.
 struct StepGeometry {
@@ -149,7 +166,7 @@ class Engine {
     out.carried.assign(setups_.size(), std::vector<double>(points_.size(), 0.0));
     out.usage.resize(setups_.size());
     for (std::size_t p = 0; p < setups_.size(); ++p) out.usage[p].failed_states = geometry[p].failed;
-    offer_in_rounds(geometry, out);
+    offer_in_rounds(geometry, scratch, out);
     return out;
   }
 
@@ -288,7 +305,7 @@ class Engine {
     return false;
   }
 
-  void offer_in_rounds(const std::vector<StepGeometry>& geometry, StepResult& out) const {
+  void offer_in_rounds(const std::vector<StepGeometry>& geometry, Scratch& scratch, StepResult& out) const {
     const std::size_t n = points_.size();
     std::vector<double> remaining(n);
     std::vector<std::size_t> next_choice(n, 0);
@@ -313,7 +330,7 @@ class Engine {
       if (!any) break;
       for (std::size_t p = 0; p < setups_.size(); ++p) {
         if (offers[p].empty()) continue;
-        solve(p, geometry[p], served[p], offers[p], remaining, out);
+        solve(p, geometry[p], served[p], offers[p], remaining, scratch, out);
         served[p].insert(served[p].end(), offers[p].begin(), offers[p].end());
       }
     }
@@ -322,40 +339,55 @@ class Engine {
   // One provider in one round: earlier rounds' points keep their allocations (priority class 0), the
   // round's offers share the rest by rank (classes 1 + rank).
   void solve(std::size_t p, const StepGeometry& g, const std::vector<std::uint32_t>& earlier,
-             const std::vector<std::uint32_t>& offered, std::vector<double>& remaining,
+             const std::vector<std::uint32_t>& offered, std::vector<double>& remaining, Scratch& scratch,
              StepResult& out) const {
     const ProviderSetup& setup = setups_[p];
     const ServiceModel& model = *setup.provider->model;
-    Instance in;
-    std::unordered_map<std::uint32_t, std::uint32_t> sat_index, cell_index;
-    std::vector<std::uint32_t> sats;
+    Instance& in = scratch.instance;
+    in.satellites.clear();
+    in.cells.clear();
+    in.points.clear();
+    in.links.clear();
+    in.gateway_mode = GatewayMode::none;
+    in.gateways.clear();
+    in.sat_gateways.clear();
+    std::vector<std::uint32_t>& sats = scratch.sats;
+    sats.clear();
+    std::vector<std::uint32_t>& sat_index = scratch.sat_index;
+    std::vector<std::uint32_t>& cell_index = scratch.cell_index;
+    if (sat_index.size() < setup.classes.size()) sat_index.resize(setup.classes.size(), kAbsent);
+    if (cell_index.size() < setup.cell_multiplier.size())
+      cell_index.resize(setup.cell_multiplier.size(), kAbsent);
     const auto add_point = [&](std::uint32_t i, double demand, std::uint32_t priority) {
-      const auto [c, fresh_cell] =
-          cell_index.try_emplace(setup.cell[i], static_cast<std::uint32_t>(in.cells.size()));
+      bool fresh_cell = false;
+      const std::uint32_t c = compact(cell_index, setup.cell[i], in.cells.size(), fresh_cell);
       if (fresh_cell) {
         in.cells.push_back(model.max_beams_per_cell * g.cell_best_beam[setup.cell[i]] *
                            setup.cell_multiplier[setup.cell[i]]);
       }
       const auto k = static_cast<std::uint32_t>(in.points.size());
-      in.points.push_back({c->second, demand, priority});
+      in.points.push_back({c, demand, priority});
       for (std::uint32_t k_entry = g.in_view.site_offsets[i]; k_entry < g.in_view.site_offsets[i + 1];
            ++k_entry) {
         const visibility::InViewEntry& e = g.in_view.entries[k_entry];
         const SatelliteClass* cls = setup.classes[e.satellite];
         if (!cls) continue;
-        const auto [s, fresh_sat] =
-            sat_index.try_emplace(e.satellite, static_cast<std::uint32_t>(sats.size()));
+        bool fresh_sat = false;
+        const std::uint32_t s = compact(sat_index, e.satellite, sats.size(), fresh_sat);
         if (fresh_sat) {
           sats.push_back(e.satellite);
           in.satellites.push_back(setup.satellite_capacity[e.satellite]);
         }
         const double beams = std::min(model.max_beams_per_cell, cls->beams);
-        in.links.push_back({s->second, k, beams * g.beam_rate[k_entry]});
+        in.links.push_back({s, k, beams * g.beam_rate[k_entry]});
       }
     };
     for (std::uint32_t i : earlier) add_point(i, out.carried[p][i], 0);
     for (std::uint32_t i : offered) add_point(i, remaining[i], 1 + setup.rank[i]);
-    add_gateways(setup, g, sats, in);
+    add_gateways(setup, g, scratch);
+    for (const std::uint32_t s : sats) sat_index[s] = kAbsent;
+    for (std::uint32_t i : earlier) cell_index[setup.cell[i]] = kAbsent;
+    for (std::uint32_t i : offered) cell_index[setup.cell[i]] = kAbsent;
 
     const Allocation a = allocate(in);
     const std::size_t first_offer = earlier.size();
@@ -391,8 +423,9 @@ class Engine {
     }
   }
 
-  static void add_gateways(const ProviderSetup& setup, const StepGeometry& g,
-                           const std::vector<std::uint32_t>& sats, Instance& in) {
+  static void add_gateways(const ProviderSetup& setup, const StepGeometry& g, Scratch& scratch) {
+    Instance& in = scratch.instance;
+    const std::vector<std::uint32_t>& sats = scratch.sats;
     if (!setup.gateways) return;
     in.gateway_mode = GatewayMode::bent_pipe;
     if (setup.provider->model->isl) {
@@ -401,13 +434,18 @@ class Engine {
       for (std::uint32_t s = 0; s < sats.size(); ++s) in.sat_gateways.emplace_back(s, 0);
       return;
     }
-    std::unordered_map<std::uint32_t, std::uint32_t> index;
+    std::vector<std::uint32_t>& index = scratch.gateway_index;
+    if (index.size() < setup.gateways->size()) index.resize(setup.gateways->size(), kAbsent);
     for (std::uint32_t s = 0; s < sats.size(); ++s) {
       for (std::uint32_t gw : g.sat_gateways[sats[s]]) {
-        const auto [it, fresh] = index.try_emplace(gw, static_cast<std::uint32_t>(in.gateways.size()));
+        bool fresh = false;
+        const std::uint32_t k = compact(index, gw, in.gateways.size(), fresh);
         if (fresh) in.gateways.push_back(setup.provider->model->gateway_capacity_mbps);
-        in.sat_gateways.emplace_back(s, it->second);
+        in.sat_gateways.emplace_back(s, k);
       }
+    }
+    for (std::uint32_t s = 0; s < sats.size(); ++s) {
+      for (std::uint32_t gw : g.sat_gateways[sats[s]]) index[gw] = kAbsent;
     }
   }
 
