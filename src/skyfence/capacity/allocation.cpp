@@ -316,10 +316,21 @@ Allocation allocate(const Instance& in) {
     }
   }
 
-  // One maximum flow at the frozen allocations gives consistent satellite, gateway and cell flows.
-  for (std::uint32_t i = 0; i < in.points.size(); ++i) nw.net.set_capacity(nw.demand_edge[i], fixed[i]);
-  nw.net.max_flow(Network::kSource, Network::kSink);
-  ++out.max_flows;
+  // One maximum flow at the frozen allocations gives consistent satellite, gateway and cell flows. The
+  // last round froze every point at the level its last maximum flow was computed for, so the network
+  // usually holds that flow already; it is recomputed only if some capacity differs (max_flow starts
+  // from zero flow, so the flow is the same either way, bit for bit).
+  bool holds_flow = out.max_flows > 0;
+  for (std::uint32_t i = 0; i < in.points.size(); ++i) {
+    if (nw.net.capacity(nw.demand_edge[i]) != fixed[i]) {
+      nw.net.set_capacity(nw.demand_edge[i], fixed[i]);
+      holds_flow = false;
+    }
+  }
+  if (!holds_flow) {
+    nw.net.max_flow(Network::kSource, Network::kSink);
+    ++out.max_flows;
+  }
   const auto flows = [&](const std::vector<std::uint32_t>& edges) {
     std::vector<double> v;
     v.reserve(edges.size());
