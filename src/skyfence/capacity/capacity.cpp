@@ -155,6 +155,17 @@ void sight(const visibility::SiteIndex& sites, std::span<const frames::StateVect
   for (const auto& h : hits) out.entries[near[h.first]++] = h.second;
 }
 
+// One provider's view of one step.
+struct StepGeometry {
+  Sightings in_view;                                     // per point: satellites in view
+  std::vector<std::vector<std::uint32_t>> sat_gateways;  // per satellite: gateways in view (bent pipe)
+  double pooled_gateway_mbps = 0.0;                      // gateways seen by any satellite (isl)
+  std::vector<double> beam_rate;        // per in_view entry: one beam's rate, Mbps (0: no class)
+  std::vector<double> cell_best_beam;   // per cell: highest single-beam rate, Mbps
+  std::vector<std::uint8_t> permitted;  // per point
+  std::uint64_t failed = 0;
+};
+
 // Per-thread buffers of one step.
 struct Scratch {
   std::vector<frames::StateVector> states;
@@ -163,6 +174,7 @@ struct Scratch {
   std::size_t candidates = 0;
   std::unique_ptr<bool[]> near_gateway;     // per satellite: may see an unresolved gateway
   std::vector<std::uint32_t> gateway_hint;  // per gateway: a satellite that saw it last (a guess)
+  std::vector<StepGeometry> geometry;       // per provider (reused from step to step)
   Sightings gateway_view;
   std::vector<std::uint32_t> near;  // sight()'s buffers
   std::vector<std::pair<std::uint32_t, Sighting>> hits;
@@ -184,17 +196,6 @@ std::uint32_t compact(std::vector<std::uint32_t>& index, std::uint32_t key, std:
   return slot;
 }
 
-// One provider's view of one step.
-struct StepGeometry {
-  Sightings in_view;                                     // per point: satellites in view
-  std::vector<std::vector<std::uint32_t>> sat_gateways;  // per satellite: gateways in view (bent pipe)
-  double pooled_gateway_mbps = 0.0;                      // gateways seen by any satellite (isl)
-  std::vector<double> beam_rate;        // per in_view entry: one beam's rate, Mbps (0: no class)
-  std::vector<double> cell_best_beam;   // per cell: highest single-beam rate, Mbps
-  std::vector<std::uint8_t> permitted;  // per point
-  std::uint64_t failed = 0;
-};
-
 // What one step produced: x[provider][point] and the usage it adds.
 struct StepResult {
   std::vector<std::vector<double>> carried;
@@ -215,8 +216,9 @@ class Engine {
   [[nodiscard]] std::uint64_t unclassified(std::size_t p) const { return setups_[p].unclassified; }
 
   StepResult step(time::Instant at, Scratch& scratch) {
-    std::vector<StepGeometry> geometry(setups_.size());
-    for (std::size_t p = 0; p < setups_.size(); ++p) geometry[p] = observe(p, at, scratch);
+    std::vector<StepGeometry>& geometry = scratch.geometry;
+    geometry.resize(setups_.size());
+    for (std::size_t p = 0; p < setups_.size(); ++p) observe(p, at, scratch, geometry[p]);
     StepResult out;
     out.carried.assign(setups_.size(), std::vector<double>(points_.size(), 0.0));
     out.usage.resize(setups_.size());
@@ -226,11 +228,12 @@ class Engine {
   }
 
  private:
-  StepGeometry observe(std::size_t p, time::Instant at, Scratch& s) {
+  void observe(std::size_t p, time::Instant at, Scratch& s, StepGeometry& g) {
     const ProviderSetup& setup = setups_[p];
     const Provider& provider = *setup.provider;
     const ServiceModel& model = *provider.model;
-    StepGeometry g;
+    g.failed = 0;
+    g.pooled_gateway_mbps = 0.0;
     provider.fleet->itrf_states(at, s.states, s.errors, 1);
     // A failed satellite's state is NaN, which in_view leaves out.
     for (const orbits::Sgp4Error e : s.errors) g.failed += e != orbits::Sgp4Error::none ? 1 : 0;
@@ -246,7 +249,8 @@ class Engine {
       } else {
         // Bent pipe: only satellites that may serve a point need their gateways.
         sight(*setup.gateways, s.states, candidate, view.min_elevation_rad, s.near, s.hits, s.gateway_view);
-        g.sat_gateways.assign(s.states.size(), {});
+        g.sat_gateways.resize(s.states.size());
+        for (std::vector<std::uint32_t>& v : g.sat_gateways) v.clear();
         for (std::uint32_t gw = 0; gw < setup.gateways->size(); ++gw) {
           for (const Sighting& e : s.gateway_view.of_site(gw)) g.sat_gateways[e.satellite].push_back(gw);
         }
@@ -269,7 +273,6 @@ class Engine {
       const std::lock_guard lock(permission_mutex_);
       options_.permission(p, at, g.permitted);
     }
-    return g;
   }
 
   // With inter-satellite links: the capacity of the gateways some satellite sees. Each gateway is first
