@@ -166,6 +166,65 @@ struct StepGeometry {
   std::uint64_t failed = 0;
 };
 
+// Satellites bucketed by the direction of their position on a grid of cubes over [-1, 1]^3, to find
+// the satellites near a direction without testing them all.
+class DirectionGrid {
+ public:
+  // Buckets the finite states on cubes of side `side` (> 0).
+  void bucket(std::span<const frames::StateVector> states, double side) {
+    side_ = side;
+    cells_ = std::max(1, static_cast<int>(std::ceil(2.0 / side)));
+    const auto total = static_cast<std::size_t>(cells_) * static_cast<std::size_t>(cells_) *
+                       static_cast<std::size_t>(cells_);
+    start_.assign(total + 1, 0);
+    cell_of_.assign(states.size(), kNoCell);
+    for (std::size_t k = 0; k < states.size(); ++k) {
+      const frames::Vec3& r = states[k].r_km;
+      const double norm = std::sqrt(r.x * r.x + r.y * r.y + r.z * r.z);
+      if (!(std::isfinite(norm) && norm > 0.0)) continue;
+      cell_of_[k] = static_cast<std::uint32_t>(cell(axis(r.x / norm), axis(r.y / norm), axis(r.z / norm)));
+      ++start_[cell_of_[k] + 1];
+    }
+    for (std::size_t c = 0; c < total; ++c) start_[c + 1] += start_[c];
+    members_.resize(start_[total]);
+    fill_.assign(start_.begin(), start_.end() - 1);
+    for (std::size_t k = 0; k < states.size(); ++k) {
+      if (cell_of_[k] != kNoCell) members_[fill_[cell_of_[k]]++] = static_cast<std::uint32_t>(k);
+    }
+  }
+
+  // Calls visit(k) for every bucketed satellite whose unit direction is within `half` of `dir` in every
+  // coordinate (and for some more).
+  template <class Visit>
+  void for_each_within(const frames::Vec3& dir, double half, Visit&& visit) const {
+    const int x0 = axis(dir.x - half), x1 = axis(dir.x + half);
+    const int y0 = axis(dir.y - half), y1 = axis(dir.y + half);
+    const int z0 = axis(dir.z - half), z1 = axis(dir.z + half);
+    for (int x = x0; x <= x1; ++x) {
+      for (int y = y0; y <= y1; ++y) {
+        for (int z = z0; z <= z1; ++z) {
+          const std::size_t c = cell(x, y, z);
+          for (std::uint32_t m = start_[c]; m < start_[c + 1]; ++m) visit(members_[m]);
+        }
+      }
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t kNoCell = std::numeric_limits<std::uint32_t>::max();
+  [[nodiscard]] int axis(double u) const {
+    return std::clamp(static_cast<int>(std::floor((u + 1.0) / side_)), 0, cells_ - 1);
+  }
+  [[nodiscard]] std::size_t cell(int x, int y, int z) const {
+    return (static_cast<std::size_t>(x) * static_cast<std::size_t>(cells_) + static_cast<std::size_t>(y)) *
+               static_cast<std::size_t>(cells_) +
+           static_cast<std::size_t>(z);
+  }
+  double side_ = 1.0;
+  int cells_ = 1;
+  std::vector<std::uint32_t> start_, members_, cell_of_, fill_;
+};
+
 // Per-thread buffers of one step.
 struct Scratch {
   std::vector<frames::StateVector> states;
@@ -174,6 +233,7 @@ struct Scratch {
   std::size_t candidates = 0;
   std::unique_ptr<bool[]> near_gateway;     // per satellite: may see an unresolved gateway
   std::vector<std::uint32_t> gateway_hint;  // per gateway: a satellite that saw it last (a guess)
+  DirectionGrid directions;                 // the satellites by direction (pooled gateways)
   std::vector<StepGeometry> geometry;       // per provider (reused from step to step)
   Sightings gateway_view;
   std::vector<std::uint32_t> near;  // sight()'s buffers
@@ -304,16 +364,27 @@ class Engine {
     const double reach = visibility::search_radius_rad(std::sqrt(max_r2), gateways.min_radius_km(),
                                                        gateways.max_radius_km(), view.min_elevation_rad);
     const double min_cos = reach >= std::numbers::pi ? -2.0 : std::cos(reach);
-    std::vector<frames::Vec3> dirs;
-    for (const std::uint32_t gw : open) dirs.push_back(setup.gateway_unit[gw]);
     s.near_gateway = std::make_unique<bool[]>(n);
-    for (std::size_t k = 0; k < n; ++k) {
+    // A satellite is near when r . dir >= cos(reach) |r| for the direction of some open gateway. Only
+    // the satellites in the grid cells around each gateway's cap are tested (the test is the same).
+    const auto near = [&](std::size_t k, const frames::Vec3& dir) {
       const frames::Vec3& r = s.states[k].r_km;
       const double bound = min_cos * std::sqrt(r.x * r.x + r.y * r.y + r.z * r.z);
-      bool near = false;
-      for (std::size_t j = 0; j < dirs.size() && !near; ++j)
-        near = r.x * dirs[j].x + r.y * dirs[j].y + r.z * dirs[j].z >= bound;
-      s.near_gateway[k] = near && std::isfinite(bound);
+      if (r.x * dir.x + r.y * dir.y + r.z * dir.z >= bound && std::isfinite(bound)) s.near_gateway[k] = true;
+    };
+    if (reach >= std::numbers::pi) {
+      for (std::size_t k = 0; k < n; ++k) {
+        for (const std::uint32_t gw : open) near(k, setup.gateway_unit[gw]);
+      }
+    } else {
+      // A satellite within `reach` of a unit vector d has its direction within the chord 2 sin(reach / 2)
+      // of d in every coordinate; 1e-6 more absorbs rounding.
+      const double chord = 2.0 * std::sin(reach / 2.0) + 1e-6;
+      s.directions.bucket(s.states, std::max(chord, 0.05));
+      for (const std::uint32_t gw : open) {
+        s.directions.for_each_within(setup.gateway_unit[gw], chord,
+                                     [&](std::uint32_t k) { near(k, setup.gateway_unit[gw]); });
+      }
     }
     sight(gateways, s.states, {s.near_gateway.get(), n}, view.min_elevation_rad, s.near, s.hits,
           s.gateway_view);
