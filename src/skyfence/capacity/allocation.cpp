@@ -1,4 +1,6 @@
 // Water-filling over a flow network (the method and what it optimises are in allocation.h).
+// Each thread keeps one network's buffers and reuses them in its next allocation; the last round's
+// maximum flow is already the final one when the freezing changed no capacity (then no other is run).
 #include "skyfence/capacity/allocation.h"
 
 #include <algorithm>

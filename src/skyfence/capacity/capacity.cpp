@@ -1,5 +1,12 @@
 // Demand met over a time window (the model is in capacity.h; the per-instant allocation in
 // allocation.h).
+//
+// Where the time goes, and what keeps it down (every shortcut gives the same doubles as the direct
+// computation): the in-view sets carry only satellite and elevation (sight(): visibility::in_view's
+// pairs and elevations without the azimuth, range and range rate the model does not use); beam rates
+// are computed once per step and link; pooled gateways are tested only against the satellites of a
+// direction grid around them; each thread keeps its buffers (geometry, the allocation's instance,
+// the index vectors that compact fleet satellites, cells and gateways) from step to step.
 #include "skyfence/capacity/capacity.h"
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
