@@ -2,11 +2,13 @@
 // allocation.h).
 //
 // Where the time goes, and what keeps it down (every shortcut gives the same doubles as the direct
-// computation): the in-view sets carry only satellite and elevation (sight(): visibility::in_view's
-// pairs and elevations without the azimuth, range and range rate the model does not use); beam rates
-// are computed once per step and link; pooled gateways are tested only against the satellites of a
-// direction grid around them; each thread keeps its buffers (geometry, the allocation's instance,
-// the index vectors that compact fleet satellites, cells and gateways) from step to step.
+// computation): a provider's in-view sets, beam rates and gateways are computed at a step only when
+// some point's preferences reach it (its states always, for the failure counts); the in-view sets carry only
+// satellite and elevation (sight(): visibility::in_view's pairs and elevations without the azimuth, range and
+// range rate the model does not use); beam rates are computed once per step and link; pooled gateways are
+// tested only against the satellites of a direction grid around them; each thread keeps its buffers
+// (geometry, the allocation's instance, the index vectors that compact fleet satellites, cells and gateways)
+// from step to step.
 #include "skyfence/capacity/capacity.h"
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
@@ -164,7 +166,10 @@ void sight(const visibility::SiteIndex& sites, std::span<const frames::StateVect
 
 // One provider's view of one step.
 struct StepGeometry {
-  Sightings in_view;                                     // per point: satellites in view
+  std::vector<frames::StateVector> states;  // per fleet satellite, ITRF (NaN where SGP4 failed)
+  std::vector<orbits::Sgp4Error> errors;
+  bool observed = false;  // whether the fields below are this step's (Engine::observe)
+  Sightings in_view;      // per point: satellites in view
   std::vector<std::vector<std::uint32_t>> sat_gateways;  // per satellite: gateways in view (bent pipe)
   double pooled_gateway_mbps = 0.0;                      // gateways seen by any satellite (isl)
   std::vector<double> beam_rate;        // per in_view entry: one beam's rate, Mbps (0: no class)
@@ -234,8 +239,6 @@ class DirectionGrid {
 
 // Per-thread buffers of one step.
 struct Scratch {
-  std::vector<frames::StateVector> states;
-  std::vector<orbits::Sgp4Error> errors;
   std::unique_ptr<bool[]> candidate;  // per satellite: may see a point (in_view's `valid`)
   std::size_t candidates = 0;
   std::unique_ptr<bool[]> near_gateway;     // per satellite: may see an unresolved gateway
@@ -285,12 +288,19 @@ class Engine {
   StepResult step(time::Instant at, Scratch& scratch) {
     std::vector<StepGeometry>& geometry = scratch.geometry;
     geometry.resize(setups_.size());
-    for (std::size_t p = 0; p < setups_.size(); ++p) observe(p, at, scratch, geometry[p]);
+    for (std::size_t p = 0; p < setups_.size(); ++p) {
+      // The states are needed for the failure counts; the rest only if some point is offered to p.
+      StepGeometry& g = geometry[p];
+      setups_[p].provider->fleet->itrf_states(at, g.states, g.errors, 1);
+      g.failed = 0;
+      for (const orbits::Sgp4Error e : g.errors) g.failed += e != orbits::Sgp4Error::none ? 1 : 0;
+      g.observed = false;
+    }
     StepResult out;
     out.carried.assign(setups_.size(), std::vector<double>(points_.size(), 0.0));
     out.usage.resize(setups_.size());
     for (std::size_t p = 0; p < setups_.size(); ++p) out.usage[p].failed_states = geometry[p].failed;
-    offer_in_rounds(geometry, scratch, out);
+    offer_in_rounds(at, geometry, scratch, out);
     return out;
   }
 
@@ -299,24 +309,22 @@ class Engine {
     const ProviderSetup& setup = setups_[p];
     const Provider& provider = *setup.provider;
     const ServiceModel& model = *provider.model;
-    g.failed = 0;
+    g.observed = true;
     g.pooled_gateway_mbps = 0.0;
-    provider.fleet->itrf_states(at, s.states, s.errors, 1);
     // A failed satellite's state is NaN, which in_view leaves out.
-    for (const orbits::Sgp4Error e : s.errors) g.failed += e != orbits::Sgp4Error::none ? 1 : 0;
-    const std::span<const bool> candidate = candidates(setup, s);
+    const std::span<const bool> candidate = candidates(setup, g.states, s);
     visibility::InViewOptions view;
     view.threads = 1;
     view.min_elevation_rad = provider.min_elevation_rad;
-    sight(setup.points, s.states, candidate, provider.min_elevation_rad, s.near, s.hits, g.in_view);
+    sight(setup.points, g.states, candidate, provider.min_elevation_rad, s.near, s.hits, g.in_view);
     if (setup.gateways) {
       view.min_elevation_rad = model.gateway_min_elevation_rad;
       if (model.isl) {
         pool_gateways(setup, s, view, g);
       } else {
         // Bent pipe: only satellites that may serve a point need their gateways.
-        sight(*setup.gateways, s.states, candidate, view.min_elevation_rad, s.near, s.hits, s.gateway_view);
-        g.sat_gateways.resize(s.states.size());
+        sight(*setup.gateways, g.states, candidate, view.min_elevation_rad, s.near, s.hits, s.gateway_view);
+        g.sat_gateways.resize(g.states.size());
         for (std::vector<std::uint32_t>& v : g.sat_gateways) v.clear();
         for (std::uint32_t gw = 0; gw < setup.gateways->size(); ++gw) {
           for (const Sighting& e : s.gateway_view.of_site(gw)) g.sat_gateways[e.satellite].push_back(gw);
@@ -350,13 +358,13 @@ class Engine {
                             StepGeometry& g) {
     const visibility::SiteIndex& gateways = *setup.gateways;
     const double capacity = setup.provider->model->gateway_capacity_mbps;
-    const std::size_t n = s.states.size();
+    const std::size_t n = g.states.size();
     s.gateway_hint.resize(gateways.size(), 0);
     std::vector<std::uint32_t> open;
     for (std::uint32_t gw = 0; gw < gateways.size(); ++gw) {
       const std::uint32_t h = s.gateway_hint[gw];
-      if (h < n && std::isfinite(s.states[h].r_km.x) &&
-          gateways.site(gw).look(s.states[h]).elevation_rad >= view.min_elevation_rad) {
+      if (h < n && std::isfinite(g.states[h].r_km.x) &&
+          gateways.site(gw).look(g.states[h]).elevation_rad >= view.min_elevation_rad) {
         g.pooled_gateway_mbps += capacity;
       } else {
         open.push_back(gw);
@@ -364,7 +372,7 @@ class Engine {
     }
     if (open.empty()) return;
     double max_r2 = 0.0;
-    for (const frames::StateVector& st : s.states) {
+    for (const frames::StateVector& st : g.states) {
       const double r2 = st.r_km.x * st.r_km.x + st.r_km.y * st.r_km.y + st.r_km.z * st.r_km.z;
       if (std::isfinite(r2)) max_r2 = std::max(max_r2, r2);
     }
@@ -375,7 +383,7 @@ class Engine {
     // A satellite is near when r . dir >= cos(reach) |r| for the direction of some open gateway. Only
     // the satellites in the grid cells around each gateway's cap are tested (the test is the same).
     const auto near = [&](std::size_t k, const frames::Vec3& dir) {
-      const frames::Vec3& r = s.states[k].r_km;
+      const frames::Vec3& r = g.states[k].r_km;
       const double bound = min_cos * std::sqrt(r.x * r.x + r.y * r.y + r.z * r.z);
       if (r.x * dir.x + r.y * dir.y + r.z * dir.z >= bound && std::isfinite(bound)) s.near_gateway[k] = true;
     };
@@ -387,13 +395,13 @@ class Engine {
       // A satellite within `reach` of a unit vector d has its direction within the chord 2 sin(reach / 2)
       // of d in every coordinate; 1e-6 more absorbs rounding.
       const double chord = 2.0 * std::sin(reach / 2.0) + 1e-6;
-      s.directions.bucket(s.states, std::max(chord, 0.05));
+      s.directions.bucket(g.states, std::max(chord, 0.05));
       for (const std::uint32_t gw : open) {
         s.directions.for_each_within(setup.gateway_unit[gw], chord,
                                      [&](std::uint32_t k) { near(k, setup.gateway_unit[gw]); });
       }
     }
-    sight(gateways, s.states, {s.near_gateway.get(), n}, view.min_elevation_rad, s.near, s.hits,
+    sight(gateways, g.states, {s.near_gateway.get(), n}, view.min_elevation_rad, s.near, s.hits,
           s.gateway_view);
     for (const std::uint32_t gw : open) {
       const auto seen = s.gateway_view.of_site(gw);
@@ -406,15 +414,16 @@ class Engine {
   // The satellites that may see a point: direction within the points' cap plus the search radius of
   // the highest satellite (visibility::search_radius_rad; exact tests follow in in_view). Failed
   // states are not candidates.
-  static std::span<const bool> candidates(const ProviderSetup& setup, Scratch& s) {
-    const std::size_t n = s.states.size();
+  static std::span<const bool> candidates(const ProviderSetup& setup,
+                                          std::span<const frames::StateVector> states, Scratch& s) {
+    const std::size_t n = states.size();
     if (s.candidates < n) {
       s.candidate = std::make_unique<bool[]>(n);
       s.candidates = n;
     }
     double max_r2 = 0.0;
     for (std::size_t k = 0; k < n; ++k) {
-      const frames::Vec3& r = s.states[k].r_km;
+      const frames::Vec3& r = states[k].r_km;
       const double r2 = r.x * r.x + r.y * r.y + r.z * r.z;
       if (std::isfinite(r2)) max_r2 = std::max(max_r2, r2);
     }
@@ -425,7 +434,7 @@ class Engine {
     const double min_cos = reach >= std::numbers::pi ? -2.0 : std::cos(reach);
     const frames::Vec3& c = setup.centre;
     for (std::size_t k = 0; k < n; ++k) {
-      const frames::Vec3& r = s.states[k].r_km;
+      const frames::Vec3& r = states[k].r_km;
       const double r2 = r.x * r.x + r.y * r.y + r.z * r.z;
       s.candidate[k] = std::isfinite(r2) && r.x * c.x + r.y * c.y + r.z * c.z >= min_cos * std::sqrt(r2);
     }
@@ -441,7 +450,8 @@ class Engine {
     return false;
   }
 
-  void offer_in_rounds(const std::vector<StepGeometry>& geometry, Scratch& scratch, StepResult& out) const {
+  void offer_in_rounds(time::Instant at, std::vector<StepGeometry>& geometry, Scratch& scratch,
+                       StepResult& out) {
     const std::size_t n = points_.size();
     std::vector<double> remaining(n);
     std::vector<std::size_t> next_choice(n, 0);
@@ -456,6 +466,7 @@ class Engine {
         const auto& prefs = points_[i].preferences;
         while (next_choice[i] < prefs.size()) {
           const std::uint32_t p = prefs[next_choice[i]++];
+          if (!geometry[p].observed) observe(p, at, scratch, geometry[p]);
           if (reachable(p, geometry[p], i)) {
             offers[p].push_back(i);
             any = true;
