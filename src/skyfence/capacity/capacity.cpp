@@ -36,6 +36,15 @@ constexpr std::size_t kStepBlock = 32;
 // A point whose allocation is within this relative margin of its demand has its demand met.
 constexpr double kMetMargin = 1e-9;
 
+// Grid cell of the points' SiteIndex: SiteIndex's own choice (about two evenly spread sites a cell)
+// capped at 2 deg, so that a satellite over a regional study tests the points near its cap rather
+// than every point of a few large cells. The in-view sets do not depend on it.
+double point_cell_deg(std::size_t points) {
+  const double side =
+      std::sqrt(8.0 * std::numbers::pi / static_cast<double>(std::max<std::size_t>(points, 1)));
+  return std::clamp(side * 180.0 / std::numbers::pi, 0.5, 2.0);
+}
+
 // What is fixed for one provider over the whole window.
 struct ProviderSetup {
   const Provider* provider = nullptr;
@@ -58,7 +67,7 @@ struct ProviderSetup {
 
   ProviderSetup(const Provider& p, std::span<const DemandPoint> demand,
                 std::span<const frames::Geodetic> locations)
-      : provider(&p), points(locations) {
+      : provider(&p), points(locations, point_cell_deg(locations.size())) {
     const ServiceModel& m = *p.model;
     if (m.has_gateways) {
       std::vector<frames::Geodetic> g;
