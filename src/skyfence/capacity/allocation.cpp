@@ -1,4 +1,6 @@
 // Water-filling over a flow network (the method and what it optimises are in allocation.h).
+// Each thread keeps one network's buffers and reuses them in its next allocation; the last round's
+// maximum flow is already the final one when the freezing changed no capacity (then no other is run).
 #include "skyfence/capacity/allocation.h"
 
 #include <algorithm>
@@ -16,9 +18,16 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 // A maximum-flow network with double capacities (Dinic's algorithm). Edges come in pairs: edge e and
 // its reverse e ^ 1. A residual below `eps` counts as none, so rounding never creates a path.
+// reset() starts a new network in the buffers of the previous one.
 class FlowNetwork {
  public:
-  explicit FlowNetwork(std::size_t nodes) : first_(nodes + 1, 0), level_(nodes), next_(nodes) {}
+  // A network of `nodes` nodes and no edges.
+  void reset(std::size_t nodes) {
+    first_.assign(nodes + 1, 0);
+    level_.assign(nodes, 0);
+    next_.assign(nodes, 0);
+    pending_.clear();
+  }
 
   // Adds an edge u -> v; returns its index. All edges must be added before freeze().
   std::uint32_t add(std::uint32_t u, std::uint32_t v, double cap) {
@@ -29,14 +38,16 @@ class FlowNetwork {
   // Lays the edges out by tail node (CSR). Edge indices returned by add() stay valid.
   void freeze() {
     const std::size_t n = first_.size() - 1;
-    std::vector<std::uint32_t> degree(n, 0);
+    std::vector<std::uint32_t>& degree = fill_;
+    degree.assign(n, 0);
     for (const Pending& p : pending_) {
       ++degree[p.u];
       ++degree[p.v];
     }
     for (std::size_t v = 0; v < n; ++v) first_[v + 1] = first_[v] + degree[v];
     order_.assign(2 * pending_.size(), 0);
-    std::vector<std::uint32_t> fill(first_.begin(), first_.end() - 1);
+    std::vector<std::uint32_t>& fill = fill_;
+    fill.assign(first_.begin(), first_.end() - 1);
     to_.assign(2 * pending_.size(), 0);
     cap_.assign(2 * pending_.size(), 0.0);
     flow_.assign(2 * pending_.size(), 0.0);
@@ -79,11 +90,9 @@ class FlowNetwork {
 
   // Nodes reachable from s over edges with residual capacity (after max_flow: the source side of the
   // minimal minimum cut).
-  void reachable_from(std::uint32_t s, std::vector<std::uint8_t>& mark) const {
-    walk(s, mark, /*forward=*/true);
-  }
+  void reachable_from(std::uint32_t s, std::vector<std::uint8_t>& mark) { walk(s, mark, /*forward=*/true); }
   // Nodes from which t is reachable over edges with residual capacity.
-  void reaching(std::uint32_t t, std::vector<std::uint8_t>& mark) const { walk(t, mark, /*forward=*/false); }
+  void reaching(std::uint32_t t, std::vector<std::uint8_t>& mark) { walk(t, mark, /*forward=*/false); }
 
  private:
   struct Pending {
@@ -127,9 +136,10 @@ class FlowNetwork {
     return 0.0;
   }
 
-  void walk(std::uint32_t start, std::vector<std::uint8_t>& mark, bool forward) const {
+  void walk(std::uint32_t start, std::vector<std::uint8_t>& mark, bool forward) {
     mark.assign(level_.size(), 0);
-    std::vector<std::uint32_t> stack{start};
+    std::vector<std::uint32_t>& stack = stack_;
+    stack.assign(1, start);
     mark[start] = 1;
     while (!stack.empty()) {
       const std::uint32_t u = stack.back();
@@ -151,6 +161,7 @@ class FlowNetwork {
   std::vector<double> cap_, flow_;
   std::vector<int> level_;
   std::vector<std::uint32_t> next_, queue_;
+  std::vector<std::uint32_t> fill_, stack_;  // freeze()'s and walk()'s buffers
   double eps_ = 0.0;
 };
 
@@ -185,7 +196,8 @@ void check(const Instance& in) {
   }
 }
 
-// The allocation network of an instance and the edges the water-filling reads and writes.
+// The allocation network of an instance and the edges the water-filling reads and writes, with the
+// water-filling's buffers. build() reuses the buffers of the previous network.
 struct Network {
   static constexpr std::uint32_t kSource = 0, kSink = 1;
   FlowNetwork net;
@@ -194,6 +206,7 @@ struct Network {
   std::vector<std::uint32_t> cell_edge;     // per cell: cell -> sink
   std::vector<std::uint32_t> gateway_edge;  // per gateway: source -> gateway
   std::vector<std::uint32_t> point_node, cell_node;
+  std::vector<std::uint8_t> side, from_source, to_sink;  // node marks
 
   static std::size_t node_count(const Instance& in) {
     const bool gw = in.gateway_mode == GatewayMode::bent_pipe;
@@ -201,7 +214,14 @@ struct Network {
            in.points.size() + in.cells.size();
   }
 
-  explicit Network(const Instance& in) : net(node_count(in)) {
+  void build(const Instance& in) {
+    net.reset(node_count(in));
+    demand_edge.clear();
+    sat_edge.clear();
+    cell_edge.clear();
+    gateway_edge.clear();
+    point_node.clear();
+    cell_node.clear();
     const bool gw = in.gateway_mode == GatewayMode::bent_pipe;
     std::uint32_t next = 2;
     const std::uint32_t gw0 = next;
@@ -244,7 +264,7 @@ double highest_level(Network& nw, const std::vector<std::uint32_t>& active, cons
                      double fixed_total, std::uint32_t& max_flows) {
   double demand_total = 0.0;
   for (std::uint32_t i : active) demand_total += in.points[i].demand_mbps;
-  std::vector<std::uint8_t> side;
+  std::vector<std::uint8_t>& side = nw.side;
   double t = 1.0;
   for (int iteration = 0;; ++iteration) {
     for (std::uint32_t i : active) nw.net.set_capacity(nw.demand_edge[i], t * in.points[i].demand_mbps);
@@ -271,7 +291,9 @@ double highest_level(Network& nw, const std::vector<std::uint32_t>& active, cons
 Allocation allocate(const Instance& in) {
   check(in);
   Allocation out;
-  Network nw(in);
+  // Kept per thread so that a series of calls (the steps of a window) allocates the network once.
+  thread_local Network nw;
+  nw.build(in);
 
   std::vector<std::uint32_t> classes;
   for (const Demand& d : in.points) classes.push_back(d.priority);
@@ -280,7 +302,8 @@ Allocation allocate(const Instance& in) {
 
   std::vector<double> fixed(in.points.size(), 0.0);  // frozen allocations
   double fixed_total = 0.0;
-  std::vector<std::uint8_t> from_source, to_sink;
+  std::vector<std::uint8_t>& from_source = nw.from_source;
+  std::vector<std::uint8_t>& to_sink = nw.to_sink;
   for (std::uint32_t cls : classes) {
     std::vector<std::uint32_t> active;
     for (std::uint32_t i = 0; i < in.points.size(); ++i) {
@@ -316,10 +339,21 @@ Allocation allocate(const Instance& in) {
     }
   }
 
-  // One maximum flow at the frozen allocations gives consistent satellite, gateway and cell flows.
-  for (std::uint32_t i = 0; i < in.points.size(); ++i) nw.net.set_capacity(nw.demand_edge[i], fixed[i]);
-  nw.net.max_flow(Network::kSource, Network::kSink);
-  ++out.max_flows;
+  // One maximum flow at the frozen allocations gives consistent satellite, gateway and cell flows. The
+  // last round froze every point at the level its last maximum flow was computed for, so the network
+  // usually holds that flow already; it is recomputed only if some capacity differs (max_flow starts
+  // from zero flow, so the flow is the same either way, bit for bit).
+  bool holds_flow = out.max_flows > 0;
+  for (std::uint32_t i = 0; i < in.points.size(); ++i) {
+    if (nw.net.capacity(nw.demand_edge[i]) != fixed[i]) {
+      nw.net.set_capacity(nw.demand_edge[i], fixed[i]);
+      holds_flow = false;
+    }
+  }
+  if (!holds_flow) {
+    nw.net.max_flow(Network::kSource, Network::kSink);
+    ++out.max_flows;
+  }
   const auto flows = [&](const std::vector<std::uint32_t>& edges) {
     std::vector<double> v;
     v.reserve(edges.size());

@@ -1,5 +1,14 @@
 // Demand met over a time window (the model is in capacity.h; the per-instant allocation in
 // allocation.h).
+//
+// Where the time goes, and what keeps it down (every shortcut gives the same doubles as the direct
+// computation): a provider's in-view sets, beam rates and gateways are computed at a step only when
+// some point's preferences reach it (its states always, for the failure counts); the in-view sets carry only
+// satellite and elevation (sight(): visibility::in_view's pairs and elevations without the azimuth, range and
+// range rate the model does not use); beam rates are computed once per step and link; pooled gateways are
+// tested only against the satellites of a direction grid around them; each thread keeps its buffers
+// (geometry, the allocation's instance, the index vectors that compact fleet satellites, cells and gateways)
+// from step to step.
 #include "skyfence/capacity/capacity.h"
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
@@ -9,6 +18,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <numbers>
@@ -25,6 +35,15 @@ namespace {
 constexpr std::size_t kStepBlock = 32;
 // A point whose allocation is within this relative margin of its demand has its demand met.
 constexpr double kMetMargin = 1e-9;
+
+// Grid cell of the points' SiteIndex: SiteIndex's own choice (about two evenly spread sites a cell)
+// capped at 2 deg, so that a satellite over a regional study tests the points near its cap rather
+// than every point of a few large cells. The in-view sets do not depend on it.
+double point_cell_deg(std::size_t points) {
+  const double side =
+      std::sqrt(8.0 * std::numbers::pi / static_cast<double>(std::max<std::size_t>(points, 1)));
+  return std::clamp(side * 180.0 / std::numbers::pi, 0.5, 2.0);
+}
 
 // What is fixed for one provider over the whole window.
 struct ProviderSetup {
@@ -48,7 +67,7 @@ struct ProviderSetup {
 
   ProviderSetup(const Provider& p, std::span<const DemandPoint> demand,
                 std::span<const frames::Geodetic> locations)
-      : provider(&p), points(locations) {
+      : provider(&p), points(locations, point_cell_deg(locations.size())) {
     const ServiceModel& m = *p.model;
     if (m.has_gateways) {
       std::vector<frames::Geodetic> g;
@@ -95,32 +114,166 @@ void ProviderSetup::set_cap(std::span<const frames::Geodetic> locations) {
   if (units.empty() || n < 1e-6 * static_cast<double>(units.size())) return;
   centre = {sum.x / n, sum.y / n, sum.z / n};
   double min_cos = 1.0;
-  for (const frames::Vec3& u : units) min_cos = std::min(min_cos, u.x * centre.x + u.y * centre.y + u.z * centre.z);
+  for (const frames::Vec3& u : units)
+    min_cos = std::min(min_cos, u.x * centre.x + u.y * centre.y + u.z * centre.z);
   // 1e-9 rad of slack for rounding in the dot products.
   spread_rad = std::min(std::numbers::pi, std::acos(std::clamp(min_cos, -1.0, 1.0)) + 1e-9);
 }
 
-// Per-thread buffers of one step.
-struct Scratch {
-  std::vector<frames::StateVector> states;
-  std::vector<orbits::Sgp4Error> errors;
-  std::unique_ptr<bool[]> candidate;  // per satellite: may see a point (in_view's `valid`)
-  std::size_t candidates = 0;
-  std::unique_ptr<bool[]> near_gateway;  // per satellite: may see an unresolved gateway
-  std::vector<std::uint32_t> gateway_hint;  // per gateway: a satellite that saw it last (a guess)
-  visibility::InViewSet in_view, gateway_view;
+// One satellite in view of one site, with what the model needs of its look angles.
+struct Sighting {
+  std::uint32_t satellite = 0;  // index into the fleet
+  double elevation_rad = 0.0;
 };
+
+// visibility::InViewSet without azimuth, range and range rate: for site k, entries[site_offsets[k] ..
+// site_offsets[k + 1]), in increasing satellite index.
+struct Sightings {
+  std::vector<std::uint32_t> site_offsets;
+  std::vector<Sighting> entries;
+  [[nodiscard]] std::span<const Sighting> of_site(std::size_t k) const {
+    return {entries.data() + site_offsets[k], entries.data() + site_offsets[k + 1]};
+  }
+};
+
+// The pairs of visibility::in_view and their elevations, equal bit for bit, in the same order: the
+// same search cap (visibility::search_radius_rad, SiteIndex::sites_within's dot-product test) and the
+// same elevation (frames::Topocentric::look's atan2(up, hypot(east, north)) on Topocentric::enu), but
+// without the azimuth, range and range rate that look() also computes (a second atan2, a norm and a
+// division per pair). valid[s] false or a non-finite state leaves satellite s out, as in in_view.
+void sight(const visibility::SiteIndex& sites, std::span<const frames::StateVector> states,
+           std::span<const bool> valid, double min_elevation_rad, std::vector<std::uint32_t>& near,
+           std::vector<std::pair<std::uint32_t, Sighting>>& hits, Sightings& out) {
+  hits.clear();
+  for (std::size_t s = 0; s < states.size(); ++s) {
+    const frames::StateVector& sv = states[s];
+    if (!valid[s] ||
+        !(std::isfinite(sv.r_km.x) && std::isfinite(sv.r_km.y) && std::isfinite(sv.r_km.z) &&
+          std::isfinite(sv.v_km_s.x) && std::isfinite(sv.v_km_s.y) && std::isfinite(sv.v_km_s.z))) {
+      continue;
+    }
+    const double r = sv.r_km.norm();
+    if (!(r > 0.0)) continue;
+    const frames::Vec3 dir = sv.r_km * (1.0 / r);
+    const double lambda =
+        visibility::search_radius_rad(r, sites.min_radius_km(), sites.max_radius_km(), min_elevation_rad);
+    sites.sites_within(dir, lambda, near);
+    for (const std::uint32_t k : near) {
+      const frames::Vec3 enu = sites.site(k).enu(sv.r_km);
+      const double elevation = std::atan2(enu.z, std::hypot(enu.x, enu.y));
+      if (elevation >= min_elevation_rad) hits.push_back({k, {static_cast<std::uint32_t>(s), elevation}});
+    }
+  }
+  // Group by site, keeping the satellite order (a stable counting sort).
+  out.site_offsets.assign(sites.size() + 1, 0);
+  for (const auto& h : hits) ++out.site_offsets[h.first + 1];
+  for (std::size_t k = 0; k < sites.size(); ++k) out.site_offsets[k + 1] += out.site_offsets[k];
+  out.entries.resize(hits.size());
+  near.assign(out.site_offsets.begin(), out.site_offsets.end() - 1);
+  for (const auto& h : hits) out.entries[near[h.first]++] = h.second;
+}
 
 // One provider's view of one step.
 struct StepGeometry {
-  visibility::InViewSet in_view;                         // per point: satellites with look angles
+  std::vector<frames::StateVector> states;  // per fleet satellite, ITRF (NaN where SGP4 failed)
+  std::vector<orbits::Sgp4Error> errors;
+  bool observed = false;  // whether the fields below are this step's (Engine::observe)
+  Sightings in_view;      // per point: satellites in view
   std::vector<std::vector<std::uint32_t>> sat_gateways;  // per satellite: gateways in view (bent pipe)
   double pooled_gateway_mbps = 0.0;                      // gateways seen by any satellite (isl)
-  std::vector<double> beam_rate;                         // per in_view entry: one beam's rate, Mbps (0: no class)
-  std::vector<double> cell_best_beam;                    // per cell: highest single-beam rate, Mbps
-  std::vector<std::uint8_t> permitted;                   // per point
+  std::vector<double> beam_rate;        // per in_view entry: one beam's rate, Mbps (0: no class)
+  std::vector<double> cell_best_beam;   // per cell: highest single-beam rate, Mbps
+  std::vector<std::uint8_t> permitted;  // per point
   std::uint64_t failed = 0;
 };
+
+// Satellites bucketed by the direction of their position on a grid of cubes over [-1, 1]^3, to find
+// the satellites near a direction without testing them all.
+class DirectionGrid {
+ public:
+  // Buckets the finite states on cubes of side `side` (> 0).
+  void bucket(std::span<const frames::StateVector> states, double side) {
+    side_ = side;
+    cells_ = std::max(1, static_cast<int>(std::ceil(2.0 / side)));
+    const auto total = static_cast<std::size_t>(cells_) * static_cast<std::size_t>(cells_) *
+                       static_cast<std::size_t>(cells_);
+    start_.assign(total + 1, 0);
+    cell_of_.assign(states.size(), kNoCell);
+    for (std::size_t k = 0; k < states.size(); ++k) {
+      const frames::Vec3& r = states[k].r_km;
+      const double norm = std::sqrt(r.x * r.x + r.y * r.y + r.z * r.z);
+      if (!(std::isfinite(norm) && norm > 0.0)) continue;
+      cell_of_[k] = static_cast<std::uint32_t>(cell(axis(r.x / norm), axis(r.y / norm), axis(r.z / norm)));
+      ++start_[cell_of_[k] + 1];
+    }
+    for (std::size_t c = 0; c < total; ++c) start_[c + 1] += start_[c];
+    members_.resize(start_[total]);
+    fill_.assign(start_.begin(), start_.end() - 1);
+    for (std::size_t k = 0; k < states.size(); ++k) {
+      if (cell_of_[k] != kNoCell) members_[fill_[cell_of_[k]]++] = static_cast<std::uint32_t>(k);
+    }
+  }
+
+  // Calls visit(k) for every bucketed satellite whose unit direction is within `half` of `dir` in every
+  // coordinate (and for some more).
+  template <class Visit>
+  void for_each_within(const frames::Vec3& dir, double half, Visit&& visit) const {
+    const int x0 = axis(dir.x - half), x1 = axis(dir.x + half);
+    const int y0 = axis(dir.y - half), y1 = axis(dir.y + half);
+    const int z0 = axis(dir.z - half), z1 = axis(dir.z + half);
+    for (int x = x0; x <= x1; ++x) {
+      for (int y = y0; y <= y1; ++y) {
+        for (int z = z0; z <= z1; ++z) {
+          const std::size_t c = cell(x, y, z);
+          for (std::uint32_t m = start_[c]; m < start_[c + 1]; ++m) visit(members_[m]);
+        }
+      }
+    }
+  }
+
+ private:
+  static constexpr std::uint32_t kNoCell = std::numeric_limits<std::uint32_t>::max();
+  [[nodiscard]] int axis(double u) const {
+    return std::clamp(static_cast<int>(std::floor((u + 1.0) / side_)), 0, cells_ - 1);
+  }
+  [[nodiscard]] std::size_t cell(int x, int y, int z) const {
+    return (static_cast<std::size_t>(x) * static_cast<std::size_t>(cells_) + static_cast<std::size_t>(y)) *
+               static_cast<std::size_t>(cells_) +
+           static_cast<std::size_t>(z);
+  }
+  double side_ = 1.0;
+  int cells_ = 1;
+  std::vector<std::uint32_t> start_, members_, cell_of_, fill_;
+};
+
+// Per-thread buffers of one step.
+struct Scratch {
+  std::unique_ptr<bool[]> candidate;  // per satellite: may see a point (in_view's `valid`)
+  std::size_t candidates = 0;
+  std::unique_ptr<bool[]> near_gateway;     // per satellite: may see an unresolved gateway
+  std::vector<std::uint32_t> gateway_hint;  // per gateway: a satellite that saw it last (a guess)
+  DirectionGrid directions;                 // the satellites by direction (pooled gateways)
+  std::vector<StepGeometry> geometry;       // per provider (reused from step to step)
+  Sightings gateway_view;
+  std::vector<std::uint32_t> near;  // sight()'s buffers
+  std::vector<std::pair<std::uint32_t, Sighting>> hits;
+  // One allocation's instance and the compaction of fleet satellites, cells and gateways to its
+  // indices (kAbsent where not in it; solve() restores kAbsent for what it used).
+  Instance instance;
+  std::vector<std::uint32_t> sats;  // instance satellite -> fleet satellite
+  std::vector<std::uint32_t> sat_index, cell_index, gateway_index;
+};
+
+constexpr std::uint32_t kAbsent = std::numeric_limits<std::uint32_t>::max();
+
+// Index of `key` in a compaction (`index` maps keys to positions, kAbsent if none yet), adding it at
+// position `next` when new; `fresh` tells which.
+std::uint32_t compact(std::vector<std::uint32_t>& index, std::uint32_t key, std::size_t next, bool& fresh) {
+  std::uint32_t& slot = index[key];
+  fresh = slot == kAbsent;
+  if (fresh) slot = static_cast<std::uint32_t>(next);
+  return slot;
+}
 
 // What one step produced: x[provider][point] and the usage it adds.
 struct StepResult {
@@ -142,40 +295,48 @@ class Engine {
   [[nodiscard]] std::uint64_t unclassified(std::size_t p) const { return setups_[p].unclassified; }
 
   StepResult step(time::Instant at, Scratch& scratch) {
-    std::vector<StepGeometry> geometry(setups_.size());
-    for (std::size_t p = 0; p < setups_.size(); ++p) geometry[p] = observe(p, at, scratch);
+    std::vector<StepGeometry>& geometry = scratch.geometry;
+    geometry.resize(setups_.size());
+    for (std::size_t p = 0; p < setups_.size(); ++p) {
+      // The states are needed for the failure counts; the rest only if some point is offered to p.
+      StepGeometry& g = geometry[p];
+      setups_[p].provider->fleet->itrf_states(at, g.states, g.errors, 1);
+      g.failed = 0;
+      for (const orbits::Sgp4Error e : g.errors) g.failed += e != orbits::Sgp4Error::none ? 1 : 0;
+      g.observed = false;
+    }
     StepResult out;
     out.carried.assign(setups_.size(), std::vector<double>(points_.size(), 0.0));
     out.usage.resize(setups_.size());
     for (std::size_t p = 0; p < setups_.size(); ++p) out.usage[p].failed_states = geometry[p].failed;
-    offer_in_rounds(geometry, out);
+    offer_in_rounds(at, geometry, scratch, out);
     return out;
   }
 
  private:
-  StepGeometry observe(std::size_t p, time::Instant at, Scratch& s) {
+  void observe(std::size_t p, time::Instant at, Scratch& s, StepGeometry& g) {
     const ProviderSetup& setup = setups_[p];
     const Provider& provider = *setup.provider;
     const ServiceModel& model = *provider.model;
-    StepGeometry g;
-    provider.fleet->itrf_states(at, s.states, s.errors, 1);
+    g.observed = true;
+    g.pooled_gateway_mbps = 0.0;
     // A failed satellite's state is NaN, which in_view leaves out.
-    for (const orbits::Sgp4Error e : s.errors) g.failed += e != orbits::Sgp4Error::none ? 1 : 0;
-    const std::span<const bool> candidate = candidates(setup, s);
+    const std::span<const bool> candidate = candidates(setup, g.states, s);
     visibility::InViewOptions view;
     view.threads = 1;
     view.min_elevation_rad = provider.min_elevation_rad;
-    visibility::in_view(setup.points, s.states, candidate, view, g.in_view);
+    sight(setup.points, g.states, candidate, provider.min_elevation_rad, s.near, s.hits, g.in_view);
     if (setup.gateways) {
       view.min_elevation_rad = model.gateway_min_elevation_rad;
       if (model.isl) {
         pool_gateways(setup, s, view, g);
       } else {
         // Bent pipe: only satellites that may serve a point need their gateways.
-        visibility::in_view(*setup.gateways, s.states, candidate, view, s.gateway_view);
-        g.sat_gateways.assign(s.states.size(), {});
+        sight(*setup.gateways, g.states, candidate, view.min_elevation_rad, s.near, s.hits, s.gateway_view);
+        g.sat_gateways.resize(g.states.size());
+        for (std::vector<std::uint32_t>& v : g.sat_gateways) v.clear();
         for (std::uint32_t gw = 0; gw < setup.gateways->size(); ++gw) {
-          for (const visibility::InViewEntry& e : s.gateway_view.of_site(gw)) g.sat_gateways[e.satellite].push_back(gw);
+          for (const Sighting& e : s.gateway_view.of_site(gw)) g.sat_gateways[e.satellite].push_back(gw);
         }
       }
     }
@@ -183,10 +344,10 @@ class Engine {
     g.beam_rate.assign(g.in_view.entries.size(), 0.0);
     for (std::size_t i = 0; i < points_.size(); ++i) {
       for (std::uint32_t k = g.in_view.site_offsets[i]; k < g.in_view.site_offsets[i + 1]; ++k) {
-        const visibility::InViewEntry& e = g.in_view.entries[k];
+        const Sighting& e = g.in_view.entries[k];
         const SatelliteClass* c = setup.classes[e.satellite];
         if (!c) continue;
-        g.beam_rate[k] = model.beam_rate_mbps(*c, e.look.elevation_rad);
+        g.beam_rate[k] = model.beam_rate_mbps(*c, e.elevation_rad);
         double& best = g.cell_best_beam[setup.cell[i]];
         best = std::max(best, g.beam_rate[k]);
       }
@@ -196,7 +357,6 @@ class Engine {
       const std::lock_guard lock(permission_mutex_);
       options_.permission(p, at, g.permitted);
     }
-    return g;
   }
 
   // With inter-satellite links: the capacity of the gateways some satellite sees. Each gateway is first
@@ -207,13 +367,13 @@ class Engine {
                             StepGeometry& g) {
     const visibility::SiteIndex& gateways = *setup.gateways;
     const double capacity = setup.provider->model->gateway_capacity_mbps;
-    const std::size_t n = s.states.size();
+    const std::size_t n = g.states.size();
     s.gateway_hint.resize(gateways.size(), 0);
     std::vector<std::uint32_t> open;
     for (std::uint32_t gw = 0; gw < gateways.size(); ++gw) {
       const std::uint32_t h = s.gateway_hint[gw];
-      if (h < n && std::isfinite(s.states[h].r_km.x) &&
-          gateways.site(gw).look(s.states[h]).elevation_rad >= view.min_elevation_rad) {
+      if (h < n && std::isfinite(g.states[h].r_km.x) &&
+          gateways.site(gw).look(g.states[h]).elevation_rad >= view.min_elevation_rad) {
         g.pooled_gateway_mbps += capacity;
       } else {
         open.push_back(gw);
@@ -221,24 +381,37 @@ class Engine {
     }
     if (open.empty()) return;
     double max_r2 = 0.0;
-    for (const frames::StateVector& st : s.states) {
+    for (const frames::StateVector& st : g.states) {
       const double r2 = st.r_km.x * st.r_km.x + st.r_km.y * st.r_km.y + st.r_km.z * st.r_km.z;
       if (std::isfinite(r2)) max_r2 = std::max(max_r2, r2);
     }
     const double reach = visibility::search_radius_rad(std::sqrt(max_r2), gateways.min_radius_km(),
                                                        gateways.max_radius_km(), view.min_elevation_rad);
     const double min_cos = reach >= std::numbers::pi ? -2.0 : std::cos(reach);
-    std::vector<frames::Vec3> dirs;
-    for (const std::uint32_t gw : open) dirs.push_back(setup.gateway_unit[gw]);
     s.near_gateway = std::make_unique<bool[]>(n);
-    for (std::size_t k = 0; k < n; ++k) {
-      const frames::Vec3& r = s.states[k].r_km;
+    // A satellite is near when r . dir >= cos(reach) |r| for the direction of some open gateway. Only
+    // the satellites in the grid cells around each gateway's cap are tested (the test is the same).
+    const auto near = [&](std::size_t k, const frames::Vec3& dir) {
+      const frames::Vec3& r = g.states[k].r_km;
       const double bound = min_cos * std::sqrt(r.x * r.x + r.y * r.y + r.z * r.z);
-      bool near = false;
-      for (std::size_t j = 0; j < dirs.size() && !near; ++j) near = r.x * dirs[j].x + r.y * dirs[j].y + r.z * dirs[j].z >= bound;
-      s.near_gateway[k] = near && std::isfinite(bound);
+      if (r.x * dir.x + r.y * dir.y + r.z * dir.z >= bound && std::isfinite(bound)) s.near_gateway[k] = true;
+    };
+    if (reach >= std::numbers::pi) {
+      for (std::size_t k = 0; k < n; ++k) {
+        for (const std::uint32_t gw : open) near(k, setup.gateway_unit[gw]);
+      }
+    } else {
+      // A satellite within `reach` of a unit vector d has its direction within the chord 2 sin(reach / 2)
+      // of d in every coordinate; 1e-6 more absorbs rounding.
+      const double chord = 2.0 * std::sin(reach / 2.0) + 1e-6;
+      s.directions.bucket(g.states, std::max(chord, 0.05));
+      for (const std::uint32_t gw : open) {
+        s.directions.for_each_within(setup.gateway_unit[gw], chord,
+                                     [&](std::uint32_t k) { near(k, setup.gateway_unit[gw]); });
+      }
     }
-    visibility::in_view(gateways, s.states, {s.near_gateway.get(), n}, view, s.gateway_view);
+    sight(gateways, g.states, {s.near_gateway.get(), n}, view.min_elevation_rad, s.near, s.hits,
+          s.gateway_view);
     for (const std::uint32_t gw : open) {
       const auto seen = s.gateway_view.of_site(gw);
       if (seen.empty()) continue;
@@ -250,25 +423,27 @@ class Engine {
   // The satellites that may see a point: direction within the points' cap plus the search radius of
   // the highest satellite (visibility::search_radius_rad; exact tests follow in in_view). Failed
   // states are not candidates.
-  static std::span<const bool> candidates(const ProviderSetup& setup, Scratch& s) {
-    const std::size_t n = s.states.size();
+  static std::span<const bool> candidates(const ProviderSetup& setup,
+                                          std::span<const frames::StateVector> states, Scratch& s) {
+    const std::size_t n = states.size();
     if (s.candidates < n) {
       s.candidate = std::make_unique<bool[]>(n);
       s.candidates = n;
     }
     double max_r2 = 0.0;
     for (std::size_t k = 0; k < n; ++k) {
-      const frames::Vec3& r = s.states[k].r_km;
+      const frames::Vec3& r = states[k].r_km;
       const double r2 = r.x * r.x + r.y * r.y + r.z * r.z;
       if (std::isfinite(r2)) max_r2 = std::max(max_r2, r2);
     }
-    const double reach = setup.spread_rad + visibility::search_radius_rad(std::sqrt(max_r2), setup.points.min_radius_km(),
-                                                                          setup.points.max_radius_km(),
-                                                                          setup.provider->min_elevation_rad);
+    const double reach =
+        setup.spread_rad + visibility::search_radius_rad(std::sqrt(max_r2), setup.points.min_radius_km(),
+                                                         setup.points.max_radius_km(),
+                                                         setup.provider->min_elevation_rad);
     const double min_cos = reach >= std::numbers::pi ? -2.0 : std::cos(reach);
     const frames::Vec3& c = setup.centre;
     for (std::size_t k = 0; k < n; ++k) {
-      const frames::Vec3& r = s.states[k].r_km;
+      const frames::Vec3& r = states[k].r_km;
       const double r2 = r.x * r.x + r.y * r.y + r.z * r.z;
       s.candidate[k] = std::isfinite(r2) && r.x * c.x + r.y * c.y + r.z * c.z >= min_cos * std::sqrt(r2);
     }
@@ -278,13 +453,14 @@ class Engine {
   // Whether provider p can be offered point i: permitted and some classified satellite in view.
   bool reachable(std::size_t p, const StepGeometry& g, std::size_t i) const {
     if (!g.permitted[i]) return false;
-    for (const visibility::InViewEntry& e : g.in_view.of_site(i)) {
+    for (const Sighting& e : g.in_view.of_site(i)) {
       if (setups_[p].classes[e.satellite]) return true;
     }
     return false;
   }
 
-  void offer_in_rounds(const std::vector<StepGeometry>& geometry, StepResult& out) const {
+  void offer_in_rounds(time::Instant at, std::vector<StepGeometry>& geometry, Scratch& scratch,
+                       StepResult& out) {
     const std::size_t n = points_.size();
     std::vector<double> remaining(n);
     std::vector<std::size_t> next_choice(n, 0);
@@ -299,6 +475,7 @@ class Engine {
         const auto& prefs = points_[i].preferences;
         while (next_choice[i] < prefs.size()) {
           const std::uint32_t p = prefs[next_choice[i]++];
+          if (!geometry[p].observed) observe(p, at, scratch, geometry[p]);
           if (reachable(p, geometry[p], i)) {
             offers[p].push_back(i);
             any = true;
@@ -309,7 +486,7 @@ class Engine {
       if (!any) break;
       for (std::size_t p = 0; p < setups_.size(); ++p) {
         if (offers[p].empty()) continue;
-        solve(p, geometry[p], served[p], offers[p], remaining, out);
+        solve(p, geometry[p], served[p], offers[p], remaining, scratch, out);
         served[p].insert(served[p].end(), offers[p].begin(), offers[p].end());
       }
     }
@@ -318,38 +495,55 @@ class Engine {
   // One provider in one round: earlier rounds' points keep their allocations (priority class 0), the
   // round's offers share the rest by rank (classes 1 + rank).
   void solve(std::size_t p, const StepGeometry& g, const std::vector<std::uint32_t>& earlier,
-             const std::vector<std::uint32_t>& offered, std::vector<double>& remaining,
+             const std::vector<std::uint32_t>& offered, std::vector<double>& remaining, Scratch& scratch,
              StepResult& out) const {
     const ProviderSetup& setup = setups_[p];
     const ServiceModel& model = *setup.provider->model;
-    Instance in;
-    std::unordered_map<std::uint32_t, std::uint32_t> sat_index, cell_index;
-    std::vector<std::uint32_t> sats;
+    Instance& in = scratch.instance;
+    in.satellites.clear();
+    in.cells.clear();
+    in.points.clear();
+    in.links.clear();
+    in.gateway_mode = GatewayMode::none;
+    in.gateways.clear();
+    in.sat_gateways.clear();
+    std::vector<std::uint32_t>& sats = scratch.sats;
+    sats.clear();
+    std::vector<std::uint32_t>& sat_index = scratch.sat_index;
+    std::vector<std::uint32_t>& cell_index = scratch.cell_index;
+    if (sat_index.size() < setup.classes.size()) sat_index.resize(setup.classes.size(), kAbsent);
+    if (cell_index.size() < setup.cell_multiplier.size())
+      cell_index.resize(setup.cell_multiplier.size(), kAbsent);
     const auto add_point = [&](std::uint32_t i, double demand, std::uint32_t priority) {
-      const auto [c, fresh_cell] =
-          cell_index.try_emplace(setup.cell[i], static_cast<std::uint32_t>(in.cells.size()));
+      bool fresh_cell = false;
+      const std::uint32_t c = compact(cell_index, setup.cell[i], in.cells.size(), fresh_cell);
       if (fresh_cell) {
         in.cells.push_back(model.max_beams_per_cell * g.cell_best_beam[setup.cell[i]] *
                            setup.cell_multiplier[setup.cell[i]]);
       }
       const auto k = static_cast<std::uint32_t>(in.points.size());
-      in.points.push_back({c->second, demand, priority});
-      for (const visibility::InViewEntry& e : g.in_view.of_site(i)) {
+      in.points.push_back({c, demand, priority});
+      for (std::uint32_t k_entry = g.in_view.site_offsets[i]; k_entry < g.in_view.site_offsets[i + 1];
+           ++k_entry) {
+        const Sighting& e = g.in_view.entries[k_entry];
         const SatelliteClass* cls = setup.classes[e.satellite];
         if (!cls) continue;
-        const auto [s, fresh_sat] =
-            sat_index.try_emplace(e.satellite, static_cast<std::uint32_t>(sats.size()));
+        bool fresh_sat = false;
+        const std::uint32_t s = compact(sat_index, e.satellite, sats.size(), fresh_sat);
         if (fresh_sat) {
           sats.push_back(e.satellite);
           in.satellites.push_back(setup.satellite_capacity[e.satellite]);
         }
         const double beams = std::min(model.max_beams_per_cell, cls->beams);
-        in.links.push_back({s->second, k, beams * model.beam_rate_mbps(*cls, e.look.elevation_rad)});
+        in.links.push_back({s, k, beams * g.beam_rate[k_entry]});
       }
     };
     for (std::uint32_t i : earlier) add_point(i, out.carried[p][i], 0);
     for (std::uint32_t i : offered) add_point(i, remaining[i], 1 + setup.rank[i]);
-    add_gateways(setup, g, sats, in);
+    add_gateways(setup, g, scratch);
+    for (const std::uint32_t s : sats) sat_index[s] = kAbsent;
+    for (std::uint32_t i : earlier) cell_index[setup.cell[i]] = kAbsent;
+    for (std::uint32_t i : offered) cell_index[setup.cell[i]] = kAbsent;
 
     const Allocation a = allocate(in);
     const std::size_t first_offer = earlier.size();
@@ -385,8 +579,9 @@ class Engine {
     }
   }
 
-  static void add_gateways(const ProviderSetup& setup, const StepGeometry& g,
-                           const std::vector<std::uint32_t>& sats, Instance& in) {
+  static void add_gateways(const ProviderSetup& setup, const StepGeometry& g, Scratch& scratch) {
+    Instance& in = scratch.instance;
+    const std::vector<std::uint32_t>& sats = scratch.sats;
     if (!setup.gateways) return;
     in.gateway_mode = GatewayMode::bent_pipe;
     if (setup.provider->model->isl) {
@@ -395,13 +590,18 @@ class Engine {
       for (std::uint32_t s = 0; s < sats.size(); ++s) in.sat_gateways.emplace_back(s, 0);
       return;
     }
-    std::unordered_map<std::uint32_t, std::uint32_t> index;
+    std::vector<std::uint32_t>& index = scratch.gateway_index;
+    if (index.size() < setup.gateways->size()) index.resize(setup.gateways->size(), kAbsent);
     for (std::uint32_t s = 0; s < sats.size(); ++s) {
       for (std::uint32_t gw : g.sat_gateways[sats[s]]) {
-        const auto [it, fresh] = index.try_emplace(gw, static_cast<std::uint32_t>(in.gateways.size()));
+        bool fresh = false;
+        const std::uint32_t k = compact(index, gw, in.gateways.size(), fresh);
         if (fresh) in.gateways.push_back(setup.provider->model->gateway_capacity_mbps);
-        in.sat_gateways.emplace_back(s, it->second);
+        in.sat_gateways.emplace_back(s, k);
       }
+    }
+    for (std::uint32_t s = 0; s < sats.size(); ++s) {
+      for (std::uint32_t gw : g.sat_gateways[sats[s]]) index[gw] = kAbsent;
     }
   }
 

@@ -63,7 +63,8 @@ struct CapacityOptions {
   // Worker threads; 0 = all cores. Results do not depend on it.
   unsigned threads = 0;
   // Optional: whether provider p may serve each point at a step, as coverage::CoverageOptions.
-  // `permitted` is preset to 1; set 0 where not permitted. Called from one thread at a time.
+  // `permitted` is preset to 1; set 0 where not permitted. Called from one thread at a time, at a step
+  // only for the providers some point's preferences reach.
   std::function<void(std::size_t provider, time::Instant at, std::span<std::uint8_t> permitted)> permission;
   // Optional: called with the number of steps done; returning false stops (throws Cancelled).
   std::function<bool(std::size_t steps_done)> progress;
