@@ -4,8 +4,8 @@
 // Where the time goes, and what keeps it down (every shortcut gives the same doubles as the direct
 // computation): a provider's in-view sets, beam rates and gateways are computed at a step only when
 // some point's preferences reach it (its states always, for the failure counts); the in-view sets carry only
-// satellite and elevation (sight(): visibility::in_view's pairs and elevations without the azimuth, range and
-// range rate the model does not use); beam rates are computed once per step and link; pooled gateways are
+// satellite and elevation (visibility::sightings(): in_view's pairs and elevations without the azimuth, range
+// and range rate the model does not use); beam rates are computed once per step and link; pooled gateways are
 // tested only against the satellites of a direction grid around them; each thread keeps its buffers
 // (geometry, the allocation's instance, the index vectors that compact fleet satellites, cells and gateways)
 // from step to step.
@@ -120,65 +120,12 @@ void ProviderSetup::set_cap(std::span<const frames::Geodetic> locations) {
   spread_rad = std::min(std::numbers::pi, std::acos(std::clamp(min_cos, -1.0, 1.0)) + 1e-9);
 }
 
-// One satellite in view of one site, with what the model needs of its look angles.
-struct Sighting {
-  std::uint32_t satellite = 0;  // index into the fleet
-  double elevation_rad = 0.0;
-};
-
-// visibility::InViewSet without azimuth, range and range rate: for site k, entries[site_offsets[k] ..
-// site_offsets[k + 1]), in increasing satellite index.
-struct Sightings {
-  std::vector<std::uint32_t> site_offsets;
-  std::vector<Sighting> entries;
-  [[nodiscard]] std::span<const Sighting> of_site(std::size_t k) const {
-    return {entries.data() + site_offsets[k], entries.data() + site_offsets[k + 1]};
-  }
-};
-
-// The pairs of visibility::in_view and their elevations, equal bit for bit, in the same order: the
-// same search cap (visibility::search_radius_rad, SiteIndex::sites_within's dot-product test) and the
-// same elevation (frames::Topocentric::look's atan2(up, hypot(east, north)) on Topocentric::enu), but
-// without the azimuth, range and range rate that look() also computes (a second atan2, a norm and a
-// division per pair). valid[s] false or a non-finite state leaves satellite s out, as in in_view.
-void sight(const visibility::SiteIndex& sites, std::span<const frames::StateVector> states,
-           std::span<const bool> valid, double min_elevation_rad, std::vector<std::uint32_t>& near,
-           std::vector<std::pair<std::uint32_t, Sighting>>& hits, Sightings& out) {
-  hits.clear();
-  for (std::size_t s = 0; s < states.size(); ++s) {
-    const frames::StateVector& sv = states[s];
-    if (!valid[s] ||
-        !(std::isfinite(sv.r_km.x) && std::isfinite(sv.r_km.y) && std::isfinite(sv.r_km.z) &&
-          std::isfinite(sv.v_km_s.x) && std::isfinite(sv.v_km_s.y) && std::isfinite(sv.v_km_s.z))) {
-      continue;
-    }
-    const double r = sv.r_km.norm();
-    if (!(r > 0.0)) continue;
-    const frames::Vec3 dir = sv.r_km * (1.0 / r);
-    const double lambda =
-        visibility::search_radius_rad(r, sites.min_radius_km(), sites.max_radius_km(), min_elevation_rad);
-    sites.sites_within(dir, lambda, near);
-    for (const std::uint32_t k : near) {
-      const frames::Vec3 enu = sites.site(k).enu(sv.r_km);
-      const double elevation = std::atan2(enu.z, std::hypot(enu.x, enu.y));
-      if (elevation >= min_elevation_rad) hits.push_back({k, {static_cast<std::uint32_t>(s), elevation}});
-    }
-  }
-  // Group by site, keeping the satellite order (a stable counting sort).
-  out.site_offsets.assign(sites.size() + 1, 0);
-  for (const auto& h : hits) ++out.site_offsets[h.first + 1];
-  for (std::size_t k = 0; k < sites.size(); ++k) out.site_offsets[k + 1] += out.site_offsets[k];
-  out.entries.resize(hits.size());
-  near.assign(out.site_offsets.begin(), out.site_offsets.end() - 1);
-  for (const auto& h : hits) out.entries[near[h.first]++] = h.second;
-}
-
 // One provider's view of one step.
 struct StepGeometry {
   std::vector<frames::StateVector> states;  // per fleet satellite, ITRF (NaN where SGP4 failed)
   std::vector<orbits::Sgp4Error> errors;
-  bool observed = false;  // whether the fields below are this step's (Engine::observe)
-  Sightings in_view;      // per point: satellites in view
+  bool observed = false;          // whether the fields below are this step's (Engine::observe)
+  visibility::Sightings in_view;  // per point: satellites in view
   std::vector<std::vector<std::uint32_t>> sat_gateways;  // per satellite: gateways in view (bent pipe)
   double pooled_gateway_mbps = 0.0;                      // gateways seen by any satellite (isl)
   std::vector<double> beam_rate;        // per in_view entry: one beam's rate, Mbps (0: no class)
@@ -254,9 +201,8 @@ struct Scratch {
   std::vector<std::uint32_t> gateway_hint;  // per gateway: a satellite that saw it last (a guess)
   DirectionGrid directions;                 // the satellites by direction (pooled gateways)
   std::vector<StepGeometry> geometry;       // per provider (reused from step to step)
-  Sightings gateway_view;
-  std::vector<std::uint32_t> near;  // sight()'s buffers
-  std::vector<std::pair<std::uint32_t, Sighting>> hits;
+  visibility::Sightings gateway_view;
+  visibility::SightingBuffers sighting_buffers;  // visibility::sightings()'s
   // One allocation's instance and the compaction of fleet satellites, cells and gateways to its
   // indices (kAbsent where not in it; solve() restores kAbsent for what it used).
   Instance instance;
@@ -325,18 +271,21 @@ class Engine {
     visibility::InViewOptions view;
     view.threads = 1;
     view.min_elevation_rad = provider.min_elevation_rad;
-    sight(setup.points, g.states, candidate, provider.min_elevation_rad, s.near, s.hits, g.in_view);
+    visibility::sightings(setup.points, g.states, candidate, provider.min_elevation_rad, s.sighting_buffers,
+                          g.in_view);
     if (setup.gateways) {
       view.min_elevation_rad = model.gateway_min_elevation_rad;
       if (model.isl) {
         pool_gateways(setup, s, view, g);
       } else {
         // Bent pipe: only satellites that may serve a point need their gateways.
-        sight(*setup.gateways, g.states, candidate, view.min_elevation_rad, s.near, s.hits, s.gateway_view);
+        visibility::sightings(*setup.gateways, g.states, candidate, view.min_elevation_rad,
+                              s.sighting_buffers, s.gateway_view);
         g.sat_gateways.resize(g.states.size());
         for (std::vector<std::uint32_t>& v : g.sat_gateways) v.clear();
         for (std::uint32_t gw = 0; gw < setup.gateways->size(); ++gw) {
-          for (const Sighting& e : s.gateway_view.of_site(gw)) g.sat_gateways[e.satellite].push_back(gw);
+          for (const visibility::Sighting& e : s.gateway_view.of_site(gw))
+            g.sat_gateways[e.satellite].push_back(gw);
         }
       }
     }
@@ -344,7 +293,7 @@ class Engine {
     g.beam_rate.assign(g.in_view.entries.size(), 0.0);
     for (std::size_t i = 0; i < points_.size(); ++i) {
       for (std::uint32_t k = g.in_view.site_offsets[i]; k < g.in_view.site_offsets[i + 1]; ++k) {
-        const Sighting& e = g.in_view.entries[k];
+        const visibility::Sighting& e = g.in_view.entries[k];
         const SatelliteClass* c = setup.classes[e.satellite];
         if (!c) continue;
         g.beam_rate[k] = model.beam_rate_mbps(*c, e.elevation_rad);
@@ -410,8 +359,8 @@ class Engine {
                                      [&](std::uint32_t k) { near(k, setup.gateway_unit[gw]); });
       }
     }
-    sight(gateways, g.states, {s.near_gateway.get(), n}, view.min_elevation_rad, s.near, s.hits,
-          s.gateway_view);
+    visibility::sightings(gateways, g.states, {s.near_gateway.get(), n}, view.min_elevation_rad,
+                          s.sighting_buffers, s.gateway_view);
     for (const std::uint32_t gw : open) {
       const auto seen = s.gateway_view.of_site(gw);
       if (seen.empty()) continue;
@@ -453,7 +402,7 @@ class Engine {
   // Whether provider p can be offered point i: permitted and some classified satellite in view.
   bool reachable(std::size_t p, const StepGeometry& g, std::size_t i) const {
     if (!g.permitted[i]) return false;
-    for (const Sighting& e : g.in_view.of_site(i)) {
+    for (const visibility::Sighting& e : g.in_view.of_site(i)) {
       if (setups_[p].classes[e.satellite]) return true;
     }
     return false;
@@ -525,7 +474,7 @@ class Engine {
       in.points.push_back({c, demand, priority});
       for (std::uint32_t k_entry = g.in_view.site_offsets[i]; k_entry < g.in_view.site_offsets[i + 1];
            ++k_entry) {
-        const Sighting& e = g.in_view.entries[k_entry];
+        const visibility::Sighting& e = g.in_view.entries[k_entry];
         const SatelliteClass* cls = setup.classes[e.satellite];
         if (!cls) continue;
         bool fresh_sat = false;

@@ -224,6 +224,36 @@ void in_view_brute_force(const SiteIndex& sites, std::span<const frames::StateVe
   }
 }
 
+void sightings(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf,
+               std::span<const bool> valid, double min_elevation_rad, SightingBuffers& buffers,
+               Sightings& out) {
+  std::vector<std::pair<std::uint32_t, Sighting>>& hits = buffers.hits;
+  std::vector<std::uint32_t>& near = buffers.near;
+  hits.clear();
+  for (std::size_t s = 0; s < sat_itrf.size(); ++s) {
+    if (!state_usable(sat_itrf, valid, s)) continue;
+    const frames::StateVector& sv = sat_itrf[s];
+    const double r = sv.r_km.norm();
+    if (!(r > 0.0)) continue;
+    const frames::Vec3 dir = sv.r_km * (1.0 / r);
+    const double lambda =
+        search_radius_rad(r, sites.min_radius_km(), sites.max_radius_km(), min_elevation_rad);
+    sites.sites_within(dir, lambda, near);
+    for (const std::uint32_t k : near) {
+      const frames::Vec3 enu = sites.site(k).enu(sv.r_km);
+      const double elevation = std::atan2(enu.z, std::hypot(enu.x, enu.y));
+      if (elevation >= min_elevation_rad) hits.push_back({k, {static_cast<std::uint32_t>(s), elevation}});
+    }
+  }
+  // Group by site, keeping the satellite order (a stable counting sort).
+  out.site_offsets.assign(sites.size() + 1, 0);
+  for (const auto& h : hits) ++out.site_offsets[h.first + 1];
+  for (std::size_t k = 0; k < sites.size(); ++k) out.site_offsets[k + 1] += out.site_offsets[k];
+  out.entries.resize(hits.size());
+  near.assign(out.site_offsets.begin(), out.site_offsets.end() - 1);
+  for (const auto& h : hits) out.entries[near[h.first]++] = h.second;
+}
+
 void in_view_series(const Fleet& fleet, const SiteIndex& sites, std::span<const time::Instant> times,
                     const InViewOptions& options,
                     const std::function<void(std::size_t step, const InViewSet& set)>& on_step) {

@@ -133,6 +133,39 @@ void in_view(const SiteIndex& sites, std::span<const frames::StateVector> sat_it
 void in_view_brute_force(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf,
                          std::span<const bool> valid, const InViewOptions& options, InViewSet& out);
 
+// One satellite in view of one site with its elevation only (sightings()).
+struct Sighting {
+  std::uint32_t satellite = 0;  // index into the states (the fleet)
+  double elevation_rad = 0.0;
+  friend bool operator==(const Sighting&, const Sighting&) = default;
+};
+
+// InViewSet without azimuth, range and range rate: for site k, entries[site_offsets[k] ..
+// site_offsets[k + 1]), in increasing satellite index.
+struct Sightings {
+  std::vector<std::uint32_t> site_offsets;
+  std::vector<Sighting> entries;
+  [[nodiscard]] std::span<const Sighting> of_site(std::size_t k) const {
+    return {entries.data() + site_offsets[k], entries.data() + site_offsets[k + 1]};
+  }
+};
+
+// Reusable buffers of sightings() (one per thread).
+struct SightingBuffers {
+  std::vector<std::uint32_t> near;
+  std::vector<std::pair<std::uint32_t, Sighting>> hits;
+};
+
+// The pairs of in_view with their elevations, equal bit for bit and in the same order, for callers that
+// need only the elevation (the capacity engine): the same search cap (search_radius_rad,
+// SiteIndex::sites_within) and the same elevation (Topocentric::look's atan2(up, hypot(east, north)) on
+// Topocentric::enu), without the second atan2, the norm and the division look() spends on azimuth,
+// range and range rate. One thread. valid[s] false (when `valid` is not empty) or a non-finite state
+// leaves satellite s out. Tested against in_view (tests/oracle/visibility/in_view_oracle_test.cpp).
+void sightings(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf,
+               std::span<const bool> valid, double min_elevation_rad, SightingBuffers& buffers,
+               Sightings& out);
+
 // In-view sets of a fleet at each of `times` (any order), in that order: on_step(step, set) is called
 // once per time, in order, from the calling thread. Satellites with an SGP4 error at a time are listed
 // in that step's `failed`.

@@ -108,6 +108,49 @@ TEST(VisibilityInViewOracle, RandomOrbitsRandomSites) {
   EXPECT_GT(total, 1000U);
 }
 
+// sightings(): in_view's pairs and elevations bit for bit, in the same order, with and without a
+// validity mask, on real and random orbits at several minimum elevations and cell sizes.
+TEST(VisibilityInViewOracle, SightingsAreInViewsPairsAndElevations) {
+  std::mt19937_64 rng(test_seed("in_view_oracle sightings"));
+  std::vector<orbits::ElementSet> sets = bundled("starlink_2026-04-27.tle");
+  sets.resize(1500);
+  const time::Instant t0 = time::parse_iso8601("2026-04-27T00:00:00Z");
+  std::size_t total = 0;
+  for (int round = 0; round < 4; ++round) {
+    const auto fleet_sets = round % 2 == 0 ? sets : random_orbits(rng, 500, t0);
+    const Fleet fleet(fleet_sets);
+    std::vector<frames::StateVector> states;
+    std::vector<orbits::Sgp4Error> errors;
+    fleet.itrf_states(t0 + time::Duration::seconds(testing::uniform(rng, 0, 86400.0)), states, errors, 1);
+    const std::vector<bool> vv = valid_of(errors);
+    std::unique_ptr<bool[]> valid(new bool[vv.size()]);
+    for (std::size_t k = 0; k < vv.size(); ++k)
+      valid[k] = vv[k] && (k % 7 != 3);  // some left out by the mask
+    const std::span<const bool> vspan(valid.get(), vv.size());
+    const auto sites = random_sites(rng, 300);
+    const SiteIndex index(sites, round == 0 ? 0.0 : testing::uniform(rng, 0.5, 10.0));
+    SightingBuffers buffers;
+    for (double el : {-10.0, 0.0, 25.0, 55.0}) {
+      InViewOptions o;
+      o.min_elevation_rad = el * kDeg;
+      for (const bool masked : {false, true}) {
+        const std::span<const bool> v = masked ? vspan : std::span<const bool>();
+        InViewSet reference;
+        in_view(index, states, v, o, reference);
+        Sightings got;
+        sightings(index, states, v, o.min_elevation_rad, buffers, got);
+        ASSERT_EQ(got.site_offsets, reference.site_offsets) << "round " << round << " el " << el;
+        for (std::size_t k = 0; k < got.entries.size(); ++k) {
+          ASSERT_EQ(got.entries[k].satellite, reference.entries[k].satellite) << k;
+          ASSERT_EQ(got.entries[k].elevation_rad, reference.entries[k].look.elevation_rad) << k;
+        }
+        total += got.entries.size();
+      }
+    }
+  }
+  EXPECT_GT(total, 1000U);
+}
+
 TEST(VisibilityInViewOracle, HandMadeStatesNearTheLimits) {
   // Satellites placed at exactly the search radius and just inside the highest site's radius, states
   // that are NaN or marked invalid, and a single site at each pole.
