@@ -34,9 +34,6 @@ struct Options : StudyOptions {
   std::vector<std::string> service_models;
   std::vector<double> min_elevation_deg;
   double demand_density = -1.0;  // Mbps per km2; < 0: not given
-  std::string output, format;
-  unsigned threads = 0;
-  bool quiet = false;
 };
 
 // The names of the bundled service models (data/providers/*.toml), sorted, for messages.
@@ -204,8 +201,7 @@ void write(const Options& o, const Points& pts, const capacity::CapacityResult& 
   out.out = [&](std::string_view text) { sink.write(text); };
   out.keep_going = [] { return !g_interrupted.load(); };
   const earth::LabelledPoints labels{pts.grid, pts.sites};
-  const bool geojson = o.format == "geojson" ||
-                       (o.format.empty() && (o.output.ends_with(".geojson") || o.output.ends_with(".json")));
+  const bool geojson = output_format(o) == "geojson";
   (geojson ? earth::write_point_table_geojson : earth::write_point_table_csv)(labels, table, out);
 }
 
@@ -258,10 +254,7 @@ int run(const Options& o) {
   install_interrupt_handler();
   const auto t0 = std::chrono::steady_clock::now();
   const time::Window window = window_of(o);
-  if (!o.format.empty() && o.format != "csv" && o.format != "geojson") {
-    throw InputError(SourceLocation{"--format", 0, {}},
-                     fmt::format("expected csv or geojson, found '{}'", o.format));
-  }
+  (void)output_format(o);  // a bad --format fails before anything is computed
   std::optional<earth::CountryBorders> borders;
   const Points pts = load_points(o, borders);
   const std::vector<LoadedProvider> loaded = load_providers(o, window.start(), window.stop());
@@ -362,12 +355,7 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted (nothing writ
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   add_policy_options(*cmd, *opts);
-  cmd->add_option("-o,--output", opts->output,
-                  "output file, .csv or .geojson (default: CSV on standard output)");
-  cmd->add_option("--format", opts->format, "csv or geojson (default: from the output's extension)");
-  cmd->add_option("--threads", opts->threads,
-                  "worker threads (default: all cores); results do not depend on it");
-  cmd->add_flag("-q,--quiet", opts->quiet, "no progress bar or summary on standard error");
+  add_output_options(*cmd, *opts);
   cmd->callback([opts, cmd, &run_fn] {
     finish_parsing(*cmd, *opts);
     run_fn = [opts] { return run(*opts); };

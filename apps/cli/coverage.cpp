@@ -47,18 +47,9 @@ using namespace study;
 struct Options : study::StudyOptions {
   double min_elevation_deg = 25.0;
   std::uint32_t min_sats = 1;
-  std::string output, format;
-  unsigned threads = 0;
-  bool quiet = false;
 };
 
 constexpr double kRadToDeg = kDegPerRad;  // core/units.h
-
-std::string output_format(const Options& o) {
-  if (!o.format.empty()) return o.format;
-  if (o.output.ends_with(".geojson") || o.output.ends_with(".json")) return "geojson";
-  return "csv";
-}
 
 // Warns about SGP4 failures; with --strict they fail the run before anything is written (a
 // complete-looking file must not outlive a failed run). Returns whether the run may go on.
@@ -116,10 +107,6 @@ int run(const Options& o) {
   copts.min_sats = o.min_sats;
   copts.threads = o.threads;
   const std::string format = output_format(o);
-  if (format != "csv" && format != "geojson") {
-    throw InputError(SourceLocation{"--format", 0, {}},
-                     fmt::format("expected csv or geojson, found '{}'", format));
-  }
 
   std::optional<earth::CountryBorders> borders;
   const Points pts = load_points(o, borders);
@@ -204,13 +191,8 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted (nothing writ
       ->capture_default_str();
   cmd->add_option("--min-sats", opts->min_sats, "satellites in view needed to be served")
       ->capture_default_str();
-  cmd->add_option("-o,--output", opts->output,
-                  "output file, .csv or .geojson (default: CSV on standard output)");
-  cmd->add_option("--format", opts->format, "csv or geojson (default: from the output's extension)");
   add_policy_options(*cmd, *opts);
-  cmd->add_option("--threads", opts->threads,
-                  "worker threads (default: all cores); results do not depend on it");
-  cmd->add_flag("-q,--quiet", opts->quiet, "no progress bar or summary on standard error");
+  add_output_options(*cmd, *opts);
   cmd->callback([opts, cmd, &run_fn] {
     finish_parsing(*cmd, *opts);
     run_fn = [opts] { return run(*opts); };

@@ -63,6 +63,23 @@ void add_policy_options(CLI::App& cmd, StudyOptions& o) {
                  "default for sites without a customer column");
 }
 
+void add_output_options(CLI::App& cmd, StudyOptions& o) {
+  cmd.add_option("-o,--output", o.output, "output file, .csv or .geojson (default: CSV on standard output)");
+  cmd.add_option("--format", o.format, "csv or geojson (default: from the output's extension)");
+  cmd.add_option("--threads", o.threads, "worker threads (default: all cores); results do not depend on it");
+  cmd.add_flag("-q,--quiet", o.quiet, "no progress bar or summary on standard error");
+}
+
+std::string output_format(const StudyOptions& o) {
+  if (o.format.empty())
+    return o.output.ends_with(".geojson") || o.output.ends_with(".json") ? "geojson" : "csv";
+  if (o.format != "csv" && o.format != "geojson") {
+    throw InputError(SourceLocation{"--format", 0, {}},
+                     fmt::format("expected csv or geojson, found '{}'", o.format));
+  }
+  return o.format;
+}
+
 void finish_parsing(const CLI::App& cmd, StudyOptions& o) {
   if (o.stop.empty() && o.duration.empty())
     throw CLI::ValidationError("--stop or --duration", "one of them is required");

@@ -31,6 +31,9 @@ struct StudyOptions {
   std::string region, region_file, region_name, sites;
   std::vector<std::string> policies;
   std::string customer;
+  std::string output, format;  // -o, --format
+  unsigned threads = 0;
+  bool quiet = false;
   // The providers' sources in the order given: (kind, value), kind one of tle, omm, preset, catalog.
   std::vector<std::pair<std::string, std::string>> sources;
 };
@@ -44,6 +47,11 @@ void add_window_options(CLI::App& cmd, StudyOptions& o);
 void add_point_options(CLI::App& cmd, StudyOptions& o);
 // Registers --policy (repeatable) and --customer.
 void add_policy_options(CLI::App& cmd, StudyOptions& o);
+// Registers -o/--output, --format, --threads and -q/--quiet.
+void add_output_options(CLI::App& cmd, StudyOptions& o);
+// "csv" or "geojson": --format, else from the output's extension (.geojson, .json), else CSV. Throws
+// InputError for any other --format.
+std::string output_format(const StudyOptions& o);
 // In the command's callback, after parsing: checks --stop/--duration and fills o.sources in the order
 // the source options were given.
 void finish_parsing(const CLI::App& cmd, StudyOptions& o);
