@@ -325,7 +325,7 @@ void add_capacity_command(CLI::App& app, std::function<int()>& run_fn) {
 Providers: each --tle, --omm, --preset or --catalog (repeatable) is one provider, named as in `coverage`;
 each needs a service model (docs/capacity.md): one --service-model FILE per provider in the same order, or
 none, and then the bundled data/providers/NAME.toml of each provider's name (starlink, oneweb, kuiper,
-iridium).
+kuiper-planned, iridium).
 Demand: --sites FILE with a demand_mbps column (downlink, Mbps), optional customer (priority class, and
 who asks the policies; --customer is the default), group, and providers (names separated by ';', most
 preferred first; default: every provider in the order given); or the S2 cells of --level in --region /
