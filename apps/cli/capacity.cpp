@@ -96,27 +96,6 @@ std::vector<double> min_elevations(const Options& o, std::size_t providers) {
   return rad;
 }
 
-// A site's demand: its demand_mbps column.
-double site_demand(const Options& o, const earth::Site& s) {
-  const std::string* text = s.attribute("demand_mbps");
-  const SourceLocation where{o.sites, 0, "site " + s.id + ": demand_mbps"};
-  if (text == nullptr) {
-    throw InputError(SourceLocation{o.sites, 1, "demand_mbps"},
-                     "expected a demand_mbps column (each terminal's downlink demand, Mbps)");
-  }
-  double v = 0.0;
-  std::size_t used = 0;
-  try {
-    v = std::stod(*text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text->size() || !std::isfinite(v) || v < 0.0) {
-    throw InputError(where, fmt::format("expected a demand >= 0 Mbps, found \"{}\"", *text));
-  }
-  return v;
-}
-
 // A site's preferences: its providers column (names separated by ';', most preferred first), else every
 // provider in the order given.
 std::vector<std::uint32_t> site_preferences(const Options& o, const earth::Site& s,
@@ -173,8 +152,9 @@ std::vector<capacity::DemandPoint> demand_points(const Options& o, const Points&
   }
   for (const earth::Site& s : pts.sites) {
     const std::string* customer = s.attribute("customer");
-    out.push_back({s.location, site_demand(o, s), customer && !customer->empty() ? *customer : o.customer,
-                   site_preferences(o, s, providers), 30});
+    out.push_back({s.location, capacity::site_demand_mbps(s, o.sites, -1.0, ""),
+                   customer && !customer->empty() ? *customer : o.customer, site_preferences(o, s, providers),
+                   30});
   }
   return out;
 }

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -128,6 +129,7 @@ struct StepGeometry {
   visibility::Sightings in_view;  // per point: satellites in view
   std::vector<std::vector<std::uint32_t>> sat_gateways;  // per satellite: gateways in view (bent pipe)
   double pooled_gateway_mbps = 0.0;                      // gateways seen by any satellite (isl)
+  double highest_radius_km = 0.0;       // the largest geocentric radius of a satellite with a state
   std::vector<double> beam_rate;        // per in_view entry: one beam's rate, Mbps (0: no class)
   std::vector<double> cell_best_beam;   // per cell: highest single-beam rate, Mbps
   std::vector<std::uint8_t> permitted;  // per point
@@ -267,7 +269,13 @@ class Engine {
     g.observed = true;
     g.pooled_gateway_mbps = 0.0;
     // A failed satellite's state is NaN, which in_view leaves out.
-    const std::span<const bool> candidate = candidates(setup, g.states, s);
+    double max_r2 = 0.0;
+    for (const frames::StateVector& st : g.states) {
+      const double r2 = st.r_km.x * st.r_km.x + st.r_km.y * st.r_km.y + st.r_km.z * st.r_km.z;
+      if (std::isfinite(r2)) max_r2 = std::max(max_r2, r2);
+    }
+    g.highest_radius_km = std::sqrt(max_r2);
+    const std::span<const bool> candidate = candidates(setup, g.states, g.highest_radius_km, s);
     visibility::InViewOptions view;
     view.threads = 1;
     view.min_elevation_rad = provider.min_elevation_rad;
@@ -329,12 +337,7 @@ class Engine {
       }
     }
     if (open.empty()) return;
-    double max_r2 = 0.0;
-    for (const frames::StateVector& st : g.states) {
-      const double r2 = st.r_km.x * st.r_km.x + st.r_km.y * st.r_km.y + st.r_km.z * st.r_km.z;
-      if (std::isfinite(r2)) max_r2 = std::max(max_r2, r2);
-    }
-    const double reach = visibility::search_radius_rad(std::sqrt(max_r2), gateways.min_radius_km(),
+    const double reach = visibility::search_radius_rad(g.highest_radius_km, gateways.min_radius_km(),
                                                        gateways.max_radius_km(), view.min_elevation_rad);
     const double min_cos = reach >= std::numbers::pi ? -2.0 : std::cos(reach);
     s.near_gateway = std::make_unique<bool[]>(n);
@@ -373,20 +376,15 @@ class Engine {
   // the highest satellite (visibility::search_radius_rad; exact tests follow in in_view). Failed
   // states are not candidates.
   static std::span<const bool> candidates(const ProviderSetup& setup,
-                                          std::span<const frames::StateVector> states, Scratch& s) {
+                                          std::span<const frames::StateVector> states,
+                                          double highest_radius_km, Scratch& s) {
     const std::size_t n = states.size();
     if (s.candidates < n) {
       s.candidate = std::make_unique<bool[]>(n);
       s.candidates = n;
     }
-    double max_r2 = 0.0;
-    for (std::size_t k = 0; k < n; ++k) {
-      const frames::Vec3& r = states[k].r_km;
-      const double r2 = r.x * r.x + r.y * r.y + r.z * r.z;
-      if (std::isfinite(r2)) max_r2 = std::max(max_r2, r2);
-    }
     const double reach =
-        setup.spread_rad + visibility::search_radius_rad(std::sqrt(max_r2), setup.points.min_radius_km(),
+        setup.spread_rad + visibility::search_radius_rad(highest_radius_km, setup.points.min_radius_km(),
                                                          setup.points.max_radius_km(),
                                                          setup.provider->min_elevation_rad);
     const double min_cos = reach >= std::numbers::pi ? -2.0 : std::cos(reach);
@@ -606,6 +604,28 @@ struct Accumulator {
 };
 
 }  // namespace
+
+double site_demand_mbps(const earth::Site& site, const std::string& source, double fallback,
+                        const std::string& missing_hint) {
+  const SourceLocation where{source, 0, "site " + site.id + ": demand_mbps"};
+  const std::string* text = site.attribute("demand_mbps");
+  if (text == nullptr || text->empty()) {
+    if (fallback >= 0.0) return fallback;
+    throw InputError(where,
+                     "expected a demand_mbps column (the site's downlink demand, Mbps)" + missing_hint);
+  }
+  double v = -1.0;
+  std::size_t used = 0;
+  try {
+    v = std::stod(*text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text->size() || !std::isfinite(v) || v < 0.0) {
+    throw InputError(where, "expected a demand >= 0 Mbps, found \"" + *text + "\"");
+  }
+  return v;
+}
 
 CapacityResult compute_capacity(std::span<const DemandPoint> points, std::span<const Provider> providers,
                                 const time::Window& window, const CapacityOptions& options) {

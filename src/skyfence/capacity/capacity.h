@@ -37,6 +37,7 @@
 #include "skyfence/capacity/allocation.h"
 #include "skyfence/capacity/service_model.h"
 #include "skyfence/core/error.h"
+#include "skyfence/earth/site.h"
 #include "skyfence/frames/frames.h"
 #include "skyfence/time/window.h"
 #include "skyfence/visibility/fleet.h"
@@ -105,6 +106,12 @@ struct CapacityResult {
     return stats[row * points + point];
   }
 };
+
+// A site's downlink demand, Mbps: its `demand_mbps` attribute (a number >= 0), else `fallback` when it is
+// >= 0. Throws InputError located at `source` and the site's id: a value that is not a number >= 0, or
+// no value and no fallback (`missing_hint` ends that message, saying where a demand could come from).
+double site_demand_mbps(const earth::Site& site, const std::string& source, double fallback,
+                        const std::string& missing_hint);
 
 // Throws std::invalid_argument on a violated REQUIRES, Cancelled when progress says stop.
 // Cost per step: batched SGP4 of every satellite, the in-view sets, and per provider and round one

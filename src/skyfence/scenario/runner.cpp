@@ -11,6 +11,7 @@
 #include <set>
 #include <utility>
 
+#include "skyfence/capacity/capacity.h"
 #include "skyfence/capacity/service_model.h"
 #include "skyfence/core/read_file.h"
 #include "skyfence/core/statistics.h"
@@ -371,28 +372,6 @@ void record_latency_rows(const RunInputs& in, const Plan& plan, const Active& ac
 
 // The permission of each of the plan's providers: its policy over the cells (the region's customer
 // class) and over each terminal (its own class and group); unrestricted without a policy.
-double terminal_demand(const TerminalGroupSpec& g, const earth::Site& s) {
-  const std::string* text = s.attribute("demand_mbps");
-  if (text == nullptr || text->empty()) {
-    if (g.demand_mbps >= 0.0) return g.demand_mbps;
-    throw InputError(
-        SourceLocation{g.file, 0, "terminal " + s.id + ": demand_mbps"},
-        "expected a demand_mbps column or a demand_mbps for group \"" + g.id + "\" in the scenario");
-  }
-  std::size_t used = 0;
-  double v = -1.0;
-  try {
-    v = std::stod(*text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text->size() || !std::isfinite(v) || v < 0.0) {
-    throw InputError(SourceLocation{g.file, 0, "terminal " + s.id + ": demand_mbps"},
-                     "expected a demand >= 0 Mbps, found \"" + *text + "\"");
-  }
-  return v;
-}
-
 policy::ProviderPermissions plan_permissions(const Scenario& sc, const RunInputs& in, const Plan& plan) {
   const std::size_t n_cells = in.cells.size();
   const std::vector<TerminalRow>& terminals = in.terminals;
@@ -452,7 +431,10 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& o) {
       t.customer = customer != nullptr && !customer->empty() ? *customer : g.customer;
       t.policy_group = pgroup != nullptr && !pgroup->empty() ? *pgroup : g.id;
       t.group = g.id;
-      if (sc.capacity()) t.demand_mbps = terminal_demand(g, s);
+      if (sc.capacity()) {
+        t.demand_mbps = capacity::site_demand_mbps(
+            s, g.file, g.demand_mbps, ", or a demand_mbps for group \"" + g.id + "\" in the scenario");
+      }
       t.site = std::move(s);
       terminals.push_back(std::move(t));
     }

@@ -219,6 +219,27 @@ TEST(Capacity, BentPipeSatellitesNeedAGatewayInView) {
   EXPECT_LE(r3.at(0, 0).mean_mbps, 100.0 + 1e-9);
 }
 
+TEST(Capacity, ASitesDemandIsItsColumnElseTheFallback) {
+  earth::Site site = earth::parse_site_spec("50,30", "--site");
+  site.id = "T1";
+  EXPECT_EQ(site_demand_mbps(site, "f.csv", 25.0, ""), 25.0);  // no column: the fallback
+  try {
+    (void)site_demand_mbps(site, "f.csv", -1.0, ", or a group default");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(
+        std::string(e.what()),
+        "f.csv: site T1: demand_mbps: expected a demand_mbps column (the site's downlink demand, Mbps), or "
+        "a group default");
+  }
+  site.attributes = {{"demand_mbps", "12.5"}};
+  EXPECT_EQ(site_demand_mbps(site, "f.csv", 25.0, ""), 12.5);  // the column wins
+  for (const char* bad : {"-1", "lots", "12 Mbps", "nan", "inf"}) {
+    site.attributes = {{"demand_mbps", bad}};
+    EXPECT_THROW((void)site_demand_mbps(site, "f.csv", 25.0, ""), InputError) << bad;
+  }
+}
+
 TEST(Capacity, BadArgumentsAreRefused) {
   const visibility::Fleet fleet(bundled("oneweb_2026-03-26.tle", 10));
   const ServiceModel m = model(1.0);
