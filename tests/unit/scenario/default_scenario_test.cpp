@@ -367,6 +367,28 @@ TEST_F(DefaultScenarioRun, DemandMet) {
   const auto* added = r.capacity_row(report::kScopeRegion, r.run.region_name, "kuiper-planned", "any");
   ASSERT_NE(added, nullptr);
   EXPECT_GE(added->carried_mbps, base->carried_mbps * (1.0 - 1e-9));
+  // Per cell: one layer per variant and provider (and any), demand = 0.1 x area, and the cells add up
+  // to the region's row.
+  const report::CapacityCellLayer* cells = r.capacity_cell_layer("baseline", "any");
+  ASSERT_NE(cells, nullptr);
+  ASSERT_EQ(cells->demand_mbps.size(), r.cells.size());
+  double carried = 0.0;
+  for (std::size_t i = 0; i < r.cells.size(); ++i) {
+    EXPECT_NEAR(cells->demand_mbps[i], 0.1 * r.cells[i].area_km2, 1e-9 * cells->demand_mbps[i]) << i;
+    carried += cells->carried_mbps[i];
+  }
+  EXPECT_NEAR(carried, base->carried_mbps, 1e-9 * base->carried_mbps);
+  // The headline's variant: the first of the largest falls in Mbps carried.
+  const auto drop = report::largest_demand_drop(r, report::kScopeRegion, r.run.region_name);
+  ASSERT_TRUE(drop.has_value());
+  EXPECT_EQ(drop->variant, "starlink-forbids-ukraine");
+  EXPECT_NEAR(drop->lost_mbps, base->carried_mbps - after->carried_mbps, 1e-6 * base->carried_mbps);
+  // The background-load variant replaces OneWeb's model's load.
+  for (const auto& row : r.provider_usage) {
+    if (row.provider == "oneweb") {
+      EXPECT_EQ(row.background_load, row.variant == "oneweb-background-80pct" ? 0.8 : 0.0) << row.variant;
+    }
+  }
   // One usage row per variant and provider it has.
   std::size_t expected_usage = 0;
   for (const report::Variant& v : r.variants) {
