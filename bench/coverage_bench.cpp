@@ -60,10 +60,9 @@ Run run(const visibility::Fleet& fleet, const std::vector<frames::Geodetic>& poi
   const std::vector<coverage::Provider> providers{{"starlink", &fleet}};
   const time::Window w = time::Window::of_count(time::parse_iso8601("2026-04-27T00:00:00Z"),
                                                 time::Duration::seconds(60.0), steps);
-  coverage::CoverageOptions o;
-  o.threads = threads;
   const auto t0 = std::chrono::steady_clock::now();
-  const coverage::CoverageResult r = coverage::compute_coverage(points, providers, w, o);
+  const coverage::CoverageResult r =
+      coverage::compute_coverage(points, providers, w, {}, {.threads = threads});
   Run out;
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out.pair_tests = r.pair_tests;
@@ -106,7 +105,7 @@ int main(int argc, char** argv) {
     write_npy(export_dir + "/points.npy", p, points.size(), 2);
     std::vector<frames::StateVector> states;
     std::vector<orbits::Sgp4Error> errors;
-    fleet.itrf_states(time::parse_iso8601("2026-04-27T00:00:00Z"), states, errors, threads);
+    fleet.itrf_states(time::parse_iso8601("2026-04-27T00:00:00Z"), states, errors, {.threads = threads});
     std::vector<double> s;
     std::size_t ok = 0;
     for (std::size_t i = 0; i < states.size(); ++i) {

@@ -53,7 +53,7 @@ const Workload& workload() {
 
 void run_batch(benchmark::State& state, const internal::BatchKernel* kernel) {
   const Workload& w = workload();
-  const BatchOptions options{.threads = static_cast<unsigned>(state.range(0))};
+  const skyfence::RunContext options{.threads = static_cast<unsigned>(state.range(0))};
   BatchStates out;
   // One untimed run sizes (and touches) the output arrays, as a caller reusing them would.
   if (kernel != nullptr) {

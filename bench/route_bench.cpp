@@ -97,7 +97,6 @@ int main(int argc, char** argv) {
   const auto planes = network::planes_from_walker(gen.slots, std::span(&shell, 1));
   const auto cities = load_nodes("cities/cities_top100.csv");
   network::NetworkOptions opt;
-  opt.threads = threads;
   opt.ground_relay = ground_relay;
   opt.gateway_links = ground_relay;  // satellites only: no route can use them
   const network::Network net(fleet, network::plus_grid_links(planes),
@@ -133,10 +132,10 @@ int main(int argc, char** argv) {
   for (int s = 0; s < steps; ++s) {
     const time::Instant t = t0 + time::Duration::seconds(step_s * s);
     const auto a = std::chrono::steady_clock::now();
-    net.snapshot(t, snap);
+    net.snapshot(t, snap, {.threads = threads});
     const double g = ms_since(a);
     const auto b = std::chrono::steady_clock::now();
-    network::route_step(net, snap, pairs, routes, cold ? nullptr : &memory);
+    network::route_step(net, snap, pairs, routes, cold ? nullptr : &memory, {.threads = threads});
     const double r = ms_since(b);
     total_ms.push_back(g + r);
     graph_ms.push_back(g);

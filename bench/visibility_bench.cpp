@@ -51,11 +51,9 @@ int main(int argc, char** argv) {
   {
     const std::vector<frames::Geodetic> site{frames::Geodetic::degrees(50.45, 30.52, 0.18)};
     const time::Instant start = time::parse_iso8601("2026-04-27T00:00:00Z");
-    visibility::PassOptions o;
-    o.threads = threads;
     const auto t0 = std::chrono::steady_clock::now();
-    const visibility::PassList l =
-        visibility::find_passes(fleet, site, start, start + time::Duration::days(7), o);
+    const visibility::PassList l = visibility::find_passes(
+        fleet, site, start, start + time::Duration::days(7), {}, {.threads = threads});
     std::printf("passes_s %.3f s\npasses_found %zu passes\npasses_sgp4_failures %zu\n", seconds_since(t0),
                 l.passes.size(), l.failures.size());
   }
@@ -74,7 +72,6 @@ int main(int argc, char** argv) {
     const visibility::SiteIndex index(sites);
     std::printf("in_view_index_build_s %.4f s\n", seconds_since(t0));
     visibility::InViewOptions o;
-    o.threads = threads;
     double best = 1e9;
     std::size_t pairs = 0;
     visibility::InViewSet set;
@@ -82,10 +79,11 @@ int main(int argc, char** argv) {
       t0 = std::chrono::steady_clock::now();
       std::vector<frames::StateVector> states;
       std::vector<orbits::Sgp4Error> errors;
-      fleet.itrf_states(t, states, errors, threads);
+      fleet.itrf_states(t, states, errors, {.threads = threads});
       std::unique_ptr<bool[]> valid(new bool[errors.size()]);
       for (std::size_t i = 0; i < errors.size(); ++i) valid[i] = errors[i] == orbits::Sgp4Error::none;
-      visibility::in_view(index, states, std::span<const bool>(valid.get(), errors.size()), o, set);
+      visibility::in_view(index, states, std::span<const bool>(valid.get(), errors.size()), o, set,
+                          {.threads = threads});
       best = std::min(best, seconds_since(t0));
       pairs = set.entries.size();
     }
@@ -93,7 +91,7 @@ int main(int argc, char** argv) {
     if (brute) {
       std::vector<frames::StateVector> states;
       std::vector<orbits::Sgp4Error> errors;
-      fleet.itrf_states(t, states, errors, threads);
+      fleet.itrf_states(t, states, errors, {.threads = threads});
       visibility::InViewSet b;
       t0 = std::chrono::steady_clock::now();
       visibility::in_view_brute_force(index, states, {}, o, b);

@@ -163,7 +163,8 @@ std::string number(double v, int decimals) {
   return fmt::format("{:.{}f}", v, decimals);
 }
 
-void write(const Options& o, const Points& pts, const capacity::CapacityResult& r, OutputSink& sink) {
+void write(const Options& o, const Points& pts, const capacity::CapacityResult& r, OutputSink& sink,
+           const RunContext& run) {
   earth::PointTable table;
   table.series = r.names;
   table.columns = {"demand_mbps", "mean_mbps",           "p5_mbps",
@@ -179,10 +180,9 @@ void write(const Options& o, const Points& pts, const capacity::CapacityResult& 
   };
   earth::PointTableOutput out;
   out.out = [&](std::string_view text) { sink.write(text); };
-  out.keep_going = [] { return !g_interrupted.load(); };
   const earth::LabelledPoints labels{pts.grid, pts.sites};
   const bool geojson = output_format(o) == "geojson";
-  (geojson ? earth::write_point_table_geojson : earth::write_point_table_csv)(labels, table, out);
+  (geojson ? earth::write_point_table_geojson : earth::write_point_table_csv)(labels, table, out, run);
 }
 
 void print_summary(const Points& pts, const time::Window& window, const capacity::CapacityResult& r,
@@ -252,33 +252,24 @@ int run(const Options& o) {
   }
   const policy::ProviderPermissions permissions = load_permissions(o, pts, names, borders);
   capacity::CapacityOptions copts;
-  copts.threads = o.threads;
   if (!permissions.empty()) copts.permission = permissions.hook();
 
   OutputSink sink(o.output);  // opened first, so that an unwritable path fails at once
-  Progress progress("capacity", static_cast<double>(window.size()), o.quiet);
-  copts.progress = [&](std::size_t done) {
-    progress.update(static_cast<double>(done));
-    return !g_interrupted.load();
-  };
-  capacity::CapacityResult result;
-  try {
-    result = capacity::compute_capacity(demand, providers, window, copts);
-    progress.finish();
-    std::uint64_t failed = 0;
-    for (const auto& u : result.usage) failed += u.failed_states;
-    if (o.strict && failed > 0) {
-      fmt::print(
-          stderr,
-          "skyfence: error: {} satellite-step(s) with an SGP4 error with --strict; nothing was written\n",
-          failed);
-      return kExitRuntime;
-    }
-    write(o, pts, result, sink);
-  } catch (const skyfence::Cancelled&) {
-    throw Interrupted{};
+  Progress progress("capacity", 1.0, o.quiet);
+  const RunContext run = run_context(o.threads, &progress);
+  const capacity::CapacityResult result = capacity::compute_capacity(demand, providers, window, copts, run);
+  progress.finish();
+  std::uint64_t failed = 0;
+  for (const auto& u : result.usage) failed += u.failed_states;
+  if (o.strict && failed > 0) {
+    fmt::print(
+        stderr,
+        "skyfence: error: {} satellite-step(s) with an SGP4 error with --strict; nothing was written\n",
+        failed);
+    return kExitRuntime;
   }
-  if (g_interrupted.load()) throw Interrupted{};
+  write(o, pts, result, sink, run);
+  check_interrupted();
   sink.commit();
   if (!o.quiet) {
     print_summary(pts, window, result, models,

@@ -11,6 +11,7 @@
 
 #include <fmt/core.h>
 
+#include "data_dir.h"
 #include "skyfence/core/csv.h"
 
 namespace skyfence::cli {
@@ -26,6 +27,19 @@ extern "C" void on_signal(int /*sig*/) {
 void install_interrupt_handler() {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+}
+
+void check_interrupted() {
+  if (g_interrupted.load()) throw skyfence::Cancelled();
+}
+
+RunContext run_context(unsigned threads, Progress* bar) {
+  RunContext run;
+  run.threads = threads;
+  run.stop = &g_interrupted;
+  run.data_dir = data_dir();
+  if (bar != nullptr) run.progress = [bar](std::string_view, double done) { bar->update(done); };
+  return run;
 }
 
 void warn(std::string_view message) {

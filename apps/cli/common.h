@@ -10,6 +10,7 @@
 
 #include "skyfence/core/atomic_file.h"
 #include "skyfence/core/error.h"
+#include "skyfence/core/run_context.h"
 #include "skyfence/orbits/element_set.h"
 
 namespace skyfence::cli {
@@ -24,8 +25,9 @@ inline constexpr int kExitInterrupted = 130;
 extern std::atomic<bool> g_interrupted;
 void install_interrupt_handler();
 
-// Thrown when a loop notices g_interrupted.
-struct Interrupted {};
+// Throws skyfence::Cancelled (exit status 130) when g_interrupted is set: the check of a command's own
+// loops; the library's loops check the RunContext instead.
+void check_interrupted();
 
 // "skyfence: warning: ..." on stderr.
 void warn(std::string_view message);
@@ -62,6 +64,7 @@ void report_catalog_issues(const orbits::Catalog& catalog, const std::string& so
 // A one-line progress bar with ETA on stderr, drawn only when stderr is a terminal and not quiet.
 class Progress {
  public:
+  // `total`: the value of update() when the work is done (1 for a share).
   Progress(std::string label, double total, bool quiet);
   ~Progress();
   void update(double done);
@@ -73,5 +76,9 @@ class Progress {
   bool enabled_;
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
+
+// The run context of a command: `threads` (its --threads), stopped by g_interrupted (SIGINT/SIGTERM),
+// the bundled data folder (data_dir()), and progress drawn on `bar` when given (built with total 1).
+RunContext run_context(unsigned threads, Progress* bar = nullptr);
 
 }  // namespace skyfence::cli

@@ -272,12 +272,12 @@ int run(const Options& o) {
   std::string text;
   text.reserve(c.sets.size() * 166);
   for (const orbits::ElementSet& es : c.sets) {
-    if (g_interrupted.load()) throw Interrupted{};
+    check_interrupted();
     text += es.name + "\n" + orbits::format_tle(es);
   }
   OutputSink sink(o.output);
   sink.write(text);
-  if (g_interrupted.load()) throw Interrupted{};
+  check_interrupted();
   sink.commit();
   if (!o.quiet) {
     fmt::print(stderr, "skyfence: {}: {} satellites in {} shell(s) at {}, NORAD ids {}-{}{}\n", preset.id,

@@ -105,7 +105,6 @@ int run(const Options& o) {
   copts.min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
   if (o.min_sats < 1) throw InputError(SourceLocation{"--min-sats", 0, {}}, "expected at least 1");
   copts.min_sats = o.min_sats;
-  copts.threads = o.threads;
   const std::string format = output_format(o);
 
   std::optional<earth::CountryBorders> borders;
@@ -125,28 +124,20 @@ int run(const Options& o) {
 
   // Opened before the long computation so that an unwritable path fails at once.
   OutputSink sink(o.output);
-  Progress progress("coverage", static_cast<double>(window.size()), o.quiet);
-  copts.progress = [&](std::size_t done) {
-    progress.update(static_cast<double>(done));
-    return !g_interrupted.load();
-  };
+  Progress progress("coverage", 1.0, o.quiet);
+  const RunContext run = run_context(o.threads, &progress);
   const auto t_compute = std::chrono::steady_clock::now();
   coverage::CoverageResult result;
   double compute_s = 0.0;
   coverage::WriteOptions wo;
   wo.served = served;
   wo.out = [&](std::string_view text) { sink.write(text); };
-  wo.keep_going = [] { return !g_interrupted.load(); };
-  try {
-    result = coverage::compute_coverage(pts.locations, providers, window, copts);
-    compute_s = seconds_since(t_compute);
-    progress.finish();
-    if (!accept_failures(o, providers, result)) return kExitRuntime;
-    (format == "csv" ? coverage::write_csv : coverage::write_geojson)({pts.grid, pts.sites}, result, wo);
-  } catch (const skyfence::Cancelled&) {
-    throw Interrupted{};
-  }
-  if (g_interrupted.load()) throw Interrupted{};
+  result = coverage::compute_coverage(pts.locations, providers, window, copts, run);
+  compute_s = seconds_since(t_compute);
+  progress.finish();
+  if (!accept_failures(o, providers, result)) return kExitRuntime;
+  (format == "csv" ? coverage::write_csv : coverage::write_geojson)({pts.grid, pts.sites}, result, wo, run);
+  check_interrupted();
   sink.commit();
   if (!o.quiet) print_summary(o, pts, window, n_sats, result, served, compute_s, seconds_since(t0));
   return kExitOk;

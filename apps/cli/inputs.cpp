@@ -135,11 +135,11 @@ double min_elevation_rad(double deg, const char* what) {
 }
 
 void write_output(const std::string& path, const std::string& text) {
-  if (g_interrupted.load()) throw Interrupted{};
+  check_interrupted();
   if (!path.empty() && path != "-") {
     AtomicFile f(path);
     f.write(text);
-    if (g_interrupted.load()) throw Interrupted{};
+    check_interrupted();
     f.commit();
     return;
   }

@@ -58,9 +58,6 @@ int run_main(int argc, char** argv) {
   }
   try {
     return run();
-  } catch (const Interrupted&) {
-    fmt::print(stderr, "skyfence: interrupted; no output was written\n");
-    return kExitInterrupted;
   } catch (const skyfence::InputErrors& e) {
     report_input_errors(e);
     return kExitInput;

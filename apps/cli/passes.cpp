@@ -87,12 +87,8 @@ int run(const Options& o) {
   const Instant start = window.start(), stop = window.stop();
   visibility::PassOptions popts;
   popts.min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
-  popts.threads = o.threads;
   Progress progress("passes", 1.0, o.quiet);
-  popts.progress = [&](std::size_t done, std::size_t total) {
-    progress.update(static_cast<double>(done) / static_cast<double>(std::max<std::size_t>(total, 1)));
-    return !g_interrupted.load();
-  };
+  const RunContext run = run_context(o.threads, &progress);
   const std::vector<earth::Site> sites = load_sites(o.sites, o.in.strict);
   const std::vector<orbits::ElementSet> sets = load_satellites(o.in, start, stop).sets;
   warn_about_leap_seconds(stop);
@@ -101,14 +97,9 @@ int run(const Options& o) {
   std::vector<frames::Geodetic> locations;
   locations.reserve(sites.size());
   for (const auto& s : sites) locations.push_back(s.location);
-  visibility::PassList found;
-  try {
-    found = visibility::find_passes(fleet, locations, start, stop, popts);
-  } catch (const skyfence::Cancelled&) {
-    throw Interrupted{};
-  }
+  const visibility::PassList found = visibility::find_passes(fleet, locations, start, stop, popts, run);
   progress.finish();
-  if (g_interrupted.load()) throw Interrupted{};
+  check_interrupted();
 
   warn_about_failures(found, sets);
   const std::string csv = passes_csv(found, fleet, sets, sites);

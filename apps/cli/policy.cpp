@@ -134,7 +134,7 @@ int run_check(const CheckOptions& o) {
   std::string csv = "terminal_id,provider,decision,matched_rules,reason\n";
   std::size_t permitted = 0;
   for (const earth::Site& s : list.sites) {
-    if (g_interrupted) throw Interrupted{};
+    check_interrupted();
     const std::string* customer = s.attribute("customer");
     const std::string* group = s.attribute("group");
     policy::Request r{{provider, customer && !customer->empty() ? *customer : o.customer, s.id,

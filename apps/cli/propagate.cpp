@@ -206,17 +206,13 @@ Written propagate_and_write(const Options& o, const std::vector<orbits::ElementS
   const orbits::StateFrame frame = parse_frame(o.frame);
   const std::unique_ptr<orbits::StateWriter> writer = make_writer(o.format, times, frame, sets.size());
   OutputSink sink(o.output);
-  Progress progress("propagate", static_cast<double>(sets.size()), o.quiet);
+  Progress progress("propagate", 1.0, o.quiet);
   orbits::WriteStatesOptions options;
-  options.threads = o.threads;
   options.stale_days = kStaleDays;
-  options.progress = [&](std::size_t done) {
-    if (g_interrupted.load()) throw Interrupted{};
-    progress.update(static_cast<double>(done));
-  };
   Written w;
   w.summary = orbits::write_states(
-      sets, records, times, frame, *writer, [&](std::string_view bytes) { sink.write(bytes); }, options);
+      sets, records, times, frame, *writer, [&](std::string_view bytes) { sink.write(bytes); }, options,
+      run_context(o.threads, &progress));
   progress.finish();
 
   for (const orbits::StateError& e : w.summary.errors) {
@@ -227,7 +223,7 @@ Written propagate_and_write(const Options& o, const std::vector<orbits::ElementS
                      times.tsince_min(e.time_index, es.epoch), orbits::describe(e.error)));
   }
   w.failed = o.strict && !w.summary.errors.empty();
-  if (g_interrupted.load()) throw Interrupted{};
+  check_interrupted();
   if (!w.failed) {
     if (o.format == "npy") {
       AtomicFile meta(o.output + ".json");

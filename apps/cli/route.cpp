@@ -248,7 +248,6 @@ network::NetworkOptions network_options(const Options& o) {
   nopts.fibre_refractive_index = o.fibre_index;
   nopts.ground_relay = !o.satellites_only;
   nopts.gateway_links = !o.satellites_only || o.to_internet;
-  nopts.threads = o.threads;
   network::check(nopts);
   return nopts;
 }
@@ -278,22 +277,22 @@ network::SeriesCounts write_routes(const Options& o, const network::Network& net
   OutputSink out(o.output);
   network::RouteCsv csv(net, pairs, o.summary);
   out.write(csv.header());
-  Progress progress("route", static_cast<double>(times.size()), o.quiet);
+  Progress progress("route", 1.0, o.quiet);
   std::string rows;
-  if (g_interrupted.load()) throw Interrupted{};
-  const network::SeriesCounts counts =
-      network::route_series(net, times, pairs, [&](std::size_t step, std::span<const network::Route> routes) {
+  check_interrupted();
+  const network::SeriesCounts counts = network::route_series(
+      net, times, pairs,
+      [&](std::size_t step, std::span<const network::Route> routes) {
         rows.clear();
         csv.add_step(times[step], routes, rows);
         out.write(rows);
-        progress.update(static_cast<double>(step + 1));
-        if (g_interrupted.load()) throw Interrupted{};
-      });
+      },
+      run_context(o.threads, &progress));
   rows.clear();
   csv.finish(rows);
   out.write(rows);
   progress.finish();
-  if (g_interrupted.load()) throw Interrupted{};
+  check_interrupted();
   out.commit();
   return counts;
 }

@@ -142,36 +142,26 @@ int run(const Options& o) {
   report::StagedResultsFolder folder(out, "--output", [](const std::string& m) { warn(m); });
 
   Progress progress("run", 1.0, o.quiet);
+  const RunContext run = run_context(o.threads, &progress);
   scenario::RunOptions ro;
-  ro.data_dir = data_dir();
-  ro.threads = o.threads;
   ro.software_version = std::string("skyfence ") + SKYFENCE_VERSION;
   ro.created = now_utc();
-  ro.progress = [&](std::string_view, double done) {
-    progress.update(done);
-    return !g_interrupted.load();
-  };
   ro.warn = [&](const std::string& m) {
     progress.finish();
     warn(m);
   };
-  report::Results results;
-  try {
-    results = scenario::run_scenario(sc, ro);
-  } catch (const scenario::Cancelled&) {
-    throw Interrupted{};
-  }
+  const report::Results results = scenario::run_scenario(sc, ro, run);
   progress.finish();
-  if (g_interrupted.load()) throw Interrupted{};
+  check_interrupted();
 
   report::write_sqlite(results, (folder.staging() / "results.sqlite").string());
   fs::create_directories(folder.staging() / "csv");
   fs::create_directories(folder.staging() / "geojson");
   const auto csvs = report::write_csv_tables(results, (folder.staging() / "csv").string());
   report::write_geojson(results, (folder.staging() / "geojson").string());
-  report::write_report_html(results, report::read_bundled_borders(data_dir()),
+  report::write_report_html(results, report::read_bundled_borders(run.data_dir),
                             (folder.staging() / "report.html").string());
-  if (g_interrupted.load()) throw Interrupted{};
+  check_interrupted();
   folder.commit(
       report::Manifest{results.run.software_version, time::format_iso8601(results.run.created, 0), sc.name});
 

@@ -44,7 +44,6 @@ int run(const Options& o) {
   const time::Instant when = time::parse_iso8601(o.time, "--time");
   visibility::InViewOptions vopts;
   vopts.min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
-  vopts.threads = o.threads;
   const std::vector<earth::Site> sites = load_sites(o.sites, o.in.strict);
   const std::vector<orbits::ElementSet> sets = load_satellites(o.in, when, when).sets;
   warn_about_leap_seconds(when);
@@ -52,7 +51,8 @@ int run(const Options& o) {
   const visibility::Fleet fleet(sets);
   std::vector<frames::StateVector> states;
   std::vector<orbits::Sgp4Error> errors;
-  fleet.itrf_states(when, states, errors, o.threads);
+  const RunContext run = run_context(o.threads);
+  fleet.itrf_states(when, states, errors, run);
   std::unique_ptr<bool[]> valid(new bool[errors.size()]);
   std::size_t n_errors = 0;
   for (std::size_t i = 0; i < errors.size(); ++i) {
@@ -71,7 +71,7 @@ int run(const Options& o) {
   for (const auto& site : sites) locations.push_back(site.location);
   const visibility::SiteIndex index(locations);
   visibility::InViewSet set;
-  visibility::in_view(index, states, std::span<const bool>(valid.get(), errors.size()), vopts, set);
+  visibility::in_view(index, states, std::span<const bool>(valid.get(), errors.size()), vopts, set, run);
 
   fmt::memory_buffer buf;
   fmt::format_to(std::back_inserter(buf),

@@ -248,7 +248,7 @@ class Engine {
     for (std::size_t p = 0; p < setups_.size(); ++p) {
       // The states are needed for the failure counts; the rest only if some point is offered to p.
       StepGeometry& g = geometry[p];
-      setups_[p].provider->fleet->itrf_states(at, g.states, g.errors, 1);
+      setups_[p].provider->fleet->itrf_states(at, g.states, g.errors, {.threads = 1});
       g.failed = 0;
       for (const orbits::Sgp4Error e : g.errors) g.failed += e != orbits::Sgp4Error::none ? 1 : 0;
       g.observed = false;
@@ -277,7 +277,6 @@ class Engine {
     g.highest_radius_km = std::sqrt(max_r2);
     const std::span<const bool> candidate = candidates(setup, g.states, g.highest_radius_km, s);
     visibility::InViewOptions view;
-    view.threads = 1;
     view.min_elevation_rad = provider.min_elevation_rad;
     visibility::sightings(setup.points, g.states, candidate, provider.min_elevation_rad, s.sighting_buffers,
                           g.in_view);
@@ -628,7 +627,8 @@ double site_demand_mbps(const earth::Site& site, const std::string& source, doub
 }
 
 CapacityResult compute_capacity(std::span<const DemandPoint> points, std::span<const Provider> providers,
-                                const time::Window& window, const CapacityOptions& options) {
+                                const time::Window& window, const CapacityOptions& options,
+                                const RunContext& run) {
   check(points, providers);
   CapacityResult r;
   for (const Provider& p : providers) r.names.push_back(p.name);
@@ -646,9 +646,7 @@ CapacityResult compute_capacity(std::span<const DemandPoint> points, std::span<c
   std::vector<Accumulator> acc(rows * points.size());
 
   tbb::enumerable_thread_specific<Scratch> scratch;
-  const int threads =
-      options.threads == 0 ? tbb::info::default_concurrency() : static_cast<int>(options.threads);
-  tbb::task_arena arena(threads);
+  tbb::task_arena arena(static_cast<int>(run.workers()));
   std::vector<StepResult> block(kStepBlock);
   for (std::size_t first = 0; first < window.size(); first += kStepBlock) {
     const std::size_t count = std::min(kStepBlock, window.size() - first);
@@ -683,7 +681,7 @@ CapacityResult compute_capacity(std::span<const DemandPoint> points, std::span<c
         u.failed_states += d.failed_states;
       }
     }
-    if (options.progress && !options.progress(first + count)) throw Cancelled();
+    run.report("capacity", static_cast<double>(first + count) / static_cast<double>(window.size()));
   }
 
   r.stats.resize(rows * points.size());

@@ -37,6 +37,7 @@
 #include "skyfence/capacity/allocation.h"
 #include "skyfence/capacity/service_model.h"
 #include "skyfence/core/error.h"
+#include "skyfence/core/run_context.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/frames/frames.h"
 #include "skyfence/time/window.h"
@@ -61,14 +62,10 @@ struct DemandPoint {
 };
 
 struct CapacityOptions {
-  // Worker threads; 0 = all cores. Results do not depend on it.
-  unsigned threads = 0;
   // Optional: whether provider p may serve each point at a step, as coverage::CoverageOptions.
   // `permitted` is preset to 1; set 0 where not permitted. Called from one thread at a time, at a step
   // only for the providers some point's preferences reach.
   std::function<void(std::size_t provider, time::Instant at, std::span<std::uint8_t> permitted)> permission;
-  // Optional: called with the number of steps done; returning false stops (throws Cancelled).
-  std::function<bool(std::size_t steps_done)> progress;
 };
 
 // One point and one provider (or "any") over the window, Mbps.
@@ -113,10 +110,13 @@ struct CapacityResult {
 double site_demand_mbps(const earth::Site& site, const std::string& source, double fallback,
                         const std::string& missing_hint);
 
-// Throws std::invalid_argument on a violated REQUIRES, Cancelled when progress says stop.
+// Steps run in parallel on run.workers() threads (the result does not depend on them); progress
+// ("capacity", share of the steps done) after each block of steps, where a stop requested through `run`
+// throws skyfence::Cancelled. Throws std::invalid_argument on a violated REQUIRES.
 // Cost per step: batched SGP4 of every satellite, the in-view sets, and per provider and round one
 // allocation (allocation.h).
 CapacityResult compute_capacity(std::span<const DemandPoint> points, std::span<const Provider> providers,
-                                const time::Window& window, const CapacityOptions& options = {});
+                                const time::Window& window, const CapacityOptions& options = {},
+                                const RunContext& run = {});
 
 }  // namespace skyfence::capacity

@@ -103,13 +103,6 @@ void accumulate(PointStats& st, std::uint32_t& gap_run, std::uint32_t in_view, s
   }
 }
 
-// Workers for `threads` (0 = all cores; more than the hardware runs is clamped).
-int workers_for(unsigned threads) {
-  const int hardware = tbb::info::default_concurrency();
-  return threads == 0 ? hardware
-                      : std::max(1, std::min(hardware, static_cast<int>(std::min(threads, 1024u))));
-}
-
 // Points sorted by the cell of a geocentric latitude/longitude grid, structure of arrays.
 class PointGrid {
  public:
@@ -455,7 +448,7 @@ double CoverageResult::max_gap_s(std::size_t provider, std::size_t point) const 
 }
 
 CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::span<const Provider> providers,
-                                const Window& window, const CoverageOptions& options) {
+                                const Window& window, const CoverageOptions& options, const RunContext& run) {
   check(providers, options);
   CoverageResult result(points.size(), names_of(providers), window);
   const std::size_t n = points.size();
@@ -469,7 +462,7 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
     const double s = std::sin(min_els[p]);
     s_abs_ss[p] = s * std::abs(s);
   }
-  const int workers = workers_for(options.threads);
+  const int workers = static_cast<int>(run.workers());
   tbb::task_arena arena(workers);
 
   std::vector<std::uint32_t> gap_runs((np + 1) * n, 0);
@@ -502,7 +495,7 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
           options.on_step(k0 + t, input_order, permits.of);
         }
       }
-      if (options.progress && !options.progress(k0 + nb)) throw Cancelled();
+      run.report("coverage", static_cast<double>(k0 + nb) / static_cast<double>(window.size()));
     }
     for (const ThreadCounts& local : locals) result.pair_tests += local.tests;
   });
@@ -511,7 +504,7 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
 
 CoverageResult coverage_brute_force(std::span<const frames::Geodetic> points,
                                     std::span<const Provider> providers, const Window& window,
-                                    const CoverageOptions& options) {
+                                    const CoverageOptions& options, const RunContext& run) {
   check(providers, options);
   CoverageResult result(points.size(), names_of(providers), window);
   const std::size_t n = points.size();
@@ -530,7 +523,7 @@ CoverageResult coverage_brute_force(std::span<const frames::Geodetic> points,
       const double min_el = options.provider_min_elevation_rad.empty()
                                 ? options.min_elevation_rad
                                 : options.provider_min_elevation_rad[p];
-      providers[p].fleet->itrf_states(at, states, errors, 1);
+      providers[p].fleet->itrf_states(at, states, errors, {.threads = 1});
       std::fill(counts[p].begin(), counts[p].end(), 0u);
       for (std::size_t i = 0; i < n; ++i) {
         for (std::size_t j = 0; j < states.size(); ++j) {
@@ -544,7 +537,7 @@ CoverageResult coverage_brute_force(std::span<const frames::Geodetic> points,
     if (permits.given) permits.update(options, at);
     fold_step(result, gap_runs, counts, {}, permits, options.min_sats, k == 0, nullptr);
     if (options.on_step) options.on_step(k, counts, permits.of);
-    if (options.progress && !options.progress(k + 1)) throw Cancelled();
+    run.report("coverage", static_cast<double>(k + 1) / static_cast<double>(window.size()));
   }
   return result;
 }

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "skyfence/core/error.h"
+#include "skyfence/core/run_context.h"
 #include "skyfence/frames/frames.h"
 #include "skyfence/time/instant.h"
 #include "skyfence/time/window.h"
@@ -55,8 +56,6 @@ struct CoverageOptions {
   std::vector<double> provider_min_elevation_rad;
   // A point is served at a step when at least min_sats satellites are in view. DEFAULT: 1. REQUIRES: >= 1.
   std::uint32_t min_sats = 1;
-  // Worker threads; 0 = all cores. DEFAULT: 0. Results do not depend on it.
-  unsigned threads = 0;
   // Point grid cell size, degrees; 0 = automatic (about 1.5 deg, coarser for few points).
   // DEFAULT: 0. REQUIRES: 0 or in [0.1, 180]. Results do not depend on it.
   double cell_deg = 0.0;
@@ -74,13 +73,7 @@ struct CoverageOptions {
   std::function<void(std::size_t step, std::span<const std::vector<std::uint32_t>> in_view,
                      std::span<const std::vector<std::uint8_t>> permitted)>
       on_step;
-  // Optional: called after each block of steps with the number of steps done; returning false stops
-  // the computation, which then throws Cancelled.
-  std::function<bool(std::size_t steps_done)> progress;
 };
-
-// Thrown when CoverageOptions::progress asks to stop (the one type of every layer, core/error.h).
-using Cancelled = skyfence::Cancelled;
 
 // Statistics of one point and one provider over the window.
 struct PointStats {
@@ -150,15 +143,18 @@ class CoverageResult {
 
 // Coverage statistics with the point grid (see the top of this file). Throws std::invalid_argument on
 // a violated REQUIRES. Cost per step: batched SGP4 of every satellite (~50 ns each per core) plus
-// O(sats x points in their caps), parallel over satellites.
+// O(sats x points in their caps), parallel over satellites on run.workers() threads (the result does
+// not depend on them). Progress ("coverage", share of the steps done) after each block of steps; a stop
+// requested through `run` throws skyfence::Cancelled there.
 CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::span<const Provider> providers,
-                                const Window& window, const CoverageOptions& options = {});
+                                const Window& window, const CoverageOptions& options = {},
+                                const RunContext& run = {});
 
 // The same statistics by testing every satellite against every point with
 // frames::Topocentric::look at states from visibility::Fleet::itrf_states (the oracle; one thread,
-// O(steps x sats x points)). pair_tests counts every pair.
+// O(steps x sats x points)). pair_tests counts every pair. Progress and stop as compute_coverage.
 CoverageResult coverage_brute_force(std::span<const frames::Geodetic> points,
                                     std::span<const Provider> providers, const Window& window,
-                                    const CoverageOptions& options = {});
+                                    const CoverageOptions& options = {}, const RunContext& run = {});
 
 }  // namespace skyfence::coverage

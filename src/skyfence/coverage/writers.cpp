@@ -38,19 +38,21 @@ earth::PointTable table_of(const CoverageResult& r, bool served) {
 
 earth::PointTableOutput output_of(const WriteOptions& o) {
   if (!o.out) throw std::invalid_argument("coverage writers: WriteOptions::out is required");
-  return {o.out, o.keep_going};
+  return {o.out};
 }
 
 }  // namespace
 
-void write_csv(const LabelledPoints& pts, const CoverageResult& r, const WriteOptions& o) {
+void write_csv(const LabelledPoints& pts, const CoverageResult& r, const WriteOptions& o,
+               const RunContext& run) {
   check(pts, r);
-  earth::write_point_table_csv(pts, table_of(r, o.served), output_of(o));
+  earth::write_point_table_csv(pts, table_of(r, o.served), output_of(o), run);
 }
 
-void write_geojson(const LabelledPoints& pts, const CoverageResult& r, const WriteOptions& o) {
+void write_geojson(const LabelledPoints& pts, const CoverageResult& r, const WriteOptions& o,
+                   const RunContext& run) {
   check(pts, r);
-  earth::write_point_table_geojson(pts, table_of(r, o.served), output_of(o));
+  earth::write_point_table_geojson(pts, table_of(r, o.served), output_of(o), run);
 }
 
 }  // namespace skyfence::coverage

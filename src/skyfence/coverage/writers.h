@@ -33,14 +33,14 @@ struct WriteOptions {
   bool served = false;
   // Receives the text in order, in pieces of about 1 MB. REQUIRES: set.
   std::function<void(std::string_view)> out;
-  // Asked before each point; returning false stops the writer, which throws skyfence::Cancelled.
-  // DEFAULT: none (never stops).
-  std::function<bool()> keep_going;
 };
 
 // REQUIRES: points label result.points() points (else std::invalid_argument). Cost: O(points x
-// providers) rows; memory: one buffer of about 1 MB.
-void write_csv(const LabelledPoints& points, const CoverageResult& result, const WriteOptions& options);
-void write_geojson(const LabelledPoints& points, const CoverageResult& result, const WriteOptions& options);
+// providers) rows; memory: one buffer of about 1 MB. A stop requested through `run` is checked before
+// each point and throws skyfence::Cancelled.
+void write_csv(const LabelledPoints& points, const CoverageResult& result, const WriteOptions& options,
+               const RunContext& run = {});
+void write_geojson(const LabelledPoints& points, const CoverageResult& result, const WriteOptions& options,
+                   const RunContext& run = {});
 
 }  // namespace skyfence::coverage

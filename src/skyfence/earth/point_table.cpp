@@ -18,7 +18,7 @@ namespace {
 // Formats into a buffer handed to the caller's sink in pieces of about 1 MB.
 class Buffered {
  public:
-  explicit Buffered(const PointTableOutput& o) : o_(o) {
+  Buffered(const PointTableOutput& o, const RunContext& run) : o_(o), run_(run) {
     if (!o_.out) throw std::invalid_argument("point table writers: an output is required");
   }
   template <typename... Args>
@@ -30,12 +30,11 @@ class Buffered {
     o_.out(std::string_view(buf_.data(), buf_.size()));
     buf_.clear();
   }
-  void check_cancel() const {
-    if (o_.keep_going && !o_.keep_going()) throw skyfence::Cancelled();
-  }
+  void check_cancel() const { run_.check_stop(); }
 
  private:
   const PointTableOutput& o_;
+  const RunContext& run_;
   fmt::memory_buffer buf_;
 };
 
@@ -82,9 +81,10 @@ std::string cell_geometry(const Cell& cell) {
 
 }  // namespace
 
-void write_point_table_csv(const LabelledPoints& pts, const PointTable& table, const PointTableOutput& o) {
+void write_point_table_csv(const LabelledPoints& pts, const PointTable& table, const PointTableOutput& o,
+                           const RunContext& run) {
   check(pts, table);
-  Buffered w(o);
+  Buffered w(o, run);
   w.print("cell_id,lat_deg,lon_deg,area_km2,{}", csv_field(table.series_column));
   for (const std::string& c : table.columns) w.print(",{}", csv_field(c));
   w.print("\n");
@@ -107,10 +107,10 @@ void write_point_table_csv(const LabelledPoints& pts, const PointTable& table, c
   w.flush();
 }
 
-void write_point_table_geojson(const LabelledPoints& pts, const PointTable& table,
-                               const PointTableOutput& o) {
+void write_point_table_geojson(const LabelledPoints& pts, const PointTable& table, const PointTableOutput& o,
+                               const RunContext& run) {
   check(pts, table);
-  Buffered w(o);
+  Buffered w(o, run);
   w.print("{{\"type\":\"FeatureCollection\",\"features\":[\n");
   std::vector<std::string> names, keys;
   for (const std::string& s : table.series) names.push_back(json_string(s));

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "skyfence/core/run_context.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/site.h"
 
@@ -43,14 +44,13 @@ struct PointTable {
 struct PointTableOutput {
   // Receives the text in order, in pieces of about 1 MB. REQUIRES: set.
   std::function<void(std::string_view)> out;
-  // Asked before each point; returning false stops the writer, which throws skyfence::Cancelled.
-  std::function<bool()> keep_going;
 };
 
-// REQUIRES: exactly one kind of label (std::invalid_argument otherwise; any count is allowed).
+// REQUIRES: exactly one kind of label (std::invalid_argument otherwise; any count is allowed). A stop
+// requested through `run` is checked before each point and throws skyfence::Cancelled.
 void write_point_table_csv(const LabelledPoints& points, const PointTable& table,
-                           const PointTableOutput& output);
+                           const PointTableOutput& output, const RunContext& run = {});
 void write_point_table_geojson(const LabelledPoints& points, const PointTable& table,
-                               const PointTableOutput& output);
+                               const PointTableOutput& output, const RunContext& run = {});
 
 }  // namespace skyfence::earth

@@ -111,7 +111,7 @@ int RouteMemory::Search::run(const Graph& graph, std::uint32_t source, std::span
 }
 
 void route_step(const Network& network, const Snapshot& snapshot, std::span<const EndpointPair> pairs,
-                std::vector<Route>& out, RouteMemory* memory) {
+                std::vector<Route>& out, RouteMemory* memory, const RunContext& run) {
   check_pairs(network, pairs);
   RouteMemory local;
   RouteMemory& m = memory != nullptr ? *memory : local;
@@ -142,7 +142,7 @@ void route_step(const Network& network, const Snapshot& snapshot, std::span<cons
   tbb::enumerable_thread_specific<std::vector<std::uint8_t>> flag_space;
   std::vector<std::uint8_t> reused(2 * m.sources_.size(), 0);
   std::vector<std::size_t> settled(m.sources_.size(), 0);
-  visibility::run_parallel(network.options().threads, m.sources_.size(), [&](std::size_t i) {
+  visibility::run_parallel(run, m.sources_.size(), [&](std::size_t i) {
     RouteMemory::Source& src = m.sources_[i];
     ShortestPaths& sp = workspace.local();
     const std::uint32_t src_node = network.endpoint_node(src.endpoint);

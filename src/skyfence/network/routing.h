@@ -54,7 +54,7 @@ class RouteMemory {
 
  private:
   friend void route_step(const Network&, const Snapshot&, std::span<const EndpointPair>, std::vector<Route>&,
-                         RouteMemory*);
+                         RouteMemory*, const RunContext&);
   // One search's memory: its last settle order, and a back-off: after `fails` failed reuses in a row
   // (the network moved too much between steps), the next 2^(fails-1) - 1 steps (at most 7) search
   // afresh without trying, so large steps cost little more than fresh searches.
@@ -80,10 +80,10 @@ class RouteMemory {
 
 // Routes every pair at one snapshot of `network`; out[k] is pairs[k]'s route. REQUIRES: endpoint
 // indices < network.endpoints() (dst_endpoint may be kToInternet); throws std::invalid_argument
-// otherwise. Threads: network.options().threads. With `memory`, a step reuses
+// otherwise. Threads: run.workers() (the routes do not depend on them). With `memory`, a step reuses
 // the work of the previous call with the same memory (see RouteMemory); the routes are identical.
 void route_step(const Network& network, const Snapshot& snapshot, std::span<const EndpointPair> pairs,
-                std::vector<Route>& out, RouteMemory* memory = nullptr);
+                std::vector<Route>& out, RouteMemory* memory = nullptr, const RunContext& run = {});
 
 // Statistics of one pair over a window.
 struct RouteSummary {

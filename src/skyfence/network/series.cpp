@@ -17,21 +17,23 @@ std::string fmt_ms(double v) {
 
 }  // namespace
 
-SeriesCounts route_series(
-    const Network& network, std::span<const time::Instant> times, std::span<const EndpointPair> pairs,
-    const std::function<void(std::size_t step, std::span<const Route> routes)>& on_step) {
+SeriesCounts route_series(const Network& network, std::span<const time::Instant> times,
+                          std::span<const EndpointPair> pairs,
+                          const std::function<void(std::size_t step, std::span<const Route> routes)>& on_step,
+                          const RunContext& run) {
   SeriesCounts counts;
   Snapshot snap;
   RouteMemory memory;  // each step starts from the last one's searches
   std::vector<Route> routes;
   for (std::size_t step = 0; step < times.size(); ++step) {
-    network.snapshot(times[step], snap);
-    route_step(network, snap, pairs, routes, &memory);
+    network.snapshot(times[step], snap, run);
+    route_step(network, snap, pairs, routes, &memory, run);
     for (auto e : snap.errors) counts.sgp4_failures += e == orbits::Sgp4Error::none ? 0 : 1;
     counts.isl_up += snap.isl_up;
     counts.isl_candidates += snap.isl_candidates;
     ++counts.steps;
     on_step(step, routes);
+    run.report("route", static_cast<double>(step + 1) / static_cast<double>(times.size()));
   }
   return counts;
 }

@@ -26,11 +26,13 @@ struct SeriesCounts {
 // Routes `pairs` at each of `times` in order: one snapshot and one route_step per time, each step
 // warm-started from the previous one's searches (one RouteMemory for the series; the routes are those
 // of independent steps). After each step, on_step(step index, routes), routes[k] being pairs[k]'s
-// route; an exception from on_step stops the series and propagates (e.g. on interruption).
-// REQUIRES: as route_step. Cost: times.size() snapshots and steps of routing. Threads: the network's.
-SeriesCounts route_series(
-    const Network& network, std::span<const time::Instant> times, std::span<const EndpointPair> pairs,
-    const std::function<void(std::size_t step, std::span<const Route> routes)>& on_step);
+// route; an exception from on_step stops the series and propagates. Threads from `run`; progress
+// ("route", share of the steps done) after each step, where a stop requested through `run` throws
+// skyfence::Cancelled. REQUIRES: as route_step. Cost: times.size() snapshots and steps of routing.
+SeriesCounts route_series(const Network& network, std::span<const time::Instant> times,
+                          std::span<const EndpointPair> pairs,
+                          const std::function<void(std::size_t step, std::span<const Route> routes)>& on_step,
+                          const RunContext& run = {});
 
 // A node as the CSV names it: a satellite by its NORAD id, a gateway, PoP or end point by its id.
 // REQUIRES: node < network.nodes().

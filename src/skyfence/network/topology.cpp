@@ -154,9 +154,9 @@ std::vector<std::uint8_t> Network::flags_to_internet() const {
   return f;
 }
 
-void Network::snapshot(time::Instant t, Snapshot& out) const {
+void Network::snapshot(time::Instant t, Snapshot& out, const RunContext& run) const {
   out.time = t;
-  fleet_->itrf_states(t, out.sat_itrf, out.errors, options_.threads);
+  fleet_->itrf_states(t, out.sat_itrf, out.errors, run);
   out.valid.resize(n_sat_);
   for (std::size_t i = 0; i < n_sat_; ++i) {
     const frames::Vec3& r = out.sat_itrf[i].r_km;
@@ -194,8 +194,7 @@ void Network::snapshot(time::Instant t, Snapshot& out) const {
   out.user_links = out.gateway_links = 0;
   if (!endpoints_.empty()) {
     visibility::in_view(user_index_, out.sat_itrf, valid_span,
-                        {.min_elevation_rad = options_.user_min_elevation_rad, .threads = options_.threads},
-                        out.in_view_users);
+                        {.min_elevation_rad = options_.user_min_elevation_rad}, out.in_view_users, run);
     for (std::size_t e = 0; e < endpoints_.size(); ++e) {
       for (const auto& v : out.in_view_users.of_site(e)) {
         out.builder.add_edge(endpoint_node(e), v.satellite, v.look.range_km / kKmPerMs);
@@ -204,10 +203,8 @@ void Network::snapshot(time::Instant t, Snapshot& out) const {
     }
   }
   if (!gateways_.empty() && options_.gateway_links) {
-    visibility::in_view(
-        gateway_index_, out.sat_itrf, valid_span,
-        {.min_elevation_rad = options_.gateway_min_elevation_rad, .threads = options_.threads},
-        out.in_view_gateways);
+    visibility::in_view(gateway_index_, out.sat_itrf, valid_span,
+                        {.min_elevation_rad = options_.gateway_min_elevation_rad}, out.in_view_gateways, run);
     // A gateway is not a router: a satellite reaches the gateway's PoP through it (one edge standing
     // for the down link and the fibre), so no route goes satellite -> gateway -> satellite.
     for (std::size_t g = 0; g < gateways_.size(); ++g) {

@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "skyfence/core/run_context.h"
 #include "skyfence/frames/frames.h"
 #include "skyfence/network/graph.h"
 #include "skyfence/network/planes.h"
@@ -74,7 +75,6 @@ struct NetworkOptions {
   // can use them (city-to-city over satellites only, no routes to the internet): routes between end
   // points are then the same as with ground_relay false.
   bool gateway_links = true;
-  unsigned threads = 0;  // 0 = all cores. Results do not depend on it.
 };
 
 // Throws std::invalid_argument naming the first field outside its REQUIRES range (e.g. "network:
@@ -155,8 +155,8 @@ class Network {
   [[nodiscard]] std::vector<std::uint8_t> flags_to_internet() const;
 
   // The graph at t (satellites propagated with the fleet's batched SGP4, rotated to ITRF). A satellite
-  // with an SGP4 error at t has no links. Deterministic for any thread count.
-  void snapshot(time::Instant t, Snapshot& out) const;
+  // with an SGP4 error at t has no links. Threads from `run`; identical for any thread count.
+  void snapshot(time::Instant t, Snapshot& out, const RunContext& run = {}) const;
 
  private:
   const visibility::Fleet* fleet_;

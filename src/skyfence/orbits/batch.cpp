@@ -179,7 +179,7 @@ struct BatchPropagator::Impl {
   // Per chunk: whether it holds any near-earth satellite (else the kernel is skipped).
   std::vector<char> chunk_has_kernel_work;
 
-  void run(internal::BatchKernel kernel, const internal::BatchJob& job, unsigned threads) const;
+  void run(internal::BatchKernel kernel, const internal::BatchJob& job, unsigned workers) const;
   void run_chunk(internal::BatchKernelFn kernel, const internal::BatchJob& job, std::size_t c) const;
 };
 
@@ -262,19 +262,15 @@ void BatchPropagator::Impl::run_chunk(internal::BatchKernelFn kernel, const inte
 }
 
 void BatchPropagator::Impl::run(internal::BatchKernel kernel, const internal::BatchJob& job,
-                                unsigned threads) const {
+                                unsigned workers) const {
   if (n == 0 || job.n_times == 0) return;
   const internal::BatchKernelFn fn = internal::kernel_function(kernel);
   const std::size_t n_chunks = (n + kChunk - 1) / kChunk;
-  // More threads than the hardware runs would only queue (and make TBB warn): clamp.
-  const int hardware = tbb::info::default_concurrency();
-  const int workers =
-      threads == 0 ? hardware : std::min(hardware, static_cast<int>(std::min(threads, 1024u)));
   if (workers <= 1 || n_chunks == 1) {
     for (std::size_t c = 0; c < n_chunks; ++c) run_chunk(fn, job, c);
     return;
   }
-  tbb::task_arena arena(workers);
+  tbb::task_arena arena(static_cast<int>(workers));
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n_chunks, 1),
                       [&](const tbb::blocked_range<std::size_t>& r) {
@@ -301,7 +297,7 @@ internal::BatchJob make_job(BatchStates& out, std::size_t n_times) {
 }  // namespace
 
 void internal::BatchAccess::propagate(const BatchPropagator& p, BatchKernel k, std::span<const double> tsince,
-                                      std::size_t n_times, BatchStates& out, const BatchOptions& options) {
+                                      std::size_t n_times, BatchStates& out, const RunContext& run) {
   const std::size_t n = p.size();
   if (tsince.size() != n_times * n) {
     throw std::invalid_argument("BatchPropagator::propagate: tsince has " + std::to_string(tsince.size()) +
@@ -311,13 +307,13 @@ void internal::BatchAccess::propagate(const BatchPropagator& p, BatchKernel k, s
   if (n == 0) return;
   BatchJob job = make_job(out, n_times);
   job.tsince = tsince.data();
-  p.impl_->run(k, job, options.threads);
+  p.impl_->run(k, job, run.workers());
 }
 
 void internal::BatchAccess::propagate_grid(const BatchPropagator& p, BatchKernel k,
                                            std::span<const double> epoch_offsets_min,
                                            std::span<const double> times_min, BatchStates& out,
-                                           const BatchOptions& options) {
+                                           const RunContext& run) {
   const std::size_t n = p.size();
   if (epoch_offsets_min.size() != n) {
     throw std::invalid_argument(
@@ -329,19 +325,19 @@ void internal::BatchAccess::propagate_grid(const BatchPropagator& p, BatchKernel
   BatchJob job = make_job(out, times_min.size());
   job.offsets = epoch_offsets_min.data();
   job.times = times_min.data();
-  p.impl_->run(k, job, options.threads);
+  p.impl_->run(k, job, run.workers());
 }
 
 void BatchPropagator::propagate(std::span<const double> tsince, std::size_t n_times, BatchStates& out,
-                                const BatchOptions& options) const {
-  internal::BatchAccess::propagate(*this, internal::best_batch_kernel(), tsince, n_times, out, options);
+                                const RunContext& run) const {
+  internal::BatchAccess::propagate(*this, internal::best_batch_kernel(), tsince, n_times, out, run);
 }
 
 void BatchPropagator::propagate_grid(std::span<const double> epoch_offsets_min,
                                      std::span<const double> times_min, BatchStates& out,
-                                     const BatchOptions& options) const {
+                                     const RunContext& run) const {
   internal::BatchAccess::propagate_grid(*this, internal::best_batch_kernel(), epoch_offsets_min, times_min,
-                                        out, options);
+                                        out, run);
 }
 
 const char* BatchPropagator::kernel_name() {

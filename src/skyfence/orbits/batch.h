@@ -10,6 +10,7 @@
 #include <span>
 #include <vector>
 
+#include "skyfence/core/run_context.h"
 #include "skyfence/orbits/sgp4.h"
 
 namespace skyfence::orbits {
@@ -26,12 +27,6 @@ struct BatchStates {
   std::vector<double> x, y, z, vx, vy, vz;
   std::vector<Sgp4Error> error;  // Sgp4Error::none where the state is valid
   [[nodiscard]] std::size_t index(std::size_t t, std::size_t s) const { return t * n_satellites + s; }
-};
-
-struct BatchOptions {
-  // Worker threads; 0 = all hardware threads (also the most used). DEFAULT: 0. Results do not
-  // depend on it.
-  unsigned threads = 0;
 };
 
 // Set up once from initialised records (records with init errors propagate as errors), then evaluate
@@ -51,14 +46,14 @@ class BatchPropagator {
   // element gets its own error code. Cost: about 50 ns per near-earth propagation per core with the
   // AVX-512 kernel (docs/performance.md); deep-space satellites cost a scalar sgp4() call each.
   void propagate(std::span<const double> tsince, std::size_t n_times, BatchStates& out,
-                 const BatchOptions& options = {}) const;
+                 const RunContext& run = {}) const;
 
   // Common case: the same UTC instants for every satellite; tsince is computed from each epoch.
   // `epoch_offsets_min[s]` = minutes from satellite s's epoch to a reference instant; times are
   // minutes after that reference instant. tsince = epoch_offsets_min[s] + times_min[t], the same
   // double as propagate() would be given. REQUIRES: epoch_offsets_min.size() == size().
   void propagate_grid(std::span<const double> epoch_offsets_min, std::span<const double> times_min,
-                      BatchStates& out, const BatchOptions& options = {}) const;
+                      BatchStates& out, const RunContext& run = {}) const;
 
   // Which SIMD kernel the run-time dispatch selected: "avx512", "avx2" or "sse2".
   [[nodiscard]] static const char* kernel_name();

@@ -533,7 +533,7 @@ void format_group(const WriteJob& job, std::size_t first, std::size_t ng, const 
 WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<const Sgp4Record> records,
                                 const StateTimes& times, StateFrame frame, const StateWriter& writer,
                                 const std::function<void(std::string_view)>& sink,
-                                const WriteStatesOptions& options) {
+                                const WriteStatesOptions& options, const RunContext& run) {
   if (records.size() != sets.size())
     throw std::invalid_argument("write_states: records and sets differ in size");
   const std::size_t n_sats = sets.size();
@@ -549,11 +549,7 @@ WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<cons
                                 ? options.block_satellites
                                 : std::clamp<std::size_t>(kBudget / per_sat_bytes / group, 1, 128) * group;
 
-  const int hardware = tbb::info::default_concurrency();
-  const int workers = options.threads == 0
-                          ? hardware
-                          : std::min(hardware, static_cast<int>(std::min(options.threads, 1024u)));
-  tbb::task_arena arena(std::max(workers, 1));
+  tbb::task_arena arena(static_cast<int>(run.workers()));
 
   WriteStatesSummary summary;
   OrderedWriter out(sink, 3);
@@ -596,7 +592,7 @@ WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<cons
         summary.errors.push_back({b0 + i, outcome[i].n_valid, outcome[i].error});
       if (outcome[i].stale) ++summary.n_stale;
     }
-    if (options.progress) options.progress(b0 + nb);
+    run.report("propagate", static_cast<double>(b0 + nb) / static_cast<double>(job.sets.size()));
   }
 
   auto last = out.take();

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "skyfence/core/run_context.h"
 #include "skyfence/orbits/element_set.h"
 #include "skyfence/orbits/sgp4.h"
 #include "skyfence/time/instant.h"
@@ -159,18 +160,12 @@ struct StateError {
 };
 
 struct WriteStatesOptions {
-  // Worker threads for propagation and formatting; 0 = all hardware threads. DEFAULT: 0. The bytes
-  // written do not depend on it. One more thread hands the bytes to the sink.
-  unsigned threads = 0;
   // Satellites propagated more than this many days from their epoch count as stale. DEFAULT: 14.
   double stale_days = 14.0;
   // Satellites per block (propagated together, then formatted while the previous block is written);
   // 0 = whole kernel tiles (64 satellites) making about 64 MB of states. DEFAULT: 0. The bytes
   // written do not depend on it.
   std::size_t block_satellites = 0;
-  // Optional: called on the calling thread after each block of satellites with the number done.
-  // An exception it throws (to stop the run) ends write_states(), which rethrows it.
-  std::function<void(std::size_t satellites_done)> progress;
 };
 
 struct WriteStatesSummary {
@@ -182,13 +177,17 @@ struct WriteStatesSummary {
 // Propagates `sets` (with their records, from sgp4_init) at `times` and writes them through `writer`:
 // sink(writer.begin()), then each satellite's bytes in order, then sink(writer.end()). The sink is
 // called from one thread (not the caller's) in order; an exception it throws is rethrown here.
-// REQUIRES: records.size() == sets.size(), and the writer built for these times and frame.
+// Propagation and formatting use run.workers() threads (the bytes written do not depend on them), one
+// more thread hands the bytes to the sink; progress ("propagate", share of the satellites written) is
+// reported on the calling thread after each block, and a stop requested through `run` ends the call
+// with skyfence::Cancelled after the block in flight (the sink then has a partial stream: write to a
+// temporary file). REQUIRES: records.size() == sets.size(), and the writer built for these times and frame.
 // Cost: the batch kernel's (docs/performance.md) plus formatting, both spread over the threads, with
 // writing overlapped; memory: the bytes of up to three blocks in flight (about 3 x 55 MB for .npy
 // with the default blocks) and about 5 MB per thread.
 WriteStatesSummary write_states(std::span<const ElementSet> sets, std::span<const Sgp4Record> records,
                                 const StateTimes& times, StateFrame frame, const StateWriter& writer,
                                 const std::function<void(std::string_view)>& sink,
-                                const WriteStatesOptions& options = {});
+                                const WriteStatesOptions& options = {}, const RunContext& run = {});
 
 }  // namespace skyfence::orbits

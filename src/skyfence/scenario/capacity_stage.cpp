@@ -99,7 +99,7 @@ void record_usage(const Plan& plan, const std::vector<capacity::ServiceModel>& m
 }  // namespace
 
 void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
-                     const RunOptions& o, const ProgressFn& progress, report::Results& res) {
+                     const RunContext& run, report::Results& res) {
   const time::Duration step = sc.compute.capacity_step.count_ns() > 0 ? sc.compute.capacity_step : sc.step;
   const time::Window window = time::Window::make(sc.start, sc.stop, step);
   const std::size_t n_cells = in.cells.size();
@@ -128,15 +128,11 @@ void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<
     const std::vector<capacity::DemandPoint> points = demand_points(sc, in, plan);
     const policy::ProviderPermissions permits = plan_permissions(sc, in, plan);
     capacity::CapacityOptions co;
-    co.threads = o.threads;
     if (!permits.empty()) co.permission = permits.hook();
-    co.progress = [&](std::size_t done) {
-      progress("demand met", (static_cast<double>(v) +
-                              static_cast<double>(done) / std::max(1.0, static_cast<double>(window.size()))) /
-                                 static_cast<double>(plans.size()));
-      return true;
-    };
-    const capacity::CapacityResult r = capacity::compute_capacity(points, providers, window, co);
+    const double n = static_cast<double>(plans.size());
+    const capacity::CapacityResult r = capacity::compute_capacity(
+        points, providers, window, co,
+        run.part(static_cast<double>(v) / n, static_cast<double>(v + 1) / n, "demand met"));
 
     // The region (when it has demand), each terminal group, each terminal.
     if (sc.region.demand_density_mbps_km2 >= 0.0) {

@@ -54,7 +54,7 @@ Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOpti
                      const policy::LoadOptions& policy_options) {
   Loaded p;
   p.spec = spec;
-  p.load = orbits::load_satellites(spec.source, sc.start, sc.stop, o.data_dir);
+  p.load = orbits::load_satellites(spec.source, sc.start, sc.stop, policy_options.data_dir);
   p.sets = std::move(p.load.sets);
   p.load.sets.clear();
   if (o.warn) {
@@ -172,11 +172,10 @@ void add_series_step(const Scenario& sc, const RunInputs& in, std::size_t step,
 // Plan `v` through the coverage engine: fills its masks and, for the baseline (v == 0), its series.
 coverage::CoverageResult cover_plan(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
                                     std::size_t v, const policy::ProviderPermissions& permits,
-                                    const RunOptions& o, const ProgressFn& progress, double coverage_share,
-                                    Masks& m, std::vector<report::TimeSeries>& series) {
+                                    const RunContext& run, Masks& m,
+                                    std::vector<report::TimeSeries>& series) {
   const Plan& plan = plans[v];
   const std::size_t n_steps = sc.steps(), n_points = in.points.size();
-  const std::string stage = "coverage: " + plan.info.id;
   std::vector<std::unique_ptr<visibility::Fleet>> fleets;
   std::vector<coverage::Provider> providers;
   coverage::CoverageOptions co;
@@ -186,7 +185,6 @@ coverage::CoverageResult cover_plan(const Scenario& sc, const RunInputs& in, con
     co.provider_min_elevation_rad.push_back(act.loaded->spec.min_elevation_deg * kDeg);
   }
   co.min_sats = sc.min_sats;
-  co.threads = o.threads;
   if (!permits.empty()) co.permission = permits.hook();
   m.points = n_points;
   m.bits.assign(n_steps * n_points, 0);
@@ -202,15 +200,8 @@ coverage::CoverageResult cover_plan(const Scenario& sc, const RunInputs& in, con
     }
     if (v == 0) add_series_step(sc, in, step, in_view, series);
   };
-  co.progress = [&](std::size_t done) {
-    progress(stage, coverage_share *
-                        (static_cast<double>(v) +
-                         static_cast<double>(done) / static_cast<double>(std::max<std::size_t>(n_steps, 1))) /
-                        static_cast<double>(plans.size()));
-    return true;
-  };
   const time::Window window = time::Window::of_count(sc.start, sc.step, n_steps);
-  return coverage::compute_coverage(in.points, providers, window, co);
+  return coverage::compute_coverage(in.points, providers, window, co, run);
 }
 
 // A terminal's decision under provider p of the plan (p == active.size(): "any"), at the start.
@@ -286,10 +277,9 @@ std::size_t latency_steps(const Scenario& sc) {
 }
 
 // One latency job (a plan's provider with gateways): each terminal's route statistics and RTT samples
-// over the latency steps. Progress: job `done_jobs` of `jobs`, from `coverage_share` to 1.
+// over the latency steps. Progress: the whole of `run`'s.
 void latency_job(const Scenario& sc, const RunInputs& in, const Plan& plan, const Active& act,
-                 const RunOptions& o, const ProgressFn& progress, double coverage_share,
-                 std::size_t done_jobs, std::size_t jobs, std::vector<network::RouteStatistics>& stats,
+                 const RunContext& run, std::vector<network::RouteStatistics>& stats,
                  std::vector<std::vector<double>>& samples) {
   const std::vector<TerminalRow>& terminals = in.terminals;
   const std::size_t lat_steps = latency_steps(sc);
@@ -303,7 +293,6 @@ void latency_job(const Scenario& sc, const RunInputs& in, const Plan& plan, cons
   no.isl = act.loaded->spec.isl ? network::IslMode::plus_grid : network::IslMode::none;
   no.user_min_elevation_rad = act.loaded->spec.min_elevation_deg * kDeg;
   no.gateway_min_elevation_rad = act.loaded->spec.gateway_min_elevation_deg * kDeg;
-  no.threads = o.threads;
   std::vector<network::SatellitePair> isl;
   if (act.loaded->spec.isl) isl = network::plus_grid_links(network::infer_planes(act.sets));
   const network::Network net(fleet, std::move(isl), act.loaded->gateways, act.loaded->pops, endpoints, no);
@@ -327,18 +316,15 @@ void latency_job(const Scenario& sc, const RunInputs& in, const Plan& plan, cons
     std::vector<std::uint8_t> ok(terminals.size(), 1);
     for (std::size_t t = 0; t < pp.size(); ++t) pp[t].permitted(at, std::span<std::uint8_t>(&ok[t], 1));
     if (std::find(ok.begin(), ok.end(), std::uint8_t{1}) != ok.end()) {
-      net.snapshot(at, snap);
-      network::route_step(net, snap, pairs, routes, &route_memory);
+      net.snapshot(at, snap, run);
+      network::route_step(net, snap, pairs, routes, &route_memory, run);
     }
     for (std::size_t t = 0; t < terminals.size(); ++t) {
       const network::Route route = ok[t] != 0 ? routes[t] : network::Route{};
       stats[t].add(route);
       if (route.reachable()) samples[t].push_back(route.rtt_ms());
     }
-    progress(stage, coverage_share + (1.0 - coverage_share) *
-                                         (static_cast<double>(done_jobs) +
-                                          static_cast<double>(k + 1) / static_cast<double>(lat_steps)) /
-                                         static_cast<double>(std::max<std::size_t>(jobs, 1)));
+    run.report(stage, static_cast<double>(k + 1) / static_cast<double>(lat_steps));
   }
 }
 
@@ -395,12 +381,13 @@ policy::ProviderPermissions plan_permissions(const Scenario& sc, const RunInputs
   return permits;
 }
 
-RunInputs load_inputs(const Scenario& sc, const RunOptions& o) {
+RunInputs load_inputs(const Scenario& sc, const RunOptions& o, const RunContext& run) {
+  const std::string& data_dir = run.data_dir;
   RunInputs in;
   // The country borders, read once for the region and every policy.
   policy::LoadOptions& policy_options = in.policy_options;
-  policy_options.data_dir = o.data_dir;
-  policy_options.borders = earth::CountryBorders::read_bundled(o.data_dir);
+  policy_options.data_dir = data_dir;
+  policy_options.borders = earth::CountryBorders::read_bundled(data_dir);
   const earth::CountryBorders& borders = *policy_options.borders;
 
   // Region and its cells.
@@ -591,15 +578,17 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
 }
 
 std::vector<Masks> cover_variants(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
-                                  const RunOptions& o, const ProgressFn& progress, double coverage_share,
-                                  report::Results& res) {
+                                  const RunOptions& o, const RunContext& run, report::Results& res) {
   std::vector<Masks> masks(plans.size());
+  const double n = static_cast<double>(plans.size());
   for (std::size_t v = 0; v < plans.size(); ++v) {
     const policy::ProviderPermissions permits = plan_permissions(sc, in, plans[v]);
     std::vector<report::TimeSeries> series;
     if (v == 0) series = baseline_series(sc, in, plans[v]);
-    const coverage::CoverageResult r =
-        cover_plan(sc, in, plans, v, permits, o, progress, coverage_share, masks[v], series);
+    const coverage::CoverageResult r = cover_plan(
+        sc, in, plans, v, permits,
+        run.part(static_cast<double>(v) / n, static_cast<double>(v + 1) / n, "coverage: " + plans[v].info.id),
+        masks[v], series);
     if (v == 0) record_sgp4_failures(plans[v], r, o, res);
     record_coverage(sc, in, plans[v], r, permits, res);
     for (auto& s : series) res.timeseries.push_back(std::move(s));
@@ -636,8 +625,7 @@ void record_reliance(const Scenario& sc, const RunInputs& in, const std::vector<
 }
 
 void record_latency(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
-                    const RunOptions& o, const ProgressFn& progress, double coverage_share,
-                    report::Results& res) {
+                    const RunContext& run, report::Results& res) {
   if (!sc.compute.latency || in.terminals.empty()) return;
   std::size_t jobs = 0, done_jobs = 0;
   for (const Plan& p : plans) {
@@ -648,7 +636,10 @@ void record_latency(const Scenario& sc, const RunInputs& in, const std::vector<P
       if (act.loaded->gateways.empty()) continue;
       std::vector<network::RouteStatistics> stats;
       std::vector<std::vector<double>> samples;
-      latency_job(sc, in, plan, act, o, progress, coverage_share, done_jobs, jobs, stats, samples);
+      const double n = static_cast<double>(jobs);
+      latency_job(sc, in, plan, act,
+                  run.part(static_cast<double>(done_jobs) / n, static_cast<double>(done_jobs + 1) / n), stats,
+                  samples);
       ++done_jobs;
       record_latency_rows(in, plan, act, stats, samples, res);
     }
@@ -656,7 +647,7 @@ void record_latency(const Scenario& sc, const RunInputs& in, const std::vector<P
 }
 
 void record_passes(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
-                   const RunOptions& o, const ProgressFn& progress, report::Results& res) {
+                   const RunContext& run, report::Results& res) {
   const std::vector<TerminalRow>& terminals = in.terminals;
   const std::vector<std::size_t>& pass_terminals = in.pass_terminals;
   if (pass_terminals.empty()) return;
@@ -666,12 +657,13 @@ void record_passes(const Scenario& sc, const RunInputs& in, const std::vector<Pl
     const std::string& name = act.loaded->spec.name;
     const auto& only = sc.compute.passes_providers;
     if (!only.empty() && std::find(only.begin(), only.end(), name) == only.end()) continue;
-    progress("passes: " + name, 1.0);
+    // Passes are cheap next to the stages before: reported at the end of the run.
+    run.report("passes: " + name, 1.0);
     const visibility::Fleet fleet(act.sets);
     visibility::PassOptions po;
     po.min_elevation_rad = act.loaded->spec.min_elevation_deg * kDeg;
-    po.threads = o.threads;
-    const visibility::PassList found = visibility::find_passes(fleet, locations, sc.start, sc.stop, po);
+    const visibility::PassList found = visibility::find_passes(fleet, locations, sc.start, sc.stop, po,
+                                                               run.part(1.0, 1.0, "passes: " + name));
     for (const visibility::Pass& p : found.passes) {
       report::PassRecord r;
       r.provider = name;
@@ -691,12 +683,10 @@ void record_passes(const Scenario& sc, const RunInputs& in, const std::vector<Pl
 
 }  // namespace internal
 
-report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
-  const internal::ProgressFn progress = [&](std::string_view stage, double done) {
-    if (o.progress && !o.progress(stage, std::clamp(done, 0.0, 1.0))) throw Cancelled();
-  };
-  progress("loading", 0.0);
-  const internal::RunInputs in = internal::load_inputs(sc, o);
+report::Results run_scenario(const Scenario& sc, const RunOptions& o, const RunContext& run) {
+  if (run.data_dir.empty()) throw std::invalid_argument("run_scenario: RunContext::data_dir is required");
+  run.report("loading", 0.0);
+  const internal::RunInputs in = internal::load_inputs(sc, o, run);
   const std::vector<internal::Plan> plans = internal::plan_variants(sc, in);
   report::Results res;
   internal::record_inputs(sc, in, plans, o, res);
@@ -705,17 +695,12 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o) {
       sc.capacity() ? (sc.compute.latency ? 0.4 : 0.6) : (sc.compute.latency ? 0.6 : 0.95);
   const double capacity_end = sc.capacity() ? (sc.compute.latency ? 0.75 : 0.95) : coverage_share;
   const std::vector<internal::Masks> masks =
-      internal::cover_variants(sc, in, plans, o, progress, coverage_share, res);
+      internal::cover_variants(sc, in, plans, o, run.part(0.0, coverage_share), res);
   internal::record_reliance(sc, in, plans, masks, res);
-  if (sc.capacity()) {
-    const internal::ProgressFn part = [&](std::string_view stage, double done) {
-      progress(stage, coverage_share + done * (capacity_end - coverage_share));
-    };
-    internal::record_capacity(sc, in, plans, o, part, res);
-  }
-  internal::record_latency(sc, in, plans, o, progress, capacity_end, res);
-  internal::record_passes(sc, in, plans, o, progress, res);
-  progress("done", 1.0);
+  if (sc.capacity()) internal::record_capacity(sc, in, plans, run.part(coverage_share, capacity_end), res);
+  internal::record_latency(sc, in, plans, run.part(capacity_end, 1.0), res);
+  internal::record_passes(sc, in, plans, run, res);
+  run.report("done", 1.0);
   report::validate(res);
   return res;
 }

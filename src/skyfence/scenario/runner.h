@@ -26,32 +26,23 @@
 #include <string_view>
 
 #include "skyfence/core/error.h"
+#include "skyfence/core/run_context.h"
 #include "skyfence/report/model.h"
 #include "skyfence/scenario/scenario.h"
 
 namespace skyfence::scenario {
 
+// What to record about the run, and where warnings go. How it runs (threads, progress, stopping, the
+// bundled data folder) is the RunContext (core/run_context.h).
 struct RunOptions {
-  // The bundled data folder (catalogs, presets, country borders). REQUIRED: run_scenario reads nothing
-  // from a global or the environment.
-  std::string data_dir;
-  unsigned threads = 0;  // worker threads of the engines. DEFAULT: 0, all cores; results do not depend on it
   std::string software_version;  // recorded in RunInfo. DEFAULT: empty
   time::Instant created;         // when the run is made, for the record (the caller's clock)
-  // Optional: called as work advances with the stage ("loading", "coverage: VARIANT", "latency: VARIANT
-  // PROVIDER", "passes: PROVIDER", "done") and the share of the whole run done, in [0, 1] and never
-  // decreasing; returning false stops the run (run_scenario then throws Cancelled). Called from the
-  // calling thread only.
-  std::function<bool(std::string_view stage, double done)> progress;
   // Optional: warnings for people, one sentence each without a prefix: per provider, the loader's
   // sentences (orbits::load_warnings: records skipped, objects left out, stale element sets, SGP4
   // initialisation failures) prefixed "PROVIDER: ", and the baseline's SGP4 failures during the run.
   // Called from the calling thread only.
   std::function<void(const std::string&)> warn;
 };
-
-// Thrown when RunOptions::progress asks to stop (the one type of every layer, core/error.h).
-using Cancelled = skyfence::Cancelled;
 
 // Runs the scenario. REQUIRES: a scenario as load_scenario/parse_scenario return it (checked whole).
 // Throws InputError for inputs that fail to load (catalogs, sites, policies, regions; with file, line
@@ -62,6 +53,13 @@ using Cancelled = skyfence::Cancelled;
 // terminals within each satellite's view (coverage.h); latency adds one network snapshot and routing per
 // latency step, variant and provider with gateways. Memory: the per-step served masks, 8 bytes x steps x
 // (cells + terminals) per variant.
-report::Results run_scenario(const Scenario& scenario, const RunOptions& options);
+//
+// `run`: run.data_dir is REQUIRED (the bundled catalogs, presets and country borders; nothing is read
+// from a global or the environment; std::invalid_argument when empty). The engines use run.workers()
+// threads; the results do not depend on them. Progress is reported from the calling thread with the
+// stage ("loading", "coverage: VARIANT", "demand met", "latency: VARIANT PROVIDER", "passes: PROVIDER",
+// "done") and the share of the whole run done, never decreasing; a stop requested through run.stop
+// throws Cancelled at the next step of whichever engine is running.
+report::Results run_scenario(const Scenario& scenario, const RunOptions& options, const RunContext& run);
 
 }  // namespace skyfence::scenario

@@ -38,13 +38,13 @@ orbits::Sgp4Error Fleet::itrf_state(std::size_t i, time::Instant t, frames::Stat
 }
 
 void Fleet::itrf_states(time::Instant t, std::vector<frames::StateVector>& states,
-                        std::vector<orbits::Sgp4Error>& errors, unsigned threads) const {
+                        std::vector<orbits::Sgp4Error>& errors, const RunContext& run) const {
   const std::size_t n = size();
   std::vector<double> offsets(n);
   for (std::size_t i = 0; i < n; ++i) offsets[i] = (t - epochs_[i]).to_minutes();
   const double zero = 0.0;
   orbits::BatchStates bs;
-  batch_.propagate_grid(offsets, std::span<const double>(&zero, 1), bs, {.threads = threads});
+  batch_.propagate_grid(offsets, std::span<const double>(&zero, 1), bs, run);
   const time::JulianDate jd = time::jd_utc(t);
   states.resize(n);
   errors.resize(n);

@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "skyfence/core/run_context.h"
 #include "skyfence/frames/frames.h"
 #include "skyfence/orbits/batch.h"
 #include "skyfence/orbits/element_set.h"
@@ -42,7 +43,7 @@ class Fleet {
   // ITRF states of every satellite at t with the batched propagator. states[i] is NaN where
   // errors[i] != Sgp4Error::none. Results do not depend on `threads` (0 = all cores).
   void itrf_states(time::Instant t, std::vector<frames::StateVector>& states,
-                   std::vector<orbits::Sgp4Error>& errors, unsigned threads = 0) const;
+                   std::vector<orbits::Sgp4Error>& errors, const RunContext& run = {}) const;
 
  private:
   std::vector<orbits::Sgp4Record> records_;

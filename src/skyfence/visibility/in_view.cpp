@@ -171,13 +171,14 @@ void SiteIndex::sites_within(const frames::Vec3& dir, double angle_rad,
 }
 
 void in_view(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf,
-             std::span<const bool> valid, const InViewOptions& options, InViewSet& out) {
+             std::span<const bool> valid, const InViewOptions& options, InViewSet& out,
+             const RunContext& run) {
   check_options(options);
   const std::size_t n_sats = sat_itrf.size();
   const std::size_t n_chunks = (n_sats + kSatChunk - 1) / kSatChunk;
   std::vector<std::vector<Hit>> chunks(n_chunks);
   const double min_el = options.min_elevation_rad;
-  run_parallel(options.threads, n_chunks, [&](std::size_t c) {
+  run_parallel(run, n_chunks, [&](std::size_t c) {
     std::vector<Hit>& hits = chunks[c];
     const std::size_t end = std::min(n_sats, (c + 1) * kSatChunk);
     for (std::size_t s = c * kSatChunk; s < end; ++s) {
@@ -256,16 +257,18 @@ void sightings(const SiteIndex& sites, std::span<const frames::StateVector> sat_
 
 void in_view_series(const Fleet& fleet, const SiteIndex& sites, std::span<const time::Instant> times,
                     const InViewOptions& options,
-                    const std::function<void(std::size_t step, const InViewSet& set)>& on_step) {
+                    const std::function<void(std::size_t step, const InViewSet& set)>& on_step,
+                    const RunContext& run) {
   check_options(options);
   std::vector<frames::StateVector> states;
   std::vector<orbits::Sgp4Error> errors;
   InViewSet set;
   for (std::size_t t = 0; t < times.size(); ++t) {
-    fleet.itrf_states(times[t], states, errors, options.threads);
+    run.check_stop();
+    fleet.itrf_states(times[t], states, errors, run);
     auto valid = std::make_unique<bool[]>(errors.size());
     for (std::size_t s = 0; s < errors.size(); ++s) valid[s] = errors[s] == orbits::Sgp4Error::none;
-    in_view(sites, states, std::span<const bool>(valid.get(), errors.size()), options, set);
+    in_view(sites, states, std::span<const bool>(valid.get(), errors.size()), options, set, run);
     on_step(t, set);
   }
 }

@@ -32,6 +32,7 @@
 #include <span>
 #include <vector>
 
+#include "skyfence/core/run_context.h"
 #include "skyfence/frames/frames.h"
 #include "skyfence/orbits/sgp4.h"
 #include "skyfence/time/instant.h"
@@ -78,7 +79,7 @@ class SiteIndex {
 
  private:
   friend void in_view(const SiteIndex&, std::span<const frames::StateVector>, std::span<const bool>,
-                      const InViewOptions&, InViewSet&);
+                      const InViewOptions&, InViewSet&, const RunContext&);
   // The grid walk behind for_each_candidate, inlined for the hot loop (defined in in_view.cpp).
   template <class Visit>
   void visit_cells(const frames::Vec3& dir, double angle_rad, Visit&& visit) const;
@@ -96,8 +97,6 @@ struct InViewOptions {
   // Minimum elevation on the WGS84 local vertical; a satellite exactly at it is in view.
   // DEFAULT: 25 deg. REQUIRES: -pi/2 <= min_elevation_rad <= pi/2.
   double min_elevation_rad = 25.0 * std::numbers::pi / 180.0;
-  // Worker threads; 0 = all cores. DEFAULT: 0. Results do not depend on it.
-  unsigned threads = 0;
 };
 
 // One satellite in view of one site.
@@ -125,9 +124,10 @@ struct InViewSet {
 };
 
 // In-view set from satellite ITRF states (valid[i] false, or a non-finite state, marks satellite i
-// as failed). `valid` may be empty (all valid).
+// as failed). `valid` may be empty (all valid). Threads from `run`; the result does not depend on them.
 void in_view(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf,
-             std::span<const bool> valid, const InViewOptions& options, InViewSet& out);
+             std::span<const bool> valid, const InViewOptions& options, InViewSet& out,
+             const RunContext& run = {});
 
 // The same result by testing every pair (the oracle; O(sites * sats)).
 void in_view_brute_force(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf,
@@ -168,9 +168,11 @@ void sightings(const SiteIndex& sites, std::span<const frames::StateVector> sat_
 
 // In-view sets of a fleet at each of `times` (any order), in that order: on_step(step, set) is called
 // once per time, in order, from the calling thread. Satellites with an SGP4 error at a time are listed
-// in that step's `failed`.
+// in that step's `failed`. A stop requested through `run` is checked before each step (then
+// skyfence::Cancelled).
 void in_view_series(const Fleet& fleet, const SiteIndex& sites, std::span<const time::Instant> times,
                     const InViewOptions& options,
-                    const std::function<void(std::size_t step, const InViewSet& set)>& on_step);
+                    const std::function<void(std::size_t step, const InViewSet& set)>& on_step,
+                    const RunContext& run = {});
 
 }  // namespace skyfence::visibility

@@ -11,16 +11,15 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "skyfence/core/run_context.h"
+
 namespace skyfence::visibility {
 
-// Calls body(i) for i in [0, n) on up to `threads` workers (0 = all cores; more than the hardware
-// runs is clamped).
+// Calls body(i) for i in [0, n) on run.workers() workers.
 template <class Body>
-void run_parallel(unsigned threads, std::size_t n, const Body& body) {
+void run_parallel(const RunContext& run, std::size_t n, const Body& body) {
   if (n == 0) return;
-  const int hardware = tbb::info::default_concurrency();
-  const int workers =
-      threads == 0 ? hardware : std::min(hardware, static_cast<int>(std::min(threads, 1024u)));
+  const int workers = static_cast<int>(run.workers());
   if (workers <= 1 || n == 1) {
     for (std::size_t i = 0; i < n; ++i) body(i);
     return;

@@ -452,7 +452,7 @@ void scan_block(const Fleet& fleet, const std::vector<SiteGeometry>& sites, cons
 }  // namespace
 
 PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> site_locations, Instant start,
-                     Instant stop, const PassOptions& o) {
+                     Instant stop, const PassOptions& o, const RunContext& run) {
   check_pass_options(start, stop, o);
   std::vector<SiteGeometry> sites;
   sites.reserve(site_locations.size());
@@ -464,21 +464,21 @@ PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> site_
       static_cast<std::size_t>(kBlockBytes / (static_cast<double>(grid.size()) * 56.0)), 1, kMaxBlock);
   const std::size_t n_blocks = (n_sats + block - 1) / block;
   std::vector<SatResult> results(n_sats);
-  std::atomic<bool> stop_requested{false};
   std::mutex progress_mutex;
   std::size_t satellites_done = 0;
-  run_parallel(o.threads, n_blocks, [&](std::size_t b) {
-    if (stop_requested.load(std::memory_order_relaxed)) return;
+  // Blocks started when a stop is requested finish; no further block starts.
+  run_parallel(run, n_blocks, [&](std::size_t b) {
+    if (run.stop_requested()) return;
     const std::size_t s0 = b * block;
     const std::size_t nb = std::min(block, n_sats - s0);
     scan_block(fleet, sites, grid, start, o, s0, nb, results);
-    if (o.progress) {
+    if (run.progress) {
       const std::lock_guard lock(progress_mutex);
       satellites_done += nb;
-      if (!o.progress(satellites_done, n_sats)) stop_requested.store(true, std::memory_order_relaxed);
+      run.progress("passes", static_cast<double>(satellites_done) / static_cast<double>(n_sats));
     }
   });
-  if (stop_requested.load()) throw skyfence::Cancelled();
+  run.check_stop();
 
   PassList out;
   for (std::size_t s = 0; s < n_sats; ++s) {

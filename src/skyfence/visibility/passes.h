@@ -63,12 +63,6 @@ struct PassOptions {
   time::Duration scan_step = time::Duration::nanoseconds(120'000'000'000);
   // Root-finding tolerance: brackets are narrowed below it. DEFAULT: 1 ms. REQUIRES: >= 1 us.
   time::Duration tolerance = time::Duration::nanoseconds(1'000'000);
-  // Worker threads; 0 = all cores. DEFAULT: 0. Results do not depend on it.
-  unsigned threads = 0;
-  // Called after each block of satellites with the satellites done so far and the total, from any worker
-  // thread (at most one call at a time); returning false stops the search soon after (blocks already
-  // started finish) and find_passes throws skyfence::Cancelled. DEFAULT: none.
-  std::function<bool(std::size_t satellites_done, std::size_t satellites)> progress;
 };
 
 struct Pass {
@@ -97,8 +91,11 @@ struct PassList {
 
 // Passes of every satellite of `fleet` over every site between start and stop (inclusive). Never throws
 // on a satellite's SGP4 error (see PassList::failures); throws std::invalid_argument on options
-// outside their REQUIRES or stop < start.
+// outside their REQUIRES or stop < start. Satellites are searched in blocks on run.workers() threads (the
+// result does not depend on them); progress ("passes", share of the satellites done) after each block,
+// from any worker, one call at a time; a stop requested through `run` lets the blocks under way finish,
+// starts no other, and throws skyfence::Cancelled.
 PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> sites, time::Instant start,
-                     time::Instant stop, const PassOptions& options = {});
+                     time::Instant stop, const PassOptions& options = {}, const RunContext& run = {});
 
 }  // namespace skyfence::visibility

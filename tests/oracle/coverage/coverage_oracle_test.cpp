@@ -82,7 +82,7 @@ Reference reference_counts(const std::vector<frames::Geodetic>& points,
   for (std::size_t k = 0; k < w.size(); ++k) {
     const time::Instant t = w.at(k);
     for (std::size_t p = 0; p < np; ++p) {
-      providers[p].fleet->itrf_states(t, states, errors, 1);
+      providers[p].fleet->itrf_states(t, states, errors, {.threads = 1});
       for (std::size_t s = 0; s < states.size(); ++s) {
         if (errors[s] != orbits::Sgp4Error::none) {
           ++ref.failed[p];
@@ -138,8 +138,8 @@ TEST(CoverageOracle, RandomCasesMatchEveryPairReference) {
         o.min_sats = k;
         o.steps_per_block = 1 + rng() % 6;
         for (unsigned threads : {1u, 2u, 3u}) {
-          o.threads = threads;
-          expect_matches(compute_coverage(points, providers, w, o), ref, k, "compute_coverage");
+          expect_matches(compute_coverage(points, providers, w, o, {.threads = threads}), ref, k,
+                         "compute_coverage");
         }
         if (k == 2)
           expect_matches(coverage_brute_force(points, providers, w, o), ref, k, "coverage_brute_force");
@@ -168,8 +168,8 @@ TEST(CoverageOracle, DenseGridSeveralCellSizes) {
       CoverageOptions o;
       o.min_elevation_rad = el * kDeg;
       o.cell_deg = cell;
-      o.threads = 2;
-      expect_matches(compute_coverage(points, providers, w, o), ref, 1, "compute_coverage cell size");
+      expect_matches(compute_coverage(points, providers, w, o, {.threads = 2}), ref, 1,
+                     "compute_coverage cell size");
     }
   }
 }

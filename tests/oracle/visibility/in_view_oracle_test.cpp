@@ -48,9 +48,8 @@ std::size_t check_case(const SiteIndex& index, const std::vector<frames::StateVe
   const std::span<const bool> vspan(valid.get(), vv.size());
   InViewOptions o;
   o.min_elevation_rad = min_el_deg * kDeg;
-  o.threads = threads;
   InViewSet fast, brute;
-  in_view(index, states, vspan, o, fast);
+  in_view(index, states, vspan, o, fast, {.threads = threads});
   in_view_brute_force(index, states, vspan, o, brute);
   expect_equal_sets(fast, brute, "fast vs brute force");
   return brute.entries.size();
@@ -68,7 +67,7 @@ TEST(VisibilityInViewOracle, RealStarlinkRandomSites) {
                             time::Duration::seconds(testing::uniform(rng, 0, 3 * 86400.0));
     std::vector<frames::StateVector> states;
     std::vector<orbits::Sgp4Error> errors;
-    fleet.itrf_states(t, states, errors, 0);
+    fleet.itrf_states(t, states, errors, {});
     const std::vector<bool> vv = valid_of(errors);
     std::unique_ptr<bool[]> valid(new bool[vv.size()]);
     for (std::size_t i = 0; i < vv.size(); ++i) valid[i] = vv[i];
@@ -101,7 +100,7 @@ TEST(VisibilityInViewOracle, RandomOrbitsRandomSites) {
     std::vector<frames::StateVector> states;
     std::vector<orbits::Sgp4Error> errors;
     fleet.itrf_states(t0 + time::Duration::seconds(testing::uniform(rng, -86400.0, 86400.0)), states, errors,
-                      1);
+                      {.threads = 1u});
     const SiteIndex index(sites, round == 0 ? 0.0 : testing::uniform(rng, 0.3, 20.0));
     for (double el : {-30.0, -1.0, 0.0, 5.0, 25.0, 60.0}) total += check_case(index, states, errors, el, 1);
   }
@@ -121,7 +120,8 @@ TEST(VisibilityInViewOracle, SightingsAreInViewsPairsAndElevations) {
     const Fleet fleet(fleet_sets);
     std::vector<frames::StateVector> states;
     std::vector<orbits::Sgp4Error> errors;
-    fleet.itrf_states(t0 + time::Duration::seconds(testing::uniform(rng, 0, 86400.0)), states, errors, 1);
+    fleet.itrf_states(t0 + time::Duration::seconds(testing::uniform(rng, 0, 86400.0)), states, errors,
+                      {.threads = 1u});
     const std::vector<bool> vv = valid_of(errors);
     std::unique_ptr<bool[]> valid(new bool[vv.size()]);
     for (std::size_t k = 0; k < vv.size(); ++k)
@@ -184,15 +184,12 @@ TEST(VisibilityInViewOracle, IdenticalForAnyThreadCount) {
   const SiteIndex index(random_sites(rng, 2000));
   std::vector<frames::StateVector> states;
   std::vector<orbits::Sgp4Error> errors;
-  fleet.itrf_states(time::parse_iso8601("2026-04-28T03:00:00Z"), states, errors, 0);
+  fleet.itrf_states(time::parse_iso8601("2026-04-28T03:00:00Z"), states, errors, {});
   InViewSet one, two, three;
   InViewOptions o;
-  o.threads = 1;
-  in_view(index, states, {}, o, one);
-  o.threads = 2;
-  in_view(index, states, {}, o, two);
-  o.threads = 3;
-  in_view(index, states, {}, o, three);
+  in_view(index, states, {}, o, one, {.threads = 1});
+  in_view(index, states, {}, o, two, {.threads = 2});
+  in_view(index, states, {}, o, three, {.threads = 3});
   EXPECT_TRUE(one == two);
   EXPECT_TRUE(one == three);
   EXPECT_GT(one.entries.size(), 100U);
@@ -216,7 +213,7 @@ TEST(VisibilityInViewSeries, StepsInOrderWithFailures) {
     EXPECT_EQ(set.failed, std::vector<std::uint32_t>{3});
     std::vector<frames::StateVector> states;
     std::vector<orbits::Sgp4Error> errors;
-    fleet.itrf_states(times[step], states, errors, 1);
+    fleet.itrf_states(times[step], states, errors, {.threads = 1u});
     check_case(index, states, errors, 10.0, 1);
     InViewSet brute;
     in_view_brute_force(index, states, {}, o, brute);

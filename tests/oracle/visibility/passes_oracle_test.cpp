@@ -232,12 +232,9 @@ TEST(VisibilityPasses, IdenticalForAnyThreadCountAndSorted) {
                                             frames::Geodetic::degrees(-33.9, 151.2, 0.0)};
   const Instant start = time::parse_iso8601("2026-04-27T06:00:00Z");
   PassOptions o;
-  o.threads = 1;
-  const PassList one = find_passes(fleet, sites, start, start + Duration::hours(12), o);
-  o.threads = 2;
-  const PassList two = find_passes(fleet, sites, start, start + Duration::hours(12), o);
-  o.threads = 5;
-  const PassList five = find_passes(fleet, sites, start, start + Duration::hours(12), o);
+  const PassList one = find_passes(fleet, sites, start, start + Duration::hours(12), o, {.threads = 1});
+  const PassList two = find_passes(fleet, sites, start, start + Duration::hours(12), o, {.threads = 2});
+  const PassList five = find_passes(fleet, sites, start, start + Duration::hours(12), o, {.threads = 5});
   ASSERT_EQ(one.passes.size(), two.passes.size());
   ASSERT_EQ(one.passes.size(), five.passes.size());
   ASSERT_GT(one.passes.size(), 50U);

@@ -91,11 +91,8 @@ TEST(Capacity, IdenticalForAnyThreadCount) {
   const std::vector<Provider> providers{{"a", &a, {}, &ma, 25 * kDeg}, {"b", &b, {}, &mb, 25 * kDeg}};
   const auto points = cities(3000.0, {0, 1});
   const time::Window window = time::Window::of_count(kStart, time::Duration::seconds(60), 70);
-  CapacityOptions one, two;
-  one.threads = 1;
-  two.threads = 2;
-  const CapacityResult r1 = compute_capacity(points, providers, window, one);
-  const CapacityResult r2 = compute_capacity(points, providers, window, two);
+  const CapacityResult r1 = compute_capacity(points, providers, window, {}, {.threads = 1});
+  const CapacityResult r2 = compute_capacity(points, providers, window, {}, {.threads = 2});
   double carried = 0.0;
   for (std::size_t row = 0; row < 3; ++row) {
     for (std::size_t i = 0; i < points.size(); ++i) {

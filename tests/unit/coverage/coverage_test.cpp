@@ -2,10 +2,12 @@
 // definition of "any provider", statistics by hand, empty inputs and argument checks.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "skyfence/coverage/coverage.h"
@@ -42,15 +44,13 @@ TEST(Coverage, IdenticalForAnyThreadCountCellSizeAndBlock) {
   const Window w = Window::of_count(kStart, time::Duration::seconds(60.0), 20);
   CoverageOptions o;
   o.min_sats = 8;
-  o.threads = 1;
-  const CoverageResult one = compute_coverage(points, providers, w, o);
+  const CoverageResult one = compute_coverage(points, providers, w, o, {.threads = 1});
   for (unsigned threads : {2u, 3u, 0u}) {
     for (double cell : {0.0, 2.0}) {
       for (std::size_t block : {1u, 7u, 16u}) {
-        o.threads = threads;
         o.cell_deg = cell;
         o.steps_per_block = block;
-        const CoverageResult r = compute_coverage(points, providers, w, o);
+        const CoverageResult r = compute_coverage(points, providers, w, o, {.threads = threads});
         EXPECT_TRUE(r == one) << "threads " << threads << " cell " << cell << " block " << block;
         if (cell == 0.0) {
           EXPECT_EQ(r.pair_tests, one.pair_tests);
@@ -125,7 +125,7 @@ TEST(Coverage, PairsExactlyAtTheMinimumElevation) {
   int exercised = 0;
   for (std::size_t j = 0; j < sets.size(); ++j) {
     const visibility::Fleet fleet(std::vector<orbits::ElementSet>{sets[j]});
-    fleet.itrf_states(kStart, states, errors, 1);
+    fleet.itrf_states(kStart, states, errors, {.threads = 1});
     ASSERT_EQ(errors[0], orbits::Sgp4Error::none);
     for (const frames::Geodetic& g : points) {
       const double el = frames::Topocentric(g).look(states[0]).elevation_rad;
@@ -152,16 +152,21 @@ TEST(Coverage, ProgressReportsStepsAndCancels) {
   const Window w = Window::of_count(kStart, time::Duration::seconds(60.0), 10);
   CoverageOptions o;
   o.steps_per_block = 4;
-  std::vector<std::size_t> seen;
-  o.progress = [&](std::size_t done) {
+  std::vector<double> seen;
+  RunContext run;
+  run.progress = [&](std::string_view stage, double done) {
+    EXPECT_EQ(stage, "coverage");
     seen.push_back(done);
-    return true;
   };
-  compute_coverage(points, providers, w, o);
-  EXPECT_EQ(seen, (std::vector<std::size_t>{4, 8, 10}));
-  o.progress = [](std::size_t done) { return done < 8; };
-  EXPECT_THROW(compute_coverage(points, providers, w, o), Cancelled);
-  EXPECT_THROW(coverage_brute_force(points, providers, w, o), Cancelled);
+  compute_coverage(points, providers, w, o, run);
+  EXPECT_EQ(seen, (std::vector<double>{0.4, 0.8, 1.0}));
+  // A stop requested while the computation runs (here from its own progress) ends it at the next check.
+  std::atomic<bool> stop{false};
+  run.stop = &stop;
+  run.progress = [&](std::string_view, double done) { stop.store(done >= 0.8); };
+  EXPECT_THROW(compute_coverage(points, providers, w, o, run), Cancelled);
+  stop.store(false);
+  EXPECT_THROW(coverage_brute_force(points, providers, w, o, run), Cancelled);
 }
 
 TEST(Coverage, EmptyInputs) {

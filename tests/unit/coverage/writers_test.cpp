@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -47,7 +48,7 @@ std::string write(const LabelledPoints& pts, const CoverageResult& r, bool serve
   WriteOptions o;
   o.served = served;
   o.out = [&](std::string_view s) { text += s; };
-  (geojson ? write_geojson : write_csv)(pts, r, o);
+  (geojson ? write_geojson : write_csv)(pts, r, o, {});
   return text;
 }
 
@@ -118,8 +119,8 @@ TEST(CoverageWriters, RequirementsAndCancellation) {
   o.out = [](std::string_view) {};
   EXPECT_THROW(write_csv({{}, std::span<const earth::Site>(s).first(1)}, two_sites(), o),
                std::invalid_argument);
-  o.keep_going = [] { return false; };
-  EXPECT_THROW(write_geojson({{}, s}, two_sites(), o), skyfence::Cancelled);
+  const std::atomic<bool> stop{true};
+  EXPECT_THROW(write_geojson({{}, s}, two_sites(), o, {.stop = &stop}), skyfence::Cancelled);
 }
 
 }  // namespace

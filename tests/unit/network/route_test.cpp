@@ -217,14 +217,13 @@ TEST(NetworkRouting, SameResultForAnyThreadCount) {
   }
   std::vector<std::vector<Route>> results;
   for (unsigned threads : {1u, 2u, 0u}) {
-    NetworkOptions opt;
-    opt.threads = threads;
     const Network net(fleet, plus_grid_links(sh.planes), load_nodes("gateways/starlink_gateways.csv"),
-                      load_nodes("gateways/starlink_pops.csv"), ends, opt);
+                      load_nodes("gateways/starlink_pops.csv"), ends, NetworkOptions{});
     Snapshot snap;
-    net.snapshot(kT0 + time::Duration::seconds(600.0), snap);
+    const RunContext run{.threads = threads};
+    net.snapshot(kT0 + time::Duration::seconds(600.0), snap, run);
     results.emplace_back();
-    route_step(net, snap, pairs, results.back());
+    route_step(net, snap, pairs, results.back(), nullptr, run);
   }
   for (std::size_t r = 1; r < results.size(); ++r) {
     for (std::size_t k = 0; k < pairs.size(); ++k) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "skyfence/core/error.h"
 #include "skyfence/orbits/batch.h"
 #include "skyfence/orbits/sgp4.h"
 #include "skyfence/orbits/tle.h"
@@ -167,12 +169,6 @@ Catalog verification_catalog() {
                        {.accept_bad_checksums = true});
 }
 
-WriteStatesOptions one_thread() {
-  WriteStatesOptions o;
-  o.threads = 1;
-  return o;
-}
-
 struct Written {
   std::string bytes;
   WriteStatesSummary summary;
@@ -180,7 +176,7 @@ struct Written {
 };
 
 Written write_all(const std::vector<ElementSet>& sets, const StateTimes& times, StateFrame frame,
-                  const StateWriter& w, const WriteStatesOptions& options = {}) {
+                  const StateWriter& w, const WriteStatesOptions& options = {}, const RunContext& run = {}) {
   std::vector<Sgp4Record> records;
   for (const auto& es : sets) records.push_back(sgp4_init(es));
   Written r;
@@ -190,7 +186,7 @@ Written write_all(const std::vector<ElementSet>& sets, const StateTimes& times, 
         r.bytes += b;
         ++r.sink_calls;
       },
-      options);
+      options, run);
   return r;
 }
 
@@ -236,17 +232,16 @@ TEST(WriteStates, BytesDoNotDependOnThreadsOrBlocks) {
   for (StateFrame frame : {StateFrame::itrf, StateFrame::geodetic}) {
     const CsvStateWriter csv(times, frame);
     const NpyStateWriter npy(times, frame, cat.sets.size());
-    const Written ref_csv = write_all(cat.sets, times, frame, csv, one_thread());
-    const Written ref_npy = write_all(cat.sets, times, frame, npy, one_thread());
+    const Written ref_csv = write_all(cat.sets, times, frame, csv, {}, {.threads = 1});
+    const Written ref_npy = write_all(cat.sets, times, frame, npy, {}, {.threads = 1});
     EXPECT_EQ(ref_npy.bytes.size(), npy.begin().size() + cat.sets.size() * times.size() *
                                                              state_columns(frame).size() * sizeof(double));
     for (unsigned threads : {0u, 2u, 3u}) {
       for (std::size_t block : {0, 1, 7}) {
         WriteStatesOptions o;
-        o.threads = threads;
         o.block_satellites = block;
-        const Written c = write_all(cat.sets, times, frame, csv, o);
-        const Written n = write_all(cat.sets, times, frame, npy, o);
+        const Written c = write_all(cat.sets, times, frame, csv, o, {.threads = threads});
+        const Written n = write_all(cat.sets, times, frame, npy, o, {.threads = threads});
         EXPECT_EQ(c.bytes, ref_csv.bytes) << threads << " threads, blocks of " << block;
         EXPECT_EQ(n.bytes, ref_npy.bytes) << threads << " threads, blocks of " << block;
         if (block == 1) {
@@ -283,7 +278,7 @@ TEST(WriteStates, LongWindowsUseSmallerGroupsWithTheSameStates) {
   }
 }
 
-TEST(WriteStates, ASinkOrProgressExceptionEndsTheRun) {
+TEST(WriteStates, ASinkExceptionOrAStopEndsTheRun) {
   const Catalog cat = read_tle_file(SKYFENCE_DATA_DIR "/tle/iridium-next_2026-04-27.tle");
   std::vector<Sgp4Record> records;
   for (const auto& es : cat.sets) records.push_back(sgp4_init(es));
@@ -299,15 +294,22 @@ TEST(WriteStates, ASinkOrProgressExceptionEndsTheRun) {
                    },
                    one_block),
                std::runtime_error);
-  std::size_t progress_calls = 0;
-  WriteStatesOptions stopping = one_block;
-  stopping.progress = [&](std::size_t) {
-    if (++progress_calls == 3) throw std::logic_error("stop");
+  // Progress after each block, as the share of the satellites written; a stop requested (here from the
+  // third report) ends the run there.
+  std::vector<double> shares;
+  std::atomic<bool> stop{false};
+  RunContext run;
+  run.stop = &stop;
+  run.progress = [&](std::string_view stage, double done) {
+    EXPECT_EQ(stage, "propagate");
+    shares.push_back(done);
+    if (shares.size() == 3) stop.store(true);
   };
   EXPECT_THROW(write_states(
-                   cat.sets, records, times, StateFrame::teme, csv, [](std::string_view) {}, stopping),
-               std::logic_error);
-  EXPECT_EQ(progress_calls, 3u);
+                   cat.sets, records, times, StateFrame::teme, csv, [](std::string_view) {}, one_block, run),
+               skyfence::Cancelled);
+  const double n = static_cast<double>(cat.sets.size());
+  EXPECT_EQ(shares, (std::vector<double>{1.0 / n, 2.0 / n, 3.0 / n}));
 }
 
 TEST(WriteStates, StaleSatellitesAreCounted) {

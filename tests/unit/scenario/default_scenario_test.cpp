@@ -131,11 +131,9 @@ class DefaultScenarioRun : public ::testing::Test {
     for (int p = 0; p < 36; ++p) planes.planes.push_back(p);
     sc.variants.push_back(planes);
     RunOptions o;
-    o.data_dir = SKYFENCE_DATA_DIR;
-    o.threads = 2;
     o.software_version = "test";
     o.created = time::parse_iso8601("2026-11-27T00:00:00Z");
-    results_ = new report::Results(run_scenario(sc, o));
+    results_ = new report::Results(run_scenario(sc, o, {.threads = 2, .data_dir = SKYFENCE_DATA_DIR}));
   }
   static void TearDownTestSuite() { delete results_; }
   static report::Results* results_;

@@ -46,13 +46,11 @@ long long stored_count(const std::string& db_path, const std::string& provider, 
 TEST(RunDroppedLoadWarnings, WarnsAndCountsRejectedRecordsAndDebris) {
   const Scenario sc = load_scenario(kDir + "issues.toml");
   RunOptions o;
-  o.data_dir = SKYFENCE_DATA_DIR;
-  o.threads = 1;
   o.software_version = "test";
   o.created = time::parse_iso8601("2026-11-27T00:00:00Z");
   std::vector<std::string> warnings;
   o.warn = [&](const std::string& m) { warnings.push_back(m); };
-  const report::Results res = run_scenario(sc, o);
+  const report::Results res = run_scenario(sc, o, {.threads = 1, .data_dir = SKYFENCE_DATA_DIR});
 
   EXPECT_TRUE(any_contains(warnings, "few-iridium: " + kDir + "issues.tle:18: ")) << warnings.size();
   EXPECT_TRUE(any_contains(warnings, "(record skipped)"));
@@ -92,10 +90,9 @@ TEST(RunDroppedLoadWarnings, WarnsAndCountsStaleElementSets) {
   sc.start = sc.start + time::Duration::days(30);
   sc.stop = sc.stop + time::Duration::days(30);
   RunOptions o;
-  o.data_dir = SKYFENCE_DATA_DIR;
   std::vector<std::string> warnings;
   o.warn = [&](const std::string& m) { warnings.push_back(m); };
-  const report::Results res = run_scenario(sc, o);
+  const report::Results res = run_scenario(sc, o, {.threads = 1, .data_dir = SKYFENCE_DATA_DIR});
   EXPECT_TRUE(any_contains(warnings, "2 element set(s) more than 14 days from the window"));
   ASSERT_EQ(res.load_issues.size(), 1u);
   EXPECT_EQ(res.load_issues[0].stale_element_sets, 2u);

@@ -4,7 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "skyfence/report/model.h"
 #include "skyfence/scenario/runner.h"
@@ -164,13 +168,15 @@ TEST(Scenario, SyntaxErrorsAndMissingFiles) {
   }
 }
 
-RunOptions options(unsigned threads) {
+RunOptions options() {
   RunOptions o;
-  o.data_dir = SKYFENCE_DATA_DIR;
-  o.threads = threads;
   o.software_version = "test";
   o.created = time::parse_iso8601("2026-11-27T00:00:00Z");
   return o;
+}
+
+RunContext context(unsigned threads) {
+  return {.threads = threads, .data_dir = SKYFENCE_DATA_DIR};
 }
 
 const report::Reliance& region_row(const report::Results& r, const std::string& variant) {
@@ -191,7 +197,7 @@ class ScenarioRun : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     scenario_ = new Scenario(load_scenario(kDir + "small.toml"));
-    one_ = new report::Results(run_scenario(*scenario_, options(1)));
+    one_ = new report::Results(run_scenario(*scenario_, options(), context(1)));
   }
   static void TearDownTestSuite() {
     delete one_;
@@ -204,7 +210,7 @@ Scenario* ScenarioRun::scenario_ = nullptr;
 report::Results* ScenarioRun::one_ = nullptr;
 
 TEST_F(ScenarioRun, SameResultsForAnyThreadCount) {
-  const report::Results two = run_scenario(*scenario_, options(2));
+  const report::Results two = run_scenario(*scenario_, options(), context(2));
   ASSERT_EQ(two.cell_layers.size(), one_->cell_layers.size());
   for (std::size_t k = 0; k < two.cell_layers.size(); ++k) {
     for (std::size_t i = 0; i < two.cell_layers[k].stats.size(); ++i) {
@@ -324,17 +330,40 @@ TEST_F(ScenarioRun, PassesOverTheChosenTerminal) {
 TEST(Scenario, BadInputsStopBeforeComputing) {
   Scenario sc = load_scenario(kDir + "small.toml");
   sc.region.level = 2;  // no cell centre inside Moldova
-  EXPECT_THROW(run_scenario(sc, options(1)), InputError);
+  EXPECT_THROW(run_scenario(sc, options(), context(1)), InputError);
   sc = load_scenario(kDir + "small.toml");
   sc.providers[0].name = "iridium2";  // the policy governs "iridium"
-  EXPECT_THROW(run_scenario(sc, options(1)), InputError);
+  EXPECT_THROW(run_scenario(sc, options(), context(1)), InputError);
   sc = load_scenario(kDir + "small.toml");
   sc.compute.passes_terminals = {"NOBODY"};
-  EXPECT_THROW(run_scenario(sc, options(1)), InputError);
+  EXPECT_THROW(run_scenario(sc, options(), context(1)), InputError);
   sc = load_scenario(kDir + "small.toml");
-  RunOptions o = options(1);
-  o.progress = [](std::string_view, double done) { return done < 0.2; };
-  EXPECT_THROW(run_scenario(sc, o), Cancelled);
+  EXPECT_THROW(run_scenario(sc, options(), RunContext{}), std::invalid_argument);  // no data folder
+}
+
+// Progress names the stages in order, never decreases and ends at 1; a stop requested while the run is
+// under way (here from its own progress, as a signal handler would) throws Cancelled.
+TEST(Scenario, ProgressAndStop) {
+  const Scenario sc = load_scenario(kDir + "small.toml");
+  RunContext run = context(1);
+  std::vector<std::string> stages;
+  double last = -1.0;
+  run.progress = [&](std::string_view stage, double done) {
+    EXPECT_GE(done, last) << stage;
+    last = done;
+    if (stages.empty() || stages.back() != stage) stages.emplace_back(stage);
+  };
+  run_scenario(sc, options(), run);
+  EXPECT_EQ(last, 1.0);
+  ASSERT_GE(stages.size(), 3u);
+  EXPECT_EQ(stages.front(), "loading");
+  EXPECT_EQ(stages[1], "coverage: baseline");
+  EXPECT_EQ(stages.back(), "done");
+
+  std::atomic<bool> stop{false};
+  run.stop = &stop;
+  run.progress = [&](std::string_view, double done) { stop.store(done >= 0.2); };
+  EXPECT_THROW(run_scenario(sc, options(), run), Cancelled);
 }
 
 }  // namespace

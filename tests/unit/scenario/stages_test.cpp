@@ -20,14 +20,14 @@ Scenario tiny() {
 
 RunOptions options() {
   RunOptions o;
-  o.data_dir = SKYFENCE_DATA_DIR;
-  o.threads = 1;
   o.software_version = "test";
   o.created = time::parse_iso8601("2026-11-27T00:00:00Z");
   return o;
 }
 
-const ProgressFn kNoProgress = [](std::string_view, double) {};
+RunContext context() {
+  return {.threads = 1, .data_dir = SKYFENCE_DATA_DIR};
+}
 
 // The tiny scenario with a withdraw variant: two plans, the second without providers.
 Scenario with_withdraw() {
@@ -41,7 +41,7 @@ Scenario with_withdraw() {
 }
 
 TEST(RunStages, LoadInputsReadsEverythingBeforeComputing) {
-  const RunInputs in = load_inputs(tiny(), options());
+  const RunInputs in = load_inputs(tiny(), options(), context());
   ASSERT_TRUE(in.region.has_value());
   EXPECT_EQ(in.region->name(), "Moldova");
   EXPECT_FALSE(in.cells.empty());
@@ -54,12 +54,12 @@ TEST(RunStages, LoadInputsReadsEverythingBeforeComputing) {
   EXPECT_TRUE(in.pass_terminals.empty());
   Scenario bad = tiny();
   bad.compute.passes_terminals = {"nobody"};
-  EXPECT_THROW(load_inputs(bad, options()), InputError);
+  EXPECT_THROW(load_inputs(bad, options(), context()), InputError);
 }
 
 TEST(RunStages, PlanVariantsBaselineFirst) {
   const Scenario sc = with_withdraw();
-  const RunInputs in = load_inputs(sc, options());
+  const RunInputs in = load_inputs(sc, options(), context());
   const std::vector<Plan> plans = plan_variants(sc, in);
   ASSERT_EQ(plans.size(), 2u);
   EXPECT_EQ(plans[0].info.id, "baseline");
@@ -73,7 +73,7 @@ TEST(RunStages, PlanVariantsBaselineFirst) {
 
 TEST(RunStages, RecordInputsAndCoverageAndReliance) {
   const Scenario sc = with_withdraw();
-  const RunInputs in = load_inputs(sc, options());
+  const RunInputs in = load_inputs(sc, options(), context());
   const std::vector<Plan> plans = plan_variants(sc, in);
   report::Results res;
   record_inputs(sc, in, plans, options(), res);
@@ -85,13 +85,14 @@ TEST(RunStages, RecordInputsAndCoverageAndReliance) {
   EXPECT_EQ(res.terminals.size(), 2u);
 
   double last = -1.0;
-  const ProgressFn progress = [&](std::string_view, double done) {
+  RunContext run = context();
+  run.progress = [&](std::string_view stage, double done) {
+    EXPECT_TRUE(stage.starts_with("coverage: ")) << stage;
     EXPECT_GE(done, last);
     last = done;
   };
-  const std::vector<Masks> masks = cover_variants(sc, in, plans, options(), progress, 0.5, res);
-  EXPECT_LE(last, 0.5);
-  EXPECT_GT(last, 0.0);
+  const std::vector<Masks> masks = cover_variants(sc, in, plans, options(), run.part(0.0, 0.5), res);
+  EXPECT_EQ(last, 0.5);
   ASSERT_EQ(masks.size(), 2u);
   EXPECT_EQ(masks[0].bits.size(), 3 * in.points.size());
   for (std::uint64_t b : masks[1].bits) EXPECT_EQ(b, 0u);  // withdrawn: nobody serves
@@ -111,15 +112,15 @@ TEST(RunStages, LatencyOnlyWhenAskedAndWithGateways) {
   Scenario sc = tiny();
   report::Results res;
   {
-    const RunInputs in = load_inputs(sc, options());
-    record_latency(sc, in, plan_variants(sc, in), options(), kNoProgress, 0.6, res);
+    const RunInputs in = load_inputs(sc, options(), context());
+    record_latency(sc, in, plan_variants(sc, in), context(), res);
     EXPECT_TRUE(res.latency.empty());
   }
   sc.compute.latency = true;
   sc.providers[0].gateways = std::string(SKYFENCE_DATA_DIR) + "/gateways/starlink_gateways.csv";
   sc.providers[0].pops = std::string(SKYFENCE_DATA_DIR) + "/gateways/starlink_pops.csv";
-  const RunInputs in = load_inputs(sc, options());
-  record_latency(sc, in, plan_variants(sc, in), options(), kNoProgress, 0.6, res);
+  const RunInputs in = load_inputs(sc, options(), context());
+  record_latency(sc, in, plan_variants(sc, in), context(), res);
   ASSERT_EQ(res.latency.size(), 2u);  // one row per terminal
   EXPECT_EQ(res.latency[0].provider, "few-iridium");
   EXPECT_EQ(res.latency[0].dst, std::string(report::kInternet));
@@ -129,9 +130,9 @@ TEST(RunStages, PassesOfTheChosenTerminals) {
   Scenario sc = tiny();
   sc.stop = sc.start + time::Duration::days(1);
   sc.compute.passes_terminals = {"C1"};
-  const RunInputs in = load_inputs(sc, options());
+  const RunInputs in = load_inputs(sc, options(), context());
   report::Results res;
-  record_passes(sc, in, plan_variants(sc, in), options(), kNoProgress, res);
+  record_passes(sc, in, plan_variants(sc, in), context(), res);
   ASSERT_FALSE(res.passes.empty());
   for (const report::PassRecord& p : res.passes) {
     EXPECT_EQ(p.terminal, "C1");

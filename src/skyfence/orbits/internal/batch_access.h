@@ -14,10 +14,10 @@ struct BatchAccess {
   // As BatchPropagator::propagate / propagate_grid, with kernel `k`.
   // REQUIRES: batch_kernel_supported(k).
   static void propagate(const BatchPropagator& p, BatchKernel k, std::span<const double> tsince,
-                        std::size_t n_times, BatchStates& out, const BatchOptions& options = {});
+                        std::size_t n_times, BatchStates& out, const RunContext& run = {});
   static void propagate_grid(const BatchPropagator& p, BatchKernel k,
                              std::span<const double> epoch_offsets_min, std::span<const double> times_min,
-                             BatchStates& out, const BatchOptions& options = {});
+                             BatchStates& out, const RunContext& run = {});
 };
 
 }  // namespace skyfence::orbits::internal

@@ -81,13 +81,11 @@ struct RunInputs {
   std::vector<frames::Geodetic> points;     // cell centres, then terminals
 };
 
-// Reports progress (stage, share of the run done) and throws Cancelled when the caller asks to stop.
-using ProgressFn = std::function<void(std::string_view stage, double done)>;
-
 // Stage "load": reads the borders, region, terminals, providers (warning through options.warn about
 // what loading left out) and policies. Throws InputError for any bad input, naming the file, line and
 // field; at most 64 providers. Cost: reading the files and one sgp4_init per satellite.
-RunInputs load_inputs(const Scenario& sc, const RunOptions& options);
+// Bundled data from run.data_dir.
+RunInputs load_inputs(const Scenario& sc, const RunOptions& options, const RunContext& run);
 
 // Stage "plan variants": the baseline (the scenario's providers), then one plan per variant, in
 // scenario order. Throws InputError when a variant cannot apply (a rule that does not load, planes that
@@ -103,10 +101,9 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
 // provider at its own minimum elevation and under its policy. Appends the cell layers, the terminals'
 // service and decisions, and the baseline's time series; sets the baseline's sgp4_failed_states in
 // res.load_issues (warning through options.warn). Returns the per-step served masks of each plan.
-// Progress runs from 0 to `share`. Cost: the coverage engine's, once per plan.
+// Progress: the whole of `run`'s, plan by plan. Cost: the coverage engine's, once per plan.
 std::vector<Masks> cover_variants(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
-                                  const RunOptions& options, const ProgressFn& progress, double share,
-                                  report::Results& res);
+                                  const RunOptions& options, const RunContext& run, report::Results& res);
 
 // Stage "reliance": per plan, the region's (cells weighted by area) and each terminal group's reliance
 // against the baseline's masks (masks[0]). REQUIRES: masks from cover_variants for the same plans.
@@ -115,9 +112,10 @@ void record_reliance(const Scenario& sc, const RunInputs& in, const std::vector<
 
 // Stage "latency": when the scenario asks for it and has terminals, per plan and provider with gateways,
 // each terminal's route to the internet at the latency step (denied terminals are unreachable).
-// Progress runs from `from` to 1. Cost: one network snapshot and routing per latency step and job.
+// Progress: the whole of `run`'s, job by job. Cost: one network snapshot and routing per latency step
+// and job.
 void record_latency(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
-                    const RunOptions& options, const ProgressFn& progress, double from, report::Results& res);
+                    const RunContext& run, report::Results& res);
 
 // The policies of a plan's providers, per point (cells ask as the region's customer, terminals as
 // themselves), indexed as plan.active.
@@ -126,14 +124,14 @@ policy::ProviderPermissions plan_permissions(const Scenario& sc, const RunInputs
 // Stage "demand met" (when every provider has a service model, Scenario::capacity): per plan,
 // capacity::compute_capacity over the region's cells (demand density x area, the region's customer and
 // preferences) and the terminals (their demand, customer and group preferences), under the plan's
-// policies; appends the capacity, terminal_capacity and provider_usage rows. Cost: the capacity
-// engine's, once per plan.
+// policies; appends the capacity, terminal_capacity and provider_usage rows. Progress: the whole of
+// `run`'s, plan by plan. Cost: the capacity engine's, once per plan.
 void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
-                     const RunOptions& options, const ProgressFn& progress, report::Results& res);
+                     const RunContext& run, report::Results& res);
 
 // Stage "passes": the passes of the baseline's providers (or those compute.passes_providers names) over
 // the chosen terminals, each provider at its own minimum elevation.
 void record_passes(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
-                   const RunOptions& options, const ProgressFn& progress, report::Results& res);
+                   const RunContext& run, report::Results& res);
 
 }  // namespace skyfence::scenario::internal
