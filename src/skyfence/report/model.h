@@ -257,7 +257,7 @@ struct TerminalCapacity {
 };
 
 // Demand met in each cell of the region by one provider (or "any") in one variant: values[i] belongs to
-// Results::cells[i]. Present when the region has a demand density.
+// Results::cells[i]. Present when the region has demand (a density or a demand file).
 struct CapacityCellLayer {
   std::string variant;
   std::string provider;

@@ -17,6 +17,7 @@
 #include "skyfence/core/statistics.h"
 #include "skyfence/core/units.h"
 #include "skyfence/coverage/coverage.h"
+#include "skyfence/earth/cell_values.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/region.h"
 #include "skyfence/earth/site.h"
@@ -413,6 +414,18 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& o) {
     throw InputError(sc.region.defined_at, region.name() + " holds no cell centre at level " +
                                                std::to_string(sc.region.level) + "; use a higher level");
   }
+  // The cells' demand: a density times each cell's area, or the demand file's (checked against the cells
+  // whether or not demand met is computed).
+  if (!sc.region.demand_file.empty()) {
+    earth::CellValueReadOptions ro;
+    ro.column = "demand_mbps";
+    ro.expected_value = "a demand >= 0 Mbps";
+    ro.cells_name = region.name() + " (the scenario's region)";
+    in.cell_demand_mbps = earth::read_cell_values_file(sc.region.demand_file, cells, sc.region.level, ro);
+  } else {
+    const double density = std::max(0.0, sc.region.demand_density_mbps_km2);
+    for (const earth::Cell& c : cells) in.cell_demand_mbps.push_back(density * c.area_km2);
+  }
 
   // Terminals.
   std::vector<TerminalRow>& terminals = in.terminals;
@@ -555,6 +568,7 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
   }
   for (const auto& g : sc.groups) res.run.inputs.push_back({"sites", g.file});
   if (!sc.region.file.empty()) res.run.inputs.push_back({"region", sc.region.file});
+  if (!sc.region.demand_file.empty()) res.run.inputs.push_back({"demand", sc.region.demand_file});
   res.run.seed = sc.seed;
   res.run.start = sc.start;
   res.run.step = sc.step;

@@ -322,8 +322,10 @@ void read_region(Reader& r, const toml::table& root, Scenario& sc) {
     r.add(n, "region", "expected a table ([region])");
     return;
   }
-  r.only(*t, {"country", "file", "name", "level", "customer", "demand_density_mbps_km2", "providers"},
-         "region.");
+  r.only(
+      *t,
+      {"country", "file", "name", "level", "customer", "demand_density_mbps_km2", "demand_file", "providers"},
+      "region.");
   sc.region.defined_at = SourceLocation{r.path(), r.line_of(*t), "region"};
   if (auto v = r.string(*t, "country", "region.country")) sc.region.country = *v;
   if (auto v = r.file(*t, "file", "region.file")) sc.region.file = *v;
@@ -332,6 +334,11 @@ void read_region(Reader& r, const toml::table& root, Scenario& sc) {
   if (auto v = r.string(*t, "customer", "region.customer")) sc.region.customer = *v;
   if (auto v = r.number(*t, "demand_density_mbps_km2", "region.demand_density_mbps_km2", 0.0, 1e6))
     sc.region.demand_density_mbps_km2 = *v;
+  if (auto v = r.file(*t, "demand_file", "region.demand_file")) sc.region.demand_file = *v;
+  if (t->contains("demand_density_mbps_km2") && t->contains("demand_file")) {
+    r.add(t->get("demand_file"), "region.demand_file",
+          "expected at most one of demand_density_mbps_km2 and demand_file");
+  }
   read_name_list(r, *t, "providers", sc.region.providers, "region.");
   if (t->contains("country") == t->contains("file"))
     r.add(t, "region.country", "expected exactly one of country or file");
@@ -564,7 +571,7 @@ void check_demand(Reader& r, const Scenario& sc) {
     }
   };
   check_names(sc.region.providers, sc.region.defined_at.line, "region.providers");
-  bool demand = sc.region.demand_density_mbps_km2 >= 0.0;
+  bool demand = sc.region.has_demand();
   for (const TerminalGroupSpec& g : sc.groups) {
     check_names(g.providers, g.defined_at.line, g.defined_at.field + "providers");
     demand = demand || g.demand_mbps >= 0.0;
@@ -572,7 +579,7 @@ void check_demand(Reader& r, const Scenario& sc) {
   if (capacity && !demand && sc.groups.empty()) {
     r.add_line(sc.region.defined_at.line, "region.demand_density_mbps_km2",
                "missing: the providers have service models but nothing has demand (give the region a "
-               "demand density or add terminal groups)");
+               "demand density or a demand file, or add terminal groups)");
   }
   for (const VariantSpec& v : sc.variants) {
     if (v.kind == VariantSpec::Kind::background_load && !capacity) {

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "skyfence/report/model.h"
@@ -319,6 +322,101 @@ TEST_F(ScenarioRun, PassesOverTheChosenTerminal) {
     EXPECT_LE(p.tca, p.los);
     EXPECT_GE(p.aos, r.run.start);
   }
+}
+
+// A region's demand from a file (region.demand_file, relative to the scenario's folder): a file giving
+// each cell what the density gives it yields the same demand met, to the bit; cells the file leaves out
+// ask for nothing; a cell outside the region stops the run naming the file and line. OneWeb's level-5
+// service cells are saturated at this density, so the shares depend on each cell's demand.
+TEST(Scenario, RegionDemandFromAFile) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "skyfence_scenario_demand_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name, std::ios::binary) << text;
+    return (dir / name).string();
+  };
+  const auto scenario = [&](const std::string& demand) {
+    return "name = \"demand\"\nstart = 2026-04-27T00:00:00Z\nduration = \"30m\"\nstep = \"10m\"\n"
+           "[region]\ncountry = \"MDA\"\nlevel = 7\n" +
+           demand +
+           "\n[[provider]]\nname = \"oneweb\"\ncatalog = \"oneweb\"\nisl = \"none\"\nservice_model = \"" +
+           std::string(SKYFENCE_DATA_DIR) + "/providers/oneweb.toml\"\n[compute]\nlatency = false\n";
+  };
+  const report::Results by_density = run_scenario(
+      load_scenario(write("density.toml", scenario("demand_density_mbps_km2 = 0.5"))), options(1));
+  const report::CapacityCellLayer* density_cells = by_density.capacity_cell_layer("baseline", "any");
+  ASSERT_NE(density_cells, nullptr);
+  ASSERT_GT(by_density.cells.size(), 3u);
+  std::string table = "cell_id,demand_mbps\n";
+  for (std::size_t i = 0; i < by_density.cells.size(); ++i) {
+    char buf[32];
+    const char* end = std::to_chars(buf, buf + sizeof buf, density_cells->demand_mbps[i]).ptr;
+    table += by_density.cells[i].token + "," + std::string(static_cast<const char*>(buf), end) + "\n";
+  }
+  write("demand.csv", table);
+
+  const Scenario sc = load_scenario(write("file.toml", scenario("demand_file = \"demand.csv\"")));
+  EXPECT_EQ(sc.region.demand_file, (dir / "demand.csv").string());
+  EXPECT_TRUE(sc.region.has_demand());
+  const report::Results by_file = run_scenario(sc, options(1));
+  const report::CapacityCellLayer* file_cells = by_file.capacity_cell_layer("baseline", "any");
+  ASSERT_NE(file_cells, nullptr);
+  EXPECT_EQ(file_cells->demand_mbps, density_cells->demand_mbps);
+  EXPECT_EQ(file_cells->carried_mbps, density_cells->carried_mbps);
+  double shortfall = 0.0;
+  for (double f : file_cells->demand_met_fraction) shortfall += 1.0 - f;
+  EXPECT_GT(shortfall, 0.1);  // saturated: the shares depend on the demands
+  ASSERT_EQ(by_file.capacity.size(), by_density.capacity.size());
+  for (std::size_t k = 0; k < by_file.capacity.size(); ++k) {
+    EXPECT_EQ(by_file.capacity[k].demand_mbps, by_density.capacity[k].demand_mbps);
+    EXPECT_EQ(by_file.capacity[k].carried_mbps, by_density.capacity[k].carried_mbps);
+    EXPECT_EQ(by_file.capacity[k].full_service_share, by_density.capacity[k].full_service_share);
+  }
+  const auto& inputs = by_file.run.inputs;
+  EXPECT_TRUE(std::any_of(inputs.begin(), inputs.end(), [&](const report::InputFile& f) {
+    return f.role == "demand" && f.path == (dir / "demand.csv").string();
+  }));
+
+  // One cell only: the others ask for nothing.
+  write("demand.csv", "cell_id,demand_mbps\n" + by_density.cells[1].token + ",250\n");
+  const report::Results one = run_scenario(sc, options(1));
+  const report::CapacityScope* region =
+      one.capacity_row(report::kScopeRegion, one.run.region_name, "baseline", "any");
+  ASSERT_NE(region, nullptr);
+  EXPECT_EQ(region->demand_mbps, 250.0);
+  EXPECT_EQ(one.capacity_cell_layer("baseline", "any")->demand_mbps[0], 0.0);
+
+  // A cell of another region: the run stops before computing, naming the file, line and field.
+  write("demand.csv", "cell_id,demand_mbps\n" + by_density.cells[0].token + ",1\n0f,1\n");
+  try {
+    (void)run_scenario(sc, options(1));
+    FAIL() << "ran";
+  } catch (const InputError& e) {
+    EXPECT_NE(
+        std::string(e.what()).find((dir / "demand.csv").string() + ":3: cell_id: expected a cell of level 7"),
+        std::string::npos)
+        << e.what();
+  }
+
+  // A density and a file together, and a file that does not exist.
+  try {
+    (void)parse_scenario(scenario("demand_density_mbps_km2 = 0.5\ndemand_file = \"demand.csv\""),
+                         (dir / "both.toml").string());
+    FAIL() << "loaded";
+  } catch (const ScenarioError& e) {
+    const std::string all = e.what();
+    EXPECT_NE(all.find("region.demand_file: expected at most one of demand_density_mbps_km2 and demand_file"),
+              std::string::npos)
+        << all;
+  }
+  try {
+    (void)parse_scenario(scenario("demand_file = \"nowhere.csv\""), (dir / "none.toml").string());
+    FAIL() << "loaded";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("region.demand_file: no such file"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Scenario, BadInputsStopBeforeComputing) {

@@ -74,6 +74,7 @@ struct RunInputs {
   policy::LoadOptions policy_options;       // with the bundled country borders, read once
   std::optional<earth::Region> region;      // set by load_inputs (Region has no empty state)
   std::vector<earth::Cell> cells;           // the region's cells, not empty
+  std::vector<double> cell_demand_mbps;     // per cell: density x area or the demand file's; all 0 without
   std::vector<TerminalRow> terminals;       // every group's, in group then file order
   std::vector<std::size_t> pass_terminals;  // indices into terminals
   std::vector<Loaded> loaded;               // the scenario's providers, then those variants add
@@ -124,8 +125,8 @@ void record_latency(const Scenario& sc, const RunInputs& in, const std::vector<P
 policy::ProviderPermissions plan_permissions(const Scenario& sc, const RunInputs& in, const Plan& plan);
 
 // Stage "demand met" (when every provider has a service model, Scenario::capacity): per plan,
-// capacity::compute_capacity over the region's cells (demand density x area, the region's customer and
-// preferences) and the terminals (their demand, customer and group preferences), under the plan's
+// capacity::compute_capacity over the region's cells (RunInputs::cell_demand_mbps, the region's customer
+// and preferences) and the terminals (their demand, customer and group preferences), under the plan's
 // policies; appends the capacity, terminal_capacity and provider_usage rows. Cost: the capacity
 // engine's, once per plan.
 void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
