@@ -474,6 +474,28 @@ void read_added_provider(Reader& r, const toml::table& t, const std::string& whe
   }
 }
 
+// A catalog-swap variant's source: exactly one of catalog (a bundled snapshot), tle or omm (files).
+void read_swap_source(Reader& r, const toml::table& t, const std::string& where, VariantSpec& v) {
+  int sources = 0;
+  for (const char* key : {"catalog", "tle", "omm"}) {
+    if (!t.contains(key)) continue;
+    ++sources;
+    const std::string_view k(key);
+    const std::optional<std::string> value =
+        k == "catalog" ? r.string(t, key, where + key) : r.file(t, key, where + key);
+    if (!value) continue;
+    v.swap_source.value = *value;
+    v.swap_source.kind = k == "catalog" ? SatelliteSource::Kind::catalog
+                         : k == "tle"   ? SatelliteSource::Kind::tle
+                                        : SatelliteSource::Kind::omm;
+  }
+  if (sources != 1) {
+    r.add(&t, where + "catalog",
+          "expected exactly one of catalog (a bundled snapshot), tle or omm: the provider's satellites "
+          "instead");
+  }
+}
+
 // One [[variant]]: id (unique, "baseline" reserved) and kind, then the kind's own keys. Returns nothing
 // when the kind is missing, as such a variant cannot be described.
 std::optional<VariantSpec> read_variant(Reader& r, const toml::table& t, std::size_t i,
@@ -481,7 +503,8 @@ std::optional<VariantSpec> read_variant(Reader& r, const toml::table& t, std::si
                                         std::set<std::string>& variant_ids, std::uint64_t scenario_seed) {
   const std::string where = "variant[" + std::to_string(i) + "].";
   r.only(t,
-         {"id", "description", "kind", "provider", "rule", "fraction", "planes", "seed", "background_load"},
+         {"id", "description", "kind", "provider", "rule", "fraction", "planes", "seed", "background_load",
+          "catalog", "tle", "omm"},
          where);
   VariantSpec v;
   v.defined_at = SourceLocation{r.path(), r.line_of(t), where};
@@ -527,10 +550,20 @@ std::optional<VariantSpec> read_variant(Reader& r, const toml::table& t, std::si
     } else if (!t.contains("background_load")) {
       r.add(&t, where + "background_load", "missing; expected the provider's load from outside, in [0, 1)");
     }
+  } else if (k == "catalog-swap") {
+    v.kind = VariantSpec::Kind::catalog_swap;
+    if (auto p = provider_name()) v.provider = *p;
+    read_swap_source(r, t, where, v);
   } else {
     r.add(t.get("kind"), where + "kind",
-          "expected withdraw, policy-rule, satellite-failure, add-provider or background-load, found \"" + k +
-              "\"");
+          "expected withdraw, policy-rule, satellite-failure, add-provider, background-load or catalog-swap, "
+          "found \"" +
+              k + "\"");
+  }
+  if (v.kind != VariantSpec::Kind::catalog_swap) {
+    for (const char* key : {"catalog", "tle", "omm"}) {
+      if (t.contains(key)) r.add(t.get(key), where + key, "only a catalog-swap variant takes a catalog");
+    }
   }
   if (v.description.empty()) v.description = k + " " + v.provider;
   return v;

@@ -79,7 +79,7 @@ struct ComputeSpec {
 
 // A rule added by a policy-rule variant, kept as TOML text in the policy format (docs/policy.md).
 struct VariantSpec {
-  enum class Kind { withdraw, policy_rule, satellite_failure, add_provider, background_load };
+  enum class Kind { withdraw, policy_rule, satellite_failure, add_provider, background_load, catalog_swap };
   std::string id;
   std::string description;
   Kind kind = Kind::withdraw;
@@ -92,6 +92,9 @@ struct VariantSpec {
   std::uint64_t seed = 0;
   std::optional<ProviderSpec> added;  // add_provider
   double background_load = 0.0;       // background_load: the provider's load from outside, [0, 1)
+  // catalog_swap: the provider's satellites from this catalog instead (kind catalog, tle or omm; a TLE or
+  // OMM file resolved), placed where they were at the catalog's epochs (docs/scenario.md, "Catalog swaps").
+  SatelliteSource swap_source;
   SourceLocation defined_at;
 };
 

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "skyfence/orbits/load.h"
 #include "skyfence/report/model.h"
 #include "skyfence/scenario/runner.h"
 #include "skyfence/scenario/scenario.h"
@@ -417,6 +418,100 @@ TEST(Scenario, RegionDemandFromAFile) {
     EXPECT_NE(std::string(e.what()).find("region.demand_file: no such file"), std::string::npos) << e.what();
   }
   std::filesystem::remove_all(dir);
+}
+
+// A catalog-swap variant (data/scenarios/starlink-growth.toml, shortened): the provider flies the other
+// snapshot's satellites, as many as that catalog holds, at the snapshot's dates: each step's positions
+// are those of a whole number of sidereal days earlier, the shifted window centred on the catalog's
+// median epoch; the variants table says so, and the providers table keeps the baseline's catalog.
+TEST(Scenario, CatalogSwapFliesTheOtherSnapshotAtItsDates) {
+  Scenario sc = load_scenario(std::string(SKYFENCE_DATA_DIR) + "/scenarios/starlink-growth.toml");
+  ASSERT_EQ(sc.variants.size(), 3u);
+  EXPECT_EQ(sc.variants[0].kind, VariantSpec::Kind::catalog_swap);
+  EXPECT_EQ(sc.variants[0].swap_source.kind, SatelliteSource::Kind::catalog);
+  EXPECT_EQ(sc.variants[0].swap_source.value, "starlink-2024-07-16");
+  sc.stop = sc.start + time::Duration::minutes(20);
+  sc.step = time::Duration::minutes(10);
+  sc.compute.capacity_step = time::Duration::minutes(10);
+  sc.region.level = 6;
+  const report::Results r = run_scenario(sc, options(1));
+
+  // The catalogs as every command loads them.
+  const auto load = [&](const std::string& name) {
+    return orbits::load_satellites({SatelliteSource::Kind::catalog, name}, sc.start, sc.stop,
+                                   SKYFENCE_DATA_DIR)
+        .sets;
+  };
+  const std::vector<orbits::ElementSet> old_sets = load("starlink-2024-07-16"), now_sets = load("starlink");
+  ASSERT_NE(old_sets.size(), now_sets.size());
+  std::vector<time::Instant> epochs;
+  for (const auto& es : old_sets) epochs.push_back(es.epoch);
+  std::sort(epochs.begin(), epochs.end());
+  const time::Instant median = epochs[(epochs.size() - 1) / 2];
+
+  ASSERT_EQ(r.variants.size(), 4u);
+  const report::Variant& v = r.variants[1];
+  EXPECT_EQ(v.kind, report::VariantKind::catalog_swap);
+  EXPECT_EQ(v.provider, "starlink");
+  EXPECT_EQ(v.catalog, "bundled catalog starlink-2024-07-16");
+  EXPECT_EQ(v.satellite_count, old_sets.size());
+  const std::int64_t sidereal_ns = 86'164'090'530'833;
+  EXPECT_EQ(v.time_shift.count_ns() % sidereal_ns, 0);
+  const time::Instant middle = sc.start + time::Duration::minutes(10) - v.time_shift;
+  EXPECT_LE(std::abs((middle - median).count_ns()), sidereal_ns / 2);
+  EXPECT_GT(v.time_shift.to_days(), 600.0);
+  const std::string shifted_start = time::format_iso8601(sc.start - v.time_shift, 0).substr(0, 16) + "Z";
+  EXPECT_NE(v.description.find(shifted_start), std::string::npos) << v.description;
+  EXPECT_NE(v.description.find(std::to_string(old_sets.size()) + " satellites"), std::string::npos)
+      << v.description;
+  EXPECT_EQ(r.variants[2].catalog, "bundled catalog starlink-2025-09-01");
+  EXPECT_EQ(r.variants[3].catalog, "");  // a withdrawal swaps nothing
+  ASSERT_EQ(r.providers.size(), 2u);
+  EXPECT_EQ(r.providers[0].satellite_count, now_sets.size());
+
+  // The older, smaller fleet has fewer satellites in view of the region.
+  const auto mean_visible = [&](const std::string& variant) {
+    const auto* layer = r.cell_layer(variant, "starlink");
+    double sum = 0.0;
+    for (const auto& st : layer->stats) sum += st.mean_visible;
+    return sum;
+  };
+  EXPECT_LT(mean_visible("starlink-2024-07"), mean_visible("starlink-2025-09"));
+  EXPECT_LT(mean_visible("starlink-2025-09"), mean_visible("baseline"));
+}
+
+TEST(Scenario, CatalogSwapProblems) {
+  const std::string head =
+      "name = \"s\"\nstart = 2026-04-27T00:00:00Z\nduration = \"1h\"\n[region]\ncountry = \"MDA\"\n"
+      "[[provider]]\nname = \"sl\"\ncatalog = \"starlink\"\n";
+  const auto problems = [&](const std::string& variant) {
+    try {
+      (void)parse_scenario(head + "[[variant]]\nid = \"v\"\n" + variant, kDir + "s.toml");
+    } catch (const ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(loaded)");
+  };
+  EXPECT_NE(problems("kind = \"catalog-swap\"\nprovider = \"sl\"\n")
+                .find("variant[0].catalog: expected exactly one of "
+                      "catalog (a bundled snapshot), tle or omm"),
+            std::string::npos);
+  EXPECT_NE(
+      problems(
+          "kind = \"catalog-swap\"\nprovider = \"sl\"\ncatalog = \"starlink-2024-07-16\"\ntle = \"x.tle\"\n")
+          .find("expected exactly one of catalog"),
+      std::string::npos);
+  EXPECT_NE(problems("kind = \"catalog-swap\"\nprovider = \"sl\"\ntle = \"nowhere.tle\"\n")
+                .find("variant[0].tle: no such file"),
+            std::string::npos);
+  EXPECT_NE(problems("kind = \"catalog-swap\"\nprovider = \"ow\"\ncatalog = \"oneweb\"\n")
+                .find("no provider named \"ow\""),
+            std::string::npos);
+  EXPECT_NE(problems("kind = \"withdraw\"\nprovider = \"sl\"\ncatalog = \"oneweb\"\n")
+                .find("variant[0].catalog: only a catalog-swap variant takes a catalog"),
+            std::string::npos);
+  EXPECT_EQ(problems("kind = \"catalog-swap\"\nprovider = \"sl\"\ncatalog = \"starlink-2025-09-01\"\n"),
+            "(loaded)");
 }
 
 TEST(Scenario, BadInputsStopBeforeComputing) {

@@ -40,6 +40,25 @@ struct Loaded {
   std::optional<capacity::ServiceModel> model;  // the provider's service model, when it has one
 };
 
+// The satellites a catalog-swap variant gives its provider: the catalog's element sets with their epochs
+// moved forward by `shift`, so that at any instant t they are where the catalog's satellites were at
+// t - shift (docs/scenario.md, "Catalog swaps").
+struct SwappedCatalog {
+  std::size_t variant = 0;               // index in Scenario::variants
+  std::vector<orbits::ElementSet> sets;  // epochs moved forward by `shift`
+  orbits::LoadedSatellites load;         // what loading left out (its sets moved to `sets`)
+  time::Duration shift;                  // a whole number of sidereal days; may be zero or negative
+  time::Instant median_epoch;            // of the catalog as loaded (before the shift)
+};
+
+// The shift of a catalog-swap variant: the whole number of sidereal days (kSiderealDay) that brings the
+// middle of [start, stop) nearest to `median_epoch`: the run's window minus the shift is centred on the
+// catalog's epochs within half a sidereal day, and GMST (the rotation SGP4's TEME frame takes to the
+// Earth) is the same at t and t - shift, so Earth-fixed positions at t from the moved epochs are the
+// catalog's at t - shift (within 1 m over 652 days,
+// RunStages.CatalogSwapPositionsAreTheCatalogsAtTheShiftedTime).
+time::Duration catalog_shift(time::Instant start, time::Instant stop, time::Instant median_epoch);
+
 // One provider as a variant uses it.
 struct Active {
   std::size_t union_index = 0;  // bit in the served masks: the index in RunInputs::loaded
@@ -78,6 +97,7 @@ struct RunInputs {
   std::vector<TerminalRow> terminals;       // every group's, in group then file order
   std::vector<std::size_t> pass_terminals;  // indices into terminals
   std::vector<Loaded> loaded;               // the scenario's providers, then those variants add
+  std::vector<SwappedCatalog> swapped;      // one per catalog-swap variant, in scenario order
   std::vector<std::string> union_names;     // loaded[k].spec.name
   std::vector<frames::Geodetic> points;     // cell centres, then terminals
 };
@@ -85,9 +105,10 @@ struct RunInputs {
 // Reports progress (stage, share of the run done) and throws Cancelled when the caller asks to stop.
 using ProgressFn = std::function<void(std::string_view stage, double done)>;
 
-// Stage "load": reads the borders, region, terminals, providers (warning through options.warn about
-// what loading left out) and policies. Throws InputError for any bad input, naming the file, line and
-// field; at most 64 providers. Cost: reading the files and one sgp4_init per satellite.
+// Stage "load": reads the borders, region, terminals, providers and the catalogs of catalog-swap
+// variants (warning through options.warn about what loading left out) and policies. Throws InputError for any
+// bad input, naming the file, line and field; at most 64 providers. Cost: reading the files and one sgp4_init
+// per satellite.
 RunInputs load_inputs(const Scenario& sc, const RunOptions& options);
 
 // Stage "plan variants": the baseline (the scenario's providers), then one plan per variant, in
