@@ -51,7 +51,6 @@ class Collector {
   void problem(const SourceLocation& at, std::string message) {
     issues_.emplace_back(at, std::move(message));
   }
-  void problem(const InputError& e) { issues_.push_back(e); }
 
   // The grid index of the cell `token` names, or kNone after recording why it names none.
   std::size_t cell(std::string_view token, const SourceLocation& at) {
@@ -92,7 +91,7 @@ class Collector {
     }
     if (i == kNone) return;
     if (first_[i].empty()) {
-      values_[i] = v;
+      values_[i] = v == 0.0 ? 0.0 : v;  // -0 reads as 0
       first_[i] = place;
     } else if (values_[i] != v) {
       problem(at, "cell " + cells_[i].token + " again, with another value: expected " +

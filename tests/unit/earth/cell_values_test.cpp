@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -76,6 +77,12 @@ TEST(CellValuesCsv, ColumnsByNameCaseOrderQuotingLineEnds) {
   const std::vector<double> v = read(text);
   EXPECT_EQ(v[1], 7.0);
   EXPECT_EQ(v[5], 0.25);
+}
+
+TEST(CellValuesCsv, NegativeZeroReadsAsZero) {
+  const std::vector<double> v = read("cell_id,demand_mbps\n" + token(3) + ",-0\n" + token(3) + ",0\n");
+  EXPECT_EQ(v[3], 0.0);
+  EXPECT_FALSE(std::signbit(v[3]));
 }
 
 TEST(CellValuesCsv, CellTokenColumnAndHeaderOnly) {
