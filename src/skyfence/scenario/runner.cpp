@@ -9,6 +9,7 @@
 #include <optional>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <utility>
 
 #include "skyfence/capacity/capacity.h"
@@ -609,6 +610,7 @@ std::vector<Plan> plan_variants(const Scenario& sc, const RunInputs& in) {
         const std::size_t k = static_cast<std::size_t>(&v - sc.variants.data());
         const auto s = std::find_if(in.swapped.begin(), in.swapped.end(),
                                     [&](const SwappedCatalog& x) { return x.variant == k; });
+        if (s == in.swapped.end()) throw std::invalid_argument("plan_variants: inputs of another scenario");
         for (Active& a : plan.active) {
           if (a.loaded->spec.name == v.provider) a.sets = s->sets;
         }

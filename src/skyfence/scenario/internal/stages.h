@@ -113,7 +113,8 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& options);
 
 // Stage "plan variants": the baseline (the scenario's providers), then one plan per variant, in
 // scenario order. Throws InputError when a variant cannot apply (a rule that does not load, planes that
-// do not exist). The plans point into `in.loaded`, which must outlive them.
+// do not exist). The plans point into `in.loaded`, which must outlive them. A catalog-swap variant flies
+// in.swapped's sets. REQUIRES: `in` from load_inputs of the same scenario (std::invalid_argument).
 std::vector<Plan> plan_variants(const Scenario& sc, const RunInputs& in);
 
 // Stage "record": the run, its inputs, providers and load issues, variants, cells, groups and
