@@ -1,9 +1,10 @@
 // Fuzz target: the scenario parser (scenario::parse_scenario, TOML text to Scenario). Every input
 // must either give a scenario or throw ScenarioError listing at least one problem, each with a
 // message; and an accepted scenario holds what parse_scenario checks: stop after start, 1 to
-// 1,000,000 steps, min_sats 1..1000, region level 0..10 with exactly one of country or file, at least
-// one provider, provider names unique and not "any", group ids unique, variant ids unique and not
-// "baseline", every provider a variant or compute.passes_providers names defined.
+// 1,000,000 steps, min_sats 1..1000, region level 0..10 with exactly one of country or file and at
+// most one of a demand density and a demand file, at least one provider, provider names unique and not
+// "any", group ids unique, variant ids unique and not "baseline", every provider a variant or
+// compute.passes_providers names defined.
 //
 // The scenario's path lies in a folder of the temporary directory that does not exist, so relative
 // file names never resolve; parsing must never create it (it reads, and only checks that files exist).
@@ -29,6 +30,8 @@ void check_scenario(const scenario::Scenario& sc) {
   check(sc.min_sats >= 1 && sc.min_sats <= 1000, "min_sats in 1..1000");
   check(sc.region.level >= 0 && sc.region.level <= 10, "region level in 0..10");
   check(sc.region.country.empty() != sc.region.file.empty(), "region: exactly one of country or file");
+  check(sc.region.demand_density_mbps_km2 < 0.0 || sc.region.demand_file.empty(),
+        "region: at most one of a demand density and a demand file");
   check(!sc.providers.empty(), "at least one provider");
   std::set<std::string> providers;
   for (const scenario::ProviderSpec& p : sc.providers) {

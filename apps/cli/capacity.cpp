@@ -20,6 +20,7 @@
 #include "skyfence/capacity/capacity.h"
 #include "skyfence/capacity/service_model.h"
 #include "skyfence/core/error.h"
+#include "skyfence/earth/cell_values.h"
 #include "skyfence/earth/point_table.h"
 #include "skyfence/time/scales.h"
 #include "study.h"
@@ -34,6 +35,7 @@ struct Options : StudyOptions {
   std::vector<std::string> service_models;
   std::vector<double> min_elevation_deg;
   double demand_density = -1.0;  // Mbps per km2; < 0: not given
+  std::string demand_file;       // demand per cell (CSV or GeoJSON); empty: not given
 };
 
 // The names of the bundled service models (data/providers/*.toml), sorted, for messages.
@@ -137,17 +139,28 @@ std::vector<capacity::DemandPoint> demand_points(const Options& o, const Points&
   std::vector<std::uint32_t> all(providers.size());
   for (std::uint32_t p = 0; p < all.size(); ++p) all[p] = p;
   if (pts.cells) {
-    if (o.demand_density < 0.0) {
-      throw InputError(SourceLocation{"--demand-density", 0, {}},
-                       "expected a demand density (Mbps per km2) for the cells of --region or the Earth");
+    std::vector<double> demand(pts.grid.size(), 0.0);
+    if (!o.demand_file.empty()) {
+      earth::CellValueReadOptions ro;
+      ro.column = "demand_mbps";
+      ro.expected_value = "a demand >= 0 Mbps";
+      ro.cells_name = pts.area;
+      demand = earth::read_cell_values_file(o.demand_file, pts.grid, o.level, ro);
+    } else if (o.demand_density >= 0.0) {
+      for (std::size_t i = 0; i < pts.grid.size(); ++i) demand[i] = o.demand_density * pts.grid[i].area_km2;
+    } else {
+      throw InputError(
+          SourceLocation{"--demand-density", 0, {}},
+          "expected a demand density (Mbps per km2) or a --demand-file for the cells of --region "
+          "or the Earth");
     }
-    for (const earth::Cell& c : pts.grid) {
-      out.push_back({c.centre, o.demand_density * c.area_km2, o.customer, all, o.level});
+    for (std::size_t i = 0; i < pts.grid.size(); ++i) {
+      out.push_back({pts.grid[i].centre, demand[i], o.customer, all, o.level});
     }
     return out;
   }
-  if (o.demand_density >= 0.0) {
-    throw InputError(SourceLocation{"--demand-density", 0, {}},
+  if (o.demand_density >= 0.0 || !o.demand_file.empty()) {
+    throw InputError(SourceLocation{o.demand_file.empty() ? "--demand-density" : "--demand-file", 0, {}},
                      "applies to cells; sites take their demand from the demand_mbps column");
   }
   for (const earth::Site& s : pts.sites) {
@@ -171,7 +184,7 @@ void write(const Options& o, const Points& pts, const capacity::CapacityResult& 
                    "min_mbps",    "demand_met_fraction", "full_service_fraction"};
   table.values = [&](std::size_t i, std::size_t row, std::vector<std::string>& v) {
     const capacity::PointCapacity& c = r.at(row, i);
-    v[0] = number(r.demand_mbps[i], 3);
+    v[0] = fmt::format("{}", r.demand_mbps[i]);  // in full: the output read back asks for the same demand
     v[1] = number(c.mean_mbps, 3);
     v[2] = number(c.p5_mbps, 3);
     v[3] = number(c.min_mbps, 3);
@@ -290,6 +303,8 @@ void add_capacity_command(CLI::App& app, std::function<int()>& run_fn) {
       --start 2026-04-27T00:00:00Z --duration 6h --step 60s -o capacity.csv
   skyfence capacity --catalog oneweb --region UKR --level 7 --demand-density 0.05 \
       --start 2026-04-27T00:00:00Z --duration 2h -o oneweb.geojson
+  skyfence capacity --catalog oneweb --region UKR --level 7 --demand-file demand.csv \
+      --start 2026-04-27T00:00:00Z --duration 2h -o oneweb.csv
   skyfence capacity --tle mine.tle --provider mine --service-model mine.toml --sites sites.csv \
       --start 2026-05-01T00:00:00Z --stop 2026-05-02T00:00:00Z
 
@@ -300,14 +315,18 @@ kuiper-planned, iridium).
 Demand: --sites FILE with a demand_mbps column (downlink, Mbps), optional customer (priority class, and
 who asks the policies; --customer is the default), group, and providers (names separated by ';', most
 preferred first; default: every provider in the order given); or the S2 cells of --level in --region /
---region-file / the Earth, each with --demand-density (Mbps per km2) times its area.
+--region-file / the Earth, each with --demand-density (Mbps per km2) times its area, or with its own
+demand from --demand-file FILE: CSV with columns cell_id (the S2 token, as this command writes it) and
+demand_mbps, or GeoJSON features with those properties; other columns are ignored, so an output of this
+command, edited or not, reads back. Cells the file leaves out ask for nothing; a cell outside the region,
+of another level, or given two different demands is an error naming the file, line and field.
 Each step: a point's demand goes to the first provider of its preferences that permits it and has a
 satellite in view; what that provider cannot carry is offered to the next in a later round. Each provider
 shares satellites, service cells and gateways by strict priority of customer classes, then max-min fairness
 of the fraction of demand met (docs/capacity.md states exactly what is optimised).
 Steps: START, START+STEP, ... before STOP (a step stands for the STEP-long interval it begins).
 Output (CSV, or GeoJSON properties): cell_id, lat_deg, lon_deg, area_km2, provider (each, then "any" for
-all together), demand_mbps, mean_mbps, p5_mbps (5th percentile over the steps, nearest rank), min_mbps,
+all together), demand_mbps (in full, so that it reads back exactly with --demand-file), mean_mbps, p5_mbps (5th percentile over the steps, nearest rank), min_mbps,
 demand_met_fraction (mean / demand), full_service_fraction (share of steps with all the demand met).
 A provider's row is what it carried for the point; "any" is their sum. Summary per provider on stderr.
 Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted (nothing written).)");
@@ -319,7 +338,11 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted (nothing writ
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   add_window_options(*cmd, *opts);
   add_point_options(*cmd, *opts);
-  cmd->add_option("--demand-density", opts->demand_density, "demand of the cells, Mbps per km2");
+  CLI::Option* density =
+      cmd->add_option("--demand-density", opts->demand_density, "demand of the cells, Mbps per km2");
+  cmd->add_option("--demand-file", opts->demand_file,
+                  "demand of each cell: CSV cell_id,demand_mbps or GeoJSON features with those properties")
+      ->excludes(density);
   cmd->add_option(
          "--min-elevation", opts->min_elevation_deg,
          "user-link minimum elevation, degrees: one for all providers or one per provider (default 25)")

@@ -127,9 +127,11 @@ Points load_points(const StudyOptions& o, std::optional<earth::CountryBorders>& 
                                    region.name(), region.area_km2(), o.level));
     }
     pts.description = fmt::format("{} level-{} cells of {}", pts.grid.size(), o.level, region.name());
+    pts.area = region.name();
   } else {
     pts.grid = earth::global_grid(o.level).cells;
     pts.description = fmt::format("{} level-{} cells (whole Earth)", pts.grid.size(), o.level);
+    pts.area = "the whole Earth";
   }
   for (const auto& c : pts.grid) pts.locations.push_back(c.centre);
   return pts;

@@ -66,6 +66,7 @@ struct Points {
   std::vector<earth::Site> sites;  // otherwise
   std::vector<frames::Geodetic> locations;
   std::string description;  // for the summary
+  std::string area;         // when cells: the region's name, or "the whole Earth"
 };
 
 // --sites, else the cells of --level in --region/--region-file, else of the whole Earth. Throws

@@ -1,6 +1,7 @@
 # skyfence capacity: output shape and consistency (rows add up to "any", percentiles ordered), bundled
-# service models by provider name, preferences, policies per site, regions with a demand density,
-# GeoJSON, thread invariance, interruption and bad input.
+# service models by provider name, preferences, policies per site, regions with a demand density or a
+# demand file (the same output for the same demand), GeoJSON, thread invariance, interruption and bad
+# input.
 source "$(dirname "$0")/lib.bash"
 T0=2026-04-27T12:00:00Z
 HEADER="cell_id,lat_deg,lon_deg,area_km2,provider,demand_mbps,mean_mbps,p5_mbps,min_mbps,demand_met_fraction,full_service_fraction"
@@ -77,6 +78,71 @@ for f in feats:
     assert p['provider'] in ('oneweb', 'any')
 PY
 
+# Demand from a file: a file giving every cell what the density gives it yields the same output, byte
+# for byte. The density run's own output is such a file (demand_mbps is written in full; each cell
+# appears once per provider with the same demand), as CSV and as GeoJSON, and so is a bare
+# cell_id,demand_mbps table made from it. At this density four level-6 cells share each saturated
+# level-5 OneWeb service cell, fairly by the fraction of demand met, so each share depends on the
+# demands.
+DEMAND_ARGS=(--catalog oneweb --region UKR --level 6 --start $T0 --duration 30m --step 300s -q)
+expect_exit 0 "density csv" -- "$SKYFENCE" capacity "${DEMAND_ARGS[@]}" --demand-density 0.05 -o "$WORK/dd.csv"
+expect_exit 0 "density geojson" -- "$SKYFENCE" capacity "${DEMAND_ARGS[@]}" --demand-density 0.05 -o "$WORK/dd.geojson"
+expect_exit 0 "file csv" -- "$SKYFENCE" capacity "${DEMAND_ARGS[@]}" --demand-file "$WORK/dd.csv" -o "$WORK/df.csv"
+cmp -s "$WORK/dd.csv" "$WORK/df.csv" && pass || fail "--demand-file (its own CSV output) differs from --demand-density"
+expect_exit 0 "file geojson" -- "$SKYFENCE" capacity "${DEMAND_ARGS[@]}" --demand-file "$WORK/dd.geojson" -o "$WORK/df.geojson"
+cmp -s "$WORK/dd.geojson" "$WORK/df.geojson" && pass || fail "--demand-file (its own GeoJSON output) differs from --demand-density"
+/usr/bin/python3 - "$WORK/dd.csv" "$WORK/bare.csv" "$WORK/one.csv" <<'PY' && pass || fail "demand tables"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+demand = {}
+for r in rows:
+    demand.setdefault(r['cell_id'], r['demand_mbps'])
+    assert demand[r['cell_id']] == r['demand_mbps']
+assert len(demand) > 10 and any(float(r['demand_met_fraction']) < 0.99 for r in rows), 'not saturated'
+with open(sys.argv[2], 'w') as f:
+    f.write('cell_id,demand_mbps\n' + ''.join(f'{c},{d}\n' for c, d in demand.items()))
+first = next(iter(demand))
+with open(sys.argv[3], 'w') as f:
+    f.write(f'demand_mbps,cell_id\n{demand[first]},{first}\n')
+PY
+expect_exit 0 "bare file" -- "$SKYFENCE" capacity "${DEMAND_ARGS[@]}" --demand-file "$WORK/bare.csv" -o "$WORK/bare_out.csv"
+cmp -s "$WORK/dd.csv" "$WORK/bare_out.csv" && pass || fail "--demand-file with cell_id,demand_mbps differs from --demand-density"
+# Cells the file leaves out ask for nothing.
+expect_exit 0 "one cell" -- "$SKYFENCE" capacity "${DEMAND_ARGS[@]}" --demand-file "$WORK/one.csv" -o "$WORK/one_out.csv"
+/usr/bin/python3 - "$WORK/one_out.csv" "$WORK/one.csv" <<'PY' && pass || fail "cells left out ask for nothing"
+import csv, sys
+given = next(csv.DictReader(open(sys.argv[2], newline='')))
+for r in csv.DictReader(open(sys.argv[1], newline='')):
+    want = given['demand_mbps'] if r['cell_id'] == given['cell_id'] else '0'
+    assert r['demand_mbps'] == want, r
+    if want == '0':
+        assert float(r['mean_mbps']) == 0 and float(r['demand_met_fraction']) == 1, r
+PY
+# Bad demand files: exit 2, the file, line and field, nothing written.
+/usr/bin/python3 - "$WORK/bare.csv" "$WORK" <<'PY' && pass || fail "bad demand files"
+import sys
+first = open(sys.argv[1]).read().split('\n')[1].split(',')[0]
+cell = int(first.ljust(16, '0'), 16)
+lsb = cell & -cell
+child = ('%016x' % (cell - lsb + (lsb >> 2))).rstrip('0')   # its first child, level 7
+away = ('%016x' % ((5 << 61) | (1 << 48))).rstrip('0')       # a level-6 cell of face 5 (the south pole)
+for name, row in (('deep', f'{child},1'), ('away', f'{away},1'), ('lots', f'{first},lots')):
+    open(f'{sys.argv[2]}/{name}.csv', 'w').write(f'cell_id,demand_mbps\n{row}\n')
+PY
+expect_exit 2 "cell of another level" -- "$SKYFENCE" capacity "${DEMAND_ARGS[@]}" --demand-file "$WORK/deep.csv" -o "$WORK/x.csv"
+expect_grep "deep.csv:2: cell_id: expected a cell of level 6, found \"[0-9a-f]+\", a cell of level 7" "$WORK/err" "names the level"
+expect_exit 2 "cell outside the region" -- "$SKYFENCE" capacity "${DEMAND_ARGS[@]}" --demand-file "$WORK/away.csv" -o "$WORK/x.csv"
+expect_grep "away.csv:2: cell_id: expected a cell of Ukraine \([0-9]+ cells of level 6\), found \"[0-9a-f]+\" outside it" "$WORK/err" "names the region"
+expect_exit 2 "bad demand value" -- "$SKYFENCE" capacity "${DEMAND_ARGS[@]}" --demand-file "$WORK/lots.csv" -o "$WORK/x.csv"
+expect_grep "lots.csv:2: demand_mbps: expected a demand >= 0 Mbps, found \"lots\"" "$WORK/err" "names the value"
+expect_exit 2 "file and density" -- "$SKYFENCE" capacity "${DEMAND_ARGS[@]}" --demand-file "$WORK/bare.csv" --demand-density 1 -o "$WORK/x.csv"
+expect_grep "excludes" "$WORK/err" "says the two exclude each other"
+expect_exit 2 "file with sites" -- "$SKYFENCE" capacity --catalog oneweb --sites "$WORK/sites.csv" --demand-file "$WORK/bare.csv" --start $T0 --duration 1h -o "$WORK/x.csv"
+expect_grep "--demand-file: applies to cells" "$WORK/err" "says the file is for cells"
+expect_exit 2 "missing demand file" -- "$SKYFENCE" capacity "${DEMAND_ARGS[@]}" --demand-file "$WORK/none.csv" -o "$WORK/x.csv"
+expect_grep "none.csv" "$WORK/err" "names the missing file"
+[[ ! -e "$WORK/x.csv" ]] && pass || fail "a failed run left its output"
+
 # Interruption leaves nothing behind.
 expect_interrupted 1.5 "$WORK/int.csv" "interrupted" -- "$SKYFENCE" capacity --catalog starlink --region UKR --level 8 \
   --demand-density 1 --start $T0 --duration 7d -q -o "$WORK/int.csv"
@@ -112,6 +178,9 @@ expect_exit 0 "README terminals" -- "$SKYFENCE" capacity --catalog starlink --ca
 expect_exit 0 "README region" -- "$SKYFENCE" capacity --catalog oneweb --region UKR --level 7 --demand-density 0.1 \
   --start 2026-04-27T00:00:00Z --duration 10m -o "$WORK/oneweb_ukraine.geojson"
 expect_grep "oneweb \(deployed" "$WORK/err" "README region summary"
+expect_exit 0 "README demand file" -- "$SKYFENCE" capacity --catalog oneweb --region UKR --level 7 \
+  --demand-file "$WORK/oneweb_ukraine.geojson" --start 2026-04-27T00:00:00Z --duration 10m -o "$WORK/oneweb_edited.geojson"
+cmp -s "$WORK/oneweb_ukraine.geojson" "$WORK/oneweb_edited.geojson" && pass || fail "README demand file: not the same map"
 expect_exit 0 "help" -- "$SKYFENCE" capacity --help
 expect_grep "demand_met_fraction" "$WORK/out" "help documents the columns"
 finish

@@ -203,6 +203,23 @@ SiteList read_sites(std::string_view text, SiteFormat format, std::string_view s
   throw InputError(SourceLocation{std::string(source), 0, ""}, "expected a CSV or GeoJSON sites format");
 }
 
+namespace internal {
+
+bool is_geojson(const std::string& path, std::string_view text) {
+  std::string ext;
+  if (const std::size_t dot = path.rfind('.');
+      dot != std::string::npos && path.find('/', dot) == std::string::npos) {
+    ext = lower_ascii(std::string_view(path).substr(dot + 1));
+  }
+  if (ext == "geojson" || ext == "json") return true;
+  if (ext == "csv") return false;
+  std::size_t i = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) ++i;
+  return i < text.size() && text[i] == '{';
+}
+
+}  // namespace internal
+
 SiteList read_sites_file(const std::string& path, const SiteReadOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -215,19 +232,7 @@ SiteList read_sites_file(const std::string& path, const SiteReadOptions& options
     throw InputError(SourceLocation{path, 0, ""}, "expected a readable sites file, found a read error");
   const std::string text = buffer.str();
 
-  std::string ext;
-  if (const std::size_t dot = path.rfind('.');
-      dot != std::string::npos && path.find('/', dot) == std::string::npos) {
-    ext = internal::lower_ascii(std::string_view(path).substr(dot + 1));
-  }
-  SiteFormat format = SiteFormat::csv;
-  if (ext == "geojson" || ext == "json") {
-    format = SiteFormat::geojson;
-  } else if (ext != "csv") {
-    std::size_t i = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) ++i;
-    if (i < text.size() && text[i] == '{') format = SiteFormat::geojson;
-  }
+  const SiteFormat format = internal::is_geojson(path, text) ? SiteFormat::geojson : SiteFormat::csv;
   return read_sites(text, format, path, options);
 }
 

@@ -1,105 +1,15 @@
-// Sites from GeoJSON (RFC 7946) Point features, parsed with nlohmann_json. nlohmann keeps no
-// positions, so a light scan of the text finds the line where each feature starts; the scan also
-// bounds the nesting depth, since printing a deeply nested attribute value would recurse.
+// Sites from GeoJSON (RFC 7946) Point features, parsed with nlohmann_json; internal/geojson_text.h
+// finds the line where each feature starts.
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "skyfence/earth/internal/geojson_text.h"
 #include "skyfence/earth/internal/site_fields.h"
 #include "skyfence/earth/site.h"
 
 namespace skyfence::earth::internal {
 
 namespace {
-
-// ordered_json keeps properties in file order, so attributes come out in the order written.
-using Json = nlohmann::ordered_json;
-
-constexpr int kMaxDepth = 256;
-
-struct Scan {
-  std::vector<int> feature_lines;  // line of each element of the root object's "features" array
-  int root_line = 0;               // line of the root '{'
-  int max_depth = 0;
-  int deepest_line = 0;
-};
-
-Scan scan(std::string_view text) {
-  Scan s;
-  int line = 1;
-  int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  std::string root_string;  // the last string seen directly in the root object
-  std::string pending_key;  // the root key whose value comes next
-  int features_depth = 0;   // depth inside the features array, 0 when not in it
-  bool features_done = false;
-  bool expect_item = false;
-  for (char c : text) {
-    if (c == '\n') ++line;
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-        continue;
-      }
-      if (depth == 1) root_string += c;
-      continue;
-    }
-    if (expect_item && c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-      if (c != ']') s.feature_lines.push_back(line);
-      expect_item = false;
-    }
-    switch (c) {
-      case '"':
-        in_string = true;
-        if (depth == 1) root_string.clear();
-        break;
-      case ':':
-        if (depth == 1) pending_key = root_string;
-        break;
-      case '[':
-      case '{':
-        if (depth == 0 && c == '{') s.root_line = line;
-        if (depth == 1 && c == '[' && pending_key == "features" && !features_done) {
-          features_depth = 2;
-          expect_item = true;
-        }
-        ++depth;
-        if (depth > s.max_depth) {
-          s.max_depth = depth;
-          s.deepest_line = line;
-        }
-        break;
-      case ']':
-      case '}':
-        if (depth == features_depth) {
-          features_depth = 0;
-          features_done = true;
-        }
-        --depth;
-        break;
-      case ',':
-        if (depth == 1) pending_key.clear();
-        if (features_depth != 0 && depth == features_depth) expect_item = true;
-        break;
-      default:
-        break;
-    }
-  }
-  return s;
-}
-
-// A JSON value for a message: strings quoted, numbers and literals as spelled, containers by kind.
-std::string describe(const Json& v) {
-  if (v.is_string()) return quote(v.get_ref<const std::string&>());
-  if (v.is_number() || v.is_boolean() || v.is_null()) return v.dump();
-  return v.is_array() ? "an array" : "an object";
-}
 
 // An attribute's text: strings as they are, null as empty, anything else as compact JSON.
 std::string attribute_text(const Json& v) {
@@ -243,41 +153,11 @@ class FeatureReader {
   throw InputError(SourceLocation{std::string(source), line, ""}, message);
 }
 
-int line_of(std::string_view text, std::size_t byte) {
-  int line = 1;
-  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
-    if (text[i] == '\n') ++line;
-  }
-  return line;
-}
-
 }  // namespace
 
 SiteList read_sites_geojson(std::string_view text, std::string_view source, const SiteReadOptions& options) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    file_error(source, 0, "expected a GeoJSON FeatureCollection or Feature, found an empty file");
-  }
-  const Scan positions = scan(text);
-  if (positions.max_depth > kMaxDepth) {
-    file_error(
-        source, positions.deepest_line,
-        "expected JSON nested at most " + std::to_string(kMaxDepth) + " levels deep, found deeper nesting");
-  }
-  Json doc;
-  try {
-    doc = Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& e) {
-    std::string what = e.what();
-    if (const std::size_t close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
-    file_error(source, line_of(text, e.byte > 0 ? e.byte - 1 : 0),
-               "expected JSON, found a syntax error: " + what);
-  } catch (const Json::exception& e) {
-    // Out-of-range numbers (1e400) and the like: nlohmann gives no position for them.
-    std::string what = e.what();
-    if (const std::size_t close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
-    file_error(source, 0, "expected JSON, found: " + what);
-  }
+  const GeoJsonText parsed = parse_geojson_text(text, source, "a GeoJSON FeatureCollection or Feature");
+  const Json& doc = parsed.doc;
   if (!doc.is_object())
     file_error(source, 0, "expected a GeoJSON FeatureCollection or Feature, found " + describe(doc));
   const auto type = doc.find("type");
@@ -301,20 +181,18 @@ SiteList read_sites_geojson(std::string_view text, std::string_view source, cons
   if (type_name == "FeatureCollection") {
     const auto features = doc.find("features");
     if (features == doc.end() || !features->is_array()) {
-      file_error(source, positions.root_line,
+      file_error(source, parsed.root_line,
                  "features: expected an array of Features, found " +
                      (features == doc.end() ? std::string("none") : describe(*features)));
     }
-    // The scanned lines are trusted only when the scan found exactly one start per feature.
-    const bool lines_ok = positions.feature_lines.size() == features->size();
+    const bool lines_ok = !parsed.feature_lines.empty();
     for (std::size_t k = 0; k < features->size(); ++k) {
-      read_one((*features)[k], "features[" + std::to_string(k) + "]",
-               lines_ok ? positions.feature_lines[k] : 0);
+      read_one((*features)[k], "features[" + std::to_string(k) + "]", lines_ok ? parsed.feature_lines[k] : 0);
     }
   } else if (type_name == "Feature") {
-    read_one(doc, "feature", positions.root_line);
+    read_one(doc, "feature", parsed.root_line);
   } else {
-    file_error(source, positions.root_line,
+    file_error(source, parsed.root_line,
                "type: expected \"FeatureCollection\" or \"Feature\", found " +
                    (type == doc.end() ? std::string("none") : describe(*type)));
   }

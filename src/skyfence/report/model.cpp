@@ -27,6 +27,8 @@ std::string_view to_string(VariantKind kind) {
       return "add_provider";
     case VariantKind::background_load:
       return "background_load";
+    case VariantKind::catalog_swap:
+      return "catalog_swap";
   }
   return "unknown";
 }

@@ -82,8 +82,10 @@ enum class VariantKind {
   satellite_failure,  // a fraction, plane or shell of a provider's satellites fails
   add_provider,       // a provider is added
   background_load,    // a provider's capacity is partly used by customers outside the scenario
+  catalog_swap,       // a provider's satellites come from another catalog snapshot, as they were then
 };
-// "baseline", "withdraw", "policy_rule", "satellite_failure", "add_provider", "background_load".
+// "baseline", "withdraw", "policy_rule", "satellite_failure", "add_provider", "background_load",
+// "catalog_swap".
 std::string_view to_string(VariantKind kind);
 
 struct Variant {
@@ -92,6 +94,12 @@ struct Variant {
   VariantKind kind = VariantKind::baseline;
   // The provider the variant changes (withdrawn, restricted, failed or added); empty for the baseline.
   std::string provider;
+  // catalog_swap only (empty / 0 otherwise): the catalog swapped in, its satellite count, and how far
+  // back in time its satellites were taken: at the run's instant t, the provider's satellites are
+  // where the catalog's were at t - time_shift, a whole number of sidereal days (docs/scenario.md).
+  std::string catalog{};
+  std::size_t satellite_count = 0;
+  time::Duration time_shift{};
 };
 
 struct CellInfo {
@@ -257,7 +265,7 @@ struct TerminalCapacity {
 };
 
 // Demand met in each cell of the region by one provider (or "any") in one variant: values[i] belongs to
-// Results::cells[i]. Present when the region has a demand density.
+// Results::cells[i]. Present when the region has demand (a density or a demand file).
 struct CapacityCellLayer {
   std::string variant;
   std::string provider;

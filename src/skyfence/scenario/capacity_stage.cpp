@@ -32,14 +32,14 @@ std::vector<std::uint32_t> preferences(const std::vector<std::string>& names, co
   return out;
 }
 
-// The demand points of a plan: the region's cells (when it has a demand density), then every terminal,
-// in RunInputs::points order (indices of the permissions).
+// The demand points of a plan: the region's cells (with RunInputs::cell_demand_mbps), then every
+// terminal, in RunInputs::points order (indices of the permissions).
 std::vector<capacity::DemandPoint> demand_points(const Scenario& sc, const RunInputs& in, const Plan& plan) {
   std::vector<capacity::DemandPoint> out;
-  const double density = std::max(0.0, sc.region.demand_density_mbps_km2);
   const std::vector<std::uint32_t> region_prefs = preferences(sc.region.providers, plan);
-  for (const earth::Cell& c : in.cells) {
-    out.push_back({c.centre, density * c.area_km2, sc.region.customer, region_prefs, sc.region.level});
+  for (std::size_t i = 0; i < in.cells.size(); ++i) {
+    out.push_back(
+        {in.cells[i].centre, in.cell_demand_mbps[i], sc.region.customer, region_prefs, sc.region.level});
   }
   for (const TerminalRow& t : in.terminals) {
     const auto g = std::find_if(sc.groups.begin(), sc.groups.end(),
@@ -135,7 +135,7 @@ void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<
         run.part(static_cast<double>(v) / n, static_cast<double>(v + 1) / n, "demand met"));
 
     // The region (when it has demand), each terminal group, each terminal.
-    if (sc.region.demand_density_mbps_km2 >= 0.0) {
+    if (sc.region.has_demand()) {
       std::vector<std::size_t> cells(n_cells);
       for (std::size_t i = 0; i < n_cells; ++i) cells[i] = i;
       add_scope(std::string(report::kScopeRegion), res.run.region_name, plan.info.id, r, cells, res);

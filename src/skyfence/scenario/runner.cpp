@@ -9,6 +9,7 @@
 #include <optional>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <utility>
 
 #include "skyfence/capacity/capacity.h"
@@ -17,6 +18,7 @@
 #include "skyfence/core/statistics.h"
 #include "skyfence/core/units.h"
 #include "skyfence/coverage/coverage.h"
+#include "skyfence/earth/cell_values.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/region.h"
 #include "skyfence/earth/site.h"
@@ -83,6 +85,65 @@ Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOpti
     }
   }
   return p;
+}
+
+// One sidereal day of GMST 1982 (frames::gmst1982, as SGP4's gstime): 86400 s / 1.002737909350795.
+constexpr time::Duration kSiderealDay = time::Duration::nanoseconds(86'164'090'530'833);
+
+// A catalog-swap variant's satellites: the catalog loaded as a provider's, its epochs moved by
+// catalog_shift, staleness counted against the window they then live in, warned about with the
+// variant's name.
+SwappedCatalog load_swap(const Scenario& sc, std::size_t k, const RunOptions& o,
+                         const std::string& data_dir) {
+  const VariantSpec& v = sc.variants[k];
+  SwappedCatalog s;
+  s.variant = k;
+  s.load = orbits::load_satellites(v.swap_source, sc.start, sc.stop, data_dir);
+  s.sets = std::move(s.load.sets);
+  s.load.sets.clear();
+  if (s.sets.empty()) throw InputError(v.defined_at, "the catalog swapped in holds no satellite");
+  std::vector<time::Instant> epochs;
+  for (const auto& es : s.sets) epochs.push_back(es.epoch);
+  const auto mid = epochs.begin() + static_cast<std::ptrdiff_t>((epochs.size() - 1) / 2);
+  std::nth_element(epochs.begin(), mid, epochs.end());
+  s.median_epoch = *mid;
+  s.shift = catalog_shift(sc.start, sc.stop, s.median_epoch);
+  const time::Instant first = sc.start - s.shift, last = sc.stop - s.shift;
+  s.load.stale_epochs = 0;
+  s.load.worst_stale_days = 0.0;
+  for (orbits::ElementSet& es : s.sets) {
+    if (orbits::is_stale_epoch(es.epoch, first, last)) {
+      ++s.load.stale_epochs;
+      s.load.worst_stale_days = std::max({s.load.worst_stale_days, std::abs((first - es.epoch).to_days()),
+                                          std::abs((last - es.epoch).to_days())});
+    }
+    es.epoch = es.epoch + s.shift;
+  }
+  if (o.warn) {
+    orbits::LoadWarningOptions wo;
+    wo.mention_options = false;
+    for (const std::string& line : orbits::load_warnings(s.load, wo))
+      o.warn(v.provider + " (variant " + v.id + "): " + line);
+  }
+  return s;
+}
+
+// A catalog-swap variant's description for people: what it swaps, and the dates its satellites flew.
+std::string swap_description(const Scenario& sc, const VariantSpec& v, const SwappedCatalog& s) {
+  const std::string base = v.description == "catalog-swap " + v.provider
+                               ? v.provider + " with the satellites of " + source_text(v.swap_source)
+                               : v.description;
+  const auto day = [](time::Instant t) { return time::format_iso8601(t, 0).substr(0, 10); };
+  const auto minute = [](time::Instant t) { return time::format_iso8601(t, 0).substr(0, 16) + "Z"; };
+  const long days = std::lround(s.shift.to_seconds() / kSiderealDay.to_seconds());
+  std::string when = "at the run's times";
+  if (days != 0) {
+    when = "as they were " + std::to_string(std::labs(days)) + " sidereal days " +
+           (days > 0 ? "earlier" : "later") + ", " + minute(sc.start - s.shift) + " to " +
+           minute(sc.stop - s.shift);
+  }
+  return base + " (" + std::to_string(s.sets.size()) + " satellites, median epoch " + day(s.median_epoch) +
+         "; positions " + when + ")";
 }
 
 // The counts of what loading left out or doubted (SGP4 failures of the run are added later).
@@ -381,6 +442,13 @@ policy::ProviderPermissions plan_permissions(const Scenario& sc, const RunInputs
   return permits;
 }
 
+time::Duration catalog_shift(time::Instant start, time::Instant stop, time::Instant median_epoch) {
+  const time::Instant middle = start + time::Duration::nanoseconds((stop - start).count_ns() / 2);
+  const double days =
+      static_cast<double>((middle - median_epoch).count_ns()) / static_cast<double>(kSiderealDay.count_ns());
+  return kSiderealDay * static_cast<std::int64_t>(std::llround(days));
+}
+
 RunInputs load_inputs(const Scenario& sc, const RunOptions& o, const RunContext& run) {
   const std::string& data_dir = run.data_dir;
   RunInputs in;
@@ -399,6 +467,18 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& o, const RunContext&
   if (cells.empty()) {
     throw InputError(sc.region.defined_at, region.name() + " holds no cell centre at level " +
                                                std::to_string(sc.region.level) + "; use a higher level");
+  }
+  // The cells' demand: a density times each cell's area, or the demand file's (checked against the cells
+  // whether or not demand met is computed).
+  if (!sc.region.demand_file.empty()) {
+    earth::CellValueReadOptions ro;
+    ro.column = "demand_mbps";
+    ro.expected_value = "a demand >= 0 Mbps";
+    ro.cells_name = region.name() + " (the scenario's region)";
+    in.cell_demand_mbps = earth::read_cell_values_file(sc.region.demand_file, cells, sc.region.level, ro);
+  } else {
+    const double density = std::max(0.0, sc.region.demand_density_mbps_km2);
+    for (const earth::Cell& c : cells) in.cell_demand_mbps.push_back(density * c.area_km2);
   }
 
   // Terminals.
@@ -444,6 +524,10 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& o, const RunContext&
       loaded.push_back(load_provider(*v.added, sc, o, policy_options));
   }
   if (loaded.size() > 64) throw InputError(SourceLocation{sc.path, 0, "provider"}, "at most 64 providers");
+  for (std::size_t k = 0; k < sc.variants.size(); ++k) {
+    if (sc.variants[k].kind == VariantSpec::Kind::catalog_swap)
+      in.swapped.push_back(load_swap(sc, k, o, data_dir));
+  }
   for (const Loaded& l : loaded) in.union_names.push_back(l.spec.name);
 
   // Points: cell centres, then terminals.
@@ -510,6 +594,21 @@ std::vector<Plan> plan_variants(const Scenario& sc, const RunInputs& in) {
           if (a.loaded->spec.name == v.provider) a.background_load = v.background_load;
         }
         break;
+      case VariantSpec::Kind::catalog_swap: {
+        plan.info.kind = report::VariantKind::catalog_swap;
+        const std::size_t k = static_cast<std::size_t>(&v - sc.variants.data());
+        const auto s = std::find_if(in.swapped.begin(), in.swapped.end(),
+                                    [&](const SwappedCatalog& x) { return x.variant == k; });
+        if (s == in.swapped.end()) throw std::invalid_argument("plan_variants: inputs of another scenario");
+        for (Active& a : plan.active) {
+          if (a.loaded->spec.name == v.provider) a.sets = s->sets;
+        }
+        plan.info.catalog = source_text(v.swap_source);
+        plan.info.satellite_count = s->sets.size();
+        plan.info.time_shift = s->shift;
+        plan.info.description = swap_description(sc, v, *s);
+        break;
+      }
       case VariantSpec::Kind::add_provider: {
         plan.info.kind = report::VariantKind::add_provider;
         const std::size_t k = union_index(v.provider);
@@ -540,8 +639,13 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
       res.run.inputs.push_back({"pops", l.spec.pops});
     }
   }
+  for (const auto& v : sc.variants) {
+    if (v.kind == VariantSpec::Kind::catalog_swap && v.swap_source.kind != SatelliteSource::Kind::catalog)
+      res.run.inputs.push_back({"catalog", v.swap_source.value});
+  }
   for (const auto& g : sc.groups) res.run.inputs.push_back({"sites", g.file});
   if (!sc.region.file.empty()) res.run.inputs.push_back({"region", sc.region.file});
+  if (!sc.region.demand_file.empty()) res.run.inputs.push_back({"demand", sc.region.demand_file});
   res.run.seed = sc.seed;
   res.run.start = sc.start;
   res.run.step = sc.step;

@@ -322,8 +322,10 @@ void read_region(Reader& r, const toml::table& root, Scenario& sc) {
     r.add(n, "region", "expected a table ([region])");
     return;
   }
-  r.only(*t, {"country", "file", "name", "level", "customer", "demand_density_mbps_km2", "providers"},
-         "region.");
+  r.only(
+      *t,
+      {"country", "file", "name", "level", "customer", "demand_density_mbps_km2", "demand_file", "providers"},
+      "region.");
   sc.region.defined_at = SourceLocation{r.path(), r.line_of(*t), "region"};
   if (auto v = r.string(*t, "country", "region.country")) sc.region.country = *v;
   if (auto v = r.file(*t, "file", "region.file")) sc.region.file = *v;
@@ -332,6 +334,11 @@ void read_region(Reader& r, const toml::table& root, Scenario& sc) {
   if (auto v = r.string(*t, "customer", "region.customer")) sc.region.customer = *v;
   if (auto v = r.number(*t, "demand_density_mbps_km2", "region.demand_density_mbps_km2", 0.0, 1e6))
     sc.region.demand_density_mbps_km2 = *v;
+  if (auto v = r.file(*t, "demand_file", "region.demand_file")) sc.region.demand_file = *v;
+  if (t->contains("demand_density_mbps_km2") && t->contains("demand_file")) {
+    r.add(t->get("demand_file"), "region.demand_file",
+          "expected at most one of demand_density_mbps_km2 and demand_file");
+  }
   read_name_list(r, *t, "providers", sc.region.providers, "region.");
   if (t->contains("country") == t->contains("file"))
     r.add(t, "region.country", "expected exactly one of country or file");
@@ -467,6 +474,28 @@ void read_added_provider(Reader& r, const toml::table& t, const std::string& whe
   }
 }
 
+// A catalog-swap variant's source: exactly one of catalog (a bundled snapshot), tle or omm (files).
+void read_swap_source(Reader& r, const toml::table& t, const std::string& where, VariantSpec& v) {
+  int sources = 0;
+  for (const char* key : {"catalog", "tle", "omm"}) {
+    if (!t.contains(key)) continue;
+    ++sources;
+    const std::string_view k(key);
+    const std::optional<std::string> value =
+        k == "catalog" ? r.string(t, key, where + key) : r.file(t, key, where + key);
+    if (!value) continue;
+    v.swap_source.value = *value;
+    v.swap_source.kind = k == "catalog" ? SatelliteSource::Kind::catalog
+                         : k == "tle"   ? SatelliteSource::Kind::tle
+                                        : SatelliteSource::Kind::omm;
+  }
+  if (sources != 1) {
+    r.add(&t, where + "catalog",
+          "expected exactly one of catalog (a bundled snapshot), tle or omm: the provider's satellites "
+          "instead");
+  }
+}
+
 // One [[variant]]: id (unique, "baseline" reserved) and kind, then the kind's own keys. Returns nothing
 // when the kind is missing, as such a variant cannot be described.
 std::optional<VariantSpec> read_variant(Reader& r, const toml::table& t, std::size_t i,
@@ -474,7 +503,8 @@ std::optional<VariantSpec> read_variant(Reader& r, const toml::table& t, std::si
                                         std::set<std::string>& variant_ids, std::uint64_t scenario_seed) {
   const std::string where = "variant[" + std::to_string(i) + "].";
   r.only(t,
-         {"id", "description", "kind", "provider", "rule", "fraction", "planes", "seed", "background_load"},
+         {"id", "description", "kind", "provider", "rule", "fraction", "planes", "seed", "background_load",
+          "catalog", "tle", "omm"},
          where);
   VariantSpec v;
   v.defined_at = SourceLocation{r.path(), r.line_of(t), where};
@@ -520,10 +550,20 @@ std::optional<VariantSpec> read_variant(Reader& r, const toml::table& t, std::si
     } else if (!t.contains("background_load")) {
       r.add(&t, where + "background_load", "missing; expected the provider's load from outside, in [0, 1)");
     }
+  } else if (k == "catalog-swap") {
+    v.kind = VariantSpec::Kind::catalog_swap;
+    if (auto p = provider_name()) v.provider = *p;
+    read_swap_source(r, t, where, v);
   } else {
     r.add(t.get("kind"), where + "kind",
-          "expected withdraw, policy-rule, satellite-failure, add-provider or background-load, found \"" + k +
-              "\"");
+          "expected withdraw, policy-rule, satellite-failure, add-provider, background-load or catalog-swap, "
+          "found \"" +
+              k + "\"");
+  }
+  if (v.kind != VariantSpec::Kind::catalog_swap) {
+    for (const char* key : {"catalog", "tle", "omm"}) {
+      if (t.contains(key)) r.add(t.get(key), where + key, "only a catalog-swap variant takes a catalog");
+    }
   }
   if (v.description.empty()) v.description = k + " " + v.provider;
   return v;
@@ -564,7 +604,7 @@ void check_demand(Reader& r, const Scenario& sc) {
     }
   };
   check_names(sc.region.providers, sc.region.defined_at.line, "region.providers");
-  bool demand = sc.region.demand_density_mbps_km2 >= 0.0;
+  bool demand = sc.region.has_demand();
   for (const TerminalGroupSpec& g : sc.groups) {
     check_names(g.providers, g.defined_at.line, g.defined_at.field + "providers");
     demand = demand || g.demand_mbps >= 0.0;
@@ -572,7 +612,7 @@ void check_demand(Reader& r, const Scenario& sc) {
   if (capacity && !demand && sc.groups.empty()) {
     r.add_line(sc.region.defined_at.line, "region.demand_density_mbps_km2",
                "missing: the providers have service models but nothing has demand (give the region a "
-               "demand density or add terminal groups)");
+               "demand density or a demand file, or add terminal groups)");
   }
   for (const VariantSpec& v : sc.variants) {
     if (v.kind == VariantSpec::Kind::background_load && !capacity) {

@@ -54,10 +54,16 @@ struct RegionSpec {
   std::string name;                // features of `file` with this name (empty: all)
   int level = 7;                   // S2 level of its cells
   std::string customer = "civil";  // customer class used for the region's served statistics
-  // Uniform demand over the region's cells, Mbps per km2; < 0: the region has no demand.
+  // Uniform demand over the region's cells, Mbps per km2; < 0: none given.
   double demand_density_mbps_km2 = -1.0;
+  // Or each cell's demand from a file (resolved): CSV cell_id,demand_mbps or GeoJSON features with those
+  // properties (earth/cell_values.h); cells it leaves out ask for nothing. Empty: none given.
+  std::string demand_file;
   std::vector<std::string> providers;  // preferences of the region's demand; empty: every provider
   SourceLocation defined_at;
+
+  // Whether the region's cells have demand: a density or a demand file (at most one is given).
+  [[nodiscard]] bool has_demand() const { return demand_density_mbps_km2 >= 0.0 || !demand_file.empty(); }
 };
 
 struct ComputeSpec {
@@ -73,7 +79,7 @@ struct ComputeSpec {
 
 // A rule added by a policy-rule variant, kept as TOML text in the policy format (docs/policy.md).
 struct VariantSpec {
-  enum class Kind { withdraw, policy_rule, satellite_failure, add_provider, background_load };
+  enum class Kind { withdraw, policy_rule, satellite_failure, add_provider, background_load, catalog_swap };
   std::string id;
   std::string description;
   Kind kind = Kind::withdraw;
@@ -86,6 +92,9 @@ struct VariantSpec {
   std::uint64_t seed = 0;
   std::optional<ProviderSpec> added;  // add_provider
   double background_load = 0.0;       // background_load: the provider's load from outside, [0, 1)
+  // catalog_swap: the provider's satellites from this catalog instead (kind catalog, tle or omm; a TLE or
+  // OMM file resolved), placed where they were at the catalog's epochs (docs/scenario.md, "Catalog swaps").
+  SatelliteSource swap_source;
   SourceLocation defined_at;
 };
 

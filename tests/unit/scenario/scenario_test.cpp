@@ -5,11 +5,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "skyfence/orbits/load.h"
 #include "skyfence/report/model.h"
 #include "skyfence/scenario/runner.h"
 #include "skyfence/scenario/scenario.h"
@@ -325,6 +329,195 @@ TEST_F(ScenarioRun, PassesOverTheChosenTerminal) {
     EXPECT_LE(p.tca, p.los);
     EXPECT_GE(p.aos, r.run.start);
   }
+}
+
+// A region's demand from a file (region.demand_file, relative to the scenario's folder): a file giving
+// each cell what the density gives it yields the same demand met, to the bit; cells the file leaves out
+// ask for nothing; a cell outside the region stops the run naming the file and line. OneWeb's level-5
+// service cells are saturated at this density, so the shares depend on each cell's demand.
+TEST(Scenario, RegionDemandFromAFile) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "skyfence_scenario_demand_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name, std::ios::binary) << text;
+    return (dir / name).string();
+  };
+  const auto scenario = [&](const std::string& demand) {
+    return "name = \"demand\"\nstart = 2026-04-27T00:00:00Z\nduration = \"30m\"\nstep = \"10m\"\n"
+           "[region]\ncountry = \"MDA\"\nlevel = 7\n" +
+           demand +
+           "\n[[provider]]\nname = \"oneweb\"\ncatalog = \"oneweb\"\nisl = \"none\"\nservice_model = \"" +
+           std::string(SKYFENCE_DATA_DIR) + "/providers/oneweb.toml\"\n[compute]\nlatency = false\n";
+  };
+  const report::Results by_density = run_scenario(
+      load_scenario(write("density.toml", scenario("demand_density_mbps_km2 = 0.5"))), options(), context(1));
+  const report::CapacityCellLayer* density_cells = by_density.capacity_cell_layer("baseline", "any");
+  ASSERT_NE(density_cells, nullptr);
+  ASSERT_GT(by_density.cells.size(), 3u);
+  std::string table = "cell_id,demand_mbps\n";
+  for (std::size_t i = 0; i < by_density.cells.size(); ++i) {
+    char buf[32];
+    const char* end = std::to_chars(buf, buf + sizeof buf, density_cells->demand_mbps[i]).ptr;
+    table += by_density.cells[i].token + "," + std::string(static_cast<const char*>(buf), end) + "\n";
+  }
+  write("demand.csv", table);
+
+  const Scenario sc = load_scenario(write("file.toml", scenario("demand_file = \"demand.csv\"")));
+  EXPECT_EQ(sc.region.demand_file, (dir / "demand.csv").string());
+  EXPECT_TRUE(sc.region.has_demand());
+  const report::Results by_file = run_scenario(sc, options(), context(1));
+  const report::CapacityCellLayer* file_cells = by_file.capacity_cell_layer("baseline", "any");
+  ASSERT_NE(file_cells, nullptr);
+  EXPECT_EQ(file_cells->demand_mbps, density_cells->demand_mbps);
+  EXPECT_EQ(file_cells->carried_mbps, density_cells->carried_mbps);
+  double shortfall = 0.0;
+  for (double f : file_cells->demand_met_fraction) shortfall += 1.0 - f;
+  EXPECT_GT(shortfall, 0.1);  // saturated: the shares depend on the demands
+  ASSERT_EQ(by_file.capacity.size(), by_density.capacity.size());
+  for (std::size_t k = 0; k < by_file.capacity.size(); ++k) {
+    EXPECT_EQ(by_file.capacity[k].demand_mbps, by_density.capacity[k].demand_mbps);
+    EXPECT_EQ(by_file.capacity[k].carried_mbps, by_density.capacity[k].carried_mbps);
+    EXPECT_EQ(by_file.capacity[k].full_service_share, by_density.capacity[k].full_service_share);
+  }
+  const auto& inputs = by_file.run.inputs;
+  EXPECT_TRUE(std::any_of(inputs.begin(), inputs.end(), [&](const report::InputFile& f) {
+    return f.role == "demand" && f.path == (dir / "demand.csv").string();
+  }));
+
+  // One cell only: the others ask for nothing.
+  write("demand.csv", "cell_id,demand_mbps\n" + by_density.cells[1].token + ",250\n");
+  const report::Results one = run_scenario(sc, options(), context(1));
+  const report::CapacityScope* region =
+      one.capacity_row(report::kScopeRegion, one.run.region_name, "baseline", "any");
+  ASSERT_NE(region, nullptr);
+  EXPECT_EQ(region->demand_mbps, 250.0);
+  EXPECT_EQ(one.capacity_cell_layer("baseline", "any")->demand_mbps[0], 0.0);
+
+  // A cell of another region: the run stops before computing, naming the file, line and field.
+  write("demand.csv", "cell_id,demand_mbps\n" + by_density.cells[0].token + ",1\n0f,1\n");
+  try {
+    (void)run_scenario(sc, options(), context(1));
+    FAIL() << "ran";
+  } catch (const InputError& e) {
+    EXPECT_NE(
+        std::string(e.what()).find((dir / "demand.csv").string() + ":3: cell_id: expected a cell of level 7"),
+        std::string::npos)
+        << e.what();
+  }
+
+  // A density and a file together, and a file that does not exist.
+  try {
+    (void)parse_scenario(scenario("demand_density_mbps_km2 = 0.5\ndemand_file = \"demand.csv\""),
+                         (dir / "both.toml").string());
+    FAIL() << "loaded";
+  } catch (const ScenarioError& e) {
+    const std::string all = e.what();
+    EXPECT_NE(all.find("region.demand_file: expected at most one of demand_density_mbps_km2 and demand_file"),
+              std::string::npos)
+        << all;
+  }
+  try {
+    (void)parse_scenario(scenario("demand_file = \"nowhere.csv\""), (dir / "none.toml").string());
+    FAIL() << "loaded";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("region.demand_file: no such file"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// A catalog-swap variant (data/scenarios/starlink-growth.toml, shortened): the provider flies the other
+// snapshot's satellites, as many as that catalog holds, at the snapshot's dates: each step's positions
+// are those of a whole number of sidereal days earlier, the shifted window centred on the catalog's
+// median epoch; the variants table says so, and the providers table keeps the baseline's catalog.
+TEST(Scenario, CatalogSwapFliesTheOtherSnapshotAtItsDates) {
+  Scenario sc = load_scenario(std::string(SKYFENCE_DATA_DIR) + "/scenarios/starlink-growth.toml");
+  ASSERT_EQ(sc.variants.size(), 3u);
+  EXPECT_EQ(sc.variants[0].kind, VariantSpec::Kind::catalog_swap);
+  EXPECT_EQ(sc.variants[0].swap_source.kind, SatelliteSource::Kind::catalog);
+  EXPECT_EQ(sc.variants[0].swap_source.value, "starlink-2024-07-16");
+  sc.stop = sc.start + time::Duration::minutes(20);
+  sc.step = time::Duration::minutes(10);
+  sc.compute.capacity_step = time::Duration::minutes(10);
+  sc.region.level = 6;
+  const report::Results r = run_scenario(sc, options(), context(1));
+
+  // The catalogs as every command loads them.
+  const auto load = [&](const std::string& name) {
+    return orbits::load_satellites({SatelliteSource::Kind::catalog, name}, sc.start, sc.stop,
+                                   SKYFENCE_DATA_DIR)
+        .sets;
+  };
+  const std::vector<orbits::ElementSet> old_sets = load("starlink-2024-07-16"), now_sets = load("starlink");
+  ASSERT_NE(old_sets.size(), now_sets.size());
+  std::vector<time::Instant> epochs;
+  for (const auto& es : old_sets) epochs.push_back(es.epoch);
+  std::sort(epochs.begin(), epochs.end());
+  const time::Instant median = epochs[(epochs.size() - 1) / 2];
+
+  ASSERT_EQ(r.variants.size(), 4u);
+  const report::Variant& v = r.variants[1];
+  EXPECT_EQ(v.kind, report::VariantKind::catalog_swap);
+  EXPECT_EQ(v.provider, "starlink");
+  EXPECT_EQ(v.catalog, "bundled catalog starlink-2024-07-16");
+  EXPECT_EQ(v.satellite_count, old_sets.size());
+  const std::int64_t sidereal_ns = 86'164'090'530'833;
+  EXPECT_EQ(v.time_shift.count_ns() % sidereal_ns, 0);
+  const time::Instant middle = sc.start + time::Duration::minutes(10) - v.time_shift;
+  EXPECT_LE(std::abs((middle - median).count_ns()), sidereal_ns / 2);
+  EXPECT_GT(v.time_shift.to_days(), 600.0);
+  const std::string shifted_start = time::format_iso8601(sc.start - v.time_shift, 0).substr(0, 16) + "Z";
+  EXPECT_NE(v.description.find(shifted_start), std::string::npos) << v.description;
+  EXPECT_NE(v.description.find(std::to_string(old_sets.size()) + " satellites"), std::string::npos)
+      << v.description;
+  EXPECT_EQ(r.variants[2].catalog, "bundled catalog starlink-2025-09-01");
+  EXPECT_EQ(r.variants[3].catalog, "");  // a withdrawal swaps nothing
+  ASSERT_EQ(r.providers.size(), 2u);
+  EXPECT_EQ(r.providers[0].satellite_count, now_sets.size());
+
+  // The older, smaller fleet has fewer satellites in view of the region.
+  const auto mean_visible = [&](const std::string& variant) {
+    const auto* layer = r.cell_layer(variant, "starlink");
+    double sum = 0.0;
+    for (const auto& st : layer->stats) sum += st.mean_visible;
+    return sum;
+  };
+  EXPECT_LT(mean_visible("starlink-2024-07"), mean_visible("starlink-2025-09"));
+  EXPECT_LT(mean_visible("starlink-2025-09"), mean_visible("baseline"));
+}
+
+TEST(Scenario, CatalogSwapProblems) {
+  const std::string head =
+      "name = \"s\"\nstart = 2026-04-27T00:00:00Z\nduration = \"1h\"\n[region]\ncountry = \"MDA\"\n"
+      "[[provider]]\nname = \"sl\"\ncatalog = \"starlink\"\n";
+  const auto problems = [&](const std::string& variant) {
+    try {
+      (void)parse_scenario(head + "[[variant]]\nid = \"v\"\n" + variant, kDir + "s.toml");
+    } catch (const ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(loaded)");
+  };
+  EXPECT_NE(problems("kind = \"catalog-swap\"\nprovider = \"sl\"\n")
+                .find("variant[0].catalog: expected exactly one of "
+                      "catalog (a bundled snapshot), tle or omm"),
+            std::string::npos);
+  EXPECT_NE(
+      problems(
+          "kind = \"catalog-swap\"\nprovider = \"sl\"\ncatalog = \"starlink-2024-07-16\"\ntle = \"x.tle\"\n")
+          .find("expected exactly one of catalog"),
+      std::string::npos);
+  EXPECT_NE(problems("kind = \"catalog-swap\"\nprovider = \"sl\"\ntle = \"nowhere.tle\"\n")
+                .find("variant[0].tle: no such file"),
+            std::string::npos);
+  EXPECT_NE(problems("kind = \"catalog-swap\"\nprovider = \"ow\"\ncatalog = \"oneweb\"\n")
+                .find("no provider named \"ow\""),
+            std::string::npos);
+  EXPECT_NE(problems("kind = \"withdraw\"\nprovider = \"sl\"\ncatalog = \"oneweb\"\n")
+                .find("variant[0].catalog: only a catalog-swap variant takes a catalog"),
+            std::string::npos);
+  EXPECT_EQ(problems("kind = \"catalog-swap\"\nprovider = \"sl\"\ncatalog = \"starlink-2025-09-01\"\n"),
+            "(loaded)");
 }
 
 TEST(Scenario, BadInputsStopBeforeComputing) {

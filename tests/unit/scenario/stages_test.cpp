@@ -4,10 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
+#include "skyfence/orbits/load.h"
 #include "skyfence/time/scales.h"
+#include "skyfence/visibility/fleet.h"
 
 namespace skyfence::scenario::internal {
 namespace {
@@ -139,6 +143,65 @@ TEST(RunStages, PassesOfTheChosenTerminals) {
     EXPECT_TRUE(p.norad_id == 41917u || p.norad_id == 41918u) << p.norad_id;
     EXPECT_GE(p.max_elevation_deg, 10.0);
   }
+}
+
+// A catalog-swap variant's satellites: the catalog's element sets with their epochs moved by a whole
+// number of sidereal days, so that Earth-fixed positions at t are the catalog's at t - shift, within 1 m
+// for every satellite over 652 sidereal days: the Earth's GMST rotation is the same at both instants.
+TEST(RunStages, CatalogSwapPositionsAreTheCatalogsAtTheShiftedTime) {
+  Scenario sc = tiny();
+  VariantSpec v;
+  v.id = "older";
+  v.kind = VariantSpec::Kind::catalog_swap;
+  v.provider = "few-iridium";
+  v.swap_source = {SatelliteSource::Kind::catalog, "starlink-2024-07-16"};
+  v.description = "catalog-swap few-iridium";
+  sc.variants.push_back(v);
+  const RunInputs in = load_inputs(sc, options(), context());
+  ASSERT_EQ(in.swapped.size(), 1u);
+  const SwappedCatalog& s = in.swapped[0];
+  const orbits::LoadedSatellites original =
+      orbits::load_satellites(v.swap_source, sc.start, sc.stop, SKYFENCE_DATA_DIR);
+  ASSERT_EQ(s.sets.size(), original.sets.size());
+  EXPECT_EQ(s.shift, catalog_shift(sc.start, sc.stop, s.median_epoch));
+  EXPECT_EQ(s.shift.count_ns() % 86'164'090'530'833, 0);
+  EXPECT_GT(s.shift.to_days(), 600.0);  // the snapshot is 21 months older than the window
+
+  const visibility::Fleet shifted(s.sets), then(original.sets);
+  double worst_km = 0.0;
+  for (std::size_t i = 0; i < s.sets.size(); ++i) {
+    EXPECT_EQ(s.sets[i].epoch, original.sets[i].epoch + s.shift);
+    frames::StateVector a, b;
+    const orbits::Sgp4Error ea = shifted.itrf_state(i, sc.start, a);
+    ASSERT_EQ(ea, then.itrf_state(i, sc.start - s.shift, b)) << s.sets[i].name;
+    if (ea != orbits::Sgp4Error::none) continue;
+    const frames::Vec3 d = a.r_km - b.r_km;
+    worst_km = std::max(worst_km, std::sqrt(d.dot(d)));
+  }
+  EXPECT_LT(worst_km, 0.001);
+
+  // The plan flies them in place of the provider's own, and says so.
+  const std::vector<Plan> plans = plan_variants(sc, in);
+  ASSERT_EQ(plans.size(), 2u);
+  EXPECT_EQ(plans[1].info.kind, report::VariantKind::catalog_swap);
+  ASSERT_EQ(plans[1].active.size(), 1u);
+  EXPECT_EQ(plans[1].active[0].sets.size(), s.sets.size());
+  EXPECT_EQ(plans[1].active[0].loaded, &in.loaded[0]);
+  EXPECT_EQ(plans[1].info.satellite_count, s.sets.size());
+  EXPECT_EQ(plans[1].info.time_shift, s.shift);
+}
+
+// The shift centres the window on the median epoch, in whole sidereal days, either way; none when the
+// catalog is of the window's own day.
+TEST(RunStages, CatalogShiftInWholeSiderealDays) {
+  const time::Instant start = time::parse_iso8601("2026-04-27T00:00:00Z");
+  const time::Instant stop = start + time::Duration::hours(24);
+  const time::Duration sidereal = time::Duration::nanoseconds(86'164'090'530'833);
+  EXPECT_EQ(catalog_shift(start, stop, start + time::Duration::hours(3)), time::Duration::nanoseconds(0));
+  const time::Instant middle = start + time::Duration::hours(12);
+  EXPECT_EQ(catalog_shift(start, stop, middle - sidereal * 10 + time::Duration::hours(11)), sidereal * 10);
+  EXPECT_EQ(catalog_shift(start, stop, middle + sidereal * 30 - time::Duration::hours(11)), sidereal * -30);
+  EXPECT_EQ(catalog_shift(start, stop, middle - sidereal * 652 - time::Duration::hours(11)), sidereal * 652);
 }
 
 }  // namespace

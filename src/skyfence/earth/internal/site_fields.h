@@ -32,6 +32,10 @@ std::optional<double> parse_decimal(std::string_view s);
 // was wrong ("an invalid UTF-8 byte \xFF at byte 3").
 std::string utf8_problem(std::string_view s);
 
+// Whether a file holds GeoJSON rather than CSV: by the extension of `path` (.csv; .geojson or .json,
+// any case), else when the first non-blank character of `text` (after a byte-order mark) is '{'.
+bool is_geojson(const std::string& path, std::string_view text);
+
 // Unit words for the numbers a site has.
 enum class Unit { degrees, metres };
 

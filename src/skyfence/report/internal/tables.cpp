@@ -178,15 +178,31 @@ std::vector<Table> build_tables(const Results& r) {
   }
   out.push_back(std::move(load_issues));
 
-  Table variants{
-      "variants",
-      {{"variant_index", I}, {"variant", T}, {"kind", T}, {"description", T}, {"affected_provider", T, true}},
-      {"variant"},
-      {}};
+  Table variants{"variants",
+                 {{"variant_index", I},
+                  {"variant", T},
+                  {"kind", T},
+                  {"description", T},
+                  {"affected_provider", T, true},
+                  {"catalog", T, true},
+                  {"satellite_count", I, true},
+                  {"time_shift_days", R, true},
+                  {"satellites_start_utc", T, true},
+                  {"satellites_stop_utc", T, true}},
+                 {"variant"},
+                 {}};
   for (std::size_t i = 0; i < r.variants.size(); ++i) {
     const auto& v = r.variants[i];
-    variants.rows.push_back(
-        {integer(i), v.id, std::string(to_string(v.kind)), v.description, text_or_null(v.provider)});
+    std::vector<Value> row{integer(i), v.id, std::string(to_string(v.kind)), v.description,
+                           text_or_null(v.provider)};
+    if (v.kind == VariantKind::catalog_swap) {
+      // The window as the swapped-in satellites lived it.
+      row.insert(row.end(), {v.catalog, integer(v.satellite_count), v.time_shift.to_seconds() / 86400.0,
+                             utc_text(r.run.start - v.time_shift), utc_text(r.run.stop - v.time_shift)});
+    } else {
+      row.insert(row.end(), 5, std::monostate{});
+    }
+    variants.rows.push_back(std::move(row));
   }
   out.push_back(std::move(variants));
 

@@ -40,6 +40,25 @@ struct Loaded {
   std::optional<capacity::ServiceModel> model;  // the provider's service model, when it has one
 };
 
+// The satellites a catalog-swap variant gives its provider: the catalog's element sets with their epochs
+// moved forward by `shift`, so that at any instant t they are where the catalog's satellites were at
+// t - shift (docs/scenario.md, "Catalog swaps").
+struct SwappedCatalog {
+  std::size_t variant = 0;               // index in Scenario::variants
+  std::vector<orbits::ElementSet> sets;  // epochs moved forward by `shift`
+  orbits::LoadedSatellites load;         // what loading left out (its sets moved to `sets`)
+  time::Duration shift;                  // a whole number of sidereal days; may be zero or negative
+  time::Instant median_epoch;            // of the catalog as loaded (before the shift)
+};
+
+// The shift of a catalog-swap variant: the whole number of sidereal days (kSiderealDay) that brings the
+// middle of [start, stop) nearest to `median_epoch`: the run's window minus the shift is centred on the
+// catalog's epochs within half a sidereal day, and GMST (the rotation SGP4's TEME frame takes to the
+// Earth) is the same at t and t - shift, so Earth-fixed positions at t from the moved epochs are the
+// catalog's at t - shift (within 1 m over 652 days,
+// RunStages.CatalogSwapPositionsAreTheCatalogsAtTheShiftedTime).
+time::Duration catalog_shift(time::Instant start, time::Instant stop, time::Instant median_epoch);
+
 // One provider as a variant uses it.
 struct Active {
   std::size_t union_index = 0;  // bit in the served masks: the index in RunInputs::loaded
@@ -74,22 +93,25 @@ struct RunInputs {
   policy::LoadOptions policy_options;       // with the bundled country borders, read once
   std::optional<earth::Region> region;      // set by load_inputs (Region has no empty state)
   std::vector<earth::Cell> cells;           // the region's cells, not empty
+  std::vector<double> cell_demand_mbps;     // per cell: density x area or the demand file's; all 0 without
   std::vector<TerminalRow> terminals;       // every group's, in group then file order
   std::vector<std::size_t> pass_terminals;  // indices into terminals
   std::vector<Loaded> loaded;               // the scenario's providers, then those variants add
+  std::vector<SwappedCatalog> swapped;      // one per catalog-swap variant, in scenario order
   std::vector<std::string> union_names;     // loaded[k].spec.name
   std::vector<frames::Geodetic> points;     // cell centres, then terminals
 };
 
-// Stage "load": reads the borders, region, terminals, providers (warning through options.warn about
-// what loading left out) and policies. Throws InputError for any bad input, naming the file, line and
-// field; at most 64 providers. Cost: reading the files and one sgp4_init per satellite.
-// Bundled data from run.data_dir.
+// Stage "load": reads the borders, region, terminals, providers and the catalogs of catalog-swap
+// variants (warning through options.warn about what loading left out) and policies. Throws InputError for any
+// bad input, naming the file, line and field; at most 64 providers. Cost: reading the files and one sgp4_init
+// per satellite. Bundled data from run.data_dir.
 RunInputs load_inputs(const Scenario& sc, const RunOptions& options, const RunContext& run);
 
 // Stage "plan variants": the baseline (the scenario's providers), then one plan per variant, in
 // scenario order. Throws InputError when a variant cannot apply (a rule that does not load, planes that
-// do not exist). The plans point into `in.loaded`, which must outlive them.
+// do not exist). The plans point into `in.loaded`, which must outlive them. A catalog-swap variant flies
+// in.swapped's sets. REQUIRES: `in` from load_inputs of the same scenario (std::invalid_argument).
 std::vector<Plan> plan_variants(const Scenario& sc, const RunInputs& in);
 
 // Stage "record": the run, its inputs, providers and load issues, variants, cells, groups and
@@ -122,8 +144,8 @@ void record_latency(const Scenario& sc, const RunInputs& in, const std::vector<P
 policy::ProviderPermissions plan_permissions(const Scenario& sc, const RunInputs& in, const Plan& plan);
 
 // Stage "demand met" (when every provider has a service model, Scenario::capacity): per plan,
-// capacity::compute_capacity over the region's cells (demand density x area, the region's customer and
-// preferences) and the terminals (their demand, customer and group preferences), under the plan's
+// capacity::compute_capacity over the region's cells (RunInputs::cell_demand_mbps, the region's customer
+// and preferences) and the terminals (their demand, customer and group preferences), under the plan's
 // policies; appends the capacity, terminal_capacity and provider_usage rows. Progress: the whole of
 // `run`'s, plan by plan. Cost: the capacity engine's, once per plan.
 void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
