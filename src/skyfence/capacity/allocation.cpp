@@ -18,53 +18,44 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 // A maximum-flow network with double capacities (Dinic's algorithm). Edges come in pairs: edge e and
 // its reverse e ^ 1. A residual below `eps` counts as none, so rounding never creates a path.
-// reset() starts a new network in the buffers of the previous one.
+// build() lays out a new network in the buffers of the previous one.
 class FlowNetwork {
  public:
-  // A network of `nodes` nodes and no edges.
-  void reset(std::size_t nodes) {
+  // Builds a network of `nodes` nodes in the buffers of the previous one, laid out by tail node (CSR).
+  // edges(add) must call add(u, v, cap) for every edge u -> v, in the same order each time: it is called
+  // twice (to count each node's edges, then to place them). The k-th edge added has index 2 k, its
+  // reverse 2 k + 1, and each node lists its edges in the order they were added.
+  template <class Edges>
+  void build(std::size_t nodes, Edges&& edges) {
     first_.assign(nodes + 1, 0);
-    level_.assign(nodes, 0);
-    next_.assign(nodes, 0);
-    pending_.clear();
-  }
-
-  // Adds an edge u -> v; returns its index. All edges must be added before freeze().
-  std::uint32_t add(std::uint32_t u, std::uint32_t v, double cap) {
-    pending_.push_back({u, v, cap});
-    return static_cast<std::uint32_t>(2 * (pending_.size() - 1));
-  }
-
-  // Lays the edges out by tail node (CSR). Edge indices returned by add() stay valid.
-  void freeze() {
-    const std::size_t n = first_.size() - 1;
-    std::vector<std::uint32_t>& degree = fill_;
-    degree.assign(n, 0);
-    for (const Pending& p : pending_) {
-      ++degree[p.u];
-      ++degree[p.v];
-    }
-    for (std::size_t v = 0; v < n; ++v) first_[v + 1] = first_[v] + degree[v];
-    order_.assign(2 * pending_.size(), 0);
-    std::vector<std::uint32_t>& fill = fill_;
-    fill.assign(first_.begin(), first_.end() - 1);
-    to_.assign(2 * pending_.size(), 0);
-    cap_.assign(2 * pending_.size(), 0.0);
-    flow_.assign(2 * pending_.size(), 0.0);
-    for (std::size_t k = 0; k < pending_.size(); ++k) {
-      const Pending& p = pending_[k];
-      to_[2 * k] = p.v;
-      to_[2 * k + 1] = p.u;
-      cap_[2 * k] = p.cap;
-      order_[fill[p.u]++] = static_cast<std::uint32_t>(2 * k);
-      order_[fill[p.v]++] = static_cast<std::uint32_t>(2 * k + 1);
-    }
+    level_.resize(nodes);
+    next_.resize(nodes);
+    std::size_t m = 0;
+    edges([&](std::uint32_t u, std::uint32_t v, double) {
+      ++first_[u + 1];
+      ++first_[v + 1];
+      ++m;
+    });
+    for (std::size_t v = 0; v < nodes; ++v) first_[v + 1] += first_[v];
+    // Every slot below is written before it is read (flow_ by max_flow), so no clearing is needed.
+    order_.resize(2 * m);
+    to_.resize(2 * m);
+    cap_.resize(2 * m);
+    flow_.resize(2 * m);
+    fill_.assign(first_.begin(), first_.end() - 1);
     double largest = 0.0;
-    for (const Pending& p : pending_) {
-      if (std::isfinite(p.cap)) largest = std::max(largest, p.cap);
-    }
+    std::uint32_t e = 0;
+    edges([&](std::uint32_t u, std::uint32_t v, double cap) {
+      to_[e] = v;
+      to_[e + 1] = u;
+      cap_[e] = cap;
+      cap_[e + 1] = 0.0;
+      order_[fill_[u]++] = e;
+      order_[fill_[v]++] = e + 1;
+      e += 2;
+      if (std::isfinite(cap)) largest = std::max(largest, cap);
+    });
     eps_ = 1e-12 * (1.0 + largest);
-    pending_.clear();
   }
 
   void set_capacity(std::uint32_t e, double cap) { cap_[e] = cap; }
@@ -95,11 +86,6 @@ class FlowNetwork {
   void reaching(std::uint32_t t, std::vector<std::uint8_t>& mark) { walk(t, mark, /*forward=*/false); }
 
  private:
-  struct Pending {
-    std::uint32_t u, v;
-    double cap;
-  };
-
   bool levels(std::uint32_t s, std::uint32_t t) {
     std::fill(level_.begin(), level_.end(), -1);
     queue_.clear();
@@ -156,12 +142,11 @@ class FlowNetwork {
     }
   }
 
-  std::vector<Pending> pending_;
   std::vector<std::uint32_t> first_, order_, to_;
   std::vector<double> cap_, flow_;
   std::vector<int> level_;
   std::vector<std::uint32_t> next_, queue_;
-  std::vector<std::uint32_t> fill_, stack_;  // freeze()'s and walk()'s buffers
+  std::vector<std::uint32_t> fill_, stack_;  // build()'s and walk()'s buffers
   double eps_ = 0.0;
 };
 
@@ -215,13 +200,6 @@ struct Network {
   }
 
   void build(const Instance& in) {
-    net.reset(node_count(in));
-    demand_edge.clear();
-    sat_edge.clear();
-    cell_edge.clear();
-    gateway_edge.clear();
-    point_node.clear();
-    cell_node.clear();
     const bool gw = in.gateway_mode == GatewayMode::bent_pipe;
     std::uint32_t next = 2;
     const std::uint32_t gw0 = next;
@@ -234,23 +212,36 @@ struct Network {
     next += static_cast<std::uint32_t>(in.points.size());
     const std::uint32_t cell0 = next;
 
-    for (std::uint32_t g = 0; gw && g < in.gateways.size(); ++g) {
-      gateway_edge.push_back(net.add(kSource, gw0 + g, in.gateways[g]));
-    }
-    for (const auto& [s, g] : in.sat_gateways) net.add(gw0 + g, sat_in0 + s, kInfinity);
-    for (std::uint32_t s = 0; s < in.satellites.size(); ++s) {
-      sat_edge.push_back(net.add(gw ? sat_in0 + s : kSource, sat0 + s, in.satellites[s]));
-    }
-    for (const Link& l : in.links) net.add(sat0 + l.satellite, point0 + l.point, l.capacity_mbps);
-    for (std::uint32_t i = 0; i < in.points.size(); ++i) {
-      point_node.push_back(point0 + i);
-      demand_edge.push_back(net.add(point0 + i, cell0 + in.points[i].cell, 0.0));
-    }
-    for (std::uint32_t c = 0; c < in.cells.size(); ++c) {
-      cell_node.push_back(cell0 + c);
-      cell_edge.push_back(net.add(cell0 + c, kSink, in.cells[c]));
-    }
-    net.freeze();
+    // The edges, in a fixed order (the order of each node's edges decides Dinic's search, hence the
+    // flows' last bits).
+    net.build(node_count(in), [&](auto&& add) {
+      for (std::uint32_t g = 0; gw && g < in.gateways.size(); ++g) add(kSource, gw0 + g, in.gateways[g]);
+      for (const auto& [s, g] : in.sat_gateways) add(gw0 + g, sat_in0 + s, kInfinity);
+      for (std::uint32_t s = 0; s < in.satellites.size(); ++s)
+        add(gw ? sat_in0 + s : kSource, sat0 + s, in.satellites[s]);
+      for (const Link& l : in.links) add(sat0 + l.satellite, point0 + l.point, l.capacity_mbps);
+      for (std::uint32_t i = 0; i < in.points.size(); ++i) add(point0 + i, cell0 + in.points[i].cell, 0.0);
+      for (std::uint32_t c = 0; c < in.cells.size(); ++c) add(cell0 + c, kSink, in.cells[c]);
+    });
+    // Edge indices: 2 k for the k-th edge added above.
+    std::uint32_t e = 2 * static_cast<std::uint32_t>((gw ? in.gateways.size() : 0) + in.sat_gateways.size());
+    const auto take = [&](std::vector<std::uint32_t>& v, std::size_t count) {
+      v.resize(count);
+      for (std::uint32_t& x : v) {
+        x = e;
+        e += 2;
+      }
+    };
+    gateway_edge.resize(gw ? in.gateways.size() : 0);
+    for (std::uint32_t g = 0; g < gateway_edge.size(); ++g) gateway_edge[g] = 2 * g;
+    take(sat_edge, in.satellites.size());
+    e += 2 * static_cast<std::uint32_t>(in.links.size());
+    take(demand_edge, in.points.size());
+    take(cell_edge, in.cells.size());
+    point_node.resize(in.points.size());
+    for (std::uint32_t i = 0; i < in.points.size(); ++i) point_node[i] = point0 + i;
+    cell_node.resize(in.cells.size());
+    for (std::uint32_t c = 0; c < in.cells.size(); ++c) cell_node[c] = cell0 + c;
   }
 };
 

@@ -313,19 +313,6 @@ bool SatelliteClass::matches(std::string_view satellite_name, std::uint32_t nora
   return true;
 }
 
-double ServiceModel::efficiency(double elevation_rad) const {
-  const auto& x = efficiency_elevation_rad;
-  const auto& y = efficiency_bps_per_hz;
-  if (elevation_rad <= x.front()) return y.front();
-  if (elevation_rad >= x.back()) return y.back();
-  const std::size_t k =
-      static_cast<std::size_t>(std::upper_bound(x.begin(), x.end(), elevation_rad) - x.begin());
-  const double f = (elevation_rad - x[k - 1]) / (x[k] - x[k - 1]);
-  // Kept between the two points: rounding could otherwise give 0 just below a point much smaller
-  // than the one before it (f rounded to 1 and y[k] lost in y[k] - y[k - 1]).
-  return std::clamp(y[k - 1] + f * (y[k] - y[k - 1]), std::min(y[k - 1], y[k]), std::max(y[k - 1], y[k]));
-}
-
 double ServiceModel::max_efficiency() const {
   return *std::max_element(efficiency_bps_per_hz.begin(), efficiency_bps_per_hz.end());
 }
@@ -347,10 +334,6 @@ const SatelliteClass* ServiceModel::class_of(std::string_view satellite_name, st
 double ServiceModel::satellite_capacity_mbps(const SatelliteClass& c) const {
   return std::min(c.capacity_down_mbps, c.beams * c.beam_bandwidth_mhz * max_efficiency()) *
          (1.0 - background_load);
-}
-
-double ServiceModel::beam_rate_mbps(const SatelliteClass& c, double elevation_rad) const {
-  return c.beam_bandwidth_mhz * efficiency(elevation_rad);
 }
 
 ServiceModel parse_service_model(std::string_view text, const std::string& source) {

@@ -17,6 +17,8 @@
 // a misspelt parameter never silently takes its default.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,8 +58,20 @@ struct ServiceModel {
   double gateway_capacity_mbps = 0.0;
   std::vector<SatelliteClass> classes;
 
-  // Spectral efficiency (bit/s/Hz) at an elevation: the table, linear between points.
-  [[nodiscard]] double efficiency(double elevation_rad) const;
+  // Spectral efficiency (bit/s/Hz) at an elevation: the table, linear between points. Inline: it is
+  // evaluated once per link and step.
+  [[nodiscard]] double efficiency(double elevation_rad) const {
+    const auto& x = efficiency_elevation_rad;
+    const auto& y = efficiency_bps_per_hz;
+    if (elevation_rad <= x.front()) return y.front();
+    if (elevation_rad >= x.back()) return y.back();
+    const std::size_t k =
+        static_cast<std::size_t>(std::upper_bound(x.begin(), x.end(), elevation_rad) - x.begin());
+    const double f = (elevation_rad - x[k - 1]) / (x[k] - x[k - 1]);
+    // Kept between the two points: rounding could otherwise give 0 just below a point much smaller
+    // than the one before it (f rounded to 1 and y[k] lost in y[k] - y[k - 1]).
+    return std::clamp(y[k - 1] + f * (y[k] - y[k - 1]), std::min(y[k - 1], y[k]), std::max(y[k - 1], y[k]));
+  }
   // The highest efficiency of the table.
   [[nodiscard]] double max_efficiency() const;
   // The rank of a customer class (priorities); unlisted_rank for others, including "".
@@ -68,7 +82,9 @@ struct ServiceModel {
   // (1 - background_load), Mbps.
   [[nodiscard]] double satellite_capacity_mbps(const SatelliteClass& c) const;
   // One beam of a class at an elevation: bandwidth x efficiency(elevation), Mbps.
-  [[nodiscard]] double beam_rate_mbps(const SatelliteClass& c, double elevation_rad) const;
+  [[nodiscard]] double beam_rate_mbps(const SatelliteClass& c, double elevation_rad) const {
+    return c.beam_bandwidth_mhz * efficiency(elevation_rad);
+  }
 };
 
 // Reads a service model from TOML text; `source` names it in messages and anchors a relative

@@ -152,11 +152,6 @@ Topocentric::Topocentric(const Geodetic& site) : site_(site) {
   up_ = {m[2], m[5], m[8]};
 }
 
-Vec3 Topocentric::enu(const Vec3& target_itrf_km) const {
-  const Vec3 rel = target_itrf_km - r_site_;
-  return {east_.dot(rel), north_.dot(rel), up_.dot(rel)};
-}
-
 LookAngles Topocentric::look(const StateVector& target_itrf) const {
   const Vec3 rel = target_itrf.r_km - r_site_;
   const double e = east_.dot(rel);

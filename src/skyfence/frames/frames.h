@@ -72,8 +72,12 @@ class Topocentric {
   [[nodiscard]] const Vec3& site_itrf_km() const { return r_site_; }
   // Target state in ITRF (the site is at rest in ITRF).
   [[nodiscard]] LookAngles look(const StateVector& target_itrf) const;
-  // East, north, up components (km) of an ITRF vector relative to the site.
-  [[nodiscard]] Vec3 enu(const Vec3& target_itrf_km) const;
+  // East, north, up components (km) of an ITRF vector relative to the site. Inline: it is the inner
+  // loop of the in-view tests.
+  [[nodiscard]] Vec3 enu(const Vec3& target_itrf_km) const {
+    const Vec3 rel = target_itrf_km - r_site_;
+    return {east_.dot(rel), north_.dot(rel), up_.dot(rel)};
+  }
 
  private:
   Geodetic site_;

@@ -45,13 +45,19 @@ void Fleet::itrf_states(time::Instant t, std::vector<frames::StateVector>& state
   const double zero = 0.0;
   orbits::BatchStates bs;
   batch_.propagate_grid(offsets, std::span<const double>(&zero, 1), bs, run);
-  const time::JulianDate jd = time::jd_utc(t);
+  // frames::teme_to_itrf with the step's GMST computed once: the same operations, so the same doubles.
+  const double g = frames::gmst1982(time::jd_utc(t));
+  const double c = std::cos(g);
+  const double s = std::sin(g);
+  const double w = frames::kEarthRotationRadPerS;
   states.resize(n);
   errors.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     errors[i] = bs.error[i];
-    const frames::StateVector teme{{bs.x[i], bs.y[i], bs.z[i]}, {bs.vx[i], bs.vy[i], bs.vz[i]}};
-    states[i] = frames::teme_to_itrf(teme, jd);
+    frames::StateVector& out = states[i];
+    out.r_km = {c * bs.x[i] + s * bs.y[i], -s * bs.x[i] + c * bs.y[i], bs.z[i]};
+    out.v_km_s = {c * bs.vx[i] + s * bs.vy[i] + w * out.r_km.y, -s * bs.vx[i] + c * bs.vy[i] - w * out.r_km.x,
+                  bs.vz[i]};
   }
 }
 

@@ -239,12 +239,15 @@ void sightings(const SiteIndex& sites, std::span<const frames::StateVector> sat_
     const frames::Vec3 dir = sv.r_km * (1.0 / r);
     const double lambda =
         search_radius_rad(r, sites.min_radius_km(), sites.max_radius_km(), min_elevation_rad);
-    sites.sites_within(dir, lambda, near);
-    for (const std::uint32_t k : near) {
-      const frames::Vec3 enu = sites.site(k).enu(sv.r_km);
+    // SiteIndex::sites_within's walk and cap test, each survivor tested as it is found.
+    const double cos_l = lambda >= kPi ? -2.0 : std::cos(lambda);
+    const auto sat = static_cast<std::uint32_t>(s);
+    sites.visit_cells(dir, lambda, [&](std::uint32_t k) {
+      if (sites.unit_[k].dot(dir) < cos_l) return;
+      const frames::Vec3 enu = sites.topo_[k].enu(sv.r_km);
       const double elevation = std::atan2(enu.z, std::hypot(enu.x, enu.y));
-      if (elevation >= min_elevation_rad) hits.push_back({k, {static_cast<std::uint32_t>(s), elevation}});
-    }
+      if (elevation >= min_elevation_rad) hits.push_back({k, {sat, elevation}});
+    });
   }
   // Group by site, keeping the satellite order (a stable counting sort).
   out.site_offsets.assign(sites.size() + 1, 0);

@@ -56,6 +56,8 @@ double search_radius_rad(double sat_radius_km, double min_site_radius_km, double
 
 struct InViewOptions;
 struct InViewSet;
+struct SightingBuffers;
+struct Sightings;
 
 // Sites bucketed on a geocentric latitude/longitude grid, set up once, immutable (thread-safe).
 class SiteIndex {
@@ -80,6 +82,8 @@ class SiteIndex {
  private:
   friend void in_view(const SiteIndex&, std::span<const frames::StateVector>, std::span<const bool>,
                       const InViewOptions&, InViewSet&, const RunContext&);
+  friend void sightings(const SiteIndex&, std::span<const frames::StateVector>, std::span<const bool>, double,
+                        SightingBuffers&, Sightings&);
   // The grid walk behind for_each_candidate, inlined for the hot loop (defined in in_view.cpp).
   template <class Visit>
   void visit_cells(const frames::Vec3& dir, double angle_rad, Visit&& visit) const;
