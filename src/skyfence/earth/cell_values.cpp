@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 
 #include "skyfence/core/read_file.h"
-#include "skyfence/earth/internal/csv_records.h"
+#include "skyfence/earth/csv_records.h"
 #include "skyfence/earth/internal/geojson_text.h"
 #include "skyfence/earth/internal/site_fields.h"
 
@@ -129,8 +129,8 @@ class Collector {
 }
 
 void read_csv(std::string_view text, std::string_view source, const CellValueReadOptions& o, Collector& c) {
-  internal::CsvSplitter splitter(text);
-  internal::CsvRecord rec;
+  CsvSplitter splitter(text);
+  CsvRecord rec;
   bool have_header = false;
   while (splitter.next(rec)) {
     if (rec.error.empty() && rec.blank) continue;

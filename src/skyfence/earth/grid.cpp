@@ -93,6 +93,63 @@ std::uint64_t cell_containing(const frames::Geodetic& point, int level) {
   return S2CellId(ll).parent(level).id();
 }
 
+CellCap cell_cap(std::uint64_t id) {
+  const S2CellId cid(id);
+  if (!cid.is_valid()) {
+    throw InputError(SourceLocation{"", 0, "cell id"}, "not a valid S2 cell id: " + std::to_string(id));
+  }
+  const S2Cell cell(cid);
+  const S2Point centre = cid.ToPoint();
+  double radius = 0.0;
+  for (int k = 0; k < 4; ++k) radius = std::max(radius, S1Angle(centre, cell.GetVertex(k)).radians());
+  // The cell is the spherical quadrilateral of its corners (great-circle edges), inside any cap about
+  // the centre holding the corners; the rounding covers the angle's own error.
+  CellCap cap;
+  cap.id = id;
+  cap.level = cid.level();
+  const S2LatLng ll(centre);
+  cap.centre = frames::Geodetic{ll.lat().radians(), ll.lng().radians(), 0.0};
+  cap.radius_rad = radius * (1.0 + 1e-12) + 1e-15;
+  return cap;
+}
+
+std::array<std::uint64_t, 4> cell_children(std::uint64_t id) {
+  const S2CellId cid(id);
+  if (!cid.is_valid() || cid.is_leaf()) {
+    throw InputError(SourceLocation{"", 0, "cell id"}, "not an S2 cell with children: " + std::to_string(id));
+  }
+  std::array<std::uint64_t, 4> out{};
+  S2CellId c = cid.child_begin();
+  for (std::size_t k = 0; k < 4; ++k, c = c.next()) out[k] = c.id();
+  return out;
+}
+
+std::array<std::uint64_t, 6> face_cells() {
+  std::array<std::uint64_t, 6> out{};
+  for (int f = 0; f < 6; ++f) out[static_cast<std::size_t>(f)] = S2CellId::FromFace(f).id();
+  return out;
+}
+
+std::vector<std::uint64_t> region_covering(const Region& region, int max_level) {
+  if (max_level < 0 || max_level > S2CellId::kMaxLevel) {
+    throw InputError(SourceLocation{"", 0, "level"},
+                     "expected an S2 level in [0, 30], found " + std::to_string(max_level));
+  }
+  S2RegionCoverer::Options options;
+  options.set_max_level(max_level);
+  options.set_max_cells(64);
+  S2RegionCoverer coverer(options);
+  const S2CellUnion covering = coverer.GetCovering(region.data().polygon);
+  std::vector<std::uint64_t> out;
+  out.reserve(covering.size());
+  for (const S2CellId& c : covering) out.push_back(c.id());
+  return out;
+}
+
+bool region_may_intersect(const Region& region, std::uint64_t id) {
+  return region.data().polygon.MayIntersect(S2Cell(S2CellId(id)));
+}
+
 std::string cell_token(std::uint64_t id) {
   return S2CellId(id).ToToken();
 }

@@ -68,4 +68,28 @@ std::uint64_t cell_containing(const frames::Geodetic& point, int level);
 std::string cell_token(std::uint64_t id);
 std::uint64_t cell_id_from_token(std::string_view token, std::string_view what = "cell token");
 
+// ---- Hierarchical searches over cells (detection::locate): refine from coarse cells, keeping only the
+// cells that may hold an answer.
+
+// A cell with a cap about its centre holding all of it. On the S2 sphere, whose latitudes are geodetic
+// ones, a point's direction is the geodetic surface normal there: two points of the cell have normals at
+// most 2 x radius_rad apart, and each lies within radius_rad of the centre's normal.
+struct CellCap {
+  std::uint64_t id = 0;
+  int level = 0;
+  frames::Geodetic centre;  // altitude 0
+  double radius_rad = 0.0;  // the largest angle from the centre to a corner, rounded up
+};
+// Throws InputError for an invalid id.
+CellCap cell_cap(std::uint64_t id);
+// The four children of a cell, in id order. Throws InputError for an invalid id or a level-30 cell.
+std::array<std::uint64_t, 4> cell_children(std::uint64_t id);
+// The six level-0 cells: the whole Earth.
+std::array<std::uint64_t, 6> face_cells();
+// Cells of levels <= max_level covering the region (every point of it lies in one of them), disjoint and
+// in id order. Throws InputError unless 0 <= max_level <= 30.
+std::vector<std::uint64_t> region_covering(const Region& region, int max_level);
+// Whether the cell may hold a point of the region: false only when it certainly holds none.
+bool region_may_intersect(const Region& region, std::uint64_t id);
+
 }  // namespace skyfence::earth

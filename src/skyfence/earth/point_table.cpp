@@ -58,8 +58,9 @@ std::string json_string(const std::string& s) {
   return nlohmann::json(s).dump();
 }
 
-// A cell's outline as a GeoJSON geometry, cut at the antimeridian.
-std::string cell_geometry(const Cell& cell) {
+}  // namespace
+
+std::string cell_geometry_json(const Cell& cell) {
   Ring ring(cell.vertices.begin(), cell.vertices.end());
   ring.push_back(ring.front());
   const std::vector<Ring> parts = lonlat_parts(ring);
@@ -78,8 +79,6 @@ std::string cell_geometry(const Cell& cell) {
   fmt::format_to(std::back_inserter(gb), "{}", parts.size() == 1 ? "}" : "]}");
   return {gb.data(), gb.size()};
 }
-
-}  // namespace
 
 void write_point_table_csv(const LabelledPoints& pts, const PointTable& table, const PointTableOutput& o,
                            const RunContext& run) {
@@ -125,7 +124,7 @@ void write_point_table_geojson(const LabelledPoints& pts, const PointTable& tabl
     const std::string geometry = pts.cells.empty()
                                      ? fmt::format("{{\"type\":\"Point\",\"coordinates\":[{:.6f},{:.6f}]}}",
                                                    g.lon_rad * kDegPerRad, g.lat_rad * kDegPerRad)
-                                     : cell_geometry(pts.cells[i]);
+                                     : cell_geometry_json(pts.cells[i]);
     const std::string id = json_string(id_of(pts, i));
     const std::string area =
         pts.cells.empty() ? std::string("null") : fmt::format("{:.3f}", pts.cells[i].area_km2);

@@ -46,6 +46,9 @@ struct PointTableOutput {
   std::function<void(std::string_view)> out;
 };
 
+// A cell's outline as a GeoJSON geometry (a Polygon, or a MultiPolygon when the antimeridian cuts it).
+std::string cell_geometry_json(const Cell& cell);
+
 // REQUIRES: exactly one kind of label (std::invalid_argument otherwise; any count is allowed). A stop
 // requested through `run` is checked before each point and throws skyfence::Cancelled.
 void write_point_table_csv(const LabelledPoints& points, const PointTable& table,

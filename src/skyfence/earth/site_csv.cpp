@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "skyfence/earth/internal/csv_records.h"
+#include "skyfence/earth/csv_records.h"
 #include "skyfence/earth/internal/site_fields.h"
 #include "skyfence/earth/site.h"
 

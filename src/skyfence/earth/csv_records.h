@@ -1,8 +1,9 @@
-// CSV records (RFC 4180) with the line each starts on, shared by the readers of CSV tables (sites,
-// cell values). Written here because a quoted field may span lines and every record must keep the
-// line it starts on: quoted fields with commas, doubled quotes and line breaks (a CRLF inside quotes
-// reads as LF), LF or CRLF line ends, a UTF-8 byte-order mark skipped. A syntax error is reported in
-// the record (`error`), the rest of its line skipped, and splitting goes on with the next line.
+// CSV records (RFC 4180) with the line each starts on: the splitter of every CSV input (sites, cell
+// values, observations); readers then map the header's columns by name. Written here because a quoted field
+// may span lines and every record must keep the line it starts on: quoted fields with commas, doubled quotes
+// and line breaks (a CRLF inside quotes reads as LF), LF or CRLF line ends, a UTF-8 byte-order mark skipped.
+// A syntax error is reported in the record (`error`), the rest of its line skipped, and splitting goes on
+// with the next line.
 #pragma once
 
 #include <cstddef>
@@ -10,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace skyfence::earth::internal {
+namespace skyfence::earth {
 
 struct CsvRecord {
   int line = 0;  // where the record starts
@@ -37,4 +38,4 @@ class CsvSplitter {
   bool first_quoted_ = false;
 };
 
-}  // namespace skyfence::earth::internal
+}  // namespace skyfence::earth

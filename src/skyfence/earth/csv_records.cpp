@@ -1,9 +1,12 @@
 // CSV records; see csv_records.h.
-#include "skyfence/earth/internal/csv_records.h"
+#include "skyfence/earth/csv_records.h"
 
 #include "skyfence/earth/internal/site_fields.h"
 
-namespace skyfence::earth::internal {
+namespace skyfence::earth {
+
+using internal::quote;
+using internal::trim;
 
 CsvSplitter::CsvSplitter(std::string_view text) : text_(text) {
   if (text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);
@@ -103,4 +106,4 @@ bool CsvSplitter::syntax_error(CsvRecord& rec, std::string message) {
   return false;
 }
 
-}  // namespace skyfence::earth::internal
+}  // namespace skyfence::earth
