@@ -5,7 +5,7 @@
 # Targets run one after another, never two at once.
 #   fuzz/run.sh [--seconds N] [--jobs N] [TARGET...]
 #   (default: 60 s each; every target: policy geojson audit tle omm sites scenario service_model
-#   cell_values)
+#   cell_values observations)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=60
@@ -19,7 +19,7 @@ while [[ $# -gt 0 ]]; do
     *) TARGETS+=("$1"); shift ;;
   esac
 done
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(policy geojson audit tle omm sites scenario service_model cell_values)
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(policy geojson audit tle omm sites scenario service_model cell_values observations)
 BUILD=build-fuzz
 command -v clang++ > /dev/null || { echo "fuzz/run.sh: clang++ not found (apt-get install clang libclang-rt-dev)" >&2; exit 2; }
 mkdir -p "$BUILD"
