@@ -27,32 +27,6 @@ using namespace skyfence;
 
 namespace {
 
-constexpr double kDeg = std::numbers::pi / 180.0;
-
-std::vector<detection::Observation> observe(const visibility::Fleet& fleet, const frames::Geodetic& where,
-                                            time::Instant start, int slots) {
-  const frames::Topocentric topo(where);
-  std::vector<frames::StateVector> states;
-  std::vector<orbits::Sgp4Error> errors;
-  std::vector<detection::Observation> out;
-  for (int k = 0; k < slots; ++k) {
-    const time::Instant t = start + time::Duration::seconds(15.0 * k);
-    fleet.itrf_states(t, states, errors);
-    double best = 25.0 * kDeg;
-    std::size_t serving = states.size();
-    for (std::size_t s = 0; s < states.size(); ++s) {
-      if (errors[s] != orbits::Sgp4Error::none) continue;
-      const double el = topo.look(states[s]).elevation_rad;
-      if (el >= best) {
-        best = el;
-        serving = s;
-      }
-    }
-    if (serving < states.size()) out.push_back({t, fleet.norad_id(serving), k + 2});
-  }
-  return out;
-}
-
 double km_between(const frames::Geodetic& a, const frames::Geodetic& b) {
   const double c = std::sin(a.lat_rad) * std::sin(b.lat_rad) +
                    std::cos(a.lat_rad) * std::cos(b.lat_rad) * std::cos(a.lon_rad - b.lon_rad);
@@ -115,7 +89,8 @@ int main(int argc, char** argv) {
     std::vector<double> error, area, secs;
     std::size_t n_obs = 0;
     for (int t = 0; t < terminals; ++t) {
-      const auto obs = observe(fleet, places[t], starts[t], minutes * 4);
+      const auto obs = detection::simulate_observations(fleet, places[t], starts[t], minutes * 4,
+                                                        time::Duration::seconds(15));
       if (minutes == 15 && t == 0) sixty = obs;
       n_obs += obs.size();
       const auto c0 = std::chrono::steady_clock::now();

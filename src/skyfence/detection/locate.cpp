@@ -157,6 +157,31 @@ LocatedCell located(const earth::CellCap& cap, std::uint32_t misses) {
 
 }  // namespace
 
+std::vector<Observation> simulate_observations(const visibility::Fleet& fleet,
+                                               const frames::Geodetic& position, time::Instant start,
+                                               int slots, time::Duration slot, double min_elevation_rad) {
+  const frames::Topocentric topo(position);
+  std::vector<frames::StateVector> states;
+  std::vector<orbits::Sgp4Error> errors;
+  std::vector<Observation> out;
+  for (int k = 0; k < slots; ++k) {
+    const time::Instant t = start + slot * static_cast<std::int64_t>(k);
+    fleet.itrf_states(t, states, errors);
+    double best = min_elevation_rad;
+    std::size_t serving = states.size();
+    for (std::size_t s = 0; s < states.size(); ++s) {
+      if (errors[s] != orbits::Sgp4Error::none) continue;
+      const double el = topo.look(states[s]).elevation_rad;
+      if (el > best || (el == best && serving == states.size())) {
+        best = el;
+        serving = s;
+      }
+    }
+    if (serving < states.size()) out.push_back({t, fleet.norad_id(serving), k + 2});
+  }
+  return out;
+}
+
 std::vector<std::size_t> misses_at(const visibility::Fleet& fleet, std::span<const Observation> observations,
                                    std::span<const frames::Geodetic> positions,
                                    const LocateOptions& options) {

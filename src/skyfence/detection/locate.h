@@ -94,6 +94,16 @@ struct Prior {
 Location locate(const visibility::Fleet& fleet, std::span<const Observation> observations, const Prior& prior,
                 const LocateOptions& options = {}, const RunContext& run = {});
 
+// The observations of a terminal at `position` under the scheduler model of the top-1 rule: each slot
+// (start + k x slot, k < slots), the satellite of the fleet highest in view at or above
+// min_elevation_rad serves it (ties: the lower fleet index); no observation while none is in view. Each
+// observation's line is k + 2, as if written to a file with a header. For examples, tests and
+// benchmarks (scripts/simulate-observations.sh does the same with `skyfence visible`).
+std::vector<Observation> simulate_observations(const visibility::Fleet& fleet,
+                                               const frames::Geodetic& position, time::Instant start,
+                                               int slots, time::Duration slot,
+                                               double min_elevation_rad = 25.0 * std::numbers::pi / 180.0);
+
 // The exact test at given positions: the number of observations each fails (the oracle of the tests).
 std::vector<std::size_t> misses_at(const visibility::Fleet& fleet, std::span<const Observation> observations,
                                    std::span<const frames::Geodetic> positions,

@@ -32,32 +32,6 @@ const visibility::Fleet& starlink() {
   return fleet;
 }
 
-// What a scheduler serving from the highest satellite in view would show: one observation per slot
-// while some satellite is in view.
-std::vector<Observation> observe(const visibility::Fleet& fleet, const frames::Geodetic& where,
-                                 time::Instant start, int slots, double slot_s) {
-  const frames::Topocentric topo(where);
-  std::vector<frames::StateVector> states;
-  std::vector<orbits::Sgp4Error> errors;
-  std::vector<Observation> out;
-  for (int k = 0; k < slots; ++k) {
-    const time::Instant t = start + time::Duration::seconds(slot_s * k);
-    fleet.itrf_states(t, states, errors);
-    double best = 25.0 * kDeg;
-    std::size_t serving = states.size();
-    for (std::size_t s = 0; s < states.size(); ++s) {
-      if (errors[s] != orbits::Sgp4Error::none) continue;
-      const double el = topo.look(states[s]).elevation_rad;
-      if (el >= best) {
-        best = el;
-        serving = s;
-      }
-    }
-    if (serving < states.size()) out.push_back({t, fleet.norad_id(serving), k + 2});
-  }
-  return out;
-}
-
 earth::Region square(double lat, double lon, double half_deg) {
   const earth::Ring ring{{lon - half_deg, lat - half_deg},
                          {lon + half_deg, lat - half_deg},
@@ -81,7 +55,8 @@ TEST(Locate, TheTruePositionIsAlwaysInTheConsistentSet) {
   for (int trial = 0; trial < 12; ++trial) {
     const frames::Geodetic truth = frames::Geodetic::degrees(lat(rng), lon(rng), 0.0);
     const time::Instant start = t0 + time::Duration::seconds(60.0 * minutes(rng));
-    const std::vector<Observation> obs = observe(starlink(), truth, start, 20, 15.0);
+    const std::vector<Observation> obs =
+        simulate_observations(starlink(), truth, start, 20, time::Duration::seconds(15));
     if (obs.empty()) continue;
     for (Rule rule : {Rule::visible, Rule::top_k}) {
       LocateOptions o;
@@ -111,7 +86,8 @@ constexpr Case kCases[] = {{Rule::visible, 14.0, 8, 0.4}, {Rule::top_k, 1.0, 12,
 TEST(Locate, RefinementFindsTheCellsOfTestingEachCellAlone) {
   const frames::Geodetic truth = frames::Geodetic::degrees(49.0, 31.5, 0.0);
   const time::Instant start = time::parse_iso8601("2026-04-27T06:00:00Z");
-  const std::vector<Observation> obs = observe(starlink(), truth, start, 40, 15.0);
+  const std::vector<Observation> obs =
+      simulate_observations(starlink(), truth, start, 40, time::Duration::seconds(15));
   ASSERT_GE(obs.size(), 20u);
   for (const Case& c : kCases) {
     const Prior prior{square(49.0, 31.5, c.half_deg)};
@@ -138,7 +114,8 @@ TEST(Locate, RefinementFindsTheCellsOfTestingEachCellAlone) {
 TEST(Locate, EveryExactlyConsistentPointLiesInAKeptCell) {
   const frames::Geodetic truth = frames::Geodetic::degrees(48.2, 37.6, 0.0);
   const time::Instant start = time::parse_iso8601("2026-04-27T18:30:00Z");
-  const std::vector<Observation> obs = observe(starlink(), truth, start, 40, 15.0);
+  const std::vector<Observation> obs =
+      simulate_observations(starlink(), truth, start, 40, time::Duration::seconds(15));
   ASSERT_GE(obs.size(), 20u);
   for (const Case& c : kCases) {
     const Prior prior{square(48.2, 37.6, c.half_deg)};
@@ -176,7 +153,8 @@ TEST(Locate, EveryExactlyConsistentPointLiesInAKeptCell) {
 TEST(Locate, MoreObservationsNeverGrowTheSetAndTopKIsTighter) {
   const frames::Geodetic truth = frames::Geodetic::degrees(50.45, 30.52, 0.0);
   const time::Instant start = time::parse_iso8601("2026-04-27T12:00:00Z");
-  const std::vector<Observation> obs = observe(starlink(), truth, start, 20, 15.0);
+  const std::vector<Observation> obs =
+      simulate_observations(starlink(), truth, start, 20, time::Duration::seconds(15));
   ASSERT_GE(obs.size(), 10u);
   LocateOptions o;
   o.level = 11;
@@ -200,12 +178,13 @@ TEST(Locate, MoreObservationsNeverGrowTheSetAndTopKIsTighter) {
 TEST(Locate, UnusableObservationsAreListedAndWrongOnesToleratedAsOutliers) {
   const frames::Geodetic truth = frames::Geodetic::degrees(50.45, 30.52, 0.0);
   const time::Instant start = time::parse_iso8601("2026-04-27T12:00:00Z");
-  std::vector<Observation> obs = observe(starlink(), truth, start, 10, 15.0);
+  std::vector<Observation> obs =
+      simulate_observations(starlink(), truth, start, 10, time::Duration::seconds(15));
   ASSERT_GE(obs.size(), 5u);
   obs.push_back({start, 99999999, 99});  // not in the catalog
   // A satellite on the other side of the Earth served the terminal: nowhere meets every observation.
   const frames::Geodetic antipode = frames::Geodetic::degrees(-50.45, 30.52 - 180.0, 0.0);
-  obs.push_back(observe(starlink(), antipode, start, 1, 15.0).at(0));
+  obs.push_back(simulate_observations(starlink(), antipode, start, 1, time::Duration::seconds(15)).at(0));
   LocateOptions o;
   o.level = 9;
   const Location strict = locate(starlink(), obs, Prior{}, o);
