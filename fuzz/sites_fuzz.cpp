@@ -6,6 +6,9 @@
 //    finite; attribute keys unique;
 //  - strict reading succeeds exactly when lenient reading rejects nothing, with the same sites;
 //  - every rejected row says what was wrong and names the source.
+// The same input goes to the trajectories reader (earth::read_tracks, CSV and GeoJSON): it gives terminals
+// with unique non-empty ids, at least one sample each, strictly increasing times and no segment faster than
+// the limit, or throws InputError; positions interpolated between samples are finite and in range.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -14,9 +17,11 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "check.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/earth/trajectory.h"
 
 using namespace skyfence;
 using skyfence::fuzz::check;
@@ -71,6 +76,35 @@ std::optional<earth::SiteList> read(std::string_view text, earth::SiteFormat for
   }
 }
 
+void check_tracks(std::string_view text, earth::SiteFormat format) {
+  std::vector<earth::Track> tracks;
+  try {
+    tracks = earth::read_tracks(text, format, "fuzz.tracks");
+  } catch (const InputError& e) {
+    fuzz::check_message(e);
+    return;
+  }
+  std::set<std::string> ids;
+  for (const earth::Track& t : tracks) {
+    check(!t.id.empty() && ids.insert(t.id).second, "track ids non-empty and unique");
+    check(!t.samples.empty(), "at least one sample");
+    for (std::size_t k = 1; k < t.samples.size(); ++k) {
+      check(t.samples[k - 1].time < t.samples[k].time, "times strictly increase");
+      const double hours = (t.samples[k].time - t.samples[k - 1].time).to_seconds() / 3600.0;
+      check(earth::ground_distance_km(t.samples[k - 1].location, t.samples[k].location) / hours <=
+                1500.0 * (1 + 1e-9),
+            "no segment faster than the limit");
+      const time::Instant mid = t.samples[k - 1].time;
+      const frames::Geodetic p =
+          t.at(mid + time::Duration::nanoseconds((t.samples[k].time - mid).count_ns() / 2));
+      check(std::isfinite(p.lat_rad) && std::isfinite(p.lon_rad) && std::isfinite(p.alt_km) &&
+                std::fabs(p.lat_rad) <= std::numbers::pi / 2 + kSlackRad,
+            "interpolated positions finite and in range");
+      check(std::isfinite(t.speed_kmh(mid)) && t.speed_kmh(mid) >= 0.0, "speeds finite");
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -86,5 +120,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(strict.has_value() == lenient->rejected.empty(), "strict fails exactly when lenient rejects");
     if (strict) check(same_sites(*strict, *lenient), "strict and lenient give the same sites");
   }
+  for (const earth::SiteFormat format : {earth::SiteFormat::csv, earth::SiteFormat::geojson})
+    check_tracks(text, format);
   return 0;
 }

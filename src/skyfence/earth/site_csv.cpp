@@ -11,12 +11,8 @@ namespace skyfence::earth::internal {
 
 namespace {
 
-constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-
-struct Columns {
-  std::vector<std::string> names;  // as written (trimmed), for messages and attribute keys
-  std::size_t id = kNone, name = kNone, lat = kNone, lon = kNone, alt = kNone;
-};
+constexpr std::size_t kNone = SiteColumns::kNone;
+using Columns = SiteColumns;
 
 std::string column_list(const std::vector<std::string>& names) {
   std::string out;
@@ -27,7 +23,17 @@ std::string column_list(const std::vector<std::string>& names) {
   return out;
 }
 
-Columns read_header(const CsvRecord& header, std::string_view source, const SiteReadOptions& options) {
+}  // namespace
+
+std::size_t SiteColumns::find(std::string_view want) const {
+  const std::string low = lower_ascii(want);
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    if (lower_ascii(names[k]) == low) return k;
+  }
+  return kNone;
+}
+
+Columns read_site_header(const CsvRecord& header, std::string_view source, const SiteReadOptions& options) {
   const auto fail = [&](const std::string& message) {
     throw InputError(SourceLocation{std::string(source), header.line, "header"}, message);
   };
@@ -80,7 +86,7 @@ Columns read_header(const CsvRecord& header, std::string_view source, const Site
   return cols;
 }
 
-Site read_row(const CsvRecord& rec, const Columns& cols, std::string_view source) {
+Site read_site_row(const CsvRecord& rec, const Columns& cols, std::string_view source) {
   const auto where = [&](std::size_t k) {
     return SourceLocation{std::string(source), rec.line,
                           k < cols.names.size() ? cols.names[k] : std::string()};
@@ -120,8 +126,6 @@ Site read_row(const CsvRecord& rec, const Columns& cols, std::string_view source
   return site;
 }
 
-}  // namespace
-
 SiteList read_sites_csv(std::string_view text, std::string_view source, const SiteReadOptions& options) {
   CsvSplitter splitter(text);
   CsvRecord rec;
@@ -136,13 +140,20 @@ SiteList read_sites_csv(std::string_view text, std::string_view source, const Si
         SourceLocation{std::string(source), 0, ""},
         "expected a header row naming the columns (id, lat_deg, lon_deg and others), found an empty file");
   }
-  const Columns cols = read_header(rec, source, options);
+  const Columns cols = read_site_header(rec, source, options);
+  if (const std::size_t t = cols.find("time_utc"); t != SiteColumns::kNone) {
+    throw InputError(
+        SourceLocation{std::string(source), rec.line, cols.names[t]},
+        "expected fixed sites, found a time_utc column: this file holds trajectories (moving "
+        "terminals), which `skyfence check` and `skyfence enforcement` take; this input takes fixed "
+        "sites only");
+  }
 
   SiteCollector collector(options, source);
   while (splitter.next(rec)) {
     if (rec.error.empty() && rec.blank) continue;
     try {
-      Site site = read_row(rec, cols, source);
+      Site site = read_site_row(rec, cols, source);
       collector.accept(std::move(site), SourceLocation{std::string(source), rec.line, cols.names[cols.id]},
                        "line " + std::to_string(rec.line));
     } catch (const InputError& e) {

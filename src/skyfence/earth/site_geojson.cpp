@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "skyfence/earth/internal/geojson_text.h"
+#include "skyfence/earth/internal/site_feature.h"
 #include "skyfence/earth/internal/site_fields.h"
 #include "skyfence/earth/site.h"
 
@@ -31,7 +32,7 @@ class FeatureReader {
     throw InputError(where(path), message);
   }
 
-  Site read(SourceLocation& id_where) const {
+  Site read(SourceLocation& id_where, bool with_location) const {
     if (!f_.is_object()) fail("", "expected a Feature object, found " + describe(f_));
     const auto type = f_.find("type");
     if (type == f_.end() || !type->is_string() || *type != "Feature") {
@@ -83,7 +84,7 @@ class FeatureReader {
     }
     if (site.name.empty()) site.name = site.id;
 
-    site.location = location();
+    if (with_location) site.location = location();
 
     if (props != nullptr) {
       for (const auto& [key, value] : props->items()) {
@@ -155,6 +156,12 @@ class FeatureReader {
 
 }  // namespace
 
+Site read_feature_site(const Json& feature, const std::string& label, int line, std::string_view source,
+                       const SiteReadOptions& options, SourceLocation& id_where, bool with_location) {
+  const FeatureReader reader(feature, label, line, source, options);
+  return reader.read(id_where, with_location);
+}
+
 SiteList read_sites_geojson(std::string_view text, std::string_view source, const SiteReadOptions& options) {
   const GeoJsonText parsed = parse_geojson_text(text, source, "a GeoJSON FeatureCollection or Feature");
   const Json& doc = parsed.doc;
@@ -167,9 +174,8 @@ SiteList read_sites_geojson(std::string_view text, std::string_view source, cons
   SiteCollector collector(options, source);
   const auto read_one = [&](const Json& feature, const std::string& label, int line) {
     try {
-      const FeatureReader reader(feature, label, line, source, options);
       SourceLocation id_where;
-      Site site = reader.read(id_where);
+      Site site = read_feature_site(feature, label, line, source, options, id_where, true);
       std::string place = label;
       if (line > 0) place += " (line " + std::to_string(line) + ")";
       collector.accept(std::move(site), id_where, place);

@@ -345,5 +345,17 @@ TEST(EarthSitesCsv, FileErrors) {
   }
 }
 
+TEST(EarthSitesCsv, TrajectoriesAreRefusedWhereFixedSitesAreExpected) {
+  try {
+    (void)read_sites("id,time_utc,lat_deg,lon_deg\nA,2026-01-01T00:00:00Z,1,2\n", SiteFormat::csv, "t.csv");
+    FAIL() << "a trajectories file read as sites";
+  } catch (const InputError& e) {
+    EXPECT_EQ(
+        std::string(e.what()).rfind("t.csv:1: time_utc: expected fixed sites, found a time_utc column", 0),
+        0u)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace skyfence::earth

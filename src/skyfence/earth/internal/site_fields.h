@@ -7,8 +7,10 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "skyfence/core/error.h"
+#include "skyfence/earth/csv_records.h"
 #include "skyfence/earth/site.h"
 
 namespace skyfence::earth::internal {
@@ -73,6 +75,22 @@ class SiteCollector {
 
 // The name columns tried, in order, when SiteReadOptions::name_column is empty.
 inline constexpr std::string_view kNameColumns[] = {"name", "description", "place"};
+
+// The columns of a sites CSV header, found by name (ASCII case ignored).
+struct SiteColumns {
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::vector<std::string> names;  // as written (trimmed), for messages and attribute keys
+  std::size_t id = kNone, name = kNone, lat = kNone, lon = kNone, alt = kNone;
+  // The index of column `want` (ASCII case ignored), or kNone.
+  [[nodiscard]] std::size_t find(std::string_view want) const;
+};
+
+// The header of a sites file (id, lat_deg, lon_deg required). Throws InputError at the header's line.
+SiteColumns read_site_header(const CsvRecord& header, std::string_view source,
+                             const SiteReadOptions& options);
+// One row as a site (every column that is not id, name or a coordinate becomes an attribute). Throws
+// InputError at the row's line and column.
+Site read_site_row(const CsvRecord& rec, const SiteColumns& cols, std::string_view source);
 
 SiteList read_sites_csv(std::string_view text, std::string_view source, const SiteReadOptions& options);
 SiteList read_sites_geojson(std::string_view text, std::string_view source, const SiteReadOptions& options);
