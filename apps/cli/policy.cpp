@@ -16,10 +16,15 @@
 #include "data_dir.h"
 #include "skyfence/core/error.h"
 #include "skyfence/core/read_file.h"
+#include "skyfence/core/units.h"
+#include "skyfence/earth/grid.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/earth/trajectory.h"
 #include "skyfence/policy/audit.h"
+#include "skyfence/policy/enforcement.h"
 #include "skyfence/policy/policy.h"
 #include "skyfence/time/scales.h"
+#include "skyfence/time/window.h"
 
 namespace skyfence::cli {
 namespace {
@@ -63,6 +68,13 @@ struct CheckOptions {
   std::string audit;
   std::string output;
   bool quiet = false;
+  // The terminal's state (one request), or the defaults of a terminals file.
+  double speed_kmh = 0.0;
+  double roaming_days = 0.0;
+  std::string activation_country;
+  // A series of instants instead of --time.
+  std::string start, stop, duration, step = "60s";
+  double max_track_speed_kmh = 1500.0;
 };
 
 // The one verdict on a broken audit log, for `audit verify` and `check --audit` alike: bad input (exit 2)
@@ -87,6 +99,120 @@ void append_audit(const std::string& path, const std::vector<policy::AuditEntry>
   f.commit();
 }
 
+// The instants of a terminals check: --time, or --start with --stop or --duration, stepped by --step.
+std::vector<time::Instant> check_instants(const CheckOptions& o) {
+  if (o.start.empty()) return {time::parse_iso8601(o.time, "--time")};
+  const time::Instant start = time::parse_iso8601(o.start, "--start");
+  const time::Instant stop = o.stop.empty() ? start + time::parse_duration(o.duration, "--duration")
+                                            : time::parse_iso8601(o.stop, "--stop");
+  const time::Window w =
+      time::Window::make(start, stop, time::parse_duration(o.step, "--step"), {}, 1'000'000);
+  std::vector<time::Instant> out;
+  for (std::size_t k = 0; k < w.size(); ++k) out.push_back(w.at(k));
+  return out;
+}
+
+// Where each terminal was activated (its activation_country column, else --activation-country) and, if
+// known, when it left (roaming_since), for the policy's roaming rules.
+policy::RoamingClock roaming_clock(const CheckOptions& o, const std::vector<earth::Track>& tracks) {
+  std::optional<earth::CountryBorders> borders;
+  std::vector<policy::RoamingClock::Terminal> terms;
+  for (const earth::Track& t : tracks) {
+    policy::RoamingClock::Terminal term;
+    const std::string* column = t.attribute("activation_country");
+    const std::string code = column != nullptr && !column->empty() ? *column : o.activation_country;
+    if (!code.empty()) {
+      if (!borders) borders = earth::CountryBorders::read_bundled(data_dir());
+      try {
+        term.activation_country = borders->find(code);
+      } catch (const InputError& e) {
+        throw InputError(SourceLocation{o.terminals_file, 0, "activation_country"},
+                         fmt::format("terminal \"{}\": {}", t.id, e.detail()));
+      }
+    }
+    if (const std::string* since = t.attribute("roaming_since"); since != nullptr && !since->empty()) {
+      try {
+        term.roaming_since = time::parse_iso8601(*since, "roaming_since");
+      } catch (const InputError& e) {
+        throw InputError(SourceLocation{o.terminals_file, 0, "roaming_since"},
+                         fmt::format("terminal \"{}\": {}", t.id, e.detail()));
+      }
+    }
+    terms.push_back(std::move(term));
+  }
+  return policy::RoamingClock(std::move(terms));
+}
+
+// Decisions for every terminal of a file (fixed sites or trajectories) at --time or at each instant of a
+// window, with each terminal's speed and roaming days, and the policy's enforcement delay over a window.
+int check_terminals(const CheckOptions& o, const policy::Policy& p, const std::string& provider) {
+  earth::TrackReadOptions topts;
+  topts.max_speed_kmh = o.max_track_speed_kmh;
+  const std::vector<earth::Track> tracks = earth::read_tracks_file(o.terminals_file, topts);
+  const std::vector<time::Instant> instants = check_instants(o);
+  policy::RoamingClock roaming = roaming_clock(o, tracks);
+  // With one instant there is no history: decisions are taken as having held (the delay cannot apply).
+  policy::EnforcementDelay delay(p.enforcement().delay, tracks.size());
+  std::vector<policy::AuditEntry> entries;
+  std::string csv =
+      "terminal_id,provider,decision,matched_rules,reason,time_utc,lat_deg,lon_deg,speed_kmh,roaming_days\n";
+  std::vector<std::string> rows(tracks.size());
+  std::size_t permitted = 0;
+  std::vector<policy::RequestContext> contexts;
+  for (const earth::Track& tr : tracks) {
+    const std::string* customer = tr.attribute("customer");
+    const std::string* group = tr.attribute("group");
+    contexts.push_back({provider, customer && !customer->empty() ? *customer : o.customer, tr.id,
+                        group && !group->empty() ? *group : o.group});
+  }
+  // Over a series, the decision in force before it is the one at its start minus the delay.
+  const time::Duration lag = p.enforcement().delay;
+  if (instants.size() > 1 && lag > time::Duration{}) {
+    const time::Instant before = instants.front() - lag;
+    for (std::size_t i = 0; i < tracks.size(); ++i) {
+      delay.prime(i, p.permits(policy::track_request(tracks[i], contexts[i], before, roaming, i)));
+    }
+  }
+  for (const time::Instant t : instants) {
+    for (std::size_t i = 0; i < tracks.size(); ++i) {
+      check_interrupted();
+      const earth::Track& tr = tracks[i];
+      policy::Request r = policy::track_request(tr, contexts[i], t, roaming, i);
+      policy::Decision d = p.decide(r);
+      if (delay.apply_one(i, t, d.permit) && !d.permit) {
+        d.permit = true;
+        d.reason = fmt::format("permitted until the denial takes effect ({} after it began): {}",
+                               time::format_duration(p.enforcement().delay), d.reason);
+      }
+      std::string matched;
+      for (const auto& m : d.matched) matched += (matched.empty() ? "" : ";") + m;
+      rows[i] += fmt::format("{},{},{},{},{},{},{:.6f},{:.6f},{:.3f},{:.3f}\n", csv_field(tr.id),
+                             csv_field(provider), d.permit ? "permit" : "deny", csv_field(matched),
+                             csv_field(d.reason), time::format_iso8601(t, 3), r.location.lat_rad * kDegPerRad,
+                             r.location.lon_rad * kDegPerRad, r.speed_kmh, r.roaming_days);
+      permitted += d.permit ? 1 : 0;
+      entries.push_back({std::move(r), std::move(d), p.sha256()});
+    }
+  }
+  for (const std::string& r : rows) csv += r;
+  OutputSink out(o.output);
+  out.write(csv);
+  if (!o.audit.empty()) append_audit(o.audit, entries);
+  out.commit();
+  if (!o.quiet) {
+    const std::string logged = o.audit.empty() ? "" : ", logged to " + o.audit;
+    if (instants.size() == 1) {
+      fmt::print(stderr, "skyfence: {} of {} terminals permitted at {}{}\n", permitted, entries.size(),
+                 time::format_iso8601(instants.front(), 0), logged);
+    } else {
+      fmt::print(stderr, "skyfence: {} of {} terminal decisions permitted over {} instants from {}{}\n",
+                 permitted, entries.size(), instants.size(), time::format_iso8601(instants.front(), 0),
+                 logged);
+    }
+  }
+  return kExitOk;
+}
+
 int run_check(const CheckOptions& o) {
   install_interrupt_handler();
   const bool single = !o.lat.empty() || !o.lon.empty() || !o.terminal.empty();
@@ -97,7 +223,18 @@ int run_check(const CheckOptions& o) {
   if (single && (o.lat.empty() || o.lon.empty() || o.terminal.empty())) {
     throw InputError(SourceLocation{"check", 0, ""}, "a single check needs --terminal, --lat and --lon");
   }
-  const time::Instant when = time::parse_iso8601(o.time, "--time");
+  if (o.time.empty() == o.start.empty()) {
+    throw InputError(SourceLocation{"check", 0, ""},
+                     "give either --time, or --start with --stop or --duration");
+  }
+  if (!o.start.empty() && single) {
+    throw InputError(
+        SourceLocation{"--start", 0, ""},
+        "a series of instants is for a terminals file (--terminals); give --time for one terminal");
+  }
+  if (!o.start.empty() && o.stop.empty() == o.duration.empty()) {
+    throw InputError(SourceLocation{"--start", 0, ""}, "give --stop or --duration with --start");
+  }
   const policy::Policy p = load_policy(o.policy_file);
   const std::string provider = o.provider.empty() ? p.provider() : o.provider;
 
@@ -111,8 +248,11 @@ int run_check(const CheckOptions& o) {
             fmt::format("expected one number in degrees, found \"{}\" (give --lat and --lon apart)", *text));
       }
     }
+    const time::Instant when = time::parse_iso8601(o.time, "--time");
     const earth::Site site = earth::parse_site_spec(o.lat + "," + o.lon, "--lat/--lon");
     policy::Request r{{provider, o.customer, o.terminal, o.group}, site.location, when};
+    r.speed_kmh = o.speed_kmh;
+    r.roaming_days = o.roaming_days;
     entries.push_back({r, p.decide(r), p.sha256()});
     const auto& d = entries.back().decision;
     nlohmann::json j;
@@ -122,42 +262,15 @@ int run_check(const CheckOptions& o) {
     j["terminal_id"] = o.terminal;
     j["provider"] = provider;
     j["time_utc"] = time::format_iso8601(when, 3);
+    if (o.speed_kmh != 0.0) j["speed_kmh"] = o.speed_kmh;
+    if (o.roaming_days != 0.0) j["roaming_days"] = o.roaming_days;
     OutputSink out(o.output);
     out.write(j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     if (!o.audit.empty()) append_audit(o.audit, entries);
     out.commit();
     return kExitOk;
   }
-  earth::SiteReadOptions ropts;
-  ropts.strict = true;  // a skipped row would be a silently missing decision
-  const earth::SiteList list = earth::read_sites_file(o.terminals_file, ropts);
-  std::string csv = "terminal_id,provider,decision,matched_rules,reason\n";
-  std::size_t permitted = 0;
-  for (const earth::Site& s : list.sites) {
-    check_interrupted();
-    const std::string* customer = s.attribute("customer");
-    const std::string* group = s.attribute("group");
-    policy::Request r{{provider, customer && !customer->empty() ? *customer : o.customer, s.id,
-                       group && !group->empty() ? *group : o.group},
-                      s.location,
-                      when};
-    policy::Decision d = p.decide(r);
-    std::string matched;
-    for (const auto& m : d.matched) matched += (matched.empty() ? "" : ";") + m;
-    csv += csv_field(s.id) + "," + csv_field(provider) + "," + (d.permit ? "permit" : "deny") + "," +
-           csv_field(matched) + "," + csv_field(d.reason) + "\n";
-    permitted += d.permit ? 1 : 0;
-    entries.push_back({std::move(r), std::move(d), p.sha256()});
-  }
-  OutputSink out(o.output);
-  out.write(csv);
-  if (!o.audit.empty()) append_audit(o.audit, entries);
-  out.commit();
-  if (!o.quiet) {
-    fmt::print(stderr, "skyfence: {} of {} terminals permitted at {}{}\n", permitted, list.sites.size(),
-               time::format_iso8601(when, 0), o.audit.empty() ? "" : ", logged to " + o.audit);
-  }
-  return kExitOk;
+  return check_terminals(o, p, provider);
 }
 
 int run_audit_verify(const std::string& path, bool quiet) {
@@ -198,18 +311,43 @@ Exit status: 0 valid, 2 any problem (the policy is then never used).)");
   chk->footer(R"(Examples:
   skyfence check --policy data/policies/starlink.toml --terminal T1 --lat 50.45 --lon 30.52 \
       --time 2026-04-27T12:00:00Z --customer civil
+  skyfence check --policy data/policies/starlink.toml --terminal D1 --lat 48.0 --lon 37.8 \
+      --time 2026-04-27T12:00:00Z --speed-kmh 120
   skyfence check --policy data/policies/starlink.toml --terminals terminals.csv --time 2026-04-27T12:00:00Z \
       --audit decisions.jsonl -o decisions.csv
+  skyfence check --policy data/policies/starlink-enforcement.toml --terminals data/terminals/moving.csv \
+      --start 2026-04-27T10:00:00Z --duration 2h --step 1m -o decisions.csv
 
 A request is permitted if and only if at least one permit rule matches and no forbid rule matches; with
-no matching rule it is denied. One request prints JSON {"decision","matched","reason",...}; a terminals
-file (CSV id,name,lat_deg,lon_deg[,customer][,group], or GeoJSON points) gives CSV
-terminal_id,provider,decision,matched_rules (';'-separated),reason. --customer and --group are defaults
-for rows without them. --audit appends every decision to a hash-chained JSON-lines log (refused if the
-log's chain is already broken); check it with `skyfence audit verify`.
+no matching rule it is denied. One request prints JSON {"decision","matched","reason",...}. A terminals
+file (CSV id,name,lat_deg,lon_deg[,customer][,group][,activation_country][,roaming_since], or GeoJSON
+points) gives CSV terminal_id,provider,decision,matched_rules (';'-separated),reason,time_utc,lat_deg,
+lon_deg,speed_kmh,roaming_days. Terminals may move: a CSV with a time_utc column (one row per sample) or
+GeoJSON LineStrings with a "times" property are trajectories (docs/enforcement.md); their position and
+speed at each instant are interpolated along great circles. With --start the terminals are decided at
+every --step, each terminal's rows together, and the policy's enforcement delay applies: a new denial
+takes effect once it has held that long (the reason says so meanwhile). Roaming days count from the last
+instant a terminal was inside its activation country (or its roaming_since). --customer, --group and
+--activation-country are defaults for terminals without them. --audit appends every decision to a
+hash-chained JSON-lines log (refused if the log's chain is already broken); check it with
+`skyfence audit verify`.
 Exit status: 0 decided (permit or deny), 2 bad input or invalid policy, 1 runtime failure.)");
   chk->add_option("--policy", c->policy_file, "the policy file (TOML)")->required();
-  chk->add_option("--time", c->time, "the instant, ISO-8601 UTC (2026-04-27T12:00:00Z)")->required();
+  chk->add_option("--time", c->time, "the instant, ISO-8601 UTC (2026-04-27T12:00:00Z)");
+  chk->add_option("--start", c->start, "a terminals file at every --step from here (instead of --time)");
+  chk->add_option("--stop", c->stop, "end of the series (exclusive)");
+  chk->add_option("--duration", c->duration, "length of the series (24h, 90m), instead of --stop");
+  chk->add_option("--step", c->step, "step of the series (default 60s)");
+  chk->add_option("--speed-kmh", c->speed_kmh, "one terminal's ground speed, km/h (default 0: at rest)")
+      ->check(CLI::NonNegativeNumber);
+  chk->add_option("--roaming-days", c->roaming_days,
+                  "one terminal's days outside its activation country (default 0)")
+      ->check(CLI::NonNegativeNumber);
+  chk->add_option("--activation-country", c->activation_country,
+                  "activation country of terminals without an activation_country column (ISO code)");
+  chk->add_option("--max-plausible-speed", c->max_track_speed_kmh,
+                  "refuse trajectory segments faster than this, km/h (default 1500)")
+      ->check(CLI::PositiveNumber);
   chk->add_option("--terminal", c->terminal, "one terminal's id");
   chk->add_option("--lat", c->lat, "its latitude, degrees (south negative: --lat=-33.9)");
   chk->add_option("--lon", c->lon, "its longitude, degrees (west negative)");

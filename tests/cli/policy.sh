@@ -33,7 +33,7 @@ expect_grep '"decision": "deny"' "$WORK/out" "military outside denied"
 
 # A batch: CSV, with the audit log.
 expect_exit 0 "batch" -- "$SKYFENCE" check --policy "$P" --terminals "$DATA/policy/terminals.csv" --time 2026-03-01T23:00:00Z --audit "$WORK/audit.jsonl" -o "$WORK/d.csv"
-[[ "$(head -n 1 "$WORK/d.csv")" == "terminal_id,provider,decision,matched_rules,reason" ]] && pass || fail "batch header"
+[[ "$(head -n 1 "$WORK/d.csv")" == "terminal_id,provider,decision,matched_rules,reason,time_utc,lat_deg,lon_deg,speed_kmh,roaming_days" ]] && pass || fail "batch header"
 [[ $(wc -l < "$WORK/d.csv") -eq 7 ]] && pass || fail "6 decisions expected"
 expect_grep '^T1,starlink,permit,everywhere,' "$WORK/d.csv" "T1"
 expect_grep '^T2,starlink,deny,everywhere;no-service-in-russia,' "$WORK/d.csv" "T2"

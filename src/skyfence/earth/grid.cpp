@@ -150,6 +150,16 @@ bool region_may_intersect(const Region& region, std::uint64_t id) {
   return region.data().polygon.MayIntersect(S2Cell(S2CellId(id)));
 }
 
+CellRelation cell_relation(const Region& region, std::uint64_t id) {
+  const S2CellId cid(id);
+  if (!cid.is_valid()) {
+    throw InputError(SourceLocation{"cell", 0, ""}, "expected a valid S2 cell id, got " + std::to_string(id));
+  }
+  const S2Cell cell(cid);
+  if (region.data().polygon.Contains(cell)) return CellRelation::inside;
+  return region.data().polygon.MayIntersect(cell) ? CellRelation::partial : CellRelation::disjoint;
+}
+
 std::string cell_token(std::uint64_t id) {
   return S2CellId(id).ToToken();
 }

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -91,5 +92,13 @@ std::array<std::uint64_t, 6> face_cells();
 std::vector<std::uint64_t> region_covering(const Region& region, int max_level);
 // Whether the cell may hold a point of the region: false only when it certainly holds none.
 bool region_may_intersect(const Region& region, std::uint64_t id);
+
+// How a cell lies with respect to a region.
+enum class CellRelation { disjoint, partial, inside };
+// `inside` when every point of the cell lies in the region, `disjoint` when none does, else `partial`:
+// S2's polygon-cell tests, exact to about 15 nm (a cell within that of the boundary may read partial).
+// For a union of regions use Region::union_of first (two regions sharing an edge across the cell would
+// each read partial). Throws InputError for an invalid id. Cost: one or two S2 cell tests.
+CellRelation cell_relation(const Region& region, std::uint64_t id);
 
 }  // namespace skyfence::earth

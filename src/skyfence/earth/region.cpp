@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <memory>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -197,6 +199,18 @@ double Region::area_km2() const {
 
 std::size_t Region::ring_count() const {
   return static_cast<std::size_t>(data_->polygon.num_loops());
+}
+
+Region Region::union_of(std::span<const Region> regions, std::string name) {
+  if (regions.empty()) throw std::invalid_argument("Region::union_of: no regions");
+  std::vector<std::unique_ptr<S2Polygon>> polygons;
+  for (const Region& r : regions) polygons.push_back(std::unique_ptr<S2Polygon>(r.data().polygon.Clone()));
+  auto data = std::make_shared<internal::RegionData>();
+  data->name = std::move(name);
+  std::unique_ptr<S2Polygon> u = S2Polygon::DestructiveUnion(std::move(polygons));
+  data->polygon.Copy(*u);
+  data->vertex_count = static_cast<std::size_t>(data->polygon.num_vertices());
+  return Region(std::move(data));
 }
 
 std::size_t Region::vertex_count() const {

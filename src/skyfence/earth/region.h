@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,11 @@ class Region {
   // ring that crosses itself, rings that cross each other, and an empty list of rings.
   // Cost: O(n log n) in the densified vertex count.
   static Region from_rings(std::string name, const std::vector<Ring>& rings, const SourceLocation& where);
+
+  // The union of `regions` as one region named `name` (S2's exact polygon union; shared edges, such as
+  // two neighbouring countries' border, disappear). Throws std::invalid_argument for an empty list.
+  // Cost: O(n log n) in the total vertex count.
+  static Region union_of(std::span<const Region> regions, std::string name);
 
   [[nodiscard]] const std::string& name() const;
   // Whether `p` (latitude and longitude; altitude ignored) lies inside. Cost: O(log n) amortised.

@@ -37,6 +37,13 @@ std::string audit_record(const AuditEntry& e, AuditHead& head) {
   // Degrees rounded to 1e-9 (0.1 mm): the record shows what was decided, not binary noise.
   line += ",\"lat_deg\":" + num(std::round(e.request.location.lat_rad * kDegPerRad * 1e9) / 1e9);
   line += ",\"lon_deg\":" + num(std::round(e.request.location.lon_rad * kDegPerRad * 1e9) / 1e9);
+  // The terminal's state, when the rules on it could see anything (a terminal at rest, not roaming,
+  // writes the same record as before these fields existed). Rounded to 1e-6.
+  if (e.request.speed_kmh != 0.0)
+    line += ",\"speed_kmh\":" + num(std::round(e.request.speed_kmh * 1e6) / 1e6);
+  if (e.request.roaming_days != 0.0) {
+    line += ",\"roaming_days\":" + num(std::round(e.request.roaming_days * 1e6) / 1e6);
+  }
   line += std::string(",\"decision\":\"") + (e.decision.permit ? "permit" : "deny") + "\",\"matched\":[";
   for (std::size_t i = 0; i < e.decision.matched.size(); ++i) {
     line += (i ? "," : "") + js(e.decision.matched[i]);

@@ -3,6 +3,8 @@
 // partial policy.
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -128,6 +130,8 @@ class Parser {
         }
       } else if (k == "description") {
         string_of(node, "description");
+      } else if (k == "enforcement") {
+        parse_enforcement(node, *data);
       } else if (k == "rule") {
         rules = node.as_array();
         rules_line = line;
@@ -137,7 +141,7 @@ class Parser {
         }
       } else {
         add(static_cast<int>(key.source().begin.line), k,
-            "unknown field (expected provider, description or [[rule]] tables)");
+            "unknown field (expected provider, description, [enforcement] or [[rule]] tables)");
       }
     }
     if (!have_provider && !doc.contains("provider")) {
@@ -279,6 +283,81 @@ class Parser {
     }
   }
 
+  // A finite number >= 0 (integer or float).
+  std::optional<double> non_negative_of(const toml::node& n, const std::string& field, const char* what) {
+    const std::optional<double> v = n.value<double>();
+    if (!n.is_number() || !v || !std::isfinite(*v) || *v < 0.0) {
+      add(line_of(n), field,
+          std::string("expected ") + what + " (a number >= 0), found " +
+              (n.is_number() ? number(v.value_or(0.0)) : toml_type_name(n)));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  // [enforcement]: level, mode and delay.
+  void parse_enforcement(const toml::node& node, internal::PolicyData& data) {
+    const auto* t = node.as_table();
+    if (!t) {
+      add(line_of(node), "enforcement", "expected a table [enforcement], found " + toml_type_name(node));
+      return;
+    }
+    Enforcement e;
+    const toml::node* mode_node = nullptr;
+    for (auto&& [key, value] : *t) {
+      const std::string k(key.str());
+      const std::string f = "enforcement." + k;
+      const int line = line_of(value);
+      if (k == "level") {
+        const auto* i = value.as_integer();
+        if (!i || i->get() < 0 || i->get() > 30) {
+          add(line, f,
+              "expected an S2 cell level, an integer 0-30 (Starlink's service cells are about level 9), "
+              "found " +
+                  (i ? std::to_string(i->get()) : toml_type_name(value)));
+        } else {
+          e.level = static_cast<int>(i->get());
+        }
+      } else if (k == "mode") {
+        mode_node = &value;
+        if (auto s = string_of(value, f)) {
+          if (*s == "exact") {
+            e.mode = CellMode::exact;
+          } else if (*s == "centre" || *s == "center") {
+            e.mode = CellMode::centre;
+          } else if (*s == "any") {
+            e.mode = CellMode::any;
+          } else if (*s == "all") {
+            e.mode = CellMode::all;
+          } else {
+            add(line, f, "expected \"exact\", \"centre\", \"any\" or \"all\", found " + show(*s));
+          }
+        }
+      } else if (k == "delay") {
+        if (auto s = string_of(value, f)) {
+          try {
+            e.delay = time::parse_duration(*s, f);
+            if (e.delay < time::Duration{}) add(line, f, "expected a duration >= 0, found " + show(*s));
+          } catch (const InputError& err) {
+            add(line, f, err.detail());
+          }
+        }
+      } else {
+        add(static_cast<int>(key.source().begin.line), f, "unknown field (expected level, mode, delay)");
+      }
+    }
+    if (e.level >= 0 && !mode_node) e.mode = CellMode::centre;
+    if (e.mode != CellMode::exact && e.level < 0) {
+      add(line_of(*mode_node), "enforcement.mode",
+          "mode " + std::string(to_string(e.mode)) + " decides per service cell: give the cells' level too");
+    }
+    if (e.mode == CellMode::exact && e.level >= 0 && mode_node) {
+      add(line_of(*mode_node), "enforcement.mode",
+          "mode exact decides at the terminal's position: leave level out");
+    }
+    data.enforcement = e;
+  }
+
   std::optional<earth::Region> region_of(const std::string& spec, int line, const std::string& field) {
     if (auto it = region_cache_.find(spec); it != region_cache_.end()) return it->second;
     try {
@@ -322,6 +401,7 @@ class Parser {
     bool have_effect = false;
     bool have_region = false;
     const toml::node* where = nullptr;
+    const toml::node* state = nullptr;  // max_speed_kmh or roaming_days
   };
 
   // One key of a rule into `r`. Returns false for an unknown key (the caller reports it).
@@ -384,6 +464,16 @@ class Parser {
       r.terminals = strings_of(node, f, false);
     } else if (name == "groups") {
       r.groups = strings_of(node, f, false);
+    } else if (name == "exempt_terminals") {
+      r.exempt_terminals = strings_of(node, f, false);
+    } else if (name == "exempt_groups") {
+      r.exempt_groups = strings_of(node, f, false);
+    } else if (name == "max_speed_kmh") {
+      keys.state = &node;
+      r.max_speed_kmh = non_negative_of(node, f, "a speed in km/h");
+    } else if (name == "roaming_days") {
+      keys.state = &node;
+      r.roaming_days = non_negative_of(node, f, "a number of days");
     } else if (name == "from") {
       r.from = instant_of(node, f);
     } else if (name == "until") {
@@ -417,6 +507,11 @@ class Parser {
     }
     if (keys.where && !keys.have_region)
       add(line_of(*keys.where), base + ".where", "where needs a region or polygon");
+    if (keys.state && keys.have_effect && r.effect == Effect::permit) {
+      add(line_of(*keys.state), base,
+          "max_speed_kmh and roaming_days belong in forbid rules (they say when "
+          "service is denied); found them in a permit rule");
+    }
     if (r.from && r.until && !(*r.from < *r.until)) {
       add(line_of(*t.get("until")), base + ".until", "expected a time after `from`");
     }
@@ -442,7 +537,8 @@ class Parser {
       if (!read_rule_key(name, node, f, base, r, keys)) {
         add(static_cast<int>(key.source().begin.line), f,
             "unknown field (expected id, effect, description, providers, region, polygon, where, customers, "
-            "terminals, groups, from, until, hours_utc)");
+            "terminals, groups, exempt_terminals, exempt_groups, from, until, hours_utc, max_speed_kmh, "
+            "roaming_days)");
       }
     }
     check_rule(t, base, r, keys);
@@ -463,6 +559,8 @@ class Parser {
         ids.push_back(it->second);
       }
       data.regions_of_rule.push_back(ids);
+      data.union_of_rule.emplace_back();
+      if (r.regions.size() > 1) data.union_of_rule.back() = earth::Region::union_of(r.regions, r.id);
       r.summary = summarize(r);
     }
     data.inside_rules_of_region.resize(regions.size());
@@ -477,7 +575,15 @@ class Parser {
         }
       }
     }
+    data.regions = regions;
     data.index = internal::RegionIndex(std::move(regions));
+  }
+
+  // A number as short as it reads: 90, 1.5.
+  static std::string number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
   }
 
   static std::string join(const std::vector<std::string>& v) {
@@ -497,6 +603,18 @@ class Parser {
       std::string s;
       if (!r.terminals.empty()) s = "terminals " + join(r.terminals);
       if (!r.groups.empty()) s += (s.empty() ? "" : " or ") + std::string("groups ") + join(r.groups);
+      parts.push_back(s);
+    }
+    if (r.max_speed_kmh) parts.push_back("faster than " + number(*r.max_speed_kmh) + " km/h");
+    if (r.roaming_days) {
+      parts.push_back("outside the activation country for more than " + number(*r.roaming_days) + " days");
+    }
+    if (!r.exempt_terminals.empty() || !r.exempt_groups.empty()) {
+      std::string s = "except ";
+      if (!r.exempt_terminals.empty()) s += "terminals " + join(r.exempt_terminals);
+      if (!r.exempt_groups.empty()) {
+        s += (r.exempt_terminals.empty() ? "" : " and ") + std::string("groups ") + join(r.exempt_groups);
+      }
       parts.push_back(s);
     }
     if (r.from) parts.push_back("from " + time::format_iso8601(*r.from, 0));

@@ -6,11 +6,13 @@
 #include <cmath>
 #include <map>
 #include <numbers>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "skyfence/earth/grid.h"
 #include "skyfence/policy/internal/policy_data.h"
 #include "skyfence/time/scales.h"
 
@@ -55,9 +57,16 @@ struct Asker {
         own_provider(iequals(provider, d.provider)) {}
 };
 
-// The conditions on who asks (provider, customer class, terminal or group).
+// Whether the rule exempts the terminal (by id or group).
+bool exempt(const Rule& r, const RequestContext& c) {
+  return (!c.terminal_id.empty() && any_equal(r.exempt_terminals, c.terminal_id)) ||
+         (!c.group.empty() && any_equal(r.exempt_groups, c.group));
+}
+
+// The conditions on who asks (provider, customer class, terminal or group, exemptions).
 bool context_matches(const Rule& r, const Asker& a) {
   const RequestContext& c = a.c;
+  if (exempt(r, c)) return false;
   if (r.providers.empty() ? !a.own_provider : !any_iequal(r.providers, a.provider)) return false;
   if (!r.customers.empty() && (c.customer.empty() || !any_iequal(r.customers, c.customer))) return false;
   if (!r.terminals.empty() || !r.groups.empty()) {
@@ -86,6 +95,13 @@ struct Containing {
   [[nodiscard]] bool has(std::uint32_t id) const { return std::binary_search(begin(), end(), id); }
 };
 
+// The conditions on the terminal's state: its speed and its days of roaming.
+bool state_matches(const Rule& r, const Request& q) {
+  if (r.max_speed_kmh && !(q.speed_kmh > *r.max_speed_kmh)) return false;
+  if (r.roaming_days && !(q.roaming_days > *r.roaming_days)) return false;
+  return true;
+}
+
 // Whether rule k's region condition holds for a point in the regions `in`.
 bool location_matches(const internal::PolicyData& d, std::size_t k, const Containing& in) {
   const auto& ids = d.regions_of_rule[k];
@@ -106,6 +122,73 @@ void for_each_located_rule(const internal::PolicyData& d, const Containing& in, 
   }
 }
 
+// Whether rule k's region condition holds for a service cell whose relation to each region is `rel`
+// (by region id), under the per-cell mode `mode` (any or all; see CellMode).
+bool cell_location_matches(const internal::PolicyData& d, std::size_t k,
+                           const std::vector<earth::CellRelation>& rel, std::uint64_t cell, CellMode mode) {
+  const auto& ids = d.regions_of_rule[k];
+  if (ids.empty()) return true;
+  // The rule's union of regions: inside when one region holds the whole cell, or else, touching several,
+  // when their union does (a cell across the border of two neighbouring countries both listed).
+  bool inside = false, touches = false;
+  std::size_t touching = 0;
+  for (std::uint32_t id : ids) {
+    inside = inside || rel[id] == earth::CellRelation::inside;
+    touching += rel[id] != earth::CellRelation::disjoint ? 1 : 0;
+  }
+  touches = touching > 0;
+  if (!inside && touching > 1) {
+    inside = earth::cell_relation(*d.union_of_rule[k], cell) == earth::CellRelation::inside;
+  }
+  const bool outside = d.rules[k].side == Side::outside;
+  const bool whole = outside ? !touches : inside;  // the cell lies wholly on the rule's side
+  const bool some = outside ? !inside : touches;   // some of the cell lies on the rule's side
+  const bool denying = d.rules[k].effect == Effect::forbid;
+  // `any` leans to denial: forbid where any part is forbidden, permit only where all is permitted.
+  return (mode == CellMode::any) == denying ? some : whole;
+}
+
+// Where a request is, as the policy's enforcement sees it: its own position (exact), the centre of
+// its service cell (centre), or its service cell's relation to every rule region (any, all).
+class Location {
+ public:
+  Location(const internal::PolicyData& d, const Enforcement& e, const frames::Geodetic& p) : d_(d), e_(e) {
+    if (e_.mode == CellMode::exact) {
+      in_.emplace(d, p);
+      return;
+    }
+    cell_ = earth::cell_containing(p, e_.level);
+    if (e_.mode == CellMode::centre) {
+      in_.emplace(d, earth::make_cell(cell_).centre);
+      return;
+    }
+    rel_.resize(d.regions.size());
+    for (std::size_t id = 0; id < d.regions.size(); ++id) {
+      rel_[id] = earth::cell_relation(d.regions[id], cell_);
+    }
+  }
+  // Calls fn(k) for every rule whose region condition holds (possibly more than once for a rule).
+  template <class Fn>
+  void for_each_rule(Fn&& fn) const {
+    if (in_) {
+      for_each_located_rule(d_, *in_, fn);
+      return;
+    }
+    for (std::uint32_t k = 0; k < d_.rules.size(); ++k) {
+      if (cell_location_matches(d_, k, rel_, cell_, e_.mode)) fn(k);
+    }
+  }
+  // The service cell (0 with exact enforcement).
+  [[nodiscard]] std::uint64_t cell() const { return cell_; }
+
+ private:
+  const internal::PolicyData& d_;
+  const Enforcement& e_;
+  std::optional<Containing> in_;
+  std::vector<earth::CellRelation> rel_;
+  std::uint64_t cell_ = 0;
+};
+
 void append_quoted_list(std::string& out, const std::vector<const Rule*>& rules) {
   for (std::size_t i = 0; i < rules.size(); ++i) {
     if (i > 0) out += i + 1 == rules.size() ? " and " : ", ";
@@ -114,6 +197,27 @@ void append_quoted_list(std::string& out, const std::vector<const Rule*>& rules)
     out += "\" (";
     out += rules[i]->summary;
     out += ')';
+  }
+}
+
+// The instants in (from, to) where rule r's time condition may change (its from, until and daily
+// window edges), appended to `out`.
+void time_edges(const Rule& r, time::Instant from, time::Instant to, std::vector<time::Instant>& out) {
+  const auto add = [&](time::Instant t) {
+    if (from < t && t < to) out.push_back(t);
+  };
+  if (r.from) add(*r.from);
+  if (r.until) add(*r.until);
+  if (r.hours_utc) {
+    time::CivilTime day = time::to_utc(from);
+    day.hour = 0;
+    day.minute = 0;
+    day.second = 0;
+    day.nanosecond = 0;
+    for (time::Instant midnight = time::from_utc(day); midnight < to; midnight += time::Duration::hours(24)) {
+      add(midnight + time::Duration::minutes(r.hours_utc->start_min));
+      add(midnight + time::Duration::minutes(r.hours_utc->end_min));
+    }
   }
 }
 
@@ -153,16 +257,43 @@ const std::string& Policy::sha256() const {
   return data_->sha256;
 }
 
+Policy::Policy(std::shared_ptr<const internal::PolicyData> d)
+    : data_(std::move(d)), enforcement_(data_->enforcement) {}
+
+Policy Policy::with_enforcement(const Enforcement& e) const {
+  const bool exact = e.mode == CellMode::exact;
+  if ((exact && e.level != -1) || (!exact && (e.level < 0 || e.level > 30)) || e.delay < time::Duration{}) {
+    throw std::invalid_argument("Policy::with_enforcement: an invalid enforcement setting");
+  }
+  Policy p = *this;
+  p.enforcement_ = e;
+  return p;
+}
+
+std::string_view to_string(CellMode m) {
+  switch (m) {
+    case CellMode::exact:
+      return "exact";
+    case CellMode::centre:
+      return "centre";
+    case CellMode::any:
+      return "any";
+    case CellMode::all:
+      return "all";
+  }
+  return "exact";
+}
+
 bool Policy::permits(const Request& request) const {
   const internal::PolicyData& d = *data_;
-  const Containing in(d, request.location);
+  const Location in(d, enforcement_, request.location);
   const Asker asker(d, request.context);
   bool permit = false;
   bool forbid = false;
-  for_each_located_rule(d, in, [&](std::uint32_t k) {
+  in.for_each_rule([&](std::uint32_t k) {
     const Rule& r = d.rules[k];
     if (forbid || (r.effect == Effect::permit && permit)) return;
-    if (!context_matches(r, asker) || !time_matches(r, request.time)) return;
+    if (!context_matches(r, asker) || !time_matches(r, request.time) || !state_matches(r, request)) return;
     (r.effect == Effect::permit ? permit : forbid) = true;
   });
   return permit && !forbid;
@@ -170,16 +301,16 @@ bool Policy::permits(const Request& request) const {
 
 Decision Policy::decide(const Request& request) const {
   const internal::PolicyData& d = *data_;
-  const Containing in(d, request.location);
+  const Location in(d, enforcement_, request.location);
   const Asker asker(d, request.context);
   // Matching rules, usually a handful: inline storage first.
   constexpr std::size_t kInlineHits = 16;
   std::uint32_t inline_hits[kInlineHits];
   std::vector<std::uint32_t> more_hits;
   std::size_t n_hits = 0;
-  for_each_located_rule(d, in, [&](std::uint32_t k) {
+  in.for_each_rule([&](std::uint32_t k) {
     const Rule& r = d.rules[k];
-    if (!context_matches(r, asker) || !time_matches(r, request.time)) return;
+    if (!context_matches(r, asker) || !time_matches(r, request.time) || !state_matches(r, request)) return;
     if (n_hits < kInlineHits) {
       inline_hits[n_hits] = k;
     } else {
@@ -223,6 +354,10 @@ Decision Policy::decide(const Request& request) const {
     if (!c.group.empty()) m += ", group " + c.group;
     m += "); with no permit rule matching, service is denied";
   }
+  if (enforcement_.mode != CellMode::exact) {
+    m += " (decided for service cell " + earth::cell_token(in.cell()) + " at level " +
+         std::to_string(enforcement_.level) + ", mode " + std::string(to_string(enforcement_.mode)) + ")";
+  }
   return out;
 }
 
@@ -243,7 +378,8 @@ PointPolicy PointPolicy::per_point(const Policy& policy, std::span<const frames:
 
 PointPolicy::PointPolicy(const Policy& policy, std::span<const frames::Geodetic> points,
                          std::span<const RequestContext> contexts,
-                         const std::vector<std::uint32_t>& context_of_point) {
+                         const std::vector<std::uint32_t>& context_of_point)
+    : delay_(policy.enforcement().delay) {
   const internal::PolicyData& d = policy.data();
   // Which rules apply to each distinct context (points often share one: a group, a customer class).
   std::map<std::tuple<std::string, std::string, std::string, std::string>, std::uint32_t> distinct;
@@ -257,7 +393,9 @@ PointPolicy::PointPolicy(const Policy& policy, std::span<const frames::Geodetic>
     if (inserted) {
       const Asker asker(d, ctx);
       std::vector<bool> a(d.rules.size());
-      for (std::size_t k = 0; k < d.rules.size(); ++k) a[k] = context_matches(d.rules[k], asker);
+      for (std::size_t k = 0; k < d.rules.size(); ++k) {
+        a[k] = context_matches(d.rules[k], asker) && !d.rules[k].has_terminal_state_condition();
+      }
       applicable.push_back(std::move(a));
     }
     distinct_of_context[c] = it->second;
@@ -275,13 +413,25 @@ PointPolicy::PointPolicy(const Policy& policy, std::span<const frames::Geodetic>
   constexpr std::uint32_t kSeparator = 0xFFFFFFFFu;
   class_of_point_.resize(points.size());
   std::vector<std::uint32_t> timed_permit, timed_forbid, key;
+  // Decided per service cell, the points of one cell asking alike share their class: worked out once.
+  const bool per_cell = policy.enforcement().mode != CellMode::exact;
+  std::map<std::pair<std::uint64_t, std::uint32_t>, std::uint32_t> class_of_cell;
   for (std::size_t i = 0; i < points.size(); ++i) {
-    const std::vector<bool>& applies = applicable[distinct_of_context[context_of_point[i]]];
-    const Containing in(d, points[i]);
+    const std::uint32_t asker = distinct_of_context[context_of_point[i]];
+    std::pair<std::uint64_t, std::uint32_t> cell_key{0, asker};
+    if (per_cell) {
+      cell_key.first = earth::cell_containing(points[i], policy.enforcement().level);
+      if (const auto it = class_of_cell.find(cell_key); it != class_of_cell.end()) {
+        class_of_point_[i] = it->second;
+        continue;
+      }
+    }
+    const std::vector<bool>& applies = applicable[asker];
+    const Location in(d, policy.enforcement(), points[i]);
     bool sp = false, sf = false;
     timed_permit.clear();
     timed_forbid.clear();
-    for_each_located_rule(d, in, [&](std::uint32_t k) {
+    in.for_each_rule([&](std::uint32_t k) {
       if (!applies[k]) return;
       const bool permit = d.rules[k].effect == Effect::permit;
       if (time_slot[k] < 0) {
@@ -314,6 +464,7 @@ PointPolicy::PointPolicy(const Policy& policy, std::span<const frames::Geodetic>
       classes_.push_back(std::move(c));
     }
     class_of_point_[i] = it->second;
+    if (per_cell) class_of_cell.emplace(cell_key, it->second);
   }
 }
 
@@ -321,10 +472,10 @@ bool PointPolicy::time_invariant() const {
   return time_rules_.empty();
 }
 
-void PointPolicy::permitted(time::Instant t, std::span<std::uint8_t> out) const {
+void PointPolicy::instantaneous(time::Instant t, std::vector<std::uint8_t>& by_class) const {
   std::vector<bool> active(time_rules_.size());
   for (std::size_t k = 0; k < time_rules_.size(); ++k) active[k] = time_matches(time_rules_[k], t);
-  std::vector<std::uint8_t> result(classes_.size());
+  by_class.assign(classes_.size(), 0);
   for (std::size_t c = 0; c < classes_.size(); ++c) {
     const Class& cl = classes_[c];
     auto any_active = [&](const std::vector<std::uint32_t>& v) {
@@ -332,7 +483,26 @@ void PointPolicy::permitted(time::Instant t, std::span<std::uint8_t> out) const 
     };
     const bool forbid = cl.static_forbid || any_active(cl.timed_forbids);
     const bool permit = cl.static_permit || any_active(cl.timed_permits);
-    result[c] = permit && !forbid ? 1 : 0;
+    by_class[c] = permit && !forbid ? 1 : 0;
+  }
+}
+
+void PointPolicy::permitted(time::Instant t, std::span<std::uint8_t> out) const {
+  std::vector<std::uint8_t> result;
+  instantaneous(t, result);
+  if (delay_ > time::Duration{} && !time_rules_.empty() &&
+      std::find(result.begin(), result.end(), std::uint8_t{0}) != result.end()) {
+    // A class denied at t is permitted while its denial is younger than the delay: when some instant of
+    // [t - delay, t) permits it. Decisions are constant between the time rules' edges.
+    const time::Instant from = t - delay_;
+    std::vector<time::Instant> instants{from};
+    for (const Rule& r : time_rules_) time_edges(r, from, t, instants);
+    std::vector<std::uint8_t> then;
+    for (const time::Instant at : instants) {
+      instantaneous(at, then);
+      for (std::size_t c = 0; c < result.size(); ++c)
+        result[c] = static_cast<std::uint8_t>(result[c] | then[c]);
+    }
   }
   const std::size_t n = std::min(out.size(), class_of_point_.size());
   for (std::size_t i = 0; i < n; ++i) out[i] = result[class_of_point_[i]];

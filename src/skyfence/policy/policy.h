@@ -67,11 +67,43 @@ struct Rule {
   std::optional<time::Instant> from;   // inclusive
   std::optional<time::Instant> until;  // exclusive
   std::optional<DailyWindow> hours_utc;
+  // Enforcement conditions (forbid rules only): the rule matches while the terminal moves faster than
+  // max_speed_kmh (Request::speed_kmh), or has been outside its activation country for more than
+  // roaming_days days (Request::roaming_days).
+  std::optional<double> max_speed_kmh;
+  std::optional<double> roaming_days;
+  // Terminals and groups the rule does not apply to (a whitelist's exemption), whatever else holds.
+  std::vector<std::string> exempt_terminals;
+  std::vector<std::string> exempt_groups;
   SourceLocation defined_at;  // file and line of the [[rule]] table
   std::string summary;        // its conditions in words, for reasons ("inside RUS; customers military")
 
   // Whether the rule has a condition on time (from, until or hours_utc).
   [[nodiscard]] bool has_time_condition() const { return from || until || hours_utc; }
+  // Whether the rule has a condition on the terminal's motion or roaming (they never hold for a point
+  // at rest in its activation country).
+  [[nodiscard]] bool has_terminal_state_condition() const { return max_speed_kmh || roaming_days; }
+};
+
+// How a provider applies the region conditions of its rules (the policy's [enforcement] table).
+enum class CellMode {
+  exact,   // at the terminal's own position (the default)
+  centre,  // at the centre of the service cell holding it
+  any,     // per service cell, denying: a forbidden region touching the cell forbids all of it, and a
+           // permitted region permits only the cells wholly inside it
+  all,     // per service cell, permitting: only cells wholly inside a forbidden region are forbidden,
+           // and a permitted region permits every cell it touches
+};
+
+// "exact", "centre", "any", "all".
+std::string_view to_string(CellMode m);
+
+struct Enforcement {
+  int level = -1;  // S2 level of the service cells; -1 with CellMode::exact
+  CellMode mode = CellMode::exact;
+  // A decision that turns from permit to deny takes effect only once the deny has held this long
+  // (EnforcementDelay); zero: at once. A deny that turns into a permit takes effect at once.
+  time::Duration delay{};
 };
 
 // Who asks: everything about a request except where and when.
@@ -86,6 +118,8 @@ struct Request {
   RequestContext context;
   frames::Geodetic location;  // latitude and longitude used; altitude ignored
   time::Instant time;
+  double speed_kmh = 0.0;     // the terminal's ground speed (earth::Track::speed_kmh)
+  double roaming_days = 0.0;  // days outside its activation country so far (RoamingClock); 0 inside
 };
 
 struct Decision {
@@ -122,9 +156,16 @@ class Policy {
   [[nodiscard]] const std::vector<Rule>& rules() const;
   // Hex SHA-256 of the policy text, recorded in audit logs.
   [[nodiscard]] const std::string& sha256() const;
+  [[nodiscard]] const Enforcement& enforcement() const { return enforcement_; }
+  // The same rules enforced another way (a sweep of enforcement settings): shares everything else.
+  // REQUIRES: e.level in 0..30 unless e.mode is exact (then -1); e.delay >= 0 (else
+  // std::invalid_argument).
+  [[nodiscard]] Policy with_enforcement(const Enforcement& e) const;
 
   // The decision for one request, with the matching rules and the reason. Cost: one point lookup
   // in an index over every rule region (O(log edges)), then the candidate rules' other conditions.
+  // With enforcement per service cell (mode any or all), the relation of the request's cell to every
+  // rule region instead (an S2 cell test per region).
   [[nodiscard]] Decision decide(const Request& request) const;
   // The same decision without the lists and text. Same cost, no allocation.
   [[nodiscard]] bool permits(const Request& request) const;
@@ -132,12 +173,17 @@ class Policy {
   [[nodiscard]] const internal::PolicyData& data() const { return *data_; }
 
  private:
-  explicit Policy(std::shared_ptr<const internal::PolicyData> d) : data_(std::move(d)) {}
+  explicit Policy(std::shared_ptr<const internal::PolicyData> d);
   std::shared_ptr<const internal::PolicyData> data_;
+  Enforcement enforcement_;
 };
 
 // Location-dependent conditions resolved once for a fixed set of points (cells or sites), for one
-// request context; per time step only the time conditions remain. Immutable after construction and
+// request context; per time step only the time conditions remain. The points are at rest in their
+// activation country: rules on speed or roaming never match them. The policy's enforcement delay is
+// applied exactly: a point is denied at t only when its decision was deny at every instant of
+// [t - delay, t] (decisions change only at the time rules' from, until and daily edges, so those instants
+// and t - delay are the ones evaluated). Immutable after construction and
 // safe to share between threads. Keeps a reference to nothing: the policy may go away.
 class PointPolicy {
  public:
@@ -164,8 +210,11 @@ class PointPolicy {
     std::vector<std::uint32_t> timed_permits;  // indices into time_rules_
     std::vector<std::uint32_t> timed_forbids;
   };
+  // Each class's decision at t without the delay.
+  void instantaneous(time::Instant t, std::vector<std::uint8_t>& by_class) const;
   std::vector<Rule> time_rules_;  // the applicable rules with a time condition (copies: no dangling)
   std::vector<Class> classes_;
+  time::Duration delay_{};
   std::vector<std::uint32_t> class_of_point_;
 };
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct PolicyData {
   // region cannot match besides `always_candidates`.
   std::vector<std::vector<std::uint32_t>> inside_rules_of_region;
   std::vector<std::uint32_t> always_candidates;  // rules with no region, or with `outside`
+  std::vector<earth::Region> regions;            // by region id, as in `index`
+  // Per rule with several regions, their union (for decisions per service cell); nullopt otherwise.
+  std::vector<std::optional<earth::Region>> union_of_rule;
+  Enforcement enforcement;
 };
 
 // ASCII letters lowered.
