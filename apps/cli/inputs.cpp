@@ -2,6 +2,7 @@
 #include "inputs.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -19,6 +20,17 @@
 #include "skyfence/time/scales.h"
 
 namespace skyfence::cli::inputs {
+
+earth::Region named_region(const std::string& text, std::optional<earth::CountryBorders>& borders) {
+  const std::size_t hash = text.find('#');
+  if (hash != std::string::npos) return earth::read_region_file(text.substr(0, hash), text.substr(hash + 1));
+  const std::filesystem::path p(text);
+  if (std::filesystem::exists(p) || p.extension() == ".geojson" || p.extension() == ".json") {
+    return earth::read_region_file(text);
+  }
+  if (!borders) borders = earth::CountryBorders::read_bundled(data_dir());
+  return borders->find(text);
+}
 
 void add_satellite_options(CLI::App& cmd, SatelliteInput& in) {
   auto* group = cmd.add_option_group("input", "element sets");

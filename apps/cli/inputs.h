@@ -5,9 +5,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "skyfence/earth/region.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/orbits/load.h"
 #include "skyfence/time/instant.h"
@@ -23,6 +25,11 @@ struct SatelliteInput {
   bool strict = false;
   bool accept_bad_checksums = false;
 };
+
+// A region named on the command line: "FILE.geojson#NAME" (the file's features named NAME), a GeoJSON
+// file (one that exists, or a name ending in .geojson/.json: all its polygons), else a country of the
+// bundled borders (ISO code or name), read into `borders` at most once.
+earth::Region named_region(const std::string& text, std::optional<earth::CountryBorders>& borders);
 
 // Registers --tle/--omm/--catalog/--preset (one required), --all-objects, --satellite, --strict,
 // --accept-bad-checksums.

@@ -48,17 +48,6 @@ struct Options {
   unsigned threads = 0;
 };
 
-// A region named on the command line: a GeoJSON file when a file of that name exists or it ends in
-// .geojson/.json, else a country of the bundled borders.
-earth::Region named_region(const std::string& text, std::optional<earth::CountryBorders>& borders) {
-  const std::filesystem::path p(text);
-  if (std::filesystem::exists(p) || p.extension() == ".geojson" || p.extension() == ".json") {
-    return earth::read_region_file(text);
-  }
-  if (!borders) borders = earth::CountryBorders::read_bundled(data_dir());
-  return borders->find(text);
-}
-
 struct Answer {
   detection::ObservedTerminal terminal;
   detection::Location location;
@@ -173,9 +162,9 @@ int run(const Options& o) {
   }
   std::optional<earth::CountryBorders> borders;
   detection::Prior prior;
-  if (o.prior != "world") prior.region = named_region(o.prior, borders);
+  if (o.prior != "world") prior.region = inputs::named_region(o.prior, borders);
   std::optional<earth::Region> region;
-  if (!o.region.empty()) region = named_region(o.region, borders);
+  if (!o.region.empty()) region = inputs::named_region(o.region, borders);
   const std::vector<orbits::ElementSet> sets = load_satellites(o.in, first, last).sets;
   warn_about_leap_seconds(last);
   const visibility::Fleet fleet(sets);
@@ -220,9 +209,10 @@ void add_locate_command(CLI::App& app, std::function<int()>& run_fn) {
   CLI::App* cmd =
       app.add_subcommand("locate", "Where a terminal can be, given which satellite served it when");
   cmd->footer(R"(Examples:
-  skyfence locate --observations data/examples/observations.csv --catalog starlink --prior Ukraine
-  skyfence locate --observations data/examples/observations.csv --catalog starlink --rule top-k \
-      --prior Ukraine --region data/examples/occupied-area-example.geojson -o cells.geojson --summary where.json
+  skyfence locate --observations data/observations/example.csv --catalog starlink --prior Ukraine
+  skyfence locate --observations data/observations/example.csv --catalog starlink --rule top-k \
+      --prior Ukraine --region data/policies/areas.geojson#example-denied-area -o cells.geojson \
+      --summary where.json
 
 Observations (CSV): time_utc,norad_id[,terminal_id], one row per observation: satellite NORAD_ID served
 the terminal at TIME_UTC. Each puts the terminal where that satellite was at or above --min-elevation
@@ -231,7 +221,7 @@ high satellites; --k 1, the highest). The answer is every S2 cell of --level tha
 meeting every observation (all but --max-outliers of them): the true position's cell is always among
 them when the observations are right, with cells about one cell wide along the boundary.
 --prior: where the terminal may be before the observations: world (default), a country, or a GeoJSON
-file. --region R: say whether the terminal is inside R ("inside", "outside" or "undetermined", and the
+file (FILE.geojson#NAME: its features named NAME). --region R: say whether the terminal is inside R ("inside", "outside" or "undetermined", and the
 share of the consistent area inside) in the summary.
 Output (-o, default standard output): CSV terminal_id,cell_id,lat_deg,lon_deg,area_km2, or GeoJSON cells
 (-o NAME.geojson) with terminal_id, cell_id, area_km2 and misses (observations the cell fails).

@@ -13,6 +13,7 @@
 #include "common.h"
 #include "constellations.h"
 #include "coverage.h"
+#include "enforcement.h"
 #include "locate.h"
 #include "passes.h"
 #include "policy.h"
@@ -43,6 +44,7 @@ int run_main(int argc, char** argv) {
   add_coverage_command(app, run);
   add_capacity_command(app, run);
   add_locate_command(app, run);
+  add_enforcement_command(app, run);
   add_run_command(app, run);
   try {
     app.parse(argc, argv);
