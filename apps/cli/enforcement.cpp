@@ -115,35 +115,15 @@ int run(const Options& o) {
   std::vector<detection::TerminalInfo> infos;
   if (!o.terminals.empty()) {
     tracks = earth::read_tracks_file(o.terminals);
-    for (const earth::Track& t : tracks) {
-      detection::TerminalInfo info;
-      const std::string* customer = t.attribute("customer");
-      info.customer = customer && !customer->empty() ? *customer : o.customer;
-      if (const std::string* g = t.attribute("group")) info.group = *g;
-      const std::string* code = t.attribute("activation_country");
-      const std::string country = code && !code->empty() ? *code : o.activation_country;
-      if (!country.empty()) {
-        try {
+    infos = detection::terminal_infos(
+        tracks, o.customer, o.activation_country,
+        [&]() -> const earth::CountryBorders& {
           if (!borders) borders = earth::CountryBorders::read_bundled(data_dir());
-          info.roaming.activation_country = borders->find(country);
-        } catch (const InputError& e) {
-          throw InputError(SourceLocation{o.terminals, 0, "activation_country"},
-                           fmt::format("terminal \"{}\": {}", t.id, e.detail()));
-        }
-      }
-      if (const std::string* since = t.attribute("roaming_since"); since && !since->empty()) {
-        info.roaming.roaming_since = time::parse_iso8601(*since, "roaming_since");
-      }
-      infos.push_back(std::move(info));
-    }
-    for (const std::string& g : o.hostile_groups) {
-      bool found = false;
-      for (const auto& info : infos) found = found || info.group == g;
-      if (!found) {
-        throw InputError(SourceLocation{"--hostile-groups", 0, ""},
-                         fmt::format("no terminal of {} is in group \"{}\"", o.terminals, g));
-      }
-    }
+          return *borders;
+        },
+        o.terminals);
+    detection::check_groups_exist(infos, o.hostile_groups, SourceLocation{"--hostile-groups", 0, ""},
+                                  o.terminals);
   } else if (!o.hostile_groups.empty()) {
     throw InputError(SourceLocation{"--hostile-groups", 0, ""}, "hostile groups need --terminals");
   }

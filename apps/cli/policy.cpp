@@ -17,6 +17,7 @@
 #include "skyfence/core/error.h"
 #include "skyfence/core/read_file.h"
 #include "skyfence/core/units.h"
+#include "skyfence/detection/leakage.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/earth/trajectory.h"
@@ -116,30 +117,15 @@ std::vector<time::Instant> check_instants(const CheckOptions& o) {
 // known, when it left (roaming_since), for the policy's roaming rules.
 policy::RoamingClock roaming_clock(const CheckOptions& o, const std::vector<earth::Track>& tracks) {
   std::optional<earth::CountryBorders> borders;
+  const std::vector<detection::TerminalInfo> infos = detection::terminal_infos(
+      tracks, o.customer, o.activation_country,
+      [&]() -> const earth::CountryBorders& {
+        if (!borders) borders = earth::CountryBorders::read_bundled(data_dir());
+        return *borders;
+      },
+      o.terminals_file);
   std::vector<policy::RoamingClock::Terminal> terms;
-  for (const earth::Track& t : tracks) {
-    policy::RoamingClock::Terminal term;
-    const std::string* column = t.attribute("activation_country");
-    const std::string code = column != nullptr && !column->empty() ? *column : o.activation_country;
-    if (!code.empty()) {
-      if (!borders) borders = earth::CountryBorders::read_bundled(data_dir());
-      try {
-        term.activation_country = borders->find(code);
-      } catch (const InputError& e) {
-        throw InputError(SourceLocation{o.terminals_file, 0, "activation_country"},
-                         fmt::format("terminal \"{}\": {}", t.id, e.detail()));
-      }
-    }
-    if (const std::string* since = t.attribute("roaming_since"); since != nullptr && !since->empty()) {
-      try {
-        term.roaming_since = time::parse_iso8601(*since, "roaming_since");
-      } catch (const InputError& e) {
-        throw InputError(SourceLocation{o.terminals_file, 0, "roaming_since"},
-                         fmt::format("terminal \"{}\": {}", t.id, e.detail()));
-      }
-    }
-    terms.push_back(std::move(term));
-  }
+  for (const detection::TerminalInfo& i : infos) terms.push_back(i.roaming);
   return policy::RoamingClock(std::move(terms));
 }
 

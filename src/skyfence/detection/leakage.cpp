@@ -10,6 +10,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include "skyfence/earth/grid.h"
+#include "skyfence/time/scales.h"
 
 namespace skyfence::detection {
 
@@ -172,6 +173,46 @@ SettingLeakage sweep_one(const policy::Policy& base, const EnforcementSetting& s
 }
 
 }  // namespace
+
+std::vector<TerminalInfo> terminal_infos(std::span<const earth::Track> tracks, const std::string& customer,
+                                         const std::string& activation_country,
+                                         const std::function<const earth::CountryBorders&()>& borders,
+                                         const std::string& source) {
+  std::vector<TerminalInfo> out;
+  for (const earth::Track& t : tracks) {
+    TerminalInfo info;
+    const std::string* c = t.attribute("customer");
+    info.customer = c != nullptr && !c->empty() ? *c : customer;
+    if (const std::string* g = t.attribute("group")) info.group = *g;
+    const std::string* a = t.attribute("activation_country");
+    const std::string country = a != nullptr && !a->empty() ? *a : activation_country;
+    try {
+      if (!country.empty()) info.roaming.activation_country = borders().find(country);
+    } catch (const InputError& e) {
+      throw InputError(SourceLocation{source, 0, "activation_country"},
+                       "terminal \"" + t.id + "\": " + e.detail());
+    }
+    if (const std::string* since = t.attribute("roaming_since"); since != nullptr && !since->empty()) {
+      try {
+        info.roaming.roaming_since = time::parse_iso8601(*since, "roaming_since");
+      } catch (const InputError& e) {
+        throw InputError(SourceLocation{source, 0, "roaming_since"},
+                         "terminal \"" + t.id + "\": " + e.detail());
+      }
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+void check_groups_exist(std::span<const TerminalInfo> infos, std::span<const std::string> groups,
+                        const SourceLocation& where, const std::string& source) {
+  for (const std::string& g : groups) {
+    if (std::none_of(infos.begin(), infos.end(), [&](const TerminalInfo& i) { return i.group == g; })) {
+      throw InputError(where, "no terminal of " + source + " is in group \"" + g + "\"");
+    }
+  }
+}
 
 std::string EnforcementSetting::label() const {
   if (mode == policy::CellMode::exact) return "exact";

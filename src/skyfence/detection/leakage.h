@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -46,6 +47,19 @@ struct TerminalInfo {
   // For the roaming rules (policy::RoamingClock). DEFAULT: none.
   policy::RoamingClock::Terminal roaming{};
 };
+
+// Who each terminal of a terminals file is: its customer (its `customer` attribute, else `customer`), its
+// group, and for roaming its activation country (its `activation_country` attribute, else
+// `activation_country`; a code or name of `borders()`, called only when one is needed) and
+// `roaming_since`. Throws InputError located at `source` naming the terminal and the column.
+std::vector<TerminalInfo> terminal_infos(std::span<const earth::Track> tracks, const std::string& customer,
+                                         const std::string& activation_country,
+                                         const std::function<const earth::CountryBorders&()>& borders,
+                                         const std::string& source);
+
+// Throws InputError at `where` unless each of `groups` is the group of some terminal.
+void check_groups_exist(std::span<const TerminalInfo> infos, std::span<const std::string> groups,
+                        const SourceLocation& where, const std::string& source);
 
 struct LeakageOptions {
   // Level of the cells whose centres sample the study area. DEFAULT: 12 (about 5 km2). REQUIRES: at

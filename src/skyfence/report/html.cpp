@@ -103,6 +103,7 @@ std::string render_report_html(const Results& r, const BorderMap& borders) {
   html::service_section(page, r, base ? &*base : nullptr);
   html::reliance_section(page, r, base ? &*base : nullptr);
   html::capacity_section(page, r, base ? &*base : nullptr);
+  html::enforcement_section(page, r);
   html::latency_section(page, r);
   html::in_view_section(page, r);
   html::passes_section(page, r);

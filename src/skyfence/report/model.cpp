@@ -29,6 +29,8 @@ std::string_view to_string(VariantKind kind) {
       return "background_load";
     case VariantKind::catalog_swap:
       return "catalog_swap";
+    case VariantKind::enforcement:
+      return "enforcement";
   }
   return "unknown";
 }

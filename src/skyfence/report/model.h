@@ -83,9 +83,10 @@ enum class VariantKind {
   add_provider,       // a provider is added
   background_load,    // a provider's capacity is partly used by customers outside the scenario
   catalog_swap,       // a provider's satellites come from another catalog snapshot, as they were then
+  enforcement,        // a provider enforces its policy another way (service cells, mode, delay)
 };
 // "baseline", "withdraw", "policy_rule", "satellite_failure", "add_provider", "background_load",
-// "catalog_swap".
+// "catalog_swap", "enforcement".
 std::string_view to_string(VariantKind kind);
 
 struct Variant {
@@ -287,6 +288,44 @@ struct ProviderUsage {
   std::optional<double> gateway_utilisation;  // flow / capacity of its gateways in use; none without gateways
 };
 
+// One enforcement setting of the leakage and collateral study (docs/enforcement.md).
+struct EnforcementSettingResult {
+  std::string setting;  // "exact", "L9 centre", ...
+  int level = -1;       // -1 for exact
+  std::string mode;     // exact, centre, any, all
+  double leakage_km2_h = 0.0;
+  double leakage_share = 0.0;  // of the region's area x window
+  double collateral_km2_h = 0.0;
+  double collateral_share = 0.0;  // of the region's area x window (may exceed 1)
+  double leakage_terminal_h = 0.0;
+  double collateral_terminal_h = 0.0;
+};
+
+// One terminal group under one setting of the study.
+struct EnforcementGroupResult {
+  std::string setting;
+  std::string group;
+  bool hostile = false;
+  std::uint64_t terminals = 0;
+  double terminal_h = 0.0;
+  double served_h = 0.0;
+  double denied_h = 0.0;
+};
+
+// The leakage and collateral study of a scenario's [enforcement] section.
+struct EnforcementStudy {
+  std::string provider;
+  std::string policy;  // the policy file swept
+  std::string region;  // the region meant to be denied
+  double region_area_km2 = 0.0;
+  double study_area_km2 = 0.0;
+  double window_h = 0.0;
+  std::uint64_t samples = 0;
+  int reference_level = 0;
+  std::vector<EnforcementSettingResult> settings;  // the first is exact
+  std::vector<EnforcementGroupResult> groups;
+};
+
 struct Results {
   RunInfo run;
   std::vector<ProviderInfo> providers;
@@ -305,6 +344,7 @@ struct Results {
   std::vector<TerminalCapacity> terminal_capacity;
   std::vector<CapacityCellLayer> capacity_cells;
   std::vector<ProviderUsage> provider_usage;
+  std::optional<EnforcementStudy> enforcement;  // when the scenario has an [enforcement] study
 
   // Lookups; nullptr when absent.
   [[nodiscard]] const ProviderInfo* provider(std::string_view name) const;

@@ -39,29 +39,29 @@ std::string tradeoff_svg(std::span<const TradeoffPoint> points, const std::strin
   const auto to_y = [&](double v) { return kTop + inner_h - v / y_hi * inner_h; };
 
   std::string s = fmt::format(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0:.0f}\" height=\"{1:.0f}\" viewBox=\"0 0 {0:.0f} "
-      "{1:.0f}\" "
-      "role=\"img\" aria-label=\"{2}\">\n"
-      "<style>text{{font-family:sans-serif;font-size:12px;fill:#222}}.grid{{stroke:#ddd}}"
-      ".axis{{stroke:#444}}.title{{font-size:15px;font-weight:bold}}.label{{font-size:11px}}</style>\n"
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tradeoff\" width=\"{0:.0f}\" height=\"{1:.0f}\" "
+      "viewBox=\"0 0 {0:.0f} {1:.0f}\" role=\"img\" aria-label=\"{2}\">\n"
+      "<style>.tradeoff text{{font-family:sans-serif;font-size:12px;fill:#222}}.tradeoff .tg{{stroke:#ddd}}"
+      ".tradeoff .ta{{stroke:#444}}.tradeoff .tt{{font-size:15px;font-weight:bold}}"
+      ".tradeoff .tl{{font-size:11px}}</style>\n"
       "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
-      "<text class=\"title\" x=\"{3:.1f}\" y=\"24\">{2}</text>\n",
+      "<text class=\"tt\" x=\"{3:.1f}\" y=\"24\">{2}</text>\n",
       kW, kH, escape_html(title), kLeft);
   for (double t : xt) {
     s += fmt::format(
-        "<line class=\"grid\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\"/>"
+        "<line class=\"tg\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\"/>"
         "<text x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>\n",
         to_x(t), kTop, kTop + inner_h, kTop + inner_h + 16.0, tick_text(t));
   }
   for (double t : yt) {
     s += fmt::format(
-        "<line class=\"grid\" x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\"/>"
+        "<line class=\"tg\" x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\"/>"
         "<text x=\"{3:.1f}\" y=\"{4:.1f}\" text-anchor=\"end\">{5}</text>\n",
         kLeft, kLeft + inner_w, to_y(t), kLeft - 6.0, to_y(t) + 4.0, tick_text(t));
   }
   s += fmt::format(
-      "<line class=\"axis\" x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\"/>"
-      "<line class=\"axis\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{3:.1f}\" y2=\"{2:.1f}\"/>\n",
+      "<line class=\"ta\" x1=\"{0:.1f}\" x2=\"{1:.1f}\" y1=\"{2:.1f}\" y2=\"{2:.1f}\"/>"
+      "<line class=\"ta\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{3:.1f}\" y2=\"{2:.1f}\"/>\n",
       kLeft, kLeft + inner_w, kTop + inner_h, kTop);
   s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n",
                    kLeft + inner_w / 2.0, kH - 14.0, escape_html(x_title));
@@ -85,7 +85,7 @@ std::string tradeoff_svg(std::span<const TradeoffPoint> points, const std::strin
       if (p.series != series[k]) continue;
       s += fmt::format(
           "<circle cx=\"{0:.1f}\" cy=\"{1:.1f}\" r=\"4.5\" fill=\"{2}\"><title>{3}: {4:g}, {5:g}</title>"
-          "</circle><text class=\"label\" x=\"{6:.1f}\" y=\"{7:.1f}\">{3}</text>\n",
+          "</circle><text class=\"tl\" x=\"{6:.1f}\" y=\"{7:.1f}\">{3}</text>\n",
           to_x(p.x), to_y(p.y), colour, escape_html(p.label), p.x, p.y, to_x(p.x) + 7.0, to_y(p.y) - 6.0);
     }
     const double ly = kTop + 8.0 + 20.0 * static_cast<double>(k);

@@ -1,6 +1,7 @@
 // A trade-off plot as a standalone SVG document: one marker per point, labelled, coloured by series
 // (e.g. leakage against collateral, one point per enforcement setting, a series per mode). It needs no
-// script, font or network, and reads the same in a browser, an image viewer or an HTML page.
+// script, font or network, and reads the same in a browser, an image viewer or an HTML page: its style
+// rules are scoped to its root's class "tradeoff", so embedded in a page they restyle nothing else.
 #pragma once
 
 #include <span>

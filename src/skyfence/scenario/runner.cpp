@@ -18,10 +18,12 @@
 #include "skyfence/core/statistics.h"
 #include "skyfence/core/units.h"
 #include "skyfence/coverage/coverage.h"
+#include "skyfence/detection/leakage.h"
 #include "skyfence/earth/cell_values.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/region.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/earth/trajectory.h"
 #include "skyfence/network/planes.h"
 #include "skyfence/network/routing.h"
 #include "skyfence/network/topology.h"
@@ -579,9 +581,21 @@ std::vector<Plan> plan_variants(const Scenario& sc, const RunInputs& in) {
           } catch (const InputError& e) {
             throw InputError(v.defined_at, "the rule does not load: " + e.detail());
           }
+          if (v.enforcement) a.policy = a.policy->with_enforcement(*v.enforcement);
         }
         break;
       }
+      case VariantSpec::Kind::enforcement:
+        plan.info.kind = report::VariantKind::enforcement;
+        for (Active& a : plan.active) {
+          if (a.loaded->spec.name != v.provider) continue;
+          if (!a.policy) {
+            throw InputError(v.defined_at, "provider \"" + v.provider +
+                                               "\" has no policy to enforce another way (give it a policy)");
+          }
+          a.policy = a.policy->with_enforcement(*v.enforcement);
+        }
+        break;
       case VariantSpec::Kind::satellite_failure:
         plan.info.kind = report::VariantKind::satellite_failure;
         for (Active& a : plan.active) {
@@ -785,6 +799,81 @@ void record_passes(const Scenario& sc, const RunInputs& in, const std::vector<Pl
   }
 }
 
+void record_enforcement(const Scenario& sc, const RunInputs& in, const RunContext& run,
+                        report::Results& res) {
+  if (!sc.enforcement) return;
+  const EnforcementStudySpec& e = *sc.enforcement;
+  const auto loaded = std::find_if(in.loaded.begin(), in.loaded.end(),
+                                   [&](const Loaded& l) { return l.spec.name == e.provider; });
+  std::optional<policy::Policy> pol;
+  std::string policy_file;
+  if (!e.policy.empty()) {
+    pol = policy::Policy::load_file(e.policy, in.policy_options);
+    policy_file = e.policy;
+  } else if (loaded != in.loaded.end() && loaded->policy) {
+    pol = loaded->policy;
+    policy_file = loaded->spec.policy;
+  } else {
+    throw InputError(e.defined_at,
+                     "provider \"" + e.provider + "\" has no policy to study: give enforcement.policy");
+  }
+  earth::Region region = [&] {
+    try {
+      const std::size_t hash = e.region.find('#');
+      if (hash != std::string::npos)
+        return earth::read_region_file(e.region.substr(0, hash), e.region.substr(hash + 1));
+      if (e.region.ends_with(".geojson") || e.region.ends_with(".json"))
+        return earth::read_region_file(e.region);
+      return in.policy_options.borders->find(e.region);
+    } catch (const InputError& err) {
+      throw InputError(e.defined_at, "region: " + err.detail());
+    }
+  }();
+  std::vector<earth::Track> tracks;
+  std::vector<detection::TerminalInfo> infos;
+  if (!e.terminals.empty()) {
+    tracks = earth::read_tracks_file(e.terminals);
+    infos = detection::terminal_infos(
+        tracks, e.customer, "", [&]() -> const earth::CountryBorders& { return *in.policy_options.borders; },
+        e.terminals);
+    detection::check_groups_exist(infos, e.hostile_groups, e.defined_at, e.terminals);
+  }
+  std::vector<detection::EnforcementSetting> settings{detection::EnforcementSetting{}};
+  for (const policy::CellMode m : e.modes) {
+    for (const int level : e.levels) settings.push_back({level, m});
+  }
+  detection::LeakageOptions lo;
+  lo.reference_level = e.reference_level;
+  lo.customer = e.customer;
+  lo.hostile_groups = e.hostile_groups;
+  const time::Duration step = e.step > time::Duration{} ? e.step : sc.step;
+  const time::Window window = time::Window::make(sc.start, sc.stop, step);
+  const detection::LeakageResult r =
+      detection::sweep_enforcement(*pol, region, settings, tracks, infos, window, lo, run);
+  report::EnforcementStudy study;
+  study.provider = e.provider;
+  study.policy = policy_file;
+  study.region = r.region;
+  study.region_area_km2 = r.region_area_km2;
+  study.study_area_km2 = r.study_area_km2;
+  study.window_h = r.window_hours;
+  study.samples = r.samples;
+  study.reference_level = e.reference_level;
+  for (const detection::SettingLeakage& s : r.settings) {
+    study.settings.push_back(
+        {s.setting.label(), s.setting.mode == policy::CellMode::exact ? -1 : s.setting.level,
+         std::string(policy::to_string(s.setting.mode)), s.leakage_km2_h, s.leakage_share, s.collateral_km2_h,
+         s.collateral_share, s.leakage_terminal_hours, s.collateral_terminal_hours});
+    for (const detection::GroupLeakage& g : s.groups) {
+      study.groups.push_back({s.setting.label(), g.group, g.hostile, g.terminals, g.terminal_hours,
+                              g.served_hours, g.denied_hours});
+    }
+  }
+  res.enforcement = std::move(study);
+  if (!e.policy.empty()) res.run.inputs.push_back({"policy", e.policy});
+  if (!e.terminals.empty()) res.run.inputs.push_back({"terminals", e.terminals});
+}
+
 }  // namespace internal
 
 report::Results run_scenario(const Scenario& sc, const RunOptions& o, const RunContext& run) {
@@ -804,6 +893,7 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o, const RunC
   if (sc.capacity()) internal::record_capacity(sc, in, plans, run.part(coverage_share, capacity_end), res);
   internal::record_latency(sc, in, plans, run.part(capacity_end, 1.0), res);
   internal::record_passes(sc, in, plans, run, res);
+  internal::record_enforcement(sc, in, run.part(1.0, 1.0, "enforcement"), res);
   run.report("done", 1.0);
   report::validate(res);
   return res;

@@ -41,6 +41,7 @@ class Reader {
   }
   [[nodiscard]] const std::vector<InputError>& issues() const { return issues_; }
   [[nodiscard]] const std::string& path() const { return path_; }
+  [[nodiscard]] const std::string& dir() const { return dir_; }
 
   // Unknown keys of `t`, each an issue.
   void only(const toml::table& t, std::initializer_list<std::string_view> allowed, const std::string& where) {
@@ -285,7 +286,7 @@ const toml::array* array_of_tables(Reader& r, const toml::table& root, std::stri
 void read_header(Reader& r, const toml::table& root, Scenario& sc) {
   r.only(root,
          {"name", "description", "start", "stop", "duration", "step", "min_sats", "seed", "region",
-          "provider", "terminals", "compute", "variant"},
+          "provider", "terminals", "compute", "variant", "enforcement"},
          "");
   if (auto v = r.string(root, "name", "name", true)) sc.name = *v;
   if (auto v = r.string(root, "description", "description")) sc.description = *v;
@@ -496,6 +497,132 @@ void read_swap_source(Reader& r, const toml::table& t, const std::string& where,
   }
 }
 
+// A cell mode by name (docs/policy.md); nullopt for anything else.
+std::optional<policy::CellMode> cell_mode(std::string_view m) {
+  if (m == "exact") return policy::CellMode::exact;
+  if (m == "centre" || m == "center") return policy::CellMode::centre;
+  if (m == "any") return policy::CellMode::any;
+  if (m == "all") return policy::CellMode::all;
+  return std::nullopt;
+}
+
+// A variant's [variant.enforcement] table: the provider's policy enforced with this level, mode and delay
+// (the policy format's [enforcement] table, docs/policy.md).
+void read_variant_enforcement(Reader& r, const toml::table& t, const std::string& where, VariantSpec& v) {
+  const toml::node* n = t.get("enforcement");
+  const std::string f = where + "enforcement.";
+  if (n == nullptr || !n->is_table()) {
+    r.add(n != nullptr ? n : &t, where + "enforcement",
+          "expected a [variant.enforcement] table with level, mode and delay (docs/policy.md)");
+    return;
+  }
+  const toml::table& e = *n->as_table();
+  r.only(e, {"level", "mode", "delay"}, f);
+  policy::Enforcement out;
+  if (auto l = r.integer(e, "level", f + "level", 0, 30)) out.level = static_cast<int>(*l);
+  if (e.contains("level")) out.mode = policy::CellMode::centre;
+  if (auto m = r.string(e, "mode", f + "mode")) {
+    if (auto cm = cell_mode(*m)) {
+      out.mode = *cm;
+    } else {
+      r.add(e.get("mode"), f + "mode",
+            "expected \"exact\", \"centre\", \"any\" or \"all\", found \"" + *m + "\"");
+    }
+  }
+  if (auto d = r.duration(e, "delay", f + "delay")) out.delay = *d;
+  if ((out.mode == policy::CellMode::exact) != (out.level < 0)) {
+    r.add(n, f + "level", "expected a level with mode centre, any or all, and none with mode exact");
+    return;
+  }
+  v.enforcement = out;
+}
+
+// [enforcement]: the leakage and collateral study (optional).
+void read_enforcement_study(Reader& r, const toml::table& root, const std::set<std::string>& provider_names,
+                            Scenario& sc) {
+  const toml::node* n = root.get("enforcement");
+  if (n == nullptr) return;
+  const toml::table* t = n->as_table();
+  if (t == nullptr) {
+    r.add(n, "enforcement", "expected a table ([enforcement])");
+    return;
+  }
+  const std::string f = "enforcement.";
+  r.only(*t,
+         {"provider", "policy", "region", "levels", "modes", "terminals", "hostile_groups", "customer",
+          "step", "reference_level"},
+         f);
+  EnforcementStudySpec e;
+  e.defined_at = SourceLocation{r.path(), r.line_of(*t), "enforcement"};
+  if (auto p = r.string(*t, "provider", f + "provider", true)) {
+    if (!provider_names.contains(*p))
+      r.add(t->get("provider"), f + "provider", "no provider named \"" + *p + "\"");
+    e.provider = *p;
+  }
+  if (auto p = r.file(*t, "policy", f + "policy")) e.policy = *p;
+  if (auto reg = r.string(*t, "region", f + "region", true)) {
+    // A GeoJSON file (with #NAME) is resolved against the scenario's folder and must exist; a country
+    // is checked against the bundled borders when the scenario runs.
+    const std::size_t hash = reg->find('#');
+    const std::string file = reg->substr(0, hash);
+    if (hash != std::string::npos || file.ends_with(".geojson") || file.ends_with(".json")) {
+      const fs::path p = fs::path(file).is_absolute() ? fs::path(file) : fs::path(r.dir()) / file;
+      std::error_code ec;
+      if (!fs::is_regular_file(p, ec)) {
+        r.add(t->get("region"), f + "region", "no such file: " + p.string());
+      }
+      e.region = p.lexically_normal().string() + (hash == std::string::npos ? "" : reg->substr(hash));
+    } else {
+      e.region = *reg;
+    }
+  }
+  if (const toml::node* l = t->get("levels")) {
+    e.levels.clear();
+    const toml::array* arr = l->as_array();
+    if (arr == nullptr || arr->empty()) r.add(l, f + "levels", "expected an array of S2 levels");
+    if (arr != nullptr) {
+      for (const auto& x : *arr) {
+        const auto* iv = x.as_integer();
+        if (iv == nullptr || iv->get() < 0 || iv->get() > 16) {
+          r.add(&x, f + "levels", "expected S2 levels from 0 to 16");
+        } else {
+          e.levels.push_back(static_cast<int>(iv->get()));
+        }
+      }
+    }
+  }
+  if (t->contains("modes")) {
+    std::vector<std::string> names;
+    read_name_list(r, *t, "modes", names, f);
+    e.modes.clear();
+    for (const std::string& m : names) {
+      const auto cm = cell_mode(m);
+      if (!cm || *cm == policy::CellMode::exact) {
+        r.add(t->get("modes"), f + "modes", "expected \"centre\", \"any\" or \"all\", found \"" + m + "\"");
+      } else {
+        e.modes.push_back(*cm);
+      }
+    }
+  }
+  if (auto v = r.file(*t, "terminals", f + "terminals")) e.terminals = *v;
+  read_name_list(r, *t, "hostile_groups", e.hostile_groups, f);
+  if (!e.hostile_groups.empty() && e.terminals.empty()) {
+    r.add(t->get("hostile_groups"), f + "hostile_groups", "hostile groups need terminals");
+  }
+  if (auto v = r.string(*t, "customer", f + "customer")) e.customer = *v;
+  if (auto v = r.duration(*t, "step", f + "step")) e.step = *v;
+  if (auto v = r.integer(*t, "reference_level", f + "reference_level", 0, 16))
+    e.reference_level = static_cast<int>(*v);
+  for (const int level : e.levels) {
+    if (level > e.reference_level) {
+      r.add(t->get("levels"), f + "levels",
+            "expected levels at most reference_level (" + std::to_string(e.reference_level) + "), found " +
+                std::to_string(level));
+    }
+  }
+  sc.enforcement = std::move(e);
+}
+
 // One [[variant]]: id (unique, "baseline" reserved) and kind, then the kind's own keys. Returns nothing
 // when the kind is missing, as such a variant cannot be described.
 std::optional<VariantSpec> read_variant(Reader& r, const toml::table& t, std::size_t i,
@@ -504,7 +631,7 @@ std::optional<VariantSpec> read_variant(Reader& r, const toml::table& t, std::si
   const std::string where = "variant[" + std::to_string(i) + "].";
   r.only(t,
          {"id", "description", "kind", "provider", "rule", "fraction", "planes", "seed", "background_load",
-          "catalog", "tle", "omm"},
+          "catalog", "tle", "omm", "enforcement"},
          where);
   VariantSpec v;
   v.defined_at = SourceLocation{r.path(), r.line_of(t), where};
@@ -535,6 +662,11 @@ std::optional<VariantSpec> read_variant(Reader& r, const toml::table& t, std::si
     v.kind = VariantSpec::Kind::policy_rule;
     if (auto p = provider_name()) v.provider = *p;
     read_variant_rule(r, t, where, v);
+    if (t.contains("enforcement")) read_variant_enforcement(r, t, where, v);
+  } else if (k == "enforcement") {
+    v.kind = VariantSpec::Kind::enforcement;
+    if (auto p = provider_name()) v.provider = *p;
+    read_variant_enforcement(r, t, where, v);
   } else if (k == "satellite-failure") {
     v.kind = VariantSpec::Kind::satellite_failure;
     if (auto p = provider_name()) v.provider = *p;
@@ -556,7 +688,8 @@ std::optional<VariantSpec> read_variant(Reader& r, const toml::table& t, std::si
     read_swap_source(r, t, where, v);
   } else {
     r.add(t.get("kind"), where + "kind",
-          "expected withdraw, policy-rule, satellite-failure, add-provider, background-load or catalog-swap, "
+          "expected withdraw, policy-rule, satellite-failure, add-provider, background-load, catalog-swap or "
+          "enforcement, "
           "found \"" +
               k + "\"");
   }
@@ -675,6 +808,7 @@ Scenario parse_scenario(std::string_view toml_text, const std::string& path) {
   read_terminal_groups(r, root, sc);
   read_compute(r, root, provider_names, sc);
   read_variants(r, root, provider_names, sc);
+  read_enforcement_study(r, root, provider_names, sc);
   check_demand(r, sc);
 
   if (!r.issues().empty()) {

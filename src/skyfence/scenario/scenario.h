@@ -15,6 +15,7 @@
 
 #include "skyfence/core/error.h"
 #include "skyfence/orbits/load.h"
+#include "skyfence/policy/policy.h"
 #include "skyfence/time/instant.h"
 
 namespace skyfence::scenario {
@@ -77,9 +78,33 @@ struct ComputeSpec {
   SourceLocation passes_at;                   // where they were given
 };
 
+// The scenario's leakage and collateral study ([enforcement]; docs/enforcement.md): one provider's policy
+// swept over service-cell levels and modes for a region it means to deny.
+struct EnforcementStudySpec {
+  std::string provider;
+  std::string policy;  // the policy file swept; empty: the provider's own
+  std::string region;  // a country (ISO code or name) or a GeoJSON file, with #NAME for its named features
+  std::vector<int> levels{7, 8, 9, 10, 11};
+  std::vector<policy::CellMode> modes{policy::CellMode::centre, policy::CellMode::any, policy::CellMode::all};
+  std::string terminals;  // fixed or moving terminals (earth/trajectory.h); empty: none
+  std::vector<std::string> hostile_groups;
+  std::string customer = "civil";  // who asks over the area, and terminals without a customer
+  time::Duration step{};           // zero: the scenario's step
+  int reference_level = 12;
+  SourceLocation defined_at;
+};
+
 // A rule added by a policy-rule variant, kept as TOML text in the policy format (docs/policy.md).
 struct VariantSpec {
-  enum class Kind { withdraw, policy_rule, satellite_failure, add_provider, background_load, catalog_swap };
+  enum class Kind {
+    withdraw,
+    policy_rule,
+    satellite_failure,
+    add_provider,
+    background_load,
+    catalog_swap,
+    enforcement
+  };
   std::string id;
   std::string description;
   Kind kind = Kind::withdraw;
@@ -95,6 +120,9 @@ struct VariantSpec {
   // catalog_swap: the provider's satellites from this catalog instead (kind catalog, tle or omm; a TLE or
   // OMM file resolved), placed where they were at the catalog's epochs (docs/scenario.md, "Catalog swaps").
   SatelliteSource swap_source;
+  // enforcement (and optionally policy_rule): the provider's policy enforced this way instead (its
+  // [enforcement] table: level, mode, delay).
+  std::optional<policy::Enforcement> enforcement;
   SourceLocation defined_at;
 };
 
@@ -111,6 +139,7 @@ struct Scenario {
   std::vector<TerminalGroupSpec> groups;
   ComputeSpec compute;
   std::vector<VariantSpec> variants;
+  std::optional<EnforcementStudySpec> enforcement;
 
   // Time steps: start, start + step, ... before stop.
   [[nodiscard]] std::size_t steps() const;

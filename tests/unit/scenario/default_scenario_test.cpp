@@ -70,7 +70,10 @@ TEST(DefaultScenario, LoadsAsDocumented) {
   EXPECT_TRUE(kuiper.isl);  // the default
   EXPECT_TRUE(ends_with(kuiper.policy, "scenarios/policies/kuiper.toml")) << kuiper.policy;
 
-  ASSERT_EQ(sc.groups.size(), 3u);
+  ASSERT_EQ(sc.groups.size(), 5u);
+  EXPECT_EQ(sc.groups[3].id, "hostile");
+  EXPECT_EQ(sc.groups[4].id, "friendly");
+  EXPECT_EQ(sc.groups[3].customer, "civil");  // registered as civil terminals
   const std::vector<std::string> ids{"civil", "government", "military"};
   for (std::size_t g = 0; g < 3; ++g) {
     EXPECT_EQ(sc.groups[g].id, ids[g]);
@@ -96,7 +99,7 @@ TEST(DefaultScenario, LoadsAsDocumented) {
   EXPECT_EQ(sc.compute.passes_terminals, std::vector<std::string>{"MIL-KHARKIV"});
   EXPECT_EQ(sc.compute.passes_providers, std::vector<std::string>{"oneweb"});
 
-  ASSERT_EQ(sc.variants.size(), 5u);
+  ASSERT_EQ(sc.variants.size(), 6u);
   EXPECT_EQ(sc.variants[0].id, "starlink-forbids-ukraine");
   EXPECT_EQ(sc.variants[0].kind, VariantSpec::Kind::policy_rule);
   EXPECT_EQ(sc.variants[0].provider, "starlink");
@@ -115,6 +118,14 @@ TEST(DefaultScenario, LoadsAsDocumented) {
   EXPECT_EQ(sc.variants[4].kind, VariantSpec::Kind::add_provider);
   ASSERT_TRUE(sc.variants[4].added.has_value());
   EXPECT_EQ(sc.variants[4].added->source.kind, SatelliteSource::Kind::preset);  // planned
+  EXPECT_EQ(sc.variants[5].id, "starlink-denies-example-area");
+  EXPECT_EQ(sc.variants[5].kind, VariantSpec::Kind::policy_rule);
+  ASSERT_TRUE(sc.variants[5].enforcement.has_value());
+  EXPECT_EQ(sc.variants[5].enforcement->level, 9);
+  EXPECT_EQ(sc.variants[5].enforcement->delay, time::Duration::minutes(5));
+  ASSERT_TRUE(sc.enforcement.has_value());
+  EXPECT_EQ(sc.enforcement->provider, "starlink");
+  EXPECT_EQ(sc.enforcement->hostile_groups, std::vector<std::string>{"hostile"});
 }
 
 // The default scenario, shortened; a variant where half the planes of Starlink's first shell fail.
@@ -158,12 +169,12 @@ TEST_F(DefaultScenarioRun, RunsTheShortenedWindow) {
   const report::Results& r = *results_;
   EXPECT_EQ(r.run.scenario_name, "ukraine-reliance");
   EXPECT_EQ(r.run.step_count, 6u);
-  ASSERT_EQ(r.variants.size(), 7u);   // the baseline, the five of the file and the plane failure
+  ASSERT_EQ(r.variants.size(), 8u);   // the baseline, the six of the file and the plane failure
   EXPECT_EQ(r.providers.size(), 4u);  // with the planned Kuiper a variant adds
   EXPECT_EQ(r.provider("kuiper")->status, "deployed");
   EXPECT_EQ(r.provider("kuiper-planned")->status, "planned");
-  EXPECT_EQ(r.terminals.size(), 15u);
-  EXPECT_GT(r.cells.size(), 50u);  // docs/scenario.md: 107 cells at level 7
+  EXPECT_EQ(r.terminals.size(), 21u);  // 15 in Ukraine's cities, 6 near the example denied area
+  EXPECT_GT(r.cells.size(), 50u);      // docs/scenario.md: 107 cells at level 7
   // Passes: only the chosen terminal and provider, at or above OneWeb's minimum elevation.
   for (const auto& p : r.passes) {
     EXPECT_EQ(p.provider, "oneweb");
@@ -263,9 +274,9 @@ TEST_F(DefaultScenarioRun, LatencyToTheInternet) {
     }
   }
   std::printf("latency: %zu rows, RTT %.3f to %.3f ms\n", r.latency.size(), lowest, highest);
-  EXPECT_EQ(rows_per_variant.size(), 6u);  // not in the withdrawal
+  EXPECT_EQ(rows_per_variant.size(), 7u);  // not in the withdrawal
   EXPECT_EQ(rows_per_variant.count("starlink-withdraws"), 0u);
-  for (const auto& [variant, n] : rows_per_variant) EXPECT_EQ(n, 15u) << variant;
+  for (const auto& [variant, n] : rows_per_variant) EXPECT_EQ(n, 21u) << variant;
 
   const auto row = [&](const std::string& variant,
                        const std::string& terminal) -> const report::LatencySummary& {
@@ -288,7 +299,7 @@ TEST_F(DefaultScenarioRun, LatencyToTheInternet) {
 
 TEST_F(DefaultScenarioRun, RelianceIsConsistent) {
   const report::Results& r = *results_;
-  ASSERT_EQ(r.reliance.size(), 7u * 4u);  // seven variants x (the region + three groups)
+  ASSERT_EQ(r.reliance.size(), 8u * 6u);  // eight variants x (the region + five groups)
   const auto in01 = [](double x) { return x >= 0.0 && x <= 1.0 + 1e-12; };
   for (const auto& rel : r.reliance) {
     SCOPED_TRACE(rel.scope + " " + rel.scope_id + " " + rel.variant);

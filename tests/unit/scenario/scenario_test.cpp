@@ -77,6 +77,61 @@ TEST(Scenario, ReportsEveryProblemWithItsLine) {
   }
 }
 
+// The enforcement study and enforcement variants: the keys are read, every problem located.
+TEST(Scenario, ReadsTheEnforcementStudyAndVariants) {
+  const std::string data = std::string(SKYFENCE_DATA_DIR) + "/";
+  const std::string head =
+      "name = \"e\"\nstart = 2026-04-27T00:00:00Z\nduration = \"1h\"\n"
+      "[region]\ncountry = \"MDA\"\n"
+      "[[provider]]\nname = \"sl\"\ncatalog = \"starlink\"\npolicy = \"" +
+      data + "policies/starlink.toml\"\n";
+  const std::string good =
+      head +
+      "[[variant]]\nid = \"cells\"\nkind = \"enforcement\"\nprovider = \"sl\"\n"
+      "[variant.enforcement]\nlevel = 8\nmode = \"any\"\ndelay = \"10m\"\n"
+      "[[variant]]\nid = \"rule\"\nkind = \"policy-rule\"\nprovider = \"sl\"\n"
+      "[variant.rule]\nid = \"x\"\neffect = \"forbid\"\nregion = \"UKR\"\n[variant.enforcement]\nlevel = 9\n"
+      "[enforcement]\nprovider = \"sl\"\nregion = \"" +
+      data +
+      "policies/areas.geojson#example-denied-area\"\nlevels = [8, 9]\nmodes = [\"any\"]\nterminals = \"" +
+      data + "terminals/moving.csv\"\nhostile_groups = [\"hostile\"]\nstep = \"5m\"\n";
+  const Scenario sc = parse_scenario(good, kDir + "e.toml");
+  ASSERT_EQ(sc.variants.size(), 2u);
+  EXPECT_EQ(sc.variants[0].kind, VariantSpec::Kind::enforcement);
+  ASSERT_TRUE(sc.variants[0].enforcement.has_value());
+  EXPECT_EQ(sc.variants[0].enforcement->level, 8);
+  EXPECT_EQ(sc.variants[0].enforcement->mode, policy::CellMode::any);
+  EXPECT_EQ(sc.variants[0].enforcement->delay, time::Duration::minutes(10));
+  ASSERT_TRUE(sc.variants[1].enforcement.has_value());
+  EXPECT_EQ(sc.variants[1].enforcement->mode, policy::CellMode::centre);  // the default with a level
+  ASSERT_TRUE(sc.enforcement.has_value());
+  EXPECT_EQ(sc.enforcement->levels, (std::vector<int>{8, 9}));
+  EXPECT_EQ(sc.enforcement->modes, std::vector<policy::CellMode>{policy::CellMode::any});
+  EXPECT_EQ(sc.enforcement->step, time::Duration::minutes(5));
+  EXPECT_NE(sc.enforcement->region.find("areas.geojson#example-denied-area"), std::string::npos);
+
+  std::string bad = good;
+  bad.replace(bad.find("mode = \"any\"\ndelay"), 12, "mode = \"near\"");
+  bad.replace(bad.find("[enforcement]\nprovider = \"sl\""), 29, "[enforcement]\nprovider = \"ow\"");
+  bad.replace(bad.find("levels = [8, 9]"), 15, "levels = [8, 13]");
+  bad.replace(bad.find("modes = [\"any\"]"), 15, "modes = [\"exact\"]");
+  bad.replace(bad.find("areas.geojson#"), 14, "nowhere.geojson#");
+  try {
+    (void)parse_scenario(bad, kDir + "e.toml");
+    FAIL() << "loaded";
+  } catch (const ScenarioError& e) {
+    const std::string all = e.what();
+    const auto has = [&](const std::string& x) { return all.find(x) != std::string::npos; };
+    EXPECT_TRUE(has(
+        "variant[0].enforcement.mode: expected \"exact\", \"centre\", \"any\" or \"all\", found \"near\""))
+        << all;
+    EXPECT_TRUE(has("enforcement.provider: no provider named \"ow\"")) << all;
+    EXPECT_TRUE(has("enforcement.levels: expected levels at most reference_level (12), found 13")) << all;
+    EXPECT_TRUE(has("enforcement.modes: expected \"centre\", \"any\" or \"all\", found \"exact\"")) << all;
+    EXPECT_TRUE(has("enforcement.region: no such file: ")) << all;
+  }
+}
+
 // Demand met: the keys are read, and every inconsistency is a located problem.
 TEST(Scenario, ReadsDemandAndReportsItsProblems) {
   const std::string providers = std::string(SKYFENCE_DATA_DIR) + "/providers/";

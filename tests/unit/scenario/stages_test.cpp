@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -202,6 +203,72 @@ TEST(RunStages, CatalogShiftInWholeSiderealDays) {
   EXPECT_EQ(catalog_shift(start, stop, middle - sidereal * 10 + time::Duration::hours(11)), sidereal * 10);
   EXPECT_EQ(catalog_shift(start, stop, middle + sidereal * 30 - time::Duration::hours(11)), sidereal * -30);
   EXPECT_EQ(catalog_shift(start, stop, middle - sidereal * 652 - time::Duration::hours(11)), sidereal * 652);
+}
+
+// The tiny scenario with an enforcement study: the bundled example policy swept at two levels over a
+// square in Moldova, with two terminals of the study's own file.
+Scenario with_study(const std::string& terminals_file) {
+  Scenario sc = tiny();
+  EnforcementStudySpec e;
+  e.provider = "few-iridium";
+  e.policy = ::testing::TempDir() + "/square-policy.toml";
+  e.region = kDir + "square.geojson#square";
+  e.levels = {7, 9};
+  e.modes = {policy::CellMode::any, policy::CellMode::all};
+  e.terminals = terminals_file;
+  e.hostile_groups = {"hostile"};
+  e.reference_level = 10;
+  sc.enforcement = e;
+  return sc;
+}
+
+TEST(RunStages, EnforcementStudyFillsItsRows) {
+  const std::string dir = ::testing::TempDir();
+  {
+    std::ofstream f(dir + "/square.geojson");
+    f << R"({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "square"},
+  "geometry": {"type": "Polygon", "coordinates": [[[28.0, 46.5], [29.0, 46.5], [29.0, 47.5], [28.0, 47.5], [28.0, 46.5]]]}}]})";
+    std::ofstream p(dir + "/square-policy.toml");
+    p << "provider = \"few-iridium\"\n[[rule]]\nid = \"all\"\neffect = \"permit\"\n[[rule]]\nid = "
+         "\"square\"\n"
+         "effect = \"forbid\"\nregion = \"square.geojson#square\"\n";
+    std::ofstream t(dir + "/moving.csv");
+    t << "id,time_utc,lat_deg,lon_deg,group\n"
+         "H,2026-04-27T00:00:00Z,47.0,28.5,hostile\n"
+         "F,2026-04-27T00:00:00Z,47.0,29.05,friendly\n";
+  }
+  Scenario sc = with_study(dir + "/moving.csv");
+  sc.enforcement->region = dir + "/square.geojson#square";
+  const RunInputs in = load_inputs(sc, options(), context());
+  report::Results res;
+  record_enforcement(sc, in, context(), res);
+  ASSERT_TRUE(res.enforcement.has_value());
+  const report::EnforcementStudy& e = *res.enforcement;
+  EXPECT_EQ(e.region, "square");
+  EXPECT_NEAR(e.window_h, 0.5, 1e-12);  // three steps of 10 minutes
+  ASSERT_EQ(e.settings.size(), 5u);     // exact, then any and all at levels 7 and 9
+  EXPECT_EQ(e.settings[0].setting, "exact");
+  EXPECT_EQ(e.settings[0].level, -1);
+  EXPECT_EQ(e.settings[1].setting, "L7 any");
+  EXPECT_EQ(e.settings[4].setting, "L9 all");
+  EXPECT_EQ(e.settings[0].leakage_km2_h, 0.0);
+  EXPECT_GT(e.settings[1].collateral_km2_h, e.settings[2].collateral_km2_h);  // coarser cuts off more
+  EXPECT_EQ(e.settings[3].collateral_km2_h, 0.0);
+  // The hostile terminal inside the square is denied exactly; the friendly one 4 km east of it is served.
+  ASSERT_EQ(e.groups.size(), 5u * 2u);
+  EXPECT_EQ(e.groups[0].group, "hostile");
+  EXPECT_TRUE(e.groups[0].hostile);
+  EXPECT_EQ(e.groups[0].served_h, 0.0);
+  EXPECT_NEAR(e.groups[1].served_h, 0.5, 1e-12);
+  // Level-7 cells (about 70 km) reach the friendly terminal in mode any.
+  EXPECT_NEAR(e.groups[3].denied_h, 0.5, 1e-12);
+  // Without the study nothing is recorded; a hostile group nobody is in is refused.
+  report::Results none;
+  record_enforcement(tiny(), in, context(), none);
+  EXPECT_FALSE(none.enforcement.has_value());
+  Scenario bad = sc;
+  bad.enforcement->hostile_groups = {"nobody"};
+  EXPECT_THROW(record_enforcement(bad, in, context(), none), InputError);
 }
 
 }  // namespace

@@ -151,6 +151,7 @@ void summary_section(Page& page, const Results& r);                        // ht
 void service_section(Page& page, const Results& r, const MapBase* base);   // html_service.cpp
 void reliance_section(Page& page, const Results& r, const MapBase* base);  // html_reliance.cpp
 void capacity_section(Page& page, const Results& r, const MapBase* base);  // html_capacity.cpp
+void enforcement_section(Page& page, const Results& r);                    // html_enforcement.cpp
 void latency_section(Page& page, const Results& r);                        // html_latency.cpp
 void in_view_section(Page& page, const Results& r);                        // html_in_view.cpp
 void passes_section(Page& page, const Results& r);                         // html_passes.cpp

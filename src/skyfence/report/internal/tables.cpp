@@ -108,6 +108,51 @@ void append_capacity_tables(const Results& r, std::vector<Table>& out) {
   out.push_back(std::move(usage));
 }
 
+// The leakage and collateral study (docs/enforcement.md): one row per setting, and per setting and
+// terminal group; empty tables when the scenario has no study.
+void append_enforcement_tables(const Results& r, std::vector<Table>& out) {
+  Table settings{"enforcement",
+                 {{"provider", T},
+                  {"region", T},
+                  {"setting", T},
+                  {"level", I, true},
+                  {"mode", T},
+                  {"leakage_km2_h", R},
+                  {"leakage_share", R},
+                  {"collateral_km2_h", R},
+                  {"collateral_share", R},
+                  {"leakage_terminal_h", R},
+                  {"collateral_terminal_h", R}},
+                 {"setting"},
+                 {}};
+  Table groups{"enforcement_groups",
+               {{"setting", T},
+                {"group_id", T},
+                {"role", T},
+                {"terminals", I},
+                {"terminal_h", R},
+                {"served_h", R},
+                {"denied_h", R}},
+               {"setting", "group_id"},
+               {}};
+  if (r.enforcement) {
+    const EnforcementStudy& e = *r.enforcement;
+    for (const EnforcementSettingResult& x : e.settings) {
+      settings.rows.push_back(
+          {e.provider, e.region, x.setting,
+           x.level < 0 ? Value(std::monostate{}) : Value(static_cast<std::int64_t>(x.level)), x.mode,
+           x.leakage_km2_h, x.leakage_share, x.collateral_km2_h, x.collateral_share, x.leakage_terminal_h,
+           x.collateral_terminal_h});
+    }
+    for (const EnforcementGroupResult& g : e.groups) {
+      groups.rows.push_back({g.setting, g.group, std::string(g.hostile ? "hostile" : "friendly"),
+                             integer(g.terminals), g.terminal_h, g.served_h, g.denied_h});
+    }
+  }
+  out.push_back(std::move(settings));
+  out.push_back(std::move(groups));
+}
+
 }  // namespace
 
 std::vector<Table> build_tables(const Results& r) {
@@ -380,6 +425,7 @@ std::vector<Table> build_tables(const Results& r) {
   out.push_back(std::move(reliance));
   out.push_back(std::move(reliance_providers));
   append_capacity_tables(r, out);
+  append_enforcement_tables(r, out);
   return out;
 }
 

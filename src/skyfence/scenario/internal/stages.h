@@ -156,4 +156,9 @@ void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<
 void record_passes(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
                    const RunContext& run, report::Results& res);
 
+// Stage "enforcement" (when the scenario has an [enforcement] study): detection::sweep_enforcement of the
+// study's policy (or the provider's) over its levels and modes for its region, with its terminals, over
+// the scenario's window at the study's step; fills Results::enforcement.
+void record_enforcement(const Scenario& sc, const RunInputs& in, const RunContext& run, report::Results& res);
+
 }  // namespace skyfence::scenario::internal
