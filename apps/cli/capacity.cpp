@@ -22,6 +22,7 @@
 #include "skyfence/core/error.h"
 #include "skyfence/earth/cell_values.h"
 #include "skyfence/earth/point_table.h"
+#include "skyfence/earth/trajectory.h"
 #include "skyfence/time/scales.h"
 #include "study.h"
 
@@ -250,6 +251,12 @@ int run(const Options& o) {
   (void)output_format(o);  // a bad --format fails before anything is computed
   std::optional<earth::CountryBorders> borders;
   const Points pts = load_points(o, borders);
+  if (earth::any_moving(pts.tracks)) {
+    throw InputError(
+        SourceLocation{o.sites, 0, "time_utc"},
+        "expected fixed terminals: capacity takes terminals at rest (moving terminals are taken by "
+        "coverage, check and enforcement; docs/enforcement.md)");
+  }
   const std::vector<LoadedProvider> loaded = load_providers(o, window.start(), window.stop());
   const std::vector<capacity::ServiceModel> models = load_models(o, loaded);
   const std::vector<double> elevations = min_elevations(o, loaded.size());

@@ -31,6 +31,7 @@
 #include "skyfence/earth/lonlat_polygon.h"
 #include "skyfence/earth/region.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/earth/trajectory.h"
 #include "skyfence/policy/permission.h"
 #include "skyfence/policy/policy.h"
 #include "skyfence/time/scales.h"
@@ -118,9 +119,12 @@ int run(const Options& o) {
     names.push_back(p.name);
     n_sats += p.sets.size();
   }
-  const policy::ProviderPermissions permissions = load_permissions(o, pts, names, borders);
-  const bool served = !permissions.empty();
-  if (served) copts.permission = permissions.hook();
+  const bool moving = earth::any_moving(pts.tracks);
+  const policy::ProviderPermissions permissions =
+      moving ? policy::ProviderPermissions(names.size()) : load_permissions(o, pts, names, borders);
+  if (!moving && !permissions.empty()) copts.permission = permissions.hook();
+  if (moving) copts.permission = moving_permissions(o, pts, names, borders);
+  const bool served = static_cast<bool>(copts.permission);
 
   // Opened before the long computation so that an unwritable path fails at once.
   OutputSink sink(o.output);
@@ -132,7 +136,14 @@ int run(const Options& o) {
   coverage::WriteOptions wo;
   wo.served = served;
   wo.out = [&](std::string_view text) { sink.write(text); };
-  result = coverage::compute_coverage(pts.locations, providers, window, copts, run);
+  if (moving) {
+    const auto positions = [&](time::Instant at, std::span<frames::Geodetic> out) {
+      earth::positions_at(pts.tracks, at, out);
+    };
+    result = coverage::compute_coverage_moving(pts.tracks.size(), positions, providers, window, copts, run);
+  } else {
+    result = coverage::compute_coverage(pts.locations, providers, window, copts, run);
+  }
   compute_s = seconds_since(t_compute);
   progress.finish();
   if (!accept_failures(o, providers, result)) return kExitRuntime;
@@ -164,7 +175,9 @@ together. Presets are generated at --start.
 Points: the whole Earth as S2 cells of --level (default 7: 98,304 cells of about 5,200 km2), the cells
 whose centre lies in a country (--region: ISO 3166 alpha-3/alpha-2/numeric code or name, from the bundled
 Natural Earth borders) or in a GeoJSON (Multi)Polygon (--region-file, --region-name to pick features), or
-the sites of a CSV/GeoJSON file (--sites; statistics per terminal).
+the sites of a CSV/GeoJSON file (--sites; statistics per terminal). Terminals may move: a CSV with a
+time_utc column or GeoJSON LineStrings with "times" (docs/enforcement.md); each is then counted where it
+is at each step, decided by --policy with its speed and roaming days, and listed at its first position.
 Steps: START, START+STEP, ... before STOP (a step stands for the STEP-long interval it begins).
 In view: at or above --min-elevation on the point's WGS84 vertical; served: at least --min-sats in view.
 Output columns (CSV; the same as GeoJSON properties, one polygon per cell and provider, cut at the

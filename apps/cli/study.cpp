@@ -1,9 +1,12 @@
 // The inputs of area studies (study.h).
 #include "study.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <set>
+#include <utility>
 
 #include <fmt/core.h>
 #include <fmt/format.h>
@@ -12,6 +15,9 @@
 #include "data_dir.h"
 #include "inputs.h"
 #include "skyfence/core/error.h"
+#include "skyfence/detection/leakage.h"
+#include "skyfence/earth/trajectory.h"
+#include "skyfence/policy/enforcement.h"
 #include "skyfence/time/scales.h"
 
 namespace skyfence::cli::study {
@@ -104,6 +110,18 @@ const earth::CountryBorders& bundled_borders(std::optional<earth::CountryBorders
 
 Points load_points(const StudyOptions& o, std::optional<earth::CountryBorders>& borders) {
   Points pts;
+  if (!o.sites.empty() && earth::holds_trajectories(o.sites)) {
+    pts.cells = false;
+    pts.tracks = earth::read_tracks_file(o.sites);
+    for (const earth::Track& t : pts.tracks) {
+      pts.sites.push_back(earth::Site{t.id, t.name, t.samples.front().location, t.attributes});
+      pts.locations.push_back(t.samples.front().location);
+    }
+    pts.description = fmt::format("{} terminals of {}, {} moving", pts.tracks.size(), o.sites,
+                                  std::count_if(pts.tracks.begin(), pts.tracks.end(),
+                                                [](const earth::Track& t) { return t.moving(); }));
+    return pts;
+  }
   if (!o.sites.empty()) {
     pts.cells = false;
     pts.sites = read_sites(o.sites, o.strict);
@@ -242,16 +260,20 @@ time::Window window_of(const StudyOptions& o) {
 
 // Service policies: each names its provider; a provider without one is unrestricted. Each point asks
 // as itself (request_contexts).
-policy::ProviderPermissions load_permissions(const StudyOptions& o, const Points& pts,
-                                             std::span<const std::string> provider_names,
-                                             std::optional<earth::CountryBorders>& borders) {
-  policy::ProviderPermissions permissions(provider_names.size());
+namespace {
+
+// The --policy files, each with the index of the provider it names (InputError when it names none or a
+// provider has two).
+std::vector<std::pair<std::size_t, policy::Policy>> provider_policies(
+    const StudyOptions& o, std::span<const std::string> provider_names,
+    std::optional<earth::CountryBorders>& borders) {
+  std::vector<std::pair<std::size_t, policy::Policy>> out;
   std::vector<bool> governed(provider_names.size(), false);
   for (const std::string& file : o.policies) {
     policy::LoadOptions load_options;
     load_options.data_dir = data_dir();
     load_options.borders = bundled_borders(borders);
-    const policy::Policy pol = policy::Policy::load_file(file, load_options);
+    policy::Policy pol = policy::Policy::load_file(file, load_options);
     std::size_t p = 0;
     while (p < provider_names.size() && provider_names[p] != pol.provider()) ++p;
     if (p == provider_names.size()) {
@@ -266,15 +288,73 @@ policy::ProviderPermissions load_permissions(const StudyOptions& o, const Points
       throw InputError(SourceLocation{file, 0, "provider"},
                        fmt::format("a second policy for provider '{}'", pol.provider()));
     }
+    governed[p] = true;
+    out.emplace_back(p, std::move(pol));
+  }
+  if (!o.customer.empty() && out.empty())
+    throw InputError(SourceLocation{"--customer", 0, {}}, "needs --policy");
+  return out;
+}
+
+}  // namespace
+
+policy::ProviderPermissions load_permissions(const StudyOptions& o, const Points& pts,
+                                             std::span<const std::string> provider_names,
+                                             std::optional<earth::CountryBorders>& borders) {
+  policy::ProviderPermissions permissions(provider_names.size());
+  const auto policies = provider_policies(o, provider_names, borders);
+  for (std::size_t k = 0; k < policies.size(); ++k) {
+    const auto& [p, pol] = policies[k];
     const std::vector<policy::RequestContext> contexts = request_contexts(o, pts, pol.provider());
     permissions.add(p, 0, policy::PointPolicy::per_point(pol, pts.locations, contexts));
-    warn_without_customer(contexts, pts, file);
-    governed[p] = true;
-  }
-  if (!o.customer.empty() && permissions.empty()) {
-    throw InputError(SourceLocation{"--customer", 0, {}}, "needs --policy");
+    warn_without_customer(contexts, pts, o.policies[k]);  // policies come in the order of --policy
   }
   return permissions;
+}
+
+policy::PermissionHook moving_permissions(const StudyOptions& o, const Points& pts,
+                                          std::span<const std::string> provider_names,
+                                          std::optional<earth::CountryBorders>& borders) {
+  // Per provider: its policy, who each terminal is, and the series' state (roaming days, the delay).
+  struct Governed {
+    policy::Policy policy;
+    std::vector<policy::RequestContext> contexts;
+    policy::RoamingClock roaming;
+    policy::EnforcementDelay delay;
+    bool started = false;
+  };
+  auto governed = std::make_shared<std::vector<std::optional<Governed>>>(provider_names.size());
+  const std::vector<detection::TerminalInfo> infos = detection::terminal_infos(
+      pts.tracks, o.customer, "", [&]() -> const earth::CountryBorders& { return bundled_borders(borders); },
+      o.sites);
+  std::vector<policy::RoamingClock::Terminal> roam;
+  for (const detection::TerminalInfo& i : infos) roam.push_back(i.roaming);
+  for (auto& [p, pol] : provider_policies(o, provider_names, borders)) {
+    std::vector<policy::RequestContext> contexts = request_contexts(o, pts, pol.provider());
+    const time::Duration d = pol.enforcement().delay;
+    (*governed)[p].emplace(Governed{std::move(pol), std::move(contexts), policy::RoamingClock(roam),
+                                    policy::EnforcementDelay(d, pts.tracks.size()), false});
+  }
+  if (std::none_of(governed->begin(), governed->end(), [](const auto& g) { return g.has_value(); }))
+    return {};
+  const std::vector<earth::Track>* tracks = &pts.tracks;
+  return [governed, tracks](std::size_t p, time::Instant at, std::span<std::uint8_t> out) {
+    std::optional<Governed>& g = (*governed)[p];
+    if (!g) return;
+    const time::Duration d = g->policy.enforcement().delay;
+    if (!g->started && d > time::Duration{}) {
+      for (std::size_t i = 0; i < tracks->size(); ++i) {
+        g->delay.prime(
+            i, g->policy.permits(policy::track_request((*tracks)[i], g->contexts[i], at - d, g->roaming, i)));
+      }
+    }
+    g->started = true;
+    for (std::size_t i = 0; i < tracks->size(); ++i) {
+      const bool now =
+          g->policy.permits(policy::track_request((*tracks)[i], g->contexts[i], at, g->roaming, i));
+      out[i] = g->delay.apply_one(i, at, now) ? 1 : 0;
+    }
+  };
 }
 
 }  // namespace skyfence::cli::study

@@ -15,6 +15,7 @@
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/region.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/earth/trajectory.h"
 #include "skyfence/orbits/element_set.h"
 #include "skyfence/policy/permission.h"
 #include "skyfence/policy/policy.h"
@@ -59,18 +60,19 @@ void finish_parsing(const CLI::App& cmd, StudyOptions& o);
 // The bundled country borders, read at most once.
 const earth::CountryBorders& bundled_borders(std::optional<earth::CountryBorders>& borders);
 
-// The ground points: grid cells or sites.
+// The ground points: grid cells or sites (fixed, or moving along trajectories).
 struct Points {
   bool cells = true;
-  std::vector<earth::Cell> grid;   // when cells
-  std::vector<earth::Site> sites;  // otherwise
+  std::vector<earth::Cell> grid;     // when cells
+  std::vector<earth::Site> sites;    // otherwise (a moving terminal: its first position)
+  std::vector<earth::Track> tracks;  // a trajectories file's terminals, in the order of `sites`
   std::vector<frames::Geodetic> locations;
   std::string description;  // for the summary
   std::string area;         // when cells: the region's name, or "the whole Earth"
 };
 
-// --sites, else the cells of --level in --region/--region-file, else of the whole Earth. Throws
-// InputError for an empty result or a bad level.
+// --sites (fixed sites, or trajectories: then `tracks` holds them), else the cells of --level in
+// --region/--region-file, else of the whole Earth. Throws InputError for an empty result or a bad level.
 Points load_points(const StudyOptions& o, std::optional<earth::CountryBorders>& borders);
 
 struct LoadedProvider {
@@ -91,6 +93,15 @@ time::Window window_of(const StudyOptions& o);
 // --customer is the default for sites without one), or --customer for every cell.
 std::vector<policy::RequestContext> request_contexts(const StudyOptions& o, const Points& pts,
                                                      const std::string& provider);
+
+// For moving terminals (pts.tracks): the --policy files as a permission hook that decides each terminal
+// where it is at each step, with its speed and roaming days, and the policy's enforcement delay (the
+// decision before the first step is the one at that step minus the delay). The hook keeps state: call it
+// once per step and provider in step order (coverage::compute_coverage_moving does). Empty when no
+// --policy is given.
+policy::PermissionHook moving_permissions(const StudyOptions& o, const Points& pts,
+                                          std::span<const std::string> provider_names,
+                                          std::optional<earth::CountryBorders>& borders);
 
 // The --policy files, each for the provider it names (InputError when it names none or a provider has
 // two), evaluated per point (request_contexts); warns when points ask with no customer class.

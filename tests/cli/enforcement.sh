@@ -111,3 +111,15 @@ expect_grep 'no terminal of .*moving.csv is in group "nobody"' "$WORK/err" "host
 expect_exit 2 "level above the reference" -- "$SKYFENCE" enforcement --policy "$POLICY" --region Ukraine \
   --start 2026-04-27T10:00:00Z --duration 1h --levels 9,13
 expect_grep "expected levels at most --reference-level \\(12\\), found 13" "$WORK/err" "levels checked"
+
+# Coverage takes trajectories: each terminal counted where it is, decided with its speed; the served
+# fractions follow the decisions of `check` (the convoy's 43 denied minutes of 150, the exile never).
+expect_exit 0 "coverage of moving terminals" -- "$SKYFENCE" coverage --catalog starlink --sites "$MOVING" \
+  --policy "$POLICY" --start 2026-04-27T10:00:00Z --duration 150m --step 60s -o "$WORK/cov.csv"
+expect_grep "5 terminals of .*moving.csv, 3 moving" "$WORK/err" "coverage summary names the moving terminals"
+expect_grep '^CONVOY-1,48\.464700,35\.046200,,starlink,1\.000000,.*,0\.713333$' "$WORK/cov.csv" "convoy served 107 of 150 min"
+expect_grep '^EXILE-1,.*,starlink,1\.000000,.*,0\.000000$' "$WORK/cov.csv" "exile past the roaming limit"
+expect_grep '^POST-1,.*,starlink,1\.000000,.*,1\.000000$' "$WORK/cov.csv" "whitelisted post served"
+expect_exit 2 "capacity refuses moving terminals" -- "$SKYFENCE" capacity --catalog starlink --sites "$MOVING" \
+  --start 2026-04-27T10:00:00Z --duration 1h
+expect_grep "capacity takes terminals at rest" "$WORK/err" "capacity says why"

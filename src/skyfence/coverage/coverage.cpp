@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <utility>
 
@@ -499,6 +500,52 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
     }
     for (const ThreadCounts& local : locals) result.pair_tests += local.tests;
   });
+  return result;
+}
+
+CoverageResult compute_coverage_moving(std::size_t n_points, const PositionsAt& positions,
+                                       std::span<const Provider> providers, const Window& window,
+                                       const CoverageOptions& options, const RunContext& run) {
+  check(providers, options);
+  if (!positions) throw std::invalid_argument("coverage: compute_coverage_moving needs positions");
+  CoverageResult result(n_points, names_of(providers), window);
+  const std::size_t np = providers.size();
+  std::vector<std::uint32_t> gap_runs((np + 1) * n_points, 0);
+  std::vector<std::vector<std::uint32_t>> counts(np, std::vector<std::uint32_t>(n_points, 0));
+  Permits permits(options, np, n_points);
+  std::vector<frames::Geodetic> where(n_points);
+  std::vector<frames::StateVector> states;
+  std::vector<orbits::Sgp4Error> errors;
+  std::size_t most = 0;
+  for (const Provider& pr : providers) most = std::max(most, pr.fleet->size());
+  const std::unique_ptr<bool[]> valid(new bool[std::max<std::size_t>(most, 1)]);
+  visibility::InViewSet set;
+  for (std::size_t k = 0; k < window.size(); ++k) {
+    run.check_stop();
+    const time::Instant at = window.at(k);
+    positions(at, where);
+    const visibility::SiteIndex sites(where);
+    for (std::size_t p = 0; p < np; ++p) {
+      visibility::InViewOptions vo;
+      vo.min_elevation_rad = options.provider_min_elevation_rad.empty()
+                                 ? options.min_elevation_rad
+                                 : options.provider_min_elevation_rad[p];
+      providers[p].fleet->itrf_states(at, states, errors, run);
+      for (std::size_t j = 0; j < states.size(); ++j) {
+        valid[j] = errors[j] == orbits::Sgp4Error::none && usable(states[j].r_km);
+        result.failed_states[p] += errors[j] != orbits::Sgp4Error::none ? 1 : 0;
+      }
+      visibility::in_view(sites, states, std::span<const bool>(valid.get(), states.size()), vo, set, run);
+      for (std::size_t i = 0; i < n_points; ++i) {
+        counts[p][i] = set.site_offsets[i + 1] - set.site_offsets[i];
+        result.pair_tests += states.size();
+      }
+    }
+    if (permits.given) permits.update(options, at);
+    fold_step(result, gap_runs, counts, {}, permits, options.min_sats, k == 0, nullptr);
+    if (options.on_step) options.on_step(k, counts, permits.of);
+    run.report("coverage", static_cast<double>(k + 1) / static_cast<double>(window.size()));
+  }
   return result;
 }
 

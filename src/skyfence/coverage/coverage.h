@@ -150,6 +150,22 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
                                 const Window& window, const CoverageOptions& options = {},
                                 const RunContext& run = {});
 
+// Where each of n moving points is at an instant: fills out[0 .. n) (e.g. earth::positions_at of tracks).
+using PositionsAt = std::function<void(time::Instant at, std::span<frames::Geodetic> out)>;
+
+// Coverage statistics of points that move (terminals along trajectories), with the options and
+// permission hook of compute_coverage (the hook is called once per step and provider, in step order, so
+// it may keep state along the series, e.g. an enforcement delay). Per step: every provider's ITRF states
+// (visibility::Fleet::itrf_states) and visibility::in_view over the points where they are then, whose
+// elevation test is exact; so the counts equal the brute-force test of every pair at the step's positions
+// (tests/oracle/coverage/coverage_oracle_test.cpp), and for points that do not move they equal
+// compute_coverage's. REQUIRES: as compute_coverage; positions fill exactly n_points (else
+// std::invalid_argument). Cost per step: each fleet's states and a site index of the points; meant for
+// tens to thousands of moving points. Progress and stop as compute_coverage.
+CoverageResult compute_coverage_moving(std::size_t n_points, const PositionsAt& positions,
+                                       std::span<const Provider> providers, const Window& window,
+                                       const CoverageOptions& options = {}, const RunContext& run = {});
+
 // The same statistics by testing every satellite against every point with
 // frames::Topocentric::look at states from visibility::Fleet::itrf_states (the oracle; one thread,
 // O(steps x sats x points)). pair_tests counts every pair. Progress and stop as compute_coverage.

@@ -404,6 +404,20 @@ std::vector<Track> read_tracks_file(const std::string& path, const TrackReadOpti
   return read_tracks(text, format, path, options);
 }
 
+bool holds_trajectories(const std::string& path) {
+  const std::string text = read_file(path, "terminals file");
+  if (internal::is_geojson(path, text)) return text.find("\"LineString\"") != std::string::npos;
+  CsvSplitter splitter(text);
+  CsvRecord rec;
+  while (splitter.next(rec)) {
+    if (rec.error.empty() && rec.blank) continue;
+    return std::any_of(rec.fields.begin(), rec.fields.end(), [](const std::string& f) {
+      return internal::lower_ascii(internal::trim(f)) == "time_utc";
+    });
+  }
+  return false;
+}
+
 bool any_moving(std::span<const Track> tracks) {
   return std::any_of(tracks.begin(), tracks.end(), [](const Track& t) { return t.moving(); });
 }

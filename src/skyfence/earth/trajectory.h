@@ -88,6 +88,10 @@ std::vector<Track> read_tracks(std::string_view text, SiteFormat format, std::st
 // Reads a terminals file; the format as read_sites_file decides it. An unreadable file is an InputError.
 std::vector<Track> read_tracks_file(const std::string& path, const TrackReadOptions& options = {});
 
+// Whether a terminals file holds trajectories rather than fixed sites: a CSV whose header has a
+// time_utc column, or GeoJSON with a LineString. An unreadable file is an InputError.
+bool holds_trajectories(const std::string& path);
+
 // Whether any terminal moves.
 bool any_moving(std::span<const Track> tracks);
 

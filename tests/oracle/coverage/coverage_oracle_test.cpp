@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <numbers>
 #include <numeric>
@@ -141,12 +142,78 @@ TEST(CoverageOracle, RandomCasesMatchEveryPairReference) {
           expect_matches(compute_coverage(points, providers, w, o, {.threads = threads}), ref, k,
                          "compute_coverage");
         }
-        if (k == 2)
+        if (k == 2) {
           expect_matches(coverage_brute_force(points, providers, w, o), ref, k, "coverage_brute_force");
+          // Points that do not move: the moving engine gives the same statistics.
+          const auto fixed = [&](time::Instant, std::span<frames::Geodetic> out) {
+            std::copy(points.begin(), points.end(), out.begin());
+          };
+          expect_matches(compute_coverage_moving(points.size(), fixed, providers, w, o), ref, k,
+                         "compute_coverage_moving, fixed points");
+        }
       }
     }
   }
   EXPECT_GT(total_in_view, 0u);
+}
+
+// Points that move between steps: the reference counts every pair at each step's positions.
+TEST(CoverageOracle, MovingPointsMatchEveryPairAtTheirPositions) {
+  std::mt19937_64 rng(test_seed("coverage_oracle moving"));
+  const visibility::Fleet f0(random_subset(rng, bundled("starlink_2026-04-27.tle"), 300));
+  const visibility::Fleet f1(random_subset(rng, bundled("oneweb_2026-03-26.tle"), 100));
+  const std::vector<Provider> providers{{"starlink", &f0}, {"oneweb", &f1}};
+  const auto start_points = random_sites(rng, 40);
+  const Window w =
+      Window::of_count(time::parse_iso8601("2026-04-27T03:00:00Z"), time::Duration::seconds(120.0), 12);
+  // Point i drifts east by (i + 1) x 0.5 deg and north by 0.3 deg a step (clamped at the poles).
+  const auto where = [&](std::size_t k, std::size_t i) {
+    frames::Geodetic g = start_points[i];
+    g.lat_rad = std::clamp(g.lat_rad + 0.3 * kDeg * static_cast<double>(k), -std::numbers::pi / 2,
+                           std::numbers::pi / 2);
+    g.lon_rad =
+        std::remainder(g.lon_rad + 0.5 * kDeg * static_cast<double>((i + 1) * k), 2.0 * std::numbers::pi);
+    return g;
+  };
+  const auto positions = [&](time::Instant at, std::span<frames::Geodetic> out) {
+    const auto k = static_cast<std::size_t>((at - w.start()).count_ns() / w.step().count_ns());
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = where(k, i);
+  };
+  for (double el : {0.0, 25.0, 50.0}) {
+    Reference ref;
+    ref.counts.assign(3, std::vector<std::vector<std::uint32_t>>(start_points.size(),
+                                                                 std::vector<std::uint32_t>(w.size(), 0)));
+    ref.failed.assign(2, 0);
+    std::vector<frames::StateVector> states;
+    std::vector<orbits::Sgp4Error> errors;
+    for (std::size_t k = 0; k < w.size(); ++k) {
+      for (std::size_t p = 0; p < 2; ++p) {
+        providers[p].fleet->itrf_states(w.at(k), states, errors, {.threads = 1});
+        for (std::size_t s = 0; s < states.size(); ++s) {
+          if (errors[s] != orbits::Sgp4Error::none) {
+            ++ref.failed[p];
+            continue;
+          }
+          for (std::size_t i = 0; i < start_points.size(); ++i) {
+            if (frames::Topocentric(where(k, i)).look(states[s]).elevation_rad >= el * kDeg) {
+              ++ref.counts[p][i][k];
+              ++ref.counts[2][i][k];
+            }
+          }
+        }
+      }
+    }
+    CoverageOptions o;
+    o.min_elevation_rad = el * kDeg;
+    for (unsigned threads : {1u, 2u}) {
+      expect_matches(
+          compute_coverage_moving(start_points.size(), positions, providers, w, o, {.threads = threads}), ref,
+          1, "compute_coverage_moving");
+    }
+  }
+  const auto short_fill = [](time::Instant, std::span<frames::Geodetic>) {};
+  EXPECT_NO_THROW(compute_coverage_moving(0, short_fill, providers, w));
+  EXPECT_THROW(compute_coverage_moving(3, nullptr, providers, w), std::invalid_argument);
 }
 
 // A dense case: many points (so the grid's rows and columns, the antimeridian wrap and the polar
