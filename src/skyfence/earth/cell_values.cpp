@@ -131,13 +131,7 @@ class Collector {
 void read_csv(std::string_view text, std::string_view source, const CellValueReadOptions& o, Collector& c) {
   CsvSplitter splitter(text);
   CsvRecord rec;
-  bool have_header = false;
-  while (splitter.next(rec)) {
-    if (rec.error.empty() && rec.blank) continue;
-    have_header = true;
-    break;
-  }
-  if (!have_header) {
+  if (!splitter.next_nonblank(rec)) {
     file_error(source, 0, "",
                "expected a header row naming the columns (cell_id, " + o.column + "), found an empty file");
   }
@@ -172,8 +166,7 @@ void read_csv(std::string_view text, std::string_view source, const CellValueRea
                "expected a column named " + quote(o.column) + ", found columns " + listed);
   }
 
-  while (splitter.next(rec)) {
-    if (rec.error.empty() && rec.blank) continue;
+  while (splitter.next_nonblank(rec)) {
     const auto at = [&](std::size_t k) {
       return c.where(rec.line, k < names.size() ? names[k] : std::string());
     };

@@ -106,4 +106,11 @@ bool CsvSplitter::syntax_error(CsvRecord& rec, std::string message) {
   return false;
 }
 
+bool CsvSplitter::next_nonblank(CsvRecord& rec) {
+  while (next(rec)) {
+    if (!rec.error.empty() || !rec.blank) return true;
+  }
+  return false;
+}
+
 }  // namespace skyfence::earth

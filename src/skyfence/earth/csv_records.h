@@ -27,6 +27,8 @@ class CsvSplitter {
   explicit CsvSplitter(std::string_view text);
   // The next record into `rec`; false at the end of the text.
   bool next(CsvRecord& rec);
+  // The next record that is not a blank line (a record with a syntax error is returned); false at the end.
+  bool next_nonblank(CsvRecord& rec);
 
  private:
   bool field(CsvRecord& rec, std::string& value, bool& quoted);

@@ -129,13 +129,7 @@ Site read_site_row(const CsvRecord& rec, const Columns& cols, std::string_view s
 SiteList read_sites_csv(std::string_view text, std::string_view source, const SiteReadOptions& options) {
   CsvSplitter splitter(text);
   CsvRecord rec;
-  bool have_header = false;
-  while (splitter.next(rec)) {
-    if (rec.error.empty() && rec.blank) continue;
-    have_header = true;
-    break;
-  }
-  if (!have_header) {
+  if (!splitter.next_nonblank(rec)) {
     throw InputError(
         SourceLocation{std::string(source), 0, ""},
         "expected a header row naming the columns (id, lat_deg, lon_deg and others), found an empty file");
@@ -150,8 +144,7 @@ SiteList read_sites_csv(std::string_view text, std::string_view source, const Si
   }
 
   SiteCollector collector(options, source);
-  while (splitter.next(rec)) {
-    if (rec.error.empty() && rec.blank) continue;
+  while (splitter.next_nonblank(rec)) {
     try {
       Site site = read_site_row(rec, cols, source);
       collector.accept(std::move(site), SourceLocation{std::string(source), rec.line, cols.names[cols.id]},

@@ -97,13 +97,7 @@ std::vector<Track> read_tracks_csv(std::string_view text, std::string_view sourc
   using internal::SiteColumns;
   CsvSplitter splitter(text);
   CsvRecord rec;
-  bool have_header = false;
-  while (splitter.next(rec)) {
-    if (rec.error.empty() && rec.blank) continue;
-    have_header = true;
-    break;
-  }
-  if (!have_header) {
+  if (!splitter.next_nonblank(rec)) {
     throw InputError(
         SourceLocation{std::string(source), 0, ""},
         "expected a header row naming the columns (id, lat_deg, lon_deg, optionally time_utc and "
@@ -118,8 +112,7 @@ std::vector<Track> read_tracks_csv(std::string_view text, std::string_view sourc
   std::vector<Track> tracks;
   std::unordered_map<std::string, std::size_t> index;  // id -> tracks[]
   std::vector<std::vector<int>> lines;                 // per track, the line of each sample
-  while (splitter.next(rec)) {
-    if (rec.error.empty() && rec.blank) continue;
+  while (splitter.next_nonblank(rec)) {
     try {
       Site site = internal::read_site_row(rec, cols, source);
       TrackSample sample{time::Instant{}, site.location};
@@ -409,13 +402,10 @@ bool holds_trajectories(const std::string& path) {
   if (internal::is_geojson(path, text)) return text.find("\"LineString\"") != std::string::npos;
   CsvSplitter splitter(text);
   CsvRecord rec;
-  while (splitter.next(rec)) {
-    if (rec.error.empty() && rec.blank) continue;
-    return std::any_of(rec.fields.begin(), rec.fields.end(), [](const std::string& f) {
-      return internal::lower_ascii(internal::trim(f)) == "time_utc";
-    });
-  }
-  return false;
+  return splitter.next_nonblank(rec) &&
+         std::any_of(rec.fields.begin(), rec.fields.end(), [](const std::string& f) {
+           return internal::lower_ascii(internal::trim(f)) == "time_utc";
+         });
 }
 
 bool any_moving(std::span<const Track> tracks) {

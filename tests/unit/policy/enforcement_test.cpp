@@ -267,31 +267,15 @@ TEST(Enforcement, CellRelationOfAUnionOfTwoRegions) {
   }
   const std::uint64_t across = earth::cell_containing(frames::Geodetic::degrees(lo, 28.0), 9);
   EXPECT_EQ(earth::cell_relation(ukr, across), earth::CellRelation::partial);
-  const Policy p = parse(R"(provider = "x"
-[enforcement]
-level = 9
-mode = "all"
-[[rule]]
-id = "everywhere"
-effect = "permit"
-[[rule]]
-id = "two"
-effect = "forbid"
-region = ["UKR", "BLR"]
-)");
+  const auto forbidding = [](const std::string& region) {
+    return parse(
+        "provider = \"x\"\n[enforcement]\nlevel = 9\nmode = \"all\"\n[[rule]]\nid = \"everywhere\"\n"
+        "effect = \"permit\"\n[[rule]]\nid = \"forbid\"\neffect = \"forbid\"\nregion = " +
+        region + "\n");
+  };
+  const Policy p = forbidding("[\"UKR\", \"BLR\"]");
   EXPECT_FALSE(p.permits(req(lo, 28.0, "2026-04-27T12:00:00Z")));
-  const Policy one = parse(R"(provider = "x"
-[enforcement]
-level = 9
-mode = "all"
-[[rule]]
-id = "everywhere"
-effect = "permit"
-[[rule]]
-id = "one"
-effect = "forbid"
-region = "UKR"
-)");
+  const Policy one = forbidding("\"UKR\"");
   EXPECT_TRUE(one.permits(req(lo, 28.0, "2026-04-27T12:00:00Z")));
 }
 
