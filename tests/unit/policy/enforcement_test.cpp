@@ -333,7 +333,7 @@ TEST(Enforcement, StepwiseDelayEqualsTheExactIntervals) {
     int a = minute(rng), b = minute(rng);
     if (a == b) b = (a + 7) % (24 * 60);
     const auto hm = [](int m) {
-      char buf[8];
+      char buf[32];
       std::snprintf(buf, sizeof buf, "%02d:%02d", m / 60, m % 60);
       return std::string(buf);
     };
