@@ -1,0 +1,236 @@
+"""skyfence: satellite-internet service from LEO constellations, in Python, over the C++ engine.
+
+The same engine as the ``skyfence`` command: catalogs load exactly as the command loads them, with
+NumPy arrays out.
+docs/python.md is the reference; in short::
+
+    import numpy as np, skyfence
+    cat = skyfence.load_catalog("starlink")               # a bundled catalog, a TLE or OMM file
+
+Times are NumPy datetime64 (any unit) in UTC, timezone-naive; anything else is a TypeError. Bad input
+raises skyfence.InputError, a ValueError carrying file, line and field.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings as _warnings
+
+import numpy as np
+import pandas as pd
+
+from . import _skyfence
+from ._skyfence import InputError
+
+__version__ = _skyfence.__version__
+
+__all__ = [
+    "Catalog",
+    "InputError",
+    "SkyfenceWarning",
+    "bundled_catalogs",
+    "data_dir",
+    "load_catalog",
+]
+
+FRAMES = ("teme", "itrf", "geodetic")
+
+# The range of skyfence's times (time::from_utc accepts the years 1709 to 2290).
+_FIRST_TIME = np.datetime64("1709-01-01T00:00:00", "s")
+_END_TIME = np.datetime64("2291-01-01T00:00:00", "s")
+
+
+class SkyfenceWarning(UserWarning):
+    """What the engine left out or doubts (skipped records, stale element sets, SGP4 failures)."""
+
+
+def _warn(lines, stacklevel=3):
+    for line in lines:
+        _warnings.warn(line, SkyfenceWarning, stacklevel=stacklevel)
+
+
+def _input_error(where, detail):
+    err = InputError(f"{where}: {detail}")
+    err.file, err.line, err.field, err.detail = where, 0, "", detail
+    err.issues = [err]
+    return err
+
+
+def data_dir(given=None):
+    """The bundled data folder: ``given`` if not empty, else $SKYFENCE_DATA, else the build's data/."""
+    return _skyfence.data_dir(os.fspath(given) if given else "")
+
+
+def bundled_catalogs():
+    """Names of the bundled catalog snapshots, for load_catalog ("starlink", "oneweb", ...)."""
+    return list(_skyfence.bundled_catalogs())
+
+
+def _threads(threads):
+    if threads is None:
+        return 0
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)):
+        raise TypeError(f"threads must be an int or None, got {type(threads).__name__}")
+    if threads < 1:
+        raise ValueError(f"threads must be at least 1 (or None for all cores), got {threads}")
+    return int(threads)
+
+
+def _times_ns(times, what):
+    """UTC datetime64 values (any unit, scalar or array) as int64 ns since 1970, the engine's input."""
+    if isinstance(times, pd.Timestamp) or isinstance(times, pd.DatetimeIndex) or isinstance(times, pd.Series):
+        if getattr(times, "tz", None) is not None or getattr(getattr(times, "dt", None), "tz", None) is not None:
+            times = times.tz_convert("UTC").tz_localize(None) if not isinstance(times, pd.Series) \
+                else times.dt.tz_convert("UTC").dt.tz_localize(None)
+        times = times.to_numpy() if not isinstance(times, pd.Timestamp) else times.to_datetime64()
+    a = np.asarray(times)
+    if a.dtype.kind != "M":
+        raise TypeError(f"{what} must be numpy datetime64 values (UTC), got dtype {a.dtype}")
+    if np.isnat(a).any():
+        raise _input_error(what, "expected times, found NaT")
+    seconds = a.astype("datetime64[s]")  # coarser: compared without overflow at any unit
+    if a.size and (seconds.min() < _FIRST_TIME or seconds.max() >= _END_TIME):
+        raise _input_error(what, "expected times from 1709 to 2290 (the range of skyfence times)")
+    ns = a.astype("datetime64[ns]").view(np.int64)
+    return ns if ns.ndim == 0 else np.ascontiguousarray(ns)
+
+
+def _scalar_time_ns(t, what):
+    a = _times_ns(t, what)
+    if a.ndim != 0:
+        raise TypeError(f"{what} must be one datetime64 value, got an array of shape {a.shape}")
+    return int(a)
+
+
+def _datetimes(ns):
+    return np.asarray(ns, dtype=np.int64).view("datetime64[ns]")
+
+
+def _strings(values, n, what):
+    """One string for every request, or one each."""
+    if values is None:
+        return [""]
+    if isinstance(values, str):
+        return [values]
+    out = [str(x) for x in values]
+    if len(out) != n:
+        raise ValueError(f"{what} must be one string or {n} strings, got {len(out)}")
+    return out
+
+
+# ------------------------------------------------------------------------------------------ catalogs
+
+_OMM_EXTENSIONS = (".json", ".xml", ".csv")
+
+
+def _file_kind(path):
+    """'omm' or 'tle', by content: JSON, XML and CSV with OMM keywords are OMM, the rest TLE."""
+    if path.lower().endswith(_OMM_EXTENSIONS):
+        return "omm"
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    head = head.lstrip()
+    if head[:1] in (b"{", b"[", b"<"):
+        return "omm"
+    first_line = head.split(b"\n", 1)[0].upper()
+    if b"NORAD_CAT_ID" in first_line or b"OBJECT_NAME" in first_line:
+        return "omm"  # a CSV header: the engine reads OMM files without a known extension as CSV
+    return "tle"
+
+
+def _looks_like_path(text):
+    return os.sep in text or "/" in text or os.path.splitext(text)[1] != ""
+
+
+class Catalog:
+    """The selected element sets of one source, loaded by load_catalog.
+
+    len(cat) satellites, in catalog order; norad_ids (uint32), names (list of str), epochs
+    (datetime64[ns], UTC), source (the file read, or "preset ID") and warnings (the loader's sentences:
+    records skipped, objects left out, SGP4 initialisation failures; also emitted as SkyfenceWarning).
+    Immutable: one catalog serves any number of calls.
+    """
+
+    def __init__(self, loaded):
+        self._c = loaded
+
+    def __len__(self):
+        return len(self._c)
+
+    def __repr__(self):
+        return f"<skyfence.Catalog {self.source!r}: {len(self)} satellites>"
+
+    @property
+    def source(self):
+        return self._c.source
+
+    @property
+    def norad_ids(self):
+        return self._c.norad_ids
+
+    @property
+    def names(self):
+        return self._c.names
+
+    @property
+    def epochs(self):
+        return _datetimes(self._c.epochs_unix_ns)
+
+    @property
+    def warnings(self):
+        return list(self._c.warnings)
+
+    def _warn_stale(self, first_ns, last_ns):
+        _warn(self._c.stale_warnings(int(first_ns), int(last_ns)), stacklevel=4)
+
+
+def load_catalog(source=None, satellites=None, all_objects=False, *, preset=None, strict=False,
+                 accept_bad_checksums=False, start=None, stop=None, data_dir=None):
+    """Loads satellites as every skyfence command does (orbits::load_satellites).
+
+    source: a TLE or OMM (JSON, CSV, XML) file, told apart by content, or a bundled catalog's name
+        ("starlink", see bundled_catalogs()); or give preset= instead (a constellation preset id of
+        data/constellations/shells.json, generated at start=).
+    satellites: NORAD ids (int or digits) and names or shell patterns ("STARLINK-1*") to keep;
+        default all. A selector matching nothing is an InputError.
+    all_objects: keep debris, rocket bodies and kick motors (left out by default).
+    strict: raise InputError at the first bad record instead of skipping it with a warning.
+    accept_bad_checksums: TLE lines with a wrong checksum are accepted, with a warning.
+    start, stop: the time window the catalog is used over (datetime64): element sets more than 14 days
+        from it are warned about now; without them, each computation warns about its own times.
+    data_dir: the bundled data folder (default: data_dir()).
+    """
+    if (source is None) == (preset is None):
+        raise TypeError("give either a source (file or bundled catalog name) or preset=")
+    if preset is not None:
+        kind, value = "preset", str(preset)
+    else:
+        value = os.fspath(source)
+        if os.path.exists(value):
+            kind = _file_kind(value)
+        elif _looks_like_path(value):
+            kind = "tle"  # the reader reports the missing file
+        else:
+            kind = "catalog"
+    if satellites is None:
+        selectors = []
+    elif isinstance(satellites, (str, int, np.integer)):
+        selectors = [str(satellites)]
+    else:
+        selectors = [str(s) for s in satellites]
+    first = _scalar_time_ns(start, "start") if start is not None else None
+    last = _scalar_time_ns(stop, "stop") if stop is not None else None
+    loaded = _skyfence.load_catalog(kind, value, selectors, bool(all_objects), bool(strict),
+                                    bool(accept_bad_checksums), first, last,
+                                    os.fspath(data_dir) if data_dir else "")
+    cat = Catalog(loaded)
+    _warn(cat.warnings)
+    return cat
+
+
+def _catalog(cat):
+    if not isinstance(cat, Catalog):
+        raise TypeError(f"expected a skyfence.Catalog (from load_catalog), got {type(cat).__name__}")
+    return cat._c
