@@ -29,5 +29,6 @@ struct Catalog {
 };
 
 void add_catalog(py::module_& m);
+void add_propagate(py::module_& m);
 
 }  // namespace skyfence::python

@@ -18,4 +18,5 @@ PYBIND11_MODULE(_skyfence, m) {
       "data_dir", [](const std::string& given) { return data_dir(given); }, py::arg("given") = std::string(),
       "The bundled data folder: `given` if not empty, else $SKYFENCE_DATA, else the build's data/.");
   add_catalog(m);
+  add_propagate(m);
 }

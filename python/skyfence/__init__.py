@@ -1,14 +1,19 @@
 """skyfence: satellite-internet service from LEO constellations, in Python, over the C++ engine.
 
-The same engine as the ``skyfence`` command: catalogs load exactly as the command loads them, with
-NumPy arrays out.
+The same engine as the ``skyfence`` command: catalogs load and propagate exactly as the command
+loads and propagates them, with NumPy arrays in and out.
 docs/python.md is the reference; in short::
 
     import numpy as np, skyfence
     cat = skyfence.load_catalog("starlink")               # a bundled catalog, a TLE or OMM file
+    times = np.arange("2026-04-27T00:00", "2026-04-27T01:00", np.timedelta64(60, "s"),
+                      dtype="datetime64[ns]")
+    r, v, e = skyfence.propagate(cat, times)              # (nsat, ntime, 3) km, km/s; (nsat, ntime)
 
 Times are NumPy datetime64 (any unit) in UTC, timezone-naive; anything else is a TypeError. Bad input
-raises skyfence.InputError, a ValueError carrying file, line and field.
+raises skyfence.InputError, a ValueError carrying file, line and field. Computations release the GIL,
+use ``threads`` worker threads (None: all cores; results never depend on it) and stop on Ctrl-C
+(KeyboardInterrupt).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ __all__ = [
     "bundled_catalogs",
     "data_dir",
     "load_catalog",
+    "propagate",
 ]
 
 FRAMES = ("teme", "itrf", "geodetic")
@@ -234,3 +240,39 @@ def _catalog(cat):
     if not isinstance(cat, Catalog):
         raise TypeError(f"expected a skyfence.Catalog (from load_catalog), got {type(cat).__name__}")
     return cat._c
+
+
+# --------------------------------------------------------------------------------------- propagation
+
+def propagate(catalog, times, frame="teme", threads=None, out=None):
+    """SGP4 states of every satellite of ``catalog`` at ``times``: ``r, v, e``.
+
+    times: datetime64 values (UTC), one-dimensional (a scalar counts as one time).
+    frame: "teme" (SGP4's frame), "itrf" (Earth-fixed: GMST 1982 rotation, UT1 = UTC, no polar
+        motion) or "geodetic" (WGS84: r holds lat_deg, lon_deg, alt_km; v is the ITRF velocity).
+        The numbers are those of ``skyfence propagate --frame FRAME``.
+    r, v: float64 arrays shaped (nsat, ntime, 3), km and km/s; NaN where e is not 0.
+    e: uint8 array shaped (nsat, ntime), the SGP4 error code of each state (0: none; 1-6 as
+        python-sgp4's, e.g. 6: decayed).
+    out: optional (r, v, e) arrays of those shapes and dtypes, C-contiguous and writeable, filled in
+        place and returned (reuse them across calls to skip the allocation); otherwise the arrays are
+        allocated once here and filled in place by the engine, never copied.
+    """
+    cat = _catalog(catalog)
+    if frame not in FRAMES:
+        raise ValueError(f'frame must be "teme", "itrf" or "geodetic", got {frame!r}')
+    t = np.atleast_1d(_times_ns(times, "times"))
+    if t.ndim != 1:
+        raise ValueError(f"times must be one-dimensional, got shape {t.shape}")
+    nthreads = _threads(threads)
+    n, m = len(cat), t.shape[0]
+    if out is None:
+        r = np.empty((n, m, 3))
+        v = np.empty((n, m, 3))
+        e = np.empty((n, m), dtype=np.uint8)
+    else:
+        r, v, e = out
+    _skyfence.propagate(cat, t, frame, nthreads, r, v, e)
+    if m:
+        catalog._warn_stale(t.min(), t.max())
+    return r, v, e
