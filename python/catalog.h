@@ -30,5 +30,7 @@ struct Catalog {
 
 void add_catalog(py::module_& m);
 void add_propagate(py::module_& m);
+void add_visibility(py::module_& m);
+void add_policy(py::module_& m);
 
 }  // namespace skyfence::python

@@ -19,4 +19,6 @@ PYBIND11_MODULE(_skyfence, m) {
       "The bundled data folder: `given` if not empty, else $SKYFENCE_DATA, else the build's data/.");
   add_catalog(m);
   add_propagate(m);
+  add_visibility(m);
+  add_policy(m);
 }

@@ -1,7 +1,7 @@
 """skyfence: satellite-internet service from LEO constellations, in Python, over the C++ engine.
 
-The same engine as the ``skyfence`` command: catalogs load and propagate exactly as the command
-loads and propagates them, with NumPy arrays in and out.
+The same engine as the ``skyfence`` command: catalogs load, propagate, find passes and decide policy
+exactly as the command does, with NumPy arrays in and out and pandas DataFrames for tables.
 docs/python.md is the reference; in short::
 
     import numpy as np, skyfence
@@ -9,6 +9,7 @@ docs/python.md is the reference; in short::
     times = np.arange("2026-04-27T00:00", "2026-04-27T01:00", np.timedelta64(60, "s"),
                       dtype="datetime64[ns]")
     r, v, e = skyfence.propagate(cat, times)              # (nsat, ntime, 3) km, km/s; (nsat, ntime)
+    skyfence.passes(cat, 50.45, 30.52, times[0], times[-1])   # a DataFrame, as `skyfence passes`
 
 Times are NumPy datetime64 (any unit) in UTC, timezone-naive; anything else is a TypeError. Bad input
 raises skyfence.InputError, a ValueError carrying file, line and field. Computations release the GIL,
@@ -32,11 +33,15 @@ __version__ = _skyfence.__version__
 __all__ = [
     "Catalog",
     "InputError",
+    "Policy",
     "SkyfenceWarning",
     "bundled_catalogs",
     "data_dir",
     "load_catalog",
+    "load_policy",
+    "passes",
     "propagate",
+    "visible",
 ]
 
 FRAMES = ("teme", "itrf", "geodetic")
@@ -84,11 +89,12 @@ def _threads(threads):
 
 def _times_ns(times, what):
     """UTC datetime64 values (any unit, scalar or array) as int64 ns since 1970, the engine's input."""
-    if isinstance(times, pd.Timestamp) or isinstance(times, pd.DatetimeIndex) or isinstance(times, pd.Series):
-        if getattr(times, "tz", None) is not None or getattr(getattr(times, "dt", None), "tz", None) is not None:
-            times = times.tz_convert("UTC").tz_localize(None) if not isinstance(times, pd.Series) \
-                else times.dt.tz_convert("UTC").dt.tz_localize(None)
-        times = times.to_numpy() if not isinstance(times, pd.Timestamp) else times.to_datetime64()
+    if isinstance(times, pd.Series):
+        times = pd.DatetimeIndex(times) if times.dtype.kind == "M" or hasattr(times.dtype, "tz") else times
+    if isinstance(times, (pd.Timestamp, pd.DatetimeIndex)):
+        if times.tz is not None:
+            times = times.tz_convert("UTC").tz_localize(None)
+        times = times.to_datetime64() if isinstance(times, pd.Timestamp) else times.to_numpy()
     a = np.asarray(times)
     if a.dtype.kind != "M":
         raise TypeError(f"{what} must be numpy datetime64 values (UTC), got dtype {a.dtype}")
@@ -276,3 +282,149 @@ def propagate(catalog, times, frame="teme", threads=None, out=None):
     if m:
         catalog._warn_stale(t.min(), t.max())
     return r, v, e
+
+
+# ---------------------------------------------------------------------------------------- visibility
+
+def _site_specs(lat_deg, lon_deg, alt_m, site_id):
+    """The sites as the CLI's --site LAT,LON[,ALT_M] texts (each its site_id unless site_id is given)."""
+    if lat_deg is None and lon_deg is None:
+        return [], []
+    if lat_deg is None or lon_deg is None:
+        raise TypeError("give both lat_deg and lon_deg")
+    arrays = [np.asarray(lat_deg, dtype=float), np.asarray(lon_deg, dtype=float)]
+    if alt_m is not None:
+        arrays.append(np.asarray(alt_m, dtype=float))
+    arrays = [a.ravel() for a in np.broadcast_arrays(*arrays)]
+    # repr gives the shortest text that reads back as the same double, so the engine parses the very
+    # numbers given; the text is also the site_id the CLI would print for it.
+    specs = [",".join(repr(float(a[i])) for a in arrays) for i in range(arrays[0].size)]
+    ids = [] if site_id is None else _strings(site_id, len(specs), "site_id")
+    if ids and len(ids) != len(specs):
+        raise ValueError(f"site_id must name every site ({len(specs)})")
+    return specs, ids
+
+
+def passes(catalog, lat_deg=None, lon_deg=None, start=None, stop=None, *, min_elevation_deg=25.0,
+           alt_m=None, site_id=None, sites=None, strict=False, threads=None):
+    """Passes of the catalog's satellites over ground sites, as ``skyfence passes``: a DataFrame.
+
+    Sites: lat_deg, lon_deg (and alt_m, metres; default 0) as numbers or arrays (one site each;
+    site_id defaults to the "LAT,LON[,ALT_M]" text the CLI would print), and/or sites= a sites file
+    (CSV id,lat_deg,lon_deg[,alt_m] or GeoJSON points). The window [start, stop) is searched
+    continuously; a pass is the time at or above min_elevation_deg (WGS84 local vertical, no
+    refraction).
+    Columns, one row per pass sorted by aos_utc, NORAD id, site: norad_id, name, site_id, aos_utc,
+    tca_utc, los_utc (datetime64[ns] UTC, to the nanosecond; the CLI prints milliseconds, truncated),
+    max_elevation_deg, aos_azimuth_deg, los_azimuth_deg, duration_s, aos_clipped, los_clipped.
+    SGP4 failures end a satellite's passes with a SkyfenceWarning (strict=True: InputError instead).
+    """
+    cat = _catalog(catalog)
+    if start is None or stop is None:
+        raise TypeError("passes needs start and stop")
+    specs, ids = _site_specs(lat_deg, lon_deg, alt_m, site_id)
+    found = _skyfence.passes(cat, specs, ids, os.fspath(sites) if sites else "", bool(strict),
+                             _scalar_time_ns(start, "start"), _scalar_time_ns(stop, "stop"),
+                             float(min_elevation_deg), _threads(threads))
+    _warn(found["warnings"])
+    cols = dict(found["columns"])
+    for c in ("aos_utc", "tca_utc", "los_utc"):
+        cols[c] = _datetimes(cols[c])
+    return pd.DataFrame(cols)
+
+
+def visible(catalog, lat_deg=None, lon_deg=None, time=None, *, min_elevation_deg=25.0, alt_m=None,
+            site_id=None, sites=None, strict=False, threads=None):
+    """Satellites in view of ground sites at one instant, as ``skyfence visible``: a DataFrame.
+
+    Sites as in passes(). Columns: norad_id, name, azimuth_deg (from north, clockwise),
+    elevation_deg, range_km, range_rate_km_s (positive when receding), site_id; sites in the order
+    given, each highest elevation first. A satellite whose SGP4 propagation fails is left out with a
+    SkyfenceWarning (strict=True: InputError instead).
+    """
+    cat = _catalog(catalog)
+    if time is None:
+        raise TypeError("visible needs time")
+    specs, ids = _site_specs(lat_deg, lon_deg, alt_m, site_id)
+    found = _skyfence.visible(cat, specs, ids, os.fspath(sites) if sites else "", bool(strict),
+                              _scalar_time_ns(time, "time"), float(min_elevation_deg), _threads(threads))
+    _warn(found["warnings"])
+    return pd.DataFrame(dict(found["columns"]))
+
+
+# -------------------------------------------------------------------------------------------- policy
+
+class Policy:
+    """A loaded service policy (load_policy): provider, source, sha256 and rules (list of dicts: id,
+    effect, line, summary, description); decide() and permits() over arrays of requests."""
+
+    def __init__(self, loaded):
+        self._p = loaded
+
+    def __repr__(self):
+        return f"<skyfence.Policy {self.source!r}: provider {self.provider}, {len(self.rules)} rules>"
+
+    @property
+    def provider(self):
+        return self._p.provider
+
+    @property
+    def source(self):
+        return self._p.source
+
+    @property
+    def sha256(self):
+        return self._p.sha256
+
+    @property
+    def rules(self):
+        return list(self._p.rules)
+
+    def _requests(self, lat_deg, lon_deg, time, customer, terminal_id, group):
+        lat = np.asarray(lat_deg, dtype=float)
+        lon = np.asarray(lon_deg, dtype=float)
+        t = _times_ns(time, "time")
+        lat, lon, t = np.broadcast_arrays(lat, lon, t)
+        shape = lat.shape
+        lat, lon, t = (np.ascontiguousarray(a.ravel()) for a in (lat, lon, t))
+        n = lat.size
+        who = [_strings(customer, n, "customer"), _strings(terminal_id, n, "terminal_id"),
+               _strings(group, n, "group")]
+        return shape, lat, lon, t, who
+
+    def decide(self, lat_deg, lon_deg, time, *, customer=None, terminal_id=None, group=None,
+               provider=None, threads=None):
+        """The decision for each request, as ``skyfence check``: a DataFrame, one row per request.
+
+        lat_deg, lon_deg (degrees) and time (datetime64, UTC) broadcast together; customer,
+        terminal_id and group are one string for all requests or one each. Columns: terminal_id,
+        provider, decision ("permit"/"deny"), matched_rules (the matching rules' ids joined with
+        ";"), reason (one sentence), permit (bool). Rows in the flattened (C) order of the broadcast.
+        """
+        _, lat, lon, t, who = self._requests(lat_deg, lon_deg, time, customer, terminal_id, group)
+        d = self._p.decide(lat, lon, t, *who, provider or "", _threads(threads))
+        n = lat.size
+        tid = who[1] if len(who[1]) == n else who[1] * n
+        return pd.DataFrame({
+            "terminal_id": tid,
+            "provider": [d["provider"]] * n,
+            "decision": np.where(d["permit"], "permit", "deny"),
+            "matched_rules": d["matched_rules"],
+            "reason": d["reason"],
+            "permit": d["permit"],
+        })
+
+    def permits(self, lat_deg, lon_deg, time, *, customer=None, terminal_id=None, group=None,
+                provider=None, threads=None):
+        """Whether each request is permitted: a bool array of the broadcast shape (the same decisions
+        as decide(), without matched rules and reasons, and faster)."""
+        shape, lat, lon, t, who = self._requests(lat_deg, lon_deg, time, customer, terminal_id, group)
+        return self._p.permits(lat, lon, t, *who, provider or "", _threads(threads)).reshape(shape)
+
+
+def load_policy(path, data_dir=None):
+    """Reads and checks a policy file (TOML, docs/policy.md) as ``skyfence policy validate``.
+
+    An invalid policy raises InputError listing every problem in .issues, each with its line and field.
+    """
+    return Policy(_skyfence.load_policy(os.fspath(path), os.fspath(data_dir) if data_dir else ""))

@@ -6,6 +6,7 @@ import signal
 import threading
 
 import numpy as np
+import pandas as pd
 import pytest
 from sgp4.api import Satrec, SatrecArray
 
@@ -87,6 +88,9 @@ def test_shapes_dtypes_and_scalar_time(starlink):
     # Any datetime64 unit: seconds and nanoseconds give the same instant.
     rs, _, _ = skyfence.propagate(starlink, times.astype("datetime64[s]"))
     assert np.array_equal(rs, r, equal_nan=True)
+    # pandas times too; a timezone-aware one is converted to UTC (Kyiv is UTC+3 in April).
+    rk, _, _ = skyfence.propagate(starlink, pd.Timestamp("2026-04-27T03:00", tz="Europe/Kyiv"))
+    assert np.array_equal(rk, r1, equal_nan=True)
     r0, v0, e0 = skyfence.propagate(starlink, times[:0])
     assert r0.shape == (len(starlink), 0, 3) and e0.shape == (len(starlink), 0)
 
