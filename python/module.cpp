@@ -21,4 +21,5 @@ PYBIND11_MODULE(_skyfence, m) {
   add_propagate(m);
   add_visibility(m);
   add_policy(m);
+  add_scenario(m);
 }

@@ -20,6 +20,7 @@ use ``threads`` worker threads (None: all cores; results never depend on it) and
 from __future__ import annotations
 
 import os
+import sqlite3
 import warnings as _warnings
 
 import numpy as np
@@ -39,8 +40,10 @@ __all__ = [
     "data_dir",
     "load_catalog",
     "load_policy",
+    "Results",
     "passes",
     "propagate",
+    "run_scenario",
     "visible",
 ]
 
@@ -428,3 +431,65 @@ def load_policy(path, data_dir=None):
     An invalid policy raises InputError listing every problem in .issues, each with its line and field.
     """
     return Policy(_skyfence.load_policy(os.fspath(path), os.fspath(data_dir) if data_dir else ""))
+
+
+# ------------------------------------------------------------------------------------------ scenario
+
+class Results:
+    """A results folder written by run_scenario (or ``skyfence run``): its tables as DataFrames.
+
+    results["cell_stats"] (or results.table("cell_stats")) reads one table of results.sqlite
+    (docs/results.md lists them); tables is their list; path the folder (report.html, csv/, geojson/
+    beside results.sqlite); warnings the run's warnings; name the scenario's name.
+    """
+
+    def __init__(self, path, name="", warnings=()):
+        self.path = os.fspath(path)
+        self.name = name
+        self.warnings = list(warnings)
+        if not os.path.isfile(self.sqlite):
+            raise FileNotFoundError(f"{self.sqlite}: no results.sqlite (not a results folder)")
+
+    def __repr__(self):
+        return f"<skyfence.Results {self.name!r} in {self.path!r}: {len(self.tables)} tables>"
+
+    @property
+    def sqlite(self):
+        return os.path.join(self.path, "results.sqlite")
+
+    @property
+    def report_html(self):
+        return os.path.join(self.path, "report.html")
+
+    def _connect(self):
+        return sqlite3.connect(f"file:{self.sqlite}?mode=ro", uri=True)
+
+    @property
+    def tables(self):
+        with self._connect() as db:
+            rows = db.execute("select name from sqlite_master where type = 'table' order by name").fetchall()
+        return [r[0] for r in rows]
+
+    def table(self, name):
+        if name not in self.tables:
+            raise KeyError(f"no table {name!r} in {self.sqlite}; tables: {', '.join(self.tables)}")
+        with self._connect() as db:
+            return pd.read_sql_query(f'select * from "{name}"', db)
+
+    def __getitem__(self, name):
+        return self.table(name)
+
+
+def run_scenario(path=None, output_dir=None, *, threads=None, data_dir=None):
+    """Runs a scenario (TOML, docs/scenario.md; None: the bundled default) as ``skyfence run`` does and
+    returns its Results.
+
+    output_dir: the results folder (default: results/<scenario name>, relative to the current folder),
+    written beside its place and moved there whole; an existing folder is replaced only when it is an
+    earlier results folder, anything else is an InputError before the run. The run's warnings are
+    emitted as SkyfenceWarning and kept in Results.warnings.
+    """
+    done = _skyfence.run_scenario(os.fspath(path) if path else "", os.fspath(output_dir) if output_dir else "",
+                                  _threads(threads), os.fspath(data_dir) if data_dir else "")
+    _warn(done["warnings"])
+    return Results(done["path"], done["name"], done["warnings"])
