@@ -33,5 +33,6 @@ void add_propagate(py::module_& m);
 void add_visibility(py::module_& m);
 void add_policy(py::module_& m);
 void add_scenario(py::module_& m);
+void add_coverage(py::module_& m);
 
 }  // namespace skyfence::python

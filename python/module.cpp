@@ -22,4 +22,5 @@ PYBIND11_MODULE(_skyfence, m) {
   add_visibility(m);
   add_policy(m);
   add_scenario(m);
+  add_coverage(m);
 }

@@ -37,6 +37,7 @@ __all__ = [
     "Policy",
     "SkyfenceWarning",
     "bundled_catalogs",
+    "coverage",
     "data_dir",
     "load_catalog",
     "load_policy",
@@ -159,17 +160,32 @@ def _looks_like_path(text):
     return os.sep in text or "/" in text or os.path.splitext(text)[1] != ""
 
 
+def _file_stem(path):
+    """The CLI's provider name for a catalog file: its name without .tle/.txt/.json/.csv/.xml (and .omm)."""
+    stem = os.path.basename(path)
+    for ext in (".tle", ".txt", ".json", ".csv", ".xml"):
+        if len(stem) > len(ext) and stem.endswith(ext):
+            stem = stem[:-len(ext)]
+            if stem.endswith(".omm"):
+                stem = stem[:-4]
+            break
+    return stem
+
+
 class Catalog:
     """The selected element sets of one source, loaded by load_catalog.
 
     len(cat) satellites, in catalog order; norad_ids (uint32), names (list of str), epochs
-    (datetime64[ns], UTC), source (the file read, or "preset ID") and warnings (the loader's sentences:
+    (datetime64[ns], UTC), source (the file read, or "preset ID"), name (the provider name the CLI
+    would give it: the catalog or preset as named, or the file's name without its extension) and
+    warnings (the loader's sentences:
     records skipped, objects left out, SGP4 initialisation failures; also emitted as SkyfenceWarning).
     Immutable: one catalog serves any number of calls.
     """
 
-    def __init__(self, loaded):
+    def __init__(self, loaded, name=""):
         self._c = loaded
+        self.name = name
 
     def __len__(self):
         return len(self._c)
@@ -240,7 +256,7 @@ def load_catalog(source=None, satellites=None, all_objects=False, *, preset=None
     loaded = _skyfence.load_catalog(kind, value, selectors, bool(all_objects), bool(strict),
                                     bool(accept_bad_checksums), first, last,
                                     os.fspath(data_dir) if data_dir else "")
-    cat = Catalog(loaded)
+    cat = Catalog(loaded, value if kind in ("catalog", "preset") else _file_stem(value))
     _warn(cat.warnings)
     return cat
 
@@ -353,6 +369,75 @@ def visible(catalog, lat_deg=None, lon_deg=None, time=None, *, min_elevation_deg
                               _scalar_time_ns(time, "time"), float(min_elevation_deg), _threads(threads))
     _warn(found["warnings"])
     return pd.DataFrame(dict(found["columns"]))
+
+
+# ------------------------------------------------------------------------------------------ coverage
+
+def _timedelta_ns(step, what):
+    a = np.asarray(step)
+    if a.dtype.kind != "m" or a.ndim != 0:
+        raise TypeError(f"{what} must be one numpy timedelta64, got {a.dtype} of shape {a.shape}")
+    if np.isnat(a):
+        raise _input_error(what, "expected a duration, found NaT")
+    return int(a.astype("timedelta64[ns]").view(np.int64))
+
+
+def coverage(providers, start, stop, step, *, level=7, region=None, region_file=None, region_name=None,
+             sites=None, strict=False, min_elevation_deg=25.0, min_sats=1, threads=None, data_dir=None):
+    """How often and how well each ground cell (or site) is served, per provider and by any, as
+    ``skyfence coverage``: an xarray Dataset with dims ``cell`` (or ``site``) and ``provider``.
+
+    providers: a Catalog, a list of them, or a dict {name: Catalog}; each is one provider (named by
+        the key, else by Catalog.name), and "any" counts all of them together.
+    start, stop, step: datetime64, datetime64, timedelta64; the steps start, start + step, ... before
+        stop (each step stands for the interval it begins).
+    Points: the whole Earth as S2 cells of ``level`` (default 7: 98,304 cells), the cells whose centre
+        lies in a country (region="UKR", ISO 3166 code or name) or in a GeoJSON polygon (region_file=,
+        region_name=), or the sites of a CSV/GeoJSON file (sites=).
+    In view: at or above min_elevation_deg; served: at least min_sats in view.
+    Variables (cell, provider): coverage_fraction, mean_visible, min_visible, max_visible, max_gap_s,
+    gap_count, steps_served; coordinates cell (the S2 token; site: the site's id), lat_deg, lon_deg,
+    area_km2 (NaN for sites) and provider; attributes steps, step_s, min_elevation_deg, min_sats, start_utc and
+    failed_states (satellite-steps whose SGP4 state failed, per provider).
+    """
+    import xarray as xr
+
+    if isinstance(providers, Catalog):
+        providers = [providers]
+    if isinstance(providers, dict):
+        names, cats = [str(k) for k in providers], list(providers.values())
+    else:
+        cats = list(providers)
+        names = [c.name if isinstance(c, Catalog) else "" for c in cats]
+    cats = [_catalog(c) for c in cats]
+    if isinstance(min_sats, bool) or not isinstance(min_sats, (int, np.integer)) or min_sats < 0:
+        raise TypeError(f"min_sats must be a positive int, got {min_sats!r}")
+    found = _skyfence.coverage(names, cats, _scalar_time_ns(start, "start"), _scalar_time_ns(stop, "stop"),
+                               _timedelta_ns(step, "step"), int(level), region or "",
+                               os.fspath(region_file) if region_file else "", region_name or "",
+                               os.fspath(sites) if sites else "", bool(strict), float(min_elevation_deg),
+                               int(min_sats), _threads(threads), os.fspath(data_dir) if data_dir else "")
+    _warn(found["warnings"])
+    point = found["point_kind"]
+    dims = (point, "provider")
+    return xr.Dataset(
+        {name: (dims, values) for name, values in found["variables"].items()},
+        coords={
+            point: list(found["ids"]),
+            "provider": list(found["providers"]),
+            "lat_deg": (point, found["lat_deg"]),
+            "lon_deg": (point, found["lon_deg"]),
+            "area_km2": (point, found["area_km2"]),
+        },
+        attrs={
+            "steps": found["steps"],
+            "step_s": found["step_s"],
+            "start_utc": str(np.datetime64(_scalar_time_ns(start, "start"), "ns")) + "Z",
+            "min_elevation_deg": float(min_elevation_deg),
+            "min_sats": int(min_sats),
+            "failed_states": list(found["failed_states"]),
+        },
+    )
 
 
 # -------------------------------------------------------------------------------------------- policy
