@@ -50,9 +50,11 @@ __all__ = [
 
 FRAMES = ("teme", "itrf", "geodetic")
 
-# The range of skyfence's times (time::from_utc accepts the years 1709 to 2290).
+# The times both sides hold: the engine's Instant from 1709 (time::from_utc), datetime64[ns] before
+# 2262-04-11T23:47:16.854775807 (the int64 nanosecond limit), so up to the end of 2262-04-10.
 _FIRST_TIME = np.datetime64("1709-01-01T00:00:00", "s")
-_END_TIME = np.datetime64("2291-01-01T00:00:00", "s")
+_END_TIME = np.datetime64("2262-04-11T00:00:00", "s")
+_TIME_RANGE = "expected times from 1709-01-01 to 2262-04-10 (skyfence's and datetime64[ns]'s range)"
 
 
 class SkyfenceWarning(UserWarning):
@@ -106,7 +108,7 @@ def _times_ns(times, what):
         raise _input_error(what, "expected times, found NaT")
     seconds = a.astype("datetime64[s]")  # coarser: compared without overflow at any unit
     if a.size and (seconds.min() < _FIRST_TIME or seconds.max() >= _END_TIME):
-        raise _input_error(what, "expected times from 1709 to 2290 (the range of skyfence times)")
+        raise _input_error(what, _TIME_RANGE)
     ns = a.astype("datetime64[ns]").view(np.int64)
     return ns if ns.ndim == 0 else np.ascontiguousarray(ns)
 
@@ -410,8 +412,10 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
         cats = list(providers)
         names = [c.name if isinstance(c, Catalog) else "" for c in cats]
     cats = [_catalog(c) for c in cats]
-    if isinstance(min_sats, bool) or not isinstance(min_sats, (int, np.integer)) or min_sats < 0:
-        raise TypeError(f"min_sats must be a positive int, got {min_sats!r}")
+    if isinstance(min_sats, bool) or not isinstance(min_sats, (int, np.integer)):
+        raise TypeError(f"min_sats must be an int, got {type(min_sats).__name__}")
+    if min_sats < 1:
+        raise _input_error("min_sats", f"expected at least 1, got {min_sats}")
     found = _skyfence.coverage(names, cats, _scalar_time_ns(start, "start"), _scalar_time_ns(stop, "stop"),
                                _timedelta_ns(step, "step"), int(level), region or "",
                                os.fspath(region_file) if region_file else "", region_name or "",

@@ -162,8 +162,9 @@ def test_bad_arguments(starlink):
         skyfence.propagate("starlink", times)
     with pytest.raises(skyfence.InputError):
         skyfence.propagate(starlink, np.array(["NaT"], dtype="datetime64[ns]"))
-    with pytest.raises(skyfence.InputError):
-        skyfence.propagate(starlink, np.array(["1650-01-01"], dtype="datetime64[D]"))
+    for outside in ("1650-01-01", "2270-01-01"):  # before skyfence's range; past datetime64[ns]'s
+        with pytest.raises(skyfence.InputError):
+            skyfence.propagate(starlink, np.array([outside], dtype="datetime64[D]"))
     with pytest.raises(ValueError):
         skyfence.propagate(starlink, times, threads=0)
 
