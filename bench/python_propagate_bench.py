@@ -44,7 +44,8 @@ def cpp_rates(build):
     rates = {}
     for b in json.loads(done.stdout)["benchmarks"]:
         if b.get("aggregate_name") == "median":
-            rates[int(b["run_name"].split("threads:")[1])] = b["items_per_second"]
+            threads = b["run_name"].split("threads:")[1].split("/")[0]  # BM_BatchAuto/threads:2/min_time:...
+            rates[int(threads)] = b["items_per_second"]
     return rates
 
 
