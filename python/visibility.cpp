@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <numbers>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -137,8 +138,8 @@ py::dict passes(const Catalog& catalog, const std::vector<std::string>& specs,
                                    orbits::describe(f.error)));
   }
   if (strict && !found.failures.empty()) {
-    throw InputError(SourceLocation{catalog.source, 0, {}},
-                     fmt::format("{} SGP4 failure(s) with strict=True", found.failures.size()));
+    throw std::runtime_error(fmt::format("{}: {} SGP4 failure(s) with strict=True (the CLI's exit status 1)",
+                                         catalog.source, found.failures.size()));
   }
 
   const std::size_t n = found.passes.size();
@@ -217,8 +218,8 @@ py::dict visible(const Catalog& catalog, const std::vector<std::string>& specs,
   if (n_errors > kMaxListed)
     warnings.push_back(fmt::format("... and {} more SGP4 errors", n_errors - kMaxListed));
   if (strict && n_errors > 0) {
-    throw InputError(SourceLocation{catalog.source, 0, {}},
-                     fmt::format("{} SGP4 failure(s) with strict=True", n_errors));
+    throw std::runtime_error(fmt::format("{}: {} SGP4 failure(s) with strict=True (the CLI's exit status 1)",
+                                         catalog.source, n_errors));
   }
 
   std::vector<std::uint32_t> norad;

@@ -338,7 +338,8 @@ def passes(catalog, lat_deg=None, lon_deg=None, start=None, stop=None, *, min_el
     Columns, one row per pass sorted by aos_utc, NORAD id, site: norad_id, name, site_id, aos_utc,
     tca_utc, los_utc (datetime64[ns] UTC, to the nanosecond; the CLI prints milliseconds, truncated),
     max_elevation_deg, aos_azimuth_deg, los_azimuth_deg, duration_s, aos_clipped, los_clipped.
-    SGP4 failures end a satellite's passes with a SkyfenceWarning (strict=True: InputError instead).
+    SGP4 failures end a satellite's passes with a SkyfenceWarning (strict=True: RuntimeError instead,
+    and a bad row of the sites file an InputError).
     """
     cat = _catalog(catalog)
     if start is None or stop is None:
@@ -361,7 +362,7 @@ def visible(catalog, lat_deg=None, lon_deg=None, time=None, *, min_elevation_deg
     Sites as in passes(). Columns: norad_id, name, azimuth_deg (from north, clockwise),
     elevation_deg, range_km, range_rate_km_s (positive when receding), site_id; sites in the order
     given, each highest elevation first. A satellite whose SGP4 propagation fails is left out with a
-    SkyfenceWarning (strict=True: InputError instead).
+    SkyfenceWarning (strict=True: RuntimeError instead).
     """
     cat = _catalog(catalog)
     if time is None:

@@ -108,3 +108,14 @@ def test_bad_sites_and_windows(cat):
         skyfence.visible(cat, 50.0, 30.0, "2026-04-27T00:00:00Z")
     with pytest.raises(skyfence.InputError):
         skyfence.passes(cat, start=t0, stop=t1)  # no site at all
+
+
+def test_sgp4_failures_warn_or_fail_with_strict(cat):
+    # A year after the snapshot many of these satellites have decayed (SGP4 errors 1 and 6).
+    later = np.datetime64("2027-04-27T00:00")
+    with pytest.warns(skyfence.SkyfenceWarning, match=r"SGP4 error \d at 2027-04-27T00:00:00.000Z: .*; left out"):
+        skyfence.visible(cat, 50.45, 30.52, later)
+    with pytest.raises(RuntimeError, match="SGP4 failure"):
+        skyfence.visible(cat, 50.45, 30.52, later, strict=True)
+    with pytest.raises(RuntimeError, match="SGP4 failure"):
+        skyfence.passes(cat, 50.45, 30.52, later, later + np.timedelta64(1, "h"), strict=True)
