@@ -63,6 +63,7 @@ Catalog load(const std::string& kind, const std::string& value, const std::vecto
   }
   Catalog c;
   c.source = loaded.source;
+  if (src.kind == orbits::SatelliteSource::Kind::preset) c.preset = src.value;
   c.warnings = orbits::load_warnings(loaded, {.max_listed = 20, .mention_options = false});
   c.sets = std::move(loaded.sets);
   c.fleet = std::make_shared<const visibility::Fleet>(c.sets);

@@ -22,6 +22,7 @@ struct Catalog {
   std::vector<orbits::ElementSet> sets;            // selected, in catalog order
   std::shared_ptr<const visibility::Fleet> fleet;  // sgp4_init of every set, the batched propagator
   std::vector<std::string> warnings;               // orbits::load_warnings, one sentence each
+  std::string preset;                              // the preset's name, when generated from one
 
   // The loader's sentence about the sets whose epoch is more than orbits::kStaleEpochDays from
   // `first` or `last` (load_warnings' wording), or nothing when there is none.
@@ -34,5 +35,6 @@ void add_visibility(py::module_& m);
 void add_policy(py::module_& m);
 void add_scenario(py::module_& m);
 void add_coverage(py::module_& m);
+void add_route(py::module_& m);
 
 }  // namespace skyfence::python

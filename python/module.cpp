@@ -23,4 +23,5 @@ PYBIND11_MODULE(_skyfence, m) {
   add_policy(m);
   add_scenario(m);
   add_coverage(m);
+  add_route(m);
 }

@@ -44,6 +44,7 @@ __all__ = [
     "Results",
     "passes",
     "propagate",
+    "route",
     "run_scenario",
     "visible",
 ]
@@ -443,6 +444,51 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
             "failed_states": list(found["failed_states"]),
         },
     )
+
+
+# --------------------------------------------------------------------------------------------- route
+
+def route(catalog, sites, start, stop, step, *, from_site=None, to_site=None, pairs=None, to_internet=False,
+          isl="plus-grid", gateways=None, pops=None, min_elevation_deg=25.0, gateway_min_elevation_deg=25.0,
+          isl_max_range_km=0.0, grazing_altitude_km=80.0, fibre_route_factor=1.5, fibre_index=1.47,
+          satellites_only=False, strict=False, threads=None, data_dir=None):
+    """Round-trip times between sites, or from sites to the internet, over inter-satellite links,
+    gateways and fibre, step by step, as ``skyfence route``: a DataFrame, one row per pair and step.
+
+    sites: a sites file (CSV id,lat_deg,lon_deg[,alt_m] or GeoJSON points), as --sites. What to route:
+        from_site= and to_site= (site ids), pairs= a list of (src, dst) id pairs, or to_internet=True
+        (every site to its best point of presence through any gateway).
+    start, stop, step: datetime64, datetime64, timedelta64: steps start, start + step, ... before stop.
+    The network and its options are the CLI's (docs/network.md): isl "plus-grid" (planes from the
+    preset's Walker layout, else inferred from the elements) or "none"; gateways and pops files
+    (default: the bundled Starlink ones); elevation masks in degrees; isl_max_range_km (0: no limit);
+    grazing_altitude_km; fibre_route_factor and fibre_index; satellites_only keeps city-to-city routes
+    on ISLs.
+    Columns: time_utc (datetime64[ns]), src, dst (for a pair to the internet the PoP reached, "" when
+    unreachable), rtt_ms, one_way_ms (NaN when unreachable), hops (-1 when unreachable), path (node
+    ids joined by ">": sites, satellites by NORAD id, gateways, PoPs). The CLI prints times to the
+    millisecond and delays to the microsecond; these are the engine's values.
+    """
+    cat = _catalog(catalog)
+    chosen = sum([from_site is not None or to_site is not None, pairs is not None, bool(to_internet)])
+    if chosen != 1:
+        raise TypeError("give one of from_site= and to_site=, pairs= or to_internet=True")
+    if from_site is not None or to_site is not None:
+        if from_site is None or to_site is None:
+            raise TypeError("from_site and to_site go together")
+        pairs = [(from_site, to_site)]
+    pair_list = [] if to_internet else [(str(a), str(b)) for a, b in pairs]
+    found = _skyfence.route(cat, os.fspath(sites), pair_list, bool(to_internet), isl,
+                            os.fspath(gateways) if gateways else "", os.fspath(pops) if pops else "",
+                            float(min_elevation_deg), float(gateway_min_elevation_deg), float(isl_max_range_km),
+                            float(grazing_altitude_km), float(fibre_route_factor), float(fibre_index),
+                            bool(satellites_only), bool(strict), _scalar_time_ns(start, "start"),
+                            _scalar_time_ns(stop, "stop"), _timedelta_ns(step, "step"), _threads(threads),
+                            os.fspath(data_dir) if data_dir else "")
+    _warn(found["warnings"])
+    cols = dict(found["columns"])
+    cols["time_utc"] = _datetimes(cols["time_utc"])
+    return pd.DataFrame(cols)
 
 
 # -------------------------------------------------------------------------------------------- policy
