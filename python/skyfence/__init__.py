@@ -1,7 +1,8 @@
 """skyfence: satellite-internet service from LEO constellations, in Python, over the C++ engine.
 
-The same engine as the ``skyfence`` command: catalogs load, propagate, find passes and decide policy
-exactly as the command does, with NumPy arrays in and out and pandas DataFrames for tables.
+The same engine as the ``skyfence`` command: catalogs load, propagate, find passes, compute coverage
+and routes, decide policy and run scenarios exactly as the command does, with NumPy arrays in and
+out, pandas DataFrames for tables and xarray Datasets for gridded results.
 docs/python.md is the reference; in short::
 
     import numpy as np, skyfence
