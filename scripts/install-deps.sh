@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   iso-codes libpng-dev chromium clang clang-format libclang-rt-14-dev
   python3 python3-numpy python3-sgp4 python3-skyfield
+  python3-dev pybind11-dev python3-pytest python3-pandas python3-xarray
 )
 if [[ "${1:-}" == "--bench" ]]; then
   # satellite.js (npm) runs on Node.js; a Node.js already on PATH (e.g. one that bundles npm) is kept.

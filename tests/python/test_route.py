@@ -1,0 +1,79 @@
+"""skyfence.route: the rows of `skyfence route` (round-trip times over satellites, gateways and fibre)."""
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import skyfence
+from conftest import REPO, STARLINK_TLE, read_csv_text, run_cli
+
+CITIES = os.path.join(REPO, "data", "cities", "cities_top100.csv")
+T0 = np.datetime64("2026-05-01T00:00")
+
+
+def as_cli(df):
+    """The CLI's text of the rows: times to the millisecond, delays to the microsecond."""
+    ok = df.hops >= 0
+    return pd.DataFrame({
+        "time_utc": [str(t) + "Z" for t in df.time_utc.values.astype("datetime64[ms]")],
+        "src": df.src,
+        "dst": df.dst,
+        "rtt_ms": [f"{x:.3f}" if k else "" for x, k in zip(df.rtt_ms, ok)],
+        "one_way_ms": [f"{x:.3f}" if k else "" for x, k in zip(df.one_way_ms, ok)],
+        "hops": [str(h) if k else "" for h, k in zip(df.hops, ok)],
+        "path": df.path,
+    })
+
+
+@pytest.fixture(scope="module")
+def gen1():
+    return skyfence.load_catalog(preset="starlink_gen1", satellites="STARLINK_GEN1-0-*", start=T0)
+
+
+def test_city_pairs_over_a_preset_equal_the_cli(cli, gen1, tmp_path):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("src,dst\nManila,Dalian\nLondon,New-York-Newark\n")
+    text = run_cli(cli, "route", "--preset", "starlink_gen1", "--satellite", "STARLINK_GEN1-0-*", "--sites", CITIES,
+                   "--pairs", str(pairs), "--start", "2026-05-01T00:00:00Z", "--duration", "2m", "--step", "10s")
+    got = skyfence.route(gen1, CITIES, T0, T0 + np.timedelta64(2, "m"), np.timedelta64(10, "s"),
+                         pairs=[("Manila", "Dalian"), ("London", "New-York-Newark")])
+    assert len(got) == 24 and (got.hops > 0).all()
+    assert got.time_utc.dtype == np.dtype("datetime64[ns]")
+    assert np.allclose(got.rtt_ms, 2 * got.one_way_ms)
+    pd.testing.assert_frame_equal(as_cli(got), read_csv_text(text))
+    one = skyfence.route(gen1, CITIES, T0, T0 + np.timedelta64(1, "m"), np.timedelta64(10, "s"),
+                         from_site="Manila", to_site="Dalian", threads=1)
+    two = skyfence.route(gen1, CITIES, T0, T0 + np.timedelta64(1, "m"), np.timedelta64(10, "s"),
+                         from_site="Manila", to_site="Dalian", threads=2)
+    pd.testing.assert_frame_equal(one, two)
+
+
+def test_sites_to_the_internet_over_a_catalog_equal_the_cli(cli, tmp_path):
+    sites = tmp_path / "terminals.csv"
+    sites.write_text("id,lat_deg,lon_deg\nkyiv,50.45,30.52\nocean,-50,-140\nlima,-12.05,-77.04\n")
+    text = run_cli(cli, "route", "--tle", STARLINK_TLE, "--satellite", "STARLINK-1*", "--sites", str(sites),
+                   "--to-internet", "--isl", "none", "--start", "2026-04-27T00:00:00Z", "--stop",
+                   "2026-04-27T00:03:00Z", "--step", "1m")
+    cat = skyfence.load_catalog(STARLINK_TLE, satellites="STARLINK-1*")
+    got = skyfence.route(cat, sites, np.datetime64("2026-04-27T00:00"), np.datetime64("2026-04-27T00:03"),
+                         np.timedelta64(1, "m"), to_internet=True, isl="none")
+    assert (got.hops >= 0).any() and (got.hops < 0).any(), "the test wants reachable and unreachable rows"
+    assert got.dst[got.hops < 0].eq("").all() and got.rtt_ms[got.hops < 0].isna().all()
+    pd.testing.assert_frame_equal(as_cli(got), read_csv_text(text))
+
+
+def test_bad_arguments(gen1):
+    args = (gen1, CITIES, T0, T0 + np.timedelta64(1, "m"), np.timedelta64(10, "s"))
+    with pytest.raises(skyfence.InputError) as info:
+        skyfence.route(*args, from_site="Manila", to_site="Atlantis")
+    assert info.value.file == "pairs[0]" and info.value.field == "dst"
+    with pytest.raises(TypeError):
+        skyfence.route(*args)
+    with pytest.raises(TypeError):
+        skyfence.route(*args, from_site="Manila", to_site="Dalian", to_internet=True)
+    with pytest.raises(ValueError):
+        skyfence.route(*args, to_internet=True, isl="mesh")
+    with pytest.raises(ValueError):
+        skyfence.route(*args, to_internet=True, fibre_route_factor=0.5)
