@@ -46,7 +46,8 @@ bench: build
 
 # Fuzz every reader of outside input (policy, GeoJSON regions, audit log, TLE, OMM, sites, scenario,
 # service models) for 60 s each, one after another (clang, libFuzzer, ASan+UBSan, in build-fuzz/); `make test`
-# replays each corpus and, with clang installed, runs them for 5 s each. docs/testing.md has more.
+# replays each corpus (a 5-s libFuzzer run of each target: -DSKYFENCE_FUZZ_SHORT_RUN=ON). docs/testing.md
+# has more.
 fuzz: deps
 	bash fuzz/run.sh --seconds 60
 
