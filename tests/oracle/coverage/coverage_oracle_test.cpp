@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "../visibility/test_support.h"
+#include "skyfence/core/units.h"
 #include "skyfence/coverage/coverage.h"
 
 namespace skyfence::coverage {
@@ -28,8 +29,6 @@ using visibility::testing::bundled;
 using visibility::testing::random_sites;
 using visibility::testing::test_seed;
 using visibility::testing::uniform;
-
-constexpr double kDeg = std::numbers::pi / 180.0;
 
 std::vector<orbits::ElementSet> random_subset(std::mt19937_64& rng, std::vector<orbits::ElementSet> all,
                                               std::size_t n) {
@@ -130,12 +129,12 @@ TEST(CoverageOracle, RandomCasesMatchEveryPairReference) {
     const time::Duration w_step = time::Duration::seconds(static_cast<double>(30 + rng() % 300));
     const Window w = Window::of_count(w_start, w_step, 8 + rng() % 10);
     for (double el : {-90.0, -10.0, 0.0, 10.0, 25.0, 40.0, 70.0, 90.0}) {
-      const Reference ref = reference_counts(points, providers, w, el * kDeg);
+      const Reference ref = reference_counts(points, providers, w, el * kRadPerDeg);
       for (auto& c : ref.counts.back())
         total_in_view += std::accumulate(c.begin(), c.end(), std::uint64_t{0});
       for (std::uint32_t k : {1u, 2u, 5u}) {
         CoverageOptions o;
-        o.min_elevation_rad = el * kDeg;
+        o.min_elevation_rad = el * kRadPerDeg;
         o.min_sats = k;
         o.steps_per_block = 1 + rng() % 6;
         for (unsigned threads : {1u, 2u, 3u}) {
@@ -169,10 +168,10 @@ TEST(CoverageOracle, MovingPointsMatchEveryPairAtTheirPositions) {
   // Point i drifts east by (i + 1) x 0.5 deg and north by 0.3 deg a step (clamped at the poles).
   const auto where = [&](std::size_t k, std::size_t i) {
     frames::Geodetic g = start_points[i];
-    g.lat_rad = std::clamp(g.lat_rad + 0.3 * kDeg * static_cast<double>(k), -std::numbers::pi / 2,
+    g.lat_rad = std::clamp(g.lat_rad + 0.3 * kRadPerDeg * static_cast<double>(k), -std::numbers::pi / 2,
                            std::numbers::pi / 2);
-    g.lon_rad =
-        std::remainder(g.lon_rad + 0.5 * kDeg * static_cast<double>((i + 1) * k), 2.0 * std::numbers::pi);
+    g.lon_rad = std::remainder(g.lon_rad + 0.5 * kRadPerDeg * static_cast<double>((i + 1) * k),
+                               2.0 * std::numbers::pi);
     return g;
   };
   const auto positions = [&](time::Instant at, std::span<frames::Geodetic> out) {
@@ -195,7 +194,7 @@ TEST(CoverageOracle, MovingPointsMatchEveryPairAtTheirPositions) {
             continue;
           }
           for (std::size_t i = 0; i < start_points.size(); ++i) {
-            if (frames::Topocentric(where(k, i)).look(states[s]).elevation_rad >= el * kDeg) {
+            if (frames::Topocentric(where(k, i)).look(states[s]).elevation_rad >= el * kRadPerDeg) {
               ++ref.counts[p][i][k];
               ++ref.counts[2][i][k];
             }
@@ -204,7 +203,7 @@ TEST(CoverageOracle, MovingPointsMatchEveryPairAtTheirPositions) {
       }
     }
     CoverageOptions o;
-    o.min_elevation_rad = el * kDeg;
+    o.min_elevation_rad = el * kRadPerDeg;
     for (unsigned threads : {1u, 2u}) {
       expect_matches(
           compute_coverage_moving(start_points.size(), positions, providers, w, o, {.threads = threads}), ref,
@@ -230,10 +229,10 @@ TEST(CoverageOracle, DenseGridSeveralCellSizes) {
   points.insert(points.end(), extra.begin(), extra.end());
   Window w = Window::of_count(time::parse_iso8601("2026-04-27T06:00:00Z"), time::Duration::seconds(97.0), 6);
   for (double el : {0.0, 25.0, 55.0}) {
-    const Reference ref = reference_counts(points, providers, w, el * kDeg);
+    const Reference ref = reference_counts(points, providers, w, el * kRadPerDeg);
     for (double cell : {0.0, 0.1, 1.0, 3.7, 45.0, 180.0}) {
       CoverageOptions o;
-      o.min_elevation_rad = el * kDeg;
+      o.min_elevation_rad = el * kRadPerDeg;
       o.cell_deg = cell;
       expect_matches(compute_coverage(points, providers, w, o, {.threads = 2}), ref, 1,
                      "compute_coverage cell size");
@@ -251,7 +250,7 @@ TEST(CoverageOracle, PerProviderMinimumElevations) {
   const auto points = random_sites(rng, 120);
   const Window w =
       Window::of_count(time::parse_iso8601("2026-04-27T05:00:00Z"), time::Duration::seconds(300.0), 7);
-  const std::vector<double> els{40.0 * kDeg, 10.0 * kDeg};
+  const std::vector<double> els{40.0 * kRadPerDeg, 10.0 * kRadPerDeg};
   const Reference r0 = reference_counts(points, providers, w, els[0]);
   const Reference r1 = reference_counts(points, providers, w, els[1]);
   CoverageOptions o;
@@ -281,9 +280,9 @@ TEST(CoverageOracle, PerStepCountsMatchReference) {
   const auto points = random_sites(rng, 90);
   const Window w =
       Window::of_count(time::parse_iso8601("2026-04-27T09:00:00Z"), time::Duration::seconds(120.0), 9);
-  const Reference ref = reference_counts(points, providers, w, 10.0 * kDeg);
+  const Reference ref = reference_counts(points, providers, w, 10.0 * kRadPerDeg);
   CoverageOptions o;
-  o.min_elevation_rad = 10.0 * kDeg;
+  o.min_elevation_rad = 10.0 * kRadPerDeg;
   o.steps_per_block = 4;
   std::size_t calls = 0;
   o.on_step = [&](std::size_t step, std::span<const std::vector<std::uint32_t>> in_view,
@@ -319,10 +318,10 @@ TEST(CoverageOracle, ServedUnderPermissionMatchesReference) {
     return std::mt19937_64(salt ^ (p * 1000003u + step * 7919u + i))() % 3 != 0;
   };
   for (double el : {0.0, 25.0}) {
-    const Reference ref = reference_counts(points, providers, w, el * kDeg);
+    const Reference ref = reference_counts(points, providers, w, el * kRadPerDeg);
     for (std::uint32_t k : {1u, 2u}) {
       CoverageOptions o;
-      o.min_elevation_rad = el * kDeg;
+      o.min_elevation_rad = el * kRadPerDeg;
       o.min_sats = k;
       o.steps_per_block = 5;
       o.permission = [&](std::size_t p, time::Instant at, std::span<std::uint8_t> out) {

@@ -28,7 +28,6 @@
 namespace skyfence::policy {
 namespace {
 
-constexpr double kPi = std::numbers::pi;
 // The seed of every random stream here (stream k uses seed + k): 20261127 unless SKYFENCE_TEST_SEED says.
 std::uint64_t seed() {
   static const std::uint64_t s = skyfence_test::test_seed("region_index_oracle", 20261127);
@@ -125,8 +124,9 @@ struct Checker {
       for (auto k : want) w += " " + std::to_string(k);
       for (auto k : got) o += " " + std::to_string(k);
       ADD_FAILURE() << std::setprecision(17) << "at lat_rad " << g.lat_rad << ", lon_rad " << g.lon_rad
-                    << " (" << g.lat_rad * 180 / kPi << ", " << g.lon_rad * 180 / kPi << " deg): regions" << w
-                    << ", index (" << n << ")" << o;
+                    << " (" << g.lat_rad * 180 / std::numbers::pi << ", "
+                    << g.lon_rad * 180 / std::numbers::pi << " deg): regions" << w << ", index (" << n << ")"
+                    << o;
     }
   }
   void report(const char* what) const {
@@ -144,15 +144,15 @@ frames::Geodetic radians(double lat, double lon) {
 void check_with_neighbours(Checker& c, const frames::Geodetic& g) {
   c.check(g);
   for (double lat : {std::nextafter(g.lat_rad, -10.0), std::nextafter(g.lat_rad, 10.0)}) {
-    if (std::abs(lat) <= kPi / 2) c.check(radians(lat, g.lon_rad));
+    if (std::abs(lat) <= std::numbers::pi / 2) c.check(radians(lat, g.lon_rad));
   }
   for (double lon : {std::nextafter(g.lon_rad, -10.0), std::nextafter(g.lon_rad, 10.0)}) {
-    if (std::abs(lon) <= kPi) c.check(radians(g.lat_rad, lon));
+    if (std::abs(lon) <= std::numbers::pi) c.check(radians(g.lat_rad, lon));
   }
 }
 
 double uniform_lat_deg(std::mt19937_64& rng) {
-  return std::asin(std::uniform_real_distribution<double>(-1.0, 1.0)(rng)) * 180 / kPi;
+  return std::asin(std::uniform_real_distribution<double>(-1.0, 1.0)(rng)) * 180 / std::numbers::pi;
 }
 
 void check_uniform(const Fixture& f, int points) {
@@ -204,7 +204,7 @@ void check_next_to_borders(const Fixture& f, std::size_t border_points) {
     c.check(frames::Geodetic::degrees(lat, lon));
     c.check(frames::Geodetic::degrees(lat_a + t1 * (lat_b - lat_a), lon_a + t1 * (lon_b - lon_a)));
     for (int e = 3; e <= 9; ++e) {
-      const double r = std::pow(10.0, -e), angle = 2 * kPi * unit(rng);
+      const double r = std::pow(10.0, -e), angle = 2 * std::numbers::pi * unit(rng);
       const double lat_x = std::clamp(lat + r * std::sin(angle), -90.0, 90.0);
       c.check(frames::Geodetic::degrees(lat_x, lon + r * std::cos(angle)));
     }
@@ -229,7 +229,8 @@ TEST(RegionIndexOracle, NextToVertices) {
     check_with_neighbours(c, frames::Geodetic::degrees(v.lat_deg, v.lon_deg));
     for (int e = 3; e <= 9; ++e) {
       for (int d = 0; d < 16; ++d) {
-        const double r = std::pow(10.0, -e) * (0.5 + unit(rng)), angle = 2 * kPi * (d + unit(rng)) / 16;
+        const double r = std::pow(10.0, -e) * (0.5 + unit(rng)),
+                     angle = 2 * std::numbers::pi * (d + unit(rng)) / 16;
         const double lat = v.lat_deg + r * std::sin(angle);
         if (std::abs(lat) <= 90) c.check(frames::Geodetic::degrees(lat, v.lon_deg + r * std::cos(angle)));
       }
@@ -255,9 +256,9 @@ TEST(RegionIndexOracle, OnGridLines) {
       check_with_neighbours(c, frames::Geodetic::degrees(lat, lon));
       check_with_neighbours(c, frames::Geodetic::degrees(lat, 360 * unit(rng) - 180));
       check_with_neighbours(c, frames::Geodetic::degrees(uniform_lat_deg(rng), lon));
-      const double step_rad = spacing * kPi / 180, lat_rad = r * step_rad - kPi / 2,
-                   lon_rad = q * step_rad - kPi;
-      if (std::abs(lat_rad) <= kPi / 2 && std::abs(lon_rad) <= kPi)
+      const double step_rad = spacing * std::numbers::pi / 180, lat_rad = r * step_rad - std::numbers::pi / 2,
+                   lon_rad = q * step_rad - std::numbers::pi;
+      if (std::abs(lat_rad) <= std::numbers::pi / 2 && std::abs(lon_rad) <= std::numbers::pi)
         check_with_neighbours(c, radians(lat_rad, lon_rad));
     }
   }
@@ -282,8 +283,8 @@ void check_antimeridian_and_poles(const Fixture& f, int random_points) {
   }
   for (double lat : lats) {
     if (std::abs(lat) > 90) continue;
-    check_with_neighbours(c, radians(lat * kPi / 180, kPi));
-    check_with_neighbours(c, radians(lat * kPi / 180, -kPi));
+    check_with_neighbours(c, radians(lat * std::numbers::pi / 180, std::numbers::pi));
+    check_with_neighbours(c, radians(lat * std::numbers::pi / 180, -std::numbers::pi));
     c.check(frames::Geodetic::degrees(lat, -180.0));
     for (int e = 1; e <= 12; ++e) {
       c.check(frames::Geodetic::degrees(lat, 180 - std::pow(10.0, -e)));
@@ -300,7 +301,7 @@ void check_antimeridian_and_poles(const Fixture& f, int random_points) {
     }
     for (double lon : {0.0, 180.0, -180.0, 20.0, 60.0})
       check_with_neighbours(c, frames::Geodetic::degrees(pole, lon));
-    check_with_neighbours(c, radians(std::copysign(kPi / 2, pole), -kPi));
+    check_with_neighbours(c, radians(std::copysign(std::numbers::pi / 2, pole), -std::numbers::pi));
   }
   c.report("antimeridian and poles");
   EXPECT_EQ(c.failures, 0u);

@@ -10,6 +10,7 @@
 #include <random>
 #include <vector>
 
+#include "skyfence/core/units.h"
 #include "skyfence/visibility/fleet.h"
 #include "skyfence/visibility/in_view.h"
 #include "test_support.h"
@@ -21,8 +22,6 @@ using testing::bundled;
 using testing::random_orbits;
 using testing::random_sites;
 using testing::test_seed;
-
-constexpr double kDeg = std::numbers::pi / 180.0;
 
 std::vector<bool> valid_of(const std::vector<orbits::Sgp4Error>& errors) {
   std::vector<bool> v;
@@ -47,7 +46,7 @@ std::size_t check_case(const SiteIndex& index, const std::vector<frames::StateVe
   for (std::size_t i = 0; i < vv.size(); ++i) valid[i] = vv[i];
   const std::span<const bool> vspan(valid.get(), vv.size());
   InViewOptions o;
-  o.min_elevation_rad = min_el_deg * kDeg;
+  o.min_elevation_rad = min_el_deg * kRadPerDeg;
   InViewSet fast, brute;
   in_view(index, states, vspan, o, fast, {.threads = threads});
   in_view_brute_force(index, states, vspan, o, brute);
@@ -75,7 +74,7 @@ TEST(VisibilityInViewOracle, RealStarlinkRandomSites) {
     const SiteIndex reference(sites);
     for (double el : {-30.0, -5.0, 0.0, 10.0, 25.0, 40.0, 80.0}) {
       InViewOptions o;
-      o.min_elevation_rad = el * kDeg;
+      o.min_elevation_rad = el * kRadPerDeg;
       InViewSet brute;
       in_view_brute_force(reference, states, vspan, o, brute);
       total += brute.entries.size();
@@ -132,7 +131,7 @@ TEST(VisibilityInViewOracle, SightingsAreInViewsPairsAndElevations) {
     SightingBuffers buffers;
     for (double el : {-10.0, 0.0, 25.0, 55.0}) {
       InViewOptions o;
-      o.min_elevation_rad = el * kDeg;
+      o.min_elevation_rad = el * kRadPerDeg;
       for (const bool masked : {false, true}) {
         const std::span<const bool> v = masked ? vspan : std::span<const bool>();
         InViewSet reference;
@@ -207,7 +206,7 @@ TEST(VisibilityInViewSeries, StepsInOrderWithFailures) {
     times.push_back(time::parse_iso8601("2026-04-27T12:00:00Z") + time::Duration::seconds(600.0 * k));
   std::size_t expected = 0;
   InViewOptions o;
-  o.min_elevation_rad = 10 * kDeg;
+  o.min_elevation_rad = 10 * kRadPerDeg;
   in_view_series(fleet, index, times, o, [&](std::size_t step, const InViewSet& set) {
     EXPECT_EQ(step, expected++);
     EXPECT_EQ(set.failed, std::vector<std::uint32_t>{3});

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "skyfence/core/units.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/visibility/fleet.h"
 #include "skyfence/visibility/passes.h"
@@ -28,8 +29,6 @@ using testing::random_sites;
 using testing::test_seed;
 using time::Duration;
 using time::Instant;
-
-constexpr double kDeg = std::numbers::pi / 180.0;
 
 struct ScanPass {
   std::int64_t first = 0, last = 0;  // seconds after start of the first and last samples in view
@@ -69,7 +68,7 @@ std::size_t compare(const std::vector<orbits::ElementSet>& sets, const std::vect
                     Instant start, std::int64_t seconds, double min_el_deg) {
   const Fleet fleet(sets);
   PassOptions o;
-  o.min_elevation_rad = min_el_deg * kDeg;
+  o.min_elevation_rad = min_el_deg * kRadPerDeg;
   const Instant stop = start + Duration::seconds(static_cast<double>(seconds));
   const PassList found = find_passes(fleet, sites, start, stop, o);
   EXPECT_TRUE(found.failures.empty());
@@ -93,7 +92,7 @@ std::size_t compare(const std::vector<orbits::ElementSet>& sets, const std::vect
           }
         }
         if (hit == found.passes.size()) {
-          ADD_FAILURE() << what << ": scan pass at +" << b.first << " s (max " << b.max_el / kDeg
+          ADD_FAILURE() << what << ": scan pass at +" << b.first << " s (max " << b.max_el / kRadPerDeg
                         << " deg) not found";
           continue;
         }
@@ -264,7 +263,7 @@ TEST(VisibilityPasses, DecayingSatelliteIsReportedAndItsPassesStop) {
   const std::vector<frames::Geodetic> site{frames::Geodetic::degrees(0.0, 0.0, 0.0),
                                            frames::Geodetic::degrees(53, 10, 0)};
   PassOptions o;
-  o.min_elevation_rad = -20 * kDeg;
+  o.min_elevation_rad = -20 * kRadPerDeg;
   const Instant start = es.epoch;
   const PassList l = find_passes(fleet, site, start, start + Duration::days(3), o);
   ASSERT_EQ(l.failures.size(), 1U);

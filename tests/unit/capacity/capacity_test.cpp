@@ -2,6 +2,7 @@
 // coverage's counts), independence of the thread count, preference rounds, permissions, priorities,
 // bent-pipe gateways and argument checks.
 #include "skyfence/capacity/capacity.h"
+#include "skyfence/core/units.h"
 
 #include <gtest/gtest.h>
 
@@ -16,8 +17,6 @@
 
 namespace skyfence::capacity {
 namespace {
-
-constexpr double kDeg = std::numbers::pi / 180.0;
 
 std::vector<orbits::ElementSet> bundled(const std::string& file, std::size_t n) {
   auto sets = orbits::read_tle_file(std::string(SKYFENCE_DATA_DIR) + "/tle/" + file).sets;
@@ -62,7 +61,7 @@ std::vector<DemandPoint> cities(double demand_mbps, std::vector<std::uint32_t> p
 TEST(Capacity, SmallDemandIsServedExactlyWhereASatelliteIsInView) {
   const visibility::Fleet fleet(bundled("oneweb_2026-03-26.tle", 651));
   const ServiceModel m = model(7.0);
-  const std::vector<Provider> providers{{"oneweb", &fleet, {}, &m, 55 * kDeg}};
+  const std::vector<Provider> providers{{"oneweb", &fleet, {}, &m, 55 * kRadPerDeg}};
   const auto points = cities(1e-3);
   const time::Window window = time::Window::of_count(kStart, time::Duration::seconds(120), 90);
   const CapacityResult r = compute_capacity(points, providers, window);
@@ -71,7 +70,7 @@ TEST(Capacity, SmallDemandIsServedExactlyWhereASatelliteIsInView) {
   for (const auto& p : points) locations.push_back(p.location);
   const coverage::Provider cp{"oneweb", &fleet};
   coverage::CoverageOptions co;
-  co.min_elevation_rad = 55 * kDeg;
+  co.min_elevation_rad = 55 * kRadPerDeg;
   const coverage::CoverageResult geometric = coverage::compute_coverage(locations, {&cp, 1}, window, co);
   bool some_gap = false;
   for (std::size_t i = 0; i < points.size(); ++i) {
@@ -88,7 +87,8 @@ TEST(Capacity, IdenticalForAnyThreadCount) {
   const visibility::Fleet a(bundled("starlink_2026-04-27.tle", 800));
   const visibility::Fleet b(bundled("oneweb_2026-03-26.tle", 300));
   const ServiceModel ma = model(2.0), mb = model(1.0);
-  const std::vector<Provider> providers{{"a", &a, {}, &ma, 25 * kDeg}, {"b", &b, {}, &mb, 25 * kDeg}};
+  const std::vector<Provider> providers{{"a", &a, {}, &ma, 25 * kRadPerDeg},
+                                        {"b", &b, {}, &mb, 25 * kRadPerDeg}};
   const auto points = cities(3000.0, {0, 1});
   const time::Window window = time::Window::of_count(kStart, time::Duration::seconds(60), 70);
   const CapacityResult r1 = compute_capacity(points, providers, window, {}, {.threads = 1});
@@ -111,7 +111,8 @@ TEST(Capacity, DemandNotCarriedByTheFirstChoiceGoesToTheNext) {
   const visibility::Fleet b(bundled("oneweb_2026-03-26.tle", 651));
   // Provider a: 5 Mbps per satellite, far below the demand; b: plenty.
   const ServiceModel ma = model(0.005), mb = model(100.0);
-  const std::vector<Provider> providers{{"a", &a, {}, &ma, 25 * kDeg}, {"b", &b, {}, &mb, 25 * kDeg}};
+  const std::vector<Provider> providers{{"a", &a, {}, &ma, 25 * kRadPerDeg},
+                                        {"b", &b, {}, &mb, 25 * kRadPerDeg}};
   std::vector<DemandPoint> points = cities(400.0, {0, 1});
   const time::Window window = time::Window::of_count(kStart, time::Duration::seconds(300), 12);
   const CapacityResult r = compute_capacity(points, providers, window);
@@ -135,7 +136,8 @@ TEST(Capacity, AForbiddenProviderIsSkippedAndThePermissionIsAskedPerProvider) {
   const visibility::Fleet a(bundled("starlink_2026-04-27.tle", 2000));
   const visibility::Fleet b(bundled("oneweb_2026-03-26.tle", 651));
   const ServiceModel ma = model(20.0), mb = model(7.0);
-  const std::vector<Provider> providers{{"a", &a, {}, &ma, 25 * kDeg}, {"b", &b, {}, &mb, 25 * kDeg}};
+  const std::vector<Provider> providers{{"a", &a, {}, &ma, 25 * kRadPerDeg},
+                                        {"b", &b, {}, &mb, 25 * kRadPerDeg}};
   const auto points = cities(50.0, {0, 1});
   const time::Window window = time::Window::of_count(kStart, time::Duration::seconds(300), 12);
   CapacityOptions o;
@@ -151,7 +153,7 @@ TEST(Capacity, AForbiddenProviderIsSkippedAndThePermissionIsAskedPerProvider) {
 TEST(Capacity, HigherPriorityCustomersAreServedFirst) {
   const visibility::Fleet fleet(bundled("oneweb_2026-03-26.tle", 651));
   const ServiceModel m = model(0.05, "priorities = [\"military\"]\n");
-  const std::vector<Provider> providers{{"p", &fleet, {}, &m, 25 * kDeg}};
+  const std::vector<Provider> providers{{"p", &fleet, {}, &m, 25 * kRadPerDeg}};
   // Two terminals in the same place: military and civil, 1 Gbps each, against the few 50 Mbps
   // satellites in view.
   std::vector<DemandPoint> points = cities(1000.0);
@@ -164,7 +166,7 @@ TEST(Capacity, HigherPriorityCustomersAreServedFirst) {
   EXPECT_EQ(r.at(0, 1).mean_mbps, 0.0);  // the satellites are not enough for the military terminal
   // Without priorities they share equally.
   const ServiceModel flat = model(0.05);
-  const std::vector<Provider> flat_providers{{"p", &fleet, {}, &flat, 25 * kDeg}};
+  const std::vector<Provider> flat_providers{{"p", &fleet, {}, &flat, 25 * kRadPerDeg}};
   const CapacityResult f = compute_capacity(points, flat_providers, window);
   EXPECT_NEAR(f.at(0, 0).mean_mbps, f.at(0, 1).mean_mbps, 1e-9);
   EXPECT_NEAR(f.at(0, 0).mean_mbps + f.at(0, 1).mean_mbps, r.at(0, 0).mean_mbps, 1e-6);
@@ -199,18 +201,18 @@ TEST(Capacity, BentPipeSatellitesNeedAGatewayInView) {
   const time::Window window = time::Window::of_count(kStart, time::Duration::seconds(600), 6);
   // Bent pipe with the only gateway in New Zealand: Kyiv gets nothing.
   const ServiceModel far_bent = make(far, false);
-  const std::vector<Provider> p1{{"p", &fleet, {}, &far_bent, 25 * kDeg}};
+  const std::vector<Provider> p1{{"p", &fleet, {}, &far_bent, 25 * kRadPerDeg}};
   EXPECT_EQ(compute_capacity(kyiv, p1, window).at(0, 0).mean_mbps, 0.0);
   // A gateway next to Kyiv: its 100 Mbps are the limit.
   const ServiceModel near_bent = make(near, false);
-  const std::vector<Provider> p2{{"p", &fleet, {}, &near_bent, 25 * kDeg}};
+  const std::vector<Provider> p2{{"p", &fleet, {}, &near_bent, 25 * kRadPerDeg}};
   const CapacityResult r2 = compute_capacity(kyiv, p2, window);
   EXPECT_GT(r2.at(0, 0).mean_mbps, 0.0);
   EXPECT_LE(r2.at(0, 0).mean_mbps, 100.0 + 1e-9);
   // With inter-satellite links the New Zealand gateway's 100 Mbps reach Kyiv whenever some satellite
   // sees it.
   const ServiceModel far_isl = make(far, true);
-  const std::vector<Provider> p3{{"p", &fleet, {}, &far_isl, 25 * kDeg}};
+  const std::vector<Provider> p3{{"p", &fleet, {}, &far_isl, 25 * kRadPerDeg}};
   const CapacityResult r3 = compute_capacity(kyiv, p3, window);
   EXPECT_GT(r3.at(0, 0).mean_mbps, 0.0);
   EXPECT_LE(r3.at(0, 0).mean_mbps, 100.0 + 1e-9);
@@ -242,13 +244,13 @@ TEST(Capacity, BadArgumentsAreRefused) {
   const ServiceModel m = model(1.0);
   const time::Window window = time::Window::of_count(kStart, time::Duration::seconds(60), 2);
   std::vector<DemandPoint> points = cities(1.0, {0, 0});
-  const std::vector<Provider> providers{{"p", &fleet, {}, &m, 25 * kDeg}};
+  const std::vector<Provider> providers{{"p", &fleet, {}, &m, 25 * kRadPerDeg}};
   EXPECT_THROW((void)compute_capacity(points, providers, window), std::invalid_argument);
   points = cities(-1.0);
   EXPECT_THROW((void)compute_capacity(points, providers, window), std::invalid_argument);
   points = cities(1.0, {3});
   EXPECT_THROW((void)compute_capacity(points, providers, window), std::invalid_argument);
-  const std::vector<Provider> no_model{{"p", &fleet, {}, nullptr, 25 * kDeg}};
+  const std::vector<Provider> no_model{{"p", &fleet, {}, nullptr, 25 * kRadPerDeg}};
   EXPECT_THROW((void)compute_capacity(cities(1.0), no_model, window), std::invalid_argument);
 }
 

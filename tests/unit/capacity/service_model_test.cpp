@@ -1,6 +1,7 @@
 // Service model files: the bundled models load and classify the real catalogs; bad files list every
 // problem with its line and key.
 #include "skyfence/capacity/service_model.h"
+#include "skyfence/core/units.h"
 
 #include <gtest/gtest.h>
 
@@ -14,7 +15,6 @@
 namespace skyfence::capacity {
 namespace {
 
-constexpr double kDeg = std::numbers::pi / 180.0;
 const std::string kData = SKYFENCE_DATA_DIR;
 
 constexpr const char* kMinimal = R"(
@@ -46,9 +46,9 @@ TEST(CapacityServiceModel, ReadsTheFormulasOfTheHeader) {
   EXPECT_EQ(m.cell_level, 9);
   EXPECT_FALSE(m.has_gateways);
   // Linear between points, constant beyond the ends.
-  EXPECT_DOUBLE_EQ(m.efficiency(10 * kDeg), 2.0);
-  EXPECT_NEAR(m.efficiency(40 * kDeg), 3.5, 1e-12);
-  EXPECT_DOUBLE_EQ(m.efficiency(80 * kDeg), 5.0);
+  EXPECT_DOUBLE_EQ(m.efficiency(10 * kRadPerDeg), 2.0);
+  EXPECT_NEAR(m.efficiency(40 * kRadPerDeg), 3.5, 1e-12);
+  EXPECT_DOUBLE_EQ(m.efficiency(80 * kRadPerDeg), 5.0);
   const SatelliteClass* big = m.class_of("BIG-7", 5);
   const SatelliteClass* small = m.class_of("OTHER", 150);
   ASSERT_NE(big, nullptr);
@@ -59,7 +59,7 @@ TEST(CapacityServiceModel, ReadsTheFormulasOfTheHeader) {
   // min(10,000, 8 x 100 x 5 = 4,000) Mbps; min(500, 2 x 50 x 5 = 500).
   EXPECT_DOUBLE_EQ(m.satellite_capacity_mbps(*big), 4000.0);
   EXPECT_DOUBLE_EQ(m.satellite_capacity_mbps(*small), 500.0);
-  EXPECT_NEAR(m.beam_rate_mbps(*big, 40 * kDeg), 350.0, 1e-9);
+  EXPECT_NEAR(m.beam_rate_mbps(*big, 40 * kRadPerDeg), 350.0, 1e-9);
   // No priorities: everyone shares rank 0.
   EXPECT_EQ(m.rank("military"), 0U);
 }
@@ -143,7 +143,7 @@ TEST(CapacityServiceModel, ElevationsEqualInRadiansAreRefused) {
   const std::string old_el = "elevation_deg = [25.0, 55.0]";
   text.replace(text.find(old_el), old_el.size(), "elevation_deg = [58.860245110968485, 58.86024511096849]");
   ASSERT_NE(58.860245110968485, 58.86024511096849);
-  ASSERT_EQ(58.860245110968485 * kDeg, 58.86024511096849 * kDeg);
+  ASSERT_EQ(58.860245110968485 * kRadPerDeg, 58.86024511096849 * kRadPerDeg);
   try {
     (void)parse_service_model(text, "m.toml");
     FAIL() << "expected InputErrors";

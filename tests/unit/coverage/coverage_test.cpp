@@ -10,14 +10,13 @@
 #include <string_view>
 #include <vector>
 
+#include "skyfence/core/units.h"
 #include "skyfence/coverage/coverage.h"
 #include "skyfence/orbits/tle.h"
 #include "skyfence/time/scales.h"
 
 namespace skyfence::coverage {
 namespace {
-
-constexpr double kDeg = std::numbers::pi / 180.0;
 
 std::vector<orbits::ElementSet> bundled(const std::string& file, std::size_t n) {
   auto sets = orbits::read_tle_file(std::string(SKYFENCE_DATA_DIR) + "/tle/" + file).sets;
@@ -94,7 +93,7 @@ TEST(Coverage, StatisticsAtTheExtremeElevations) {
   const auto points = lat_lon_grid(30.0);
   const Window w = Window::of_count(kStart, time::Duration::seconds(600.0), 5);
   CoverageOptions o;
-  o.min_elevation_rad = -90.0 * kDeg;  // every satellite is in view everywhere
+  o.min_elevation_rad = -90.0 * kRadPerDeg;  // every satellite is in view everywhere
   const CoverageResult all = compute_coverage(points, providers, w, o);
   for (std::size_t i = 0; i < all.points(); ++i) {
     EXPECT_EQ(all.at(0, i).min_visible, 50u);
@@ -104,7 +103,7 @@ TEST(Coverage, StatisticsAtTheExtremeElevations) {
     EXPECT_EQ(all.at(0, i).gap_count, 0u);
     EXPECT_EQ(all.max_gap_s(0, i), 0.0);
   }
-  o.min_elevation_rad = 90.0 * kDeg;  // nothing exactly overhead: one gap over the whole window
+  o.min_elevation_rad = 90.0 * kRadPerDeg;  // nothing exactly overhead: one gap over the whole window
   const CoverageResult none = compute_coverage(points, providers, w, o);
   for (std::size_t i = 0; i < none.points(); ++i) {
     EXPECT_EQ(none.at(0, i).max_visible, 0u);

@@ -3,6 +3,7 @@
 // as testing every cell alone (oracle); every point meeting the observations exactly lies in a kept
 // cell (oracle on a fine grid of points); the readers' located errors.
 #include "skyfence/detection/locate.h"
+#include "skyfence/core/units.h"
 
 #include <gtest/gtest.h>
 
@@ -23,8 +24,6 @@
 
 namespace skyfence::detection {
 namespace {
-
-constexpr double kDeg = std::numbers::pi / 180.0;
 
 // Under AddressSanitizer (make test-asan) the heaviest cases are smaller: the same checks on every fourth
 // satellite of the snapshot, fewer random places and coarser grids, so the sanitizer build sees every code
@@ -154,7 +153,7 @@ TEST(Locate, EveryExactlyConsistentPointLiesInAKeptCell) {
       if (misses[i] != 0) continue;
       ++consistent;
       EXPECT_TRUE(kept.count(earth::cell_containing(points[i], o.level)))
-          << points[i].lat_rad / kDeg << " " << points[i].lon_rad / kDeg;
+          << points[i].lat_rad / kRadPerDeg << " " << points[i].lon_rad / kRadPerDeg;
     }
     // The points see both sides of the boundary, and the kept area is the consistent points' share of
     // the square plus a band along its boundary (cells there are kept whole, and the cell test is

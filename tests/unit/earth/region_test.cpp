@@ -11,7 +11,7 @@
 namespace skyfence::earth {
 namespace {
 
-const std::string kData = SKYFENCE_TEST_DATA_DIR "/earth/";
+const std::string kEarthData = SKYFENCE_TEST_DATA_DIR "/earth/";
 
 frames::Geodetic at(double lat, double lon) {
   return frames::Geodetic::degrees(lat, lon);
@@ -40,7 +40,7 @@ TEST(RegionTest, RingAroundAPole) {
 }
 
 TEST(RegionTest, FileWithHoleAndAntimeridian) {
-  const Region all = read_region_file(kData + "region_hole.geojson");
+  const Region all = read_region_file(kEarthData + "region_hole.geojson");
   EXPECT_EQ(all.name(), "Ring Land");
   EXPECT_TRUE(all.contains(at(2, 2)));
   EXPECT_FALSE(all.contains(at(5, 5)));  // in the hole
@@ -48,16 +48,16 @@ TEST(RegionTest, FileWithHoleAndAntimeridian) {
   EXPECT_TRUE(all.contains(at(-16.5, 179.5)));
   EXPECT_TRUE(all.contains(at(-16.5, -179.5)));
   EXPECT_FALSE(all.contains(at(-16.5, 0)));
-  const Region islands = read_region_file(kData + "region_hole.geojson", "islands");
+  const Region islands = read_region_file(kEarthData + "region_hole.geojson", "islands");
   EXPECT_EQ(islands.name(), "islands");
   EXPECT_FALSE(islands.contains(at(2, 2)));
   EXPECT_TRUE(islands.contains(at(-16.5, 179.9)));
-  EXPECT_THROW(read_region_file(kData + "region_hole.geojson", "nowhere"), InputError);
+  EXPECT_THROW(read_region_file(kEarthData + "region_hole.geojson", "nowhere"), InputError);
 }
 
 TEST(RegionTest, SelfCrossingRejectedWithFeatureAndVertex) {
   try {
-    read_region_file(kData + "region_self_crossing.geojson");
+    read_region_file(kEarthData + "region_self_crossing.geojson");
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
     const std::string m = e.what();
@@ -69,7 +69,7 @@ TEST(RegionTest, SelfCrossingRejectedWithFeatureAndVertex) {
 
 TEST(RegionTest, UnclosedRingRejected) {
   try {
-    read_region_file(kData + "region_unclosed.geojson");
+    read_region_file(kEarthData + "region_unclosed.geojson");
     FAIL() << "expected InputError";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("ring 0 vertex 3: ring not closed"), std::string::npos) << e.what();

@@ -6,25 +6,15 @@
 #include <numbers>
 #include <string>
 
+#include "../../test_support.h"
 #include "skyfence/core/error.h"
+#include "skyfence/core/units.h"
 #include "skyfence/earth/site.h"
 
 namespace skyfence::earth {
 namespace {
 
-const std::string kTestData = SKYFENCE_TEST_DATA_DIR;
-constexpr double kRadPerDeg = std::numbers::pi / 180.0;
-
-// The message of the InputError that `f` throws, or a note that it threw none.
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
+using skyfence_test::kTestDataDir;
 
 void expect_location(const Site& s, double lat_deg, double lon_deg, double alt_km) {
   const frames::Geodetic g = frames::Geodetic::degrees(lat_deg, lon_deg, alt_km);
@@ -90,7 +80,7 @@ const std::string kTerminals =
     "Pole,T5,90,0,2835,,\"say \"\"hi\"\"\"\n";
 
 TEST(EarthSitesCsv, GoodFile) {
-  expect_terminals(read_sites_file(kTestData + "/earth/terminals.csv"));
+  expect_terminals(read_sites_file(kTestDataDir + "/earth/terminals.csv"));
 }
 
 TEST(EarthSitesCsv, FixtureMatchesInlineCopy) {
@@ -157,7 +147,7 @@ TEST(EarthSitesCsv, NameColumnOption) {
 
   options.name_column = "label";
   EXPECT_EQ(
-      error_of([&] { (void)read_sites(text, SiteFormat::csv, "t.csv", options); }),
+      skyfence_test::input_error_of([&] { (void)read_sites(text, SiteFormat::csv, "t.csv", options); }),
       "t.csv:1: header: expected a column named \"label\" (the name column asked for), found columns \"id\", "
       "\"name\", \"place\", \"lat_deg\", \"lon_deg\"");
 }
@@ -203,7 +193,7 @@ TEST(EarthSitesCsv, NumberSpellings) {
 
 // One row per kind of problem between good rows; each message exactly.
 TEST(EarthSitesCsv, BadRowsListedWithLocation) {
-  const std::string path = kTestData + "/earth/bad_rows.csv";
+  const std::string path = kTestDataDir + "/earth/bad_rows.csv";
   const SiteList list = read_sites_file(path);
   ASSERT_EQ(list.sites.size(), 2U);
   EXPECT_EQ(list.sites[0].id, "G1");
@@ -238,7 +228,7 @@ TEST(EarthSitesCsv, BadRowsListedWithLocation) {
 TEST(EarthSitesCsv, StrictThrowsAtFirstBadRow) {
   SiteReadOptions options;
   options.strict = true;
-  const std::string path = kTestData + "/earth/bad_rows.csv";
+  const std::string path = kTestDataDir + "/earth/bad_rows.csv";
   try {
     (void)read_sites_file(path, options);
     FAIL() << "no InputError";
@@ -248,13 +238,13 @@ TEST(EarthSitesCsv, StrictThrowsAtFirstBadRow) {
     EXPECT_EQ(e.where().line, 3);
     EXPECT_EQ(e.where().field, "lat_deg");
   }
-  EXPECT_EQ(read_sites_file(kTestData + "/earth/terminals.csv", options).sites.size(), 5U);
+  EXPECT_EQ(read_sites_file(kTestDataDir + "/earth/terminals.csv", options).sites.size(), 5U);
 }
 
 TEST(EarthSitesCsv, StrictThrowsOnDuplicate) {
   SiteReadOptions options;
   options.strict = true;
-  EXPECT_EQ(error_of([&] {
+  EXPECT_EQ(skyfence_test::input_error_of([&] {
               (void)read_sites("id,lat_deg,lon_deg\nA,1,2\nB,1,2\n\nA,3,4\n", SiteFormat::csv, "t.csv",
                                options);
             }),
@@ -314,28 +304,36 @@ TEST(EarthSitesCsv, InvalidUtf8Rejected) {
 }
 
 TEST(EarthSitesCsv, HeaderErrors) {
-  EXPECT_EQ(error_of([] { (void)read_sites("id,name,lat,lon\nA,a,1,2\n", SiteFormat::csv, "t.csv"); }),
+  EXPECT_EQ(skyfence_test::input_error_of(
+                [] { (void)read_sites("id,name,lat,lon\nA,a,1,2\n", SiteFormat::csv, "t.csv"); }),
             "t.csv:1: header: expected a column named \"lat_deg\", found columns \"id\", \"name\", \"lat\", "
             "\"lon\"");
   EXPECT_EQ(
-      error_of([] { (void)read_sites("\nname,lat_deg,lon_deg\n", SiteFormat::csv, "t.csv"); }),
+      skyfence_test::input_error_of(
+          [] { (void)read_sites("\nname,lat_deg,lon_deg\n", SiteFormat::csv, "t.csv"); }),
       "t.csv:2: header: expected a column named \"id\", found columns \"name\", \"lat_deg\", \"lon_deg\"");
-  EXPECT_EQ(error_of([] { (void)read_sites("id,lat_deg,lon_deg,ID\n", SiteFormat::csv, "t.csv"); }),
+  EXPECT_EQ(skyfence_test::input_error_of(
+                [] { (void)read_sites("id,lat_deg,lon_deg,ID\n", SiteFormat::csv, "t.csv"); }),
             "t.csv:1: header: expected each column once, found \"ID\" as columns 1 and 4");
-  EXPECT_EQ(error_of([] { (void)read_sites("id,lat_deg,lon_deg,\n", SiteFormat::csv, "t.csv"); }),
+  EXPECT_EQ(skyfence_test::input_error_of(
+                [] { (void)read_sites("id,lat_deg,lon_deg,\n", SiteFormat::csv, "t.csv"); }),
             "t.csv:1: header: column 4: expected a column name, found an empty one");
   EXPECT_EQ(
-      error_of([] { (void)read_sites("id,lat_deg,\"lon_deg\n", SiteFormat::csv, "t.csv"); }),
+      skyfence_test::input_error_of(
+          [] { (void)read_sites("id,lat_deg,\"lon_deg\n", SiteFormat::csv, "t.csv"); }),
       "t.csv:1: header: expected a closing quote for the field opened on line 1, found the end of the file");
   const std::string empty_file =
       "t.csv: expected a header row naming the columns (id, lat_deg, lon_deg and others), found an empty "
       "file";
-  EXPECT_EQ(error_of([] { (void)read_sites("", SiteFormat::csv, "t.csv"); }), empty_file);
-  EXPECT_EQ(error_of([] { (void)read_sites("\xEF\xBB\xBF\r\n\n", SiteFormat::csv, "t.csv"); }), empty_file);
+  EXPECT_EQ(skyfence_test::input_error_of([] { (void)read_sites("", SiteFormat::csv, "t.csv"); }),
+            empty_file);
+  EXPECT_EQ(
+      skyfence_test::input_error_of([] { (void)read_sites("\xEF\xBB\xBF\r\n\n", SiteFormat::csv, "t.csv"); }),
+      empty_file);
 }
 
 TEST(EarthSitesCsv, FileErrors) {
-  const std::string missing = kTestData + "/earth/no-such-file.csv";
+  const std::string missing = kTestDataDir + "/earth/no-such-file.csv";
   try {
     (void)read_sites_file(missing);
     FAIL() << "no InputError";

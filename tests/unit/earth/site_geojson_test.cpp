@@ -6,30 +6,21 @@
 #include <string>
 #include <vector>
 
+#include "../../test_support.h"
 #include "skyfence/core/error.h"
 #include "skyfence/earth/site.h"
 
 namespace skyfence::earth {
 namespace {
 
-const std::string kTestData = SKYFENCE_TEST_DATA_DIR;
-
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
+using skyfence_test::kTestDataDir;
 
 SiteList geojson(const std::string& text, const SiteReadOptions& options = {}) {
   return read_sites(text, SiteFormat::geojson, "s.geojson", options);
 }
 
 TEST(EarthSitesGeoJson, GoodFile) {
-  const SiteList list = read_sites_file(kTestData + "/earth/sites.geojson");
+  const SiteList list = read_sites_file(kTestDataDir + "/earth/sites.geojson");
   ASSERT_TRUE(list.rejected.empty()) << list.rejected.front().to_string();
   ASSERT_EQ(list.sites.size(), 4U);
 
@@ -115,7 +106,7 @@ TEST(EarthSitesGeoJson, EmptyCollection) {
 }
 
 TEST(EarthSitesGeoJson, BadFeaturesListedWithLocation) {
-  const std::string path = kTestData + "/earth/bad_features.geojson";
+  const std::string path = kTestDataDir + "/earth/bad_features.geojson";
   const SiteList list = read_sites_file(path);
   ASSERT_EQ(list.sites.size(), 2U);
   EXPECT_EQ(list.sites[0].id, "ok-1");
@@ -145,8 +136,8 @@ TEST(EarthSitesGeoJson, BadFeaturesListedWithLocation) {
 TEST(EarthSitesGeoJson, StrictThrowsAtFirstBadFeature) {
   SiteReadOptions options;
   options.strict = true;
-  const std::string path = kTestData + "/earth/bad_features.geojson";
-  EXPECT_EQ(error_of([&] { (void)read_sites_file(path, options); }),
+  const std::string path = kTestDataDir + "/earth/bad_features.geojson";
+  EXPECT_EQ(skyfence_test::input_error_of([&] { (void)read_sites_file(path, options); }),
             path + ":5: features[1]: geometry.type: expected \"Point\", found \"Polygon\"");
 }
 
@@ -190,16 +181,17 @@ TEST(EarthSitesGeoJson, MoreFeatureProblems) {
 }
 
 TEST(EarthSitesGeoJson, FileErrors) {
-  EXPECT_EQ(error_of([] { (void)geojson(""); }),
+  EXPECT_EQ(skyfence_test::input_error_of([] { (void)geojson(""); }),
             "s.geojson: expected a GeoJSON FeatureCollection or Feature, found an empty file");
-  EXPECT_EQ(error_of([] { (void)geojson("[]"); }),
+  EXPECT_EQ(skyfence_test::input_error_of([] { (void)geojson("[]"); }),
             "s.geojson: expected a GeoJSON FeatureCollection or Feature, found an array");
-  EXPECT_EQ(error_of([] { (void)geojson("\n{\"type\":\"Polygon\"}"); }),
+  EXPECT_EQ(skyfence_test::input_error_of([] { (void)geojson("\n{\"type\":\"Polygon\"}"); }),
             "s.geojson:2: type: expected \"FeatureCollection\" or \"Feature\", found \"Polygon\"");
-  EXPECT_EQ(error_of([] { (void)geojson(R"({"type":"FeatureCollection"})"); }),
+  EXPECT_EQ(skyfence_test::input_error_of([] { (void)geojson(R"({"type":"FeatureCollection"})"); }),
             "s.geojson:1: features: expected an array of Features, found none");
-  EXPECT_EQ(error_of([] { (void)geojson(R"({"type":"FeatureCollection","features":{}})"); }),
-            "s.geojson:1: features: expected an array of Features, found an object");
+  EXPECT_EQ(
+      skyfence_test::input_error_of([] { (void)geojson(R"({"type":"FeatureCollection","features":{}})"); }),
+      "s.geojson:1: features: expected an array of Features, found an object");
 
   try {
     (void)geojson("{\n\"type\": \"FeatureCollection\",\n\"features\": [,]}");
@@ -209,16 +201,18 @@ TEST(EarthSitesGeoJson, FileErrors) {
     EXPECT_EQ(e.detail().rfind("expected JSON, found a syntax error: ", 0), 0U) << e.detail();
   }
   // Invalid UTF-8 inside a string is a syntax error of the whole file.
-  EXPECT_NE(error_of([] { (void)geojson("{\"type\":\"Feature\",\"id\":\"\xFF\"}"); }).find("syntax error"),
+  EXPECT_NE(skyfence_test::input_error_of([] {
+              (void)geojson("{\"type\":\"Feature\",\"id\":\"\xFF\"}");
+            }).find("syntax error"),
             std::string::npos);
   EXPECT_NE(
-      error_of([] {
+      skyfence_test::input_error_of([] {
         (void)geojson(R"({"type":"Feature","id":"a","geometry":{"type":"Point","coordinates":[1e999,2]}})");
       }).find("s.geojson: expected JSON"),
       std::string::npos);
   const std::string deep = "{\"type\":\"Feature\",\"properties\":{\"x\":" + std::string(100000, '[') +
                            std::string(100000, ']') + "}}";
-  EXPECT_EQ(error_of([&] { (void)geojson(deep); }),
+  EXPECT_EQ(skyfence_test::input_error_of([&] { (void)geojson(deep); }),
             "s.geojson:1: expected JSON nested at most 256 levels deep, found deeper nesting");
 }
 

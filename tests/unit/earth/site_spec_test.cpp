@@ -9,21 +9,12 @@
 #include <string>
 
 #include "../../test_seed.h"
+#include "../../test_support.h"
 #include "skyfence/core/error.h"
 #include "skyfence/earth/site.h"
 
 namespace skyfence::earth {
 namespace {
-
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
 
 TEST(EarthSiteSpec, LatLonAlt) {
   const Site s = parse_site_spec("50.45,30.52,180", "--site");
@@ -46,20 +37,22 @@ TEST(EarthSiteSpec, SpacesAndDefaults) {
 
 TEST(EarthSiteSpec, Errors) {
   const std::string shape = "--site: expected LAT,LON or LAT,LON,ALT_M (degrees, degrees, metres), found ";
-  EXPECT_EQ(error_of([] { (void)parse_site_spec("50.45", "--site"); }), shape + "\"50.45\"");
-  EXPECT_EQ(error_of([] { (void)parse_site_spec("", "--site"); }), shape + "\"\"");
-  EXPECT_EQ(error_of([] { (void)parse_site_spec("1,2,3,4", "--site"); }), shape + "\"1,2,3,4\"");
-  EXPECT_EQ(error_of([] { (void)parse_site_spec("91,0", "--site"); }),
+  EXPECT_EQ(skyfence_test::input_error_of([] { (void)parse_site_spec("50.45", "--site"); }),
+            shape + "\"50.45\"");
+  EXPECT_EQ(skyfence_test::input_error_of([] { (void)parse_site_spec("", "--site"); }), shape + "\"\"");
+  EXPECT_EQ(skyfence_test::input_error_of([] { (void)parse_site_spec("1,2,3,4", "--site"); }),
+            shape + "\"1,2,3,4\"");
+  EXPECT_EQ(skyfence_test::input_error_of([] { (void)parse_site_spec("91,0", "--site"); }),
             "--site: latitude: expected a latitude from -90 to 90 degrees, found \"91\"");
-  EXPECT_EQ(error_of([] { (void)parse_site_spec("0,-180.5", "--site"); }),
+  EXPECT_EQ(skyfence_test::input_error_of([] { (void)parse_site_spec("0,-180.5", "--site"); }),
             "--site: longitude: expected a longitude from -180 to 180 degrees, found \"-180.5\"");
-  EXPECT_EQ(error_of([] { (void)parse_site_spec("0,abc", "--site"); }),
+  EXPECT_EQ(skyfence_test::input_error_of([] { (void)parse_site_spec("0,abc", "--site"); }),
             "--site: longitude: expected a decimal number of degrees, found \"abc\"");
-  EXPECT_EQ(error_of([] { (void)parse_site_spec(",", "--site"); }),
+  EXPECT_EQ(skyfence_test::input_error_of([] { (void)parse_site_spec(",", "--site"); }),
             "--site: latitude: expected a decimal number of degrees, found an empty value");
-  EXPECT_EQ(error_of([] { (void)parse_site_spec("0,0,1e6", "--terminal"); }),
+  EXPECT_EQ(skyfence_test::input_error_of([] { (void)parse_site_spec("0,0,1e6", "--terminal"); }),
             "--terminal: altitude: expected an altitude from -11000 to 100000 metres, found \"1e6\"");
-  EXPECT_EQ(error_of([] { (void)parse_site_spec("0,0,5m", "--site"); }),
+  EXPECT_EQ(skyfence_test::input_error_of([] { (void)parse_site_spec("0,0,5m", "--site"); }),
             "--site: altitude: expected a decimal number of metres, found \"5m\"");
   try {
     (void)parse_site_spec("0,0,x", "--site");
@@ -93,7 +86,9 @@ TEST_F(EarthSitesFile, FormatByExtensionThenContent) {
   EXPECT_EQ(read_sites_file(write("noext", "id,lat_deg,lon_deg\ny,1,2\n")).sites.at(0).id, "y");
   EXPECT_EQ(read_sites_file(write("a.CSV", "id,lat_deg,lon_deg\nz,1,2\n")).sites.at(0).id, "z");
   // An explicit .csv extension wins over content that looks like JSON.
-  EXPECT_NE(error_of([&] { (void)read_sites_file(write("b.csv", kFeature)); }).find(":1: header: "),
+  EXPECT_NE(skyfence_test::input_error_of([&] {
+              (void)read_sites_file(write("b.csv", kFeature));
+            }).find(":1: header: "),
             std::string::npos);
 }
 

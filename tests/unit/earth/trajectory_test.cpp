@@ -1,6 +1,7 @@
 // Trajectories: reading (CSV, GeoJSON), every error located, interpolation along great circles,
 // speeds against the WGS84 geodesic.
 #include "skyfence/earth/trajectory.h"
+#include "skyfence/core/units.h"
 
 #include <gtest/gtest.h>
 #include <GeographicLib/Geodesic.hpp>
@@ -15,8 +16,6 @@
 
 namespace skyfence::earth {
 namespace {
-
-constexpr double kDeg = std::numbers::pi / 180.0;
 
 time::Instant at(const char* iso) {
   return time::parse_iso8601(iso);
@@ -58,12 +57,12 @@ TEST(Trajectory, CsvRowsPerSampleInterleavedWithAttributes) {
   EXPECT_FALSE(tracks[1].moving());
   // At a sample the position is the sample's, exactly.
   const frames::Geodetic p = c.at(at("2026-04-27T10:30:00Z"));
-  EXPECT_NEAR(p.lat_rad, 50.1 * kDeg, 1e-15);
-  EXPECT_NEAR(p.lon_rad, 36.2 * kDeg, 1e-15);
+  EXPECT_NEAR(p.lat_rad, 50.1 * kRadPerDeg, 1e-15);
+  EXPECT_NEAR(p.lon_rad, 36.2 * kRadPerDeg, 1e-15);
   EXPECT_NEAR(p.alt_km, 0.1, 1e-15);
   // Held at the ends, at rest there.
-  EXPECT_DOUBLE_EQ(c.at(at("2026-04-27T09:00:00Z")).lat_rad, 50.0 * kDeg);
-  EXPECT_DOUBLE_EQ(c.at(at("2026-04-27T12:00:00Z")).lat_rad, 50.2 * kDeg);
+  EXPECT_DOUBLE_EQ(c.at(at("2026-04-27T09:00:00Z")).lat_rad, 50.0 * kRadPerDeg);
+  EXPECT_DOUBLE_EQ(c.at(at("2026-04-27T12:00:00Z")).lat_rad, 50.2 * kRadPerDeg);
   EXPECT_EQ(c.speed_kmh(at("2026-04-27T09:59:59Z")), 0.0);
   EXPECT_EQ(c.speed_kmh(at("2026-04-27T11:00:00Z")), 0.0);
   // Speed: the segment's distance over its duration (half an hour).
@@ -77,7 +76,7 @@ TEST(Trajectory, FixedSitesWithoutATimeColumn) {
   const auto tracks = csv("id,lat_deg,lon_deg\nA,50,30\nB,-10,170\n");
   ASSERT_EQ(tracks.size(), 2u);
   EXPECT_FALSE(tracks[0].moving());
-  EXPECT_EQ(tracks[1].at(at("2030-01-01")).lon_rad, 170.0 * kDeg);
+  EXPECT_EQ(tracks[1].at(at("2030-01-01")).lon_rad, 170.0 * kRadPerDeg);
   EXPECT_EQ(tracks[1].speed_kmh(at("2030-01-01")), 0.0);
   EXPECT_NE(
       errors_of("id,lat_deg,lon_deg\nA,50,30\nA,51,30\n", SiteFormat::csv)
@@ -120,7 +119,7 @@ TEST(Trajectory, CrossesTheAntimeridianTheShortWay) {
   const frames::Geodetic mid = t.at(at("2026-01-01T01:00:00Z"));
   EXPECT_NEAR(std::abs(mid.lon_rad), std::numbers::pi, 1e-12);
   EXPECT_NEAR(mid.lat_rad, 0.0, 1e-12);
-  EXPECT_NEAR(t.speed_kmh(at("2026-01-01T00:30:00Z")), kMeanEarthRadiusKm * kDeg / 2.0, 1e-9);
+  EXPECT_NEAR(t.speed_kmh(at("2026-01-01T00:30:00Z")), kMeanEarthRadiusKm * kRadPerDeg / 2.0, 1e-9);
 }
 
 TEST(Trajectory, SpeedMatchesTheGeodesic) {
@@ -210,7 +209,7 @@ TEST(Trajectory, GeoJsonLineStringsWithTimesAndPoints) {
   EXPECT_NEAR(tracks[0].samples[1].location.alt_km, 0.06, 1e-15);
   EXPECT_EQ(tracks[0].samples[2].time, at("2026-04-27T10:20:00Z"));
   EXPECT_FALSE(tracks[1].moving());
-  EXPECT_NEAR(tracks[1].at(at("2026-04-27T10:00:00Z")).lat_rad, 49.5 * kDeg, 1e-15);
+  EXPECT_NEAR(tracks[1].at(at("2026-04-27T10:00:00Z")).lat_rad, 49.5 * kRadPerDeg, 1e-15);
 
   const std::string bad = R"({"type": "FeatureCollection", "features": [
   {"type": "Feature", "id": "a", "properties": {"times": ["2026-04-27T10:00:00Z"]},
@@ -250,8 +249,8 @@ TEST(Trajectory, PositionsAtAndAnyMoving) {
   EXPECT_FALSE(any_moving(std::span<const Track>(tracks).subspan(1)));
   std::vector<frames::Geodetic> out(2);
   positions_at(tracks, at("2026-01-01T00:30:00Z"), out);
-  EXPECT_NEAR(out[0].lon_rad, 10.5 * kDeg, 1e-4 * kDeg);
-  EXPECT_EQ(out[1].lat_rad, 20.0 * kDeg);
+  EXPECT_NEAR(out[0].lon_rad, 10.5 * kRadPerDeg, 1e-4 * kRadPerDeg);
+  EXPECT_EQ(out[1].lat_rad, 20.0 * kRadPerDeg);
   std::vector<frames::Geodetic> wrong(1);
   EXPECT_THROW(positions_at(tracks, at("2026-01-01T00:30:00Z"), wrong), std::invalid_argument);
   const Site s{"S", "Site S", frames::Geodetic::degrees(1.0, 2.0), {{"customer", "civil"}}};

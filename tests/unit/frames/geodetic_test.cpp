@@ -6,33 +6,29 @@
 
 #include <gtest/gtest.h>
 
+#include "../../test_support.h"
+#include "skyfence/core/units.h"
 #include "skyfence/frames/frames.h"
 
 namespace skyfence::frames {
 namespace {
 
-constexpr double kPi = std::numbers::pi;
-constexpr double kRadPerDeg = kPi / 180.0;
 // WGS84: a = 6378.137 km, 1/f = 298.257223563, so b = a (1 - f) = 6356.752314245179 km (NIMA TR8350.2).
 constexpr double kA_km = 6378.137;
 constexpr double kB_km = 6356.752314245179;
 
-double angle_diff(double a, double b) {
-  return std::remainder(a - b, 2.0 * kPi);
-}
-
 TEST(FramesGeodetic, DegreesConvertsAndNormalizesLongitude) {
   const Geodetic g = Geodetic::degrees(45.0, -120.0, 1.5);
-  EXPECT_DOUBLE_EQ(g.lat_rad, kPi / 4.0);
-  EXPECT_DOUBLE_EQ(g.lon_rad, -2.0 * kPi / 3.0);
+  EXPECT_DOUBLE_EQ(g.lat_rad, std::numbers::pi / 4.0);
+  EXPECT_DOUBLE_EQ(g.lon_rad, -2.0 * std::numbers::pi / 3.0);
   EXPECT_EQ(g.alt_km, 1.5);
   // The antimeridian is +pi from either side; longitudes outside [-180, 180] wrap.
-  EXPECT_EQ(Geodetic::degrees(0.0, 180.0).lon_rad, kPi);
-  EXPECT_EQ(Geodetic::degrees(0.0, -180.0).lon_rad, kPi);
-  EXPECT_EQ(Geodetic::degrees(0.0, 540.0).lon_rad, kPi);
+  EXPECT_EQ(Geodetic::degrees(0.0, 180.0).lon_rad, std::numbers::pi);
+  EXPECT_EQ(Geodetic::degrees(0.0, -180.0).lon_rad, std::numbers::pi);
+  EXPECT_EQ(Geodetic::degrees(0.0, 540.0).lon_rad, std::numbers::pi);
   EXPECT_DOUBLE_EQ(Geodetic::degrees(0.0, 190.0).lon_rad, -170.0 * kRadPerDeg);
   EXPECT_DOUBLE_EQ(Geodetic::degrees(0.0, -370.0).lon_rad, -10.0 * kRadPerDeg);
-  EXPECT_EQ(Geodetic::degrees(90.0, 0.0).lat_rad, kPi / 2.0);
+  EXPECT_EQ(Geodetic::degrees(90.0, 0.0).lat_rad, std::numbers::pi / 2.0);
 }
 
 TEST(FramesGeodetic, KnownPoints) {
@@ -51,10 +47,10 @@ TEST(FramesGeodetic, KnownPoints) {
   EXPECT_NEAR(south_pole.z, -(kB_km - 1.0), 1e-12);
 
   const Geodetic g = itrf_to_geodetic({0.0, 0.0, kB_km + 550.0});
-  EXPECT_EQ(g.lat_rad, kPi / 2.0);
+  EXPECT_EQ(g.lat_rad, std::numbers::pi / 2.0);
   EXPECT_NEAR(g.alt_km, 550.0, 1e-12);
   const Geodetic s = itrf_to_geodetic({0.0, 0.0, -kB_km});
-  EXPECT_EQ(s.lat_rad, -kPi / 2.0);
+  EXPECT_EQ(s.lat_rad, -std::numbers::pi / 2.0);
   EXPECT_NEAR(s.alt_km, 0.0, 1e-12);
 }
 
@@ -75,14 +71,14 @@ TEST(FramesGeodetic, RoundTripOverGridWithPolesAndAntimeridian) {
         const Vec3 r = geodetic_to_itrf(in);
         const Geodetic out = itrf_to_geodetic(r);
         SCOPED_TRACE(::testing::Message() << "lat " << lat << " lon " << lon << " alt " << alt);
-        EXPECT_GT(out.lon_rad, -kPi);
-        EXPECT_LE(out.lon_rad, kPi);
-        EXPECT_GE(out.lat_rad, -kPi / 2.0);
-        EXPECT_LE(out.lat_rad, kPi / 2.0);
+        EXPECT_GT(out.lon_rad, -std::numbers::pi);
+        EXPECT_LE(out.lon_rad, std::numbers::pi);
+        EXPECT_GE(out.lat_rad, -std::numbers::pi / 2.0);
+        EXPECT_LE(out.lat_rad, std::numbers::pi / 2.0);
         worst_lat = std::fmax(worst_lat, std::abs(out.lat_rad - in.lat_rad));
         // Longitude is undefined at the poles; there the position comparison below covers it.
         if (std::abs(lat) < 90.0)
-          worst_lon = std::fmax(worst_lon, std::abs(angle_diff(out.lon_rad, in.lon_rad)));
+          worst_lon = std::fmax(worst_lon, std::abs(skyfence_test::angle_diff(out.lon_rad, in.lon_rad)));
         worst_alt = std::fmax(worst_alt, std::abs(out.alt_km - in.alt_km));
         worst_pos = std::fmax(worst_pos, (geodetic_to_itrf(out) - r).norm());
       }
@@ -98,8 +94,8 @@ TEST(FramesGeodetic, RoundTripOverGridWithPolesAndAntimeridian) {
 
 TEST(FramesGeodetic, AntimeridianComesBackAsPlusPi) {
   // ITRF points with y = +0 and y = -0 on the antimeridian both map to +pi (GeographicLib may say -180).
-  EXPECT_EQ(itrf_to_geodetic({-7000.0, 0.0, 0.0}).lon_rad, kPi);
-  EXPECT_EQ(itrf_to_geodetic({-7000.0, -0.0, 0.0}).lon_rad, kPi);
+  EXPECT_EQ(itrf_to_geodetic({-7000.0, 0.0, 0.0}).lon_rad, std::numbers::pi);
+  EXPECT_EQ(itrf_to_geodetic({-7000.0, -0.0, 0.0}).lon_rad, std::numbers::pi);
   EXPECT_EQ(itrf_to_geodetic(geodetic_to_itrf(Geodetic::degrees(10.0, -180.0, 5.0))).lon_rad > 0.0, true);
   // Just west of the antimeridian stays negative.
   EXPECT_LT(itrf_to_geodetic({-7000.0, -1e-6, 0.0}).lon_rad, 0.0);
@@ -108,7 +104,7 @@ TEST(FramesGeodetic, AntimeridianComesBackAsPlusPi) {
 TEST(FramesGeodetic, CentreOfTheEarthAndNonFinite) {
   // The Earth's centre is nearest to the poles: GeographicLib reports lat = +90 deg, h = -b.
   const Geodetic c = itrf_to_geodetic({0.0, 0.0, 0.0});
-  EXPECT_EQ(c.lat_rad, kPi / 2.0);
+  EXPECT_EQ(c.lat_rad, std::numbers::pi / 2.0);
   EXPECT_NEAR(c.alt_km, -kB_km, 1e-9);
   // A latitude beyond the poles is outside the contract and yields NaN rather than a wrong point.
   const Vec3 bad = geodetic_to_itrf({2.0, 0.0, 0.0});

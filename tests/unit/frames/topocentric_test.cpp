@@ -11,8 +11,6 @@
 namespace skyfence::frames {
 namespace {
 
-constexpr double kPi = std::numbers::pi;
-
 // Local unit vectors written out from the geodetic angles (independent of the class's own set-up).
 struct LocalAxes {
   Vec3 east, north, up;
@@ -25,7 +23,7 @@ LocalAxes axes(const Geodetic& g) {
 
 // Azimuth difference folded into (-pi, pi]: due north may come back as 0 or as 2pi - 1e-16.
 double az_diff(double a, double b) {
-  return std::remainder(a - b, 2.0 * kPi);
+  return std::remainder(a - b, 2.0 * std::numbers::pi);
 }
 
 class FramesTopocentric : public ::testing::TestWithParam<Geodetic> {};
@@ -34,7 +32,7 @@ TEST_P(FramesTopocentric, StraightOverheadIsNinetyDegrees) {
   const Topocentric topo(GetParam());
   const LocalAxes a = axes(GetParam());
   const LookAngles look = topo.look({topo.site_itrf_km() + a.up * 550.0, {0.0, 0.0, 0.0}});
-  EXPECT_NEAR(look.elevation_rad, kPi / 2.0, 1e-12);
+  EXPECT_NEAR(look.elevation_rad, std::numbers::pi / 2.0, 1e-12);
   EXPECT_NEAR(look.range_km, 550.0, 1e-10);
 }
 
@@ -45,7 +43,10 @@ TEST_P(FramesTopocentric, CompassPointsOnTheHorizon) {
   const struct {
     Vec3 dir;
     double az_rad;
-  } cases[] = {{a.north, 0.0}, {a.east, kPi / 2.0}, {a.north * -1.0, kPi}, {a.east * -1.0, 1.5 * kPi}};
+  } cases[] = {{a.north, 0.0},
+               {a.east, std::numbers::pi / 2.0},
+               {a.north * -1.0, std::numbers::pi},
+               {a.east * -1.0, 1.5 * std::numbers::pi}};
   for (const auto& c : cases) {
     const LookAngles look = topo.look({s + c.dir * 1000.0, {0.0, 0.0, 0.0}});
     EXPECT_NEAR(look.elevation_rad, 0.0, 1e-12);
@@ -64,7 +65,7 @@ TEST_P(FramesTopocentric, EnuMatchesLocalAxes) {
   const LookAngles look = topo.look({topo.site_itrf_km() + a.east * 3.0 + a.north * -4.0 + a.up * 12.0, {}});
   EXPECT_NEAR(look.range_km, 13.0, 1e-11);
   EXPECT_NEAR(look.elevation_rad, std::atan2(12.0, 5.0), 1e-12);
-  EXPECT_NEAR(look.azimuth_rad, kPi - std::atan2(3.0, 4.0), 1e-12);  // south-south-east
+  EXPECT_NEAR(look.azimuth_rad, std::numbers::pi - std::atan2(3.0, 4.0), 1e-12);  // south-south-east
 }
 
 TEST_P(FramesTopocentric, RangeRateOfRadialAndTangentialMotion) {
@@ -80,7 +81,7 @@ TEST_P(FramesTopocentric, BelowTheHorizonIsNegative) {
   const Topocentric topo(GetParam());
   const LocalAxes a = axes(GetParam());
   const LookAngles look = topo.look({topo.site_itrf_km() + a.north * 100.0 + a.up * -100.0, {}});
-  EXPECT_NEAR(look.elevation_rad, -kPi / 4.0, 1e-12);
+  EXPECT_NEAR(look.elevation_rad, -std::numbers::pi / 4.0, 1e-12);
   EXPECT_NEAR(az_diff(look.azimuth_rad, 0.0), 0.0, 1e-12);
 }
 
@@ -89,7 +90,7 @@ TEST_P(FramesTopocentric, AzimuthJustWestOfNorthStaysBelowTwoPi) {
   const LocalAxes a = axes(GetParam());
   const LookAngles look = topo.look({topo.site_itrf_km() + a.north * 1000.0 + a.east * -1e-9, {}});
   EXPECT_GE(look.azimuth_rad, 0.0);
-  EXPECT_LT(look.azimuth_rad, 2.0 * kPi);
+  EXPECT_LT(look.azimuth_rad, 2.0 * std::numbers::pi);
   EXPECT_NEAR(az_diff(look.azimuth_rad, 0.0), 0.0, 1e-11);
 }
 
@@ -121,17 +122,17 @@ TEST(FramesTopocentricEdge, PoleSitesLookAlongTheirMeridian) {
   // 180 deg (GeographicLib's convention: north = -(cos lon, sin lon, 0) at lat +90).
   const Topocentric topo(Geodetic::degrees(90.0, 0.0));
   const LookAngles overhead = topo.look({{0.0, 0.0, 7000.0}, {}});
-  EXPECT_NEAR(overhead.elevation_rad, kPi / 2.0, 1e-15);
+  EXPECT_NEAR(overhead.elevation_rad, std::numbers::pi / 2.0, 1e-15);
   // A point displaced toward -x from the pole is "north" (az 0); toward +y is "east" (az 90 deg).
   const Vec3 s = topo.site_itrf_km();
   EXPECT_NEAR(az_diff(topo.look({s + Vec3{-100.0, 0.0, 0.0}, {}}).azimuth_rad, 0.0), 0.0, 1e-12);
-  EXPECT_NEAR(topo.look({s + Vec3{0.0, 100.0, 0.0}, {}}).azimuth_rad, kPi / 2.0, 1e-12);
+  EXPECT_NEAR(topo.look({s + Vec3{0.0, 100.0, 0.0}, {}}).azimuth_rad, std::numbers::pi / 2.0, 1e-12);
   // At the south pole (lon 0) north is +x and east +y.
   const Topocentric south(Geodetic::degrees(-90.0, 0.0));
   const Vec3 ss = south.site_itrf_km();
   EXPECT_NEAR(az_diff(south.look({ss + Vec3{100.0, 0.0, 0.0}, {}}).azimuth_rad, 0.0), 0.0, 1e-12);
-  EXPECT_NEAR(south.look({ss + Vec3{0.0, 100.0, 0.0}, {}}).azimuth_rad, kPi / 2.0, 1e-12);
-  EXPECT_NEAR(south.look({{0.0, 0.0, -7000.0}, {}}).elevation_rad, kPi / 2.0, 1e-15);
+  EXPECT_NEAR(south.look({ss + Vec3{0.0, 100.0, 0.0}, {}}).azimuth_rad, std::numbers::pi / 2.0, 1e-12);
+  EXPECT_NEAR(south.look({{0.0, 0.0, -7000.0}, {}}).elevation_rad, std::numbers::pi / 2.0, 1e-15);
 }
 
 TEST(FramesTopocentricEdge, EquatorSiteAxesAreExact) {

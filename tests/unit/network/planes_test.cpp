@@ -16,7 +16,7 @@
 namespace skyfence::network {
 namespace {
 
-orbits::WalkerShell starlink_shell1() {
+orbits::WalkerShell walker_shell1() {
   const auto lib = orbits::load_presets(orbits::presets_path(SKYFENCE_DATA_DIR));
   return *lib.find("starlink_gen1").shells[0].layout;
 }
@@ -33,7 +33,7 @@ std::map<std::uint32_t, int> degree(const std::vector<SatellitePair>& links) {
 }
 
 TEST(NetworkPlanes, WalkerPlusGridHasFourLinksEach) {
-  const orbits::WalkerShell shell = starlink_shell1();
+  const orbits::WalkerShell shell = walker_shell1();
   ASSERT_EQ(shell.planes, 72);
   ASSERT_EQ(shell.sats_per_plane, 22);
   const auto gen = orbits::generate_walker(std::span(&shell, 1), kEpoch);

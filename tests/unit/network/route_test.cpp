@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../../test_seed.h"
+#include "skyfence/core/units.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/network/planes.h"
 #include "skyfence/network/routing.h"
@@ -23,7 +24,6 @@
 namespace skyfence::network {
 namespace {
 
-constexpr double kDeg = std::numbers::pi / 180.0;
 const time::Instant kT0 = time::parse_iso8601("2026-05-01T00:00:00Z");
 
 struct Shell {
@@ -114,8 +114,9 @@ TEST(NetworkGeometry, TwoSitesUnderOneSatelliteRouteThroughIt) {
     frames::StateVector s;
     ASSERT_EQ(fleet.itrf_state(sat, t, s), orbits::Sgp4Error::none);
     const frames::Geodetic sub = frames::itrf_to_geodetic(s.r_km);
-    const std::vector<GroundNode> ends{{"A", frames::Geodetic{sub.lat_rad + 0.4 * kDeg, sub.lon_rad, 0.0}},
-                                       {"B", frames::Geodetic{sub.lat_rad - 0.4 * kDeg, sub.lon_rad, 0.0}}};
+    const std::vector<GroundNode> ends{
+        {"A", frames::Geodetic{sub.lat_rad + 0.4 * kRadPerDeg, sub.lon_rad, 0.0}},
+        {"B", frames::Geodetic{sub.lat_rad - 0.4 * kRadPerDeg, sub.lon_rad, 0.0}}};
     for (IslMode isl : {IslMode::plus_grid, IslMode::none}) {
       NetworkOptions opt;
       opt.isl = isl;

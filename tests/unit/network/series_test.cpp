@@ -15,7 +15,7 @@
 namespace skyfence::network {
 namespace {
 
-const time::Instant kT0 = time::parse_iso8601("2026-05-01T00:00:00Z");
+const time::Instant kSeriesStart = time::parse_iso8601("2026-05-01T00:00:00Z");
 
 // One Walker shell of 6 planes of 8 satellites at 8000 km (plus-grid links; every site sees some), gateways
 // and PoPs whose ids need quoting in CSV, and three end points.
@@ -30,7 +30,7 @@ struct Fixture {
     shell.planes = 6;
     shell.sats_per_plane = 8;
     shell.phasing = 1;
-    return orbits::generate_walker(std::span(&shell, 1), kT0);
+    return orbits::generate_walker(std::span(&shell, 1), kSeriesStart);
   }
   static std::vector<SatellitePair> links(const orbits::GeneratedConstellation& gen) {
     orbits::WalkerShell shell;
@@ -60,7 +60,7 @@ const Fixture& fixture() {
 TEST(NetworkSeries, SameRoutesAsIndependentSteps) {
   const Network& net = fixture().net;
   std::vector<time::Instant> times;
-  for (int i = 0; i < 6; ++i) times.push_back(kT0 + time::Duration::seconds(30.0 * i));
+  for (int i = 0; i < 6; ++i) times.push_back(kSeriesStart + time::Duration::seconds(30.0 * i));
   const std::vector<EndpointPair> pairs{{0, 1}, {1, 0}, {2, kToInternet}, {0, 2}};
   std::vector<std::size_t> seen;
   std::size_t reachable = 0, failures = 0, up = 0, candidates = 0;
@@ -91,8 +91,8 @@ TEST(NetworkSeries, SameRoutesAsIndependentSteps) {
 }
 
 TEST(NetworkSeries, AnExceptionFromTheCallbackStopsTheSeries) {
-  const std::vector<time::Instant> times{kT0, kT0 + time::Duration::seconds(1.0),
-                                         kT0 + time::Duration::seconds(2.0)};
+  const std::vector<time::Instant> times{kSeriesStart, kSeriesStart + time::Duration::seconds(1.0),
+                                         kSeriesStart + time::Duration::seconds(2.0)};
   const std::vector<EndpointPair> pairs{{0, 1}};
   std::size_t calls = 0;
   EXPECT_THROW(route_series(fixture().net, times, pairs,
@@ -136,7 +136,7 @@ TEST(NetworkSeries, CsvRows) {
       route(kUnreachable, {}),
   };
   std::string out = "before\n";
-  csv.add_step(kT0 + time::Duration::seconds(1.5), routes, out);
+  csv.add_step(kSeriesStart + time::Duration::seconds(1.5), routes, out);
   csv.finish(out);  // nothing in the rows form
   EXPECT_EQ(out,
             "before\n"
@@ -158,13 +158,13 @@ TEST(NetworkSeries, CsvSummary) {
                       pop = n.pop_node(0);
   std::string out;
   csv.add_step(
-      kT0, std::vector<Route>{route(10.0, {a, 3, b}), route(5.0, {b, 5, gw, pop}), route(kUnreachable, {})},
-      out);
+      kSeriesStart,
+      std::vector<Route>{route(10.0, {a, 3, b}), route(5.0, {b, 5, gw, pop}), route(kUnreachable, {})}, out);
   csv.add_step(
-      kT0, std::vector<Route>{route(12.0, {a, 3, 4, b}), route(kUnreachable, {}), route(kUnreachable, {})},
-      out);
+      kSeriesStart,
+      std::vector<Route>{route(12.0, {a, 3, 4, b}), route(kUnreachable, {}), route(kUnreachable, {})}, out);
   csv.add_step(
-      kT0,
+      kSeriesStart,
       std::vector<Route>{route(11.0, {a, 3, 4, b}), route(6.0, {b, 5, gw, pop}), route(kUnreachable, {})},
       out);
   EXPECT_EQ(out, "");  // the summary form writes at the end

@@ -20,26 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const Results& synthetic() {
-  static const Results r = testing::synthetic_results(SKYFENCE_DATA_DIR);
-  return r;
-}
-
-fs::path scratch_dir(const std::string& name) {
-  const fs::path d =
-      fs::temp_directory_path() / ("skyfence-report-exports-" + std::to_string(::getpid())) / name;
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // RFC 4180 records (fields unquoted).
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   std::vector<std::vector<std::string>> out;
@@ -75,12 +55,12 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
 }
 
 TEST(ReportExports, CsvHasEveryTableWithItsColumnsAndRows) {
-  const fs::path dir = scratch_dir("csv");
-  const auto written = write_csv_tables(synthetic(), dir.string());
-  const auto tables = internal::build_tables(synthetic());
+  const fs::path dir = testing::scratch_dir("csv");
+  const auto written = write_csv_tables(testing::synthetic(), dir.string());
+  const auto tables = internal::build_tables(testing::synthetic());
   ASSERT_EQ(written.size(), tables.size());
   for (const auto& t : tables) {
-    const auto rows = parse_csv(slurp(dir / (t.name + ".csv")));
+    const auto rows = parse_csv(skyfence_test::slurp(dir / (t.name + ".csv")));
     ASSERT_EQ(rows.size(), t.rows.size() + 1) << t.name;
     ASSERT_EQ(rows[0].size(), t.columns.size());
     for (std::size_t i = 0; i < t.columns.size(); ++i) EXPECT_EQ(rows[0][i], t.columns[i].name);
@@ -94,12 +74,12 @@ TEST(ReportExports, CsvHasEveryTableWithItsColumnsAndRows) {
 }
 
 TEST(ReportExports, CsvQuotesAndRoundTripsValues) {
-  const fs::path dir = scratch_dir("csv-values");
-  write_csv_tables(synthetic(), dir.string());
-  const std::string runs = slurp(dir / "runs.csv");
+  const fs::path dir = testing::scratch_dir("csv-values");
+  write_csv_tables(testing::synthetic(), dir.string());
+  const std::string runs = skyfence_test::slurp(dir / "runs.csv");
   EXPECT_NE(runs.find("\"synthetic <test> & \"\"quotes\"\"\""), std::string::npos) << runs;
-  const auto rows = parse_csv(slurp(dir / "cell_stats.csv"));
-  const Results& r = synthetic();
+  const auto rows = parse_csv(skyfence_test::slurp(dir / "cell_stats.csv"));
+  const Results& r = testing::synthetic();
   // The first data row is the first layer's first cell; reals read back to the same double.
   const CellStat& s = r.cell_layers[0].stats[0];
   EXPECT_EQ(rows[1][0], r.cell_layers[0].variant);
@@ -108,17 +88,17 @@ TEST(ReportExports, CsvQuotesAndRoundTripsValues) {
   EXPECT_EQ(std::stod(rows[1][5]), s.mean_visible);
   EXPECT_EQ(std::stod(rows[1][8]), s.max_gap_s);
   // NULL is an empty field: the baseline has no affected provider.
-  const auto variants = parse_csv(slurp(dir / "variants.csv"));
+  const auto variants = parse_csv(skyfence_test::slurp(dir / "variants.csv"));
   EXPECT_EQ(variants[1][1], "baseline");
   EXPECT_EQ(variants[1][4], "");
   EXPECT_EQ(variants[2][4], "Alpha");
 }
 
 TEST(ReportExports, CsvPassesColumnsAndValues) {
-  const fs::path dir = scratch_dir("csv-passes");
-  write_csv_tables(synthetic(), dir.string());
-  const auto rows = parse_csv(slurp(dir / "passes.csv"));
-  const Results& r = synthetic();
+  const fs::path dir = testing::scratch_dir("csv-passes");
+  write_csv_tables(testing::synthetic(), dir.string());
+  const auto rows = parse_csv(skyfence_test::slurp(dir / "passes.csv"));
+  const Results& r = testing::synthetic();
   ASSERT_EQ(rows.size(), r.passes.size() + 1);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"provider", "terminal_id", "norad_id", "satellite", "aos_utc",
                                                "tca_utc", "los_utc", "duration_s", "max_elevation_deg",
@@ -139,11 +119,11 @@ TEST(ReportExports, CsvPassesColumnsAndValues) {
 }
 
 TEST(ReportExports, GeoJsonCellsAndTerminals) {
-  const fs::path dir = scratch_dir("geojson");
-  const Results& r = synthetic();
+  const fs::path dir = testing::scratch_dir("geojson");
+  const Results& r = testing::synthetic();
   const auto written = write_geojson(r, dir.string());
   ASSERT_EQ(written.size(), 2u);
-  const auto cells = nlohmann::json::parse(slurp(dir / "cells.geojson"));
+  const auto cells = nlohmann::json::parse(skyfence_test::slurp(dir / "cells.geojson"));
   EXPECT_EQ(cells["type"], "FeatureCollection");
   ASSERT_EQ(cells["features"].size(), r.cells.size());
   const auto& f = cells["features"][3];
@@ -160,7 +140,7 @@ TEST(ReportExports, GeoJsonCellsAndTerminals) {
             r.cell_layer("alpha-withdraws", "any")->stats[3].served_fraction);
   EXPECT_FALSE(f["properties"].contains("alpha-withdraws:Alpha:served_fraction"));
 
-  const auto terms = nlohmann::json::parse(slurp(dir / "terminals.geojson"));
+  const auto terms = nlohmann::json::parse(skyfence_test::slurp(dir / "terminals.geojson"));
   ASSERT_EQ(terms["features"].size(), r.terminals.size());
   const auto& t = terms["features"][0];
   EXPECT_EQ(t["geometry"]["coordinates"][0].get<double>(), r.terminals[0].lon_deg);
@@ -222,9 +202,9 @@ double unwrapped_area(const CellInfo& c) {
 // 180 deg meridian, so each cell is one Polygon with longitudes within [-180, 180], next to its centre.
 TEST(ReportExports, GeoJsonCellsOnTheAntimeridianStayOnTheirSide) {
   const Results r = testing::synthetic_results(SKYFENCE_DATA_DIR, "Fiji", 8);
-  const fs::path dir = scratch_dir("fiji");
+  const fs::path dir = testing::scratch_dir("fiji");
   write_geojson(r, dir.string());
-  const auto cells = nlohmann::json::parse(slurp(dir / "cells.geojson"));
+  const auto cells = nlohmann::json::parse(skyfence_test::slurp(dir / "cells.geojson"));
   ASSERT_EQ(cells["features"].size(), r.cells.size());
   bool east = false, west = false, on_meridian = false;
   for (std::size_t i = 0; i < r.cells.size(); ++i) {
@@ -247,15 +227,15 @@ TEST(ReportExports, GeoJsonCellsOnTheAntimeridianStayOnTheirSide) {
 // ending at 180 and a part starting at -180, with the cell's area; a cell around a pole (face 2) is
 // closed along the pole's edge.
 TEST(ReportExports, GeoJsonCellCutAtTheAntimeridianAndClosedAtThePole) {
-  Results r = synthetic();
+  Results r = testing::synthetic();
   r.cells = {cell_info(earth::make_cell(earth::cell_id_from_token("7"))),
              cell_info(earth::make_cell(earth::cell_id_from_token("5")))};
   r.cell_layers.clear();
   ASSERT_NEAR(std::fabs(r.cells[0].lon_deg), 180.0, 1e-9);
   ASSERT_NEAR(r.cells[1].lat_deg, 90.0, 1e-9);
-  const fs::path dir = scratch_dir("cut");
+  const fs::path dir = testing::scratch_dir("cut");
   write_geojson(r, dir.string());
-  const auto cells = nlohmann::json::parse(slurp(dir / "cells.geojson"));
+  const auto cells = nlohmann::json::parse(skyfence_test::slurp(dir / "cells.geojson"));
   ASSERT_EQ(cells["features"].size(), 2u);
 
   const auto& cut = cells["features"][0];
@@ -294,13 +274,13 @@ TEST(ReportExports, GeoJsonCellCutAtTheAntimeridianAndClosedAtThePole) {
 // Over a whole global grid: every ring valid, and cutting keeps each cell's area (no cell loses a
 // part, none gains a sliver) for cells without a corner at a pole.
 TEST(ReportExports, GeoJsonGlobalGridRingsAreValid) {
-  Results r = synthetic();
+  Results r = testing::synthetic();
   r.cells.clear();
   r.cell_layers.clear();
   for (const auto& c : earth::global_grid(4).cells) r.cells.push_back(cell_info(c));
-  const fs::path dir = scratch_dir("global");
+  const fs::path dir = testing::scratch_dir("global");
   write_geojson(r, dir.string());
-  const auto cells = nlohmann::json::parse(slurp(dir / "cells.geojson"));
+  const auto cells = nlohmann::json::parse(skyfence_test::slurp(dir / "cells.geojson"));
   ASSERT_EQ(cells["features"].size(), r.cells.size());
   std::size_t polar = 0;
   for (std::size_t i = 0; i < r.cells.size(); ++i) {
@@ -319,8 +299,8 @@ TEST(ReportExports, GeoJsonGlobalGridRingsAreValid) {
 }
 
 TEST(ReportExports, MissingFolderIsAnErrorAndWritesNothing) {
-  EXPECT_THROW(write_csv_tables(synthetic(), "/nonexistent-folder"), std::runtime_error);
-  EXPECT_THROW(write_geojson(synthetic(), "/nonexistent-folder"), std::runtime_error);
+  EXPECT_THROW(write_csv_tables(testing::synthetic(), "/nonexistent-folder"), std::runtime_error);
+  EXPECT_THROW(write_geojson(testing::synthetic(), "/nonexistent-folder"), std::runtime_error);
 }
 
 }  // namespace

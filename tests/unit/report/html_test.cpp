@@ -26,27 +26,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const Results& synthetic() {
-  static const Results r = testing::synthetic_results(SKYFENCE_DATA_DIR);
-  return r;
-}
-
 const BorderMap& borders() {
   static const BorderMap b = read_bundled_borders(SKYFENCE_DATA_DIR);
   return b;
 }
 
 const std::string& page() {
-  static const std::string p = render_report_html(synthetic(), borders());
+  static const std::string p = render_report_html(testing::synthetic(), borders());
   return p;
-}
-
-fs::path scratch_dir(const std::string& name) {
-  const fs::path d =
-      fs::temp_directory_path() / ("skyfence-report-html-" + std::to_string(::getpid())) / name;
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
 }
 
 std::size_t count(const std::string& text, const std::string& what) {
@@ -164,7 +151,7 @@ TEST(ReportHtml, WellFormedWithCaptions) {
     EXPECT_TRUE(target.size() > 1 && ids.count(target.substr(1))) << "dangling url(" << target << ")";
   }
   // Headline numbers: the region's served share by any provider in the baseline, as in the reliance row.
-  const Reliance& base = synthetic().reliance.front();
+  const Reliance& base = testing::synthetic().reliance.front();
   ASSERT_EQ(base.scope, kScopeRegion);
   char headline[32];
   std::snprintf(headline, sizeof headline, "%.1f&#160;%%", 100.0 * base.served_share_any);
@@ -216,7 +203,7 @@ TEST(ReportHtml, MapsAcrossTheAntimeridian) {
   const Results r = testing::synthetic_results(SKYFENCE_DATA_DIR, "Fiji", 8);
   const std::string html = render_report_html(r, borders());
   expect_cells_inside_maps(html);
-  const fs::path dir = scratch_dir("fiji");
+  const fs::path dir = testing::scratch_dir("fiji");
   write_report_html(r, borders(), (dir / "report.html").string());
   std::cout << "report: " << (dir / "report.html").string() << "\n";
   // Fiji's islands are drawn (land paths present) and the map is not the whole globe wide.
@@ -225,7 +212,7 @@ TEST(ReportHtml, MapsAcrossTheAntimeridian) {
 
 // A variant that adds a provider shows what it gains; a run without cells or terminals still renders.
 TEST(ReportHtml, AddedProviderAndEmptyRun) {
-  Results r = synthetic();
+  Results r = testing::synthetic();
   r.providers.push_back(r.providers[1]);
   r.providers.back().name = "Gamma";
   r.variants.push_back({"gamma-added", "Gamma joins.", VariantKind::add_provider, "Gamma"});
@@ -247,9 +234,9 @@ TEST(ReportHtml, AddedProviderAndEmptyRun) {
   EXPECT_TRUE(doc.load_string(html.c_str(), pugi::parse_default | pugi::parse_doctype));
 
   Results empty;
-  empty.run = synthetic().run;
-  empty.providers = synthetic().providers;
-  empty.variants = synthetic().variants;
+  empty.run = testing::synthetic().run;
+  empty.providers = testing::synthetic().providers;
+  empty.variants = testing::synthetic().variants;
   const std::string bare = render_report_html(empty, BorderMap{});
   EXPECT_TRUE(doc.load_string(bare.c_str(), pugi::parse_default | pugi::parse_doctype));
   EXPECT_EQ(bare.find("class=\"map\""), std::string::npos);
@@ -258,7 +245,7 @@ TEST(ReportHtml, AddedProviderAndEmptyRun) {
 
 // Pass statistics: overlapping passes count once, the window clips them, gaps at either end count.
 TEST(ReportPasses, StatsMergeOverlapsAndCountEdgeGaps) {
-  Results r = synthetic();
+  Results r = testing::synthetic();
   r.passes.clear();
   const time::Instant t0 = r.run.start;  // window: 23 h 45 min
   const auto at = [&](double minutes) { return t0 + time::Duration::minutes(minutes); };
@@ -305,7 +292,7 @@ TEST(ReportPasses, StatsMergeOverlapsAndCountEdgeGaps) {
 // The passes section: one table row per terminal and provider with the statistics above, one
 // timeline per terminal with a bar per period in view, captions with units.
 TEST(ReportHtml, PassesSectionShowsTableAndTimelines) {
-  const Results& r = synthetic();
+  const Results& r = testing::synthetic();
   pugi::xml_document doc;
   ASSERT_TRUE(doc.load_string(page().c_str(), pugi::parse_default | pugi::parse_doctype));
   const auto section = doc.select_node("//section[@id='passes']").node();
@@ -361,7 +348,7 @@ TEST(ReportHtml, PassesSectionShowsTableAndTimelines) {
 
 // Without passes there is no passes section at all, and none of its figures or tables.
 TEST(ReportHtml, NoPassesNoSection) {
-  Results r = synthetic();
+  Results r = testing::synthetic();
   r.passes.clear();
   const std::string html = render_report_html(r, borders());
   EXPECT_EQ(html.find("id=\"passes\""), std::string::npos);
@@ -374,13 +361,13 @@ TEST(ReportHtml, NoPassesNoSection) {
 }
 
 TEST(ReportHtml, WritesAtomically) {
-  const fs::path dir = scratch_dir("write");
-  write_report_html(synthetic(), borders(), (dir / "report.html").string());
+  const fs::path dir = testing::scratch_dir("write");
+  write_report_html(testing::synthetic(), borders(), (dir / "report.html").string());
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
   EXPECT_EQ(files, 1u);
   EXPECT_EQ(fs::file_size(dir / "report.html"), page().size());
-  Results bad = synthetic();
+  Results bad = testing::synthetic();
   bad.variants.clear();
   EXPECT_THROW(write_report_html(bad, borders(), (dir / "bad.html").string()), std::invalid_argument);
   EXPECT_FALSE(fs::exists(dir / "bad.html"));
@@ -426,10 +413,10 @@ TEST(ReportBrowser, ScreenshotShowsThePage) {
   GTEST_SKIP()
       << "libpng was not found at configure time (apt-get install libpng-dev): browser check skipped";
 #else
-  const fs::path dir = scratch_dir("browser");
+  const fs::path dir = testing::scratch_dir("browser");
   const fs::path html = dir / "report.html";
   const fs::path shot = dir / "report.png";
-  write_report_html(synthetic(), borders(), html.string());
+  write_report_html(testing::synthetic(), borders(), html.string());
   const std::string cmd = "timeout 120 " + chromium +
                           " --headless --no-sandbox --disable-gpu --disable-dev-shm-usage --hide-scrollbars"
                           " --no-first-run --user-data-dir=" +

@@ -15,14 +15,9 @@
 namespace skyfence::report {
 namespace {
 
-const Results& synthetic() {
-  static const Results r = testing::synthetic_results(SKYFENCE_DATA_DIR);
-  return r;
-}
-
 TEST(ReportModel, SyntheticRunIsValid) {
-  EXPECT_NO_THROW(validate(synthetic()));
-  EXPECT_GT(synthetic().cells.size(), 100u);
+  EXPECT_NO_THROW(validate(testing::synthetic()));
+  EXPECT_GT(testing::synthetic().cells.size(), 100u);
 }
 
 TEST(ReportModel, ValidateNamesTheProblem) {
@@ -34,58 +29,58 @@ TEST(ReportModel, ValidateNamesTheProblem) {
       EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
     }
   };
-  Results r = synthetic();
+  Results r = testing::synthetic();
   r.cell_layers[0].stats.pop_back();
   expect_error(r, "one stat per cell");
-  r = synthetic();
+  r = testing::synthetic();
   r.variants[0].kind = VariantKind::withdraw;
   expect_error(r, "baseline");
-  r = synthetic();
+  r = testing::synthetic();
   r.terminal_service[3].provider = "Gamma";
   expect_error(r, "unknown provider \"Gamma\"");
-  r = synthetic();
+  r = testing::synthetic();
   r.cell_layers[1].stats[5].served_fraction = 1.5;
   expect_error(r, "served_fraction");
-  r = synthetic();
+  r = testing::synthetic();
   r.terminals[2].group = "nobody";
   expect_error(r, "unknown group");
-  r = synthetic();
+  r = testing::synthetic();
   r.providers.push_back(r.providers[0]);
   expect_error(r, "given twice");
-  r = synthetic();
+  r = testing::synthetic();
   r.timeseries[0].t_s.pop_back();
   expect_error(r, "differ in length");
-  r = synthetic();
+  r = testing::synthetic();
   r.reliance[0].scope = "planet";
   expect_error(r, "scope");
-  r = synthetic();
+  r = testing::synthetic();
   r.latency.push_back(r.latency.front());
   expect_error(r, "latency (baseline, Alpha, gov-1, internet) given twice");
-  ASSERT_FALSE(synthetic().passes.empty());
-  r = synthetic();
+  ASSERT_FALSE(testing::synthetic().passes.empty());
+  r = testing::synthetic();
   r.passes[0].provider = "any";
   expect_error(r, "unknown provider \"any\"");
-  r = synthetic();
+  r = testing::synthetic();
   r.passes[0].terminal = "nowhere";
   expect_error(r, "unknown terminal \"nowhere\"");
-  r = synthetic();
+  r = testing::synthetic();
   r.passes[1].tca = r.passes[1].los + time::Duration::seconds(1.0);
   expect_error(r, "aos <= tca <= los");
-  r = synthetic();
+  r = testing::synthetic();
   r.passes[1].aos = r.passes[1].tca + time::Duration::seconds(1.0);
   expect_error(r, "aos <= tca <= los");
-  r = synthetic();
+  r = testing::synthetic();
   r.passes[2].max_elevation_deg = 90.5;
   expect_error(r, "max_elevation_deg");
-  r = synthetic();
+  r = testing::synthetic();
   r.passes[2].max_elevation_deg = std::numeric_limits<double>::quiet_NaN();
   expect_error(r, "max_elevation_deg");
-  r = synthetic();
+  r = testing::synthetic();
   r.passes.push_back(r.passes[3]);
   r.passes.back().los = r.passes.back().los + time::Duration::seconds(5.0);
   expect_error(r, "given twice");
   // The key is the stored text: two passes less than a millisecond apart are the same row.
-  r = synthetic();
+  r = testing::synthetic();
   r.passes.push_back(r.passes[3]);
   {
     PassRecord& x = r.passes.back();
@@ -96,7 +91,7 @@ TEST(ReportModel, ValidateNamesTheProblem) {
     ASSERT_NE(x.aos, r.passes[3].aos);
   }
   expect_error(r, "given twice");
-  r = synthetic();
+  r = testing::synthetic();
   r.passes[0].max_elevation_deg = -90.0;
   r.passes[1].aos = r.passes[1].tca = r.passes[1].los;
   EXPECT_NO_THROW(validate(r));
@@ -158,7 +153,7 @@ TEST(ReportReliance, RejectsBadInput) {
 // The region's served share by any provider (reliance) equals the area-weighted mean of the cells'
 // served fraction for "any": the two routes to the same definition (docs/report.md) agree.
 TEST(ReportReliance, AgreesWithCellStatistics) {
-  const Results& r = synthetic();
+  const Results& r = testing::synthetic();
   for (const auto& v : r.variants) {
     const CellLayer* any = r.cell_layer(v.id, kAnyProvider);
     ASSERT_NE(any, nullptr);

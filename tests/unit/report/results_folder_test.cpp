@@ -19,32 +19,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scratch_dir(const std::string& name) {
-  const fs::path d =
-      fs::temp_directory_path() / ("skyfence-results-folder-" + std::to_string(::getpid())) / name;
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-
 void touch(const fs::path& p, const std::string& text = "user data\n") {
   std::ofstream(p) << text;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-const Results& synthetic() {
-  static const Results r = testing::synthetic_results(SKYFENCE_DATA_DIR);
-  return r;
 }
 
 // A complete run into `dir` through the staging folder.
 void make_results(const fs::path& dir) {
   StagedResultsFolder f(dir, "--output", nullptr);
-  write_sqlite(synthetic(), (f.staging() / "results.sqlite").string());
+  write_sqlite(testing::synthetic(), (f.staging() / "results.sqlite").string());
   touch(f.staging() / "report.html", "<html></html>\n");
   f.commit(Manifest{"skyfence test", "2026-04-27T00:00:00Z", "t"});
 }
@@ -56,7 +38,7 @@ std::vector<std::string> warnings_of(const fs::path& dir) {
 }
 
 TEST(ResultsFolder, RunOutputDeletedAUsersFolder_NowRefusedAndKept) {
-  const fs::path base = scratch_dir("refuse");
+  const fs::path base = testing::scratch_dir("refuse");
   const fs::path mydocs = base / "mydocs";
   fs::create_directories(mydocs);
   touch(mydocs / "thesis.txt");
@@ -67,18 +49,18 @@ TEST(ResultsFolder, RunOutputDeletedAUsersFolder_NowRefusedAndKept) {
     EXPECT_EQ(e.where().file, "--output");
     EXPECT_NE(std::string(e.what()).find("not a skyfence results folder"), std::string::npos) << e.what();
   }
-  EXPECT_EQ(slurp(mydocs / "thesis.txt"), "user data\n");
+  EXPECT_EQ(skyfence_test::slurp(mydocs / "thesis.txt"), "user data\n");
   // Nothing staged beside it.
   for (const auto& e : fs::directory_iterator(base)) EXPECT_EQ(e.path(), mydocs);
 }
 
 TEST(ResultsFolder, AnEmptyFolderAFileAndAManifestWithoutTheStoreAreRefused) {
-  const fs::path base = scratch_dir("others");
+  const fs::path base = testing::scratch_dir("others");
   fs::create_directories(base / "empty");
   EXPECT_THROW(StagedResultsFolder(base / "empty", "-o", nullptr), InputError);
   touch(base / "afile");
   EXPECT_THROW(StagedResultsFolder(base / "afile", "-o", nullptr), InputError);
-  EXPECT_EQ(slurp(base / "afile"), "user data\n");
+  EXPECT_EQ(skyfence_test::slurp(base / "afile"), "user data\n");
   // A manifest alone (copied by hand, say) is not enough: the store must carry the application id.
   fs::create_directories(base / "fake");
   touch(base / "fake" / kManifestName, R"({"format": "skyfence-results"})");
@@ -88,19 +70,19 @@ TEST(ResultsFolder, AnEmptyFolderAFileAndAManifestWithoutTheStoreAreRefused) {
 }
 
 TEST(ResultsFolder, APreviousResultsFolderIsReplacedWhole) {
-  const fs::path dir = scratch_dir("replace") / "res";
+  const fs::path dir = testing::scratch_dir("replace") / "res";
   make_results(dir);
   ASSERT_TRUE(is_results_folder(dir));
   touch(dir / "stale-extra.txt");  // skyfence's folder: replaced whole, extra files and all
   make_results(dir);
   EXPECT_TRUE(is_results_folder(dir));
   EXPECT_FALSE(fs::exists(dir / "stale-extra.txt"));
-  EXPECT_NE(slurp(dir / kManifestName).find("\"state\": \"complete\""), std::string::npos);
+  EXPECT_NE(skyfence_test::slurp(dir / kManifestName).find("\"state\": \"complete\""), std::string::npos);
   for (const auto& e : fs::directory_iterator(dir.parent_path())) EXPECT_EQ(e.path(), dir);
 }
 
 TEST(ResultsFolder, RunOutputWithATrailingSlashFailedAfterTheRun_NowTheSameFolder) {
-  const fs::path base = scratch_dir("slash");
+  const fs::path base = testing::scratch_dir("slash");
   EXPECT_EQ(normalize_folder((base / "res").string() + "/", "-o"), base / "res");
   EXPECT_EQ(normalize_folder((base / "res").string() + "//", "-o"), base / "res");
   EXPECT_EQ(normalize_folder("res/./", "-o"), fs::path("res"));
@@ -111,7 +93,7 @@ TEST(ResultsFolder, RunOutputWithATrailingSlashFailedAfterTheRun_NowTheSameFolde
 }
 
 TEST(ResultsFolder, WithoutCommitNothingIsLeft) {
-  const fs::path base = scratch_dir("abandon");
+  const fs::path base = testing::scratch_dir("abandon");
   {
     StagedResultsFolder f(base / "res", "-o", nullptr);
     EXPECT_TRUE(fs::is_directory(f.staging()));
@@ -120,7 +102,7 @@ TEST(ResultsFolder, WithoutCommitNothingIsLeft) {
 }
 
 TEST(ResultsFolder, StaleStagingOfADeadProcessIsRemovedAnUnknownOneReported) {
-  const fs::path base = scratch_dir("stale");
+  const fs::path base = testing::scratch_dir("stale");
   // PIDs above the kernel's pid_max (4194304 at most) belong to no process.
   const fs::path ours = base / "res.tmp-99999999";
   const fs::path old = base / "res.old-99999998";

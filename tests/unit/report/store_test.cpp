@@ -18,19 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const Results& synthetic() {
-  static const Results r = testing::synthetic_results(SKYFENCE_DATA_DIR);
-  return r;
-}
-
-fs::path scratch_dir(const std::string& name) {
-  const fs::path d =
-      fs::temp_directory_path() / ("skyfence-report-store-" + std::to_string(::getpid())) / name;
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
-
 // A read-only connection, closed on destruction.
 class Db {
  public:
@@ -93,11 +80,11 @@ std::string as_text(const internal::Value& v) {
 }
 
 TEST(ReportStore, RoundTripEveryTableAndRow) {
-  const fs::path p = scratch_dir("roundtrip") / "results.sqlite";
-  write_sqlite(synthetic(), p.string());
+  const fs::path p = testing::scratch_dir("roundtrip") / "results.sqlite";
+  write_sqlite(testing::synthetic(), p.string());
   ASSERT_TRUE(fs::exists(p));
   const Db db(p);
-  const auto tables = internal::build_tables(synthetic());
+  const auto tables = internal::build_tables(testing::synthetic());
   const auto names = db.rows("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name");
   EXPECT_EQ(names.size(), tables.size());
   for (const auto& t : tables) {
@@ -133,8 +120,8 @@ TEST(ReportStore, RoundTripEveryTableAndRow) {
 }
 
 TEST(ReportStore, ValuesAndUnitsAsDocumented) {
-  const fs::path p = scratch_dir("values") / "results.sqlite";
-  const Results& r = synthetic();
+  const fs::path p = testing::scratch_dir("values") / "results.sqlite";
+  const Results& r = testing::synthetic();
   write_sqlite(r, p.string());
   const Db db(p);
   const auto run = db.rows("SELECT scenario_name, seed, start_utc, stop_utc, step_s, step_count FROM runs");
@@ -168,8 +155,8 @@ TEST(ReportStore, ValuesAndUnitsAsDocumented) {
 // Every pass reads back: ids, times as ISO-8601 UTC text to the millisecond, elevation exactly,
 // clipping flags as 0/1.
 TEST(ReportStore, PassesRoundTrip) {
-  const fs::path p = scratch_dir("passes") / "results.sqlite";
-  const Results& r = synthetic();
+  const fs::path p = testing::scratch_dir("passes") / "results.sqlite";
+  const Results& r = testing::synthetic();
   ASSERT_FALSE(r.passes.empty());
   write_sqlite(r, p.string());
   const Db db(p);
@@ -211,8 +198,8 @@ TEST(ReportStore, PassesRoundTrip) {
 }
 
 TEST(ReportStore, LoadIssuesRoundTrip) {
-  const fs::path p = scratch_dir("load_issues") / "results.sqlite";
-  Results r = synthetic();
+  const fs::path p = testing::scratch_dir("load_issues") / "results.sqlite";
+  Results r = testing::synthetic();
   ASSERT_FALSE(r.providers.empty());
   LoadIssues x;
   x.provider = r.providers[0].name;
@@ -236,9 +223,9 @@ TEST(ReportStore, LoadIssuesRoundTrip) {
 }
 
 TEST(ReportStore, ReplacesAnExistingStore) {
-  const fs::path p = scratch_dir("replace") / "results.sqlite";
+  const fs::path p = testing::scratch_dir("replace") / "results.sqlite";
   { std::ofstream(p) << "not a database"; }
-  write_sqlite(synthetic(), p.string());
+  write_sqlite(testing::synthetic(), p.string());
   const Db db(p);
   EXPECT_EQ(db.rows("SELECT COUNT(*) FROM runs")[0][0], "1");
 }
@@ -246,21 +233,21 @@ TEST(ReportStore, ReplacesAnExistingStore) {
 // A failure in the middle of the transaction (here: after the third table) leaves no store and
 // no temporary, and keeps a store written before.
 TEST(ReportStore, InterruptedWriteLeavesNothing) {
-  const fs::path dir = scratch_dir("interrupted");
+  const fs::path dir = testing::scratch_dir("interrupted");
   const fs::path p = dir / "results.sqlite";
   StoreOptions opts;
   int tables = 0;
   opts.on_table = [&](std::string_view) {
     if (++tables == 3) throw std::runtime_error("interrupted");
   };
-  EXPECT_THROW(write_sqlite(synthetic(), p.string(), opts), std::runtime_error);
+  EXPECT_THROW(write_sqlite(testing::synthetic(), p.string(), opts), std::runtime_error);
   EXPECT_EQ(tables, 3);
   EXPECT_TRUE(fs::is_empty(dir)) << "a file was left in " << dir;
 
-  write_sqlite(synthetic(), p.string());
+  write_sqlite(testing::synthetic(), p.string());
   const auto before = fs::file_size(p);
   tables = 0;
-  EXPECT_THROW(write_sqlite(synthetic(), p.string(), opts), std::runtime_error);
+  EXPECT_THROW(write_sqlite(testing::synthetic(), p.string(), opts), std::runtime_error);
   EXPECT_EQ(fs::file_size(p), before);
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++files;
@@ -270,8 +257,8 @@ TEST(ReportStore, InterruptedWriteLeavesNothing) {
 }
 
 TEST(ReportStore, InvalidResultsWriteNothing) {
-  const fs::path dir = scratch_dir("invalid");
-  Results r = synthetic();
+  const fs::path dir = testing::scratch_dir("invalid");
+  Results r = testing::synthetic();
   r.cell_layers[0].stats.pop_back();
   EXPECT_THROW(write_sqlite(r, (dir / "results.sqlite").string()), std::invalid_argument);
   EXPECT_TRUE(fs::is_empty(dir));
@@ -279,7 +266,7 @@ TEST(ReportStore, InvalidResultsWriteNothing) {
 
 TEST(ReportStore, UnwritableFolderIsAClearError) {
   try {
-    write_sqlite(synthetic(), "/nonexistent-folder/results.sqlite");
+    write_sqlite(testing::synthetic(), "/nonexistent-folder/results.sqlite");
     FAIL() << "no error";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent-folder/results.sqlite"), std::string::npos)

@@ -7,10 +7,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <numbers>
 #include <string>
 #include <vector>
 
+#include "../../test_support.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/region.h"
 #include "skyfence/report/model.h"
@@ -317,6 +319,17 @@ inline Results synthetic_results(const std::string& data_dir, const std::string&
     }
   }
   return r;
+}
+
+// The default synthetic run (Ukraine, level 8), computed once per test process.
+inline const Results& synthetic() {
+  static const Results r = synthetic_results(SKYFENCE_DATA_DIR);
+  return r;
+}
+
+// An empty scratch folder for the report tests (tests/test_support.h).
+inline std::filesystem::path scratch_dir(const std::string& name) {
+  return skyfence_test::scratch_dir("skyfence-report-tests", name);
 }
 
 }  // namespace skyfence::report::testing

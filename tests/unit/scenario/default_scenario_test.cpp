@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario_test_support.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/report/model.h"
 #include "skyfence/scenario/runner.h"
@@ -151,20 +152,6 @@ class DefaultScenarioRun : public ::testing::Test {
 };
 report::Results* DefaultScenarioRun::results_ = nullptr;
 
-const report::Reliance& region_row(const report::Results& r, const std::string& variant) {
-  for (const auto& rel : r.reliance) {
-    if (rel.scope == report::kScopeRegion && rel.variant == variant) return rel;
-  }
-  throw std::runtime_error("no region row for " + variant);
-}
-
-double served_share(const report::Reliance& rel, const std::string& provider) {
-  for (const auto& p : rel.providers) {
-    if (p.provider == provider) return p.served_share;
-  }
-  return -1.0;
-}
-
 TEST_F(DefaultScenarioRun, RunsTheShortenedWindow) {
   const report::Results& r = *results_;
   EXPECT_EQ(r.run.scenario_name, "ukraine-reliance");
@@ -204,8 +191,8 @@ TEST_F(DefaultScenarioRun, WholePlanesFailing) {
               mean_failed);
   EXPECT_LT(mean_failed, mean_base);
   EXPECT_GT(mean_failed, 0.5 * mean_base);
-  EXPECT_LE(served_share(region_row(r, "starlink-loses-planes"), "starlink"),
-            served_share(region_row(r, "baseline"), "starlink") + 1e-12);
+  EXPECT_LE(testing::served_share(testing::region_row(r, "starlink-loses-planes"), "starlink"),
+            testing::served_share(testing::region_row(r, "baseline"), "starlink") + 1e-12);
   // Other providers are untouched.
   for (const char* other : {"oneweb", "kuiper"}) {
     const auto* b = r.cell_layer("baseline", other);
@@ -327,16 +314,17 @@ TEST_F(DefaultScenarioRun, RelianceIsConsistent) {
     }
   }
   // Over Ukraine's cells Starlink serves in the baseline, and a withdrawal loses all of it.
-  const report::Reliance& base = region_row(r, "baseline");
+  const report::Reliance& base = testing::region_row(r, "baseline");
   std::printf(
       "region: starlink served share %.4f, any %.4f; withdrawn: lost %.4f, recovered %.4f, net loss %.4f\n",
-      served_share(base, "starlink"), base.served_share_any, region_row(r, "starlink-withdraws").lost_share,
-      region_row(r, "starlink-withdraws").recovered_share,
-      region_row(r, "starlink-withdraws").net_loss_share);
-  EXPECT_GT(served_share(base, "starlink"), 0.5);
-  const report::Reliance& gone = region_row(r, "starlink-withdraws");
-  EXPECT_LE(served_share(gone, "starlink"), 0.0);  // absent (-1) or nothing served
-  EXPECT_NEAR(gone.lost_share, served_share(base, "starlink"), 1e-9);
+      testing::served_share(base, "starlink"), base.served_share_any,
+      testing::region_row(r, "starlink-withdraws").lost_share,
+      testing::region_row(r, "starlink-withdraws").recovered_share,
+      testing::region_row(r, "starlink-withdraws").net_loss_share);
+  EXPECT_GT(testing::served_share(base, "starlink"), 0.5);
+  const report::Reliance& gone = testing::region_row(r, "starlink-withdraws");
+  EXPECT_LE(testing::served_share(gone, "starlink"), 0.0);  // absent (-1) or nothing served
+  EXPECT_NEAR(gone.lost_share, testing::served_share(base, "starlink"), 1e-9);
   EXPECT_LE(gone.served_share_any, base.served_share_any + 1e-12);
 }
 

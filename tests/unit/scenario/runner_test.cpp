@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario_test_support.h"
 #include "skyfence/report/store.h"
 #include "skyfence/scenario/runner.h"
 #include "skyfence/scenario/scenario.h"
@@ -14,8 +15,6 @@
 
 namespace skyfence::scenario {
 namespace {
-
-const std::string kDir = std::string(SKYFENCE_TEST_DATA_DIR) + "/scenario/";
 
 bool any_contains(const std::vector<std::string>& lines, const std::string& part) {
   for (const auto& l : lines) {
@@ -44,7 +43,7 @@ long long stored_count(const std::string& db_path, const std::string& provider, 
 // Bug: `skyfence run` dropped the warnings every other command gives (records rejected, debris left
 // out, stale epochs, SGP4 failures) and recorded none of them in the results.
 TEST(RunDroppedLoadWarnings, WarnsAndCountsRejectedRecordsAndDebris) {
-  const Scenario sc = load_scenario(kDir + "issues.toml");
+  const Scenario sc = load_scenario(testing::kScenarioData + "issues.toml");
   RunOptions o;
   o.software_version = "test";
   o.created = time::parse_iso8601("2026-11-27T00:00:00Z");
@@ -52,7 +51,8 @@ TEST(RunDroppedLoadWarnings, WarnsAndCountsRejectedRecordsAndDebris) {
   o.warn = [&](const std::string& m) { warnings.push_back(m); };
   const report::Results res = run_scenario(sc, o, {.threads = 1, .data_dir = SKYFENCE_DATA_DIR});
 
-  EXPECT_TRUE(any_contains(warnings, "few-iridium: " + kDir + "issues.tle:18: ")) << warnings.size();
+  EXPECT_TRUE(any_contains(warnings, "few-iridium: " + testing::kScenarioData + "issues.tle:18: "))
+      << warnings.size();
   EXPECT_TRUE(any_contains(warnings, "(record skipped)"));
   EXPECT_TRUE(any_contains(warnings, "1 record(s) skipped, 5 loaded"));
   EXPECT_TRUE(any_contains(warnings, "left out NORAD 41919 CZ-2C R/B: rocket body"));
@@ -86,7 +86,7 @@ TEST(RunDroppedLoadWarnings, WarnsAndCountsRejectedRecordsAndDebris) {
 
 // The same scenario 30 days later: every element set is stale, said once with the count.
 TEST(RunDroppedLoadWarnings, WarnsAndCountsStaleElementSets) {
-  Scenario sc = load_scenario(kDir + "issues.toml");
+  Scenario sc = load_scenario(testing::kScenarioData + "issues.toml");
   sc.start = sc.start + time::Duration::days(30);
   sc.stop = sc.stop + time::Duration::days(30);
   RunOptions o;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario_test_support.h"
 #include "skyfence/orbits/load.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/visibility/fleet.h"
@@ -17,10 +18,8 @@
 namespace skyfence::scenario::internal {
 namespace {
 
-const std::string kDir = std::string(SKYFENCE_TEST_DATA_DIR) + "/scenario/";
-
 Scenario tiny() {
-  return load_scenario(kDir + "issues.toml");
+  return load_scenario(testing::kScenarioData + "issues.toml");
 }
 
 RunOptions options() {
@@ -212,7 +211,7 @@ Scenario with_study(const std::string& terminals_file) {
   EnforcementStudySpec e;
   e.provider = "few-iridium";
   e.policy = ::testing::TempDir() + "/square-policy.toml";
-  e.region = kDir + "square.geojson#square";
+  e.region = testing::kScenarioData + "square.geojson#square";
   e.levels = {7, 9};
   e.modes = {policy::CellMode::any, policy::CellMode::all};
   e.terminals = terminals_file;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "skyfence/core/units.h"
 #include "skyfence/frames/frames.h"
 #include "skyfence/orbits/tle.h"
 #include "skyfence/time/scales.h"
@@ -15,8 +16,6 @@
 
 namespace skyfence::visibility {
 namespace {
-
-constexpr double kDeg = std::numbers::pi / 180.0;
 
 std::vector<orbits::ElementSet> iridium() {
   return orbits::read_tle_file(std::string(SKYFENCE_DATA_DIR) + "/tle/iridium-next_2026-04-27.tle").sets;
@@ -55,7 +54,7 @@ TEST(VisibilityLook, ElevationRateMatchesCentralDifference) {
       const SatelliteLook a = look_angles(fleet, i, site, t - time::Duration::seconds(h));
       const SatelliteLook b = look_angles(fleet, i, site, t + time::Duration::seconds(h));
       ASSERT_TRUE(mid.ok() && a.ok() && b.ok());
-      if (std::abs(mid.angles.elevation_rad) > 85 * kDeg) continue;
+      if (std::abs(mid.angles.elevation_rad) > 85 * kRadPerDeg) continue;
       const double numeric = (b.angles.elevation_rad - a.angles.elevation_rad) / (2 * h);
       worst = std::max(worst, std::abs(numeric - mid.elevation_rate_rad_s));
     }
@@ -87,9 +86,9 @@ TEST(VisibilityInView, VerticalDeflectionBound) {
       worst = std::max(worst, angle);
     }
   }
-  EXPECT_GT(worst, 0.19 * kDeg);
+  EXPECT_GT(worst, 0.19 * kRadPerDeg);
   EXPECT_LT(worst, kVerticalDeflectionBoundRad);
-  std::printf("largest deflection of the vertical: %.5f deg\n", worst / kDeg);
+  std::printf("largest deflection of the vertical: %.5f deg\n", worst / kRadPerDeg);
 }
 
 TEST(VisibilityInView, SearchRadiusIsTheSphericalLimit) {
@@ -97,9 +96,9 @@ TEST(VisibilityInView, SearchRadiusIsTheSphericalLimit) {
   const double rho = 6371.0;
   for (double r : {6600.0, 6921.0, 8000.0, 26560.0, 42164.0}) {
     for (double e_deg : {-30.0, -5.0, 0.0, 10.0, 25.0, 40.0, 80.0}) {
-      const double lambda = search_radius_rad(r, rho, rho, e_deg * kDeg);
+      const double lambda = search_radius_rad(r, rho, rho, e_deg * kRadPerDeg);
       const double psi = lambda - kSearchRadiusMarginRad;
-      const double e = e_deg * kDeg - kVerticalDeflectionBoundRad;
+      const double e = e_deg * kRadPerDeg - kVerticalDeflectionBoundRad;
       // Site on the x axis, satellite at angle psi in the x-y plane.
       const double dx = r * std::cos(psi) - rho, dy = r * std::sin(psi);
       const double el = std::atan2(dx, dy);
@@ -107,11 +106,14 @@ TEST(VisibilityInView, SearchRadiusIsTheSphericalLimit) {
     }
   }
   EXPECT_EQ(search_radius_rad(6400.0, 6350.0, 6450.0, 0.0), std::numbers::pi);  // inside the highest site
-  EXPECT_EQ(search_radius_rad(7000.0, 6350.0, 6450.0, -90 * kDeg), std::numbers::pi);
+  EXPECT_EQ(search_radius_rad(7000.0, 6350.0, 6450.0, -90 * kRadPerDeg), std::numbers::pi);
   // Larger for lower sites and lower minimum elevations, smaller for lower satellites.
-  EXPECT_GT(search_radius_rad(6921, 6350, 6400, 25 * kDeg), search_radius_rad(6921, 6370, 6400, 25 * kDeg));
-  EXPECT_GT(search_radius_rad(6921, 6370, 6400, 10 * kDeg), search_radius_rad(6921, 6370, 6400, 25 * kDeg));
-  EXPECT_GT(search_radius_rad(7921, 6370, 6400, 25 * kDeg), search_radius_rad(6921, 6370, 6400, 25 * kDeg));
+  EXPECT_GT(search_radius_rad(6921, 6350, 6400, 25 * kRadPerDeg),
+            search_radius_rad(6921, 6370, 6400, 25 * kRadPerDeg));
+  EXPECT_GT(search_radius_rad(6921, 6370, 6400, 10 * kRadPerDeg),
+            search_radius_rad(6921, 6370, 6400, 25 * kRadPerDeg));
+  EXPECT_GT(search_radius_rad(7921, 6370, 6400, 25 * kRadPerDeg),
+            search_radius_rad(6921, 6370, 6400, 25 * kRadPerDeg));
 }
 
 TEST(VisibilityInView, SiteIndexFindsSitesWithinAnAngle) {
@@ -127,12 +129,12 @@ TEST(VisibilityInView, SiteIndexFindsSitesWithinAnAngle) {
     const frames::Vec3 dir = p * (1.0 / p.norm());
     for (double a_deg : {0.5, 5.0, 20.0, 95.0, 180.0}) {
       std::vector<std::uint32_t> got;
-      index.sites_within(dir, a_deg * kDeg, got);
+      index.sites_within(dir, a_deg * kRadPerDeg, got);
       std::sort(got.begin(), got.end());
       std::vector<std::uint32_t> want;
       for (std::size_t k = 0; k < sites.size(); ++k) {
         const frames::Vec3 s = index.site(k).site_itrf_km();
-        if ((s * (1.0 / s.norm())).dot(dir) >= std::cos(a_deg * kDeg))
+        if ((s * (1.0 / s.norm())).dot(dir) >= std::cos(a_deg * kRadPerDeg))
           want.push_back(static_cast<std::uint32_t>(k));
       }
       EXPECT_EQ(got, want) << a_deg;

@@ -15,7 +15,7 @@ const CountryBorders& borders() {
   return b;
 }
 
-frames::Geodetic at(double lat, double lon) {
+frames::Geodetic place(double lat, double lon) {
   return frames::Geodetic::degrees(lat, lon);
 }
 
@@ -35,8 +35,8 @@ TEST(BordersTest, LookupsByCodeAndName) {
   const Region d = find_country(borders(), "ua");
   EXPECT_EQ(a.name(), "Ukraine");
   for (const Region& r : {a, b, c, d}) {
-    EXPECT_TRUE(r.contains(at(50.45, 30.52)));   // Kyiv
-    EXPECT_FALSE(r.contains(at(52.23, 21.01)));  // Warsaw
+    EXPECT_TRUE(r.contains(place(50.45, 30.52)));   // Kyiv
+    EXPECT_FALSE(r.contains(place(52.23, 21.01)));  // Warsaw
   }
   EXPECT_EQ(find_country(borders(), "4").name(), "Afghanistan");
 }
@@ -54,38 +54,38 @@ TEST(BordersTest, UnknownCountryListsCloseMatches) {
 
 TEST(BordersTest, RussiaAcrossTheAntimeridian) {
   const Region rus = find_country(borders(), "RUS");
-  EXPECT_TRUE(rus.contains(at(66.0, 179.9)));      // Chukotka, east of the antimeridian
-  EXPECT_TRUE(rus.contains(at(66.0, -179.9)));     // Chukotka, west of it
-  EXPECT_TRUE(rus.contains(at(55.75, 37.62)));     // Moscow
-  EXPECT_FALSE(rus.contains(at(64.84, -147.72)));  // Fairbanks, Alaska
-  EXPECT_FALSE(rus.contains(at(0.0, 0.0)));
+  EXPECT_TRUE(rus.contains(place(66.0, 179.9)));      // Chukotka, east of the antimeridian
+  EXPECT_TRUE(rus.contains(place(66.0, -179.9)));     // Chukotka, west of it
+  EXPECT_TRUE(rus.contains(place(55.75, 37.62)));     // Moscow
+  EXPECT_FALSE(rus.contains(place(64.84, -147.72)));  // Fairbanks, Alaska
+  EXPECT_FALSE(rus.contains(place(0.0, 0.0)));
   EXPECT_NEAR(rus.area_km2(), 16.9e6, 0.6e6);
 }
 
 TEST(BordersTest, FijiAndTheAleutians) {
   const Region fji = find_country(borders(), "FJI");
-  EXPECT_TRUE(fji.contains(at(-17.8, 178.0)));  // Viti Levu
+  EXPECT_TRUE(fji.contains(place(-17.8, 178.0)));  // Viti Levu
   // Natural Earth cuts Fiji at the antimeridian: pieces on both sides.
-  EXPECT_TRUE(fji.contains(at(-16.9, 179.99)));
-  EXPECT_TRUE(fji.contains(at(-16.85, -179.98)));
-  EXPECT_FALSE(fji.contains(at(-17.0, -170.0)));
+  EXPECT_TRUE(fji.contains(place(-16.9, 179.99)));
+  EXPECT_TRUE(fji.contains(place(-16.85, -179.98)));
+  EXPECT_FALSE(fji.contains(place(-17.0, -170.0)));
   EXPECT_LT(fji.area_km2(), 30000.0);
   const Region usa = find_country(borders(), "USA");
-  EXPECT_TRUE(usa.contains(at(64.84, -147.72)));  // Fairbanks
-  EXPECT_TRUE(usa.contains(at(39.0, -98.0)));     // Kansas
-  EXPECT_FALSE(usa.contains(at(66.0, 179.9)));
+  EXPECT_TRUE(usa.contains(place(64.84, -147.72)));  // Fairbanks
+  EXPECT_TRUE(usa.contains(place(39.0, -98.0)));     // Kansas
+  EXPECT_FALSE(usa.contains(place(66.0, 179.9)));
   EXPECT_NEAR(usa.area_km2(), 9.5e6, 0.5e6);
 }
 
 TEST(BordersTest, AntarcticaContainsTheSouthPole) {
   const Region ata = find_country(borders(), "ATA");
-  EXPECT_TRUE(ata.contains(at(-90.0, 0.0)));
-  EXPECT_TRUE(ata.contains(at(-89.9995, 123.0)));
+  EXPECT_TRUE(ata.contains(place(-90.0, 0.0)));
+  EXPECT_TRUE(ata.contains(place(-89.9995, 123.0)));
   // Across the antimeridian; Natural Earth's Antarctica leaves out the Ross Ice Shelf (-80, 180).
-  EXPECT_TRUE(ata.contains(at(-85.0, 179.99)));
-  EXPECT_TRUE(ata.contains(at(-85.0, -179.99)));
-  EXPECT_FALSE(ata.contains(at(-80.0, 179.99)));
-  EXPECT_FALSE(ata.contains(at(-50.0, 0.0)));
+  EXPECT_TRUE(ata.contains(place(-85.0, 179.99)));
+  EXPECT_TRUE(ata.contains(place(-85.0, -179.99)));
+  EXPECT_FALSE(ata.contains(place(-80.0, 179.99)));
+  EXPECT_FALSE(ata.contains(place(-50.0, 0.0)));
   EXPECT_NEAR(ata.area_km2(), 12.3e6, 1.0e6);
 }
 
@@ -95,10 +95,10 @@ TEST(BordersTest, PointOneKmInsideLongParallelBorder) {
   const Region usa = find_country(borders(), "USA");
   const Region can = find_country(borders(), "CAN");
   for (double lon : {-110.0, -100.0, -120.0}) {
-    EXPECT_TRUE(usa.contains(at(49.0 - 0.009, lon))) << lon;
-    EXPECT_FALSE(can.contains(at(49.0 - 0.009, lon))) << lon;
-    EXPECT_TRUE(can.contains(at(49.0 + 0.009, lon))) << lon;
-    EXPECT_FALSE(usa.contains(at(49.0 + 0.009, lon))) << lon;
+    EXPECT_TRUE(usa.contains(place(49.0 - 0.009, lon))) << lon;
+    EXPECT_FALSE(can.contains(place(49.0 - 0.009, lon))) << lon;
+    EXPECT_TRUE(can.contains(place(49.0 + 0.009, lon))) << lon;
+    EXPECT_FALSE(usa.contains(place(49.0 + 0.009, lon))) << lon;
   }
 }
 
@@ -108,8 +108,8 @@ TEST(BordersTest, UkraineGridAtLevel7) {
   // 576,605 km^2.
   const double expected = 603550.0 - 26081.0 - 864.0;
   const Region ukr = find_country(borders(), "UKR");
-  EXPECT_FALSE(ukr.contains(at(44.95, 34.10)));  // Simferopol, Crimea
-  EXPECT_TRUE(find_country(borders(), "RUS").contains(at(44.95, 34.10)));
+  EXPECT_FALSE(ukr.contains(place(44.95, 34.10)));  // Simferopol, Crimea
+  EXPECT_TRUE(find_country(borders(), "RUS").contains(place(44.95, 34.10)));
   EXPECT_NEAR(ukr.area_km2() / expected, 1.0, 0.02);
   const Grid g = region_grid(ukr, 7);
   double sum = 0.0;

@@ -6,13 +6,14 @@
 #include <set>
 #include <string>
 
+#include "../../test_support.h"
+#include "skyfence/core/units.h"
 #include "skyfence/earth/site.h"
 
 namespace skyfence::earth {
 namespace {
 
-const std::string kData = SKYFENCE_DATA_DIR;
-constexpr double kRadPerDeg = std::numbers::pi / 180.0;
+using skyfence_test::kDataDir;
 
 void expect_sane(const SiteList& list) {
   std::set<std::string> ids;
@@ -29,7 +30,7 @@ void expect_sane(const SiteList& list) {
 TEST(EarthBundledSites, StarlinkGateways) {
   SiteReadOptions strict;
   strict.strict = true;
-  const SiteList list = read_sites_file(kData + "/gateways/starlink_gateways.csv", strict);
+  const SiteList list = read_sites_file(kDataDir + "/gateways/starlink_gateways.csv", strict);
   EXPECT_TRUE(list.rejected.empty());
   ASSERT_EQ(list.sites.size(), 261U);
   expect_sane(list);
@@ -67,7 +68,7 @@ TEST(EarthBundledSites, StarlinkGateways) {
 TEST(EarthBundledSites, StarlinkGatewaysNamedByPlace) {
   SiteReadOptions options;
   options.name_column = "place";
-  const SiteList list = read_sites_file(kData + "/gateways/starlink_gateways.csv", options);
+  const SiteList list = read_sites_file(kDataDir + "/gateways/starlink_gateways.csv", options);
   EXPECT_TRUE(list.rejected.empty());
   ASSERT_EQ(list.sites.size(), 261U);
   EXPECT_EQ(list.sites.front().name,
@@ -82,7 +83,7 @@ TEST(EarthBundledSites, StarlinkGatewaysNamedByPlace) {
 TEST(EarthBundledSites, StarlinkPops) {
   SiteReadOptions strict;
   strict.strict = true;
-  const SiteList list = read_sites_file(kData + "/gateways/starlink_pops.csv", strict);
+  const SiteList list = read_sites_file(kDataDir + "/gateways/starlink_pops.csv", strict);
   EXPECT_TRUE(list.rejected.empty());
   ASSERT_EQ(list.sites.size(), 23U);
   expect_sane(list);

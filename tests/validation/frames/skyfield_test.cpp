@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include "../../test_support.h"
 #include "fixture_csv.h"
+#include "skyfence/core/units.h"
 #include "skyfence/frames/frames.h"
 
 namespace skyfence::frames {
@@ -15,13 +17,7 @@ namespace {
 
 using testing::CsvFixture;
 
-constexpr double kPi = std::numbers::pi;
-constexpr double kRadPerDeg = kPi / 180.0;
 constexpr double kSecondsPerDay = 86400.0;
-
-double angle_diff(double a, double b) {
-  return std::remainder(a - b, 2.0 * kPi);
-}
 
 Vec3 vec(const CsvFixture::Row& row, const char* x, const char* y, const char* z) {
   return {row.num(x), row.num(y), row.num(z)};
@@ -40,7 +36,7 @@ TEST(FramesSkyfield, Gmst1982) {
   double worst = 0.0;
   for (const auto& row : csv.rows()) {
     const time::JulianDate jd{row.num("jd_ut1_whole"), row.num("jd_ut1_fraction")};
-    const double d = std::abs(angle_diff(gmst1982(jd), row.num("gmst_rad")));
+    const double d = std::abs(skyfence_test::angle_diff(gmst1982(jd), row.num("gmst_rad")));
     EXPECT_LT(d, 1e-12) << "JD " << jd.whole << " + " << jd.fraction;
     worst = std::fmax(worst, d);
   }
@@ -122,7 +118,7 @@ TEST(FramesSkyfield, GeodeticForward) {
     EXPECT_LT(dlat, 1e-12);
     worst_lat = std::fmax(worst_lat, dlat);
     if (std::abs(lat_deg) < 90.0) {
-      const double dlon = std::abs(angle_diff(back.lon_rad, g.lon_rad));
+      const double dlon = std::abs(skyfence_test::angle_diff(back.lon_rad, g.lon_rad));
       EXPECT_LT(dlon, 1e-12);
       worst_lon = std::fmax(worst_lon, dlon);
     }
@@ -156,7 +152,7 @@ TEST(FramesSkyfield, GeodeticInverse) {
     const Geodetic g = itrf_to_geodetic(r);
     SCOPED_TRACE(::testing::Message() << "r " << r.x << ", " << r.y << ", " << r.z);
     const double dlat = std::abs(g.lat_rad - row.num("lat_deg") * kRadPerDeg);
-    const double dlon = std::abs(angle_diff(g.lon_rad, row.num("lon_deg") * kRadPerDeg));
+    const double dlon = std::abs(skyfence_test::angle_diff(g.lon_rad, row.num("lon_deg") * kRadPerDeg));
     const double dalt = std::abs(g.alt_km - row.num("alt_km"));
     EXPECT_LT(dlat, 1e-9);
     EXPECT_LT(dlon, 1e-12);
@@ -204,9 +200,9 @@ TEST(FramesSkyfield, TopocentricLookAngles) {
     EXPECT_LT(dr, 2e-10);
     EXPECT_LT(drr, 1e-12);
     EXPECT_GE(look.azimuth_rad, 0.0);
-    EXPECT_LT(look.azimuth_rad, 2.0 * kPi);
+    EXPECT_LT(look.azimuth_rad, 2.0 * std::numbers::pi);
     if (look.elevation_rad < 89.99 * kRadPerDeg) {
-      const double daz = std::abs(angle_diff(look.azimuth_rad, row.num("azimuth_rad")));
+      const double daz = std::abs(skyfence_test::angle_diff(look.azimuth_rad, row.num("azimuth_rad")));
       EXPECT_LT(daz, 1e-12);
       worst_az = std::fmax(worst_az, daz);
     }

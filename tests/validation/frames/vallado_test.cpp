@@ -11,12 +11,11 @@
 
 #include <gtest/gtest.h>
 
+#include "skyfence/core/units.h"
 #include "skyfence/frames/frames.h"
 
 namespace skyfence::frames {
 namespace {
-
-constexpr double kRadPerDeg = std::numbers::pi / 180.0;
 
 TEST(FramesVallado, Example3_5Gmst) {
   // 1992-08-20 12:14 UT1 (JD 2448855.009722): GMST = 152.578787886 deg as given in the Example.

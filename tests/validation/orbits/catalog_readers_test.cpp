@@ -63,10 +63,6 @@ void expect_matches_raw_text(const Catalog& c, const std::vector<std::string>& l
   }
 }
 
-time::Instant iso(const char* text) {
-  return time::parse_iso8601(text);
-}
-
 TEST(CatalogFiles, StarlinkTle) {
   const std::string path = kData + "/tle/starlink_2026-04-27.tle";
   const Catalog c = read_tle_file(path);
@@ -78,19 +74,19 @@ TEST(CatalogFiles, StarlinkTle) {
   const ElementSet& first = c.sets.front();  // STARLINK-1008, line 1 "... 26117.00002315 ..."
   EXPECT_EQ(first.name, "STARLINK-1008");
   EXPECT_EQ(first.international_designator, "19074B");
-  EXPECT_EQ(first.epoch, iso("2026-04-27T00:00:02.000160Z"));
+  EXPECT_EQ(first.epoch, time::parse_iso8601("2026-04-27T00:00:02.000160Z"));
   EXPECT_EQ(first.bstar, 0.24714e-2);
   EXPECT_EQ(first.element_set_no, 999);
   EXPECT_EQ(first.rev_at_epoch, 583);
   const ElementSet& middle = c.sets[5119];
   EXPECT_EQ(middle.name, "STARLINK-32045");
-  EXPECT_EQ(middle.epoch, iso("2026-04-27T09:42:19.570752Z"));
+  EXPECT_EQ(middle.epoch, time::parse_iso8601("2026-04-27T09:42:19.570752Z"));
   EXPECT_EQ(middle.rev_at_epoch, 10434);
   const ElementSet& last = c.sets.back();
   EXPECT_EQ(last.name, "STARLINK-37342");
   EXPECT_EQ(last.norad_id, 68752u);
   EXPECT_EQ(last.international_designator, "26082AA");
-  EXPECT_EQ(last.epoch, iso("2026-04-27T12:00:02.000160Z"));
+  EXPECT_EQ(last.epoch, time::parse_iso8601("2026-04-27T12:00:02.000160Z"));
   EXPECT_EQ(last.mean_motion_dot, -0.00020643);
   EXPECT_EQ(last.bstar, -0.13789e-3);
 }
@@ -117,7 +113,7 @@ TEST(CatalogFiles, OneWebTle) {
   EXPECT_TRUE(c.warnings.empty());
   expect_matches_raw_text(c, raw_lines(path));
   EXPECT_EQ(c.sets[0].name, "ONEWEB-0012");
-  EXPECT_EQ(c.sets[0].epoch, iso("2026-03-26T09:59:45.026304Z"));
+  EXPECT_EQ(c.sets[0].epoch, time::parse_iso8601("2026-03-26T09:59:45.026304Z"));
   EXPECT_EQ(c.sets[650].name, "ONEWEB-0708");
   EXPECT_EQ(c.sets[650].rev_at_epoch, 7245);
   EXPECT_EQ(c.sets[650].bstar, -0.14261e-2);
@@ -131,7 +127,7 @@ TEST(CatalogFiles, IridiumNextTle) {
   EXPECT_TRUE(c.warnings.empty());
   expect_matches_raw_text(c, raw_lines(path));
   EXPECT_EQ(c.sets[0].name, "IRIDIUM 106");
-  EXPECT_EQ(c.sets[0].epoch, iso("2026-04-27T10:38:42.298368Z"));
+  EXPECT_EQ(c.sets[0].epoch, time::parse_iso8601("2026-04-27T10:38:42.298368Z"));
   EXPECT_EQ(c.sets[0].bstar, -0.83853e-5);
   EXPECT_EQ(c.sets[79].name, "IRIDIUM 179");
 }
@@ -144,7 +140,7 @@ TEST(CatalogFiles, StarlinkOmmJson) {
   EXPECT_EQ(first.name, "STARLINK-1008");
   EXPECT_EQ(first.international_designator, "2019-074B");
   EXPECT_EQ(first.norad_id, 44714u);
-  EXPECT_EQ(first.epoch, iso("2026-03-26T11:25:48.773280Z"));
+  EXPECT_EQ(first.epoch, time::parse_iso8601("2026-03-26T11:25:48.773280Z"));
   EXPECT_EQ(first.mean_motion_rev_per_day, 15.32440257);
   EXPECT_EQ(first.eccentricity, 0.0002249);
   EXPECT_EQ(first.bstar, 0.0014703);
@@ -153,7 +149,7 @@ TEST(CatalogFiles, StarlinkOmmJson) {
   const ElementSet& last = c.sets.back();
   EXPECT_EQ(last.name, "STARLINK-37113");
   EXPECT_EQ(last.norad_id, 68318u);
-  EXPECT_EQ(last.epoch, iso("2026-03-26T06:00:02.000160Z"));
+  EXPECT_EQ(last.epoch, time::parse_iso8601("2026-03-26T06:00:02.000160Z"));
   EXPECT_EQ(last.bstar, -0.00094326073);
   EXPECT_EQ(last.mean_motion_ddot, 0.00026835603);
   EXPECT_EQ(last.arg_perigee_deg, 50.793);
@@ -194,7 +190,7 @@ TEST(VerificationFile, LoadsWithBadChecksumsAccepted) {
                           path + ":107: line 2 checksum: expected 1, computed 7",
                       }));
   EXPECT_EQ(c.sets[0].norad_id, 5u);
-  EXPECT_EQ(c.sets[0].epoch, iso("2000-06-27T18:50:19.733568Z"));
+  EXPECT_EQ(c.sets[0].epoch, time::parse_iso8601("2000-06-27T18:50:19.733568Z"));
   EXPECT_EQ(c.sets[32].norad_id, 20413u);  // the second case of 20413
   EXPECT_EQ(c.sets[9].norad_id, 20413u);
   EXPECT_EQ(c.sets[9], c.sets[32]);
@@ -202,7 +198,7 @@ TEST(VerificationFile, LoadsWithBadChecksumsAccepted) {
   // Case 11801 (Spacetrack Report #3) leaves the designator and ephemeris type blank.
   EXPECT_EQ(c.sets[6].norad_id, 11801u);
   EXPECT_EQ(c.sets[6].international_designator, "");
-  EXPECT_EQ(c.sets[6].epoch, iso("1980-08-17T07:06:40.136832Z"));
+  EXPECT_EQ(c.sets[6].epoch, time::parse_iso8601("1980-08-17T07:06:40.136832Z"));
 }
 
 TEST(VerificationFile, RejectsBadChecksumsByDefault) {

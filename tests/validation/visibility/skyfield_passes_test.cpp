@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "skyfence/core/units.h"
 #include "skyfence/orbits/tle.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/visibility/fleet.h"
@@ -25,8 +26,6 @@
 
 namespace skyfence::visibility {
 namespace {
-
-constexpr double kDeg = std::numbers::pi / 180.0;
 
 // Tolerances: a margin of about 5x over what is achieved (745 passes, Release, x86-64, 2026-12-02:
 // AOS and LOS 2.1e-5 s, TCA 3.7e-4 s, maximum elevation 5.0e-7 deg), so that a regression of the root
@@ -161,9 +160,9 @@ TEST(VisibilitySkyfield, PassesMatchFindEvents) {
     }
     if (r.culmination) {
       EXPECT_LT(gap_s(p.tca, *r.culmination), kTcaTolS) << what;
-      EXPECT_NEAR(p.max_elevation_rad / kDeg, r.max_el_deg, kMaxElTolDeg) << what;
+      EXPECT_NEAR(p.max_elevation_rad / kRadPerDeg, r.max_el_deg, kMaxElTolDeg) << what;
       worst_tca = std::max(worst_tca, gap_s(p.tca, *r.culmination));
-      worst_el = std::max(worst_el, std::abs(p.max_elevation_rad / kDeg - r.max_el_deg));
+      worst_el = std::max(worst_el, std::abs(p.max_elevation_rad / kRadPerDeg - r.max_el_deg));
     }
   }
   for (std::size_t i = 0; i < found.passes.size(); ++i) {
