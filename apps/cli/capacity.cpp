@@ -251,12 +251,6 @@ int run(const Options& o) {
   (void)output_format(o);  // a bad --format fails before anything is computed
   std::optional<earth::CountryBorders> borders;
   const Points pts = load_points(o, borders);
-  if (earth::any_moving(pts.tracks)) {
-    throw InputError(
-        SourceLocation{o.sites, 0, "time_utc"},
-        "expected fixed terminals: capacity takes terminals at rest (moving terminals are taken by "
-        "coverage, check and enforcement; docs/enforcement.md)");
-  }
   const std::vector<LoadedProvider> loaded = load_providers(o, window.start(), window.stop());
   const std::vector<capacity::ServiceModel> models = load_models(o, loaded);
   const std::vector<double> elevations = min_elevations(o, loaded.size());
@@ -270,9 +264,19 @@ int run(const Options& o) {
     providers.push_back(std::move(cp));
     names.push_back(loaded[p].name);
   }
-  const policy::ProviderPermissions permissions = load_permissions(o, pts, names, borders);
+  // Moving terminals: each step's demand where each terminal is then, decided with its speed, roaming
+  // days and the policy's delay (as check decides it).
+  const bool moving = earth::any_moving(pts.tracks);
+  const policy::ProviderPermissions permissions =
+      moving ? policy::ProviderPermissions(names.size()) : load_permissions(o, pts, names, borders);
   capacity::CapacityOptions copts;
   if (!permissions.empty()) copts.permission = permissions.hook();
+  if (moving) {
+    copts.permission = moving_permissions(o, pts, names, borders);
+    copts.positions = [&tracks = pts.tracks](time::Instant at, std::span<frames::Geodetic> out) {
+      earth::positions_at(tracks, at, out);
+    };
+  }
 
   OutputSink sink(o.output);  // opened first, so that an unwritable path fails at once
   Progress progress("capacity", 1.0, o.quiet);
@@ -321,7 +325,10 @@ none, and then the bundled data/providers/NAME.toml of each provider's name (sta
 kuiper-planned, iridium).
 Demand: --sites FILE with a demand_mbps column (downlink, Mbps), optional customer (priority class, and
 who asks the policies; --customer is the default), group, and providers (names separated by ';', most
-preferred first; default: every provider in the order given); or the S2 cells of --level in --region /
+preferred first; default: every provider in the order given); the terminals may move (a CSV with a
+time_utc column, one row per sample, or GeoJSON LineStrings with times: docs/enforcement.md): each step
+then places a terminal's demand where it is, decided by the policies with its speed and roaming days; the
+output gives it at its first position. Or the S2 cells of --level in --region /
 --region-file / the Earth, each with --demand-density (Mbps per km2) times its area, or with its own
 demand from --demand-file FILE: CSV with columns cell_id (the S2 token, as this command writes it) and
 demand_mbps, or GeoJSON features with those properties; other columns are ignored, so an output of this

@@ -115,7 +115,8 @@ std::vector<time::Instant> check_instants(const CheckOptions& o) {
 
 // Where each terminal was activated (its activation_country column, else --activation-country) and, if
 // known, when it left (roaming_since), for the policy's roaming rules.
-policy::RoamingClock roaming_clock(const CheckOptions& o, const std::vector<earth::Track>& tracks) {
+std::vector<policy::RoamingClock::Terminal> roaming_terminals(const CheckOptions& o,
+                                                              const std::vector<earth::Track>& tracks) {
   std::optional<earth::CountryBorders> borders;
   const std::vector<detection::TerminalInfo> infos = detection::terminal_infos(
       tracks, o.customer, o.activation_country,
@@ -126,7 +127,7 @@ policy::RoamingClock roaming_clock(const CheckOptions& o, const std::vector<eart
       o.terminals_file);
   std::vector<policy::RoamingClock::Terminal> terms;
   for (const detection::TerminalInfo& i : infos) terms.push_back(i.roaming);
-  return policy::RoamingClock(std::move(terms));
+  return terms;
 }
 
 // Decisions for every terminal of a file (fixed sites or trajectories) at --time or at each instant of a
@@ -136,9 +137,6 @@ int check_terminals(const CheckOptions& o, const policy::Policy& p, const std::s
   topts.max_speed_kmh = o.max_track_speed_kmh;
   const std::vector<earth::Track> tracks = earth::read_tracks_file(o.terminals_file, topts);
   const std::vector<time::Instant> instants = check_instants(o);
-  policy::RoamingClock roaming = roaming_clock(o, tracks);
-  // With one instant there is no history: decisions are taken as having held (the delay cannot apply).
-  policy::EnforcementDelay delay(p.enforcement().delay, tracks.size());
   std::vector<policy::AuditEntry> entries;
   std::string csv =
       "terminal_id,provider,decision,matched_rules,reason,time_utc,lat_deg,lon_deg,speed_kmh,roaming_days\n";
@@ -151,28 +149,17 @@ int check_terminals(const CheckOptions& o, const policy::Policy& p, const std::s
     contexts.push_back({provider, customer && !customer->empty() ? *customer : o.customer, tr.id,
                         group && !group->empty() ? *group : o.group});
   }
-  // Over a series, the decision in force before it is the one at its start minus the delay.
-  const time::Duration lag = p.enforcement().delay;
-  if (instants.size() > 1 && lag > time::Duration{}) {
-    const time::Instant before = instants.front() - lag;
-    for (std::size_t i = 0; i < tracks.size(); ++i) {
-      delay.prime(i, p.permits(policy::track_request(tracks[i], contexts[i], before, roaming, i)));
-    }
-  }
+  policy::TrackDecisions decisions(p, tracks, std::move(contexts), roaming_terminals(o, tracks));
+  // Over a series, the decision in force before it is the one at its start minus the delay; with one
+  // instant there is no history: decisions are taken as having held (the delay cannot apply).
+  if (instants.size() > 1) decisions.start(instants.front());
   for (const time::Instant t : instants) {
     for (std::size_t i = 0; i < tracks.size(); ++i) {
       check_interrupted();
-      const earth::Track& tr = tracks[i];
-      policy::Request r = policy::track_request(tr, contexts[i], t, roaming, i);
-      policy::Decision d = p.decide(r);
-      if (delay.apply_one(i, t, d.permit) && !d.permit) {
-        d.permit = true;
-        d.reason = fmt::format("permitted until the denial takes effect ({} after it began): {}",
-                               time::format_duration(p.enforcement().delay), d.reason);
-      }
+      auto [r, d] = decisions.decide(i, t);
       std::string matched;
       for (const auto& m : d.matched) matched += (matched.empty() ? "" : ";") + m;
-      rows[i] += fmt::format("{},{},{},{},{},{},{:.6f},{:.6f},{:.3f},{:.3f}\n", csv_field(tr.id),
+      rows[i] += fmt::format("{},{},{},{},{},{},{:.6f},{:.6f},{:.3f},{:.3f}\n", csv_field(tracks[i].id),
                              csv_field(provider), d.permit ? "permit" : "deny", csv_field(matched),
                              csv_field(d.reason), time::format_iso8601(t, 3), r.location.lat_rad * kDegPerRad,
                              r.location.lon_rad * kDegPerRad, r.speed_kmh, r.roaming_days);

@@ -315,12 +315,10 @@ policy::ProviderPermissions load_permissions(const StudyOptions& o, const Points
 policy::PermissionHook moving_permissions(const StudyOptions& o, const Points& pts,
                                           std::span<const std::string> provider_names,
                                           std::optional<earth::CountryBorders>& borders) {
-  // Per provider: its policy, who each terminal is, and the series' state (roaming days, the delay).
+  // Per provider: its policy and its terminals' decisions along the series (roaming days, the delay).
   struct Governed {
     policy::Policy policy;
-    std::vector<policy::RequestContext> contexts;
-    policy::RoamingClock roaming;
-    policy::EnforcementDelay delay;
+    std::optional<policy::TrackDecisions> decisions;
     bool started = false;
   };
   auto governed = std::make_shared<std::vector<std::optional<Governed>>>(provider_names.size());
@@ -331,29 +329,17 @@ policy::PermissionHook moving_permissions(const StudyOptions& o, const Points& p
   for (const detection::TerminalInfo& i : infos) roam.push_back(i.roaming);
   for (auto& [p, pol] : provider_policies(o, provider_names, borders)) {
     std::vector<policy::RequestContext> contexts = request_contexts(o, pts, pol.provider());
-    const time::Duration d = pol.enforcement().delay;
-    (*governed)[p].emplace(Governed{std::move(pol), std::move(contexts), policy::RoamingClock(roam),
-                                    policy::EnforcementDelay(d, pts.tracks.size()), false});
+    Governed& g = (*governed)[p].emplace(Governed{std::move(pol), std::nullopt, false});
+    g.decisions.emplace(g.policy, pts.tracks, std::move(contexts), roam);
   }
   if (std::none_of(governed->begin(), governed->end(), [](const auto& g) { return g.has_value(); }))
     return {};
-  const std::vector<earth::Track>* tracks = &pts.tracks;
-  return [governed, tracks](std::size_t p, time::Instant at, std::span<std::uint8_t> out) {
+  return [governed](std::size_t p, time::Instant at, std::span<std::uint8_t> out) {
     std::optional<Governed>& g = (*governed)[p];
     if (!g) return;
-    const time::Duration d = g->policy.enforcement().delay;
-    if (!g->started && d > time::Duration{}) {
-      for (std::size_t i = 0; i < tracks->size(); ++i) {
-        g->delay.prime(
-            i, g->policy.permits(policy::track_request((*tracks)[i], g->contexts[i], at - d, g->roaming, i)));
-      }
-    }
+    if (!g->started) g->decisions->start(at);
     g->started = true;
-    for (std::size_t i = 0; i < tracks->size(); ++i) {
-      const bool now =
-          g->policy.permits(policy::track_request((*tracks)[i], g->contexts[i], at, g->roaming, i));
-      out[i] = g->delay.apply_one(i, at, now) ? 1 : 0;
-    }
+    g->decisions->permitted(at, out);
   };
 }
 

@@ -25,8 +25,8 @@
 #include <exception>
 #include <limits>
 #include <memory>
-#include <mutex>
 #include <numbers>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -51,30 +51,50 @@ double point_cell_deg(std::size_t points) {
   return std::clamp(side * 180.0 / std::numbers::pi, 0.5, 2.0);
 }
 
-// What is fixed for one provider over the whole window.
-struct ProviderSetup {
-  const Provider* provider = nullptr;
+// What depends on where the points are, for one provider: fixed over the window for points at rest,
+// made again at each step for points that move (CapacityOptions::positions).
+struct PointLayout {
   visibility::SiteIndex points;
-  std::optional<visibility::SiteIndex> gateways;
-  std::vector<const SatelliteClass*> classes;  // per satellite; nullptr: no class, no capacity
-  std::vector<double> satellite_capacity;      // per satellite, Mbps
-  std::vector<std::uint32_t> cell;             // per point: service-cell index
-  std::vector<double> cell_multiplier;         // per cell: service cells it spans
-  std::vector<std::uint32_t> rank;             // per point
-  std::uint64_t unclassified = 0;
+  std::vector<std::uint32_t> cell;      // per point: service-cell index
+  std::vector<double> cell_multiplier;  // per cell: service cells it spans
   // The points' cap: every point lies within `spread_rad` of the unit vector `centre` (spread pi: no
   // cap), so a satellite whose direction is farther than spread + its search radius sees none.
   frames::Vec3 centre{0.0, 0.0, 0.0};
   double spread_rad = std::numbers::pi;
 
+  PointLayout(const ServiceModel& m, std::span<const DemandPoint> demand,
+              std::span<const frames::Geodetic> locations)
+      : points(locations, point_cell_deg(locations.size())) {
+    set_cap(locations);
+    std::unordered_map<std::uint64_t, std::uint32_t> index;
+    for (std::size_t i = 0; i < demand.size(); ++i) {
+      const int level = std::min(demand[i].level, m.cell_level);
+      const std::uint64_t id = earth::cell_containing(locations[i], level);
+      const auto [it, fresh] = index.try_emplace(id, static_cast<std::uint32_t>(cell_multiplier.size()));
+      if (fresh) cell_multiplier.push_back(std::ldexp(1.0, 2 * (m.cell_level - level)));
+      cell.push_back(it->second);
+    }
+  }
+
+  void set_cap(std::span<const frames::Geodetic> locations);
+};
+
+// What is fixed for one provider over the whole window.
+struct ProviderSetup {
+  const Provider* provider = nullptr;
+  std::optional<visibility::SiteIndex> gateways;
+  std::vector<const SatelliteClass*> classes;  // per satellite; nullptr: no class, no capacity
+  std::vector<double> satellite_capacity;      // per satellite, Mbps
+  std::vector<std::uint32_t> rank;             // per point
+  std::uint64_t unclassified = 0;
+  std::optional<PointLayout> layout;  // points at rest; none when they move
+
   std::vector<frames::Vec3> gateway_unit;  // per gateway: geocentric direction
   internal::EfficiencyLookup efficiency;   // the model's spectral efficiency
 
-  void set_cap(std::span<const frames::Geodetic> locations);
-
   ProviderSetup(const Provider& p, std::span<const DemandPoint> demand,
-                std::span<const frames::Geodetic> locations)
-      : provider(&p), points(locations, point_cell_deg(locations.size())), efficiency(*p.model) {
+                std::span<const frames::Geodetic> locations, bool moving)
+      : provider(&p), efficiency(*p.model) {
     const ServiceModel& m = *p.model;
     if (m.has_gateways) {
       std::vector<frames::Geodetic> g;
@@ -95,20 +115,12 @@ struct ProviderSetup {
       satellite_capacity.push_back(c ? m.satellite_capacity_mbps(*c) : 0.0);
       if (!c) ++unclassified;
     }
-    set_cap(locations);
-    std::unordered_map<std::uint64_t, std::uint32_t> index;
-    for (const DemandPoint& d : demand) {
-      const int level = std::min(d.level, m.cell_level);
-      const std::uint64_t id = earth::cell_containing(d.location, level);
-      const auto [it, fresh] = index.try_emplace(id, static_cast<std::uint32_t>(cell_multiplier.size()));
-      if (fresh) cell_multiplier.push_back(std::ldexp(1.0, 2 * (m.cell_level - level)));
-      cell.push_back(it->second);
-      rank.push_back(m.rank(d.customer));
-    }
+    if (!moving) layout.emplace(m, demand, locations);
+    for (const DemandPoint& d : demand) rank.push_back(m.rank(d.customer));
   }
 };
 
-void ProviderSetup::set_cap(std::span<const frames::Geodetic> locations) {
+void PointLayout::set_cap(std::span<const frames::Geodetic> locations) {
   std::vector<frames::Vec3> units;
   frames::Vec3 sum{0.0, 0.0, 0.0};
   for (const frames::Geodetic& g : locations) {
@@ -140,6 +152,8 @@ struct StepGeometry {
   std::vector<double> cell_best_beam;   // per cell: highest single-beam rate, Mbps
   std::vector<std::uint8_t> permitted;  // per point
   std::uint64_t failed = 0;
+  std::optional<PointLayout> moved;     // where moving points are at this step
+  const PointLayout* layout = nullptr;  // the setup's, or `moved`
 };
 
 // Satellites bucketed by the direction of their position on a grid of cubes over [-1, 1]^3, to find
@@ -216,6 +230,9 @@ struct Scratch {
   Instance instance;
   std::vector<std::uint32_t> sats;  // instance satellite -> fleet satellite
   std::vector<std::uint32_t> sat_index, cell_index, gateway_index;
+  std::vector<frames::Geodetic> positions;  // of moving points at the step
+  // The step's permissions, per provider (empty: every point permitted).
+  std::span<const std::vector<std::uint8_t>> permitted;
 };
 
 constexpr std::uint32_t kAbsent = std::numeric_limits<std::uint32_t>::max();
@@ -243,13 +260,21 @@ class Engine {
     std::vector<frames::Geodetic> locations;
     for (const DemandPoint& d : points) locations.push_back(d.location);
     setups_.reserve(providers.size());
-    for (const Provider& p : providers) setups_.emplace_back(p, points, locations);
+    for (const Provider& p : providers)
+      setups_.emplace_back(p, points, locations, static_cast<bool>(options.positions));
   }
 
   [[nodiscard]] std::uint64_t unclassified(std::size_t p) const { return setups_[p].unclassified; }
 
-  // One step into `out` (its buffers reused from the step it held before).
-  void step(time::Instant at, Scratch& scratch, StepResult& out) {
+  // One step into `out` (its buffers reused from the step it held before), with the step's permissions
+  // per provider (CapacityOptions::permission; empty: all permitted).
+  void step(time::Instant at, std::span<const std::vector<std::uint8_t>> permitted, Scratch& scratch,
+            StepResult& out) {
+    scratch.permitted = permitted;
+    if (options_.positions) {
+      scratch.positions.resize(points_.size());
+      options_.positions(at, scratch.positions);
+    }
     std::vector<StepGeometry>& geometry = scratch.geometry;
     geometry.resize(setups_.size());
     for (std::size_t p = 0; p < setups_.size(); ++p) {
@@ -264,15 +289,22 @@ class Engine {
     for (std::vector<double>& c : out.carried) c.assign(points_.size(), 0.0);
     out.usage.assign(setups_.size(), ProviderUsage{});
     for (std::size_t p = 0; p < setups_.size(); ++p) out.usage[p].failed_states = geometry[p].failed;
-    offer_in_rounds(at, geometry, scratch, out);
+    offer_in_rounds(geometry, scratch, out);
   }
 
  private:
-  void observe(std::size_t p, time::Instant at, Scratch& s, StepGeometry& g) {
+  void observe(std::size_t p, Scratch& s, StepGeometry& g) const {
     const ProviderSetup& setup = setups_[p];
     const Provider& provider = *setup.provider;
     const ServiceModel& model = *provider.model;
     g.observed = true;
+    if (setup.layout) {
+      g.layout = &*setup.layout;
+    } else {
+      g.moved.emplace(model, points_, s.positions);
+      g.layout = &*g.moved;
+    }
+    const PointLayout& layout = *g.layout;
     g.pooled_gateway_mbps = 0.0;
     // A failed satellite's state is NaN, which in_view leaves out.
     double max_r2 = 0.0;
@@ -281,10 +313,10 @@ class Engine {
       if (std::isfinite(r2)) max_r2 = std::max(max_r2, r2);
     }
     g.highest_radius_km = std::sqrt(max_r2);
-    const std::span<const bool> candidate = candidates(setup, g.states, g.highest_radius_km, s);
+    const std::span<const bool> candidate = candidates(setup, layout, g.states, g.highest_radius_km, s);
     visibility::InViewOptions view;
     view.min_elevation_rad = provider.min_elevation_rad;
-    visibility::sightings(setup.points, g.states, candidate, provider.min_elevation_rad, s.sighting_buffers,
+    visibility::sightings(layout.points, g.states, candidate, provider.min_elevation_rad, s.sighting_buffers,
                           g.in_view);
     if (setup.gateways) {
       view.min_elevation_rad = model.gateway_min_elevation_rad;
@@ -302,7 +334,7 @@ class Engine {
         }
       }
     }
-    g.cell_best_beam.assign(setup.cell_multiplier.size(), 0.0);
+    g.cell_best_beam.assign(layout.cell_multiplier.size(), 0.0);
     g.beam_rate.assign(g.in_view.entries.size(), 0.0);
     for (std::size_t i = 0; i < points_.size(); ++i) {
       for (std::uint32_t k = g.in_view.site_offsets[i]; k < g.in_view.site_offsets[i + 1]; ++k) {
@@ -310,14 +342,14 @@ class Engine {
         const SatelliteClass* c = setup.classes[e.satellite];
         if (!c) continue;
         g.beam_rate[k] = c->beam_bandwidth_mhz * setup.efficiency(e.elevation_rad);  // beam_rate_mbps
-        double& best = g.cell_best_beam[setup.cell[i]];
+        double& best = g.cell_best_beam[layout.cell[i]];
         best = std::max(best, g.beam_rate[k]);
       }
     }
-    g.permitted.assign(points_.size(), 1);
-    if (options_.permission) {
-      const std::lock_guard lock(permission_mutex_);
-      options_.permission(p, at, g.permitted);
+    if (p < s.permitted.size() && !s.permitted[p].empty()) {
+      g.permitted = s.permitted[p];
+    } else {
+      g.permitted.assign(points_.size(), 1);
     }
   }
 
@@ -380,7 +412,7 @@ class Engine {
   // The satellites that may see a point: direction within the points' cap plus the search radius of
   // the highest satellite (visibility::search_radius_rad; exact tests follow in in_view). Failed
   // states are not candidates.
-  static std::span<const bool> candidates(const ProviderSetup& setup,
+  static std::span<const bool> candidates(const ProviderSetup& setup, const PointLayout& layout,
                                           std::span<const frames::StateVector> states,
                                           double highest_radius_km, Scratch& s) {
     const std::size_t n = states.size();
@@ -389,11 +421,11 @@ class Engine {
       s.candidates = n;
     }
     const double reach =
-        setup.spread_rad + visibility::search_radius_rad(highest_radius_km, setup.points.min_radius_km(),
-                                                         setup.points.max_radius_km(),
-                                                         setup.provider->min_elevation_rad);
+        layout.spread_rad + visibility::search_radius_rad(highest_radius_km, layout.points.min_radius_km(),
+                                                          layout.points.max_radius_km(),
+                                                          setup.provider->min_elevation_rad);
     const double min_cos = reach >= std::numbers::pi ? -2.0 : std::cos(reach);
-    const frames::Vec3& c = setup.centre;
+    const frames::Vec3& c = layout.centre;
     for (std::size_t k = 0; k < n; ++k) {
       const frames::Vec3& r = states[k].r_km;
       const double r2 = r.x * r.x + r.y * r.y + r.z * r.z;
@@ -411,8 +443,7 @@ class Engine {
     return false;
   }
 
-  void offer_in_rounds(time::Instant at, std::vector<StepGeometry>& geometry, Scratch& scratch,
-                       StepResult& out) {
+  void offer_in_rounds(std::vector<StepGeometry>& geometry, Scratch& scratch, StepResult& out) {
     const std::size_t n = points_.size();
     std::vector<double> remaining(n);
     std::vector<std::size_t> next_choice(n, 0);
@@ -427,7 +458,7 @@ class Engine {
         const auto& prefs = points_[i].preferences;
         while (next_choice[i] < prefs.size()) {
           const std::uint32_t p = prefs[next_choice[i]++];
-          if (!geometry[p].observed) observe(p, at, scratch, geometry[p]);
+          if (!geometry[p].observed) observe(p, scratch, geometry[p]);
           if (reachable(p, geometry[p], i)) {
             offers[p].push_back(i);
             any = true;
@@ -464,14 +495,15 @@ class Engine {
     std::vector<std::uint32_t>& sat_index = scratch.sat_index;
     std::vector<std::uint32_t>& cell_index = scratch.cell_index;
     if (sat_index.size() < setup.classes.size()) sat_index.resize(setup.classes.size(), kAbsent);
-    if (cell_index.size() < setup.cell_multiplier.size())
-      cell_index.resize(setup.cell_multiplier.size(), kAbsent);
+    const PointLayout& layout = *g.layout;
+    if (cell_index.size() < layout.cell_multiplier.size())
+      cell_index.resize(layout.cell_multiplier.size(), kAbsent);
     const auto add_point = [&](std::uint32_t i, double demand, std::uint32_t priority) {
       bool fresh_cell = false;
-      const std::uint32_t c = compact(cell_index, setup.cell[i], in.cells.size(), fresh_cell);
+      const std::uint32_t c = compact(cell_index, layout.cell[i], in.cells.size(), fresh_cell);
       if (fresh_cell) {
-        in.cells.push_back(model.max_beams_per_cell * g.cell_best_beam[setup.cell[i]] *
-                           setup.cell_multiplier[setup.cell[i]]);
+        in.cells.push_back(model.max_beams_per_cell * g.cell_best_beam[layout.cell[i]] *
+                           layout.cell_multiplier[layout.cell[i]]);
       }
       const auto k = static_cast<std::uint32_t>(in.points.size());
       in.points.push_back({c, demand, priority});
@@ -494,8 +526,8 @@ class Engine {
     for (std::uint32_t i : offered) add_point(i, remaining[i], 1 + setup.rank[i]);
     add_gateways(setup, g, scratch);
     for (const std::uint32_t s : sats) sat_index[s] = kAbsent;
-    for (std::uint32_t i : earlier) cell_index[setup.cell[i]] = kAbsent;
-    for (std::uint32_t i : offered) cell_index[setup.cell[i]] = kAbsent;
+    for (std::uint32_t i : earlier) cell_index[layout.cell[i]] = kAbsent;
+    for (std::uint32_t i : offered) cell_index[layout.cell[i]] = kAbsent;
 
     const Allocation a = allocate(in);
     const std::size_t first_offer = earlier.size();
@@ -560,7 +592,6 @@ class Engine {
   std::span<const DemandPoint> points_;
   const CapacityOptions& options_;
   std::vector<ProviderSetup> setups_;
-  std::mutex permission_mutex_;
 };
 
 void check(std::span<const DemandPoint> points, std::span<const Provider> providers) {
@@ -651,14 +682,32 @@ CapacityResult compute_capacity(std::span<const DemandPoint> points, std::span<c
   const std::size_t k = std::max<std::size_t>(1, (window.size() * 5 + 99) / 100);  // ceil(5 % of the steps)
   std::vector<Accumulator> acc(rows * points.size());
 
+  // The providers some point's preferences name: the only ones the permission is asked about.
+  std::vector<bool> named(providers.size(), false);
+  for (const DemandPoint& d : points) {
+    for (const std::uint32_t p : d.preferences) named[p] = true;
+  }
   tbb::enumerable_thread_specific<Scratch> scratch;
   tbb::task_arena arena(static_cast<int>(run.workers()));
   std::vector<StepResult> block(kStepBlock);
+  // Per step of the block and provider: the permissions, asked in step order before the block runs.
+  std::vector<std::vector<std::vector<std::uint8_t>>> permitted(kStepBlock);
   for (std::size_t first = 0; first < window.size(); first += kStepBlock) {
     const std::size_t count = std::min(kStepBlock, window.size() - first);
+    if (options.permission) {
+      for (std::size_t j = 0; j < count; ++j) {
+        permitted[j].resize(providers.size());
+        for (std::size_t p = 0; p < providers.size(); ++p) {
+          if (!named[p]) continue;
+          permitted[j][p].assign(points.size(), 1);
+          options.permission(p, window.at(first + j), permitted[j][p]);
+        }
+      }
+    }
     arena.execute([&] {
-      tbb::parallel_for(std::size_t{0}, count,
-                        [&](std::size_t j) { engine.step(window.at(first + j), scratch.local(), block[j]); });
+      tbb::parallel_for(std::size_t{0}, count, [&](std::size_t j) {
+        engine.step(window.at(first + j), permitted[j], scratch.local(), block[j]);
+      });
     });
     for (std::size_t j = 0; j < count; ++j) {
       const StepResult& s = block[j];

@@ -63,9 +63,18 @@ struct DemandPoint {
 
 struct CapacityOptions {
   // Optional: whether provider p may serve each point at a step, as coverage::CoverageOptions.
-  // `permitted` is preset to 1; set 0 where not permitted. Called from one thread at a time, at a step
-  // only for the providers some point's preferences reach.
+  // `permitted` is preset to 1; set 0 where not permitted. Called from one thread, in step order, once
+  // per step for each provider some point's preferences name (before the step is computed), so it may
+  // keep state along the series (an enforcement delay, roaming days).
   std::function<void(std::size_t provider, time::Instant at, std::span<std::uint8_t> permitted)> permission;
+  // Optional: where the points are at a step, for points that move (terminals along trajectories, e.g.
+  // earth::positions_at): fills out[i] for every point, in order; DemandPoint::location is then unused.
+  // Each step's allocation is the one of points at rest at the step's positions (service cells, in-view
+  // sets and caps are taken there), so a point that does not move gets the results it gets at rest
+  // (CapacityMoving.EachStepEqualsPointsAtRestThere). Called concurrently from several threads, for
+  // different steps: it must be thread-safe. Cost per step: a site index and the service cell of every
+  // point, per provider.
+  std::function<void(time::Instant at, std::span<frames::Geodetic> out)> positions;
 };
 
 // One point and one provider (or "any") over the window, Mbps.

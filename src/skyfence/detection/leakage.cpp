@@ -134,34 +134,22 @@ SettingLeakage sweep_one(const policy::Policy& base, const EnforcementSetting& s
     out.groups[it->second].terminals += 1;
   }
   if (!terminals.empty()) {
-    policy::EnforcementDelay delay(pol.enforcement().delay, terminals.size());
+    std::vector<policy::RequestContext> contexts;
     std::vector<policy::RoamingClock::Terminal> roam;
-    for (const TerminalInfo& info : infos) roam.push_back(info.roaming);
-    policy::RoamingClock roaming(std::move(roam));
-    const auto context_of = [&](std::size_t i) {
-      return policy::RequestContext{{}, infos[i].customer, terminals[i].id, infos[i].group};
-    };
-    // The decision in force before the window: the one at its start minus the delay.
-    const time::Duration d = pol.enforcement().delay;
-    if (d > time::Duration{} && window.size() > 0) {
-      const time::Instant before = window.at(0) - d;
-      for (std::size_t i = 0; i < terminals.size(); ++i) {
-        policy::Request q{
-            {{}, infos[i].customer, terminals[i].id, infos[i].group}, terminals[i].at(before), before};
-        q.speed_kmh = terminals[i].speed_kmh(before);
-        q.roaming_days = roaming.days(i, before, q.location);
-        delay.prime(i, pol.permits(q));
-      }
+    for (std::size_t i = 0; i < terminals.size(); ++i) {
+      contexts.push_back({{}, infos[i].customer, terminals[i].id, infos[i].group});
+      roam.push_back(infos[i].roaming);
     }
+    policy::TrackDecisions decisions(pol, terminals, std::move(contexts), std::move(roam));
+    if (window.size() > 0) decisions.start(window.at(0));
+    std::vector<std::uint8_t> served(terminals.size());
     for (std::size_t k = 0; k < window.size(); ++k) {
       run.check_stop();
-      const time::Instant t = window.at(k);
+      decisions.permitted(window.at(k), served);
       for (std::size_t i = 0; i < terminals.size(); ++i) {
-        const bool served = delay.apply_one(
-            i, t, pol.permits(policy::track_request(terminals[i], context_of(i), t, roaming, i)));
         GroupLeakage& g = out.groups[group_of[i]];
         g.terminal_hours += step_h;
-        (served ? g.served_hours : g.denied_hours) += step_h;
+        (served[i] != 0 ? g.served_hours : g.denied_hours) += step_h;
       }
     }
   }

@@ -340,6 +340,10 @@ frames::Geodetic Track::at(time::Instant t) const {
                                    [](time::Instant x, const TrackSample& s) { return x < s.time; });
   const TrackSample& a = *(hi - 1);
   const TrackSample& b = *hi;
+  // At rest between two samples at one place: exactly there (interpolating would round).
+  if (a.location.lat_rad == b.location.lat_rad && a.location.lon_rad == b.location.lon_rad &&
+      a.location.alt_km == b.location.alt_km)
+    return a.location;
   const double f = (t - a.time).to_seconds() / (b.time - a.time).to_seconds();
   const Normal na = normal_of(a.location);
   const Normal nb = normal_of(b.location);

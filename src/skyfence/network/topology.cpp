@@ -137,6 +137,13 @@ std::size_t Network::index(std::uint32_t node) const {
   return node - endpoint_node(0);
 }
 
+void Network::move_endpoints(std::span<const frames::Geodetic> where) {
+  if (where.size() != endpoints_.size())
+    throw std::invalid_argument("Network::move_endpoints: one position per end point");
+  for (std::size_t e = 0; e < endpoints_.size(); ++e) endpoints_[e].location = where[e];
+  user_index_ = visibility::SiteIndex(locations(endpoints_));
+}
+
 std::vector<std::uint8_t> Network::flags_between_endpoints() const {
   std::vector<std::uint8_t> f(nodes(), 0);
   for (std::size_t e = 0; e < endpoints_.size(); ++e) f[endpoint_node(e)] = kNoRelay;

@@ -154,6 +154,11 @@ class Network {
   [[nodiscard]] std::vector<std::uint8_t> flags_between_endpoints() const;
   [[nodiscard]] std::vector<std::uint8_t> flags_to_internet() const;
 
+  // Moves the end points to `where` (terminals that move), in order, for the snapshots that follow.
+  // REQUIRES: where.size() == endpoints() (else std::invalid_argument). Cost: a site index of the end
+  // points.
+  void move_endpoints(std::span<const frames::Geodetic> where);
+
   // The graph at t (satellites propagated with the fleet's batched SGP4, rotated to ITRF). A satellite
   // with an SGP4 error at t has no links. Threads from `run`; identical for any thread count.
   void snapshot(time::Instant t, Snapshot& out, const RunContext& run = {}) const;

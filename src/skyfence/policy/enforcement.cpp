@@ -4,7 +4,20 @@
 #include <stdexcept>
 #include <utility>
 
+#include "skyfence/time/scales.h"
+
 namespace skyfence::policy {
+namespace {
+
+// `v` when it holds one entry per track (TrackDecisions' requirement), else std::invalid_argument.
+template <class T>
+std::vector<T> one_per_track(std::vector<T> v, std::size_t tracks) {
+  if (v.size() != tracks)
+    throw std::invalid_argument("TrackDecisions: one request context and one roaming entry per track");
+  return v;
+}
+
+}  // namespace
 
 EnforcementDelay::EnforcementDelay(time::Duration delay, std::size_t n)
     : delay_(delay), state_(n, State::unseen), since_(n), last_(n), primed_(n, 0) {
@@ -81,6 +94,44 @@ Request track_request(const earth::Track& track, RequestContext context, time::I
   q.speed_kmh = track.speed_kmh(t);
   q.roaming_days = roaming.days(i, t, q.location);
   return q;
+}
+
+TrackDecisions::TrackDecisions(const Policy& policy, std::span<const earth::Track> tracks,
+                               std::vector<RequestContext> contexts,
+                               std::vector<RoamingClock::Terminal> roaming)
+    : policy_(&policy),
+      tracks_(tracks),
+      contexts_(one_per_track(std::move(contexts), tracks.size())),
+      roaming_(one_per_track(std::move(roaming), tracks.size())),
+      delay_(policy.enforcement().delay, tracks.size()) {}
+
+void TrackDecisions::start(time::Instant first) {
+  const time::Duration lag = policy_->enforcement().delay;
+  if (!(lag > time::Duration{})) return;
+  const time::Instant before = first - lag;
+  for (std::size_t i = 0; i < tracks_.size(); ++i) {
+    delay_.prime(i, policy_->permits(track_request(tracks_[i], contexts_[i], before, roaming_, i)));
+  }
+}
+
+TrackDecisions::Outcome TrackDecisions::decide(std::size_t i, time::Instant t) {
+  Outcome o{track_request(tracks_[i], contexts_[i], t, roaming_, i), {}};
+  o.decision = policy_->decide(o.request);
+  if (delay_.apply_one(i, t, o.decision.permit) && !o.decision.permit) {
+    o.decision.permit = true;
+    o.decision.reason = "permitted until the denial takes effect (" +
+                        time::format_duration(policy_->enforcement().delay) +
+                        " after it began): " + o.decision.reason;
+  }
+  return o;
+}
+
+void TrackDecisions::permitted(time::Instant t, std::span<std::uint8_t> out) {
+  if (out.size() != tracks_.size()) throw std::invalid_argument("TrackDecisions: one entry per track");
+  for (std::size_t i = 0; i < tracks_.size(); ++i) {
+    const bool now = policy_->permits(track_request(tracks_[i], contexts_[i], t, roaming_, i));
+    out[i] = delay_.apply_one(i, t, now) ? 1 : 0;
+  }
 }
 
 }  // namespace skyfence::policy

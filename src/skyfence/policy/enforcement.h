@@ -74,4 +74,41 @@ class RoamingClock {
 Request track_request(const earth::Track& track, RequestContext context, time::Instant t,
                       RoamingClock& roaming, std::size_t i);
 
+// The decisions of one policy for terminals along their tracks over a series of increasing instants,
+// the one way `check`, coverage and capacity of moving terminals, the leakage sweep and the scenario
+// decide them: terminal i asks as contexts[i] where it is at t, with its ground speed there and its
+// roaming days (RoamingClock), and the policy's enforcement delay applies step by step
+// (EnforcementDelay). The policy and the tracks must outlive this object.
+class TrackDecisions {
+ public:
+  // REQUIRES: contexts.size() == roaming.size() == tracks.size() (else std::invalid_argument).
+  TrackDecisions(const Policy& policy, std::span<const earth::Track> tracks,
+                 std::vector<RequestContext> contexts, std::vector<RoamingClock::Terminal> roaming);
+
+  // Begins a series at `first`: the decision in force before it is the one at first - delay (with a
+  // delay > 0), so a denial that began less than the delay before `first` is not yet in effect. Without
+  // this call (a single instant, no history), denials in force are taken to have held forever.
+  // REQUIRES: before any decision.
+  void start(time::Instant first);
+
+  struct Outcome {
+    Request request;    // where terminal i is at t, its speed and roaming days
+    Decision decision;  // enforced: a denial not yet in effect is a permit whose reason says so
+  };
+  // Terminal i at t. REQUIRES: times increase per terminal.
+  Outcome decide(std::size_t i, time::Instant t);
+  // Every terminal's enforced decision at t (1 permit, 0 deny), as decide's without the reasons.
+  // REQUIRES: out.size() == tracks.size(); times increase.
+  void permitted(time::Instant t, std::span<std::uint8_t> out);
+
+  [[nodiscard]] std::size_t size() const { return tracks_.size(); }
+
+ private:
+  const Policy* policy_;
+  std::span<const earth::Track> tracks_;
+  std::vector<RequestContext> contexts_;
+  RoamingClock roaming_;
+  EnforcementDelay delay_;
+};
+
 }  // namespace skyfence::policy

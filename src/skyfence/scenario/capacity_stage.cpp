@@ -33,7 +33,8 @@ std::vector<std::uint32_t> preferences(const std::vector<std::string>& names, co
 }
 
 // The demand points of a plan: the region's cells (with RunInputs::cell_demand_mbps), then every
-// terminal, in RunInputs::points order (indices of the permissions).
+// terminal (a moving one at its first position; CapacityOptions::positions moves it), in
+// RunInputs::points order (indices of the permissions).
 std::vector<capacity::DemandPoint> demand_points(const Scenario& sc, const RunInputs& in, const Plan& plan) {
   std::vector<capacity::DemandPoint> out;
   const std::vector<std::uint32_t> region_prefs = preferences(sc.region.providers, plan);
@@ -128,7 +129,13 @@ void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<
     const std::vector<capacity::DemandPoint> points = demand_points(sc, in, plan);
     const policy::ProviderPermissions permits = plan_permissions(sc, in, plan);
     capacity::CapacityOptions co;
-    if (!permits.empty()) co.permission = permits.hook();
+    co.permission = plan_permission_hook(in, plan, permits);
+    // Moving terminals: each step's demand where each terminal is then.
+    if (in.moving) {
+      co.positions = [&in](time::Instant at, std::span<frames::Geodetic> out) {
+        point_positions(in, at, out);
+      };
+    }
     const double n = static_cast<double>(plans.size());
     const capacity::CapacityResult r = capacity::compute_capacity(
         points, providers, window, co,

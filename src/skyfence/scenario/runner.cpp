@@ -232,11 +232,13 @@ void add_series_step(const Scenario& sc, const RunInputs& in, std::size_t step,
   }
 }
 
-// Plan `v` through the coverage engine: fills its masks and, for the baseline (v == 0), its series.
+// Plan `v` through the coverage engine: fills its masks, for the baseline (v == 0) its series, and
+// `varies` ([provider * terminals + terminal]: whether a tracked terminal's decision changed over the
+// window). Moving terminals are counted where they are at each step.
 coverage::CoverageResult cover_plan(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
                                     std::size_t v, const policy::ProviderPermissions& permits,
-                                    const RunContext& run, Masks& m,
-                                    std::vector<report::TimeSeries>& series) {
+                                    const RunContext& run, Masks& m, std::vector<report::TimeSeries>& series,
+                                    std::vector<std::uint8_t>& varies) {
   const Plan& plan = plans[v];
   const std::size_t n_steps = sc.steps(), n_points = in.points.size();
   std::vector<std::unique_ptr<visibility::Fleet>> fleets;
@@ -248,11 +250,21 @@ coverage::CoverageResult cover_plan(const Scenario& sc, const RunInputs& in, con
     co.provider_min_elevation_rad.push_back(act.loaded->spec.min_elevation_deg * kDeg);
   }
   co.min_sats = sc.min_sats;
-  if (!permits.empty()) co.permission = permits.hook();
+  co.permission = plan_permission_hook(in, plan, permits);
   m.points = n_points;
   m.bits.assign(n_steps * n_points, 0);
+  const std::size_t n_cells = in.cells.size(), n_terminals = in.terminals.size();
+  varies.assign(plan.active.size() * n_terminals, 0);
+  std::vector<std::uint8_t> first(plan.active.size() * n_terminals, 0);  // the decision at step 0
   co.on_step = [&](std::size_t step, std::span<const std::vector<std::uint32_t>> in_view,
                    std::span<const std::vector<std::uint8_t>> permitted) {
+    for (std::size_t a = 0; a < permitted.size(); ++a) {
+      for (std::size_t t = 0; t < n_terminals; ++t) {
+        const std::uint8_t now = permitted[a][n_cells + t];
+        if (step == 0) first[a * n_terminals + t] = now;
+        if (in.terminals[t].tracked && now != first[a * n_terminals + t]) varies[a * n_terminals + t] = 1;
+      }
+    }
     std::uint64_t* row = &m.bits[step * n_points];
     for (std::size_t a = 0; a < in_view.size(); ++a) {
       const std::uint64_t bit = std::uint64_t{1} << plan.active[a].union_index;
@@ -264,16 +276,26 @@ coverage::CoverageResult cover_plan(const Scenario& sc, const RunInputs& in, con
     if (v == 0) add_series_step(sc, in, step, in_view, series);
   };
   const time::Window window = time::Window::of_count(sc.start, sc.step, n_steps);
+  if (in.moving) {
+    return coverage::compute_coverage_moving(
+        n_points, [&](time::Instant at, std::span<frames::Geodetic> out) { point_positions(in, at, out); },
+        providers, window, co, run);
+  }
   return coverage::compute_coverage(in.points, providers, window, co, run);
 }
 
-// A terminal's decision under provider p of the plan (p == active.size(): "any"), at the start.
-void decide_terminal(const Scenario& sc, const TerminalRow& terminal, const Plan& plan, std::size_t p,
-                     bool varies, report::TerminalService& ts) {
+// A terminal's decision under provider p of the plan (p == active.size(): "any"), at the start: a
+// tracked terminal's as `check --time` makes it (where it is, its speed and roaming days, no history).
+void decide_terminal(const Scenario& sc, const TerminalRow& terminal, const earth::Track& track,
+                     const Plan& plan, std::size_t p, bool varies, report::TerminalService& ts) {
   if (p < plan.active.size() && plan.active[p].policy) {
-    const policy::Decision d = plan.active[p].policy->decide(
-        {policy::RequestContext{ts.provider, terminal.customer, terminal.site.id, terminal.policy_group},
-         terminal.site.location, sc.start});
+    const policy::RequestContext who{ts.provider, terminal.customer, terminal.site.id, terminal.policy_group};
+    const policy::Decision d =
+        terminal.tracked
+            ? policy::TrackDecisions(*plan.active[p].policy, std::span(&track, 1), {who}, {terminal.roaming})
+                  .decide(0, sc.start)
+                  .decision
+            : plan.active[p].policy->decide({who, terminal.site.location, sc.start});
     ts.decision = varies     ? report::TerminalDecision::varies
                   : d.permit ? report::TerminalDecision::permit
                              : report::TerminalDecision::deny;
@@ -291,7 +313,7 @@ void decide_terminal(const Scenario& sc, const TerminalRow& terminal, const Plan
 // The plan's cell layers and terminal service rows, per provider and "any".
 void record_coverage(const Scenario& sc, const RunInputs& in, const Plan& plan,
                      const coverage::CoverageResult& r, const policy::ProviderPermissions& permits,
-                     report::Results& res) {
+                     const std::vector<std::uint8_t>& tracked_varies, report::Results& res) {
   const std::size_t n_cells = in.cells.size();
   const std::vector<TerminalRow>& terminals = in.terminals;
   for (std::size_t p = 0; p <= r.providers(); ++p) {
@@ -310,8 +332,10 @@ void record_coverage(const Scenario& sc, const RunInputs& in, const Plan& plan,
       ts.terminal = terminals[t].site.id;
       ts.coverage_fraction = r.coverage_fraction(p, i);
       ts.served_fraction = r.served_fraction(p, i);
-      const bool varies = p < plan.active.size() && !permits.time_invariant(p, i);
-      decide_terminal(sc, terminals[t], plan, p, varies, ts);
+      const bool varies =
+          p < plan.active.size() && (terminals[t].tracked ? tracked_varies[p * terminals.size() + t] != 0
+                                                          : !permits.time_invariant(p, i));
+      decide_terminal(sc, terminals[t], in.tracks[t], plan, p, varies, ts);
       res.terminal_service.push_back(std::move(ts));
     }
   }
@@ -358,9 +382,31 @@ void latency_job(const Scenario& sc, const RunInputs& in, const Plan& plan, cons
   no.gateway_min_elevation_rad = act.loaded->spec.gateway_min_elevation_deg * kDeg;
   std::vector<network::SatellitePair> isl;
   if (act.loaded->spec.isl) isl = network::plus_grid_links(network::infer_planes(act.sets));
-  const network::Network net(fleet, std::move(isl), act.loaded->gateways, act.loaded->pops, endpoints, no);
+  network::Network net(fleet, std::move(isl), act.loaded->gateways, act.loaded->pops, endpoints, no);
   stats.assign(terminals.size(), {});
   samples.assign(terminals.size(), {});
+  // Tracked terminals: decided along the latency steps as `check` decides them (their own series).
+  std::optional<policy::TrackDecisions> tracked;
+  std::vector<std::size_t> tracked_index;
+  std::vector<earth::Track> tracked_tracks;
+  if (act.policy) {
+    std::vector<policy::RequestContext> contexts;
+    std::vector<policy::RoamingClock::Terminal> roaming;
+    for (std::size_t t = 0; t < terminals.size(); ++t) {
+      if (!terminals[t].tracked) continue;
+      tracked_index.push_back(t);
+      tracked_tracks.push_back(in.tracks[t]);
+      contexts.push_back(
+          {act.loaded->spec.name, terminals[t].customer, terminals[t].site.id, terminals[t].policy_group});
+      roaming.push_back(terminals[t].roaming);
+    }
+    if (!tracked_index.empty()) {
+      tracked.emplace(*act.policy, tracked_tracks, std::move(contexts), std::move(roaming));
+      tracked->start(sc.start);
+    }
+  }
+  std::vector<frames::Geodetic> where(terminals.size());
+  std::vector<std::uint8_t> tracked_ok(tracked_index.size());
   std::vector<policy::PointPolicy> pp;
   if (act.policy) {
     for (std::size_t t = 0; t < terminals.size(); ++t) {
@@ -377,7 +423,17 @@ void latency_job(const Scenario& sc, const RunInputs& in, const Plan& plan, cons
     const time::Instant at = sc.start + sc.compute.latency_step * static_cast<std::int64_t>(k);
     // Denied terminals are unreachable; a step at which every terminal is denied needs no graph.
     std::vector<std::uint8_t> ok(terminals.size(), 1);
-    for (std::size_t t = 0; t < pp.size(); ++t) pp[t].permitted(at, std::span<std::uint8_t>(&ok[t], 1));
+    for (std::size_t t = 0; t < pp.size(); ++t) {
+      if (!terminals[t].tracked) pp[t].permitted(at, std::span<std::uint8_t>(&ok[t], 1));
+    }
+    if (tracked) {
+      tracked->permitted(at, tracked_ok);
+      for (std::size_t j = 0; j < tracked_index.size(); ++j) ok[tracked_index[j]] = tracked_ok[j];
+    }
+    if (in.moving) {
+      earth::positions_at(in.tracks, at, where);
+      net.move_endpoints(where);
+    }
     if (std::find(ok.begin(), ok.end(), std::uint8_t{1}) != ok.end()) {
       net.snapshot(at, snap, run);
       network::route_step(net, snap, pairs, routes, &route_memory, run);
@@ -434,6 +490,7 @@ policy::ProviderPermissions plan_permissions(const Scenario& sc, const RunInputs
         policy::PointPolicy(*act.policy, cell_points,
                             policy::RequestContext{act.loaded->spec.name, sc.region.customer, {}, {}}));
     for (std::size_t t = 0; t < terminals.size(); ++t) {
+      if (terminals[t].tracked) continue;  // plan_permission_hook's
       permits.add(
           a, n_cells + t,
           policy::PointPolicy(*act.policy, std::span<const frames::Geodetic>(&in.points[n_cells + t], 1),
@@ -442,6 +499,58 @@ policy::ProviderPermissions plan_permissions(const Scenario& sc, const RunInputs
     }
   }
   return permits;
+}
+
+policy::PermissionHook plan_permission_hook(const RunInputs& in, const Plan& plan,
+                                            const policy::ProviderPermissions& permits) {
+  const std::size_t n_cells = in.cells.size();
+  // The tracked terminals, their point indices, and per provider with a policy their decisions.
+  struct Tracked {
+    std::vector<earth::Track> tracks;
+    std::vector<std::size_t> point;
+    std::vector<std::optional<policy::TrackDecisions>> decisions;  // per active provider
+    std::vector<std::uint8_t> started;
+    std::vector<std::uint8_t> buffer;
+  };
+  auto state = std::make_shared<Tracked>();
+  for (std::size_t t = 0; t < in.terminals.size(); ++t) {
+    if (!in.terminals[t].tracked) continue;
+    state->tracks.push_back(in.tracks[t]);
+    state->point.push_back(n_cells + t);
+  }
+  state->decisions.resize(plan.active.size());
+  state->started.assign(plan.active.size(), 0);
+  state->buffer.resize(state->tracks.size());
+  bool any = false;
+  for (std::size_t a = 0; a < plan.active.size(); ++a) {
+    const Active& act = plan.active[a];
+    if (!act.policy || state->tracks.empty()) continue;
+    std::vector<policy::RequestContext> contexts;
+    std::vector<policy::RoamingClock::Terminal> roaming;
+    for (const std::size_t i : state->point) {
+      const TerminalRow& row = in.terminals[i - n_cells];
+      contexts.push_back({act.loaded->spec.name, row.customer, row.site.id, row.policy_group});
+      roaming.push_back(row.roaming);
+    }
+    state->decisions[a].emplace(*act.policy, state->tracks, std::move(contexts), std::move(roaming));
+    any = true;
+  }
+  if (!any) return permits.empty() ? policy::PermissionHook{} : permits.hook();
+  return [state, &permits](std::size_t a, time::Instant at, std::span<std::uint8_t> out) {
+    permits.permitted(a, at, out);
+    std::optional<policy::TrackDecisions>& d = state->decisions[a];
+    if (!d) return;
+    if (state->started[a] == 0) d->start(at);
+    state->started[a] = 1;
+    d->permitted(at, state->buffer);
+    for (std::size_t k = 0; k < state->point.size(); ++k) out[state->point[k]] = state->buffer[k];
+  };
+}
+
+void point_positions(const RunInputs& in, time::Instant at, std::span<frames::Geodetic> out) {
+  const std::size_t n_cells = in.cells.size();
+  for (std::size_t i = 0; i < n_cells; ++i) out[i] = in.cells[i].centre;
+  earth::positions_at(in.tracks, at, out.subspan(n_cells));
 }
 
 time::Duration catalog_shift(time::Instant start, time::Instant stop, time::Instant median_epoch) {
@@ -487,9 +596,25 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& o, const RunContext&
   std::vector<TerminalRow>& terminals = in.terminals;
   std::set<std::string> terminal_ids;
   for (const TerminalGroupSpec& g : sc.groups) {
-    earth::SiteReadOptions ro;
-    ro.strict = true;
-    for (earth::Site& s : earth::read_sites_file(g.file, ro).sites) {
+    // Fixed sites, or trajectories (then decided as `check` decides, with their roaming).
+    const bool tracked = earth::holds_trajectories(g.file);
+    std::vector<earth::Site> sites;
+    std::vector<earth::Track> tracks;
+    std::vector<detection::TerminalInfo> infos;
+    if (tracked) {
+      tracks = earth::read_tracks_file(g.file);
+      for (const earth::Track& tr : tracks)
+        sites.push_back(earth::Site{tr.id, tr.name, tr.samples.front().location, tr.attributes});
+      infos = detection::terminal_infos(
+          tracks, "", "", [&]() -> const earth::CountryBorders& { return borders; }, g.file);
+    } else {
+      earth::SiteReadOptions ro;
+      ro.strict = true;
+      sites = earth::read_sites_file(g.file, ro).sites;
+      for (const earth::Site& s : sites) tracks.push_back(earth::fixed_track(s));
+    }
+    for (std::size_t k = 0; k < sites.size(); ++k) {
+      earth::Site& s = sites[k];
       if (!terminal_ids.insert(s.id).second) {
         throw InputError(SourceLocation{g.file, 0, "id"},
                          "terminal id \"" + s.id + "\" appears in two groups");
@@ -504,10 +629,14 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& o, const RunContext&
         t.demand_mbps = capacity::site_demand_mbps(
             s, g.file, g.demand_mbps, ", or a demand_mbps for group \"" + g.id + "\" in the scenario");
       }
+      t.tracked = tracked;
+      if (tracked) t.roaming = infos[k].roaming;
       t.site = std::move(s);
       terminals.push_back(std::move(t));
+      in.tracks.push_back(std::move(tracks[k]));
     }
   }
+  in.moving = earth::any_moving(in.tracks);
 
   // Terminals whose passes are listed.
   std::vector<std::size_t>& pass_terminals = in.pass_terminals;
@@ -515,6 +644,10 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& o, const RunContext&
     std::size_t t = 0;
     while (t < terminals.size() && terminals[t].site.id != id) ++t;
     if (t == terminals.size()) throw InputError(sc.compute.passes_at, "no terminal with id \"" + id + "\"");
+    if (in.tracks[t].moving()) {
+      throw InputError(sc.compute.passes_at,
+                       "terminal \"" + id + "\" moves: passes are listed for terminals at rest");
+    }
     pass_terminals.push_back(t);
   }
 
@@ -703,12 +836,13 @@ std::vector<Masks> cover_variants(const Scenario& sc, const RunInputs& in, const
     const policy::ProviderPermissions permits = plan_permissions(sc, in, plans[v]);
     std::vector<report::TimeSeries> series;
     if (v == 0) series = baseline_series(sc, in, plans[v]);
+    std::vector<std::uint8_t> varies;
     const coverage::CoverageResult r = cover_plan(
         sc, in, plans, v, permits,
         run.part(static_cast<double>(v) / n, static_cast<double>(v + 1) / n, "coverage: " + plans[v].info.id),
-        masks[v], series);
+        masks[v], series, varies);
     if (v == 0) record_sgp4_failures(plans[v], r, o, res);
-    record_coverage(sc, in, plans[v], r, permits, res);
+    record_coverage(sc, in, plans[v], r, permits, varies, res);
     for (auto& s : series) res.timeseries.push_back(std::move(s));
   }
   return masks;

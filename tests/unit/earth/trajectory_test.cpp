@@ -239,6 +239,25 @@ TEST(Trajectory, GeoJsonLineStringsWithTimesAndPoints) {
   EXPECT_EQ(std::count(e.begin(), e.end(), '\n'), 5) << e;
 }
 
+TEST(Trajectory, AtRestBetweenSamplesAtOnePlaceIsExactlyThere) {
+  // Interpolating between two equal positions rounds (atan2 of a sum of normals); a terminal parked
+  // between two samples is exactly where it was, so it gets the results of a site there.
+  const auto tracks =
+      csv("id,time_utc,lat_deg,lon_deg,alt_m\n"
+          "p,2026-01-01T00:00:00Z,48.123456789,37.987654321,120\n"
+          "p,2026-01-01T01:00:00Z,48.123456789,37.987654321,120\n"
+          "p,2026-01-01T02:00:00Z,48.2,38.1,120\n");
+  const frames::Geodetic first = tracks[0].samples[0].location;
+  for (const char* t : {"2026-01-01T00:00:01Z", "2026-01-01T00:17:00Z", "2026-01-01T00:59:59Z"}) {
+    const frames::Geodetic g = tracks[0].at(at(t));
+    EXPECT_EQ(g.lat_rad, first.lat_rad) << t;
+    EXPECT_EQ(g.lon_rad, first.lon_rad) << t;
+    EXPECT_EQ(g.alt_km, first.alt_km) << t;
+    EXPECT_EQ(tracks[0].speed_kmh(at(t)), 0.0) << t;
+  }
+  EXPECT_NE(tracks[0].at(at("2026-01-01T01:30:00Z")).lat_rad, first.lat_rad);  // moving again
+}
+
 TEST(Trajectory, PositionsAtAndAnyMoving) {
   const auto tracks =
       csv("id,time_utc,lat_deg,lon_deg\n"

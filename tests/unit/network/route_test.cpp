@@ -273,6 +273,46 @@ TEST(NetworkRouting, MemoryOfThePreviousStepChangesNothing) {
   }
 }
 
+TEST(NetworkRouting, MovedEndpointsRouteAsANetworkBuiltThere) {
+  // End points moved step by step (terminals that move) give the routes of a network built with the
+  // end points where they are then, also with a RouteMemory carried across the moves.
+  const Shell& sh = starlink_shell1();
+  const visibility::Fleet fleet(sh.gen.sets);
+  const std::vector<GroundNode> gateways = load_nodes("gateways/starlink_gateways.csv");
+  const std::vector<GroundNode> pops = load_nodes("gateways/starlink_pops.csv");
+  std::vector<GroundNode> ends = cities();
+  ends.resize(12);
+  std::vector<EndpointPair> pairs;
+  for (std::uint32_t a = 0; a < ends.size(); ++a) pairs.push_back({a, kToInternet});
+  pairs.push_back({0, 5});
+  Network moving(fleet, plus_grid_links(sh.planes), gateways, pops, ends, NetworkOptions{});
+  RouteMemory memory;
+  Snapshot snap, snap_there;
+  std::vector<Route> moved, there;
+  for (int step = 0; step < 4; ++step) {
+    std::vector<GroundNode> now = ends;
+    std::vector<frames::Geodetic> where;
+    for (GroundNode& g : now) {
+      g.location.lat_rad += 0.02 * step;  // about 130 km north each step
+      where.push_back(g.location);
+    }
+    moving.move_endpoints(where);
+    EXPECT_EQ(moving.endpoint(3).location.lat_rad, now[3].location.lat_rad);
+    const Network built(fleet, plus_grid_links(sh.planes), gateways, pops, now, NetworkOptions{});
+    const time::Instant t = kT0 + time::Duration::seconds(30.0 * step);
+    moving.snapshot(t, snap);
+    built.snapshot(t, snap_there);
+    EXPECT_EQ(snap.user_links, snap_there.user_links);
+    route_step(moving, snap, pairs, moved, &memory);
+    route_step(built, snap_there, pairs, there);
+    for (std::size_t k = 0; k < pairs.size(); ++k) {
+      ASSERT_EQ(moved[k].path, there[k].path) << "step " << step << " pair " << k;
+      ASSERT_EQ(moved[k].one_way_ms, there[k].one_way_ms);
+    }
+  }
+  EXPECT_THROW(moving.move_endpoints(std::vector<frames::Geodetic>(3)), std::invalid_argument);
+}
+
 TEST(NetworkRouting, Statistics) {
   RouteStatistics st;
   auto route = [](double one_way, std::vector<std::uint32_t> path) {

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <numbers>
 #include <random>
 #include <string>
 #include <vector>
@@ -401,6 +403,68 @@ TEST(Enforcement, RoamingClockCountsDaysOutside) {
   EXPECT_DOUBLE_EQ(clock.days(1, at("2026-05-01T00:00:00Z"), warsaw), 61.0);
   EXPECT_EQ(clock.days(2, at("2026-05-01T00:00:00Z"), warsaw), 0.0);  // no activation country
   EXPECT_THROW(clock.days(0, at("2026-04-01T00:00:00Z"), kyiv), std::invalid_argument);
+}
+
+// A convoy at 120 km/h for 30 minutes, then parked, under a 90 km/h cap with a 10-minute delay; a
+// terminal abroad since 1 February under the 60-day roaming limit.
+TEST(Enforcement, TrackDecisionsAlongASeries) {
+  const Policy p = parse(std::string(kSpeedCap) + "[enforcement]\ndelay = \"10m\"\n");
+  const earth::CountryBorders borders = earth::CountryBorders::read_bundled(SKYFENCE_DATA_DIR);
+  std::vector<earth::Track> tracks(2);
+  tracks[0].id = "CONVOY";
+  // 60 km due east along the parallel at 48.5 N in 30 minutes: about 120 km/h.
+  const double east_deg = 60.0 / (earth::kMeanEarthRadiusKm * std::cos(48.5 * std::numbers::pi / 180.0)) *
+                          180.0 / std::numbers::pi;
+  tracks[0].samples = {{at("2026-04-27T10:00:00Z"), frames::Geodetic::degrees(48.5, 35.0)},
+                       {at("2026-04-27T10:30:00Z"), frames::Geodetic::degrees(48.5, 35.0 + east_deg)}};
+  tracks[1].id = "EXILE";
+  tracks[1].samples = {{at("2026-04-27T10:00:00Z"), frames::Geodetic::degrees(52.23, 21.01)}};
+  const std::vector<RequestContext> who{{"starlink", "military", "CONVOY", "army"},
+                                        {"starlink", "civil", "EXILE", ""}};
+  const std::vector<RoamingClock::Terminal> roaming{{}, {borders.find("UKR"), at("2026-02-01T00:00:00Z")}};
+
+  // Over a series: the cap's denial takes effect 10 minutes after the fast leg begins, and the reason
+  // says so meanwhile; the parked convoy is served at once; the exile is past 60 days all along.
+  TrackDecisions series(p, tracks, who, roaming);
+  series.start(at("2026-04-27T10:00:00Z"));
+  const TrackDecisions::Outcome first = series.decide(0, at("2026-04-27T10:00:00Z"));
+  EXPECT_NEAR(first.request.speed_kmh, 120.0, 0.5);
+  EXPECT_TRUE(first.decision.permit);
+  EXPECT_EQ(first.decision.reason.rfind("permitted until the denial takes effect (10m after it began): ", 0),
+            0u)
+      << first.decision.reason;
+  EXPECT_TRUE(series.decide(0, at("2026-04-27T10:05:00Z")).decision.permit);
+  EXPECT_FALSE(series.decide(0, at("2026-04-27T10:10:00Z")).decision.permit);
+  EXPECT_FALSE(series.decide(0, at("2026-04-27T10:25:00Z")).decision.permit);
+  const TrackDecisions::Outcome parked = series.decide(0, at("2026-04-27T10:30:00Z"));
+  EXPECT_EQ(parked.request.speed_kmh, 0.0);
+  EXPECT_TRUE(parked.decision.permit);
+  const TrackDecisions::Outcome exile = series.decide(1, at("2026-04-27T10:00:00Z"));
+  EXPECT_NEAR(exile.request.roaming_days, 85.4167, 1e-3);
+  EXPECT_FALSE(exile.decision.permit);
+
+  // permitted() gives decide()'s answers without the reasons.
+  TrackDecisions fast(p, tracks, who, roaming);
+  fast.start(at("2026-04-27T10:00:00Z"));
+  std::vector<std::uint8_t> out(2);
+  const std::vector<std::pair<const char*, std::vector<std::uint8_t>>> expected{
+      {"2026-04-27T10:00:00Z", {1, 0}},
+      {"2026-04-27T10:05:00Z", {1, 0}},
+      {"2026-04-27T10:10:00Z", {0, 0}},
+      {"2026-04-27T10:25:00Z", {0, 0}},
+      {"2026-04-27T10:30:00Z", {1, 0}}};
+  for (const auto& [t, want] : expected) {
+    fast.permitted(at(t), out);
+    EXPECT_EQ(out, want) << t;
+  }
+
+  // One instant on its own has no history: the denial in force is taken to have held.
+  TrackDecisions single(p, tracks, who, roaming);
+  EXPECT_FALSE(single.decide(0, at("2026-04-27T10:00:00Z")).decision.permit);
+  // Bad arguments.
+  EXPECT_THROW(TrackDecisions(p, tracks, {who[0]}, roaming), std::invalid_argument);
+  EXPECT_THROW(fast.permitted(at("2026-04-27T11:00:00Z"), std::span<std::uint8_t>(out.data(), 1)),
+               std::invalid_argument);
 }
 
 }  // namespace

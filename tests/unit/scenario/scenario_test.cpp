@@ -574,6 +574,48 @@ TEST(Scenario, BadInputsStopBeforeComputing) {
   EXPECT_THROW(run_scenario(sc, options(), RunContext{}), std::invalid_argument);  // no data folder
 }
 
+// A group of trajectories (terminals_patrol.csv: P1 moves about 55 km in 20 minutes, P2 is at rest)
+// runs through every stage, latency included (routed from where P1 is at each latency step), with the
+// same results for any thread count; tables list P1 at its first position.
+TEST(Scenario, MovingTerminalGroupRunsAlikeOnAnyThreadCount) {
+  Scenario sc = load_scenario(testing::kScenarioData + "small.toml");
+  sc.stop = sc.start + time::Duration::seconds(1800);
+  sc.variants.resize(2);  // a policy rule and a withdrawal
+  sc.compute.passes_terminals.clear();
+  sc.compute.latency = true;
+  sc.compute.latency_step = time::Duration::seconds(600);
+  sc.providers[0].gateways = std::string(SKYFENCE_DATA_DIR) + "/gateways/starlink_gateways.csv";
+  sc.providers[0].pops = std::string(SKYFENCE_DATA_DIR) + "/gateways/starlink_pops.csv";
+  TerminalGroupSpec patrol;
+  patrol.id = patrol.name = "patrol";
+  patrol.file = testing::kScenarioData + "terminals_patrol.csv";
+  patrol.customer = "military";
+  sc.groups.push_back(patrol);
+  const report::Results one = run_scenario(sc, options(), context(1));
+  const report::Results two = run_scenario(sc, options(), context(2));
+  const auto p1 = std::find_if(one.terminals.begin(), one.terminals.end(),
+                               [](const report::Terminal& t) { return t.id == "P1"; });
+  ASSERT_NE(p1, one.terminals.end());
+  EXPECT_NEAR(p1->lat_deg, 47.20, 1e-9);
+  EXPECT_NEAR(p1->lon_deg, 29.10, 1e-9);
+  ASSERT_EQ(one.terminal_service.size(), two.terminal_service.size());
+  for (std::size_t k = 0; k < one.terminal_service.size(); ++k) {
+    EXPECT_EQ(one.terminal_service[k].served_fraction, two.terminal_service[k].served_fraction);
+    EXPECT_EQ(one.terminal_service[k].coverage_fraction, two.terminal_service[k].coverage_fraction);
+    EXPECT_EQ(one.terminal_service[k].reason, two.terminal_service[k].reason);
+  }
+  ASSERT_EQ(one.reliance.size(), two.reliance.size());
+  for (std::size_t k = 0; k < one.reliance.size(); ++k)
+    EXPECT_EQ(one.reliance[k].served_share_any, two.reliance[k].served_share_any);
+  std::size_t patrol_latency = 0;
+  ASSERT_EQ(one.latency.size(), two.latency.size());
+  for (std::size_t k = 0; k < one.latency.size(); ++k) {
+    EXPECT_EQ(one.latency[k].rtt_samples_ms, two.latency[k].rtt_samples_ms);
+    patrol_latency += one.latency[k].src == "P1" ? 1 : 0;
+  }
+  EXPECT_GT(patrol_latency, 0u);
+}
+
 // Progress names the stages in order, never decreases and ends at 1; a stop requested while the run is
 // under way (here from its own progress, as a signal handler would) throws Cancelled.
 TEST(Scenario, ProgressAndStop) {

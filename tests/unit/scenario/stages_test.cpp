@@ -6,17 +6,27 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
+#include <numbers>
 #include <string>
 #include <vector>
 
 #include "scenario_test_support.h"
+#include "skyfence/earth/trajectory.h"
 #include "skyfence/orbits/load.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/visibility/fleet.h"
 
 namespace skyfence::scenario::internal {
 namespace {
+
+// Degrees of an angle in radians, with every digit a double holds.
+std::string fmt_deg(double rad) {
+  char text[40];
+  std::snprintf(text, sizeof text, "%.17g", rad * 180.0 / std::numbers::pi);
+  return text;
+}
 
 Scenario tiny() {
   return load_scenario(testing::kScenarioData + "issues.toml");
@@ -268,6 +278,125 @@ TEST(RunStages, EnforcementStudyFillsItsRows) {
   Scenario bad = sc;
   bad.enforcement->hostile_groups = {"nobody"};
   EXPECT_THROW(record_enforcement(bad, in, context(), none), InputError);
+}
+
+// A scenario whose "moving" group holds trajectories: M crosses into a denied square (about 115 km/h),
+// D runs at about 300 km/h past a 150 km/h speed cap and then stops; the "fixed" group has a terminal
+// at each place M and D are at each step (F<terminal><step>). Starlink serves the whole area at every
+// step, so what each terminal gets at a step is decided by where it is and how fast it goes.
+Scenario with_moving_terminals() {
+  const std::string dir = ::testing::TempDir();
+  {
+    std::ofstream p(dir + "/moving-policy.toml");
+    p << "provider = \"starlink\"\n[[rule]]\nid = \"all\"\neffect = \"permit\"\n"
+         "[[rule]]\nid = \"square\"\neffect = \"forbid\"\n"
+         "polygon = [[28.0, 46.5], [29.0, 46.5], [29.0, 47.5], [28.0, 47.5], [28.0, 46.5]]\n"
+         "[[rule]]\nid = \"cap\"\neffect = \"forbid\"\nmax_speed_kmh = 150\n";
+    std::ofstream t(dir + "/moving.csv");
+    t << "id,time_utc,lat_deg,lon_deg\n"
+         "M,2026-04-27T00:00:00Z,47.0,29.3\n"
+         "D,2026-04-27T00:00:00Z,47.8,28.2\n"
+         "M,2026-04-27T00:20:00Z,47.0,28.8\n"
+         "D,2026-04-27T00:15:00Z,47.8,29.2\n";
+  }
+  const std::vector<earth::Track> tracks = earth::read_tracks_file(dir + "/moving.csv");
+  {
+    std::ofstream f(dir + "/fixed.csv");
+    f << "id,lat_deg,lon_deg\n";
+    const time::Instant start = time::parse_iso8601("2026-04-27T00:00:00Z");
+    for (std::size_t k = 0; k < 3; ++k) {
+      std::vector<frames::Geodetic> at(tracks.size());
+      earth::positions_at(tracks, start + time::Duration::seconds(600) * static_cast<std::int64_t>(k), at);
+      for (std::size_t i = 0; i < tracks.size(); ++i) {
+        f << "F" << tracks[i].id << k << "," << fmt_deg(at[i].lat_rad) << "," << fmt_deg(at[i].lon_rad)
+          << "\n";
+      }
+    }
+  }
+  Scenario sc = tiny();
+  sc.providers[0].name = "starlink";
+  sc.providers[0].source = {};
+  sc.providers[0].source.value = "starlink";
+  sc.providers[0].min_elevation_deg = 25.0;
+  sc.providers[0].policy = dir + "/moving-policy.toml";
+  sc.providers[0].service_model = std::string(SKYFENCE_DATA_DIR) + "/providers/starlink.toml";
+  sc.groups.clear();
+  for (const char* id : {"moving", "fixed"}) {
+    TerminalGroupSpec g;
+    g.id = g.name = id;
+    g.file = dir + "/" + id + ".csv";
+    g.customer = "civil";
+    g.demand_mbps = 1.0;
+    sc.groups.push_back(g);
+  }
+  sc.compute.timeseries_terminals = 100;
+  return sc;
+}
+
+TEST(RunStages, MovingTerminalsAreServedWhereTheyAreAtEachStep) {
+  const Scenario sc = with_moving_terminals();
+  const RunInputs in = load_inputs(sc, options(), context());
+  ASSERT_TRUE(in.moving);
+  ASSERT_EQ(in.terminals.size(), 2u + 6u);
+  EXPECT_TRUE(in.terminals[0].tracked);
+  EXPECT_FALSE(in.terminals[2].tracked);
+  const std::vector<Plan> plans = plan_variants(sc, in);
+  report::Results res;
+  record_inputs(sc, in, plans, options(), res);
+  const std::vector<Masks> masks = cover_variants(sc, in, plans, options(), context(), res);
+  const std::size_t n = in.points.size(), cells = in.cells.size();
+  const auto served = [&](std::size_t step, std::size_t terminal) {
+    return masks[0].bits[step * n + cells + terminal] != 0;
+  };
+  // terminal index of F<i><k>: 2 + 2k + i (M is 0, D is 1).
+  for (std::size_t k = 0; k < 3; ++k) {
+    SCOPED_TRACE(k);
+    // M is served where a terminal at rest at its place is (in view, decided where it is)...
+    EXPECT_EQ(served(k, 0), served(k, 2 + 2 * k));
+    // ...and its satellites in view are those of that place (the baseline's series, one per terminal).
+    const auto& series = res.timeseries;
+    const auto of = [&](const std::string& id) {
+      return std::find_if(series.begin(), series.end(), [&](const report::TimeSeries& s) {
+        return s.provider == "starlink" && s.site == id;
+      });
+    };
+    ASSERT_NE(of("M"), series.end());
+    EXPECT_EQ(of("M")->satellites_in_view[k], of("FM" + std::to_string(k))->satellites_in_view[k]);
+    EXPECT_EQ(of("D")->satellites_in_view[k], of("FD" + std::to_string(k))->satellites_in_view[k]);
+  }
+  // Outside the square at steps 0 and 1, inside at step 2; D over the speed cap until it stops.
+  EXPECT_TRUE(served(0, 0));
+  EXPECT_TRUE(served(1, 0));
+  EXPECT_FALSE(served(2, 0));
+  EXPECT_FALSE(served(0, 1));
+  EXPECT_FALSE(served(1, 1));
+  EXPECT_TRUE(served(2, 1));
+  for (std::size_t k = 0; k < 3; ++k) EXPECT_TRUE(served(k, 3 + 2 * k));  // at rest, D's places are served
+  // The decision at the start is check's: D is over the cap then, and its decision varies.
+  const auto d = std::find_if(res.terminal_service.begin(), res.terminal_service.end(),
+                              [](const report::TerminalService& t) { return t.terminal == "D"; });
+  ASSERT_NE(d, res.terminal_service.end());
+  EXPECT_EQ(d->decision, report::TerminalDecision::varies);
+  EXPECT_NE(d->reason.find("cap"), std::string::npos) << d->reason;
+
+  // Demand met: 1 Mbps each is far below capacity, so a terminal's demand is met exactly at the steps
+  // coverage serves it, where it is then.
+  record_capacity(sc, in, plans, context(), res);
+  const auto full = [&](const std::string& id) {
+    for (const report::TerminalCapacity& c : res.terminal_capacity) {
+      if (c.terminal == id && c.provider == "starlink") return c.full_service_fraction;
+    }
+    ADD_FAILURE() << id;
+    return -1.0;
+  };
+  EXPECT_NEAR(full("M"), 2.0 / 3.0, 1e-12);
+  EXPECT_NEAR(full("D"), 1.0 / 3.0, 1e-12);
+  EXPECT_NEAR(full("FM2"), 0.0, 1e-12);  // inside the square all along
+
+  // Passes are for terminals at rest.
+  Scenario bad = sc;
+  bad.compute.passes_terminals = {"M"};
+  EXPECT_THROW(load_inputs(bad, options(), context()), InputError);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,8 +20,10 @@
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/region.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/earth/trajectory.h"
 #include "skyfence/network/topology.h"
 #include "skyfence/orbits/load.h"
+#include "skyfence/policy/enforcement.h"
 #include "skyfence/policy/permission.h"
 #include "skyfence/policy/policy.h"
 #include "skyfence/report/model.h"
@@ -69,11 +72,15 @@ struct Active {
 };
 
 struct TerminalRow {
-  earth::Site site;
+  earth::Site site;      // a moving terminal: at its first position
   std::string group;     // scenario group id
   std::string customer;  // class used for the policy
   std::string policy_group;
   double demand_mbps = 0.0;  // when demand met is computed: the terminal's, else its group's
+  // From a trajectories file (earth/trajectory.h): decided by policy::TrackDecisions, as `check` decides
+  // (where it is at each step, its speed and roaming days, the delay); else by its fixed site, as a cell.
+  bool tracked = false;
+  policy::RoamingClock::Terminal roaming{};  // its activation country and roaming_since (tracked)
 };
 
 // One variant: its record and the providers it runs with.
@@ -95,6 +102,8 @@ struct RunInputs {
   std::vector<earth::Cell> cells;           // the region's cells, not empty
   std::vector<double> cell_demand_mbps;     // per cell: density x area or the demand file's; all 0 without
   std::vector<TerminalRow> terminals;       // every group's, in group then file order
+  std::vector<earth::Track> tracks;         // per terminal: where it is over time (one sample at rest)
+  bool moving = false;                      // whether some terminal moves
   std::vector<std::size_t> pass_terminals;  // indices into terminals
   std::vector<Loaded> loaded;               // the scenario's providers, then those variants add
   std::vector<SwappedCatalog> swapped;      // one per catalog-swap variant, in scenario order
@@ -140,8 +149,21 @@ void record_latency(const Scenario& sc, const RunInputs& in, const std::vector<P
                     const RunContext& run, report::Results& res);
 
 // The policies of a plan's providers, per point (cells ask as the region's customer, terminals as
-// themselves), indexed as plan.active.
+// themselves), indexed as plan.active; tracked terminals are left to plan_permission_hook.
 policy::ProviderPermissions plan_permissions(const Scenario& sc, const RunInputs& in, const Plan& plan);
+
+// The permission hook of a plan over the points: `permits` (plan_permissions', which must outlive the
+// hook), and each tracked terminal decided by policy::TrackDecisions where it is at each step, with its
+// speed, roaming days and the policy's delay (the decision before the first step is the one at that
+// step minus the delay). With tracked terminals the hook keeps state: call it once per step and provider
+// in step order (the coverage and capacity engines do), and make a new one for each series. Empty when
+// no provider has a policy.
+policy::PermissionHook plan_permission_hook(const RunInputs& in, const Plan& plan,
+                                            const policy::ProviderPermissions& permits);
+
+// Where every point is at `at`: the cell centres, then each terminal on its track. REQUIRES:
+// out.size() == in.points.size().
+void point_positions(const RunInputs& in, time::Instant at, std::span<frames::Geodetic> out);
 
 // Stage "demand met" (when every provider has a service model, Scenario::capacity): per plan,
 // capacity::compute_capacity over the region's cells (RunInputs::cell_demand_mbps, the region's customer
