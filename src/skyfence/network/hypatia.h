@@ -88,7 +88,8 @@ HypatiaState read_hypatia_state(const std::string& dir);
 // satellite's cone radius on the ground and its altitude, sqrt(cone_radius^2 + altitude^2), a flat-
 // Earth triangle. Starlink-550: cone radius 940.7 km (the ground radius of a 25 deg elevation mask at
 // 550 km, from the FCC filing SAT-MOD-20181108-00083) and 550 km give 1089.686 km, the slant range of
-// a 26.6 deg elevation on the 6378.135 km sphere at 550 km (25 deg would be 1123.4 km).
+// a 26.2 deg elevation on the 6378.135 km sphere at 550 km (25 deg would be 1123.4 km); at the shell's
+// SGP4 mean altitude, about 509 km (its 15.19 rev/day), it is 23.6 deg.
 double hypatia_max_gsl_length_km(double cone_radius_km, double altitude_km);
 
 }  // namespace skyfence::network
