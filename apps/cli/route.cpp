@@ -560,6 +560,9 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
         cmd->count("--isl-pairing") + cmd->count("--isls") > 0) {
       throw CLI::ValidationError("--isl none", "excludes --isl-pairing and --isls");
     }
+    if (cmd->count("--isl-shift") > 0 && opts->isl_pairing != "same-index") {
+      throw CLI::ValidationError("--isl-shift", "applies to --isl-pairing same-index only");
+    }
     opts->pairing_given = cmd->count("--isl-pairing") > 0;
     opts->elevation_given = cmd->count("--min-elevation") + cmd->count("--gateway-min-elevation") > 0;
     opts->isl_max_range_given = cmd->count("--isl-max-range") > 0;

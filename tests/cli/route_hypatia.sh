@@ -58,6 +58,9 @@ printf 'norad_a,norad_b\n1,2\n3,3\n' > "$WORK/bad_isls.csv"
 expect_exit 2 "isl self link" -- "$SKYFENCE" route --hypatia-state "$H" --isls "$WORK/bad_isls.csv" --from Paris --to Luanda "${WIN[@]}"
 expect_grep "bad_isls.csv:3: norad_b: expected two distinct satellites" "$WORK/err" "located self link"
 expect_exit 2 "shift needs same-index" -- "$SKYFENCE" route --hypatia-state "$H" --isl-shift 1 --from Paris --to Luanda "${WIN[@]}"
+expect_exit 2 "shift needs same-index, not nearest" -- "$SKYFENCE" route --hypatia-state "$H" --isl-pairing nearest --isl-shift 1 --from Paris --to Luanda "${WIN[@]}"
+expect_grep "applies to --isl-pairing same-index only" "$WORK/err" "shift with nearest"
+expect_exit 2 "no links excludes a link list" -- "$SKYFENCE" route --hypatia-state "$H" --isl none --isls "$H/isls.txt" --from Paris --to Luanda "${WIN[@]}"
 expect_exit 2 "range excludes elevation" -- "$SKYFENCE" route "${SHELL1[@]}" --gsl-max-range 1000 --min-elevation 10
 expect_exit 2 "range must be positive" -- "$SKYFENCE" route "${SHELL1[@]}" --gsl-max-range -5
 expect_exit 2 "isls excludes pairing" -- "$SKYFENCE" route --hypatia-state "$H" --isls "$H/isls.txt" --isl-pairing nearest --from Paris --to Luanda "${WIN[@]}"

@@ -113,6 +113,9 @@ TEST_F(HypatiaStarlink550, SameIndexPairingIsHypatiasPlusGrid) {
   const PlaneAssignment planes =
       planes_in_file_order(s.tles.satellites, s.tles.orbits, s.tles.sats_per_orbit);
   EXPECT_EQ(plus_grid_links(planes, {.pairing = IslPairing::same_index, .shift = 0}), s.isls);
+  // Planes inferred from the elements number slots from the smallest argument of latitude, which here
+  // is Hypatia's index 0 of every orbit (mean anomaly 0, or half a slot on odd orbits): the same links.
+  EXPECT_EQ(plus_grid_links(infer_planes(s.tles.satellites), {.pairing = IslPairing::same_index}), s.isls);
   const auto nearest = plus_grid_links(planes, {.pairing = IslPairing::nearest});
   EXPECT_EQ(nearest.size(), s.isls.size());
   EXPECT_NE(nearest, s.isls);
