@@ -211,7 +211,7 @@ HypatiaTles read_hypatia_tles(std::string_view text, std::string_view source) {
   const std::uint64_t orbits_n = parse_index(words[0], {file, header_line, "ORBITS"}, "the number of orbits");
   const std::uint64_t per =
       parse_index(words[1], {file, header_line, "SATS_PER_ORBIT"}, "the satellites per orbit");
-  if (orbits_n < 1 || per < 1 || orbits_n * per > 10'000'000) {
+  if (orbits_n < 1 || per < 1 || orbits_n > 10'000'000 || per > 10'000'000 || orbits_n * per > 10'000'000) {
     throw InputError(
         SourceLocation{file, header_line, "header"},
         fmt::format("expected ORBITS and SATS_PER_ORBIT >= 1 (and a product up to 10^7), got {} {}", orbits_n,

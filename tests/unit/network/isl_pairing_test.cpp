@@ -286,6 +286,12 @@ TEST(NetworkHypatiaState, BadTles) {
   EXPECT_EQ(
       tles("0 1\n"),
       "tles.txt:1: header: expected ORBITS and SATS_PER_ORBIT >= 1 (and a product up to 10^7), got 0 1");
+  // A product that would overflow 64 bits.
+  EXPECT_EQ(tles("4294967296 4294967296\n"),
+            "tles.txt:1: header: expected ORBITS and SATS_PER_ORBIT >= 1 (and a product up to 10^7), got "
+            "4294967296 4294967296");
+  // An element set that is not a valid TLE is reported by the TLE reader, located in the file.
+  EXPECT_NE(tles("1 1\nSat 0\n" + l1 + "\n" + l2.substr(0, 60) + "\n").find("tles.txt:"), std::string::npos);
 }
 
 }  // namespace
