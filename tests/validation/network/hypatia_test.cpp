@@ -10,10 +10,10 @@
 //
 // What differs and stays: Hypatia propagates with pyephem's SGP4 and its own Earth model (sidereal
 // time, a 6378.16 km / 1/298.25 observer ellipsoid), skyfence with Vallado's SGP4 (WGS-72), GMST
-// (IAU 1982) and WGS84 ground positions, so hop lengths differ by metres: the RTTs agree to about 1e-6
-// relative (measured; asserted 1e-5, the agreement docs/network.md states), and a path may differ
-// where two paths are within that of each other (a near-tie), which the test checks on skyfence's own
-// geometry.
+// (IAU 1982) and WGS84 ground positions, so paths differ by up to ~125 m one way: the RTTs agree to
+// 7.8e-6 relative at worst (measured, docs/network.md; asserted < 1e-5 at every step), and a path may
+// differ where two paths are within that of each other (a near-tie), which the test checks on
+// skyfence's own geometry. None does here: all 400 pair-steps have Hypatia's path.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -37,6 +37,12 @@ namespace skyfence::network {
 namespace {
 
 const std::string kDir = std::string(SKYFENCE_TEST_DATA_DIR) + "/hypatia-starlink-550";
+// Under AddressSanitizer (make test-asan) every 10th step: the same code paths at a tenth of the cost.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kStride = 10;
+#else
+constexpr int kStride = 1;
+#endif
 constexpr double kHypatiaSpeedOfLightMS = 299792458.0;
 
 struct Series {
@@ -170,7 +176,8 @@ TEST_F(HypatiaStarlink550, RttsAndPathsAgreeWithHypatias) {
     int differing_paths = 0;
   };
   std::vector<Agreement> agree(pairs.size());
-  for (int k = 0; k < kSteps; ++k) {
+  int checked = 0;
+  for (int k = 0; k < kSteps; k += kStride, ++checked) {
     net.snapshot(t0 + time::Duration::seconds(k), snap);
     route_step(net, snap, eps, routes);
     for (std::size_t p = 0; p < pairs.size(); ++p) {
@@ -202,7 +209,7 @@ TEST_F(HypatiaStarlink550, RttsAndPathsAgreeWithHypatias) {
   for (std::size_t p = 0; p < pairs.size(); ++p) {
     std::printf(
         "Hypatia %d -> %d: %d steps, RTT |relative difference| max %.3g, mean %.3g; paths differing: %d\n",
-        pairs[p].src, pairs[p].dst, kSteps, agree[p].worst_rel, agree[p].sum_rel / kSteps,
+        pairs[p].src, pairs[p].dst, checked, agree[p].worst_rel, agree[p].sum_rel / checked,
         agree[p].differing_paths);
     // docs/network.md: no near-tie at these 400 pair-steps, every path identical.
     EXPECT_EQ(agree[p].differing_paths, 0);
