@@ -454,9 +454,10 @@ void add_link_options(CLI::App& cmd, Options& opts) {
       cmd.add_option("--isl-shift", opts.isl_shift, "same-index pairing: slot offset to the next plane")
           ->capture_default_str();
   shift->needs(pairing);
-  cmd.add_option("--isls", opts.isls_file,
-                 "explicit inter-satellite links: Hypatia's isls.txt (\"a b\" satellite indices in input "
-                 "order) or CSV with norad_a,norad_b columns")
+  cmd.add_option(
+         "--isls", opts.isls_file,
+         "explicit inter-satellite links: Hypatia's isls.txt (\"a b\": indices into the satellites as "
+         "loaded) or CSV with norad_a,norad_b columns")
       ->check(CLI::ExistingFile)
       ->excludes(pairing)
       ->excludes(shift);
