@@ -43,6 +43,13 @@ expect_exit 0 "elevation" -- "$SKYFENCE" route --hypatia-state "$H" --min-elevat
 paste -d, <(cut -d, -f4 "$WORK/out") <(cut -d, -f4 "$WORK/h.csv") | awk -F, 'NR > 1 && $1 != "" && $1 < $2 - 0.0005 { exit 1 }' \
   && pass || fail "a 40 deg mask shortened a route"
 
+# --sites replaces Hypatia's ground stations (the bundled cities have the same names); --gateways and
+# --pops bring ground relay back.
+expect_exit 0 "state with sites and gateways" -- "$SKYFENCE" route --hypatia-state "$H" --sites "$REPO_DATA/cities/cities_top100.csv" \
+  --gateways "$REPO_DATA/gateways/starlink_gateways.csv" --pops "$REPO_DATA/gateways/starlink_pops.csv" --from Paris --to Luanda "${WIN[@]}"
+expect_grep "1 pair\(s\) x 30 step\(s\), 1584 satellites .*261 gateways, 23 PoPs" "$WORK/err" "gateways loaded"
+expect_grep "^2000-01-01T00:00:00.000Z,Paris,Luanda,[0-9]+\.[0-9]{3}," "$WORK/out" "routed with the cities file"
+
 # --gsl-max-range on a preset: a range below the 550 km altitude leaves no ground link.
 SHELL1=(--preset starlink-gen1 --satellite 'STARLINK_GEN1-0-*' --satellites-only --sites "$REPO_DATA/cities/cities_top100.csv" --from Paris --to London --start 2026-05-01T00:00:00Z --duration 2s --step 1s)
 expect_exit 0 "gsl range" -- "$SKYFENCE" route "${SHELL1[@]}" --gsl-max-range 1500 -q
