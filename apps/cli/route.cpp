@@ -485,8 +485,9 @@ void add_route_command(CLI::App& app, std::function<int()>& run_fn) {
       --pairs pairs.csv --start 2026-05-01T00:00:00Z --duration 1h --step 10s --summary
   skyfence route --tle data/tle/starlink_2026-04-27.tle --sites terminals.csv --to-internet \
       --start 2026-04-27T00:00:00Z --stop 2026-04-27T01:00:00Z --step 1m
-  skyfence route --hypatia-state starlink_550_isls_plus_grid_ground_stations_top_100 --from Paris --to Luanda \
-      --start 2000-01-01T00:00:00Z --duration 200s --step 1s
+  skyfence route --hypatia-state \
+      gen_data/starlink_550_isls_plus_grid_ground_stations_top_100_algorithm_free_one_only_over_isls \
+      --from Paris --to Luanda --start 2000-01-01T00:00:00Z --duration 200s --step 1s
 
 The network at each step: satellites propagated with SGP4; inter-satellite links (--isl plus-grid: the
 previous and next satellite of the plane and one satellite in each adjacent plane; none: bent pipe),
