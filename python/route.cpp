@@ -20,6 +20,7 @@
 #include "catalog.h"
 #include "common.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/network/hypatia.h"
 #include "skyfence/network/planes.h"
 #include "skyfence/network/routing.h"
 #include "skyfence/network/series.h"
@@ -40,7 +41,11 @@ struct RouteSpec {
   std::string sites_file, gateways_file, pops_file;
   std::vector<std::pair<std::string, std::string>> pairs;  // site ids; empty with to_internet
   bool to_internet = false;
-  bool isl = true;  // plus-grid; false: none (bent pipe)
+  bool isl = true;                      // plus-grid; false: none (bent pipe)
+  std::string isl_pairing = "nearest";  // or "same-index"
+  int isl_shift = 0;
+  std::string isls_file;          // an explicit link list instead of the plus grid
+  double gsl_max_range_km = 0.0;  // 0: none (the elevation masks alone)
   double min_elevation_deg = 25.0, gateway_min_elevation_deg = 25.0;
   double isl_max_range_km = 0.0, grazing_altitude_km = 80.0;
   double fibre_route_factor = 1.5, fibre_index = network::kFibreRefractiveIndex;
@@ -81,6 +86,11 @@ network::NetworkOptions network_options(const RouteSpec& o) {
   nopts.isl_max_range_km =
       o.isl_max_range_km == 0.0 ? std::numeric_limits<double>::infinity() : o.isl_max_range_km;
   nopts.isl_grazing_altitude_km = o.grazing_altitude_km;
+  if (o.gsl_max_range_km != 0.0) {
+    // As the CLI's --gsl-max-range: a slant-range limit with the masks at the horizon.
+    nopts.gsl_max_range_km = o.gsl_max_range_km;
+    nopts.user_min_elevation_rad = nopts.gateway_min_elevation_rad = 0.0;
+  }
   nopts.fibre_route_factor = o.fibre_route_factor;
   nopts.fibre_refractive_index = o.fibre_index;
   nopts.ground_relay = !o.satellites_only;
@@ -160,8 +170,15 @@ py::dict route(const Catalog& cat, const RouteSpec& o, std::int64_t start_ns, st
   for (std::string& w : cat.stale_warnings(times.front(), times.back())) warnings.push_back(std::move(w));
 
   std::vector<network::SatellitePair> isl;
-  if (nopts.isl == network::IslMode::plus_grid)
-    isl = network::plus_grid_links(assign_planes(cat, folder, times.front(), warnings));
+  if (nopts.isl == network::IslMode::plus_grid && !o.isls_file.empty()) {
+    isl = network::read_isl_list_file(o.isls_file, cat.sets);
+  } else if (nopts.isl == network::IslMode::plus_grid) {
+    const network::PlusGridOptions grid{.pairing = o.isl_pairing == "same-index"
+                                                       ? network::IslPairing::same_index
+                                                       : network::IslPairing::nearest,
+                                        .shift = o.isl_shift};
+    isl = network::plus_grid_links(assign_planes(cat, folder, times.front(), warnings), grid);
+  }
   const network::Network net(*cat.fleet, std::move(isl), ground_nodes(gateways), ground_nodes(pops),
                              ground_nodes(sites), nopts);
 
@@ -235,13 +252,25 @@ void add_route(py::module_& m) {
       "route",
       [](const Catalog& cat, const std::string& sites_file,
          const std::vector<std::pair<std::string, std::string>>& pairs, bool to_internet,
-         const std::string& isl, const std::string& gateways_file, const std::string& pops_file,
+         const std::string& isl, const std::string& isl_pairing, int isl_shift, const std::string& isls_file,
+         double gsl_max_range_km, const std::string& gateways_file, const std::string& pops_file,
          double min_elevation_deg, double gateway_min_elevation_deg, double isl_max_range_km,
          double grazing_altitude_km, double fibre_route_factor, double fibre_index, bool satellites_only,
          bool strict, std::int64_t start_ns, std::int64_t stop_ns, std::int64_t step_ns, unsigned threads,
          const std::string& data_given) {
         if (isl != "plus-grid" && isl != "none")
           throw py::value_error("isl must be \"plus-grid\" or \"none\", got \"" + isl + "\"");
+        if (isl_pairing != "nearest" && isl_pairing != "same-index")
+          throw py::value_error("isl_pairing must be \"nearest\" or \"same-index\", got \"" + isl_pairing +
+                                "\"");
+        if (isl_shift != 0 && isl_pairing != "same-index")
+          throw py::value_error("isl_shift applies to isl_pairing=\"same-index\" only");
+        if (!isls_file.empty() && (isl != "plus-grid" || isl_pairing != "nearest" || isl_shift != 0))
+          throw py::value_error(
+              "isls replaces the plus grid: give it without isl=\"none\", isl_pairing or isl_shift");
+        if (!(gsl_max_range_km >= 0.0))
+          throw py::value_error("gsl_max_range_km must be > 0 (0: no limit), got " +
+                                std::to_string(gsl_max_range_km));
         RouteSpec o;
         o.sites_file = sites_file;
         o.gateways_file = gateways_file;
@@ -249,6 +278,10 @@ void add_route(py::module_& m) {
         o.pairs = pairs;
         o.to_internet = to_internet;
         o.isl = isl == "plus-grid";
+        o.isl_pairing = isl_pairing;
+        o.isl_shift = isl_shift;
+        o.isls_file = isls_file;
+        o.gsl_max_range_km = gsl_max_range_km;
         o.min_elevation_deg = min_elevation_deg;
         o.gateway_min_elevation_deg = gateway_min_elevation_deg;
         o.isl_max_range_km = isl_max_range_km;
@@ -260,6 +293,7 @@ void add_route(py::module_& m) {
         return route(cat, o, start_ns, stop_ns, step_ns, threads, data_given);
       },
       py::arg("catalog"), py::arg("sites_file"), py::arg("pairs"), py::arg("to_internet"), py::arg("isl"),
+      py::arg("isl_pairing"), py::arg("isl_shift"), py::arg("isls_file"), py::arg("gsl_max_range_km"),
       py::arg("gateways_file"), py::arg("pops_file"), py::arg("min_elevation_deg"),
       py::arg("gateway_min_elevation_deg"), py::arg("isl_max_range_km"), py::arg("grazing_altitude_km"),
       py::arg("fibre_route_factor"), py::arg("fibre_index"), py::arg("satellites_only"), py::arg("strict"),

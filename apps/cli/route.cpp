@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <numbers>
+#include <optional>
 #include <span>
 #include <sstream>
 #include <stdexcept>
@@ -24,6 +25,7 @@
 #include "inputs.h"
 #include "skyfence/core/error.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/network/hypatia.h"
 #include "skyfence/network/planes.h"
 #include "skyfence/network/routing.h"
 #include "skyfence/network/series.h"
@@ -43,6 +45,13 @@ using time::Instant;
 struct Options {
   SatelliteInput in;
   std::string isl = "plus-grid";
+  std::string isl_pairing = "nearest";
+  int isl_shift = 0;
+  std::string isls_file;
+  std::string hypatia_state;  // Hypatia's static state folder
+  double gsl_max_range_km = 0.0;
+  // Given on the command line (they override what --hypatia-state sets).
+  bool pairing_given = false, elevation_given = false, isl_max_range_given = false;
   std::string sites_file;
   std::string from, to, pairs_file;
   bool to_internet = false;
@@ -233,6 +242,43 @@ network::PlaneAssignment assign_planes(const Options& o, const std::vector<orbit
   return network::planes_from_walker(slots, shells);
 }
 
+// The candidate inter-satellite links: --isls, else Hypatia's isls.txt (with --hypatia-state and no
+// --isl-pairing), else the plus grid with the pairing asked for, on Hypatia's planes (file order), a
+// preset's Walker layout, or planes inferred from the elements.
+std::vector<network::SatellitePair> isl_links(const Options& o, const std::vector<orbits::ElementSet>& sets,
+                                              const std::optional<network::HypatiaState>& hypatia,
+                                              Instant when) {
+  if (!o.isls_file.empty()) return network::read_isl_list_file(o.isls_file, sets);
+  if (hypatia && !o.pairing_given) return hypatia->isls;
+  const network::PlusGridOptions grid{.pairing = o.isl_pairing == "same-index"
+                                                     ? network::IslPairing::same_index
+                                                     : network::IslPairing::nearest,
+                                      .shift = o.isl_shift};
+  if (hypatia) {
+    return network::plus_grid_links(
+        network::planes_in_file_order(sets, hypatia->tles.orbits, hypatia->tles.sats_per_orbit), grid);
+  }
+  return network::plus_grid_links(assign_planes(o, sets, when), grid);
+}
+
+// Hypatia's limits from its description.txt, unless the command line sets them: ground links by its
+// slant range alone (elevation masks at the horizon), ISLs by its longest link.
+void hypatia_limits(const Options& o, const network::HypatiaDescription& d, network::NetworkOptions& nopts) {
+  if (o.gsl_max_range_km == 0.0 && !o.elevation_given) {
+    nopts.gsl_max_range_km = d.max_gsl_length_km;
+    nopts.user_min_elevation_rad = nopts.gateway_min_elevation_rad = 0.0;
+  }
+  if (!o.isl_max_range_given) nopts.isl_max_range_km = d.max_isl_length_km;
+  network::check(nopts);
+}
+
+// Hypatia's ground stations as sites, their names as ids.
+std::vector<earth::Site> hypatia_sites(const network::HypatiaState& state) {
+  std::vector<earth::Site> out;
+  for (const auto& g : state.ground_stations) out.push_back({g.id, g.id, g.location, {}});
+  return out;
+}
+
 // The network's options from the command's, checked before any input is read; main maps the library's
 // std::invalid_argument to exit status 2.
 network::NetworkOptions network_options(const Options& o) {
@@ -244,6 +290,11 @@ network::NetworkOptions network_options(const Options& o) {
   nopts.isl_max_range_km =
       o.isl_max_range_km == 0.0 ? std::numeric_limits<double>::infinity() : o.isl_max_range_km;
   nopts.isl_grazing_altitude_km = o.grazing_altitude_km;
+  if (o.gsl_max_range_km != 0.0) {
+    // A slant-range limit instead of elevation masks (Hypatia's rule): the masks go to the horizon.
+    nopts.gsl_max_range_km = o.gsl_max_range_km;
+    nopts.user_min_elevation_rad = nopts.gateway_min_elevation_rad = 0.0;
+  }
   nopts.fibre_route_factor = o.fibre_route_factor;
   nopts.fibre_refractive_index = o.fibre_index;
   nopts.ground_relay = !o.satellites_only;
@@ -255,16 +306,18 @@ network::NetworkOptions network_options(const Options& o) {
 // What to route, as indices into `sites`: every site to the internet, the pairs file's rows, or
 // --from to --to.
 std::vector<network::EndpointPair> endpoint_pairs(const Options& o, const std::vector<earth::Site>& sites) {
+  const std::string sites_file =
+      o.sites_file.empty() ? o.hypatia_state + "/ground_stations.txt" : o.sites_file;
   std::map<std::string, std::uint32_t> ids;
   for (std::size_t i = 0; i < sites.size(); ++i) ids.emplace(sites[i].id, static_cast<std::uint32_t>(i));
   std::vector<network::EndpointPair> pairs;
   if (o.to_internet) {
     for (std::uint32_t i = 0; i < sites.size(); ++i) pairs.push_back({i, network::kToInternet});
   } else if (!o.pairs_file.empty()) {
-    pairs = read_pairs(o.pairs_file, ids, o.sites_file);
+    pairs = read_pairs(o.pairs_file, ids, sites_file);
   } else {
-    pairs.push_back({endpoint_index(ids, o.from, {"--from", 0, {}}, o.sites_file),
-                     endpoint_index(ids, o.to, {"--to", 0, {}}, o.sites_file)});
+    pairs.push_back({endpoint_index(ids, o.from, {"--from", 0, {}}, sites_file),
+                     endpoint_index(ids, o.to, {"--to", 0, {}}, sites_file)});
   }
   return pairs;
 }
@@ -301,23 +354,41 @@ int run(const Options& o) {
   install_interrupt_handler();
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<Instant> times = time_steps(o);
-  const network::NetworkOptions nopts = network_options(o);
+  network::NetworkOptions nopts = network_options(o);
 
-  const std::vector<earth::Site> sites = read_sites(o.sites_file, o.in.strict, "sites");
+  std::optional<network::HypatiaState> hypatia;
+  if (!o.hypatia_state.empty()) {
+    hypatia = network::read_hypatia_state(o.hypatia_state);
+    hypatia_limits(o, hypatia->description, nopts);
+  }
+  const std::vector<earth::Site> sites =
+      o.sites_file.empty() ? hypatia_sites(*hypatia) : read_sites(o.sites_file, o.in.strict, "sites");
   const std::vector<network::EndpointPair> pairs = endpoint_pairs(o, sites);
-  const std::string gw_path =
-      o.gateways_file.empty() ? data_dir() + "/gateways/starlink_gateways.csv" : o.gateways_file;
-  const std::string pop_path = o.pops_file.empty() ? data_dir() + "/gateways/starlink_pops.csv" : o.pops_file;
-  const std::vector<earth::Site> gateways = read_sites(gw_path, o.in.strict, "gateways");
-  const std::vector<earth::Site> pops = read_sites(pop_path, o.in.strict, "points of presence");
+  // Hypatia's state has no gateways or PoPs: none unless given.
+  std::vector<earth::Site> gateways, pops;
+  if (!hypatia || !o.gateways_file.empty()) {
+    const std::string gw_path =
+        o.gateways_file.empty() ? data_dir() + "/gateways/starlink_gateways.csv" : o.gateways_file;
+    gateways = read_sites(gw_path, o.in.strict, "gateways");
+  }
+  if (!hypatia || !o.pops_file.empty()) {
+    const std::string pop_path =
+        o.pops_file.empty() ? data_dir() + "/gateways/starlink_pops.csv" : o.pops_file;
+    pops = read_sites(pop_path, o.in.strict, "points of presence");
+  }
 
-  const orbits::LoadedSatellites loaded = load_satellites(o.in, times.front(), times.back());
+  orbits::LoadedSatellites loaded;
+  if (hypatia) {
+    loaded.source = o.hypatia_state + "/tles.txt";
+    loaded.sets = hypatia->tles.satellites;
+  } else {
+    loaded = load_satellites(o.in, times.front(), times.back());
+  }
   const std::vector<orbits::ElementSet>& sets = loaded.sets;
   warn_about_leap_seconds(times.back());
   const visibility::Fleet fleet(sets);
   std::vector<network::SatellitePair> isl;
-  if (nopts.isl == network::IslMode::plus_grid)
-    isl = network::plus_grid_links(assign_planes(o, sets, times.front()));
+  if (nopts.isl == network::IslMode::plus_grid) isl = isl_links(o, sets, hypatia, times.front());
   const network::Network net(fleet, std::move(isl), ground_nodes(gateways), ground_nodes(pops),
                              ground_nodes(sites), nopts);
 
@@ -362,8 +433,34 @@ void add_link_options(CLI::App& cmd, Options& opts) {
   cmd.add_option("--gateway-min-elevation", opts.gateway_min_elevation_deg,
                  "minimum elevation for gateways, degrees")
       ->capture_default_str();
+  auto* min_el = cmd.get_option("--min-elevation");
+  auto* gw_min_el = cmd.get_option("--gateway-min-elevation");
+  cmd.add_option("--gsl-max-range", opts.gsl_max_range_km,
+                 "longest ground link (slant range), km, for sites and gateways, instead of the elevation "
+                 "masks (Hypatia's rule)")
+      ->check(CLI::PositiveNumber)
+      ->excludes(min_el)
+      ->excludes(gw_min_el);
   cmd.add_option("--isl-max-range", opts.isl_max_range_km, "longest inter-satellite link, km (0: no limit)")
       ->capture_default_str();
+  auto* pairing =
+      cmd.add_option("--isl-pairing", opts.isl_pairing,
+                     "plus grid across planes: nearest (by argument of latitude; Walker: same slot, "
+                     "phasing across the wrap) or same-index (slot k to slot k + --isl-shift, "
+                     "Hypatia's +Grid)")
+          ->check(CLI::IsMember({"nearest", "same-index"}))
+          ->capture_default_str();
+  auto* shift =
+      cmd.add_option("--isl-shift", opts.isl_shift, "same-index pairing: slot offset to the next plane")
+          ->capture_default_str();
+  shift->needs(pairing);
+  cmd.add_option(
+         "--isls", opts.isls_file,
+         "explicit inter-satellite links: Hypatia's isls.txt (\"a b\": indices into the satellites as "
+         "loaded) or CSV with norad_a,norad_b columns")
+      ->check(CLI::ExistingFile)
+      ->excludes(pairing)
+      ->excludes(shift);
   cmd.add_option("--grazing-altitude", opts.grazing_altitude_km,
                  "an inter-satellite link passing lower than this above the "
                  "Earth is dropped, km")
@@ -388,6 +485,9 @@ void add_route_command(CLI::App& app, std::function<int()>& run_fn) {
       --pairs pairs.csv --start 2026-05-01T00:00:00Z --duration 1h --step 10s --summary
   skyfence route --tle data/tle/starlink_2026-04-27.tle --sites terminals.csv --to-internet \
       --start 2026-04-27T00:00:00Z --stop 2026-04-27T01:00:00Z --step 1m
+  skyfence route --hypatia-state \
+      gen_data/starlink_550_isls_plus_grid_ground_stations_top_100_algorithm_free_one_only_over_isls \
+      --from Paris --to Luanda --start 2000-01-01T00:00:00Z --duration 200s --step 1s
 
 The network at each step: satellites propagated with SGP4; inter-satellite links (--isl plus-grid: the
 previous and next satellite of the plane and one satellite in each adjacent plane; none: bent pipe),
@@ -397,7 +497,12 @@ at or above --gateway-min-elevation; each gateway reaches its nearest point of p
 PoPs reach each other, by fibre: great-circle distance x --fibre-route-factor at c / --fibre-index.
 Planes come from the preset's Walker layout; for --tle/--omm they are inferred from the elements
 (altitude, inclination, node, argument of latitude) and reported on stderr, with the satellites that
-fit no plane (they get no inter-satellite links). Sites never relay traffic; --satellites-only keeps
+fit no plane (they get no inter-satellite links). --isl-pairing same-index links slot k of each plane
+to slot k + --isl-shift of the next (Hypatia's +Grid) instead of the nearest; --isls FILE gives the
+links explicitly. --gsl-max-range limits ground links by slant range instead of elevation.
+--hypatia-state DIR reads Hypatia's static state (tles.txt, ground_stations.txt, isls.txt,
+description.txt) and routes as Hypatia does: its links and limits, its ground stations as sites (by
+name), no gateways or PoPs unless given. Sites never relay traffic; --satellites-only keeps
 city-to-city routes off gateways and fibre (ISLs only). Routes: shortest propagation delay (Dijkstra).
 Pairs: --from ID --to ID (ids from --sites), --pairs FILE (CSV with src,dst columns), or --to-internet
 (every site to its best PoP through any gateway; dst is that PoP).
@@ -411,12 +516,19 @@ from the previous reachable step's). Times: the window [--start, --stop) (or --s
 --step: START, START+STEP, ... before STOP (24h at 60s is 1,440 steps); see docs/network.md.
 Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
   add_satellite_options(*cmd, opts->in);
+  auto* hypatia =
+      cmd->get_option_group("input")
+          ->add_option("--hypatia-state", opts->hypatia_state,
+                       "Hypatia's static state folder: tles.txt (satellites), ground_stations.txt (sites, by "
+                       "name, unless --sites), isls.txt (ISLs, unless --isl-pairing or --isls), "
+                       "description.txt (ground-link slant range and ISL length limits)")
+          ->check(CLI::ExistingDirectory);
+  hypatia->excludes(cmd->get_option("--satellite"));
   cmd->add_option("--isl", opts->isl, "inter-satellite links: plus-grid or none (bent pipe)")
       ->check(CLI::IsMember({"plus-grid", "none"}))
       ->capture_default_str();
   cmd->add_option("--sites", opts->sites_file,
                   "sites (end points): CSV id,lat_deg,lon_deg[,alt_m] or GeoJSON points")
-      ->required()
       ->check(CLI::ExistingFile);
   add_pair_options(*cmd, *opts);
   cmd->add_option("--gateways", opts->gateways_file, "gateways file (default: bundled Starlink gateways)")
@@ -443,6 +555,19 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
     if (cmd->count("--stop") + cmd->count("--duration") != 1) {
       throw CLI::ValidationError("--stop/--duration", "give exactly one of --stop and --duration");
     }
+    if (cmd->count("--sites") == 0 && cmd->count("--hypatia-state") == 0) {
+      throw CLI::RequiredError("--sites");
+    }
+    if (cmd->count("--isl") > 0 && opts->isl == "none" &&
+        cmd->count("--isl-pairing") + cmd->count("--isls") > 0) {
+      throw CLI::ValidationError("--isl none", "excludes --isl-pairing and --isls");
+    }
+    if (cmd->count("--isl-shift") > 0 && opts->isl_pairing != "same-index") {
+      throw CLI::ValidationError("--isl-shift", "applies to --isl-pairing same-index only");
+    }
+    opts->pairing_given = cmd->count("--isl-pairing") > 0;
+    opts->elevation_given = cmd->count("--min-elevation") + cmd->count("--gateway-min-elevation") > 0;
+    opts->isl_max_range_given = cmd->count("--isl-max-range") > 0;
     run_fn = [opts] { return run(*opts); };
   });
 }

@@ -450,8 +450,8 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
 # --------------------------------------------------------------------------------------------- route
 
 def route(catalog, sites, start, stop, step, *, from_site=None, to_site=None, pairs=None, to_internet=False,
-          isl="plus-grid", gateways=None, pops=None, min_elevation_deg=25.0, gateway_min_elevation_deg=25.0,
-          isl_max_range_km=0.0, grazing_altitude_km=80.0, fibre_route_factor=1.5, fibre_index=1.47,
+          isl="plus-grid", isl_pairing="nearest", isl_shift=0, isls=None, gsl_max_range_km=0.0, gateways=None,
+          pops=None, min_elevation_deg=25.0, gateway_min_elevation_deg=25.0, isl_max_range_km=0.0, grazing_altitude_km=80.0, fibre_route_factor=1.5, fibre_index=1.47,
           satellites_only=False, strict=False, threads=None, data_dir=None):
     """Round-trip times between sites, or from sites to the internet, over inter-satellite links,
     gateways and fibre, step by step, as ``skyfence route``: a DataFrame, one row per pair and step.
@@ -461,7 +461,11 @@ def route(catalog, sites, start, stop, step, *, from_site=None, to_site=None, pa
         (every site to its best point of presence through any gateway).
     start, stop, step: datetime64, datetime64, timedelta64: steps start, start + step, ... before stop.
     The network and its options are the CLI's (docs/network.md): isl "plus-grid" (planes from the
-    preset's Walker layout, else inferred from the elements) or "none"; gateways and pops files
+    preset's Walker layout, else inferred from the elements) or "none"; isl_pairing "nearest" or
+    "same-index" (slot k to slot k + isl_shift of the next plane, Hypatia's +Grid); isls= a link list
+    file instead of the plus grid (Hypatia's isls.txt with indices into the catalog's order, or CSV
+    norad_a,norad_b); gsl_max_range_km > 0 limits ground links by slant range instead of the elevation
+    masks (Hypatia's rule; the masks go to the horizon); gateways and pops files
     (default: the bundled Starlink ones); elevation masks in degrees; isl_max_range_km (0: no limit);
     grazing_altitude_km; fibre_route_factor and fibre_index; satellites_only keeps city-to-city routes
     on ISLs.
@@ -479,7 +483,8 @@ def route(catalog, sites, start, stop, step, *, from_site=None, to_site=None, pa
             raise TypeError("from_site and to_site go together")
         pairs = [(from_site, to_site)]
     pair_list = [] if to_internet else [(str(a), str(b)) for a, b in pairs]
-    found = _skyfence.route(cat, os.fspath(sites), pair_list, bool(to_internet), isl,
+    found = _skyfence.route(cat, os.fspath(sites), pair_list, bool(to_internet), isl, isl_pairing, int(isl_shift),
+                            os.fspath(isls) if isls else "", float(gsl_max_range_km),
                             os.fspath(gateways) if gateways else "", os.fspath(pops) if pops else "",
                             float(min_elevation_deg), float(gateway_min_elevation_deg), float(isl_max_range_km),
                             float(grazing_altitude_km), float(fibre_route_factor), float(fibre_index),

@@ -77,3 +77,36 @@ def test_bad_arguments(gen1):
         skyfence.route(*args, to_internet=True, isl="mesh")
     with pytest.raises(ValueError):
         skyfence.route(*args, to_internet=True, fibre_route_factor=0.5)
+
+
+def test_configured_as_hypatia_reproduces_its_rtts(tmp_path):
+    """Hypatia's Starlink-550 state (tests/data/hypatia-starlink-550): its isls.txt (as a file and as
+    same-index pairing) and its slant-range limit give its RTTs to 1e-5 and its paths."""
+    state = os.path.join(REPO, "tests", "data", "hypatia-starlink-550")
+    with pytest.warns(skyfence.SkyfenceWarning):  # the header line "72 22" is skipped as a bad record
+        cat = skyfence.load_catalog(os.path.join(state, "tles.txt"))
+    stations = pd.read_csv(os.path.join(state, "ground_stations.txt"), header=None,
+                           names=["gid", "id", "lat_deg", "lon_deg", "elev_m", "x", "y", "z"])
+    sites = tmp_path / "sites.csv"
+    stations[["id", "lat_deg", "lon_deg"]].to_csv(sites, index=False)
+    t0 = np.datetime64("2000-01-01T00:00")
+    args = (cat, str(sites), t0, t0 + np.timedelta64(10, "s"), np.timedelta64(1, "s"))
+    common = dict(pairs=[("Paris", "Luanda"), ("New-York-Newark", "London")], satellites_only=True,
+                  gsl_max_range_km=1089.6864181956202, isl_max_range_km=5016.5912330984278)
+    got = skyfence.route(*args, isls=os.path.join(state, "isls.txt"), **common)
+    same = skyfence.route(*args, isl_pairing="same-index", **common)
+    pd.testing.assert_frame_equal(got, same)
+    ref = pd.read_csv(os.path.join(state, "rtt_by_step.csv"))
+    ref = ref[ref.t_s < 10].sort_values(["t_s", "src_node"], ascending=[True, False]).reset_index(drop=True)
+    assert list(got.src) == list(ref.src_city) and list(got.dst) == list(ref.dst_city)
+    assert np.all(np.abs(got.rtt_ms.values - ref.rtt_ms.values) <= 1e-5 * ref.rtt_ms.values + 5e-7)
+    # Satellites by NORAD id, which is Hypatia's id + 1.
+    ours = [[int(n) - 1 for n in p.split(">")[1:-1]] for p in got.path]
+    theirs = [[int(n) for n in p.split("-")[1:-1]] for p in ref.path]
+    assert ours == theirs
+    nearest = skyfence.route(*args, **common)
+    assert not np.allclose(nearest.rtt_ms, got.rtt_ms)
+    with pytest.raises(ValueError, match="isl_shift applies"):
+        skyfence.route(*args, isl_shift=1, **common)
+    with pytest.raises(ValueError, match="isl_pairing must be"):
+        skyfence.route(*args, isl_pairing="diagonal", **common)

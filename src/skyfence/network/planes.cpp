@@ -219,6 +219,21 @@ void link_aligned_slots(const std::vector<std::uint32_t>& pa, const std::vector<
   }
 }
 
+// Cross-plane links between neighbouring planes pa and pb by slot number: slot k faces slot
+// (k + shift) mod s, s the shell's largest plane (Hypatia's +Grid), across the wrap too.
+void link_same_index(const std::vector<std::uint32_t>& pa, const std::vector<std::uint32_t>& pb,
+                     const ShellPlanes& info, int shift, const PlaneAssignment& planes,
+                     std::vector<SatellitePair>& links) {
+  const int s_count = std::max(info.max_per_plane, 1);
+  const int offset = ((shift % s_count) + s_count) % s_count;
+  std::map<int, std::uint32_t> by_slot;
+  for (auto b : pb) by_slot[planes.of[b].slot] = b;
+  for (auto a : pa) {
+    const auto it = by_slot.find((planes.of[a].slot % s_count + offset) % s_count);
+    if (it != by_slot.end()) add_link(links, a, it->second);
+  }
+}
+
 // Cross-plane links between neighbouring inferred planes pa and pb: a greedy matching by smallest
 // argument-of-latitude difference, each satellite in at most one pair.
 void link_nearest(const std::vector<std::uint32_t>& pa, const std::vector<std::uint32_t>& pb,
@@ -295,6 +310,37 @@ PlaneAssignment planes_from_walker(std::span<const orbits::WalkerSlot> slots,
   return out;
 }
 
+PlaneAssignment planes_in_file_order(std::span<const orbits::ElementSet> sets, int planes, int per_plane) {
+  if (planes < 1 || per_plane < 1 ||
+      sets.size() != static_cast<std::size_t>(planes) * static_cast<std::size_t>(per_plane)) {
+    throw std::invalid_argument("network: planes_in_file_order: expected planes, per_plane >= 1 and " +
+                                std::to_string(planes) + " x " + std::to_string(per_plane) +
+                                " element sets, got " + std::to_string(sets.size()));
+  }
+  const std::size_t n = sets.size();
+  PlaneAssignment out;
+  out.of.resize(n);
+  out.arg_latitude_rad.assign(n, 0.0);
+  const ClusterElements e = cluster_elements(sets, median_epoch(sets), out.arg_latitude_rad);
+  ShellPlanes sp;
+  sp.planes = planes;
+  sp.satellites = n;
+  sp.min_per_plane = sp.max_per_plane = per_plane;
+  sp.wraps = true;
+  sp.slots_aligned = false;
+  double alt_sum = 0.0, inc_sum = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    out.of[i] = PlaneSlot{0, static_cast<int>(i / static_cast<std::size_t>(per_plane)),
+                          static_cast<int>(i % static_cast<std::size_t>(per_plane))};
+    alt_sum += e.alt[i];
+    inc_sum += e.inc[i];
+  }
+  sp.altitude_km = alt_sum / static_cast<double>(n);
+  sp.inclination_deg = inc_sum / static_cast<double>(n);
+  out.shells.push_back(sp);
+  return out;
+}
+
 PlaneAssignment infer_planes(std::span<const orbits::ElementSet> sets, const PlaneInferenceOptions& options) {
   const std::size_t n = sets.size();
   PlaneAssignment out;
@@ -331,7 +377,7 @@ PlaneAssignment infer_planes(std::span<const orbits::ElementSet> sets, const Pla
   return out;
 }
 
-std::vector<SatellitePair> plus_grid_links(const PlaneAssignment& planes) {
+std::vector<SatellitePair> plus_grid_links(const PlaneAssignment& planes, const PlusGridOptions& options) {
   const auto members = plane_members(planes);
   std::vector<SatellitePair> links;
   for (std::size_t s = 0; s < members.size(); ++s) {
@@ -348,7 +394,9 @@ std::vector<SatellitePair> plus_grid_links(const PlaneAssignment& planes) {
       if (j + 1 == np && (!info.wraps || np < 3)) break;
       const auto& pa = shell[j];
       const auto& pb = shell[(j + 1) % np];
-      if (info.slots_aligned) {
+      if (options.pairing == IslPairing::same_index) {
+        link_same_index(pa, pb, info, options.shift, planes, links);
+      } else if (info.slots_aligned) {
         link_aligned_slots(pa, pb, j + 1 == np, info, planes, links);
       } else {
         link_nearest(pa, pb, planes, links);

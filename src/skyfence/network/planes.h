@@ -94,12 +94,39 @@ struct SatellitePair {
   friend auto operator<=>(const SatellitePair&, const SatellitePair&) = default;
 };
 
+// How a plus grid picks each satellite's partner in the next plane.
+enum class IslPairing {
+  // Walker layouts: slot k faces slot k, and across the wrap slot (k + phasing) mod s, the satellite
+  // nearest in argument of latitude; inferred planes (and planes_in_file_order): a greedy matching of
+  // the two planes by smallest difference of argument of latitude, each satellite at most once per
+  // side, ties by index.
+  nearest,
+  // Slot k of plane j to slot (k + shift) mod s of plane j + 1 (s: the shell's largest plane), across
+  // the wrap too, with no phasing correction: Hypatia's +Grid generator (satgenpy
+  // generate_plus_grid_isls, isl_shift). A slot missing from the next plane leaves no partner.
+  same_index,
+};
+
+struct PlusGridOptions {
+  IslPairing pairing = IslPairing::nearest;  // DEFAULT: nearest
+  // same_index only: the slot offset across planes (Hypatia's isl_shift). DEFAULT: 0. Any value
+  // (taken modulo the plane size).
+  int shift = 0;
+};
+
 // The plus-grid ("+Grid") links: each satellite to the previous and next satellite of its plane (the
 // plane closes on itself when it has 3 or more), and to one satellite in each adjacent plane of its shell
-// (Walker: the same slot, shifted by the phasing across the wrap; inferred: a greedy matching of the two
-// planes by smallest difference of argument of latitude, each satellite used at most once per side, ties by
-// index). Every satellite thus has at most 4 links. Links are fixed for a run; the per-step range and grazing
-// tests drop some. Sorted, without duplicates.
-std::vector<SatellitePair> plus_grid_links(const PlaneAssignment& planes);
+// (options.pairing). Every satellite thus has at most 4 links. Links are fixed for a run; the per-step
+// range and grazing tests drop some. Sorted, without duplicates.
+std::vector<SatellitePair> plus_grid_links(const PlaneAssignment& planes,
+                                           const PlusGridOptions& options = {});
+
+// Planes given by file order, as Hypatia numbers its satellites (satgenpy's TLE generator writes orbit
+// by orbit, and read_tles requires the names' ids to count up from 0): satellite i is slot
+// i % per_plane of plane i / per_plane, in one shell that wraps. Arguments of latitude (for the
+// nearest pairing) and the shell's altitude and inclination come from the elements, carried to the
+// median epoch as infer_planes does. REQUIRES: planes >= 1, per_plane >= 1 and
+// sets.size() == planes * per_plane; else std::invalid_argument.
+PlaneAssignment planes_in_file_order(std::span<const orbits::ElementSet> sets, int planes, int per_plane);
 
 }  // namespace skyfence::network

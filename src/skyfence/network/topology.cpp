@@ -60,6 +60,7 @@ void check(const NetworkOptions& options) {
           "user_min_elevation_rad must lie in [-pi/2, pi/2]");
   require(options.gateway_min_elevation_rad >= -kHalfPi && options.gateway_min_elevation_rad <= kHalfPi,
           "gateway_min_elevation_rad must lie in [-pi/2, pi/2]");
+  require(options.gsl_max_range_km > 0.0, "gsl_max_range_km must be > 0 (infinity: no limit)");
   require(options.fibre_route_factor >= 1.0 && options.fibre_route_factor <= 100.0,
           "fibre_route_factor must lie in [1, 100]");
   require(options.fibre_refractive_index >= 1.0 && options.fibre_refractive_index <= 10.0,
@@ -204,6 +205,7 @@ void Network::snapshot(time::Instant t, Snapshot& out, const RunContext& run) co
                         {.min_elevation_rad = options_.user_min_elevation_rad}, out.in_view_users, run);
     for (std::size_t e = 0; e < endpoints_.size(); ++e) {
       for (const auto& v : out.in_view_users.of_site(e)) {
+        if (v.look.range_km > options_.gsl_max_range_km) continue;
         out.builder.add_edge(endpoint_node(e), v.satellite, v.look.range_km / kKmPerMs);
         ++out.user_links;
       }
@@ -217,6 +219,7 @@ void Network::snapshot(time::Instant t, Snapshot& out, const RunContext& run) co
     for (std::size_t g = 0; g < gateways_.size(); ++g) {
       if (pops_.empty()) break;
       for (const auto& v : out.in_view_gateways.of_site(g)) {
+        if (v.look.range_km > options_.gsl_max_range_km) continue;
         out.builder.add_edge(v.satellite, pop_node(gateway_pop_[g]),
                              v.look.range_km / kKmPerMs + gateway_fibre_ms_[g], gateway_node(g));
         ++out.gateway_links;

@@ -9,7 +9,7 @@
 //    conservative sphere). Delay: length / c.
 //  - up/down links: an end point to every satellite at or above user_min_elevation_rad, a gateway to
 //    every satellite at or above gateway_min_elevation_rad (WGS84 local vertical, visibility::in_view,
-//    no refraction). Delay: slant range / c.
+//    no refraction), and no farther than gsl_max_range_km. Delay: slant range / c.
 //  - fibre: each gateway to its nearest PoP, and (ground_relay) every PoP to every other PoP. Length:
 //    great-circle distance on the sphere of radius 6371.0088 km (IUGG mean radius R1) times
 //    fibre_route_factor; speed c / fibre_refractive_index. A gateway is not a router: its down link and
@@ -64,6 +64,10 @@ struct NetworkOptions {
   // REQUIRES: in [-pi/2, pi/2].
   double user_min_elevation_rad = 25.0 * std::numbers::pi / 180.0;
   double gateway_min_elevation_rad = 25.0 * std::numbers::pi / 180.0;
+  // Longest ground link (slant range, km), for end points and gateways alike, on top of the elevation
+  // masks: Hypatia's limit (max_gsl_length_m), used with both masks at 0 (the horizon). DEFAULT: no
+  // limit. REQUIRES: > 0 (infinity: no limit).
+  double gsl_max_range_km = std::numeric_limits<double>::infinity();
   // Fibre length over great-circle distance. DEFAULT: 1.5 (a modelling assumption: terrestrial routes
   // are longer than the great circle; no single published value applies). REQUIRES: in [1, 100].
   double fibre_route_factor = 1.5;

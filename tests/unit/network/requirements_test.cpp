@@ -68,6 +68,7 @@ TEST(NetworkRequirements, CheckNetworkOptions) {
       {&NetworkOptions::gateway_min_elevation_rad,
        "network: gateway_min_elevation_rad must lie in [-pi/2, pi/2]",
        {std::nextafter(-kHalfPi, -4.0), std::nextafter(kHalfPi, 4.0), -90.0, kNaN}},
+      {&NetworkOptions::gsl_max_range_km, "network: gsl_max_range_km must be > 0", {0.0, -1.0, -kInf, kNaN}},
       {&NetworkOptions::fibre_route_factor,
        "network: fibre_route_factor must lie in [1, 100]",
        {std::nextafter(1.0, 0.0), std::nextafter(100.0, 200.0), kInf, kNaN}},
@@ -93,6 +94,7 @@ TEST(NetworkRequirements, CheckNetworkOptions) {
   edges.fibre_refractive_index = 10.0;
   EXPECT_NO_THROW(check(edges));
   edges.isl_max_range_km = 1e-9;
+  edges.gsl_max_range_km = 1e-9;
   edges.isl_grazing_altitude_km = std::nextafter(10000.0, 0.0);
   edges.user_min_elevation_rad = kHalfPi;
   edges.gateway_min_elevation_rad = -kHalfPi;
