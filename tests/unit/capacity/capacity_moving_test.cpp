@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "capacity_test_support.h"
 #include "skyfence/capacity/capacity.h"
+#include "skyfence/core/units.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/trajectory.h"
 #include "skyfence/orbits/tle.h"
@@ -17,17 +19,9 @@
 namespace skyfence::capacity {
 namespace {
 
-constexpr double kDeg = std::numbers::pi / 180.0;
-
-std::vector<orbits::ElementSet> bundled(const std::string& file, std::size_t n) {
-  auto sets = orbits::read_tle_file(std::string(SKYFENCE_DATA_DIR) + "/tle/" + file).sets;
-  if (sets.size() > n) sets.resize(n);
-  return sets;
-}
-
 // `gbps` per satellite, 8 beams of 250 MHz at 4 bit/s/Hz, at most 4 beams per level-9 cell; class
 // "gov" before "civil".
-ServiceModel model(double gbps) {
+ServiceModel graded_model(double gbps) {
   return parse_service_model(R"(
 name = "m"
 cell_level = 9
@@ -47,14 +41,12 @@ beam_bandwidth_mhz = 250.0
                              "test.toml");
 }
 
-const time::Instant kStart = time::parse_iso8601("2026-04-27T00:00:00Z");
-
 earth::Track track(const std::string& id, std::vector<std::pair<double, double>> lat_lon_deg,
                    time::Duration every) {
   earth::Track t;
   t.id = t.name = id;
   for (std::size_t k = 0; k < lat_lon_deg.size(); ++k) {
-    t.samples.push_back({kStart + every * static_cast<std::int64_t>(k),
+    t.samples.push_back({fixtures::kStart + every * static_cast<std::int64_t>(k),
                          frames::Geodetic::degrees(lat_lon_deg[k].first, lat_lon_deg[k].second)});
   }
   return t;
@@ -102,17 +94,18 @@ void expect_same(const CapacityResult& a, const CapacityResult& b) {
 }
 
 TEST(CapacityMoving, EachStepEqualsPointsAtRestThere) {
-  const visibility::Fleet a(bundled("starlink_2026-04-27.tle", 1500));
-  const visibility::Fleet b(bundled("oneweb_2026-03-26.tle", 651));
-  const ServiceModel ma = model(0.4), mb = model(0.3);
-  const std::vector<Provider> providers{{"a", &a, {}, &ma, 25 * kDeg}, {"b", &b, {}, &mb, 35 * kDeg}};
+  const visibility::Fleet a(fixtures::bundled("starlink_2026-04-27.tle", 1500));
+  const visibility::Fleet b(fixtures::bundled("oneweb_2026-03-26.tle", 651));
+  const ServiceModel ma = graded_model(0.4), mb = graded_model(0.3);
+  const std::vector<Provider> providers{{"a", &a, {}, &ma, 25 * kRadPerDeg},
+                                        {"b", &b, {}, &mb, 35 * kRadPerDeg}};
   const Terminals t = terminals();
   const time::Duration step = time::Duration::seconds(300);
-  const time::Window window = time::Window::of_count(kStart, step, 14);
+  const time::Window window = time::Window::of_count(fixtures::kStart, step, 14);
   // Provider a refuses terminal "east" on every other step, by the time asked about: the permission
   // depends on the step alone, so the single-step runs ask the same.
   const auto refuse = [&](std::size_t provider, time::Instant at, std::span<std::uint8_t> permitted) {
-    const std::int64_t k = (at - kStart).count_ns() / step.count_ns();
+    const std::int64_t k = (at - fixtures::kStart).count_ns() / step.count_ns();
     if (provider == 0 && k % 2 == 1) permitted[2] = 0;
   };
   std::map<std::size_t, time::Instant> last_asked;
@@ -165,7 +158,7 @@ TEST(CapacityMoving, EachStepEqualsPointsAtRestThere) {
   const auto steps = static_cast<double>(window.size());
   for (std::size_t row = 0; row < rows; ++row) {
     for (std::size_t i = 0; i < n; ++i) {
-      SCOPED_TRACE(testing::Message() << "row " << row << " point " << i);
+      SCOPED_TRACE(::testing::Message() << "row " << row << " point " << i);
       EXPECT_EQ(r.at(row, i).mean_mbps, sum[row * n + i] / steps);
       EXPECT_EQ(r.at(row, i).min_mbps, least[row * n + i]);
       EXPECT_EQ(r.at(row, i).full_service_fraction, static_cast<double>(full[row * n + i]) / steps);
@@ -183,18 +176,18 @@ TEST(CapacityMoving, EachStepEqualsPointsAtRestThere) {
 }
 
 TEST(CapacityMoving, TerminalsThatStayPutGetTheResultsOfPointsAtRest) {
-  const visibility::Fleet a(bundled("starlink_2026-04-27.tle", 1500));
-  const ServiceModel ma = model(1.5);
-  const std::vector<Provider> providers{{"a", &a, {}, &ma, 25 * kDeg}};
+  const visibility::Fleet a(fixtures::bundled("starlink_2026-04-27.tle", 1500));
+  const ServiceModel ma = graded_model(1.5);
+  const std::vector<Provider> providers{{"a", &a, {}, &ma, 25 * kRadPerDeg}};
   Terminals t = terminals();
   for (DemandPoint& p : t.points) p.preferences = {0};
   // Every terminal on a trajectory of three samples at one place.
   std::vector<earth::Track> put;
   for (const DemandPoint& p : t.points) {
-    const double lat = p.location.lat_rad / kDeg, lon = p.location.lon_rad / kDeg;
+    const double lat = p.location.lat_rad / kRadPerDeg, lon = p.location.lon_rad / kRadPerDeg;
     put.push_back(track("p", {{lat, lon}, {lat, lon}, {lat, lon}}, time::Duration::seconds(1800)));
   }
-  const time::Window window = time::Window::of_count(kStart, time::Duration::seconds(240), 20);
+  const time::Window window = time::Window::of_count(fixtures::kStart, time::Duration::seconds(240), 20);
   CapacityOptions o;
   o.positions = [&](time::Instant at, std::span<frames::Geodetic> out) { earth::positions_at(put, at, out); };
   expect_same(compute_capacity(t.points, providers, window, o),

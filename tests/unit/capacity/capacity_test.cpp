@@ -11,18 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "capacity_test_support.h"
 #include "skyfence/coverage/coverage.h"
 #include "skyfence/orbits/tle.h"
 #include "skyfence/time/scales.h"
 
 namespace skyfence::capacity {
 namespace {
-
-std::vector<orbits::ElementSet> bundled(const std::string& file, std::size_t n) {
-  auto sets = orbits::read_tle_file(std::string(SKYFENCE_DATA_DIR) + "/tle/" + file).sets;
-  if (sets.size() > n) sets.resize(n);
-  return sets;
-}
 
 // One class for every satellite: `gbps` per satellite, 8 beams of 250 MHz at 4 bit/s/Hz (1 Gbps), at
 // most 4 beams per cell (S2 level 9).
@@ -46,8 +41,6 @@ beam_bandwidth_mhz = 250.0
                              "test.toml");
 }
 
-const time::Instant kStart = time::parse_iso8601("2026-04-27T00:00:00Z");
-
 std::vector<DemandPoint> cities(double demand_mbps, std::vector<std::uint32_t> prefs = {0}) {
   std::vector<DemandPoint> out;
   const double coords[][2] = {{50.45, 30.52}, {49.99, 36.23},   {46.48, 30.72},  {49.84, 24.03},
@@ -59,11 +52,11 @@ std::vector<DemandPoint> cities(double demand_mbps, std::vector<std::uint32_t> p
 }
 
 TEST(Capacity, SmallDemandIsServedExactlyWhereASatelliteIsInView) {
-  const visibility::Fleet fleet(bundled("oneweb_2026-03-26.tle", 651));
+  const visibility::Fleet fleet(fixtures::bundled("oneweb_2026-03-26.tle", 651));
   const ServiceModel m = model(7.0);
   const std::vector<Provider> providers{{"oneweb", &fleet, {}, &m, 55 * kRadPerDeg}};
   const auto points = cities(1e-3);
-  const time::Window window = time::Window::of_count(kStart, time::Duration::seconds(120), 90);
+  const time::Window window = time::Window::of_count(fixtures::kStart, time::Duration::seconds(120), 90);
   const CapacityResult r = compute_capacity(points, providers, window);
 
   std::vector<frames::Geodetic> locations;
@@ -84,13 +77,13 @@ TEST(Capacity, SmallDemandIsServedExactlyWhereASatelliteIsInView) {
 }
 
 TEST(Capacity, IdenticalForAnyThreadCount) {
-  const visibility::Fleet a(bundled("starlink_2026-04-27.tle", 800));
-  const visibility::Fleet b(bundled("oneweb_2026-03-26.tle", 300));
+  const visibility::Fleet a(fixtures::bundled("starlink_2026-04-27.tle", 800));
+  const visibility::Fleet b(fixtures::bundled("oneweb_2026-03-26.tle", 300));
   const ServiceModel ma = model(2.0), mb = model(1.0);
   const std::vector<Provider> providers{{"a", &a, {}, &ma, 25 * kRadPerDeg},
                                         {"b", &b, {}, &mb, 25 * kRadPerDeg}};
   const auto points = cities(3000.0, {0, 1});
-  const time::Window window = time::Window::of_count(kStart, time::Duration::seconds(60), 70);
+  const time::Window window = time::Window::of_count(fixtures::kStart, time::Duration::seconds(60), 70);
   const CapacityResult r1 = compute_capacity(points, providers, window, {}, {.threads = 1});
   const CapacityResult r2 = compute_capacity(points, providers, window, {}, {.threads = 2});
   double carried = 0.0;
@@ -107,14 +100,14 @@ TEST(Capacity, IdenticalForAnyThreadCount) {
 }
 
 TEST(Capacity, DemandNotCarriedByTheFirstChoiceGoesToTheNext) {
-  const visibility::Fleet a(bundled("starlink_2026-04-27.tle", 3000));
-  const visibility::Fleet b(bundled("oneweb_2026-03-26.tle", 651));
+  const visibility::Fleet a(fixtures::bundled("starlink_2026-04-27.tle", 3000));
+  const visibility::Fleet b(fixtures::bundled("oneweb_2026-03-26.tle", 651));
   // Provider a: 5 Mbps per satellite, far below the demand; b: plenty.
   const ServiceModel ma = model(0.005), mb = model(100.0);
   const std::vector<Provider> providers{{"a", &a, {}, &ma, 25 * kRadPerDeg},
                                         {"b", &b, {}, &mb, 25 * kRadPerDeg}};
   std::vector<DemandPoint> points = cities(400.0, {0, 1});
-  const time::Window window = time::Window::of_count(kStart, time::Duration::seconds(300), 12);
+  const time::Window window = time::Window::of_count(fixtures::kStart, time::Duration::seconds(300), 12);
   const CapacityResult r = compute_capacity(points, providers, window);
   for (std::size_t i = 0; i < points.size(); ++i) {
     SCOPED_TRACE(i);
@@ -133,13 +126,13 @@ TEST(Capacity, DemandNotCarriedByTheFirstChoiceGoesToTheNext) {
 }
 
 TEST(Capacity, AForbiddenProviderIsSkippedAndThePermissionIsAskedPerProvider) {
-  const visibility::Fleet a(bundled("starlink_2026-04-27.tle", 2000));
-  const visibility::Fleet b(bundled("oneweb_2026-03-26.tle", 651));
+  const visibility::Fleet a(fixtures::bundled("starlink_2026-04-27.tle", 2000));
+  const visibility::Fleet b(fixtures::bundled("oneweb_2026-03-26.tle", 651));
   const ServiceModel ma = model(20.0), mb = model(7.0);
   const std::vector<Provider> providers{{"a", &a, {}, &ma, 25 * kRadPerDeg},
                                         {"b", &b, {}, &mb, 25 * kRadPerDeg}};
   const auto points = cities(50.0, {0, 1});
-  const time::Window window = time::Window::of_count(kStart, time::Duration::seconds(300), 12);
+  const time::Window window = time::Window::of_count(fixtures::kStart, time::Duration::seconds(300), 12);
   CapacityOptions o;
   o.permission = [](std::size_t provider, time::Instant, std::span<std::uint8_t> permitted) {
     if (provider == 0) permitted[0] = 0;  // a refuses Kyiv
@@ -151,7 +144,7 @@ TEST(Capacity, AForbiddenProviderIsSkippedAndThePermissionIsAskedPerProvider) {
 }
 
 TEST(Capacity, HigherPriorityCustomersAreServedFirst) {
-  const visibility::Fleet fleet(bundled("oneweb_2026-03-26.tle", 651));
+  const visibility::Fleet fleet(fixtures::bundled("oneweb_2026-03-26.tle", 651));
   const ServiceModel m = model(0.05, "priorities = [\"military\"]\n");
   const std::vector<Provider> providers{{"p", &fleet, {}, &m, 25 * kRadPerDeg}};
   // Two terminals in the same place: military and civil, 1 Gbps each, against the few 50 Mbps
@@ -160,7 +153,7 @@ TEST(Capacity, HigherPriorityCustomersAreServedFirst) {
   points.resize(2);
   points[1].location = points[0].location;
   points[0].customer = "military";
-  const time::Window window = time::Window::of_count(kStart, time::Duration::seconds(600), 6);
+  const time::Window window = time::Window::of_count(fixtures::kStart, time::Duration::seconds(600), 6);
   const CapacityResult r = compute_capacity(points, providers, window);
   EXPECT_GT(r.at(0, 0).mean_mbps, 0.0);
   EXPECT_EQ(r.at(0, 1).mean_mbps, 0.0);  // the satellites are not enough for the military terminal
@@ -173,7 +166,7 @@ TEST(Capacity, HigherPriorityCustomersAreServedFirst) {
 }
 
 TEST(Capacity, BentPipeSatellitesNeedAGatewayInView) {
-  const visibility::Fleet fleet(bundled("oneweb_2026-03-26.tle", 651));
+  const visibility::Fleet fleet(fixtures::bundled("oneweb_2026-03-26.tle", 651));
   const std::string dir = ::testing::TempDir();
   const std::string far = dir + "/far_gateways.csv", near = dir + "/near_gateways.csv";
   {
@@ -198,7 +191,7 @@ TEST(Capacity, BentPipeSatellitesNeedAGatewayInView) {
   };
   std::vector<DemandPoint> kyiv = cities(500.0);
   kyiv.resize(1);
-  const time::Window window = time::Window::of_count(kStart, time::Duration::seconds(600), 6);
+  const time::Window window = time::Window::of_count(fixtures::kStart, time::Duration::seconds(600), 6);
   // Bent pipe with the only gateway in New Zealand: Kyiv gets nothing.
   const ServiceModel far_bent = make(far, false);
   const std::vector<Provider> p1{{"p", &fleet, {}, &far_bent, 25 * kRadPerDeg}};
@@ -240,9 +233,9 @@ TEST(Capacity, ASitesDemandIsItsColumnElseTheFallback) {
 }
 
 TEST(Capacity, BadArgumentsAreRefused) {
-  const visibility::Fleet fleet(bundled("oneweb_2026-03-26.tle", 10));
+  const visibility::Fleet fleet(fixtures::bundled("oneweb_2026-03-26.tle", 10));
   const ServiceModel m = model(1.0);
-  const time::Window window = time::Window::of_count(kStart, time::Duration::seconds(60), 2);
+  const time::Window window = time::Window::of_count(fixtures::kStart, time::Duration::seconds(60), 2);
   std::vector<DemandPoint> points = cities(1.0, {0, 0});
   const std::vector<Provider> providers{{"p", &fleet, {}, &m, 25 * kRadPerDeg}};
   EXPECT_THROW((void)compute_capacity(points, providers, window), std::invalid_argument);

@@ -18,7 +18,7 @@
 namespace skyfence::network {
 namespace {
 
-const time::Instant kEpoch = time::parse_iso8601("2026-05-01T00:00:00Z");
+const time::Instant kPairingEpoch = time::parse_iso8601("2026-05-01T00:00:00Z");
 
 // A 6-plane, 5-slot Walker delta 30/6/1.
 struct Small {
@@ -28,7 +28,7 @@ struct Small {
                             .sats_per_plane = 5,
                             .phasing = 1,
                             .pattern = orbits::WalkerPattern::delta};
-  orbits::GeneratedConstellation gen = orbits::generate_walker(std::span(&shell, 1), kEpoch);
+  orbits::GeneratedConstellation gen = orbits::generate_walker(std::span(&shell, 1), kPairingEpoch);
   PlaneAssignment planes = planes_from_walker(gen.slots, std::span(&shell, 1));
   [[nodiscard]] std::uint32_t index(int plane, int slot) const {
     for (std::size_t i = 0; i < gen.slots.size(); ++i) {
@@ -140,7 +140,7 @@ TEST(NetworkGslRange, LinksExactlyTheSatellitesWithinRange) {
     o.ground_relay = false;
     const Network net(fleet, {}, {}, {}, sites, o);
     Snapshot snap;
-    const time::Instant t = kEpoch + time::Duration::seconds(600);
+    const time::Instant t = kPairingEpoch + time::Duration::seconds(600);
     net.snapshot(t, snap);
     std::size_t expected = 0;
     for (std::size_t e = 0; e < sites.size(); ++e) {

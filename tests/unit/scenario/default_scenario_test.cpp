@@ -191,8 +191,8 @@ TEST_F(DefaultScenarioRun, WholePlanesFailing) {
               mean_failed);
   EXPECT_LT(mean_failed, mean_base);
   EXPECT_GT(mean_failed, 0.5 * mean_base);
-  EXPECT_LE(testing::served_share(testing::region_row(r, "starlink-loses-planes"), "starlink"),
-            testing::served_share(testing::region_row(r, "baseline"), "starlink") + 1e-12);
+  EXPECT_LE(fixtures::served_share(fixtures::region_row(r, "starlink-loses-planes"), "starlink"),
+            fixtures::served_share(fixtures::region_row(r, "baseline"), "starlink") + 1e-12);
   // Other providers are untouched.
   for (const char* other : {"oneweb", "kuiper"}) {
     const auto* b = r.cell_layer("baseline", other);
@@ -314,17 +314,17 @@ TEST_F(DefaultScenarioRun, RelianceIsConsistent) {
     }
   }
   // Over Ukraine's cells Starlink serves in the baseline, and a withdrawal loses all of it.
-  const report::Reliance& base = testing::region_row(r, "baseline");
+  const report::Reliance& base = fixtures::region_row(r, "baseline");
   std::printf(
       "region: starlink served share %.4f, any %.4f; withdrawn: lost %.4f, recovered %.4f, net loss %.4f\n",
-      testing::served_share(base, "starlink"), base.served_share_any,
-      testing::region_row(r, "starlink-withdraws").lost_share,
-      testing::region_row(r, "starlink-withdraws").recovered_share,
-      testing::region_row(r, "starlink-withdraws").net_loss_share);
-  EXPECT_GT(testing::served_share(base, "starlink"), 0.5);
-  const report::Reliance& gone = testing::region_row(r, "starlink-withdraws");
-  EXPECT_LE(testing::served_share(gone, "starlink"), 0.0);  // absent (-1) or nothing served
-  EXPECT_NEAR(gone.lost_share, testing::served_share(base, "starlink"), 1e-9);
+      fixtures::served_share(base, "starlink"), base.served_share_any,
+      fixtures::region_row(r, "starlink-withdraws").lost_share,
+      fixtures::region_row(r, "starlink-withdraws").recovered_share,
+      fixtures::region_row(r, "starlink-withdraws").net_loss_share);
+  EXPECT_GT(fixtures::served_share(base, "starlink"), 0.5);
+  const report::Reliance& gone = fixtures::region_row(r, "starlink-withdraws");
+  EXPECT_LE(fixtures::served_share(gone, "starlink"), 0.0);  // absent (-1) or nothing served
+  EXPECT_NEAR(gone.lost_share, fixtures::served_share(base, "starlink"), 1e-9);
   EXPECT_LE(gone.served_share_any, base.served_share_any + 1e-12);
 }
 

@@ -43,7 +43,7 @@ long long stored_count(const std::string& db_path, const std::string& provider, 
 // Bug: `skyfence run` dropped the warnings every other command gives (records rejected, debris left
 // out, stale epochs, SGP4 failures) and recorded none of them in the results.
 TEST(RunDroppedLoadWarnings, WarnsAndCountsRejectedRecordsAndDebris) {
-  const Scenario sc = load_scenario(testing::kScenarioData + "issues.toml");
+  const Scenario sc = load_scenario(fixtures::kScenarioData + "issues.toml");
   RunOptions o;
   o.software_version = "test";
   o.created = time::parse_iso8601("2026-11-27T00:00:00Z");
@@ -51,7 +51,7 @@ TEST(RunDroppedLoadWarnings, WarnsAndCountsRejectedRecordsAndDebris) {
   o.warn = [&](const std::string& m) { warnings.push_back(m); };
   const report::Results res = run_scenario(sc, o, {.threads = 1, .data_dir = SKYFENCE_DATA_DIR});
 
-  EXPECT_TRUE(any_contains(warnings, "few-iridium: " + testing::kScenarioData + "issues.tle:18: "))
+  EXPECT_TRUE(any_contains(warnings, "few-iridium: " + fixtures::kScenarioData + "issues.tle:18: "))
       << warnings.size();
   EXPECT_TRUE(any_contains(warnings, "(record skipped)"));
   EXPECT_TRUE(any_contains(warnings, "1 record(s) skipped, 5 loaded"));
@@ -86,7 +86,7 @@ TEST(RunDroppedLoadWarnings, WarnsAndCountsRejectedRecordsAndDebris) {
 
 // The same scenario 30 days later: every element set is stale, said once with the count.
 TEST(RunDroppedLoadWarnings, WarnsAndCountsStaleElementSets) {
-  Scenario sc = load_scenario(testing::kScenarioData + "issues.toml");
+  Scenario sc = load_scenario(fixtures::kScenarioData + "issues.toml");
   sc.start = sc.start + time::Duration::days(30);
   sc.stop = sc.stop + time::Duration::days(30);
   RunOptions o;

@@ -24,7 +24,7 @@ namespace skyfence::scenario {
 namespace {
 
 TEST(Scenario, ReadsTheSmallScenario) {
-  const Scenario sc = load_scenario(testing::kScenarioData + "small.toml");
+  const Scenario sc = load_scenario(fixtures::kScenarioData + "small.toml");
   EXPECT_EQ(sc.name, "small");
   EXPECT_EQ(sc.start, time::parse_iso8601("2026-04-27T00:00:00Z"));
   EXPECT_EQ(sc.stop, time::parse_iso8601("2026-04-27T02:00:00Z"));
@@ -51,7 +51,7 @@ TEST(Scenario, ReadsTheSmallScenario) {
 
 TEST(Scenario, ReportsEveryProblemWithItsLine) {
   try {
-    load_scenario(testing::kScenarioData + "bad.toml");
+    load_scenario(fixtures::kScenarioData + "bad.toml");
     FAIL() << "bad.toml loaded";
   } catch (const ScenarioError& e) {
     const std::string all = e.what();
@@ -94,7 +94,7 @@ TEST(Scenario, ReadsTheEnforcementStudyAndVariants) {
       data +
       "policies/areas.geojson#example-denied-area\"\nlevels = [8, 9]\nmodes = [\"any\"]\nterminals = \"" +
       data + "terminals/moving.csv\"\nhostile_groups = [\"hostile\"]\nstep = \"5m\"\n";
-  const Scenario sc = parse_scenario(good, testing::kScenarioData + "e.toml");
+  const Scenario sc = parse_scenario(good, fixtures::kScenarioData + "e.toml");
   ASSERT_EQ(sc.variants.size(), 2u);
   EXPECT_EQ(sc.variants[0].kind, VariantSpec::Kind::enforcement);
   ASSERT_TRUE(sc.variants[0].enforcement.has_value());
@@ -116,7 +116,7 @@ TEST(Scenario, ReadsTheEnforcementStudyAndVariants) {
   bad.replace(bad.find("modes = [\"any\"]"), 15, "modes = [\"exact\"]");
   bad.replace(bad.find("areas.geojson#"), 14, "nowhere.geojson#");
   try {
-    (void)parse_scenario(bad, testing::kScenarioData + "e.toml");
+    (void)parse_scenario(bad, fixtures::kScenarioData + "e.toml");
     FAIL() << "loaded";
   } catch (const ScenarioError& e) {
     const std::string all = e.what();
@@ -145,12 +145,12 @@ TEST(Scenario, ReadsDemandAndReportsItsProblems) {
       providers +
       "iridium.toml\"\n"
       "[[terminals]]\ngroup = \"g\"\nfile = \"" +
-      testing::kScenarioData +
+      fixtures::kScenarioData +
       "terminals_civil.csv\"\ndemand_mbps = 20\nproviders = [\"ir\", \"ow\"]\n"
       "[compute]\ncapacity_step = \"10m\"\n"
       "[[variant]]\nid = \"busy\"\nkind = \"background-load\"\nprovider = \"ow\"\n"
       "background_load = 0.5\n";
-  const Scenario sc = parse_scenario(good, testing::kScenarioData + "d.toml");
+  const Scenario sc = parse_scenario(good, fixtures::kScenarioData + "d.toml");
   EXPECT_TRUE(sc.capacity());
   EXPECT_EQ(sc.region.demand_density_mbps_km2, 0.5);
   EXPECT_EQ(sc.region.providers, std::vector<std::string>{"ow"});
@@ -169,7 +169,7 @@ TEST(Scenario, ReadsDemandAndReportsItsProblems) {
   bad.replace(bad.find("background_load = 0.5"), 21, "background_load = 1.5");
   bad.replace(bad.find("demand_mbps = 20"), 16, "demand_mbps = -1");
   try {
-    (void)parse_scenario(bad, testing::kScenarioData + "d.toml");
+    (void)parse_scenario(bad, fixtures::kScenarioData + "d.toml");
     FAIL() << "loaded";
   } catch (const ScenarioError& e) {
     const std::string all = e.what();
@@ -189,7 +189,7 @@ TEST(Scenario, ReadsDemandAndReportsItsProblems) {
                                 "\"oneweb\"\nservice_model = \"" +
                                 providers + "oneweb.toml\"\n";
   try {
-    (void)parse_scenario(no_demand, testing::kScenarioData + "d.toml");
+    (void)parse_scenario(no_demand, fixtures::kScenarioData + "d.toml");
     FAIL() << "loaded";
   } catch (const ScenarioError& e) {
     EXPECT_NE(std::string(e.what()).find("nothing has demand"), std::string::npos) << e.what();
@@ -204,7 +204,7 @@ TEST(Scenario, SyntaxErrorsAndMissingFiles) {
   } catch (const ScenarioError& e) {
     EXPECT_NE(std::string(e.what()).find("x.toml:2: TOML syntax"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(load_scenario(testing::kScenarioData + "no-such.toml"), InputError);
+  EXPECT_THROW(load_scenario(fixtures::kScenarioData + "no-such.toml"), InputError);
   try {
     parse_scenario(
         "name = \"x\"\nstart = 2026-04-27T00:00:00Z\nduration = \"1h\"\n[region]\ncountry = \"MDA\"\n"
@@ -240,7 +240,7 @@ RunContext context(unsigned threads) {
 class ScenarioRun : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    scenario_ = new Scenario(load_scenario(testing::kScenarioData + "small.toml"));
+    scenario_ = new Scenario(load_scenario(fixtures::kScenarioData + "small.toml"));
     one_ = new report::Results(run_scenario(*scenario_, options(), context(1)));
   }
   static void TearDownTestSuite() {
@@ -291,7 +291,7 @@ TEST_F(ScenarioRun, VariantsChangeWhatTheySay) {
     base_served += base->stats[i].served_fraction;
   }
   EXPECT_GT(base_served, 0.0);
-  EXPECT_EQ(testing::served_share(testing::region_row(r, "iridium-forbids-moldova"), "iridium"), 0.0);
+  EXPECT_EQ(fixtures::served_share(fixtures::region_row(r, "iridium-forbids-moldova"), "iridium"), 0.0);
   // Half of iridium failing lowers its mean number in view.
   const auto* half = r.cell_layer("iridium-half-fails", "iridium");
   double mean_base = 0.0, mean_half = 0.0;
@@ -306,7 +306,7 @@ TEST_F(ScenarioRun, VariantsChangeWhatTheySay) {
 TEST_F(ScenarioRun, RelianceAddsUp) {
   const report::Results& r = *one_;
   // The baseline loses nothing against itself.
-  const report::Reliance& b = testing::region_row(r, "baseline");
+  const report::Reliance& b = fixtures::region_row(r, "baseline");
   EXPECT_EQ(b.net_loss_share, 0.0);
   EXPECT_EQ(b.lost_share, 0.0);
   // The served share of each provider matches the area-weighted cell statistics of the same run.
@@ -316,11 +316,11 @@ TEST_F(ScenarioRun, RelianceAddsUp) {
     area += r.cells[i].area_km2;
     served += r.cells[i].area_km2 * layer->stats[i].served_fraction;
   }
-  EXPECT_NEAR(testing::served_share(b, "oneweb"), served / area, 1e-9);
+  EXPECT_NEAR(fixtures::served_share(b, "oneweb"), served / area, 1e-9);
   // Any provider's share is at least each provider's, and the variants' net loss is what "any" lost.
   for (const auto& p : b.providers) EXPECT_LE(p.served_share, b.served_share_any + 1e-12);
   for (const auto& v : r.variants) {
-    const report::Reliance& rel = testing::region_row(r, v.id);
+    const report::Reliance& rel = fixtures::region_row(r, v.id);
     EXPECT_GE(rel.net_loss_share, b.served_share_any - rel.served_share_any - 1e-9) << v.id;
     EXPECT_LE(rel.net_loss_share, rel.lost_share + 1e-12) << v.id;
   }
@@ -532,7 +532,7 @@ TEST(Scenario, CatalogSwapProblems) {
       "[[provider]]\nname = \"sl\"\ncatalog = \"starlink\"\n";
   const auto problems = [&](const std::string& variant) {
     try {
-      (void)parse_scenario(head + "[[variant]]\nid = \"v\"\n" + variant, testing::kScenarioData + "s.toml");
+      (void)parse_scenario(head + "[[variant]]\nid = \"v\"\n" + variant, fixtures::kScenarioData + "s.toml");
     } catch (const ScenarioError& e) {
       return std::string(e.what());
     }
@@ -561,16 +561,16 @@ TEST(Scenario, CatalogSwapProblems) {
 }
 
 TEST(Scenario, BadInputsStopBeforeComputing) {
-  Scenario sc = load_scenario(testing::kScenarioData + "small.toml");
+  Scenario sc = load_scenario(fixtures::kScenarioData + "small.toml");
   sc.region.level = 2;  // no cell centre inside Moldova
   EXPECT_THROW(run_scenario(sc, options(), context(1)), InputError);
-  sc = load_scenario(testing::kScenarioData + "small.toml");
+  sc = load_scenario(fixtures::kScenarioData + "small.toml");
   sc.providers[0].name = "iridium2";  // the policy governs "iridium"
   EXPECT_THROW(run_scenario(sc, options(), context(1)), InputError);
-  sc = load_scenario(testing::kScenarioData + "small.toml");
+  sc = load_scenario(fixtures::kScenarioData + "small.toml");
   sc.compute.passes_terminals = {"NOBODY"};
   EXPECT_THROW(run_scenario(sc, options(), context(1)), InputError);
-  sc = load_scenario(testing::kScenarioData + "small.toml");
+  sc = load_scenario(fixtures::kScenarioData + "small.toml");
   EXPECT_THROW(run_scenario(sc, options(), RunContext{}), std::invalid_argument);  // no data folder
 }
 
@@ -578,7 +578,7 @@ TEST(Scenario, BadInputsStopBeforeComputing) {
 // runs through every stage, latency included (routed from where P1 is at each latency step), with the
 // same results for any thread count; tables list P1 at its first position.
 TEST(Scenario, MovingTerminalGroupRunsAlikeOnAnyThreadCount) {
-  Scenario sc = load_scenario(testing::kScenarioData + "small.toml");
+  Scenario sc = load_scenario(fixtures::kScenarioData + "small.toml");
   sc.stop = sc.start + time::Duration::seconds(1800);
   sc.variants.resize(2);  // a policy rule and a withdrawal
   sc.compute.passes_terminals.clear();
@@ -588,7 +588,7 @@ TEST(Scenario, MovingTerminalGroupRunsAlikeOnAnyThreadCount) {
   sc.providers[0].pops = std::string(SKYFENCE_DATA_DIR) + "/gateways/starlink_pops.csv";
   TerminalGroupSpec patrol;
   patrol.id = patrol.name = "patrol";
-  patrol.file = testing::kScenarioData + "terminals_patrol.csv";
+  patrol.file = fixtures::kScenarioData + "terminals_patrol.csv";
   patrol.customer = "military";
   sc.groups.push_back(patrol);
   const report::Results one = run_scenario(sc, options(), context(1));
@@ -619,7 +619,7 @@ TEST(Scenario, MovingTerminalGroupRunsAlikeOnAnyThreadCount) {
 // Progress names the stages in order, never decreases and ends at 1; a stop requested while the run is
 // under way (here from its own progress, as a signal handler would) throws Cancelled.
 TEST(Scenario, ProgressAndStop) {
-  const Scenario sc = load_scenario(testing::kScenarioData + "small.toml");
+  const Scenario sc = load_scenario(fixtures::kScenarioData + "small.toml");
   RunContext run = context(1);
   std::vector<std::string> stages;
   double last = -1.0;

@@ -7,7 +7,7 @@
 #include "skyfence/report/model.h"
 #include "skyfence/report/reliance.h"
 
-namespace skyfence::scenario::testing {
+namespace skyfence::scenario::fixtures {
 
 // The tests' scenario files (tests/data/scenario/).
 inline const std::string kScenarioData = std::string(SKYFENCE_TEST_DATA_DIR) + "/scenario/";
@@ -28,4 +28,4 @@ inline double served_share(const report::Reliance& rel, const std::string& provi
   return -1.0;
 }
 
-}  // namespace skyfence::scenario::testing
+}  // namespace skyfence::scenario::fixtures

@@ -29,7 +29,7 @@ std::string fmt_deg(double rad) {
 }
 
 Scenario tiny() {
-  return load_scenario(testing::kScenarioData + "issues.toml");
+  return load_scenario(fixtures::kScenarioData + "issues.toml");
 }
 
 RunOptions options() {
@@ -221,7 +221,7 @@ Scenario with_study(const std::string& terminals_file) {
   EnforcementStudySpec e;
   e.provider = "few-iridium";
   e.policy = ::testing::TempDir() + "/square-policy.toml";
-  e.region = testing::kScenarioData + "square.geojson#square";
+  e.region = fixtures::kScenarioData + "square.geojson#square";
   e.levels = {7, 9};
   e.modes = {policy::CellMode::any, policy::CellMode::all};
   e.terminals = terminals_file;
