@@ -27,7 +27,7 @@
 #include "study.h"
 
 namespace skyfence::cli {
-namespace {
+namespace capacity_command {
 
 using namespace inputs;
 using namespace study;
@@ -302,9 +302,10 @@ int run(const Options& o) {
   return kExitOk;
 }
 
-}  // namespace
+}  // namespace capacity_command
 
 void add_capacity_command(CLI::App& app, std::function<int()>& run_fn) {
+  using namespace capacity_command;
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "capacity",

@@ -22,7 +22,7 @@
 
 namespace skyfence::cli {
 
-namespace {
+namespace constellations_command {
 
 struct Options {
   std::string preset;
@@ -287,9 +287,10 @@ int run(const Options& o) {
   return kExitOk;
 }
 
-}  // namespace
+}  // namespace constellations_command
 
 void add_constellations_command(CLI::App& app, std::function<int()>& run_fn) {
+  using namespace constellations_command;
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "constellations",

@@ -40,7 +40,7 @@
 #include "study.h"
 
 namespace skyfence::cli {
-namespace {
+namespace coverage_command {
 
 using namespace inputs;
 using namespace study;
@@ -154,9 +154,10 @@ int run(const Options& o) {
   return kExitOk;
 }
 
-}  // namespace
+}  // namespace coverage_command
 
 void add_coverage_command(CLI::App& app, std::function<int()>& run_fn) {
+  using namespace coverage_command;
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "coverage", "How often and how well each ground cell (or site) is served, per provider and by any");

@@ -22,7 +22,7 @@
 #include "skyfence/time/window.h"
 
 namespace skyfence::cli {
-namespace {
+namespace enforcement_command {
 
 struct Options {
   std::string policy_file, region;
@@ -155,9 +155,10 @@ int run(const Options& o) {
   return kExitOk;
 }
 
-}  // namespace
+}  // namespace enforcement_command
 
 void add_enforcement_command(CLI::App& app, std::function<int()>& run_fn) {
+  using namespace enforcement_command;
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "enforcement",

@@ -29,7 +29,7 @@
 #include "skyfence/visibility/fleet.h"
 
 namespace skyfence::cli {
-namespace {
+namespace locate_command {
 
 using namespace inputs;
 
@@ -202,9 +202,10 @@ int run(const Options& o) {
   return kExitOk;
 }
 
-}  // namespace
+}  // namespace locate_command
 
 void add_locate_command(CLI::App& app, std::function<int()>& run_fn) {
+  using namespace locate_command;
   auto opts = std::make_shared<Options>();
   CLI::App* cmd =
       app.add_subcommand("locate", "Where a terminal can be, given which satellite served it when");

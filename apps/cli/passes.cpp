@@ -25,7 +25,7 @@
 
 namespace skyfence::cli {
 
-namespace {
+namespace passes_command {
 
 using namespace inputs;
 using time::Instant;
@@ -123,9 +123,10 @@ int run(const Options& o) {
   return kExitOk;
 }
 
-}  // namespace
+}  // namespace passes_command
 
 void add_passes_command(CLI::App& app, std::function<int()>& run_fn) {
+  using namespace passes_command;
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "passes", "Passes of satellites over ground sites: AOS, TCA (highest elevation) and LOS");

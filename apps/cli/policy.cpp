@@ -28,7 +28,7 @@
 #include "skyfence/time/window.h"
 
 namespace skyfence::cli {
-namespace {
+namespace policy_command {
 
 // Loads a policy; a PolicyError (every problem at once) reaches main, which lists them all.
 policy::Policy load_policy(const std::string& path) {
@@ -257,9 +257,10 @@ int run_audit_verify(const std::string& path, bool quiet) {
   return kExitOk;
 }
 
-}  // namespace
+}  // namespace policy_command
 
 void add_policy_commands(CLI::App& app, std::function<int()>& run_fn) {
+  using namespace policy_command;
   CLI::App* pol = app.add_subcommand("policy", "Service policies: check a policy file");
   pol->require_subcommand(1);
   auto v = std::make_shared<ValidateOptions>();

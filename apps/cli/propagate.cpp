@@ -27,7 +27,7 @@
 
 namespace skyfence::cli {
 
-namespace {
+namespace propagate_command {
 
 using time::Duration;
 using time::Instant;
@@ -277,9 +277,10 @@ int run(const Options& o) {
   return kExitOk;
 }
 
-}  // namespace
+}  // namespace propagate_command
 
 void add_propagate_command(CLI::App& app, std::function<int()>& run_fn) {
+  using namespace propagate_command;
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "propagate", "Positions and velocities of satellites from their element sets (SGP4/SDP4)");

@@ -36,7 +36,7 @@
 #include "skyfence/visibility/fleet.h"
 
 namespace skyfence::cli {
-namespace {
+namespace route_command {
 
 using namespace inputs;
 using time::Duration;
@@ -471,9 +471,10 @@ void add_link_options(CLI::App& cmd, Options& opts) {
       ->capture_default_str();
 }
 
-}  // namespace
+}  // namespace route_command
 
 void add_route_command(CLI::App& app, std::function<int()>& run_fn) {
+  using namespace route_command;
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("route",
                                      "Round-trip time between sites, or to the internet, over "

@@ -28,7 +28,7 @@
 #include "skyfence/time/scales.h"
 
 namespace skyfence::cli {
-namespace {
+namespace run_command {
 
 namespace fs = std::filesystem;
 
@@ -177,9 +177,10 @@ int run(const Options& o) {
   return kExitOk;
 }
 
-}  // namespace
+}  // namespace run_command
 
 void add_run_command(CLI::App& app, std::function<int()>& run_fn) {
+  using namespace run_command;
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand(
       "run", "Run a scenario (default: the bundled one) and write its results folder and report.html");

@@ -22,7 +22,7 @@
 #include "skyfence/visibility/in_view.h"
 
 namespace skyfence::cli {
-namespace {
+namespace visible_command {
 
 using namespace inputs;
 
@@ -111,9 +111,10 @@ int run(const Options& o) {
   return kExitOk;
 }
 
-}  // namespace
+}  // namespace visible_command
 
 void add_visible_command(CLI::App& app, std::function<int()>& run_fn) {
+  using namespace visible_command;
   auto opts = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("visible", "Satellites in view of sites at one instant, highest first");
   cmd->footer(R"(Examples:
