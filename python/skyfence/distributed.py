@@ -183,11 +183,13 @@ def _worker_threads(client):
     return sum(client.nthreads().values()) or 1
 
 
-def _tree_merge(client, futures):
-    """Merges the chunks' futures of one shard pairwise, keeping time order."""
+def _tree_merge(client, futures, every):
+    """Merges the chunks' futures of one shard pairwise, keeping time order (each merge's future also
+    appended to `every`); returns the shard's future."""
     level = list(futures)
     while len(level) > 1:
         nxt = [client.submit(_merge, level[i], level[i + 1], pure=False) for i in range(0, len(level) - 1, 2)]
+        every += nxt
         if len(level) % 2:
             nxt.append(level[-1])
         level = nxt
@@ -195,10 +197,14 @@ def _tree_merge(client, futures):
 
 
 def _progress(futures, quiet):
+    """Waits for every future (a line on standard error as each ends, unless quiet), raising the first
+    task error; empties `futures`, so that each result is released as soon as nothing needs it."""
     from distributed import as_completed
 
     total, done, t0 = len(futures), 0, _time.monotonic()
-    for future in as_completed(futures):
+    pending = as_completed(futures)
+    futures.clear()
+    for future in pending:
         done += 1
         if future.status == "error":
             future.result()  # raises the task's exception
@@ -282,9 +288,10 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
                 parts.append(client.submit(_partial, specs, window, first_step, n, first_point, count, where,
                                            options, c == 0, pure=False))
             every += parts
-            merged = _tree_merge(client, parts)
-            every += [merged] if merged not in parts else []
-            shard_futures.append(merged)
+            shard_futures.append(_tree_merge(client, parts, every))
+        del parts
+        # Only the shards' results are kept: every other result is let go once the tasks that need it
+        # have run, so a worker holds a few shards' statistics at a time, whatever the window.
         _progress(every, quiet)
         shards_done = client.gather(shard_futures)
     finally:
@@ -435,7 +442,9 @@ def _parser():
     sub = p.add_subparsers(dest="command", required=True)
 
     def cluster_options(c):
-        c.add_argument("--scheduler", help="a running Dask scheduler (tcp://HOST:PORT); default: a local cluster")
+        where = c.add_mutually_exclusive_group()
+        where.add_argument("--scheduler", help="a running Dask scheduler (tcp://HOST:PORT); default: a local cluster")
+        where.add_argument("--scheduler-file", help="the file `dask-scheduler --scheduler-file` wrote (batch jobs)")
         c.add_argument("--workers", type=int, help="local cluster: worker processes (default: one per core)")
         c.add_argument("--task-threads", type=int, default=1, help="the engine's threads in each task (default 1)")
         c.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
@@ -471,6 +480,8 @@ def _client(args):
 
     if args.scheduler:
         return Client(args.scheduler)
+    if args.scheduler_file:
+        return Client(scheduler_file=args.scheduler_file)
     return local_client(args.workers)
 
 
@@ -503,7 +514,7 @@ def _coverage_command(args):
 
 
 def _close(client, args):
-    cluster = None if args.scheduler else client.cluster
+    cluster = None if args.scheduler or args.scheduler_file else client.cluster
     client.close()
     if cluster is not None:
         cluster.close()
