@@ -140,17 +140,27 @@ class Split:
 
 def plan_coverage(points, steps, workers, shards=None, chunks=None, shard_points=DEFAULT_SHARD_POINTS):
     """The default split: shards of at most shard_points points (memory per task is bounded by the
-    shard, not by the window), then time chunks of at least MIN_CHUNK_STEPS steps until there are about
-    four tasks per worker thread (so the last round leaves few threads idle, and a lost worker
-    delays the end little)."""
+    shard, not by the window), then time chunks of at least MIN_CHUNK_STEPS steps giving 2 to 8 tasks
+    per worker thread: of those, the count whose last round leaves the fewest threads idle (tasks taken
+    as equal), the fewest tasks among equals. Several tasks per thread let Dask even out unequal
+    shards (a polar patch sees fewer satellites) and make a lost worker's share small."""
     for name, value in (("shards", shards), ("chunks", chunks), ("shard_points", shard_points)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
             raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
     if shards is None:
         shards = max(1, math.ceil(points / shard_points))
     if chunks is None:
-        want = max(1, math.ceil(4 * max(1, workers) / shards))
-        chunks = max(1, min(want, steps // MIN_CHUNK_STEPS))
+        threads = max(1, workers)
+        most = max(1, steps // MIN_CHUNK_STEPS)
+        lo = min(most, max(1, math.ceil(2 * threads / shards)))
+        hi = min(most, max(1, math.ceil(8 * threads / shards)))
+
+        def idle(c):
+            tasks = Split(points, steps, shards, c)
+            n = tasks.shards * tasks.chunks
+            return 1.0 - n / (threads * math.ceil(n / threads)), n
+
+        chunks = min(range(lo, hi + 1), key=idle)
     return Split(points, steps, shards, chunks)
 
 
@@ -470,7 +480,7 @@ def _parser():
     c.add_argument("-o", "--output", default="-", help="FILE.csv, FILE.geojson or DIR.zarr (default: CSV on stdout)")
     c.add_argument("--format", choices=("csv", "geojson", "zarr"))
     c.add_argument("--shards", type=int, help="cell shards (default: at most %d points each)" % DEFAULT_SHARD_POINTS)
-    c.add_argument("--chunks", type=int, help="time chunks (default: about four tasks per worker thread)")
+    c.add_argument("--chunks", type=int, help="time chunks (default: 2 to 8 tasks per worker thread)")
     cluster_options(c)
     return p
 

@@ -112,6 +112,10 @@ def test_split_covers_every_point_and_step_once():
     p = sd.plan_coverage(6 << 20, 1440, workers=2)
     assert p.shard_points <= sd.DEFAULT_SHARD_POINTS and p.chunk_steps >= sd.MIN_CHUNK_STEPS
     assert sd.plan_coverage(384, 10, workers=8).chunks == 1  # too few steps to cut
+    # A year at level 11 on 1,024 threads: 2 to 8 tasks a thread, the last round (nearly) full.
+    p = sd.plan_coverage(4 * (6 << 20), 525600, workers=1024)
+    tasks = p.shards * p.chunks
+    assert 2 * 1024 <= tasks <= 8 * 1024 and -tasks % 1024 < 1024 // 100
     with pytest.raises(ValueError):
         sd.plan_coverage(384, 24, workers=2, shards=0)
 
