@@ -278,6 +278,7 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
              "data_dir": os.fspath(data_dir) if data_dir else ""}
     options = {"min_elevation_deg": float(min_elevation_deg), "min_sats": int(min_sats),
                "threads": skyfence._threads(task_threads)}
+    _check_output(output, format)
     specs = _names_and_specs(providers, start_ns, stop_ns, data_dir)
     window = (start_ns, stop_ns, step_ns)
 
@@ -386,12 +387,32 @@ def _format_of(path, given):
     return "csv"
 
 
+def _is_zarr_store(path):
+    return os.path.isdir(path) and (os.path.exists(os.path.join(path, ".zgroup"))
+                                    or os.path.exists(os.path.join(path, ".zattrs")))
+
+
+def _check_output(path, fmt):
+    """Fails at once, before any task, when the output could not be written at the end."""
+    if path in (None, "-"):
+        return
+    fmt = _format_of(path, fmt)
+    if fmt not in ("csv", "geojson", "zarr"):
+        raise ValueError(f'format must be "csv", "geojson" or "zarr", got {fmt!r}')
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(parent) or not os.access(parent, os.W_OK):
+        raise skyfence._input_error(path, f"cannot write there: {parent} is not a writable folder")
+    if fmt == "zarr" and os.path.lexists(path) and not _is_zarr_store(path):
+        raise skyfence._input_error(path, "exists and is not a Zarr store; not replaced")
+    if fmt != "zarr" and os.path.isdir(path):
+        raise skyfence._input_error(path, "is a folder; expected a file name")
+
+
 def _replace_dir(staged, path):
     """Moves the folder `staged` onto `path`; an existing Zarr store there is replaced, anything else
     is left alone (an error)."""
     if os.path.lexists(path):
-        if not (os.path.isdir(path) and (os.path.exists(os.path.join(path, ".zgroup"))
-                                         or os.path.exists(os.path.join(path, ".zattrs")))):
+        if not _is_zarr_store(path):
             raise skyfence._input_error(path, "exists and is not a Zarr store; not replaced")
         old = tempfile.mkdtemp(prefix=".old-", dir=os.path.dirname(os.path.abspath(path)))
         os.rename(path, os.path.join(old, "store"))
@@ -536,12 +557,15 @@ def main(argv=None):
     args = _parser().parse_args(argv)
     try:
         return _coverage_command(args)
-    except skyfence.InputError as e:
+    except (ValueError, TypeError) as e:  # skyfence.InputError is a ValueError
         print(f"skyfence: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("skyfence: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except Exception as e:  # a task failed (and Dask gave up on it), or the output could not be written
+        print(f"skyfence: error: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -184,6 +184,12 @@ def test_bad_input_is_reported_before_any_task(cluster, tmp_path, capsys):
     assert run_main("coverage", "--catalog", "iridium", "--start", "2026-04-27T00:00:00Z", "--duration", "2x",
                     "--scheduler", cluster[0]) == 2
     assert "--duration" in capsys.readouterr().err
+    assert run_main("coverage", "--catalog", "iridium", *CLI_WINDOW, "--scheduler", cluster[0],
+                    "-o", str(tmp_path / "missing" / "x.csv")) == 2
+    assert "not a writable folder" in capsys.readouterr().err
+    assert run_main("coverage", "--catalog", "iridium", *CLI_WINDOW, "--scheduler", cluster[0], "--shards", "0",
+                    "-o", str(tmp_path / "x.csv")) == 2
+    assert "shards must be" in capsys.readouterr().err
     store = tmp_path / "not-a-store"
     store.mkdir()
     (store / "keep.txt").write_text("mine")
