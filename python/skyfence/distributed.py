@@ -37,8 +37,10 @@ __all__ = ["Split", "coverage", "local_client", "plan_coverage"]
 # The statistics the tasks carry (PointStats, one (points, providers + 1) array each).
 _STAT_FIELDS = ("steps_served", "sum_visible", "min_visible", "max_visible", "max_gap_steps", "gap_count",
                 "leading_gap_steps", "trailing_gap_steps")
-# Default shard size: the statistics of a shard take about 40 bytes per point and provider, the
-# engine's per-step counts 4 more, so 1 M points and 3 providers need about 200 MB on a worker.
+# Default shard size, which bounds a task's memory: the shard's cells (token, centre, area), the
+# engine's point grid and per-step counts, and 36 bytes of statistics per point and provider. Measured
+# with Starlink at level 10 (docs/performance.md): a worker running one task at a time peaks at 1.1-1.4
+# GiB with shards of 0.9 M cells.
 DEFAULT_SHARD_POINTS = 1_000_000
 # Default chunk: no fewer steps than the engine propagates together (CoverageOptions::steps_per_block).
 MIN_CHUNK_STEPS = 16

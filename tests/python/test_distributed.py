@@ -4,6 +4,7 @@ coverage, for any split; a worker killed mid-run changes nothing; nothing is hal
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -77,6 +78,7 @@ def cluster():
         for p in reversed(procs):
             stop(p)
         log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
