@@ -223,9 +223,10 @@ def first_progress_line(proc):
     pytest.fail("no task ended in time")
 
 
-# A heavier case: 1,536 cells, 120 steps, 4 shards x 12 chunks (48 tasks and their merges).
+# A longer run: 1,536 cells, 120 steps, 4 shards x 40 chunks (160 tasks and 156 merges, a few seconds
+# of scheduling), so that the signal or the kill lands well before the end.
 HEAVY = ["--catalog", "iridium", "--catalog", "oneweb", "--level", "4", "--start", "2026-04-27T00:00:00Z",
-         "--stop", "2026-04-27T02:00:00Z", "--step", "1m", "--min-sats", "2", "--shards", "4", "--chunks", "12"]
+         "--stop", "2026-04-27T02:00:00Z", "--step", "1m", "--min-sats", "2", "--shards", "4", "--chunks", "40"]
 
 
 def test_interrupted_run_writes_nothing(cluster, tmp_path):
