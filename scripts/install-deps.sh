@@ -12,6 +12,7 @@ packages=(
   iso-codes libpng-dev chromium clang clang-format libclang-rt-14-dev
   python3 python3-numpy python3-sgp4 python3-skyfield
   python3-dev pybind11-dev python3-pytest python3-pandas python3-xarray
+  python3-distributed python3-dask python3-zarr
 )
 if [[ "${1:-}" == "--bench" ]]; then
   # satellite.js (npm) runs on Node.js; a Node.js already on PATH (e.g. one that bundles npm) is kept.

@@ -16,7 +16,7 @@ def test_install_into_a_prefix(tmp_path):
     subprocess.run([cmake, "--install", build, "--prefix", str(prefix), "--component", "python"],
                    check=True, capture_output=True)
     site = prefix / "lib" / "python3" / "dist-packages"
-    assert (site / "skyfence" / "__init__.py").is_file()
+    assert (site / "skyfence" / "__init__.py").is_file() and (site / "skyfence" / "distributed.py").is_file()
     assert any(p.name.startswith("_skyfence") and p.suffix == ".so" for p in (site / "skyfence").iterdir())
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "SKYFENCE_DATA")}
     env["PYTHONPATH"] = str(site)

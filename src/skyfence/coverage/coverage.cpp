@@ -95,13 +95,16 @@ void accumulate(PointStats& st, std::uint32_t& gap_run, std::uint32_t in_view, s
   st.min_visible = first ? in_view : std::min(st.min_visible, in_view);
   st.max_visible = std::max(st.max_visible, in_view);
   if (in_view >= min_sats) {
+    if (st.steps_served == 0) st.leading_gap_steps = gap_run;  // the first served step ends the leading run
     ++st.steps_served;
     gap_run = 0;
   } else {
     if (gap_run == 0) ++st.gap_count;
     ++gap_run;
     st.max_gap_steps = std::max(st.max_gap_steps, gap_run);
+    if (st.steps_served == 0) st.leading_gap_steps = gap_run;
   }
+  st.trailing_gap_steps = gap_run;
 }
 
 // Points sorted by the cell of a geocentric latitude/longitude grid, structure of arrays.
@@ -425,6 +428,28 @@ CoverageResult::CoverageResult(std::size_t n_points, std::vector<std::string> pr
       names_(std::move(provider_names)),
       stats_(names_.size() * n_points) {
   failed_states.assign(names_.empty() ? 0 : names_.size() - 1, 0);
+}
+
+PointStats merge_consecutive(const PointStats& earlier, std::size_t earlier_steps, const PointStats& later,
+                             std::size_t later_steps) {
+  if (earlier_steps == 0) return later;
+  if (later_steps == 0) return earlier;
+  PointStats m;
+  m.steps_served = earlier.steps_served + later.steps_served;
+  m.sum_visible = earlier.sum_visible + later.sum_visible;
+  m.min_visible = std::min(earlier.min_visible, later.min_visible);
+  m.max_visible = std::max(earlier.max_visible, later.max_visible);
+  m.steps_served_permitted = earlier.steps_served_permitted + later.steps_served_permitted;
+  const bool joined = earlier.trailing_gap_steps > 0 && later.leading_gap_steps > 0;
+  m.gap_count = earlier.gap_count + later.gap_count - (joined ? 1 : 0);
+  m.max_gap_steps = std::max(
+      {earlier.max_gap_steps, later.max_gap_steps, earlier.trailing_gap_steps + later.leading_gap_steps});
+  // A window with no step served is one gap: the leading run of the other window extends it.
+  m.leading_gap_steps = earlier.steps_served == 0 ? earlier.leading_gap_steps + later.leading_gap_steps
+                                                  : earlier.leading_gap_steps;
+  m.trailing_gap_steps = later.steps_served == 0 ? earlier.trailing_gap_steps + later.trailing_gap_steps
+                                                 : later.trailing_gap_steps;
+  return m;
 }
 
 double CoverageResult::coverage_fraction(std::size_t provider, std::size_t point) const {

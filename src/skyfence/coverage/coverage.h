@@ -78,8 +78,12 @@ struct CoverageOptions {
 // Statistics of one point and one provider over the window.
 struct PointStats {
   std::uint32_t steps_served = 0;  // steps with >= min_sats in view
-  std::uint64_t sum_visible = 0;   // sum over steps of the number in view
-  std::uint32_t min_visible = 0;   // 0 when the window is empty
+  // The runs of steps not served that touch the window's first and last steps (0 when that step is
+  // served; both equal the window's length when no step is). They let the statistics of consecutive
+  // windows be merged exactly (merge_consecutive). The fields sit where the layout had padding.
+  std::uint32_t leading_gap_steps = 0;
+  std::uint64_t sum_visible = 0;  // sum over steps of the number in view
+  std::uint32_t min_visible = 0;  // 0 when the window is empty
   std::uint32_t max_visible = 0;
   std::uint32_t max_gap_steps = 0;  // longest run of consecutive steps not served
   std::uint32_t gap_count = 0;      // number of maximal runs of steps not served (runs touching either
@@ -88,8 +92,18 @@ struct PointStats {
   // satellites in view of the providers that permit service number at least min_sats. Equals
   // steps_served when no permission is given.
   std::uint32_t steps_served_permitted = 0;
+  std::uint32_t trailing_gap_steps = 0;  // see leading_gap_steps
   friend bool operator==(const PointStats&, const PointStats&) = default;
 };
+
+// The statistics of one point and provider over two consecutive windows (the steps of `earlier`, then
+// those of `later`, with the same step), from each window's own: sums add, extremes combine, and the
+// run of steps not served that ends `earlier` joins the one that starts `later` (one gap, perhaps the
+// longest). Exact: equal to the statistics of the joined window computed at once, which
+// tests/unit/coverage/coverage_test.cpp (MergedWindowsEqualTheWholeWindow) checks on every split.
+// An empty window (0 steps) leaves the other unchanged. Cost: O(1).
+PointStats merge_consecutive(const PointStats& earlier, std::size_t earlier_steps, const PointStats& later,
+                             std::size_t later_steps);
 
 // Results for every point and provider. Provider index providers() is "any": the satellites of all
 // providers together (served when the total in view across providers is >= min_sats; with min_sats 1

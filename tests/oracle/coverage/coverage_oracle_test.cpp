@@ -57,6 +57,8 @@ PointStats stats_of(const std::vector<std::uint32_t>& series, std::uint32_t k) {
     while (j < series.size() && series[j] < k) ++j;
     ++st.gap_count;
     st.max_gap_steps = std::max(st.max_gap_steps, static_cast<std::uint32_t>(j - i));
+    if (i == 0) st.leading_gap_steps = static_cast<std::uint32_t>(j);
+    if (j == series.size()) st.trailing_gap_steps = static_cast<std::uint32_t>(j - i);
     i = j;
   }
   st.steps_served_permitted = st.steps_served;  // no permission given: every step is permitted

@@ -168,6 +168,56 @@ TEST(Coverage, ProgressReportsStepsAndCancels) {
   EXPECT_THROW(coverage_brute_force(points, providers, w, o, run), Cancelled);
 }
 
+// The statistics of a window split anywhere into consecutive windows, merged, equal those of the
+// whole window: what lets a long window be computed in time chunks (skyfence.distributed). The
+// workload has gaps that cross the splits and points never served in a part.
+TEST(Coverage, MergedWindowsEqualTheWholeWindow) {
+  const visibility::Fleet starlink(bundled("starlink_2026-04-27.tle", 200));
+  const visibility::Fleet oneweb(bundled("oneweb_2026-03-26.tle", 100));
+  const std::vector<Provider> providers{{"starlink", &starlink}, {"oneweb", &oneweb}};
+  const auto points = lat_lon_grid(9.0);
+  const time::Duration step = time::Duration::seconds(120.0);
+  const std::size_t n = 13;
+  CoverageOptions o;
+  o.min_elevation_rad = 10.0 * kDeg;
+  const CoverageResult whole = compute_coverage(points, providers, Window::of_count(kStart, step, n), o);
+  std::vector<CoverageResult> parts;  // parts[k]: the window of the steps k .. k + 1 alone
+  for (std::size_t k = 0; k < n; ++k) {
+    parts.push_back(compute_coverage(
+        points, providers, Window::of_count(kStart + step * static_cast<std::int64_t>(k), step, 1), o));
+  }
+  std::size_t joined_gaps = 0, unserved_parts = 0;
+  for (std::size_t split = 1; split < n; ++split) {
+    const CoverageResult head = compute_coverage(points, providers, Window::of_count(kStart, step, split), o);
+    const CoverageResult tail = compute_coverage(
+        points, providers,
+        Window::of_count(kStart + step * static_cast<std::int64_t>(split), step, n - split), o);
+    for (std::size_t p = 0; p <= providers.size(); ++p) {
+      for (std::size_t i = 0; i < points.size(); ++i) {
+        const PointStats& a = head.at(p, i);
+        const PointStats& b = tail.at(p, i);
+        ASSERT_EQ(merge_consecutive(a, split, b, n - split), whole.at(p, i))
+            << "split " << split << " provider " << p << " point " << i;
+        joined_gaps += a.trailing_gap_steps > 0 && b.leading_gap_steps > 0 ? 1 : 0;
+        unserved_parts += a.steps_served == 0 ? 1 : 0;
+      }
+    }
+  }
+  // Step by step, folded left to right: every step its own window.
+  for (std::size_t p = 0; p <= providers.size(); ++p) {
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      PointStats m = parts[0].at(p, i);
+      for (std::size_t k = 1; k < n; ++k) m = merge_consecutive(m, k, parts[k].at(p, i), 1);
+      ASSERT_EQ(m, whole.at(p, i)) << "provider " << p << " point " << i;
+    }
+  }
+  EXPECT_GT(joined_gaps, 0u);
+  EXPECT_GT(unserved_parts, 0u);
+  // An empty window leaves the other unchanged.
+  EXPECT_EQ(merge_consecutive(PointStats{}, 0, whole.at(0, 3), n), whole.at(0, 3));
+  EXPECT_EQ(merge_consecutive(whole.at(0, 3), n, PointStats{}, 0), whole.at(0, 3));
+}
+
 TEST(Coverage, EmptyInputs) {
   const visibility::Fleet fleet(bundled("starlink_2026-04-27.tle", 10));
   const std::vector<Provider> providers{{"starlink", &fleet}};

@@ -1,0 +1,255 @@
+"""skyfence.distributed: coverage split into Dask tasks on a real cluster (a dask-scheduler and two
+dask-worker processes on localhost, started here and always stopped) equals the single-process
+coverage, for any split; a worker killed mid-run changes nothing; nothing is half-written."""
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import skyfence
+from skyfence import distributed as sd
+from conftest import REPO
+
+START, STOP = np.datetime64("2026-04-27T00:00"), np.datetime64("2026-04-27T02:00")
+STEP = np.timedelta64(5, "m")
+CLI_WINDOW = ["--start", "2026-04-27T00:00:00Z", "--stop", "2026-04-27T02:00:00Z", "--step", "5m"]
+# Everything here is bounded: a process that does not answer within this is killed and the test fails.
+TIMEOUT_S = 60
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_workers(address, n):
+    from distributed import Client
+
+    with Client(address, timeout=TIMEOUT_S) as c:
+        c.wait_for_workers(n, timeout=TIMEOUT_S)
+
+
+def start(args, log):
+    # Own process group: stopping it stops every process it started.
+    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(proc):
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A dask-scheduler and two dask-worker processes (one task at a time each, no nanny: a killed
+    worker stays dead) on free localhost ports; yields (address, [worker processes])."""
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    tmp = tempfile.mkdtemp(prefix="skyfence-dask-")
+    log = open(os.path.join(tmp, "cluster.log"), "w")
+    procs = []
+    try:
+        procs.append(start(["/usr/bin/dask-scheduler", "--host", "127.0.0.1", "--port", str(port),
+                            "--no-dashboard", "--idle-timeout", "600"], log))
+        workers = [start(["/usr/bin/dask-worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                          "--name", f"w{k}", "--local-directory", tmp, "--death-timeout", "60",
+                          "--memory-limit", "2GB"], log) for k in range(2)]
+        procs += workers
+        wait_for_workers(address, 2)
+        yield address, workers
+    finally:
+        for p in reversed(procs):
+            stop(p)
+        log.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def client(cluster):
+    from distributed import Client
+
+    with Client(cluster[0], timeout=TIMEOUT_S) as c:
+        yield c
+
+
+PROVIDERS = {"iridium": "iridium", "oneweb": "oneweb"}
+
+
+@pytest.fixture(scope="module")
+def single():
+    cats = {"iridium": skyfence.load_catalog("iridium"), "oneweb": skyfence.load_catalog("oneweb")}
+    with pytest.warns(skyfence.SkyfenceWarning):
+        return skyfence.coverage(cats, START, STOP, STEP, level=3, min_elevation_deg=20, min_sats=2)
+
+
+def test_split_covers_every_point_and_step_once():
+    for points, steps in ((384, 24), (1, 1), (6 << 20, 1440), (7, 5)):
+        for shards in (1, 2, 3, 4, 7):
+            for chunks in (1, 2, 5, 24):
+                sp = sd.Split(points, steps, shards, chunks)
+                covered = [sp.shard(s) for s in range(sp.shards)]
+                ends = [min(points, f + n) for f, n in covered]
+                assert [f for f, _ in covered] == [0] + ends[:-1] and ends[-1] == points
+                got = [sp.chunk(c) for c in range(sp.chunks)]
+                assert got[0][0] == 0 and all(n >= 1 for _, n in got)
+                assert [f + n for f, n in got][:-1] == [f for f, _ in got][1:] and sum(n for _, n in got) == steps
+    # The default plan: shards bounded by the points per shard, chunks of at least MIN_CHUNK_STEPS steps.
+    p = sd.plan_coverage(6 << 20, 1440, workers=2)
+    assert p.shard_points <= sd.DEFAULT_SHARD_POINTS and p.chunk_steps >= sd.MIN_CHUNK_STEPS
+    assert sd.plan_coverage(384, 10, workers=8).chunks == 1  # too few steps to cut
+    # A year at level 11 on 1,024 threads: 2 to 8 tasks a thread, the last round (nearly) full.
+    p = sd.plan_coverage(4 * (6 << 20), 525600, workers=1024)
+    tasks = p.shards * p.chunks
+    assert 2 * 1024 <= tasks <= 8 * 1024 and -tasks % 1024 < 1024 // 100
+    with pytest.raises(ValueError):
+        sd.plan_coverage(384, 24, workers=2, shards=0)
+
+
+@pytest.mark.parametrize("shards", [1, 2, 4])
+def test_any_split_equals_the_single_process_coverage(client, single, shards):
+    for chunks in (1, 3, 24):  # 24: every step its own task, every gap crosses chunk boundaries
+        ds = sd.coverage(PROVIDERS, START, STOP, STEP, level=3, min_elevation_deg=20, min_sats=2, client=client,
+                         shards=shards, chunks=chunks)
+        xr.testing.assert_identical(ds, single)
+    # Not vacuous: gaps longer than a step (crossing the 1-step chunks' boundaries), cells never served.
+    assert single.max_gap_s.max() >= 6 * 300 and (single.gap_count > 1).any()
+    assert (single.coverage_fraction.sel(provider="iridium") < 1).any()
+
+
+def test_region_shards_equal_the_single_process_coverage(client):
+    cat = skyfence.load_catalog("iridium")
+    one = skyfence.coverage({"iridium": cat}, START, STOP, STEP, region="MDA", level=8, min_sats=1)
+    ds = sd.coverage({"iridium": "iridium"}, START, STOP, STEP, region="MDA", level=8, min_sats=1, client=client,
+                     shards=3, chunks=4)
+    xr.testing.assert_identical(ds, one)
+    assert ds.sizes["cell"] > 12
+
+
+def run_module(*args):
+    """`python3 -m skyfence.distributed ARGS` in a process of its own (which must succeed)."""
+    done = subprocess.run([sys.executable, "-m", "skyfence.distributed", *args], capture_output=True, text=True,
+                          timeout=TIMEOUT_S, check=False)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def run_main(*args):
+    """The same command in this process (no interpreter start: quicker); returns its exit status."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", skyfence.SkyfenceWarning)
+        return sd.main(list(args))
+
+
+def test_command_writes_the_clis_files_and_zarr(cli, cluster, single, tmp_path, capfd):
+    common = ["--catalog", "iridium", "--catalog", "oneweb", "--level", "3", "--min-elevation", "20",
+              "--min-sats", "2", *CLI_WINDOW, "--scheduler", cluster[0], "--quiet"]
+    for ext in ("csv", "geojson"):
+        subprocess.run([cli, "coverage", *common[:-3], "-o", str(tmp_path / f"ref.{ext}")], check=True,
+                       timeout=TIMEOUT_S)
+    run_module("coverage", *common, "-o", str(tmp_path / "dist.csv"), "--shards", "4", "--chunks", "5")
+    assert run_main("coverage", *common, "-o", str(tmp_path / "dist.geojson"), "--shards", "3") == 0
+    for ext in ("csv", "geojson"):
+        assert (tmp_path / f"dist.{ext}").read_bytes() == (tmp_path / f"ref.{ext}").read_bytes(), ext
+    # Standard output: CSV.
+    capfd.readouterr()
+    assert run_main("coverage", *common, "--chunks", "2") == 0
+    assert capfd.readouterr().out == (tmp_path / "ref.csv").read_text()
+    store = tmp_path / "cov.zarr"
+    for shards in ("1", "2"):  # the second run replaces the first store
+        assert run_main("coverage", *common, "-o", str(store), "--shards", shards) == 0
+        with xr.open_zarr(store) as z:
+            xr.testing.assert_equal(z.load(), single)
+    assert sorted(os.listdir(tmp_path)) == ["cov.zarr", "dist.csv", "dist.geojson", "ref.csv", "ref.geojson"]
+
+
+def test_bad_input_is_reported_before_any_task(cluster, tmp_path, capsys):
+    assert run_main("coverage", "--catalog", "no-such-catalog", *CLI_WINDOW, "--scheduler", cluster[0],
+                    "-o", str(tmp_path / "x.csv")) == 2
+    assert "no-such-catalog" in capsys.readouterr().err
+    assert run_main("coverage", "--catalog", "iridium", "--start", "2026-04-27T00:00:00Z", "--duration", "2x",
+                    "--scheduler", cluster[0]) == 2
+    assert "--duration" in capsys.readouterr().err
+    assert run_main("coverage", "--catalog", "iridium", *CLI_WINDOW, "--scheduler", cluster[0],
+                    "-o", str(tmp_path / "missing" / "x.csv")) == 2
+    assert "not a writable folder" in capsys.readouterr().err
+    assert run_main("coverage", "--catalog", "iridium", *CLI_WINDOW, "--scheduler", cluster[0], "--shards", "0",
+                    "-o", str(tmp_path / "x.csv")) == 2
+    assert "shards must be" in capsys.readouterr().err
+    store = tmp_path / "not-a-store"
+    store.mkdir()
+    (store / "keep.txt").write_text("mine")
+    assert run_main("coverage", "--catalog", "iridium", *CLI_WINDOW, "--level", "1", "-o", str(store),
+                    "--format", "zarr", "--scheduler", cluster[0], "--quiet") == 2
+    assert "not a Zarr store" in capsys.readouterr().err
+    assert (store / "keep.txt").read_text() == "mine"
+    assert sorted(os.listdir(tmp_path)) == ["not-a-store"]
+
+
+@contextlib.contextmanager
+def running(args):
+    proc = subprocess.Popen([sys.executable, "-m", "skyfence.distributed", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        yield proc
+    finally:
+        stop(proc)
+
+
+def first_progress_line(proc):
+    deadline, seen = time.monotonic() + TIMEOUT_S, []
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if "tasks done" in line:
+            return line
+        seen.append(line)
+        assert line, f"the run ended before any task did: {''.join(seen)}"
+    pytest.fail("no task ended in time")
+
+
+# A longer run: 1,536 cells, 120 steps, 4 shards x 40 chunks (160 tasks and 156 merges, a few seconds
+# of scheduling), so that the signal or the kill lands well before the end.
+HEAVY = ["--catalog", "iridium", "--catalog", "oneweb", "--level", "4", "--start", "2026-04-27T00:00:00Z",
+         "--stop", "2026-04-27T02:00:00Z", "--step", "1m", "--min-sats", "2", "--shards", "4", "--chunks", "40"]
+
+
+def test_interrupted_run_writes_nothing(cluster, tmp_path):
+    out = tmp_path / "cov.csv"
+    with running(["coverage", *HEAVY, "-o", str(out), "--scheduler", cluster[0]]) as proc:
+        first_progress_line(proc)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(TIMEOUT_S) == 130
+    assert os.listdir(tmp_path) == []
+
+
+def test_killed_worker_changes_nothing(cli, cluster, tmp_path):
+    # Last in this file: it leaves the cluster one worker.
+    ref = tmp_path / "ref.csv"
+    subprocess.run([cli, "coverage", *HEAVY[:-4], "-o", str(ref), "--quiet"], check=True, timeout=TIMEOUT_S)
+    out = tmp_path / "dist.csv"
+    victim = cluster[1][0]
+    with running(["coverage", *HEAVY, "-o", str(out), "--scheduler", cluster[0]]) as proc:
+        first_progress_line(proc)
+        assert proc.poll() is None and not out.exists()  # mid-run
+        os.killpg(victim.pid, signal.SIGKILL)
+        assert victim.wait(TIMEOUT_S) == -signal.SIGKILL
+        _, err = proc.communicate(timeout=TIMEOUT_S)
+        assert proc.returncode == 0, err
+    assert out.read_bytes() == ref.read_bytes()
+    assert sorted(os.listdir(tmp_path)) == ["dist.csv", "ref.csv"]
