@@ -179,7 +179,7 @@ TEST(Coverage, MergedWindowsEqualTheWholeWindow) {
   const time::Duration step = time::Duration::seconds(120.0);
   const std::size_t n = 13;
   CoverageOptions o;
-  o.min_elevation_rad = 10.0 * kDeg;
+  o.min_elevation_rad = 10.0 * kRadPerDeg;
   const CoverageResult whole = compute_coverage(points, providers, Window::of_count(kStart, step, n), o);
   std::vector<CoverageResult> parts;  // parts[k]: the window of the steps k .. k + 1 alone
   for (std::size_t k = 0; k < n; ++k) {
