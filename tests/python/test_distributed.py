@@ -223,15 +223,19 @@ def first_progress_line(proc):
     pytest.fail("no task ended in time")
 
 
-# A longer run: 1,536 cells, 120 steps, 4 shards x 40 chunks (160 tasks and 156 merges, a few seconds
-# of scheduling), so that the signal or the kill lands well before the end.
+# A longer run: 1,536 cells, 120 steps, 4 shards x 120 chunks (480 tasks and 476 merges, seconds of
+# scheduling), so that the kill lands well before the end.
 HEAVY = ["--catalog", "iridium", "--catalog", "oneweb", "--level", "4", "--start", "2026-04-27T00:00:00Z",
-         "--stop", "2026-04-27T02:00:00Z", "--step", "1m", "--min-sats", "2", "--shards", "4", "--chunks", "40"]
+         "--stop", "2026-04-27T02:00:00Z", "--step", "1m", "--min-sats", "2", "--shards", "4", "--chunks", "120"]
+# A run never meant to end: a day at 1-minute steps in 4 x 720 tasks (minutes of work on two workers), so
+# that the interrupt lands mid-run however slowly this process is scheduled.
+ENDLESS = [*HEAVY[:-10], "--stop", "2026-04-28T00:00:00Z", "--step", "1m", "--min-sats", "2", "--shards", "4",
+           "--chunks", "720"]
 
 
 def test_interrupted_run_writes_nothing(cluster, tmp_path):
     out = tmp_path / "cov.csv"
-    with running(["coverage", *HEAVY, "-o", str(out), "--scheduler", cluster[0]]) as proc:
+    with running(["coverage", *ENDLESS, "-o", str(out), "--scheduler", cluster[0]]) as proc:
         first_progress_line(proc)
         proc.send_signal(signal.SIGINT)
         assert proc.wait(TIMEOUT_S) == 130
