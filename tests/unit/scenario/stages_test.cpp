@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "../../test_support.h"
 #include "scenario_test_support.h"
 #include "skyfence/earth/trajectory.h"
 #include "skyfence/orbits/load.h"
@@ -214,13 +215,19 @@ TEST(RunStages, CatalogShiftInWholeSiderealDays) {
   EXPECT_EQ(catalog_shift(start, stop, middle - sidereal * 652 - time::Duration::hours(11)), sidereal * 652);
 }
 
-// The tiny scenario with an enforcement study: the bundled example policy swept at two levels over a
-// square in Moldova, with two terminals of the study's own file.
-Scenario with_study(const std::string& terminals_file) {
+// A folder of this process for a test's own files (ctest runs tests in parallel: a shared name in the
+// temporary folder would let one test read another's file).
+std::string files_of(const std::string& test) {
+  return skyfence_test::scratch_dir("skyfence-stages-tests", test).string();
+}
+
+// The tiny scenario with an enforcement study: the policy `dir`/square-policy.toml swept at two levels
+// over a square in Moldova, with two terminals of the study's own file.
+Scenario with_study(const std::string& dir, const std::string& terminals_file) {
   Scenario sc = tiny();
   EnforcementStudySpec e;
   e.provider = "few-iridium";
-  e.policy = ::testing::TempDir() + "/square-policy.toml";
+  e.policy = dir + "/square-policy.toml";
   e.region = fixtures::kScenarioData + "square.geojson#square";
   e.levels = {7, 9};
   e.modes = {policy::CellMode::any, policy::CellMode::all};
@@ -232,7 +239,7 @@ Scenario with_study(const std::string& terminals_file) {
 }
 
 TEST(RunStages, EnforcementStudyFillsItsRows) {
-  const std::string dir = ::testing::TempDir();
+  const std::string dir = files_of("enforcement-study");
   {
     std::ofstream f(dir + "/square.geojson");
     f << R"({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "square"},
@@ -246,7 +253,7 @@ TEST(RunStages, EnforcementStudyFillsItsRows) {
          "H,2026-04-27T00:00:00Z,47.0,28.5,hostile\n"
          "F,2026-04-27T00:00:00Z,47.0,29.05,friendly\n";
   }
-  Scenario sc = with_study(dir + "/moving.csv");
+  Scenario sc = with_study(dir, dir + "/moving.csv");
   sc.enforcement->region = dir + "/square.geojson#square";
   const RunInputs in = load_inputs(sc, options(), context());
   report::Results res;
@@ -285,7 +292,7 @@ TEST(RunStages, EnforcementStudyFillsItsRows) {
 // at each place M and D are at each step (F<terminal><step>). Starlink serves the whole area at every
 // step, so what each terminal gets at a step is decided by where it is and how fast it goes.
 Scenario with_moving_terminals() {
-  const std::string dir = ::testing::TempDir();
+  const std::string dir = files_of("moving-terminals");
   {
     std::ofstream p(dir + "/moving-policy.toml");
     p << "provider = \"starlink\"\n[[rule]]\nid = \"all\"\neffect = \"permit\"\n"
