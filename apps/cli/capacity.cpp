@@ -264,15 +264,15 @@ int run(const Options& o) {
     providers.push_back(std::move(cp));
     names.push_back(loaded[p].name);
   }
-  // Moving terminals: each step's demand where each terminal is then, decided with its speed, roaming
-  // days and the policy's delay (as check decides it).
-  const bool moving = earth::any_moving(pts.tracks);
+  // Moving terminals: each step's demand where each terminal is then; those that move or roam are
+  // decided with their speed, roaming days and the policy's delay (as check decides them).
+  const bool tracked = decided_along_series(pts);
   const policy::ProviderPermissions permissions =
-      moving ? policy::ProviderPermissions(names.size()) : load_permissions(o, pts, names, borders);
+      tracked ? policy::ProviderPermissions(names.size()) : load_permissions(o, pts, names, borders);
   capacity::CapacityOptions copts;
   if (!permissions.empty()) copts.permission = permissions.hook();
-  if (moving) {
-    copts.permission = moving_permissions(o, pts, names, borders);
+  if (tracked) copts.permission = tracked_permissions(o, pts, names, borders);
+  if (earth::any_moving(pts.tracks)) {
     copts.positions = [&tracks = pts.tracks](time::Instant at, std::span<frames::Geodetic> out) {
       earth::positions_at(tracks, at, out);
     };
@@ -329,7 +329,8 @@ who asks the policies; --customer is the default), group, and providers (names s
 preferred first; default: every provider in the order given); the terminals may move (a CSV with a
 time_utc column, one row per sample, or GeoJSON LineStrings with times: docs/enforcement.md): each step
 then places a terminal's demand where it is, decided by the policies with its speed and roaming days; the
-output gives it at its first position. Or the S2 cells of --level in --region /
+output gives it at its first position. A site at rest with an activation_country column is decided with its
+roaming days too, as `check` decides it. Or the S2 cells of --level in --region /
 --region-file / the Earth, each with --demand-density (Mbps per km2) times its area, or with its own
 demand from --demand-file FILE: CSV with columns cell_id (the S2 token, as this command writes it) and
 demand_mbps, or GeoJSON features with those properties; other columns are ignored, so an output of this

@@ -119,11 +119,13 @@ int run(const Options& o) {
     names.push_back(p.name);
     n_sats += p.sets.size();
   }
+  // Terminals that move or roam are decided along the series, as `check` decides them.
   const bool moving = earth::any_moving(pts.tracks);
+  const bool tracked = decided_along_series(pts);
   const policy::ProviderPermissions permissions =
-      moving ? policy::ProviderPermissions(names.size()) : load_permissions(o, pts, names, borders);
-  if (!moving && !permissions.empty()) copts.permission = permissions.hook();
-  if (moving) copts.permission = moving_permissions(o, pts, names, borders);
+      tracked ? policy::ProviderPermissions(names.size()) : load_permissions(o, pts, names, borders);
+  if (!permissions.empty()) copts.permission = permissions.hook();
+  if (tracked) copts.permission = tracked_permissions(o, pts, names, borders);
   const bool served = static_cast<bool>(copts.permission);
 
   // Opened before the long computation so that an unwritable path fails at once.
@@ -179,6 +181,8 @@ Natural Earth borders) or in a GeoJSON (Multi)Polygon (--region-file, --region-n
 the sites of a CSV/GeoJSON file (--sites; statistics per terminal). Terminals may move: a CSV with a
 time_utc column or GeoJSON LineStrings with "times" (docs/enforcement.md); each is then counted where it
 is at each step, decided by --policy with its speed and roaming days, and listed at its first position.
+A site at rest with an activation_country column (and roaming_since) is decided with its roaming days
+too, step by step, as `check` decides it.
 Steps: START, START+STEP, ... before STOP (a step stands for the STEP-long interval it begins).
 In view: at or above --min-elevation on the point's WGS84 vertical; served: at least --min-sats in view.
 Output columns (CSV; the same as GeoJSON properties, one polygon per cell and provider, cut at the

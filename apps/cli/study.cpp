@@ -127,7 +127,10 @@ Points load_points(const StudyOptions& o, std::optional<earth::CountryBorders>& 
     pts.sites = read_sites(o.sites, o.strict);
     if (pts.sites.empty())
       throw InputError(SourceLocation{o.sites, 0, {}}, "expected at least one site, found none");
-    for (const auto& s : pts.sites) pts.locations.push_back(s.location);
+    for (const auto& s : pts.sites) {
+      pts.locations.push_back(s.location);
+      pts.tracks.push_back(earth::fixed_track(s));
+    }
     pts.description = fmt::format("{} sites of {}", pts.sites.size(), o.sites);
     return pts;
   }
@@ -312,9 +315,17 @@ policy::ProviderPermissions load_permissions(const StudyOptions& o, const Points
   return permissions;
 }
 
-policy::PermissionHook moving_permissions(const StudyOptions& o, const Points& pts,
-                                          std::span<const std::string> provider_names,
-                                          std::optional<earth::CountryBorders>& borders) {
+bool decided_along_series(const Points& pts) {
+  return earth::any_moving(pts.tracks) ||
+         std::any_of(pts.sites.begin(), pts.sites.end(), [](const earth::Site& s) {
+           const std::string* country = s.attribute("activation_country");
+           return country != nullptr && !country->empty();
+         });
+}
+
+policy::PermissionHook tracked_permissions(const StudyOptions& o, const Points& pts,
+                                           std::span<const std::string> provider_names,
+                                           std::optional<earth::CountryBorders>& borders) {
   // Per provider: its policy and its terminals' decisions along the series (roaming days, the delay).
   struct Governed {
     policy::Policy policy;

@@ -65,7 +65,7 @@ struct Points {
   bool cells = true;
   std::vector<earth::Cell> grid;     // when cells
   std::vector<earth::Site> sites;    // otherwise (a moving terminal: its first position)
-  std::vector<earth::Track> tracks;  // a trajectories file's terminals, in the order of `sites`
+  std::vector<earth::Track> tracks;  // per site, in its order: its trajectory (one sample at rest)
   std::vector<frames::Geodetic> locations;
   std::string description;  // for the summary
   std::string area;         // when cells: the region's name, or "the whole Earth"
@@ -94,14 +94,19 @@ time::Window window_of(const StudyOptions& o);
 std::vector<policy::RequestContext> request_contexts(const StudyOptions& o, const Points& pts,
                                                      const std::string& provider);
 
-// For moving terminals (pts.tracks): the --policy files as a permission hook that decides each terminal
-// where it is at each step, with its speed and roaming days, and the policy's enforcement delay (the
-// decision before the first step is the one at that step minus the delay). The hook keeps state: call it
-// once per step and provider in step order (coverage::compute_coverage_moving does). Empty when no
-// --policy is given.
-policy::PermissionHook moving_permissions(const StudyOptions& o, const Points& pts,
-                                          std::span<const std::string> provider_names,
-                                          std::optional<earth::CountryBorders>& borders);
+// Whether the sites are decided along the series, as `check` decides them (tracked_permissions): some
+// move, or some carry an activation_country (their roaming days grow with time even at rest). Cells and
+// other sites are decided per point (load_permissions), which gives the same decisions faster.
+bool decided_along_series(const Points& pts);
+
+// For sites decided along the series (pts.tracks): the --policy files as a permission hook that decides
+// each terminal where it is at each step, with its speed and roaming days, and the policy's enforcement
+// delay (the decision before the first step is the one at that step minus the delay). The hook keeps
+// state: call it once per step and provider in step order (the coverage and capacity engines do). Empty
+// when no --policy is given.
+policy::PermissionHook tracked_permissions(const StudyOptions& o, const Points& pts,
+                                           std::span<const std::string> provider_names,
+                                           std::optional<earth::CountryBorders>& borders);
 
 // The --policy files, each for the provider it names (InputError when it names none or a provider has
 // two), evaluated per point (request_contexts); warns when points ask with no customer class.

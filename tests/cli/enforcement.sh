@@ -130,3 +130,34 @@ expect_grep "5 terminals of .*moving_demand.csv, 3 moving" "$WORK/err" "capacity
 expect_grep '^CONVOY-1,48\.464700,35\.046200,,starlink,1,.*,0\.713333$' "$WORK/cap.csv" "convoy's demand met 107 of 150 min"
 expect_grep '^EXILE-1,.*,starlink,1,.*,0\.000000$' "$WORK/cap.csv" "exile's demand not met past the roaming limit"
 expect_grep '^POST-1,.*,starlink,1,.*,1\.000000$' "$WORK/cap.csv" "whitelisted post's demand met"
+
+# Terminals at rest with an activation country roam too: coverage, capacity and check decide them alike
+# (the exile, past the limit all along, and one whose 60 days run out at 11:00, denied from 11:06 after
+# the 5-minute delay).
+cat > "$WORK/roaming.csv" <<'CSV'
+id,name,lat_deg,lon_deg,group,customer,activation_country,roaming_since,demand_mbps
+EXILE-9,At rest abroad since February,52.2300,21.0100,civil,civil,UKR,2026-02-01T00:00:00Z,1
+LATE-9,At rest abroad since 26 February 11:00,52.2300,21.0100,civil,civil,UKR,2026-02-26T11:00:00Z,1
+HOME-9,At rest at home,50.4500,30.5200,civil,civil,UKR,,1
+CSV
+expect_exit 0 "check roaming at rest" -- "$SKYFENCE" check --policy "$POLICY" --terminals "$WORK/roaming.csv" \
+  --start 2026-04-27T10:00:00Z --duration 150m --step 60s -q -o "$WORK/roam_check.csv"
+expect_exit 0 "coverage roaming at rest" -- "$SKYFENCE" coverage --catalog starlink --sites "$WORK/roaming.csv" \
+  --policy "$POLICY" --start 2026-04-27T10:00:00Z --duration 150m --step 60s -o "$WORK/roam_cov.csv"
+expect_exit 0 "capacity roaming at rest" -- "$SKYFENCE" capacity --catalog starlink --sites "$WORK/roaming.csv" \
+  --policy "$POLICY" --start 2026-04-27T10:00:00Z --duration 150m --step 60s -o "$WORK/roam_cap.csv"
+/usr/bin/python3 - "$WORK/roam_check.csv" "$WORK/roam_cov.csv" "$WORK/roam_cap.csv" <<'PY' && pass || fail "roaming at rest: $(cat "$WORK/roam_cov.csv")"
+import csv, sys
+checked = {}
+for r in csv.DictReader(open(sys.argv[1])):
+    checked.setdefault(r["terminal_id"], []).append(r["decision"] == "permit")
+share = {t: sum(v) / len(v) for t, v in checked.items()}
+assert [len(v) for v in checked.values()] == [150] * 3
+assert share == {"EXILE-9": 0.0, "LATE-9": 66 / 150, "HOME-9": 1.0}, share
+cov = {r["cell_id"]: r for r in csv.DictReader(open(sys.argv[2])) if r["provider"] == "starlink"}
+cap = {r["cell_id"]: r for r in csv.DictReader(open(sys.argv[3])) if r["provider"] == "starlink"}
+for t, s in share.items():
+    assert cov[t]["coverage_fraction"] == "1.000000", cov[t]
+    assert abs(float(cov[t]["served_fraction"]) - s) < 1e-6, (t, cov[t]["served_fraction"], s)
+    assert abs(float(cap[t]["demand_met_fraction"]) - s) < 1e-6, (t, cap[t]["demand_met_fraction"], s)
+PY

@@ -596,23 +596,23 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& o, const RunContext&
   std::vector<TerminalRow>& terminals = in.terminals;
   std::set<std::string> terminal_ids;
   for (const TerminalGroupSpec& g : sc.groups) {
-    // Fixed sites, or trajectories (then decided as `check` decides, with their roaming).
-    const bool tracked = earth::holds_trajectories(g.file);
+    // Fixed sites, or trajectories. Terminals that move, or carry an activation country (their roaming
+    // days grow even at rest), are decided as `check` decides them; other fixed sites as cells.
+    const bool trajectories = earth::holds_trajectories(g.file);
     std::vector<earth::Site> sites;
     std::vector<earth::Track> tracks;
-    std::vector<detection::TerminalInfo> infos;
-    if (tracked) {
+    if (trajectories) {
       tracks = earth::read_tracks_file(g.file);
       for (const earth::Track& tr : tracks)
         sites.push_back(earth::Site{tr.id, tr.name, tr.samples.front().location, tr.attributes});
-      infos = detection::terminal_infos(
-          tracks, "", "", [&]() -> const earth::CountryBorders& { return borders; }, g.file);
     } else {
       earth::SiteReadOptions ro;
       ro.strict = true;
       sites = earth::read_sites_file(g.file, ro).sites;
       for (const earth::Site& s : sites) tracks.push_back(earth::fixed_track(s));
     }
+    const std::vector<detection::TerminalInfo> infos = detection::terminal_infos(
+        tracks, "", "", [&]() -> const earth::CountryBorders& { return borders; }, g.file);
     for (std::size_t k = 0; k < sites.size(); ++k) {
       earth::Site& s = sites[k];
       if (!terminal_ids.insert(s.id).second) {
@@ -629,8 +629,8 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& o, const RunContext&
         t.demand_mbps = capacity::site_demand_mbps(
             s, g.file, g.demand_mbps, ", or a demand_mbps for group \"" + g.id + "\" in the scenario");
       }
-      t.tracked = tracked;
-      if (tracked) t.roaming = infos[k].roaming;
+      t.tracked = trajectories || infos[k].roaming.activation_country.has_value();
+      if (t.tracked) t.roaming = infos[k].roaming;
       t.site = std::move(s);
       terminals.push_back(std::move(t));
       in.tracks.push_back(std::move(tracks[k]));

@@ -406,5 +406,55 @@ TEST(RunStages, MovingTerminalsAreServedWhereTheyAreAtEachStep) {
   EXPECT_THROW(load_inputs(bad, options(), context()), InputError);
 }
 
+// Terminals at rest with an activation country roam as `check` says: R's 60 days abroad run out 5
+// minutes after the start (denied from the second step on), E is past them all along, H is at home.
+TEST(RunStages, TerminalsAtRestRoamAsCheckDecides) {
+  Scenario sc = with_moving_terminals();
+  const std::string dir = files_of("roaming-at-rest");
+  {
+    std::ofstream p(dir + "/roaming-policy.toml");
+    p << "provider = \"starlink\"\n[[rule]]\nid = \"all\"\neffect = \"permit\"\n"
+         "[[rule]]\nid = \"roaming\"\neffect = \"forbid\"\nroaming_days = 60\n";
+    std::ofstream t(dir + "/roaming.csv");
+    t << "id,lat_deg,lon_deg,activation_country,roaming_since\n"
+         "R,47.0,28.5,UKR,2026-02-26T00:05:00Z\n"
+         "E,47.0,28.5,UKR,2026-01-01T00:00:00Z\n"
+         "H,47.0,28.5,MDA,\n"
+         "N,47.0,28.5,,\n";
+  }
+  ASSERT_EQ(sc.start, time::parse_iso8601("2026-04-27T00:00:00Z"));
+  sc.providers[0].policy = dir + "/roaming-policy.toml";
+  sc.groups.resize(1);
+  sc.groups[0].id = sc.groups[0].name = "roaming";
+  sc.groups[0].file = dir + "/roaming.csv";
+  const RunInputs in = load_inputs(sc, options(), context());
+  ASSERT_FALSE(in.moving);
+  ASSERT_EQ(in.terminals.size(), 4u);
+  EXPECT_TRUE(in.terminals[0].tracked);
+  EXPECT_FALSE(in.terminals[3].tracked);  // no activation country: decided as a cell
+  const std::vector<Plan> plans = plan_variants(sc, in);
+  report::Results res;
+  record_inputs(sc, in, plans, options(), res);
+  const std::vector<Masks> masks = cover_variants(sc, in, plans, options(), context(), res);
+  const std::size_t n = in.points.size(), cells = in.cells.size();
+  std::string states;
+  for (std::size_t t = 0; t < 4; ++t) {
+    for (std::size_t k = 0; k < 3; ++k) states += masks[0].bits[k * n + cells + t] != 0 ? 'S' : '-';
+    states += ' ';
+  }
+  EXPECT_EQ(states, "S-- --- SSS SSS ");
+  const auto r = std::find_if(res.terminal_service.begin(), res.terminal_service.end(),
+                              [](const report::TerminalService& t) { return t.terminal == "E"; });
+  ASSERT_NE(r, res.terminal_service.end());
+  EXPECT_EQ(r->decision, report::TerminalDecision::deny);
+  EXPECT_NE(r->reason.find("roaming"), std::string::npos) << r->reason;
+  record_capacity(sc, in, plans, context(), res);
+  const auto met = std::find_if(
+      res.terminal_capacity.begin(), res.terminal_capacity.end(),
+      [](const report::TerminalCapacity& c) { return c.terminal == "R" && c.provider == "starlink"; });
+  ASSERT_NE(met, res.terminal_capacity.end());
+  EXPECT_NEAR(met->full_service_fraction, 1.0 / 3.0, 1e-12);
+}
+
 }  // namespace
 }  // namespace skyfence::scenario::internal

@@ -77,8 +77,9 @@ struct TerminalRow {
   std::string customer;  // class used for the policy
   std::string policy_group;
   double demand_mbps = 0.0;  // when demand met is computed: the terminal's, else its group's
-  // From a trajectories file (earth/trajectory.h): decided by policy::TrackDecisions, as `check` decides
-  // (where it is at each step, its speed and roaming days, the delay); else by its fixed site, as a cell.
+  // From a trajectories file (earth/trajectory.h), or at rest with an activation country: decided by
+  // policy::TrackDecisions, as `check` decides (where it is at each step, its speed and roaming days, the
+  // delay); else by its fixed site, as a cell.
   bool tracked = false;
   policy::RoamingClock::Terminal roaming{};  // its activation country and roaming_since (tracked)
 };
