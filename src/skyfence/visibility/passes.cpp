@@ -33,40 +33,99 @@ constexpr double kMaxAccelKmS2 = 0.0115;
 constexpr double kBlockBytes = 16.0 * 1024 * 1024;
 constexpr std::size_t kMaxBlock = 16;
 
-// A site prepared for the scan: its ITRF position and local up vector.
-struct SiteGeometry {
-  frames::Topocentric topo;
-  frames::Vec3 r;
-  frames::Vec3 up;
-  explicit SiteGeometry(const frames::Geodetic& g)
-      : topo(g),
-        r(topo.site_itrf_km()),
-        up{std::cos(g.lat_rad) * std::cos(g.lon_rad), std::cos(g.lat_rad) * std::sin(g.lon_rad),
-           std::sin(g.lat_rad)} {}
-};
+frames::Vec3 up_of(const frames::Geodetic& g) {
+  return {std::cos(g.lat_rad) * std::cos(g.lon_rad), std::cos(g.lat_rad) * std::sin(g.lon_rad),
+          std::sin(g.lat_rad)};
+}
 
 // sin(elevation), its rate, and what the Lipschitz bound needs.
 struct Sample {
   double z = 0.0;
   double zdot = 0.0;
   double rho = 0.0;
-  double speed = 0.0;
+  double speed = 0.0;  // of the satellite relative to the site, km/s
+  double turn = 0.0;   // rate at which the site's up vector turns, rad/s (0 at rest)
 };
 
-Sample sample_of(const SiteGeometry& site, const frames::Vec3& r, const frames::Vec3& v) {
-  const frames::Vec3 rel = r - site.r;
+// The sample of a satellite at r, v seen from a site at p moving at pv, whose up vector is up and turns
+// at up_rate (all ITRF): z = u / rho with u = up . rel, so z' = (u' rho^2 - u (rel . rel')) / rho^3 with
+// u' = up_rate . rel + up . rel'.
+Sample sample_of(const frames::Vec3& p, const frames::Vec3& pv, const frames::Vec3& up,
+                 const frames::Vec3& up_rate, const frames::Vec3& r, const frames::Vec3& v) {
+  const frames::Vec3 rel = r - p;
+  const frames::Vec3 rel_v = v - pv;
   const double rho2 = rel.dot(rel);
   const double rho = std::sqrt(rho2);
-  const double u = site.up.dot(rel);
+  const double u = up.dot(rel);
   Sample s;
   s.rho = rho;
-  s.speed = v.norm();
+  s.speed = rel_v.norm();
+  s.turn = up_rate.norm();
   if (rho > 0.0) {
     s.z = u / rho;
-    s.zdot = (site.up.dot(v) * rho2 - u * rel.dot(v)) / (rho2 * rho);
+    s.zdot = ((up_rate.dot(rel) + up.dot(rel_v)) * rho2 - u * rel.dot(rel_v)) / (rho2 * rho);
   }
   return s;
 }
+
+// A site at rest prepared for the scan: its ITRF position and local up vector.
+struct SiteGeometry {
+  static constexpr bool kMoves = false;
+  frames::Topocentric topo;
+  frames::Vec3 r;
+  frames::Vec3 up;
+  explicit SiteGeometry(const frames::Geodetic& g) : topo(g), r(topo.site_itrf_km()), up(up_of(g)) {}
+  // The sample at x seconds after the window's start; `segment_x` is for moving sites.
+  [[nodiscard]] Sample sample(double /*x*/, double /*segment_x*/, const frames::Vec3& sat_r,
+                              const frames::Vec3& sat_v) const {
+    return sample_of(r, {}, up, {}, sat_r, sat_v);
+  }
+  [[nodiscard]] frames::LookAngles look(Instant /*t*/, const frames::StateVector& sv) const {
+    return topo.look(sv);
+  }
+};
+
+// A terminal moving along its track (earth/trajectory.h): smooth between the track's samples, where its
+// velocity may change. The scan grid holds those instants (`knots`, seconds after the window's start,
+// with 0 and the window's end), so that between two grid samples the site moves smoothly along one
+// segment; its ITRF velocity and the turn rate of its up vector are central differences (0.25 s) inside
+// the segment holding `segment_x` (one-sided at the segment's ends), so a sample at a knot takes the
+// velocity of the interval being scanned.
+class MovingGeometry {
+ public:
+  static constexpr bool kMoves = true;
+  MovingGeometry(const earth::Track& track, Instant start, std::vector<double> knots)
+      : track_(&track), start_(start), knots_(std::move(knots)) {}
+
+  [[nodiscard]] Sample sample(double x, double segment_x, const frames::Vec3& sat_r,
+                              const frames::Vec3& sat_v) const {
+    // The segment [lo, hi] of the knots holding segment_x.
+    const auto it = std::upper_bound(knots_.begin(), knots_.end(), segment_x);
+    const double lo = it == knots_.begin() ? knots_.front() : *(it - 1);
+    const double hi = it == knots_.end() ? knots_.back() : *it;
+    constexpr double kH = 0.25;
+    const double a = std::clamp(x - kH, lo, hi), b = std::clamp(x + kH, lo, hi);
+    const frames::Geodetic g = at(x);
+    const frames::Vec3 p = frames::Topocentric(g).site_itrf_km(), up = up_of(g);
+    frames::Vec3 pv{}, up_rate{};
+    if (b > a) {
+      const frames::Geodetic ga = at(a), gb = at(b);
+      const double inv = 1.0 / (b - a);
+      pv = (frames::Topocentric(gb).site_itrf_km() - frames::Topocentric(ga).site_itrf_km()) * inv;
+      up_rate = (up_of(gb) - up_of(ga)) * inv;
+    }
+    return sample_of(p, pv, up, up_rate, sat_r, sat_v);
+  }
+  [[nodiscard]] frames::LookAngles look(Instant t, const frames::StateVector& sv) const {
+    return frames::Topocentric(track_->at(t)).look(sv);
+  }
+
+ private:
+  [[nodiscard]] frames::Geodetic at(double x) const { return track_->at(start_ + Duration::seconds(x)); }
+  const earth::Track* track_;
+  Instant start_;
+  std::vector<double> knots_;
+};
 
 // Thrown out of the refinement when a scalar SGP4 evaluation fails; caught per satellite.
 struct EvalFailure {
@@ -86,9 +145,10 @@ class SatelliteClock {
     if (e != orbits::Sgp4Error::none) throw EvalFailure{x, e};
     return sv;
   }
-  [[nodiscard]] Sample sample(const SiteGeometry& site, double x) const {
+  template <class Site>
+  [[nodiscard]] Sample sample(const Site& site, double x, double segment_x) const {
     const frames::StateVector sv = state(x);
-    return sample_of(site, sv.r_km, sv.v_km_s);
+    return site.sample(x, segment_x, sv.r_km, sv.v_km_s);
   }
 
  private:
@@ -211,20 +271,24 @@ struct SatSamples {
   orbits::Sgp4Error first_error = orbits::Sgp4Error::none;
 };
 
+template <class Site>
 class PairScanner {
  public:
-  PairScanner(const SatelliteClock& clock, const SiteGeometry& site, std::uint32_t site_index, double sin_min,
+  PairScanner(const SatelliteClock& clock, const Site& site, std::uint32_t site_index, double sin_min,
               double tol, std::vector<RawPass>& out)
       : clock_(clock), site_(site), site_index_(site_index), sin_min_(sin_min), tol_(tol), out_(out) {}
 
   // Scans samples [0, end] (end < samples.good) at times xs.
   void scan(const SatSamples& sats, const std::vector<double>& xs, std::size_t end) {
-    Sample prev = sample_of(site_, sats.r[0], sats.v[0]);
+    Sample prev = site_.sample(xs[0], xs[0], sats.r[0], sats.v[0]);
     if (prev.z - sin_min_ >= 0.0) {
       open_ = OpenPass{0.0, true, 0.0, prev.z};
     }
     for (std::size_t k = 1; k <= end; ++k) {
-      const Sample cur = sample_of(site_, sats.r[k], sats.v[k]);
+      // A moving site's rates at both ends are those of the segment between them.
+      segment_x_ = 0.5 * (xs[k - 1] + xs[k]);
+      if constexpr (Site::kMoves) prev = site_.sample(xs[k - 1], segment_x_, sats.r[k - 1], sats.v[k - 1]);
+      const Sample cur = site_.sample(xs[k], segment_x_, sats.r[k], sats.v[k]);
       interval(xs[k - 1], xs[k], prev, cur);
       if (open_ && cur.z - sin_min_ >= 0.0) open_->offer(xs[k], cur.z);
       prev = cur;
@@ -242,7 +306,8 @@ class PairScanner {
     const double speed = 1.05 * std::max(a.speed, b.speed) + kMaxAccelKmS2 * h;
     const double rho_low = 0.5 * (a.rho + b.rho - speed * h);
     if (!(rho_low > 1.0)) return std::numeric_limits<double>::infinity();
-    return speed / rho_low;
+    // A moving site's up vector turns too: z changes at most by that rate more.
+    return speed / rho_low + 1.05 * std::max(a.turn, b.turn);
   }
 
   void interval(double a, double b, const Sample& A, const Sample& B) {
@@ -277,14 +342,14 @@ class PairScanner {
   }
 
   Point extremum(double a, double b, double ga, double gb) {
-    const auto g = [&](double x) { return clock_.sample(site_, x).zdot; };
+    const auto g = [&](double x) { return clock_.sample(site_, x, segment_x_).zdot; };
     const double x = brent_root(g, a, b, ga, gb, tol_);
-    return Point{x, clock_.sample(site_, x).z - sin_min_};
+    return Point{x, clock_.sample(site_, x, segment_x_).z - sin_min_};
   }
 
   double crossing(const Point& p, const Point& q) {
     const auto fd = [&](double x) {
-      const Sample s = clock_.sample(site_, x);
+      const Sample s = clock_.sample(site_, x, segment_x_);
       return std::pair<double, double>(s.z - sin_min_, s.zdot);
     };
     return newton_root(fd, p.x, q.x, p.f, q.f, tol_);
@@ -296,7 +361,8 @@ class PairScanner {
   }
 
   const SatelliteClock& clock_;
-  const SiteGeometry& site_;
+  const Site& site_;
+  double segment_x_ = 0.0;  // inside the interval being scanned
   std::uint32_t site_index_;
   double sin_min_;
   double tol_;
@@ -309,7 +375,8 @@ struct SatResult {
   std::optional<PassFailure> failure;
 };
 
-SatResult scan_satellite(const Fleet& fleet, std::size_t sat, const std::vector<SiteGeometry>& sites,
+template <class Site>
+SatResult scan_satellite(const Fleet& fleet, std::size_t sat, const std::vector<Site>& sites,
                          const SatSamples& samples, const std::vector<double>& xs, Instant start,
                          const PassOptions& o) {
   SatResult res;
@@ -327,7 +394,7 @@ SatResult scan_satellite(const Fleet& fleet, std::size_t sat, const std::vector<
     raw.clear();
     try {
       for (std::size_t k = 0; k < sites.size(); ++k) {
-        PairScanner scanner(clock, sites[k], static_cast<std::uint32_t>(k), sin_min, tol, raw);
+        PairScanner<Site> scanner(clock, sites[k], static_cast<std::uint32_t>(k), sin_min, tol, raw);
         scanner.scan(samples, xs, end);
       }
       break;
@@ -355,12 +422,11 @@ SatResult scan_satellite(const Fleet& fleet, std::size_t sat, const std::vector<
     p.los = clock.at(rp.los);
     p.aos_clipped = rp.aos_clipped;
     p.los_clipped = rp.los_clipped;
-    const frames::Topocentric& topo = sites[rp.site].topo;
     // These times were evaluated successfully during the search, so SGP4 succeeds here too.
     frames::StateVector sv;
     const auto look_at = [&](Instant t) {
       if (fleet.itrf_state(sat, t, sv) != orbits::Sgp4Error::none) return frames::LookAngles{};
-      return topo.look(sv);
+      return sites[rp.site].look(t, sv);
     };
     const frames::LookAngles at_aos = look_at(p.aos), at_tca = look_at(p.tca), at_los = look_at(p.los);
     p.max_elevation_rad = at_tca.elevation_rad;
@@ -391,10 +457,16 @@ struct ScanGrid {
   [[nodiscard]] std::size_t size() const { return xs.size(); }
 };
 
-ScanGrid scan_grid(Instant start, Instant stop, Duration step) {
+// `knots` (inside the window) are added to the grid: a moving site's sample times.
+ScanGrid scan_grid(Instant start, Instant stop, Duration step, std::span<const Instant> knots = {}) {
   std::vector<Instant> times;
   for (Instant t = start; t < stop; t += step) times.push_back(t);
   times.push_back(stop);
+  for (const Instant k : knots) {
+    if (k > start && k < stop) times.push_back(k);
+  }
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
   const std::size_t n_times = times.size();
   ScanGrid g{std::vector<double>(n_times), std::vector<double>(n_times), std::vector<double>(n_times),
              std::vector<double>(n_times)};
@@ -410,9 +482,9 @@ ScanGrid scan_grid(Instant start, Instant stop, Duration step) {
 
 // One block of satellites, s0 .. s0 + nb: propagated on the scan grid, then each scanned for passes
 // into results[s].
-void scan_block(const Fleet& fleet, const std::vector<SiteGeometry>& sites, const ScanGrid& grid,
-                Instant start, const PassOptions& o, std::size_t s0, std::size_t nb,
-                std::vector<SatResult>& results) {
+template <class Site>
+void scan_block(const Fleet& fleet, const std::vector<Site>& sites, const ScanGrid& grid, Instant start,
+                const PassOptions& o, std::size_t s0, std::size_t nb, std::vector<SatResult>& results) {
   const std::size_t n_times = grid.size();
   const orbits::BatchPropagator prop(fleet.records().subspan(s0, nb));
   std::vector<double> offsets(nb);
@@ -449,16 +521,13 @@ void scan_block(const Fleet& fleet, const std::vector<SiteGeometry>& sites, cons
   }
 }
 
-}  // namespace
-
-PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> site_locations, Instant start,
-                     Instant stop, const PassOptions& o, const RunContext& run) {
-  check_pass_options(start, stop, o);
-  std::vector<SiteGeometry> sites;
-  sites.reserve(site_locations.size());
-  for (const auto& g : site_locations) sites.emplace_back(g);
-  const ScanGrid grid = scan_grid(start, stop, o.scan_step);
-
+// Every satellite scanned against `sites` on `grid`, in blocks on run.workers() threads; progress is
+// reported as the share (done + satellites done here / n_sats) / parts of the whole. Results by
+// satellite, with pass site indices mapped through site_index.
+template <class Site>
+void scan_fleet(const Fleet& fleet, const std::vector<Site>& sites, std::span<const std::uint32_t> site_index,
+                const ScanGrid& grid, Instant start, const PassOptions& o, const RunContext& run, double done,
+                double parts, PassList& out) {
   const std::size_t n_sats = fleet.size();
   const std::size_t block = std::clamp<std::size_t>(
       static_cast<std::size_t>(kBlockBytes / (static_cast<double>(grid.size()) * 56.0)), 1, kMaxBlock);
@@ -475,20 +544,92 @@ PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> site_
     if (run.progress) {
       const std::lock_guard lock(progress_mutex);
       satellites_done += nb;
-      run.progress("passes", static_cast<double>(satellites_done) / static_cast<double>(n_sats));
+      run.progress("passes",
+                   (done + static_cast<double>(satellites_done) / static_cast<double>(n_sats)) / parts);
     }
   });
   run.check_stop();
-
-  PassList out;
   for (std::size_t s = 0; s < n_sats; ++s) {
-    out.passes.insert(out.passes.end(), results[s].passes.begin(), results[s].passes.end());
-    if (results[s].failure) out.failures.push_back(*results[s].failure);
+    for (Pass p : results[s].passes) {
+      p.site = site_index[p.site];
+      out.passes.push_back(p);
+    }
+    if (!results[s].failure) continue;
+    // One failure per satellite: the earliest any scan found.
+    const auto f = std::find_if(out.failures.begin(), out.failures.end(),
+                                [&](const PassFailure& x) { return x.satellite == s; });
+    if (f == out.failures.end()) {
+      out.failures.push_back(*results[s].failure);
+    } else if (results[s].failure->when < f->when) {
+      *f = *results[s].failure;
+    }
   }
+}
+
+void sort_passes(const Fleet& fleet, PassList& out) {
   std::stable_sort(out.passes.begin(), out.passes.end(), [&](const Pass& x, const Pass& y) {
     return std::tuple(x.aos, fleet.norad_id(x.satellite), x.site, x.satellite) <
            std::tuple(y.aos, fleet.norad_id(y.satellite), y.site, y.satellite);
   });
+  std::sort(out.failures.begin(), out.failures.end(),
+            [](const PassFailure& x, const PassFailure& y) { return x.satellite < y.satellite; });
+}
+
+}  // namespace
+
+PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> site_locations, Instant start,
+                     Instant stop, const PassOptions& o, const RunContext& run) {
+  check_pass_options(start, stop, o);
+  std::vector<SiteGeometry> sites;
+  sites.reserve(site_locations.size());
+  std::vector<std::uint32_t> index;
+  for (const auto& g : site_locations) {
+    index.push_back(static_cast<std::uint32_t>(sites.size()));
+    sites.emplace_back(g);
+  }
+  PassList out;
+  scan_fleet(fleet, sites, index, scan_grid(start, stop, o.scan_step), start, o, run, 0.0, 1.0, out);
+  sort_passes(fleet, out);
+  return out;
+}
+
+PassList find_terminal_passes(const Fleet& fleet, std::span<const earth::Track> terminals, Instant start,
+                              Instant stop, const PassOptions& o, const RunContext& run) {
+  check_pass_options(start, stop, o);
+  // Terminals at rest together, as sites; each moving one on a grid of its own holding its samples.
+  std::vector<SiteGeometry> fixed;
+  std::vector<std::uint32_t> fixed_index;
+  std::vector<std::uint32_t> moving;
+  for (std::size_t i = 0; i < terminals.size(); ++i) {
+    if (terminals[i].moving()) {
+      moving.push_back(static_cast<std::uint32_t>(i));
+    } else {
+      fixed_index.push_back(static_cast<std::uint32_t>(i));
+      fixed.emplace_back(terminals[i].samples.front().location);
+    }
+  }
+  const double parts = static_cast<double>(moving.size() + (fixed.empty() ? 0 : 1));
+  double done = 0.0;
+  PassList out;
+  if (!fixed.empty()) {
+    scan_fleet(fleet, fixed, fixed_index, scan_grid(start, stop, o.scan_step), start, o, run, done, parts,
+               out);
+    done += 1.0;
+  }
+  for (const std::uint32_t i : moving) {
+    std::vector<Instant> knots;
+    for (const earth::TrackSample& sample : terminals[i].samples) knots.push_back(sample.time);
+    const ScanGrid grid = scan_grid(start, stop, o.scan_step, knots);
+    std::vector<double> knot_x{0.0};
+    for (const Instant k : knots) {
+      if (k > start && k < stop) knot_x.push_back((k - start).to_seconds());
+    }
+    knot_x.push_back((stop - start).to_seconds());
+    const std::vector<MovingGeometry> site{MovingGeometry(terminals[i], start, std::move(knot_x))};
+    scan_fleet(fleet, site, std::span(&i, 1), grid, start, o, run, done, parts, out);
+    done += 1.0;
+  }
+  sort_passes(fleet, out);
   return out;
 }
 

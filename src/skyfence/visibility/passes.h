@@ -48,6 +48,7 @@
 #include <span>
 #include <vector>
 
+#include "skyfence/earth/trajectory.h"
 #include "skyfence/frames/frames.h"
 #include "skyfence/orbits/sgp4.h"
 #include "skyfence/time/instant.h"
@@ -97,5 +98,18 @@ struct PassList {
 // starts no other, and throws skyfence::Cancelled.
 PassList find_passes(const Fleet& fleet, std::span<const frames::Geodetic> sites, time::Instant start,
                      time::Instant stop, const PassOptions& options = {}, const RunContext& run = {});
+
+// Passes over terminals that may move (earth/trajectory.h), Pass::site indexing `terminals`. Terminals
+// at rest are searched as sites by find_passes (the same passes). A moving terminal is searched
+// on the scan grid plus its own sample times, so that between two grid samples it moves smoothly along
+// one great-circle segment; sin(elevation) and its rate then take its ITRF velocity and the turning of
+// its local vertical into account (finite differences inside the segment), the Lipschitz bound adds
+// that turn rate, and the azimuths and elevations are looked from where it is at each instant. Checked
+// against a 1 s brute-force scan along moving tracks (tests/oracle/visibility/passes_oracle_test.cpp).
+// Cost: the fixed terminals' search, plus one search of the fleet per moving terminal. Throws, reports
+// progress and stops as find_passes.
+PassList find_terminal_passes(const Fleet& fleet, std::span<const earth::Track> terminals,
+                              time::Instant start, time::Instant stop, const PassOptions& options = {},
+                              const RunContext& run = {});
 
 }  // namespace skyfence::visibility

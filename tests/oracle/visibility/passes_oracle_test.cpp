@@ -5,16 +5,19 @@
 // AOS and LOS within the scan's 1 s resolution, the same edge flags and a maximum elevation at least the
 // scan's; every pass found must be seen by the scan unless it lasts less than 1 s. The roots themselves
 // are checked to 2 ms: the elevation at AOS/LOS equals the minimum within |rate| * 2 ms.
-// The seed is printed; SKYFENCE_TEST_SEED replays one.
+// Terminals moving along tracks are checked the same way, the scan looking from where each is every
+// second. The seed is printed; SKYFENCE_TEST_SEED replays one.
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <numbers>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "skyfence/core/units.h"
+#include "skyfence/earth/trajectory.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/visibility/fleet.h"
 #include "skyfence/visibility/passes.h"
@@ -36,13 +39,17 @@ struct ScanPass {
   bool aos_clipped = false, los_clipped = false;
 };
 
+// Where site k is at t (its topocentric frame).
+using SiteAt = std::function<frames::Topocentric(std::size_t k, Instant t)>;
+
 // Elevation every second over [start, start + seconds]; runs at or above min_el.
-std::vector<ScanPass> brute_force(const Fleet& fleet, std::size_t sat, const frames::Topocentric& site,
+std::vector<ScanPass> brute_force(const Fleet& fleet, std::size_t sat, const SiteAt& site, std::size_t k_site,
                                   Instant start, std::int64_t seconds, double min_el) {
   std::vector<ScanPass> out;
   bool open = false;
   for (std::int64_t k = 0; k <= seconds; ++k) {
-    const SatelliteLook l = look_angles(fleet, sat, site, start + Duration::seconds(static_cast<double>(k)));
+    const Instant t = start + Duration::seconds(static_cast<double>(k));
+    const SatelliteLook l = look_angles(fleet, sat, site(k_site, t), t);
     EXPECT_TRUE(l.ok());
     const bool in = l.angles.elevation_rad >= min_el;
     if (in && !open) {
@@ -63,23 +70,20 @@ double seconds_after(Instant t, Instant start) {
   return (t - start).to_seconds();
 }
 
-// Compares find_passes with the brute-force scan for every satellite and site; returns passes compared.
-std::size_t compare(const std::vector<orbits::ElementSet>& sets, const std::vector<frames::Geodetic>& sites,
-                    Instant start, std::int64_t seconds, double min_el_deg) {
-  const Fleet fleet(sets);
+// Compares passes found over n_sites sites (site_at says where each is) with the brute-force scan for
+// every satellite and site; returns passes compared.
+std::size_t compare_found(const Fleet& fleet, const PassList& found, std::size_t n_sites,
+                          const SiteAt& site_at, Instant start, std::int64_t seconds, double min_el_deg) {
   PassOptions o;
   o.min_elevation_rad = min_el_deg * kRadPerDeg;
-  const Instant stop = start + Duration::seconds(static_cast<double>(seconds));
-  const PassList found = find_passes(fleet, sites, start, stop, o);
   EXPECT_TRUE(found.failures.empty());
   std::size_t compared = 0;
   std::vector<bool> matched(found.passes.size(), false);
-  for (std::size_t k = 0; k < sites.size(); ++k) {
-    const frames::Topocentric topo(sites[k]);
+  for (std::size_t k = 0; k < n_sites; ++k) {
     for (std::size_t s = 0; s < fleet.size(); ++s) {
       const std::string what = "sat " + std::to_string(fleet.norad_id(s)) + " site " + std::to_string(k) +
                                " min el " + std::to_string(min_el_deg);
-      for (const ScanPass& b : brute_force(fleet, s, topo, start, seconds, o.min_elevation_rad)) {
+      for (const ScanPass& b : brute_force(fleet, s, site_at, k, start, seconds, o.min_elevation_rad)) {
         // The found pass overlapping this run.
         std::size_t hit = found.passes.size();
         for (std::size_t i = 0; i < found.passes.size(); ++i) {
@@ -115,8 +119,8 @@ std::size_t compare(const std::vector<orbits::ElementSet>& sets, const std::vect
   }
   for (std::size_t i = 0; i < found.passes.size(); ++i) {
     const Pass& p = found.passes[i];
-    const frames::Topocentric topo(sites[p.site]);
-    const SatelliteLook at_tca = look_angles(fleet, p.satellite, topo, p.tca);
+    const auto look = [&](Instant t) { return look_angles(fleet, p.satellite, site_at(p.site, t), t); };
+    const SatelliteLook at_tca = look(p.tca);
     EXPECT_GE(at_tca.angles.elevation_rad, o.min_elevation_rad - 1e-12);
     EXPECT_EQ(at_tca.angles.elevation_rad, p.max_elevation_rad);
     if (!matched[i]) {
@@ -124,21 +128,61 @@ std::size_t compare(const std::vector<orbits::ElementSet>& sets, const std::vect
       EXPECT_LT(p.duration().to_seconds(), 1.0)
           << "pass of " << fleet.norad_id(p.satellite) << " not in the scan";
     }
-    // Root accuracy: the elevation at an unclipped AOS/LOS is the minimum within |rate| * 2 ms.
+    // Root accuracy: the elevation at an unclipped AOS/LOS is the minimum within |rate| * 2 ms (the
+    // rate as the site sees it, moving or not: a central difference over 2 ms).
     for (const auto& [t, clipped] : {std::pair{p.aos, p.aos_clipped}, std::pair{p.los, p.los_clipped}}) {
       if (clipped) continue;
-      const SatelliteLook l = look_angles(fleet, p.satellite, topo, t);
-      EXPECT_LE(std::abs(l.angles.elevation_rad - o.min_elevation_rad),
-                std::abs(l.elevation_rate_rad_s) * 2e-3 + 1e-9);
+      const double rate = (look(t + Duration::seconds(1e-3)).angles.elevation_rad -
+                           look(t - Duration::seconds(1e-3)).angles.elevation_rad) /
+                          2e-3;
+      EXPECT_LE(std::abs(look(t).angles.elevation_rad - o.min_elevation_rad), std::abs(rate) * 2e-3 + 1e-9);
     }
     // TCA is a maximum: nothing higher 0.5 s either side (unless clipped there).
     for (double dt : {-0.5, 0.5}) {
       const Instant t = p.tca + Duration::seconds(dt);
       if (t < p.aos || t > p.los) continue;
-      EXPECT_LE(look_angles(fleet, p.satellite, topo, t).angles.elevation_rad, p.max_elevation_rad + 1e-12);
+      EXPECT_LE(look(t).angles.elevation_rad, p.max_elevation_rad + 1e-12);
     }
   }
   return compared;
+}
+
+// find_passes over sites at rest against the scan.
+std::size_t compare(const std::vector<orbits::ElementSet>& sets, const std::vector<frames::Geodetic>& sites,
+                    Instant start, std::int64_t seconds, double min_el_deg) {
+  const Fleet fleet(sets);
+  PassOptions o;
+  o.min_elevation_rad = min_el_deg * kRadPerDeg;
+  const Instant stop = start + Duration::seconds(static_cast<double>(seconds));
+  const PassList found = find_passes(fleet, sites, start, stop, o);
+  std::vector<frames::Topocentric> topo;
+  for (const auto& g : sites) topo.emplace_back(g);
+  return compare_found(
+      fleet, found, sites.size(), [&](std::size_t k, Instant) { return topo[k]; }, start, seconds,
+      min_el_deg);
+}
+
+// A track through `n` random places at random speeds up to 900 km/h (a sharp turn at each), starting
+// `lead` seconds after start; one sample: a terminal at rest.
+earth::Track random_track(std::mt19937_64& rng, const std::string& id, Instant start, std::size_t n,
+                          double lead) {
+  earth::Track t;
+  t.id = t.name = id;
+  frames::Geodetic at = frames::Geodetic::degrees(
+      testing::uniform(rng, -70, 70), testing::uniform(rng, -180, 180), testing::uniform(rng, 0, 0.5));
+  Instant when = start + Duration::seconds(lead);
+  for (std::size_t i = 0; i < n; ++i) {
+    t.samples.push_back({when, at});
+    const double hours = testing::uniform(rng, 0.2, 1.0), km = hours * testing::uniform(rng, 50, 900);
+    const double bearing = testing::uniform(rng, 0, 2 * std::numbers::pi), d = km / earth::kMeanEarthRadiusKm;
+    const double lat = std::asin(std::sin(at.lat_rad) * std::cos(d) +
+                                 std::cos(at.lat_rad) * std::sin(d) * std::cos(bearing));
+    const double lon = at.lon_rad + std::atan2(std::sin(bearing) * std::sin(d) * std::cos(at.lat_rad),
+                                               std::cos(d) - std::sin(at.lat_rad) * std::sin(lat));
+    at = frames::Geodetic{lat, std::remainder(lon, 2 * std::numbers::pi), testing::uniform(rng, 0, 0.5)};
+    when += Duration::seconds(hours * 3600.0);
+  }
+  return t;
 }
 
 TEST(VisibilityPassesOracle, RealCatalogs) {
@@ -172,6 +216,50 @@ TEST(VisibilityPassesOracle, RandomOrbitsAndSites) {
     n += compare(sets, sites, t0 + Duration::seconds(testing::uniform(rng, -86400, 86400)), 5 * 3600, el);
   }
   EXPECT_GT(n, 10U);
+}
+
+// Terminals moving along tracks (segments at up to 900 km/h with sharp turns, starting before or inside
+// the window and stopping inside it) against the scan from where each is every second; a terminal at rest
+// among them gets exactly the passes of the same place as a site.
+TEST(VisibilityPassesOracle, MovingTerminals) {
+  std::mt19937_64 rng(test_seed("passes_oracle moving"));
+  const auto starlink = bundled("starlink_2026-04-27.tle");
+  const auto iridium = bundled("iridium-next_2026-04-27.tle");
+  std::vector<orbits::ElementSet> sets;
+  for (int i = 0; i < 8; ++i) sets.push_back(starlink[rng() % starlink.size()]);
+  for (int i = 0; i < 2; ++i) sets.push_back(iridium[rng() % iridium.size()]);
+  const Fleet fleet(sets);
+  const Instant start =
+      time::parse_iso8601("2026-04-27T00:00:00Z") + Duration::seconds(testing::uniform(rng, 0, 43200));
+  constexpr std::int64_t kSeconds = 3 * 3600;
+  const std::vector<earth::Track> tracks{random_track(rng, "A", start, 6, -1800.0),
+                                         random_track(rng, "B", start, 4, 1200.0),
+                                         random_track(rng, "R", start, 1, 0.0)};
+  std::size_t n = 0;
+  for (double el : {5.0, 25.0, 60.0}) {
+    PassOptions o;
+    o.min_elevation_rad = el * kRadPerDeg;
+    const PassList found = find_terminal_passes(fleet, tracks, start, start + Duration::seconds(kSeconds), o);
+    n += compare_found(
+        fleet, found, tracks.size(),
+        [&](std::size_t k, Instant t) { return frames::Topocentric(tracks[k].at(t)); }, start, kSeconds, el);
+    // The terminal at rest: the passes of its place as a site, exactly.
+    const std::vector<frames::Geodetic> rest{tracks[2].samples.front().location};
+    const PassList as_site = find_passes(fleet, rest, start, start + Duration::seconds(kSeconds), o);
+    std::vector<Pass> of_rest;
+    for (Pass p : found.passes) {
+      if (p.site != 2) continue;
+      p.site = 0;
+      of_rest.push_back(p);
+    }
+    ASSERT_EQ(of_rest.size(), as_site.passes.size());
+    for (std::size_t i = 0; i < of_rest.size(); ++i) {
+      EXPECT_EQ(of_rest[i].aos, as_site.passes[i].aos);
+      EXPECT_EQ(of_rest[i].los, as_site.passes[i].los);
+      EXPECT_EQ(of_rest[i].max_elevation_rad, as_site.passes[i].max_elevation_rad);
+    }
+  }
+  EXPECT_GT(n, 12U);
 }
 
 TEST(VisibilityPasses, WindowEdgesClipPasses) {
