@@ -1,4 +1,5 @@
-// skyfence passes: AOS, TCA and LOS of satellites over ground sites (visibility::find_passes).
+// skyfence passes: AOS, TCA and LOS of satellites over ground sites or moving terminals
+// (visibility::find_terminal_passes).
 #include "passes.h"
 
 #include <algorithm>
@@ -18,6 +19,7 @@
 #include "skyfence/core/error.h"
 #include "skyfence/core/units.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/earth/trajectory.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/time/window.h"
 #include "skyfence/visibility/fleet.h"
@@ -59,7 +61,7 @@ void warn_about_failures(const visibility::PassList& found, const std::vector<or
 
 // The CSV of the passes, one row each, in find_passes' order.
 std::string passes_csv(const visibility::PassList& found, const visibility::Fleet& fleet,
-                       const std::vector<orbits::ElementSet>& sets, const std::vector<earth::Site>& sites) {
+                       const std::vector<orbits::ElementSet>& sets, const std::vector<earth::Track>& sites) {
   fmt::memory_buffer buf;
   fmt::format_to(
       std::back_inserter(buf),
@@ -89,15 +91,20 @@ int run(const Options& o) {
   popts.min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
   Progress progress("passes", 1.0, o.quiet);
   const RunContext run = run_context(o.threads, &progress);
-  const std::vector<earth::Site> sites = load_sites(o.sites, o.in.strict);
+  // --site places and the --sites file: fixed sites, or terminals moving along trajectories.
+  std::vector<earth::Track> sites;
+  if (!o.sites.file.empty() && earth::holds_trajectories(o.sites.file)) {
+    for (const std::string& spec : o.sites.specs)
+      sites.push_back(earth::fixed_track(earth::parse_site_spec(spec, "--site")));
+    for (earth::Track& t : earth::read_tracks_file(o.sites.file)) sites.push_back(std::move(t));
+  } else {
+    for (const earth::Site& s : load_sites(o.sites, o.in.strict)) sites.push_back(earth::fixed_track(s));
+  }
   const std::vector<orbits::ElementSet> sets = load_satellites(o.in, start, stop).sets;
   warn_about_leap_seconds(stop);
 
   const visibility::Fleet fleet(sets);
-  std::vector<frames::Geodetic> locations;
-  locations.reserve(sites.size());
-  for (const auto& s : sites) locations.push_back(s.location);
-  const visibility::PassList found = visibility::find_passes(fleet, locations, start, stop, popts, run);
+  const visibility::PassList found = visibility::find_terminal_passes(fleet, sites, start, stop, popts, run);
   progress.finish();
   check_interrupted();
 
@@ -146,7 +153,9 @@ aos_clipped=true: the pass was already under way at --start (aos_utc is --start)
 was still under way at --stop (los_utc is --stop) or at the satellite's SGP4 failure. A clipped pass's
 max_elevation_deg and tca_utc are the highest point inside the window.
 Sites: --site LAT,LON[,ALT_M] (degrees, metres; repeatable; its site_id is the text given) and/or
---sites FILE (CSV id,lat_deg,lon_deg[,alt_m] or GeoJSON points). --preset generates the preset's
+--sites FILE (CSV id,lat_deg,lon_deg[,alt_m] or GeoJSON points). Terminals may move: a CSV with a time_utc
+column, one row per sample, or GeoJSON LineStrings with "times" (docs/enforcement.md); a moving terminal's
+passes are seen from where it is at each instant (its elevations and azimuths too). --preset generates the preset's
 satellites at --start. When SGP4 fails for a satellite (decay) its passes stop there with a warning;
 the exit status is 0 unless --strict (then 1, and no output is written).
 The window is [--start, --stop): passes are searched in it continuously; --stop must come after --start.

@@ -131,6 +131,34 @@ expect_grep '^CONVOY-1,48\.464700,35\.046200,,starlink,1,.*,0\.713333$' "$WORK/c
 expect_grep '^EXILE-1,.*,starlink,1,.*,0\.000000$' "$WORK/cap.csv" "exile's demand not met past the roaming limit"
 expect_grep '^POST-1,.*,starlink,1,.*,1\.000000$' "$WORK/cap.csv" "whitelisted post's demand met"
 
+# Passes over moving terminals: a terminal at rest in the trajectories file gets the passes of its place
+# as a --site; the convoy's are seen from where it is (they differ from those of its starting point).
+IRIDIUM="$REPO_DATA/tle/iridium-next_2026-04-27.tle"
+expect_exit 0 "passes of moving terminals" -- "$SKYFENCE" passes --tle "$IRIDIUM" --sites "$MOVING" \
+  --start 2026-04-27T10:00:00Z --stop 2026-04-27T12:30:00Z --min-elevation 10 -o "$WORK/mpasses.csv"
+expect_grep "80 satellites x 5 sites" "$WORK/err" "passes summary counts the terminals"
+expect_exit 0 "passes of the exile's place" -- "$SKYFENCE" passes --tle "$IRIDIUM" --site 52.2300,21.0100 \
+  --start 2026-04-27T10:00:00Z --stop 2026-04-27T12:30:00Z --min-elevation 10 -q -o "$WORK/epasses.csv"
+expect_exit 0 "passes of the convoy's start" -- "$SKYFENCE" passes --tle "$IRIDIUM" --site 48.4647,35.0462 \
+  --start 2026-04-27T10:00:00Z --stop 2026-04-27T12:30:00Z --min-elevation 10 -q -o "$WORK/cpasses.csv"
+/usr/bin/python3 - "$WORK/mpasses.csv" "$WORK/epasses.csv" "$WORK/cpasses.csv" <<'PY' && pass || fail "passes of moving terminals"
+import csv, sys
+def rows(path, site=None):
+    out = []
+    for r in csv.DictReader(open(path)):
+        if site is None or r.pop("site_id") == site:
+            r.pop("site_id", None)
+            out.append(r)
+    return out
+moving = sys.argv[1]
+assert rows(moving, "EXILE-1") == rows(sys.argv[2]) and len(rows(sys.argv[2])) > 20
+convoy, start = rows(moving, "CONVOY-1"), rows(sys.argv[3])
+assert len(convoy) > 20 and convoy != start
+# Before the convoy leaves (10:00) the two see the same satellites rise.
+key = lambda r: (r["norad_id"], r["aos_utc"])
+assert convoy[0]["aos_clipped"] == "true" and key(convoy[0]) == key(start[0]), (convoy[0], start[0])
+PY
+
 # Terminals at rest with an activation country roam too: coverage, capacity and check decide them alike
 # (the exile, past the limit all along, and one whose 60 days run out at 11:00, denied from 11:06 after
 # the 5-minute delay).

@@ -644,10 +644,6 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& o, const RunContext&
     std::size_t t = 0;
     while (t < terminals.size() && terminals[t].site.id != id) ++t;
     if (t == terminals.size()) throw InputError(sc.compute.passes_at, "no terminal with id \"" + id + "\"");
-    if (in.tracks[t].moving()) {
-      throw InputError(sc.compute.passes_at,
-                       "terminal \"" + id + "\" moves: passes are listed for terminals at rest");
-    }
     pass_terminals.push_back(t);
   }
 
@@ -903,8 +899,9 @@ void record_passes(const Scenario& sc, const RunInputs& in, const std::vector<Pl
   const std::vector<TerminalRow>& terminals = in.terminals;
   const std::vector<std::size_t>& pass_terminals = in.pass_terminals;
   if (pass_terminals.empty()) return;
-  std::vector<frames::Geodetic> locations;
-  for (std::size_t t : pass_terminals) locations.push_back(terminals[t].site.location);
+  // Each terminal where it is: a moving one along its track (visibility::find_terminal_passes).
+  std::vector<earth::Track> tracks;
+  for (std::size_t t : pass_terminals) tracks.push_back(in.tracks[t]);
   for (const Active& act : plans.front().active) {
     const std::string& name = act.loaded->spec.name;
     const auto& only = sc.compute.passes_providers;
@@ -914,8 +911,8 @@ void record_passes(const Scenario& sc, const RunInputs& in, const std::vector<Pl
     const visibility::Fleet fleet(act.sets);
     visibility::PassOptions po;
     po.min_elevation_rad = act.loaded->spec.min_elevation_deg * kDeg;
-    const visibility::PassList found = visibility::find_passes(fleet, locations, sc.start, sc.stop, po,
-                                                               run.part(1.0, 1.0, "passes: " + name));
+    const visibility::PassList found = visibility::find_terminal_passes(
+        fleet, tracks, sc.start, sc.stop, po, run.part(1.0, 1.0, "passes: " + name));
     for (const visibility::Pass& p : found.passes) {
       report::PassRecord r;
       r.provider = name;

@@ -14,10 +14,12 @@
 
 #include "../../test_support.h"
 #include "scenario_test_support.h"
+#include "skyfence/core/units.h"
 #include "skyfence/earth/trajectory.h"
 #include "skyfence/orbits/load.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/visibility/fleet.h"
+#include "skyfence/visibility/passes.h"
 
 namespace skyfence::scenario::internal {
 namespace {
@@ -400,10 +402,33 @@ TEST(RunStages, MovingTerminalsAreServedWhereTheyAreAtEachStep) {
   EXPECT_NEAR(full("D"), 1.0 / 3.0, 1e-12);
   EXPECT_NEAR(full("FM2"), 0.0, 1e-12);  // inside the square all along
 
-  // Passes are for terminals at rest.
-  Scenario bad = sc;
-  bad.compute.passes_terminals = {"M"};
-  EXPECT_THROW(load_inputs(bad, options(), context()), InputError);
+  // Passes of a moving terminal: those find_terminal_passes finds along its track, each in view from
+  // where the terminal is at its TCA.
+  Scenario with_passes = sc;
+  with_passes.compute.passes_terminals = {"M", "FM0"};
+  const RunInputs pin = load_inputs(with_passes, options(), context());
+  report::Results pres;
+  record_passes(with_passes, pin, plan_variants(with_passes, pin), context(), pres);
+  const visibility::Fleet fleet(pin.loaded[0].sets);
+  visibility::PassOptions po;
+  po.min_elevation_rad = 25.0 * skyfence::kRadPerDeg;
+  const std::vector<earth::Track> both{pin.tracks[0], pin.tracks[2]};
+  const visibility::PassList expected = visibility::find_terminal_passes(fleet, both, sc.start, sc.stop, po);
+  ASSERT_EQ(pres.passes.size(), expected.passes.size());
+  ASSERT_FALSE(pres.passes.empty());
+  std::size_t of_m = 0;
+  for (std::size_t i = 0; i < expected.passes.size(); ++i) {
+    const visibility::Pass& p = expected.passes[i];
+    EXPECT_EQ(pres.passes[i].terminal, p.site == 0 ? "M" : "FM0");
+    EXPECT_EQ(pres.passes[i].aos, p.aos);
+    EXPECT_EQ(pres.passes[i].los, p.los);
+    if (p.site != 0) continue;
+    ++of_m;
+    const visibility::SatelliteLook l =
+        visibility::look_angles(fleet, p.satellite, frames::Topocentric(pin.tracks[0].at(p.tca)), p.tca);
+    EXPECT_NEAR(l.angles.elevation_rad, p.max_elevation_rad, 1e-12);
+  }
+  EXPECT_GT(of_m, 0u);
 }
 
 // Terminals at rest with an activation country roam as `check` says: R's 60 days abroad run out 5

@@ -175,7 +175,8 @@ void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<
                      const RunContext& run, report::Results& res);
 
 // Stage "passes": the passes of the baseline's providers (or those compute.passes_providers names) over
-// the chosen terminals, each provider at its own minimum elevation.
+// the chosen terminals, each provider at its own minimum elevation; a moving terminal seen from where it
+// is at each instant (visibility::find_terminal_passes).
 void record_passes(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
                    const RunContext& run, report::Results& res);
 
