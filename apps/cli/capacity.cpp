@@ -194,7 +194,7 @@ void write(const Options& o, const Points& pts, const capacity::CapacityResult& 
   };
   earth::PointTableOutput out;
   out.out = [&](std::string_view text) { sink.write(text); };
-  const earth::LabelledPoints labels{pts.grid, pts.sites};
+  const earth::LabelledPoints labels{pts.grid, pts.sites, pts.tracks};
   const bool geojson = output_format(o) == "geojson";
   (geojson ? earth::write_point_table_geojson : earth::write_point_table_csv)(labels, table, out, run);
 }
@@ -329,7 +329,7 @@ who asks the policies; --customer is the default), group, and providers (names s
 preferred first; default: every provider in the order given); the terminals may move (a CSV with a
 time_utc column, one row per sample, or GeoJSON LineStrings with times: docs/enforcement.md): each step
 then places a terminal's demand where it is, decided by the policies with its speed and roaming days; the
-output gives it at its first position. A site at rest with an activation_country column is decided with its
+CSV output gives it at its first position, GeoJSON as its trajectory (a LineString with "times"). A site at rest with an activation_country column is decided with its
 roaming days too, as `check` decides it. Or the S2 cells of --level in --region /
 --region-file / the Earth, each with --demand-density (Mbps per km2) times its area, or with its own
 demand from --demand-file FILE: CSV with columns cell_id (the S2 token, as this command writes it) and

@@ -149,7 +149,8 @@ int run(const Options& o) {
   compute_s = seconds_since(t_compute);
   progress.finish();
   if (!accept_failures(o, providers, result)) return kExitRuntime;
-  (format == "csv" ? coverage::write_csv : coverage::write_geojson)({pts.grid, pts.sites}, result, wo, run);
+  (format == "csv" ? coverage::write_csv : coverage::write_geojson)({pts.grid, pts.sites, pts.tracks}, result,
+                                                                    wo, run);
   check_interrupted();
   sink.commit();
   if (!o.quiet) print_summary(o, pts, window, n_sats, result, served, compute_s, seconds_since(t0));
@@ -180,7 +181,8 @@ whose centre lies in a country (--region: ISO 3166 alpha-3/alpha-2/numeric code 
 Natural Earth borders) or in a GeoJSON (Multi)Polygon (--region-file, --region-name to pick features), or
 the sites of a CSV/GeoJSON file (--sites; statistics per terminal). Terminals may move: a CSV with a
 time_utc column or GeoJSON LineStrings with "times" (docs/enforcement.md); each is then counted where it
-is at each step, decided by --policy with its speed and roaming days, and listed at its first position.
+is at each step, decided by --policy with its speed and roaming days, and listed at its first position (GeoJSON:
+its trajectory, a LineString with "times").
 A site at rest with an activation_country column (and roaming_since) is decided with its roaming days
 too, step by step, as `check` decides it.
 Steps: START, START+STEP, ... before STOP (a step stands for the STEP-long interval it begins).

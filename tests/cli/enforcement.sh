@@ -120,6 +120,21 @@ expect_grep "5 terminals of .*moving.csv, 3 moving" "$WORK/err" "coverage summar
 expect_grep '^CONVOY-1,48\.464700,35\.046200,,starlink,1\.000000,.*,0\.713333$' "$WORK/cov.csv" "convoy served 107 of 150 min"
 expect_grep '^EXILE-1,.*,starlink,1\.000000,.*,0\.000000$' "$WORK/cov.csv" "exile past the roaming limit"
 expect_grep '^POST-1,.*,starlink,1\.000000,.*,1\.000000$' "$WORK/cov.csv" "whitelisted post served"
+# GeoJSON gives a moving terminal's trajectory (a LineString with the time of each vertex), a terminal at
+# rest as a Point.
+expect_exit 0 "coverage of moving terminals to GeoJSON" -- "$SKYFENCE" coverage --catalog starlink \
+  --sites "$MOVING" --policy "$POLICY" --start 2026-04-27T10:00:00Z --duration 30m --step 5m -q \
+  -o "$WORK/cov.geojson"
+/usr/bin/python3 - "$WORK/cov.geojson" "$MOVING" <<'PY' && pass || fail "moving terminals in GeoJSON"
+import csv, json, sys
+features = {f["properties"]["cell_id"]: f for f in json.load(open(sys.argv[1]))["features"]}
+rows = [r for r in csv.DictReader(open(sys.argv[2])) if r["id"] == "CONVOY-1"]
+convoy = features["CONVOY-1"]
+assert convoy["geometry"]["type"] == "LineString"
+assert convoy["geometry"]["coordinates"] == [[float(r["lon_deg"]), float(r["lat_deg"])] for r in rows]
+assert convoy["properties"]["times"] == [r["time_utc"].replace("Z", ".000Z") for r in rows]
+assert features["EXILE-1"]["geometry"]["type"] == "Point" and "times" not in features["EXILE-1"]["properties"]
+PY
 # Capacity takes trajectories too: with 1 Mbps each, far below capacity, a terminal's demand is met
 # exactly at the steps coverage serves it, where it is then and decided as check decides it.
 awk 'NR == 1 { print $0 ",demand_mbps"; next } { print $0 ",1" }' "$MOVING" > "$WORK/moving_demand.csv"

@@ -11,6 +11,7 @@
 #include "skyfence/core/error.h"
 #include "skyfence/core/units.h"
 #include "skyfence/earth/lonlat_polygon.h"
+#include "skyfence/time/scales.h"
 
 namespace skyfence::earth {
 namespace {
@@ -43,6 +44,8 @@ void check(const LabelledPoints& pts, const PointTable& table) {
     throw std::invalid_argument("point table writers: label the points with cells or sites, not both");
   }
   if (!table.values) throw std::invalid_argument("point table writers: PointTable::values is required");
+  if (!pts.tracks.empty() && pts.tracks.size() != pts.sites.size())
+    throw std::invalid_argument("point table writers: one track per site, or none");
 }
 
 const std::string& id_of(const LabelledPoints& pts, std::size_t i) {
@@ -121,10 +124,23 @@ void write_point_table_geojson(const LabelledPoints& pts, const PointTable& tabl
     w.check_cancel();
     const frames::Geodetic& g = location_of(pts, i);
     // The geometry once per point, as text, repeated for each series.
-    const std::string geometry = pts.cells.empty()
-                                     ? fmt::format("{{\"type\":\"Point\",\"coordinates\":[{:.6f},{:.6f}]}}",
-                                                   g.lon_rad * kDegPerRad, g.lat_rad * kDegPerRad)
-                                     : cell_geometry_json(pts.cells[i]);
+    std::string geometry = pts.cells.empty()
+                               ? fmt::format("{{\"type\":\"Point\",\"coordinates\":[{:.6f},{:.6f}]}}",
+                                             g.lon_rad * kDegPerRad, g.lat_rad * kDegPerRad)
+                               : cell_geometry_json(pts.cells[i]);
+    std::string times;  // a moving site's ',"times":[...]'
+    if (!pts.tracks.empty() && pts.tracks[i].moving()) {
+      geometry = "{\"type\":\"LineString\",\"coordinates\":[";
+      times = ",\"times\":[";
+      for (std::size_t k = 0; k < pts.tracks[i].samples.size(); ++k) {
+        const TrackSample& s = pts.tracks[i].samples[k];
+        geometry += fmt::format("{}[{:.6f},{:.6f}]", k ? "," : "", s.location.lon_rad * kDegPerRad,
+                                s.location.lat_rad * kDegPerRad);
+        times += fmt::format("{}\"{}\"", k ? "," : "", time::format_iso8601(s.time, 3));
+      }
+      geometry += "]}";
+      times += "]";
+    }
     const std::string id = json_string(id_of(pts, i));
     const std::string area =
         pts.cells.empty() ? std::string("null") : fmt::format("{:.3f}", pts.cells[i].area_km2);
@@ -139,7 +155,7 @@ void write_point_table_geojson(const LabelledPoints& pts, const PointTable& tabl
       for (std::size_t k = 0; k < values.size(); ++k) {
         w.print(",{}:{}", keys[k], values[k].empty() ? "null" : values[k]);
       }
-      w.print("}}}}");
+      w.print("{}}}}}", times);
       first = false;
     }
   }

@@ -11,7 +11,9 @@
 //                    value is written empty (CSV) or null (GeoJSON)
 // CSV is RFC 4180 (fields quoted only when needed), LF line ends. GeoJSON is one FeatureCollection (RFC
 // 7946): cells as Polygons cut at the antimeridian (MultiPolygon when cut, earth::lonlat_parts), sites as
-// Points; coordinates [lon_deg, lat_deg] with 6 decimals.
+// Points, a moving site (LabelledPoints::tracks) as the LineString of its samples with their times in a
+// last property "times" (ISO-8601 UTC, as the trajectory readers take them); coordinates
+// [lon_deg, lat_deg] with 6 decimals. lat_deg and lon_deg (both formats) are a moving site's first sample.
 #pragma once
 
 #include <functional>
@@ -23,13 +25,16 @@
 #include "skyfence/core/run_context.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/earth/trajectory.h"
 
 namespace skyfence::earth {
 
-// Points labelled as cells or as sites: exactly one of the spans is non-empty.
+// Points labelled as cells or as sites: exactly one of the spans is non-empty. `tracks`, optional, gives
+// each site's trajectory (a moving one is written as its trajectory in GeoJSON).
 struct LabelledPoints {
   std::span<const Cell> cells;
   std::span<const Site> sites;
+  std::span<const Track> tracks{};  // empty, or one per site
   [[nodiscard]] std::size_t size() const { return cells.empty() ? sites.size() : cells.size(); }
 };
 

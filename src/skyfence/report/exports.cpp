@@ -120,9 +120,21 @@ std::vector<std::string> write_geojson(const Results& results, const std::string
       for (const auto& s : results.terminal_service) {
         if (s.terminal == t.id) props[s.variant + ":" + s.provider + ":served_fraction"] = s.served_fraction;
       }
+      // A moving terminal: its trajectory, with the time of each vertex (so the file reads back as
+      // trajectories, earth/trajectory.h).
+      ordered_json geometry = {{"type", "Point"}, {"coordinates", {t.lon_deg, t.lat_deg}}};
+      if (!t.track.empty()) {
+        ordered_json coordinates = ordered_json::array(), times = ordered_json::array();
+        for (const TrackPoint& p : t.track) {
+          coordinates.push_back({p.lon_deg, p.lat_deg});
+          times.push_back(internal::utc_text(p.time));
+        }
+        geometry = {{"type", "LineString"}, {"coordinates", std::move(coordinates)}};
+        props["times"] = std::move(times);
+      }
       features.push_back({{"type", "Feature"},
                           {"id", t.id},
-                          {"geometry", {{"type", "Point"}, {"coordinates", {t.lon_deg, t.lat_deg}}}},
+                          {"geometry", std::move(geometry)},
                           {"properties", std::move(props)}});
     }
     ordered_json doc = {{"type", "FeatureCollection"}, {"features", std::move(features)}};

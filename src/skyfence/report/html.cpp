@@ -74,6 +74,7 @@ svg .grat{font-size:10px;fill:#6b7785}
 svg .frame{fill:none;stroke:#b8c2cc;stroke-width:1}
 svg .cells path{stroke-width:0.6}
 svg .site{fill:#ffffff;stroke:#111827;stroke-width:1.1}
+svg .track{fill:none;stroke:#111827;stroke-width:1.2;stroke-dasharray:3 2;stroke-linejoin:round}
 footer{color:var(--muted);font-size:12.5px;border-top:1px solid var(--line);margin-top:40px;padding-top:14px}
 @media (max-width:700px){.grid2{grid-template-columns:1fr}header h1{font-size:21px}}
 )CSS";

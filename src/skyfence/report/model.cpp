@@ -292,6 +292,11 @@ void validate(const Results& r) {
     const std::string w = "terminal \"" + t.id + "\"";
     if (r.group(t.group) == nullptr) fail(w + ": unknown group \"" + t.group + "\"");
     if (!(std::fabs(t.lat_deg) <= 90.0) || !std::isfinite(t.lon_deg)) fail(w + ": bad location");
+    for (std::size_t k = 0; k < t.track.size(); ++k) {
+      const TrackPoint& p = t.track[k];
+      if (!(std::fabs(p.lat_deg) <= 90.0) || !std::isfinite(p.lon_deg)) fail(w + ": bad track location");
+      if (k > 0 && !(t.track[k - 1].time < p.time)) fail(w + ": track times not increasing");
+    }
   }
   const auto known_terminal = [&](const std::string& id, const std::string& where) {
     for (const auto& t : r.terminals) {

@@ -137,13 +137,23 @@ struct TerminalGroup {
   std::string customer_class;  // e.g. "consumer", "government", "maritime"
 };
 
+// Where a moving terminal is at one of its trajectory's samples.
+struct TrackPoint {
+  time::Instant time;
+  double lat_deg = 0.0;
+  double lon_deg = 0.0;
+};
+
 struct Terminal {
   std::string id;  // unique
   std::string name;
   double lat_deg = 0.0;
-  double lon_deg = 0.0;
+  double lon_deg = 0.0;        // where it is (a moving terminal: its first sample)
   std::string group;           // TerminalGroup::id
   std::string customer_class;  // usually the group's
+  // A moving terminal's trajectory samples, times increasing (positions between them along the great
+  // circle, earth/trajectory.h); empty for a terminal at rest.
+  std::vector<TrackPoint> track{};
 };
 
 // A terminal's service decision in terminal_service (docs/results.md), at the run's start:

@@ -818,9 +818,16 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
   for (const Plan& p : plans) res.variants.push_back(p.info);
   for (const earth::Cell& c : in.cells) res.cells.push_back(report::cell_info(c));
   for (const TerminalGroupSpec& g : sc.groups) res.groups.push_back({g.id, g.name, g.customer});
-  for (const TerminalRow& t : in.terminals) {
-    res.terminals.push_back({t.site.id, t.site.name, t.site.location.lat_rad * kRadToDeg,
-                             t.site.location.lon_rad * kRadToDeg, t.group, t.customer});
+  for (std::size_t i = 0; i < in.terminals.size(); ++i) {
+    const TerminalRow& t = in.terminals[i];
+    report::Terminal rt{
+        t.site.id, t.site.name, t.site.location.lat_rad * kRadToDeg, t.site.location.lon_rad * kRadToDeg,
+        t.group,   t.customer};
+    if (in.tracks[i].moving()) {
+      for (const earth::TrackSample& s : in.tracks[i].samples)
+        rt.track.push_back({s.time, s.location.lat_rad * kRadToDeg, s.location.lon_rad * kRadToDeg});
+    }
+    res.terminals.push_back(std::move(rt));
   }
 }
 

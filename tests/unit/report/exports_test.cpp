@@ -146,6 +146,17 @@ TEST(ReportExports, GeoJsonCellsAndTerminals) {
   EXPECT_EQ(t["geometry"]["coordinates"][0].get<double>(), r.terminals[0].lon_deg);
   EXPECT_EQ(t["properties"]["group_id"], "gov");
   EXPECT_TRUE(t["properties"].contains("baseline:Beta:served_fraction"));
+  EXPECT_EQ(t["geometry"]["type"], "Point");
+  EXPECT_FALSE(t["properties"].contains("times"));
+  // The moving ship: its trajectory, with the time of each sample.
+  const Terminal& ship = r.terminals.back();
+  ASSERT_EQ(ship.track.size(), 3u);
+  const auto& m = terms["features"].back();
+  EXPECT_EQ(m["geometry"]["type"], "LineString");
+  ASSERT_EQ(m["geometry"]["coordinates"].size(), 3u);
+  EXPECT_EQ(m["geometry"]["coordinates"][2][0].get<double>(), ship.track[2].lon_deg);
+  EXPECT_EQ(m["geometry"]["coordinates"][2][1].get<double>(), ship.track[2].lat_deg);
+  EXPECT_EQ(m["properties"]["times"][1], time::format_iso8601(ship.track[1].time, 3));
 }
 
 // Every ring of a cell feature: a Polygon's rings, or the rings of every polygon of a MultiPolygon.

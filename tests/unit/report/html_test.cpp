@@ -199,6 +199,15 @@ TEST(ReportHtml, MapsFitTheRegion) {
   expect_cells_inside_maps(page());
 }
 
+// Maps that show terminals draw a moving one's trajectory (dashed) from where it starts.
+TEST(ReportHtml, MapsDrawMovingTerminalsTracks) {
+  const std::string html = page();
+  const std::size_t maps_with_sites =
+      count(html, "<circle class=\"site\"") / testing::synthetic().terminals.size();
+  ASSERT_GT(maps_with_sites, 0u);
+  EXPECT_EQ(count(html, "<path class=\"track\" d=\"M"), maps_with_sites);
+}
+
 TEST(ReportHtml, MapsAcrossTheAntimeridian) {
   const Results r = testing::synthetic_results(SKYFENCE_DATA_DIR, "Fiji", 8);
   const std::string html = render_report_html(r, borders());

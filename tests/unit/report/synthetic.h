@@ -172,6 +172,13 @@ inline Results synthetic_results(const std::string& data_dir, const std::string&
       t.group = groups[g];
       t.customer_class = classes[g];
       term_places.push_back({t.lat_deg, t.lon_deg, 1000u + static_cast<std::uint64_t>(id), t.customer_class});
+      // The last ship moves: three samples from where it starts, over the run's first hours.
+      if (g == 2 && k == counts[g] - 1) {
+        for (int s = 0; s < 3; ++s) {
+          t.track.push_back(
+              {r.run.start + time::Duration::seconds(3600.0 * s), t.lat_deg + 0.3 * s, t.lon_deg + 0.5 * s});
+        }
+      }
       r.terminals.push_back(std::move(t));
     }
   }

@@ -352,6 +352,12 @@ TEST(RunStages, MovingTerminalsAreServedWhereTheyAreAtEachStep) {
   const std::vector<Plan> plans = plan_variants(sc, in);
   report::Results res;
   record_inputs(sc, in, plans, options(), res);
+  // The results hold a moving terminal's trajectory, and none for a terminal at rest.
+  ASSERT_EQ(res.terminals.size(), in.terminals.size());
+  ASSERT_EQ(res.terminals[0].track.size(), 2u);
+  EXPECT_EQ(res.terminals[0].track[1].time, in.tracks[0].samples[1].time);
+  EXPECT_DOUBLE_EQ(res.terminals[0].track[1].lon_deg, 28.8);
+  EXPECT_TRUE(res.terminals[2].track.empty());
   const std::vector<Masks> masks = cover_variants(sc, in, plans, options(), context(), res);
   const std::size_t n = in.points.size(), cells = in.cells.size();
   const auto served = [&](std::size_t step, std::size_t terminal) {

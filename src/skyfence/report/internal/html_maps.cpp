@@ -125,7 +125,10 @@ MapBase make_map_base(const Results& r, const BorderMap& borders) {
     const double clon = internal::unwrap_lon(c.lon_deg, ref);
     for (const auto& v : c.vertices) extend(internal::unwrap_lon(v.lon_deg, clon), v.lat_deg);
   }
-  for (const auto& t : r.terminals) extend(internal::unwrap_lon(t.lon_deg, ref), t.lat_deg);
+  for (const auto& t : r.terminals) {
+    extend(internal::unwrap_lon(t.lon_deg, ref), t.lat_deg);
+    for (const TrackPoint& p : t.track) extend(internal::unwrap_lon(p.lon_deg, ref), p.lat_deg);
+  }
   m.frame = internal::fit_frame(ref, lon_min, lon_max, lat_min, lat_max, 560.0, 300.0, 520.0);
   const MapFrame& f = m.frame;
 
@@ -138,8 +141,14 @@ MapBase make_map_base(const Results& r, const BorderMap& borders) {
     }
     m.cells.push_back(d + "Z");
   }
-  for (const auto& t : r.terminals)
+  for (const auto& t : r.terminals) {
     m.terminals.emplace_back(f.x(internal::unwrap_lon(t.lon_deg, ref)), f.y(t.lat_deg));
+    // A moving terminal's trajectory through its samples (straight between them at this scale).
+    std::string d;
+    for (const TrackPoint& p : t.track)
+      d += (d.empty() ? "M" : "L") + xy(f.x(internal::unwrap_lon(p.lon_deg, ref)), f.y(p.lat_deg));
+    if (!d.empty()) m.tracks.push_back(std::move(d));
+  }
 
   m.land = land_paths(f, borders);
   add_graticule(m);
@@ -171,6 +180,7 @@ void map_figure(Page& page, const MapBase& base, const std::vector<double>& valu
   o += "</g>";
   if (!base.land.empty()) o += "<path class=\"border\" d=\"" + base.land + "\"/>";
   if (show_terminals) {
+    for (const std::string& d : base.tracks) o += "<path class=\"track\" d=\"" + d + "\"/>";
     for (const auto& [x, y] : base.terminals)
       o += fmt::format("<circle class=\"site\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"2.6\"/>", x, y);
   }

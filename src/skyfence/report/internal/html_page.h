@@ -85,7 +85,8 @@ struct MapBase {
   MapFrame frame;
   std::string land;                                  // path data of the country outlines in view
   std::vector<std::string> cells;                    // path data per cell
-  std::vector<std::pair<double, double>> terminals;  // x, y per terminal
+  std::vector<std::pair<double, double>> terminals;  // x, y per terminal (a moving one: where it starts)
+  std::vector<std::string> tracks;                   // path data per moving terminal
   std::string graticule;                             // path data
   std::string graticule_labels;                      // SVG text elements
 };

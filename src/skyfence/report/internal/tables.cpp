@@ -308,6 +308,15 @@ std::vector<Table> build_tables(const Results& r) {
   }
   out.push_back(std::move(terminals));
 
+  Table tracks{"terminal_tracks",
+               {{"terminal_id", T}, {"time_utc", T}, {"lat_deg", R}, {"lon_deg", R}},
+               {"terminal_id", "time_utc"},
+               {}};
+  for (const auto& t : r.terminals) {
+    for (const TrackPoint& p : t.track) tracks.rows.push_back({t.id, utc_text(p.time), p.lat_deg, p.lon_deg});
+  }
+  out.push_back(std::move(tracks));
+
   Table service{"terminal_service",
                 {{"variant", T},
                  {"provider", T},
