@@ -17,6 +17,7 @@
 #include "skyfence/core/error.h"
 #include "skyfence/core/units.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/earth/trajectory.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/visibility/fleet.h"
 #include "skyfence/visibility/in_view.h"
@@ -44,7 +45,17 @@ int run(const Options& o) {
   const time::Instant when = time::parse_iso8601(o.time, "--time");
   visibility::InViewOptions vopts;
   vopts.min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
-  const std::vector<earth::Site> sites = load_sites(o.sites, o.in.strict);
+  // Sites, or terminals moving along trajectories: each where it is at --time.
+  std::vector<earth::Site> sites;
+  std::vector<earth::Track> tracks;
+  if (!o.sites.file.empty() && earth::holds_trajectories(o.sites.file)) {
+    for (const std::string& spec : o.sites.specs)
+      tracks.push_back(earth::fixed_track(earth::parse_site_spec(spec, "--site")));
+    for (earth::Track& t : earth::read_tracks_file(o.sites.file)) tracks.push_back(std::move(t));
+    for (const earth::Track& t : tracks) sites.push_back(earth::Site{t.id, t.name, t.at(when), t.attributes});
+  } else {
+    sites = load_sites(o.sites, o.in.strict);
+  }
   const std::vector<orbits::ElementSet> sets = load_satellites(o.in, when, when).sets;
   warn_about_leap_seconds(when);
 
@@ -85,6 +96,15 @@ int run(const Options& o) {
              std::tuple(-b.look.elevation_rad, sets[b.satellite].norad_id);
     });
     const std::string site_id = csv_field(sites[k].id);
+    // A moving terminal: the range rate relative to it (the satellite's velocity less the terminal's).
+    const frames::Vec3 v_site = tracks.empty() ? frames::Vec3{} : tracks[k].velocity_itrf_km_s(when);
+    if (v_site.norm() > 0.0) {
+      const frames::Topocentric topo(sites[k].location);
+      for (auto& r : rows) {
+        frames::StateVector sv{states[r.satellite].r_km, states[r.satellite].v_km_s - v_site};
+        r.look = topo.look(sv);
+      }
+    }
     for (const auto& r : rows) {
       fmt::format_to(std::back_inserter(buf), "{},{},{:.4f},{:.4f},{:.3f},{:.6f},{}\n",
                      sets[r.satellite].norad_id, csv_field(sets[r.satellite].name),
@@ -127,6 +147,9 @@ void add_visible_command(CLI::App& app, std::function<int()>& run_fn) {
 In view: at or above --min-elevation on the site's WGS84 local vertical (no refraction).
 CSV columns: norad_id,name,azimuth_deg (from north, clockwise),elevation_deg,range_km,
 range_rate_km_s (positive when receding),site_id; sites in the order given, each highest elevation first.
+Terminals may move: --sites FILE with a time_utc column (one row per sample) or GeoJSON LineStrings
+with "times" (docs/enforcement.md); each is looked from where it is at --time, its range rate relative
+to its own motion.
 Sites: --site LAT,LON[,ALT_M] (repeatable; its site_id is the text given; a negative latitude needs
 --site=LAT,LON) and/or --sites FILE (CSV id,lat_deg,lon_deg[,alt_m] or GeoJSON points).
 --preset generates the preset's satellites at --time. A satellite whose SGP4 propagation fails is left

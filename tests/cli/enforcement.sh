@@ -174,6 +174,22 @@ key = lambda r: (r["norad_id"], r["aos_utc"])
 assert convoy[0]["aos_clipped"] == "true" and key(convoy[0]) == key(start[0]), (convoy[0], start[0])
 PY
 
+# Satellites in view of moving terminals at an instant: each where it is then, the range rate relative to
+# its motion (the drone flies at 221 km/h at 10:20: its range rates equal the change of its ranges).
+for t in 10:19:59 10:20:00 10:20:01; do
+  expect_exit 0 "visible from moving terminals at $t" -- "$SKYFENCE" visible --catalog starlink --sites "$MOVING" \
+    --time "2026-04-27T${t}Z" -q -o "$WORK/vis_${t//:/}.csv"
+done
+/usr/bin/python3 - "$WORK"/vis_101959.csv "$WORK"/vis_102000.csv "$WORK"/vis_102001.csv <<'PY' && pass || fail "visible from moving terminals"
+import csv, sys
+before, now, after = ({r["norad_id"]: r for r in csv.DictReader(open(f)) if r["site_id"] == "DRONE-1"} for f in sys.argv[1:])
+common = set(before) & set(now) & set(after)
+assert len(common) > 5, len(common)
+worst = max(abs(float(now[n]["range_rate_km_s"]) - (float(after[n]["range_km"]) - float(before[n]["range_km"])) / 2)
+            for n in common)
+assert worst < 0.002, worst
+PY
+
 # Terminals at rest with an activation country roam too: coverage, capacity and check decide them alike
 # (the exile, past the limit all along, and one whose 60 days run out at 11:00, denied from 11:06 after
 # the 5-minute delay).

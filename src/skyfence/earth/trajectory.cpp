@@ -375,6 +375,15 @@ double Track::speed_kmh(time::Instant t) const {
   return ground_distance_km(a.location, b.location) / hours_between(a.time, b.time);
 }
 
+frames::Vec3 Track::velocity_itrf_km_s(time::Instant t) const {
+  if (samples.size() < 2 || t < samples.front().time || t >= samples.back().time) return {};
+  const auto hi = std::upper_bound(samples.begin(), samples.end(), t,
+                                   [](time::Instant x, const TrackSample& s) { return x < s.time; });
+  const time::Duration h = time::Duration::seconds(0.25);
+  const time::Instant a = std::max(t - h, (hi - 1)->time), b = std::min(t + h, hi->time);
+  return (frames::geodetic_to_itrf(at(b)) - frames::geodetic_to_itrf(at(a))) * (1.0 / (b - a).to_seconds());
+}
+
 Track fixed_track(const Site& site) {
   Track t;
   t.id = site.id;

@@ -50,6 +50,9 @@ struct Track {
   // Ground speed at `t`, km/h: the speed of the segment [t_k, t_k+1) holding t; 0 before the first
   // sample, from the last one on, and for a fixed site.
   [[nodiscard]] double speed_kmh(time::Instant t) const;
+  // Velocity in ITRF at `t`, km/s: a central difference (0.5 s) of the positions inside the segment
+  // [t_k, t_k+1) holding t (one-sided at its ends); 0 where speed_kmh is 0.
+  [[nodiscard]] frames::Vec3 velocity_itrf_km_s(time::Instant t) const;
 };
 
 // A fixed terminal from a site (its id, name, attributes and location).
