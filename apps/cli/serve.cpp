@@ -34,6 +34,7 @@
 #include <ctime>
 #include <filesystem>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -541,11 +542,9 @@ int run(const Options& o) {
       o.port == 0 ? server.bind_to_any_port(o.bind) : (server.bind_to_port(o.bind, o.port) ? o.port : -1);
   if (port < 0) {
     const int err = errno;
-    fmt::print(
-        stderr,
-        "skyfence: error: cannot listen on {}:{}{}{}; choose another --port, or --port 0 for a free one\n",
-        o.bind, o.port, err != 0 ? ": " : "", err != 0 ? std::strerror(err) : "");
-    return kExitRuntime;
+    throw std::runtime_error(
+        fmt::format("cannot listen on {}:{}{}{}; choose another --port, or --port 0 for a free one", o.bind,
+                    o.port, err != 0 ? ": " : "", err != 0 ? std::strerror(err) : ""));
   }
   const bool v6 = o.bind.find(':') != std::string::npos;
   fmt::print("http://{}{}{}:{}/\n", v6 ? "[" : "", o.bind, v6 ? "]" : "", port);
@@ -576,10 +575,7 @@ int run(const Options& o) {
     if (!o.quiet) fmt::print(stderr, "skyfence: serve stopped\n");
     return kExitInterrupted;
   }
-  if (!ok) {
-    fmt::print(stderr, "skyfence: error: the server stopped on an error accepting connections\n");
-    return kExitRuntime;
-  }
+  if (!ok) throw std::runtime_error("the server stopped on an error accepting connections");
   return kExitOk;
 }
 
@@ -604,7 +600,7 @@ or symlinks resolving outside DIR: 403. Nothing there: 404. A request target ove
 100 header fields or 32 KiB of headers: 431; a header line over 8 KiB, or a body on GET/HEAD: 400.
 Each request is logged on stderr (time, client, method, target, status, bytes) unless --quiet.
 Exit status: 130 stopped by Ctrl-C or SIGTERM, 1 the port cannot be bound (in use, not allowed),
-2 bad input (DIR missing or not a folder, --bind not an address).)");
+2 bad input (DIR missing or not a folder, --bind not an address). More: docs/serve.md.)");
   cmd->add_option("DIR", opts->dir, "the folder to serve (e.g. a `skyfence run` results folder)")->required();
   cmd->add_option("--port", opts->port, "TCP port; 0 picks a free one")->capture_default_str();
   cmd->add_option("--bind", opts->bind,
