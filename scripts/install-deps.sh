@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ make pkg-config
   libgeographiclib-dev libs2-dev libcli11-dev libtomlplusplus-dev libfmt-dev
-  nlohmann-json3-dev libtbb-dev libsqlite3-dev libxsimd-dev libpugixml-dev
+  nlohmann-json3-dev libtbb-dev libsqlite3-dev libxsimd-dev libpugixml-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   iso-codes libpng-dev chromium clang clang-format libclang-rt-14-dev
   python3 python3-numpy python3-sgp4 python3-skyfield

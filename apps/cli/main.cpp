@@ -20,6 +20,7 @@
 #include "propagate.h"
 #include "route.h"
 #include "run.h"
+#include "serve.h"
 #include "skyfence/core/error.h"
 #include "skyfence/time/leap_seconds.h"
 #include "skyfence/time/scales.h"
@@ -46,6 +47,7 @@ int run_main(int argc, char** argv) {
   add_locate_command(app, run);
   add_enforcement_command(app, run);
   add_run_command(app, run);
+  add_serve_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
