@@ -60,13 +60,14 @@ std::string table_csv(const detection::LeakageResult& r) {
 }
 
 std::string groups_csv(const detection::LeakageResult& r) {
-  std::string out = "setting,group,role,terminals,terminal_h,served_h,denied_h,served_share\n";
+  std::string out = "setting,group,role,terminals,terminal_h,served_h,denied_h,served_share,speed_denied_h\n";
   for (const detection::SettingLeakage& s : r.settings) {
     for (const detection::GroupLeakage& g : s.groups) {
-      out += fmt::format("{},{},{},{},{:.4f},{:.4f},{:.4f},{:.6f}\n", csv_field(s.setting.label()),
-                         csv_field(g.group), g.hostile ? "hostile" : "friendly", g.terminals,
-                         g.terminal_hours, g.served_hours, g.denied_hours,
-                         g.terminal_hours > 0 ? g.served_hours / g.terminal_hours : 0.0);
+      out +=
+          fmt::format("{},{},{},{},{:.4f},{:.4f},{:.4f},{:.6f},{:.4f}\n", csv_field(s.setting.label()),
+                      csv_field(g.group), g.hostile ? "hostile" : "friendly", g.terminals, g.terminal_hours,
+                      g.served_hours, g.denied_hours,
+                      g.terminal_hours > 0 ? g.served_hours / g.terminal_hours : 0.0, g.speed_denied_hours);
     }
   }
   return out;

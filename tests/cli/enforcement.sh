@@ -100,6 +100,10 @@ groups = list(csv.DictReader(open(sys.argv[2])))
 assert {(g["setting"], g["group"], g["role"]) for g in groups if g["setting"] == "exact"} == {
     ("exact", "friendly", "friendly"), ("exact", "hostile", "hostile"), ("exact", "whitelisted", "friendly"),
     ("exact", "civil", "friendly")}
+# The speed cap's effect: the convoy's 9 capped steps and the drone's 8 fast ones; the exile's roaming is
+# not the cap's.
+speed = {g["group"]: float(g["speed_denied_h"]) for g in groups if g["setting"] == "exact"}
+assert speed == {"friendly": 0.75, "hostile": 0.6667, "whitelisted": 0.0, "civil": 0.0}, speed
 svg = ET.parse(sys.argv[3]).getroot()
 assert svg.tag.endswith("svg")
 circles = [e for e in svg.iter() if e.tag.endswith("circle")]

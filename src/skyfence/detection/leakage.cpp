@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include <oneapi/tbb/parallel_for.h>
@@ -140,16 +141,23 @@ SettingLeakage sweep_one(const policy::Policy& base, const EnforcementSetting& s
       contexts.push_back({{}, infos[i].customer, terminals[i].id, infos[i].group});
       roam.push_back(infos[i].roaming);
     }
+    // The speed caps: a denial whose matching rules include one is the speed cap's doing.
+    std::set<std::string> speed_rules;
+    for (const policy::Rule& rule : pol.rules()) {
+      if (rule.effect == policy::Effect::forbid && rule.max_speed_kmh) speed_rules.insert(rule.id);
+    }
     policy::TrackDecisions decisions(pol, terminals, std::move(contexts), std::move(roam));
     if (window.size() > 0) decisions.start(window.at(0));
-    std::vector<std::uint8_t> served(terminals.size());
     for (std::size_t k = 0; k < window.size(); ++k) {
       run.check_stop();
-      decisions.permitted(window.at(k), served);
       for (std::size_t i = 0; i < terminals.size(); ++i) {
+        const policy::Decision d = decisions.decide(i, window.at(k)).decision;
         GroupLeakage& g = out.groups[group_of[i]];
         g.terminal_hours += step_h;
-        (served[i] != 0 ? g.served_hours : g.denied_hours) += step_h;
+        (d.permit ? g.served_hours : g.denied_hours) += step_h;
+        if (!d.permit && std::any_of(d.matched.begin(), d.matched.end(),
+                                     [&](const std::string& id) { return speed_rules.count(id) != 0; }))
+          g.speed_denied_hours += step_h;
       }
     }
   }

@@ -77,6 +77,9 @@ struct GroupLeakage {
   double terminal_hours = 0.0;  // terminals x window
   double served_hours = 0.0;
   double denied_hours = 0.0;
+  // Of denied_hours, the hours denied while a speed cap (a forbid rule with max_speed_kmh) matched: the
+  // speed cap's effect on the group (drones stopped, or friendly vehicles cut off).
+  double speed_denied_hours = 0.0;
 };
 
 struct SettingLeakage {

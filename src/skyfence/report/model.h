@@ -320,6 +320,7 @@ struct EnforcementGroupResult {
   double terminal_h = 0.0;
   double served_h = 0.0;
   double denied_h = 0.0;
+  double speed_denied_h = 0.0;  // of denied_h, denied while a speed cap matched
 };
 
 // The leakage and collateral study of a scenario's [enforcement] section.

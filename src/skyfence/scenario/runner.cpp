@@ -1004,7 +1004,7 @@ void record_enforcement(const Scenario& sc, const RunInputs& in, const RunContex
          s.collateral_share, s.leakage_terminal_hours, s.collateral_terminal_hours});
     for (const detection::GroupLeakage& g : s.groups) {
       study.groups.push_back({s.setting.label(), g.group, g.hostile, g.terminals, g.terminal_hours,
-                              g.served_hours, g.denied_hours});
+                              g.served_hours, g.denied_hours, g.speed_denied_hours});
     }
   }
   res.enforcement = std::move(study);

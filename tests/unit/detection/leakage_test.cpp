@@ -161,6 +161,10 @@ TEST(Leakage, TerminalsByRoleWithSpeedCapAndDelay) {
   // The convoy: over 90 km/h for 30 min (steps 10:00-10:25), the denial taking effect after 10 min:
   // denied at 10:10, 10:15, 10:20, 10:25.
   EXPECT_NEAR(group(0, "friendly").denied_hours, 4.0 / 12.0, 1e-12);
+  // All four by the speed cap; the hostile terminal at rest is denied by the area, not the cap.
+  EXPECT_NEAR(group(0, "friendly").speed_denied_hours, 4.0 / 12.0, 1e-12);
+  EXPECT_EQ(group(0, "hostile").speed_denied_hours, 0.0);
+  EXPECT_NEAR(group(1, "friendly").speed_denied_hours, 4.0 / 12.0, 1e-12);  // F1's cell is not the cap
   EXPECT_NEAR(r.settings[0].collateral_terminal_hours, 4.0 / 12.0, 1e-12);
   EXPECT_EQ(r.settings[0].leakage_terminal_hours, 0.0);
   // any at level 5: F1's cell touches R, so F1 is cut off too (1 h more).

@@ -59,13 +59,17 @@ void enforcement_section(Page& page, const Results& r) {
        "<figcaption>One point per setting, a line per mode: the nearer the origin, the less the setting "
        "costs.</figcaption></figure>";
   if (!e.groups.empty()) {
-    table_open(page, "Per terminal group: hours served and denied under each setting.");
+    table_open(page,
+               "Per terminal group: hours served and denied under each setting, and of those denied, the "
+               "hours the speed cap denied (moving faster than the policy's max_speed_kmh and not exempt): "
+               "the cap's effect on hostile drones and on friendly vehicles.");
     o += "<thead><tr><th>Setting</th><th>Group</th><th>Role</th><th>Terminals</th><th>Served "
-         "(h)</th><th>Denied (h)</th></tr></thead><tbody>";
+         "(h)</th><th>Denied (h)</th><th>By the speed cap (h)</th></tr></thead><tbody>";
     for (const EnforcementGroupResult& g : e.groups) {
       o += "<tr><td>" + escape_html(g.setting) + "</td><td>" + escape_html(g.group) + "</td><td>" +
            (g.hostile ? "hostile" : "friendly") + "</td><td>" + std::to_string(g.terminals) + "</td><td>" +
-           hours(g.served_h) + "</td><td>" + hours(g.denied_h) + "</td></tr>";
+           hours(g.served_h) + "</td><td>" + hours(g.denied_h) + "</td><td>" + hours(g.speed_denied_h) +
+           "</td></tr>";
     }
     o += "</tbody>";
     table_close(page);

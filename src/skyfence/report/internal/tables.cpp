@@ -132,7 +132,8 @@ void append_enforcement_tables(const Results& r, std::vector<Table>& out) {
                 {"terminals", I},
                 {"terminal_h", R},
                 {"served_h", R},
-                {"denied_h", R}},
+                {"denied_h", R},
+                {"speed_denied_h", R}},
                {"setting", "group_id"},
                {}};
   if (r.enforcement) {
@@ -146,7 +147,7 @@ void append_enforcement_tables(const Results& r, std::vector<Table>& out) {
     }
     for (const EnforcementGroupResult& g : e.groups) {
       groups.rows.push_back({g.setting, g.group, std::string(g.hostile ? "hostile" : "friendly"),
-                             integer(g.terminals), g.terminal_h, g.served_h, g.denied_h});
+                             integer(g.terminals), g.terminal_h, g.served_h, g.denied_h, g.speed_denied_h});
     }
   }
   out.push_back(std::move(settings));
