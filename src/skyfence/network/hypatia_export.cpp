@@ -175,6 +175,21 @@ void hypatia_forwarding_state(const Network& network, const Snapshot& snapshot,
   table.assign(nodes * gs, HypatiaNextHop{});
   const std::vector<std::uint8_t> flags = network.flags_between_endpoints();
   if (orders != nullptr) orders->resize(gs);
+  // The interfaces at both ends of each ISL arc of this step's graph: arc k from p to v leaves p by
+  // from_if[k] and arrives at v on to_if[k] (looked up once per arc, not once per entry).
+  const Graph& graph = snapshot.graph;
+  std::vector<std::int32_t> from_if(graph.arcs.size(), -1), to_if(graph.arcs.size(), -1);
+  for (std::uint32_t p = 0; p < sats; ++p) {
+    for (std::uint32_t k = graph.offsets[p]; k < graph.offsets[p + 1]; ++k) {
+      const std::uint32_t v = graph.arcs[k].to;
+      if (v >= sats) continue;
+      from_if[k] = interfaces.isl_interface(p, v);
+      to_if[k] = interfaces.isl_interface(v, p);
+      if (from_if[k] < 0 || to_if[k] < 0) {
+        throw std::invalid_argument("hypatia export: the interfaces are not those of the network's ISLs");
+      }
+    }
+  }
   tbb::enumerable_thread_specific<ShortestPaths> workspace;
   visibility::run_parallel(run, gs, [&](std::size_t d) {
     ShortestPaths& sp = workspace.local();
@@ -190,12 +205,10 @@ void hypatia_forwarding_state(const Network& network, const Snapshot& snapshot,
       if (u == dst || p == kNoNode) continue;
       HypatiaNextHop& h = row[u];
       h.node = static_cast<std::int32_t>(p);
-      if (u < sats && p < sats) {  // ISL
-        h.my_if = interfaces.isl_interface(u, p);
-        h.next_if = interfaces.isl_interface(p, u);
-        if (h.my_if < 0 || h.next_if < 0) {
-          throw std::invalid_argument("hypatia export: the interfaces are not those of the network's ISLs");
-        }
+      if (u < sats && p < sats) {  // ISL: the parent's arc p -> u, used backwards
+        const std::uint32_t e = sp.parent_edge[u];
+        h.my_if = to_if[e];
+        h.next_if = from_if[e];
       } else if (u < sats) {  // down to the destination (ground stations never relay)
         h.my_if = interfaces.isl_count(u);
         h.next_if = 0;
@@ -211,12 +224,28 @@ void append_hypatia_fstate(std::span<const HypatiaNextHop> table, std::span<cons
                            std::size_t satellites, std::size_t ground_stations, std::string& out) {
   const std::size_t nodes = satellites + ground_stations;
   auto out_it = std::back_inserter(out);
+  if (!previous.empty()) {
+    // Few entries change from one step to the next: find them in the table's order, write them in
+    // satgenpy's.
+    std::vector<std::pair<std::size_t, std::size_t>> changed;  // (node, destination)
+    for (std::size_t d = 0; d < ground_stations; ++d) {
+      for (std::size_t u = 0; u < nodes; ++u) {
+        const std::size_t k = d * nodes + u;
+        if (u != satellites + d && !(previous[k] == table[k])) changed.emplace_back(u, d);
+      }
+    }
+    std::sort(changed.begin(), changed.end());
+    for (const auto& [u, d] : changed) {
+      const HypatiaNextHop& h = table[d * nodes + u];
+      fmt::format_to(out_it, "{},{},{},{},{}\n", u, satellites + d, h.node, h.my_if, h.next_if);
+    }
+    return;
+  }
   for (std::size_t u = 0; u < nodes; ++u) {
     for (std::size_t d = 0; d < ground_stations; ++d) {
       if (u == satellites + d) continue;
       const std::size_t k = d * nodes + u;
       const HypatiaNextHop& h = table[k];
-      if (!previous.empty() && previous[k] == h) continue;
       fmt::format_to(out_it, "{},{},{},{},{}\n", u, satellites + d, h.node, h.my_if, h.next_if);
     }
   }
