@@ -75,6 +75,10 @@ ls "$WORK" | grep -qE "tmp-|old-" && fail "temporary or old folder left after --
 mkdir "$WORK/empty"
 expect_exit 0 "empty folder" -- "$SKYFENCE" route --hypatia-state "$H" --export-hypatia "$WORK/empty" "${W5[@]}" -q
 [[ -e "$WORK/empty/tles.txt" ]] && pass || fail "empty folder not written"
+expect_exit 0 "trailing slash" -- "$SKYFENCE" route --hypatia-state "$H" --export-hypatia "$WORK/slash/" "${W5[@]}" -q
+[[ -e "$WORK/slash/tles.txt" ]] && pass || fail "DIR/ not written"
+expect_exit 2 "dot" -- "$SKYFENCE" route --hypatia-state "$H" --export-hypatia "$WORK/." "${W5[@]}" --overwrite
+expect_grep "expected the name of a folder to create or replace" "$WORK/err" "dot message"
 touch "$WORK/afile"
 expect_exit 2 "a file" -- "$SKYFENCE" route --hypatia-state "$H" --export-hypatia "$WORK/afile" "${W5[@]}"
 expect_grep "afile: expected a folder for Hypatia's state, found a file" "$WORK/err" "file message"

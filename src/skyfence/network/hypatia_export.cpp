@@ -68,11 +68,20 @@ void longest_links(const Network& network, const Snapshot& snapshot, double& gsl
   }
 }
 
+std::string without_trailing_slashes(std::string dir) {
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir;
+}
+
 // The export folder: written under DIR.tmp-PID, then put in DIR's place.
 class Staging {
  public:
-  Staging(const std::string& dir, bool overwrite) : final_(dir) {
+  Staging(const std::string& dir, bool overwrite) : final_(without_trailing_slashes(dir)) {
     const SourceLocation where{dir, 0, {}};
+    const std::string name = final_.filename().string();
+    if (name.empty() || name == "." || name == "..") {
+      throw InputError(where, "expected the name of a folder to create or replace");
+    }
     std::error_code ec;
     if (fs::exists(final_, ec)) {
       if (!fs::is_directory(final_, ec)) {
@@ -89,11 +98,8 @@ class Staging {
     if (!fs::is_directory(parent, ec)) {
       throw InputError(where, "expected an existing parent folder " + parent.string());
     }
-    const std::string base = final_.lexically_normal().string();
-    const std::string trimmed =
-        base.size() > 1 && base.back() == '/' ? base.substr(0, base.size() - 1) : base;
-    staging_ = trimmed + ".tmp-" + std::to_string(::getpid());
-    old_ = trimmed + ".old-" + std::to_string(::getpid());
+    staging_ = final_.string() + ".tmp-" + std::to_string(::getpid());
+    old_ = final_.string() + ".old-" + std::to_string(::getpid());
     fs::remove_all(staging_, ec);
     if (!fs::create_directory(staging_, ec) || ec) {
       throw std::runtime_error("hypatia export: cannot create " + staging_.string());

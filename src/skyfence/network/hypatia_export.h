@@ -132,8 +132,8 @@ struct HypatiaExportSummary {
 // place). Progress ("export", share of steps) and stop requests through `run` (skyfence::Cancelled).
 // REQUIRES (else std::invalid_argument): as hypatia_forwarding_state; sets.size() == satellites; at
 // least one time, evenly spaced by a positive step, increasing. Throws InputError for a DIR that is a
-// file, a non-empty DIR without overwrite or a missing parent folder; std::runtime_error when writing
-// fails.
+// file, a non-empty DIR without overwrite, a missing parent folder or a name that is no folder's ("."
+// or "..", trailing slashes aside); std::runtime_error when writing fails.
 HypatiaExportSummary export_hypatia_state(const Network& network, std::span<const orbits::ElementSet> sets,
                                           std::span<const time::Instant> times, const std::string& dir,
                                           const HypatiaExportOptions& options, const RunContext& run = {});
