@@ -266,11 +266,11 @@ TEST_F(HypatiaStarlink550, ExportedForwardingStateWalksHypatiasPaths) {
   std::vector<HypatiaNextHop> table, fresh, one_thread;
   std::vector<std::vector<std::uint32_t>> orders;
   int walks = 0;
-  for (int k = 0; k < kSteps; ++k) {
+  // Under AddressSanitizer every 10th step: the orders then come from 10 s back, which costs only
+  // fresh searches (a reuse that fails falls back), never another table.
+  for (int k = 0; k < kSteps; k += kStride) {
     net.snapshot(t0 + time::Duration::seconds(k), snap);
-    // Every step keeps the orders going; the checks run every kStride-th step.
     hypatia_forwarding_state(net, snap, ifs, table, &orders, RunContext{.threads = 2});
-    if (k % kStride != 0) continue;
     route_step(net, snap, eps, routes);
     for (std::size_t p = 0; p < hyp_pairs.size(); ++p) {
       const std::uint32_t src = n_sat + 2 * static_cast<std::uint32_t>(p), dst = src + 1;
