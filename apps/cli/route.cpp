@@ -26,6 +26,7 @@
 #include "skyfence/core/error.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/network/hypatia.h"
+#include "skyfence/network/hypatia_export.h"
 #include "skyfence/network/planes.h"
 #include "skyfence/network/routing.h"
 #include "skyfence/network/series.h"
@@ -66,6 +67,9 @@ struct Options {
   bool satellites_only = false;
   bool summary = false;
   std::string output;
+  std::string export_dir;  // --export-hypatia
+  bool overwrite = false;
+  bool gateway_elevation_given = false;
   bool quiet = false;
   unsigned threads = 0;
 };
@@ -350,6 +354,61 @@ network::SeriesCounts write_routes(const Options& o, const network::Network& net
   return counts;
 }
 
+// --export-hypatia: Hypatia's static and dynamic state of the network whose ground stations are the
+// sites then the gateways (Hypatia has no terrestrial links: no PoPs, no ground relay), and the routes of
+// the pairs, if any, over that same network (docs/network.md, "Export for ns-3").
+int run_export(const Options& o, const std::vector<Instant>& times, network::NetworkOptions nopts,
+               const std::optional<network::HypatiaState>& hypatia, const std::vector<earth::Site>& sites,
+               const std::vector<network::EndpointPair>& pairs, const std::vector<earth::Site>& gateways,
+               const orbits::LoadedSatellites& loaded, const std::chrono::steady_clock::time_point t0) {
+  if (o.gateway_elevation_given && o.gateway_min_elevation_deg != o.min_elevation_deg) {
+    throw InputError(SourceLocation{"--gateway-min-elevation", 0, {}},
+                     "with --export-hypatia gateways are ground stations under --min-elevation (Hypatia has "
+                     "one ground-link rule); expected the same value");
+  }
+  nopts.ground_relay = false;
+  nopts.gateway_links = false;
+  const std::vector<orbits::ElementSet>& sets = loaded.sets;
+  // Hypatia's ns-3 module places each satellite at its own epoch plus the simulation time.
+  std::size_t off_epoch = 0;
+  for (const auto& es : sets) off_epoch += es.epoch == times.front() ? 0 : 1;
+  if (off_epoch > 0) {
+    warn(
+        fmt::format("{} of {} element set(s) have an epoch other than --start ({}): Hypatia's ns-3 module "
+                    "places each satellite at its epoch plus the simulation time, so its positions and "
+                    "delays will not be this state's (the forwarding state itself is valid)",
+                    off_epoch, sets.size(), time::format_iso8601(times.front())));
+  }
+  const visibility::Fleet fleet(sets);
+  std::vector<network::SatellitePair> isl;
+  if (nopts.isl == network::IslMode::plus_grid) isl = isl_links(o, sets, hypatia, times.front());
+  std::vector<network::GroundNode> stations = ground_nodes(sites);
+  for (const auto& g : ground_nodes(gateways)) stations.push_back(g);
+  const network::Network net(fleet, std::move(isl), {}, {}, std::move(stations), nopts);
+  network::HypatiaExportOptions eopts;
+  if (hypatia) {
+    eopts.orbits = hypatia->tles.orbits;
+    eopts.sats_per_orbit = hypatia->tles.sats_per_orbit;
+  }
+  eopts.overwrite = o.overwrite;
+  Progress progress("export", 1.0, o.quiet);
+  check_interrupted();
+  const network::HypatiaExportSummary s =
+      network::export_hypatia_state(net, sets, times, o.export_dir, eopts, run_context(o.threads, &progress));
+  progress.finish();
+  if (!pairs.empty()) write_routes(o, net, times, pairs);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!o.quiet) {
+    fmt::print(
+        stderr,
+        "skyfence: exported {} step(s) (every {} ns), {} satellites ({}), {} ground stations ({} sites, "
+        "{} gateways), {} ISLs, {} fstate line(s), {} drop entries; {:.2f} s; wrote {}\n",
+        s.steps, s.step_ns, sets.size(), loaded.source, sites.size() + gateways.size(), sites.size(),
+        gateways.size(), net.isl_candidates().size(), s.fstate_lines, s.drop_entries, secs, o.export_dir);
+  }
+  return kExitOk;
+}
+
 int run(const Options& o) {
   install_interrupt_handler();
   const auto t0 = std::chrono::steady_clock::now();
@@ -363,7 +422,10 @@ int run(const Options& o) {
   }
   const std::vector<earth::Site> sites =
       o.sites_file.empty() ? hypatia_sites(*hypatia) : read_sites(o.sites_file, o.in.strict, "sites");
-  const std::vector<network::EndpointPair> pairs = endpoint_pairs(o, sites);
+  const bool exporting = !o.export_dir.empty();
+  const std::vector<network::EndpointPair> pairs = exporting && o.from.empty() && o.pairs_file.empty()
+                                                       ? std::vector<network::EndpointPair>{}
+                                                       : endpoint_pairs(o, sites);
   // Hypatia's state has no gateways or PoPs: none unless given.
   std::vector<earth::Site> gateways, pops;
   if (!hypatia || !o.gateways_file.empty()) {
@@ -371,7 +433,7 @@ int run(const Options& o) {
         o.gateways_file.empty() ? data_dir() + "/gateways/starlink_gateways.csv" : o.gateways_file;
     gateways = read_sites(gw_path, o.in.strict, "gateways");
   }
-  if (!hypatia || !o.pops_file.empty()) {
+  if (!exporting && (!hypatia || !o.pops_file.empty())) {
     const std::string pop_path =
         o.pops_file.empty() ? data_dir() + "/gateways/starlink_pops.csv" : o.pops_file;
     pops = read_sites(pop_path, o.in.strict, "points of presence");
@@ -386,6 +448,7 @@ int run(const Options& o) {
   }
   const std::vector<orbits::ElementSet>& sets = loaded.sets;
   warn_about_leap_seconds(times.back());
+  if (exporting) return run_export(o, times, nopts, hypatia, sites, pairs, gateways, loaded, t0);
   const visibility::Fleet fleet(sets);
   std::vector<network::SatellitePair> isl;
   if (nopts.isl == network::IslMode::plus_grid) isl = isl_links(o, sets, hypatia, times.front());
@@ -423,7 +486,8 @@ void add_pair_options(CLI::App& cmd, Options& opts) {
       what->add_flag("--to-internet", opts.to_internet, "every site to its best point of presence");
   pairs->excludes(from)->excludes(to)->excludes(internet);
   internet->excludes(from)->excludes(to);
-  what->require_option(1, 2);
+  // One of them, except with --export-hypatia (checked in the command's callback).
+  what->require_option(0, 2);
 }
 
 // The links of the network: elevation masks, inter-satellite link limits and fibre.
@@ -503,7 +567,10 @@ to slot k + --isl-shift of the next (Hypatia's +Grid) instead of the nearest; --
 links explicitly. --gsl-max-range limits ground links by slant range instead of elevation.
 --hypatia-state DIR reads Hypatia's static state (tles.txt, ground_stations.txt, isls.txt,
 description.txt) and routes as Hypatia does: its links and limits, its ground stations as sites (by
-name), no gateways or PoPs unless given. Sites never relay traffic; --satellites-only keeps
+name), no gateways or PoPs unless given. --export-hypatia DIR writes Hypatia's static files and, per
+step, its fstate_<t_ns>.txt and gsl_if_bandwidth_<t_ns>.txt for its ns-3 module: the sites then the
+gateways as ground stations, forwarding over satellites only, from the same shortest paths; the pairs
+are then optional (their CSV is routed on that network). Sites never relay traffic; --satellites-only keeps
 city-to-city routes off gateways and fibre (ISLs only). Routes: shortest propagation delay (Dijkstra).
 Pairs: --from ID --to ID (ids from --sites), --pairs FILE (CSV with src,dst columns), or --to-internet
 (every site to its best PoP through any gateway; dst is that PoP).
@@ -551,10 +618,21 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
                   "output file (default: standard output); written whole or not at all");
   cmd->add_option("--threads", opts->threads,
                   "worker threads (default: all cores); results do not depend on it");
+  auto* export_dir =
+      cmd->add_option("--export-hypatia", opts->export_dir,
+                      "write Hypatia's static and dynamic state (for its ns-3 module) into this folder: the "
+                      "sites then the gateways as ground stations, satellites-only forwarding per step");
+  cmd->add_flag("--overwrite", opts->overwrite, "--export-hypatia: replace a folder that has files in it")
+      ->needs(export_dir);
+  export_dir->excludes(cmd->get_option("--to-internet"));
   cmd->add_flag("-q,--quiet", opts->quiet, "no summary or plane report on standard error");
   cmd->callback([opts, cmd, &run_fn] {
     if (cmd->count("--stop") + cmd->count("--duration") != 1) {
       throw CLI::ValidationError("--stop/--duration", "give exactly one of --stop and --duration");
+    }
+    if (cmd->count("--export-hypatia") == 0 &&
+        cmd->count("--from") + cmd->count("--pairs") + cmd->count("--to-internet") == 0) {
+      throw CLI::RequiredError("give one of --from/--to, --pairs and --to-internet");
     }
     if (cmd->count("--sites") == 0 && cmd->count("--hypatia-state") == 0) {
       throw CLI::RequiredError("--sites");
@@ -569,6 +647,7 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
     opts->pairing_given = cmd->count("--isl-pairing") > 0;
     opts->elevation_given = cmd->count("--min-elevation") + cmd->count("--gateway-min-elevation") > 0;
     opts->isl_max_range_given = cmd->count("--isl-max-range") > 0;
+    opts->gateway_elevation_given = cmd->count("--gateway-min-elevation") > 0;
     run_fn = [opts] { return run(*opts); };
   });
 }

@@ -16,6 +16,7 @@
 // skyfence's own geometry. None does here: all 400 pair-steps have Hypatia's path.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -27,6 +28,7 @@
 
 #include "skyfence/frames/frames.h"
 #include "skyfence/network/hypatia.h"
+#include "skyfence/network/hypatia_export.h"
 #include "skyfence/network/planes.h"
 #include "skyfence/network/routing.h"
 #include "skyfence/network/topology.h"
@@ -214,6 +216,85 @@ TEST_F(HypatiaStarlink550, RttsAndPathsAgreeWithHypatias) {
     // docs/network.md: no near-tie at these 400 pair-steps, every path identical.
     EXPECT_EQ(agree[p].differing_paths, 0);
   }
+}
+
+// The forwarding state exported for Hypatia's ns-3 module (hypatia_export.h), walked hop by hop from
+// the source ground station, is Hypatia's own path at every step for both pairs, and skyfence's route
+// in both directions; searches warm-started from the previous step give the same table as fresh ones,
+// and the table does not depend on the thread count.
+TEST_F(HypatiaStarlink550, ExportedForwardingStateWalksHypatiasPaths) {
+  const HypatiaState& s = *state_;
+  const std::uint32_t n_sat = static_cast<std::uint32_t>(s.tles.satellites.size());
+  constexpr int kSteps = 200;
+  const visibility::Fleet fleet(s.tles.satellites);
+  NetworkOptions o;
+  o.user_min_elevation_rad = o.gateway_min_elevation_rad = 0.0;
+  o.gsl_max_range_km = s.description.max_gsl_length_km;
+  o.isl_max_range_km = s.description.max_isl_length_km;
+  o.ground_relay = false;
+  o.gateway_links = false;
+  // The four cities of the two pairs only (Hypatia gids 24, 66, 9, 27): four searches a step.
+  const std::vector<std::uint32_t> gids = {24, 66, 9, 27};
+  std::vector<GroundNode> stations;
+  for (auto g : gids) stations.push_back(s.ground_stations[g]);
+  const Network net(fleet, s.isls, {}, {}, stations, o);
+  const HypatiaInterfaces ifs(n_sat, net.isl_candidates());
+  const std::vector<std::pair<int, int>> hyp_pairs = {{1608, 1650}, {1593, 1611}};
+  std::vector<Series> hyp;
+  for (const auto& [a, b] : hyp_pairs) hyp.push_back(read_series(a, b, kSteps));
+  const std::vector<EndpointPair> eps = {{0, 1}, {1, 0}, {2, 3}, {3, 2}};
+  // Hypatia's node number of a node of this network.
+  const auto hyp_node = [&](std::uint32_t u) {
+    return static_cast<int>(u < n_sat ? u : n_sat + gids[u - n_sat]);
+  };
+  const std::size_t nodes = n_sat + net.endpoints();
+  // The walk of the table from ground station node src to ground station node dst (empty: dropped or
+  // looping).
+  const auto walk = [&](const std::vector<HypatiaNextHop>& table, std::uint32_t src, std::uint32_t dst) {
+    std::vector<int> path{hyp_node(src)};
+    for (std::uint32_t u = src; u != dst && path.size() <= nodes;) {
+      const HypatiaNextHop& h = table[(dst - n_sat) * nodes + u];
+      if (h.node < 0) return std::vector<int>{};
+      u = static_cast<std::uint32_t>(h.node);
+      path.push_back(hyp_node(u));
+    }
+    return path.size() > nodes ? std::vector<int>{} : path;
+  };
+  const time::Instant t0 = time::parse_iso8601("2000-01-01T00:00:00Z");
+  Snapshot snap;
+  std::vector<Route> routes;
+  std::vector<HypatiaNextHop> table, fresh, one_thread;
+  std::vector<std::vector<std::uint32_t>> orders;
+  int walks = 0;
+  // Under AddressSanitizer every 10th step: the orders then come from 10 s back, which costs only
+  // fresh searches (a reuse that fails falls back), never another table.
+  for (int k = 0; k < kSteps; k += kStride) {
+    net.snapshot(t0 + time::Duration::seconds(k), snap);
+    hypatia_forwarding_state(net, snap, ifs, table, &orders, RunContext{.threads = 2});
+    route_step(net, snap, eps, routes);
+    for (std::size_t p = 0; p < hyp_pairs.size(); ++p) {
+      const std::uint32_t src = n_sat + 2 * static_cast<std::uint32_t>(p), dst = src + 1;
+      EXPECT_EQ(walk(table, src, dst), hyp[p].path[static_cast<std::size_t>(k)]) << "t = " << k << " s";
+      ++walks;
+    }
+    for (std::size_t e = 0; e < eps.size(); ++e) {
+      std::vector<int> route_path;
+      for (auto node : routes[e].path) route_path.push_back(hyp_node(node));
+      EXPECT_EQ(walk(table, n_sat + eps[e].src_endpoint, n_sat + eps[e].dst_endpoint), route_path)
+          << "t = " << k << " s, pair " << e;
+      ++walks;
+    }
+    if (k % 50 == 0) {
+      hypatia_forwarding_state(net, snap, ifs, fresh, nullptr, RunContext{.threads = 2});
+      hypatia_forwarding_state(net, snap, ifs, one_thread, nullptr, RunContext{.threads = 1});
+      EXPECT_TRUE(fresh == table) << "t = " << k << " s: warm-started searches changed the table";
+      EXPECT_TRUE(one_thread == table) << "t = " << k << " s: the table depends on the thread count";
+      // Every satellite reaches every ground station here (each sees a satellite; the grid is whole).
+      EXPECT_EQ(std::count_if(table.begin(), table.end(), [](const HypatiaNextHop& h) { return h.node < 0; }),
+                static_cast<std::ptrdiff_t>(net.endpoints()));
+    }
+  }
+  EXPECT_EQ(walks, 6 * ((kSteps + kStride - 1) / kStride));
 }
 
 }  // namespace
