@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -25,6 +26,7 @@
 #include "inputs.h"
 #include "skyfence/core/error.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/earth/trajectory.h"
 #include "skyfence/network/hypatia.h"
 #include "skyfence/network/hypatia_export.h"
 #include "skyfence/network/planes.h"
@@ -328,14 +330,23 @@ std::vector<network::EndpointPair> endpoint_pairs(const Options& o, const std::v
 
 // Routes every pair at every step and writes the CSV (one row per pair and step, or the per-pair
 // summary), committed whole unless interrupted.
-network::SeriesCounts write_routes(const Options& o, const network::Network& net,
-                                   const std::vector<Instant>& times,
-                                   const std::vector<network::EndpointPair>& pairs) {
+// Sites that move (tracks, one per site, when some move) are routed from where they are at each step.
+network::SeriesCounts write_routes(const Options& o, network::Network& net, const std::vector<Instant>& times,
+                                   const std::vector<network::EndpointPair>& pairs,
+                                   const std::vector<earth::Track>& tracks) {
   OutputSink out(o.output);
   network::RouteCsv csv(net, pairs, o.summary);
   out.write(csv.header());
   Progress progress("route", 1.0, o.quiet);
   std::string rows;
+  std::vector<frames::Geodetic> where(tracks.size());
+  std::function<void(Instant)> move_sites;
+  if (earth::any_moving(tracks)) {
+    move_sites = [&](Instant t) {
+      earth::positions_at(tracks, t, where);
+      net.move_endpoints(where);
+    };
+  }
   check_interrupted();
   const network::SeriesCounts counts = network::route_series(
       net, times, pairs,
@@ -344,7 +355,7 @@ network::SeriesCounts write_routes(const Options& o, const network::Network& net
         csv.add_step(times[step], routes, rows);
         out.write(rows);
       },
-      run_context(o.threads, &progress));
+      run_context(o.threads, &progress), move_sites);
   rows.clear();
   csv.finish(rows);
   out.write(rows);
@@ -384,7 +395,7 @@ int run_export(const Options& o, const std::vector<Instant>& times, network::Net
   if (nopts.isl == network::IslMode::plus_grid) isl = isl_links(o, sets, hypatia, times.front());
   std::vector<network::GroundNode> stations = ground_nodes(sites);
   for (const auto& g : ground_nodes(gateways)) stations.push_back(g);
-  const network::Network net(fleet, std::move(isl), {}, {}, std::move(stations), nopts);
+  network::Network net(fleet, std::move(isl), {}, {}, std::move(stations), nopts);
   network::HypatiaExportOptions eopts;
   if (hypatia) {
     eopts.orbits = hypatia->tles.orbits;
@@ -396,7 +407,7 @@ int run_export(const Options& o, const std::vector<Instant>& times, network::Net
   const network::HypatiaExportSummary s =
       network::export_hypatia_state(net, sets, times, o.export_dir, eopts, run_context(o.threads, &progress));
   progress.finish();
-  if (!pairs.empty()) write_routes(o, net, times, pairs);
+  if (!pairs.empty()) write_routes(o, net, times, pairs, {});  // the sites are at rest
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!o.quiet) {
     fmt::print(
@@ -420,9 +431,21 @@ int run(const Options& o) {
     hypatia = network::read_hypatia_state(o.hypatia_state);
     hypatia_limits(o, hypatia->description, nopts);
   }
-  const std::vector<earth::Site> sites =
-      o.sites_file.empty() ? hypatia_sites(*hypatia) : read_sites(o.sites_file, o.in.strict, "sites");
+  // Sites at rest, or terminals moving along trajectories (then routed from where they are each step).
+  std::vector<earth::Site> sites;
+  std::vector<earth::Track> tracks;
+  if (!o.sites_file.empty() && earth::holds_trajectories(o.sites_file)) {
+    tracks = earth::read_tracks_file(o.sites_file);
+    for (const earth::Track& t : tracks)
+      sites.push_back(earth::Site{t.id, t.name, t.samples.front().location, t.attributes});
+  } else {
+    sites = o.sites_file.empty() ? hypatia_sites(*hypatia) : read_sites(o.sites_file, o.in.strict, "sites");
+  }
   const bool exporting = !o.export_dir.empty();
+  if (exporting && earth::any_moving(tracks)) {
+    throw InputError(SourceLocation{o.sites_file, 0, {}},
+                     "terminals that move cannot be exported: Hypatia's ground stations are fixed");
+  }
   const std::vector<network::EndpointPair> pairs = exporting && o.from.empty() && o.pairs_file.empty()
                                                        ? std::vector<network::EndpointPair>{}
                                                        : endpoint_pairs(o, sites);
@@ -452,10 +475,10 @@ int run(const Options& o) {
   const visibility::Fleet fleet(sets);
   std::vector<network::SatellitePair> isl;
   if (nopts.isl == network::IslMode::plus_grid) isl = isl_links(o, sets, hypatia, times.front());
-  const network::Network net(fleet, std::move(isl), ground_nodes(gateways), ground_nodes(pops),
-                             ground_nodes(sites), nopts);
+  network::Network net(fleet, std::move(isl), ground_nodes(gateways), ground_nodes(pops), ground_nodes(sites),
+                       nopts);
 
-  const network::SeriesCounts counts = write_routes(o, net, times, pairs);
+  const network::SeriesCounts counts = write_routes(o, net, times, pairs, tracks);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (!o.quiet) {
     fmt::print(stderr,
@@ -595,8 +618,11 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
   cmd->add_option("--isl", opts->isl, "inter-satellite links: plus-grid or none (bent pipe)")
       ->check(CLI::IsMember({"plus-grid", "none"}))
       ->capture_default_str();
-  cmd->add_option("--sites", opts->sites_file,
-                  "sites (end points): CSV id,lat_deg,lon_deg[,alt_m] or GeoJSON points")
+  cmd->add_option(
+         "--sites", opts->sites_file,
+         "sites (end points): CSV id,lat_deg,lon_deg[,alt_m] or GeoJSON points; terminals that move: "
+         "a CSV with time_utc (one row per sample) or GeoJSON LineStrings with times, routed from "
+         "where they are at each step")
       ->check(CLI::ExistingFile);
   add_pair_options(*cmd, *opts);
   cmd->add_option("--gateways", opts->gateways_file, "gateways file (default: bundled Starlink gateways)")

@@ -194,6 +194,19 @@ worst = max(abs(float(now[n]["range_rate_km_s"]) - (float(after[n]["range_km"]) 
 assert worst < 0.002, worst
 PY
 
+# Routes from moving terminals: at each step the convoy is routed from where it is, as a site at rest
+# there (its samples at 10:00 and 10:50) is.
+expect_exit 0 "route from moving terminals" -- "$SKYFENCE" route --catalog starlink --sites "$MOVING" \
+  --to-internet --start 2026-04-27T10:00:00Z --duration 100m --step 50m -q -o "$WORK/route_moving.csv"
+for at in "0 48.4647 35.0462" "1 48.5300 35.8700"; do
+  read -r k lat lon <<< "$at"
+  printf 'id,lat_deg,lon_deg\nCONVOY-1,%s,%s\n' "$lat" "$lon" > "$WORK/convoy_at.csv"
+  expect_exit 0 "route from the convoy's sample $k" -- "$SKYFENCE" route --catalog starlink --sites "$WORK/convoy_at.csv" \
+    --to-internet --start 2026-04-27T10:00:00Z --duration 100m --step 50m -q -o "$WORK/route_at.csv"
+  want=$(grep '^2026' "$WORK/route_at.csv" | sed -n "$((k + 1))p")
+  grep -qxF "$want" "$WORK/route_moving.csv" && pass || fail "convoy's route at step $k: $want"
+done
+
 # Terminals at rest with an activation country roam too: coverage, capacity and check decide them alike
 # (the exile, past the limit all along, and one whose 60 days run out at 11:00, denied from 11:06 after
 # the 5-minute delay).

@@ -20,12 +20,13 @@ std::string fmt_ms(double v) {
 SeriesCounts route_series(const Network& network, std::span<const time::Instant> times,
                           std::span<const EndpointPair> pairs,
                           const std::function<void(std::size_t step, std::span<const Route> routes)>& on_step,
-                          const RunContext& run) {
+                          const RunContext& run, const std::function<void(time::Instant)>& before_step) {
   SeriesCounts counts;
   Snapshot snap;
   RouteMemory memory;  // each step starts from the last one's searches
   std::vector<Route> routes;
   for (std::size_t step = 0; step < times.size(); ++step) {
+    if (before_step) before_step(times[step]);
     network.snapshot(times[step], snap, run);
     route_step(network, snap, pairs, routes, &memory, run);
     for (auto e : snap.errors) counts.sgp4_failures += e == orbits::Sgp4Error::none ? 0 : 1;

@@ -28,11 +28,14 @@ struct SeriesCounts {
 // of independent steps). After each step, on_step(step index, routes), routes[k] being pairs[k]'s
 // route; an exception from on_step stops the series and propagates. Threads from `run`; progress
 // ("route", share of the steps done) after each step, where a stop requested through `run` throws
-// skyfence::Cancelled. REQUIRES: as route_step. Cost: times.size() snapshots and steps of routing.
+// skyfence::Cancelled. `before_step`, when set, is called with each time before its snapshot (e.g. to
+// move the end points of terminals that move: Network::move_endpoints on the network routed here).
+// REQUIRES: as route_step. Cost: times.size() snapshots and steps of routing.
 SeriesCounts route_series(const Network& network, std::span<const time::Instant> times,
                           std::span<const EndpointPair> pairs,
                           const std::function<void(std::size_t step, std::span<const Route> routes)>& on_step,
-                          const RunContext& run = {});
+                          const RunContext& run = {},
+                          const std::function<void(time::Instant)>& before_step = {});
 
 // A node as the CSV names it: a satellite by its NORAD id, a gateway, PoP or end point by its id.
 // REQUIRES: node < network.nodes().
