@@ -4,9 +4,9 @@
 source "$(dirname "$0")/lib.bash"
 PY=/usr/bin/python3
 CLIENT="$(dirname "$0")/serve_client.py"
-# Under AddressSanitizer (SKYFENCE_SANITIZED=1, set by tests/CMakeLists.txt) the flood is smaller and its
+# Under AddressSanitizer ($SANITIZED, lib.bash) the flood is smaller and its
 # memory bound looser: the sanitizer keeps freed memory in quarantine (up to 256 MiB) on purpose.
-if [[ "${SKYFENCE_SANITIZED:-0}" == 1 ]]; then
+if [[ "$SANITIZED" == 1 ]]; then
   FLOOD=2000 RSS_BOUND_KIB=65536
 else
   FLOOD=10000 RSS_BOUND_KIB=2048

@@ -1,6 +1,5 @@
 // Country regions from the bundled Natural Earth borders (TopoJSON) and the ISO 3166-1 table.
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <map>
 #include <string>
@@ -9,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "skyfence/core/read_file.h"
+#include "skyfence/earth/internal/site_fields.h"
 #include "skyfence/earth/internal/topojson.h"
 #include "skyfence/earth/region.h"
 
@@ -25,19 +25,6 @@ struct CountryData {
 }  // namespace internal
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return {};
-  const auto e = s.find_last_not_of(" \t");
-  return std::string(s.substr(b, e - b + 1));
-}
 
 // World-atlas quantizes latitudes from -89.999: Natural Earth's edge along the south pole becomes a
 // separate ring at -89.999 that encircles the pole. Read as its smaller side it would cut a 111 m
@@ -112,7 +99,7 @@ const std::vector<Country>& CountryBorders::countries() const {
 }
 
 Region CountryBorders::find(std::string_view query) const {
-  const std::string q = lower(trim(query));
+  const std::string q = internal::lower_ascii(internal::trim(query));
   std::string numeric = q;
   if (!q.empty() && q.size() < 3 &&
       std::all_of(q.begin(), q.end(), [](char c) { return c >= '0' && c <= '9'; })) {
@@ -122,14 +109,15 @@ Region CountryBorders::find(std::string_view query) const {
   std::vector<std::size_t> hits;
   for (std::size_t i = 0; i < cs.size(); ++i) {
     const Country& c = cs[i];
-    const bool code = !q.empty() && ((!c.alpha3.empty() && lower(c.alpha3) == q) ||
-                                     (!c.alpha2.empty() && lower(c.alpha2) == q) ||
+    const bool code = !q.empty() && ((!c.alpha3.empty() && internal::lower_ascii(c.alpha3) == q) ||
+                                     (!c.alpha2.empty() && internal::lower_ascii(c.alpha2) == q) ||
                                      (!c.numeric.empty() && c.numeric == numeric));
     if (code) hits.push_back(i);
   }
   if (hits.empty()) {
     for (std::size_t i = 0; i < cs.size(); ++i) {
-      if (!q.empty() && (lower(cs[i].name) == q || (!cs[i].iso_name.empty() && lower(cs[i].iso_name) == q))) {
+      if (!q.empty() && (internal::lower_ascii(cs[i].name) == q ||
+                         (!cs[i].iso_name.empty() && internal::lower_ascii(cs[i].iso_name) == q))) {
         hits.push_back(i);
       }
     }
@@ -138,11 +126,11 @@ Region CountryBorders::find(std::string_view query) const {
     std::vector<std::pair<std::size_t, std::size_t>> scored;  // (distance, country)
     for (std::size_t i = 0; i < cs.size(); ++i) {
       const Country& c = cs[i];
-      std::size_t d = edit_distance(q, lower(c.name));
-      if (!c.iso_name.empty()) d = std::min(d, edit_distance(q, lower(c.iso_name)));
-      if (!c.alpha3.empty()) d = std::min(d, edit_distance(q, lower(c.alpha3)));
-      if (!q.empty() &&
-          (lower(c.name).find(q) != std::string::npos || lower(c.iso_name).find(q) != std::string::npos)) {
+      std::size_t d = edit_distance(q, internal::lower_ascii(c.name));
+      if (!c.iso_name.empty()) d = std::min(d, edit_distance(q, internal::lower_ascii(c.iso_name)));
+      if (!c.alpha3.empty()) d = std::min(d, edit_distance(q, internal::lower_ascii(c.alpha3)));
+      if (!q.empty() && (internal::lower_ascii(c.name).find(q) != std::string::npos ||
+                         internal::lower_ascii(c.iso_name).find(q) != std::string::npos)) {
         d = 0;
       }
       if (d <= std::max<std::size_t>(2, q.size() / 3)) scored.emplace_back(d, i);

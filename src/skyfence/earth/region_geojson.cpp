@@ -1,5 +1,4 @@
 // Regions from GeoJSON (RFC 7946) Polygon and MultiPolygon geometries.
-#include <cctype>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -7,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "skyfence/core/read_file.h"
+#include "skyfence/earth/internal/site_fields.h"
 #include "skyfence/earth/region.h"
 
 namespace skyfence::earth {
@@ -14,12 +14,6 @@ namespace skyfence::earth {
 namespace {
 
 using Json = nlohmann::json;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 [[noreturn]] void fail(const std::string& path, const std::string& field, const std::string& what) {
   throw InputError(SourceLocation{path, 0, field}, what);
@@ -93,14 +87,14 @@ Region read_region_file(const std::string& path, std::string_view name) {
   }
   if (!root.is_object()) fail(path, "", "expected a GeoJSON object");
   const std::string type = type_of(root);
-  const std::string want = lower(name);
+  const std::string want = internal::lower_ascii(name);
   std::vector<Ring> rings;
   std::string region_name(name);
   std::string field;  // the feature that gave the rings, for messages
   auto take_feature = [&](const Json& f, const std::string& ff) {
     if (!f.is_object() || type_of(f) != "Feature") fail(path, ff, "expected a Feature");
     const std::string fname = feature_name(f);
-    if (!want.empty() && lower(fname) != want) return;
+    if (!want.empty() && internal::lower_ascii(fname) != want) return;
     if (!f.contains("geometry")) fail(path, ff + ".geometry", "missing");
     const std::size_t before = rings.size();
     if (add_geometry(f["geometry"], path, ff + ".geometry", rings) && region_name.empty()) {

@@ -75,19 +75,23 @@ BatchKernelFn kernel_function(BatchKernel k) {
 }
 
 }  // namespace
+
+// The kernel's aligned SoA buffer. Not in the anonymous namespace: BatchPropagator::Impl, a class with
+// external linkage, holds one.
+struct AlignedFree {
+  void operator()(double* p) const { ::operator delete[](p, std::align_val_t{kBatchAlign}); }
+};
+using AlignedArray = std::unique_ptr<double[], AlignedFree>;
+
 }  // namespace internal
 
 namespace {
 
+using internal::AlignedArray;
 using internal::BatchField;
 
 // Satellites per chunk, the unit of work of a thread: whole tiles.
 constexpr std::size_t kChunk = internal::kBatchTile;
-
-struct AlignedFree {
-  void operator()(double* p) const { ::operator delete[](p, std::align_val_t{internal::kBatchAlign}); }
-};
-using AlignedArray = std::unique_ptr<double[], AlignedFree>;
 
 AlignedArray aligned_doubles(std::size_t count) {
   auto* p =

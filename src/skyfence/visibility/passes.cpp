@@ -24,7 +24,6 @@ namespace {
 using time::Duration;
 using time::Instant;
 
-constexpr double kHalfPi = std::numbers::pi / 2.0;
 // Largest acceleration of a satellite in ITRF above the ground, km/s^2: gravity with J2 (< 0.00986),
 // Coriolis 2 w |v| (< 0.0013 below 9 km/s) and centrifugal w^2 r (< 4e-5 at LEO), rounded up.
 constexpr double kMaxAccelKmS2 = 0.0115;
@@ -439,7 +438,8 @@ SatResult scan_satellite(const Fleet& fleet, std::size_t sat, const std::vector<
 }
 
 void check_pass_options(Instant start, Instant stop, const PassOptions& o) {
-  if (!(o.min_elevation_rad > -kHalfPi && o.min_elevation_rad < kHalfPi)) {
+  constexpr double half_pi = std::numbers::pi / 2.0;
+  if (!(o.min_elevation_rad > -half_pi && o.min_elevation_rad < half_pi)) {
     throw std::invalid_argument("find_passes: min_elevation_rad must lie in (-pi/2, pi/2)");
   }
   if (o.scan_step <= Duration() || o.scan_step > Duration::seconds(120)) {

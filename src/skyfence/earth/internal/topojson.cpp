@@ -11,22 +11,20 @@ namespace skyfence::earth::internal {
 
 namespace {
 
-using Json = nlohmann::json;
-
 [[noreturn]] void fail(std::string_view source, const std::string& field, const std::string& what) {
   throw InputError(SourceLocation{std::string(source), 0, field}, what);
 }
 
-double number(const Json& j, std::string_view source, const std::string& field) {
+double number(const nlohmann::json& j, std::string_view source, const std::string& field) {
   if (!j.is_number()) fail(source, field, "expected a number");
   return j.get<double>();
 }
 
-std::vector<std::vector<LonLatDeg>> decode_arcs(const Json& topo, std::string_view source) {
+std::vector<std::vector<LonLatDeg>> decode_arcs(const nlohmann::json& topo, std::string_view source) {
   double sx = 1.0, sy = 1.0, tx = 0.0, ty = 0.0;
   const bool quantized = topo.contains("transform");
   if (quantized) {
-    const Json& t = topo["transform"];
+    const nlohmann::json& t = topo["transform"];
     if (!t.is_object() || !t.contains("scale") || !t.contains("translate") || !t["scale"].is_array() ||
         t["scale"].size() != 2 || !t["translate"].is_array() || t["translate"].size() != 2) {
       fail(source, "transform", "expected {\"scale\": [sx, sy], \"translate\": [tx, ty]}");
@@ -40,7 +38,7 @@ std::vector<std::vector<LonLatDeg>> decode_arcs(const Json& topo, std::string_vi
   std::vector<std::vector<LonLatDeg>> arcs;
   arcs.reserve(topo["arcs"].size());
   std::size_t ai = 0;
-  for (const Json& arc : topo["arcs"]) {
+  for (const nlohmann::json& arc : topo["arcs"]) {
     const std::string field = "arcs[" + std::to_string(ai) + "]";
     if (!arc.is_array() || arc.size() < 2) fail(source, field, "expected at least 2 positions");
     std::vector<LonLatDeg> pts;
@@ -48,7 +46,7 @@ std::vector<std::vector<LonLatDeg>> decode_arcs(const Json& topo, std::string_vi
     // Quantized arcs are delta-encoded integers: sum them exactly before scaling.
     std::int64_t qx = 0, qy = 0;
     std::size_t pi = 0;
-    for (const Json& p : arc) {
+    for (const nlohmann::json& p : arc) {
       const std::string pf = field + "[" + std::to_string(pi++) + "]";
       if (!p.is_array() || p.size() < 2) fail(source, pf, "expected [x, y]");
       if (quantized) {
@@ -68,12 +66,12 @@ std::vector<std::vector<LonLatDeg>> decode_arcs(const Json& topo, std::string_vi
   return arcs;
 }
 
-Ring make_ring(const Json& indices, const std::vector<std::vector<LonLatDeg>>& arcs, std::string_view source,
-               const std::string& field) {
+Ring make_ring(const nlohmann::json& indices, const std::vector<std::vector<LonLatDeg>>& arcs,
+               std::string_view source, const std::string& field) {
   if (!indices.is_array()) fail(source, field, "expected an array of arc indices");
   Ring ring;
   std::size_t k = 0;
-  for (const Json& ij : indices) {
+  for (const nlohmann::json& ij : indices) {
     const std::string f = field + "[" + std::to_string(k++) + "]";
     if (!ij.is_number_integer()) fail(source, f, "expected an arc index");
     const auto i = ij.get<std::int64_t>();
@@ -93,10 +91,10 @@ Ring make_ring(const Json& indices, const std::vector<std::vector<LonLatDeg>>& a
 
 std::vector<TopoFeature> read_topojson(std::string_view text, std::string_view object,
                                        std::string_view source) {
-  Json topo;
+  nlohmann::json topo;
   try {
-    topo = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+    topo = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
     fail(source, "", std::string("invalid JSON: ") + e.what());
   }
   if (!topo.is_object() || topo.value("type", "") != "Topology") {
@@ -107,13 +105,13 @@ std::vector<TopoFeature> read_topojson(std::string_view text, std::string_view o
   if (!topo.contains("objects") || !topo["objects"].is_object() || !topo["objects"].contains(oname)) {
     fail(source, "objects", "expected an object named \"" + oname + "\"");
   }
-  const Json& coll = topo["objects"][oname];
+  const nlohmann::json& coll = topo["objects"][oname];
   if (!coll.is_object() || !coll.contains("geometries") || !coll["geometries"].is_array()) {
     fail(source, "objects." + oname, "expected a GeometryCollection");
   }
   std::vector<TopoFeature> out;
   std::size_t gi = 0;
-  for (const Json& g : coll["geometries"]) {
+  for (const nlohmann::json& g : coll["geometries"]) {
     const std::string field = "objects." + oname + ".geometries[" + std::to_string(gi++) + "]";
     if (!g.is_object()) fail(source, field, "expected a geometry object");
     const std::string type = g.value("type", "");
@@ -125,7 +123,7 @@ std::vector<TopoFeature> read_topojson(std::string_view text, std::string_view o
       f.name = g["properties"]["name"].get<std::string>();
     }
     if (!g.contains("arcs") || !g["arcs"].is_array()) fail(source, field + ".arcs", "expected an array");
-    const Json& a = g["arcs"];
+    const nlohmann::json& a = g["arcs"];
     if (type == "Polygon") {
       for (std::size_t r = 0; r < a.size(); ++r) {
         f.rings.push_back(make_ring(a[r], arcs, source, field + ".arcs[" + std::to_string(r) + "]"));
