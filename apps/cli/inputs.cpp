@@ -111,6 +111,18 @@ std::vector<earth::Site> load_sites(const SiteInput& in, bool strict) {
   return sites;
 }
 
+std::vector<earth::Track> load_terminals(const SiteInput& in, bool strict) {
+  std::vector<earth::Track> out;
+  if (in.file.empty() || !earth::holds_trajectories(in.file)) {
+    for (const earth::Site& s : load_sites(in, strict)) out.push_back(earth::fixed_track(s));
+    return out;
+  }
+  for (const std::string& spec : in.specs)
+    out.push_back(earth::fixed_track(earth::parse_site_spec(spec, "--site")));
+  for (earth::Track& t : earth::read_tracks_file(in.file)) out.push_back(std::move(t));
+  return out;
+}
+
 std::vector<earth::Site> read_sites(const std::string& path, bool strict) {
   earth::SiteReadOptions ropts;
   ropts.strict = strict;

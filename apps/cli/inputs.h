@@ -11,6 +11,7 @@
 
 #include "skyfence/earth/region.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/earth/trajectory.h"
 #include "skyfence/orbits/load.h"
 #include "skyfence/time/instant.h"
 
@@ -62,6 +63,11 @@ void add_site_options(CLI::App& cmd, SiteInput& in);
 // The --site sites, then the file's (skipped rows listed on stderr; with `strict` the first bad row
 // throws). Throws InputError when there is none.
 std::vector<earth::Site> load_sites(const SiteInput& in, bool strict);
+
+// The same as terminals: fixed sites, or, when the --sites file holds trajectories (a CSV with time_utc,
+// GeoJSON LineStrings with times: earth/trajectory.h), the --site places at rest then the file's
+// terminals, some moving. Throws InputError as load_sites, or for any bad trajectory.
+std::vector<earth::Track> load_terminals(const SiteInput& in, bool strict);
 
 // Warns when a time up to `last` lies past the leap-second table's expiry.
 void warn_about_leap_seconds(time::Instant last);

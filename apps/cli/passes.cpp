@@ -92,14 +92,7 @@ int run(const Options& o) {
   Progress progress("passes", 1.0, o.quiet);
   const RunContext run = run_context(o.threads, &progress);
   // --site places and the --sites file: fixed sites, or terminals moving along trajectories.
-  std::vector<earth::Track> sites;
-  if (!o.sites.file.empty() && earth::holds_trajectories(o.sites.file)) {
-    for (const std::string& spec : o.sites.specs)
-      sites.push_back(earth::fixed_track(earth::parse_site_spec(spec, "--site")));
-    for (earth::Track& t : earth::read_tracks_file(o.sites.file)) sites.push_back(std::move(t));
-  } else {
-    for (const earth::Site& s : load_sites(o.sites, o.in.strict)) sites.push_back(earth::fixed_track(s));
-  }
+  const std::vector<earth::Track> sites = load_terminals(o.sites, o.in.strict);
   const std::vector<orbits::ElementSet> sets = load_satellites(o.in, start, stop).sets;
   warn_about_leap_seconds(stop);
 

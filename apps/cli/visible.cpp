@@ -46,16 +46,9 @@ int run(const Options& o) {
   visibility::InViewOptions vopts;
   vopts.min_elevation_rad = min_elevation_rad(o.min_elevation_deg, "--min-elevation");
   // Sites, or terminals moving along trajectories: each where it is at --time.
+  const std::vector<earth::Track> tracks = load_terminals(o.sites, o.in.strict);
   std::vector<earth::Site> sites;
-  std::vector<earth::Track> tracks;
-  if (!o.sites.file.empty() && earth::holds_trajectories(o.sites.file)) {
-    for (const std::string& spec : o.sites.specs)
-      tracks.push_back(earth::fixed_track(earth::parse_site_spec(spec, "--site")));
-    for (earth::Track& t : earth::read_tracks_file(o.sites.file)) tracks.push_back(std::move(t));
-    for (const earth::Track& t : tracks) sites.push_back(earth::Site{t.id, t.name, t.at(when), t.attributes});
-  } else {
-    sites = load_sites(o.sites, o.in.strict);
-  }
+  for (const earth::Track& t : tracks) sites.push_back(earth::Site{t.id, t.name, t.at(when), t.attributes});
   const std::vector<orbits::ElementSet> sets = load_satellites(o.in, when, when).sets;
   warn_about_leap_seconds(when);
 
@@ -97,7 +90,7 @@ int run(const Options& o) {
     });
     const std::string site_id = csv_field(sites[k].id);
     // A moving terminal: the range rate relative to it (the satellite's velocity less the terminal's).
-    const frames::Vec3 v_site = tracks.empty() ? frames::Vec3{} : tracks[k].velocity_itrf_km_s(when);
+    const frames::Vec3 v_site = tracks[k].velocity_itrf_km_s(when);
     if (v_site.norm() > 0.0) {
       const frames::Topocentric topo(sites[k].location);
       for (auto& r : rows) {

@@ -535,20 +535,36 @@ def _coverage_command(args):
         kwargs = {"preset": value, "start": np.datetime64(start_ns, "ns")} if kind == "preset" else {"source": value}
         providers.append((args.provider[k] if k < len(args.provider) else None, kwargs))
     client = _client(args)
+    interrupted = False
     try:
         coverage(providers, np.datetime64(start_ns, "ns"), np.datetime64(stop_ns, "ns"), np.timedelta64(step_ns, "ns"),
                  level=args.level, region=args.region, region_file=args.region_file, region_name=args.region_name,
                  sites=args.sites, strict=args.strict, min_elevation_deg=args.min_elevation,
                  min_sats=args.min_sats, client=client, shards=args.shards, chunks=args.chunks,
                  task_threads=args.task_threads, output=args.output, format=args.format, quiet=args.quiet)
+    except KeyboardInterrupt:
+        interrupted = True
+        raise
     finally:
-        _close(client, args)
+        _close(client, args, interrupted)
     return 0
 
 
-def _close(client, args):
+# How long an interrupted run waits for the scheduler to acknowledge its leaving, seconds: a busy
+# scheduler can take the client's whole default (twice the connect timeout, 60 s) to answer, and a
+# scheduler releases the tasks of a client that has gone anyway.
+_INTERRUPTED_CLOSE_S = 5
+
+
+def _close(client, args, interrupted=False):
     cluster = None if args.scheduler or args.scheduler_file else client.cluster
-    client.close()
+    if interrupted:
+        try:
+            client.close(timeout=_INTERRUPTED_CLOSE_S)
+        except Exception:  # the scheduler did not answer in time: leave without waiting
+            pass
+    else:
+        client.close()
     if cluster is not None:
         cluster.close()
 
