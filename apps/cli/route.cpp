@@ -436,8 +436,7 @@ int run(const Options& o) {
   std::vector<earth::Track> tracks;
   if (!o.sites_file.empty() && earth::holds_trajectories(o.sites_file)) {
     tracks = earth::read_tracks_file(o.sites_file);
-    for (const earth::Track& t : tracks)
-      sites.push_back(earth::Site{t.id, t.name, t.samples.front().location, t.attributes});
+    for (const earth::Track& t : tracks) sites.push_back(t.first_site());
   } else {
     sites = o.sites_file.empty() ? hypatia_sites(*hypatia) : read_sites(o.sites_file, o.in.strict, "sites");
   }

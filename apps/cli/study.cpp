@@ -114,7 +114,7 @@ Points load_points(const StudyOptions& o, std::optional<earth::CountryBorders>& 
     pts.cells = false;
     pts.tracks = earth::read_tracks_file(o.sites);
     for (const earth::Track& t : pts.tracks) {
-      pts.sites.push_back(earth::Site{t.id, t.name, t.samples.front().location, t.attributes});
+      pts.sites.push_back(t.first_site());
       pts.locations.push_back(t.samples.front().location);
     }
     pts.description = fmt::format("{} terminals of {}, {} moving", pts.tracks.size(), o.sites,

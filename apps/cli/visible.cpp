@@ -48,7 +48,7 @@ int run(const Options& o) {
   // Sites, or terminals moving along trajectories: each where it is at --time.
   const std::vector<earth::Track> tracks = load_terminals(o.sites, o.in.strict);
   std::vector<earth::Site> sites;
-  for (const earth::Track& t : tracks) sites.push_back(earth::Site{t.id, t.name, t.at(when), t.attributes});
+  for (const earth::Track& t : tracks) sites.push_back(t.site_at(when));
   const std::vector<orbits::ElementSet> sets = load_satellites(o.in, when, when).sets;
   warn_about_leap_seconds(when);
 

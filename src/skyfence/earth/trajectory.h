@@ -53,6 +53,9 @@ struct Track {
   // Velocity in ITRF at `t`, km/s: a central difference (0.5 s) of the positions inside the segment
   // [t_k, t_k+1) holding t (one-sided at its ends); 0 where speed_kmh is 0.
   [[nodiscard]] frames::Vec3 velocity_itrf_km_s(time::Instant t) const;
+  // The terminal as a site (its id, name and attributes) where it is at `t`, or at its first sample.
+  [[nodiscard]] Site site_at(time::Instant t) const { return Site{id, name, at(t), attributes}; }
+  [[nodiscard]] Site first_site() const { return Site{id, name, samples.front().location, attributes}; }
 };
 
 // A fixed terminal from a site (its id, name, attributes and location).

@@ -603,8 +603,7 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& o, const RunContext&
     std::vector<earth::Track> tracks;
     if (trajectories) {
       tracks = earth::read_tracks_file(g.file);
-      for (const earth::Track& tr : tracks)
-        sites.push_back(earth::Site{tr.id, tr.name, tr.samples.front().location, tr.attributes});
+      for (const earth::Track& tr : tracks) sites.push_back(tr.first_site());
     } else {
       earth::SiteReadOptions ro;
       ro.strict = true;
