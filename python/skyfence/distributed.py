@@ -208,21 +208,29 @@ def _tree_merge(client, futures, every):
     return level[0]
 
 
+# The least time between two progress lines, seconds: thousands of small tasks would otherwise print
+# thousands of lines.
+_PROGRESS_EVERY_S = 1.0
+
+
 def _progress(futures, quiet):
-    """Waits for every future (a line on standard error as each ends, unless quiet), raising the first
+    """Waits for every future (a progress line on standard error when the first ends, then at most one a
+    second and one at the end, unless quiet), raising the first
     task error; empties `futures`, so that each result is released as soon as nothing needs it."""
     from distributed import as_completed
 
     total, done, t0 = len(futures), 0, _time.monotonic()
+    last = t0 - _PROGRESS_EVERY_S
     pending = as_completed(futures)
     futures.clear()
     for future in pending:
         done += 1
         if future.status == "error":
             future.result()  # raises the task's exception
-        if not quiet:
-            print(f"skyfence.distributed: {done}/{total} tasks done ({_time.monotonic() - t0:.1f} s)",
-                  file=sys.stderr, flush=True)
+        now = _time.monotonic()
+        if not quiet and (now - last >= _PROGRESS_EVERY_S or done == total):
+            print(f"skyfence.distributed: {done}/{total} tasks done ({now - t0:.1f} s)", file=sys.stderr, flush=True)
+            last = now
 
 
 def _names_and_specs(providers, start_ns, stop_ns, data_dir):
@@ -262,7 +270,7 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
     shards, chunks: the split (default: plan_coverage); task_threads: the engine's threads per task.
     output: also write the result there (format: "csv", "geojson" or "zarr"; default by the name's
         extension, else CSV; "-": CSV on standard output), as write_coverage does.
-    quiet: False prints a line on standard error as each task ends.
+    quiet: False prints progress lines on standard error (the first task's end, then at most one a second).
     """
     start_ns = skyfence._scalar_time_ns(start, "start")
     stop_ns = skyfence._scalar_time_ns(stop, "stop")

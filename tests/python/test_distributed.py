@@ -238,7 +238,10 @@ def test_interrupted_run_writes_nothing(cluster, tmp_path):
     with running(["coverage", *ENDLESS, "-o", str(out), "--scheduler", cluster[0]]) as proc:
         first_progress_line(proc)
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(TIMEOUT_S) == 130
+        # communicate, not wait: the pipes are read while it leaves (a full pipe would block its writes).
+        _, err = proc.communicate(timeout=TIMEOUT_S)
+        assert proc.returncode == 130, err
+        assert "interrupted; nothing was written" in err
     assert os.listdir(tmp_path) == []
 
 
