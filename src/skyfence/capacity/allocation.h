@@ -32,6 +32,12 @@
 // round freezes at least one point. Satellite, gateway and cell flows are one maximum flow consistent
 // with x (they are not unique).
 //
+// First, a shortcut: each point in turn takes its demand over its links in order (from each link's
+// satellite and that satellite's gateways, in order). If every point gets its whole demand, every
+// fraction is 1, which no allocation can exceed, so that is the answer above and the greedy flows are
+// a maximum flow consistent with it; otherwise (capacity short, or only the greedy order failed) the
+// water-filling decides, from scratch. Demand far below capacity never builds a flow network.
+//
 // Checked against an independent linear-programming solution (scipy's HiGHS, progressive filling with
 // one LP per level and per point) on random instances: tests/oracle/capacity/.
 #pragma once
@@ -79,8 +85,8 @@ struct Allocation {
   std::vector<double> satellites;  // flow through each satellite, Mbps
   std::vector<double> cells;       // flow into each cell, Mbps
   std::vector<double> gateways;    // flow through each gateway, Mbps (bent_pipe)
-  std::uint32_t rounds = 0;        // water-filling rounds (levels), all classes
-  std::uint32_t max_flows = 0;     // maximum-flow computations
+  std::uint32_t rounds = 0;        // water-filling rounds (levels), all classes (0: the shortcut decided)
+  std::uint32_t max_flows = 0;     // maximum-flow computations (0: the shortcut decided)
 };
 
 // Relative tolerance of the allocation: every x_i is within kTolerance * (1 + d_i) of the exact value
@@ -88,8 +94,8 @@ struct Allocation {
 inline constexpr double kTolerance = 1e-9;
 
 // The allocation described at the top of this file. Deterministic: the same instance gives the same
-// doubles. Cost: per water-filling round a few maximum flows (Dinic) on the network above; one
-// maximum flow when all demand fits.
+// doubles. Cost: one pass over the links when the greedy shortcut meets all demand; otherwise per
+// water-filling round a few maximum flows (Dinic) on the network above.
 [[nodiscard]] Allocation allocate(const Instance& instance);
 
 }  // namespace skyfence::capacity

@@ -27,7 +27,67 @@ TEST(CapacityAllocation, DemandBelowCapacityIsMetInFull) {
   EXPECT_NEAR(a.points[1], 20.0, kTol);
   EXPECT_NEAR(a.points[2], 30.0, kTol);
   EXPECT_NEAR(a.satellites[0], 60.0, kTol);
-  EXPECT_EQ(a.rounds, 1U);
+  // The greedy shortcut decided: no water-filling round, no maximum flow.
+  EXPECT_EQ(a.rounds, 0U);
+  EXPECT_EQ(a.max_flows, 0U);
+}
+
+TEST(CapacityAllocation, AGreedyOrderThatFailsLeavesTheAnswerToTheWaterFilling) {
+  // Point 0 reaches satellites A and B, point 1 only A; 10 Mbps each, demands 10 each. Greedy, point 0
+  // takes A whole and point 1 is left with nothing; yet both fit (point 0 on B). The water-filling
+  // decides: both met in full.
+  Instance in;
+  in.satellites = {10.0, 10.0};
+  in.cells = {1e9};
+  in.points = {{0, 10.0, 0}, {0, 10.0, 0}};
+  in.links = {{0, 0, 1e9}, {1, 0, 1e9}, {0, 1, 1e9}};
+  Allocation a = allocate(in);
+  EXPECT_NEAR(a.points[0], 10.0, kTol);
+  EXPECT_NEAR(a.points[1], 10.0, kTol);
+  EXPECT_GE(a.max_flows, 1U);
+  // The same through gateways: satellite A's gateway (10) is also B's first; B has a second one (10).
+  in.satellites = {100.0, 100.0};
+  in.gateway_mode = GatewayMode::bent_pipe;
+  in.gateways = {10.0, 10.0};
+  in.sat_gateways = {{0, 0}, {1, 0}, {1, 1}};
+  in.links = {{1, 0, 1e9}, {0, 1, 1e9}};
+  a = allocate(in);
+  EXPECT_NEAR(a.points[0], 10.0, kTol);
+  EXPECT_NEAR(a.points[1], 10.0, kTol);
+  EXPECT_GE(a.max_flows, 1U);
+  EXPECT_NEAR(a.gateways[0] + a.gateways[1], 20.0, kTol);
+}
+
+TEST(CapacityAllocation, TheShortcutsFlowsRespectEveryLimit) {
+  // Demand that fits, split over links, satellites and gateways: every limit holds, flow is conserved.
+  Instance in;
+  in.satellites = {30.0, 50.0, 40.0};
+  in.cells = {60.0, 100.0};
+  in.points = {{0, 25.0, 0}, {0, 35.0, 1}, {1, 45.0, 2}};
+  in.links = {{0, 0, 20.0}, {1, 0, 1e9}, {1, 1, 30.0}, {2, 1, 1e9}, {2, 2, 1e9}, {0, 2, 1e9}};
+  in.gateway_mode = GatewayMode::bent_pipe;
+  in.gateways = {35.0, 100.0};
+  in.sat_gateways = {{0, 0}, {1, 1}, {1, 0}, {2, 1}};  // satellite 1 draws on gateway 1 first
+  const Allocation a = allocate(in);
+  ASSERT_EQ(a.max_flows, 0U);
+  EXPECT_EQ(a.points, (std::vector<double>{25.0, 35.0, 45.0}));
+  EXPECT_EQ(a.cells, (std::vector<double>{60.0, 45.0}));
+  double sats = 0.0, gws = 0.0;
+  for (std::size_t s = 0; s < in.satellites.size(); ++s) {
+    EXPECT_LE(a.satellites[s], in.satellites[s]);
+    sats += a.satellites[s];
+  }
+  for (std::size_t g = 0; g < in.gateways.size(); ++g) {
+    EXPECT_LE(a.gateways[g], in.gateways[g]);
+    gws += a.gateways[g];
+  }
+  EXPECT_DOUBLE_EQ(sats, 105.0);
+  EXPECT_DOUBLE_EQ(gws, 105.0);
+  // By hand: point 0 takes 20 over its 20-Mbps link (satellite 0, gateway 0) and 5 from satellite 1
+  // (gateway 1); point 1 takes 30 over its 30-Mbps link (satellite 1, gateway 1) and 5 from satellite 2;
+  // point 2 takes satellite 2's last 35, then 10 from satellite 0 (gateway 0).
+  EXPECT_EQ(a.satellites, (std::vector<double>{30.0, 35.0, 40.0}));
+  EXPECT_EQ(a.gateways, (std::vector<double>{30.0, 75.0}));
 }
 
 TEST(CapacityAllocation, OneSatelliteSharesTheSameFractionOfDemand) {
