@@ -245,11 +245,16 @@ void validate(const Results& r) {
     if (p.name == kAnyProvider) fail("a provider may not be named \"any\"");
     if (p.epoch_max < p.epoch_min) fail("provider \"" + p.name + "\": epoch_max before epoch_min");
   }
-  check_unique(
-      r.load_issues, [](const LoadIssues& x) -> const std::string& { return x.provider; },
-      "load issues of provider");
-  for (const auto& x : r.load_issues) {
+  for (std::size_t i = 0; i < r.load_issues.size(); ++i) {
+    const LoadIssues& x = r.load_issues[i];
     if (r.provider(x.provider) == nullptr) fail("load issues of an unknown provider \"" + x.provider + "\"");
+    if (std::none_of(r.variants.begin(), r.variants.end(),
+                     [&](const Variant& v) { return v.id == x.variant; }))
+      fail("load issues of provider \"" + x.provider + "\" in an unknown variant \"" + x.variant + "\"");
+    for (std::size_t j = 0; j < i; ++j) {
+      if (r.load_issues[j].provider == x.provider && r.load_issues[j].variant == x.variant)
+        fail("load issues of provider \"" + x.provider + "\" in variant \"" + x.variant + "\" given twice");
+    }
   }
   if (r.variants.empty() || r.variants.front().kind != VariantKind::baseline) {
     fail("the first variant must be the baseline");

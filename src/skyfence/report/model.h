@@ -65,7 +65,10 @@ struct ProviderInfo {
 // What loading a provider's satellites left out or doubted, and its SGP4 failures in the baseline:
 // the counts behind the warnings a run prints (orbits::load_satellites, docs/results.md `load_issues`).
 struct LoadIssues {
-  std::string provider;                     // ProviderInfo::name
+  std::string provider;  // ProviderInfo::name
+  // Whose loading this is: "baseline" for the scenario's own providers (the satellites every variant
+  // flies but a catalog swap of that provider), or the id of the catalog-swap variant whose catalog this is.
+  std::string variant = "baseline";
   std::uint64_t records_rejected = 0;       // bad records skipped by the reader
   std::uint64_t records_with_warnings = 0;  // records accepted with a warning (e.g. a bad checksum)
   std::uint64_t non_payloads_left_out = 0;  // debris, rocket bodies and kick motors left out

@@ -148,16 +148,19 @@ std::string swap_description(const Scenario& sc, const VariantSpec& v, const Swa
          "; positions " + when + ")";
 }
 
-// The counts of what loading left out or doubted (SGP4 failures of the run are added later).
-report::LoadIssues load_issues(const Loaded& l) {
+// The counts of what loading a provider's satellites (for `variant`: "baseline" or a catalog swap's id)
+// left out or doubted (SGP4 failures of the run are added later).
+report::LoadIssues load_issues(const std::string& provider, const std::string& variant,
+                               const orbits::LoadedSatellites& load) {
   report::LoadIssues x;
-  x.provider = l.spec.name;
-  x.records_rejected = l.load.rejected.size();
-  x.records_with_warnings = l.load.accepted_with_warning.size();
-  x.non_payloads_left_out = l.load.non_payloads.size();
-  x.duplicates_dropped = l.load.duplicates.size();
-  x.stale_element_sets = l.load.stale_epochs;
-  x.sgp4_init_failures = l.load.sgp4_init_failures.size();
+  x.provider = provider;
+  x.variant = variant;
+  x.records_rejected = load.rejected.size();
+  x.records_with_warnings = load.accepted_with_warning.size();
+  x.non_payloads_left_out = load.non_payloads.size();
+  x.duplicates_dropped = load.duplicates.size();
+  x.stale_element_sets = load.stale_epochs;
+  x.sgp4_init_failures = load.sgp4_init_failures.size();
   return x;
 }
 
@@ -341,14 +344,22 @@ void record_coverage(const Scenario& sc, const RunInputs& in, const Plan& plan,
   }
 }
 
-// SGP4 failures during the run: the baseline's failed satellite-steps, counted and warned about.
-void record_sgp4_failures(const Plan& baseline, const coverage::CoverageResult& r, const RunOptions& o,
+// SGP4 failures during the run, counted and warned about: in each plan, the failed satellite-steps of
+// the satellites whose loading it records (load_issues' `variant`: the baseline's for the scenario's
+// providers, a catalog swap's for the catalog it swaps in, an add-provider variant's for its provider).
+void record_sgp4_failures(const Plan& plan, const coverage::CoverageResult& r, const RunOptions& o,
                           report::Results& res) {
-  for (std::size_t a = 0; a < baseline.active.size(); ++a) {
+  const bool baseline = plan.info.kind == report::VariantKind::baseline;
+  for (std::size_t a = 0; a < plan.active.size(); ++a) {
+    const std::string& name = plan.active[a].loaded->spec.name;
+    const auto row = std::find_if(
+        res.load_issues.begin(), res.load_issues.end(),
+        [&](const report::LoadIssues& x) { return x.provider == name && x.variant == plan.info.id; });
+    if (row == res.load_issues.end()) continue;  // recorded by the plan whose satellites these are
     const std::uint64_t failed = r.failed_states.at(a);
-    res.load_issues.at(baseline.active[a].union_index).sgp4_failed_states = failed;
+    row->sgp4_failed_states = failed;
     if (failed > 0 && o.warn) {
-      o.warn(baseline.active[a].loaded->spec.name + ": " + std::to_string(failed) +
+      o.warn(name + (baseline ? "" : " (variant " + plan.info.id + ")") + ": " + std::to_string(failed) +
              " satellite-step(s) failed in SGP4 during the run; those satellites count as not in view then");
     }
   }
@@ -812,7 +823,22 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
     pi.status = l.spec.source.kind == SatelliteSource::Kind::preset ? "planned" : "deployed";
     pi.service_model = l.spec.service_model;
     res.providers.push_back(std::move(pi));
-    res.load_issues.push_back(load_issues(l));
+    // A provider only a variant adds is that variant's; the others are the baseline's.
+    std::string variant = "baseline";
+    const auto in_baseline = [&](const Active& a) { return a.loaded == &l; };
+    if (std::none_of(plans.front().active.begin(), plans.front().active.end(), in_baseline)) {
+      for (const Plan& p : plans) {
+        if (p.info.kind == report::VariantKind::add_provider && p.info.provider == l.spec.name) {
+          variant = p.info.id;
+          break;
+        }
+      }
+    }
+    res.load_issues.push_back(load_issues(l.spec.name, variant, l.load));
+  }
+  for (const SwappedCatalog& s : in.swapped) {
+    const VariantSpec& v = sc.variants[s.variant];
+    res.load_issues.push_back(load_issues(v.provider, v.id, s.load));
   }
   for (const Plan& p : plans) res.variants.push_back(p.info);
   for (const earth::Cell& c : in.cells) res.cells.push_back(report::cell_info(c));
@@ -843,7 +869,7 @@ std::vector<Masks> cover_variants(const Scenario& sc, const RunInputs& in, const
         sc, in, plans, v, permits,
         run.part(static_cast<double>(v) / n, static_cast<double>(v + 1) / n, "coverage: " + plans[v].info.id),
         masks[v], series, varies);
-    if (v == 0) record_sgp4_failures(plans[v], r, o, res);
+    record_sgp4_failures(plans[v], r, o, res);
     record_coverage(sc, in, plans[v], r, permits, varies, res);
     for (auto& s : series) res.timeseries.push_back(std::move(s));
   }

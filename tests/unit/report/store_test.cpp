@@ -213,11 +213,16 @@ TEST(ReportStore, LoadIssuesRoundTrip) {
   r.load_issues.push_back(x);
   write_sqlite(r, p.string());
   const Db db(p);
-  EXPECT_EQ(db.rows("SELECT * FROM load_issues"),
-            (std::vector<std::vector<std::string>>{{x.provider, "1", "2", "3", "4", "5", "6", "7"}}));
-  // A row for a provider the run does not have, or a second row for one, is refused.
+  EXPECT_EQ(
+      db.rows("SELECT * FROM load_issues"),
+      (std::vector<std::vector<std::string>>{{x.provider, "baseline", "1", "2", "3", "4", "5", "6", "7"}}));
+  // A row for a provider the run does not have, or in a variant it does not have, or a second row for
+  // the same provider and variant, is refused.
   r.load_issues.push_back(x);
   EXPECT_THROW(validate(r), std::invalid_argument);
+  r.load_issues.back().variant = "no-such-variant";
+  EXPECT_THROW(validate(r), std::invalid_argument);
+  r.load_issues.back() = x;
   r.load_issues.back().provider = "nobody";
   EXPECT_THROW(validate(r), std::invalid_argument);
 }

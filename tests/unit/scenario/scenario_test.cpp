@@ -514,6 +514,18 @@ TEST(Scenario, CatalogSwapFliesTheOtherSnapshotAtItsDates) {
   EXPECT_EQ(r.variants[3].catalog, "");  // a withdrawal swaps nothing
   ASSERT_EQ(r.providers.size(), 2u);
   EXPECT_EQ(r.providers[0].satellite_count, now_sets.size());
+  // What loading each swapped-in catalog left out is recorded under its variant, beside the baseline's.
+  std::vector<std::pair<std::string, std::string>> issue_rows;
+  for (const report::LoadIssues& x : r.load_issues) issue_rows.emplace_back(x.provider, x.variant);
+  EXPECT_EQ(issue_rows, (std::vector<std::pair<std::string, std::string>>{{"starlink", "baseline"},
+                                                                          {"oneweb", "baseline"},
+                                                                          {"starlink", "starlink-2024-07"},
+                                                                          {"starlink", "starlink-2025-09"}}));
+  const orbits::LoadedSatellites old_load = orbits::load_satellites(
+      {SatelliteSource::Kind::catalog, "starlink-2024-07-16"}, sc.start, sc.stop, SKYFENCE_DATA_DIR);
+  EXPECT_EQ(r.load_issues[2].non_payloads_left_out, old_load.non_payloads.size());
+  EXPECT_EQ(r.load_issues[2].duplicates_dropped, old_load.duplicates.size());
+  EXPECT_EQ(r.load_issues[2].sgp4_init_failures, old_load.sgp4_init_failures.size());
 
   // The older, smaller fleet has fewer satellites in view of the region.
   const auto mean_visible = [&](const std::string& variant) {

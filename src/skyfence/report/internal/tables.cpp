@@ -207,6 +207,7 @@ std::vector<Table> build_tables(const Results& r) {
 
   Table load_issues{"load_issues",
                     {{"provider", T},
+                     {"variant", T},
                      {"records_rejected", I},
                      {"records_with_warnings", I},
                      {"non_payloads_left_out", I},
@@ -214,13 +215,13 @@ std::vector<Table> build_tables(const Results& r) {
                      {"stale_element_sets", I},
                      {"sgp4_init_failures", I},
                      {"sgp4_failed_states", I}},
-                    {"provider"},
+                    {"provider", "variant"},
                     {}};
   for (const auto& x : r.load_issues) {
-    load_issues.rows.push_back({x.provider, integer(x.records_rejected), integer(x.records_with_warnings),
-                                integer(x.non_payloads_left_out), integer(x.duplicates_dropped),
-                                integer(x.stale_element_sets), integer(x.sgp4_init_failures),
-                                integer(x.sgp4_failed_states)});
+    load_issues.rows.push_back({x.provider, x.variant, integer(x.records_rejected),
+                                integer(x.records_with_warnings), integer(x.non_payloads_left_out),
+                                integer(x.duplicates_dropped), integer(x.stale_element_sets),
+                                integer(x.sgp4_init_failures), integer(x.sgp4_failed_states)});
   }
   out.push_back(std::move(load_issues));
 
