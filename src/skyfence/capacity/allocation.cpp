@@ -5,6 +5,8 @@
 // is run).
 #include "skyfence/capacity/allocation.h"
 
+#include "skyfence/capacity/internal/whole_demand.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -279,95 +281,15 @@ double highest_level(Network& nw, const std::vector<std::uint32_t>& active, cons
   }
 }
 
-// The whole demand routed greedily: each point in turn over its links in order, each link's share
-// taken from its satellite and, in bent-pipe mode, from that satellite's gateways in order. When every
-// point gets its whole demand, that is the allocation (every fraction is 1, the most any point can
-// have, so strict priority and max-min fairness both hold) and the routed flow is a maximum flow
-// consistent with it. When some demand is left (capacity short, or only the greedy order failed),
-// returns false and decides nothing. Buffers are kept per thread.
-struct WholeDemand {
-  std::vector<std::uint32_t> first, order, next;  // links by point (CSR)
-  std::vector<std::uint32_t> gw_first, gw_list;   // gateways by satellite (CSR)
-  std::vector<double> cell_left, sat_left, gw_left;
-
-  bool route(const Instance& in, Allocation& out) {
-    const std::size_t np = in.points.size(), ns = in.satellites.size();
-    const bool bent = in.gateway_mode == GatewayMode::bent_pipe;
-    cell_left = in.cells;
-    for (const Demand& d : in.points) cell_left[d.cell] -= d.demand_mbps;
-    for (const double v : cell_left) {
-      if (v < 0.0) return false;
-    }
-    by_key(
-        in.links.size(), np, [&](std::size_t k) { return in.links[k].point; }, first, order);
-    if (bent) {
-      by_key(
-          in.sat_gateways.size(), ns, [&](std::size_t k) { return in.sat_gateways[k].first; }, gw_first,
-          gw_list);
-      for (std::uint32_t& k : gw_list) k = in.sat_gateways[k].second;
-      gw_left = in.gateways;
-    }
-    sat_left = in.satellites;
-    out.satellites.assign(ns, 0.0);
-    out.gateways.assign(bent ? in.gateways.size() : 0, 0.0);
-    for (std::size_t i = 0; i < np; ++i) {
-      double need = in.points[i].demand_mbps;
-      for (std::uint32_t j = first[i]; j < first[i + 1] && need > 0.0; ++j) {
-        const Link& l = in.links[order[j]];
-        double f = std::min({need, l.capacity_mbps, sat_left[l.satellite]});
-        if (bent) {
-          double feed = 0.0;
-          for (std::uint32_t g = gw_first[l.satellite]; g < gw_first[l.satellite + 1]; ++g)
-            feed += gw_left[gw_list[g]];
-          f = std::min(f, feed);
-        }
-        if (!(f > 0.0)) continue;
-        if (bent) {
-          double left = f;
-          for (std::uint32_t g = gw_first[l.satellite]; g < gw_first[l.satellite + 1] && left > 0.0; ++g) {
-            const double take = std::min(left, gw_left[gw_list[g]]);
-            gw_left[gw_list[g]] -= take;
-            out.gateways[gw_list[g]] += take;
-            left -= take;
-          }
-          if (left > 0.0) return false;  // the feed's sum rounded above its parts
-        }
-        sat_left[l.satellite] -= f;
-        out.satellites[l.satellite] += f;
-        need -= f;
-      }
-      if (need > 0.0) return false;
-    }
-    out.points.resize(np);
-    out.cells.assign(in.cells.size(), 0.0);
-    for (std::size_t i = 0; i < np; ++i) {
-      out.points[i] = in.points[i].demand_mbps;
-      out.cells[in.points[i].cell] += in.points[i].demand_mbps;
-    }
-    return true;
-  }
-
-  // `order` lists 0..n-1 grouped by key (stable); `offsets[k]..offsets[k + 1]` are key k's.
-  template <class Key>
-  void by_key(std::size_t n, std::size_t keys, Key&& key, std::vector<std::uint32_t>& offsets,
-              std::vector<std::uint32_t>& order_out) {
-    offsets.assign(keys + 1, 0);
-    for (std::size_t k = 0; k < n; ++k) ++offsets[key(k) + 1];
-    for (std::size_t k = 0; k < keys; ++k) offsets[k + 1] += offsets[k];
-    next.assign(offsets.begin(), offsets.end() - 1);
-    order_out.resize(n);
-    for (std::size_t k = 0; k < n; ++k) order_out[next[key(k)]++] = static_cast<std::uint32_t>(k);
-  }
-};
-
 }  // namespace
 
 Allocation allocate(const Instance& in) {
   check(in);
   Allocation out;
   // Demand below capacity (the common case): one greedy pass decides, with no flow network.
-  thread_local WholeDemand whole;
-  if (whole.route(in, out)) return out;
+  if (internal::route_whole_demand(
+          in, [&](std::size_t k) { return in.links[k].capacity_mbps; }, out))
+    return out;
   // Kept per thread so that a series of calls (the steps of a window) allocates the network once.
   thread_local Network nw;
   nw.build(in);

@@ -3,16 +3,19 @@
 //
 // Where the time goes, and what keeps it down (every shortcut gives the same doubles as the direct
 // computation): a provider's in-view sets, beam rates and gateways are computed at a step only when
-// some point's preferences reach it (its states always, for the failure counts); the in-view sets carry only
-// satellite and elevation (visibility::sightings(): in_view's pairs and elevations without the azimuth, range
-// and range rate the model does not use); beam rates are computed once per step and link, the efficiency
-// table's segment found from a bucket of elevations (internal/efficiency_lookup.h); pooled gateways are
-// tested only against the satellites of a direction grid around them; each thread keeps its buffers
-// (geometry, the allocation's instance, the index vectors that compact fleet satellites, cells and gateways)
-// from step to step, and each step of a block reuses the result buffers of the step it replaces.
-// What remains (Ukraine, 1,000 terminals, per step): the elevations of the ~90,000 pairs in view (atan2
-// and hypot, ~30 %), the search for them (~25 %), and the allocation (~30 %: one maximum flow over a
-// network with an edge per pair in view).
+// some point's preferences reach it (its states always, for the failure counts); the in-view sets carry
+// only satellite and topocentric vector (visibility::sightings(): in_view's pairs, decided without an
+// atan2 where sin(elevation) leaves no doubt); a beam rate, and so its elevation, is computed only when
+// something reads it: a cell's best beam needs only the sightings at its highest sin(elevation) (when
+// efficiency never falls with elevation), and demand that fits whole is routed by a greedy pass
+// (internal/whole_demand.h) that reads a few links per point, with no flow network; the efficiency
+// table's segment is found from a bucket of elevations (internal/efficiency_lookup.h); pooled gateways
+// are tested only against the satellites of a direction grid around them; each thread keeps its buffers
+// (geometry, the allocation's instance, the index vectors that compact fleet satellites, cells and
+// gateways) from step to step, and each step of a block reuses the result buffers of the step it
+// replaces. What remains (Ukraine, 1,000 terminals, per step): the search for the ~90,000 pairs in view
+// (~50 %: the grid walk, the cap test and the topocentric vector of each), SGP4 (~7 %), building the
+// allocation's instance (~15 %).
 #include "skyfence/capacity/capacity.h"
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
@@ -31,6 +34,7 @@
 #include <unordered_map>
 
 #include "skyfence/capacity/internal/efficiency_lookup.h"
+#include "skyfence/capacity/internal/whole_demand.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/visibility/in_view.h"
 
@@ -41,6 +45,8 @@ namespace {
 constexpr std::size_t kStepBlock = 32;
 // A point whose allocation is within this relative margin of its demand has its demand met.
 constexpr double kMetMargin = 1e-9;
+// A rate not computed yet (StepGeometry::beam_rate, cell_best_beam).
+constexpr double kNotYet = std::numeric_limits<double>::quiet_NaN();
 
 // Grid cell of the points' SiteIndex: SiteIndex's own choice (about two evenly spread sites a cell)
 // capped at 2 deg, so that a satellite over a regional study tests the points near its cap rather
@@ -57,6 +63,8 @@ struct PointLayout {
   visibility::SiteIndex points;
   std::vector<std::uint32_t> cell;      // per point: service-cell index
   std::vector<double> cell_multiplier;  // per cell: service cells it spans
+  // The points of cell c: cell_points[cell_first[c] .. cell_first[c + 1]).
+  std::vector<std::uint32_t> cell_first, cell_points;
   // The points' cap: every point lies within `spread_rad` of the unit vector `centre` (spread pi: no
   // cap), so a satellite whose direction is farther than spread + its search radius sees none.
   frames::Vec3 centre{0.0, 0.0, 0.0};
@@ -74,6 +82,12 @@ struct PointLayout {
       if (fresh) cell_multiplier.push_back(std::ldexp(1.0, 2 * (m.cell_level - level)));
       cell.push_back(it->second);
     }
+    cell_first.assign(cell_multiplier.size() + 1, 0);
+    for (const std::uint32_t c : cell) ++cell_first[c + 1];
+    for (std::size_t c = 0; c < cell_multiplier.size(); ++c) cell_first[c + 1] += cell_first[c];
+    std::vector<std::uint32_t> next(cell_first.begin(), cell_first.end() - 1);
+    cell_points.resize(cell.size());
+    for (std::uint32_t i = 0; i < cell.size(); ++i) cell_points[next[cell[i]]++] = i;
   }
 
   void set_cap(std::span<const frames::Geodetic> locations);
@@ -91,10 +105,16 @@ struct ProviderSetup {
 
   std::vector<frames::Vec3> gateway_unit;  // per gateway: geocentric direction
   internal::EfficiencyLookup efficiency;   // the model's spectral efficiency
+  // Whether efficiency never falls as elevation rises: then a cell's best beam of each bandwidth is its
+  // highest sighting's (Engine::best_beam).
+  bool efficiency_rises = false;
 
   ProviderSetup(const Provider& p, std::span<const DemandPoint> demand,
                 std::span<const frames::Geodetic> locations, bool moving)
-      : provider(&p), efficiency(*p.model) {
+      : provider(&p),
+        efficiency(*p.model),
+        efficiency_rises(
+            std::is_sorted(p.model->efficiency_bps_per_hz.begin(), p.model->efficiency_bps_per_hz.end())) {
     const ServiceModel& m = *p.model;
     if (m.has_gateways) {
       std::vector<frames::Geodetic> g;
@@ -147,7 +167,9 @@ struct StepGeometry {
   visibility::Sightings in_view;  // per point: satellites in view
   std::vector<std::vector<std::uint32_t>> sat_gateways;  // per satellite: gateways in view (bent pipe)
   double pooled_gateway_mbps = 0.0;                      // gateways seen by any satellite (isl)
-  double highest_radius_km = 0.0;       // the largest geocentric radius of a satellite with a state
+  double highest_radius_km = 0.0;  // the largest geocentric radius of a satellite with a state
+  // Computed when first asked for (NaN until then; Engine::rate, Engine::best_beam): most steps need
+  // only a few sightings' elevations.
   std::vector<double> beam_rate;        // per in_view entry: one beam's rate, Mbps (0: no class)
   std::vector<double> cell_best_beam;   // per cell: highest single-beam rate, Mbps
   std::vector<std::uint8_t> permitted;  // per point
@@ -233,6 +255,9 @@ struct Scratch {
   std::vector<frames::Geodetic> positions;  // of moving points at the step
   // The step's permissions, per provider (empty: every point permitted).
   std::span<const std::vector<std::uint8_t>> permitted;
+  std::vector<std::pair<double, double>> highest;  // Engine::best_beam's (bandwidth, highest sin(elevation))
+  std::vector<std::uint32_t> link_entry;           // per instance link: its in_view entry
+  std::vector<double> link_beams;                  // per instance link: the beams it may use
 };
 
 constexpr std::uint32_t kAbsent = std::numeric_limits<std::uint32_t>::max();
@@ -334,23 +359,67 @@ class Engine {
         }
       }
     }
-    g.cell_best_beam.assign(layout.cell_multiplier.size(), 0.0);
-    g.beam_rate.assign(g.in_view.entries.size(), 0.0);
-    for (std::size_t i = 0; i < points_.size(); ++i) {
-      for (std::uint32_t k = g.in_view.site_offsets[i]; k < g.in_view.site_offsets[i + 1]; ++k) {
-        const visibility::Sighting& e = g.in_view.entries[k];
-        const SatelliteClass* c = setup.classes[e.satellite];
-        if (!c) continue;
-        g.beam_rate[k] = c->beam_bandwidth_mhz * setup.efficiency(e.elevation_rad);  // beam_rate_mbps
-        double& best = g.cell_best_beam[layout.cell[i]];
-        best = std::max(best, g.beam_rate[k]);
-      }
-    }
+    g.cell_best_beam.assign(layout.cell_multiplier.size(), kNotYet);
+    g.beam_rate.assign(g.in_view.entries.size(), kNotYet);
     if (p < s.permitted.size() && !s.permitted[p].empty()) {
       g.permitted = s.permitted[p];
     } else {
       g.permitted.assign(points_.size(), 1);
     }
+  }
+
+  // One beam's rate over in_view entry k, Mbps (0: a satellite without a class), computed once a step.
+  double rate(std::size_t p, StepGeometry& g, std::uint32_t k) const {
+    double& r = g.beam_rate[k];
+    if (std::isnan(r)) {
+      const visibility::Sighting& e = g.in_view.entries[k];
+      const SatelliteClass* c = setups_[p].classes[e.satellite];
+      r = c ? c->beam_bandwidth_mhz * setups_[p].efficiency(e.elevation_rad()) : 0.0;  // beam_rate_mbps
+    }
+    return r;
+  }
+
+  // The highest single-beam rate of a cell's sightings, Mbps, computed once a step. When efficiency never
+  // falls with elevation, only the sightings within a hair of the highest sin(elevation) of each beam
+  // bandwidth can hold it (the margin covers sin_elevation's rounding many times over), so only theirs
+  // are computed; the maximum is the same double as over every sighting.
+  double best_beam(std::size_t p, StepGeometry& g, std::uint32_t cell, Scratch& scratch) const {
+    double& best = g.cell_best_beam[cell];
+    if (!std::isnan(best)) return best;
+    const PointLayout& layout = *g.layout;
+    const ProviderSetup& setup = setups_[p];
+    const auto each_sighting = [&](auto&& f) {
+      for (std::uint32_t j = layout.cell_first[cell]; j < layout.cell_first[cell + 1]; ++j) {
+        const std::uint32_t i = layout.cell_points[j];
+        for (std::uint32_t k = g.in_view.site_offsets[i]; k < g.in_view.site_offsets[i + 1]; ++k) {
+          const SatelliteClass* c = setup.classes[g.in_view.entries[k].satellite];
+          if (c) f(k, c->beam_bandwidth_mhz);
+        }
+      }
+    };
+    best = 0.0;
+    if (!setup.efficiency_rises) {
+      each_sighting([&](std::uint32_t k, double) { best = std::max(best, rate(p, g, k)); });
+      return best;
+    }
+    std::vector<std::pair<double, double>>& highest = scratch.highest;
+    highest.clear();
+    each_sighting([&](std::uint32_t k, double bandwidth) {
+      const double s = g.in_view.entries[k].sin_elevation();
+      const auto it =
+          std::find_if(highest.begin(), highest.end(), [&](const auto& h) { return h.first == bandwidth; });
+      if (it == highest.end()) {
+        highest.emplace_back(bandwidth, s);
+      } else {
+        it->second = std::max(it->second, s);
+      }
+    });
+    each_sighting([&](std::uint32_t k, double bandwidth) {
+      const auto it =
+          std::find_if(highest.begin(), highest.end(), [&](const auto& h) { return h.first == bandwidth; });
+      if (g.in_view.entries[k].sin_elevation() >= it->second - 1e-12) best = std::max(best, rate(p, g, k));
+    });
+    return best;
   }
 
   // With inter-satellite links: the capacity of the gateways some satellite sees. Each gateway is first
@@ -477,7 +546,7 @@ class Engine {
 
   // One provider in one round: earlier rounds' points keep their allocations (priority class 0), the
   // round's offers share the rest by rank (classes 1 + rank).
-  void solve(std::size_t p, const StepGeometry& g, const std::vector<std::uint32_t>& earlier,
+  void solve(std::size_t p, StepGeometry& g, const std::vector<std::uint32_t>& earlier,
              const std::vector<std::uint32_t>& offered, std::vector<double>& remaining, Scratch& scratch,
              StepResult& out) const {
     const ProviderSetup& setup = setups_[p];
@@ -502,7 +571,7 @@ class Engine {
       bool fresh_cell = false;
       const std::uint32_t c = compact(cell_index, layout.cell[i], in.cells.size(), fresh_cell);
       if (fresh_cell) {
-        in.cells.push_back(model.max_beams_per_cell * g.cell_best_beam[layout.cell[i]] *
+        in.cells.push_back(model.max_beams_per_cell * best_beam(p, g, layout.cell[i], scratch) *
                            layout.cell_multiplier[layout.cell[i]]);
       }
       const auto k = static_cast<std::uint32_t>(in.points.size());
@@ -518,10 +587,14 @@ class Engine {
           sats.push_back(e.satellite);
           in.satellites.push_back(setup.satellite_capacity[e.satellite]);
         }
-        const double beams = std::min(model.max_beams_per_cell, cls->beams);
-        in.links.push_back({s, k, beams * g.beam_rate[k_entry]});
+        // The capacity (beams x the beam's rate) is filled in when the allocation needs it (below).
+        in.links.push_back({s, k, 0.0});
+        scratch.link_entry.push_back(k_entry);
+        scratch.link_beams.push_back(std::min(model.max_beams_per_cell, cls->beams));
       }
     };
+    scratch.link_entry.clear();
+    scratch.link_beams.clear();
     for (std::uint32_t i : earlier) add_point(i, out.carried[p][i], 0);
     for (std::uint32_t i : offered) add_point(i, remaining[i], 1 + setup.rank[i]);
     add_gateways(setup, g, scratch);
@@ -529,7 +602,15 @@ class Engine {
     for (std::uint32_t i : earlier) cell_index[layout.cell[i]] = kAbsent;
     for (std::uint32_t i : offered) cell_index[layout.cell[i]] = kAbsent;
 
-    const Allocation a = allocate(in);
+    // Demand that fits whole needs the rates of the links it uses only; otherwise every link's.
+    const auto link_capacity = [&](std::size_t j) {
+      return scratch.link_beams[j] * rate(p, g, scratch.link_entry[j]);
+    };
+    Allocation a;
+    if (!internal::route_whole_demand(in, link_capacity, a)) {
+      for (std::size_t j = 0; j < in.links.size(); ++j) in.links[j].capacity_mbps = link_capacity(j);
+      a = allocate(in);
+    }
     const std::size_t first_offer = earlier.size();
     ProviderUsage& u = out.usage[p];
     for (std::size_t k = 0; k < offered.size(); ++k) {

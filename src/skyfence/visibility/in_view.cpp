@@ -231,6 +231,10 @@ void sightings(const SiteIndex& sites, std::span<const frames::StateVector> sat_
   std::vector<std::pair<std::uint32_t, Sighting>>& hits = buffers.hits;
   std::vector<std::uint32_t>& near = buffers.near;
   hits.clear();
+  // Relative margin of the sqrt-free test below: its rounding is a few ulps of |enu|^2.
+  constexpr double kSightingMargin = 1e-12;
+  const double sin_min = std::sin(min_elevation_rad);
+  const double signed_sin2 = sin_min * std::abs(sin_min);
   for (std::size_t s = 0; s < sat_itrf.size(); ++s) {
     if (!state_usable(sat_itrf, valid, s)) continue;
     const frames::StateVector& sv = sat_itrf[s];
@@ -245,8 +249,15 @@ void sightings(const SiteIndex& sites, std::span<const frames::StateVector> sat_
     sites.visit_cells(dir, lambda, [&](std::uint32_t k) {
       if (sites.unit_[k].dot(dir) < cos_l) return;
       const frames::Vec3 enu = sites.topo_[k].enu(sv.r_km);
-      const double elevation = std::atan2(enu.z, std::hypot(enu.x, enu.y));
-      if (elevation >= min_elevation_rad) hits.push_back({k, {sat, elevation}});
+      // elevation >= min <=> sin(elevation) >= sin(min) <=> up |up| >= sin(min) |sin(min)| |enu|^2;
+      // only a difference within the margin is settled by the elevation itself.
+      const double n2 = enu.x * enu.x + enu.y * enu.y + enu.z * enu.z;
+      const double d = enu.z * std::abs(enu.z) - signed_sin2 * n2;
+      const bool in = d > kSightingMargin * n2 ? true
+                      : d < -kSightingMargin * n2
+                          ? false
+                          : std::atan2(enu.z, std::hypot(enu.x, enu.y)) >= min_elevation_rad;
+      if (in) hits.push_back({k, {sat, enu}});
     });
   }
   // Group by site, keeping the satellite order (a stable counting sort).

@@ -25,6 +25,7 @@
 // Whole Starlink snapshot (10,238) x 10,000 sites at 25 deg: see docs/performance.md ("visibility").
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -137,10 +138,14 @@ void in_view(const SiteIndex& sites, std::span<const frames::StateVector> sat_it
 void in_view_brute_force(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf,
                          std::span<const bool> valid, const InViewOptions& options, InViewSet& out);
 
-// One satellite in view of one site with its elevation only (sightings()).
+// One satellite in view of one site (sightings()): its topocentric vector, the elevation on demand.
 struct Sighting {
   std::uint32_t satellite = 0;  // index into the states (the fleet)
-  double elevation_rad = 0.0;
+  frames::Vec3 enu;             // east, north, up from the site to the satellite, km (Topocentric::enu)
+  // Topocentric::look's elevation, bit for bit: atan2(up, hypot(east, north)).
+  [[nodiscard]] double elevation_rad() const { return std::atan2(enu.z, std::hypot(enu.x, enu.y)); }
+  // sin(elevation) within a few ulps (up / |enu|), for ranking sightings without the atan2.
+  [[nodiscard]] double sin_elevation() const { return enu.z / enu.norm(); }
   friend bool operator==(const Sighting&, const Sighting&) = default;
 };
 
@@ -160,11 +165,13 @@ struct SightingBuffers {
   std::vector<std::pair<std::uint32_t, Sighting>> hits;
 };
 
-// The pairs of in_view with their elevations, equal bit for bit and in the same order, for callers that
-// need only the elevation (the capacity engine): the same search cap (search_radius_rad,
-// SiteIndex::sites_within) and the same elevation (Topocentric::look's atan2(up, hypot(east, north)) on
-// Topocentric::enu), without the second atan2, the norm and the division look() spends on azimuth,
-// range and range rate. One thread. valid[s] false (when `valid` is not empty) or a non-finite state
+// The pairs of in_view, equal and in the same order, with elevations equal bit for bit
+// (Sighting::elevation_rad), for callers that need only the elevation and often not even that (the
+// capacity engine): the same search cap (search_radius_rad, SiteIndex::sites_within) and the same
+// decision (elevation >= min_elevation_rad, with Topocentric::look's atan2(up, hypot(east, north)) on
+// Topocentric::enu), taken without any atan2 where sin(elevation) against sin(min_elevation_rad) leaves
+// no doubt (a relative margin of 1e-12, far above the rounding), and none of the azimuth, range and
+// range rate look() computes. One thread. valid[s] false (when `valid` is not empty) or a non-finite state
 // leaves satellite s out. Tested against in_view (tests/oracle/visibility/in_view_oracle_test.cpp).
 void sightings(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf,
                std::span<const bool> valid, double min_elevation_rad, SightingBuffers& buffers,

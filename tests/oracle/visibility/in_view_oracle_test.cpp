@@ -107,7 +107,8 @@ TEST(VisibilityInViewOracle, RandomOrbitsRandomSites) {
 }
 
 // sightings(): in_view's pairs and elevations bit for bit, in the same order, with and without a
-// validity mask, on real and random orbits at several minimum elevations and cell sizes.
+// validity mask, on real and random orbits at several minimum elevations and cell sizes (the decision
+// taken mostly without the elevation must be in_view's), and sin(elevation) within 1e-14.
 TEST(VisibilityInViewOracle, SightingsAreInViewsPairsAndElevations) {
   std::mt19937_64 rng(test_seed("in_view_oracle sightings"));
   std::vector<orbits::ElementSet> sets = bundled("starlink_2026-04-27.tle");
@@ -141,13 +142,61 @@ TEST(VisibilityInViewOracle, SightingsAreInViewsPairsAndElevations) {
         ASSERT_EQ(got.site_offsets, reference.site_offsets) << "round " << round << " el " << el;
         for (std::size_t k = 0; k < got.entries.size(); ++k) {
           ASSERT_EQ(got.entries[k].satellite, reference.entries[k].satellite) << k;
-          ASSERT_EQ(got.entries[k].elevation_rad, reference.entries[k].look.elevation_rad) << k;
+          ASSERT_EQ(got.entries[k].elevation_rad(), reference.entries[k].look.elevation_rad) << k;
+          ASSERT_NEAR(got.entries[k].sin_elevation(), std::sin(reference.entries[k].look.elevation_rad),
+                      1e-14)
+              << k;
         }
         total += got.entries.size();
       }
     }
   }
   EXPECT_GT(total, 1000U);
+}
+
+// sightings() decides most pairs from sin(elevation) and settles a difference within its margin with
+// the elevation itself: satellites placed at the minimum elevation, a few ulps to 1e-10 rad either side,
+// get in_view's decisions.
+TEST(VisibilityInViewOracle, SightingsDecideAtTheMinimumElevationAsInView) {
+  std::mt19937_64 rng(test_seed("in_view_oracle sightings limit"));
+  const std::vector<frames::Geodetic> sites = random_sites(rng, 40);
+  const SiteIndex index(sites);
+  std::size_t in_band = 0;
+  for (const double min_deg : {-10.0, 0.0, 25.0, 61.5}) {
+    const double m = min_deg * kRadPerDeg;
+    std::vector<frames::StateVector> states;
+    for (const frames::Geodetic& g : sites) {
+      const frames::Vec3 up{std::cos(g.lat_rad) * std::cos(g.lon_rad),
+                            std::cos(g.lat_rad) * std::sin(g.lon_rad), std::sin(g.lat_rad)};
+      const frames::Vec3 east{-std::sin(g.lon_rad), std::cos(g.lon_rad), 0.0};
+      const frames::Vec3 north{-std::sin(g.lat_rad) * std::cos(g.lon_rad),
+                               -std::sin(g.lat_rad) * std::sin(g.lon_rad), std::cos(g.lat_rad)};
+      const frames::Vec3 site = frames::Topocentric(g).site_itrf_km();
+      for (const double offset : {-1e-10, -1e-13, -1e-15, 0.0, 1e-15, 1e-13, 1e-10}) {
+        const double el = m + offset, az = testing::uniform(rng, 0.0, 2.0 * std::numbers::pi);
+        const frames::Vec3 dir =
+            (north * std::cos(az) + east * std::sin(az)) * std::cos(el) + up * std::sin(el);
+        frames::StateVector sv;
+        sv.r_km = site + dir * 800.0;
+        states.push_back(sv);
+        const double got = frames::Topocentric(g).look(sv).elevation_rad;
+        if (std::abs(std::sin(got) - std::sin(m)) < 1e-12) ++in_band;
+      }
+    }
+    InViewOptions o;
+    o.min_elevation_rad = m;
+    InViewSet reference;
+    in_view(index, states, {}, o, reference);
+    Sightings got;
+    SightingBuffers buffers;
+    sightings(index, states, {}, m, buffers, got);
+    ASSERT_EQ(got.site_offsets, reference.site_offsets) << min_deg;
+    for (std::size_t k = 0; k < got.entries.size(); ++k) {
+      ASSERT_EQ(got.entries[k].satellite, reference.entries[k].satellite) << min_deg << " " << k;
+      ASSERT_EQ(got.entries[k].elevation_rad(), reference.entries[k].look.elevation_rad) << k;
+    }
+  }
+  EXPECT_GT(in_band, 300U);  // most placements fall where the elevation itself decides
 }
 
 TEST(VisibilityInViewOracle, HandMadeStatesNearTheLimits) {
