@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -200,6 +201,88 @@ def test_bad_input_is_reported_before_any_task(cluster, tmp_path, capsys):
     assert "not a Zarr store" in capsys.readouterr().err
     assert (store / "keep.txt").read_text() == "mine"
     assert sorted(os.listdir(tmp_path)) == ["not-a-store"]
+
+
+# ------------------------------------------------------------------------------------------- run
+
+PARTS = os.path.join(REPO, "tests", "data", "scenario", "parts.toml")
+
+
+def tables(folder):
+    """Every table of a results folder's results.sqlite, as its rows in the store's order."""
+    with contextlib.closing(sqlite3.connect(f"file:{folder / 'results.sqlite'}?mode=ro", uri=True)) as db:
+        names = [r[0] for r in db.execute("select name from sqlite_master where type = 'table' order by name")]
+        return {n: db.execute(f'select * from "{n}"').fetchall() for n in names}
+
+
+def files(folder):
+    """Every file of a results folder but the manifest, by its path inside the folder."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name not in ("skyfence-results.json", "results.sqlite")}
+
+
+@pytest.fixture(scope="module")
+def parts_ref(cli, tmp_path_factory):
+    """`skyfence run` of the parts scenario (every table filled): its folder, tables and created time."""
+    out = tmp_path_factory.mktemp("run") / "ref"
+    subprocess.run([cli, "run", PARTS, "-o", str(out), "--quiet"], check=True, timeout=TIMEOUT_S)
+    ref = tables(out)
+    return out, ref, ref["runs"][0][-1]
+
+
+def test_run_any_split_equals_skyfence_run(client, cluster, parts_ref, tmp_path, capsys):
+    ref_dir, ref, created = parts_ref
+    assert len(ref["variants"]) == 4 and all(ref[t] for t in ("cell_stats", "reliance", "capacity", "passes",
+                                                              "latency_summaries", "timeseries", "enforcement"))
+    assert sd.plan_groups(4, 2) == [(0, 2), (2, 2)] and sd.plan_groups(4, 3) == [(0, 2), (2, 1), (3, 1)]
+    assert sd.plan_groups(4) == [(0, 1), (1, 1), (2, 1), (3, 1)] and sd.plan_groups(2, 9) == [(0, 1), (1, 1)]
+    for tasks in (1, 4):  # the time the run was made passed as the CLI's: every row of every table equal
+        with pytest.warns(skyfence.SkyfenceWarning, match="oneweb"):
+            done = sd.run(PARTS, tmp_path / f"t{tasks}", client=client, tasks=tasks, created=created)
+        assert tables(tmp_path / f"t{tasks}") == ref, tasks
+        assert files(tmp_path / f"t{tasks}") == files(ref_dir), tasks  # report.html, csv/, geojson/
+        assert done.name == "parts" and len(done["reliance"]) == len(ref["reliance"])
+    # The command (2 tasks), onto the folder of an earlier run (replaced): the same, but for the time the
+    # run was made.
+    out = tmp_path / "t1"
+    capsys.readouterr()
+    assert run_main("run", PARTS, "-o", str(out), "--tasks", "2", "--scheduler", cluster[0]) == 0
+    err = capsys.readouterr().err
+    assert "tasks done" in err and f"results in {out}/" in err
+    got = tables(out)
+    assert [r[:-1] for r in got.pop("runs")] == [r[:-1] for r in ref["runs"]]
+    assert got == {k: v for k, v in ref.items() if k != "runs"}
+    assert sorted(os.listdir(tmp_path)) == ["t1", "t4"]
+
+
+def test_run_bad_input_and_foreign_folder_before_any_task(cluster, tmp_path, capsys, monkeypatch):
+    started = []
+    monkeypatch.setattr(sd, "_client", lambda args: started.append(args) or pytest.fail("a client was started"))
+    out = str(tmp_path / "out")
+    bad = os.path.join(REPO, "tests", "data", "scenario", "bad.toml")
+    assert run_main("run", bad, "-o", out, "--scheduler", cluster[0]) == 2
+    assert "bad.toml" in capsys.readouterr().err
+    assert run_main("run", str(tmp_path / "none.toml"), "-o", out, "--scheduler", cluster[0]) == 2
+    assert "none.toml" in capsys.readouterr().err
+    # Inputs the scenario names, read before any task: a sites file with a latitude out of range.
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(open(PARTS).read().replace('file = "terminals_civil.csv"', 'file = "sites.csv"')
+                        .replace("../../../", os.path.join(REPO, "") ))
+    (tmp_path / "sites.csv").write_text("id,name,lat_deg,lon_deg\nC1,Chisinau,147.01,28.86\n")
+    (tmp_path / "terminals_military.csv").write_text("id,name,lat_deg,lon_deg\nM1,Unit,47.0,28.9\n")
+    assert run_main("run", str(scenario), "-o", out, "--scheduler", cluster[0]) == 2
+    assert "sites.csv" in capsys.readouterr().err
+    assert run_main("run", PARTS, "-o", out, "--tasks", "0", "--scheduler", cluster[0]) == 2
+    assert "tasks must be" in capsys.readouterr().err
+    # A user's folder is never replaced: refused before anything runs, and left as it was.
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "keep.txt").write_text("mine")
+    assert run_main("run", PARTS, "-o", str(mine), "--scheduler", cluster[0]) == 2
+    assert "not a skyfence results folder" in capsys.readouterr().err
+    assert os.listdir(mine) == ["keep.txt"] and (mine / "keep.txt").read_text() == "mine"
+    assert sorted(os.listdir(tmp_path)) == ["mine", "s.toml", "sites.csv", "terminals_military.csv"]
+    assert started == []
 
 
 @contextlib.contextmanager
