@@ -3,8 +3,16 @@
     python3 -m skyfence.distributed coverage --catalog starlink --level 10 --start 2026-04-27T00:00:00Z \\
         --duration 24h --step 60s -o starlink.zarr [--scheduler tcp://HOST:8786]
 
+    python3 -m skyfence.distributed run [SCENARIO.toml] -o DIR [--scheduler tcp://HOST:8786]
+
 Without --scheduler the work runs on a local cluster (distributed.LocalCluster) sized to the machine.
-The results are those of the single-process ``skyfence coverage``, exactly.
+The results are those of the single-process ``skyfence coverage`` and ``skyfence run``, exactly.
+
+A scenario run is split by plan (the baseline and each variant: coverage, demand met and latency), each
+group's reliance against the baseline in a task of its own from the plans' per-step served masks, and
+the passes and enforcement study in one more; the client reads and checks the inputs, makes the run's
+record, merges the parts' rows in the single run's order (scenario::merge_parts) and writes the results
+folder with the CLI's writers.
 
 Coverage is split by cell shard and time chunk. A shard is a contiguous range of the points in the
 order the single-process command lists them (S2 order for grids: a shard is a compact patch of the
@@ -613,9 +621,16 @@ def _parser():
         c.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
 
     r = sub.add_parser("run", help="skyfence run, split by variant",
-                       description="A scenario (default: the bundled one) as Dask tasks, the plans (the "
-                       "baseline and each variant) split into tasks; the results folder exactly as "
-                       "`skyfence run` writes it (docs/distributed.md, \"run\").")
+                       description="A scenario (default: the bundled one) as Dask tasks, its plans (the\n"
+                       "baseline and each variant) split into tasks; the results folder exactly as\n"
+                       "`skyfence run` writes it (docs/distributed.md, \"Run\").")
+    r.epilog = ("examples:\n"
+                "  python3 -m skyfence.distributed run -o results/ukraine        # the bundled default scenario\n"
+                "  python3 -m skyfence.distributed run my.toml -o out --scheduler tcp://head:8786 --tasks 8\n"
+                "Every input is read and checked here before any task (exit status 2); an existing -o folder\n"
+                "is replaced only when it is an earlier results folder. Exit status: 0 ok, 1 a task failed,\n"
+                "2 bad input, 130 interrupted (nothing written).")
+    r.formatter_class = argparse.RawDescriptionHelpFormatter
     r.add_argument("scenario", nargs="?", help="the scenario file (default: the bundled default scenario)")
     r.add_argument("-o", "--output", help="the results folder (default: results/<scenario name>); an existing "
                    "folder is replaced only when it is an earlier results folder")
