@@ -431,6 +431,11 @@ def _reliance_task(record, first, baseline, done):
                                        [zlib.decompress(m) for m in done["masks"]])
 
 
+def _record_task(record):
+    """Task: the run's record (bytes), for the reliance tasks."""
+    return record
+
+
 def _part_of(done):
     """Task: a group's rows and warnings without its masks (what the client gathers)."""
     return done["part"], done["warnings"]
@@ -503,7 +508,10 @@ def run(scenario=None, output_dir=None, *, client=None, tasks=None, task_threads
 def _submit_run(client, path, record, groups, threads, data):
     """Submits a run's tasks: per group its plans, then its reliance; the tail. Returns the futures of
     the groups' rows, the tail, the reliance rows, and every future (for _progress)."""
-    record_f = client.scatter(record, broadcast=False)
+    # The record as a task's result rather than scattered data: the scheduler keeps the task, so a
+    # worker lost with the record on it makes it again (scattered data would be lost with it, and the
+    # reliance tasks cancelled).
+    record_f = client.submit(_record_task, record, pure=False)
     plans_f = [client.submit(_plans_task, path, first, count, threads, data, pure=False) for first, count in groups]
     baseline_f = client.submit(_baseline_masks, plans_f[0], pure=False)
     reliance = [client.submit(_reliance_task, record_f, first, baseline_f, f, pure=False)

@@ -4,6 +4,7 @@ coverage, for any split; a worker killed mid-run changes nothing; nothing is hal
 
 import contextlib
 import os
+import pathlib
 import shutil
 import signal
 import socket
@@ -208,6 +209,15 @@ def test_bad_input_is_reported_before_any_task(cluster, tmp_path, capsys):
 PARTS = os.path.join(REPO, "tests", "data", "scenario", "parts.toml")
 
 
+def parts_text():
+    """The parts scenario's text with every file it names made absolute (for a copy elsewhere)."""
+    here = os.path.dirname(PARTS)
+    text = open(PARTS).read().replace('"../../../', f'"{REPO}/')
+    for name in ("iridium.toml", "terminals_civil.csv", "terminals_military.csv"):
+        text = text.replace(f'"{name}"', f'"{here}/{name}"')
+    return text
+
+
 def tables(folder):
     """Every table of a results folder's results.sqlite, as its rows in the store's order."""
     with contextlib.closing(sqlite3.connect(f"file:{folder / 'results.sqlite'}?mode=ro", uri=True)) as db:
@@ -266,10 +276,8 @@ def test_run_bad_input_and_foreign_folder_before_any_task(cluster, tmp_path, cap
     assert "none.toml" in capsys.readouterr().err
     # Inputs the scenario names, read before any task: a sites file with a latitude out of range.
     scenario = tmp_path / "s.toml"
-    scenario.write_text(open(PARTS).read().replace('file = "terminals_civil.csv"', 'file = "sites.csv"')
-                        .replace("../../../", os.path.join(REPO, "") ))
+    scenario.write_text(parts_text().replace(f'"{os.path.dirname(PARTS)}/terminals_civil.csv"', '"sites.csv"'))
     (tmp_path / "sites.csv").write_text("id,name,lat_deg,lon_deg\nC1,Chisinau,147.01,28.86\n")
-    (tmp_path / "terminals_military.csv").write_text("id,name,lat_deg,lon_deg\nM1,Unit,47.0,28.9\n")
     assert run_main("run", str(scenario), "-o", out, "--scheduler", cluster[0]) == 2
     assert "sites.csv" in capsys.readouterr().err
     assert run_main("run", PARTS, "-o", out, "--tasks", "0", "--scheduler", cluster[0]) == 2
@@ -281,7 +289,7 @@ def test_run_bad_input_and_foreign_folder_before_any_task(cluster, tmp_path, cap
     assert run_main("run", PARTS, "-o", str(mine), "--scheduler", cluster[0]) == 2
     assert "not a skyfence results folder" in capsys.readouterr().err
     assert os.listdir(mine) == ["keep.txt"] and (mine / "keep.txt").read_text() == "mine"
-    assert sorted(os.listdir(tmp_path)) == ["mine", "s.toml", "sites.csv", "terminals_military.csv"]
+    assert sorted(os.listdir(tmp_path)) == ["mine", "s.toml", "sites.csv"]
     assert started == []
 
 
@@ -314,6 +322,56 @@ HEAVY = ["--catalog", "iridium", "--catalog", "oneweb", "--level", "4", "--start
 # that the interrupt lands mid-run however slowly this process is scheduled.
 ENDLESS = [*HEAVY[:-10], "--stop", "2026-04-28T00:00:00Z", "--step", "1m", "--min-sats", "2", "--shards", "4",
            "--chunks", "720"]
+
+
+def busy_worker(address, name):
+    """Waits until the worker called `name` runs a task; whether it did in time."""
+    from distributed import Client
+
+    with Client(address, timeout=TIMEOUT_S) as c:
+        deadline = time.monotonic() + TIMEOUT_S
+        while time.monotonic() < deadline:
+            workers = c.scheduler_info()["workers"]
+            mine = [a for a, w in workers.items() if w.get("name") == name]
+            if mine and c.processing(mine).get(mine[0]):
+                return True
+            time.sleep(0.05)
+    return False
+
+
+def test_run_with_a_worker_killed_midway_equals_skyfence_run(cli, cluster, tmp_path):
+    # A third worker joins and is killed while it runs one of the run's tasks: Dask reruns that task (and
+    # any result it held) on the other two, and the folder is skyfence run's (but for its time).
+    # Twelve hours (144 steps) rather than 30 minutes: tasks of seconds, so the kill lands mid-run.
+    scratch = tempfile.mkdtemp(prefix="skyfence-dask-extra-")
+    scenario = os.path.join(scratch, "long.toml")
+    with open(scenario, "w") as f:
+        f.write(parts_text().replace('duration = "30m"', 'duration = "12h"'))
+    subprocess.run([cli, "run", scenario, "-o", os.path.join(scratch, "ref"), "--quiet"], check=True,
+                   timeout=TIMEOUT_S)
+    ref = tables(pathlib.Path(scratch) / "ref")
+    log = open(os.path.join(scratch, "worker.log"), "w")
+    extra = start(["/usr/bin/dask-worker", cluster[0], "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                   "--name", "extra", "--local-directory", scratch, "--death-timeout", "60",
+                   "--memory-limit", "2GB"], log)
+    out = tmp_path / "out"
+    try:
+        wait_for_workers(cluster[0], 3)
+        with running(["run", scenario, "-o", str(out), "--scheduler", cluster[0]]) as proc:
+            assert busy_worker(cluster[0], "extra")
+            assert proc.poll() is None and not out.exists()  # mid-run
+            os.killpg(extra.pid, signal.SIGKILL)
+            assert extra.wait(TIMEOUT_S) == -signal.SIGKILL
+            _, err = proc.communicate(timeout=TIMEOUT_S)
+            assert proc.returncode == 0, err
+    finally:
+        stop(extra)
+        log.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    got = tables(out)
+    assert [r[:-1] for r in got.pop("runs")] == [r[:-1] for r in ref["runs"]]
+    assert got == {k: v for k, v in ref.items() if k != "runs"}
+    assert os.listdir(tmp_path) == ["out"]
 
 
 def test_interrupted_run_writes_nothing(cluster, tmp_path):
