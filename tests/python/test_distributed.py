@@ -374,6 +374,18 @@ def test_run_with_a_worker_killed_midway_equals_skyfence_run(cli, cluster, tmp_p
     assert os.listdir(tmp_path) == ["out"]
 
 
+def test_interrupted_scenario_run_writes_nothing(cluster, tmp_path):
+    scenario = tmp_path / "long.toml"
+    scenario.write_text(parts_text().replace('duration = "30m"', 'duration = "12h"'))
+    with running(["run", str(scenario), "-o", str(tmp_path / "out"), "--scheduler", cluster[0]]) as proc:
+        first_progress_line(proc)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=TIMEOUT_S)
+        assert proc.returncode == 130, err
+        assert "interrupted; nothing was written" in err
+    assert os.listdir(tmp_path) == ["long.toml"]  # no folder, no staging folder beside it
+
+
 def test_interrupted_run_writes_nothing(cluster, tmp_path):
     out = tmp_path / "cov.csv"
     with running(["coverage", *ENDLESS, "-o", str(out), "--scheduler", cluster[0]]) as proc:
