@@ -136,6 +136,38 @@ void fields(Results& x, F& f) {
     x.capacity_cells, x.provider_usage, x.enforcement);
 }
 
+// A field added to a type the results hold changes its size: these fail to compile until the field is
+// listed above (and kResultsEncodingVersion bumped), then take the new sizes. Checked where the sizes
+// were measured (x86-64, libstdc++); padding can hide a small field, which the review must then catch.
+#if defined(__x86_64__) && defined(__GLIBCXX__) && !defined(_GLIBCXX_DEBUG)
+static_assert(sizeof(earth::LonLatDeg) == 16, "a field was added: list it in fields()");
+static_assert(sizeof(InputFile) == 64, "a field was added: list it in fields()");
+static_assert(sizeof(RunInfo) == 208, "a field was added: list it in fields()");
+static_assert(sizeof(ProviderInfo) == 192, "a field was added: list it in fields()");
+static_assert(sizeof(LoadIssues) == 88, "a field was added: list it in fields()");
+static_assert(sizeof(Variant) == 152, "a field was added: list it in fields()");
+static_assert(sizeof(CellInfo) == 120, "a field was added: list it in fields()");
+static_assert(sizeof(CellStat) == 48, "a field was added: list it in fields()");
+static_assert(sizeof(CellLayer) == 88, "a field was added: list it in fields()");
+static_assert(sizeof(TerminalGroup) == 96, "a field was added: list it in fields()");
+static_assert(sizeof(TrackPoint) == 24, "a field was added: list it in fields()");
+static_assert(sizeof(Terminal) == 168, "a field was added: list it in fields()");
+static_assert(sizeof(TerminalService) == 152, "a field was added: list it in fields()");
+static_assert(sizeof(LatencySummary) == 200, "a field was added: list it in fields()");
+static_assert(sizeof(TimeSeries) == 144, "a field was added: list it in fields()");
+static_assert(sizeof(PassRecord) == 144, "a field was added: list it in fields()");
+static_assert(sizeof(ProviderReliance) == 48, "a field was added: list it in fields()");
+static_assert(sizeof(Reliance) == 160, "a field was added: list it in fields()");
+static_assert(sizeof(CapacityScope) == 160, "a field was added: list it in fields()");
+static_assert(sizeof(TerminalCapacity) == 144, "a field was added: list it in fields()");
+static_assert(sizeof(CapacityCellLayer) == 136, "a field was added: list it in fields()");
+static_assert(sizeof(ProviderUsage) == 128, "a field was added: list it in fields()");
+static_assert(sizeof(EnforcementSettingResult) == 120, "a field was added: list it in fields()");
+static_assert(sizeof(EnforcementGroupResult) == 112, "a field was added: list it in fields()");
+static_assert(sizeof(EnforcementStudy) == 184, "a field was added: list it in fields()");
+static_assert(sizeof(Results) == 784, "a field was added: list it in fields()");
+#endif
+
 constexpr std::array<char, 8> kMagic = {'s', 'k', 'y', 'R', 'e', 's', 'u', 'l'};
 
 // Appends each value's bytes.

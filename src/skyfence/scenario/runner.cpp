@@ -341,6 +341,12 @@ void record_coverage(const Scenario& sc, const RunInputs& in, const Plan& plan,
   }
 }
 
+// The load issues of every provider of the run (the rows record_inputs makes; the plans' SGP4 failures
+// are added by cover_variants).
+void record_load_issues(const RunInputs& in, report::Results& res) {
+  for (const Loaded& l : in.loaded) res.load_issues.push_back(load_issues(l));
+}
+
 // SGP4 failures during the run: the baseline's failed satellite-steps, counted and warned about.
 void record_sgp4_failures(const Plan& baseline, const coverage::CoverageResult& r, const RunOptions& o,
                           report::Results& res) {
@@ -812,8 +818,8 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
     pi.status = l.spec.source.kind == SatelliteSource::Kind::preset ? "planned" : "deployed";
     pi.service_model = l.spec.service_model;
     res.providers.push_back(std::move(pi));
-    res.load_issues.push_back(load_issues(l));
   }
+  record_load_issues(in, res);
   for (const Plan& p : plans) res.variants.push_back(p.info);
   for (const earth::Cell& c : in.cells) res.cells.push_back(report::cell_info(c));
   for (const TerminalGroupSpec& g : sc.groups) res.groups.push_back({g.id, g.name, g.customer});
@@ -1078,9 +1084,9 @@ PlansPart run_plans(const Scenario& sc, std::size_t first, std::size_t count, co
   PlansPart part;
   report::Results& res = part.results;
   res.run.region_name = in.region->name();  // the demand met rows name the region
-  if (first == 0) {
-    for (const internal::Loaded& l : in.loaded) res.load_issues.push_back(internal::load_issues(l));
-  }
+  // The record's load issues, for cover_variants to add the SGP4 failures of the plans that own them
+  // to; merge_parts adds them up (every other part holds 0 there).
+  internal::record_load_issues(in, res);
   // The shares of run_scenario's progress, for this part's stages.
   const double coverage_share =
       sc.capacity() ? (sc.compute.latency ? 0.4 : 0.6) : (sc.compute.latency ? 0.6 : 0.95);
@@ -1143,14 +1149,15 @@ report::Results merge_parts(report::Results record, std::vector<report::Results>
         !p.terminals.empty())
       throw std::invalid_argument(
           "merge_parts: a part holds rows of the record (providers, variants, cells...)");
-    for (report::LoadIssues& issues : p.load_issues) {
-      const auto at =
-          std::find_if(record.load_issues.begin(), record.load_issues.end(),
-                       [&](const report::LoadIssues& x) { return x.provider == issues.provider; });
-      if (at == record.load_issues.end())
-        throw std::invalid_argument("merge_parts: load issues of provider \"" + issues.provider +
-                                    "\" unknown");
-      *at = std::move(issues);
+    if (!p.load_issues.empty()) {
+      if (p.load_issues.size() != record.load_issues.size())
+        throw std::invalid_argument("merge_parts: a part's load issues are not the record's rows");
+      for (std::size_t k = 0; k < p.load_issues.size(); ++k) {
+        if (p.load_issues[k].provider != record.load_issues[k].provider)
+          throw std::invalid_argument("merge_parts: load issues of provider \"" + p.load_issues[k].provider +
+                                      "\" where the record has \"" + record.load_issues[k].provider + "\"");
+        record.load_issues[k].sgp4_failed_states += p.load_issues[k].sgp4_failed_states;
+      }
     }
     append_part_rows(record.run.inputs, p.run.inputs);
     // The tables the parts fill, each in run_scenario's order when the parts come in plan order.

@@ -100,9 +100,10 @@ struct PlansPart {
                                          const RunContext& run);
 
 // Plans [first, first + count) (count clipped to the plans there are): their cell layers and terminal
-// service, the baseline's time series and load issues (with its SGP4 failures, warned about through
-// options.warn) when first is 0, demand met and latency rows. Throws std::invalid_argument when first
-// is beyond the last plan. Progress: the whole of `run`'s.
+// service, the baseline's time series when first is 0, demand met and latency rows, and the record's
+// load issues rows with the SGP4 failures of the part's plans (warned about through options.warn; 0
+// in the rows no plan of the part records). Throws std::invalid_argument when first is beyond the last
+// plan. Progress: the whole of `run`'s.
 [[nodiscard]] PlansPart run_plans(const Scenario& scenario, std::size_t first, std::size_t count,
                                   const RunOptions& options, const RunContext& run);
 
@@ -118,10 +119,11 @@ struct PlansPart {
                                        const RunContext& run);
 
 // The record with the parts' rows: each table's rows appended in the order of `parts` (so give the
-// plans parts in plan order, and the reliance parts in plan order), a part's load issues replacing the
-// record's row of that provider (the baseline's SGP4 failures), its input files appended, its
-// enforcement study taken. Then report::validate. Throws std::invalid_argument when a part holds rows
-// only the record has (providers, variants, cells, groups, terminals) or a provider the record lacks.
+// plans parts in plan order, and the reliance parts in plan order), the SGP4 failures of a part's load
+// issues added to the record's rows (each row's are counted by the one plan that records them), its
+// input files appended, its enforcement study taken. Then report::validate. Throws
+// std::invalid_argument when a part holds rows only the record has (providers, variants, cells,
+// groups, terminals) or load issues that are not the record's rows.
 // A table added to report::Results is merged here: appended when parts fill it, nothing when the
 // record does (serialize.cpp lists its fields for the parts' travel).
 [[nodiscard]] report::Results merge_parts(report::Results record, std::vector<report::Results> parts);
