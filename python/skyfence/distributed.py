@@ -3,8 +3,16 @@
     python3 -m skyfence.distributed coverage --catalog starlink --level 10 --start 2026-04-27T00:00:00Z \\
         --duration 24h --step 60s -o starlink.zarr [--scheduler tcp://HOST:8786]
 
+    python3 -m skyfence.distributed run [SCENARIO.toml] -o DIR [--scheduler tcp://HOST:8786]
+
 Without --scheduler the work runs on a local cluster (distributed.LocalCluster) sized to the machine.
-The results are those of the single-process ``skyfence coverage``, exactly.
+The results are those of the single-process ``skyfence coverage`` and ``skyfence run``, exactly.
+
+A scenario run is split by plan (the baseline and each variant: coverage, demand met and latency), each
+group's reliance against the baseline in a task of its own from the plans' per-step served masks, and
+the passes and enforcement study in one more; the client reads and checks the inputs, makes the run's
+record, merges the parts' rows in the single run's order (scenario::merge_parts) and writes the results
+folder with the CLI's writers.
 
 Coverage is split by cell shard and time chunk. A shard is a contiguous range of the points in the
 order the single-process command lists them (S2 order for grids: a shard is a compact patch of the
@@ -26,13 +34,14 @@ import sys
 import tempfile
 import time as _time
 import warnings as _warnings
+import zlib
 
 import numpy as np
 
 import skyfence
 from skyfence import _skyfence
 
-__all__ = ["Split", "coverage", "local_client", "plan_coverage"]
+__all__ = ["Split", "coverage", "local_client", "plan_coverage", "plan_groups", "run"]
 
 # The statistics the tasks carry (PointStats, one (points, providers + 1) array each).
 _STAT_FIELDS = ("steps_served", "sum_visible", "min_visible", "max_visible", "max_gap_steps", "gap_count",
@@ -384,6 +393,135 @@ def _assemble(shards_done, window, options):
     return ds, stats
 
 
+# -------------------------------------------------------------------------------------- scenario
+
+def plan_groups(plans, tasks=None):
+    """The plans (0 the baseline, then the variants) cut into `tasks` contiguous groups of nearly equal
+    size, as (first, count) pairs in plan order; default: one plan per task."""
+    if tasks is None:
+        tasks = plans
+    if isinstance(tasks, bool) or not isinstance(tasks, (int, np.integer)) or tasks < 1:
+        raise ValueError(f"tasks must be a whole number of at least 1, got {tasks!r}")
+    tasks = min(int(tasks), plans)
+    base, extra = divmod(plans, tasks)
+    groups, first = [], 0
+    for g in range(tasks):
+        count = base + (1 if g < extra else 0)
+        groups.append((first, count))
+        first += count
+    return groups
+
+
+def _plans_task(path, first, count, threads, data_dir):
+    """Task: plans [first, first + count) through coverage, demand met and latency (scenario::run_plans):
+    the part's rows as bytes, each plan's served masks compressed, the baseline's SGP4 warnings."""
+    found = _skyfence.scenario_plans(path, first, count, threads, data_dir)
+    return {"part": found["part"], "masks": [zlib.compress(m, 1) for m in found["masks"]],
+            "warnings": list(found["warnings"])}
+
+
+def _baseline_masks(done):
+    """Task: the baseline's served masks, from the first group's result."""
+    return done["masks"][0]
+
+
+def _reliance_task(record, first, baseline, done):
+    """Task: the reliance rows of a group's plans against the baseline (scenario::run_reliance)."""
+    return _skyfence.scenario_reliance(record, first, zlib.decompress(baseline),
+                                       [zlib.decompress(m) for m in done["masks"]])
+
+
+def _record_task(record):
+    """Task: the run's record (bytes), for the reliance tasks."""
+    return record
+
+
+def _part_of(done):
+    """Task: a group's rows and warnings without its masks (what the client gathers)."""
+    return done["part"], done["warnings"]
+
+
+def _tail_task(path, threads, data_dir):
+    """Task: the passes and the enforcement study (scenario::run_tail)."""
+    return _skyfence.scenario_tail(path, threads, data_dir)
+
+
+def _created_ns(created):
+    """`created` (None: now; a datetime64 or ISO-8601 text) as UTC ns since 1970; None means now."""
+    if created is None:
+        return -(2 ** 63)
+    if isinstance(created, str):
+        created = np.datetime64(created.rstrip("Z"))
+    return int(np.datetime64(created, "ns").astype(np.int64))
+
+
+def run(scenario=None, output_dir=None, *, client=None, tasks=None, task_threads=1, created=None,
+        data_dir=None, quiet=True, _option="output_dir", _make_client=None):
+    """Runs a scenario (None: the bundled default, as ``skyfence run``) as Dask tasks and writes its
+    results folder exactly as ``skyfence run`` does; returns skyfence.Results.
+
+    The plans (the baseline, then each variant) are cut into `tasks` groups (default one plan per
+    task); each group runs on a worker (coverage, demand met, latency), its reliance against the
+    baseline in a second task from the plans' served masks, the passes and enforcement study in one
+    more; the client merges the rows in the single run's order (scenario::merge_parts), so the
+    folder's tables equal ``skyfence run``'s. output_dir: as run_scenario's (checked before any task).
+    created: the time recorded as when the run was made (default now). The workers must see the
+    scenario and its files at the same paths as this process. client None: a local cluster.
+    """
+    if isinstance(task_threads, bool) or not isinstance(task_threads, int) or task_threads < 1:
+        raise ValueError(f"task_threads must be a whole number of at least 1, got {task_threads!r}")
+    data = skyfence.data_dir(data_dir)
+    # The scenario as given (recorded so, as `skyfence run` records it), and as the tasks read it: the
+    # workers may run in other folders.
+    given = os.fspath(scenario) if scenario else os.path.join(data, "scenarios", "default.toml")
+    path = os.path.abspath(given)
+    checked = _skyfence.scenario_check(given)  # a bad scenario file fails here
+    plans = len(checked["plans"])
+    groups = plan_groups(plans, tasks)
+    created_ns = _created_ns(created)
+    # Checked before anything is computed: never replaces what skyfence did not create.
+    folder = _skyfence.ResultsFolder(os.fspath(output_dir) if output_dir else checked["default_output"], _option)
+    try:
+        skyfence._warn(folder.warnings)
+        # Every input read and checked here, before any task; the loader's warnings said once.
+        record = _skyfence.scenario_record(given, created_ns, task_threads, data)
+        skyfence._warn(record["warnings"])
+        own = client is None
+        if own:
+            client = _make_client() if _make_client else local_client()
+        try:
+            parts, tail, reliance, every = _submit_run(client, path, record["record"], groups, task_threads, data)
+            _progress(every, quiet)
+            done = client.gather(parts)
+            rows = [part for part, _ in done] + client.gather(reliance) + [tail.result()]
+            for _, warnings in done:
+                skyfence._warn(warnings)
+        finally:
+            if own:
+                _close_client(client, _make_client is not None)
+        written = folder.write(record["record"], rows, given, path, task_threads, data)
+    finally:
+        folder.discard()
+    return skyfence.Results(written["path"], checked["name"])
+
+
+def _submit_run(client, path, record, groups, threads, data):
+    """Submits a run's tasks: per group its plans, then its reliance; the tail. Returns the futures of
+    the groups' rows, the tail, the reliance rows, and every future (for _progress)."""
+    # The record as a task's result rather than scattered data: the scheduler keeps the task, so a
+    # worker lost with the record on it makes it again (scattered data would be lost with it, and the
+    # reliance tasks cancelled).
+    record_f = client.submit(_record_task, record, pure=False)
+    plans_f = [client.submit(_plans_task, path, first, count, threads, data, pure=False) for first, count in groups]
+    baseline_f = client.submit(_baseline_masks, plans_f[0], pure=False)
+    reliance = [client.submit(_reliance_task, record_f, first, baseline_f, f, pure=False)
+                for (first, _), f in zip(groups, plans_f)]
+    parts = [client.submit(_part_of, f, pure=False) for f in plans_f]
+    tail = client.submit(_tail_task, path, threads, data, pure=False)
+    every = plans_f + reliance + parts + [tail]
+    return parts, tail, reliance, every
+
+
 # ----------------------------------------------------------------------------------------- output
 
 def _format_of(path, given):
@@ -490,6 +628,23 @@ def _parser():
         c.add_argument("--task-threads", type=int, default=1, help="the engine's threads in each task (default 1)")
         c.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
 
+    r = sub.add_parser("run", help="skyfence run, split by variant",
+                       description="A scenario (default: the bundled one) as Dask tasks, its plans (the\n"
+                       "baseline and each variant) split into tasks; the results folder exactly as\n"
+                       "`skyfence run` writes it (docs/distributed.md, \"Run\").")
+    r.epilog = ("examples:\n"
+                "  python3 -m skyfence.distributed run -o results/ukraine        # the bundled default scenario\n"
+                "  python3 -m skyfence.distributed run my.toml -o out --scheduler tcp://head:8786 --tasks 8\n"
+                "Every input is read and checked here before any task (exit status 2); an existing -o folder\n"
+                "is replaced only when it is an earlier results folder. Exit status: 0 ok, 1 a task failed,\n"
+                "2 bad input, 130 interrupted (nothing written).")
+    r.formatter_class = argparse.RawDescriptionHelpFormatter
+    r.add_argument("scenario", nargs="?", help="the scenario file (default: the bundled default scenario)")
+    r.add_argument("-o", "--output", help="the results folder (default: results/<scenario name>); an existing "
+                   "folder is replaced only when it is an earlier results folder")
+    r.add_argument("--tasks", type=int, help="plan groups, each one task (default: one plan per task)")
+    cluster_options(r)
+
     c = sub.add_parser("coverage", help="skyfence coverage, split by cell shard and time chunk")
     for flag in ("catalog", "tle", "omm", "preset"):
         c.add_argument(f"--{flag}", dest=flag, action=_Source, metavar="X",
@@ -558,6 +713,39 @@ def _coverage_command(args):
     return 0
 
 
+def _run_command(args):
+    interrupted = [False]
+    made = []
+
+    def make_client():
+        made.append(_client(args))
+        return made[-1]
+
+    t0 = _time.monotonic()
+    try:
+        done = run(args.scenario, args.output, tasks=args.tasks, task_threads=args.task_threads,
+                   quiet=args.quiet, _option="--output", _make_client=make_client)
+    except KeyboardInterrupt:
+        interrupted[0] = True
+        raise
+    finally:
+        for client in made:
+            _close(client, args, interrupted[0])
+    if not args.quiet:
+        print(f"skyfence.distributed: ran \"{done.name}\" in {_time.monotonic() - t0:.1f} s; results in "
+              f"{done.path}/: report.html, results.sqlite, csv/, geojson/", file=sys.stderr)
+    return 0
+
+
+def _close_client(client, made_by_command):
+    """Closes a client run() made: the command's own (_run_command closes it), or a local cluster's."""
+    if made_by_command:
+        return
+    cluster = client.cluster
+    client.close()
+    cluster.close()
+
+
 # How long an interrupted run waits for the scheduler to acknowledge its leaving, seconds: a busy
 # scheduler can take the client's whole default (twice the connect timeout, 60 s) to answer, and a
 # scheduler releases the tasks of a client that has gone anyway.
@@ -582,7 +770,7 @@ def main(argv=None):
     interrupted), as the skyfence command's."""
     args = _parser().parse_args(argv)
     try:
-        return _coverage_command(args)
+        return _run_command(args) if args.command == "run" else _coverage_command(args)
     except (ValueError, TypeError) as e:  # skyfence.InputError is a ValueError
         print(f"skyfence: error: {e}", file=sys.stderr)
         return 2

@@ -4,9 +4,11 @@ coverage, for any split; a worker killed mid-run changes nothing; nothing is hal
 
 import contextlib
 import os
+import pathlib
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -202,6 +204,95 @@ def test_bad_input_is_reported_before_any_task(cluster, tmp_path, capsys):
     assert sorted(os.listdir(tmp_path)) == ["not-a-store"]
 
 
+# ------------------------------------------------------------------------------------------- run
+
+PARTS = os.path.join(REPO, "tests", "data", "scenario", "parts.toml")
+
+
+def parts_text():
+    """The parts scenario's text with every file it names made absolute (for a copy elsewhere)."""
+    here = os.path.dirname(PARTS)
+    text = open(PARTS).read().replace('"../../../', f'"{REPO}/')
+    for name in ("iridium.toml", "terminals_civil.csv", "terminals_military.csv"):
+        text = text.replace(f'"{name}"', f'"{here}/{name}"')
+    return text
+
+
+def tables(folder):
+    """Every table of a results folder's results.sqlite, as its rows in the store's order."""
+    with contextlib.closing(sqlite3.connect(f"file:{folder / 'results.sqlite'}?mode=ro", uri=True)) as db:
+        names = [r[0] for r in db.execute("select name from sqlite_master where type = 'table' order by name")]
+        return {n: db.execute(f'select * from "{n}"').fetchall() for n in names}
+
+
+def files(folder):
+    """Every file of a results folder but the manifest, by its path inside the folder."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name not in ("skyfence-results.json", "results.sqlite")}
+
+
+@pytest.fixture(scope="module")
+def parts_ref(cli, tmp_path_factory):
+    """`skyfence run` of the parts scenario (every table filled): its folder, tables and created time."""
+    out = tmp_path_factory.mktemp("run") / "ref"
+    subprocess.run([cli, "run", PARTS, "-o", str(out), "--quiet"], check=True, timeout=TIMEOUT_S)
+    ref = tables(out)
+    return out, ref, ref["runs"][0][-1]
+
+
+def test_run_any_split_equals_skyfence_run(client, cluster, parts_ref, tmp_path, capsys):
+    ref_dir, ref, created = parts_ref
+    assert len(ref["variants"]) == 4 and all(ref[t] for t in ("cell_stats", "reliance", "capacity", "passes",
+                                                              "latency_summaries", "timeseries", "enforcement"))
+    assert sd.plan_groups(4, 2) == [(0, 2), (2, 2)] and sd.plan_groups(4, 3) == [(0, 2), (2, 1), (3, 1)]
+    assert sd.plan_groups(4) == [(0, 1), (1, 1), (2, 1), (3, 1)] and sd.plan_groups(2, 9) == [(0, 1), (1, 1)]
+    for tasks in (1, 4):  # the time the run was made passed as the CLI's: every row of every table equal
+        with pytest.warns(skyfence.SkyfenceWarning, match="oneweb"):
+            done = sd.run(PARTS, tmp_path / f"t{tasks}", client=client, tasks=tasks, created=created)
+        assert tables(tmp_path / f"t{tasks}") == ref, tasks
+        assert files(tmp_path / f"t{tasks}") == files(ref_dir), tasks  # report.html, csv/, geojson/
+        assert done.name == "parts" and len(done["reliance"]) == len(ref["reliance"])
+    # The command (2 tasks), onto the folder of an earlier run (replaced): the same, but for the time the
+    # run was made.
+    out = tmp_path / "t1"
+    capsys.readouterr()
+    assert run_main("run", PARTS, "-o", str(out), "--tasks", "2", "--scheduler", cluster[0]) == 0
+    err = capsys.readouterr().err
+    assert "tasks done" in err and f"results in {out}/" in err
+    got = tables(out)
+    assert [r[:-1] for r in got.pop("runs")] == [r[:-1] for r in ref["runs"]]
+    assert got == {k: v for k, v in ref.items() if k != "runs"}
+    assert sorted(os.listdir(tmp_path)) == ["t1", "t4"]
+
+
+def test_run_bad_input_and_foreign_folder_before_any_task(cluster, tmp_path, capsys, monkeypatch):
+    started = []
+    monkeypatch.setattr(sd, "_client", lambda args: started.append(args) or pytest.fail("a client was started"))
+    out = str(tmp_path / "out")
+    bad = os.path.join(REPO, "tests", "data", "scenario", "bad.toml")
+    assert run_main("run", bad, "-o", out, "--scheduler", cluster[0]) == 2
+    assert "bad.toml" in capsys.readouterr().err
+    assert run_main("run", str(tmp_path / "none.toml"), "-o", out, "--scheduler", cluster[0]) == 2
+    assert "none.toml" in capsys.readouterr().err
+    # Inputs the scenario names, read before any task: a sites file with a latitude out of range.
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(parts_text().replace(f'"{os.path.dirname(PARTS)}/terminals_civil.csv"', '"sites.csv"'))
+    (tmp_path / "sites.csv").write_text("id,name,lat_deg,lon_deg\nC1,Chisinau,147.01,28.86\n")
+    assert run_main("run", str(scenario), "-o", out, "--scheduler", cluster[0]) == 2
+    assert "sites.csv" in capsys.readouterr().err
+    assert run_main("run", PARTS, "-o", out, "--tasks", "0", "--scheduler", cluster[0]) == 2
+    assert "tasks must be" in capsys.readouterr().err
+    # A user's folder is never replaced: refused before anything runs, and left as it was.
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "keep.txt").write_text("mine")
+    assert run_main("run", PARTS, "-o", str(mine), "--scheduler", cluster[0]) == 2
+    assert "not a skyfence results folder" in capsys.readouterr().err
+    assert os.listdir(mine) == ["keep.txt"] and (mine / "keep.txt").read_text() == "mine"
+    assert sorted(os.listdir(tmp_path)) == ["mine", "s.toml", "sites.csv"]
+    assert started == []
+
+
 @contextlib.contextmanager
 def running(args):
     proc = subprocess.Popen([sys.executable, "-m", "skyfence.distributed", *args], stdout=subprocess.PIPE,
@@ -231,6 +322,68 @@ HEAVY = ["--catalog", "iridium", "--catalog", "oneweb", "--level", "4", "--start
 # that the interrupt lands mid-run however slowly this process is scheduled.
 ENDLESS = [*HEAVY[:-10], "--stop", "2026-04-28T00:00:00Z", "--step", "1m", "--min-sats", "2", "--shards", "4",
            "--chunks", "720"]
+
+
+def busy_worker(address, name):
+    """Waits until the worker called `name` runs a task; whether it did in time."""
+    from distributed import Client
+
+    with Client(address, timeout=TIMEOUT_S) as c:
+        deadline = time.monotonic() + TIMEOUT_S
+        while time.monotonic() < deadline:
+            workers = c.scheduler_info()["workers"]
+            mine = [a for a, w in workers.items() if w.get("name") == name]
+            if mine and c.processing(mine).get(mine[0]):
+                return True
+            time.sleep(0.05)
+    return False
+
+
+def test_run_with_a_worker_killed_midway_equals_skyfence_run(cli, cluster, tmp_path):
+    # A third worker joins and is killed while it runs one of the run's tasks: Dask reruns that task (and
+    # any result it held) on the other two, and the folder is skyfence run's (but for its time).
+    # Twelve hours (144 steps) rather than 30 minutes: tasks of seconds, so the kill lands mid-run.
+    scratch = tempfile.mkdtemp(prefix="skyfence-dask-extra-")
+    scenario = os.path.join(scratch, "long.toml")
+    with open(scenario, "w") as f:
+        f.write(parts_text().replace('duration = "30m"', 'duration = "12h"'))
+    subprocess.run([cli, "run", scenario, "-o", os.path.join(scratch, "ref"), "--quiet"], check=True,
+                   timeout=TIMEOUT_S)
+    ref = tables(pathlib.Path(scratch) / "ref")
+    log = open(os.path.join(scratch, "worker.log"), "w")
+    extra = start(["/usr/bin/dask-worker", cluster[0], "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                   "--name", "extra", "--local-directory", scratch, "--death-timeout", "60",
+                   "--memory-limit", "2GB"], log)
+    out = tmp_path / "out"
+    try:
+        wait_for_workers(cluster[0], 3)
+        with running(["run", scenario, "-o", str(out), "--scheduler", cluster[0]]) as proc:
+            assert busy_worker(cluster[0], "extra")
+            assert proc.poll() is None and not out.exists()  # mid-run
+            os.killpg(extra.pid, signal.SIGKILL)
+            assert extra.wait(TIMEOUT_S) == -signal.SIGKILL
+            _, err = proc.communicate(timeout=TIMEOUT_S)
+            assert proc.returncode == 0, err
+    finally:
+        stop(extra)
+        log.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+    got = tables(out)
+    assert [r[:-1] for r in got.pop("runs")] == [r[:-1] for r in ref["runs"]]
+    assert got == {k: v for k, v in ref.items() if k != "runs"}
+    assert os.listdir(tmp_path) == ["out"]
+
+
+def test_interrupted_scenario_run_writes_nothing(cluster, tmp_path):
+    scenario = tmp_path / "long.toml"
+    scenario.write_text(parts_text().replace('duration = "30m"', 'duration = "12h"'))
+    with running(["run", str(scenario), "-o", str(tmp_path / "out"), "--scheduler", cluster[0]]) as proc:
+        first_progress_line(proc)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=TIMEOUT_S)
+        assert proc.returncode == 130, err
+        assert "interrupted; nothing was written" in err
+    assert os.listdir(tmp_path) == ["long.toml"]  # no folder, no staging folder beside it
 
 
 def test_interrupted_run_writes_nothing(cluster, tmp_path):

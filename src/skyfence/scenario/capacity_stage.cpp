@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -100,11 +101,13 @@ void record_usage(const Plan& plan, const std::vector<capacity::ServiceModel>& m
 }  // namespace
 
 void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
-                     const RunContext& run, report::Results& res) {
+                     const RunContext& run, report::Results& res, PlanRange range) {
   const time::Duration step = sc.compute.capacity_step.count_ns() > 0 ? sc.compute.capacity_step : sc.step;
   const time::Window window = time::Window::make(sc.start, sc.stop, step);
   const std::size_t n_cells = in.cells.size();
-  for (std::size_t v = 0; v < plans.size(); ++v) {
+  if (range.first > plans.size()) throw std::invalid_argument("record_capacity: no such plan");
+  const std::size_t last = range.end(plans.size());
+  for (std::size_t v = range.first; v < last; ++v) {
     const Plan& plan = plans[v];
     // Fleets and models as the plan has them (failed satellites gone, a variant's background load).
     std::vector<std::unique_ptr<visibility::Fleet>> fleets;
@@ -136,10 +139,9 @@ void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<
         point_positions(in, at, out);
       };
     }
-    const double n = static_cast<double>(plans.size());
+    const double n = static_cast<double>(last - range.first), k = static_cast<double>(v - range.first);
     const capacity::CapacityResult r = capacity::compute_capacity(
-        points, providers, window, co,
-        run.part(static_cast<double>(v) / n, static_cast<double>(v + 1) / n, "demand met"));
+        points, providers, window, co, run.part(k / n, (k + 1.0) / n, "demand met"));
 
     // The region (when it has demand), each terminal group, each terminal.
     if (sc.region.has_demand()) {

@@ -344,6 +344,30 @@ void record_coverage(const Scenario& sc, const RunInputs& in, const Plan& plan,
   }
 }
 
+// The load issues of every provider of the run and of every catalog swap (the rows record_inputs makes;
+// the plans' SGP4 failures are added by cover_variants).
+void record_load_issues(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
+                        report::Results& res) {
+  for (const Loaded& l : in.loaded) {
+    // A provider only a variant adds is that variant's; the others are the baseline's.
+    std::string variant = "baseline";
+    const auto in_baseline = [&](const Active& a) { return a.loaded == &l; };
+    if (std::none_of(plans.front().active.begin(), plans.front().active.end(), in_baseline)) {
+      for (const Plan& p : plans) {
+        if (p.info.kind == report::VariantKind::add_provider && p.info.provider == l.spec.name) {
+          variant = p.info.id;
+          break;
+        }
+      }
+    }
+    res.load_issues.push_back(load_issues(l.spec.name, variant, l.load));
+  }
+  for (const SwappedCatalog& s : in.swapped) {
+    const VariantSpec& v = sc.variants[s.variant];
+    res.load_issues.push_back(load_issues(v.provider, v.id, s.load));
+  }
+}
+
 // SGP4 failures during the run, counted and warned about: in each plan, the failed satellite-steps of
 // the satellites whose loading it records (load_issues' `variant`: the baseline's for the scenario's
 // providers, a catalog swap's for the catalog it swaps in, an add-provider variant's for its provider).
@@ -823,23 +847,8 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
     pi.status = l.spec.source.kind == SatelliteSource::Kind::preset ? "planned" : "deployed";
     pi.service_model = l.spec.service_model;
     res.providers.push_back(std::move(pi));
-    // A provider only a variant adds is that variant's; the others are the baseline's.
-    std::string variant = "baseline";
-    const auto in_baseline = [&](const Active& a) { return a.loaded == &l; };
-    if (std::none_of(plans.front().active.begin(), plans.front().active.end(), in_baseline)) {
-      for (const Plan& p : plans) {
-        if (p.info.kind == report::VariantKind::add_provider && p.info.provider == l.spec.name) {
-          variant = p.info.id;
-          break;
-        }
-      }
-    }
-    res.load_issues.push_back(load_issues(l.spec.name, variant, l.load));
   }
-  for (const SwappedCatalog& s : in.swapped) {
-    const VariantSpec& v = sc.variants[s.variant];
-    res.load_issues.push_back(load_issues(v.provider, v.id, s.load));
-  }
+  record_load_issues(sc, in, plans, res);
   for (const Plan& p : plans) res.variants.push_back(p.info);
   for (const earth::Cell& c : in.cells) res.cells.push_back(report::cell_info(c));
   for (const TerminalGroupSpec& g : sc.groups) res.groups.push_back({g.id, g.name, g.customer});
@@ -857,18 +866,21 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
 }
 
 std::vector<Masks> cover_variants(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
-                                  const RunOptions& o, const RunContext& run, report::Results& res) {
-  std::vector<Masks> masks(plans.size());
-  const double n = static_cast<double>(plans.size());
-  for (std::size_t v = 0; v < plans.size(); ++v) {
+                                  const RunOptions& o, const RunContext& run, report::Results& res,
+                                  PlanRange range) {
+  if (range.first > plans.size()) throw std::invalid_argument("cover_variants: no such plan");
+  const std::size_t last = range.end(plans.size());
+  std::vector<Masks> masks(last - range.first);
+  const double n = static_cast<double>(last - range.first);
+  for (std::size_t v = range.first; v < last; ++v) {
     const policy::ProviderPermissions permits = plan_permissions(sc, in, plans[v]);
     std::vector<report::TimeSeries> series;
     if (v == 0) series = baseline_series(sc, in, plans[v]);
     std::vector<std::uint8_t> varies;
-    const coverage::CoverageResult r = cover_plan(
-        sc, in, plans, v, permits,
-        run.part(static_cast<double>(v) / n, static_cast<double>(v + 1) / n, "coverage: " + plans[v].info.id),
-        masks[v], series, varies);
+    const double k = static_cast<double>(v - range.first);
+    const coverage::CoverageResult r =
+        cover_plan(sc, in, plans, v, permits, run.part(k / n, (k + 1.0) / n, "coverage: " + plans[v].info.id),
+                   masks[v - range.first], series, varies);
     record_sgp4_failures(plans[v], r, o, res);
     record_coverage(sc, in, plans[v], r, permits, varies, res);
     for (auto& s : series) res.timeseries.push_back(std::move(s));
@@ -878,40 +890,52 @@ std::vector<Masks> cover_variants(const Scenario& sc, const RunInputs& in, const
 
 void record_reliance(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
                      const std::vector<Masks>& masks, report::Results& res) {
-  const std::size_t n_steps = sc.steps(), n_points = in.points.size(), n_cells = in.cells.size();
-  const std::vector<earth::Cell>& cells = in.cells;
-  const std::vector<TerminalRow>& terminals = in.terminals;
-  const std::vector<std::string>& union_names = in.union_names;
-  const earth::Region& region = *in.region;
+  std::vector<double> areas;
+  for (const earth::Cell& c : in.cells) areas.push_back(c.area_km2);
+  std::vector<std::string> terminal_group, groups;
+  for (const TerminalRow& t : in.terminals) terminal_group.push_back(t.group);
+  for (const TerminalGroupSpec& g : sc.groups) groups.push_back(g.id);
   for (std::size_t v = 0; v < plans.size(); ++v) {
-    report::RelianceAccumulator region_acc(union_names);
-    std::map<std::string, report::RelianceAccumulator> group_acc;
-    for (const auto& g : sc.groups) group_acc.emplace(g.id, report::RelianceAccumulator(union_names));
-    for (std::size_t step = 0; step < n_steps; ++step) {
-      const std::uint64_t* base = &masks[0].bits[step * n_points];
-      const std::uint64_t* var = &masks[v].bits[step * n_points];
-      for (std::size_t i = 0; i < n_cells; ++i) region_acc.add(cells[i].area_km2, base[i], var[i]);
-      for (std::size_t t = 0; t < terminals.size(); ++t) {
-        group_acc.at(terminals[t].group).add(1.0, base[n_cells + t], var[n_cells + t]);
-      }
+    add_reliance(areas, terminal_group, groups, in.union_names, in.region->name(), plans[v].info.id,
+                 sc.steps(), masks[0].bits, masks[v].bits, res.reliance);
+  }
+}
+
+void add_reliance(std::span<const double> cell_area_km2, std::span<const std::string> terminal_group,
+                  std::span<const std::string> groups, const std::vector<std::string>& union_names,
+                  const std::string& region_name, const std::string& variant, std::size_t steps,
+                  std::span<const std::uint64_t> baseline, std::span<const std::uint64_t> masks,
+                  std::vector<report::Reliance>& out) {
+  const std::size_t n_cells = cell_area_km2.size(), n_points = n_cells + terminal_group.size();
+  if (baseline.size() != steps * n_points || masks.size() != steps * n_points)
+    throw std::invalid_argument("add_reliance: masks of another size than steps x points");
+  report::RelianceAccumulator region_acc(union_names);
+  std::map<std::string, report::RelianceAccumulator> group_acc;
+  for (const std::string& g : groups) group_acc.emplace(g, report::RelianceAccumulator(union_names));
+  for (std::size_t step = 0; step < steps; ++step) {
+    const std::uint64_t* base = &baseline[step * n_points];
+    const std::uint64_t* var = &masks[step * n_points];
+    for (std::size_t i = 0; i < n_cells; ++i) region_acc.add(cell_area_km2[i], base[i], var[i]);
+    for (std::size_t t = 0; t < terminal_group.size(); ++t) {
+      group_acc.at(terminal_group[t]).add(1.0, base[n_cells + t], var[n_cells + t]);
     }
-    res.reliance.push_back(
-        region_acc.result(std::string(report::kScopeRegion), region.name(), plans[v].info.id));
-    for (const auto& g : sc.groups) {
-      res.reliance.push_back(
-          group_acc.at(g.id).result(std::string(report::kScopeGroup), g.id, plans[v].info.id));
-    }
+  }
+  out.push_back(region_acc.result(std::string(report::kScopeRegion), region_name, variant));
+  for (const std::string& g : groups) {
+    out.push_back(group_acc.at(g).result(std::string(report::kScopeGroup), g, variant));
   }
 }
 
 void record_latency(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
-                    const RunContext& run, report::Results& res) {
+                    const RunContext& run, report::Results& res, PlanRange range) {
   if (!sc.compute.latency || in.terminals.empty()) return;
+  if (range.first > plans.size()) throw std::invalid_argument("record_latency: no such plan");
+  const std::span<const Plan> chosen(plans.data() + range.first, range.end(plans.size()) - range.first);
   std::size_t jobs = 0, done_jobs = 0;
-  for (const Plan& p : plans) {
+  for (const Plan& p : chosen) {
     for (const Active& a : p.active) jobs += a.loaded->gateways.empty() ? 0 : 1;
   }
-  for (const Plan& plan : plans) {
+  for (const Plan& plan : chosen) {
     for (const Active& act : plan.active) {
       if (act.loaded->gateways.empty()) continue;
       std::vector<network::RouteStatistics> stats;
@@ -1060,6 +1084,126 @@ report::Results run_scenario(const Scenario& sc, const RunOptions& o, const RunC
   run.report("done", 1.0);
   report::validate(res);
   return res;
+}
+
+std::size_t plan_count(const Scenario& sc) {
+  return 1 + sc.variants.size();
+}
+
+report::Results run_record(const Scenario& sc, const RunOptions& o, const RunContext& run) {
+  if (run.data_dir.empty()) throw std::invalid_argument("run_record: RunContext::data_dir is required");
+  const internal::RunInputs in = internal::load_inputs(sc, o, run);
+  const std::vector<internal::Plan> plans = internal::plan_variants(sc, in);
+  report::Results res;
+  internal::record_inputs(sc, in, plans, o, res);
+  report::validate(res);
+  return res;
+}
+
+PlansPart run_plans(const Scenario& sc, std::size_t first, std::size_t count, const RunOptions& o,
+                    const RunContext& run) {
+  if (run.data_dir.empty()) throw std::invalid_argument("run_plans: RunContext::data_dir is required");
+  if (first >= plan_count(sc)) throw std::invalid_argument("run_plans: no plan " + std::to_string(first));
+  // The loader's warnings are the record's; this part warns of its plans' SGP4 failures only.
+  RunOptions quiet = o;
+  quiet.warn = nullptr;
+  const internal::RunInputs in = internal::load_inputs(sc, quiet, run);
+  const std::vector<internal::Plan> plans = internal::plan_variants(sc, in);
+  const internal::PlanRange range{first, count};
+  PlansPart part;
+  report::Results& res = part.results;
+  res.run.region_name = in.region->name();  // the demand met rows name the region
+  // The record's load issues, for cover_variants to add the SGP4 failures of the plans that own them
+  // to; merge_parts adds them up (every other part holds 0 there).
+  internal::record_load_issues(sc, in, plans, res);
+  // The shares of run_scenario's progress, for this part's stages.
+  const double coverage_share =
+      sc.capacity() ? (sc.compute.latency ? 0.4 : 0.6) : (sc.compute.latency ? 0.6 : 0.95);
+  const double capacity_end = sc.capacity() ? (sc.compute.latency ? 0.75 : 0.95) : coverage_share;
+  for (internal::Masks& m :
+       internal::cover_variants(sc, in, plans, o, run.part(0.0, coverage_share), res, range))
+    part.masks.push_back(std::move(m.bits));
+  if (sc.capacity())
+    internal::record_capacity(sc, in, plans, run.part(coverage_share, capacity_end), res, range);
+  internal::record_latency(sc, in, plans, run.part(capacity_end, 1.0), res, range);
+  run.report("done", 1.0);
+  return part;
+}
+
+report::Results run_reliance(const report::Results& record, std::size_t first, const ServedMasks& baseline,
+                             const std::vector<ServedMasks>& masks) {
+  if (first + masks.size() > record.variants.size())
+    throw std::invalid_argument("run_reliance: plans beyond the record's variants");
+  std::vector<double> areas;
+  for (const report::CellInfo& c : record.cells) areas.push_back(c.area_km2);
+  std::vector<std::string> terminal_group, groups, union_names;
+  for (const report::Terminal& t : record.terminals) terminal_group.push_back(t.group);
+  for (const report::TerminalGroup& g : record.groups) groups.push_back(g.id);
+  for (const report::ProviderInfo& p : record.providers) union_names.push_back(p.name);
+  report::Results res;
+  for (std::size_t k = 0; k < masks.size(); ++k) {
+    internal::add_reliance(areas, terminal_group, groups, union_names, record.run.region_name,
+                           record.variants[first + k].id, record.run.step_count, baseline, masks[k],
+                           res.reliance);
+  }
+  return res;
+}
+
+report::Results run_tail(const Scenario& sc, const RunOptions& o, const RunContext& run) {
+  if (run.data_dir.empty()) throw std::invalid_argument("run_tail: RunContext::data_dir is required");
+  RunOptions quiet = o;
+  quiet.warn = nullptr;
+  const internal::RunInputs in = internal::load_inputs(sc, quiet, run);
+  const std::vector<internal::Plan> plans = internal::plan_variants(sc, in);
+  report::Results res;
+  internal::record_passes(sc, in, plans, run, res);
+  internal::record_enforcement(sc, in, run.part(1.0, 1.0, "enforcement"), res);
+  run.report("done", 1.0);
+  return res;
+}
+
+namespace {
+
+// Moves the rows of `from` to the end of `to`.
+template <class Row>
+void append_part_rows(std::vector<Row>& to, std::vector<Row>& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+}  // namespace
+
+report::Results merge_parts(report::Results record, std::vector<report::Results> parts) {
+  for (report::Results& p : parts) {
+    if (!p.providers.empty() || !p.variants.empty() || !p.cells.empty() || !p.groups.empty() ||
+        !p.terminals.empty())
+      throw std::invalid_argument(
+          "merge_parts: a part holds rows of the record (providers, variants, cells...)");
+    if (!p.load_issues.empty()) {
+      if (p.load_issues.size() != record.load_issues.size())
+        throw std::invalid_argument("merge_parts: a part's load issues are not the record's rows");
+      for (std::size_t k = 0; k < p.load_issues.size(); ++k) {
+        if (p.load_issues[k].provider != record.load_issues[k].provider)
+          throw std::invalid_argument("merge_parts: load issues of provider \"" + p.load_issues[k].provider +
+                                      "\" where the record has \"" + record.load_issues[k].provider + "\"");
+        record.load_issues[k].sgp4_failed_states += p.load_issues[k].sgp4_failed_states;
+      }
+    }
+    append_part_rows(record.run.inputs, p.run.inputs);
+    // The tables the parts fill, each in run_scenario's order when the parts come in plan order.
+    append_part_rows(record.cell_layers, p.cell_layers);
+    append_part_rows(record.terminal_service, p.terminal_service);
+    append_part_rows(record.latency, p.latency);
+    append_part_rows(record.timeseries, p.timeseries);
+    append_part_rows(record.reliance, p.reliance);
+    append_part_rows(record.passes, p.passes);
+    append_part_rows(record.capacity, p.capacity);
+    append_part_rows(record.terminal_capacity, p.terminal_capacity);
+    append_part_rows(record.capacity_cells, p.capacity_cells);
+    append_part_rows(record.provider_usage, p.provider_usage);
+    if (p.enforcement) record.enforcement = std::move(p.enforcement);
+  }
+  report::validate(record);
+  return record;
 }
 
 }  // namespace skyfence::scenario

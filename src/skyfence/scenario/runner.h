@@ -20,10 +20,12 @@
 // order).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "skyfence/core/error.h"
 #include "skyfence/core/run_context.h"
@@ -61,5 +63,69 @@ struct RunOptions {
 // "done") and the share of the whole run done, never decreasing; a stop requested through run.stop
 // throws Cancelled at the next step of whichever engine is running.
 report::Results run_scenario(const Scenario& scenario, const RunOptions& options, const RunContext& run);
+
+// ---------------------------------------------------------------------------------------------
+// A run in parts, which other processes or machines can compute (the distributed run,
+// docs/distributed.md, "run"), merged into the results run_scenario gives, row for row:
+//   record    run_record: stages 1-3 (the run, inputs, providers, load issues, variants, cells,
+//             groups, terminals); every input is read and checked here
+//   plans     run_plans(first, count): plans [first, first + count) (0 the baseline, then the variants
+//             in scenario order) through coverage, demand met and latency, with their per-step served
+//             masks
+//   reliance  run_reliance: the reliance rows of some plans, from their masks and the baseline's
+//   tail      run_tail: passes and the enforcement study
+// Each part computes exactly what run_scenario computes for it (the same engines, inputs and sums in
+// the same order; the engines do not depend on the thread count), and merge_parts puts the rows in
+// run_scenario's order, so the merge equals run_scenario's results field for field, whatever the split
+// (ScenarioParts tests in tests/unit/scenario/parts_test.cpp). Each part but the record reads the
+// scenario's inputs again (seconds at most; the record's caller has checked them).
+
+// The plans of a scenario: the baseline and one per variant.
+[[nodiscard]] std::size_t plan_count(const Scenario& scenario);
+
+// A plan's per-step served masks: [step * points + point] over the region's cells then the terminals
+// (in the results' order), bit k set when the run's provider k (Results::providers order) serves it.
+using ServedMasks = std::vector<std::uint64_t>;
+
+// What run_plans computes.
+struct PlansPart {
+  report::Results results;         // the part's rows only (not valid on its own)
+  std::vector<ServedMasks> masks;  // per plan of the part, in order
+};
+
+// The record of the run: stages 1-3 of run_scenario, with options' software version and created time.
+// Warns (options.warn) as run_scenario does about what loading left out. Throws as run_scenario for
+// bad input. The results pass report::validate.
+[[nodiscard]] report::Results run_record(const Scenario& scenario, const RunOptions& options,
+                                         const RunContext& run);
+
+// Plans [first, first + count) (count clipped to the plans there are): their cell layers and terminal
+// service, the baseline's time series when first is 0, demand met and latency rows, and the record's
+// load issues rows with the SGP4 failures of the part's plans (warned about through options.warn; 0
+// in the rows no plan of the part records). Throws std::invalid_argument when first is beyond the last
+// plan. Progress: the whole of `run`'s.
+[[nodiscard]] PlansPart run_plans(const Scenario& scenario, std::size_t first, std::size_t count,
+                                  const RunOptions& options, const RunContext& run);
+
+// The reliance rows of plans [first, first + masks.size()) from their masks and the baseline's (run_plans'),
+// with the record's cells, terminals, groups and providers. Throws std::invalid_argument for masks of
+// another size or plans the record does not have.
+[[nodiscard]] report::Results run_reliance(const report::Results& record, std::size_t first,
+                                           const ServedMasks& baseline,
+                                           const std::vector<ServedMasks>& masks);
+
+// The passes and the enforcement study (and the input files the study read).
+[[nodiscard]] report::Results run_tail(const Scenario& scenario, const RunOptions& options,
+                                       const RunContext& run);
+
+// The record with the parts' rows: each table's rows appended in the order of `parts` (so give the
+// plans parts in plan order, and the reliance parts in plan order), the SGP4 failures of a part's load
+// issues added to the record's rows (each row's are counted by the one plan that records them), its
+// input files appended, its enforcement study taken. Then report::validate. Throws
+// std::invalid_argument when a part holds rows only the record has (providers, variants, cells,
+// groups, terminals) or load issues that are not the record's rows.
+// A table added to report::Results is merged here: appended when parts fill it, nothing when the
+// record does (serialize.cpp lists its fields for the parts' travel).
+[[nodiscard]] report::Results merge_parts(report::Results record, std::vector<report::Results> parts);
 
 }  // namespace skyfence::scenario

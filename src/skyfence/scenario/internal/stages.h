@@ -7,6 +7,7 @@
 // stage's rows are the same for any thread count. Internal: the contract may change with the runner.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -96,6 +97,15 @@ struct Masks {
   std::vector<std::uint64_t> bits;  // [step * points + point]
 };
 
+// The plans a stage computes: plans [first, first + count) of plan_variants' (a part of a run,
+// runner.h's run_plans); all of them by default.
+struct PlanRange {
+  std::size_t first = 0;
+  std::size_t count = static_cast<std::size_t>(-1);  // to the last plan
+  // One past the last plan of the range among `plans` plans. REQUIRES: first <= plans.
+  [[nodiscard]] std::size_t end(std::size_t plans) const { return first + std::min(count, plans - first); }
+};
+
 // Everything a run reads, checked, before anything is computed.
 struct RunInputs {
   policy::LoadOptions policy_options;       // with the bundled country borders, read once
@@ -132,22 +142,36 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
 // Stage "coverage under policy": every variant through the coverage engine over the points, each
 // provider at its own minimum elevation and under its policy. Appends the cell layers, the terminals'
 // service and decisions, and the baseline's time series; sets the baseline's sgp4_failed_states in
-// res.load_issues (warning through options.warn). Returns the per-step served masks of each plan.
+// res.load_issues (warning through options.warn). Computes the plans of `range` only, and returns
+// their per-step served masks (masks[k]: plan range.first + k's); the baseline's series and SGP4
+// failures when the range holds the baseline (res.load_issues must then hold record_inputs' rows).
 // Progress: the whole of `run`'s, plan by plan. Cost: the coverage engine's, once per plan.
 std::vector<Masks> cover_variants(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
-                                  const RunOptions& options, const RunContext& run, report::Results& res);
+                                  const RunOptions& options, const RunContext& run, report::Results& res,
+                                  PlanRange range = {});
 
 // Stage "reliance": per plan, the region's (cells weighted by area) and each terminal group's reliance
 // against the baseline's masks (masks[0]). REQUIRES: masks from cover_variants for the same plans.
 void record_reliance(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
                      const std::vector<Masks>& masks, report::Results& res);
 
-// Stage "latency": when the scenario asks for it and has terminals, per plan and provider with gateways,
-// each terminal's route to the internet at the latency step (denied terminals are unreachable).
+// The reliance rows of one plan (the region's, then each group's in `groups` order) from its served
+// masks and the baseline's ([step * points + point], cells then terminals): what record_reliance
+// appends for it, with the same sums in the same order. `cell_area_km2` per cell, `terminal_group`
+// per terminal (an id of `groups`), `union_names` the providers of the masks' bits.
+void add_reliance(std::span<const double> cell_area_km2, std::span<const std::string> terminal_group,
+                  std::span<const std::string> groups, const std::vector<std::string>& union_names,
+                  const std::string& region_name, const std::string& variant, std::size_t steps,
+                  std::span<const std::uint64_t> baseline, std::span<const std::uint64_t> masks,
+                  std::vector<report::Reliance>& out);
+
+// Stage "latency": when the scenario asks for it and has terminals, per plan (of `range`) and provider
+// with gateways, each terminal's route to the internet at the latency step (denied terminals are
+// unreachable).
 // Progress: the whole of `run`'s, job by job. Cost: one network snapshot and routing per latency step
 // and job.
 void record_latency(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
-                    const RunContext& run, report::Results& res);
+                    const RunContext& run, report::Results& res, PlanRange range = {});
 
 // The policies of a plan's providers, per point (cells ask as the region's customer, terminals as
 // themselves), indexed as plan.active; tracked terminals are left to plan_permission_hook.
@@ -166,13 +190,13 @@ policy::PermissionHook plan_permission_hook(const RunInputs& in, const Plan& pla
 // out.size() == in.points.size().
 void point_positions(const RunInputs& in, time::Instant at, std::span<frames::Geodetic> out);
 
-// Stage "demand met" (when every provider has a service model, Scenario::capacity): per plan,
-// capacity::compute_capacity over the region's cells (RunInputs::cell_demand_mbps, the region's customer
-// and preferences) and the terminals (their demand, customer and group preferences), under the plan's
-// policies; appends the capacity, terminal_capacity and provider_usage rows. Progress: the whole of
+// Stage "demand met" (when every provider has a service model, Scenario::capacity): per plan (of
+// `range`), capacity::compute_capacity over the region's cells (RunInputs::cell_demand_mbps, the region's
+// customer and preferences) and the terminals (their demand, customer and group preferences), under the
+// plan's policies; appends the capacity, terminal_capacity and provider_usage rows. Progress: the whole of
 // `run`'s, plan by plan. Cost: the capacity engine's, once per plan.
 void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
-                     const RunContext& run, report::Results& res);
+                     const RunContext& run, report::Results& res, PlanRange range = {});
 
 // Stage "passes": the passes of the baseline's providers (or those compute.passes_providers names) over
 // the chosen terminals, each provider at its own minimum elevation; a moving terminal seen from where it
