@@ -23,7 +23,7 @@ awk -F, 'NR > 1 && !($14 == 0 && $15 == "" && $18 == 13 && $22 == 0) { exit 1 }'
 
 # On (the README's example, shorter under the sanitizers): Paris to Lagos every second.
 DUR=2m
-[[ -n "$SANITIZED" ]] && DUR=40s
+[[ "$SANITIZED" == 1 ]] && DUR=40s
 HELD=(--sites "$CITIES" --from Paris --to Lagos --start 2026-05-01T00:00:00Z --duration "$DUR" --step 1s)
 expect_exit 0 "starlink slots" -- "$SKYFENCE" route "${SHELL1[@]}" "${HELD[@]}" --reconfiguration starlink -o "$WORK/held.csv"
 expect_grep "serving satellites held in slots of 15s starting 12s after each UTC midnight and every 15s after: [0-9]+ slot\(s\), 0 early reassignment\(s\)" \
