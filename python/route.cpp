@@ -272,8 +272,8 @@ void add_route(py::module_& m) {
          double min_elevation_deg, double gateway_min_elevation_deg, double isl_max_range_km,
          double grazing_altitude_km, double fibre_route_factor, double fibre_index, bool satellites_only,
          bool strict, std::int64_t start_ns, std::int64_t stop_ns, std::int64_t step_ns,
-         std::int64_t reconfiguration_interval_ns, std::int64_t reconfiguration_offset_ns, unsigned threads,
-         const std::string& data_given) {
+         std::int64_t reconfiguration_interval_ns, std::int64_t reconfiguration_offset_ns,
+         const std::string& reconfiguration_rule, unsigned threads, const std::string& data_given) {
         if (isl != "plus-grid" && isl != "none")
           throw py::value_error("isl must be \"plus-grid\" or \"none\", got \"" + isl + "\"");
         if (isl_pairing != "nearest" && isl_pairing != "same-index")
@@ -308,6 +308,13 @@ void add_route(py::module_& m) {
         o.strict = strict;
         o.reconfiguration.interval = time::Duration::nanoseconds(reconfiguration_interval_ns);
         o.reconfiguration.offset = time::Duration::nanoseconds(reconfiguration_offset_ns);
+        if (reconfiguration_rule != "highest-elevation" && reconfiguration_rule != "shortest-path")
+          throw py::value_error(
+              "reconfiguration_rule must be \"highest-elevation\" or \"shortest-path\", got \"" +
+              reconfiguration_rule + "\"");
+        o.reconfiguration.rule = reconfiguration_rule == "shortest-path"
+                                     ? network::ServingRule::shortest_path
+                                     : network::ServingRule::highest_elevation;
         try {
           network::check(o.reconfiguration);
         } catch (const std::invalid_argument& e) {
@@ -321,8 +328,8 @@ void add_route(py::module_& m) {
       py::arg("gateway_min_elevation_deg"), py::arg("isl_max_range_km"), py::arg("grazing_altitude_km"),
       py::arg("fibre_route_factor"), py::arg("fibre_index"), py::arg("satellites_only"), py::arg("strict"),
       py::arg("start_ns"), py::arg("stop_ns"), py::arg("step_ns"), py::arg("reconfiguration_interval_ns"),
-      py::arg("reconfiguration_offset_ns"), py::arg("threads"), py::arg("data_dir"),
-      "network::route_series as `skyfence route`; see skyfence.route.");
+      py::arg("reconfiguration_offset_ns"), py::arg("reconfiguration_rule"), py::arg("threads"),
+      py::arg("data_dir"), "network::route_series as `skyfence route`; see skyfence.route.");
 }
 
 }  // namespace skyfence::python

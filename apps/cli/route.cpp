@@ -77,6 +77,7 @@ struct Options {
   // Reconfiguration slots: --reconfiguration starlink, or the interval and offset.
   std::string reconfiguration = "off";
   std::string reconfiguration_interval, reconfiguration_offset;
+  std::string reconfiguration_rule = "highest-elevation";
 };
 
 // Upper bound on the number of steps, against a mistyped --step (one step per
@@ -334,9 +335,17 @@ std::vector<network::EndpointPair> endpoint_pairs(const Options& o, const std::v
 // The reconfiguration slots asked for: --reconfiguration starlink (15 s, 12 s), or
 // --reconfiguration-interval and --reconfiguration-offset; off by default.
 network::Reconfiguration reconfiguration(const Options& o) {
-  if (o.reconfiguration == "starlink") return network::kStarlinkReconfiguration;
+  const network::ServingRule rule = o.reconfiguration_rule == "shortest-path"
+                                        ? network::ServingRule::shortest_path
+                                        : network::ServingRule::highest_elevation;
+  if (o.reconfiguration == "starlink") {
+    network::Reconfiguration r = network::kStarlinkReconfiguration;
+    r.rule = rule;
+    return r;
+  }
   if (o.reconfiguration_interval.empty()) return {};
   network::Reconfiguration r;
+  r.rule = rule;
   r.interval = time::parse_duration(o.reconfiguration_interval, "--reconfiguration-interval");
   if (!o.reconfiguration_offset.empty()) {
     r.offset = time::parse_duration(o.reconfiguration_offset, "--reconfiguration-offset");
@@ -521,9 +530,10 @@ int run(const Options& o) {
     const network::Reconfiguration r = reconfiguration(o);
     if (r.on()) {
       fmt::print(stderr,
-                 "skyfence: serving satellites held in slots of {} starting {} after each UTC midnight and "
-                 "every {} after: {} slot(s), {} early reassignment(s) (a held satellite no longer usable)\n",
-                 time::format_duration(r.interval), time::format_duration(r.offset),
+                 "skyfence: serving satellites ({}) held in slots of {} starting {} after each UTC midnight "
+                 "and every {} after: {} slot(s), {} early reassignment(s) (a held satellite no longer "
+                 "usable)\n",
+                 o.reconfiguration_rule, time::format_duration(r.interval), time::format_duration(r.offset),
                  time::format_duration(r.interval), counts.slots, counts.early_reassignments);
     }
   }
@@ -649,7 +659,8 @@ where a slot starts between them or not; all inside when off), early_reassignmen
 Reconfiguration slots (--reconfiguration starlink, or --reconfiguration-interval 15s
 --reconfiguration-offset 12s; off by default, in every preset too): slots start at offset + k x interval
 on the UTC clock from each midnight (:12, :27, :42, :57 for Starlink); at each slot's start each site
-takes the satellite of highest elevation it can use and keeps it through the slot while the rest of the
+takes the satellite of highest elevation it can use (--reconfiguration-rule shortest-path: the one next
+to it on the first of its routes at the slot's start) and keeps it through the slot while the rest of the
 path is routed afresh every step; a held satellite that sinks below --min-elevation (or past
 --gsl-max-range) is replaced at once by the highest then, kept to the slot's end (an early
 reassignment, counted on stderr). Steps need not fall on slot starts: the choice is made at the start.
@@ -712,6 +723,12 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
   auto* reconf_offset = cmd->add_option("--reconfiguration-offset", opts->reconfiguration_offset,
                                         "slots start at this offset + k x interval after each UTC midnight "
                                         "(default 0s; must be below the interval)");
+  cmd->add_option("--reconfiguration-rule", opts->reconfiguration_rule,
+                  "how a slot's satellites are chosen at its start: highest-elevation (each site's "
+                  "highest usable satellite) or shortest-path (the satellite next to the site on the "
+                  "first of its routes at the slot's start)")
+      ->check(CLI::IsMember({"highest-elevation", "shortest-path"}))
+      ->capture_default_str();
   reconf_offset->needs(reconf_interval);
   reconf->excludes(reconf_interval)->excludes(reconf_offset);
   cmd->add_flag("-q,--quiet", opts->quiet, "no summary or plane report on standard error");
@@ -735,6 +752,12 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
       throw CLI::ValidationError(
           "--export-hypatia",
           "excludes reconfiguration slots (Hypatia's forwarding state has no held satellites)");
+    }
+    if (cmd->count("--reconfiguration-rule") > 0 && opts->reconfiguration == "off" &&
+        cmd->count("--reconfiguration-interval") == 0) {
+      throw CLI::ValidationError("--reconfiguration-rule",
+                                 "applies to reconfiguration slots: give --reconfiguration starlink or "
+                                 "--reconfiguration-interval");
     }
     if (cmd->count("--isl-shift") > 0 && opts->isl_pairing != "same-index") {
       throw CLI::ValidationError("--isl-shift", "applies to --isl-pairing same-index only");

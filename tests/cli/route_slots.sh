@@ -26,7 +26,7 @@ DUR=2m
 [[ "$SANITIZED" == 1 ]] && DUR=40s
 HELD=(--sites "$CITIES" --from Paris --to Lagos --start 2026-05-01T00:00:00Z --duration "$DUR" --step 1s)
 expect_exit 0 "starlink slots" -- "$SKYFENCE" route "${SHELL1[@]}" "${HELD[@]}" --reconfiguration starlink -o "$WORK/held.csv"
-expect_grep "serving satellites held in slots of 15s starting 12s after each UTC midnight and every 15s after: [0-9]+ slot\(s\), 0 early reassignment\(s\)" \
+expect_grep "serving satellites \(highest-elevation\) held in slots of 15s starting 12s after each UTC midnight and every 15s after: [0-9]+ slot\(s\), 0 early reassignment\(s\)" \
   "$WORK/err" "slots reported"
 expect_exit 0 "the same by interval and offset" -- "$SKYFENCE" route "${SHELL1[@]}" "${HELD[@]}" \
   --reconfiguration-interval 15s --reconfiguration-offset 12s -q
@@ -51,6 +51,20 @@ awk -F, 'NR == FNR { if (FNR > 2) { j = $4 - rtt; if (j < 0) j = -j; if ($9 != s
                      if (FNR > 1) { rtt = $4; slot = $9 }; next }
   FNR == 2 { d1 = $17 - mb; d2 = $21 - mi; if ($14 != nb || $18 != ni || d1 * d1 > 4e-6 || d2 * d2 > 4e-6 || $22 != 0) exit 1 }' \
   "$WORK/held.csv" "$WORK/out" && pass || fail "summary jumps disagree with the rows: $(sed -n 2p "$WORK/out")"
+
+# The shortest-path rule: at a step that starts a slot the held route is the free one (its satellites
+# are that route's); inside the slot never shorter; the satellite still changes only where slots start.
+expect_exit 0 "shortest-path rule" -- "$SKYFENCE" route "${SHELL1[@]}" "${HELD[@]}" --reconfiguration starlink \
+  --reconfiguration-rule shortest-path -o "$WORK/sp.csv"
+expect_grep "serving satellites \(shortest-path\) held" "$WORK/err" "rule reported"
+expect_exit 0 "free again" -- "$SKYFENCE" route "${SHELL1[@]}" "${HELD[@]}" -q
+paste -d, "$WORK/sp.csv" "$WORK/out" | awk -F, 'NR > 1 { if ($1 == $9 && $4 != $13) exit 1; if ($4 < $13) exit 2 }' \
+  && pass || fail "shortest-path: the slot's first route is not the free one, or a held route is shorter"
+awk -F, 'NR > 1 && $9 == $1 { n++ } END { exit !(n >= 2) }' "$WORK/sp.csv" && pass || fail "no step on a slot start"
+awk -F, 'NR > 1 { split($7, p, ">"); if (p[2] != $8) exit 1; if (NR > 2 && $8 != sat && $9 == slot) exit 2; sat = $8; slot = $9 }' \
+  "$WORK/sp.csv" && pass || fail "shortest-path: serving satellite not the path's, or changed inside a slot"
+expect_exit 2 "rule without slots" -- "$SKYFENCE" route "${SHELL1[@]}" "${HELD[@]}" --reconfiguration-rule shortest-path
+expect_grep "applies to reconfiguration slots" "$WORK/err" "rule needs slots"
 
 # Long slots (10 min, steps of 30 s): held satellites set inside slots and are replaced; the summary's
 # early_reassignments counts the source's changes inside a slot, and stderr the sites' together.

@@ -84,7 +84,19 @@ def test_reconfiguration_slots_equal_the_cli(cli, gen1):
                          from_site="Paris", to_site="Lagos")
     assert off.slot_start.isna().all()
     assert (got.rtt_ms >= off.rtt_ms).all()
+    text = run_cli(cli, "route", "--preset", "starlink_gen1", "--satellite", "STARLINK_GEN1-0-*", "--sites", CITIES,
+                   "--from", "Paris", "--to", "Lagos", "--start", "2026-05-01T00:00:00Z", "--duration", "40s",
+                   "--step", "2s", "--reconfiguration", "starlink", "--reconfiguration-rule", "shortest-path")
+    shortest = skyfence.route(gen1, CITIES, T0, T0 + np.timedelta64(40, "s"), np.timedelta64(2, "s"),
+                              from_site="Paris", to_site="Lagos", reconfiguration="starlink",
+                              reconfiguration_rule="shortest-path")
+    pd.testing.assert_frame_equal(as_cli(shortest), read_csv_text(text))
     args = (gen1, CITIES, T0, T0 + np.timedelta64(1, "m"), np.timedelta64(10, "s"))
+    with pytest.raises(ValueError):
+        skyfence.route(*args, from_site="Paris", to_site="Lagos", reconfiguration="starlink",
+                       reconfiguration_rule="lowest")
+    with pytest.raises(TypeError):
+        skyfence.route(*args, from_site="Paris", to_site="Lagos", reconfiguration_rule="shortest-path")
     with pytest.raises(ValueError):
         skyfence.route(*args, from_site="Paris", to_site="Lagos", reconfiguration="hourly")
     with pytest.raises(ValueError):

@@ -27,6 +27,30 @@ std::string jump_fields(std::vector<double> jumps_ms) {
                      fmt_ms(nearest_rank_of_sorted(jumps_ms, 95)), fmt_ms(jumps_ms.back()));
 }
 
+// ServingRule::shortest_path: the pairs routed at t over every usable satellite; each end point takes the
+// satellite next to it on the first reachable route it is on, else the highest usable one.
+void choose_on_routes(const Network& network, time::Instant t, std::span<const EndpointPair> pairs,
+                      Snapshot& snap, std::vector<Route>& routes, std::vector<std::uint32_t>& out,
+                      const RunContext& run) {
+  network.snapshot(t, snap, run);
+  route_step(network, snap, pairs, routes, nullptr, run);
+  network.highest_satellites(snap, out);
+  std::vector<std::uint8_t> taken(network.endpoints(), 0);
+  for (std::size_t k = 0; k < pairs.size(); ++k) {
+    const std::vector<std::uint32_t>& path = routes[k].path;
+    if (path.size() < 3) continue;  // unreachable, or a pair from a site to itself
+    const std::uint32_t src = pairs[k].src_endpoint, dst = pairs[k].dst_endpoint;
+    if (taken[src] == 0) {
+      out[src] = path[1];
+      taken[src] = 1;
+    }
+    if (dst != kToInternet && taken[dst] == 0) {
+      out[dst] = path[path.size() - 2];
+      taken[dst] = 1;
+    }
+  }
+}
+
 }  // namespace
 
 void check(const Reconfiguration& r) {
@@ -62,7 +86,7 @@ SeriesCounts route_series(
   SeriesCounts counts;
   Snapshot snap, at_slot_start;
   RouteMemory memory;  // each step starts from the last one's searches
-  std::vector<Route> routes;
+  std::vector<Route> routes, slot_routes;
   ServingHold hold;
   StepSlot slot;
   slot.on = reconfiguration.on();
@@ -81,7 +105,10 @@ SeriesCounts route_series(
         slot.slot_start = s;
         any_slot = true;
         ++counts.slots;
-        if (s == t) {
+        if (reconfiguration.rule == ServingRule::shortest_path) {
+          if (before_step) before_step(s);
+          choose_on_routes(network, s, pairs, at_slot_start, slot_routes, hold.satellite, run);
+        } else if (s == t) {
           hold.satellite.assign(network.endpoints(), kNoNode);  // this step's snapshot chooses
         } else {
           if (before_step) before_step(s);

@@ -16,15 +16,25 @@
 namespace skyfence::network {
 
 // Starlink's reconfiguration slots (docs/network.md, "Reconfiguration slots"): each end point's serving
-// satellite is chosen at the start of each slot, the usable satellite of highest elevation there, and
-// held through the slot while the rest of the path is routed afresh at every step; a held satellite that
-// becomes unusable inside a slot is replaced at once by the highest usable one (an early reassignment),
-// held to the end of the slot. Slots start on the UTC clock at offset + k * interval after each day's
-// midnight (15 s and 12 s: :12, :27, :42 and :57 of every minute; a leap second lengthens the slot it
-// falls in). interval zero: off (every end point links to every usable satellite at every step).
+// satellite is chosen at the start of each slot (ServingRule: by default the usable satellite of highest
+// elevation there), and held through the slot while the rest of the path is routed afresh at every step; a
+// held satellite that becomes unusable inside a slot is replaced at once by the highest usable one (an early
+// reassignment), held to the end of the slot. Slots start on the UTC clock at offset + k * interval after
+// each day's midnight (15 s and 12 s: :12, :27, :42 and :57 of every minute; a leap second lengthens the slot
+// it falls in). interval zero: off (every end point links to every usable satellite at every step). How a
+// slot's serving satellites are chosen at its start:
+//  - highest_elevation: each end point's usable satellite of highest elevation (it depends on the end
+//    point alone);
+//  - shortest_path: the pairs are routed at the slot's start with every satellite usable, and each end
+//    point takes the satellite next to it on the first of those routes (in the pairs' order, as source
+//    or destination) that reaches it; an end point on no reachable route takes the highest.
+// An early reassignment takes the highest usable satellite under either rule.
+enum class ServingRule { highest_elevation, shortest_path };
+
 struct Reconfiguration {
   time::Duration interval;  // DEFAULT: zero, off. REQUIRES: zero, or > 0 and dividing 24 h
   time::Duration offset;    // REQUIRES: 0 <= offset < interval (zero when off)
+  ServingRule rule = ServingRule::highest_elevation;  // DEFAULT: highest_elevation
   [[nodiscard]] bool on() const { return interval.count_ns() > 0; }
 };
 // Starlink's global schedule: 15-s slots starting 12 s past the minute (docs/network.md cites the
@@ -67,10 +77,12 @@ struct SeriesCounts {
 // move the end points of terminals that move: Network::move_endpoints on the network routed here), and
 // with a slot's start before its satellites are chosen there.
 // With `reconfiguration` on, the end points are held to their serving satellites (Reconfiguration):
-// at the first step of each slot the satellites are chosen at the slot's start (from that step's own
-// snapshot when the step is the slot's start, else from one more propagation at the slot's start).
+// at the first step of each slot the satellites are chosen at the slot's start (highest_elevation: from
+// that step's own snapshot when the step is the slot's start, else from one more propagation at the
+// slot's start; shortest_path: from one more snapshot and routing step at the slot's start).
 // REQUIRES: as route_step; check(reconfiguration) (else std::invalid_argument). Cost: times.size()
-// snapshots and steps of routing, and at most one propagation per slot.
+// snapshots and steps of routing, and per slot at most one more propagation (highest_elevation) or
+// snapshot and fresh routing step (shortest_path).
 SeriesCounts route_series(
     const Network& network, std::span<const time::Instant> times, std::span<const EndpointPair> pairs,
     const std::function<void(std::size_t step, std::span<const Route> routes, const StepSlot& slot)>& on_step,

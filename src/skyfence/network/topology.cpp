@@ -197,7 +197,13 @@ void Network::highest_satellites(time::Instant t, Snapshot& work, std::vector<st
   if (endpoints_.empty()) return;
   visibility::in_view(user_index_, work.sat_itrf, std::span<const bool>(valid.get(), n_sat_),
                       {.min_elevation_rad = options_.user_min_elevation_rad}, work.in_view_users, run);
-  for (std::size_t e = 0; e < endpoints_.size(); ++e) out[e] = highest_usable(work.in_view_users, e);
+  highest_satellites(work, out);
+}
+
+void Network::highest_satellites(const Snapshot& snapshot, std::vector<std::uint32_t>& out) const {
+  out.assign(endpoints_.size(), kNoNode);
+  if (endpoints_.empty()) return;
+  for (std::size_t e = 0; e < endpoints_.size(); ++e) out[e] = highest_usable(snapshot.in_view_users, e);
 }
 
 void Network::snapshot(time::Instant t, Snapshot& out, const RunContext& run, ServingHold* hold) const {

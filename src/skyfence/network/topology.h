@@ -188,6 +188,8 @@ class Network {
   // Cost: one propagation of the fleet and one in-view search of the end points.
   void highest_satellites(time::Instant t, Snapshot& work, std::vector<std::uint32_t>& out,
                           const RunContext& run = {}) const;
+  // The same choice from a snapshot this network took (its in-view sets of the end points).
+  void highest_satellites(const Snapshot& snapshot, std::vector<std::uint32_t>& out) const;
 
  private:
   const visibility::Fleet* fleet_;

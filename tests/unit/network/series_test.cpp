@@ -367,5 +367,50 @@ TEST(NetworkSlots, HeldSatellitesChangeOnlyAtSlotStartsOrWhenLost) {
   }
 }
 
+// The shortest-path rule: at a step that is a slot's start, each end point is held to the satellite next
+// to it on its (only) route there, so the held route is as short as the free one; at every step the
+// held satellite is that slot's choice unless lost, and no held route is shorter than the free one.
+TEST(NetworkSlots, ShortestPathRuleKeepsTheRouteOfTheSlotsStart) {
+  const Network& net = fixture().net;
+  const std::vector<EndpointPair> pairs{{0, 1}, {2, kToInternet}};  // each end point in one pair
+  const Reconfiguration r{time::Duration::minutes(30.0), time::Duration::minutes(0.0),
+                          ServingRule::shortest_path};
+  std::vector<time::Instant> times;
+  for (int i = 0; i < 60; ++i) times.push_back(kSeriesStart + time::Duration::minutes(5.0 * i));
+  std::vector<std::uint32_t> last(net.endpoints(), kNoNode);
+  std::size_t starts = 0, equal_at_start = 0, changes = 0;
+  route_series(
+      net, times, pairs,
+      [&](std::size_t step, std::span<const Route> routes, const StepSlot& slot) {
+        Snapshot snap;
+        net.snapshot(times[step], snap);
+        std::vector<Route> free;
+        route_step(net, snap, pairs, free);
+        for (std::size_t k = 0; k < pairs.size(); ++k) {
+          if (!routes[k].reachable()) continue;
+          ASSERT_TRUE(free[k].reachable());
+          EXPECT_GE(routes[k].one_way_ms, free[k].one_way_ms) << "step " << step;
+          EXPECT_EQ(routes[k].path[1], slot.serving[pairs[k].src_endpoint]);
+          if (slot.slot_start == times[step]) {
+            ++starts;
+            EXPECT_EQ(routes[k].one_way_ms, free[k].one_way_ms) << "step " << step << ", pair " << k;
+            EXPECT_EQ(slot.serving[pairs[k].src_endpoint], free[k].path[1]) << "step " << step;
+            equal_at_start += routes[k].one_way_ms == free[k].one_way_ms ? 1 : 0;
+          }
+        }
+        for (std::size_t e = 0; e < net.endpoints(); ++e) {
+          if (!slot.new_slot && slot.reassigned[e] == 0 && last[e] != kNoNode) {
+            EXPECT_EQ(slot.serving[e], last[e]) << "held through the slot: step " << step;
+          }
+          changes += slot.new_slot && step > 0 && slot.serving[e] != last[e] ? 1 : 0;
+          last[e] = slot.serving[e];
+        }
+      },
+      {}, {}, r);
+  EXPECT_GT(starts, 10u);
+  EXPECT_EQ(equal_at_start, starts);
+  EXPECT_GT(changes, 3u);
+}
+
 }  // namespace
 }  // namespace skyfence::network
