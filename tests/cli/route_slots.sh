@@ -31,6 +31,8 @@ expect_grep "serving satellites \(highest-elevation\) held in slots of 15s start
 expect_exit 0 "the same by interval and offset" -- "$SKYFENCE" route "${SHELL1[@]}" "${HELD[@]}" \
   --reconfiguration-interval 15s --reconfiguration-offset 12s -q
 cmp -s "$WORK/out" "$WORK/held.csv" && pass || fail "--reconfiguration starlink is not 15s/12s"
+expect_exit 0 "one thread" -- "$SKYFENCE" route "${SHELL1[@]}" "${HELD[@]}" --reconfiguration starlink --threads 1 -q
+cmp -s "$WORK/out" "$WORK/held.csv" && pass || fail "--threads 1 output differs with slots"
 # slot_start: :12, :27, :42 or :57, the latest at or before the step (the first rows: 23:59:57 the day before).
 awk -F, 'function sod(t) { return substr(t, 12, 2) * 3600 + substr(t, 15, 2) * 60 + substr(t, 18, 6) }
   NR > 1 { s = sod($9); t = sod($1); if (substr($9, 1, 10) != substr($1, 1, 10)) s -= 86400
