@@ -4,7 +4,14 @@
 // everything: SGP4 for every satellite, ITRF, ISL range and grazing tests, up/down links above 25 deg,
 // the CSR graph, and one Dijkstra per source city with the paths to the 99 others.
 // Usage: route_bench [--threads N] [--steps K] [--step-s S] [--start ISO] [--ground-relay]
-//                    [--cold] [--dump DIR [--no-routes]]
+//                    [--cold] [--dump DIR [--no-routes]] [--catalog NAME] [--dump-graph DIR]
+// --catalog NAME routes over a bundled real catalog instead (e.g. starlink: the 2026-04-27 snapshot,
+// 10,238 satellites, planes inferred from the elements as `skyfence route --catalog` does; --start
+// defaults to 2026-04-27T00:00:00Z). --dump-graph DIR writes each step's graph and skyfence's delays for
+// the networkx peer that routes on the same graph (bench/route_graph_bench.py): DIR/graph.json (nodes,
+// the cities' first node, the nodes that never relay), DIR/edges_<step>.bin (uint32 u, uint32 v,
+// float64 delay ms per undirected edge) and DIR/delays_<step>.f64 (one-way ms per ordered pair of
+// cities, a != b in index order; NaN when unreachable).
 // Each step's searches start from the previous step's settle orders (network::RouteMemory); --cold
 // runs every search from scratch, as a single step would.
 // Prints one "name value unit" line per figure for bench/route_bench.sh. --dump DIR writes what the
@@ -13,6 +20,7 @@
 // (step,src,dst,one_way_ms,path) for every ordered pair of cities.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -25,6 +33,7 @@
 #include "skyfence/network/planes.h"
 #include "skyfence/network/routing.h"
 #include "skyfence/network/topology.h"
+#include "skyfence/orbits/load.h"
 #include "skyfence/orbits/presets.h"
 #include "skyfence/orbits/walker.h"
 #include "skyfence/time/scales.h"
@@ -63,7 +72,10 @@ int main(int argc, char** argv) {
   bool ground_relay = false;
   bool dump_routes = true;
   bool cold = false;
+  std::string catalog, dump_graph;
+  bool start_given = false;
   for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--start") == 0) start_given = true;
     const std::string a = argv[i];
     if (a == "--threads" && i + 1 < argc) {
       threads = static_cast<unsigned>(std::atoi(argv[++i]));
@@ -81,20 +93,41 @@ int main(int argc, char** argv) {
       cold = true;
     } else if (a == "--no-routes") {
       dump_routes = false;
+    } else if (a == "--catalog" && i + 1 < argc) {
+      catalog = argv[++i];
+    } else if (a == "--dump-graph" && i + 1 < argc) {
+      dump_graph = argv[++i];
     } else {
       std::fprintf(stderr,
                    "usage: route_bench [--threads N] [--steps K] [--step-s S] [--start ISO] "
-                   "[--ground-relay] [--cold] [--dump DIR [--no-routes]]\n");
+                   "[--ground-relay] [--cold] [--dump DIR [--no-routes]] [--catalog NAME] "
+                   "[--dump-graph DIR]\n");
       return 2;
     }
   }
+  if (!catalog.empty() && !dump.empty()) {
+    std::fprintf(stderr, "route_bench: --dump is for the Walker shell; use --dump-graph with --catalog\n");
+    return 2;
+  }
+  if (!catalog.empty() && !start_given) start = "2026-04-27T00:00:00Z";
   const time::Instant t0 = time::parse_iso8601(start, "--start");
   const auto lib = orbits::load_presets(orbits::presets_path(SKYFENCE_DATA_DIR));
   const orbits::WalkerShell shell = *lib.find("starlink_gen1").shells[0].layout;
-  // Named and numbered as `skyfence route --preset starlink-gen1` names shell 0.
-  const auto gen = orbits::generate_walker(std::span(&shell, 1), t0, {.prefix = "STARLINK_GEN1"});
+  // Named and numbered as `skyfence route --preset starlink-gen1` names shell 0; or a real catalog, its
+  // planes inferred as `skyfence route --catalog` infers them.
+  orbits::GeneratedConstellation gen;
+  network::PlaneAssignment planes;
+  if (catalog.empty()) {
+    gen = orbits::generate_walker(std::span(&shell, 1), t0, {.prefix = "STARLINK_GEN1"});
+    planes = network::planes_from_walker(gen.slots, std::span(&shell, 1));
+  } else {
+    const time::Instant t1 = t0 + time::Duration::seconds(step_s * steps);
+    gen.sets = orbits::load_satellites({.kind = orbits::SatelliteSource::Kind::catalog, .value = catalog}, t0,
+                                       t1, SKYFENCE_DATA_DIR)
+                   .sets;
+    planes = network::infer_planes(gen.sets);
+  }
   const visibility::Fleet fleet(gen.sets);
-  const auto planes = network::planes_from_walker(gen.slots, std::span(&shell, 1));
   const auto cities = load_nodes("cities/cities_top100.csv");
   network::NetworkOptions opt;
   opt.ground_relay = ground_relay;
@@ -122,6 +155,20 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < gen.sets.size(); ++i) meta << (i ? "," : "") << gen.sets[i].norad_id;
     meta << "]}\n";
   }
+  if (!dump_graph.empty()) {
+    std::ofstream meta(dump_graph + "/graph.json");
+    meta << "{\"nodes\": " << net.nodes() << ", \"satellites\": " << net.satellites()
+         << ", \"first_city\": " << net.endpoint_node(0) << ", \"cities\": " << cities.size()
+         << ", \"steps\": " << steps << ", \"no_relay\": [";
+    const std::vector<std::uint8_t> flags = net.flags_between_endpoints();
+    bool first = true;
+    for (std::uint32_t v = 0; v < flags.size(); ++v) {
+      if ((flags[v] & network::kNoRelay) == 0) continue;
+      meta << (first ? "" : ",") << v;
+      first = false;
+    }
+    meta << "]}\n";
+  }
   network::Snapshot snap;
   std::vector<network::Route> routes;
   network::RouteMemory memory;
@@ -142,6 +189,24 @@ int main(int argc, char** argv) {
     route_ms.push_back(r);
     edges += snap.graph.edges();
     for (const auto& rt : routes) reachable += rt.reachable() ? 1 : 0;
+    if (!dump_graph.empty()) {
+      // Each undirected edge once (from its lower end), and skyfence's delay of every pair.
+      std::ofstream e(dump_graph + "/edges_" + std::to_string(s) + ".bin", std::ios::binary);
+      for (std::uint32_t u = 0; u < snap.graph.nodes; ++u) {
+        for (std::uint32_t k = snap.graph.offsets[u]; k < snap.graph.offsets[u + 1]; ++k) {
+          const auto& arc = snap.graph.arcs[k];
+          if (arc.to < u) continue;
+          e.write(reinterpret_cast<const char*>(&u), sizeof u);
+          e.write(reinterpret_cast<const char*>(&arc.to), sizeof arc.to);
+          e.write(reinterpret_cast<const char*>(&arc.delay_ms), sizeof arc.delay_ms);
+        }
+      }
+      std::ofstream d(dump_graph + "/delays_" + std::to_string(s) + ".f64", std::ios::binary);
+      for (const auto& rt : routes) {
+        const double ms = rt.reachable() ? rt.one_way_ms : std::nan("");
+        d.write(reinterpret_cast<const char*>(&ms), sizeof ms);
+      }
+    }
     if (!dump.empty()) {
       for (const auto& st : snap.sat_itrf) {
         const double xyz[3] = {st.r_km.x, st.r_km.y, st.r_km.z};

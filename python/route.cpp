@@ -50,6 +50,7 @@ struct RouteSpec {
   double isl_max_range_km = 0.0, grazing_altitude_km = 80.0;
   double fibre_route_factor = 1.5, fibre_index = network::kFibreRefractiveIndex;
   bool satellites_only = false, strict = false;
+  network::Reconfiguration reconfiguration;  // serving-satellite slots; off by default
 };
 
 std::vector<earth::Site> read_sites(const std::string& path, bool strict, const char* what,
@@ -188,11 +189,12 @@ py::dict route(const Catalog& cat, const RouteSpec& o, std::int64_t start_ns, st
   std::vector<bool> dst_is_node;
   std::vector<double> one_way;
   std::vector<std::int64_t> hops;
-  std::vector<std::string> path;
+  std::vector<std::string> path, serving;
+  std::vector<std::int64_t> slot_start;  // INT64_MIN (NaT) when off
   const network::SeriesCounts counts = run_released(threads, folder, [&](const RunContext& run) {
     return network::route_series(
         net, times, pairs,
-        [&](std::size_t step, std::span<const network::Route> routes) {
+        [&](std::size_t step, std::span<const network::Route> routes, const network::StepSlot& slot) {
           for (std::size_t k = 0; k < pairs.size(); ++k) {
             const network::Route& r = routes[k];
             when.push_back(unix_ns(times[step]));
@@ -209,9 +211,19 @@ py::dict route(const Catalog& cat, const RouteSpec& o, std::int64_t start_ns, st
               p += network::node_label(net, r.path[i]);
             }
             path.push_back(std::move(p));
+            // As RouteCsv: the source's satellite, held or the first of the path.
+            std::uint32_t sat = network::kNoNode;
+            if (slot.on) {
+              sat = slot.serving[pairs[k].src_endpoint];
+            } else if (r.path.size() >= 2 && net.kind(r.path[1]) == network::NodeKind::satellite) {
+              sat = r.path[1];
+            }
+            serving.push_back(sat == network::kNoNode ? std::string() : network::node_label(net, sat));
+            slot_start.push_back(slot.on ? unix_ns(slot.slot_start)
+                                         : std::numeric_limits<std::int64_t>::min());
           }
         },
-        run);
+        run, {}, o.reconfiguration);
   });
   if (o.strict && counts.sgp4_failures > 0) {
     throw std::runtime_error(fmt::format("{}: {} satellite-step(s) with an SGP4 error with strict=True",
@@ -221,7 +233,7 @@ py::dict route(const Catalog& cat, const RouteSpec& o, std::int64_t start_ns, st
     warnings.push_back(fmt::format("{} satellite-step(s) with an SGP4 error", counts.sgp4_failures));
 
   const std::size_t n = when.size();
-  py::list src_ids, dst_ids, paths;
+  py::list src_ids, dst_ids, paths, serving_ids;
   std::vector<double> rtt(n);
   for (std::size_t i = 0; i < n; ++i) {
     src_ids.append(py::str(net.endpoint(src[i]).id));
@@ -232,6 +244,7 @@ py::dict route(const Catalog& cat, const RouteSpec& o, std::int64_t start_ns, st
           py::str(dst[i] == network::kToInternet ? std::string() : network::node_label(net, dst[i])));
     }
     paths.append(py::str(path[i]));
+    serving_ids.append(py::str(serving[i]));
     rtt[i] = 2.0 * one_way[i];
   }
   py::dict cols;
@@ -242,6 +255,8 @@ py::dict route(const Catalog& cat, const RouteSpec& o, std::int64_t start_ns, st
   cols["one_way_ms"] = py::array_t<double>(static_cast<py::ssize_t>(n), one_way.data());
   cols["hops"] = py::array_t<std::int64_t>(static_cast<py::ssize_t>(n), hops.data());
   cols["path"] = paths;
+  cols["serving_satellite"] = serving_ids;
+  cols["slot_start"] = py::array_t<std::int64_t>(static_cast<py::ssize_t>(n), slot_start.data());
   return py::dict(py::arg("columns") = cols, py::arg("warnings") = warnings);
 }
 
@@ -256,8 +271,9 @@ void add_route(py::module_& m) {
          double gsl_max_range_km, const std::string& gateways_file, const std::string& pops_file,
          double min_elevation_deg, double gateway_min_elevation_deg, double isl_max_range_km,
          double grazing_altitude_km, double fibre_route_factor, double fibre_index, bool satellites_only,
-         bool strict, std::int64_t start_ns, std::int64_t stop_ns, std::int64_t step_ns, unsigned threads,
-         const std::string& data_given) {
+         bool strict, std::int64_t start_ns, std::int64_t stop_ns, std::int64_t step_ns,
+         std::int64_t reconfiguration_interval_ns, std::int64_t reconfiguration_offset_ns,
+         const std::string& reconfiguration_rule, unsigned threads, const std::string& data_given) {
         if (isl != "plus-grid" && isl != "none")
           throw py::value_error("isl must be \"plus-grid\" or \"none\", got \"" + isl + "\"");
         if (isl_pairing != "nearest" && isl_pairing != "same-index")
@@ -290,6 +306,20 @@ void add_route(py::module_& m) {
         o.fibre_index = fibre_index;
         o.satellites_only = satellites_only;
         o.strict = strict;
+        o.reconfiguration.interval = time::Duration::nanoseconds(reconfiguration_interval_ns);
+        o.reconfiguration.offset = time::Duration::nanoseconds(reconfiguration_offset_ns);
+        if (reconfiguration_rule != "highest-elevation" && reconfiguration_rule != "shortest-path")
+          throw py::value_error(
+              "reconfiguration_rule must be \"highest-elevation\" or \"shortest-path\", got \"" +
+              reconfiguration_rule + "\"");
+        o.reconfiguration.rule = reconfiguration_rule == "shortest-path"
+                                     ? network::ServingRule::shortest_path
+                                     : network::ServingRule::highest_elevation;
+        try {
+          network::check(o.reconfiguration);
+        } catch (const std::invalid_argument& e) {
+          throw py::value_error(e.what());
+        }
         return route(cat, o, start_ns, stop_ns, step_ns, threads, data_given);
       },
       py::arg("catalog"), py::arg("sites_file"), py::arg("pairs"), py::arg("to_internet"), py::arg("isl"),
@@ -297,8 +327,9 @@ void add_route(py::module_& m) {
       py::arg("gateways_file"), py::arg("pops_file"), py::arg("min_elevation_deg"),
       py::arg("gateway_min_elevation_deg"), py::arg("isl_max_range_km"), py::arg("grazing_altitude_km"),
       py::arg("fibre_route_factor"), py::arg("fibre_index"), py::arg("satellites_only"), py::arg("strict"),
-      py::arg("start_ns"), py::arg("stop_ns"), py::arg("step_ns"), py::arg("threads"), py::arg("data_dir"),
-      "network::route_series as `skyfence route`; see skyfence.route.");
+      py::arg("start_ns"), py::arg("stop_ns"), py::arg("step_ns"), py::arg("reconfiguration_interval_ns"),
+      py::arg("reconfiguration_offset_ns"), py::arg("reconfiguration_rule"), py::arg("threads"),
+      py::arg("data_dir"), "network::route_series as `skyfence route`; see skyfence.route.");
 }
 
 }  // namespace skyfence::python

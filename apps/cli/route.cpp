@@ -74,6 +74,10 @@ struct Options {
   bool gateway_elevation_given = false;
   bool quiet = false;
   unsigned threads = 0;
+  // Reconfiguration slots: --reconfiguration starlink, or the interval and offset.
+  std::string reconfiguration = "off";
+  std::string reconfiguration_interval, reconfiguration_offset;
+  std::string reconfiguration_rule = "highest-elevation";
 };
 
 // Upper bound on the number of steps, against a mistyped --step (one step per
@@ -328,6 +332,38 @@ std::vector<network::EndpointPair> endpoint_pairs(const Options& o, const std::v
   return pairs;
 }
 
+// The reconfiguration slots asked for: --reconfiguration starlink (15 s, 12 s), or
+// --reconfiguration-interval and --reconfiguration-offset; off by default.
+network::Reconfiguration reconfiguration(const Options& o) {
+  const network::ServingRule rule = o.reconfiguration_rule == "shortest-path"
+                                        ? network::ServingRule::shortest_path
+                                        : network::ServingRule::highest_elevation;
+  if (o.reconfiguration == "starlink") {
+    network::Reconfiguration r = network::kStarlinkReconfiguration;
+    r.rule = rule;
+    return r;
+  }
+  if (o.reconfiguration_interval.empty()) return {};
+  network::Reconfiguration r;
+  r.rule = rule;
+  r.interval = time::parse_duration(o.reconfiguration_interval, "--reconfiguration-interval");
+  if (!o.reconfiguration_offset.empty()) {
+    r.offset = time::parse_duration(o.reconfiguration_offset, "--reconfiguration-offset");
+  }
+  const SourceLocation interval_at{"--reconfiguration-interval", 0, {}};
+  if (r.interval.count_ns() <= 0 || 86'400'000'000'000 % r.interval.count_ns() != 0) {
+    throw InputError(interval_at,
+                     fmt::format("expected a positive duration that divides 24 h (15s, 1m), got \"{}\"",
+                                 o.reconfiguration_interval));
+  }
+  if (r.offset.count_ns() < 0 || r.offset >= r.interval) {
+    throw InputError(SourceLocation{"--reconfiguration-offset", 0, {}},
+                     fmt::format("expected a duration in [0, {}) (the interval), got \"{}\"",
+                                 o.reconfiguration_interval, o.reconfiguration_offset));
+  }
+  return r;
+}
+
 // Routes every pair at every step and writes the CSV (one row per pair and step, or the per-pair
 // summary), committed whole unless interrupted.
 // Sites that move (tracks, one per site, when some move) are routed from where they are at each step.
@@ -350,12 +386,12 @@ network::SeriesCounts write_routes(const Options& o, network::Network& net, cons
   check_interrupted();
   const network::SeriesCounts counts = network::route_series(
       net, times, pairs,
-      [&](std::size_t step, std::span<const network::Route> routes) {
+      [&](std::size_t step, std::span<const network::Route> routes, const network::StepSlot& slot) {
         rows.clear();
-        csv.add_step(times[step], routes, rows);
+        csv.add_step(times[step], routes, slot, rows);
         out.write(rows);
       },
-      run_context(o.threads, &progress), move_sites);
+      run_context(o.threads, &progress), move_sites, reconfiguration(o));
   rows.clear();
   csv.finish(rows);
   out.write(rows);
@@ -425,6 +461,7 @@ int run(const Options& o) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<Instant> times = time_steps(o);
   network::NetworkOptions nopts = network_options(o);
+  (void)reconfiguration(o);  // bad durations fail before any input is read
 
   std::optional<network::HypatiaState> hypatia;
   if (!o.hypatia_state.empty()) {
@@ -490,6 +527,15 @@ int run(const Options& o) {
                    : 100.0 * static_cast<double>(counts.isl_up) / static_cast<double>(counts.isl_candidates),
                counts.isl_candidates / times.size(), counts.sgp4_failures, secs,
                o.output.empty() || o.output == "-" ? "" : ", wrote " + o.output);
+    const network::Reconfiguration r = reconfiguration(o);
+    if (r.on()) {
+      fmt::print(stderr,
+                 "skyfence: serving satellites ({}) held in slots of {} starting {} after each UTC midnight "
+                 "and every {} after: {} slot(s), {} early reassignment(s) (a held satellite no longer "
+                 "usable)\n",
+                 o.reconfiguration_rule, time::format_duration(r.interval), time::format_duration(r.offset),
+                 time::format_duration(r.interval), counts.slots, counts.early_reassignments);
+    }
   }
   if (o.in.strict && counts.sgp4_failures > 0) return kExitRuntime;
   return kExitOk;
@@ -572,6 +618,8 @@ void add_route_command(CLI::App& app, std::function<int()>& run_fn) {
       --pairs pairs.csv --start 2026-05-01T00:00:00Z --duration 1h --step 10s --summary
   skyfence route --tle data/tle/starlink_2026-04-27.tle --sites terminals.csv --to-internet \
       --start 2026-04-27T00:00:00Z --stop 2026-04-27T01:00:00Z --step 1m
+  skyfence route --preset starlink-gen1 --sites data/cities/cities_top100.csv --from Paris --to Lagos \
+      --start 2026-05-01T00:00:00Z --duration 2m --step 1s --reconfiguration starlink
   skyfence route --hypatia-state \
       gen_data/starlink_550_isls_plus_grid_ground_stations_top_100_algorithm_free_one_only_over_isls \
       --from Paris --to Luanda --start 2000-01-01T00:00:00Z --duration 200s --step 1s
@@ -596,14 +644,27 @@ are then optional (their CSV is routed on that network). Sites never relay traff
 city-to-city routes off gateways and fibre (ISLs only). Routes: shortest propagation delay (Dijkstra).
 Pairs: --from ID --to ID (ids from --sites), --pairs FILE (CSV with src,dst columns), or --to-internet
 (every site to its best PoP through any gateway; dst is that PoP).
-CSV columns: time_utc,src,dst,rtt_ms,one_way_ms,hops,path. rtt_ms = 2 x one_way_ms (the path at that
-instant); hops = links on the path; path = node ids joined by '>' (sites, satellites by NORAD id,
-gateways, PoPs). An unreachable pair has empty rtt_ms, one_way_ms, hops and path.
+CSV columns: time_utc,src,dst,rtt_ms,one_way_ms,hops,path,serving_satellite,slot_start. rtt_ms =
+2 x one_way_ms (the path at that instant); hops = links on the path; path = node ids joined by '>'
+(sites, satellites by NORAD id, gateways, PoPs). An unreachable pair has empty rtt_ms, one_way_ms, hops
+and path.
+serving_satellite: the source site's satellite (NORAD id; the first of the path, or the one held);
+slot_start: the step's reconfiguration slot (empty when off).
 --summary instead: src,dst,steps,reachable_steps,unreachable_share,rtt_min_ms,rtt_median_ms,rtt_p95_ms,
 rtt_max_ms,rtt_mean_ms,path_changes,hops_min,hops_max (over reachable steps; median of an even count is
 the mean of the middle two; p95 by nearest rank; path_changes counts reachable steps whose path differs
-from the previous reachable step's). Times: the window [--start, --stop) (or --start + --duration) every
---step: START, START+STEP, ... before STOP (24h at 60s is 1,440 steps); see docs/network.md.
+from the previous reachable step's), then boundary_jumps,boundary_jump_median_ms,boundary_jump_p95_ms,
+boundary_jump_max_ms and the same four for inside_jump (|RTT change| between consecutive reachable steps,
+where a slot starts between them or not; all inside when off), early_reassignments.
+Reconfiguration slots (--reconfiguration starlink, or --reconfiguration-interval 15s
+--reconfiguration-offset 12s; off by default, in every preset too): slots start at offset + k x interval
+on the UTC clock from each midnight (:12, :27, :42, :57 for Starlink); at each slot's start each site
+takes the satellite of highest elevation it can use (--reconfiguration-rule shortest-path: the one next
+to it on the first of its routes at the slot's start) and keeps it through the slot while the rest of the
+path is routed afresh every step; a held satellite that sinks below --min-elevation (or past
+--gsl-max-range) is replaced at once by the highest then, kept to the slot's end (an early
+reassignment, counted on stderr). Steps need not fall on slot starts: the choice is made at the start.
+Times: the window [--start, --stop) (or --start + --duration) every --step: START, START+STEP, ... before STOP (24h at 60s is 1,440 steps); see docs/network.md.
 Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
   add_satellite_options(*cmd, opts->in);
   auto* hypatia =
@@ -650,6 +711,26 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
   cmd->add_flag("--overwrite", opts->overwrite, "--export-hypatia: replace a folder that has files in it")
       ->needs(export_dir);
   export_dir->excludes(cmd->get_option("--to-internet"));
+  auto* reconf = cmd->add_option("--reconfiguration", opts->reconfiguration,
+                                 "serving-satellite slots: starlink (= --reconfiguration-interval 15s "
+                                 "--reconfiguration-offset 12s, Starlink's global schedule) or off")
+                     ->check(CLI::IsMember({"starlink", "off"}))
+                     ->capture_default_str();
+  auto* reconf_interval =
+      cmd->add_option("--reconfiguration-interval", opts->reconfiguration_interval,
+                      "hold each site's serving satellite (the highest at each slot's start) for slots of "
+                      "this length (15s; must divide 24h); default: off");
+  auto* reconf_offset = cmd->add_option("--reconfiguration-offset", opts->reconfiguration_offset,
+                                        "slots start at this offset + k x interval after each UTC midnight "
+                                        "(default 0s; must be below the interval)");
+  cmd->add_option("--reconfiguration-rule", opts->reconfiguration_rule,
+                  "how a slot's satellites are chosen at its start: highest-elevation (each site's "
+                  "highest usable satellite) or shortest-path (the satellite next to the site on the "
+                  "first of its routes at the slot's start)")
+      ->check(CLI::IsMember({"highest-elevation", "shortest-path"}))
+      ->capture_default_str();
+  reconf_offset->needs(reconf_interval);
+  reconf->excludes(reconf_interval)->excludes(reconf_offset);
   cmd->add_flag("-q,--quiet", opts->quiet, "no summary or plane report on standard error");
   cmd->callback([opts, cmd, &run_fn] {
     if (cmd->count("--stop") + cmd->count("--duration") != 1) {
@@ -665,6 +746,18 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
     if (cmd->count("--isl") > 0 && opts->isl == "none" &&
         cmd->count("--isl-pairing") + cmd->count("--isls") > 0) {
       throw CLI::ValidationError("--isl none", "excludes --isl-pairing and --isls");
+    }
+    if (cmd->count("--export-hypatia") > 0 &&
+        (opts->reconfiguration != "off" || cmd->count("--reconfiguration-interval") > 0)) {
+      throw CLI::ValidationError(
+          "--export-hypatia",
+          "excludes reconfiguration slots (Hypatia's forwarding state has no held satellites)");
+    }
+    if (cmd->count("--reconfiguration-rule") > 0 && opts->reconfiguration == "off" &&
+        cmd->count("--reconfiguration-interval") == 0) {
+      throw CLI::ValidationError("--reconfiguration-rule",
+                                 "applies to reconfiguration slots: give --reconfiguration starlink or "
+                                 "--reconfiguration-interval");
     }
     if (cmd->count("--isl-shift") > 0 && opts->isl_pairing != "same-index") {
       throw CLI::ValidationError("--isl-shift", "applies to --isl-pairing same-index only");

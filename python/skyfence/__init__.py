@@ -452,7 +452,9 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
 def route(catalog, sites, start, stop, step, *, from_site=None, to_site=None, pairs=None, to_internet=False,
           isl="plus-grid", isl_pairing="nearest", isl_shift=0, isls=None, gsl_max_range_km=0.0, gateways=None,
           pops=None, min_elevation_deg=25.0, gateway_min_elevation_deg=25.0, isl_max_range_km=0.0, grazing_altitude_km=80.0, fibre_route_factor=1.5, fibre_index=1.47,
-          satellites_only=False, strict=False, threads=None, data_dir=None):
+          satellites_only=False, reconfiguration=None, reconfiguration_interval=None,
+          reconfiguration_offset=None, reconfiguration_rule="highest-elevation", strict=False, threads=None,
+          data_dir=None):
     """Round-trip times between sites, or from sites to the internet, over inter-satellite links,
     gateways and fibre, step by step, as ``skyfence route``: a DataFrame, one row per pair and step.
 
@@ -468,10 +470,15 @@ def route(catalog, sites, start, stop, step, *, from_site=None, to_site=None, pa
     masks (Hypatia's rule; the masks go to the horizon); gateways and pops files
     (default: the bundled Starlink ones); elevation masks in degrees; isl_max_range_km (0: no limit);
     grazing_altitude_km; fibre_route_factor and fibre_index; satellites_only keeps city-to-city routes
-    on ISLs.
+    on ISLs. Serving-satellite slots (off by default): reconfiguration="starlink" (15 s slots from 12 s
+    past each minute), or reconfiguration_interval= and reconfiguration_offset= (timedelta64): each
+    site keeps the satellite of highest elevation at each slot's start through the slot
+    (reconfiguration_rule="shortest-path": the one next to it on the first of its routes there).
     Columns: time_utc (datetime64[ns]), src, dst (for a pair to the internet the PoP reached, "" when
     unreachable), rtt_ms, one_way_ms (NaN when unreachable), hops (-1 when unreachable), path (node
-    ids joined by ">": sites, satellites by NORAD id, gateways, PoPs). The CLI prints times to the
+    ids joined by ">": sites, satellites by NORAD id, gateways, PoPs), serving_satellite (the source's
+    satellite, NORAD id: the first of the path, or the one held; "" when none), slot_start
+    (datetime64[ns], NaT when the slots are off). The CLI prints times to the
     millisecond and delays to the microsecond; these are the engine's values.
     """
     cat = _catalog(catalog)
@@ -483,17 +490,35 @@ def route(catalog, sites, start, stop, step, *, from_site=None, to_site=None, pa
             raise TypeError("from_site and to_site go together")
         pairs = [(from_site, to_site)]
     pair_list = [] if to_internet else [(str(a), str(b)) for a, b in pairs]
+    if reconfiguration not in (None, "off", "starlink"):
+        raise ValueError(f'reconfiguration must be "starlink" or "off", got {reconfiguration!r}')
+    if reconfiguration == "starlink" and (reconfiguration_interval is not None or reconfiguration_offset is not None):
+        raise TypeError("reconfiguration=\"starlink\" sets the interval and offset: give one or the other")
+    if reconfiguration_offset is not None and reconfiguration_interval is None:
+        raise TypeError("reconfiguration_offset needs reconfiguration_interval")
+    if reconfiguration == "starlink":
+        interval_ns, offset_ns = 15_000_000_000, 12_000_000_000
+    else:
+        interval_ns = 0 if reconfiguration_interval is None else _timedelta_ns(reconfiguration_interval,
+                                                                               "reconfiguration_interval")
+        offset_ns = 0 if reconfiguration_offset is None else _timedelta_ns(reconfiguration_offset,
+                                                                           "reconfiguration_offset")
+    if interval_ns == 0 and reconfiguration_rule != "highest-elevation":
+        raise TypeError("reconfiguration_rule applies to reconfiguration slots: give reconfiguration= or "
+                        "reconfiguration_interval=")
     found = _skyfence.route(cat, os.fspath(sites), pair_list, bool(to_internet), isl, isl_pairing, int(isl_shift),
                             os.fspath(isls) if isls else "", float(gsl_max_range_km),
                             os.fspath(gateways) if gateways else "", os.fspath(pops) if pops else "",
                             float(min_elevation_deg), float(gateway_min_elevation_deg), float(isl_max_range_km),
                             float(grazing_altitude_km), float(fibre_route_factor), float(fibre_index),
                             bool(satellites_only), bool(strict), _scalar_time_ns(start, "start"),
-                            _scalar_time_ns(stop, "stop"), _timedelta_ns(step, "step"), _threads(threads),
+                            _scalar_time_ns(stop, "stop"), _timedelta_ns(step, "step"), interval_ns, offset_ns,
+                            str(reconfiguration_rule), _threads(threads),
                             os.fspath(data_dir) if data_dir else "")
     _warn(found["warnings"])
     cols = dict(found["columns"])
     cols["time_utc"] = _datetimes(cols["time_utc"])
+    cols["slot_start"] = _datetimes(cols["slot_start"])
     return pd.DataFrame(cols)
 
 

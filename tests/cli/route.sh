@@ -2,8 +2,8 @@
 # invariance, bent pipe, plane inference on a real catalog, bad input.
 source "$(dirname "$0")/lib.bash"
 CITIES="$REPO_DATA/cities/cities_top100.csv"
-HEADER="time_utc,src,dst,rtt_ms,one_way_ms,hops,path"
-SUMMARY="src,dst,steps,reachable_steps,unreachable_share,rtt_min_ms,rtt_median_ms,rtt_p95_ms,rtt_max_ms,rtt_mean_ms,path_changes,hops_min,hops_max"
+HEADER="time_utc,src,dst,rtt_ms,one_way_ms,hops,path,serving_satellite,slot_start"
+SUMMARY="src,dst,steps,reachable_steps,unreachable_share,rtt_min_ms,rtt_median_ms,rtt_p95_ms,rtt_max_ms,rtt_mean_ms,path_changes,hops_min,hops_max,boundary_jumps,boundary_jump_median_ms,boundary_jump_p95_ms,boundary_jump_max_ms,inside_jumps,inside_jump_median_ms,inside_jump_p95_ms,inside_jump_max_ms,early_reassignments"
 SHELL1=(--preset starlink-gen1 --satellite 'STARLINK_GEN1-0-*')
 # The window is half-open (time/window.h): 25 s at 5 s is the 5 steps 0, 5, 10, 15 and 20 s.
 WIN=(--start 2026-05-01T00:00:00Z --duration 25s --step 5s)
@@ -11,7 +11,9 @@ WIN=(--start 2026-05-01T00:00:00Z --duration 25s --step 5s)
 expect_exit 0 "from/to" -- "$SKYFENCE" route "${SHELL1[@]}" --satellites-only --sites "$CITIES" --from Manila --to Dalian "${WIN[@]}" -o "$WORK/r.csv"
 [[ "$(head -n 1 "$WORK/r.csv")" == "$HEADER" ]] && pass || fail "header: $(head -n 1 "$WORK/r.csv")"
 [[ $(wc -l < "$WORK/r.csv") -eq 6 ]] && pass || fail "expected 5 steps (0, 5, 10, 15, 20 s): $(wc -l < "$WORK/r.csv") lines"
-expect_grep "^2026-05-01T00:00:00.000Z,Manila,Dalian,[0-9]+\.[0-9]{3},[0-9]+\.[0-9]{3},[0-9]+,Manila>([0-9]+>)+Dalian$" "$WORK/r.csv" "row format"
+expect_grep "^2026-05-01T00:00:00.000Z,Manila,Dalian,[0-9]+\.[0-9]{3},[0-9]+\.[0-9]{3},[0-9]+,Manila>([0-9]+>)+Dalian,[0-9]+,$" "$WORK/r.csv" "row format"
+# serving_satellite is the first satellite of the path (no slots: slot_start empty).
+awk -F, 'NR > 1 { split($7, p, ">"); if ($8 != p[2] || $9 != "") exit 1 }' "$WORK/r.csv" && pass || fail "serving satellite: $(sed -n 2p "$WORK/r.csv")"
 # rtt = 2 x one way; hops = links on the path; Manila-Dalian (2600 km) is above 2 x 2600 / c = 17 ms.
 awk -F, 'NR > 1 { d = $4 - 2 * $5; if (d < -0.0015 || d > 0.0015) exit 1; n = split($7, p, ">"); if (n - 1 != $6) exit 1; if ($4 < 17.0 || $4 > 100.0) exit 1 }' "$WORK/r.csv" \
   && pass || fail "rtt, one-way and hops disagree: $(sed -n 2p "$WORK/r.csv")"
@@ -40,13 +42,13 @@ MIN=$(awk -F, 'NR > 1 { if (m == "" || $4 < m) m = $4 } END { print m }' "$WORK/
 printf 'id,lat_deg,lon_deg\nseattle,47.6,-122.3\nmadrid,40.4,-3.7\n' > "$WORK/terminals.csv"
 expect_exit 0 "to internet" -- "$SKYFENCE" route "${SHELL1[@]}" --sites "$WORK/terminals.csv" --to-internet "${WIN[@]}" -q
 awk -F, 'NR > 1 && $3 !~ /^POP[0-9]+$/ { exit 1 }' "$WORK/out" && pass || fail "dst is not a PoP: $(sed -n 2p "$WORK/out")"
-expect_grep "^[^,]+,seattle,POP[0-9]+,[0-9.]+,[0-9.]+,[0-9]+,seattle>([0-9]+>)+GS[0-9]+>POP[0-9]+$" "$WORK/out" "path ends gateway>PoP"
+expect_grep "^[^,]+,seattle,POP[0-9]+,[0-9.]+,[0-9.]+,[0-9]+,seattle>([0-9]+>)+GS[0-9]+>POP[0-9]+,[0-9]+,$" "$WORK/out" "path ends gateway>PoP"
 
 # Bent pipe over satellites only: Paris and Moscow never share a satellite, so no route (empty fields).
 expect_exit 0 "bent pipe" -- "$SKYFENCE" route "${SHELL1[@]}" --isl none --satellites-only --sites "$CITIES" --from Paris --to "Moskva-(Moscow)" "${WIN[@]}" -q
-expect_grep "^2026-05-01T00:00:00.000Z,Paris,Moskva-\(Moscow\),,,,$" "$WORK/out" "unreachable row"
+expect_grep "^2026-05-01T00:00:00.000Z,Paris,Moskva-\(Moscow\),,,,,,$" "$WORK/out" "unreachable row"
 expect_exit 0 "bent pipe summary" -- "$SKYFENCE" route "${SHELL1[@]}" --isl none --satellites-only --sites "$CITIES" --from Paris --to "Moskva-(Moscow)" "${WIN[@]}" -q --summary
-expect_grep "^Paris,Moskva-\(Moscow\),5,0,1.000000,,,,,,0,,$" "$WORK/out" "all unreachable summary"
+expect_grep "^Paris,Moskva-\(Moscow\),5,0,1.000000,,,,,,0,,,0,,,,0,,,,0$" "$WORK/out" "all unreachable summary"
 # With gateways and fibre the bent pipe gets through.
 expect_exit 0 "bent pipe via ground" -- "$SKYFENCE" route "${SHELL1[@]}" --isl none --sites "$CITIES" --from Paris --to "Moskva-(Moscow)" "${WIN[@]}" -q
 expect_grep ">GS[0-9]+>POP[0-9]+>" "$WORK/out" "ground relay path"

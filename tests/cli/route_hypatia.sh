@@ -55,7 +55,7 @@ SHELL1=(--preset starlink-gen1 --satellite 'STARLINK_GEN1-0-*' --satellites-only
 expect_exit 0 "gsl range" -- "$SKYFENCE" route "${SHELL1[@]}" --gsl-max-range 1500 -q
 expect_grep "^2026-05-01T00:00:00.000Z,Paris,London,[0-9]+\.[0-9]{3}," "$WORK/out" "reachable with 1500 km"
 expect_exit 0 "gsl range too short" -- "$SKYFENCE" route "${SHELL1[@]}" --gsl-max-range 500 -q
-expect_grep "^2026-05-01T00:00:00.000Z,Paris,London,,,,$" "$WORK/out" "unreachable with 500 km"
+expect_grep "^2026-05-01T00:00:00.000Z,Paris,London,,,,,,$" "$WORK/out" "unreachable with 500 km"
 
 # Bad input.
 printf '0 1\n0 1584\n' > "$WORK/bad_isls.txt"

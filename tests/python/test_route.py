@@ -24,6 +24,8 @@ def as_cli(df):
         "one_way_ms": [f"{x:.3f}" if k else "" for x, k in zip(df.one_way_ms, ok)],
         "hops": [str(h) if k else "" for h, k in zip(df.hops, ok)],
         "path": df.path,
+        "serving_satellite": df.serving_satellite,
+        "slot_start": ["" if np.isnat(t) else str(t) + "Z" for t in df.slot_start.values.astype("datetime64[ms]")],
     })
 
 
@@ -62,6 +64,51 @@ def test_sites_to_the_internet_over_a_catalog_equal_the_cli(cli, tmp_path):
     assert (got.hops >= 0).any() and (got.hops < 0).any(), "the test wants reachable and unreachable rows"
     assert got.dst[got.hops < 0].eq("").all() and got.rtt_ms[got.hops < 0].isna().all()
     pd.testing.assert_frame_equal(as_cli(got), read_csv_text(text))
+
+
+def test_reconfiguration_slots_equal_the_cli(cli, gen1):
+    text = run_cli(cli, "route", "--preset", "starlink_gen1", "--satellite", "STARLINK_GEN1-0-*", "--sites", CITIES,
+                   "--from", "Paris", "--to", "Lagos", "--start", "2026-05-01T00:00:00Z", "--duration", "40s",
+                   "--step", "2s", "--reconfiguration", "starlink")
+    got = skyfence.route(gen1, CITIES, T0, T0 + np.timedelta64(40, "s"), np.timedelta64(2, "s"),
+                         from_site="Paris", to_site="Lagos", reconfiguration="starlink")
+    assert got.slot_start.dtype == np.dtype("datetime64[ns]")
+    assert list(np.unique(got.slot_start.values.astype("datetime64[s]")).astype(str)) == [
+        "2026-04-30T23:59:57", "2026-05-01T00:00:12", "2026-05-01T00:00:27"]
+    pd.testing.assert_frame_equal(as_cli(got), read_csv_text(text))
+    same = skyfence.route(gen1, CITIES, T0, T0 + np.timedelta64(40, "s"), np.timedelta64(2, "s"),
+                          from_site="Paris", to_site="Lagos", reconfiguration_interval=np.timedelta64(15, "s"),
+                          reconfiguration_offset=np.timedelta64(12, "s"))
+    pd.testing.assert_frame_equal(got, same)
+    off = skyfence.route(gen1, CITIES, T0, T0 + np.timedelta64(40, "s"), np.timedelta64(2, "s"),
+                         from_site="Paris", to_site="Lagos")
+    assert off.slot_start.isna().all()
+    assert (got.rtt_ms >= off.rtt_ms).all()
+    text = run_cli(cli, "route", "--preset", "starlink_gen1", "--satellite", "STARLINK_GEN1-0-*", "--sites", CITIES,
+                   "--from", "Paris", "--to", "Lagos", "--start", "2026-05-01T00:00:00Z", "--duration", "40s",
+                   "--step", "2s", "--reconfiguration", "starlink", "--reconfiguration-rule", "shortest-path")
+    shortest = skyfence.route(gen1, CITIES, T0, T0 + np.timedelta64(40, "s"), np.timedelta64(2, "s"),
+                              from_site="Paris", to_site="Lagos", reconfiguration="starlink",
+                              reconfiguration_rule="shortest-path")
+    pd.testing.assert_frame_equal(as_cli(shortest), read_csv_text(text))
+    args = (gen1, CITIES, T0, T0 + np.timedelta64(1, "m"), np.timedelta64(10, "s"))
+    with pytest.raises(ValueError):
+        skyfence.route(*args, from_site="Paris", to_site="Lagos", reconfiguration="starlink",
+                       reconfiguration_rule="lowest")
+    with pytest.raises(TypeError):
+        skyfence.route(*args, from_site="Paris", to_site="Lagos", reconfiguration_rule="shortest-path")
+    with pytest.raises(ValueError):
+        skyfence.route(*args, from_site="Paris", to_site="Lagos", reconfiguration="hourly")
+    with pytest.raises(ValueError):
+        skyfence.route(*args, from_site="Paris", to_site="Lagos", reconfiguration_interval=np.timedelta64(7, "s"))
+    with pytest.raises(ValueError):
+        skyfence.route(*args, from_site="Paris", to_site="Lagos", reconfiguration_interval=np.timedelta64(15, "s"),
+                       reconfiguration_offset=np.timedelta64(15, "s"))
+    with pytest.raises(TypeError):
+        skyfence.route(*args, from_site="Paris", to_site="Lagos", reconfiguration_offset=np.timedelta64(1, "s"))
+    with pytest.raises(TypeError):
+        skyfence.route(*args, from_site="Paris", to_site="Lagos", reconfiguration="starlink",
+                       reconfiguration_interval=np.timedelta64(15, "s"))
 
 
 def test_bad_arguments(gen1):

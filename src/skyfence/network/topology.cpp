@@ -162,15 +162,56 @@ std::vector<std::uint8_t> Network::flags_to_internet() const {
   return f;
 }
 
-void Network::snapshot(time::Instant t, Snapshot& out, const RunContext& run) const {
+void Network::propagate(time::Instant t, Snapshot& out, std::unique_ptr<bool[]>& in_view_valid,
+                        const RunContext& run) const {
   out.time = t;
   fleet_->itrf_states(t, out.sat_itrf, out.errors, run);
   out.valid.resize(n_sat_);
+  in_view_valid.reset(new bool[n_sat_ == 0 ? 1 : n_sat_]);
   for (std::size_t i = 0; i < n_sat_; ++i) {
     const frames::Vec3& r = out.sat_itrf[i].r_km;
     out.valid[i] = out.errors[i] == orbits::Sgp4Error::none && std::isfinite(r.x) && std::isfinite(r.y) &&
                    std::isfinite(r.z);
+    in_view_valid[i] = out.valid[i] != 0;
   }
+}
+
+std::uint32_t Network::highest_usable(const visibility::InViewSet& in_view, std::size_t e) const {
+  std::uint32_t best = kNoNode;
+  double best_elevation = 0.0;
+  for (const auto& v : in_view.of_site(e)) {  // increasing satellite index: ties keep the lower
+    if (v.look.range_km > options_.gsl_max_range_km) continue;
+    if (best == kNoNode || v.look.elevation_rad > best_elevation) {
+      best = v.satellite;
+      best_elevation = v.look.elevation_rad;
+    }
+  }
+  return best;
+}
+
+void Network::highest_satellites(time::Instant t, Snapshot& work, std::vector<std::uint32_t>& out,
+                                 const RunContext& run) const {
+  std::unique_ptr<bool[]> valid;
+  propagate(t, work, valid, run);
+  out.assign(endpoints_.size(), kNoNode);
+  if (endpoints_.empty()) return;
+  visibility::in_view(user_index_, work.sat_itrf, std::span<const bool>(valid.get(), n_sat_),
+                      {.min_elevation_rad = options_.user_min_elevation_rad}, work.in_view_users, run);
+  highest_satellites(work, out);
+}
+
+void Network::highest_satellites(const Snapshot& snapshot, std::vector<std::uint32_t>& out) const {
+  out.assign(endpoints_.size(), kNoNode);
+  if (endpoints_.empty()) return;
+  for (std::size_t e = 0; e < endpoints_.size(); ++e) out[e] = highest_usable(snapshot.in_view_users, e);
+}
+
+void Network::snapshot(time::Instant t, Snapshot& out, const RunContext& run, ServingHold* hold) const {
+  if (hold != nullptr && hold->satellite.size() != endpoints_.size()) {
+    throw std::invalid_argument("Network::snapshot: the hold must have one satellite per end point");
+  }
+  std::unique_ptr<bool[]> valid;
+  propagate(t, out, valid, run);
   out.builder.reset(nodes());
   out.isl_candidates = isl_.size();
   out.isl_up = out.isl_too_long = out.isl_too_low = out.isl_no_state = 0;
@@ -195,17 +236,31 @@ void Network::snapshot(time::Instant t, Snapshot& out, const RunContext& run) co
     ++out.isl_up;
     out.builder.add_edge(p.a, p.b, len / kKmPerMs);
   }
-  // in_view wants a span of bool.
-  std::unique_ptr<bool[]> valid(new bool[n_sat_ == 0 ? 1 : n_sat_]);
-  for (std::size_t i = 0; i < n_sat_; ++i) valid[i] = out.valid[i] != 0;
   const std::span<const bool> valid_span(valid.get(), n_sat_);
   out.user_links = out.gateway_links = 0;
+  if (hold != nullptr) hold->lost.assign(endpoints_.size(), 0);
   if (!endpoints_.empty()) {
     visibility::in_view(user_index_, out.sat_itrf, valid_span,
                         {.min_elevation_rad = options_.user_min_elevation_rad}, out.in_view_users, run);
     for (std::size_t e = 0; e < endpoints_.size(); ++e) {
+      if (hold != nullptr) {
+        // The held satellite while usable, else the highest usable one (kept until the hold changes).
+        std::uint32_t& held = hold->satellite[e];
+        bool usable = false;
+        for (const auto& v : out.in_view_users.of_site(e)) {
+          if (v.satellite != held || v.look.range_km > options_.gsl_max_range_km) continue;
+          out.builder.add_edge(endpoint_node(e), v.satellite, v.look.range_km / kKmPerMs);
+          ++out.user_links;
+          usable = true;
+        }
+        if (usable) continue;
+        hold->lost[e] = held != kNoNode ? 1 : 0;
+        held = highest_usable(out.in_view_users, e);
+        if (held == kNoNode) continue;
+      }
       for (const auto& v : out.in_view_users.of_site(e)) {
         if (v.look.range_km > options_.gsl_max_range_km) continue;
+        if (hold != nullptr && v.satellite != hold->satellite[e]) continue;
         out.builder.add_edge(endpoint_node(e), v.satellite, v.look.range_km / kKmPerMs);
         ++out.user_links;
       }

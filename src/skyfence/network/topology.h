@@ -9,7 +9,8 @@
 //    conservative sphere). Delay: length / c.
 //  - up/down links: an end point to every satellite at or above user_min_elevation_rad, a gateway to
 //    every satellite at or above gateway_min_elevation_rad (WGS84 local vertical, visibility::in_view,
-//    no refraction), and no farther than gsl_max_range_km. Delay: slant range / c.
+//    no refraction), and no farther than gsl_max_range_km; with a ServingHold (Starlink's slots), an end
+//    point links only to the satellite it is held to. Delay: slant range / c.
 //  - fibre: each gateway to its nearest PoP, and (ground_relay) every PoP to every other PoP. Length:
 //    great-circle distance on the sphere of radius 6371.0088 km (IUGG mean radius R1) times
 //    fibre_route_factor; speed c / fibre_refractive_index. A gateway is not a router: its down link and
@@ -26,6 +27,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <numbers>
 #include <span>
 #include <string>
@@ -92,6 +94,17 @@ struct GroundNode {
 };
 
 enum class NodeKind { satellite, gateway, pop, endpoint };
+
+// End points held to one satellite each (Starlink's reconfiguration slots, series.h): the ground links
+// of end point e are only its link to satellite[e]. Network::snapshot keeps that satellite while it is
+// usable (in view above user_min_elevation_rad, within gsl_max_range_km, propagated); otherwise, or when
+// satellite[e] is kNoNode, it gives e the usable satellite of highest elevation (ties to the lower index;
+// kNoNode, and no ground link, when none is usable) and records whether a held satellite was lost.
+struct ServingHold {
+  std::vector<std::uint32_t> satellite;  // per end point: a satellite node, or kNoNode (choose now)
+  // Per end point, set by each snapshot: 1 when it replaced a held satellite that was no longer usable.
+  std::vector<std::uint8_t> lost;
+};
 
 // One instant's graph and what was dropped, reusable across steps.
 struct Snapshot {
@@ -165,7 +178,18 @@ class Network {
 
   // The graph at t (satellites propagated with the fleet's batched SGP4, rotated to ITRF). A satellite
   // with an SGP4 error at t has no links. Threads from `run`; identical for any thread count.
-  void snapshot(time::Instant t, Snapshot& out, const RunContext& run = {}) const;
+  // With `hold`, each end point links only to its held satellite (ServingHold, which this updates).
+  // REQUIRES: hold->satellite of size endpoints() (else std::invalid_argument).
+  void snapshot(time::Instant t, Snapshot& out, const RunContext& run = {},
+                ServingHold* hold = nullptr) const;
+
+  // Per end point, the usable satellite of highest elevation at t (as ServingHold chooses; kNoNode when
+  // none), in `out`; `work` holds the propagated states and the in-view sets (its graph is not built).
+  // Cost: one propagation of the fleet and one in-view search of the end points.
+  void highest_satellites(time::Instant t, Snapshot& work, std::vector<std::uint32_t>& out,
+                          const RunContext& run = {}) const;
+  // The same choice from a snapshot this network took (its in-view sets of the end points).
+  void highest_satellites(const Snapshot& snapshot, std::vector<std::uint32_t>& out) const;
 
  private:
   const visibility::Fleet* fleet_;
@@ -177,6 +201,13 @@ class Network {
   std::vector<std::size_t> gateway_pop_;
   std::vector<double> gateway_fibre_ms_;
   std::vector<std::pair<std::pair<std::uint32_t, std::uint32_t>, double>> fibre_;  // fixed ground edges
+
+  // Propagates the fleet to t into out.sat_itrf, out.errors and out.valid; in_view_valid gets valid as
+  // bool for visibility::in_view.
+  void propagate(time::Instant t, Snapshot& out, std::unique_ptr<bool[]>& in_view_valid,
+                 const RunContext& run) const;
+  // The usable satellite of highest elevation among end point e's in-view entries, or kNoNode.
+  [[nodiscard]] std::uint32_t highest_usable(const visibility::InViewSet& in_view, std::size_t e) const;
 };
 
 }  // namespace skyfence::network
