@@ -813,6 +813,17 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
     pi.service_model = l.spec.service_model;
     res.providers.push_back(std::move(pi));
     res.load_issues.push_back(load_issues(l));
+    for (const orbits::ElementSet& es : l.sets) {
+      res.satellites.push_back({l.spec.name, es.norad_id, es.name, es.epoch, es.mean_motion_rev_per_day,
+                                es.eccentricity, es.inclination_deg, es.raan_deg, es.arg_perigee_deg,
+                                es.mean_anomaly_deg, es.bstar, es.mean_motion_dot, es.mean_motion_ddot});
+    }
+    for (const auto& [kind, nodes] : {std::pair{"gateway", &l.gateways}, std::pair{"pop", &l.pops}}) {
+      for (const network::GroundNode& g : *nodes) {
+        res.ground_stations.push_back(
+            {l.spec.name, kind, g.id, g.location.lat_rad * kRadToDeg, g.location.lon_rad * kRadToDeg});
+      }
+    }
   }
   for (const Plan& p : plans) res.variants.push_back(p.info);
   for (const earth::Cell& c : in.cells) res.cells.push_back(report::cell_info(c));
