@@ -16,7 +16,7 @@ expect_exit 0 "view --help" -- "$SKYFENCE" view --help
 expect_grep "skyfence serve" "$WORK/out" "--help says how to open it"
 expect_grep "make deps" "$WORK/out" "--help says how to install the packages"
 
-# A run writes the viewer, and the report links to it.
+# A run writes the viewer, and the report links to it (the README's commands, on the small scenario).
 expect_exit 0 "run" -- "$SKYFENCE" run "$SC" -o "$WORK/res"
 expect_grep "viewer/" "$WORK/err" "the run names the viewer"
 for f in index.html viewer.js viewer.css scenario.json cesium/Cesium.js cesium/Widgets/widgets.css \

@@ -31,10 +31,10 @@ function shareColour(v, alpha) {
 
 // Earth-fixed position (km) and velocity (km/s) of one satellite at `ms` (Unix milliseconds), from its
 // TEME state; null when SGP4 fails there.
-function ecfState(satrec, epochMs, ms, out, k) {
+// `g` is the Greenwich mean sidereal time at `ms` (radians).
+function ecfState(satrec, epochMs, ms, g, out, k) {
   const sv = sgp4(satrec, (ms - epochMs) / 60000);
   if (!sv || !sv.position || Number.isNaN(sv.position.x)) return false;
-  const g = gstime(new Date(ms));
   const c = Math.cos(g), s = Math.sin(g);
   const p = sv.position, v = sv.velocity;
   const x = c * p.x + s * p.y, y = -s * p.x + c * p.y;
@@ -75,9 +75,10 @@ class Satellites {
     const n = this.records.length;
     const ms = index * KEY_STEP_S * 1000;
     k = { states: new Float64Array(6 * n), ok: new Uint8Array(n) };
+    const g = gstime(new Date(ms));
     for (let i = 0; i < n; ++i) {
       const r = this.records[i];
-      k.ok[i] = ecfState(r.satrec, r.epochMs, ms, k.states, 6 * i) ? 1 : 0;
+      k.ok[i] = ecfState(r.satrec, r.epochMs, ms, g, k.states, 6 * i) ? 1 : 0;
     }
     if (this.keys.size >= 4) this.keys.delete(this.keys.keys().next().value);
     this.keys.set(index, k);
@@ -119,11 +120,17 @@ async function main() {
   const viewer = new Cesium.Viewer("globe", {
     baseLayer: imagery, baseLayerPicker: false, geocoder: false, homeButton: false, sceneModePicker: false,
     navigationHelpButton: false, fullscreenButton: false, infoBox: false, selectionIndicator: false,
-    skyBox: false, terrainProvider: new Cesium.EllipsoidTerrainProvider(), shouldAnimate: true,
+    skyBox: false, skyAtmosphere: false, terrainProvider: new Cesium.EllipsoidTerrainProvider(),
+    shouldAnimate: true, msaaSamples: 1,
   });
+  // Without a GPU (software WebGL) every full-screen pass costs: no multisampling, FXAA, HDR, ground
+  // atmosphere or fog, which add nothing to a map of satellites and cells (docs/performance.md).
   const scene = viewer.scene;
   scene.globe.enableLighting = false;
+  scene.globe.showGroundAtmosphere = false;
   scene.fog.enabled = false;
+  scene.highDynamicRange = false;
+  scene.postProcessStages.fxaa.enabled = false;
 
   // The clock over the scenario's window.
   const start = Cesium.JulianDate.fromIso8601(data.run.start_utc);
@@ -321,13 +328,14 @@ async function main() {
   });
   window.skyfenceViewer = Object.freeze({
     satelliteCount: () => total,
+    window: () => [data.run.start_utc, data.run.stop_utc],
     cellsReady: () => !cellPrimitive || cellPrimitive.ready,
     // {norad: [x, y, z] km, Earth-fixed} computed with SGP4 at `iso` (exact, no interpolation).
     exactPositions(iso) {
       const ms = Date.parse(iso);
-      const out = {}, buf = new Float64Array(6);
+      const out = {}, buf = new Float64Array(6), g = gstime(new Date(ms));
       for (const r of sats.records) {
-        if (ecfState(r.satrec, r.epochMs, ms, buf, 0)) out[`${r.provider}/${r.norad}`] = [buf[0], buf[1], buf[2]];
+        if (ecfState(r.satrec, r.epochMs, ms, g, buf, 0)) out[`${r.provider}/${r.norad}`] = [buf[0], buf[1], buf[2]];
       }
       return out;
     },
