@@ -121,10 +121,11 @@ async function main() {
     baseLayer: imagery, baseLayerPicker: false, geocoder: false, homeButton: false, sceneModePicker: false,
     navigationHelpButton: false, fullscreenButton: false, infoBox: false, selectionIndicator: false,
     skyBox: false, skyAtmosphere: false, terrainProvider: new Cesium.EllipsoidTerrainProvider(),
-    shouldAnimate: true, msaaSamples: 1,
+    shouldAnimate: true, msaaSamples: 1, orderIndependentTranslucency: false,
   });
-  // Without a GPU (software WebGL) every full-screen pass costs: no multisampling, FXAA, HDR, ground
-  // atmosphere or fog, which add nothing to a map of satellites and cells (docs/performance.md).
+  // Without a GPU (software WebGL) every full-screen pass costs: no multisampling, order-independent
+  // translucency (the cells blend in one pass), FXAA, HDR, ground atmosphere or fog, which add nothing to
+  // a map of satellites and cells (docs/performance.md).
   const scene = viewer.scene;
   scene.globe.enableLighting = false;
   scene.globe.showGroundAtmosphere = false;
