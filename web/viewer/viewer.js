@@ -114,6 +114,7 @@ async function main() {
   if (!response.ok) fail(`scenario.json: HTTP ${response.status}`);
   const data = await response.json();
   if (data.format !== "skyfence-viewer") fail("scenario.json is not a skyfence viewer data file");
+  performance.mark("skyfence:data");
 
   const imagery = Cesium.ImageryLayer.fromProviderAsync(
     Cesium.TileMapServiceImageryProvider.fromUrl(Cesium.buildModuleUrl("Assets/Textures/NaturalEarthII")));
@@ -146,7 +147,9 @@ async function main() {
   viewer.timeline.zoomTo(clock.startTime, clock.stopTime);
 
   document.getElementById("title").textContent = data.run.scenario_name;
+  performance.mark("skyfence:globe");
   const sats = new Satellites(data, scene);
+  performance.mark("skyfence:satellites");
 
   // Providers: a toggle each, with its colour and satellite count.
   const providersEl = document.getElementById("providers");
@@ -358,7 +361,15 @@ async function main() {
       return frames.filter((f) => f >= t).length;
     },
     play(multiplier) { clock.multiplier = multiplier; clock.shouldAnimate = true; },
+    // Milliseconds from navigation to each stage of loading: the data parsed, the globe made, the
+    // satellites initialised (SGP4) and placed, everything ready; and the first frame drawn.
+    timings() {
+      const at = (name) => { const m = performance.getEntriesByName(name); return m.length ? m[0].startTime : null; };
+      return { data: at("skyfence:data"), globe: at("skyfence:globe"), satellites: at("skyfence:satellites"),
+        ready: at("skyfence:ready"), first_frame: frames.length ? frames[0] : null };
+    },
   });
+  performance.mark("skyfence:ready");
   document.body.dataset.ready = "true";
 }
 
