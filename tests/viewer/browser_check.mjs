@@ -124,6 +124,42 @@ try {
     check(worst <= 1.0, `${iso}: drawn positions within 1 km of skyfence propagate (worst ${worst.toFixed(4)} km, ${worstId})`);
   }
 
+  // The panel: a provider's toggle hides its satellites and only them.
+  const before = await page.evaluate(() => window.skyfenceViewer.shownSatellites());
+  const firstProvider = Object.keys(before)[0];
+  await page.locator("#providers input").first().uncheck();
+  const hidden = await page.evaluate(() => window.skyfenceViewer.shownSatellites());
+  check(hidden[firstProvider] === 0 && Object.keys(before).every((p) => p === firstProvider || hidden[p] === before[p]),
+    `unchecking ${firstProvider} hides its ${before[firstProvider]} satellites and no other`);
+  await page.locator("#providers input").first().check();
+  check((await page.evaluate(() => window.skyfenceViewer.shownSatellites()))[firstProvider] === before[firstProvider],
+    `checking ${firstProvider} again shows them`);
+
+  // Cells and terminals follow the chosen layer: a layer served nowhere but covered everywhere (a provider
+  // forbidding the region) is red for service under policy and green for coverage.
+  const data = await page.evaluate(() => fetch("scenario.json").then((r) => r.json()));
+  const denied = data.cell_layers.find((l) => l.served.every((v) => v === 0) && l.coverage.every((v) => v === 1));
+  if (denied) {
+    await page.selectOption("#cell-variant", denied.variant);
+    await page.selectOption("#cell-provider", denied.provider);
+    await page.selectOption("#cell-metric", "served");
+    const red = await page.evaluate(() => window.skyfenceViewer.cellColours());
+    check(red.length === data.cells.length && red.every(([r, g]) => r > 150 && g < 80),
+      `${denied.variant} / ${denied.provider}, served: every cell red (${JSON.stringify(red[0])})`);
+    await page.selectOption("#cell-metric", "coverage");
+    const green = await page.evaluate(() => window.skyfenceViewer.cellColours());
+    check(green.every(([r, g]) => g > 150 && r < 80),
+      `${denied.variant} / ${denied.provider}, coverage: every cell green (${JSON.stringify(green[0])})`);
+    const t = data.terminals.find((x) => x.service.some((s) => s.variant === denied.variant &&
+      s.provider === denied.provider && s.served === 0));
+    if (t) {
+      const c = await page.evaluate((id) => window.skyfenceViewer.terminalColour(id), t.id);
+      check(c && c[0] > 0.6 && c[1] < 0.3, `terminal ${t.id}, unserved in that layer, is red (${JSON.stringify(c)})`);
+    }
+  } else {
+    console.log("note: no layer served nowhere and covered everywhere; the layer colours were not checked");
+  }
+
   // Back to the start, a frame drawn, then the screenshot: the globe (centre of the view) is not uniform.
   await page.evaluate((t) => window.skyfenceViewer.drawnPositions(t), Object.keys(expected)[0]);
   await page.waitForTimeout(500);

@@ -361,6 +361,23 @@ async function main() {
       return frames.filter((f) => f >= t).length;
     },
     play(multiplier) { clock.multiplier = multiplier; clock.shouldAnimate = true; },
+    // Satellites drawn now, per provider (a hidden provider's collection counts 0).
+    shownSatellites() {
+      const out = {};
+      sats.records.forEach((r, i) => {
+        out[r.provider] = (out[r.provider] || 0) + (sats.collections.get(r.provider).show && sats.points[i].show ? 1 : 0);
+      });
+      return out;
+    },
+    // Each cell's colour now, [r, g, b, a] bytes, in the order of scenario.json's cells.
+    cellColours: () => (cellPrimitive && cellPrimitive.ready
+      ? data.cells.map((c) => Array.from(cellPrimitive.getGeometryInstanceAttributes(c[0]).color)) : []),
+    // A terminal's point colour now, [r, g, b, a] in [0, 1].
+    terminalColour(id) {
+      const e = terminalEntities.find((x) => x.t.id === id);
+      const c = e && e.entity.point.color.getValue(clock.currentTime);
+      return c ? [c.red, c.green, c.blue, c.alpha] : null;
+    },
     // Milliseconds from navigation to each stage of loading: the data parsed, the globe made, the
     // satellites initialised (SGP4) and placed, everything ready; and the first frame drawn.
     timings() {
