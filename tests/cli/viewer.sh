@@ -19,7 +19,7 @@ expect_grep "make deps" "$WORK/out" "--help says how to install the packages"
 # A run writes the viewer, and the report links to it (the README's commands, on the small scenario).
 expect_exit 0 "run" -- "$SKYFENCE" run "$SC" -o "$WORK/res"
 expect_grep "viewer/" "$WORK/err" "the run names the viewer"
-for f in index.html viewer.js viewer.css scenario.json cesium/Cesium.js cesium/Widgets/widgets.css \
+for f in index.html viewer.js viewer.css orbits.js keys_worker.js scenario.json cesium/Cesium.js cesium/Widgets/widgets.css \
   cesium/Assets/Textures/NaturalEarthII/tilemapresource.xml satellite.js/io.js satellite.js/propagation.js; do
   [[ -s "$WORK/res/viewer/$f" ]] && pass || fail "viewer/$f missing"
 done
@@ -121,6 +121,8 @@ EOF
 
 "$SKYFENCE" serve "$WORK/res" --port 0 -q >"$WORK/serve.out" 2>"$WORK/serve.err" &
 server=$!
+# The server stops with the script, however it ends.
+trap 'kill -TERM "$server" 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 200); do
   grep -qE '^http://127\.0\.0\.1:[0-9]+/$' "$WORK/serve.out" 2>/dev/null && break
   sleep 0.05

@@ -110,8 +110,15 @@ try {
     "the viewer holds every satellite");
 
   // Positions drawn at each instant against skyfence's.
+  // Two minutes before each instant first: the worker then computes the key state at the instant ahead
+  // of the clock (keys_worker.js), and the positions compared come from it, unless the page computed that
+  // key itself before (the window's start, placed when the page loads): both paths are compared.
+  let fromWorker = 0;
   for (const [iso, want] of Object.entries(expected)) {
+    await page.evaluate((t) => window.skyfenceViewer.drawnPositions(t), new Date(Date.parse(iso) - 120000).toISOString());
+    await page.waitForTimeout(1500);
     const got = await page.evaluate((t) => window.skyfenceViewer.drawnPositions(t), iso);
+    if (await page.evaluate(() => window.skyfenceViewer.lastFromWorker())) ++fromWorker;
     let worst = 0, worstId = "", missing = 0;
     for (const [id, p] of Object.entries(want)) {
       const q = got[id];
@@ -123,6 +130,9 @@ try {
       `${iso}: all ${Object.keys(want).length} satellites of skyfence drawn (${missing} missing)`);
     check(worst <= 1.0, `${iso}: drawn positions within 1 km of skyfence propagate (worst ${worst.toFixed(4)} km, ${worstId})`);
   }
+
+  check(fromWorker > 0, `positions from the worker's key states compared at ${fromWorker} of ` +
+    `${Object.keys(expected).length} instants`);
 
   // The panel: a provider's toggle hides its satellites and only them.
   const before = await page.evaluate(() => window.skyfenceViewer.shownSatellites());

@@ -1,14 +1,12 @@
 // The skyfence globe: a results folder's scenario.json on a CesiumJS globe (docs/viewer.md).
 // Satellites are propagated here with SGP4 (satellite.js, Vallado's code) from the run's mean elements,
-// TEME -> Earth-fixed with GMST, as skyfence does. Positions are computed exactly at key instants every
-// KEY_STEP_S seconds of scenario time (position and velocity) and drawn between them by cubic Hermite
-// interpolation, so a frame costs one polynomial per satellite instead of one SGP4 call (docs/design.md).
-import { json2satrec } from "./satellite.js/io.js";
-import { sgp4, gstime } from "./satellite.js/propagation.js";
+// TEME -> Earth-fixed with GMST, as skyfence does (orbits.js). Positions are computed exactly at key
+// instants every KEY_STEP_S seconds of scenario time (position and velocity) and drawn between them by
+// cubic Hermite interpolation, so a frame costs one polynomial per satellite instead of one SGP4 call; a
+// worker computes the next key ahead of the clock (docs/design.md).
+import { KEY_STEP_S, satelliteRecords, gmstAt, ecfState, keyStates } from "./orbits.js";
 
 const Cesium = window.Cesium;
-const KEY_STEP_S = 60;          // seconds of scenario time between exact SGP4 states
-const EARTH_RATE = 7.292115e-5; // rad/s, Earth's rotation rate (as SGP4's TEME -> PEF uses)
 const PROVIDER_COLOURS = ["#4cc9f0", "#f72585", "#ffd166", "#06d6a0", "#b388ff", "#ff9f1c", "#90be6d", "#e9ecef"];
 
 const statusEl = document.getElementById("status");
@@ -29,33 +27,22 @@ function shareColour(v, alpha) {
   return new Cesium.Color(r / 255, g / 255, b / 255, alpha);
 }
 
-// Earth-fixed position (km) and velocity (km/s) of one satellite at `ms` (Unix milliseconds), from its
-// TEME state; null when SGP4 fails there.
-// `g` is the Greenwich mean sidereal time at `ms` (radians).
-function ecfState(satrec, epochMs, ms, g, out, k) {
-  const sv = sgp4(satrec, (ms - epochMs) / 60000);
-  if (!sv || !sv.position || Number.isNaN(sv.position.x)) return false;
-  const c = Math.cos(g), s = Math.sin(g);
-  const p = sv.position, v = sv.velocity;
-  const x = c * p.x + s * p.y, y = -s * p.x + c * p.y;
-  out[k] = x; out[k + 1] = y; out[k + 2] = p.z;
-  out[k + 3] = c * v.x + s * v.y + EARTH_RATE * y;
-  out[k + 4] = -s * v.x + c * v.y - EARTH_RATE * x;
-  out[k + 5] = v.z;
-  return true;
-}
-
 class Satellites {
   constructor(data, scene) {
-    const f = data.satellite_fields;
-    this.records = data.satellites.map((row) => {
-      const omm = {};
-      f.forEach((name, i) => { omm[name] = row[i]; });
-      const satrec = json2satrec(omm);
-      return { provider: omm.provider, norad: omm.NORAD_CAT_ID, name: omm.OBJECT_NAME, satrec,
-               epochMs: Date.parse(omm.EPOCH) };
-    });
+    this.records = satelliteRecords(data.satellite_fields, data.satellites);
     this.keys = new Map(); // key index -> {states: Float64Array(6 n), ok: Uint8Array(n)}
+    // The worker computes the key after the clock's; a key it has not delivered when needed is computed
+    // here (the same code), so the drawing never waits and never differs.
+    this.pending = new Set();
+    this.worker = new Worker(new URL("keys_worker.js", import.meta.url), { type: "module" });
+    this.worker.onmessage = (e) => {
+      this.pending.delete(e.data.index);
+      if (!this.keys.has(e.data.index)) {
+        this.store(e.data.index, { states: e.data.states, ok: e.data.ok, fromWorker: true });
+      }
+    };
+    this.worker.onerror = (e) => console.error(`keys_worker.js: ${e.message}`);
+    this.worker.postMessage({ satellites: { fields: data.satellite_fields, rows: data.satellites } });
     this.collections = new Map();
     data.providers.forEach((p, i) => {
       const c = scene.primitives.add(new Cesium.PointPrimitiveCollection());
@@ -69,26 +56,32 @@ class Satellites {
     this.scratch = new Cesium.Cartesian3();
   }
 
+  store(index, k) {
+    if (this.keys.size >= 6) this.keys.delete(this.keys.keys().next().value);
+    this.keys.set(index, k);
+  }
+
   key(index) {
     let k = this.keys.get(index);
     if (k) return k;
-    const n = this.records.length;
-    const ms = index * KEY_STEP_S * 1000;
-    k = { states: new Float64Array(6 * n), ok: new Uint8Array(n) };
-    const g = gstime(new Date(ms));
-    for (let i = 0; i < n; ++i) {
-      const r = this.records[i];
-      k.ok[i] = ecfState(r.satrec, r.epochMs, ms, g, k.states, 6 * i) ? 1 : 0;
-    }
-    if (this.keys.size >= 4) this.keys.delete(this.keys.keys().next().value);
-    this.keys.set(index, k);
+    k = keyStates(this.records, index);
+    this.store(index, k);
     return k;
+  }
+
+  // Asks the worker for key `index` unless it is here or asked for.
+  prefetch(index) {
+    if (this.keys.has(index) || this.pending.has(index)) return;
+    this.pending.add(index);
+    this.worker.postMessage({ index });
   }
 
   // Moves every point to its interpolated position at `ms`.
   update(ms) {
     const i0 = Math.floor(ms / (KEY_STEP_S * 1000));
     const a = this.key(i0), b = this.key(i0 + 1);
+    this.lastFromWorker = Boolean(a.fromWorker || b.fromWorker);
+    this.prefetch(i0 + 2);
     const h = KEY_STEP_S;
     const s = (ms / 1000 - i0 * KEY_STEP_S) / h;
     const s2 = s * s, s3 = s2 * s;
@@ -337,12 +330,14 @@ async function main() {
     // {norad: [x, y, z] km, Earth-fixed} computed with SGP4 at `iso` (exact, no interpolation).
     exactPositions(iso) {
       const ms = Date.parse(iso);
-      const out = {}, buf = new Float64Array(6), g = gstime(new Date(ms));
+      const out = {}, buf = new Float64Array(6), g = gmstAt(ms);
       for (const r of sats.records) {
-        if (ecfState(r.satrec, r.epochMs, ms, g, buf, 0)) out[`${r.provider}/${r.norad}`] = [buf[0], buf[1], buf[2]];
+        if (ecfState(r, ms, g, buf, 0)) out[`${r.provider}/${r.norad}`] = [buf[0], buf[1], buf[2]];
       }
       return out;
     },
+    // Whether the last positions drawn used a key state the worker computed.
+    lastFromWorker: () => sats.lastFromWorker,
     // The positions drawn on the globe at `iso` (km), after moving the clock there and stopping it.
     drawnPositions(iso) {
       clock.shouldAnimate = false;

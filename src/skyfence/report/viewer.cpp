@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -151,8 +152,14 @@ std::vector<ViewerFile> viewer_files(const std::filesystem::path& web) {
       throw ViewerUnavailable("the viewer's page is missing: " + (page / f).string() +
                               " (the source tree's web/viewer/)");
     }
-    files.push_back({page / f, f});
   }
+  // The page's own files: every file of web/viewer/ (index.html, its scripts and style), in name order.
+  std::vector<fs::path> own;
+  for (const auto& e : fs::directory_iterator(page)) {
+    if (e.is_regular_file()) own.push_back(e.path());
+  }
+  std::sort(own.begin(), own.end());
+  for (const fs::path& f : own) files.push_back({f, f.filename()});
   const auto add_tree = [&](const fs::path& root, const fs::path& sub, const fs::path& target,
                             const std::function<bool(const fs::path&)>& keep) {
     if (!fs::is_directory(root / sub)) {

@@ -23,7 +23,8 @@ class ViewerUnavailable : public std::runtime_error {
 };
 
 // The files of the viewer, relative to `web` (the project's web/ folder: web/viewer/ and
-// web/node_modules/), each with its path inside DIR/viewer/. Only what the page uses at run time:
+// web/node_modules/), each with its path inside DIR/viewer/: every file of web/viewer/, and of the
+// packages only what the page uses at run time:
 // Cesium.js, its workers, widgets CSS, the Natural Earth II imagery, the credit images and the Earth
 // orientation tables; satellite.js's
 // ES modules without the WebAssembly bulk propagator. Throws ViewerUnavailable when one is missing.
