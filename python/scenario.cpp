@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -18,9 +19,7 @@
 
 #include "catalog.h"
 #include "common.h"
-#include "skyfence/report/borders.h"
-#include "skyfence/report/exports.h"
-#include "skyfence/report/html.h"
+#include "skyfence/report/results_files.h"
 #include "skyfence/report/results_folder.h"
 #include "skyfence/report/serialize.h"
 #include "skyfence/report/store.h"
@@ -55,16 +54,18 @@ time::Instant now_utc() {
   return time::parse_iso8601(buf);
 }
 
-// The results folder's files, as `skyfence run` writes them, into the staging folder.
+// The project's web/ folder (the globe viewer's files): SKYFENCE_WEB, else the source tree's.
+fs::path web_folder() {
+  const char* env = std::getenv("SKYFENCE_WEB");
+  return env != nullptr && *env != '\0' ? fs::path(env) : fs::path(SKYFENCE_WEB_DIR);
+}
+
+// The results folder's files, as `skyfence run` writes them, into the staging folder; a viewer that could
+// not be written is warned about, as `skyfence run` does.
 void write_folder_files(const report::Results& results, const fs::path& staging,
-                        const std::string& data_folder) {
-  report::write_sqlite(results, (staging / "results.sqlite").string());
-  fs::create_directories(staging / "csv");
-  fs::create_directories(staging / "geojson");
-  report::write_csv_tables(results, (staging / "csv").string());
-  report::write_geojson(results, (staging / "geojson").string());
-  report::write_report_html(results, report::read_bundled_borders(data_folder),
-                            (staging / "report.html").string());
+                        const std::string& data_folder, std::vector<std::string>& warnings) {
+  const report::ResultsFiles files = report::write_results_files(results, staging, data_folder, web_folder());
+  if (!files.viewer) warnings.push_back("the globe viewer was not written: " + files.viewer_missing);
 }
 
 py::dict run(const std::string& path_given, const std::string& output, unsigned threads,
@@ -88,7 +89,7 @@ py::dict run(const std::string& path_given, const std::string& output, unsigned 
     ro.warn = [&](const std::string& m) { warnings.push_back(m); };
     const report::Results results = scenario::run_scenario(sc, ro, run);
     run.check_stop();
-    write_folder_files(results, folder.staging(), run.data_dir);
+    write_folder_files(results, folder.staging(), run.data_dir, warnings);
     run.check_stop();
     folder.commit(report::Manifest{results.run.software_version, time::format_iso8601(results.run.created, 0),
                                    sc.name});
@@ -230,18 +231,19 @@ class ResultsFolder {
     std::vector<report::Results> ps;
     for (const py::bytes& b : parts) ps.push_back(results_of(b));
     const std::string scenario_name = rec.run.scenario_name;
+    std::vector<std::string> written_warnings;
     run_released(threads, data_dir(data_folder), [&](const RunContext& run) {
       if (task_path != path) as_given(scenario::load_scenario(path), scenario::load_scenario(task_path), ps);
       const report::Results results = scenario::merge_parts(std::move(rec), std::move(ps));
       run.check_stop();
-      write_folder_files(results, folder_->staging(), run.data_dir);
+      write_folder_files(results, folder_->staging(), run.data_dir, written_warnings);
       run.check_stop();
       folder_->commit(report::Manifest{results.run.software_version,
                                        time::format_iso8601(results.run.created, 0), scenario_name});
     });
     const std::string where = folder_->final_path().string();
     folder_.reset();
-    return py::dict(py::arg("path") = where);
+    return py::dict(py::arg("path") = where, py::arg("warnings") = written_warnings);
   }
 
   // Removes the staging folder (nothing is written).

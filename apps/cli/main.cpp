@@ -24,6 +24,7 @@
 #include "skyfence/core/error.h"
 #include "skyfence/time/leap_seconds.h"
 #include "skyfence/time/scales.h"
+#include "view.h"
 #include "visible.h"
 
 namespace {
@@ -48,6 +49,7 @@ int run_main(int argc, char** argv) {
   add_enforcement_command(app, run);
   add_run_command(app, run);
   add_serve_command(app, run);
+  add_view_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

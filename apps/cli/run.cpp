@@ -21,11 +21,14 @@
 #include "skyfence/report/borders.h"
 #include "skyfence/report/exports.h"
 #include "skyfence/report/html.h"
+#include "skyfence/report/results_files.h"
 #include "skyfence/report/results_folder.h"
 #include "skyfence/report/store.h"
+#include "skyfence/report/viewer.h"
 #include "skyfence/scenario/runner.h"
 #include "skyfence/scenario/scenario.h"
 #include "skyfence/time/scales.h"
+#include "view.h"
 
 namespace skyfence::cli {
 namespace run_command {
@@ -154,13 +157,16 @@ int run(const Options& o) {
   progress.finish();
   check_interrupted();
 
-  report::write_sqlite(results, (folder.staging() / "results.sqlite").string());
-  fs::create_directories(folder.staging() / "csv");
-  fs::create_directories(folder.staging() / "geojson");
-  const auto csvs = report::write_csv_tables(results, (folder.staging() / "csv").string());
-  report::write_geojson(results, (folder.staging() / "geojson").string());
-  report::write_report_html(results, report::read_bundled_borders(run.data_dir),
-                            (folder.staging() / "report.html").string());
+  // The globe viewer is written when its packages are installed; the report says whether it was.
+  const report::ResultsFiles files =
+      report::write_results_files(results, folder.staging(), run.data_dir, web_dir());
+  const std::vector<std::string>& csvs = files.csv_tables;
+  const std::string& viewer_missing = files.viewer_missing;
+  if (!files.viewer) {
+    progress.finish();
+    warn("the globe viewer was not written: " + viewer_missing + "; then `skyfence view " + out.string() +
+         "` writes it");
+  }
   check_interrupted();
   folder.commit(
       report::Manifest{results.run.software_version, time::format_iso8601(results.run.created, 0), sc.name});
@@ -171,8 +177,13 @@ int run(const Options& o) {
                sc.name, results.providers.size(), results.variants.size(), results.run.step_count,
                sc.step.to_seconds(), secs);
     print_summary(results);
-    fmt::print(stderr, "skyfence: results in {}/: report.html, results.sqlite, csv/ ({} tables), geojson/\n",
-               out.string(), csvs.size());
+    fmt::print(stderr,
+               "skyfence: results in {}/: report.html, results.sqlite, csv/ ({} tables), geojson/{}\n",
+               out.string(), csvs.size(), viewer_missing.empty() ? ", viewer/" : "");
+    if (viewer_missing.empty())
+      fmt::print(stderr,
+                 "skyfence: the globe: `skyfence serve {}`, then open http://127.0.0.1:8000/viewer/\n",
+                 out.string());
   }
   return kExitOk;
 }
@@ -198,6 +209,8 @@ folder (it holds skyfence-results.json and results.sqlite); anything else is ref
   report.html      one self-contained page: service by provider and variant, reliance, latency, maps
   results.sqlite   every table (docs/results.md)
   csv/, geojson/   the same tables as CSV, cells and terminals as GeoJSON
+  viewer/          the 3D globe (skyfence view; open it through skyfence serve DIR), when the viewer's
+                   npm packages are installed (make deps); otherwise a warning, and the report says so
 Exit status: 0 ok, 1 runtime failure, 2 bad scenario or input (every problem listed), 130 interrupted.)");
   cmd->add_option("scenario", opts->scenario, "the scenario file (default: the bundled default scenario)");
   cmd->add_option("-o,--output", opts->output, "the results folder (default: results/<scenario name>)");

@@ -500,6 +500,7 @@ def run(scenario=None, output_dir=None, *, client=None, tasks=None, task_threads
             if own:
                 _close_client(client, _make_client is not None)
         written = folder.write(record["record"], rows, given, path, task_threads, data)
+        skyfence._warn(written["warnings"])
     finally:
         folder.discard()
     return skyfence.Results(written["path"], checked["name"])

@@ -318,10 +318,12 @@ def first_progress_line(proc):
 # scheduling), so that the kill lands well before the end.
 HEAVY = ["--catalog", "iridium", "--catalog", "oneweb", "--level", "4", "--start", "2026-04-27T00:00:00Z",
          "--stop", "2026-04-27T02:00:00Z", "--step", "1m", "--min-sats", "2", "--shards", "4", "--chunks", "120"]
-# A run never meant to end: a day at 1-minute steps in 4 x 720 tasks (minutes of work on two workers), so
-# that the interrupt lands mid-run however slowly this process is scheduled.
-ENDLESS = [*HEAVY[:-10], "--stop", "2026-04-28T00:00:00Z", "--step", "1m", "--min-sats", "2", "--shards", "4",
-           "--chunks", "720"]
+# A run never meant to end: level 7 (98,304 cells) over two days at 1-minute steps, in 4 x 24 tasks of
+# about half a second each (a minute or more of work on two workers), so that the interrupt lands mid-run
+# however slowly this process is scheduled. Few tasks: submitting thousands took this client tens of
+# seconds on a busy machine before the first ended.
+ENDLESS = ["--catalog", "iridium", "--catalog", "oneweb", "--level", "7", "--start", "2026-04-27T00:00:00Z",
+           "--stop", "2026-04-29T00:00:00Z", "--step", "1m", "--min-sats", "2", "--shards", "4", "--chunks", "24"]
 
 
 def busy_worker(address, name):

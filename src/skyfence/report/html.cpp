@@ -81,7 +81,7 @@ footer{color:var(--muted);font-size:12.5px;border-top:1px solid var(--line);marg
 
 }  // namespace
 
-std::string render_report_html(const Results& r, const BorderMap& borders) {
+std::string render_report_html(const Results& r, const BorderMap& borders, const ViewerNote& viewer) {
   validate(r);
   html::Page page;
   std::string& o = page.out;
@@ -98,6 +98,16 @@ std::string render_report_html(const Results& r, const BorderMap& borders) {
        fmt::format("{} providers, {} variants", r.providers.size(), r.variants.size()) +
        "</div></div></header>";
   o += "<main><div class=\"wrap\">";
+  if (viewer.written) {
+    o += "<p class=\"viewer-note\">The 3D globe of this run (satellites moving over the window, cells, "
+         "terminals, gateways): <a href=\"viewer/index.html\">viewer/index.html</a>. Browsers open it over "
+         "http:// only: run <code>skyfence serve</code> on this folder and follow the link from the page it "
+         "serves.</p>";
+  } else if (!viewer.why_not.empty()) {
+    o +=
+        "<p class=\"viewer-note muted\">The 3D globe viewer was not written: " + escape_html(viewer.why_not) +
+        ". After installing them, <code>skyfence view</code> on this folder writes it.</p>";
+  }
   html::summary_section(page, r);
   std::optional<html::MapBase> base;
   if (!r.cells.empty()) base = html::make_map_base(r, borders);
@@ -116,8 +126,9 @@ std::string render_report_html(const Results& r, const BorderMap& borders) {
   return o;
 }
 
-void write_report_html(const Results& results, const BorderMap& borders, const std::string& path) {
-  const std::string page = render_report_html(results, borders);
+void write_report_html(const Results& results, const BorderMap& borders, const std::string& path,
+                       const ViewerNote& viewer) {
+  const std::string page = render_report_html(results, borders, viewer);
   AtomicFile f(path);
   f.write(page);
   f.commit();

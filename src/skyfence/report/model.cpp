@@ -365,6 +365,21 @@ void validate(const Results& r) {
     if (!(std::fabs(p.max_elevation_deg) <= 90.0)) fail(w + ": max_elevation_deg must lie in [-90, 90]");
     unique_key("pass", {p.provider, p.terminal, std::to_string(p.norad_id), aos});
   }
+  for (const auto& e : r.satellites) {
+    const std::string w = "satellite (" + e.provider + ", " + std::to_string(e.norad_id) + ")";
+    if (r.provider(e.provider) == nullptr) fail(w + ": unknown provider \"" + e.provider + "\"");
+    for (double v : {e.mean_motion_rev_per_day, e.eccentricity, e.inclination_deg, e.raan_deg,
+                     e.arg_perigee_deg, e.mean_anomaly_deg, e.bstar, e.mean_motion_dot, e.mean_motion_ddot})
+      check_finite(v, w + ": elements");
+    unique_key("satellite", {e.provider, std::to_string(e.norad_id)});
+  }
+  for (const auto& g : r.ground_stations) {
+    const std::string w = "ground station (" + g.provider + ", " + g.kind + ", " + g.id + ")";
+    if (r.provider(g.provider) == nullptr) fail(w + ": unknown provider \"" + g.provider + "\"");
+    if (g.kind != "gateway" && g.kind != "pop") fail(w + ": kind must be \"gateway\" or \"pop\"");
+    if (!(std::fabs(g.lat_deg) <= 90.0) || !std::isfinite(g.lon_deg)) fail(w + ": bad location");
+    unique_key("ground station", {g.provider, g.kind, g.id});
+  }
   for (const auto& x : r.reliance) {
     unique_key("reliance", {x.scope, x.scope_id, x.variant});
     for (const auto& p : x.providers)

@@ -225,6 +225,34 @@ struct PassRecord {
   bool aos_clipped = false, los_clipped = false;  // began before the window / still on at its end
 };
 
+// One satellite of a provider as loaded: its mean elements as SGP4 was initialised from them
+// (orbits::ElementSet, without the fields SGP4 does not use), so that a reader of the results alone
+// (the globe viewer, `skyfence view`) can place it at any instant of the window.
+struct SatelliteElements {
+  std::string provider;  // ProviderInfo::name
+  std::uint32_t norad_id = 0;
+  std::string name;     // may be empty
+  time::Instant epoch;  // UTC
+  double mean_motion_rev_per_day = 0.0;
+  double eccentricity = 0.0;
+  double inclination_deg = 0.0;
+  double raan_deg = 0.0;
+  double arg_perigee_deg = 0.0;
+  double mean_anomaly_deg = 0.0;
+  double bstar = 0.0;             // 1/earth radii
+  double mean_motion_dot = 0.0;   // rev/day^2 (TLE field: half the derivative)
+  double mean_motion_ddot = 0.0;  // rev/day^3 (TLE field: a sixth of the second derivative)
+};
+
+// A gateway or point of presence of a provider's network (the scenario's `gateways` and `pops` files).
+struct GroundStation {
+  std::string provider;  // ProviderInfo::name
+  std::string kind;      // "gateway" or "pop"
+  std::string id;        // unique within (provider, kind)
+  double lat_deg = 0.0;
+  double lon_deg = 0.0;
+};
+
 // Reliance of one provider within a scope (see Reliance).
 struct ProviderReliance {
   std::string provider;
@@ -359,6 +387,8 @@ struct Results {
   std::vector<CapacityCellLayer> capacity_cells;
   std::vector<ProviderUsage> provider_usage;
   std::optional<EnforcementStudy> enforcement;  // when the scenario has an [enforcement] study
+  std::vector<SatelliteElements> satellites;    // every provider's satellites as loaded
+  std::vector<GroundStation> ground_stations;   // gateways and PoPs of providers with a network
 
   // Lookups; nullptr when absent.
   [[nodiscard]] const ProviderInfo* provider(std::string_view name) const;

@@ -130,10 +130,19 @@ void fields(EnforcementStudy& x, F& f) {
     x.reference_level, x.settings, x.groups);
 }
 template <class F>
+void fields(SatelliteElements& x, F& f) {
+  f(x.provider, x.norad_id, x.name, x.epoch, x.mean_motion_rev_per_day, x.eccentricity, x.inclination_deg,
+    x.raan_deg, x.arg_perigee_deg, x.mean_anomaly_deg, x.bstar, x.mean_motion_dot, x.mean_motion_ddot);
+}
+template <class F>
+void fields(GroundStation& x, F& f) {
+  f(x.provider, x.kind, x.id, x.lat_deg, x.lon_deg);
+}
+template <class F>
 void fields(Results& x, F& f) {
   f(x.run, x.providers, x.load_issues, x.variants, x.cells, x.cell_layers, x.groups, x.terminals,
     x.terminal_service, x.latency, x.timeseries, x.reliance, x.passes, x.capacity, x.terminal_capacity,
-    x.capacity_cells, x.provider_usage, x.enforcement);
+    x.capacity_cells, x.provider_usage, x.enforcement, x.satellites, x.ground_stations);
 }
 
 // A field added to a type the results hold changes its size: these fail to compile until the field is
@@ -165,7 +174,9 @@ static_assert(sizeof(ProviderUsage) == 128, "a field was added: list it in field
 static_assert(sizeof(EnforcementSettingResult) == 120, "a field was added: list it in fields()");
 static_assert(sizeof(EnforcementGroupResult) == 112, "a field was added: list it in fields()");
 static_assert(sizeof(EnforcementStudy) == 184, "a field was added: list it in fields()");
-static_assert(sizeof(Results) == 784, "a field was added: list it in fields()");
+static_assert(sizeof(SatelliteElements) == 152, "a field was added: list it in fields()");
+static_assert(sizeof(GroundStation) == 112, "a field was added: list it in fields()");
+static_assert(sizeof(Results) == 832, "a field was added: list it in fields()");
 #endif
 
 constexpr std::array<char, 8> kMagic = {'s', 'k', 'y', 'R', 'e', 's', 'u', 'l'};

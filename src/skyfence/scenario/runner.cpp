@@ -847,6 +847,17 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
     pi.status = l.spec.source.kind == SatelliteSource::Kind::preset ? "planned" : "deployed";
     pi.service_model = l.spec.service_model;
     res.providers.push_back(std::move(pi));
+    for (const orbits::ElementSet& es : l.sets) {
+      res.satellites.push_back({l.spec.name, es.norad_id, es.name, es.epoch, es.mean_motion_rev_per_day,
+                                es.eccentricity, es.inclination_deg, es.raan_deg, es.arg_perigee_deg,
+                                es.mean_anomaly_deg, es.bstar, es.mean_motion_dot, es.mean_motion_ddot});
+    }
+    for (const auto& [kind, nodes] : {std::pair{"gateway", &l.gateways}, std::pair{"pop", &l.pops}}) {
+      for (const network::GroundNode& g : *nodes) {
+        res.ground_stations.push_back(
+            {l.spec.name, kind, g.id, g.location.lat_rad * kRadToDeg, g.location.lon_rad * kRadToDeg});
+      }
+    }
   }
   record_load_issues(sc, in, plans, res);
   for (const Plan& p : plans) res.variants.push_back(p.info);

@@ -325,6 +325,26 @@ inline Results synthetic_results(const std::string& data_dir, const std::string&
       }
     }
   }
+  // A few satellites of each provider (Iridium-like and OneWeb-like mean elements) and one gateway and
+  // point of presence of Alpha.
+  for (std::uint32_t k = 0; k < 6; ++k) {
+    SatelliteElements e;
+    e.provider = provider_names[k % 2];
+    e.norad_id = 41900 + k;
+    e.name = e.provider + "-" + std::to_string(k);
+    e.epoch = r.run.start - time::Duration::seconds(3600.0 * k);
+    e.mean_motion_rev_per_day = k % 2 == 0 ? 14.342 : 13.154;
+    e.eccentricity = 1.5e-4 * (k + 1);
+    e.inclination_deg = k % 2 == 0 ? 86.39 : 87.88;
+    e.raan_deg = 30.0 * k;
+    e.arg_perigee_deg = 90.0 + k;
+    e.mean_anomaly_deg = 270.0 - k;
+    e.bstar = 1e-5 * (k + 1);
+    e.mean_motion_dot = 1e-7;
+    r.satellites.push_back(std::move(e));
+  }
+  r.ground_stations.push_back({"Alpha", "gateway", "gw-lviv", 49.84, 24.03});
+  r.ground_stations.push_back({"Alpha", "pop", "pop-warsaw", 52.23, 21.01});
   return r;
 }
 

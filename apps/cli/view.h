@@ -1,0 +1,18 @@
+// skyfence view: (re)writes the globe viewer of a results folder.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace skyfence::cli {
+
+// Registers `skyfence view`; `run` is set to the function that executes it after parsing.
+void add_view_command(CLI::App& app, std::function<int()>& run);
+
+// The folder holding the viewer's page (viewer/) and its npm packages (node_modules/): the environment
+// variable SKYFENCE_WEB when it is set and not empty, else the source tree's web/ (SKYFENCE_WEB_DIR).
+std::string web_dir();
+
+}  // namespace skyfence::cli

@@ -1,0 +1,137 @@
+# skyfence view, and the viewer `skyfence run` writes: the folder it makes, its refusals, and the page in
+# headless Chromium through `skyfence serve` (tests/viewer/browser_check.mjs: globe drawn, satellite count,
+# positions against `skyfence propagate`, no console error, no request leaving 127.0.0.1).
+source "$(dirname "$0")/lib.bash"
+PY=/usr/bin/python3
+SC="$DATA/scenario/small.toml"
+WEB="${SKYFENCE_WEB:-$(cd "$(dirname "$0")/../../web" && pwd)}"
+CHECK="$(dirname "$0")/../viewer/browser_check.mjs"
+
+if [[ ! -f "$WEB/node_modules/cesium/Build/Cesium/Cesium.js" ]]; then
+  echo "FAIL: the viewer's npm packages are not installed in $WEB/node_modules: run make deps" >&2
+  exit 1
+fi
+
+expect_exit 0 "view --help" -- "$SKYFENCE" view --help
+expect_grep "skyfence serve" "$WORK/out" "--help says how to open it"
+expect_grep "make deps" "$WORK/out" "--help says how to install the packages"
+
+# A run writes the viewer, and the report links to it (the README's commands, on the small scenario).
+expect_exit 0 "run" -- "$SKYFENCE" run "$SC" -o "$WORK/res"
+expect_grep "viewer/" "$WORK/err" "the run names the viewer"
+for f in index.html viewer.js viewer.css orbits.js keys_worker.js scenario.json cesium/Cesium.js cesium/Widgets/widgets.css \
+  cesium/Assets/Textures/NaturalEarthII/tilemapresource.xml satellite.js/io.js satellite.js/propagation.js; do
+  [[ -s "$WORK/res/viewer/$f" ]] && pass || fail "viewer/$f missing"
+done
+[[ ! -e "$WORK/res/viewer/satellite.js/wasm" && ! -e "$WORK/res/viewer/cesium/Assets/Textures/SkyBox" ]] && pass ||
+  fail "the viewer holds files it does not use"
+expect_grep 'href="viewer/index.html"' "$WORK/res/report.html" "report.html links to the viewer"
+expect_grep "skyfence serve" "$WORK/res/report.html" "report.html says how to open it"
+size_kib=$(du -sk "$WORK/res/viewer" | cut -f1)
+((size_kib < 13000)) && pass || fail "the viewer takes $size_kib KiB (13 MB expected at most)"
+
+# The data file: every satellite of the store, and the store's cells and terminals.
+"$PY" - "$WORK/res" >"$WORK/data.out" 2>&1 <<'EOF'
+import json, sqlite3, sys
+d = sys.argv[1]
+db = sqlite3.connect(f"{d}/results.sqlite")
+v = json.load(open(f"{d}/viewer/scenario.json"))
+assert v["format"] == "skyfence-viewer", v["format"]
+n_sat = db.execute("SELECT SUM(satellite_count) FROM providers").fetchone()[0]
+assert len(v["satellites"]) == n_sat == db.execute("SELECT COUNT(*) FROM satellites").fetchone()[0], n_sat
+assert len(v["cells"]) == db.execute("SELECT COUNT(*) FROM cells").fetchone()[0]
+assert len(v["terminals"]) == db.execute("SELECT COUNT(*) FROM terminals").fetchone()[0]
+layers = db.execute("SELECT COUNT(DISTINCT variant || '/' || provider) FROM cell_stats").fetchone()[0]
+assert len(v["cell_layers"]) == layers, (len(v["cell_layers"]), layers)
+token, served = db.execute("SELECT cell_token, served_fraction FROM cell_stats WHERE variant = 'baseline' "
+                           "AND provider = 'any' ORDER BY cell_token LIMIT 1").fetchone()
+i = [c[0] for c in v["cells"]].index(token)
+layer = [l for l in v["cell_layers"] if l["variant"] == "baseline" and l["provider"] == "any"][0]
+assert layer["served"][i] == served, (layer["served"][i], served)
+print(n_sat)
+EOF
+[[ $? -eq 0 ]] && pass || fail "scenario.json does not match results.sqlite: $(cat "$WORK/data.out")"
+satellites=$(tail -1 "$WORK/data.out")
+
+# view rebuilds it from the folder alone, replacing its own viewer only.
+rm -rf "$WORK/res/viewer"
+expect_exit 0 "view" -- "$SKYFENCE" view "$WORK/res"
+[[ -s "$WORK/res/viewer/scenario.json" ]] && pass || fail "view wrote no scenario.json"
+expect_exit 0 "view again replaces its viewer" -- "$SKYFENCE" view "$WORK/res/" -q
+[[ ! -s "$WORK/err" ]] && pass || fail "-q printed: $(cat "$WORK/err")"
+ls "$WORK/res" | grep -q "tmp-\|old-" && fail "staging folders left behind" || pass
+
+# Refusals: not a results folder, a viewer/ folder skyfence did not write, the packages missing.
+mkdir -p "$WORK/plain"
+expect_exit 2 "view of a plain folder" -- "$SKYFENCE" view "$WORK/plain"
+expect_grep "not a skyfence results folder" "$WORK/err" "plain folder named"
+cp -r "$WORK/res" "$WORK/mine"
+rm -rf "$WORK/mine/viewer" && mkdir "$WORK/mine/viewer" && echo "my notes" >"$WORK/mine/viewer/notes.txt"
+expect_exit 2 "view onto a user's viewer/ folder" -- "$SKYFENCE" view "$WORK/mine"
+expect_grep "not a skyfence viewer" "$WORK/err" "the user's folder named"
+[[ "$(cat "$WORK/mine/viewer/notes.txt")" == "my notes" ]] && pass || fail "the user's file was touched"
+expect_exit 1 "view without the packages" -- env SKYFENCE_WEB="$WORK/no-web" "$SKYFENCE" view "$WORK/res"
+expect_grep "make deps" "$WORK/err" "the missing packages name make deps"
+[[ -s "$WORK/res/viewer/scenario.json" ]] && pass || fail "a failed view removed the viewer"
+expect_exit 0 "run without the packages" -- env SKYFENCE_WEB="$WORK/no-web" "$SKYFENCE" run "$SC" -o "$WORK/res2"
+expect_grep "warning: the globe viewer was not written" "$WORK/err" "the run warns"
+expect_grep "viewer was not written" "$WORK/res2/report.html" "the report says it was not written"
+[[ ! -e "$WORK/res2/viewer" ]] && pass || fail "a viewer/ folder without the packages"
+"$PY" -c "import sqlite3; db = sqlite3.connect('$WORK/res2/results.sqlite'); db.execute('DROP TABLE satellites'); db.commit()"
+expect_exit 2 "view of a store without the satellites table" -- "$SKYFENCE" view "$WORK/res2"
+expect_grep 'no table "satellites".*run the scenario again' "$WORK/err" "an older store explained"
+
+# The page in headless Chromium. Under ASan+UBSan the C++ side is only `serve`, which serve.sh covers there:
+# the browser run (about 20 s of software rendering) is left to the Release suite.
+if [[ "$SANITIZED" == 1 ]]; then
+  echo "skip: the browser check runs in the Release suite only"
+  finish
+  exit $?
+fi
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "SKIP: /usr/bin/chromium is absent (Debian's chromium package; scripts/install-deps.sh installs it):" \
+    "the browser check did not run"
+  finish
+  exit $?
+fi
+# Expected positions: `skyfence propagate --frame itrf` on the catalogs the scenario's providers read, at
+# three instants of the window (start, inside, end).
+for t in 2026-04-27T00:00:00 2026-04-27T00:47:13 2026-04-27T01:55:00; do
+  for cat in iridium:iridium-next_2026-04-27.tle oneweb:oneweb_2026-03-26.tle; do
+    "$SKYFENCE" propagate --tle "$REPO_DATA/tle/${cat#*:}" --frame itrf --start "${t}Z" \
+      --stop "${t}.001Z" --step 1s -q -o "$WORK/prop-${cat%%:*}-$t.csv" 2>>"$WORK/prop.err" ||
+      fail "propagate ${cat#*:} at $t"
+  done
+done
+"$PY" - "$WORK" "$WORK/res/viewer/scenario.json" >"$WORK/expected.json" <<'EOF'
+import csv, glob, json, sys
+work, data = sys.argv[1], json.load(open(sys.argv[2]))
+ids = {(r[0], str(r[1])) for r in data["satellites"]}
+out = {}
+for f in sorted(glob.glob(f"{work}/prop-*.csv")):
+    provider, t = f.rsplit("/", 1)[1][5:-4].split("-", 1)
+    rows = out.setdefault(t + "Z", {})
+    for r in csv.DictReader(open(f)):
+        if (provider, r["norad_id"]) in ids:
+            rows[f"{provider}/{r['norad_id']}"] = [float(r["x_km"]), float(r["y_km"]), float(r["z_km"])]
+json.dump(out, sys.stdout)
+EOF
+"$PY" -c "import json,sys; d=json.load(open('$WORK/expected.json')); assert len(d)==3 and all(len(v)>700 for v in d.values()), {k: len(v) for k, v in d.items()}" &&
+  pass || fail "expected positions incomplete"
+
+"$SKYFENCE" serve "$WORK/res" --port 0 -q >"$WORK/serve.out" 2>"$WORK/serve.err" &
+server=$!
+# The server stops with the script, however it ends.
+trap 'kill -TERM "$server" 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 200); do
+  grep -qE '^http://127\.0\.0\.1:[0-9]+/$' "$WORK/serve.out" 2>/dev/null && break
+  sleep 0.05
+done
+url="$(head -1 "$WORK/serve.out")"
+timeout 120 node "$CHECK" "${url}viewer/" "$satellites" "$WORK/expected.json" "$WORK/shot.png" >"$WORK/browser.out" 2>&1
+code=$?
+cat "$WORK/browser.out"
+[[ $code -eq 0 ]] && pass || fail "browser checks (exit $code)"
+kill -TERM "$server"
+wait "$server"
+finish

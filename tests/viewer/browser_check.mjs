@@ -1,0 +1,200 @@
+// The globe viewer in headless Chromium (software WebGL), served by `skyfence serve`:
+//   node browser_check.mjs URL EXPECTED_SATELLITES EXPECTED_POSITIONS.json SCREENSHOT.png
+// URL is the viewer's page (http://127.0.0.1:PORT/viewer/). EXPECTED_POSITIONS.json maps ISO instants to
+// {"provider/norad": [x, y, z] km} from `skyfence propagate --frame itrf`. Checks: the page loads with no
+// console error and no failed request; every request to a host other than 127.0.0.1 is blocked, and there
+// are none; the satellite count shown equals EXPECTED_SATELLITES; the positions drawn at each instant agree
+// with skyfence's within 1 km; the globe area of a screenshot is not blank. Exit 0 when all hold.
+// playwright-core comes from web/node_modules (SKYFENCE_WEB overrides web/); Chromium is Debian's.
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const web = process.env.SKYFENCE_WEB || path.join(here, "..", "..", "web");
+const { chromium } = createRequire(path.join(web, "package.json"))("playwright-core");
+const { PNG } = await loadPngDecoder();
+
+const [url, expectedCountText, positionsFile, screenshotFile] = process.argv.slice(2);
+const expectedCount = Number(expectedCountText);
+const expected = JSON.parse(readFileSync(positionsFile, "utf8"));
+const failures = [];
+const check = (ok, what) => {
+  if (ok) console.log(`ok: ${what}`);
+  else { console.log(`FAIL: ${what}`); failures.push(what); }
+};
+
+// Chromium's own PNG decoding through the page would need the page; a tiny decoder via zlib is enough.
+async function loadPngDecoder() {
+  const zlib = await import("node:zlib");
+  return {
+    PNG: {
+      // RGBA pixels of an 8-bit RGBA or RGB, non-interlaced PNG (what Chromium's screenshots are).
+      decode(buf) {
+        let pos = 8, width = 0, height = 0, colourType = 0;
+        const idat = [];
+        while (pos < buf.length) {
+          const len = buf.readUInt32BE(pos), type = buf.toString("ascii", pos + 4, pos + 8);
+          const body = buf.subarray(pos + 8, pos + 8 + len);
+          if (type === "IHDR") {
+            width = body.readUInt32BE(0); height = body.readUInt32BE(4); colourType = body[9];
+            if (body[8] !== 8 || body[12] !== 0) throw new Error("unsupported PNG");
+          } else if (type === "IDAT") idat.push(body);
+          pos += 12 + len;
+        }
+        const bpp = colourType === 6 ? 4 : 3;
+        const raw = zlib.inflateSync(Buffer.concat(idat));
+        const stride = width * bpp, out = Buffer.alloc(width * height * 4);
+        let prev = Buffer.alloc(stride);
+        for (let y = 0; y < height; ++y) {
+          const f = raw[y * (stride + 1)], line = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
+          for (let x = 0; x < stride; ++x) {
+            const a = x >= bpp ? line[x - bpp] : 0, b = prev[x], c = x >= bpp ? prev[x - bpp] : 0;
+            const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+            const pred = f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1
+              : f === 4 ? (pa <= pb && pa <= pc ? a : pb <= pc ? b : c) : 0;
+            line[x] = (line[x] + pred) & 255;
+          }
+          for (let x = 0; x < width; ++x) {
+            for (let k = 0; k < 3; ++k) out[4 * (y * width + x) + k] = line[bpp * x + k];
+            out[4 * (y * width + x) + 3] = bpp === 4 ? line[bpp * x + 3] : 255;
+          }
+          prev = line;
+        }
+        return { width, height, data: out };
+      },
+    },
+  };
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.SKYFENCE_CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-quic", "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+    "--ignore-gpu-blocklist"],
+});
+try {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 }, serviceWorkers: "block" });
+  const page = await context.newPage();
+  const consoleErrors = [], failedRequests = [], blocked = [];
+  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+  page.on("pageerror", (e) => consoleErrors.push(String(e)));
+  page.on("response", (r) => { if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`); });
+  page.on("requestfailed", (r) => {
+    if (!blocked.includes(r.url())) failedRequests.push(`failed ${r.url()}`);
+  });
+  await context.route("**/*", (route) => {
+    const u = new URL(route.request().url());
+    if ((u.protocol === "http:" || u.protocol === "https:" || u.protocol === "ws:" || u.protocol === "wss:") &&
+        u.hostname !== "127.0.0.1") {
+      blocked.push(route.request().url());
+      return route.abort("blockedbyclient");
+    }
+    return route.continue();
+  });
+
+  const t0 = Date.now();
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.ready === "true" && window.skyfenceViewer.cellsReady(),
+    null, { timeout: 30000 });
+  // A few frames after the data is in, so that the imagery tiles are drawn.
+  await page.waitForFunction(() => window.skyfenceViewer.framesInLast(10) > 5, null, { timeout: 20000 });
+  await page.waitForLoadState("networkidle");
+  console.log(`viewer ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+  const shown = Number(await page.textContent("#satellite-count"));
+  check(shown === expectedCount, `the page shows ${shown} satellites; the scenario has ${expectedCount}`);
+  check(await page.evaluate(() => window.skyfenceViewer.satelliteCount()) === expectedCount,
+    "the viewer holds every satellite");
+
+  // Positions drawn at each instant against skyfence's.
+  // Two minutes before each instant first: the worker then computes the key state at the instant ahead
+  // of the clock (keys_worker.js), and the positions compared come from it, unless the page computed that
+  // key itself before (the window's start, placed when the page loads): both paths are compared.
+  let fromWorker = 0;
+  for (const [iso, want] of Object.entries(expected)) {
+    await page.evaluate((t) => window.skyfenceViewer.drawnPositions(t), new Date(Date.parse(iso) - 120000).toISOString());
+    await page.waitForTimeout(1500);
+    const got = await page.evaluate((t) => window.skyfenceViewer.drawnPositions(t), iso);
+    if (await page.evaluate(() => window.skyfenceViewer.lastFromWorker())) ++fromWorker;
+    let worst = 0, worstId = "", missing = 0;
+    for (const [id, p] of Object.entries(want)) {
+      const q = got[id];
+      if (!q) { ++missing; continue; }
+      const d = Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+      if (d > worst) { worst = d; worstId = id; }
+    }
+    check(Object.keys(want).length > 0 && missing === 0,
+      `${iso}: all ${Object.keys(want).length} satellites of skyfence drawn (${missing} missing)`);
+    check(worst <= 1.0, `${iso}: drawn positions within 1 km of skyfence propagate (worst ${worst.toFixed(4)} km, ${worstId})`);
+  }
+
+  check(fromWorker > 0, `positions from the worker's key states compared at ${fromWorker} of ` +
+    `${Object.keys(expected).length} instants`);
+
+  // The panel: a provider's toggle hides its satellites and only them.
+  const before = await page.evaluate(() => window.skyfenceViewer.shownSatellites());
+  const firstProvider = Object.keys(before)[0];
+  await page.locator("#providers input").first().uncheck();
+  const hidden = await page.evaluate(() => window.skyfenceViewer.shownSatellites());
+  check(hidden[firstProvider] === 0 && Object.keys(before).every((p) => p === firstProvider || hidden[p] === before[p]),
+    `unchecking ${firstProvider} hides its ${before[firstProvider]} satellites and no other`);
+  await page.locator("#providers input").first().check();
+  check((await page.evaluate(() => window.skyfenceViewer.shownSatellites()))[firstProvider] === before[firstProvider],
+    `checking ${firstProvider} again shows them`);
+
+  // Cells and terminals follow the chosen layer: a layer served nowhere but covered everywhere (a provider
+  // forbidding the region) is red for service under policy and green for coverage.
+  const data = await page.evaluate(() => fetch("scenario.json").then((r) => r.json()));
+  const denied = data.cell_layers.find((l) => l.served.every((v) => v === 0) && l.coverage.every((v) => v === 1));
+  if (denied) {
+    await page.selectOption("#cell-variant", denied.variant);
+    await page.selectOption("#cell-provider", denied.provider);
+    await page.selectOption("#cell-metric", "served");
+    const red = await page.evaluate(() => window.skyfenceViewer.cellColours());
+    check(red.length === data.cells.length && red.every(([r, g]) => r > 150 && g < 80),
+      `${denied.variant} / ${denied.provider}, served: every cell red (${JSON.stringify(red[0])})`);
+    await page.selectOption("#cell-metric", "coverage");
+    const green = await page.evaluate(() => window.skyfenceViewer.cellColours());
+    check(green.every(([r, g]) => g > 150 && r < 80),
+      `${denied.variant} / ${denied.provider}, coverage: every cell green (${JSON.stringify(green[0])})`);
+    const t = data.terminals.find((x) => x.service.some((s) => s.variant === denied.variant &&
+      s.provider === denied.provider && s.served === 0));
+    if (t) {
+      const c = await page.evaluate((id) => window.skyfenceViewer.terminalColour(id), t.id);
+      check(c && c[0] > 0.6 && c[1] < 0.3, `terminal ${t.id}, unserved in that layer, is red (${JSON.stringify(c)})`);
+    }
+  } else {
+    console.log("note: no layer served nowhere and covered everywhere; the layer colours were not checked");
+  }
+
+  // Back to the start, a frame drawn, then the screenshot: the globe (centre of the view) is not uniform.
+  await page.evaluate((t) => window.skyfenceViewer.drawnPositions(t), Object.keys(expected)[0]);
+  await page.waitForTimeout(500);
+  const png = await page.screenshot({ path: screenshotFile });
+  const img = PNG.decode(png);
+  const cx = Math.floor(img.width / 2), cy = Math.floor(img.height / 2) - 20, half = 100;
+  const colours = new Set();
+  let sum = 0, sum2 = 0, n = 0;
+  for (let y = cy - half; y < cy + half; ++y) {
+    for (let x = cx - half; x < cx + half; ++x) {
+      const k = 4 * (y * img.width + x);
+      const l = 0.299 * img.data[k] + 0.587 * img.data[k + 1] + 0.114 * img.data[k + 2];
+      sum += l; sum2 += l * l; ++n;
+      colours.add((img.data[k] >> 3) << 10 | (img.data[k + 1] >> 3) << 5 | (img.data[k + 2] >> 3));
+    }
+  }
+  const mean = sum / n, sd = Math.sqrt(Math.max(0, sum2 / n - mean * mean));
+  console.log(`globe area: mean luminance ${mean.toFixed(1)}, standard deviation ${sd.toFixed(1)}, ${colours.size} colours`);
+  check(mean > 20 && sd > 8 && colours.size > 50, "the globe is drawn (the screenshot's globe area is neither blank nor uniform)");
+
+  check(blocked.length === 0, `no request to another host than 127.0.0.1 (${blocked.length}: ${blocked.slice(0, 3).join(", ")})`);
+  check(failedRequests.length === 0, `no failed request (${failedRequests.slice(0, 5).join(", ")})`);
+  check(consoleErrors.length === 0, `no console error (${consoleErrors.slice(0, 5).join(" | ")})`);
+} finally {
+  await browser.close();
+}
+console.log(failures.length === 0 ? "browser checks passed" : `${failures.length} browser check(s) failed`);
+process.exit(failures.length === 0 ? 0 : 1);

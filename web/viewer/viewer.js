@@ -1,0 +1,391 @@
+// The skyfence globe: a results folder's scenario.json on a CesiumJS globe (docs/viewer.md).
+// Satellites are propagated here with SGP4 (satellite.js, Vallado's code) from the run's mean elements,
+// TEME -> Earth-fixed with GMST, as skyfence does (orbits.js). Positions are computed exactly at key
+// instants every KEY_STEP_S seconds of scenario time (position and velocity) and drawn between them by
+// cubic Hermite interpolation, so a frame costs one polynomial per satellite instead of one SGP4 call; a
+// worker computes the next key ahead of the clock (docs/design.md).
+import { KEY_STEP_S, satelliteRecords, gmstAt, ecfState, keyStates } from "./orbits.js";
+
+const Cesium = window.Cesium;
+const PROVIDER_COLOURS = ["#4cc9f0", "#f72585", "#ffd166", "#06d6a0", "#b388ff", "#ff9f1c", "#90be6d", "#e9ecef"];
+
+const statusEl = document.getElementById("status");
+
+function fail(message) {
+  statusEl.textContent = message;
+  statusEl.classList.add("error");
+  throw new Error(message);
+}
+
+// A share in [0, 1] as a colour from red (0) through yellow to green (1); grey when unknown.
+function shareColour(v, alpha) {
+  if (v === null || v === undefined || Number.isNaN(v)) return new Cesium.Color(0.5, 0.5, 0.5, alpha * 0.5);
+  const lerp = (a, b, t) => a + (b - a) * t;
+  const [r, g, b] = v < 0.5
+    ? [lerp(200, 235, v * 2), lerp(40, 200, v * 2), 40]
+    : [lerp(235, 40, (v - 0.5) * 2), lerp(200, 170, (v - 0.5) * 2), lerp(40, 80, (v - 0.5) * 2)];
+  return new Cesium.Color(r / 255, g / 255, b / 255, alpha);
+}
+
+class Satellites {
+  constructor(data, scene) {
+    this.records = satelliteRecords(data.satellite_fields, data.satellites);
+    this.keys = new Map(); // key index -> {states: Float64Array(6 n), ok: Uint8Array(n)}
+    // The worker computes the key after the clock's; a key it has not delivered when needed is computed
+    // here (the same code), so the drawing never waits and never differs.
+    this.pending = new Set();
+    this.worker = new Worker(new URL("keys_worker.js", import.meta.url), { type: "module" });
+    this.worker.onmessage = (e) => {
+      this.pending.delete(e.data.index);
+      if (!this.keys.has(e.data.index)) {
+        this.store(e.data.index, { states: e.data.states, ok: e.data.ok, fromWorker: true });
+      }
+    };
+    this.worker.onerror = (e) => console.error(`keys_worker.js: ${e.message}`);
+    this.worker.postMessage({ satellites: { fields: data.satellite_fields, rows: data.satellites } });
+    this.collections = new Map();
+    data.providers.forEach((p, i) => {
+      const c = scene.primitives.add(new Cesium.PointPrimitiveCollection());
+      c.colour = Cesium.Color.fromCssColorString(PROVIDER_COLOURS[i % PROVIDER_COLOURS.length]);
+      this.collections.set(p.name, c);
+    });
+    this.points = this.records.map((r) => this.collections.get(r.provider).add({
+      position: Cesium.Cartesian3.ZERO, pixelSize: 3, color: this.collections.get(r.provider).colour,
+      id: { kind: "satellite", norad: r.norad, name: r.name, provider: r.provider },
+    }));
+    this.scratch = new Cesium.Cartesian3();
+  }
+
+  store(index, k) {
+    if (this.keys.size >= 6) this.keys.delete(this.keys.keys().next().value);
+    this.keys.set(index, k);
+  }
+
+  key(index) {
+    let k = this.keys.get(index);
+    if (k) return k;
+    k = keyStates(this.records, index);
+    this.store(index, k);
+    return k;
+  }
+
+  // Asks the worker for key `index` unless it is here or asked for.
+  prefetch(index) {
+    if (this.keys.has(index) || this.pending.has(index)) return;
+    this.pending.add(index);
+    this.worker.postMessage({ index });
+  }
+
+  // Moves every point to its interpolated position at `ms`.
+  update(ms) {
+    const i0 = Math.floor(ms / (KEY_STEP_S * 1000));
+    const a = this.key(i0), b = this.key(i0 + 1);
+    this.lastFromWorker = Boolean(a.fromWorker || b.fromWorker);
+    this.prefetch(i0 + 2);
+    const h = KEY_STEP_S;
+    const s = (ms / 1000 - i0 * KEY_STEP_S) / h;
+    const s2 = s * s, s3 = s2 * s;
+    const h00 = 2 * s3 - 3 * s2 + 1, h10 = (s3 - 2 * s2 + s) * h, h01 = -2 * s3 + 3 * s2,
+      h11 = (s3 - s2) * h;
+    const A = a.states, B = b.states, p = this.scratch;
+    for (let i = 0; i < this.points.length; ++i) {
+      const pt = this.points[i];
+      if (!a.ok[i] || !b.ok[i]) { pt.show = false; continue; }
+      const k = 6 * i;
+      p.x = 1000 * (h00 * A[k] + h10 * A[k + 3] + h01 * B[k] + h11 * B[k + 3]);
+      p.y = 1000 * (h00 * A[k + 1] + h10 * A[k + 4] + h01 * B[k + 1] + h11 * B[k + 4]);
+      p.z = 1000 * (h00 * A[k + 2] + h10 * A[k + 5] + h01 * B[k + 2] + h11 * B[k + 5]);
+      pt.position = p;
+      pt.show = true;
+    }
+  }
+}
+
+async function main() {
+  Cesium.Ion.defaultAccessToken = "";
+  const response = await fetch("scenario.json");
+  if (!response.ok) fail(`scenario.json: HTTP ${response.status}`);
+  const data = await response.json();
+  if (data.format !== "skyfence-viewer") fail("scenario.json is not a skyfence viewer data file");
+  performance.mark("skyfence:data");
+
+  const imagery = Cesium.ImageryLayer.fromProviderAsync(
+    Cesium.TileMapServiceImageryProvider.fromUrl(Cesium.buildModuleUrl("Assets/Textures/NaturalEarthII")));
+  const viewer = new Cesium.Viewer("globe", {
+    baseLayer: imagery, baseLayerPicker: false, geocoder: false, homeButton: false, sceneModePicker: false,
+    navigationHelpButton: false, fullscreenButton: false, infoBox: false, selectionIndicator: false,
+    skyBox: false, skyAtmosphere: false, terrainProvider: new Cesium.EllipsoidTerrainProvider(),
+    shouldAnimate: true, msaaSamples: 1, orderIndependentTranslucency: false,
+  });
+  // Without a GPU (software WebGL) every full-screen pass costs: no multisampling, order-independent
+  // translucency (the cells blend in one pass), FXAA, HDR, ground atmosphere or fog, which add nothing to
+  // a map of satellites and cells (docs/performance.md).
+  const scene = viewer.scene;
+  scene.globe.enableLighting = false;
+  scene.globe.showGroundAtmosphere = false;
+  scene.fog.enabled = false;
+  scene.highDynamicRange = false;
+  scene.postProcessStages.fxaa.enabled = false;
+
+  // The clock over the scenario's window.
+  const start = Cesium.JulianDate.fromIso8601(data.run.start_utc);
+  const stop = Cesium.JulianDate.fromIso8601(data.run.stop_utc);
+  const clock = viewer.clock;
+  clock.startTime = start.clone();
+  clock.stopTime = Cesium.JulianDate.compare(stop, start) > 0 ? stop.clone()
+    : Cesium.JulianDate.addSeconds(start, 3600, new Cesium.JulianDate());
+  clock.currentTime = start.clone();
+  clock.clockRange = Cesium.ClockRange.LOOP_STOP;
+  clock.multiplier = 30;
+  viewer.timeline.zoomTo(clock.startTime, clock.stopTime);
+
+  document.getElementById("title").textContent = data.run.scenario_name;
+  performance.mark("skyfence:globe");
+  const sats = new Satellites(data, scene);
+  performance.mark("skyfence:satellites");
+
+  // Providers: a toggle each, with its colour and satellite count.
+  const providersEl = document.getElementById("providers");
+  data.providers.forEach((p) => {
+    const c = sats.collections.get(p.name);
+    const n = sats.records.filter((r) => r.provider === p.name).length;
+    const label = document.createElement("label");
+    label.innerHTML = `<input type="checkbox" checked> <span class="swatch"></span>`;
+    label.querySelector(".swatch").style.background = c.colour.toCssColorString();
+    label.append(`${p.name} (${n}${p.status === "planned" ? ", planned" : ""})`);
+    label.querySelector("input").addEventListener("change", (e) => { c.show = e.target.checked; });
+    providersEl.append(label);
+  });
+
+  // Cells: one polygon each, recoloured when the layer changes.
+  const cellsById = new Map();
+  let cellPrimitive = null;
+  if (data.cells.length > 0) {
+    const instances = data.cells.map((c) => new Cesium.GeometryInstance({
+      id: c[0],
+      geometry: new Cesium.PolygonGeometry({
+        polygonHierarchy: new Cesium.PolygonHierarchy(Cesium.Cartesian3.fromDegreesArray(
+          [c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]])),
+        height: 0, vertexFormat: Cesium.PerInstanceColorAppearance.VERTEX_FORMAT,
+      }),
+      attributes: { color: Cesium.ColorGeometryInstanceAttribute.fromColor(shareColour(null, 0.5)) },
+    }));
+    cellPrimitive = scene.primitives.add(new Cesium.Primitive({
+      geometryInstances: instances,
+      appearance: new Cesium.PerInstanceColorAppearance({ flat: true, translucent: true }),
+      releaseGeometryInstances: true,
+    }));
+    data.cells.forEach((c, i) => cellsById.set(c[0], i));
+  }
+  const variantSel = document.getElementById("cell-variant");
+  const providerSel = document.getElementById("cell-provider");
+  const metricSel = document.getElementById("cell-metric");
+  for (const v of data.variants) variantSel.add(new Option(v.id, v.id));
+  providerSel.add(new Option("any provider", "any"));
+  for (const p of data.providers) providerSel.add(new Option(p.name, p.name));
+  const layerOf = () => data.cell_layers.find(
+    (l) => l.variant === variantSel.value && l.provider === providerSel.value);
+  const cellNote = document.getElementById("cell-note");
+  const colourCells = () => {
+    if (!cellPrimitive || !cellPrimitive.ready) return;
+    const layer = layerOf();
+    const values = layer ? layer[metricSel.value] : null;
+    const known = values ? values.filter((v) => v !== null) : [];
+    data.cells.forEach((c, i) => {
+      const a = cellPrimitive.getGeometryInstanceAttributes(c[0]);
+      a.color = Cesium.ColorGeometryInstanceAttribute.toValue(shareColour(values ? values[i] : null, 0.55));
+    });
+    cellNote.textContent = !layer ? "No cells for this provider in this variant (withdrawn or not yet added)."
+      : known.length === 0 ? `No ${metricSel.selectedOptions[0].text} in these results (grey).`
+      : `${data.cells.length} cells; mean ${(100 * known.reduce((x, y) => x + y, 0) / known.length).toFixed(1)} %`;
+  };
+  if (cellPrimitive) {
+    scene.postRender.addEventListener(function once() {
+      if (!cellPrimitive.ready) return;
+      scene.postRender.removeEventListener(once);
+      colourCells();
+    });
+  } else {
+    cellNote.textContent = "These results have no cells.";
+  }
+  document.getElementById("cells-on").addEventListener("change", (e) => {
+    if (cellPrimitive) cellPrimitive.show = e.target.checked;
+  });
+
+  // Terminals: a point each, coloured by the share of time served; moving ones follow their track.
+  const terminalEntities = [];
+  const trackEntities = [];
+  for (const t of data.terminals) {
+    let position = Cesium.Cartesian3.fromDegrees(t.lon_deg, t.lat_deg, 0);
+    if (t.track.length > 1) {
+      const sampled = new Cesium.SampledPositionProperty();
+      for (const [time, lat, lon] of t.track)
+        sampled.addSample(Cesium.JulianDate.fromIso8601(time), Cesium.Cartesian3.fromDegrees(lon, lat, 0));
+      sampled.forwardExtrapolationType = Cesium.ExtrapolationType.HOLD;
+      sampled.backwardExtrapolationType = Cesium.ExtrapolationType.HOLD;
+      position = sampled;
+      trackEntities.push(viewer.entities.add({
+        polyline: {
+          positions: t.track.map(([, lat, lon]) => Cesium.Cartesian3.fromDegrees(lon, lat, 0)),
+          width: 1.5, material: Cesium.Color.WHITE.withAlpha(0.7),
+        },
+      }));
+    }
+    terminalEntities.push({ t, entity: viewer.entities.add({
+      id: `terminal:${t.id}`, position,
+      point: { pixelSize: 7, outlineWidth: 1.5, outlineColor: Cesium.Color.BLACK,
+        disableDepthTestDistance: Number.POSITIVE_INFINITY },
+    }) });
+  }
+  const colourTerminals = () => {
+    for (const { t, entity } of terminalEntities) {
+      const s = t.service.find((x) => x.variant === variantSel.value && x.provider === providerSel.value);
+      entity.point.color = shareColour(s ? s.served : null, 1.0);
+      entity.point.outlineColor = s && s.decision === "deny" ? Cesium.Color.RED : Cesium.Color.BLACK;
+      entity.description = s ? `${t.name}: served ${(100 * s.served).toFixed(1)} % of the time, covered ` +
+        `${(100 * s.coverage).toFixed(1)} %, ${s.decision}${s.reason ? ` (${s.reason})` : ""}` : t.name;
+    }
+  };
+  for (const sel of [variantSel, providerSel, metricSel]) {
+    sel.addEventListener("change", () => { colourCells(); colourTerminals(); });
+  }
+  colourTerminals();
+  document.getElementById("terminals-on").addEventListener("change", (e) => {
+    for (const { entity } of terminalEntities) entity.show = e.target.checked;
+  });
+  document.getElementById("tracks-on").addEventListener("change", (e) => {
+    for (const en of trackEntities) en.show = e.target.checked;
+  });
+
+  // Gateways and PoPs.
+  const ground = scene.primitives.add(new Cesium.BillboardCollection());
+  const marker = (kind) => {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 14;
+    const g = canvas.getContext("2d");
+    g.fillStyle = kind === "gateway" ? "#ffffff" : "#ffb703";
+    g.strokeStyle = "#000000";
+    g.lineWidth = 2;
+    g.beginPath();
+    if (kind === "gateway") g.rect(2, 2, 10, 10);
+    else { g.moveTo(7, 1); g.lineTo(13, 7); g.lineTo(7, 13); g.lineTo(1, 7); g.closePath(); }
+    g.fill(); g.stroke();
+    return canvas;
+  };
+  const groundBoards = { gateway: [], pop: [] };
+  for (const gs of data.ground_stations) {
+    groundBoards[gs.kind].push(ground.add({
+      position: Cesium.Cartesian3.fromDegrees(gs.lon_deg, gs.lat_deg, 0), image: marker(gs.kind),
+      id: { kind: gs.kind, id: gs.id, provider: gs.provider },
+      disableDepthTestDistance: Number.POSITIVE_INFINITY,
+    }));
+  }
+  document.getElementById("ground-note").textContent = data.ground_stations.length === 0
+    ? "No provider of this scenario has a network (gateways, PoPs)."
+    : `${groundBoards.gateway.length} gateways, ${groundBoards.pop.length} PoPs`;
+  for (const kind of ["gateway", "pop"]) {
+    document.getElementById(`${kind}s-on`).addEventListener("change", (e) => {
+      for (const b of groundBoards[kind]) b.show = e.target.checked;
+    });
+  }
+
+  // Picking: what is under the pointer.
+  const picked = document.getElementById("picked");
+  new Cesium.ScreenSpaceEventHandler(scene.canvas).setInputAction((ev) => {
+    const p = scene.pick(ev.position);
+    if (!Cesium.defined(p)) { picked.textContent = ""; return; }
+    const id = p.id;
+    if (id instanceof Cesium.Entity) picked.textContent = id.description ? id.description.getValue() : id.id;
+    else if (id && id.kind === "satellite") picked.textContent = `${id.name || "NORAD " + id.norad} (${id.provider}, NORAD ${id.norad})`;
+    else if (id && id.kind) picked.textContent = `${id.kind} ${id.id} (${id.provider})`;
+    else if (typeof id === "string") picked.textContent = `cell ${id}`;
+  }, Cesium.ScreenSpaceEventType.LEFT_CLICK);
+
+  // Satellites move before each frame.
+  const nowMs = (julian) => Cesium.JulianDate.toDate(julian).getTime();
+  scene.preUpdate.addEventListener((sc, time) => sats.update(nowMs(time)));
+  sats.update(nowMs(clock.currentTime));
+
+  // Looks at the region (the cells' or terminals' centre), from far enough to see the constellations.
+  const centre = data.cells.length > 0
+    ? data.cells.reduce((a, c) => [a[0] + c[2] / data.cells.length, a[1] + c[1] / data.cells.length], [0, 0])
+    : data.terminals.length > 0 ? [data.terminals[0].lon_deg, data.terminals[0].lat_deg] : [0, 20];
+  viewer.camera.setView({ destination: Cesium.Cartesian3.fromDegrees(centre[0], centre[1], 1.2e7) });
+
+  const total = sats.records.length;
+  statusEl.innerHTML = `<span id="satellite-count">${total}</span> satellites, ${data.providers.length} ` +
+    `provider(s); ${data.run.start_utc.slice(0, 16).replace("T", " ")} to ` +
+    `${data.run.stop_utc.slice(0, 16).replace("T", " ")} UTC`;
+
+  // A read-only hook for tests and scripts: exact and drawn positions at an instant, frame timing.
+  const frames = [];
+  scene.postRender.addEventListener(() => {
+    frames.push(performance.now());
+    if (frames.length > 2000) frames.splice(0, 1000);
+  });
+  window.skyfenceViewer = Object.freeze({
+    satelliteCount: () => total,
+    window: () => [data.run.start_utc, data.run.stop_utc],
+    cellsReady: () => !cellPrimitive || cellPrimitive.ready,
+    // {norad: [x, y, z] km, Earth-fixed} computed with SGP4 at `iso` (exact, no interpolation).
+    exactPositions(iso) {
+      const ms = Date.parse(iso);
+      const out = {}, buf = new Float64Array(6), g = gmstAt(ms);
+      for (const r of sats.records) {
+        if (ecfState(r, ms, g, buf, 0)) out[`${r.provider}/${r.norad}`] = [buf[0], buf[1], buf[2]];
+      }
+      return out;
+    },
+    // Whether the last positions drawn used a key state the worker computed.
+    lastFromWorker: () => sats.lastFromWorker,
+    // The positions drawn on the globe at `iso` (km), after moving the clock there and stopping it.
+    drawnPositions(iso) {
+      clock.shouldAnimate = false;
+      clock.currentTime = Cesium.JulianDate.fromIso8601(iso);
+      sats.update(Date.parse(iso));
+      const out = {};
+      sats.records.forEach((r, i) => {
+        const pt = sats.points[i];
+        if (pt.show) out[`${r.provider}/${r.norad}`] = [pt.position.x / 1000, pt.position.y / 1000, pt.position.z / 1000];
+      });
+      return out;
+    },
+    // Frames drawn in the last `seconds` seconds of wall time.
+    framesInLast(seconds) {
+      const t = performance.now() - seconds * 1000;
+      return frames.filter((f) => f >= t).length;
+    },
+    play(multiplier) { clock.multiplier = multiplier; clock.shouldAnimate = true; },
+    // Satellites drawn now, per provider (a hidden provider's collection counts 0).
+    shownSatellites() {
+      const out = {};
+      sats.records.forEach((r, i) => {
+        out[r.provider] = (out[r.provider] || 0) + (sats.collections.get(r.provider).show && sats.points[i].show ? 1 : 0);
+      });
+      return out;
+    },
+    // Each cell's colour now, [r, g, b, a] bytes, in the order of scenario.json's cells.
+    cellColours: () => (cellPrimitive && cellPrimitive.ready
+      ? data.cells.map((c) => Array.from(cellPrimitive.getGeometryInstanceAttributes(c[0]).color)) : []),
+    // A terminal's point colour now, [r, g, b, a] in [0, 1].
+    terminalColour(id) {
+      const e = terminalEntities.find((x) => x.t.id === id);
+      const c = e && e.entity.point.color.getValue(clock.currentTime);
+      return c ? [c.red, c.green, c.blue, c.alpha] : null;
+    },
+    // Milliseconds from navigation to each stage of loading: the data parsed, the globe made, the
+    // satellites initialised (SGP4) and placed, everything ready; and the first frame drawn.
+    timings() {
+      const at = (name) => { const m = performance.getEntriesByName(name); return m.length ? m[0].startTime : null; };
+      return { data: at("skyfence:data"), globe: at("skyfence:globe"), satellites: at("skyfence:satellites"),
+        ready: at("skyfence:ready"), first_frame: frames.length ? frames[0] : null };
+    },
+  });
+  performance.mark("skyfence:ready");
+  document.body.dataset.ready = "true";
+}
+
+main().catch((e) => {
+  console.error(e);
+  if (!statusEl.classList.contains("error")) statusEl.textContent = `The viewer failed: ${e.message || e}`;
+});
