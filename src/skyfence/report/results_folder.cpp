@@ -14,6 +14,7 @@
 
 #include "skyfence/core/atomic_file.h"
 #include "skyfence/core/error.h"
+#include "skyfence/report/internal/json_mark.h"
 
 namespace skyfence::report {
 namespace {
@@ -23,14 +24,7 @@ namespace fs = std::filesystem;
 constexpr const char* kFormat = "skyfence-results";
 
 bool manifest_valid(const fs::path& dir) {
-  std::ifstream in(dir / kManifestName, std::ios::binary);
-  if (!in) return false;
-  std::stringstream text;
-  text << in.rdbuf();
-  const nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return false;
-  const auto f = j.find("format");
-  return f != j.end() && f->is_string() && f->get<std::string>() == kFormat;
+  return internal::has_format_mark(dir / kManifestName, kFormat);
 }
 
 bool application_id_valid(const fs::path& file) {

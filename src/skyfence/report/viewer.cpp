@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "skyfence/core/error.h"
+#include "skyfence/report/internal/json_mark.h"
 #include "skyfence/report/results_folder.h"
 
 namespace skyfence::report {
@@ -106,14 +107,7 @@ json query_rows(StoreReader& db, const std::string& sql) {
 }
 
 bool has_viewer_mark(const fs::path& dir) {
-  std::ifstream in(dir / kViewerDataName, std::ios::binary);
-  if (!in) return false;
-  std::stringstream text;
-  text << in.rdbuf();
-  const nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object()) return false;
-  const auto f = j.find("format");
-  return f != j.end() && f->is_string() && f->get<std::string>() == kViewerFormat;
+  return internal::has_format_mark(dir / kViewerDataName, kViewerFormat);
 }
 
 // Removes `dir` (best effort) unless released.
