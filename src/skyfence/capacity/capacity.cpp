@@ -4,18 +4,18 @@
 // Where the time goes, and what keeps it down (every shortcut gives the same doubles as the direct
 // computation): a provider's in-view sets, beam rates and gateways are computed at a step only when
 // some point's preferences reach it (its states always, for the failure counts); the in-view sets carry
-// only satellite and topocentric vector (visibility::sightings(): in_view's pairs, decided without an
-// atan2 where sin(elevation) leaves no doubt); a beam rate, and so its elevation, is computed only when
-// something reads it: a cell's best beam needs only the sightings at its highest sin(elevation) (when
-// efficiency never falls with elevation), and demand that fits whole is routed by a greedy pass
-// (internal/whole_demand.h) that reads a few links per point, with no flow network; the efficiency
-// table's segment is found from a bucket of elevations (internal/efficiency_lookup.h); pooled gateways
-// are tested only against the satellites of a direction grid around them; each thread keeps its buffers
-// (geometry, the allocation's instance, the index vectors that compact fleet satellites, cells and
-// gateways) from step to step, and each step of a block reuses the result buffers of the step it
-// replaces. What remains (Ukraine, 1,000 terminals, per step): the search for the ~90,000 pairs in view
-// (~50 %: the grid walk, the cap test and the topocentric vector of each), SGP4 (~7 %), building the
-// allocation's instance (~15 %).
+// only the satellite (visibility::sightings(): in_view's pairs, decided without an atan2 where
+// sin(elevation) leaves no doubt; the topocentric vector is computed again when read); a beam rate, and
+// so its elevation, is computed only when something reads it: a cell's best beam needs only the
+// sightings at its highest sin(elevation) (when efficiency never falls with elevation), and demand that
+// fits whole is routed by a greedy pass (internal/whole_demand.h) that reads a few links per point, with
+// no flow network; the efficiency table's segment is found from a bucket of elevations
+// (internal/efficiency_lookup.h); pooled gateways are tested only against the satellites of a direction
+// grid around them; each thread keeps its buffers (geometry, the allocation's instance, the index
+// vectors that compact fleet satellites, cells and gateways) from step to step, and each step of a block
+// reuses the result buffers of the step it replaces. What remains (Ukraine, 1,000 terminals, per step):
+// the search for the ~90,000 pairs in view (about half: the grid walk, the cap test, the topocentric
+// vector of each and their grouping by point), building the allocation's instance (~15 %), SGP4 (~7 %).
 #include "skyfence/capacity/capacity.h"
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
@@ -256,7 +256,9 @@ struct Scratch {
   // The step's permissions, per provider (empty: every point permitted).
   std::span<const std::vector<std::uint8_t>> permitted;
   std::vector<std::pair<double, double>> highest;  // Engine::best_beam's (bandwidth, highest sin(elevation))
+  std::vector<double> sins;                        // Engine::best_beam's sin(elevation) of each sighting
   std::vector<std::uint32_t> link_entry;           // per instance link: its in_view entry
+  std::vector<std::uint32_t> link_point;           // per instance link: its point (in_view's site)
   std::vector<double> link_beams;                  // per instance link: the beams it may use
 };
 
@@ -368,13 +370,19 @@ class Engine {
     }
   }
 
-  // One beam's rate over in_view entry k, Mbps (0: a satellite without a class), computed once a step.
-  double rate(std::size_t p, StepGeometry& g, std::uint32_t k) const {
+  // The topocentric vector of point i's in_view entry k (the doubles sightings() decided with).
+  static frames::Vec3 enu(const StepGeometry& g, std::uint32_t i, std::uint32_t k) {
+    return g.layout->points.site(i).enu(g.states[g.in_view.entries[k].satellite].r_km);
+  }
+
+  // One beam's rate over point i's in_view entry k, Mbps (0: a satellite without a class), computed once
+  // a step.
+  double rate(std::size_t p, StepGeometry& g, std::uint32_t i, std::uint32_t k) const {
     double& r = g.beam_rate[k];
     if (std::isnan(r)) {
-      const visibility::Sighting& e = g.in_view.entries[k];
-      const SatelliteClass* c = setups_[p].classes[e.satellite];
-      r = c ? c->beam_bandwidth_mhz * setups_[p].efficiency(e.elevation_rad()) : 0.0;  // beam_rate_mbps
+      const SatelliteClass* c = setups_[p].classes[g.in_view.entries[k].satellite];
+      r = c ? c->beam_bandwidth_mhz * setups_[p].efficiency(visibility::elevation_of(enu(g, i, k)))
+            : 0.0;  // beam_rate_mbps
     }
     return r;
   }
@@ -393,19 +401,23 @@ class Engine {
         const std::uint32_t i = layout.cell_points[j];
         for (std::uint32_t k = g.in_view.site_offsets[i]; k < g.in_view.site_offsets[i + 1]; ++k) {
           const SatelliteClass* c = setup.classes[g.in_view.entries[k].satellite];
-          if (c) f(k, c->beam_bandwidth_mhz);
+          if (c) f(i, k, c->beam_bandwidth_mhz);
         }
       }
     };
     best = 0.0;
     if (!setup.efficiency_rises) {
-      each_sighting([&](std::uint32_t k, double) { best = std::max(best, rate(p, g, k)); });
+      each_sighting(
+          [&](std::uint32_t i, std::uint32_t k, double) { best = std::max(best, rate(p, g, i, k)); });
       return best;
     }
     std::vector<std::pair<double, double>>& highest = scratch.highest;
+    std::vector<double>& sins = scratch.sins;  // per sighting in each_sighting's order
     highest.clear();
-    each_sighting([&](std::uint32_t k, double bandwidth) {
-      const double s = g.in_view.entries[k].sin_elevation();
+    sins.clear();
+    each_sighting([&](std::uint32_t i, std::uint32_t k, double bandwidth) {
+      const double s = visibility::sin_elevation_of(enu(g, i, k));
+      sins.push_back(s);
       const auto it =
           std::find_if(highest.begin(), highest.end(), [&](const auto& h) { return h.first == bandwidth; });
       if (it == highest.end()) {
@@ -414,10 +426,11 @@ class Engine {
         it->second = std::max(it->second, s);
       }
     });
-    each_sighting([&](std::uint32_t k, double bandwidth) {
+    std::size_t n = 0;
+    each_sighting([&](std::uint32_t i, std::uint32_t k, double bandwidth) {
       const auto it =
           std::find_if(highest.begin(), highest.end(), [&](const auto& h) { return h.first == bandwidth; });
-      if (g.in_view.entries[k].sin_elevation() >= it->second - 1e-12) best = std::max(best, rate(p, g, k));
+      if (sins[n++] >= it->second - 1e-12) best = std::max(best, rate(p, g, i, k));
     });
     return best;
   }
@@ -590,10 +603,12 @@ class Engine {
         // The capacity (beams x the beam's rate) is filled in when the allocation needs it (below).
         in.links.push_back({s, k, 0.0});
         scratch.link_entry.push_back(k_entry);
+        scratch.link_point.push_back(i);
         scratch.link_beams.push_back(std::min(model.max_beams_per_cell, cls->beams));
       }
     };
     scratch.link_entry.clear();
+    scratch.link_point.clear();
     scratch.link_beams.clear();
     for (std::uint32_t i : earlier) add_point(i, out.carried[p][i], 0);
     for (std::uint32_t i : offered) add_point(i, remaining[i], 1 + setup.rank[i]);
@@ -604,7 +619,7 @@ class Engine {
 
     // Demand that fits whole needs the rates of the links it uses only; otherwise every link's.
     const auto link_capacity = [&](std::size_t j) {
-      return scratch.link_beams[j] * rate(p, g, scratch.link_entry[j]);
+      return scratch.link_beams[j] * rate(p, g, scratch.link_point[j], scratch.link_entry[j]);
     };
     Allocation a;
     if (!internal::route_whole_demand(in, link_capacity, a)) {

@@ -257,7 +257,7 @@ void sightings(const SiteIndex& sites, std::span<const frames::StateVector> sat_
                       : d < -kSightingMargin * n2
                           ? false
                           : std::atan2(enu.z, std::hypot(enu.x, enu.y)) >= min_elevation_rad;
-      if (in) hits.push_back({k, {sat, enu}});
+      if (in) hits.push_back({k, {sat}});
     });
   }
   // Group by site, keeping the satellite order (a stable counting sort).

@@ -138,16 +138,22 @@ void in_view(const SiteIndex& sites, std::span<const frames::StateVector> sat_it
 void in_view_brute_force(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf,
                          std::span<const bool> valid, const InViewOptions& options, InViewSet& out);
 
-// One satellite in view of one site (sightings()): its topocentric vector, the elevation on demand.
+// One satellite in view of one site (sightings()). Its geometry is computed again when read: the
+// topocentric vector SiteIndex::site(k).enu(state.r_km) is the same doubles sightings() decided with.
 struct Sighting {
   std::uint32_t satellite = 0;  // index into the states (the fleet)
-  frames::Vec3 enu;             // east, north, up from the site to the satellite, km (Topocentric::enu)
-  // Topocentric::look's elevation, bit for bit: atan2(up, hypot(east, north)).
-  [[nodiscard]] double elevation_rad() const { return std::atan2(enu.z, std::hypot(enu.x, enu.y)); }
-  // sin(elevation) within a few ulps (up / |enu|), for ranking sightings without the atan2.
-  [[nodiscard]] double sin_elevation() const { return enu.z / enu.norm(); }
   friend bool operator==(const Sighting&, const Sighting&) = default;
 };
+
+// Topocentric::look's elevation from a topocentric vector (Topocentric::enu), bit for bit:
+// atan2(up, hypot(east, north)).
+[[nodiscard]] inline double elevation_of(const frames::Vec3& enu) {
+  return std::atan2(enu.z, std::hypot(enu.x, enu.y));
+}
+// sin(elevation) within a few ulps (up / |enu|), for ranking sightings without the atan2.
+[[nodiscard]] inline double sin_elevation_of(const frames::Vec3& enu) {
+  return enu.z / enu.norm();
+}
 
 // InViewSet without azimuth, range and range rate: for site k, entries[site_offsets[k] ..
 // site_offsets[k + 1]), in increasing satellite index.
