@@ -6,24 +6,17 @@
 // clock runs at MULTIPLIER x real time (default 60) for SECONDS (default 10) of wall time, and the time one
 // update of every satellite takes (an exact key state computed, and without one). The
 // viewport is WIDTHxHEIGHT CSS pixels (default 1280x800). Run by bench/viewer_bench.sh.
-import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const web = process.env.SKYFENCE_WEB || path.join(here, "..", "web");
-const { chromium } = createRequire(path.join(web, "package.json"))("playwright-core");
+const { launchHeadlessChromium } = await import(pathToFileURL(path.join(web, "headless_chromium.mjs")).href);
 const [url, secondsText = "10", multiplierText = "60", size = "1280x800"] = process.argv.slice(2);
 const seconds = Number(secondsText), multiplier = Number(multiplierText);
 const [width, height] = size.split("x").map(Number);
 
-const browser = await chromium.launch({
-  executablePath: process.env.SKYFENCE_CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-quic", "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-    "--ignore-gpu-blocklist"],
-});
+const browser = await launchHeadlessChromium();
 try {
     const page = await browser.newPage({ viewport: { width, height } });
   const errors = [];

@@ -6,14 +6,13 @@
 // are none; the satellite count shown equals EXPECTED_SATELLITES; the positions drawn at each instant agree
 // with skyfence's within 1 km; the globe area of a screenshot is not blank. Exit 0 when all hold.
 // playwright-core comes from web/node_modules (SKYFENCE_WEB overrides web/); Chromium is Debian's.
-import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const web = process.env.SKYFENCE_WEB || path.join(here, "..", "..", "web");
-const { chromium } = createRequire(path.join(web, "package.json"))("playwright-core");
+const { launchHeadlessChromium } = await import(pathToFileURL(path.join(web, "headless_chromium.mjs")).href);
 const { PNG } = await loadPngDecoder();
 
 const [url, expectedCountText, positionsFile, screenshotFile] = process.argv.slice(2);
@@ -68,13 +67,7 @@ async function loadPngDecoder() {
   };
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.SKYFENCE_CHROMIUM || "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-quic", "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-    "--ignore-gpu-blocklist"],
-});
+const browser = await launchHeadlessChromium();
 try {
   const context = await browser.newContext({ viewport: { width: 1000, height: 700 }, serviceWorkers: "block" });
   const page = await context.newPage();
