@@ -4,18 +4,20 @@
 // Where the time goes, and what keeps it down (every shortcut gives the same doubles as the direct
 // computation): a provider's in-view sets, beam rates and gateways are computed at a step only when
 // some point's preferences reach it (its states always, for the failure counts); the in-view sets carry
-// only the satellite (visibility::sightings(): in_view's pairs, decided without an atan2 where
-// sin(elevation) leaves no doubt; the topocentric vector is computed again when read); a beam rate, and
-// so its elevation, is computed only when something reads it: a cell's best beam needs only the
-// sightings at its highest sin(elevation) (when efficiency never falls with elevation), and demand that
-// fits whole is routed by a greedy pass (internal/whole_demand.h) that reads a few links per point, with
-// no flow network; the efficiency table's segment is found from a bucket of elevations
+// only the satellite and a float key that ranks elevations (visibility::sightings(): the points of a
+// visibility::SiteGrid tested a row of grid cells at a time by a vectorised sqrt-free test; the
+// topocentric vector is computed again when read); a beam rate, and so its elevation, is computed only
+// when something reads it: a cell's best beam needs only the sightings whose key is within a hair of the
+// highest (when efficiency never falls with elevation), and demand that fits whole is routed by a greedy
+// pass (internal/whole_demand.h) that reads each point's links from its sightings, usually one, so no
+// list of links is built; the efficiency table's segment is found from a bucket of elevations
 // (internal/efficiency_lookup.h); pooled gateways are tested only against the satellites of a direction
 // grid around them; each thread keeps its buffers (geometry, the allocation's instance, the index
 // vectors that compact fleet satellites, cells and gateways) from step to step, and each step of a block
-// reuses the result buffers of the step it replaces. What remains (Ukraine, 1,000 terminals, per step):
-// the search for the ~90,000 pairs in view (about half: the grid walk, the cap test, the topocentric
-// vector of each and their grouping by point), building the allocation's instance (~15 %), SGP4 (~7 %).
+// reuses the result buffers of the step it replaces. What remains (Ukraine, 1,000 terminals, per step,
+// about 27 M instructions): compacting the satellites in view of the points (~20 %), listing the ~90,000
+// pairs in view (~30 %: the test, the grid walk and the grouping by point), SGP4 (~12 %), the pooled
+// gateways (~9 %).
 #include "skyfence/capacity/capacity.h"
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
@@ -60,7 +62,7 @@ double point_cell_deg(std::size_t points) {
 // What depends on where the points are, for one provider: fixed over the window for points at rest,
 // made again at each step for points that move (CapacityOptions::positions).
 struct PointLayout {
-  visibility::SiteIndex points;
+  visibility::SiteGrid points;
   std::vector<std::uint32_t> cell;      // per point: service-cell index
   std::vector<double> cell_multiplier;  // per cell: service cells it spans
   // The points of cell c: cell_points[cell_first[c] .. cell_first[c + 1]).
@@ -96,7 +98,7 @@ struct PointLayout {
 // What is fixed for one provider over the whole window.
 struct ProviderSetup {
   const Provider* provider = nullptr;
-  std::optional<visibility::SiteIndex> gateways;
+  std::optional<visibility::SiteGrid> gateways;
   std::vector<const SatelliteClass*> classes;  // per satellite; nullptr: no class, no capacity
   std::vector<double> satellite_capacity;      // per satellite, Mbps
   std::vector<std::uint32_t> rank;             // per point
@@ -255,11 +257,8 @@ struct Scratch {
   std::vector<frames::Geodetic> positions;  // of moving points at the step
   // The step's permissions, per provider (empty: every point permitted).
   std::span<const std::vector<std::uint8_t>> permitted;
-  std::vector<std::pair<double, double>> highest;  // Engine::best_beam's (bandwidth, highest sin(elevation))
-  std::vector<double> sins;                        // Engine::best_beam's sin(elevation) of each sighting
-  std::vector<std::uint32_t> link_entry;           // per instance link: its in_view entry
-  std::vector<std::uint32_t> link_point;           // per instance link: its point (in_view's site)
-  std::vector<double> link_beams;                  // per instance link: the beams it may use
+  std::vector<std::pair<double, float>> highest;  // Engine::best_beam's (bandwidth, highest elevation key)
+  std::vector<std::uint32_t> point_of;            // per instance point: its point (in_view's site)
 };
 
 constexpr std::uint32_t kAbsent = std::numeric_limits<std::uint32_t>::max();
@@ -388,9 +387,9 @@ class Engine {
   }
 
   // The highest single-beam rate of a cell's sightings, Mbps, computed once a step. When efficiency never
-  // falls with elevation, only the sightings within a hair of the highest sin(elevation) of each beam
-  // bandwidth can hold it (the margin covers sin_elevation's rounding many times over), so only theirs
-  // are computed; the maximum is the same double as over every sighting.
+  // falls with elevation, only the sightings whose elevation key (within 1e-7 of sin(e) |sin(e)|) is
+  // within kKeySlack of the highest of their beam bandwidth can hold it, so only their rates are
+  // computed; the maximum is the same double as over every sighting.
   double best_beam(std::size_t p, StepGeometry& g, std::uint32_t cell, Scratch& scratch) const {
     double& best = g.cell_best_beam[cell];
     if (!std::isnan(best)) return best;
@@ -401,36 +400,34 @@ class Engine {
         const std::uint32_t i = layout.cell_points[j];
         for (std::uint32_t k = g.in_view.site_offsets[i]; k < g.in_view.site_offsets[i + 1]; ++k) {
           const SatelliteClass* c = setup.classes[g.in_view.entries[k].satellite];
-          if (c) f(i, k, c->beam_bandwidth_mhz);
+          if (c) f(i, k, c->beam_bandwidth_mhz, g.in_view.entries[k].elevation_key);
         }
       }
     };
     best = 0.0;
     if (!setup.efficiency_rises) {
       each_sighting(
-          [&](std::uint32_t i, std::uint32_t k, double) { best = std::max(best, rate(p, g, i, k)); });
+          [&](std::uint32_t i, std::uint32_t k, double, float) { best = std::max(best, rate(p, g, i, k)); });
       return best;
     }
-    std::vector<std::pair<double, double>>& highest = scratch.highest;
-    std::vector<double>& sins = scratch.sins;  // per sighting in each_sighting's order
+    // Twice the keys' rounding, and more.
+    constexpr float kKeySlack = 1e-6f;
+    std::vector<std::pair<double, float>>& highest = scratch.highest;
     highest.clear();
-    sins.clear();
-    each_sighting([&](std::uint32_t i, std::uint32_t k, double bandwidth) {
-      const double s = visibility::sin_elevation_of(enu(g, i, k));
-      sins.push_back(s);
-      const auto it =
-          std::find_if(highest.begin(), highest.end(), [&](const auto& h) { return h.first == bandwidth; });
+    const auto highest_of = [&](double bandwidth) {
+      return std::find_if(highest.begin(), highest.end(),
+                          [&](const auto& h) { return h.first == bandwidth; });
+    };
+    each_sighting([&](std::uint32_t, std::uint32_t, double bandwidth, float key) {
+      const auto it = highest_of(bandwidth);
       if (it == highest.end()) {
-        highest.emplace_back(bandwidth, s);
+        highest.emplace_back(bandwidth, key);
       } else {
-        it->second = std::max(it->second, s);
+        it->second = std::max(it->second, key);
       }
     });
-    std::size_t n = 0;
-    each_sighting([&](std::uint32_t i, std::uint32_t k, double bandwidth) {
-      const auto it =
-          std::find_if(highest.begin(), highest.end(), [&](const auto& h) { return h.first == bandwidth; });
-      if (sins[n++] >= it->second - 1e-12) best = std::max(best, rate(p, g, i, k));
+    each_sighting([&](std::uint32_t i, std::uint32_t k, double bandwidth, float key) {
+      if (key >= highest_of(bandwidth)->second - kKeySlack) best = std::max(best, rate(p, g, i, k));
     });
     return best;
   }
@@ -441,7 +438,7 @@ class Engine {
   // in_view's, so the result is exact and does not depend on the hints.
   static void pool_gateways(const ProviderSetup& setup, Scratch& s, const visibility::InViewOptions& view,
                             StepGeometry& g) {
-    const visibility::SiteIndex& gateways = *setup.gateways;
+    const visibility::SiteGrid& gateways = *setup.gateways;
     const double capacity = setup.provider->model->gateway_capacity_mbps;
     const std::size_t n = g.states.size();
     s.gateway_hint.resize(gateways.size(), 0);
@@ -580,6 +577,8 @@ class Engine {
     const PointLayout& layout = *g.layout;
     if (cell_index.size() < layout.cell_multiplier.size())
       cell_index.resize(layout.cell_multiplier.size(), kAbsent);
+    std::vector<std::uint32_t>& point_of = scratch.point_of;  // instance point -> point
+    point_of.clear();
     const auto add_point = [&](std::uint32_t i, double demand, std::uint32_t priority) {
       bool fresh_cell = false;
       const std::uint32_t c = compact(cell_index, layout.cell[i], in.cells.size(), fresh_cell);
@@ -587,45 +586,48 @@ class Engine {
         in.cells.push_back(model.max_beams_per_cell * best_beam(p, g, layout.cell[i], scratch) *
                            layout.cell_multiplier[layout.cell[i]]);
       }
-      const auto k = static_cast<std::uint32_t>(in.points.size());
       in.points.push_back({c, demand, priority});
-      for (std::uint32_t k_entry = g.in_view.site_offsets[i]; k_entry < g.in_view.site_offsets[i + 1];
-           ++k_entry) {
-        const visibility::Sighting& e = g.in_view.entries[k_entry];
-        const SatelliteClass* cls = setup.classes[e.satellite];
-        if (!cls) continue;
+      point_of.push_back(i);
+      for (const visibility::Sighting& e : g.in_view.of_site(i)) {
+        if (!setup.classes[e.satellite]) continue;
         bool fresh_sat = false;
-        const std::uint32_t s = compact(sat_index, e.satellite, sats.size(), fresh_sat);
+        compact(sat_index, e.satellite, sats.size(), fresh_sat);
         if (fresh_sat) {
           sats.push_back(e.satellite);
           in.satellites.push_back(setup.satellite_capacity[e.satellite]);
         }
-        // The capacity (beams x the beam's rate) is filled in when the allocation needs it (below).
-        in.links.push_back({s, k, 0.0});
-        scratch.link_entry.push_back(k_entry);
-        scratch.link_point.push_back(i);
-        scratch.link_beams.push_back(std::min(model.max_beams_per_cell, cls->beams));
       }
     };
-    scratch.link_entry.clear();
-    scratch.link_point.clear();
-    scratch.link_beams.clear();
     for (std::uint32_t i : earlier) add_point(i, out.carried[p][i], 0);
     for (std::uint32_t i : offered) add_point(i, remaining[i], 1 + setup.rank[i]);
     add_gateways(setup, g, scratch);
+
+    // Instance point k's links, one per classified satellite in view, in the sightings' order; a link's
+    // capacity (beams x the beam's rate) is computed when read. Demand that fits whole reads the links
+    // it uses only (no link list is built); otherwise the allocation gets them all.
+    const auto point_links = [&](std::size_t k, auto&& take) {
+      const std::uint32_t i = point_of[k];
+      for (std::uint32_t k_entry = g.in_view.site_offsets[i]; k_entry < g.in_view.site_offsets[i + 1];
+           ++k_entry) {
+        const SatelliteClass* cls = setup.classes[g.in_view.entries[k_entry].satellite];
+        if (!cls) continue;
+        const double beams = std::min(model.max_beams_per_cell, cls->beams);
+        if (!take(sat_index[g.in_view.entries[k_entry].satellite], beams * rate(p, g, i, k_entry))) return;
+      }
+    };
+    Allocation a;
+    if (!internal::route_whole_demand_by_point(in, point_links, a)) {
+      for (std::size_t k = 0; k < in.points.size(); ++k) {
+        point_links(k, [&](std::uint32_t s, double capacity) {
+          in.links.push_back({s, static_cast<std::uint32_t>(k), capacity});
+          return true;
+        });
+      }
+      a = allocate(in);
+    }
     for (const std::uint32_t s : sats) sat_index[s] = kAbsent;
     for (std::uint32_t i : earlier) cell_index[layout.cell[i]] = kAbsent;
     for (std::uint32_t i : offered) cell_index[layout.cell[i]] = kAbsent;
-
-    // Demand that fits whole needs the rates of the links it uses only; otherwise every link's.
-    const auto link_capacity = [&](std::size_t j) {
-      return scratch.link_beams[j] * rate(p, g, scratch.link_point[j], scratch.link_entry[j]);
-    };
-    Allocation a;
-    if (!internal::route_whole_demand(in, link_capacity, a)) {
-      for (std::size_t j = 0; j < in.links.size(); ++j) in.links[j].capacity_mbps = link_capacity(j);
-      a = allocate(in);
-    }
     const std::size_t first_offer = earlier.size();
     ProviderUsage& u = out.usage[p];
     for (std::size_t k = 0; k < offered.size(); ++k) {

@@ -11,29 +11,20 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <numbers>
 #include <stdexcept>
 #include <utility>
 
-#include "skyfence/coverage/internal/elevation_kernel.h"
 #include "skyfence/orbits/batch.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/visibility/in_view.h"
+#include "skyfence/visibility/site_grid.h"
 
 namespace skyfence::coverage {
 namespace {
 
 constexpr double kPi = std::numbers::pi;
 constexpr double kHalfPi = std::numbers::pi / 2.0;
-// Slack on the cap radius and the row latitude bands (radians), on top of one extra row and column
-// each side: the grid's floor() and a point's own atan2 may round apart.
-constexpr double kGridSlackRad = 1e-9;
-// Added to a row's longitude half-width computed in single precision: rounding the cosine to float
-// moves it by at most 2^-24, which moves acos by at most sqrt(2 * 2^-24) = 3.5e-4 rad (at the ends of
-// its range; less elsewhere), and acosf itself errs by about 1 ulp (< 4e-7 rad).
-constexpr double kAcosSlackRad = 1e-3;
-// Relative margin of the sqrt-free elevation test (coverage.h): rounding moves u|u| - s|s||rel|^2
-// by ~1e-15 |rel|^2, so outside 1e-12 |rel|^2 its sign is that of the exact test.
-constexpr double kTestMargin = 1e-12;
 // Satellites handled by one task; fixed, so the work split never depends on the thread count.
 constexpr std::size_t kSatChunk = 64;
 // Satellite ordering keys (compute_coverage): the cell of the sub-satellite point in the high bits,
@@ -107,187 +98,6 @@ void accumulate(PointStats& st, std::uint32_t& gap_run, std::uint32_t in_view, s
   st.trailing_gap_steps = gap_run;
 }
 
-// Points sorted by the cell of a geocentric latitude/longitude grid, structure of arrays.
-class PointGrid {
- public:
-  PointGrid(std::span<const frames::Geodetic> points, double cell_deg) {
-    const std::size_t n = points.size();
-    if (cell_deg == 0.0) {
-      // About nine evenly spread points a cell (41,253 square degrees on the sphere), 1 to 10 deg.
-      cell_deg =
-          std::clamp(std::sqrt(9.0 * 41253.0 / static_cast<double>(std::max<std::size_t>(n, 1))), 1.0, 10.0);
-    }
-    rows_ = std::max(1, static_cast<int>(std::lround(180.0 / cell_deg)));
-    cols_ = std::max(1, static_cast<int>(std::lround(360.0 / cell_deg)));
-    lat_step_ = kPi / rows_;
-    lon_step_ = 2.0 * kPi / cols_;
-    for (int row = 0; row < rows_; ++row) {
-      band_lo_.push_back(std::max(-kHalfPi, -kHalfPi + row * lat_step_ - kGridSlackRad));
-      band_hi_.push_back(std::min(kHalfPi, -kHalfPi + (row + 1) * lat_step_ + kGridSlackRad));
-      band_lo_sin_.push_back(std::sin(band_lo_.back()));
-      band_lo_cos_.push_back(std::cos(band_lo_.back()));
-      band_hi_sin_.push_back(std::sin(band_hi_.back()));
-      band_hi_cos_.push_back(std::cos(band_hi_.back()));
-    }
-    std::vector<std::uint32_t> cell_of(n);
-    std::vector<std::uint32_t> counts(static_cast<std::size_t>(rows_) * static_cast<std::size_t>(cols_) + 1,
-                                      0);
-    std::vector<frames::Topocentric> topo;
-    topo.reserve(n);
-    rho_min_ = n == 0 ? 0.0 : std::numeric_limits<double>::infinity();
-    for (std::size_t k = 0; k < n; ++k) {
-      topo.emplace_back(points[k]);
-      const frames::Vec3& r = topo.back().site_itrf_km();
-      const double rho = r.norm();
-      rho_min_ = std::min(rho_min_, rho);
-      rho_max_ = std::max(rho_max_, rho);
-      const double lat = std::atan2(r.z, std::hypot(r.x, r.y));
-      const double lon = std::atan2(r.y, r.x);
-      const int row = std::clamp(static_cast<int>(std::floor((lat + kHalfPi) / lat_step_)), 0, rows_ - 1);
-      const int col = std::clamp(static_cast<int>(std::floor((lon + kPi) / lon_step_)), 0, cols_ - 1);
-      cell_of[k] = static_cast<std::uint32_t>(row * cols_ + col);
-      ++counts[cell_of[k] + 1];
-    }
-    for (std::size_t c = 1; c < counts.size(); ++c) counts[c] += counts[c - 1];
-    cell_start_ = counts;
-    order_.resize(n);
-    for (std::size_t k = 0; k < n; ++k) order_[counts[cell_of[k]]++] = static_cast<std::uint32_t>(k);
-    for (auto* v : {&px_, &py_, &pz_, &ux_, &uy_, &uz_}) v->resize(n);
-    topo_.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t k = order_[i];
-      const frames::Topocentric& t = topo[k];
-      topo_.push_back(t);
-      px_[i] = t.site_itrf_km().x;
-      py_[i] = t.site_itrf_km().y;
-      pz_[i] = t.site_itrf_km().z;
-      // The WGS84 vertical; within a few 1e-16 of Topocentric's own (the test's margin covers it).
-      const frames::Geodetic& g = points[k];
-      ux_[i] = std::cos(g.lat_rad) * std::cos(g.lon_rad);
-      uy_[i] = std::cos(g.lat_rad) * std::sin(g.lon_rad);
-      uz_[i] = std::sin(g.lat_rad);
-    }
-  }
-
-  [[nodiscard]] std::size_t size() const { return order_.size(); }
-  // Original index of sorted point i.
-  [[nodiscard]] std::uint32_t original(std::size_t i) const { return order_[i]; }
-
-  // Adds 1 to counts[i] (sorted order) for every point i that sees the satellite at sat_itrf at or
-  // above min_el; returns the number of pairs tested. Long (82 lines) on purpose: coverage's innermost
-  // loop, whose rows share the cap's geometry (centre, sines, widest latitude) computed once.
-  std::uint64_t count(const frames::StateVector& sat, double min_el, double s_abs_s,
-                      std::uint32_t* counts) const {
-    const frames::Vec3& r = sat.r_km;
-    const double rn = r.norm();
-    if (!(rn > 0.0) || size() == 0) return 0;
-    const double lambda = visibility::search_radius_rad(rn, rho_min_, rho_max_, min_el);
-    if (lambda >= kPi) {
-      test_range(sat, 0, size(), min_el, s_abs_s, counts);
-      return size();
-    }
-    const double a = lambda + kGridSlackRad;
-    const double lat_c = std::atan2(r.z, std::hypot(r.x, r.y));
-    const double lon_c = std::atan2(r.y, r.x);
-    const double sin_c = std::sin(lat_c), cos_c = std::cos(lat_c), cos_a = std::cos(a);
-    const double lat_lo = lat_c - a, lat_hi = lat_c + a;
-    const int r0 =
-        std::max(0, static_cast<int>(std::floor((std::max(lat_lo, -kHalfPi) + kHalfPi) / lat_step_)) - 1);
-    const int r1 = std::min(
-        rows_ - 1, static_cast<int>(std::floor((std::min(lat_hi, kHalfPi) + kHalfPi) / lat_step_)) + 1);
-    const bool pole_in_cap = lat_hi >= kHalfPi || lat_lo <= -kHalfPi;
-    // Latitude where the cap is widest in longitude.
-    const double lat_widest = std::asin(std::clamp(sin_c / cos_a, -1.0, 1.0));
-    std::uint64_t tests = 0;
-    bool widest_sincos = false;
-    double widest_sin = 0.0, widest_cos = 0.0;
-    for (int row = r0; row <= r1; ++row) {
-      const std::size_t base = static_cast<std::size_t>(row) * static_cast<std::size_t>(cols_);
-      bool whole_row = pole_in_cap;
-      double half = kPi;
-      if (!whole_row) {
-        // The cap's longitude half-width is unimodal in latitude, largest at lat_widest: take it at
-        // the point of the row's band (widened by the slack) nearest lat_widest.
-        double sin_lat, cos_lat;
-        if (lat_widest <= band_lo_[row]) {
-          sin_lat = band_lo_sin_[row], cos_lat = band_lo_cos_[row];
-        } else if (lat_widest >= band_hi_[row]) {
-          sin_lat = band_hi_sin_[row], cos_lat = band_hi_cos_[row];
-        } else {
-          if (!widest_sincos) {
-            widest_sin = std::sin(lat_widest), widest_cos = std::cos(lat_widest), widest_sincos = true;
-          }
-          sin_lat = widest_sin, cos_lat = widest_cos;
-        }
-        const double denom = cos_lat * cos_c;
-        if (!(denom > 1e-12)) {
-          whole_row = true;
-        } else {
-          const double ratio = (cos_a - sin_lat * sin_c) / denom;
-          if (ratio <= -1.0) {
-            whole_row = true;
-          } else {
-            // Single precision is enough for a column range given kAcosSlackRad (see there).
-            half = static_cast<double>(std::acos(static_cast<float>(std::min(ratio, 1.0)))) + kAcosSlackRad;
-          }
-        }
-      }
-      long c0 = 0, c1 = cols_ - 1;
-      if (!whole_row) {
-        c0 = static_cast<long>(std::floor((lon_c - half + kPi) / lon_step_)) - 1;
-        c1 = static_cast<long>(std::floor((lon_c + half + kPi) / lon_step_)) + 1;
-        if (c1 - c0 + 1 >= cols_) whole_row = true;
-      }
-      const auto run = [&](long from, long to) {  // columns [from, to], inside [0, cols)
-        const std::size_t b = cell_start_[base + static_cast<std::size_t>(from)];
-        const std::size_t e = cell_start_[base + static_cast<std::size_t>(to) + 1];
-        if (b < e) test_range(sat, b, e, min_el, s_abs_s, counts);
-        tests += e - b;
-      };
-      if (whole_row) {
-        run(0, cols_ - 1);
-      } else if (c0 < 0) {
-        run(c0 + cols_, cols_ - 1);
-        run(0, c1);
-      } else if (c1 >= cols_) {
-        run(c0, cols_ - 1);
-        run(0, c1 - cols_);
-      } else {
-        run(c0, c1);
-      }
-    }
-    return tests;
-  }
-
- private:
-  // The elevation test of sorted points [b, e): sqrt-free with a margin (vectorised), exact look
-  // angles for the few points inside it.
-  void test_range(const frames::StateVector& sat, std::size_t b, std::size_t e, double min_el, double s_abs_s,
-                  std::uint32_t* counts) const {
-    const double sx = sat.r_km.x, sy = sat.r_km.y, sz = sat.r_km.z;
-    const internal::PointArrays run{px_.data() + b, py_.data() + b, pz_.data() + b,
-                                    ux_.data() + b, uy_.data() + b, uz_.data() + b};
-    if (internal::count_in_view(run, e - b, sx, sy, sz, s_abs_s, kTestMargin, counts + b) == 0) return;
-    for (std::size_t i = 0; i < e - b; ++i) {
-      if (internal::undecided(run, i, sx, sy, sz, s_abs_s, kTestMargin) &&
-          topo_[b + i].look(sat).elevation_rad >= min_el) {
-        ++counts[b + i];
-      }
-    }
-  }
-
-  int rows_ = 0, cols_ = 0;
-  double lat_step_ = 0.0, lon_step_ = 0.0;
-  double rho_min_ = 0.0, rho_max_ = 0.0;
-  // Latitude band of each row widened by kGridSlackRad, with its sines and cosines.
-  std::vector<double> band_lo_, band_hi_, band_lo_sin_, band_lo_cos_, band_hi_sin_, band_hi_cos_;
-  std::vector<std::uint32_t> cell_start_;  // rows * cols + 1 offsets into the sorted points
-  std::vector<std::uint32_t> order_;       // sorted -> original index
-  std::vector<double> px_, py_, pz_;       // site ITRF, km
-  std::vector<double> ux_, uy_, uz_;       // WGS84 vertical
-  std::vector<frames::Topocentric> topo_;
-};
-
 // Per-step permission of every provider, in input point order (all 1 without CoverageOptions::permission).
 struct Permits {
   bool given = false;
@@ -343,6 +153,7 @@ void fold_step(CoverageResult& result, std::vector<std::uint32_t>& gap_runs,
 struct ThreadCounts {
   std::vector<std::uint32_t> counts;
   std::uint64_t tests = 0;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> runs;  // visibility::SiteGrid::runs'
 };
 using ThreadLocalCounts = tbb::enumerable_thread_specific<ThreadCounts>;
 
@@ -372,8 +183,9 @@ void propagate_block(std::span<const Provider> providers, const Window& window, 
 // total[i] = the satellites of one provider's batch, at its step t (UT1 Julian date jd), that grid
 // point i (grid order) sees at or above min_el. Returns the provider's failed states at that step.
 std::uint64_t count_visible(const orbits::BatchStates& bs, std::size_t t, const time::JulianDate& jd,
-                            const PointGrid& grid, double min_el, double s_abs_s, ThreadLocalCounts& locals,
-                            StepScratch& scratch, std::vector<std::uint32_t>& total) {
+                            const visibility::SiteGrid& grid, double min_el, double s_abs_s,
+                            ThreadLocalCounts& locals, StepScratch& scratch,
+                            std::vector<std::uint32_t>& total) {
   const std::size_t ns = bs.n_satellites;
   const std::size_t chunks = (ns + kSatChunk - 1) / kSatChunk;
   std::uint64_t failed = 0;
@@ -406,7 +218,9 @@ std::uint64_t count_visible(const orbits::BatchStates& bs, std::size_t t, const 
     const std::size_t end = std::min(usable_sats, (c + 1) * kSatChunk);
     for (std::size_t k = c * kSatChunk; k < end; ++k) {
       const frames::StateVector& sat = itrf[order[k] & kSatelliteMask];
-      local.tests += grid.count(sat, min_el, s_abs_s, local.counts.data());
+      local.tests += grid.runs(sat.r_km, min_el, local.runs);
+      for (const auto& [b, e] : local.runs)
+        grid.count_in_run(sat, b, e, min_el, s_abs_s, local.counts.data() + b);
     }
   });
   // Integer sums: the same whatever thread did which satellites.
@@ -479,7 +293,7 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
   CoverageResult result(points.size(), names_of(providers), window);
   const std::size_t n = points.size();
   const std::size_t np = providers.size();
-  const PointGrid grid(points, options.cell_deg);
+  const visibility::SiteGrid grid(points, options.cell_deg);
   std::vector<std::uint32_t> to_original(n);
   for (std::size_t i = 0; i < n; ++i) to_original[i] = grid.original(i);
   std::vector<double> min_els(np, options.min_elevation_rad), s_abs_ss(np);
@@ -500,7 +314,7 @@ CoverageResult compute_coverage(std::span<const frames::Geodetic> points, std::s
   std::vector<std::vector<double>> tsince(np);
 
   arena.execute([&] {
-    ThreadLocalCounts locals([&] { return ThreadCounts{std::vector<std::uint32_t>(n, 0), 0}; });
+    ThreadLocalCounts locals([&] { return ThreadCounts{std::vector<std::uint32_t>(n, 0), 0, {}}; });
     for (std::size_t k0 = 0; k0 < window.size(); k0 += options.steps_per_block) {
       const std::size_t nb = std::min(options.steps_per_block, window.size() - k0);
       propagate_block(providers, window, k0, nb, workers, tsince, batches);

@@ -225,48 +225,36 @@ void in_view_brute_force(const SiteIndex& sites, std::span<const frames::StateVe
   }
 }
 
-void sightings(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf,
+void sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_itrf,
                std::span<const bool> valid, double min_elevation_rad, SightingBuffers& buffers,
                Sightings& out) {
   std::vector<std::pair<std::uint32_t, Sighting>>& hits = buffers.hits;
-  std::vector<std::uint32_t>& near = buffers.near;
+  std::vector<float>& keys = buffers.keys;
   hits.clear();
-  // Relative margin of the sqrt-free test below: its rounding is a few ulps of |enu|^2.
-  constexpr double kSightingMargin = 1e-12;
   const double sin_min = std::sin(min_elevation_rad);
-  const double signed_sin2 = sin_min * std::abs(sin_min);
+  const double s_abs_s = sin_min * std::abs(sin_min);
   for (std::size_t s = 0; s < sat_itrf.size(); ++s) {
     if (!state_usable(sat_itrf, valid, s)) continue;
     const frames::StateVector& sv = sat_itrf[s];
-    const double r = sv.r_km.norm();
-    if (!(r > 0.0)) continue;
-    const frames::Vec3 dir = sv.r_km * (1.0 / r);
-    const double lambda =
-        search_radius_rad(r, sites.min_radius_km(), sites.max_radius_km(), min_elevation_rad);
-    // SiteIndex::sites_within's walk and cap test, each survivor tested as it is found.
-    const double cos_l = lambda >= kPi ? -2.0 : std::cos(lambda);
+    if (sites.runs(sv.r_km, min_elevation_rad, buffers.runs) == 0) continue;
     const auto sat = static_cast<std::uint32_t>(s);
-    sites.visit_cells(dir, lambda, [&](std::uint32_t k) {
-      if (sites.unit_[k].dot(dir) < cos_l) return;
-      const frames::Vec3 enu = sites.topo_[k].enu(sv.r_km);
-      // elevation >= min <=> sin(elevation) >= sin(min) <=> up |up| >= sin(min) |sin(min)| |enu|^2;
-      // only a difference within the margin is settled by the elevation itself.
-      const double n2 = enu.x * enu.x + enu.y * enu.y + enu.z * enu.z;
-      const double d = enu.z * std::abs(enu.z) - signed_sin2 * n2;
-      const bool in = d > kSightingMargin * n2 ? true
-                      : d < -kSightingMargin * n2
-                          ? false
-                          : std::atan2(enu.z, std::hypot(enu.x, enu.y)) >= min_elevation_rad;
-      if (in) hits.push_back({k, {sat}});
-    });
+    for (const auto& [b, e] : buffers.runs) {
+      const std::size_t n = e - b;
+      if (keys.size() < n) keys.resize(n);
+      sites.rank_in_run(sv, b, e, min_elevation_rad, s_abs_s, keys.data());
+      for (std::size_t i = 0; i < n; ++i) {
+        if (keys[i] >= -1.0f) hits.push_back({sites.original(b + i), {sat, keys[i]}});
+      }
+    }
   }
   // Group by site, keeping the satellite order (a stable counting sort).
   out.site_offsets.assign(sites.size() + 1, 0);
   for (const auto& h : hits) ++out.site_offsets[h.first + 1];
   for (std::size_t k = 0; k < sites.size(); ++k) out.site_offsets[k + 1] += out.site_offsets[k];
   out.entries.resize(hits.size());
-  near.assign(out.site_offsets.begin(), out.site_offsets.end() - 1);
-  for (const auto& h : hits) out.entries[near[h.first]++] = h.second;
+  std::vector<std::uint32_t>& next = buffers.next;
+  next.assign(out.site_offsets.begin(), out.site_offsets.end() - 1);
+  for (const auto& h : hits) out.entries[next[h.first]++] = h.second;
 }
 
 void in_view_series(const Fleet& fleet, const SiteIndex& sites, std::span<const time::Instant> times,

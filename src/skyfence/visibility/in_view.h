@@ -38,6 +38,7 @@
 #include "skyfence/orbits/sgp4.h"
 #include "skyfence/time/instant.h"
 #include "skyfence/visibility/fleet.h"
+#include "skyfence/visibility/site_grid.h"
 
 namespace skyfence::visibility {
 
@@ -83,8 +84,6 @@ class SiteIndex {
  private:
   friend void in_view(const SiteIndex&, std::span<const frames::StateVector>, std::span<const bool>,
                       const InViewOptions&, InViewSet&, const RunContext&);
-  friend void sightings(const SiteIndex&, std::span<const frames::StateVector>, std::span<const bool>, double,
-                        SightingBuffers&, Sightings&);
   // The grid walk behind for_each_candidate, inlined for the hot loop (defined in in_view.cpp).
   template <class Visit>
   void visit_cells(const frames::Vec3& dir, double angle_rad, Visit&& visit) const;
@@ -138,10 +137,13 @@ void in_view(const SiteIndex& sites, std::span<const frames::StateVector> sat_it
 void in_view_brute_force(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf,
                          std::span<const bool> valid, const InViewOptions& options, InViewSet& out);
 
-// One satellite in view of one site (sightings()). Its geometry is computed again when read: the
-// topocentric vector SiteIndex::site(k).enu(state.r_km) is the same doubles sightings() decided with.
+// One satellite in view of one site (sightings()). Its geometry is computed again when read, from the
+// topocentric vector SiteGrid::site(k).enu(state.r_km).
 struct Sighting {
   std::uint32_t satellite = 0;  // index into the states (the fleet)
+  // sin(e) |sin(e)| rounded to float (e the elevation), within 1e-7 of the exact value: ranks the
+  // satellites a site sees without computing their geometry (SiteGrid::rank_in_run).
+  float elevation_key = 0.0f;
   friend bool operator==(const Sighting&, const Sighting&) = default;
 };
 
@@ -167,19 +169,19 @@ struct Sightings {
 
 // Reusable buffers of sightings() (one per thread).
 struct SightingBuffers {
-  std::vector<std::uint32_t> near;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> runs;  // SiteGrid::runs'
+  std::vector<float> keys;  // per sorted site of a run: SiteGrid::rank_in_run's
+  std::vector<std::uint32_t> next;
   std::vector<std::pair<std::uint32_t, Sighting>> hits;
 };
 
-// The pairs of in_view, equal and in the same order, with elevations equal bit for bit
-// (Sighting::elevation_rad), for callers that need only the elevation and often not even that (the
-// capacity engine): the same search cap (search_radius_rad, SiteIndex::sites_within) and the same
-// decision (elevation >= min_elevation_rad, with Topocentric::look's atan2(up, hypot(east, north)) on
-// Topocentric::enu), taken without any atan2 where sin(elevation) against sin(min_elevation_rad) leaves
-// no doubt (a relative margin of 1e-12, far above the rounding), and none of the azimuth, range and
-// range rate look() computes. One thread. valid[s] false (when `valid` is not empty) or a non-finite state
-// leaves satellite s out. Tested against in_view (tests/oracle/visibility/in_view_oracle_test.cpp).
-void sightings(const SiteIndex& sites, std::span<const frames::StateVector> sat_itrf,
+// The pairs of in_view, equal and in the same order, for callers that need only the satellite and often
+// not even its elevation (the capacity engine): the sites of SiteGrid::runs get SiteGrid's vectorised
+// sqrt-free elevation test (the same decision as in_view's elevation >= min_elevation_rad, exactly: the
+// few pairs within the test's margin are settled by Topocentric::look), and none of the azimuth, range
+// and range rate look() computes. One thread. valid[s] false (when `valid` is not empty) or a non-finite
+// state leaves satellite s out. Tested against in_view (tests/oracle/visibility/in_view_oracle_test.cpp).
+void sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_itrf,
                std::span<const bool> valid, double min_elevation_rad, SightingBuffers& buffers,
                Sightings& out);
 

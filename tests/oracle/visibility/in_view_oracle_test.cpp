@@ -13,6 +13,7 @@
 #include "skyfence/core/units.h"
 #include "skyfence/visibility/fleet.h"
 #include "skyfence/visibility/in_view.h"
+#include "skyfence/visibility/site_grid.h"
 #include "test_support.h"
 
 namespace skyfence::visibility {
@@ -106,9 +107,10 @@ TEST(VisibilityInViewOracle, RandomOrbitsRandomSites) {
   EXPECT_GT(total, 1000U);
 }
 
-// sightings(): in_view's pairs and elevations bit for bit, in the same order, with and without a
-// validity mask, on real and random orbits at several minimum elevations and cell sizes (the decision
-// taken mostly without the elevation must be in_view's), and sin(elevation) within 1e-14.
+// sightings() over a SiteGrid: in_view's pairs (over a SiteIndex) and elevations bit for bit, in the same
+// order, with and without a validity mask, on real and random orbits at several minimum elevations and
+// cell sizes (the decision taken mostly without the elevation must be in_view's), and sin(elevation)
+// within 1e-14.
 TEST(VisibilityInViewOracle, SightingsAreInViewsPairsAndElevations) {
   std::mt19937_64 rng(test_seed("in_view_oracle sightings"));
   std::vector<orbits::ElementSet> sets = bundled("starlink_2026-04-27.tle");
@@ -128,7 +130,9 @@ TEST(VisibilityInViewOracle, SightingsAreInViewsPairsAndElevations) {
       valid[k] = vv[k] && (k % 7 != 3);  // some left out by the mask
     const std::span<const bool> vspan(valid.get(), vv.size());
     const auto sites = random_sites(rng, 300);
-    const SiteIndex index(sites, round == 0 ? 0.0 : testing::uniform(rng, 0.5, 10.0));
+    const double cell = round == 0 ? 0.0 : testing::uniform(rng, 0.5, 10.0);
+    const SiteIndex index(sites, cell);
+    const SiteGrid grid(sites, cell);
     SightingBuffers buffers;
     for (double el : {-10.0, 0.0, 25.0, 55.0}) {
       InViewOptions o;
@@ -138,13 +142,13 @@ TEST(VisibilityInViewOracle, SightingsAreInViewsPairsAndElevations) {
         InViewSet reference;
         in_view(index, states, v, o, reference);
         Sightings got;
-        sightings(index, states, v, o.min_elevation_rad, buffers, got);
+        sightings(grid, states, v, o.min_elevation_rad, buffers, got);
         ASSERT_EQ(got.site_offsets, reference.site_offsets) << "round " << round << " el " << el;
         for (std::size_t site = 0; site < index.size(); ++site) {
           for (std::size_t k = got.site_offsets[site]; k < got.site_offsets[site + 1]; ++k) {
             ASSERT_EQ(got.entries[k].satellite, reference.entries[k].satellite) << k;
             // The geometry computed again from the site and the state, as the capacity engine does.
-            const frames::Vec3 enu = index.site(site).enu(states[got.entries[k].satellite].r_km);
+            const frames::Vec3 enu = grid.site(site).enu(states[got.entries[k].satellite].r_km);
             ASSERT_EQ(elevation_of(enu), reference.entries[k].look.elevation_rad) << k;
             ASSERT_NEAR(sin_elevation_of(enu), std::sin(reference.entries[k].look.elevation_rad), 1e-14) << k;
           }
@@ -163,6 +167,7 @@ TEST(VisibilityInViewOracle, SightingsDecideAtTheMinimumElevationAsInView) {
   std::mt19937_64 rng(test_seed("in_view_oracle sightings limit"));
   const std::vector<frames::Geodetic> sites = random_sites(rng, 40);
   const SiteIndex index(sites);
+  const SiteGrid grid(sites);
   std::size_t in_band = 0;
   for (const double min_deg : {-10.0, 0.0, 25.0, 61.5}) {
     const double m = min_deg * kRadPerDeg;
@@ -191,12 +196,12 @@ TEST(VisibilityInViewOracle, SightingsDecideAtTheMinimumElevationAsInView) {
     in_view(index, states, {}, o, reference);
     Sightings got;
     SightingBuffers buffers;
-    sightings(index, states, {}, m, buffers, got);
+    sightings(grid, states, {}, m, buffers, got);
     ASSERT_EQ(got.site_offsets, reference.site_offsets) << min_deg;
     for (std::size_t site = 0; site < index.size(); ++site) {
       for (std::size_t k = got.site_offsets[site]; k < got.site_offsets[site + 1]; ++k) {
         ASSERT_EQ(got.entries[k].satellite, reference.entries[k].satellite) << min_deg << " " << k;
-        const frames::Vec3 enu = index.site(site).enu(states[got.entries[k].satellite].r_km);
+        const frames::Vec3 enu = grid.site(site).enu(states[got.entries[k].satellite].r_km);
         ASSERT_EQ(elevation_of(enu), reference.entries[k].look.elevation_rad) << k;
       }
     }

@@ -1,6 +1,6 @@
 // The shortcut of capacity::allocate (allocation.h): route every point's whole demand greedily. Also
-// called by the capacity engine with link capacities computed only when the pass reads them (most
-// links' are never needed when demand fits).
+// called by the capacity engine with each point's links read from its sightings, their capacities
+// computed only when the pass reads them (most links are never built when demand fits).
 #pragma once
 
 #include <algorithm>
@@ -20,8 +20,26 @@ namespace skyfence::capacity::internal {
 // returns false and decides nothing. Keeps its buffers from call to call.
 class WholeDemand {
  public:
+  // The pass over in.links (grouped by point, in order); link_capacity(k) gives link k's capacity.
   template <class LinkCapacity>
   bool route(const Instance& in, LinkCapacity&& link_capacity, Allocation& out) {
+    by_key(
+        in.links.size(), in.points.size(), [&](std::size_t k) { return in.links[k].point; }, first, order);
+    return route_points(
+        in,
+        [&](std::size_t i, auto&& take) {
+          for (std::uint32_t j = first[i]; j < first[i + 1]; ++j) {
+            if (!take(in.links[order[j]].satellite, link_capacity(static_cast<std::size_t>(order[j]))))
+              return;
+          }
+        },
+        out);
+  }
+
+  // The pass with the links given point by point, in.links unread: point_links(i, take) calls
+  // take(satellite, capacity) for point i's links in order, until take returns false.
+  template <class PointLinks>
+  bool route_points(const Instance& in, PointLinks&& point_links, Allocation& out) {
     const std::size_t np = in.points.size(), ns = in.satellites.size();
     const bool bent = in.gateway_mode == GatewayMode::bent_pipe;
     cell_left = in.cells;
@@ -29,8 +47,6 @@ class WholeDemand {
     for (const double v : cell_left) {
       if (v < 0.0) return false;
     }
-    by_key(
-        in.links.size(), np, [&](std::size_t k) { return in.links[k].point; }, first, order);
     if (bent) {
       by_key(
           in.sat_gateways.size(), ns, [&](std::size_t k) { return in.sat_gateways[k].first; }, gw_first,
@@ -43,31 +59,36 @@ class WholeDemand {
     out.gateways.assign(bent ? in.gateways.size() : 0, 0.0);
     for (std::size_t i = 0; i < np; ++i) {
       double need = in.points[i].demand_mbps;
-      for (std::uint32_t j = first[i]; j < first[i + 1] && need > 0.0; ++j) {
-        const Link& l = in.links[order[j]];
-        double f = std::min({need, link_capacity(static_cast<std::size_t>(order[j])), sat_left[l.satellite]});
+      bool short_feed = false;
+      const auto take = [&](std::uint32_t satellite, double capacity) {
+        double f = std::min({need, capacity, sat_left[satellite]});
         if (bent) {
           double feed = 0.0;
-          for (std::uint32_t g = gw_first[l.satellite]; g < gw_first[l.satellite + 1]; ++g)
+          for (std::uint32_t g = gw_first[satellite]; g < gw_first[satellite + 1]; ++g)
             feed += gw_left[gw_list[g]];
           f = std::min(f, feed);
         }
-        if (!(f > 0.0)) continue;
+        if (!(f > 0.0)) return true;
         if (bent) {
           double left = f;
-          for (std::uint32_t g = gw_first[l.satellite]; g < gw_first[l.satellite + 1] && left > 0.0; ++g) {
-            const double take = std::min(left, gw_left[gw_list[g]]);
-            gw_left[gw_list[g]] -= take;
-            out.gateways[gw_list[g]] += take;
-            left -= take;
+          for (std::uint32_t g = gw_first[satellite]; g < gw_first[satellite + 1] && left > 0.0; ++g) {
+            const double part = std::min(left, gw_left[gw_list[g]]);
+            gw_left[gw_list[g]] -= part;
+            out.gateways[gw_list[g]] += part;
+            left -= part;
           }
-          if (left > 0.0) return false;  // the feed's sum rounded above its parts
+          if (left > 0.0) {  // the feed's sum rounded above its parts
+            short_feed = true;
+            return false;
+          }
         }
-        sat_left[l.satellite] -= f;
-        out.satellites[l.satellite] += f;
+        sat_left[satellite] -= f;
+        out.satellites[satellite] += f;
         need -= f;
-      }
-      if (need > 0.0) return false;
+        return need > 0.0;
+      };
+      if (need > 0.0) point_links(i, take);
+      if (short_feed || need > 0.0) return false;
     }
     out.points.resize(np);
     out.cells.assign(in.cells.size(), 0.0);
@@ -103,6 +124,14 @@ template <class LinkCapacity>
 bool route_whole_demand(const Instance& in, LinkCapacity&& link_capacity, Allocation& out) {
   thread_local WholeDemand whole;
   return whole.route(in, link_capacity, out);
+}
+
+// WholeDemand::route_points with per-thread buffers. REQUIRES: the links point_links gives make an
+// instance allocate() accepts.
+template <class PointLinks>
+bool route_whole_demand_by_point(const Instance& in, PointLinks&& point_links, Allocation& out) {
+  thread_local WholeDemand whole;
+  return whole.route_points(in, point_links, out);
 }
 
 }  // namespace skyfence::capacity::internal
