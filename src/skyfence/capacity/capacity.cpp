@@ -47,6 +47,8 @@ namespace {
 constexpr std::size_t kStepBlock = 32;
 // A point whose allocation is within this relative margin of its demand has its demand met.
 constexpr double kMetMargin = 1e-9;
+// How far ahead a pooled gateway's next hint is chosen (Engine::pool_gateways), seconds.
+constexpr double kHintLookaheadS = 60.0;
 // A rate not computed yet (StepGeometry::beam_rate, cell_best_beam).
 constexpr double kNotYet = std::numeric_limits<double>::quiet_NaN();
 
@@ -243,10 +245,10 @@ class DirectionGrid {
 struct Scratch {
   std::unique_ptr<bool[]> candidate;  // per satellite: may see a point (in_view's `valid`)
   std::size_t candidates = 0;
-  std::unique_ptr<bool[]> near_gateway;     // per satellite: may see an unresolved gateway
-  std::vector<std::uint32_t> gateway_hint;  // per gateway: a satellite that saw it last (a guess)
-  DirectionGrid directions;                 // the satellites by direction (pooled gateways)
-  std::vector<StepGeometry> geometry;       // per provider (reused from step to step)
+  std::vector<std::uint32_t> gateway_hint;   // per gateway: a satellite likely to see it (a guess)
+  std::vector<std::uint32_t> open_gateways;  // pool_gateways': the gateways their hints did not settle
+  DirectionGrid directions;                  // the satellites by direction (pooled gateways)
+  std::vector<StepGeometry> geometry;        // per provider (reused from step to step)
   visibility::Sightings gateway_view;
   visibility::SightingBuffers sighting_buffers;  // visibility::sightings()'s
   // One allocation's instance and the compaction of fleet satellites, cells and gateways to its
@@ -433,16 +435,18 @@ class Engine {
   }
 
   // With inter-satellite links: the capacity of the gateways some satellite sees. Each gateway is first
-  // tested against the satellite that saw it last in this thread (one look, usually enough: a hint,
-  // never trusted); the others by in_view over the satellites near them. Either way the test is
-  // in_view's, so the result is exact and does not depend on the hints.
+  // tested against a satellite chosen at an earlier step of this thread (one look, usually enough: a
+  // hint, never trusted); the others against the satellites of the direction grid's cells around them,
+  // each by the elevation of in_view (the same double), so the result is exact and does not depend on
+  // the hints.
   static void pool_gateways(const ProviderSetup& setup, Scratch& s, const visibility::InViewOptions& view,
                             StepGeometry& g) {
     const visibility::SiteGrid& gateways = *setup.gateways;
     const double capacity = setup.provider->model->gateway_capacity_mbps;
     const std::size_t n = g.states.size();
     s.gateway_hint.resize(gateways.size(), 0);
-    std::vector<std::uint32_t> open;
+    std::vector<std::uint32_t>& open = s.open_gateways;
+    open.clear();
     for (std::uint32_t gw = 0; gw < gateways.size(); ++gw) {
       const std::uint32_t h = s.gateway_hint[gw];
       if (h < n && std::isfinite(g.states[h].r_km.x) &&
@@ -456,35 +460,36 @@ class Engine {
     const double reach = visibility::search_radius_rad(g.highest_radius_km, gateways.min_radius_km(),
                                                        gateways.max_radius_km(), view.min_elevation_rad);
     const double min_cos = reach >= std::numbers::pi ? -2.0 : std::cos(reach);
-    s.near_gateway = std::make_unique<bool[]>(n);
-    // A satellite is near when r . dir >= cos(reach) |r| for the direction of some open gateway. Only
-    // the satellites in the grid cells around each gateway's cap are tested (the test is the same).
-    const auto near = [&](std::size_t k, const frames::Vec3& dir) {
-      const frames::Vec3& r = g.states[k].r_km;
+    // A satellite can see the gateway only when r . dir >= cos(reach) |r|; those that do are tested
+    // exactly. The next hint is the one of them that will be highest a minute on (its position moved
+    // along its velocity): likely still in view at the thread's next steps.
+    const auto test = [&](std::uint32_t gw, std::size_t k, bool& seen, double& best_ahead) {
+      const frames::StateVector& st = g.states[k];
+      const frames::Vec3& r = st.r_km;
+      const frames::Vec3& dir = setup.gateway_unit[gw];
       const double bound = min_cos * std::sqrt(r.x * r.x + r.y * r.y + r.z * r.z);
-      if (r.x * dir.x + r.y * dir.y + r.z * dir.z >= bound && std::isfinite(bound)) s.near_gateway[k] = true;
+      if (!(r.x * dir.x + r.y * dir.y + r.z * dir.z >= bound && std::isfinite(bound))) return;
+      const frames::Topocentric& site = gateways.site(gw);
+      if (visibility::elevation_of(site.enu(r)) < view.min_elevation_rad) return;
+      seen = true;
+      const double ahead = visibility::sin_elevation_of(site.enu(r + st.v_km_s * kHintLookaheadS));
+      if (ahead > best_ahead) best_ahead = ahead, s.gateway_hint[gw] = static_cast<std::uint32_t>(k);
     };
-    if (reach >= std::numbers::pi) {
-      for (std::size_t k = 0; k < n; ++k) {
-        for (const std::uint32_t gw : open) near(k, setup.gateway_unit[gw]);
-      }
-    } else {
-      // A satellite within `reach` of a unit vector d has its direction within the chord 2 sin(reach / 2)
-      // of d in every coordinate; 1e-6 more absorbs rounding.
-      const double chord = 2.0 * std::sin(reach / 2.0) + 1e-6;
-      s.directions.bucket(g.states, std::max(chord, 0.05));
-      for (const std::uint32_t gw : open) {
-        s.directions.for_each_within(setup.gateway_unit[gw], chord,
-                                     [&](std::uint32_t k) { near(k, setup.gateway_unit[gw]); });
-      }
-    }
-    visibility::sightings(gateways, g.states, {s.near_gateway.get(), n}, view.min_elevation_rad,
-                          s.sighting_buffers, s.gateway_view);
+    // A satellite within `reach` of a unit vector d has its direction within the chord 2 sin(reach / 2)
+    // of d in every coordinate; 1e-6 more absorbs rounding.
+    const bool everywhere = reach >= std::numbers::pi;
+    const double chord = 2.0 * std::sin(reach / 2.0) + 1e-6;
+    if (!everywhere) s.directions.bucket(g.states, std::max(chord, 0.05));
     for (const std::uint32_t gw : open) {
-      const auto seen = s.gateway_view.of_site(gw);
-      if (seen.empty()) continue;
-      g.pooled_gateway_mbps += capacity;
-      s.gateway_hint[gw] = seen.front().satellite;
+      bool seen = false;
+      double best_ahead = -2.0;
+      if (everywhere) {
+        for (std::size_t k = 0; k < n; ++k) test(gw, k, seen, best_ahead);
+      } else {
+        s.directions.for_each_within(setup.gateway_unit[gw], chord,
+                                     [&](std::uint32_t k) { test(gw, k, seen, best_ahead); });
+      }
+      if (seen) g.pooled_gateway_mbps += capacity;
     }
   }
 
