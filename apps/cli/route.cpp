@@ -29,6 +29,7 @@
 #include "skyfence/earth/trajectory.h"
 #include "skyfence/network/hypatia.h"
 #include "skyfence/network/hypatia_export.h"
+#include "skyfence/network/links.h"
 #include "skyfence/network/planes.h"
 #include "skyfence/network/routing.h"
 #include "skyfence/network/series.h"
@@ -252,34 +253,24 @@ network::PlaneAssignment assign_planes(const Options& o, const std::vector<orbit
   return network::planes_from_walker(slots, shells);
 }
 
+// What --hypatia-state sets that the command line gave explicitly.
+network::HypatiaOverrides hypatia_overrides(const Options& o) {
+  return {.pairing_given = o.pairing_given,
+          .ground_rule_given = o.gsl_max_range_km != 0.0 || o.elevation_given,
+          .isl_max_range_given = o.isl_max_range_given};
+}
+
 // The candidate inter-satellite links: --isls, else Hypatia's isls.txt (with --hypatia-state and no
 // --isl-pairing), else the plus grid with the pairing asked for, on Hypatia's planes (file order), a
 // preset's Walker layout, or planes inferred from the elements.
 std::vector<network::SatellitePair> isl_links(const Options& o, const std::vector<orbits::ElementSet>& sets,
                                               const std::optional<network::HypatiaState>& hypatia,
                                               Instant when) {
-  if (!o.isls_file.empty()) return network::read_isl_list_file(o.isls_file, sets);
-  if (hypatia && !o.pairing_given) return hypatia->isls;
-  const network::PlusGridOptions grid{.pairing = o.isl_pairing == "same-index"
-                                                     ? network::IslPairing::same_index
-                                                     : network::IslPairing::nearest,
-                                      .shift = o.isl_shift};
-  if (hypatia) {
-    return network::plus_grid_links(
-        network::planes_in_file_order(sets, hypatia->tles.orbits, hypatia->tles.sats_per_orbit), grid);
-  }
-  return network::plus_grid_links(assign_planes(o, sets, when), grid);
-}
-
-// Hypatia's limits from its description.txt, unless the command line sets them: ground links by its
-// slant range alone (elevation masks at the horizon), ISLs by its longest link.
-void hypatia_limits(const Options& o, const network::HypatiaDescription& d, network::NetworkOptions& nopts) {
-  if (o.gsl_max_range_km == 0.0 && !o.elevation_given) {
-    nopts.gsl_max_range_km = d.max_gsl_length_km;
-    nopts.user_min_elevation_rad = nopts.gateway_min_elevation_rad = 0.0;
-  }
-  if (!o.isl_max_range_given) nopts.isl_max_range_km = d.max_isl_length_km;
-  network::check(nopts);
+  const network::IslChoice choice{
+      .grid = {.pairing = *network::isl_pairing_named(o.isl_pairing), .shift = o.isl_shift},
+      .isls_file = o.isls_file};
+  if (hypatia) return network::hypatia_candidate_isls(*hypatia, choice, hypatia_overrides(o));
+  return network::candidate_isls(choice, sets, [&] { return assign_planes(o, sets, when); });
 }
 
 // Hypatia's ground stations as sites, their names as ids.
@@ -300,11 +291,7 @@ network::NetworkOptions network_options(const Options& o) {
   nopts.isl_max_range_km =
       o.isl_max_range_km == 0.0 ? std::numeric_limits<double>::infinity() : o.isl_max_range_km;
   nopts.isl_grazing_altitude_km = o.grazing_altitude_km;
-  if (o.gsl_max_range_km != 0.0) {
-    // A slant-range limit instead of elevation masks (Hypatia's rule): the masks go to the horizon.
-    nopts.gsl_max_range_km = o.gsl_max_range_km;
-    nopts.user_min_elevation_rad = nopts.gateway_min_elevation_rad = 0.0;
-  }
+  network::limit_ground_links_by_range(nopts, o.gsl_max_range_km);  // the masks go to the horizon
   nopts.fibre_route_factor = o.fibre_route_factor;
   nopts.fibre_refractive_index = o.fibre_index;
   nopts.ground_relay = !o.satellites_only;
@@ -466,7 +453,7 @@ int run(const Options& o) {
   std::optional<network::HypatiaState> hypatia;
   if (!o.hypatia_state.empty()) {
     hypatia = network::read_hypatia_state(o.hypatia_state);
-    hypatia_limits(o, hypatia->description, nopts);
+    network::apply_hypatia_limits(hypatia->description, hypatia_overrides(o), nopts);
   }
   // Sites at rest, or terminals moving along trajectories (then routed from where they are each step).
   std::vector<earth::Site> sites;
