@@ -307,8 +307,9 @@ void add_route(py::module_& m) {
          double grazing_altitude_km, double fibre_route_factor, double fibre_index, bool satellites_only,
          bool strict, std::int64_t start_ns, std::int64_t stop_ns, std::int64_t step_ns,
          std::int64_t reconfiguration_interval_ns, std::int64_t reconfiguration_offset_ns,
-         const std::string& reconfiguration_rule, const std::string& hypatia_state, bool pairing_given,
-         bool ground_rule_given, bool isl_max_range_given, unsigned threads, const std::string& data_given) {
+         const std::string& reconfiguration_rule, bool hold_gateways, const std::string& hypatia_state,
+         bool pairing_given, bool ground_rule_given, bool isl_max_range_given, unsigned threads,
+         const std::string& data_given) {
         if (hypatia_state.empty() && (cat == nullptr || sites_file.empty()))
           throw py::type_error("give a catalog and sites, or hypatia_state");
         if (!hypatia_state.empty() && cat != nullptr)
@@ -354,6 +355,7 @@ void add_route(py::module_& m) {
         o.reconfiguration.rule = reconfiguration_rule == "shortest-path"
                                      ? network::ServingRule::shortest_path
                                      : network::ServingRule::highest_elevation;
+        o.reconfiguration.hold_gateways = hold_gateways;
         try {
           network::check(o.reconfiguration);
         } catch (const std::invalid_argument& e) {
@@ -372,8 +374,9 @@ void add_route(py::module_& m) {
       py::arg("grazing_altitude_km"), py::arg("fibre_route_factor"), py::arg("fibre_index"),
       py::arg("satellites_only"), py::arg("strict"), py::arg("start_ns"), py::arg("stop_ns"),
       py::arg("step_ns"), py::arg("reconfiguration_interval_ns"), py::arg("reconfiguration_offset_ns"),
-      py::arg("reconfiguration_rule"), py::arg("hypatia_state"), py::arg("pairing_given"),
-      py::arg("ground_rule_given"), py::arg("isl_max_range_given"), py::arg("threads"), py::arg("data_dir"),
+      py::arg("reconfiguration_rule"), py::arg("hold_gateways"), py::arg("hypatia_state"),
+      py::arg("pairing_given"), py::arg("ground_rule_given"), py::arg("isl_max_range_given"),
+      py::arg("threads"), py::arg("data_dir"),
       "network::route_series as `skyfence route`; see skyfence.route.");
 }
 

@@ -79,6 +79,7 @@ struct Options {
   std::string reconfiguration = "off";
   std::string reconfiguration_interval, reconfiguration_offset;
   std::string reconfiguration_rule = "highest-elevation";
+  bool hold_gateways = false;  // --hold-gateways: each gateway's satellite held through the slot too
 };
 
 // Upper bound on the number of steps, against a mistyped --step (one step per
@@ -328,11 +329,13 @@ network::Reconfiguration reconfiguration(const Options& o) {
   if (o.reconfiguration == "starlink") {
     network::Reconfiguration r = network::kStarlinkReconfiguration;
     r.rule = rule;
+    r.hold_gateways = o.hold_gateways;
     return r;
   }
   if (o.reconfiguration_interval.empty()) return {};
   network::Reconfiguration r;
   r.rule = rule;
+  r.hold_gateways = o.hold_gateways;
   r.interval = time::parse_duration(o.reconfiguration_interval, "--reconfiguration-interval");
   if (!o.reconfiguration_offset.empty()) {
     r.offset = time::parse_duration(o.reconfiguration_offset, "--reconfiguration-offset");
@@ -522,6 +525,11 @@ int run(const Options& o) {
                  "usable)\n",
                  o.reconfiguration_rule, time::format_duration(r.interval), time::format_duration(r.offset),
                  time::format_duration(r.interval), counts.slots, counts.early_reassignments);
+      if (r.hold_gateways) {
+        fmt::print(stderr,
+                   "skyfence: gateways' satellites held in the same slots: {} early reassignment(s)\n",
+                   counts.gateway_early_reassignments);
+      }
     }
   }
   if (o.in.strict && counts.sgp4_failures > 0) return kExitRuntime;
@@ -651,6 +659,8 @@ to it on the first of its routes at the slot's start) and keeps it through the s
 path is routed afresh every step; a held satellite that sinks below --min-elevation (or past
 --gsl-max-range) is replaced at once by the highest then, kept to the slot's end (an early
 reassignment, counted on stderr). Steps need not fall on slot starts: the choice is made at the start.
+--hold-gateways holds each gateway's satellite the same way (highest at the slot's start, or with
+shortest-path the one next to it on the first route through it), so routes to the internet land through it.
 Times: the window [--start, --stop) (or --start + --duration) every --step: START, START+STEP, ... before STOP (24h at 60s is 1,440 steps); see docs/network.md.
 Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
   add_satellite_options(*cmd, opts->in);
@@ -716,6 +726,9 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
                   "first of its routes at the slot's start)")
       ->check(CLI::IsMember({"highest-elevation", "shortest-path"}))
       ->capture_default_str();
+  cmd->add_flag("--hold-gateways", opts->hold_gateways,
+                "reconfiguration slots: hold each gateway's satellite through the slot too (chosen at the "
+                "slot's start by --reconfiguration-rule, replaced when no longer usable)");
   reconf_offset->needs(reconf_interval);
   reconf->excludes(reconf_interval)->excludes(reconf_offset);
   cmd->add_flag("-q,--quiet", opts->quiet, "no summary or plane report on standard error");
@@ -743,6 +756,12 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
     if (cmd->count("--reconfiguration-rule") > 0 && opts->reconfiguration == "off" &&
         cmd->count("--reconfiguration-interval") == 0) {
       throw CLI::ValidationError("--reconfiguration-rule",
+                                 "applies to reconfiguration slots: give --reconfiguration starlink or "
+                                 "--reconfiguration-interval");
+    }
+    if (opts->hold_gateways && opts->reconfiguration == "off" &&
+        cmd->count("--reconfiguration-interval") == 0) {
+      throw CLI::ValidationError("--hold-gateways",
                                  "applies to reconfiguration slots: give --reconfiguration starlink or "
                                  "--reconfiguration-interval");
     }

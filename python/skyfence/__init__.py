@@ -454,7 +454,8 @@ def route(catalog=None, sites=None, start=None, stop=None, step=None, *, from_si
           gsl_max_range_km=0.0, gateways=None, pops=None, min_elevation_deg=None, gateway_min_elevation_deg=None,
           isl_max_range_km=None, grazing_altitude_km=80.0, fibre_route_factor=1.5, fibre_index=1.47,
           satellites_only=False, reconfiguration=None, reconfiguration_interval=None,
-          reconfiguration_offset=None, reconfiguration_rule="highest-elevation", hypatia_state=None, strict=False,
+          reconfiguration_offset=None, reconfiguration_rule="highest-elevation", hold_gateways=False,
+          hypatia_state=None, strict=False,
           threads=None, data_dir=None):
     """Round-trip times between sites, or from sites to the internet, over inter-satellite links,
     gateways and fibre, step by step, as ``skyfence route``: a DataFrame, one row per pair and step.
@@ -480,7 +481,8 @@ def route(catalog=None, sites=None, start=None, stop=None, step=None, *, from_si
     unless given. Serving-satellite slots (off by default): reconfiguration="starlink" (15 s slots from 12 s
     past each minute), or reconfiguration_interval= and reconfiguration_offset= (timedelta64): each
     site keeps the satellite of highest elevation at each slot's start through the slot
-    (reconfiguration_rule="shortest-path": the one next to it on the first of its routes there).
+    (reconfiguration_rule="shortest-path": the one next to it on the first of its routes there);
+    hold_gateways=True holds each gateway's satellite through the slots too, as --hold-gateways.
     Columns: time_utc (datetime64[ns]), src, dst (for a pair to the internet the PoP reached, "" when
     unreachable), rtt_ms, one_way_ms (NaN when unreachable), hops (-1 when unreachable), path (node
     ids joined by ">": sites, satellites by NORAD id, gateways, PoPs), serving_satellite (the source's
@@ -526,6 +528,9 @@ def route(catalog=None, sites=None, start=None, stop=None, step=None, *, from_si
                                                                                "reconfiguration_interval")
         offset_ns = 0 if reconfiguration_offset is None else _timedelta_ns(reconfiguration_offset,
                                                                            "reconfiguration_offset")
+    if interval_ns == 0 and hold_gateways:
+        raise TypeError("hold_gateways applies to reconfiguration slots: give reconfiguration= or "
+                        "reconfiguration_interval=")
     if interval_ns == 0 and reconfiguration_rule != "highest-elevation":
         raise TypeError("reconfiguration_rule applies to reconfiguration slots: give reconfiguration= or "
                         "reconfiguration_interval=")
@@ -536,7 +541,8 @@ def route(catalog=None, sites=None, start=None, stop=None, step=None, *, from_si
                             float(grazing_altitude_km), float(fibre_route_factor), float(fibre_index),
                             bool(satellites_only), bool(strict), _scalar_time_ns(start, "start"),
                             _scalar_time_ns(stop, "stop"), _timedelta_ns(step, "step"), interval_ns, offset_ns,
-                            str(reconfiguration_rule), os.fspath(hypatia_state) if hypatia_state else "",
+                            str(reconfiguration_rule), bool(hold_gateways),
+                            os.fspath(hypatia_state) if hypatia_state else "",
                             pairing_given, ground_rule_given, isl_max_range_given, _threads(threads),
                             os.fspath(data_dir) if data_dir else "")
     _warn(found["warnings"])

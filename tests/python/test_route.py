@@ -189,3 +189,18 @@ def test_hypatia_state_equals_the_cli(cli, tmp_path):
         skyfence.route(cat, **window, hypatia_state=state, from_site="Paris", to_site="Luanda")
     with pytest.raises(TypeError, match="hypatia_state"):
         skyfence.route(**window, from_site="Paris", to_site="Luanda")
+
+
+def test_gateways_held_equal_the_cli(cli, gen1, tmp_path):
+    sites = tmp_path / "terminals.csv"
+    sites.write_text("id,lat_deg,lon_deg\nseattle,47.6,-122.3\nocean,-50,-140\n")
+    text = run_cli(cli, "route", "--preset", "starlink_gen1", "--satellite", "STARLINK_GEN1-0-*", "--sites", str(sites),
+                   "--to-internet", "--start", "2026-05-01T00:00:00Z", "--duration", "30s", "--step", "3s",
+                   "--reconfiguration", "starlink", "--hold-gateways")
+    window = (gen1, sites, T0, T0 + np.timedelta64(30, "s"), np.timedelta64(3, "s"))
+    got = skyfence.route(*window, to_internet=True, reconfiguration="starlink", hold_gateways=True)
+    pd.testing.assert_frame_equal(as_cli(got), read_csv_text(text))
+    free = skyfence.route(*window, to_internet=True, reconfiguration="starlink")
+    assert not got.path.equals(free.path)
+    with pytest.raises(TypeError, match="hold_gateways applies"):
+        skyfence.route(*window, to_internet=True, hold_gateways=True)
