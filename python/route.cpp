@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <numbers>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -21,6 +23,7 @@
 #include "common.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/network/hypatia.h"
+#include "skyfence/network/links.h"
 #include "skyfence/network/planes.h"
 #include "skyfence/network/routing.h"
 #include "skyfence/network/series.h"
@@ -51,6 +54,8 @@ struct RouteSpec {
   double fibre_route_factor = 1.5, fibre_index = network::kFibreRefractiveIndex;
   bool satellites_only = false, strict = false;
   network::Reconfiguration reconfiguration;  // serving-satellite slots; off by default
+  std::string hypatia_state;                 // Hypatia's static state folder, as --hypatia-state
+  network::HypatiaOverrides given;           // the arguments given explicitly (they override the state)
 };
 
 std::vector<earth::Site> read_sites(const std::string& path, bool strict, const char* what,
@@ -87,11 +92,7 @@ network::NetworkOptions network_options(const RouteSpec& o) {
   nopts.isl_max_range_km =
       o.isl_max_range_km == 0.0 ? std::numeric_limits<double>::infinity() : o.isl_max_range_km;
   nopts.isl_grazing_altitude_km = o.grazing_altitude_km;
-  if (o.gsl_max_range_km != 0.0) {
-    // As the CLI's --gsl-max-range: a slant-range limit with the masks at the horizon.
-    nopts.gsl_max_range_km = o.gsl_max_range_km;
-    nopts.user_min_elevation_rad = nopts.gateway_min_elevation_rad = 0.0;
-  }
+  network::limit_ground_links_by_range(nopts, o.gsl_max_range_km);  // the masks go to the horizon
   nopts.fibre_route_factor = o.fibre_route_factor;
   nopts.fibre_refractive_index = o.fibre_index;
   nopts.ground_relay = !o.satellites_only;
@@ -140,8 +141,10 @@ std::vector<network::EndpointPair> endpoint_pairs(const RouteSpec& o, const std:
   const auto index = [&](const std::string& id, std::size_t k, const char* field) {
     const auto it = ids.find(id);
     if (it == ids.end()) {
-      throw InputError(SourceLocation{fmt::format("pairs[{}]", k), 0, field},
-                       fmt::format("expected the id of a site in {}, got \"{}\"", o.sites_file, id));
+      throw InputError(
+          SourceLocation{fmt::format("pairs[{}]", k), 0, field},
+          fmt::format("expected the id of a site in {}, got \"{}\"",
+                      o.sites_file.empty() ? o.hypatia_state + "/ground_stations.txt" : o.sites_file, id));
     }
     return it->second;
   };
@@ -152,33 +155,64 @@ std::vector<network::EndpointPair> endpoint_pairs(const RouteSpec& o, const std:
   return pairs;
 }
 
-py::dict route(const Catalog& cat, const RouteSpec& o, std::int64_t start_ns, std::int64_t stop_ns,
+// As the CLI with --hypatia-state: Hypatia's ground stations as sites, their names as ids.
+std::vector<earth::Site> state_sites(const network::HypatiaState& state) {
+  std::vector<earth::Site> out;
+  for (const auto& g : state.ground_stations) out.push_back({g.id, g.id, g.location, {}});
+  return out;
+}
+
+// The satellites of Hypatia's tles.txt as a catalog.
+Catalog state_catalog(const std::string& dir, const network::HypatiaState& state) {
+  Catalog c;
+  c.source = dir + "/tles.txt";
+  c.sets = state.tles.satellites;
+  c.fleet = std::make_shared<const visibility::Fleet>(c.sets);
+  return c;
+}
+
+py::dict route(const Catalog* given_catalog, const RouteSpec& o, std::int64_t start_ns, std::int64_t stop_ns,
                std::int64_t step_ns, unsigned threads, const std::string& data_given) {
   const std::string folder = data_dir(data_given);
   const std::vector<time::Instant> times =
       time::Window::make(instant_from_unix_ns(start_ns, "start"), instant_from_unix_ns(stop_ns, "stop"),
                          time::Duration::nanoseconds(step_ns), {"start", "stop", "step"}, kMaxSteps)
           .instants();
-  const network::NetworkOptions nopts = network_options(o);
+  network::NetworkOptions nopts = network_options(o);
+  std::optional<network::HypatiaState> hypatia;
+  std::optional<Catalog> from_state;
+  if (!o.hypatia_state.empty()) {
+    hypatia = network::read_hypatia_state(o.hypatia_state);
+    network::apply_hypatia_limits(hypatia->description, o.given, nopts);
+    from_state = state_catalog(o.hypatia_state, *hypatia);
+  }
+  const Catalog& cat = from_state ? *from_state : *given_catalog;
   std::vector<std::string> warnings;
-  const std::vector<earth::Site> sites = read_sites(o.sites_file, o.strict, "sites", warnings);
+  const std::vector<earth::Site> sites =
+      o.sites_file.empty() ? state_sites(*hypatia) : read_sites(o.sites_file, o.strict, "sites", warnings);
   const std::vector<network::EndpointPair> pairs = endpoint_pairs(o, sites);
-  const std::string gw_path =
-      o.gateways_file.empty() ? folder + "/gateways/starlink_gateways.csv" : o.gateways_file;
-  const std::string pop_path = o.pops_file.empty() ? folder + "/gateways/starlink_pops.csv" : o.pops_file;
-  const std::vector<earth::Site> gateways = read_sites(gw_path, o.strict, "gateways", warnings);
-  const std::vector<earth::Site> pops = read_sites(pop_path, o.strict, "points of presence", warnings);
+  // Hypatia's state has no gateways or PoPs: none unless given.
+  std::vector<earth::Site> gateways, pops;
+  if (!hypatia || !o.gateways_file.empty()) {
+    const std::string gw_path =
+        o.gateways_file.empty() ? folder + "/gateways/starlink_gateways.csv" : o.gateways_file;
+    gateways = read_sites(gw_path, o.strict, "gateways", warnings);
+  }
+  if (!hypatia || !o.pops_file.empty()) {
+    const std::string pop_path = o.pops_file.empty() ? folder + "/gateways/starlink_pops.csv" : o.pops_file;
+    pops = read_sites(pop_path, o.strict, "points of presence", warnings);
+  }
   for (std::string& w : cat.stale_warnings(times.front(), times.back())) warnings.push_back(std::move(w));
 
   std::vector<network::SatellitePair> isl;
-  if (nopts.isl == network::IslMode::plus_grid && !o.isls_file.empty()) {
-    isl = network::read_isl_list_file(o.isls_file, cat.sets);
-  } else if (nopts.isl == network::IslMode::plus_grid) {
-    const network::PlusGridOptions grid{.pairing = o.isl_pairing == "same-index"
-                                                       ? network::IslPairing::same_index
-                                                       : network::IslPairing::nearest,
-                                        .shift = o.isl_shift};
-    isl = network::plus_grid_links(assign_planes(cat, folder, times.front(), warnings), grid);
+  if (nopts.isl == network::IslMode::plus_grid) {
+    const network::IslChoice choice{
+        .grid = {.pairing = *network::isl_pairing_named(o.isl_pairing), .shift = o.isl_shift},
+        .isls_file = o.isls_file};
+    isl = hypatia ? network::hypatia_candidate_isls(*hypatia, choice, o.given)
+                  : network::candidate_isls(choice, cat.sets, [&] {
+                      return assign_planes(cat, folder, times.front(), warnings);
+                    });
   }
   const network::Network net(*cat.fleet, std::move(isl), ground_nodes(gateways), ground_nodes(pops),
                              ground_nodes(sites), nopts);
@@ -265,7 +299,7 @@ py::dict route(const Catalog& cat, const RouteSpec& o, std::int64_t start_ns, st
 void add_route(py::module_& m) {
   m.def(
       "route",
-      [](const Catalog& cat, const std::string& sites_file,
+      [](const Catalog* cat, const std::string& sites_file,
          const std::vector<std::pair<std::string, std::string>>& pairs, bool to_internet,
          const std::string& isl, const std::string& isl_pairing, int isl_shift, const std::string& isls_file,
          double gsl_max_range_km, const std::string& gateways_file, const std::string& pops_file,
@@ -273,7 +307,13 @@ void add_route(py::module_& m) {
          double grazing_altitude_km, double fibre_route_factor, double fibre_index, bool satellites_only,
          bool strict, std::int64_t start_ns, std::int64_t stop_ns, std::int64_t step_ns,
          std::int64_t reconfiguration_interval_ns, std::int64_t reconfiguration_offset_ns,
-         const std::string& reconfiguration_rule, unsigned threads, const std::string& data_given) {
+         const std::string& reconfiguration_rule, bool hold_gateways, const std::string& hypatia_state,
+         bool pairing_given, bool ground_rule_given, bool isl_max_range_given, unsigned threads,
+         const std::string& data_given) {
+        if (hypatia_state.empty() && (cat == nullptr || sites_file.empty()))
+          throw py::type_error("give a catalog and sites, or hypatia_state");
+        if (!hypatia_state.empty() && cat != nullptr)
+          throw py::type_error("hypatia_state gives the satellites (its tles.txt): give no catalog");
         if (isl != "plus-grid" && isl != "none")
           throw py::value_error("isl must be \"plus-grid\" or \"none\", got \"" + isl + "\"");
         if (isl_pairing != "nearest" && isl_pairing != "same-index")
@@ -315,21 +355,29 @@ void add_route(py::module_& m) {
         o.reconfiguration.rule = reconfiguration_rule == "shortest-path"
                                      ? network::ServingRule::shortest_path
                                      : network::ServingRule::highest_elevation;
+        o.reconfiguration.hold_gateways = hold_gateways;
         try {
           network::check(o.reconfiguration);
         } catch (const std::invalid_argument& e) {
           throw py::value_error(e.what());
         }
+        o.hypatia_state = hypatia_state;
+        o.given = {.pairing_given = pairing_given || !isls_file.empty(),
+                   .ground_rule_given = ground_rule_given || gsl_max_range_km != 0.0,
+                   .isl_max_range_given = isl_max_range_given};
         return route(cat, o, start_ns, stop_ns, step_ns, threads, data_given);
       },
-      py::arg("catalog"), py::arg("sites_file"), py::arg("pairs"), py::arg("to_internet"), py::arg("isl"),
-      py::arg("isl_pairing"), py::arg("isl_shift"), py::arg("isls_file"), py::arg("gsl_max_range_km"),
-      py::arg("gateways_file"), py::arg("pops_file"), py::arg("min_elevation_deg"),
-      py::arg("gateway_min_elevation_deg"), py::arg("isl_max_range_km"), py::arg("grazing_altitude_km"),
-      py::arg("fibre_route_factor"), py::arg("fibre_index"), py::arg("satellites_only"), py::arg("strict"),
-      py::arg("start_ns"), py::arg("stop_ns"), py::arg("step_ns"), py::arg("reconfiguration_interval_ns"),
-      py::arg("reconfiguration_offset_ns"), py::arg("reconfiguration_rule"), py::arg("threads"),
-      py::arg("data_dir"), "network::route_series as `skyfence route`; see skyfence.route.");
+      py::arg("catalog").none(true), py::arg("sites_file"), py::arg("pairs"), py::arg("to_internet"),
+      py::arg("isl"), py::arg("isl_pairing"), py::arg("isl_shift"), py::arg("isls_file"),
+      py::arg("gsl_max_range_km"), py::arg("gateways_file"), py::arg("pops_file"),
+      py::arg("min_elevation_deg"), py::arg("gateway_min_elevation_deg"), py::arg("isl_max_range_km"),
+      py::arg("grazing_altitude_km"), py::arg("fibre_route_factor"), py::arg("fibre_index"),
+      py::arg("satellites_only"), py::arg("strict"), py::arg("start_ns"), py::arg("stop_ns"),
+      py::arg("step_ns"), py::arg("reconfiguration_interval_ns"), py::arg("reconfiguration_offset_ns"),
+      py::arg("reconfiguration_rule"), py::arg("hold_gateways"), py::arg("hypatia_state"),
+      py::arg("pairing_given"), py::arg("ground_rule_given"), py::arg("isl_max_range_given"),
+      py::arg("threads"), py::arg("data_dir"),
+      "network::route_series as `skyfence route`; see skyfence.route.");
 }
 
 }  // namespace skyfence::python

@@ -29,6 +29,7 @@
 #include "skyfence/earth/trajectory.h"
 #include "skyfence/network/hypatia.h"
 #include "skyfence/network/hypatia_export.h"
+#include "skyfence/network/links.h"
 #include "skyfence/network/planes.h"
 #include "skyfence/network/routing.h"
 #include "skyfence/network/series.h"
@@ -78,6 +79,7 @@ struct Options {
   std::string reconfiguration = "off";
   std::string reconfiguration_interval, reconfiguration_offset;
   std::string reconfiguration_rule = "highest-elevation";
+  bool hold_gateways = false;  // --hold-gateways: each gateway's satellite held through the slot too
 };
 
 // Upper bound on the number of steps, against a mistyped --step (one step per
@@ -252,34 +254,24 @@ network::PlaneAssignment assign_planes(const Options& o, const std::vector<orbit
   return network::planes_from_walker(slots, shells);
 }
 
+// What --hypatia-state sets that the command line gave explicitly.
+network::HypatiaOverrides hypatia_overrides(const Options& o) {
+  return {.pairing_given = o.pairing_given,
+          .ground_rule_given = o.gsl_max_range_km != 0.0 || o.elevation_given,
+          .isl_max_range_given = o.isl_max_range_given};
+}
+
 // The candidate inter-satellite links: --isls, else Hypatia's isls.txt (with --hypatia-state and no
 // --isl-pairing), else the plus grid with the pairing asked for, on Hypatia's planes (file order), a
 // preset's Walker layout, or planes inferred from the elements.
 std::vector<network::SatellitePair> isl_links(const Options& o, const std::vector<orbits::ElementSet>& sets,
                                               const std::optional<network::HypatiaState>& hypatia,
                                               Instant when) {
-  if (!o.isls_file.empty()) return network::read_isl_list_file(o.isls_file, sets);
-  if (hypatia && !o.pairing_given) return hypatia->isls;
-  const network::PlusGridOptions grid{.pairing = o.isl_pairing == "same-index"
-                                                     ? network::IslPairing::same_index
-                                                     : network::IslPairing::nearest,
-                                      .shift = o.isl_shift};
-  if (hypatia) {
-    return network::plus_grid_links(
-        network::planes_in_file_order(sets, hypatia->tles.orbits, hypatia->tles.sats_per_orbit), grid);
-  }
-  return network::plus_grid_links(assign_planes(o, sets, when), grid);
-}
-
-// Hypatia's limits from its description.txt, unless the command line sets them: ground links by its
-// slant range alone (elevation masks at the horizon), ISLs by its longest link.
-void hypatia_limits(const Options& o, const network::HypatiaDescription& d, network::NetworkOptions& nopts) {
-  if (o.gsl_max_range_km == 0.0 && !o.elevation_given) {
-    nopts.gsl_max_range_km = d.max_gsl_length_km;
-    nopts.user_min_elevation_rad = nopts.gateway_min_elevation_rad = 0.0;
-  }
-  if (!o.isl_max_range_given) nopts.isl_max_range_km = d.max_isl_length_km;
-  network::check(nopts);
+  const network::IslChoice choice{
+      .grid = {.pairing = *network::isl_pairing_named(o.isl_pairing), .shift = o.isl_shift},
+      .isls_file = o.isls_file};
+  if (hypatia) return network::hypatia_candidate_isls(*hypatia, choice, hypatia_overrides(o));
+  return network::candidate_isls(choice, sets, [&] { return assign_planes(o, sets, when); });
 }
 
 // Hypatia's ground stations as sites, their names as ids.
@@ -300,11 +292,7 @@ network::NetworkOptions network_options(const Options& o) {
   nopts.isl_max_range_km =
       o.isl_max_range_km == 0.0 ? std::numeric_limits<double>::infinity() : o.isl_max_range_km;
   nopts.isl_grazing_altitude_km = o.grazing_altitude_km;
-  if (o.gsl_max_range_km != 0.0) {
-    // A slant-range limit instead of elevation masks (Hypatia's rule): the masks go to the horizon.
-    nopts.gsl_max_range_km = o.gsl_max_range_km;
-    nopts.user_min_elevation_rad = nopts.gateway_min_elevation_rad = 0.0;
-  }
+  network::limit_ground_links_by_range(nopts, o.gsl_max_range_km);  // the masks go to the horizon
   nopts.fibre_route_factor = o.fibre_route_factor;
   nopts.fibre_refractive_index = o.fibre_index;
   nopts.ground_relay = !o.satellites_only;
@@ -341,11 +329,13 @@ network::Reconfiguration reconfiguration(const Options& o) {
   if (o.reconfiguration == "starlink") {
     network::Reconfiguration r = network::kStarlinkReconfiguration;
     r.rule = rule;
+    r.hold_gateways = o.hold_gateways;
     return r;
   }
   if (o.reconfiguration_interval.empty()) return {};
   network::Reconfiguration r;
   r.rule = rule;
+  r.hold_gateways = o.hold_gateways;
   r.interval = time::parse_duration(o.reconfiguration_interval, "--reconfiguration-interval");
   if (!o.reconfiguration_offset.empty()) {
     r.offset = time::parse_duration(o.reconfiguration_offset, "--reconfiguration-offset");
@@ -466,7 +456,7 @@ int run(const Options& o) {
   std::optional<network::HypatiaState> hypatia;
   if (!o.hypatia_state.empty()) {
     hypatia = network::read_hypatia_state(o.hypatia_state);
-    hypatia_limits(o, hypatia->description, nopts);
+    network::apply_hypatia_limits(hypatia->description, hypatia_overrides(o), nopts);
   }
   // Sites at rest, or terminals moving along trajectories (then routed from where they are each step).
   std::vector<earth::Site> sites;
@@ -535,6 +525,11 @@ int run(const Options& o) {
                  "usable)\n",
                  o.reconfiguration_rule, time::format_duration(r.interval), time::format_duration(r.offset),
                  time::format_duration(r.interval), counts.slots, counts.early_reassignments);
+      if (r.hold_gateways) {
+        fmt::print(stderr,
+                   "skyfence: gateways' satellites held in the same slots: {} early reassignment(s)\n",
+                   counts.gateway_early_reassignments);
+      }
     }
   }
   if (o.in.strict && counts.sgp4_failures > 0) return kExitRuntime;
@@ -664,6 +659,8 @@ to it on the first of its routes at the slot's start) and keeps it through the s
 path is routed afresh every step; a held satellite that sinks below --min-elevation (or past
 --gsl-max-range) is replaced at once by the highest then, kept to the slot's end (an early
 reassignment, counted on stderr). Steps need not fall on slot starts: the choice is made at the start.
+--hold-gateways holds each gateway's satellite the same way (highest at the slot's start, or with
+shortest-path the one next to it on the first route through it), so routes to the internet land through it.
 Times: the window [--start, --stop) (or --start + --duration) every --step: START, START+STEP, ... before STOP (24h at 60s is 1,440 steps); see docs/network.md.
 Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
   add_satellite_options(*cmd, opts->in);
@@ -729,6 +726,9 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
                   "first of its routes at the slot's start)")
       ->check(CLI::IsMember({"highest-elevation", "shortest-path"}))
       ->capture_default_str();
+  cmd->add_flag("--hold-gateways", opts->hold_gateways,
+                "reconfiguration slots: hold each gateway's satellite through the slot too (chosen at the "
+                "slot's start by --reconfiguration-rule, replaced when no longer usable)");
   reconf_offset->needs(reconf_interval);
   reconf->excludes(reconf_interval)->excludes(reconf_offset);
   cmd->add_flag("-q,--quiet", opts->quiet, "no summary or plane report on standard error");
@@ -756,6 +756,12 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
     if (cmd->count("--reconfiguration-rule") > 0 && opts->reconfiguration == "off" &&
         cmd->count("--reconfiguration-interval") == 0) {
       throw CLI::ValidationError("--reconfiguration-rule",
+                                 "applies to reconfiguration slots: give --reconfiguration starlink or "
+                                 "--reconfiguration-interval");
+    }
+    if (opts->hold_gateways && opts->reconfiguration == "off" &&
+        cmd->count("--reconfiguration-interval") == 0) {
+      throw CLI::ValidationError("--hold-gateways",
                                  "applies to reconfiguration slots: give --reconfiguration starlink or "
                                  "--reconfiguration-interval");
     }

@@ -449,12 +449,14 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
 
 # --------------------------------------------------------------------------------------------- route
 
-def route(catalog, sites, start, stop, step, *, from_site=None, to_site=None, pairs=None, to_internet=False,
-          isl="plus-grid", isl_pairing="nearest", isl_shift=0, isls=None, gsl_max_range_km=0.0, gateways=None,
-          pops=None, min_elevation_deg=25.0, gateway_min_elevation_deg=25.0, isl_max_range_km=0.0, grazing_altitude_km=80.0, fibre_route_factor=1.5, fibre_index=1.47,
+def route(catalog=None, sites=None, start=None, stop=None, step=None, *, from_site=None, to_site=None,
+          pairs=None, to_internet=False, isl="plus-grid", isl_pairing=None, isl_shift=0, isls=None,
+          gsl_max_range_km=0.0, gateways=None, pops=None, min_elevation_deg=None, gateway_min_elevation_deg=None,
+          isl_max_range_km=None, grazing_altitude_km=80.0, fibre_route_factor=1.5, fibre_index=1.47,
           satellites_only=False, reconfiguration=None, reconfiguration_interval=None,
-          reconfiguration_offset=None, reconfiguration_rule="highest-elevation", strict=False, threads=None,
-          data_dir=None):
+          reconfiguration_offset=None, reconfiguration_rule="highest-elevation", hold_gateways=False,
+          hypatia_state=None, strict=False,
+          threads=None, data_dir=None):
     """Round-trip times between sites, or from sites to the internet, over inter-satellite links,
     gateways and fibre, step by step, as ``skyfence route``: a DataFrame, one row per pair and step.
 
@@ -470,10 +472,17 @@ def route(catalog, sites, start, stop, step, *, from_site=None, to_site=None, pa
     masks (Hypatia's rule; the masks go to the horizon); gateways and pops files
     (default: the bundled Starlink ones); elevation masks in degrees; isl_max_range_km (0: no limit);
     grazing_altitude_km; fibre_route_factor and fibre_index; satellites_only keeps city-to-city routes
-    on ISLs. Serving-satellite slots (off by default): reconfiguration="starlink" (15 s slots from 12 s
+    on ISLs. Defaults: isl_pairing "nearest", elevation masks 25 degrees, isl_max_range_km 0.
+    hypatia_state= Hypatia's static state folder, as --hypatia-state (then give no catalog; sites is
+    optional): its tles.txt are the satellites, ground_stations.txt the sites (by name) unless sites is
+    given, isls.txt the links unless isl_pairing or isls is given, description.txt's max_gsl_length_m
+    the ground-link slant range (masks at the horizon) unless gsl_max_range_km or an elevation mask is
+    given, and max_isl_length_m the ISL range unless isl_max_range_km is given; no gateways or PoPs
+    unless given. Serving-satellite slots (off by default): reconfiguration="starlink" (15 s slots from 12 s
     past each minute), or reconfiguration_interval= and reconfiguration_offset= (timedelta64): each
     site keeps the satellite of highest elevation at each slot's start through the slot
-    (reconfiguration_rule="shortest-path": the one next to it on the first of its routes there).
+    (reconfiguration_rule="shortest-path": the one next to it on the first of its routes there);
+    hold_gateways=True holds each gateway's satellite through the slots too, as --hold-gateways.
     Columns: time_utc (datetime64[ns]), src, dst (for a pair to the internet the PoP reached, "" when
     unreachable), rtt_ms, one_way_ms (NaN when unreachable), hops (-1 when unreachable), path (node
     ids joined by ">": sites, satellites by NORAD id, gateways, PoPs), serving_satellite (the source's
@@ -481,7 +490,23 @@ def route(catalog, sites, start, stop, step, *, from_site=None, to_site=None, pa
     (datetime64[ns], NaT when the slots are off). The CLI prints times to the
     millisecond and delays to the microsecond; these are the engine's values.
     """
-    cat = _catalog(catalog)
+    if start is None or stop is None or step is None:
+        raise TypeError("route() needs start, stop and step")
+    if hypatia_state is None:
+        if catalog is None or sites is None:
+            raise TypeError("give a catalog and sites, or hypatia_state=")
+        cat = _catalog(catalog)
+    else:
+        if catalog is not None:
+            raise TypeError("hypatia_state gives the satellites (its tles.txt): give no catalog")
+        cat = None
+    pairing_given = isl_pairing is not None
+    ground_rule_given = min_elevation_deg is not None or gateway_min_elevation_deg is not None
+    isl_max_range_given = isl_max_range_km is not None
+    isl_pairing = "nearest" if isl_pairing is None else isl_pairing
+    min_elevation_deg = 25.0 if min_elevation_deg is None else min_elevation_deg
+    gateway_min_elevation_deg = 25.0 if gateway_min_elevation_deg is None else gateway_min_elevation_deg
+    isl_max_range_km = 0.0 if isl_max_range_km is None else isl_max_range_km
     chosen = sum([from_site is not None or to_site is not None, pairs is not None, bool(to_internet)])
     if chosen != 1:
         raise TypeError("give one of from_site= and to_site=, pairs= or to_internet=True")
@@ -503,17 +528,22 @@ def route(catalog, sites, start, stop, step, *, from_site=None, to_site=None, pa
                                                                                "reconfiguration_interval")
         offset_ns = 0 if reconfiguration_offset is None else _timedelta_ns(reconfiguration_offset,
                                                                            "reconfiguration_offset")
+    if interval_ns == 0 and hold_gateways:
+        raise TypeError("hold_gateways applies to reconfiguration slots: give reconfiguration= or "
+                        "reconfiguration_interval=")
     if interval_ns == 0 and reconfiguration_rule != "highest-elevation":
         raise TypeError("reconfiguration_rule applies to reconfiguration slots: give reconfiguration= or "
                         "reconfiguration_interval=")
-    found = _skyfence.route(cat, os.fspath(sites), pair_list, bool(to_internet), isl, isl_pairing, int(isl_shift),
+    found = _skyfence.route(cat, os.fspath(sites) if sites is not None else "", pair_list, bool(to_internet), isl, isl_pairing, int(isl_shift),
                             os.fspath(isls) if isls else "", float(gsl_max_range_km),
                             os.fspath(gateways) if gateways else "", os.fspath(pops) if pops else "",
                             float(min_elevation_deg), float(gateway_min_elevation_deg), float(isl_max_range_km),
                             float(grazing_altitude_km), float(fibre_route_factor), float(fibre_index),
                             bool(satellites_only), bool(strict), _scalar_time_ns(start, "start"),
                             _scalar_time_ns(stop, "stop"), _timedelta_ns(step, "step"), interval_ns, offset_ns,
-                            str(reconfiguration_rule), _threads(threads),
+                            str(reconfiguration_rule), bool(hold_gateways),
+                            os.fspath(hypatia_state) if hypatia_state else "",
+                            pairing_given, ground_rule_given, isl_max_range_given, _threads(threads),
                             os.fspath(data_dir) if data_dir else "")
     _warn(found["warnings"])
     cols = dict(found["columns"])

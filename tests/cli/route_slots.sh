@@ -1,7 +1,7 @@
 # skyfence route with Starlink's reconfiguration slots (--reconfiguration, docs/network.md
 # "Reconfiguration slots"): off, the routes are those route wrote before the slots existed; on, the
 # serving satellite changes only where a slot starts or where one is reported lost, routes go through it,
-# the RTT drifts inside slots, the summary's jumps match the rows; bad options.
+# the RTT drifts inside slots, the summary's jumps match the rows; gateways held too; bad options.
 source "$(dirname "$0")/lib.bash"
 CITIES="$REPO_DATA/cities/cities_top100.csv"
 SHELL1=(--preset starlink-gen1 --satellite 'STARLINK_GEN1-0-*')
@@ -80,6 +80,23 @@ EARLY=$(sed -n 's/.* slot(s), \([0-9]*\) early reassignment.*/\1/p' "$WORK/err")
 expect_exit 0 "long slots summary" -- "$SKYFENCE" route "${SHELL1[@]}" --sites "$CITIES" --from Manila --to Dalian \
   --start 2026-05-01T00:00:00Z --duration 30m --step 30s --reconfiguration-interval 10m --summary -q
 [[ "$(sed -n 2p "$WORK/out" | cut -d, -f22)" == "$INSIDE" ]] && pass || fail "early_reassignments $(sed -n 2p "$WORK/out") vs $INSIDE"
+
+# Gateways held too (--hold-gateways): routes to the internet land through one satellite per gateway and
+# slot (none lost here, as stderr says), the sites' satellites are those held without it, and held routes
+# are never shorter than the free ones.
+GW=(--sites "$WORK/terminals.csv" --to-internet --start 2026-05-01T00:00:00Z --duration 40s --step 3s)
+expect_exit 0 "gateways held" -- "$SKYFENCE" route "${SHELL1[@]}" "${GW[@]}" --reconfiguration starlink --hold-gateways \
+  -o "$WORK/gw.csv"
+expect_grep "gateways' satellites held in the same slots: 0 early reassignment" "$WORK/err" "gateway holds reported"
+awk -F, 'NR > 1 && $7 != "" { n = split($7, p, ">"); k = $9 ">" p[n - 1]; if (k in sat && sat[k] != p[n - 2]) exit 1
+                              sat[k] = p[n - 2]; seen++ } END { exit !(seen > 20) }' "$WORK/gw.csv" \
+  && pass || fail "a gateway's satellite changed inside a slot"
+expect_exit 0 "gateways free" -- "$SKYFENCE" route "${SHELL1[@]}" "${GW[@]}" --reconfiguration starlink -q
+cmp -s <(cut -d, -f8,9 "$WORK/gw.csv") <(cut -d, -f8,9 "$WORK/out") && pass || fail "the sites' satellites changed"
+paste -d, <(cut -d, -f4 "$WORK/gw.csv") <(cut -d, -f4 "$WORK/out") | awk -F, 'NR > 1 && $1 != "" && $1 < $2 { exit 1 }' \
+  && pass || fail "a route with gateways held is shorter"
+expect_exit 2 "gateways held without slots" -- "$SKYFENCE" route "${SHELL1[@]}" "${GW[@]}" --hold-gateways
+expect_grep "^skyfence: error: --hold-gateways: applies to reconfiguration slots" "$WORK/err" "--hold-gateways needs slots"
 
 # Bad options, each with what was expected; no output file left.
 WIN=(--sites "$CITIES" --from Paris --to Lagos --start 2026-05-01T00:00:00Z --duration 20s --step 1s)

@@ -157,3 +157,50 @@ def test_configured_as_hypatia_reproduces_its_rtts(tmp_path):
         skyfence.route(*args, isl_shift=1, **common)
     with pytest.raises(ValueError, match="isl_pairing must be"):
         skyfence.route(*args, isl_pairing="diagonal", **common)
+
+
+def test_hypatia_state_equals_the_cli(cli, tmp_path):
+    """hypatia_state= reads Hypatia's static state as --hypatia-state does: its satellites, ground stations,
+    links and limits, with the arguments given explicitly overriding it as the CLI's flags do."""
+    state = os.path.join(REPO, "tests", "data", "hypatia-starlink-550")
+    t0 = np.datetime64("2000-01-01T00:00")
+    window = dict(start=t0, stop=t0 + np.timedelta64(5, "s"), step=np.timedelta64(1, "s"))
+    flags = ["--start", "2000-01-01T00:00:00Z", "--duration", "5s", "--step", "1s"]
+    cases = [
+        (dict(from_site="Paris", to_site="Luanda"), ["--from", "Paris", "--to", "Luanda"]),
+        (dict(pairs=[("New-York-Newark", "London")], isl_pairing="nearest", min_elevation_deg=25.0),
+         ["--pairs", str(tmp_path / "pairs.csv"), "--isl-pairing", "nearest", "--min-elevation", "25"]),
+        (dict(from_site="Paris", to_site="Luanda", isl_max_range_km=3000.0, gsl_max_range_km=800.0),
+         ["--from", "Paris", "--to", "Luanda", "--isl-max-range", "3000", "--gsl-max-range", "800"]),
+    ]
+    (tmp_path / "pairs.csv").write_text("src,dst\nNew-York-Newark,London\n")
+    frames = []
+    for kwargs, args in cases:
+        got = skyfence.route(**window, hypatia_state=state, **kwargs)
+        text = run_cli(cli, "route", "--hypatia-state", state, *args, *flags)
+        assert len(got) == 5
+        pd.testing.assert_frame_equal(as_cli(got), read_csv_text(text))
+        frames.append(got)
+    assert (frames[0].hops > 0).all()
+    # The overrides change the routes (else the comparison above would not show that they are taken).
+    assert not np.allclose(frames[0].rtt_ms, frames[2].rtt_ms, equal_nan=True)
+    with pytest.raises(TypeError, match="give no catalog"):
+        cat = skyfence.load_catalog(preset="starlink_gen1", satellites="STARLINK_GEN1-0-*", start=T0)
+        skyfence.route(cat, **window, hypatia_state=state, from_site="Paris", to_site="Luanda")
+    with pytest.raises(TypeError, match="hypatia_state"):
+        skyfence.route(**window, from_site="Paris", to_site="Luanda")
+
+
+def test_gateways_held_equal_the_cli(cli, gen1, tmp_path):
+    sites = tmp_path / "terminals.csv"
+    sites.write_text("id,lat_deg,lon_deg\nseattle,47.6,-122.3\nocean,-50,-140\n")
+    text = run_cli(cli, "route", "--preset", "starlink_gen1", "--satellite", "STARLINK_GEN1-0-*", "--sites", str(sites),
+                   "--to-internet", "--start", "2026-05-01T00:00:00Z", "--duration", "30s", "--step", "3s",
+                   "--reconfiguration", "starlink", "--hold-gateways")
+    window = (gen1, sites, T0, T0 + np.timedelta64(30, "s"), np.timedelta64(3, "s"))
+    got = skyfence.route(*window, to_internet=True, reconfiguration="starlink", hold_gateways=True)
+    pd.testing.assert_frame_equal(as_cli(got), read_csv_text(text))
+    free = skyfence.route(*window, to_internet=True, reconfiguration="starlink")
+    assert not got.path.equals(free.path)
+    with pytest.raises(TypeError, match="hold_gateways applies"):
+        skyfence.route(*window, to_internet=True, hold_gateways=True)

@@ -29,12 +29,30 @@ std::string jump_fields(std::vector<double> jumps_ms) {
 
 // ServingRule::shortest_path: the pairs routed at t over every usable satellite; each end point takes the
 // satellite next to it on the first reachable route it is on, else the highest usable one.
+// With `gateways_out`, each gateway takes the satellite next to it on the first reachable route through
+// it, else its highest usable one.
 void choose_on_routes(const Network& network, time::Instant t, std::span<const EndpointPair> pairs,
                       Snapshot& snap, std::vector<Route>& routes, std::vector<std::uint32_t>& out,
-                      const RunContext& run) {
+                      const RunContext& run, std::vector<std::uint32_t>* gateways_out) {
   network.snapshot(t, snap, run);
   route_step(network, snap, pairs, routes, nullptr, run);
   network.highest_satellites(snap, out);
+  if (gateways_out != nullptr) {
+    network.highest_gateway_satellites(snap, *gateways_out);
+    std::vector<std::uint8_t> gateway_taken(network.gateways(), 0);
+    for (const Route& r : routes) {
+      for (std::size_t i = 1; i + 1 < r.path.size(); ++i) {
+        if (network.kind(r.path[i]) != NodeKind::gateway) continue;
+        const std::size_t g = network.index(r.path[i]);
+        const std::uint32_t sat =
+            network.kind(r.path[i - 1]) == NodeKind::satellite ? r.path[i - 1] : r.path[i + 1];
+        if (gateway_taken[g] == 0 && network.kind(sat) == NodeKind::satellite) {
+          (*gateways_out)[g] = sat;
+          gateway_taken[g] = 1;
+        }
+      }
+    }
+  }
   std::vector<std::uint8_t> taken(network.endpoints(), 0);
   for (std::size_t k = 0; k < pairs.size(); ++k) {
     const std::vector<std::uint32_t>& path = routes[k].path;
@@ -61,6 +79,9 @@ void check(const Reconfiguration& r) {
   }
   if (offset < 0 || (interval > 0 && offset >= interval) || (interval == 0 && offset != 0)) {
     throw std::invalid_argument("reconfiguration: the offset must lie in [0, interval)");
+  }
+  if (interval == 0 && r.hold_gateways) {
+    throw std::invalid_argument("reconfiguration: gateways are held only in slots (the interval is zero)");
   }
 }
 
@@ -96,6 +117,8 @@ SeriesCounts route_series(
     if (p.src_endpoint < routed.size()) routed[p.src_endpoint] = 1;
     if (p.dst_endpoint < routed.size()) routed[p.dst_endpoint] = 1;
   }
+  const bool hold_gateways = reconfiguration.hold_gateways && network.gateways() > 0;
+  std::vector<std::uint32_t>* gateway_choice = hold_gateways ? &hold.gateway_satellite : nullptr;
   for (std::size_t step = 0; step < times.size(); ++step) {
     const time::Instant t = times[step];
     if (slot.on) {
@@ -107,12 +130,16 @@ SeriesCounts route_series(
         ++counts.slots;
         if (reconfiguration.rule == ServingRule::shortest_path) {
           if (before_step) before_step(s);
-          choose_on_routes(network, s, pairs, at_slot_start, slot_routes, hold.satellite, run);
+          choose_on_routes(network, s, pairs, at_slot_start, slot_routes, hold.satellite, run,
+                           gateway_choice);
         } else if (s == t) {
           hold.satellite.assign(network.endpoints(), kNoNode);  // this step's snapshot chooses
+          if (hold_gateways) hold.gateway_satellite.assign(network.gateways(), kNoNode);
         } else {
           if (before_step) before_step(s);
           network.highest_satellites(s, at_slot_start, hold.satellite, run);
+          if (hold_gateways)
+            network.highest_gateway_satellites(s, at_slot_start, hold.gateway_satellite, run);
         }
       }
     }
@@ -128,6 +155,9 @@ SeriesCounts route_series(
         counts.early_reassignments += hold.lost[e] & routed[e];
       slot.serving = hold.satellite;
       slot.reassigned = hold.lost;
+      for (std::uint8_t lost : hold.gateway_lost) counts.gateway_early_reassignments += lost;
+      slot.gateway_serving = hold.gateway_satellite;
+      slot.gateway_reassigned = hold.gateway_lost;
     }
     on_step(step, routes, slot);
     run.report("route", static_cast<double>(step + 1) / static_cast<double>(times.size()));

@@ -29,12 +29,19 @@ namespace skyfence::network {
 //    point takes the satellite next to it on the first of those routes (in the pairs' order, as source
 //    or destination) that reaches it; an end point on no reachable route takes the highest.
 // An early reassignment takes the highest usable satellite under either rule.
+// With hold_gateways, each gateway's satellite is held the same way (ServingHold::gateway_satellite): chosen
+// at the slot's start by the same rule (highest_elevation: the gateway's usable satellite of highest
+// elevation; shortest_path: the satellite next to the gateway on the first route at the slot's start that
+// goes through it, else the highest), kept while usable, else replaced at once by the highest usable.
 enum class ServingRule { highest_elevation, shortest_path };
 
 struct Reconfiguration {
   time::Duration interval;  // DEFAULT: zero, off. REQUIRES: zero, or > 0 and dividing 24 h
   time::Duration offset;    // REQUIRES: 0 <= offset < interval (zero when off)
   ServingRule rule = ServingRule::highest_elevation;  // DEFAULT: highest_elevation
+  // Hold each gateway's satellite through the slot too. DEFAULT: false (gateways link to every usable
+  // satellite at every step). REQUIRES: false when off.
+  bool hold_gateways = false;
   [[nodiscard]] bool on() const { return interval.count_ns() > 0; }
 };
 // Starlink's global schedule: 15-s slots starting 12 s past the minute (docs/network.md cites the
@@ -55,6 +62,9 @@ struct StepSlot {
   // reassigned early at this step (its held satellite was no longer usable).
   std::span<const std::uint32_t> serving;
   std::span<const std::uint8_t> reassigned;
+  // Per gateway, the same for gateways when they are held (Reconfiguration::hold_gateways); else empty.
+  std::span<const std::uint32_t> gateway_serving;
+  std::span<const std::uint8_t> gateway_reassigned;
 };
 
 // Totals over the steps of a series.
@@ -66,6 +76,8 @@ struct SeriesCounts {
   std::size_t slots = 0;           // slots with at least one step (reconfiguration on)
   // Steps at which an end point of the pairs was reassigned inside a slot, summed over those end points.
   std::size_t early_reassignments = 0;
+  // Steps at which a held gateway was reassigned inside a slot, summed over the gateways.
+  std::size_t gateway_early_reassignments = 0;
 };
 
 // Routes `pairs` at each of `times` in order: one snapshot and one route_step per time, each step

@@ -206,10 +206,32 @@ void Network::highest_satellites(const Snapshot& snapshot, std::vector<std::uint
   for (std::size_t e = 0; e < endpoints_.size(); ++e) out[e] = highest_usable(snapshot.in_view_users, e);
 }
 
+void Network::highest_gateway_satellites(time::Instant t, Snapshot& work, std::vector<std::uint32_t>& out,
+                                         const RunContext& run) const {
+  std::unique_ptr<bool[]> valid;
+  propagate(t, work, valid, run);
+  out.assign(gateways_.size(), kNoNode);
+  if (gateways_.empty()) return;
+  visibility::in_view(gateway_index_, work.sat_itrf, std::span<const bool>(valid.get(), n_sat_),
+                      {.min_elevation_rad = options_.gateway_min_elevation_rad}, work.in_view_gateways, run);
+  highest_gateway_satellites(work, out);
+}
+
+void Network::highest_gateway_satellites(const Snapshot& snapshot, std::vector<std::uint32_t>& out) const {
+  out.assign(gateways_.size(), kNoNode);
+  for (std::size_t g = 0; g < gateways_.size(); ++g) out[g] = highest_usable(snapshot.in_view_gateways, g);
+}
+
 void Network::snapshot(time::Instant t, Snapshot& out, const RunContext& run, ServingHold* hold) const {
   if (hold != nullptr && hold->satellite.size() != endpoints_.size()) {
     throw std::invalid_argument("Network::snapshot: the hold must have one satellite per end point");
   }
+  if (hold != nullptr && !hold->gateway_satellite.empty() &&
+      hold->gateway_satellite.size() != gateways_.size()) {
+    throw std::invalid_argument("Network::snapshot: a gateway hold must have one satellite per gateway");
+  }
+  const bool hold_gateways = hold != nullptr && !hold->gateway_satellite.empty();
+  if (hold_gateways) hold->gateway_lost.assign(gateways_.size(), 0);
   std::unique_ptr<bool[]> valid;
   propagate(t, out, valid, run);
   out.builder.reset(nodes());
@@ -273,8 +295,21 @@ void Network::snapshot(time::Instant t, Snapshot& out, const RunContext& run, Se
     // for the down link and the fibre), so no route goes satellite -> gateway -> satellite.
     for (std::size_t g = 0; g < gateways_.size(); ++g) {
       if (pops_.empty()) break;
+      if (hold_gateways) {
+        // As an end point's: the held satellite while usable, else the highest usable one.
+        std::uint32_t& held = hold->gateway_satellite[g];
+        bool usable = false;
+        for (const auto& v : out.in_view_gateways.of_site(g)) {
+          usable = usable || (v.satellite == held && v.look.range_km <= options_.gsl_max_range_km);
+        }
+        if (!usable) {
+          hold->gateway_lost[g] = held != kNoNode ? 1 : 0;
+          held = highest_usable(out.in_view_gateways, g);
+        }
+      }
       for (const auto& v : out.in_view_gateways.of_site(g)) {
         if (v.look.range_km > options_.gsl_max_range_km) continue;
+        if (hold_gateways && v.satellite != hold->gateway_satellite[g]) continue;
         out.builder.add_edge(v.satellite, pop_node(gateway_pop_[g]),
                              v.look.range_km / kKmPerMs + gateway_fibre_ms_[g], gateway_node(g));
         ++out.gateway_links;

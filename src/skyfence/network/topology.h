@@ -100,10 +100,16 @@ enum class NodeKind { satellite, gateway, pop, endpoint };
 // usable (in view above user_min_elevation_rad, within gsl_max_range_km, propagated); otherwise, or when
 // satellite[e] is kNoNode, it gives e the usable satellite of highest elevation (ties to the lower index;
 // kNoNode, and no ground link, when none is usable) and records whether a held satellite was lost.
+// Gateways may be held the same way (Reconfiguration::hold_gateways): with gateway_satellite non-empty,
+// gateway g's down links are only its link to gateway_satellite[g], kept while usable (in view above
+// gateway_min_elevation_rad, within gsl_max_range_km, propagated), else replaced by the gateway's usable
+// satellite of highest elevation. Empty: every gateway links to every usable satellite (no hold).
 struct ServingHold {
   std::vector<std::uint32_t> satellite;  // per end point: a satellite node, or kNoNode (choose now)
   // Per end point, set by each snapshot: 1 when it replaced a held satellite that was no longer usable.
   std::vector<std::uint8_t> lost;
+  std::vector<std::uint32_t> gateway_satellite;  // per gateway, as `satellite`; empty: gateways not held
+  std::vector<std::uint8_t> gateway_lost;        // per gateway, as `lost` (set when gateways are held)
 };
 
 // One instant's graph and what was dropped, reusable across steps.
@@ -179,7 +185,8 @@ class Network {
   // The graph at t (satellites propagated with the fleet's batched SGP4, rotated to ITRF). A satellite
   // with an SGP4 error at t has no links. Threads from `run`; identical for any thread count.
   // With `hold`, each end point links only to its held satellite (ServingHold, which this updates).
-  // REQUIRES: hold->satellite of size endpoints() (else std::invalid_argument).
+  // REQUIRES: hold->satellite of size endpoints(), hold->gateway_satellite empty or of size gateways()
+  // (else std::invalid_argument).
   void snapshot(time::Instant t, Snapshot& out, const RunContext& run = {},
                 ServingHold* hold = nullptr) const;
 
@@ -190,6 +197,14 @@ class Network {
                           const RunContext& run = {}) const;
   // The same choice from a snapshot this network took (its in-view sets of the end points).
   void highest_satellites(const Snapshot& snapshot, std::vector<std::uint32_t>& out) const;
+  // Per gateway, its usable satellite of highest elevation at t (as a gateway hold chooses; kNoNode when
+  // none), in `out`; `work` as highest_satellites'. Cost: one propagation and one in-view search of the
+  // gateways.
+  void highest_gateway_satellites(time::Instant t, Snapshot& work, std::vector<std::uint32_t>& out,
+                                  const RunContext& run = {}) const;
+  // The same choice from a snapshot this network took with gateway links (its in-view sets of the
+  // gateways).
+  void highest_gateway_satellites(const Snapshot& snapshot, std::vector<std::uint32_t>& out) const;
 
  private:
   const visibility::Fleet* fleet_;

@@ -24,6 +24,8 @@
 #include "skyfence/earth/region.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/earth/trajectory.h"
+#include "skyfence/network/hypatia.h"
+#include "skyfence/network/links.h"
 #include "skyfence/network/planes.h"
 #include "skyfence/network/routing.h"
 #include "skyfence/network/topology.h"
@@ -77,6 +79,8 @@ Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOpti
     }
   }
   if (!spec.service_model.empty()) p.model = capacity::read_service_model(spec.service_model);
+  // Explicit links are checked against the satellites as loaded (their indices are Hypatia's ids).
+  if (!spec.isls.empty()) p.isls = network::read_isl_list_file(spec.isls, p.sets);
   if (!spec.gateways.empty()) {
     for (const auto* file : {&spec.gateways, &spec.pops}) {
       earth::SiteReadOptions ro;
@@ -411,12 +415,20 @@ void latency_job(const Scenario& sc, const RunInputs& in, const Plan& plan, cons
   for (std::size_t t = 0; t < terminals.size(); ++t)
     pairs.push_back({static_cast<std::uint32_t>(t), network::kToInternet});
   const visibility::Fleet fleet(act.sets);
+  const ProviderSpec& spec = act.loaded->spec;
   network::NetworkOptions no;
-  no.isl = act.loaded->spec.isl ? network::IslMode::plus_grid : network::IslMode::none;
-  no.user_min_elevation_rad = act.loaded->spec.min_elevation_deg * kDeg;
-  no.gateway_min_elevation_rad = act.loaded->spec.gateway_min_elevation_deg * kDeg;
+  no.isl = spec.isl ? network::IslMode::plus_grid : network::IslMode::none;
+  no.user_min_elevation_rad = spec.min_elevation_deg * kDeg;
+  no.gateway_min_elevation_rad = spec.gateway_min_elevation_deg * kDeg;
+  network::limit_ground_links_by_range(no, spec.gsl_max_range_km);
   std::vector<network::SatellitePair> isl;
-  if (act.loaded->spec.isl) isl = network::plus_grid_links(network::infer_planes(act.sets));
+  if (spec.isl && !spec.isls.empty()) {
+    // The file's links among the satellites this plan flies (a failed satellite takes its links along).
+    isl = network::carry_links(act.loaded->isls, act.loaded->sets, act.sets);
+  } else if (spec.isl) {
+    isl = network::candidate_isls({.grid = spec.isl_grid, .isls_file = {}}, act.sets,
+                                  [&] { return network::infer_planes(act.sets); });
+  }
   network::Network net(fleet, std::move(isl), act.loaded->gateways, act.loaded->pops, endpoints, no);
   stats.assign(terminals.size(), {});
   samples.assign(terminals.size(), {});

@@ -14,6 +14,7 @@
 
 #include <toml++/toml.h>
 
+#include "skyfence/network/links.h"
 #include "skyfence/time/scales.h"
 
 namespace skyfence::scenario {
@@ -206,11 +207,59 @@ void read_name_list(Reader& r, const toml::table& t, const char* key, std::vecto
 
 const char* const kSourceKeys[] = {"catalog", "tle", "omm", "preset"};
 
+// A provider's network topology beyond `isl` (docs/scenario.md): the pairing across planes and its shift,
+// an explicit link list, a slant-range limit on ground links; as `skyfence route`'s options of the same
+// names. False when one of them is wrong (each problem added to `r`).
+bool read_provider_topology(Reader& r, const toml::table& t, const std::string& where, ProviderSpec& p) {
+  bool ok = true;
+  if (auto v = r.string(t, "isl_pairing", where + "isl_pairing")) {
+    if (const auto pairing = network::isl_pairing_named(*v)) {
+      p.isl_grid.pairing = *pairing;
+    } else {
+      r.add(t.get("isl_pairing"), where + "isl_pairing",
+            "expected \"nearest\" or \"same-index\", found \"" + *v + "\"");
+      ok = false;
+    }
+  }
+  if (auto v = r.integer(t, "isl_shift", where + "isl_shift", -1'000'000, 1'000'000)) {
+    p.isl_grid.shift = static_cast<int>(*v);
+    if (p.isl_grid.pairing != network::IslPairing::same_index) {
+      r.add(t.get("isl_shift"), where + "isl_shift", "applies to isl_pairing = \"same-index\" only");
+      ok = false;
+    }
+  } else if (t.contains("isl_shift")) {
+    ok = false;
+  }
+  if (auto v = r.file(t, "isls", where + "isls")) {
+    p.isls = *v;
+    if (t.contains("isl_pairing") || t.contains("isl_shift")) {
+      r.add(t.get("isls"), where + "isls", "gives the links itself: expected no isl_pairing or isl_shift");
+      ok = false;
+    }
+  } else if (t.contains("isls")) {
+    ok = false;
+  }
+  if (!p.isl && (t.contains("isl_pairing") || t.contains("isl_shift") || t.contains("isls"))) {
+    r.add(t.get("isl"), where + "isl",
+          "\"none\" has no inter-satellite links: expected no isl_pairing, "
+          "isl_shift or isls");
+    ok = false;
+  }
+  // Routes only: coverage, service and capacity keep min_elevation_deg (docs/scenario.md).
+  if (auto v = r.number(t, "gsl_max_range_km", where + "gsl_max_range_km", 1e-3, 1e6)) {
+    p.gsl_max_range_km = *v;
+  } else if (t.contains("gsl_max_range_km")) {
+    ok = false;
+  }
+  return ok;
+}
+
 std::optional<ProviderSpec> read_provider(Reader& r, const toml::table& t, const std::string& where) {
-  r.only(t,
-         {"name", "catalog", "tle", "omm", "preset", "min_elevation_deg", "gateway_min_elevation_deg",
-          "policy", "isl", "gateways", "pops", "service_model"},
-         where);
+  r.only(
+      t,
+      {"name", "catalog", "tle", "omm", "preset", "min_elevation_deg", "gateway_min_elevation_deg", "policy",
+       "isl", "isl_pairing", "isl_shift", "isls", "gsl_max_range_km", "gateways", "pops", "service_model"},
+      where);
   ProviderSpec p;
   p.defined_at = SourceLocation{r.path(), r.line_of(t), where};
   bool ok = true;
@@ -261,6 +310,7 @@ std::optional<ProviderSpec> read_provider(Reader& r, const toml::table& t, const
       ok = false;
     }
   }
+  if (!read_provider_topology(r, t, where, p)) ok = false;
   if (auto v = r.file(t, "gateways", where + "gateways")) p.gateways = *v;
   if (auto v = r.file(t, "pops", where + "pops")) p.pops = *v;
   if (auto v = r.file(t, "service_model", where + "service_model")) p.service_model = *v;

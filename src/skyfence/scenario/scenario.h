@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "skyfence/core/error.h"
+#include "skyfence/network/planes.h"
 #include "skyfence/orbits/load.h"
 #include "skyfence/policy/policy.h"
 #include "skyfence/time/instant.h"
@@ -31,9 +32,15 @@ struct ProviderSpec {
   double gateway_min_elevation_deg = 25.0;  // gateways
   std::string policy;                       // policy file (resolved); empty: unrestricted
   bool isl = true;                          // plus-grid inter-satellite links, else bent pipe
-  std::string gateways;                     // sites file (resolved); empty: no latency for it
-  std::string pops;                         // sites file (resolved)
-  std::string service_model;                // capacity model (resolved, docs/capacity.md); empty: none
+  // The plus grid's pairing across planes and, for same-index, its slot shift (isl_pairing, isl_shift).
+  // DEFAULT: nearest, 0 (the runner's links before these fields existed).
+  network::PlusGridOptions isl_grid;
+  std::string isls;  // explicit inter-satellite links (resolved; Hypatia's isls.txt or CSV of NORAD pairs)
+  // Ground links limited by slant range instead of the elevation masks (km; 0: none, the masks).
+  double gsl_max_range_km = 0.0;
+  std::string gateways;       // sites file (resolved); empty: no latency for it
+  std::string pops;           // sites file (resolved)
+  std::string service_model;  // capacity model (resolved, docs/capacity.md); empty: none
   SourceLocation defined_at;
 };
 

@@ -158,7 +158,9 @@ TEST(NetworkSeries, CsvRows) {
                       .slot_start = kSeriesStart - time::Duration::seconds(3.0),
                       .new_slot = false,
                       .serving = serving,
-                      .reassigned = reassigned};
+                      .reassigned = reassigned,
+                      .gateway_serving = {},
+                      .gateway_reassigned = {}};
   out.clear();
   csv.add_step(kSeriesStart + time::Duration::seconds(1.5), routes, slot, out);
   const std::string s7 = std::to_string(f.gen.sets[7].norad_id);
@@ -221,7 +223,9 @@ TEST(NetworkSeries, CsvSummaryJumpsAtSlotBoundaries) {
                         .slot_start = kSeriesStart,
                         .new_slot = first[i],
                         .serving = serving,
-                        .reassigned = i == 4 ? lost : calm};
+                        .reassigned = i == 4 ? lost : calm,
+                        .gateway_serving = {},
+                        .gateway_reassigned = {}};
     csv.add_step(kSeriesStart, std::vector<Route>{route(one_way[i], {a, 3, b})}, slot, out);
   }
   csv.finish(out);
@@ -411,6 +415,123 @@ TEST(NetworkSlots, ShortestPathRuleKeepsTheRouteOfTheSlotsStart) {
   EXPECT_EQ(equal_at_start, starts);
   EXPECT_GT(changes, 3u);
 }
+
+namespace gateway_hold {
+
+// A gateway's usable satellites at t (25 deg mask), by brute force over every satellite.
+struct GatewaySky {
+  std::vector<frames::LookAngles> looks;
+  std::vector<orbits::Sgp4Error> errors;
+  GatewaySky(const Fixture& f, std::size_t g, time::Instant t) {
+    std::vector<frames::StateVector> states;
+    f.fleet.itrf_states(t, states, errors);
+    const frames::Topocentric topo(f.net.gateway(g).location);
+    for (const auto& st : states) looks.push_back(topo.look(st));
+  }
+  [[nodiscard]] bool usable(std::uint32_t sat) const {
+    return errors[sat] == orbits::Sgp4Error::none && looks[sat].elevation_rad >= 25.0 * kRadPerDeg;
+  }
+  [[nodiscard]] std::uint32_t highest() const {
+    std::uint32_t best = kNoNode;
+    for (std::uint32_t i = 0; i < looks.size(); ++i) {
+      if (usable(i) && (best == kNoNode || looks[i].elevation_rad > looks[best].elevation_rad)) best = i;
+    }
+    return best;
+  }
+};
+
+// With hold_gateways, the gateway's satellite is the highest usable at each slot's start (steps on and
+// between slot starts), changes inside a slot only when it is no longer usable (then to the highest
+// usable at that step), and every route to the internet lands through it; the site side is held as
+// without the gateway hold.
+TEST(NetworkSlots, HeldGatewaySatellitesChangeOnlyAtSlotStartsOrWhenLost) {
+  const Fixture& f = fixture();
+  const Network& net = f.net;
+  const std::vector<EndpointPair> pairs{{0, kToInternet}, {1, kToInternet}, {2, kToInternet}};
+  for (const double offset_min : {7.0, 0.0}) {
+    Reconfiguration r{time::Duration::minutes(30.0), time::Duration::minutes(offset_min)};
+    r.hold_gateways = true;
+    Reconfiguration sites_only = r;
+    sites_only.hold_gateways = false;
+    std::vector<time::Instant> times;
+    for (int i = 0; i < 150; ++i) times.push_back(kSeriesStart + time::Duration::minutes(2.0 * i));
+    std::vector<std::vector<std::uint32_t>> serving_without;
+    route_series(
+        net, times, pairs,
+        [&](std::size_t, std::span<const Route>, const StepSlot& slot) {
+          EXPECT_TRUE(slot.gateway_serving.empty());
+          serving_without.emplace_back(slot.serving.begin(), slot.serving.end());
+        },
+        {}, {}, sites_only);
+    std::uint32_t last = kNoNode;
+    std::size_t boundary_changes = 0, early = 0, landed = 0;
+    const SeriesCounts counts = route_series(
+        net, times, pairs,
+        [&](std::size_t step, std::span<const Route> routes, const StepSlot& slot) {
+          ASSERT_EQ(slot.gateway_serving.size(), 1u);
+          EXPECT_EQ(std::vector<std::uint32_t>(slot.serving.begin(), slot.serving.end()),
+                    serving_without[step]);
+          const std::uint32_t sat = slot.gateway_serving[0];
+          const GatewaySky now(f, 0, times[step]);
+          std::uint32_t held = slot.new_slot ? GatewaySky(f, 0, slot.slot_start).highest() : last;
+          if (slot.gateway_reassigned[0] != 0) {
+            ++early;
+            ASSERT_NE(held, kNoNode);
+            EXPECT_FALSE(now.usable(held)) << "step " << step;
+            EXPECT_EQ(sat, now.highest()) << "step " << step;
+          } else if (held != kNoNode) {
+            EXPECT_EQ(sat, held) << "held: step " << step;
+          } else {
+            EXPECT_EQ(sat, now.highest()) << "none held: step " << step;
+          }
+          boundary_changes += slot.new_slot && step > 0 && sat != last ? 1 : 0;
+          last = sat;
+          for (const Route& route : routes) {
+            if (!route.reachable()) continue;
+            const std::size_t n = route.path.size();
+            ASSERT_GE(n, 4u);
+            ASSERT_EQ(net.kind(route.path[n - 2]), NodeKind::gateway);
+            EXPECT_EQ(route.path[n - 3], sat) << "step " << step;
+            ++landed;
+          }
+        },
+        {}, {}, r);
+    EXPECT_EQ(counts.gateway_early_reassignments, early);
+    // The test exercises what it checks.
+    EXPECT_GT(boundary_changes, 3u) << "offset " << offset_min;
+    EXPECT_GT(early, 0u) << "offset " << offset_min;
+    EXPECT_GT(landed, 100u);
+  }
+}
+
+// The shortest-path rule holds the gateway's satellite of the slot's first route through it: at a step
+// that is a slot's start the held route is the free one.
+TEST(NetworkSlots, GatewayHoldKeepsTheShortestRouteOfTheSlotsStart) {
+  const Network& net = fixture().net;
+  const std::vector<EndpointPair> pairs{{2, kToInternet}};
+  Reconfiguration r{time::Duration::minutes(30.0), time::Duration::minutes(0.0), ServingRule::shortest_path};
+  r.hold_gateways = true;
+  std::vector<time::Instant> times;
+  for (int i = 0; i < 60; ++i) times.push_back(kSeriesStart + time::Duration::minutes(5.0 * i));
+  std::size_t starts = 0;
+  route_series(
+      net, times, pairs,
+      [&](std::size_t step, std::span<const Route> routes, const StepSlot& slot) {
+        if (slot.slot_start != times[step] || !routes[0].reachable()) return;
+        Snapshot snap;
+        net.snapshot(times[step], snap);
+        std::vector<Route> free;
+        route_step(net, snap, pairs, free);
+        EXPECT_EQ(routes[0].path, free[0].path) << "step " << step;
+        ++starts;
+      },
+      {}, {}, r);
+  EXPECT_GT(starts, 5u);
+  EXPECT_THROW(check(Reconfiguration{.interval = {}, .offset = {}, .hold_gateways = true}),
+               std::invalid_argument);
+}
+
+}  // namespace gateway_hold
 
 }  // namespace
 }  // namespace skyfence::network

@@ -22,6 +22,7 @@
 #include "skyfence/earth/region.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/earth/trajectory.h"
+#include "skyfence/network/planes.h"
 #include "skyfence/network/topology.h"
 #include "skyfence/orbits/load.h"
 #include "skyfence/policy/enforcement.h"
@@ -41,6 +42,7 @@ struct Loaded {
   std::optional<policy::Policy> policy;
   std::string policy_text;  // for policy-rule variants
   std::vector<network::GroundNode> gateways, pops;
+  std::vector<network::SatellitePair> isls;     // spec.isls' links, indices into `sets`; empty: none given
   std::optional<capacity::ServiceModel> model;  // the provider's service model, when it has one
 };
 
