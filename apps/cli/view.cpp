@@ -62,8 +62,9 @@ after `make deps` installed the viewer's packages, or for a folder written befor
 The viewer is a static page: a CesiumJS globe with the Natural Earth II imagery that ships in the package
 (no token, nothing fetched from the network), every satellite propagated in the browser with SGP4
 (satellite.js) from the element sets of the run, the cells coloured by coverage, service under policy or
-demand met per provider and variant, the terminals by their service, gateways and PoPs, and a timeline
-over the scenario's window. It needs http:// (browsers refuse modules and workers from file://): open it
+demand met per provider and variant, the terminals by their state step by step (served and by whom,
+not covered, denied and by which rule) or their service over the window, the forbidden regions of each
+policy, gateways and PoPs, and a timeline over the scenario's window. It needs http:// (browsers refuse modules and workers from file://): open it
 through `skyfence serve RESULTS_DIR`.
 An existing RESULTS_DIR/viewer/ is replaced only when skyfence wrote it (it holds scenario.json); the new
 one is built beside it (viewer.tmp-PID) and moved into place whole.

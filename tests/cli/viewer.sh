@@ -48,6 +48,21 @@ token, served = db.execute("SELECT cell_token, served_fraction FROM cell_stats W
 i = [c[0] for c in v["cells"]].index(token)
 layer = [l for l in v["cell_layers"] if l["variant"] == "baseline" and l["provider"] == "any"][0]
 assert layer["served"][i] == served, (layer["served"][i], served)
+# Forbidden regions: the store's rows (the small scenario: Moldova, which a variant's rule forbids).
+regions = db.execute("SELECT variant, provider, rule_id, region FROM policy_regions ORDER BY 1, 2, 3, 4").fetchall()
+assert [(r["variant"], r["provider"], r["rule"], r["region"]) for r in v["policy_regions"]] == regions, regions
+assert regions == [("iridium-forbids-moldova", "iridium", "forbid-mda", "MDA")], regions
+ring = v["policy_regions"][0]["polygons"][0][0]
+assert ring[0] == ring[-1] and len(ring) > 10 and all(26 < x < 31 and 45 < y < 49 for x, y in ring), ring[:3]
+# Terminal states: every change of the store, a series per (variant, provider, terminal) from step 0.
+rows = db.execute("SELECT variant, provider, terminal_id, first_step, state, rule_ids FROM terminal_states "
+                  "ORDER BY 1, 2, 3, 4").fetchall()
+flat = [(s["variant"], s["provider"], s["terminal"], step, {"s": "served", "u": "uncovered", "d": "denied"}[c],
+         s["rules"].get(str(k)) if c == "d" else None)
+        for s in v["terminal_states"] for k, (step, c) in enumerate(zip(s["steps"], s["states"]))]
+assert flat == rows, (flat[:3], rows[:3])
+assert all(s["steps"][0] == 0 for s in v["terminal_states"])
+assert ("iridium-forbids-moldova", "iridium", "C1", 0, "denied", "forbid-mda") in rows
 print(n_sat)
 EOF
 [[ $? -eq 0 ]] && pass || fail "scenario.json does not match results.sqlite: $(cat "$WORK/data.out")"
