@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <system_error>
 
 #include <fmt/core.h>
 
@@ -18,6 +19,13 @@ namespace skyfence::cli {
 std::string web_dir() {
   const char* env = std::getenv("SKYFENCE_WEB");
   if (env != nullptr && *env != '\0') return env;
+  // An installed skyfence (`cmake --install`): PREFIX/share/skyfence/web beside PREFIX/bin/skyfence.
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const std::filesystem::path installed = (exe.parent_path() / SKYFENCE_WEB_FROM_BIN).lexically_normal();
+    if (std::filesystem::is_regular_file(installed / "viewer" / "index.html", ec)) return installed.string();
+  }
   return SKYFENCE_WEB_DIR;
 }
 
