@@ -72,8 +72,9 @@ The viewer is a static page: a CesiumJS globe with the Natural Earth II imagery 
 (satellite.js) from the element sets of the run, the cells coloured by coverage, service under policy or
 demand met per provider and variant, the terminals by their state step by step (served and by whom,
 not covered, denied and by which rule) or their service over the window, the forbidden regions of each
-policy, gateways and PoPs, and a timeline over the scenario's window. It needs http:// (browsers refuse modules and workers from file://): open it
-through `skyfence serve RESULTS_DIR`.
+policy, a chosen terminal's route to the internet (the baseline's, at the latency steps), gateways and
+PoPs, and a timeline over the scenario's window. It needs http:// (browsers refuse modules and workers
+from file://): open it through `skyfence serve RESULTS_DIR`.
 An existing RESULTS_DIR/viewer/ is replaced only when skyfence wrote it (it holds scenario.json); the new
 one is built beside it (viewer.tmp-PID) and moved into place whole.
 CesiumJS and satellite.js come from the pinned npm packages in web/node_modules (SKYFENCE_WEB overrides

@@ -68,6 +68,24 @@ EOF
 [[ $? -eq 0 ]] && pass || fail "scenario.json does not match results.sqlite: $(cat "$WORK/data.out")"
 satellites=$(tail -1 "$WORK/data.out")
 
+# Routes: a scenario with gateways and latency (tests/data/scenario/parts.toml); scenario.json holds the
+# baseline's routes of results.sqlite.
+expect_exit 0 "run with routes" -- "$SKYFENCE" run "$DATA/scenario/parts.toml" -o "$WORK/routes" -q
+"$PY" - "$WORK/routes" >"$WORK/routes.out" 2>&1 <<'EOF'
+import json, sqlite3, sys
+d = sys.argv[1]
+db = sqlite3.connect(f"{d}/results.sqlite")
+v = json.load(open(f"{d}/viewer/scenario.json"))
+rows = db.execute("SELECT provider, terminal_id, rtt_ms, path FROM routes WHERE variant = 'baseline' "
+                  "ORDER BY 1, 2, time_utc").fetchall()
+flat = [(r["provider"], r["terminal"], rtt, path) for r in v["routes"] for rtt, path in zip(r["rtt_ms"], r["paths"])]
+assert flat == rows and len(rows) > 0, (flat[:2], rows[:2])
+assert any(p.startswith("sat:") and " gateway:" in p and " pop:" in p for *_, p in rows), rows[:3]
+n = db.execute("SELECT COUNT(*) FROM routes").fetchone()[0]
+assert n > len(rows), n  # the variants' routes are in the store only
+EOF
+[[ $? -eq 0 ]] && pass || fail "scenario.json's routes do not match results.sqlite: $(cat "$WORK/routes.out")"
+
 # view rebuilds it from the folder alone, replacing its own viewer only.
 rm -rf "$WORK/res/viewer"
 expect_exit 0 "view" -- "$SKYFENCE" view "$WORK/res"
@@ -143,10 +161,19 @@ for _ in $(seq 1 200); do
   sleep 0.05
 done
 url="$(head -1 "$WORK/serve.out")"
-timeout 120 node "$CHECK" "${url}viewer/" "$satellites" "$WORK/expected.json" "$WORK/shot.png" >"$WORK/browser.out" 2>&1
+"$SKYFENCE" serve "$WORK/routes" --port 0 -q >"$WORK/serve2.out" 2>"$WORK/serve2.err" &
+server2=$!
+trap 'kill -TERM "$server" "$server2" 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 200); do
+  grep -qE '^http://127\.0\.0\.1:[0-9]+/$' "$WORK/serve2.out" 2>/dev/null && break
+  sleep 0.05
+done
+url2="$(head -1 "$WORK/serve2.out")"
+timeout 150 node "$CHECK" "${url}viewer/" "$satellites" "$WORK/expected.json" "$WORK/shot.png" "${url2}viewer/" \
+  >"$WORK/browser.out" 2>&1
 code=$?
 cat "$WORK/browser.out"
 [[ $code -eq 0 ]] && pass || fail "browser checks (exit $code)"
-kill -TERM "$server"
-wait "$server"
+kill -TERM "$server" "$server2"
+wait "$server" "$server2"
 finish

@@ -15,7 +15,7 @@ const web = process.env.SKYFENCE_WEB || path.join(here, "..", "..", "web");
 const { launchHeadlessChromium } = await import(pathToFileURL(path.join(web, "headless_chromium.mjs")).href);
 const { PNG } = await loadPngDecoder();
 
-const [url, expectedCountText, positionsFile, screenshotFile] = process.argv.slice(2);
+const [url, expectedCountText, positionsFile, screenshotFile, routesUrl] = process.argv.slice(2);
 const expectedCount = Number(expectedCountText);
 const expected = JSON.parse(readFileSync(positionsFile, "utf8"));
 const failures = [];
@@ -72,12 +72,15 @@ try {
   const context = await browser.newContext({ viewport: { width: 1000, height: 700 }, serviceWorkers: "block" });
   const page = await context.newPage();
   const consoleErrors = [], failedRequests = [], blocked = [];
-  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
-  page.on("response", (r) => { if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`); });
-  page.on("requestfailed", (r) => {
-    if (!blocked.includes(r.url())) failedRequests.push(`failed ${r.url()}`);
-  });
+  const watch = (pg) => {
+    pg.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+    pg.on("pageerror", (e) => consoleErrors.push(String(e)));
+    pg.on("response", (r) => { if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`); });
+    pg.on("requestfailed", (r) => {
+      if (!blocked.includes(r.url())) failedRequests.push(`failed ${r.url()}`);
+    });
+  };
+  watch(page);
   await context.route("**/*", (route) => {
     const u = new URL(route.request().url());
     if ((u.protocol === "http:" || u.protocol === "https:" || u.protocol === "ws:" || u.protocol === "wss:") &&
@@ -264,6 +267,39 @@ try {
     const clicked = await page.evaluate(() => window.skyfenceViewer.pickedText());
     check(clicked.includes(`"${r.rule}"`) && (!r.description || clicked.includes(r.description)),
       `clicking ${r.region} names its rule and description (${clicked})`);
+  }
+
+  // Routes to the internet (a second results folder, of a scenario with gateways and latency): the chosen
+  // terminal's route at a latency step is scenario.json's, drawn from the terminal through the satellites
+  // where they are drawn to the gateway and the PoP.
+  if (routesUrl) {
+    const page2 = await context.newPage();
+    watch(page2);
+    await page2.goto(routesUrl);
+    await page2.waitForFunction(() => document.body.dataset.ready === "true" && window.skyfenceViewer.cellsReady(),
+      null, { timeout: 30000 });
+    const data2 = await page2.evaluate(() => fetch("scenario.json").then((r) => r.json()));
+    const start2 = Date.parse(data2.run.start_utc);
+    const r = data2.routes.find((x) => x.paths.some((p) => p.length > 0));
+    check(data2.routes.length > 0 && r !== undefined, `routes in the second viewer (${data2.routes.length} terminals)`);
+    const options = await page2.locator("#route-terminal option").count();
+    check(options === data2.routes.length + 1, `a route choice per terminal with routes (${options - 1})`);
+    if (r) {
+      const k = r.paths.findIndex((p) => p.length > 0);
+      await page2.evaluate((t) => window.skyfenceViewer.drawnPositions(t), new Date(start2 + r.t_s[k] * 1000 + 30000).toISOString());
+      const got = await page2.evaluate((key) => window.skyfenceViewer.route(key), `${r.provider}/${r.terminal}`);
+      const path = r.paths[k].split(" ");
+      const sat = await page2.evaluate(([p, n]) => window.skyfenceViewer.satellitePosition(p, n), [r.provider, path[0].slice(4)]);
+      check(got && got.path.join(" ") === r.paths[k] && got.positions.length === path.length + 1 && got.drawn === path.length + 1,
+        `${r.terminal}'s route at +${r.t_s[k]} s drawn as scenario.json's: ${r.paths[k]} (${got && got.drawn} points)`);
+      check(path[0].startsWith("sat:") && sat && got && Math.hypot(...sat.map((v, i) => v - got.positions[1][i])) < 1e-6,
+        "the serving link ends at the serving satellite where it is drawn");
+      const note = await page2.evaluate(() => window.skyfenceViewer.routeNote());
+      check(note.includes(path[path.length - 1]) && note.includes("RTT"), `the route is named: ${note}`);
+      const none = await page2.evaluate(() => window.skyfenceViewer.route(""));
+      check(none === null, "choosing no terminal draws no route");
+    }
+    await page2.close();
   }
 
   // Back to the start, a frame drawn, then the screenshot: the globe (centre of the view) is not uniform.

@@ -413,6 +413,60 @@ async function main() {
     `${r.variant === "baseline" ? "" : ` (added by variant ${r.variant})`}: ${r.side} ${r.region}` +
     `${r.description ? ` - ${r.description}` : ""}${r.summary ? ` [${r.summary}]` : ""}`;
 
+  // A chosen terminal's serving link and route to the internet (the baseline's routes, computed at the
+  // scenario's latency steps): at the clock's time, the route of the last latency step, drawn from the
+  // terminal through its satellites (where they are drawn now) to the gateway and the PoP.
+  const routes = data.routes || [];
+  const routeSel = document.getElementById("route-terminal");
+  const routeNote = document.getElementById("route-note");
+  for (const r of routes) routeSel.add(new Option(`${r.terminal} (${r.provider})`, `${r.provider}/${r.terminal}`));
+  const satIndex = new Map(sats.records.map((r, i) => [`${r.provider}/${r.norad}`, i]));
+  const stationAt = new Map(data.ground_stations.map((g) => [`${g.provider}/${g.kind}:${g.id}`,
+    Cesium.Cartesian3.fromDegrees(g.lon_deg, g.lat_deg, 0)]));
+  // The route now: {path: [tokens], rtt, positions: [Cartesian3]} or null.
+  const routeNow = (time) => {
+    const r = routes.find((x) => `${x.provider}/${x.terminal}` === routeSel.value);
+    if (!r) return null;
+    const s = (Cesium.JulianDate.toDate(time).getTime() - startMs) / 1000;
+    let k = -1;
+    for (let i = 0; i < r.t_s.length && r.t_s[i] <= s + 1e-6; ++i) k = i;
+    if (k < 0) return null;
+    const path = r.paths[k] ? r.paths[k].split(" ") : [];
+    const t = terminalEntities.find((x) => x.t.id === r.terminal);
+    const positions = [t.entity.position.getValue(time)];
+    for (const node of path) {
+      if (node.startsWith("sat:")) {
+        const i = satIndex.get(`${r.provider}/${node.slice(4)}`);
+        if (i !== undefined && sats.points[i].show) positions.push(Cesium.Cartesian3.clone(sats.points[i].position));
+      } else {
+        const p = stationAt.get(`${r.provider}/${node}`);
+        if (p) positions.push(p);
+      }
+    }
+    return { provider: r.provider, terminal: r.terminal, at: r.t_s[k], path, rtt: r.rtt_ms[k], positions };
+  };
+  const routeEntity = viewer.entities.add({
+    polyline: {
+      positions: new Cesium.CallbackProperty((time) => {
+        const r = routeNow(time);
+        return r && r.path.length > 0 ? r.positions : [];
+      }, false),
+      width: 3, material: Cesium.Color.fromCssColorString("#ffe66d"), arcType: Cesium.ArcType.NONE,
+    },
+  });
+  const describeRoute = () => {
+    const r = routeNow(clock.currentTime);
+    routeNote.textContent = routes.length === 0 ? "These results have no routes (latency not computed, or no provider with gateways)."
+      : !routeSel.value ? `${routes.length} terminals with routes (baseline); choose one.`
+      : !r ? "No route yet at this time."
+      : r.path.length === 0 ? `${r.terminal}: no route at the latency step ${new Date(startMs + r.at * 1000).toISOString().slice(11, 16)} UTC`
+      : `${r.terminal} over ${r.provider} at ${new Date(startMs + r.at * 1000).toISOString().slice(11, 16)} UTC: ` +
+        `${r.path.join(" > ")}; RTT ${r.rtt.toFixed(1)} ms`;
+  };
+  routeSel.addEventListener("change", describeRoute);
+  clock.onTick.addEventListener(() => { if (routeSel.value) describeRoute(); });
+  describeRoute();
+
   // Picking: what is under the pointer.
   const picked = document.getElementById("picked");
   const describe = (id) => {
@@ -494,6 +548,22 @@ async function main() {
       return x ? { state: STATE_NAMES[x.state], rules: x.rules ?? null } : null;
     },
     terminalCount: () => terminalEntities.length,
+    // Chooses the route of `key` ("provider/terminal", "" for none) and gives the route drawn at the
+    // clock's time: {path, rtt, positions: [[x, y, z] km]} or null; `satellite(token)` positions are those
+    // drawn for the satellites.
+    route(key) {
+      if (key !== undefined && routeSel.value !== key) { routeSel.value = key; routeSel.dispatchEvent(new Event("change")); }
+      const r = routeNow(clock.currentTime);
+      const drawn = routeEntity.polyline.positions.getValue(clock.currentTime);
+      return r && { path: r.path, rtt: r.rtt, at_s: r.at, drawn: drawn.length,
+        positions: r.positions.map((p) => [p.x / 1000, p.y / 1000, p.z / 1000]) };
+    },
+    satellitePosition(provider, norad) {
+      const i = satIndex.get(`${provider}/${norad}`);
+      const p = i !== undefined && sats.points[i].show ? sats.points[i].position : null;
+      return p ? [p.x / 1000, p.y / 1000, p.z / 1000] : null;
+    },
+    routeNote: () => routeNote.textContent,
     // A provider's colour, [r, g, b, a] in [0, 1] to two decimals (as text).
     providerColour(name) { const c = providerColour(name); return [c.red, c.green, c.blue, c.alpha].map((x) => x.toFixed(2)); },
     terminalsShown: () => terminalEntities.filter(({ entity }) => entity.show).length,

@@ -414,6 +414,15 @@ void validate(const Results& r) {
     if (r.run.step_count > 0 && x.first_step >= r.run.step_count) fail(w + ": beyond the run's steps");
     unique_key("terminal state", {x.variant, x.provider, x.terminal, std::to_string(x.first_step)});
   }
+  for (const auto& x : r.routes) {
+    const std::string at = time::format_iso8601(x.time, 3);  // as stored (internal/tables.h)
+    const std::string w = "route (" + x.variant + ", " + x.provider + ", " + x.terminal + ", " + at + ")";
+    if (r.variant(x.variant) == nullptr) fail(w + ": unknown variant \"" + x.variant + "\"");
+    if (r.provider(x.provider) == nullptr) fail(w + ": unknown provider \"" + x.provider + "\"");
+    known_terminal(x.terminal, w);
+    if (!x.path.empty() && !(std::isfinite(x.rtt_ms) && x.rtt_ms >= 0.0)) fail(w + ": bad rtt_ms");
+    unique_key("route", {x.variant, x.provider, x.terminal, at});
+  }
   for (const auto& x : r.reliance) {
     unique_key("reliance", {x.scope, x.scope_id, x.variant});
     for (const auto& p : x.providers)

@@ -295,6 +295,20 @@ struct TerminalStateChange {
   std::string rules;
 };
 
+// The route of one terminal to the internet over one provider's network at one latency step (the
+// scenario's `latency_step`), as the latency summaries were computed from it.
+struct RouteRecord {
+  std::string variant;
+  std::string provider;  // a provider with gateways
+  std::string terminal;  // Terminal::id
+  time::Instant time;    // the latency step
+  double rtt_ms = 0.0;   // 0 when unreachable
+  // The nodes after the terminal, space-separated, in order: "sat:NORAD" (the first is the serving
+  // satellite, the next ones over inter-satellite links), "gateway:ID", "pop:ID"; empty when the
+  // terminal has no route then (not served, denied, or no gateway in reach).
+  std::string path;
+};
+
 // Reliance of one provider within a scope (see Reliance).
 struct ProviderReliance {
   std::string provider;
@@ -433,6 +447,7 @@ struct Results {
   std::vector<GroundStation> ground_stations;        // gateways and PoPs of providers with a network
   std::vector<PolicyRegion> policy_regions;          // the forbid rules' regions, baseline and variants
   std::vector<TerminalStateChange> terminal_states;  // per plan, provider and terminal, in step order
+  std::vector<RouteRecord> routes;  // per plan, provider with gateways, latency step and terminal
 
   // Lookups; nullptr when absent.
   [[nodiscard]] const ProviderInfo* provider(std::string_view name) const;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -198,7 +199,7 @@ std::string viewer_data_json(const std::filesystem::path& results_sqlite) {
   viewer_internal::StoreReader db(results_sqlite);
   for (const char* t : {"runs", "providers", "variants", "cells", "cell_stats", "terminals",
                         "terminal_tracks", "terminal_service", "capacity_cells", "satellites",
-                        "ground_stations", "policy_regions", "terminal_states"})
+                        "ground_stations", "policy_regions", "terminal_states", "routes"})
     db.require_table(t);
 
   json j;
@@ -386,6 +387,30 @@ std::string viewer_data_json(const std::filesystem::path& results_sqlite) {
         }
         series["steps"].push_back(sqlite3_column_int64(st, 3));
         series["states"].get_ref<std::string&>() += state.substr(0, 1);
+      });
+  // The baseline's routes to the internet (the variants' are in the store only, to keep the file small):
+  // per (provider, terminal) the latency steps' times (seconds after the start), RTTs and paths.
+  j["routes"] = json::array();
+  std::map<std::pair<std::string, std::string>, std::size_t> route_index;
+  db.query(
+      "SELECT provider, terminal_id, (julianday(time_utc) - (SELECT julianday(start_utc) FROM runs)) * "
+      "86400.0, "
+      "rtt_ms, path FROM routes WHERE variant = 'baseline' ORDER BY provider, terminal_id, time_utc;",
+      [&](sqlite3_stmt* st) {
+        const auto key = std::make_pair(column_text(st, 0), column_text(st, 1));
+        auto it = route_index.find(key);
+        if (it == route_index.end()) {
+          it = route_index.emplace(key, j["routes"].size()).first;
+          j["routes"].push_back({{"provider", key.first},
+                                 {"terminal", key.second},
+                                 {"t_s", json::array()},
+                                 {"rtt_ms", json::array()},
+                                 {"paths", json::array()}});
+        }
+        json& r = j["routes"][it->second];
+        r["t_s"].push_back(std::round(sqlite3_column_double(st, 2) * 1000.0) / 1000.0);
+        r["rtt_ms"].push_back(viewer_internal::column_value(st, 3));
+        r["paths"].push_back(column_text(st, 4));
       });
   return j.dump();
 }

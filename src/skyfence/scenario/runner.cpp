@@ -447,11 +447,35 @@ std::size_t latency_steps(const Scenario& sc) {
   return lat_steps;
 }
 
+// A route's nodes after its source as RouteRecord::path gives them ("sat:NORAD gateway:ID pop:ID").
+std::string route_path_text(const network::Network& net, const std::vector<orbits::ElementSet>& sets,
+                            const network::Route& route) {
+  std::string out;
+  for (std::size_t k = 1; k < route.path.size(); ++k) {
+    const std::uint32_t node = route.path[k];
+    const std::size_t i = net.index(node);
+    switch (net.kind(node)) {
+      case network::NodeKind::satellite:
+        out += (out.empty() ? "sat:" : " sat:") + std::to_string(sets[i].norad_id);
+        break;
+      case network::NodeKind::gateway:
+        out += (out.empty() ? "gateway:" : " gateway:") + net.gateway(i).id;
+        break;
+      case network::NodeKind::pop:
+        out += (out.empty() ? "pop:" : " pop:") + net.pop(i).id;
+        break;
+      case network::NodeKind::endpoint:
+        break;
+    }
+  }
+  return out;
+}
+
 // One latency job (a plan's provider with gateways): each terminal's route statistics and RTT samples
 // over the latency steps. Progress: the whole of `run`'s.
 void latency_job(const Scenario& sc, const RunInputs& in, const Plan& plan, const Active& act,
                  const RunContext& run, std::vector<network::RouteStatistics>& stats,
-                 std::vector<std::vector<double>>& samples) {
+                 std::vector<std::vector<double>>& samples, std::vector<report::RouteRecord>& routes_out) {
   const std::vector<TerminalRow>& terminals = in.terminals;
   const std::size_t lat_steps = latency_steps(sc);
   std::vector<network::GroundNode> endpoints;
@@ -526,6 +550,8 @@ void latency_job(const Scenario& sc, const RunInputs& in, const Plan& plan, cons
       const network::Route route = ok[t] != 0 ? routes[t] : network::Route{};
       stats[t].add(route);
       if (route.reachable()) samples[t].push_back(route.rtt_ms());
+      routes_out.push_back({plan.info.id, act.loaded->spec.name, terminals[t].site.id, at,
+                            route.reachable() ? route.rtt_ms() : 0.0, route_path_text(net, act.sets, route)});
     }
     run.report(stage, static_cast<double>(k + 1) / static_cast<double>(lat_steps));
   }
@@ -1038,7 +1064,7 @@ void record_latency(const Scenario& sc, const RunInputs& in, const std::vector<P
       const double n = static_cast<double>(jobs);
       latency_job(sc, in, plan, act,
                   run.part(static_cast<double>(done_jobs) / n, static_cast<double>(done_jobs + 1) / n), stats,
-                  samples);
+                  samples, res.routes);
       ++done_jobs;
       record_latency_rows(in, plan, act, stats, samples, res);
     }
@@ -1296,6 +1322,7 @@ report::Results merge_parts(report::Results record, std::vector<report::Results>
     append_part_rows(record.capacity_cells, p.capacity_cells);
     append_part_rows(record.provider_usage, p.provider_usage);
     append_part_rows(record.terminal_states, p.terminal_states);
+    append_part_rows(record.routes, p.routes);
     if (p.enforcement) record.enforcement = std::move(p.enforcement);
   }
   report::validate(record);

@@ -358,6 +358,9 @@ inline Results synthetic_results(const std::string& data_dir, const std::string&
       {"alpha-forbids-east", "Alpha", r.terminals[0].id, 0, TerminalState::served, ""});
   r.terminal_states.push_back(
       {"alpha-forbids-east", "Alpha", r.terminals[0].id, 1, TerminalState::denied, "east"});
+  r.routes.push_back({"baseline", "Alpha", r.terminals[0].id, r.run.start, 61.25,
+                      "sat:41900 gateway:gw-lviv pop:pop-warsaw"});
+  r.routes.push_back({"baseline", "Alpha", r.terminals[0].id, r.run.start + r.run.step, 0.0, ""});
   return r;
 }
 

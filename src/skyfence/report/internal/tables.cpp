@@ -490,6 +490,21 @@ std::vector<Table> build_tables(const Results& r) {
   }
   out.push_back(std::move(terminal_states));
 
+  Table routes{"routes",
+               {{"variant", T},
+                {"provider", T},
+                {"terminal_id", T},
+                {"time_utc", T},
+                {"rtt_ms", R, true},
+                {"path", T}},
+               {"variant", "provider", "terminal_id", "time_utc"},
+               {}};
+  for (const auto& x : r.routes) {
+    routes.rows.push_back({x.variant, x.provider, x.terminal, utc_text(x.time),
+                           x.path.empty() ? Value(std::monostate{}) : Value(x.rtt_ms), x.path});
+  }
+  out.push_back(std::move(routes));
+
   Table reliance{"reliance",
                  {{"scope", T},
                   {"scope_id", T},
