@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <system_error>
 
 #include <fmt/core.h>
 
@@ -18,6 +19,13 @@ namespace skyfence::cli {
 std::string web_dir() {
   const char* env = std::getenv("SKYFENCE_WEB");
   if (env != nullptr && *env != '\0') return env;
+  // An installed skyfence (`cmake --install`): PREFIX/share/skyfence/web beside PREFIX/bin/skyfence.
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const std::filesystem::path installed = (exe.parent_path() / SKYFENCE_WEB_FROM_BIN).lexically_normal();
+    if (std::filesystem::is_regular_file(installed / "viewer" / "index.html", ec)) return installed.string();
+  }
   return SKYFENCE_WEB_DIR;
 }
 
@@ -62,9 +70,11 @@ after `make deps` installed the viewer's packages, or for a folder written befor
 The viewer is a static page: a CesiumJS globe with the Natural Earth II imagery that ships in the package
 (no token, nothing fetched from the network), every satellite propagated in the browser with SGP4
 (satellite.js) from the element sets of the run, the cells coloured by coverage, service under policy or
-demand met per provider and variant, the terminals by their service, gateways and PoPs, and a timeline
-over the scenario's window. It needs http:// (browsers refuse modules and workers from file://): open it
-through `skyfence serve RESULTS_DIR`.
+demand met per provider and variant, the terminals by their state step by step (served and by whom,
+not covered, denied and by which rule) or their service over the window, the forbidden regions of each
+policy, a chosen terminal's route to the internet (the baseline's, at the latency steps), gateways and
+PoPs, and a timeline over the scenario's window. It needs http:// (browsers refuse modules and workers
+from file://): open it through `skyfence serve RESULTS_DIR`.
 An existing RESULTS_DIR/viewer/ is replaced only when skyfence wrote it (it holds scenario.json); the new
 one is built beside it (viewer.tmp-PID) and moved into place whole.
 CesiumJS and satellite.js come from the pinned npm packages in web/node_modules (SKYFENCE_WEB overrides

@@ -48,10 +48,43 @@ token, served = db.execute("SELECT cell_token, served_fraction FROM cell_stats W
 i = [c[0] for c in v["cells"]].index(token)
 layer = [l for l in v["cell_layers"] if l["variant"] == "baseline" and l["provider"] == "any"][0]
 assert layer["served"][i] == served, (layer["served"][i], served)
+# Forbidden regions: the store's rows (the small scenario: Moldova, which a variant's rule forbids).
+regions = db.execute("SELECT variant, provider, rule_id, region FROM policy_regions ORDER BY 1, 2, 3, 4").fetchall()
+assert [(r["variant"], r["provider"], r["rule"], r["region"]) for r in v["policy_regions"]] == regions, regions
+assert regions == [("iridium-forbids-moldova", "iridium", "forbid-mda", "MDA")], regions
+ring = v["policy_regions"][0]["polygons"][0][0]
+assert ring[0] == ring[-1] and len(ring) > 10 and all(26 < x < 31 and 45 < y < 49 for x, y in ring), ring[:3]
+# Terminal states: every change of the store, a series per (variant, provider, terminal) from step 0.
+rows = db.execute("SELECT variant, provider, terminal_id, first_step, state, rule_ids FROM terminal_states "
+                  "ORDER BY 1, 2, 3, 4").fetchall()
+flat = [(s["variant"], s["provider"], s["terminal"], step, {"s": "served", "u": "uncovered", "d": "denied"}[c],
+         s["rules"].get(str(k)) if c == "d" else None)
+        for s in v["terminal_states"] for k, (step, c) in enumerate(zip(s["steps"], s["states"]))]
+assert flat == rows, (flat[:3], rows[:3])
+assert all(s["steps"][0] == 0 for s in v["terminal_states"])
+assert ("iridium-forbids-moldova", "iridium", "C1", 0, "denied", "forbid-mda") in rows
 print(n_sat)
 EOF
 [[ $? -eq 0 ]] && pass || fail "scenario.json does not match results.sqlite: $(cat "$WORK/data.out")"
 satellites=$(tail -1 "$WORK/data.out")
+
+# Routes: a scenario with gateways and latency (tests/data/scenario/parts.toml); scenario.json holds the
+# baseline's routes of results.sqlite.
+expect_exit 0 "run with routes" -- "$SKYFENCE" run "$DATA/scenario/parts.toml" -o "$WORK/routes" -q
+"$PY" - "$WORK/routes" >"$WORK/routes.out" 2>&1 <<'EOF'
+import json, sqlite3, sys
+d = sys.argv[1]
+db = sqlite3.connect(f"{d}/results.sqlite")
+v = json.load(open(f"{d}/viewer/scenario.json"))
+rows = db.execute("SELECT provider, terminal_id, rtt_ms, path FROM routes WHERE variant = 'baseline' "
+                  "ORDER BY 1, 2, time_utc").fetchall()
+flat = [(r["provider"], r["terminal"], rtt, path) for r in v["routes"] for rtt, path in zip(r["rtt_ms"], r["paths"])]
+assert flat == rows and len(rows) > 0, (flat[:2], rows[:2])
+assert any(p.startswith("sat:") and " gateway:" in p and " pop:" in p for *_, p in rows), rows[:3]
+n = db.execute("SELECT COUNT(*) FROM routes").fetchone()[0]
+assert n > len(rows), n  # the variants' routes are in the store only
+EOF
+[[ $? -eq 0 ]] && pass || fail "scenario.json's routes do not match results.sqlite: $(cat "$WORK/routes.out")"
 
 # view rebuilds it from the folder alone, replacing its own viewer only.
 rm -rf "$WORK/res/viewer"
@@ -128,10 +161,19 @@ for _ in $(seq 1 200); do
   sleep 0.05
 done
 url="$(head -1 "$WORK/serve.out")"
-timeout 120 node "$CHECK" "${url}viewer/" "$satellites" "$WORK/expected.json" "$WORK/shot.png" >"$WORK/browser.out" 2>&1
+"$SKYFENCE" serve "$WORK/routes" --port 0 -q >"$WORK/serve2.out" 2>"$WORK/serve2.err" &
+server2=$!
+trap 'kill -TERM "$server" "$server2" 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 200); do
+  grep -qE '^http://127\.0\.0\.1:[0-9]+/$' "$WORK/serve2.out" 2>/dev/null && break
+  sleep 0.05
+done
+url2="$(head -1 "$WORK/serve2.out")"
+timeout 150 node "$CHECK" "${url}viewer/" "$satellites" "$WORK/expected.json" "$WORK/shot.png" "${url2}viewer/" \
+  >"$WORK/browser.out" 2>&1
 code=$?
 cat "$WORK/browser.out"
 [[ $code -eq 0 ]] && pass || fail "browser checks (exit $code)"
-kill -TERM "$server"
-wait "$server"
+kill -TERM "$server" "$server2"
+wait "$server" "$server2"
 finish

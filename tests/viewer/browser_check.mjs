@@ -15,7 +15,7 @@ const web = process.env.SKYFENCE_WEB || path.join(here, "..", "..", "web");
 const { launchHeadlessChromium } = await import(pathToFileURL(path.join(web, "headless_chromium.mjs")).href);
 const { PNG } = await loadPngDecoder();
 
-const [url, expectedCountText, positionsFile, screenshotFile] = process.argv.slice(2);
+const [url, expectedCountText, positionsFile, screenshotFile, routesUrl] = process.argv.slice(2);
 const expectedCount = Number(expectedCountText);
 const expected = JSON.parse(readFileSync(positionsFile, "utf8"));
 const failures = [];
@@ -72,12 +72,15 @@ try {
   const context = await browser.newContext({ viewport: { width: 1000, height: 700 }, serviceWorkers: "block" });
   const page = await context.newPage();
   const consoleErrors = [], failedRequests = [], blocked = [];
-  page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
-  page.on("pageerror", (e) => consoleErrors.push(String(e)));
-  page.on("response", (r) => { if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`); });
-  page.on("requestfailed", (r) => {
-    if (!blocked.includes(r.url())) failedRequests.push(`failed ${r.url()}`);
-  });
+  const watch = (pg) => {
+    pg.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+    pg.on("pageerror", (e) => consoleErrors.push(String(e)));
+    pg.on("response", (r) => { if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`); });
+    pg.on("requestfailed", (r) => {
+      if (!blocked.includes(r.url())) failedRequests.push(`failed ${r.url()}`);
+    });
+  };
+  watch(page);
   await context.route("**/*", (route) => {
     const u = new URL(route.request().url());
     if ((u.protocol === "http:" || u.protocol === "https:" || u.protocol === "ws:" || u.protocol === "wss:") &&
@@ -161,6 +164,142 @@ try {
     }
   } else {
     console.log("note: no layer served nowhere and covered everywhere; the layer colours were not checked");
+  }
+
+  // Terminals: every one drawn, the toggle hides and shows them all.
+  check(await page.evaluate(() => window.skyfenceViewer.terminalCount()) === data.terminals.length,
+    `${data.terminals.length} terminals drawn, as in the scenario`);
+  await page.locator("#terminals-on").uncheck();
+  const hiddenTerminals = await page.evaluate(() => window.skyfenceViewer.terminalsShown());
+  await page.locator("#terminals-on").check();
+  check(hiddenTerminals === 0 && await page.evaluate(() => window.skyfenceViewer.terminalsShown()) === data.terminals.length,
+    "the terminals' toggle hides and shows them");
+
+  // Terminals' states step by step: a series per (variant, provider, terminal); the colour follows the
+  // clock: at a change, the step before and the step of the change differ as scenario.json says.
+  const series = data.terminal_states;
+  check(series.length === data.terminals.length * data.cell_layers.filter((l) => l.provider !== "any").length,
+    `a state series for every terminal under every provider of every variant (${series.length})`);
+  const stepMs = data.run.step_s * 1000, startMs = Date.parse(data.run.start_utc);
+  const isoAt = (step) => new Date(startMs + step * stepMs).toISOString();
+  const COLOUR = { s: null, d: (c) => c[0] > 0.9 && c[1] < 0.3 && c[2] < 0.3, u: (c) => Math.abs(c[0] - 0.45) < 0.01 && Math.abs(c[1] - 0.45) < 0.01 };
+  const changing = series.find((x) => x.steps.length > 1) || series[0];
+  await page.selectOption("#cell-variant", changing.variant);
+  await page.selectOption("#cell-provider", changing.provider);
+  await page.selectOption("#terminal-colour", "state");
+  let stateOk = 0;
+  for (let k = 0; k < changing.steps.length && k < 4; ++k) {
+    const at = isoAt(changing.steps[k]);
+    const got = await page.evaluate(([v, p, id, t]) => window.skyfenceViewer.terminalState(v, p, id, t),
+      [changing.variant, changing.provider, changing.terminal, at]);
+    const want = { s: "served", u: "not covered", d: "denied" }[changing.states[k]];
+    await page.evaluate((t) => window.skyfenceViewer.setTime(t), at);
+    const c = await page.evaluate((id) => window.skyfenceViewer.terminalColour(id), changing.terminal);
+    const colourOk = changing.states[k] === "s"
+      ? JSON.stringify(c.map((x) => x.toFixed(2))) === JSON.stringify(await page.evaluate((p) => window.skyfenceViewer.providerColour(p), changing.provider))
+      : COLOUR[changing.states[k]](c);
+    if (got && got.state === want && colourOk) ++stateOk;
+    else console.log(`  ${changing.terminal} at ${at}: ${JSON.stringify(got)}, colour ${JSON.stringify(c)}; expected ${want}`);
+  }
+  check(stateOk === Math.min(4, changing.steps.length),
+    `${changing.variant} / ${changing.provider} / ${changing.terminal}: state and colour at ${stateOk} changes as scenario.json says`);
+  const deniedSeries = series.find((x) => x.states.includes("d") && x.rules[String(x.states.indexOf("d"))]);
+  if (deniedSeries) {
+    const k = deniedSeries.states.indexOf("d");
+    const got = await page.evaluate(([v, p, id, t]) => window.skyfenceViewer.terminalState(v, p, id, t),
+      [deniedSeries.variant, deniedSeries.provider, deniedSeries.terminal, isoAt(deniedSeries.steps[k])]);
+    check(got && got.state === "denied" && got.rules === deniedSeries.rules[String(k)],
+      `${deniedSeries.terminal} denied in ${deniedSeries.variant} by rule ${deniedSeries.rules[String(k)]} (${JSON.stringify(got)})`);
+  }
+  // A moving terminal is drawn where its track is at a sample time.
+  const mover = data.terminals.find((t) => t.track.length > 1);
+  if (mover) {
+    const [iso, lat, lon] = mover.track[1];
+    await page.evaluate((t) => window.skyfenceViewer.setTime(t), iso);
+    const at = await page.evaluate((id) => window.skyfenceViewer.terminalPosition(id), mover.id);
+    check(at && Math.abs(at[0] - lon) < 1e-6 && Math.abs(at[1] - lat) < 1e-6,
+      `moving terminal ${mover.id} drawn on its track at ${iso} (${JSON.stringify(at)})`);
+  }
+
+  // Forbidden regions: a toggle per (variant, provider) policy, each with the scenario's regions.
+  const wantLayers = {};
+  for (const r of data.policy_regions) {
+    const key = `${r.variant}/${r.provider}`;
+    wantLayers[key] = (wantLayers[key] || 0) + 1;
+  }
+  const layers = await page.evaluate(() => window.skyfenceViewer.policyLayers());
+  check(Object.keys(layers).length === Object.keys(wantLayers).length &&
+    Object.entries(wantLayers).every(([k, n]) => layers[k] && layers[k].regions === n),
+  `forbidden regions: ${JSON.stringify(layers)} drawn, ${data.policy_regions.length} regions in the scenario`);
+  const toggles = page.locator("#policies input");
+  check(await toggles.count() === Object.keys(wantLayers).length, "a toggle per policy layer");
+  let toggled = 0;
+  for (let i = 0; i < await toggles.count(); ++i) {
+    const key = await toggles.nth(i).getAttribute("data-layer");
+    await toggles.nth(i).check();
+    const on = await page.evaluate(() => window.skyfenceViewer.policyLayers());
+    await toggles.nth(i).uncheck();
+    const off = await page.evaluate(() => window.skyfenceViewer.policyLayers());
+    if (on[key].shown && !off[key].shown &&
+        Object.keys(on).every((k) => k === key || on[k].shown === off[k].shown)) ++toggled;
+  }
+  check(toggled === Object.keys(wantLayers).length, `each policy layer's toggle shows and hides it alone (${toggled})`);
+  if (data.policy_regions.length > 0) {
+    // Pointing at the first region names its rule (hover), and so does a click.
+    const r = data.policy_regions[0];
+    await toggles.first().check();
+    const ring = r.polygons[0][0];
+    const lon = ring.slice(0, -1).reduce((a, v) => a + v[0], 0) / (ring.length - 1);
+    const lat = ring.slice(0, -1).reduce((a, v) => a + v[1], 0) / (ring.length - 1);
+    await page.evaluate(([x, y]) => window.skyfenceViewer.lookAt(x, y, 1.5e6), [lon, lat]);
+    await page.waitForFunction(() => window.skyfenceViewer.framesInLast(1) > 1, null, { timeout: 20000 });
+    await page.waitForTimeout(300);
+    const pos = await page.evaluate(() => window.skyfenceViewer.regionWindowPosition(0));
+    await page.mouse.move(pos[0] - 3, pos[1]);
+    await page.waitForTimeout(250);
+    await page.mouse.move(pos[0], pos[1], { steps: 2 });
+    await page.waitForFunction((id) => window.skyfenceViewer.pickedText().includes(id), `"${r.rule}"`, { timeout: 5000 })
+      .catch(() => {});
+    const hovered = await page.evaluate(() => window.skyfenceViewer.pickedText());
+    check(hovered.includes(`"${r.rule}"`), `hovering over ${r.region} names its rule (${hovered})`);
+    await page.evaluate(() => { document.getElementById("picked").textContent = ""; });
+    await page.mouse.click(pos[0], pos[1]);
+    const clicked = await page.evaluate(() => window.skyfenceViewer.pickedText());
+    check(clicked.includes(`"${r.rule}"`) && (!r.description || clicked.includes(r.description)),
+      `clicking ${r.region} names its rule and description (${clicked})`);
+  }
+
+  // Routes to the internet (a second results folder, of a scenario with gateways and latency): the chosen
+  // terminal's route at a latency step is scenario.json's, drawn from the terminal through the satellites
+  // where they are drawn to the gateway and the PoP.
+  if (routesUrl) {
+    const page2 = await context.newPage();
+    watch(page2);
+    await page2.goto(routesUrl);
+    await page2.waitForFunction(() => document.body.dataset.ready === "true" && window.skyfenceViewer.cellsReady(),
+      null, { timeout: 30000 });
+    const data2 = await page2.evaluate(() => fetch("scenario.json").then((r) => r.json()));
+    const start2 = Date.parse(data2.run.start_utc);
+    const r = data2.routes.find((x) => x.paths.some((p) => p.length > 0));
+    check(data2.routes.length > 0 && r !== undefined, `routes in the second viewer (${data2.routes.length} terminals)`);
+    const options = await page2.locator("#route-terminal option").count();
+    check(options === data2.routes.length + 1, `a route choice per terminal with routes (${options - 1})`);
+    if (r) {
+      const k = r.paths.findIndex((p) => p.length > 0);
+      await page2.evaluate((t) => window.skyfenceViewer.drawnPositions(t), new Date(start2 + r.t_s[k] * 1000 + 30000).toISOString());
+      const got = await page2.evaluate((key) => window.skyfenceViewer.route(key), `${r.provider}/${r.terminal}`);
+      const path = r.paths[k].split(" ");
+      const sat = await page2.evaluate(([p, n]) => window.skyfenceViewer.satellitePosition(p, n), [r.provider, path[0].slice(4)]);
+      check(got && got.path.join(" ") === r.paths[k] && got.positions.length === path.length + 1 && got.drawn === path.length + 1,
+        `${r.terminal}'s route at +${r.t_s[k]} s drawn as scenario.json's: ${r.paths[k]} (${got && got.drawn} points)`);
+      check(path[0].startsWith("sat:") && sat && got && Math.hypot(...sat.map((v, i) => v - got.positions[1][i])) < 1e-6,
+        "the serving link ends at the serving satellite where it is drawn");
+      const note = await page2.evaluate(() => window.skyfenceViewer.routeNote());
+      check(note.includes(path[path.length - 1]) && note.includes("RTT"), `the route is named: ${note}`);
+      const none = await page2.evaluate(() => window.skyfenceViewer.route(""));
+      check(none === null, "choosing no terminal draws no route");
+    }
+    await page2.close();
   }
 
   // Back to the start, a frame drawn, then the screenshot: the globe (centre of the view) is not uniform.

@@ -237,16 +237,71 @@ async function main() {
         disableDepthTestDistance: Number.POSITIVE_INFINITY },
     }) });
   }
+  // Each terminal's state step by step (scenario.json's terminal_states: the steps where it changes),
+  // per variant and provider: served, not covered ("uncovered") or denied, with the forbid rules.
+  const stepMs = data.run.step_s * 1000;
+  const startMs = Date.parse(data.run.start_utc);
+  const stateSeries = new Map(); // "variant/provider/terminal" -> series
+  for (const s of data.terminal_states || []) stateSeries.set(`${s.variant}/${s.provider}/${s.terminal}`, s);
+  const STATE_NAMES = { s: "served", u: "not covered", d: "denied" };
+  // The state of terminal `id` under `provider` in `variant` at `ms`: {state, rules} or null.
+  const stateAt = (variant, provider, id, ms) => {
+    const s = stateSeries.get(`${variant}/${provider}/${id}`);
+    if (!s || s.steps.length === 0) return null;
+    const step = Math.floor((ms - startMs) / stepMs + 1e-9);
+    let lo = 0, hi = s.steps.length - 1;
+    if (step < s.steps[0]) return null;
+    while (lo < hi) { // the last change at or before `step`
+      const mid = (lo + hi + 1) >> 1;
+      if (s.steps[mid] <= step) lo = mid; else hi = mid - 1;
+    }
+    return { state: s.states[lo], rules: s.rules[String(lo)] };
+  };
+  const providerColour = (name) => sats.collections.has(name) ? sats.collections.get(name).colour : Cesium.Color.WHITE;
+  const DENIED = Cesium.Color.fromCssColorString("#ff2d2d"), UNCOVERED = new Cesium.Color(0.45, 0.45, 0.45, 1);
+  // The providers a terminal's state is shown for: the chosen one, or every provider of the variant.
+  const stateProviders = () => providerSel.value === "any" ? data.providers.map((p) => p.name) : [providerSel.value];
+  // The terminal's state now in the panel's variant: the first provider serving it (by the providers'
+  // order), else denied when a provider denies it, else not covered; null without states.
+  const terminalStateNow = (id, ms) => {
+    const states = stateProviders().map((p) => [p, stateAt(variantSel.value, p, id, ms)]).filter(([, x]) => x);
+    if (states.length === 0) return null;
+    const served = states.find(([, x]) => x.state === "s");
+    if (served) return { state: "s", provider: served[0], states };
+    return { state: states.some(([, x]) => x.state === "d") ? "d" : "u", provider: null, states };
+  };
+  const describeState = (now) => now.states.map(([p, x]) => `${p}: ${STATE_NAMES[x.state]}` +
+    (x.state === "d" ? ` (${x.rules ? `forbid rule ${x.rules}` : "no permit rule matches"})` : "")).join("; ");
+  const terminalColourMode = document.getElementById("terminal-colour");
+  const terminalNote = document.getElementById("terminal-note");
   const colourTerminals = () => {
+    const byState = terminalColourMode.value === "state";
     for (const { t, entity } of terminalEntities) {
       const s = t.service.find((x) => x.variant === variantSel.value && x.provider === providerSel.value);
-      entity.point.color = shareColour(s ? s.served : null, 1.0);
-      entity.point.outlineColor = s && s.decision === "deny" ? Cesium.Color.RED : Cesium.Color.BLACK;
-      entity.description = s ? `${t.name}: served ${(100 * s.served).toFixed(1)} % of the time, covered ` +
-        `${(100 * s.coverage).toFixed(1)} %, ${s.decision}${s.reason ? ` (${s.reason})` : ""}` : t.name;
+      const summary = s ? `served ${(100 * s.served).toFixed(1)} % of the time, covered ` +
+        `${(100 * s.coverage).toFixed(1)} %, ${s.decision}${s.reason ? ` (${s.reason})` : ""}` : "";
+      if (byState) {
+        entity.point.color = new Cesium.CallbackProperty((time) => {
+          const now = terminalStateNow(t.id, Cesium.JulianDate.toDate(time).getTime());
+          return !now ? shareColour(null, 1.0) : now.state === "s" ? providerColour(now.provider)
+            : now.state === "d" ? DENIED : UNCOVERED;
+        }, false);
+        entity.point.outlineColor = Cesium.Color.BLACK;
+        entity.description = new Cesium.CallbackProperty((time) => {
+          const now = terminalStateNow(t.id, Cesium.JulianDate.toDate(time).getTime());
+          return `${t.name} (${t.id}) at ${Cesium.JulianDate.toIso8601(time, 0)}: ` +
+            (now ? describeState(now) : "no state in these results") + (summary ? `. Over the window: ${summary}` : "");
+        }, false);
+      } else {
+        entity.point.color = shareColour(s ? s.served : null, 1.0);
+        entity.point.outlineColor = s && s.decision === "deny" ? Cesium.Color.RED : Cesium.Color.BLACK;
+        entity.description = s ? `${t.name}: ${summary}` : t.name;
+      }
     }
+    terminalNote.textContent = `${terminalEntities.length} terminals` +
+      (trackEntities.length ? `, ${trackEntities.length} moving` : "");
   };
-  for (const sel of [variantSel, providerSel, metricSel]) {
+  for (const sel of [variantSel, providerSel, metricSel, terminalColourMode]) {
     sel.addEventListener("change", () => { colourCells(); colourTerminals(); });
   }
   colourTerminals();
@@ -289,17 +344,157 @@ async function main() {
     });
   }
 
+  // Forbidden regions: a primitive per (variant, provider) policy, a toggle each; a forbid rule's region
+  // filled red (its holes left open), or for a rule forbidding outside its region, the region's outline.
+  const policyLayers = new Map(); // "variant/provider" -> {primitive, outlines, count, shown}
+  const policyRegions = data.policy_regions || [];
+  policyRegions.forEach((r, index) => {
+    const key = `${r.variant}/${r.provider}`;
+    if (!policyLayers.has(key)) policyLayers.set(key, { variant: r.variant, provider: r.provider, instances: [], outlines: [], count: 0 });
+    const layer = policyLayers.get(key);
+    ++layer.count;
+    for (const polygon of r.polygons) {
+      const ring = (coords) => Cesium.Cartesian3.fromDegreesArray(coords.slice(0, -1).flat());
+      if (r.side === "inside") {
+        layer.instances.push(new Cesium.GeometryInstance({
+          id: { kind: "policy-region", index },
+          geometry: new Cesium.PolygonGeometry({
+            polygonHierarchy: new Cesium.PolygonHierarchy(ring(polygon[0]),
+              polygon.slice(1).map((h) => new Cesium.PolygonHierarchy(ring(h)))),
+            height: 0, vertexFormat: Cesium.PerInstanceColorAppearance.VERTEX_FORMAT,
+          }),
+          attributes: { color: Cesium.ColorGeometryInstanceAttribute.fromColor(new Cesium.Color(0.9, 0.1, 0.1, 0.35)) },
+        }));
+      }
+      for (const coords of polygon) {
+        layer.outlines.push(new Cesium.GeometryInstance({
+          id: { kind: "policy-region", index },
+          geometry: new Cesium.PolylineGeometry({
+            positions: Cesium.Cartesian3.fromDegreesArray(coords.flat()), width: 1.5,
+            vertexFormat: Cesium.PolylineColorAppearance.VERTEX_FORMAT, arcType: Cesium.ArcType.GEODESIC,
+          }),
+          attributes: { color: Cesium.ColorGeometryInstanceAttribute.fromColor(new Cesium.Color(1.0, 0.25, 0.25, 0.9)) },
+        }));
+      }
+    }
+  });
+  const policiesEl = document.getElementById("policies");
+  for (const [key, layer] of policyLayers) {
+    layer.primitives = [];
+    if (layer.instances.length > 0) {
+      layer.primitives.push(scene.primitives.add(new Cesium.Primitive({
+        geometryInstances: layer.instances,
+        appearance: new Cesium.PerInstanceColorAppearance({ flat: true, translucent: true }),
+      })));
+    }
+    if (layer.outlines.length > 0) {
+      layer.primitives.push(scene.primitives.add(new Cesium.Primitive({
+        geometryInstances: layer.outlines, appearance: new Cesium.PolylineColorAppearance({ translucent: true }),
+      })));
+    }
+    delete layer.instances;
+    delete layer.outlines;
+    const label = document.createElement("label");
+    label.innerHTML = `<input type="checkbox" data-layer="">`;
+    const input = label.querySelector("input");
+    input.dataset.layer = key;
+    input.checked = layer.variant === "baseline";
+    label.append(` ${layer.provider}${layer.variant === "baseline" ? "" : ` (variant ${layer.variant})`}: ` +
+      `${layer.count} region${layer.count === 1 ? "" : "s"}`);
+    const show = (on) => { layer.shown = on; for (const p of layer.primitives) p.show = on; };
+    show(input.checked);
+    input.addEventListener("change", (e) => show(e.target.checked));
+    policiesEl.append(label);
+  }
+  document.getElementById("policy-note").textContent = policyRegions.length === 0
+    ? "No policy of this scenario forbids a region."
+    : `${policyRegions.length} regions of forbid rules; point at one for its rule.`;
+  const describeRegion = (r) => `forbid rule "${r.rule}" of ${r.provider}'s policy` +
+    `${r.variant === "baseline" ? "" : ` (added by variant ${r.variant})`}: ${r.side} ${r.region}` +
+    `${r.description ? ` - ${r.description}` : ""}${r.summary ? ` [${r.summary}]` : ""}`;
+
+  // A chosen terminal's serving link and route to the internet (the baseline's routes, computed at the
+  // scenario's latency steps): at the clock's time, the route of the last latency step, drawn from the
+  // terminal through its satellites (where they are drawn now) to the gateway and the PoP.
+  const routes = data.routes || [];
+  const routeSel = document.getElementById("route-terminal");
+  const routeNote = document.getElementById("route-note");
+  for (const r of routes) routeSel.add(new Option(`${r.terminal} (${r.provider})`, `${r.provider}/${r.terminal}`));
+  const satIndex = new Map(sats.records.map((r, i) => [`${r.provider}/${r.norad}`, i]));
+  const stationAt = new Map(data.ground_stations.map((g) => [`${g.provider}/${g.kind}:${g.id}`,
+    Cesium.Cartesian3.fromDegrees(g.lon_deg, g.lat_deg, 0)]));
+  // The route now: {path: [tokens], rtt, positions: [Cartesian3]} or null.
+  const routeNow = (time) => {
+    const r = routes.find((x) => `${x.provider}/${x.terminal}` === routeSel.value);
+    if (!r) return null;
+    const s = (Cesium.JulianDate.toDate(time).getTime() - startMs) / 1000;
+    let k = -1;
+    for (let i = 0; i < r.t_s.length && r.t_s[i] <= s + 1e-6; ++i) k = i;
+    if (k < 0) return null;
+    const path = r.paths[k] ? r.paths[k].split(" ") : [];
+    const t = terminalEntities.find((x) => x.t.id === r.terminal);
+    const positions = [t.entity.position.getValue(time)];
+    for (const node of path) {
+      if (node.startsWith("sat:")) {
+        const i = satIndex.get(`${r.provider}/${node.slice(4)}`);
+        if (i !== undefined && sats.points[i].show) positions.push(Cesium.Cartesian3.clone(sats.points[i].position));
+      } else {
+        const p = stationAt.get(`${r.provider}/${node}`);
+        if (p) positions.push(p);
+      }
+    }
+    return { provider: r.provider, terminal: r.terminal, at: r.t_s[k], path, rtt: r.rtt_ms[k], positions };
+  };
+  const routeEntity = viewer.entities.add({
+    polyline: {
+      positions: new Cesium.CallbackProperty((time) => {
+        const r = routeNow(time);
+        return r && r.path.length > 0 ? r.positions : [];
+      }, false),
+      width: 3, material: Cesium.Color.fromCssColorString("#ffe66d"), arcType: Cesium.ArcType.NONE,
+    },
+  });
+  const describeRoute = () => {
+    const r = routeNow(clock.currentTime);
+    routeNote.textContent = routes.length === 0 ? "These results have no routes (latency not computed, or no provider with gateways)."
+      : !routeSel.value ? `${routes.length} terminals with routes (baseline); choose one.`
+      : !r ? "No route yet at this time."
+      : r.path.length === 0 ? `${r.terminal}: no route at the latency step ${new Date(startMs + r.at * 1000).toISOString().slice(11, 16)} UTC`
+      : `${r.terminal} over ${r.provider} at ${new Date(startMs + r.at * 1000).toISOString().slice(11, 16)} UTC: ` +
+        `${r.path.join(" > ")}; RTT ${r.rtt.toFixed(1)} ms`;
+  };
+  routeSel.addEventListener("change", describeRoute);
+  clock.onTick.addEventListener(() => { if (routeSel.value) describeRoute(); });
+  describeRoute();
+
   // Picking: what is under the pointer.
   const picked = document.getElementById("picked");
-  new Cesium.ScreenSpaceEventHandler(scene.canvas).setInputAction((ev) => {
-    const p = scene.pick(ev.position);
-    if (!Cesium.defined(p)) { picked.textContent = ""; return; }
-    const id = p.id;
-    if (id instanceof Cesium.Entity) picked.textContent = id.description ? id.description.getValue() : id.id;
-    else if (id && id.kind === "satellite") picked.textContent = `${id.name || "NORAD " + id.norad} (${id.provider}, NORAD ${id.norad})`;
-    else if (id && id.kind) picked.textContent = `${id.kind} ${id.id} (${id.provider})`;
-    else if (typeof id === "string") picked.textContent = `cell ${id}`;
-  }, Cesium.ScreenSpaceEventType.LEFT_CLICK);
+  const describe = (id) => {
+    if (id instanceof Cesium.Entity) return id.description ? id.description.getValue(clock.currentTime) : id.id;
+    if (id && id.kind === "satellite") return `${id.name || "NORAD " + id.norad} (${id.provider}, NORAD ${id.norad})`;
+    if (id && id.kind === "policy-region") return describeRegion(policyRegions[id.index]);
+    if (id && id.kind) return `${id.kind} ${id.id} (${id.provider})`;
+    if (typeof id === "string") return `cell ${id}`;
+    return "";
+  };
+  const handler = new Cesium.ScreenSpaceEventHandler(scene.canvas);
+  // A click names what is under the pointer, a forbidden region first (the cells lie on it too).
+  const pickAt = (position) => {
+    const all = scene.drillPick(position, 4).map((p) => p.id).filter((id) => id !== undefined);
+    const region = all.find((id) => id && id.kind === "policy-region");
+    return region !== undefined ? region : all[0];
+  };
+  handler.setInputAction((ev) => { picked.textContent = describe(pickAt(ev.position)); },
+    Cesium.ScreenSpaceEventType.LEFT_CLICK);
+  // Hovering over a forbidden region names its rule (picking at most every 200 ms).
+  let lastHover = 0;
+  handler.setInputAction((ev) => {
+    const t = performance.now();
+    if (t - lastHover < 200 || policyRegions.length === 0) return;
+    lastHover = t;
+    const id = pickAt(ev.endPosition);
+    if (id && id.kind === "policy-region") picked.textContent = describe(id);
+  }, Cesium.ScreenSpaceEventType.MOUSE_MOVE);
 
   // Satellites move before each frame.
   const nowMs = (julian) => Cesium.JulianDate.toDate(julian).getTime();
@@ -326,7 +521,62 @@ async function main() {
   window.skyfenceViewer = Object.freeze({
     satelliteCount: () => total,
     window: () => [data.run.start_utc, data.run.stop_utc],
-    cellsReady: () => !cellPrimitive || cellPrimitive.ready,
+    cellsReady: () => (!cellPrimitive || cellPrimitive.ready) &&
+      [...policyLayers.values()].every((l) => l.primitives.every((p) => p.ready)),
+    // The forbidden regions' layers: {"variant/provider": {regions, shown}}, shown as drawn now.
+    policyLayers() {
+      const out = {};
+      for (const [key, l] of policyLayers) out[key] = { regions: l.count, shown: l.primitives.every((p) => p.show) };
+      return out;
+    },
+    // A window position inside region `index` (its first ring's first vertex nudged inwards is not
+    // guaranteed inside; the mean of the ring's vertices is, for the convex-ish test regions), or null.
+    regionWindowPosition(index) {
+      const ring = policyRegions[index].polygons[0][0];
+      const n = ring.length - 1;
+      const lon = ring.slice(0, n).reduce((a, v) => a + v[0], 0) / n, lat = ring.slice(0, n).reduce((a, v) => a + v[1], 0) / n;
+      const w = Cesium.SceneTransforms.worldToWindowCoordinates(scene, Cesium.Cartesian3.fromDegrees(lon, lat, 0));
+      return w ? [w.x, w.y] : null;
+    },
+    // Looks straight down at (lon, lat) from `height_m`.
+    lookAt(lon, lat, heightM) { viewer.camera.setView({ destination: Cesium.Cartesian3.fromDegrees(lon, lat, heightM) }); },
+    pickedText: () => picked.textContent,
+    // Terminal `id`'s state in `variant` under `provider` at `iso`: "served", "not covered", "denied" (and
+    // the forbid rules), as scenario.json holds it; null without one.
+    terminalState(variant, provider, id, iso) {
+      const x = stateAt(variant, provider, id, Date.parse(iso));
+      return x ? { state: STATE_NAMES[x.state], rules: x.rules ?? null } : null;
+    },
+    terminalCount: () => terminalEntities.length,
+    // Chooses the route of `key` ("provider/terminal", "" for none) and gives the route drawn at the
+    // clock's time: {path, rtt, positions: [[x, y, z] km]} or null; `satellite(token)` positions are those
+    // drawn for the satellites.
+    route(key) {
+      if (key !== undefined && routeSel.value !== key) { routeSel.value = key; routeSel.dispatchEvent(new Event("change")); }
+      const r = routeNow(clock.currentTime);
+      const drawn = routeEntity.polyline.positions.getValue(clock.currentTime);
+      return r && { path: r.path, rtt: r.rtt, at_s: r.at, drawn: drawn.length,
+        positions: r.positions.map((p) => [p.x / 1000, p.y / 1000, p.z / 1000]) };
+    },
+    satellitePosition(provider, norad) {
+      const i = satIndex.get(`${provider}/${norad}`);
+      const p = i !== undefined && sats.points[i].show ? sats.points[i].position : null;
+      return p ? [p.x / 1000, p.y / 1000, p.z / 1000] : null;
+    },
+    routeNote: () => routeNote.textContent,
+    // A provider's colour, [r, g, b, a] in [0, 1] to two decimals (as text).
+    providerColour(name) { const c = providerColour(name); return [c.red, c.green, c.blue, c.alpha].map((x) => x.toFixed(2)); },
+    terminalsShown: () => terminalEntities.filter(({ entity }) => entity.show).length,
+    // Where terminal `id` is drawn now (degrees).
+    terminalPosition(id) {
+      const e = terminalEntities.find((x) => x.t.id === id);
+      const p = e && e.entity.position.getValue(clock.currentTime);
+      if (!p) return null;
+      const c = Cesium.Cartographic.fromCartesian(p);
+      return [Cesium.Math.toDegrees(c.longitude), Cesium.Math.toDegrees(c.latitude)];
+    },
+    // Sets the clock to `iso` and stops it.
+    setTime(iso) { clock.shouldAnimate = false; clock.currentTime = Cesium.JulianDate.fromIso8601(iso); },
     // {norad: [x, y, z] km, Earth-fixed} computed with SGP4 at `iso` (exact, no interpolation).
     exactPositions(iso) {
       const ms = Date.parse(iso);

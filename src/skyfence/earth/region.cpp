@@ -1,8 +1,10 @@
 // Region: lon/lat rings -> densified S2 loops -> an S2Polygon read by the even-odd rule.
 #include "skyfence/earth/region.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <span>
@@ -13,7 +15,9 @@
 #include <vector>
 
 #include <s2/s2error.h>
+#include <s2/s2latlng.h>
 #include <s2/s2loop.h>
+#include <s2/s2polygon.h>
 
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/internal/region_data.h"
@@ -215,6 +219,108 @@ Region Region::union_of(std::span<const Region> regions, std::string name) {
 
 std::size_t Region::vertex_count() const {
   return data_->vertex_count;
+}
+
+namespace outline_internal {
+
+// Distance in degrees from p to the segment a-b, in the lon/lat plane.
+double offset_deg(const LonLatDeg& p, const LonLatDeg& a, const LonLatDeg& b) {
+  const double dx = b.lon_deg - a.lon_deg, dy = b.lat_deg - a.lat_deg;
+  const double len2 = dx * dx + dy * dy;
+  double u = len2 > 0.0 ? ((p.lon_deg - a.lon_deg) * dx + (p.lat_deg - a.lat_deg) * dy) / len2 : 0.0;
+  u = std::clamp(u, 0.0, 1.0);
+  return std::hypot(p.lon_deg - (a.lon_deg + u * dx), p.lat_deg - (a.lat_deg + u * dy));
+}
+
+// Douglas-Peucker over v[first..last] (both kept): marks the kept vertices. Iterative (rings of
+// Russia's size would recurse deeply).
+void thin(const std::vector<LonLatDeg>& v, std::size_t first, std::size_t last, double tolerance_deg,
+          std::vector<std::uint8_t>& keep) {
+  std::vector<std::pair<std::size_t, std::size_t>> todo{{first, last}};
+  while (!todo.empty()) {
+    const auto [i, j] = todo.back();
+    todo.pop_back();
+    double worst = -1.0;
+    std::size_t at = i;
+    for (std::size_t k = i + 1; k < j; ++k) {
+      const double d = offset_deg(v[k], v[i], v[j]);
+      if (d > worst) {
+        worst = d;
+        at = k;
+      }
+    }
+    if (worst > tolerance_deg) {
+      keep[at] = 1;
+      todo.push_back({i, at});
+      todo.push_back({at, j});
+    }
+  }
+}
+
+// One S2 loop as a closed lon/lat ring, thinned; empty when it thins away or circles a pole.
+Ring loop_ring(const S2Loop& loop, double tolerance_deg) {
+  const int n = loop.num_vertices();
+  std::vector<LonLatDeg> v;
+  v.reserve(static_cast<std::size_t>(n) + 1);
+  for (int i = 0; i < n; ++i) {
+    const S2LatLng ll(loop.vertex(i));
+    double lon = ll.lng().degrees();
+    if (!v.empty()) {
+      // Continuous longitudes: each step the short way.
+      while (lon - v.back().lon_deg > 180.0) lon -= 360.0;
+      while (lon - v.back().lon_deg < -180.0) lon += 360.0;
+    }
+    v.push_back({lon, ll.lat().degrees()});
+  }
+  if (v.size() < 3) return {};
+  LonLatDeg close = v.front();
+  double back = close.lon_deg;
+  while (back - v.back().lon_deg > 180.0) back -= 360.0;
+  while (back - v.back().lon_deg < -180.0) back += 360.0;
+  if (std::abs(back - v.front().lon_deg) > 1.0) return {};  // around a pole: longitudes do not close
+  v.push_back(close);
+  // Split the ring at its first vertex and the vertex farthest from it, then thin both halves.
+  std::size_t far = 0;
+  double far_d = -1.0;
+  for (std::size_t k = 1; k + 1 < v.size(); ++k) {
+    const double d = std::hypot(v[k].lon_deg - v[0].lon_deg, v[k].lat_deg - v[0].lat_deg);
+    if (d > far_d) {
+      far_d = d;
+      far = k;
+    }
+  }
+  std::vector<std::uint8_t> keep(v.size(), 0);
+  keep.front() = keep.back() = keep[far] = 1;
+  thin(v, 0, far, tolerance_deg, keep);
+  thin(v, far, v.size() - 1, tolerance_deg, keep);
+  Ring out;
+  for (std::size_t k = 0; k < v.size(); ++k) {
+    if (keep[k] != 0) out.push_back(v[k]);
+  }
+  if (out.size() < 4) return {};  // fewer than 3 distinct vertices
+  return out;
+}
+
+}  // namespace outline_internal
+
+std::vector<std::vector<Ring>> Region::outline(double tolerance_deg) const {
+  if (!(tolerance_deg >= 0.0)) throw std::invalid_argument("Region::outline: tolerance_deg < 0");
+  const S2Polygon& poly = data_->polygon;
+  std::vector<std::vector<Ring>> out;
+  std::vector<int> shell_of(static_cast<std::size_t>(poly.num_loops()), -1);  // index in out
+  for (int k = 0; k < poly.num_loops(); ++k) {
+    const S2Loop& loop = *poly.loop(k);
+    Ring ring = outline_internal::loop_ring(loop, tolerance_deg);
+    if (loop.is_hole()) {
+      const int parent = poly.GetParent(k);
+      const int shell = parent >= 0 ? shell_of[static_cast<std::size_t>(parent)] : -1;
+      if (shell >= 0 && !ring.empty()) out[static_cast<std::size_t>(shell)].push_back(std::move(ring));
+    } else if (!ring.empty()) {
+      shell_of[static_cast<std::size_t>(k)] = static_cast<int>(out.size());
+      out.push_back({std::move(ring)});
+    }
+  }
+  return out;
 }
 
 }  // namespace skyfence::earth

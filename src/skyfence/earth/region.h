@@ -74,6 +74,16 @@ class Region {
   [[nodiscard]] std::size_t ring_count() const;
   [[nodiscard]] std::size_t vertex_count() const;
 
+  // The boundary for drawing (the globe viewer): one entry per outer ring, that ring first and then the
+  // rings of the holes directly inside it, each closed (last = first). Vertices are those kept after
+  // densification, thinned by Douglas-Peucker in longitude/latitude so that no dropped vertex lies more
+  // than `tolerance_deg` (in degrees of longitude or latitude) off the drawn edge; rings that thin to
+  // fewer than 3 distinct vertices (islands smaller than the tolerance) are left out. Longitudes are
+  // continuous along a ring (a ring crossing the antimeridian goes past +-180), latitudes in
+  // [-90, 90]. A ring around a pole cannot be drawn this way and is left out. REQUIRES: tolerance_deg
+  // >= 0. Cost: O(n log n) in the vertex count.
+  [[nodiscard]] std::vector<std::vector<Ring>> outline(double tolerance_deg) const;
+
   // For the layer's own use (grid.cpp).
   [[nodiscard]] const internal::RegionData& data() const { return *data_; }
 

@@ -47,6 +47,18 @@ std::string_view to_string(TerminalDecision decision) {
   return "unknown";
 }
 
+std::string_view to_string(TerminalState state) {
+  switch (state) {
+    case TerminalState::served:
+      return "served";
+    case TerminalState::uncovered:
+      return "uncovered";
+    case TerminalState::denied:
+      return "denied";
+  }
+  return "unknown";
+}
+
 CellInfo cell_info(const earth::Cell& cell) {
   CellInfo c;
   c.token = cell.token;
@@ -379,6 +391,37 @@ void validate(const Results& r) {
     if (g.kind != "gateway" && g.kind != "pop") fail(w + ": kind must be \"gateway\" or \"pop\"");
     if (!(std::fabs(g.lat_deg) <= 90.0) || !std::isfinite(g.lon_deg)) fail(w + ": bad location");
     unique_key("ground station", {g.provider, g.kind, g.id});
+  }
+  for (const auto& x : r.policy_regions) {
+    const std::string w = "policy region (" + x.variant + ", " + x.provider + ", " + x.rule + ")";
+    if (r.variant(x.variant) == nullptr) fail(w + ": unknown variant \"" + x.variant + "\"");
+    if (r.provider(x.provider) == nullptr) fail(w + ": unknown provider \"" + x.provider + "\"");
+    if (x.side != "inside" && x.side != "outside") fail(w + ": side must be \"inside\" or \"outside\"");
+    for (const auto& polygon : x.polygons) {
+      for (const auto& ring : polygon) {
+        for (const auto& v : ring) {
+          if (!(std::fabs(v.lat_deg) <= 90.0) || !std::isfinite(v.lon_deg)) fail(w + ": bad vertex");
+        }
+      }
+    }
+  }
+  for (const auto& x : r.terminal_states) {
+    const std::string w = "terminal state (" + x.variant + ", " + x.provider + ", " + x.terminal + ", " +
+                          std::to_string(x.first_step) + ")";
+    if (r.variant(x.variant) == nullptr) fail(w + ": unknown variant \"" + x.variant + "\"");
+    if (r.provider(x.provider) == nullptr) fail(w + ": unknown provider \"" + x.provider + "\"");
+    known_terminal(x.terminal, w);
+    if (r.run.step_count > 0 && x.first_step >= r.run.step_count) fail(w + ": beyond the run's steps");
+    unique_key("terminal state", {x.variant, x.provider, x.terminal, std::to_string(x.first_step)});
+  }
+  for (const auto& x : r.routes) {
+    const std::string at = time::format_iso8601(x.time, 3);  // as stored (internal/tables.h)
+    const std::string w = "route (" + x.variant + ", " + x.provider + ", " + x.terminal + ", " + at + ")";
+    if (r.variant(x.variant) == nullptr) fail(w + ": unknown variant \"" + x.variant + "\"");
+    if (r.provider(x.provider) == nullptr) fail(w + ": unknown provider \"" + x.provider + "\"");
+    known_terminal(x.terminal, w);
+    if (!x.path.empty() && !(std::isfinite(x.rtt_ms) && x.rtt_ms >= 0.0)) fail(w + ": bad rtt_ms");
+    unique_key("route", {x.variant, x.provider, x.terminal, at});
   }
   for (const auto& x : r.reliance) {
     unique_key("reliance", {x.scope, x.scope_id, x.variant});

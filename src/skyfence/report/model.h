@@ -253,6 +253,62 @@ struct GroundStation {
   double lon_deg = 0.0;
 };
 
+// The region of one forbid rule of a provider's policy, for drawing (the globe viewer's forbidden
+// regions): one row per region the rule names (a list of countries gives one row per country).
+struct PolicyRegion {
+  // "baseline" for the provider's policy as the scenario loads it, or the id of the policy-rule variant
+  // whose added rule this is.
+  std::string variant;
+  std::string provider;     // ProviderInfo::name
+  std::string rule;         // the rule's id
+  std::string description;  // the rule's description; may be empty
+  std::string summary;      // its conditions in words, as decisions' reasons give them
+  std::string region;       // the region as written: "RUS", "areas.geojson#zone", "polygon"
+  std::string side;         // "inside" or "outside": the side of the region the rule forbids
+  // earth::Region::outline(kPolicyOutlineToleranceDeg): each an outer ring, then its holes.
+  std::vector<std::vector<earth::Ring>> polygons;
+};
+// The thinning of policy regions' outlines, degrees (about 5.6 km of latitude): what the globe shows,
+// not what decisions use (those use the regions themselves).
+inline constexpr double kPolicyOutlineToleranceDeg = 0.05;
+
+// A terminal's state under one provider at one time step.
+enum class TerminalState : std::uint8_t {
+  served,     // permitted and in view of enough satellites
+  uncovered,  // permitted, but in view of too few satellites
+  denied,     // the provider's policy denies it (whatever is in view)
+};
+// "served", "uncovered", "denied".
+std::string_view to_string(TerminalState state);
+
+// From `first_step` (an index of the run's time steps) until the next row of the same variant,
+// provider and terminal (or the run's end), the terminal is in `state`: the terminals' state step by
+// step, stored as its changes. Every (variant, provider, terminal) has a row at step 0.
+struct TerminalStateChange {
+  std::string variant;
+  std::string provider;  // a provider name (never "any")
+  std::string terminal;  // Terminal::id
+  std::uint32_t first_step = 0;
+  TerminalState state = TerminalState::served;
+  // denied: the ids of the forbid rules that matched (comma-separated, file order), empty when no permit
+  // rule matched; empty otherwise.
+  std::string rules;
+};
+
+// The route of one terminal to the internet over one provider's network at one latency step (the
+// scenario's `latency_step`), as the latency summaries were computed from it.
+struct RouteRecord {
+  std::string variant;
+  std::string provider;  // a provider with gateways
+  std::string terminal;  // Terminal::id
+  time::Instant time;    // the latency step
+  double rtt_ms = 0.0;   // 0 when unreachable
+  // The nodes after the terminal, space-separated, in order: "sat:NORAD" (the first is the serving
+  // satellite, the next ones over inter-satellite links), "gateway:ID", "pop:ID"; empty when the
+  // terminal has no route then (not served, denied, or no gateway in reach).
+  std::string path;
+};
+
 // Reliance of one provider within a scope (see Reliance).
 struct ProviderReliance {
   std::string provider;
@@ -386,9 +442,12 @@ struct Results {
   std::vector<TerminalCapacity> terminal_capacity;
   std::vector<CapacityCellLayer> capacity_cells;
   std::vector<ProviderUsage> provider_usage;
-  std::optional<EnforcementStudy> enforcement;  // when the scenario has an [enforcement] study
-  std::vector<SatelliteElements> satellites;    // every provider's satellites as loaded
-  std::vector<GroundStation> ground_stations;   // gateways and PoPs of providers with a network
+  std::optional<EnforcementStudy> enforcement;       // when the scenario has an [enforcement] study
+  std::vector<SatelliteElements> satellites;         // every provider's satellites as loaded
+  std::vector<GroundStation> ground_stations;        // gateways and PoPs of providers with a network
+  std::vector<PolicyRegion> policy_regions;          // the forbid rules' regions, baseline and variants
+  std::vector<TerminalStateChange> terminal_states;  // per plan, provider and terminal, in step order
+  std::vector<RouteRecord> routes;  // per plan, provider with gateways, latency step and terminal
 
   // Lookups; nullptr when absent.
   [[nodiscard]] const ProviderInfo* provider(std::string_view name) const;

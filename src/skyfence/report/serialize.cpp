@@ -139,10 +139,23 @@ void fields(GroundStation& x, F& f) {
   f(x.provider, x.kind, x.id, x.lat_deg, x.lon_deg);
 }
 template <class F>
+void fields(PolicyRegion& x, F& f) {
+  f(x.variant, x.provider, x.rule, x.description, x.summary, x.region, x.side, x.polygons);
+}
+template <class F>
+void fields(TerminalStateChange& x, F& f) {
+  f(x.variant, x.provider, x.terminal, x.first_step, x.state, x.rules);
+}
+template <class F>
+void fields(RouteRecord& x, F& f) {
+  f(x.variant, x.provider, x.terminal, x.time, x.rtt_ms, x.path);
+}
+template <class F>
 void fields(Results& x, F& f) {
   f(x.run, x.providers, x.load_issues, x.variants, x.cells, x.cell_layers, x.groups, x.terminals,
     x.terminal_service, x.latency, x.timeseries, x.reliance, x.passes, x.capacity, x.terminal_capacity,
-    x.capacity_cells, x.provider_usage, x.enforcement, x.satellites, x.ground_stations);
+    x.capacity_cells, x.provider_usage, x.enforcement, x.satellites, x.ground_stations, x.policy_regions,
+    x.terminal_states, x.routes);
 }
 
 // A field added to a type the results hold changes its size: these fail to compile until the field is
@@ -176,7 +189,10 @@ static_assert(sizeof(EnforcementGroupResult) == 112, "a field was added: list it
 static_assert(sizeof(EnforcementStudy) == 184, "a field was added: list it in fields()");
 static_assert(sizeof(SatelliteElements) == 152, "a field was added: list it in fields()");
 static_assert(sizeof(GroundStation) == 112, "a field was added: list it in fields()");
-static_assert(sizeof(Results) == 832, "a field was added: list it in fields()");
+static_assert(sizeof(PolicyRegion) == 248, "a field was added: list it in fields()");
+static_assert(sizeof(TerminalStateChange) == 136, "a field was added: list it in fields()");
+static_assert(sizeof(RouteRecord) == 144, "a field was added: list it in fields()");
+static_assert(sizeof(Results) == 904, "a field was added: list it in fields()");
 #endif
 
 constexpr std::array<char, 8> kMagic = {'s', 'k', 'y', 'R', 'e', 's', 'u', 'l'};

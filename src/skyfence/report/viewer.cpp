@@ -4,11 +4,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <sstream>
 #include <system_error>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -195,14 +197,14 @@ std::string viewer_data_json(const std::filesystem::path& results_sqlite) {
   using viewer_internal::json;
   using viewer_internal::query_rows;
   viewer_internal::StoreReader db(results_sqlite);
-  for (const char* t :
-       {"runs", "providers", "variants", "cells", "cell_stats", "terminals", "terminal_tracks",
-        "terminal_service", "capacity_cells", "satellites", "ground_stations"})
+  for (const char* t : {"runs", "providers", "variants", "cells", "cell_stats", "terminals",
+                        "terminal_tracks", "terminal_service", "capacity_cells", "satellites",
+                        "ground_stations", "policy_regions", "terminal_states", "routes"})
     db.require_table(t);
 
   json j;
   j["format"] = viewer_internal::kViewerFormat;
-  j["format_version"] = 1;
+  j["format_version"] = 2;
   db.query("SELECT scenario_name, start_utc, stop_utc, step_s, region_name FROM runs;",
            [&](sqlite3_stmt* st) {
              j["run"] = {{"scenario_name", column_text(st, 0)},
@@ -338,6 +340,77 @@ std::string viewer_data_json(const std::filesystem::path& results_sqlite) {
                                         {"id", column_text(st, 2)},
                                         {"lat_deg", sqlite3_column_double(st, 3)},
                                         {"lon_deg", sqlite3_column_double(st, 4)}});
+      });
+  // Forbidden regions: each row's polygons as GeoJSON MultiPolygon coordinates.
+  j["policy_regions"] = json::array();
+  db.query(
+      "SELECT variant, provider, rule_id, region, side, description, summary, geometry_geojson FROM "
+      "policy_regions ORDER BY variant, provider, rule_id, region;",
+      [&](sqlite3_stmt* st) {
+        json geometry = json::parse(column_text(st, 7), nullptr, false);
+        if (geometry.is_discarded() || !geometry.contains("coordinates")) {
+          throw InputError(results_sqlite.string() + ": policy_regions: a geometry is not GeoJSON");
+        }
+        j["policy_regions"].push_back({{"variant", column_text(st, 0)},
+                                       {"provider", column_text(st, 1)},
+                                       {"rule", column_text(st, 2)},
+                                       {"region", column_text(st, 3)},
+                                       {"side", column_text(st, 4)},
+                                       {"description", column_text(st, 5)},
+                                       {"summary", column_text(st, 6)},
+                                       {"polygons", std::move(geometry["coordinates"])}});
+      });
+  // Terminals' states step by step, as their changes: per (variant, provider, terminal) the steps where
+  // the state changes, the state from there (a letter of "sud": served, uncovered, denied) and, for
+  // denials, the forbid rules that matched (keyed by the change's index; "" when no permit rule did).
+  j["terminal_states"] = json::array();
+  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> series_index;
+  db.query(
+      "SELECT variant, provider, terminal_id, first_step, state, rule_ids FROM terminal_states ORDER BY "
+      "variant, provider, terminal_id, first_step;",
+      [&](sqlite3_stmt* st) {
+        const auto key = std::make_tuple(column_text(st, 0), column_text(st, 1), column_text(st, 2));
+        auto it = series_index.find(key);
+        if (it == series_index.end()) {
+          it = series_index.emplace(key, j["terminal_states"].size()).first;
+          j["terminal_states"].push_back({{"variant", std::get<0>(key)},
+                                          {"provider", std::get<1>(key)},
+                                          {"terminal", std::get<2>(key)},
+                                          {"steps", json::array()},
+                                          {"states", ""},
+                                          {"rules", json::object()}});
+        }
+        json& series = j["terminal_states"][it->second];
+        const std::string state = column_text(st, 4);
+        if (state == "denied") {
+          series["rules"][std::to_string(series["steps"].size())] = column_text(st, 5);
+        }
+        series["steps"].push_back(sqlite3_column_int64(st, 3));
+        series["states"].get_ref<std::string&>() += state.substr(0, 1);
+      });
+  // The baseline's routes to the internet (the variants' are in the store only, to keep the file small):
+  // per (provider, terminal) the latency steps' times (seconds after the start), RTTs and paths.
+  j["routes"] = json::array();
+  std::map<std::pair<std::string, std::string>, std::size_t> route_index;
+  db.query(
+      "SELECT provider, terminal_id, (julianday(time_utc) - (SELECT julianday(start_utc) FROM runs)) * "
+      "86400.0, "
+      "rtt_ms, path FROM routes WHERE variant = 'baseline' ORDER BY provider, terminal_id, time_utc;",
+      [&](sqlite3_stmt* st) {
+        const auto key = std::make_pair(column_text(st, 0), column_text(st, 1));
+        auto it = route_index.find(key);
+        if (it == route_index.end()) {
+          it = route_index.emplace(key, j["routes"].size()).first;
+          j["routes"].push_back({{"provider", key.first},
+                                 {"terminal", key.second},
+                                 {"t_s", json::array()},
+                                 {"rtt_ms", json::array()},
+                                 {"paths", json::array()}});
+        }
+        json& r = j["routes"][it->second];
+        r["t_s"].push_back(std::round(sqlite3_column_double(st, 2) * 1000.0) / 1000.0);
+        r["rtt_ms"].push_back(viewer_internal::column_value(st, 3));
+        r["paths"].push_back(column_text(st, 4));
       });
   return j.dump();
 }

@@ -239,13 +239,37 @@ void add_series_step(const Scenario& sc, const RunInputs& in, std::size_t step,
   }
 }
 
+// The forbid rules that deny `terminal` under `policy` at `at` (comma-separated ids, file order; empty
+// when no permit rule matched), decided as decide_terminal decides: a tracked terminal where it is then,
+// with its speed and roaming days but no history.
+std::string denied_rules(const TerminalRow& terminal, const earth::Track& track, const policy::Policy& policy,
+                         const std::string& provider, time::Instant at) {
+  const policy::RequestContext who{provider, terminal.customer, terminal.site.id, terminal.policy_group};
+  policy::Decision d;
+  if (terminal.tracked) {
+    d = policy::TrackDecisions(policy, std::span(&track, 1), {who}, {terminal.roaming})
+            .decide(0, at)
+            .decision;
+  } else {
+    d = policy.decide({who, terminal.site.location, at});
+  }
+  std::string ids;
+  for (const std::string& id : d.matched) {
+    for (const policy::Rule& r : policy.rules()) {
+      if (r.id == id && r.effect == policy::Effect::forbid) ids += (ids.empty() ? "" : ",") + id;
+    }
+  }
+  return ids;
+}
+
 // Plan `v` through the coverage engine: fills its masks, for the baseline (v == 0) its series, and
 // `varies` ([provider * terminals + terminal]: whether a tracked terminal's decision changed over the
 // window). Moving terminals are counted where they are at each step.
 coverage::CoverageResult cover_plan(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
                                     std::size_t v, const policy::ProviderPermissions& permits,
                                     const RunContext& run, Masks& m, std::vector<report::TimeSeries>& series,
-                                    std::vector<std::uint8_t>& varies) {
+                                    std::vector<std::uint8_t>& varies,
+                                    std::vector<report::TerminalStateChange>& states) {
   const Plan& plan = plans[v];
   const std::size_t n_steps = sc.steps(), n_points = in.points.size();
   std::vector<std::unique_ptr<visibility::Fleet>> fleets;
@@ -263,8 +287,33 @@ coverage::CoverageResult cover_plan(const Scenario& sc, const RunInputs& in, con
   const std::size_t n_cells = in.cells.size(), n_terminals = in.terminals.size();
   varies.assign(plan.active.size() * n_terminals, 0);
   std::vector<std::uint8_t> first(plan.active.size() * n_terminals, 0);  // the decision at step 0
+  // Each terminal's state per provider, recorded where it changes; -1 before step 0.
+  std::vector<int> last_state(plan.active.size() * n_terminals, -1);
   co.on_step = [&](std::size_t step, std::span<const std::vector<std::uint32_t>> in_view,
                    std::span<const std::vector<std::uint8_t>> permitted) {
+    for (std::size_t a = 0; a < in_view.size(); ++a) {
+      for (std::size_t t = 0; t < n_terminals; ++t) {
+        const std::size_t i = n_cells + t;
+        const bool permit = permitted.empty() || permitted[a][i] != 0;
+        const report::TerminalState state = !permit                        ? report::TerminalState::denied
+                                            : in_view[a][i] >= sc.min_sats ? report::TerminalState::served
+                                                                           : report::TerminalState::uncovered;
+        int& last = last_state[a * n_terminals + t];
+        if (last == static_cast<int>(state)) continue;
+        last = static_cast<int>(state);
+        report::TerminalStateChange c{plan.info.id,
+                                      plan.active[a].loaded->spec.name,
+                                      in.terminals[t].site.id,
+                                      static_cast<std::uint32_t>(step),
+                                      state,
+                                      {}};
+        if (state == report::TerminalState::denied && plan.active[a].policy) {
+          c.rules = denied_rules(in.terminals[t], in.tracks[t], *plan.active[a].policy, c.provider,
+                                 sc.start + sc.step * static_cast<std::int64_t>(step));
+        }
+        states.push_back(std::move(c));
+      }
+    }
     for (std::size_t a = 0; a < permitted.size(); ++a) {
       for (std::size_t t = 0; t < n_terminals; ++t) {
         const std::uint8_t now = permitted[a][n_cells + t];
@@ -402,11 +451,35 @@ std::size_t latency_steps(const Scenario& sc) {
   return lat_steps;
 }
 
+// A route's nodes after its source as RouteRecord::path gives them ("sat:NORAD gateway:ID pop:ID").
+std::string route_path_text(const network::Network& net, const std::vector<orbits::ElementSet>& sets,
+                            const network::Route& route) {
+  std::string out;
+  for (std::size_t k = 1; k < route.path.size(); ++k) {
+    const std::uint32_t node = route.path[k];
+    const std::size_t i = net.index(node);
+    switch (net.kind(node)) {
+      case network::NodeKind::satellite:
+        out += (out.empty() ? "sat:" : " sat:") + std::to_string(sets[i].norad_id);
+        break;
+      case network::NodeKind::gateway:
+        out += (out.empty() ? "gateway:" : " gateway:") + net.gateway(i).id;
+        break;
+      case network::NodeKind::pop:
+        out += (out.empty() ? "pop:" : " pop:") + net.pop(i).id;
+        break;
+      case network::NodeKind::endpoint:
+        break;
+    }
+  }
+  return out;
+}
+
 // One latency job (a plan's provider with gateways): each terminal's route statistics and RTT samples
 // over the latency steps. Progress: the whole of `run`'s.
 void latency_job(const Scenario& sc, const RunInputs& in, const Plan& plan, const Active& act,
                  const RunContext& run, std::vector<network::RouteStatistics>& stats,
-                 std::vector<std::vector<double>>& samples) {
+                 std::vector<std::vector<double>>& samples, std::vector<report::RouteRecord>& routes_out) {
   const std::vector<TerminalRow>& terminals = in.terminals;
   const std::size_t lat_steps = latency_steps(sc);
   std::vector<network::GroundNode> endpoints;
@@ -489,6 +562,8 @@ void latency_job(const Scenario& sc, const RunInputs& in, const Plan& plan, cons
       const network::Route route = ok[t] != 0 ? routes[t] : network::Route{};
       stats[t].add(route);
       if (route.reachable()) samples[t].push_back(route.rtt_ms());
+      routes_out.push_back({plan.info.id, act.loaded->spec.name, terminals[t].site.id, at,
+                            route.reachable() ? route.rtt_ms() : 0.0, route_path_text(net, act.sets, route)});
     }
     run.report(stage, static_cast<double>(k + 1) / static_cast<double>(lat_steps));
   }
@@ -810,6 +885,40 @@ std::vector<Plan> plan_variants(const Scenario& sc, const RunInputs& in) {
   return plans;
 }
 
+// The regions of the forbid rules of each provider's policy in the baseline, and of the rules that
+// policy-rule variants add (those whose ids the provider's baseline policy does not have).
+void record_policy_regions(const std::vector<Plan>& plans, report::Results& res) {
+  std::map<std::string, const policy::Policy*> baseline;
+  for (const Active& a : plans.front().active) {
+    if (a.policy) baseline[a.loaded->spec.name] = &*a.policy;
+  }
+  for (const Plan& plan : plans) {
+    if (plan.info.kind != report::VariantKind::baseline && plan.info.kind != report::VariantKind::policy_rule)
+      continue;
+    for (const Active& a : plan.active) {
+      if (!a.policy) continue;
+      const std::string& provider = a.loaded->spec.name;
+      const auto base = baseline.find(provider);
+      for (const policy::Rule& r : a.policy->rules()) {
+        if (r.effect != policy::Effect::forbid || r.regions.empty()) continue;
+        if (plan.info.kind == report::VariantKind::policy_rule &&
+            (plan.info.provider != provider ||
+             (base != baseline.end() &&
+              std::any_of(base->second->rules().begin(), base->second->rules().end(),
+                          [&](const policy::Rule& b) { return b.id == r.id; }))))
+          continue;
+        for (std::size_t k = 0; k < r.regions.size(); ++k) {
+          res.policy_regions.push_back(
+              {plan.info.id, provider, r.id, r.description, r.summary,
+               r.region_specs.size() == r.regions.size() ? r.region_specs[k] : r.regions[k].name(),
+               r.side == policy::Side::inside ? "inside" : "outside",
+               r.regions[k].outline(report::kPolicyOutlineToleranceDeg)});
+        }
+      }
+    }
+  }
+}
+
 void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
                    const RunOptions& o, report::Results& res) {
   const std::size_t n_steps = sc.steps();
@@ -873,6 +982,7 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
   }
   record_load_issues(sc, in, plans, res);
   for (const Plan& p : plans) res.variants.push_back(p.info);
+  record_policy_regions(plans, res);
   for (const earth::Cell& c : in.cells) res.cells.push_back(report::cell_info(c));
   for (const TerminalGroupSpec& g : sc.groups) res.groups.push_back({g.id, g.name, g.customer});
   for (std::size_t i = 0; i < in.terminals.size(); ++i) {
@@ -903,7 +1013,7 @@ std::vector<Masks> cover_variants(const Scenario& sc, const RunInputs& in, const
     const double k = static_cast<double>(v - range.first);
     const coverage::CoverageResult r =
         cover_plan(sc, in, plans, v, permits, run.part(k / n, (k + 1.0) / n, "coverage: " + plans[v].info.id),
-                   masks[v - range.first], series, varies);
+                   masks[v - range.first], series, varies, res.terminal_states);
     record_sgp4_failures(plans[v], r, o, res);
     record_coverage(sc, in, plans[v], r, permits, varies, res);
     for (auto& s : series) res.timeseries.push_back(std::move(s));
@@ -966,7 +1076,7 @@ void record_latency(const Scenario& sc, const RunInputs& in, const std::vector<P
       const double n = static_cast<double>(jobs);
       latency_job(sc, in, plan, act,
                   run.part(static_cast<double>(done_jobs) / n, static_cast<double>(done_jobs + 1) / n), stats,
-                  samples);
+                  samples, res.routes);
       ++done_jobs;
       record_latency_rows(in, plan, act, stats, samples, res);
     }
@@ -1223,6 +1333,8 @@ report::Results merge_parts(report::Results record, std::vector<report::Results>
     append_part_rows(record.terminal_capacity, p.terminal_capacity);
     append_part_rows(record.capacity_cells, p.capacity_cells);
     append_part_rows(record.provider_usage, p.provider_usage);
+    append_part_rows(record.terminal_states, p.terminal_states);
+    append_part_rows(record.routes, p.routes);
     if (p.enforcement) record.enforcement = std::move(p.enforcement);
   }
   report::validate(record);

@@ -1,6 +1,9 @@
 #include "skyfence/earth/region.h"
 
+#include <cmath>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -53,6 +56,49 @@ TEST(RegionTest, FileWithHoleAndAntimeridian) {
   EXPECT_FALSE(islands.contains(at(2, 2)));
   EXPECT_TRUE(islands.contains(at(-16.5, 179.9)));
   EXPECT_THROW(read_region_file(kEarthData + "region_hole.geojson", "nowhere"), InputError);
+}
+
+// Region::outline: the shell with its hole, thinned within the tolerance; a ring across the antimeridian
+// with continuous longitudes; a ring around a pole and islands below the tolerance left out.
+TEST(RegionTest, OutlineForDrawing) {
+  const Region all = read_region_file(kEarthData + "region_hole.geojson");
+  const std::vector<std::vector<Ring>> out = all.outline(0.05);
+  bool with_hole = false, across = false;
+  for (const std::vector<Ring>& polygon : out) {
+    with_hole = with_hole || polygon.size() == 2;
+    for (const Ring& ring : polygon) {
+      ASSERT_GE(ring.size(), 4u);
+      EXPECT_EQ(ring.front().lon_deg, ring.back().lon_deg);
+      EXPECT_EQ(ring.front().lat_deg, ring.back().lat_deg);
+      for (std::size_t k = 1; k < ring.size(); ++k) {
+        EXPECT_LT(std::abs(ring[k].lon_deg - ring[k - 1].lon_deg), 180.0);
+        across = across || std::abs(ring[k].lon_deg) > 180.0 || std::abs(ring[k].lon_deg) == 180.0;
+      }
+    }
+  }
+  EXPECT_TRUE(with_hole);
+  EXPECT_TRUE(across);
+  // The densified edges (0.25 deg) of straight lon/lat lines thin back to their corners.
+  const Region square =
+      Region::from_rings("sq", {{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}}, SourceLocation{});
+  ASSERT_GT(square.vertex_count(), 40u);
+  const auto thin = square.outline(0.05);
+  ASSERT_EQ(thin.size(), 1u);
+  ASSERT_EQ(thin[0].size(), 1u);
+  EXPECT_LE(thin[0][0].size(), 12u);  // the corners and a few vertices of the great-circle bulge
+  EXPECT_GE(thin[0][0].size(), 5u);
+  for (const LonLatDeg& v : thin[0][0]) {
+    EXPECT_GE(v.lat_deg, -1e-9);
+    EXPECT_LE(v.lon_deg, 10.0 + 1e-9);
+  }
+  EXPECT_TRUE(
+      Region::from_rings("tiny", {{{0, 0}, {0.01, 0}, {0.01, 0.01}, {0, 0.01}, {0, 0}}}, SourceLocation{})
+          .outline(0.05)
+          .empty());
+  Ring cap;
+  for (int lon = -180; lon <= 180; lon += 30) cap.push_back({static_cast<double>(lon), 80});
+  EXPECT_TRUE(Region::from_rings("cap", {cap}, SourceLocation{}).outline(0.05).empty());
+  EXPECT_THROW((void)square.outline(-1.0), std::invalid_argument);
 }
 
 TEST(RegionTest, SelfCrossingRejectedWithFeatureAndVertex) {

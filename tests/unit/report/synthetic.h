@@ -345,6 +345,22 @@ inline Results synthetic_results(const std::string& data_dir, const std::string&
   }
   r.ground_stations.push_back({"Alpha", "gateway", "gw-lviv", 49.84, 24.03});
   r.ground_stations.push_back({"Alpha", "pop", "pop-warsaw", 52.23, 21.01});
+  // The variant's forbid rule east of 33.5 E, and one terminal's states: served, then denied by it.
+  r.policy_regions.push_back({"alpha-forbids-east",
+                              "Alpha",
+                              "east",
+                              "No service east of 33.5 E",
+                              "inside polygon",
+                              "polygon",
+                              "inside",
+                              {{{{33.5, 44.0}, {41.0, 44.0}, {41.0, 53.0}, {33.5, 53.0}, {33.5, 44.0}}}}});
+  r.terminal_states.push_back(
+      {"alpha-forbids-east", "Alpha", r.terminals[0].id, 0, TerminalState::served, ""});
+  r.terminal_states.push_back(
+      {"alpha-forbids-east", "Alpha", r.terminals[0].id, 1, TerminalState::denied, "east"});
+  r.routes.push_back({"baseline", "Alpha", r.terminals[0].id, r.run.start, 61.25,
+                      "sat:41900 gateway:gw-lviv pop:pop-warsaw"});
+  r.routes.push_back({"baseline", "Alpha", r.terminals[0].id, r.run.start + r.run.step, 0.0, ""});
   return r;
 }
 

@@ -4,12 +4,31 @@
 #include <limits>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "skyfence/time/scales.h"
 
 namespace skyfence::report::internal {
 
 std::string utc_text(time::Instant t) {
   return time::format_iso8601(t, 3);
+}
+
+std::string geojson_multipolygon(const std::vector<std::vector<earth::Ring>>& polygons) {
+  std::string out = "{\"type\":\"MultiPolygon\",\"coordinates\":[";
+  for (std::size_t p = 0; p < polygons.size(); ++p) {
+    out += p == 0 ? "[" : ",[";
+    for (std::size_t r = 0; r < polygons[p].size(); ++r) {
+      out += r == 0 ? "[" : ",[";
+      for (std::size_t v = 0; v < polygons[p][r].size(); ++v) {
+        out += fmt::format("{}[{:.3f},{:.3f}]", v == 0 ? "" : ",", polygons[p][r][v].lon_deg,
+                           polygons[p][r][v].lat_deg);
+      }
+      out += "]";
+    }
+    out += "]";
+  }
+  return out + "]}";
 }
 
 namespace {
@@ -437,6 +456,54 @@ std::vector<Table> build_tables(const Results& r) {
     ground_stations.rows.push_back({g.provider, g.kind, g.id, g.lat_deg, g.lon_deg});
   }
   out.push_back(std::move(ground_stations));
+
+  Table policy_regions{"policy_regions",
+                       {{"variant", T},
+                        {"provider", T},
+                        {"rule_id", T},
+                        {"region", T},
+                        {"side", T},
+                        {"description", T},
+                        {"summary", T},
+                        {"geometry_geojson", T}},
+                       {"variant", "provider", "rule_id", "region"},
+                       {}};
+  for (const auto& x : r.policy_regions) {
+    policy_regions.rows.push_back({x.variant, x.provider, x.rule, x.region, x.side, x.description, x.summary,
+                                   geojson_multipolygon(x.polygons)});
+  }
+  out.push_back(std::move(policy_regions));
+
+  Table terminal_states{"terminal_states",
+                        {{"variant", T},
+                         {"provider", T},
+                         {"terminal_id", T},
+                         {"first_step", I},
+                         {"state", T},
+                         {"rule_ids", T, true}},
+                        {"variant", "provider", "terminal_id", "first_step"},
+                        {}};
+  for (const auto& x : r.terminal_states) {
+    terminal_states.rows.push_back(
+        {x.variant, x.provider, x.terminal, integer(x.first_step), std::string(to_string(x.state)),
+         x.state == TerminalState::denied ? Value(x.rules) : Value(std::monostate{})});
+  }
+  out.push_back(std::move(terminal_states));
+
+  Table routes{"routes",
+               {{"variant", T},
+                {"provider", T},
+                {"terminal_id", T},
+                {"time_utc", T},
+                {"rtt_ms", R, true},
+                {"path", T}},
+               {"variant", "provider", "terminal_id", "time_utc"},
+               {}};
+  for (const auto& x : r.routes) {
+    routes.rows.push_back({x.variant, x.provider, x.terminal, utc_text(x.time),
+                           x.path.empty() ? Value(std::monostate{}) : Value(x.rtt_ms), x.path});
+  }
+  out.push_back(std::move(routes));
 
   Table reliance{"reliance",
                  {{"scope", T},

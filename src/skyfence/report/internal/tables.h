@@ -34,5 +34,8 @@ std::vector<Table> build_tables(const Results& results);
 
 // ISO-8601 UTC with milliseconds, as stored.
 std::string utc_text(time::Instant t);
+// Polygons (each an outer ring, then its holes) as the text of a GeoJSON MultiPolygon geometry,
+// coordinates to 0.001 deg (about 110 m).
+std::string geojson_multipolygon(const std::vector<std::vector<earth::Ring>>& polygons);
 
 }  // namespace skyfence::report::internal
