@@ -49,7 +49,7 @@ constexpr std::size_t kStepBlock = 32;
 constexpr double kMetMargin = 1e-9;
 // How far ahead a pooled gateway's next hint is chosen (Engine::pool_gateways), seconds.
 constexpr double kHintLookaheadS = 60.0;
-// A rate not computed yet (StepGeometry::beam_rate, cell_best_beam).
+// A rate not computed yet (StepGeometry::cell_best_beam).
 constexpr double kNotYet = std::numeric_limits<double>::quiet_NaN();
 
 // Grid cell of the points' SiteIndex: SiteIndex's own choice (about two evenly spread sites a cell)
@@ -172,9 +172,7 @@ struct StepGeometry {
   std::vector<std::vector<std::uint32_t>> sat_gateways;  // per satellite: gateways in view (bent pipe)
   double pooled_gateway_mbps = 0.0;                      // gateways seen by any satellite (isl)
   double highest_radius_km = 0.0;  // the largest geocentric radius of a satellite with a state
-  // Computed when first asked for (NaN until then; Engine::rate, Engine::best_beam): most steps need
-  // only a few sightings' elevations.
-  std::vector<double> beam_rate;        // per in_view entry: one beam's rate, Mbps (0: no class)
+  // Computed when first asked for (NaN until then; Engine::best_beam).
   std::vector<double> cell_best_beam;   // per cell: highest single-beam rate, Mbps
   std::vector<std::uint8_t> permitted;  // per point
   std::uint64_t failed = 0;
@@ -363,7 +361,6 @@ class Engine {
       }
     }
     g.cell_best_beam.assign(layout.cell_multiplier.size(), kNotYet);
-    g.beam_rate.assign(g.in_view.entries.size(), kNotYet);
     if (p < s.permitted.size() && !s.permitted[p].empty()) {
       g.permitted = s.permitted[p];
     } else {
@@ -376,16 +373,13 @@ class Engine {
     return g.layout->points.site(i).enu(g.states[g.in_view.entries[k].satellite].r_km);
   }
 
-  // One beam's rate over point i's in_view entry k, Mbps (0: a satellite without a class), computed once
-  // a step.
-  double rate(std::size_t p, StepGeometry& g, std::uint32_t i, std::uint32_t k) const {
-    double& r = g.beam_rate[k];
-    if (std::isnan(r)) {
-      const SatelliteClass* c = setups_[p].classes[g.in_view.entries[k].satellite];
-      r = c ? c->beam_bandwidth_mhz * setups_[p].efficiency(visibility::elevation_of(enu(g, i, k)))
-            : 0.0;  // beam_rate_mbps
-    }
-    return r;
+  // One beam's rate over point i's in_view entry k, Mbps (0: a satellite without a class). Computed each
+  // time it is read, which is rarely more than once a step (a cache of every entry's would cost more to
+  // clear each step than the few it saves).
+  double rate(std::size_t p, const StepGeometry& g, std::uint32_t i, std::uint32_t k) const {
+    const SatelliteClass* c = setups_[p].classes[g.in_view.entries[k].satellite];
+    return c ? c->beam_bandwidth_mhz * setups_[p].efficiency(visibility::elevation_of(enu(g, i, k)))
+             : 0.0;  // beam_rate_mbps
   }
 
   // The highest single-beam rate of a cell's sightings, Mbps, computed once a step. When efficiency never
@@ -445,12 +439,13 @@ class Engine {
     const double capacity = setup.provider->model->gateway_capacity_mbps;
     const std::size_t n = g.states.size();
     s.gateway_hint.resize(gateways.size(), 0);
+    const double sin_min = std::sin(view.min_elevation_rad);
     std::vector<std::uint32_t>& open = s.open_gateways;
     open.clear();
     for (std::uint32_t gw = 0; gw < gateways.size(); ++gw) {
       const std::uint32_t h = s.gateway_hint[gw];
       if (h < n && std::isfinite(g.states[h].r_km.x) &&
-          gateways.site(gw).look(g.states[h]).elevation_rad >= view.min_elevation_rad) {
+          visibility::sees(gateways.site(gw).enu(g.states[h].r_km), view.min_elevation_rad, sin_min)) {
         g.pooled_gateway_mbps += capacity;
       } else {
         open.push_back(gw);
@@ -470,7 +465,7 @@ class Engine {
       const double bound = min_cos * std::sqrt(r.x * r.x + r.y * r.y + r.z * r.z);
       if (!(r.x * dir.x + r.y * dir.y + r.z * dir.z >= bound && std::isfinite(bound))) return;
       const frames::Topocentric& site = gateways.site(gw);
-      if (visibility::elevation_of(site.enu(r)) < view.min_elevation_rad) return;
+      if (!visibility::sees(site.enu(r), view.min_elevation_rad, sin_min)) return;
       seen = true;
       const double ahead = visibility::sin_elevation_of(site.enu(r + st.v_km_s * kHintLookaheadS));
       if (ahead > best_ahead) best_ahead = ahead, s.gateway_hint[gw] = static_cast<std::uint32_t>(k);

@@ -156,6 +156,14 @@ struct Sighting {
 [[nodiscard]] inline double sin_elevation_of(const frames::Vec3& enu) {
   return enu.z / enu.norm();
 }
+// Whether elevation_of(enu) >= min_elevation_rad (in_view's decision, exactly), with the atan2 only when
+// sin(elevation) is within 1e-12 of sin_min = sin(min_elevation_rad) (rounding moves either by a few ulps).
+[[nodiscard]] inline bool sees(const frames::Vec3& enu, double min_elevation_rad, double sin_min) {
+  const double s = enu.z / enu.norm();
+  if (s > sin_min + 1e-12) return true;
+  if (s < sin_min - 1e-12) return false;
+  return elevation_of(enu) >= min_elevation_rad;
+}
 
 // InViewSet without azimuth, range and range rate: for site k, entries[site_offsets[k] ..
 // site_offsets[k + 1]), in increasing satellite index.
