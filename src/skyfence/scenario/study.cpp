@@ -211,8 +211,6 @@ std::vector<capacity::DemandPoint> demand_points(const StudyInput& in, const Cap
 
 }  // namespace study_internal
 
-using namespace study_internal;
-
 std::vector<earth::Site> read_sites(const std::string& path, bool strict, const std::string& strict_name,
                                     const std::function<void(const std::string&)>& warn) {
   earth::SiteReadOptions ropts;
@@ -321,12 +319,13 @@ policy::ProviderPermissions load_permissions(const StudyInput& in, const Points&
                                              std::span<const std::string> provider_names,
                                              std::optional<earth::CountryBorders>& borders) {
   policy::ProviderPermissions permissions(provider_names.size());
-  const auto policies = provider_policies(in, provider_names, borders);
+  const auto policies = study_internal::provider_policies(in, provider_names, borders);
   for (std::size_t k = 0; k < policies.size(); ++k) {
     const auto& [p, pol] = policies[k];
     const std::vector<policy::RequestContext> contexts = request_contexts(in, pts, pol.provider());
     permissions.add(p, 0, policy::PointPolicy::per_point(pol, pts.locations, contexts));
-    warn_without_customer(in, contexts, pts, in.policies[k]);  // policies come in the order given
+    study_internal::warn_without_customer(in, contexts, pts,
+                                          in.policies[k]);  // policies come in the order given
   }
   return permissions;
 }
@@ -354,7 +353,7 @@ policy::PermissionHook tracked_permissions(const StudyInput& in, const Points& p
       [&]() -> const earth::CountryBorders& { return bundled_borders(in.data_folder, borders); }, in.sites);
   std::vector<policy::RoamingClock::Terminal> roam;
   for (const detection::TerminalInfo& i : infos) roam.push_back(i.roaming);
-  for (auto& [p, pol] : provider_policies(in, provider_names, borders)) {
+  for (auto& [p, pol] : study_internal::provider_policies(in, provider_names, borders)) {
     std::vector<policy::RequestContext> contexts = request_contexts(in, pts, pol.provider());
     Governed& g = (*governed)[p].emplace(Governed{std::move(pol), std::nullopt, false});
     g.decisions.emplace(g.policy, pts.tracks, std::move(contexts), roam);
@@ -385,9 +384,9 @@ CapacityStudy capacity_study(const StudyInput& in, const CapacityInput& cap, con
                              std::vector<StudyProvider> providers,
                              std::optional<earth::CountryBorders>& borders) {
   CapacityStudy st;
-  st.models = load_models(in, cap, providers);
-  const std::vector<double> elevations = min_elevations(in, cap, providers.size());
-  st.demand = demand_points(in, cap, pts, providers);
+  st.models = study_internal::load_models(in, cap, providers);
+  const std::vector<double> elevations = study_internal::min_elevations(in, cap, providers.size());
+  st.demand = study_internal::demand_points(in, cap, pts, providers);
   std::vector<std::string> names;
   for (std::size_t p = 0; p < providers.size(); ++p) {
     names.push_back(providers[p].name);
