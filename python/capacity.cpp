@@ -20,13 +20,11 @@
 #include "skyfence/core/units.h"
 #include "skyfence/scenario/study.h"
 #include "skyfence/time/window.h"
+#include "study_names.h"
 
 namespace skyfence::python {
 
-namespace capacity_binding {
-
-// The Python arguments' names, for errors and warnings.
-scenario::StudyNames python_names() {
+scenario::StudyNames study_names() {
   scenario::StudyNames n;
   n.level = "level";
   n.region = "region";
@@ -41,6 +39,8 @@ scenario::StudyNames python_names() {
   n.demand_file = "demand_file";
   return n;
 }
+
+namespace capacity_binding {
 
 py::array_t<double> column(const std::vector<double>& v) {
   return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data());
@@ -101,7 +101,7 @@ py::dict capacity(Request& q) {
     providers.push_back(std::move(sp));
   }
   q.study.data_folder = data_dir(q.study.data_folder);
-  q.study.names = python_names();
+  q.study.names = study_names();
   q.study.warn = [&warnings](const std::string& w) { warnings.push_back(w); };
   scenario::Points pts;
   std::optional<scenario::CapacityStudy> study;

@@ -166,3 +166,12 @@ def test_ctrl_c_stops_the_computation(catalogs):
     finally:
         timer.cancel()
     assert time.monotonic() - began < 20.0
+
+
+def test_moving_terminal_equals_the_cli(cli, catalogs, tmp_path):
+    tracks = tmp_path / "tracks.csv"
+    tracks.write_text("id,time_utc,lat_deg,lon_deg,demand_mbps\n"
+                      "bus,2026-04-27T00:00:00Z,50.0,30.0,5\nbus,2026-04-27T01:00:00Z,50.5,31.0,5\n")
+    text = run_cli(cli, "capacity", "--catalog", "iridium", "--sites", str(tracks), *WINDOW)
+    df = skyfence.capacity(catalogs["iridium"], START, STOP, STEP, sites=tracks)
+    assert_equals_cli(df, text)
