@@ -36,5 +36,7 @@ void add_policy(py::module_& m);
 void add_scenario(py::module_& m);
 void add_coverage(py::module_& m);
 void add_route(py::module_& m);
+void add_capacity(py::module_& m);
+void add_locate(py::module_& m);
 
 }  // namespace skyfence::python

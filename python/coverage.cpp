@@ -1,5 +1,5 @@
 // skyfence._skyfence.coverage: coverage::compute_coverage over S2 cells or sites, as `skyfence coverage`
-// chooses its points (apps/cli/study.cpp, load_points) and computes (apps/cli/coverage.cpp), its
+// chooses its points (scenario/study.h, load_points) and computes (apps/cli/coverage.cpp), its
 // statistics returned as (points, providers) arrays for an xarray Dataset.
 //
 // For skyfence.distributed also: coverage_partial, the mergeable statistics of a shard of the points
@@ -30,8 +30,10 @@
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/region.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/earth/trajectory.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/time/window.h"
+#include "study_names.h"
 
 namespace skyfence::python {
 
@@ -51,40 +53,27 @@ struct Points {
   std::vector<frames::Geodetic> locations;
 };
 
-// As the CLI's load_points, errors naming the Python arguments.
+// The points of scenario::load_points (as the CLI's), errors naming the Python arguments. Moving
+// terminals are not followed here: a sites file where some move is an InputError.
 Points load_points(const PointsSpec& spec, const std::string& data_folder,
                    std::vector<std::string>& warnings) {
-  Points pts;
-  if (!spec.sites_file.empty()) {
-    earth::SiteReadOptions ropts;
-    ropts.strict = spec.strict;
-    earth::SiteList list = earth::read_sites_file(spec.sites_file, ropts);
-    for (const auto& r : list.rejected) warnings.push_back(r.to_string() + " (row skipped)");
-    pts.sites = std::move(list.sites);
-    if (pts.sites.empty())
-      throw InputError(SourceLocation{spec.sites_file, 0, {}}, "expected at least one site, found none");
-    for (const auto& s : pts.sites) pts.locations.push_back(s.location);
-    return pts;
+  scenario::StudyInput in;
+  in.level = spec.level;
+  in.region = spec.region;
+  in.region_file = spec.region_file;
+  in.region_name = spec.region_name;
+  in.sites = spec.sites_file;
+  in.strict = spec.strict;
+  in.data_folder = data_folder;
+  in.names = study_names();
+  in.warn = [&warnings](const std::string& w) { warnings.push_back(w); };
+  std::optional<earth::CountryBorders> borders;
+  scenario::Points all = scenario::load_points(in, borders);
+  if (earth::any_moving(all.tracks)) {
+    throw InputError(SourceLocation{spec.sites_file, 0, {}},
+                     "holds moving terminals, which coverage() does not follow; use `skyfence coverage`");
   }
-  if (spec.level < 0 || spec.level > earth::kMaxGridLevel) {
-    throw InputError(SourceLocation{"level", 0, {}}, fmt::format("expected a level from 0 to {}, found {}",
-                                                                 earth::kMaxGridLevel, spec.level));
-  }
-  if (!spec.region.empty() || !spec.region_file.empty()) {
-    const earth::Region region = !spec.region.empty()
-                                     ? earth::CountryBorders::read_bundled(data_folder).find(spec.region)
-                                     : earth::read_region_file(spec.region_file, spec.region_name);
-    pts.grid = earth::region_grid(region, spec.level).cells;
-    if (pts.grid.empty()) {
-      throw InputError(SourceLocation{spec.region.empty() ? "region_file" : "region", 0, {}},
-                       fmt::format("{} ({:.0f} km2) holds no cell centre at level {}; use a higher level",
-                                   region.name(), region.area_km2(), spec.level));
-    }
-  } else {
-    pts.grid = earth::global_grid(spec.level).cells;
-  }
-  for (const auto& c : pts.grid) pts.locations.push_back(c.centre);
-  return pts;
+  return {std::move(all.grid), std::move(all.sites), std::move(all.locations)};
 }
 
 template <class T>

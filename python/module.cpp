@@ -40,4 +40,6 @@ PYBIND11_MODULE(_skyfence, m) {
   add_scenario(m);
   add_coverage(m);
   add_route(m);
+  add_capacity(m);
+  add_locate(m);
 }

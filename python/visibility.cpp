@@ -18,6 +18,7 @@
 #include "common.h"
 #include "skyfence/core/units.h"
 #include "skyfence/earth/site.h"
+#include "skyfence/scenario/study.h"
 #include "skyfence/time/leap_seconds.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/time/window.h"
@@ -44,22 +45,8 @@ std::vector<earth::Site> load_sites(const std::vector<std::string>& specs,
     if (!ids.empty()) sites.back().id = sites.back().name = ids[i];
   }
   if (!file.empty()) {
-    earth::SiteReadOptions ropts;
-    ropts.strict = strict;
-    earth::SiteList list = earth::read_sites_file(file, ropts);
-    for (std::size_t i = 0; i < list.rejected.size(); ++i) {
-      if (i == kMaxListed) {
-        warnings.push_back(fmt::format("... and {} more rows skipped", list.rejected.size() - kMaxListed));
-        break;
-      }
-      warnings.push_back(list.rejected[i].to_string() + " (row skipped)");
-    }
-    if (!list.rejected.empty()) {
-      warnings.push_back(
-          fmt::format("{}: {} row(s) skipped, {} sites loaded; use strict=True to fail instead", file,
-                      list.rejected.size(), list.sites.size()));
-    }
-    for (auto& s : list.sites) sites.push_back(std::move(s));
+    const auto warn = [&warnings](const std::string& w) { warnings.push_back(w); };
+    for (auto& s : scenario::read_sites(file, strict, "strict=True", warn)) sites.push_back(std::move(s));
   }
   if (sites.empty()) {
     throw InputError(SourceLocation{file.empty() ? "site" : file, 0, {}},

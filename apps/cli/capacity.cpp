@@ -33,145 +33,8 @@ using namespace inputs;
 using namespace study;
 
 struct Options : StudyOptions {
-  std::vector<std::string> service_models;
-  std::vector<double> min_elevation_deg;
-  double demand_density = -1.0;  // Mbps per km2; < 0: not given
-  std::string demand_file;       // demand per cell (CSV or GeoJSON); empty: not given
+  scenario::CapacityInput capacity;  // --service-model, --min-elevation, --demand-density, --demand-file
 };
-
-// The names of the bundled service models (data/providers/*.toml), sorted, for messages.
-std::string bundled_models() {
-  std::vector<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(data_dir()) / "providers")) {
-    if (e.path().extension() == ".toml") names.push_back(e.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
-// One --service-model per provider in order, or none: then data/providers/<provider name>.toml.
-std::vector<capacity::ServiceModel> load_models(const Options& o,
-                                                const std::vector<LoadedProvider>& providers) {
-  if (!o.service_models.empty() && o.service_models.size() != providers.size()) {
-    throw InputError(
-        SourceLocation{"--service-model", 0, {}},
-        fmt::format("{} given for {} providers: give one per provider, in the providers' order, or "
-                    "none to use the bundled models named like the providers",
-                    o.service_models.size(), providers.size()));
-  }
-  std::vector<capacity::ServiceModel> models;
-  for (std::size_t p = 0; p < providers.size(); ++p) {
-    std::string path;
-    if (!o.service_models.empty()) {
-      path = o.service_models[p];
-    } else {
-      path = (std::filesystem::path(data_dir()) / "providers" / (providers[p].name + ".toml")).string();
-      if (!std::filesystem::exists(path)) {
-        throw InputError(SourceLocation{"--service-model", 0, {}},
-                         fmt::format("no bundled service model for provider '{}' (bundled: {}); give "
-                                     "--service-model FILE for each provider, or name it with --provider",
-                                     providers[p].name, bundled_models()));
-      }
-    }
-    models.push_back(capacity::read_service_model(path));
-  }
-  return models;
-}
-
-std::vector<double> min_elevations(const Options& o, std::size_t providers) {
-  std::vector<double> deg = o.min_elevation_deg.empty() ? std::vector<double>{25.0} : o.min_elevation_deg;
-  if (deg.size() == 1) deg.assign(providers, deg.front());
-  if (deg.size() != providers) {
-    throw InputError(SourceLocation{"--min-elevation", 0, {}},
-                     fmt::format("{} values for {} providers: give one for all or one per provider",
-                                 deg.size(), providers));
-  }
-  std::vector<double> rad;
-  for (double d : deg) {
-    if (!(d >= 0.0 && d <= 90.0)) {
-      throw InputError(SourceLocation{"--min-elevation", 0, {}},
-                       fmt::format("expected 0 to 90 degrees, found {}", d));
-    }
-    rad.push_back(min_elevation_rad(d, "--min-elevation"));
-  }
-  return rad;
-}
-
-// A site's preferences: its providers column (names separated by ';', most preferred first), else every
-// provider in the order given.
-std::vector<std::uint32_t> site_preferences(const Options& o, const earth::Site& s,
-                                            const std::vector<LoadedProvider>& providers) {
-  std::vector<std::uint32_t> all(providers.size());
-  for (std::uint32_t p = 0; p < all.size(); ++p) all[p] = p;
-  const std::string* text = s.attribute("providers");
-  if (text == nullptr || text->empty()) return all;
-  std::vector<std::uint32_t> out;
-  std::size_t from = 0;
-  while (from <= text->size()) {
-    const std::size_t to = std::min(text->find(';', from), text->size());
-    std::string name = text->substr(from, to - from);
-    name.erase(0, name.find_first_not_of(" \t"));
-    name.erase(name.find_last_not_of(" \t") + 1);
-    from = to + 1;
-    if (name.empty()) continue;
-    const auto it =
-        std::find_if(providers.begin(), providers.end(), [&](const auto& p) { return p.name == name; });
-    if (it == providers.end()) {
-      std::string names;
-      for (const auto& p : providers) names += (names.empty() ? "" : ", ") + p.name;
-      throw InputError(SourceLocation{o.sites, 0, "site " + s.id + ": providers"},
-                       fmt::format("\"{}\" is none of the providers ({})", name, names));
-    }
-    const auto p = static_cast<std::uint32_t>(it - providers.begin());
-    if (std::find(out.begin(), out.end(), p) != out.end()) {
-      throw InputError(SourceLocation{o.sites, 0, "site " + s.id + ": providers"},
-                       fmt::format("\"{}\" is listed twice", name));
-    }
-    out.push_back(p);
-  }
-  return out;
-}
-
-std::vector<capacity::DemandPoint> demand_points(const Options& o, const Points& pts,
-                                                 const std::vector<LoadedProvider>& providers) {
-  std::vector<capacity::DemandPoint> out;
-  std::vector<std::uint32_t> all(providers.size());
-  for (std::uint32_t p = 0; p < all.size(); ++p) all[p] = p;
-  if (pts.cells) {
-    std::vector<double> demand(pts.grid.size(), 0.0);
-    if (!o.demand_file.empty()) {
-      earth::CellValueReadOptions ro;
-      ro.column = "demand_mbps";
-      ro.expected_value = "a demand >= 0 Mbps";
-      ro.cells_name = pts.area;
-      demand = earth::read_cell_values_file(o.demand_file, pts.grid, o.level, ro);
-    } else if (o.demand_density >= 0.0) {
-      for (std::size_t i = 0; i < pts.grid.size(); ++i) demand[i] = o.demand_density * pts.grid[i].area_km2;
-    } else {
-      throw InputError(
-          SourceLocation{"--demand-density", 0, {}},
-          "expected a demand density (Mbps per km2) or a --demand-file for the cells of --region "
-          "or the Earth");
-    }
-    for (std::size_t i = 0; i < pts.grid.size(); ++i) {
-      out.push_back({pts.grid[i].centre, demand[i], o.customer, all, o.level});
-    }
-    return out;
-  }
-  if (o.demand_density >= 0.0 || !o.demand_file.empty()) {
-    throw InputError(SourceLocation{o.demand_file.empty() ? "--demand-density" : "--demand-file", 0, {}},
-                     "applies to cells; sites take their demand from the demand_mbps column");
-  }
-  for (const earth::Site& s : pts.sites) {
-    const std::string* customer = s.attribute("customer");
-    out.push_back({s.location, capacity::site_demand_mbps(s, o.sites, -1.0, ""),
-                   customer && !customer->empty() ? *customer : o.customer, site_preferences(o, s, providers),
-                   30});
-  }
-  return out;
-}
 
 std::string number(double v, int decimals) {
   return fmt::format("{:.{}f}", v, decimals);
@@ -252,36 +115,20 @@ int run(const Options& o) {
   std::optional<earth::CountryBorders> borders;
   const Points pts = load_points(o, borders);
   const std::vector<LoadedProvider> loaded = load_providers(o, window.start(), window.stop());
-  const std::vector<capacity::ServiceModel> models = load_models(o, loaded);
-  const std::vector<double> elevations = min_elevations(o, loaded.size());
-  const std::vector<capacity::DemandPoint> demand = demand_points(o, pts, loaded);
-
-  std::vector<capacity::Provider> providers;
-  std::vector<std::string> names;
-  for (std::size_t p = 0; p < loaded.size(); ++p) {
-    capacity::Provider cp{loaded[p].name, loaded[p].fleet.get(), {}, &models[p], elevations[p]};
-    for (const auto& set : loaded[p].sets) cp.satellite_names.push_back(set.name);
-    providers.push_back(std::move(cp));
-    names.push_back(loaded[p].name);
+  std::vector<scenario::StudyProvider> study_providers;
+  for (const LoadedProvider& p : loaded) {
+    scenario::StudyProvider sp{p.name, p.fleet.get(), {}};
+    for (const auto& set : p.sets) sp.satellite_names.push_back(set.name);
+    study_providers.push_back(std::move(sp));
   }
-  // Moving terminals: each step's demand where each terminal is then; those that move or roam are
-  // decided with their speed, roaming days and the policy's delay (as check decides them).
-  const bool tracked = decided_along_series(pts);
-  const policy::ProviderPermissions permissions =
-      tracked ? policy::ProviderPermissions(names.size()) : load_permissions(o, pts, names, borders);
-  capacity::CapacityOptions copts;
-  if (!permissions.empty()) copts.permission = permissions.hook();
-  if (tracked) copts.permission = tracked_permissions(o, pts, names, borders);
-  if (earth::any_moving(pts.tracks)) {
-    copts.positions = [&tracks = pts.tracks](time::Instant at, std::span<frames::Geodetic> out) {
-      earth::positions_at(tracks, at, out);
-    };
-  }
+  const scenario::CapacityStudy study =
+      scenario::capacity_study(o, o.capacity, pts, std::move(study_providers), borders);
 
   OutputSink sink(o.output);  // opened first, so that an unwritable path fails at once
   Progress progress("capacity", 1.0, o.quiet);
   const RunContext run = run_context(o.threads, &progress);
-  const capacity::CapacityResult result = capacity::compute_capacity(demand, providers, window, copts, run);
+  const capacity::CapacityResult result =
+      capacity::compute_capacity(study.demand, study.providers, window, study.options, run);
   progress.finish();
   std::uint64_t failed = 0;
   for (const auto& u : result.usage) failed += u.failed_states;
@@ -296,7 +143,7 @@ int run(const Options& o) {
   check_interrupted();
   sink.commit();
   if (!o.quiet) {
-    print_summary(pts, window, result, models,
+    print_summary(pts, window, result, study.models,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), o.output);
   }
   return kExitOk;
@@ -348,19 +195,19 @@ A provider's row is what it carried for the point; "any" is their sum. Summary p
 Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted (nothing written).)");
   add_provider_options(*cmd, *opts);
   cmd->add_option(
-         "--service-model", opts->service_models,
+         "--service-model", opts->capacity.service_models,
          "a provider's service model (TOML, docs/capacity.md), one per provider in order (repeatable)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   add_window_options(*cmd, *opts);
   add_point_options(*cmd, *opts);
   CLI::Option* density =
-      cmd->add_option("--demand-density", opts->demand_density, "demand of the cells, Mbps per km2");
-  cmd->add_option("--demand-file", opts->demand_file,
+      cmd->add_option("--demand-density", opts->capacity.demand_density, "demand of the cells, Mbps per km2");
+  cmd->add_option("--demand-file", opts->capacity.demand_file,
                   "demand of each cell: CSV cell_id,demand_mbps or GeoJSON features with those properties")
       ->excludes(density);
   cmd->add_option(
-         "--min-elevation", opts->min_elevation_deg,
+         "--min-elevation", opts->capacity.min_elevation_deg,
          "user-link minimum elevation, degrees: one for all providers or one per provider (default 25)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

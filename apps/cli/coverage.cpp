@@ -121,11 +121,7 @@ int run(const Options& o) {
   }
   // Terminals that move or roam are decided along the series, as `check` decides them.
   const bool moving = earth::any_moving(pts.tracks);
-  const bool tracked = decided_along_series(pts);
-  const policy::ProviderPermissions permissions =
-      tracked ? policy::ProviderPermissions(names.size()) : load_permissions(o, pts, names, borders);
-  if (!permissions.empty()) copts.permission = permissions.hook();
-  if (tracked) copts.permission = tracked_permissions(o, pts, names, borders);
+  copts.permission = study_permissions(o, pts, names, borders);
   const bool served = static_cast<bool>(copts.permission);
 
   // Opened before the long computation so that an unwritable path fails at once.

@@ -16,20 +16,14 @@
 #include "skyfence/core/atomic_file.h"
 #include "skyfence/core/error.h"
 #include "skyfence/orbits/catalog_select.h"
+#include "skyfence/scenario/study.h"
 #include "skyfence/time/leap_seconds.h"
 #include "skyfence/time/scales.h"
 
 namespace skyfence::cli::inputs {
 
 earth::Region named_region(const std::string& text, std::optional<earth::CountryBorders>& borders) {
-  const std::size_t hash = text.find('#');
-  if (hash != std::string::npos) return earth::read_region_file(text.substr(0, hash), text.substr(hash + 1));
-  const std::filesystem::path p(text);
-  if (std::filesystem::exists(p) || p.extension() == ".geojson" || p.extension() == ".json") {
-    return earth::read_region_file(text);
-  }
-  if (!borders) borders = earth::CountryBorders::read_bundled(data_dir());
-  return borders->find(text);
+  return scenario::named_region(text, data_dir(), borders);
 }
 
 void add_satellite_options(CLI::App& cmd, SatelliteInput& in) {
@@ -124,21 +118,7 @@ std::vector<earth::Track> load_terminals(const SiteInput& in, bool strict) {
 }
 
 std::vector<earth::Site> read_sites(const std::string& path, bool strict) {
-  earth::SiteReadOptions ropts;
-  ropts.strict = strict;
-  earth::SiteList list = earth::read_sites_file(path, ropts);
-  for (std::size_t i = 0; i < list.rejected.size(); ++i) {
-    if (i == kMaxListed) {
-      warn(fmt::format("... and {} more rows skipped", list.rejected.size() - kMaxListed));
-      break;
-    }
-    warn(list.rejected[i].to_string() + " (row skipped)");
-  }
-  if (!list.rejected.empty()) {
-    warn(fmt::format("{}: {} row(s) skipped, {} sites loaded; use --strict to fail instead", path,
-                     list.rejected.size(), list.sites.size()));
-  }
-  return std::move(list.sites);
+  return scenario::read_sites(path, strict, "--strict", [](const std::string& message) { warn(message); });
 }
 
 void warn_about_leap_seconds(time::Instant last) {

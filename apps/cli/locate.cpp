@@ -21,6 +21,7 @@
 #include "skyfence/core/error.h"
 #include "skyfence/core/units.h"
 #include "skyfence/detection/locate.h"
+#include "skyfence/detection/locate_report.h"
 #include "skyfence/detection/observations.h"
 #include "skyfence/earth/grid.h"
 #include "skyfence/earth/point_table.h"
@@ -51,7 +52,7 @@ struct Options {
 struct Answer {
   detection::ObservedTerminal terminal;
   detection::Location location;
-  double inside_km2 = 0.0;
+  std::optional<detection::RegionVerdict> verdict;  // with --region
 };
 
 std::string cells_csv(const std::vector<Answer>& answers) {
@@ -87,7 +88,7 @@ std::string cells_geojson(const std::vector<Answer>& answers) {
 }
 
 // One object per terminal (docs/locate.md).
-std::string summary_json(const std::vector<Answer>& answers, bool with_region) {
+std::string summary_json(const std::vector<Answer>& answers) {
   nlohmann::json out = nlohmann::json::array();
   for (const Answer& a : answers) {
     const detection::Location& l = a.location;
@@ -100,15 +101,9 @@ std::string summary_json(const std::vector<Answer>& answers, bool with_region) {
     j["estimate_lat_deg"] = l.estimate ? nlohmann::json(l.estimate->lat_rad * kDegPerRad) : nlohmann::json();
     j["estimate_lon_deg"] = l.estimate ? nlohmann::json(l.estimate->lon_rad * kDegPerRad) : nlohmann::json();
     j["radius_km"] = l.estimate ? nlohmann::json(l.radius_km) : nlohmann::json();
-    j["inside"] = nlohmann::json();
-    j["inside_share"] = nlohmann::json();
-    if (with_region && l.area_km2 > 0.0) {
-      const double share = a.inside_km2 / l.area_km2;
-      j["inside_share"] = share;
-      j["inside"] = share >= 1.0 ? "inside" : share <= 0.0 ? "outside" : "undetermined";
-    } else if (with_region) {
-      j["inside"] = "undetermined";
-    }
+    j["inside"] = a.verdict ? nlohmann::json(a.verdict->inside) : nlohmann::json();
+    j["inside_share"] =
+        a.verdict && a.verdict->inside_share ? nlohmann::json(*a.verdict->inside_share) : nlohmann::json();
     j["unused"] = nlohmann::json::array();
     for (const detection::UnusedObservation& u : l.unused)
       j["unused"].push_back({{"line", u.observation.line}, {"reason", u.reason}});
@@ -119,24 +114,9 @@ std::string summary_json(const std::vector<Answer>& answers, bool with_region) {
 
 void report(const Options& o, const Answer& a) {
   const detection::Location& l = a.location;
-  for (std::size_t i = 0; i < std::min(l.unused.size(), kMaxListed); ++i) {
-    const detection::UnusedObservation& u = l.unused[i];
-    warn(fmt::format("{}:{}: observation of NORAD {} at {} not used: {}", o.observations, u.observation.line,
-                     u.observation.norad_id, time::format_iso8601(u.observation.at, 0), u.reason));
-  }
-  if (l.unused.size() > kMaxListed) {
-    warn(fmt::format("terminal {}: {} more observation(s) not used (--summary lists them all)", a.terminal.id,
-                     l.unused.size() - kMaxListed));
-  }
-  if (l.observations_used == 0) {
-    warn(fmt::format("terminal {}: no usable observation; every cell of the prior is kept", a.terminal.id));
-  } else if (l.cells.empty()) {
-    warn(fmt::format("terminal {}: no position meets {} of its {} usable observations{}", a.terminal.id,
-                     o.max_outliers == 0 ? std::string("all") : fmt::format("all but {}", o.max_outliers),
-                     l.observations_used,
-                     o.max_outliers == 0 ? "; some may be wrong: try --max-outliers N" : ""));
-    return;
-  }
+  for (const std::string& w :
+       detection::location_warnings(l, a.terminal.id, o.observations, o.max_outliers, kMaxListed))
+    warn(w);
   if (o.quiet || l.cells.empty()) return;
   fmt::print(
       stderr,
@@ -181,17 +161,14 @@ int run(const Options& o) {
     Answer a;
     a.location = detection::locate(fleet, terminals[i].observations, prior, lo, run);
     a.terminal = std::move(terminals[i]);
-    if (region) {
-      for (const detection::LocatedCell& c : a.location.cells)
-        a.inside_km2 += region->contains(c.centre) ? c.area_km2 : 0.0;
-    }
+    if (region) a.verdict = detection::region_verdict(a.location, *region);
     answers.push_back(std::move(a));
   }
   progress.finish();
   for (const Answer& a : answers) report(o, a);
   sink.write(format == "geojson" ? cells_geojson(answers) : cells_csv(answers));
   check_interrupted();
-  if (!o.summary.empty()) write_output(o.summary, summary_json(answers, region.has_value()));
+  if (!o.summary.empty()) write_output(o.summary, summary_json(answers));
   sink.commit();
   if (!o.quiet) {
     fmt::print(stderr, "skyfence: located {} terminal(s) against {} satellites in {:.2f} s{}\n",

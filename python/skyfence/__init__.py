@@ -1,7 +1,7 @@
 """skyfence: satellite-internet service from LEO constellations, in Python, over the C++ engine.
 
-The same engine as the ``skyfence`` command: catalogs load, propagate, find passes, compute coverage
-and routes, decide policy and run scenarios exactly as the command does, with NumPy arrays in and
+The same engine as the ``skyfence`` command: catalogs load, propagate, find passes, compute coverage,
+capacity and routes, locate terminals, decide policy and run scenarios exactly as the command does, with NumPy arrays in and
 out, pandas DataFrames for tables and xarray Datasets for gridded results.
 docs/python.md is the reference; in short::
 
@@ -38,10 +38,12 @@ __all__ = [
     "Policy",
     "SkyfenceWarning",
     "bundled_catalogs",
+    "capacity",
     "coverage",
     "data_dir",
     "load_catalog",
     "load_policy",
+    "locate",
     "Results",
     "passes",
     "propagate",
@@ -387,6 +389,33 @@ def _timedelta_ns(step, what):
     return int(a.astype("timedelta64[ns]").view(np.int64))
 
 
+def _providers(providers):
+    """Provider names and catalogs: a Catalog, a list of them (each named by Catalog.name) or a dict."""
+    if isinstance(providers, Catalog):
+        providers = [providers]
+    if isinstance(providers, dict):
+        names, cats = [str(k) for k in providers], list(providers.values())
+    else:
+        cats = list(providers)
+        names = [c.name if isinstance(c, Catalog) else "" for c in cats]
+    return names, [_catalog(c) for c in cats]
+
+
+def _path(p):
+    return os.fspath(p) if p else ""
+
+
+def _paths(values, what):
+    """One path or a list of them, as a list of str."""
+    if values is None:
+        return []
+    if isinstance(values, (str, os.PathLike)):
+        return [os.fspath(values)]
+    if not isinstance(values, (list, tuple)):
+        raise TypeError(f"{what} must be a path or a list of paths, got {type(values).__name__}")
+    return [os.fspath(v) for v in values]
+
+
 def coverage(providers, start, stop, step, *, level=7, region=None, region_file=None, region_name=None,
              sites=None, strict=False, min_elevation_deg=25.0, min_sats=1, threads=None, data_dir=None):
     """How often and how well each ground cell (or site) is served, per provider and by any, as
@@ -407,14 +436,7 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
     """
     import xarray as xr
 
-    if isinstance(providers, Catalog):
-        providers = [providers]
-    if isinstance(providers, dict):
-        names, cats = [str(k) for k in providers], list(providers.values())
-    else:
-        cats = list(providers)
-        names = [c.name if isinstance(c, Catalog) else "" for c in cats]
-    cats = [_catalog(c) for c in cats]
+    names, cats = _providers(providers)
     if isinstance(min_sats, bool) or not isinstance(min_sats, (int, np.integer)):
         raise TypeError(f"min_sats must be an int, got {type(min_sats).__name__}")
     if min_sats < 1:
@@ -445,6 +467,164 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
             "failed_states": list(found["failed_states"]),
         },
     )
+
+
+# ------------------------------------------------------------------------------------------ capacity
+
+def _share(part, whole):
+    return part / whole if whole > 0 else float("nan")
+
+
+def _capacity_summary(names, usage, steps):
+    """Per provider, the figures of ``skyfence capacity``'s summary (shares in [0, 1], not percent)."""
+    steps = max(1, steps)
+    rows = []
+    for u in usage:
+        rows.append({
+            "status": u["status"],
+            "background_load": u["background_load"],
+            "offered_gbps": u["offered_mbps_steps"] / steps / 1000.0,
+            "carried_gbps": u["carried_mbps_steps"] / steps / 1000.0,
+            "satellites_serving": u["satellite_steps"] / steps,
+            "satellite_utilisation": _share(u["satellite_flow_steps"], u["satellite_capacity_steps"]),
+            "satellites_saturated": _share(u["saturated_satellite_steps"], u["satellite_steps"]),
+            "cells_saturated": _share(u["saturated_cell_steps"], u["cell_steps"]),
+            "gateway_utilisation": (_share(u["gateway_flow_steps"], u["gateway_capacity_steps"])
+                                    if u["has_gateways"] else float("nan")),
+            "unclassified_satellites": u["unclassified_satellites"],
+            "failed_states": u["failed_states"],
+        })
+    return pd.DataFrame(rows, index=pd.Index(names, name="provider"))
+
+
+def capacity(providers, start, stop, step, *, service_models=None, sites=None, level=7, region=None,
+             region_file=None, region_name=None, demand_density=None, demand_file=None, min_elevation_deg=25.0,
+             policies=None, customer=None, strict=False, threads=None, data_dir=None):
+    """How much of each point's demand (Mbps) each provider carries when satellites, service cells and
+    gateways are shared, as ``skyfence capacity`` (docs/capacity.md): a DataFrame.
+
+    providers: a Catalog, a list of them, or a dict {name: Catalog}, as in coverage(); "any" is their
+        sum. service_models: one service model file (TOML) per provider, in the providers' order, or
+        None: each provider takes the bundled data/providers/<name>.toml (starlink, oneweb, kuiper,
+        iridium).
+    start, stop, step: datetime64, datetime64, timedelta64; the steps start, start + step, ... before stop.
+    Points: sites= a sites file (CSV or GeoJSON, fixed or moving terminals) with a demand_mbps column and
+        optional customer, group and providers (names separated by ";", most preferred first) columns;
+        or the S2 cells of ``level`` in region= (a country), region_file= (and region_name=), or the
+        whole Earth, each asking demand_density (Mbps per km2) times its area, or its demand from
+        demand_file= (CSV cell_id,demand_mbps or GeoJSON features with those properties).
+    min_elevation_deg: one for all providers or a list, one per provider. policies: service policy files,
+        each for the provider it names; customer: who asks at cells (and sites without a customer).
+    strict: a bad row of the sites file is an InputError (else skipped with a SkyfenceWarning), and a
+        satellite-step whose SGP4 state fails a RuntimeError (else left out with a SkyfenceWarning).
+    Columns, one row per point and provider (then "any"), as the CLI's CSV: cell_id (S2 token, or the
+    site's id), lat_deg, lon_deg, area_km2 (NaN for sites), provider, demand_mbps, mean_mbps, p5_mbps,
+    min_mbps, demand_met_fraction, full_service_fraction (the engine's values; the CLI rounds them).
+    df.attrs: "summary" (a DataFrame indexed by provider: status, background_load, offered_gbps and
+    carried_gbps per step, satellites_serving per step, satellite_utilisation, satellites_saturated,
+    cells_saturated, gateway_utilisation (NaN when the model has no gateways), unclassified_satellites,
+    failed_states; shares in [0, 1]), "steps", "step_s", "start_utc".
+    """
+    names, cats = _providers(providers)
+    elevations = np.atleast_1d(np.asarray(min_elevation_deg, dtype=float))
+    if elevations.ndim != 1:
+        raise ValueError("min_elevation_deg must be one number or one per provider")
+    start_ns = _scalar_time_ns(start, "start")
+    found = _skyfence.capacity(names, cats, _paths(service_models, "service_models"),
+                               [float(x) for x in elevations], start_ns, _scalar_time_ns(stop, "stop"),
+                               _timedelta_ns(step, "step"), int(level), region or "", _path(region_file),
+                               region_name or "", _path(sites), -1.0 if demand_density is None else float(demand_density),
+                               _path(demand_file), _paths(policies, "policies"), customer or "", bool(strict),
+                               _threads(threads), _path(data_dir))
+    _warn(found["warnings"])
+    rows = list(found["providers"])
+    p, n = len(rows), len(found["ids"])
+    cols = {
+        "cell_id": np.repeat(np.asarray(list(found["ids"]), dtype=object), p),
+        "lat_deg": np.repeat(found["lat_deg"], p),
+        "lon_deg": np.repeat(found["lon_deg"], p),
+        "area_km2": np.repeat(found["area_km2"], p),
+        "provider": np.asarray(rows * n, dtype=object),
+        "demand_mbps": np.repeat(found["demand_mbps"], p),
+    }
+    for name in ("mean_mbps", "p5_mbps", "min_mbps", "demand_met_fraction", "full_service_fraction"):
+        cols[name] = found["stats"][name].ravel()
+    df = pd.DataFrame(cols)
+    df.attrs["summary"] = _capacity_summary(rows[:-1], found["usage"], found["steps"])
+    df.attrs["steps"] = found["steps"]
+    df.attrs["step_s"] = found["step_s"]
+    df.attrs["start_utc"] = str(np.datetime64(start_ns, "ns")) + "Z"
+    return df
+
+
+# -------------------------------------------------------------------------------------------- locate
+
+def _observations_csv(obs):
+    """A table of observations (time_utc datetime64, norad_id, optional terminal_id) as the CSV the
+    engine reads, so that it is checked exactly as a file; messages name rows as lines (row k: line k + 2)."""
+    import csv
+    import io
+
+    if not isinstance(obs, pd.DataFrame):
+        obs = pd.DataFrame(obs)
+    for c in ("time_utc", "norad_id"):
+        if c not in obs.columns:
+            raise _input_error("observations", f"expected a column {c}")
+    extra = [c for c in obs.columns if c not in ("time_utc", "norad_id", "terminal_id")]
+    if extra:
+        raise _input_error("observations", f"unknown column {extra[0]} (expected time_utc, norad_id, terminal_id)")
+    times = np.atleast_1d(_times_ns(obs["time_utc"], "observations.time_utc"))
+    text = np.datetime_as_string(times.view("datetime64[ns]"), unit="ns")
+    ids = np.asarray(obs["norad_id"])
+    if ids.dtype.kind not in "iu":
+        raise TypeError(f"observations.norad_id must be integers, got dtype {ids.dtype}")
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    has_id = "terminal_id" in obs.columns
+    w.writerow(["time_utc", "norad_id"] + (["terminal_id"] if has_id else []))
+    tids = [str(x) for x in obs["terminal_id"]] if has_id else None
+    for i in range(len(text)):
+        w.writerow([text[i] + "Z", int(ids[i])] + ([tids[i]] if has_id else []))
+    return out.getvalue()
+
+
+def locate(catalog, observations, *, rule="visible", k=1, min_elevation_deg=25.0, level=13, max_outliers=0,
+           prior="world", region=None, threads=None, data_dir=None):
+    """Where a terminal can be, given which satellite served it when, as ``skyfence locate``
+    (docs/locate.md): the S2 cells of ``level`` that may hold a position meeting the observations.
+
+    observations: an observations CSV file (time_utc,norad_id[,terminal_id]), or a DataFrame (or dict of
+        arrays) with those columns: time_utc datetime64 (UTC), norad_id integers, terminal_id optional
+        (without it every row is one terminal, "terminal"); rows are checked as the file's lines (row k
+        is line k + 2 in errors).
+    rule: "visible" (the satellite was at or above min_elevation_deg) or "top-k" (also among the k
+        highest in view). max_outliers: observations a position may fail. prior: where the terminal may
+        be beforehand: "world", a country, a GeoJSON file, or "FILE.geojson#NAME". region: a country or
+        GeoJSON area to say whether each terminal is inside.
+    Columns, one row per cell, as the CLI's CSV (-o) plus GeoJSON's misses: terminal_id, cell_id,
+    lat_deg, lon_deg, area_km2, misses (observations the cell fails). df.attrs["summary"]: a DataFrame,
+    one row per terminal, with the CLI's --summary fields (terminal_id, observations, observations_used,
+    consistent_area_km2, cells, estimate_lat_deg, estimate_lon_deg, radius_km, inside, inside_share,
+    unused: a list of {line, reason}). Observations not used, and terminals no position fits, are
+    SkyfenceWarnings.
+    """
+    cat = _catalog(catalog)
+    if isinstance(observations, (str, os.PathLike)):
+        path, text, source = os.fspath(observations), "", os.fspath(observations)
+    else:
+        path, text, source = "", _observations_csv(observations), "observations"
+    for name, value in (("k", k), ("level", level), ("max_outliers", max_outliers)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+        if value < 0:
+            raise _input_error(name, f"expected a number >= 0, got {value}")
+    found = _skyfence.locate(cat, path, text, source, str(rule), int(k), float(min_elevation_deg), int(level),
+                             int(max_outliers), prior or "world", _path(region), _threads(threads),
+                             _path(data_dir))
+    _warn(found["warnings"])
+    df = pd.DataFrame(dict(found["cells"]))
+    df.attrs["summary"] = pd.DataFrame(list(found["summary"]))
+    return df
 
 
 # --------------------------------------------------------------------------------------------- route

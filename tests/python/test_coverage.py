@@ -92,3 +92,13 @@ def test_bad_arguments(catalogs):
     with pytest.raises(skyfence.InputError) as info:
         skyfence.coverage(ir, START, STOP, STEP, level=1, min_sats=0)
     assert info.value.file == "min_sats"
+
+
+def test_moving_terminals_are_refused(catalogs, tmp_path):
+    # coverage() computes at rest; a trajectories file where a terminal moves is for `skyfence coverage`.
+    tracks = tmp_path / "tracks.csv"
+    tracks.write_text("id,time_utc,lat_deg,lon_deg\nbus,2026-04-27T00:00:00Z,50.0,30.0\n"
+                      "bus,2026-04-27T01:00:00Z,50.5,31.0\n")
+    with pytest.raises(skyfence.InputError) as info:
+        skyfence.coverage(catalogs["iridium"], START, STOP, STEP, sites=str(tracks))
+    assert info.value.file == str(tracks) and "moving terminals" in info.value.detail
