@@ -160,9 +160,9 @@ TEST(VisibilityInViewOracle, SightingsAreInViewsPairsAndElevations) {
   EXPECT_GT(total, 1000U);
 }
 
-// sightings() decides most pairs from sin(elevation) and settles a difference within its margin with
-// the elevation itself: satellites placed at the minimum elevation, a few ulps to 1e-10 rad either side,
-// get in_view's decisions.
+// sightings() (and sees()) decide most pairs from sin(elevation) and settle a difference within the
+// margin with the elevation itself: satellites placed at the minimum elevation, a few ulps to 1e-10 rad
+// either side, get in_view's decisions.
 TEST(VisibilityInViewOracle, SightingsDecideAtTheMinimumElevationAsInView) {
   std::mt19937_64 rng(test_seed("in_view_oracle sightings limit"));
   const std::vector<frames::Geodetic> sites = random_sites(rng, 40);
@@ -188,6 +188,9 @@ TEST(VisibilityInViewOracle, SightingsDecideAtTheMinimumElevationAsInView) {
         states.push_back(sv);
         const double got = frames::Topocentric(g).look(sv).elevation_rad;
         if (std::abs(std::sin(got) - std::sin(m)) < 1e-12) ++in_band;
+        // sees(): the same decision, with the atan2 only in the band.
+        ASSERT_EQ(sees(frames::Topocentric(g).enu(sv.r_km), m, std::sin(m)), got >= m)
+            << min_deg << " " << offset;
       }
     }
     InViewOptions o;
