@@ -17,6 +17,15 @@
 
 namespace skyfence_test {
 
+// True in the sanitizer build (make test-asan). The heaviest randomized cases then check the same
+// properties on less work (fewer rounds, fewer satellites): that build is there to run every code path
+// under ASan+UBSan, and the Release build runs the full cases (docs/testing.md).
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+
 // The seed for `what` (a short name, printed): SKYFENCE_TEST_SEED when set, else `default_seed`.
 // An unparsable SKYFENCE_TEST_SEED fails the calling test and falls back to the default.
 inline std::uint64_t test_seed(std::string_view what, std::uint64_t default_seed = 20260427) {

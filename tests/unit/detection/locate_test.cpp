@@ -3,6 +3,7 @@
 // as testing every cell alone (oracle); every point meeting the observations exactly lies in a kept
 // cell (oracle on a fine grid of points); the readers' located errors.
 #include "skyfence/detection/locate.h"
+#include "../../test_seed.h"
 #include "skyfence/core/units.h"
 
 #include <gtest/gtest.h>
@@ -28,11 +29,7 @@ namespace {
 // Under AddressSanitizer (make test-asan) the heaviest cases are smaller: the same checks on every fourth
 // satellite of the snapshot, fewer random places and coarser grids, so the sanitizer build sees every code
 // path at a small part of the cost.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
+using skyfence_test::kSanitized;
 
 const visibility::Fleet& starlink() {
   static const visibility::Fleet fleet([] {
