@@ -2,7 +2,7 @@
 // Oracles: a downlink-only run over uplink_model() with the uplink demands (the uplink must equal it
 // double for double, so the allocator's LP oracle, tests/oracle/capacity/, covers the uplink too); a
 // cell's uplink capacity computed by hand; the downlink unchanged by uplink demand; permissions asked
-// once per step however many directions; bad arguments and site values.
+// once per step however many directions; moving terminals; bad arguments and site values.
 #include "skyfence/capacity/capacity.h"
 #include "skyfence/core/units.h"
 
@@ -17,6 +17,7 @@
 #include "capacity_test_support.h"
 #include "skyfence/coverage/coverage.h"
 #include "skyfence/earth/grid.h"
+#include "skyfence/earth/trajectory.h"
 
 namespace skyfence::capacity {
 namespace {
@@ -147,6 +148,50 @@ TEST(CapacityUplink, EqualsADownlinkRunOverTheUplinkModel) {
   EXPECT_GT(spilled, 0.0);
   EXPECT_GT(r.usage_up[0].saturated_satellite_steps, 0U);
   EXPECT_EQ(r.usage[0].saturated_satellite_steps, 0U);
+}
+
+TEST(CapacityUplink, MovingTerminalsUplinkEqualsADownlinkRunOverTheUplinkModel) {
+  // Terminals moving through each other's cells (CapacityOptions::positions): the uplink is allocated
+  // where they are at each step, as the downlink is.
+  const visibility::Fleet a(fixtures::bundled("starlink_2026-04-27.tle", 800));
+  const ServiceModel m = uplink_test_model(20.0, 0.3);
+  const std::vector<Provider> providers{{"a", &a, {}, &m, 25 * kRadPerDeg}};
+  std::vector<earth::Track> tracks(3);
+  const double path[3][2][2] = {
+      {{50.45, 30.52}, {49.99, 36.23}}, {{49.99, 36.23}, {50.45, 30.52}}, {{50.44, 30.50}, {50.44, 30.50}}};
+  std::vector<DemandPoint> points;
+  for (std::size_t i = 0; i < tracks.size(); ++i) {
+    tracks[i].id = tracks[i].name = "t" + std::to_string(i);
+    for (int k = 0; k < 2; ++k) {
+      tracks[i].samples.push_back({fixtures::kStart + time::Duration::seconds(3600 * k),
+                                   frames::Geodetic::degrees(path[i][k][0], path[i][k][1])});
+    }
+    points.push_back({tracks[i].samples.front().location, 500.0, "civil", {0}, 30});
+  }
+  CapacityOptions options;
+  options.positions = [&tracks](time::Instant at, std::span<frames::Geodetic> out) {
+    earth::positions_at(tracks, at, out);
+  };
+  options.demand_up_mbps = {900.0, 400.0, 700.0};
+  const time::Window window = time::Window::of_count(fixtures::kStart, time::Duration::seconds(300), 12);
+  const CapacityResult r = compute_capacity(points, providers, window, options);
+
+  const ServiceModel up = uplink_model(m);
+  const std::vector<Provider> up_providers{{"a", &a, {}, &up, 25 * kRadPerDeg}};
+  std::vector<DemandPoint> up_points = points;
+  for (std::size_t i = 0; i < points.size(); ++i) up_points[i].demand_mbps = options.demand_up_mbps[i];
+  CapacityOptions one_direction = options;
+  one_direction.demand_up_mbps.clear();
+  const CapacityResult ref = compute_capacity(up_points, up_providers, window, one_direction);
+  double short_fraction = 1.0;
+  for (std::size_t row = 0; row < 2; ++row) {
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      SCOPED_TRACE(testing::Message() << "row " << row << " point " << i);
+      expect_same(r.at_up(row, i), ref.at(row, i));
+      short_fraction = std::min(short_fraction, r.at_up(row, i).demand_met_fraction);
+    }
+  }
+  EXPECT_LT(short_fraction, 1.0) << "the check needs a congested uplink";
 }
 
 TEST(CapacityUplink, ACellsUplinkIsItsBeamsAtTheUplinksRate) {
