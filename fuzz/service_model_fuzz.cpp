@@ -5,7 +5,8 @@
 // non-empty efficiency table with strictly increasing elevations in [0, pi/2] rad and positive
 // efficiencies, at least one satellite class, each with capacity > 0, beams >= 1 and bandwidth > 0,
 // gateway capacity > 0 when there are gateways. Its functions must then answer for any elevation and
-// satellite: efficiency() finite and positive, satellite_capacity_mbps() finite and >= 0.
+// satellite: efficiency() finite and positive, satellite_capacity_mbps() finite and >= 0. A model with an
+// uplink has it in every class, and its uplink_model() holds the same ranges; one without has it in none.
 //
 // The model's path lies in a folder of the temporary directory that does not exist, so a relative
 // gateways file never resolves; parsing must never create it. An absolute one is read (a device such
@@ -63,7 +64,7 @@ void check_efficiency(const capacity::ServiceModel& m) {
   check(std::isfinite(best) && best > 0.0, "max_efficiency() finite and > 0");
 }
 
-void check_model(const capacity::ServiceModel& m, const std::string& path) {
+void check_model(const capacity::ServiceModel& m, const std::string& path, bool uplink_view = false) {
   check(!m.name.empty(), "a name");
   check(m.status == "deployed" || m.status == "planned", "status deployed or planned");
   check(m.source == path, "the source is the path given");
@@ -95,6 +96,19 @@ void check_model(const capacity::ServiceModel& m, const std::string& path) {
     check(std::isfinite(capacity) && capacity >= 0.0, "satellite_capacity_mbps finite and >= 0");
     const double rate = m.beam_rate_mbps(c, std::numbers::pi / 4);
     check(!std::isnan(rate) && rate >= 0.0, "beam_rate_mbps >= 0");
+  }
+  std::size_t with_uplink = 0;
+  for (const capacity::SatelliteClass& c : m.classes) {
+    if (!c.has_uplink) continue;
+    ++with_uplink;
+    check(std::isfinite(c.capacity_up_mbps) && c.capacity_up_mbps > 0.0 && c.beams_up >= 1 &&
+              std::isfinite(c.beam_bandwidth_up_mhz) && c.beam_bandwidth_up_mhz > 0.0,
+          "class uplink figures > 0");
+  }
+  check(with_uplink == (m.has_uplink ? m.classes.size() : 0), "the uplink in every class or in none");
+  if (m.has_uplink && !uplink_view) {
+    check(!m.efficiency_up_elevation_rad.empty(), "an uplink efficiency table");
+    check_model(capacity::uplink_model(m), path, true);
   }
   // Whatever class_of finds matches the satellite.
   for (const char* name : {"", "STARLINK-1007", "ONEWEB-0012", "*?"}) {

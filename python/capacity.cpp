@@ -126,21 +126,25 @@ py::dict capacity(Request& q) {
     lon[i] = pts.locations[i].lon_rad * kDegPerRad;
     if (pts.cells) area[i] = pts.grid[i].area_km2;
   }
-  py::dict stats;
-  for (const auto& [name, member] :
-       {std::pair{"mean_mbps", &capacity::PointCapacity::mean_mbps},
-        {"p5_mbps", &capacity::PointCapacity::p5_mbps},
-        {"min_mbps", &capacity::PointCapacity::min_mbps},
-        {"demand_met_fraction", &capacity::PointCapacity::demand_met_fraction},
-        {"full_service_fraction", &capacity::PointCapacity::full_service_fraction}}) {
-    py::array_t<double> a({static_cast<py::ssize_t>(n), static_cast<py::ssize_t>(rows)});
-    auto v = a.mutable_unchecked<2>();
-    for (std::size_t i = 0; i < n; ++i) {
-      for (std::size_t p = 0; p < rows; ++p)
-        v(static_cast<py::ssize_t>(i), static_cast<py::ssize_t>(p)) = r.at(p, i).*member;
+  // Per statistic an (n, rows) array, of the downlink's or the uplink's statistics.
+  const auto stats_of = [&](const std::vector<capacity::PointCapacity>& s) {
+    py::dict stats;
+    for (const auto& [name, member] :
+         {std::pair{"mean_mbps", &capacity::PointCapacity::mean_mbps},
+          {"p5_mbps", &capacity::PointCapacity::p5_mbps},
+          {"min_mbps", &capacity::PointCapacity::min_mbps},
+          {"demand_met_fraction", &capacity::PointCapacity::demand_met_fraction},
+          {"full_service_fraction", &capacity::PointCapacity::full_service_fraction}}) {
+      py::array_t<double> a({static_cast<py::ssize_t>(n), static_cast<py::ssize_t>(rows)});
+      auto v = a.mutable_unchecked<2>();
+      for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t p = 0; p < rows; ++p)
+          v(static_cast<py::ssize_t>(i), static_cast<py::ssize_t>(p)) = s[p * n + i].*member;
+      }
+      stats[name] = a;
     }
-    stats[name] = a;
-  }
+    return stats;
+  };
   py::list usage;
   for (std::size_t p = 0; p < r.usage.size(); ++p) {
     usage.append(usage_dict(r.usage[p], study->models[p]));
@@ -162,8 +166,17 @@ py::dict capacity(Request& q) {
   out["area_km2"] = column(area);
   out["providers"] = r.names;
   out["demand_mbps"] = column(r.demand_mbps);
-  out["stats"] = stats;
+  out["stats"] = stats_of(r.stats);
   out["usage"] = usage;
+  out["uplink"] = r.uplink;
+  if (r.uplink) {
+    out["demand_up_mbps"] = column(r.demand_up_mbps);
+    out["stats_up"] = stats_of(r.stats_up);
+    py::list usage_up;
+    for (std::size_t p = 0; p < r.usage_up.size(); ++p)
+      usage_up.append(usage_dict(r.usage_up[p], study->models[p]));
+    out["usage_up"] = usage_up;
+  }
   out["steps"] = r.steps;
   out["step_s"] = window.step().to_seconds();
   out["warnings"] = warnings;

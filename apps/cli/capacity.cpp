@@ -46,6 +46,11 @@ void write(const Options& o, const Points& pts, const capacity::CapacityResult& 
   table.series = r.names;
   table.columns = {"demand_mbps", "mean_mbps",           "p5_mbps",
                    "min_mbps",    "demand_met_fraction", "full_service_fraction"};
+  if (r.uplink) {
+    // Only with uplink demand, so that outputs without it are as they were.
+    table.columns.insert(table.columns.end(), {"demand_up_mbps", "mean_up_mbps", "p5_up_mbps", "min_up_mbps",
+                                               "demand_up_met_fraction", "full_service_up_fraction"});
+  }
   table.values = [&](std::size_t i, std::size_t row, std::vector<std::string>& v) {
     const capacity::PointCapacity& c = r.at(row, i);
     v[0] = fmt::format("{}", r.demand_mbps[i]);  // in full: the output read back asks for the same demand
@@ -54,6 +59,14 @@ void write(const Options& o, const Points& pts, const capacity::CapacityResult& 
     v[3] = number(c.min_mbps, 3);
     v[4] = number(c.demand_met_fraction, 6);
     v[5] = number(c.full_service_fraction, 6);
+    if (!r.uplink) return;
+    const capacity::PointCapacity& u = r.at_up(row, i);
+    v[6] = fmt::format("{}", r.demand_up_mbps[i]);
+    v[7] = number(u.mean_mbps, 3);
+    v[8] = number(u.p5_mbps, 3);
+    v[9] = number(u.min_mbps, 3);
+    v[10] = number(u.demand_met_fraction, 6);
+    v[11] = number(u.full_service_fraction, 6);
   };
   earth::PointTableOutput out;
   out.out = [&](std::string_view text) { sink.write(text); };
@@ -79,6 +92,15 @@ void print_summary(const Points& pts, const time::Window& window, const capacity
   const auto pct = [](double a, double b) {
     return b > 0 ? fmt::format("{:.1f}%", 100.0 * a / b) : std::string("-");
   };
+  if (r.uplink) {
+    double up = 0.0, up_met = 0.0;
+    for (std::size_t i = 0; i < r.points; ++i) {
+      up += r.demand_up_mbps[i];
+      up_met += r.at_up(any, i).mean_mbps;
+    }
+    fmt::print(stderr, "skyfence: uplink demand {:.3f} Gbps, met {:.2f}% ({:.3f} Gbps mean)\n", up / 1000.0,
+               up > 0 ? 100.0 * up_met / up : 100.0, up_met / 1000.0);
+  }
   for (std::size_t p = 0; p < r.usage.size(); ++p) {
     const capacity::ProviderUsage& u = r.usage[p];
     fmt::print(
@@ -94,6 +116,20 @@ void print_summary(const Points& pts, const time::Window& window, const capacity
         pct(static_cast<double>(u.saturated_cell_steps), static_cast<double>(u.cell_steps)),
         models[p].has_gateways ? "utilisation " + pct(u.gateway_flow_steps, u.gateway_capacity_steps)
                                : std::string("not modelled"));
+    if (r.uplink) {
+      const capacity::ProviderUsage& v = r.usage_up[p];
+      fmt::print(
+          stderr,
+          "skyfence:   {} uplink: offered {:.3f} Gbps, carried {:.3f} Gbps; satellites receiving {:.1f} "
+          "per step, utilisation {}, saturated {}; service cells saturated {}; gateways {}\n",
+          r.names[p], v.offered_mbps_steps / steps / 1000.0, v.carried_mbps_steps / steps / 1000.0,
+          static_cast<double>(v.satellite_steps) / steps,
+          pct(v.satellite_flow_steps, v.satellite_capacity_steps),
+          pct(static_cast<double>(v.saturated_satellite_steps), static_cast<double>(v.satellite_steps)),
+          pct(static_cast<double>(v.saturated_cell_steps), static_cast<double>(v.cell_steps)),
+          models[p].has_gateways ? "utilisation " + pct(v.gateway_flow_steps, v.gateway_capacity_steps)
+                                 : std::string("not modelled"));
+    }
     if (u.unclassified_satellites > 0) {
       warn(fmt::format("{}: {} satellites match no satellite class of {} and carry nothing", r.names[p],
                        u.unclassified_satellites, models[p].source));
@@ -171,7 +207,8 @@ Providers: each --tle, --omm, --preset or --catalog (repeatable) is one provider
 each needs a service model (docs/capacity.md): one --service-model FILE per provider in the same order, or
 none, and then the bundled data/providers/NAME.toml of each provider's name (starlink, oneweb, kuiper,
 kuiper-planned, iridium).
-Demand: --sites FILE with a demand_mbps column (downlink, Mbps), optional customer (priority class, and
+Demand: --sites FILE with a demand_mbps column (downlink, Mbps), optional demand_up_mbps (uplink, Mbps: then
+every site needs one and every service model its uplink figures), optional customer (priority class, and
 who asks the policies; --customer is the default), group, and providers (names separated by ';', most
 preferred first; default: every provider in the order given); the terminals may move (a CSV with a
 time_utc column, one row per sample, or GeoJSON LineStrings with times: docs/enforcement.md): each step
@@ -190,7 +227,9 @@ of the fraction of demand met (docs/capacity.md states exactly what is optimised
 Steps: START, START+STEP, ... before STOP (a step stands for the STEP-long interval it begins).
 Output (CSV, or GeoJSON properties): cell_id, lat_deg, lon_deg, area_km2, provider (each, then "any" for
 all together), demand_mbps (in full, so that it reads back exactly with --demand-file), mean_mbps, p5_mbps (5th percentile over the steps, nearest rank), min_mbps,
-demand_met_fraction (mean / demand), full_service_fraction (share of steps with all the demand met).
+demand_met_fraction (mean / demand), full_service_fraction (share of steps with all the demand met);
+with uplink demand also demand_up_mbps, mean_up_mbps, p5_up_mbps, min_up_mbps, demand_up_met_fraction and
+full_service_up_fraction, the same for the uplink (allocated over the uplink's capacities in its own rounds).
 A provider's row is what it carried for the point; "any" is their sum. Summary per provider on stderr.
 Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted (nothing written).)");
   add_provider_options(*cmd, *opts);

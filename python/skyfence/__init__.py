@@ -509,7 +509,8 @@ def capacity(providers, start, stop, step, *, service_models=None, sites=None, l
         iridium).
     start, stop, step: datetime64, datetime64, timedelta64; the steps start, start + step, ... before stop.
     Points: sites= a sites file (CSV or GeoJSON, fixed or moving terminals) with a demand_mbps column and
-        optional customer, group and providers (names separated by ";", most preferred first) columns;
+        optional customer, group, providers (names separated by ";", most preferred first) and
+        demand_up_mbps (uplink Mbps: then every site needs one, and every service model uplink figures) columns;
         or the S2 cells of ``level`` in region= (a country), region_file= (and region_name=), or the
         whole Earth, each asking demand_density (Mbps per km2) times its area, or its demand from
         demand_file= (CSV cell_id,demand_mbps or GeoJSON features with those properties).
@@ -519,11 +520,14 @@ def capacity(providers, start, stop, step, *, service_models=None, sites=None, l
         satellite-step whose SGP4 state fails a RuntimeError (else left out with a SkyfenceWarning).
     Columns, one row per point and provider (then "any"), as the CLI's CSV: cell_id (S2 token, or the
     site's id), lat_deg, lon_deg, area_km2 (NaN for sites), provider, demand_mbps, mean_mbps, p5_mbps,
-    min_mbps, demand_met_fraction, full_service_fraction (the engine's values; the CLI rounds them).
+    min_mbps, demand_met_fraction, full_service_fraction (the engine's values; the CLI rounds them); with
+    uplink demand also demand_up_mbps, mean_up_mbps, p5_up_mbps, min_up_mbps, demand_up_met_fraction and
+    full_service_up_fraction, the uplink's (docs/capacity.md, "The uplink").
     df.attrs: "summary" (a DataFrame indexed by provider: status, background_load, offered_gbps and
     carried_gbps per step, satellites_serving per step, satellite_utilisation, satellites_saturated,
     cells_saturated, gateway_utilisation (NaN when the model has no gateways), unclassified_satellites,
-    failed_states; shares in [0, 1]), "steps", "step_s", "start_utc".
+    failed_states; shares in [0, 1]), with uplink demand "summary_up" (the same for the uplink), "steps",
+    "step_s", "start_utc".
     """
     names, cats = _providers(providers)
     elevations = np.atleast_1d(np.asarray(min_elevation_deg, dtype=float))
@@ -549,8 +553,16 @@ def capacity(providers, start, stop, step, *, service_models=None, sites=None, l
     }
     for name in ("mean_mbps", "p5_mbps", "min_mbps", "demand_met_fraction", "full_service_fraction"):
         cols[name] = found["stats"][name].ravel()
+    if found["uplink"]:
+        cols["demand_up_mbps"] = np.repeat(found["demand_up_mbps"], p)
+        for name, up in (("mean_mbps", "mean_up_mbps"), ("p5_mbps", "p5_up_mbps"), ("min_mbps", "min_up_mbps"),
+                         ("demand_met_fraction", "demand_up_met_fraction"),
+                         ("full_service_fraction", "full_service_up_fraction")):
+            cols[up] = found["stats_up"][name].ravel()
     df = pd.DataFrame(cols)
     df.attrs["summary"] = _capacity_summary(rows[:-1], found["usage"], found["steps"])
+    if found["uplink"]:
+        df.attrs["summary_up"] = _capacity_summary(rows[:-1], found["usage_up"], found["steps"])
     df.attrs["steps"] = found["steps"]
     df.attrs["step_s"] = found["step_s"]
     df.attrs["start_utc"] = str(np.datetime64(start_ns, "ns")) + "Z"

@@ -1,7 +1,7 @@
 # skyfence capacity: output shape and consistency (rows add up to "any", percentiles ordered), bundled
 # service models by provider name, preferences, policies per site, regions with a demand density or a
-# demand file (the same output for the same demand), GeoJSON, thread invariance, interruption and bad
-# input.
+# demand file (the same output for the same demand), GeoJSON, thread invariance, uplink demand (its
+# columns, the downlink's unchanged), interruption and bad input.
 source "$(dirname "$0")/lib.bash"
 T0=2026-04-27T12:00:00Z
 HEADER="cell_id,lat_deg,lon_deg,area_km2,provider,demand_mbps,mean_mbps,p5_mbps,min_mbps,demand_met_fraction,full_service_fraction"
@@ -141,6 +141,74 @@ expect_exit 2 "file with sites" -- "$SKYFENCE" capacity --catalog oneweb --sites
 expect_grep "--demand-file: applies to cells" "$WORK/err" "says the file is for cells"
 expect_exit 2 "missing demand file" -- "$SKYFENCE" capacity "${DEMAND_ARGS[@]}" --demand-file "$WORK/none.csv" -o "$WORK/x.csv"
 expect_grep "none.csv" "$WORK/err" "names the missing file"
+[[ ! -e "$WORK/x.csv" ]] && pass || fail "a failed run left its output"
+
+# Uplink demand: a demand_up_mbps column adds the uplink's columns and summary; the downlink's columns
+# are those of the run without it, byte for byte.
+cat > "$WORK/sites_up.csv" <<'CSV'
+id,lat_deg,lon_deg,demand_mbps,customer,providers,demand_up_mbps
+KYIV,50.45,30.52,100,civil,oneweb;iridium,20
+MIL-KHARKIV,49.99,36.23,20,military,oneweb;iridium,5000
+MIL-ZAPORIZHZHIA,47.84,35.14,20,military,oneweb,0
+ODESA,46.48,30.72,0.5,civil,iridium;oneweb,0.25
+CSV
+expect_exit 0 "uplink" -- "$SKYFENCE" capacity --catalog oneweb --catalog iridium --sites "$WORK/sites_up.csv" \
+  --start $T0 --duration 1h --step 120s -o "$WORK/up.csv"
+[[ "$(head -n 1 "$WORK/up.csv")" == "$HEADER,demand_up_mbps,mean_up_mbps,p5_up_mbps,min_up_mbps,demand_up_met_fraction,full_service_up_fraction" ]] \
+  && pass || fail "uplink header: $(head -n 1 "$WORK/up.csv")"
+expect_grep "uplink demand 5.020 Gbps, met" "$WORK/err" "summary of the uplink"
+expect_grep "oneweb uplink: offered [0-9.]+ Gbps, carried [0-9.]+ Gbps; satellites receiving" "$WORK/err" "uplink per provider"
+/usr/bin/python3 - "$WORK/up.csv" "$WORK/c.csv" <<'PY' && pass || fail "uplink rows inconsistent"
+import csv, sys
+up = list(csv.reader(open(sys.argv[1], newline='')))
+down = list(csv.reader(open(sys.argv[2], newline='')))
+assert len(up) == len(down) == 13
+for u, d in zip(up, down):
+    assert u[:11] == d, (u, d)     # the downlink's columns, unchanged
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+by = {}
+for r in rows:
+    by.setdefault(r['cell_id'], {})[r['provider']] = r
+for sid, rs in by.items():
+    d = float(rs['any']['demand_up_mbps'])
+    total = sum(float(rs[p]['mean_up_mbps']) for p in ('oneweb', 'iridium'))
+    assert abs(total - float(rs['any']['mean_up_mbps'])) < 2e-3, (sid, total)
+    for r in rs.values():
+        lo, p5, mean = float(r['min_up_mbps']), float(r['p5_up_mbps']), float(r['mean_up_mbps'])
+        assert lo <= p5 + 1e-9 and p5 <= mean + 1e-3 and mean <= d + 1e-3, r
+        assert 0 <= float(r['demand_up_met_fraction']) <= 1 and 0 <= float(r['full_service_up_fraction']) <= 1
+# Zaporizhzhia asks nothing up: all of it met. Kharkiv's 5 Gbps is more than a OneWeb cell takes (2
+# return beams of 120 MHz at <= 1.25 b/s/Hz: 300 Mbps), so it is short; Kyiv's 20 Mbps is carried
+# most of the time, as its downlink.
+z = by['MIL-ZAPORIZHZHIA']['any']
+assert float(z['mean_up_mbps']) == 0 and float(z['demand_up_met_fraction']) == 1, z
+k = by['MIL-KHARKIV']['oneweb']
+assert 0 < float(k['mean_up_mbps']) <= 300 + 1e-3 and float(k['full_service_up_fraction']) == 0, k
+assert float(by['KYIV']['oneweb']['demand_up_met_fraction']) > 0.5
+PY
+expect_exit 0 "uplink geojson" -- "$SKYFENCE" capacity --catalog oneweb --catalog iridium --sites "$WORK/sites_up.csv" \
+  --start $T0 --duration 10m -q -o "$WORK/up.geojson"
+/usr/bin/python3 - "$WORK/up.geojson" <<'PY' && pass || fail "uplink GeoJSON properties"
+import json, sys
+for f in json.load(open(sys.argv[1]))['features']:
+    p = f['properties']
+    assert isinstance(p['demand_up_mbps'], (int, float)) and 0 <= p['demand_up_met_fraction'] <= 1, p
+PY
+# Uplink demand of a provider whose model has no uplink figures; a site without a value; a bad value.
+printf 'name = "down-only"\ncell_level = 5\nmax_beams_per_cell = 2\nisl = true\n[spectral_efficiency]\nelevation_deg = [10.0]\nbps_per_hz = [1.8]\n[[satellite_class]]\nname = "all"\ncapacity_down_gbps = 7.2\nbeams = 16\nbeam_bandwidth_mhz = 250.0\n' > "$WORK/down_only.toml"
+expect_exit 2 "uplink without uplink model" -- "$SKYFENCE" capacity --catalog oneweb --catalog iridium \
+  --service-model "$WORK/down_only.toml" --service-model "$REPO_DATA/providers/iridium.toml" \
+  --sites "$WORK/sites_up.csv" --start $T0 --duration 10m -o "$WORK/x.csv"
+expect_grep "down_only.toml: satellite_class: expected uplink figures \(capacity_up_gbps, beams_up and beam_bandwidth_up_mhz in every \[\[satellite_class\]\]\): .*sites_up.csv asks for uplink demand \(demand_up_mbps\), and provider \"oneweb\" does not model the uplink" "$WORK/err" "names the model and the sites"
+expect_exit 0 "no uplink demand, no uplink model" -- "$SKYFENCE" capacity --catalog oneweb --catalog iridium \
+  --service-model "$WORK/down_only.toml" --service-model "$REPO_DATA/providers/iridium.toml" \
+  --sites "$WORK/sites.csv" --start $T0 --duration 10m -q -o "$WORK/down_only.csv"
+printf 'id,lat_deg,lon_deg,demand_mbps,demand_up_mbps\nA,50,30,1,2\nB,50,31,1,\n' > "$WORK/upmissing.csv"
+expect_exit 2 "site without uplink value" -- "$SKYFENCE" capacity --catalog oneweb --sites "$WORK/upmissing.csv" --start $T0 --duration 10m -o "$WORK/x.csv"
+expect_grep "site B: demand_up_mbps: expected an uplink demand >= 0 Mbps \(demand_up_mbps\), found none \(the file gives demand_up_mbps to other sites: give every site one, 0 for none\)" "$WORK/err" "names the site without a value"
+printf 'id,lat_deg,lon_deg,demand_mbps,demand_up_mbps\nA,50,30,1,-3\n' > "$WORK/upbad.csv"
+expect_exit 2 "bad uplink value" -- "$SKYFENCE" capacity --catalog oneweb --sites "$WORK/upbad.csv" --start $T0 --duration 10m -o "$WORK/x.csv"
+expect_grep "site A: demand_up_mbps: expected a demand >= 0 Mbps, found \"-3\"" "$WORK/err" "names the bad value"
 [[ ! -e "$WORK/x.csv" ]] && pass || fail "a failed run left its output"
 
 # Interruption leaves nothing behind.

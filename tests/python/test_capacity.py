@@ -76,6 +76,63 @@ def test_sites_equal_the_cli_and_the_summary(cli, catalogs, sites):
         assert by[site, "any"] == pytest.approx(by[site, "oneweb"] + by[site, "iridium"])
 
 
+UPLINK_COLUMNS = ["demand_up_mbps", "mean_up_mbps", "p5_up_mbps", "min_up_mbps", "demand_up_met_fraction",
+                  "full_service_up_fraction"]
+
+
+def test_uplink_equals_the_cli(cli, catalogs, tmp_path):
+    path = tmp_path / "sites_up.csv"
+    path.write_text("id,lat_deg,lon_deg,demand_mbps,providers,demand_up_mbps\n"
+                    "kyiv,50.45,30.52,200,oneweb;iridium,40\n"
+                    "lviv,49.84,24.03,50,iridium,0.5\n"
+                    "odesa,46.48,30.72,2000,,900\n")
+    sites = str(path)
+    done = subprocess.run([cli, "capacity", "--catalog", "oneweb", "--catalog", "iridium", "--sites", sites,
+                           *WINDOW], capture_output=True, text=True, check=True)
+    with pytest.warns(skyfence.SkyfenceWarning):
+        df = skyfence.capacity(catalogs, START, STOP, STEP, sites=sites)
+    ref = read_csv_text(done.stdout).to_dict("list")
+    assert list(df.columns) == COLUMNS + UPLINK_COLUMNS == list(ref)
+    assert [float(x) for x in ref["demand_up_mbps"]] == list(df.demand_up_mbps)
+    for name in ("mean_up_mbps", "p5_up_mbps", "min_up_mbps"):
+        assert ref[name] == [f"{x:.3f}" for x in df[name]], name
+    for name in ("demand_up_met_fraction", "full_service_up_fraction"):
+        assert ref[name] == [f"{x:.6f}" for x in df[name]], name
+    # The downlink's columns are those of the run without uplink demand.
+    with pytest.warns(skyfence.SkyfenceWarning):
+        down = skyfence.capacity(catalogs, START, STOP, STEP, sites=_without_uplink(path))
+    pd.testing.assert_frame_equal(df[COLUMNS], down)
+    assert "summary_up" not in down.attrs
+    summary = df.attrs["summary_up"]
+    for name, row in summary.iterrows():
+        line = next(l for l in done.stderr.splitlines() if l.startswith(f"skyfence:   {name} uplink:"))
+        assert f"offered {row.offered_gbps:.3f} Gbps, carried {row.carried_gbps:.3f} Gbps" in line
+    # Odesa's 900 Mbps is more than a OneWeb cell's uplink (2 beams x 120 MHz x <= 1.25 b/s/Hz).
+    odesa = df.set_index(["cell_id", "provider"]).loc[("odesa", "oneweb")]
+    assert 0 < odesa.mean_up_mbps <= 300 and odesa.full_service_up_fraction == 0
+
+
+def _without_uplink(path):
+    """The sites file without its demand_up_mbps column."""
+    lines = path.read_text().splitlines()
+    out = path.with_name("sites_down.csv")
+    out.write_text("".join(",".join(l.split(",")[:-1]) + "\n" for l in lines))
+    return str(out)
+
+
+def test_uplink_needs_uplink_figures(catalogs, tmp_path):
+    path = tmp_path / "sites_up.csv"
+    path.write_text("id,lat_deg,lon_deg,demand_mbps,demand_up_mbps\nkyiv,50.45,30.52,200,40\n")
+    model = tmp_path / "down_only.toml"
+    model.write_text('name = "down-only"\ncell_level = 5\nmax_beams_per_cell = 2\nisl = true\n'
+                     '[spectral_efficiency]\nelevation_deg = [10.0]\nbps_per_hz = [1.8]\n'
+                     '[[satellite_class]]\nname = "all"\ncapacity_down_gbps = 7.2\nbeams = 16\n'
+                     'beam_bandwidth_mhz = 250.0\n')
+    with pytest.raises(skyfence.InputError) as info:
+        skyfence.capacity([catalogs["iridium"]], START, STOP, STEP, sites=str(path), service_models=[str(model)])
+    assert info.value.file == str(model) and "does not model the uplink" in str(info.value)
+
+
 def test_region_cells_and_threads(cli, catalogs, tmp_path):
     ow = catalogs["oneweb"]
     text = run_cli(cli, "capacity", "--catalog", "oneweb", "--region", "MDA", "--level", "6",

@@ -26,6 +26,7 @@
 #include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <exception>
 #include <limits>
@@ -97,9 +98,12 @@ struct PointLayout {
   void set_cap(std::span<const frames::Geodetic> locations);
 };
 
-// What is fixed for one provider over the whole window.
+// What is fixed for one provider and one direction over the whole window. `model` is the provider's
+// (downlink) or its uplink_model (uplink): the two differ only in the satellites' figures and the
+// efficiency table.
 struct ProviderSetup {
   const Provider* provider = nullptr;
+  const ServiceModel* model = nullptr;
   std::optional<visibility::SiteGrid> gateways;
   std::vector<const SatelliteClass*> classes;  // per satellite; nullptr: no class, no capacity
   std::vector<double> satellite_capacity;      // per satellite, Mbps
@@ -113,13 +117,14 @@ struct ProviderSetup {
   // highest sighting's (Engine::best_beam).
   bool efficiency_rises = false;
 
-  ProviderSetup(const Provider& p, std::span<const DemandPoint> demand,
-                std::span<const frames::Geodetic> locations, bool moving)
+  // `with_layout`: whether to lay out the points at rest (the downlink's setup of points at rest; the
+  // engine always reads the layout from the step's geometry).
+  ProviderSetup(const Provider& p, const ServiceModel& m, std::span<const DemandPoint> demand,
+                std::span<const frames::Geodetic> locations, bool with_layout)
       : provider(&p),
-        efficiency(*p.model),
-        efficiency_rises(
-            std::is_sorted(p.model->efficiency_bps_per_hz.begin(), p.model->efficiency_bps_per_hz.end())) {
-    const ServiceModel& m = *p.model;
+        model(&m),
+        efficiency(m),
+        efficiency_rises(std::is_sorted(m.efficiency_bps_per_hz.begin(), m.efficiency_bps_per_hz.end())) {
     if (m.has_gateways) {
       std::vector<frames::Geodetic> g;
       for (const earth::Site& s : m.gateways) {
@@ -139,7 +144,7 @@ struct ProviderSetup {
       satellite_capacity.push_back(c ? m.satellite_capacity_mbps(*c) : 0.0);
       if (!c) ++unclassified;
     }
-    if (!moving) layout.emplace(m, demand, locations);
+    if (with_layout) layout.emplace(m, demand, locations);
     for (const DemandPoint& d : demand) rank.push_back(m.rank(d.customer));
   }
 };
@@ -272,10 +277,14 @@ std::uint32_t compact(std::vector<std::uint32_t>& index, std::uint32_t key, std:
   return slot;
 }
 
-// What one step produced: x[provider][point] and the usage it adds.
+// The two directions a step is allocated in, each over its own capacities (docs/capacity.md).
+enum LinkDirection : std::uint8_t { kDownlink = 0, kUplink = 1 };
+
+// What one step produced, per direction: x[provider][point] and the usage it adds (the uplink's empty
+// when no point has uplink demand).
 struct StepResult {
-  std::vector<std::vector<double>> carried;
-  std::vector<ProviderUsage> usage;
+  std::array<std::vector<std::vector<double>>, 2> carried;
+  std::array<std::vector<ProviderUsage>, 2> usage;
 };
 
 class Engine {
@@ -287,8 +296,19 @@ class Engine {
     for (const DemandPoint& d : points) locations.push_back(d.location);
     setups_.reserve(providers.size());
     for (const Provider& p : providers)
-      setups_.emplace_back(p, points, locations, static_cast<bool>(options.positions));
+      setups_.emplace_back(p, *p.model, points, locations, !static_cast<bool>(options.positions));
+    uplink_ = !options.demand_up_mbps.empty();
+    if (uplink_) {
+      up_models_.reserve(providers.size());
+      up_setups_.reserve(providers.size());
+      for (const Provider& p : providers) {
+        up_models_.push_back(std::make_unique<ServiceModel>(uplink_model(*p.model)));
+        up_setups_.emplace_back(p, *up_models_.back(), points, locations, false);
+      }
+    }
   }
+
+  [[nodiscard]] bool uplink() const { return uplink_; }
 
   [[nodiscard]] std::uint64_t unclassified(std::size_t p) const { return setups_[p].unclassified; }
 
@@ -311,11 +331,20 @@ class Engine {
       for (const orbits::Sgp4Error e : g.errors) g.failed += e != orbits::Sgp4Error::none ? 1 : 0;
       g.observed = false;
     }
-    out.carried.resize(setups_.size());
-    for (std::vector<double>& c : out.carried) c.assign(points_.size(), 0.0);
-    out.usage.assign(setups_.size(), ProviderUsage{});
-    for (std::size_t p = 0; p < setups_.size(); ++p) out.usage[p].failed_states = geometry[p].failed;
-    offer_in_rounds(geometry, scratch, out);
+    for (const LinkDirection d : {kDownlink, kUplink}) {
+      if (d == kUplink && !uplink_) continue;
+      out.carried[d].resize(setups_.size());
+      for (std::vector<double>& c : out.carried[d]) c.assign(points_.size(), 0.0);
+      out.usage[d].assign(setups_.size(), ProviderUsage{});
+      for (std::size_t p = 0; p < setups_.size(); ++p) out.usage[d][p].failed_states = geometry[p].failed;
+    }
+    offer_in_rounds(kDownlink, geometry, scratch, out);
+    if (!uplink_) return;
+    // The uplink over the same geometry (in-view sets, gateways, permissions), with its own beam rates.
+    for (StepGeometry& g : geometry) {
+      if (g.observed) g.cell_best_beam.assign(g.cell_best_beam.size(), kNotYet);
+    }
+    offer_in_rounds(kUplink, geometry, scratch, out);
   }
 
  private:
@@ -376,21 +405,31 @@ class Engine {
   // One beam's rate over point i's in_view entry k, Mbps (0: a satellite without a class). Computed each
   // time it is read, which is rarely more than once a step (a cache of every entry's would cost more to
   // clear each step than the few it saves).
-  double rate(std::size_t p, const StepGeometry& g, std::uint32_t i, std::uint32_t k) const {
-    const SatelliteClass* c = setups_[p].classes[g.in_view.entries[k].satellite];
-    return c ? c->beam_bandwidth_mhz * setups_[p].efficiency(visibility::elevation_of(enu(g, i, k)))
+  double rate(LinkDirection d, std::size_t p, const StepGeometry& g, std::uint32_t i, std::uint32_t k) const {
+    const ProviderSetup& s = setup(d, p);
+    const SatelliteClass* c = s.classes[g.in_view.entries[k].satellite];
+    return c ? c->beam_bandwidth_mhz * s.efficiency(visibility::elevation_of(enu(g, i, k)))
              : 0.0;  // beam_rate_mbps
+  }
+
+  [[nodiscard]] const ProviderSetup& setup(LinkDirection d, std::size_t p) const {
+    return d == kUplink ? up_setups_[p] : setups_[p];
+  }
+  // Point i's demand in a direction (no uplink demand: 0).
+  [[nodiscard]] double demand(LinkDirection d, std::size_t i) const {
+    return d == kUplink ? options_.demand_up_mbps[i] : points_[i].demand_mbps;
   }
 
   // The highest single-beam rate of a cell's sightings, Mbps, computed once a step. When efficiency never
   // falls with elevation, only the sightings whose elevation key (within 1e-7 of sin(e) |sin(e)|) is
   // within kKeySlack of the highest of their beam bandwidth can hold it, so only their rates are
   // computed; the maximum is the same double as over every sighting.
-  double best_beam(std::size_t p, StepGeometry& g, std::uint32_t cell, Scratch& scratch) const {
+  double best_beam(LinkDirection d, std::size_t p, StepGeometry& g, std::uint32_t cell,
+                   Scratch& scratch) const {
     double& best = g.cell_best_beam[cell];
     if (!std::isnan(best)) return best;
     const PointLayout& layout = *g.layout;
-    const ProviderSetup& setup = setups_[p];
+    const ProviderSetup& setup = this->setup(d, p);
     const auto each_sighting = [&](auto&& f) {
       for (std::uint32_t j = layout.cell_first[cell]; j < layout.cell_first[cell + 1]; ++j) {
         const std::uint32_t i = layout.cell_points[j];
@@ -402,8 +441,9 @@ class Engine {
     };
     best = 0.0;
     if (!setup.efficiency_rises) {
-      each_sighting(
-          [&](std::uint32_t i, std::uint32_t k, double, float) { best = std::max(best, rate(p, g, i, k)); });
+      each_sighting([&](std::uint32_t i, std::uint32_t k, double, float) {
+        best = std::max(best, rate(d, p, g, i, k));
+      });
       return best;
     }
     // Twice the keys' rounding, and more.
@@ -423,7 +463,7 @@ class Engine {
       }
     });
     each_sighting([&](std::uint32_t i, std::uint32_t k, double bandwidth, float key) {
-      if (key >= highest_of(bandwidth)->second - kKeySlack) best = std::max(best, rate(p, g, i, k));
+      if (key >= highest_of(bandwidth)->second - kKeySlack) best = std::max(best, rate(d, p, g, i, k));
     });
     return best;
   }
@@ -522,18 +562,21 @@ class Engine {
     return false;
   }
 
-  void offer_in_rounds(std::vector<StepGeometry>& geometry, Scratch& scratch, StepResult& out) {
+  // The preference rounds of one direction: each direction offers its own demand in its own rounds, so
+  // the uplink's spill-over follows the uplink's shortfall (docs/capacity.md).
+  void offer_in_rounds(LinkDirection d, std::vector<StepGeometry>& geometry, Scratch& scratch,
+                       StepResult& out) {
     const std::size_t n = points_.size();
     std::vector<double> remaining(n);
     std::vector<std::size_t> next_choice(n, 0);
-    for (std::size_t i = 0; i < n; ++i) remaining[i] = points_[i].demand_mbps;
+    for (std::size_t i = 0; i < n; ++i) remaining[i] = demand(d, i);
     // Per provider, the points it has been offered so far (each once) and the round's offers.
     std::vector<std::vector<std::uint32_t>> served(setups_.size());
     for (std::size_t round = 0; round < setups_.size(); ++round) {
       std::vector<std::vector<std::uint32_t>> offers(setups_.size());
       bool any = false;
       for (std::uint32_t i = 0; i < n; ++i) {
-        if (!(remaining[i] > kMetMargin * points_[i].demand_mbps)) continue;
+        if (!(remaining[i] > kMetMargin * demand(d, i))) continue;
         const auto& prefs = points_[i].preferences;
         while (next_choice[i] < prefs.size()) {
           const std::uint32_t p = prefs[next_choice[i]++];
@@ -548,7 +591,7 @@ class Engine {
       if (!any) break;
       for (std::size_t p = 0; p < setups_.size(); ++p) {
         if (offers[p].empty()) continue;
-        solve(p, geometry[p], served[p], offers[p], remaining, scratch, out);
+        solve(d, p, geometry[p], served[p], offers[p], remaining, scratch, out);
         served[p].insert(served[p].end(), offers[p].begin(), offers[p].end());
       }
     }
@@ -556,11 +599,12 @@ class Engine {
 
   // One provider in one round: earlier rounds' points keep their allocations (priority class 0), the
   // round's offers share the rest by rank (classes 1 + rank).
-  void solve(std::size_t p, StepGeometry& g, const std::vector<std::uint32_t>& earlier,
+  void solve(LinkDirection d, std::size_t p, StepGeometry& g, const std::vector<std::uint32_t>& earlier,
              const std::vector<std::uint32_t>& offered, std::vector<double>& remaining, Scratch& scratch,
              StepResult& out) const {
-    const ProviderSetup& setup = setups_[p];
-    const ServiceModel& model = *setup.provider->model;
+    const ProviderSetup& setup = this->setup(d, p);
+    const ServiceModel& model = *setup.model;
+    std::vector<double>& carried = out.carried[d][p];
     Instance& in = scratch.instance;
     in.satellites.clear();
     in.cells.clear();
@@ -583,7 +627,7 @@ class Engine {
       bool fresh_cell = false;
       const std::uint32_t c = compact(cell_index, layout.cell[i], in.cells.size(), fresh_cell);
       if (fresh_cell) {
-        in.cells.push_back(model.max_beams_per_cell * best_beam(p, g, layout.cell[i], scratch) *
+        in.cells.push_back(model.max_beams_per_cell * best_beam(d, p, g, layout.cell[i], scratch) *
                            layout.cell_multiplier[layout.cell[i]]);
       }
       in.points.push_back({c, demand, priority});
@@ -598,7 +642,7 @@ class Engine {
         }
       }
     };
-    for (std::uint32_t i : earlier) add_point(i, out.carried[p][i], 0);
+    for (std::uint32_t i : earlier) add_point(i, carried[i], 0);
     for (std::uint32_t i : offered) add_point(i, remaining[i], 1 + setup.rank[i]);
     add_gateways(setup, g, scratch);
 
@@ -612,7 +656,7 @@ class Engine {
         const SatelliteClass* cls = setup.classes[g.in_view.entries[k_entry].satellite];
         if (!cls) continue;
         const double beams = std::min(model.max_beams_per_cell, cls->beams);
-        if (!take(sat_index[g.in_view.entries[k_entry].satellite], beams * rate(p, g, i, k_entry))) return;
+        if (!take(sat_index[g.in_view.entries[k_entry].satellite], beams * rate(d, p, g, i, k_entry))) return;
       }
     };
     Allocation a;
@@ -629,13 +673,13 @@ class Engine {
     for (std::uint32_t i : earlier) cell_index[layout.cell[i]] = kAbsent;
     for (std::uint32_t i : offered) cell_index[layout.cell[i]] = kAbsent;
     const std::size_t first_offer = earlier.size();
-    ProviderUsage& u = out.usage[p];
+    ProviderUsage& u = out.usage[d][p];
     for (std::size_t k = 0; k < offered.size(); ++k) {
       const std::uint32_t i = offered[k];
       const double x = std::min(a.points[first_offer + k], remaining[i]);
-      out.carried[p][i] = x;
+      carried[i] = x;
       remaining[i] -= x;
-      u.offered_mbps_steps += points_[i].demand_mbps > 0 ? x + remaining[i] : 0.0;
+      u.offered_mbps_steps += demand(d, i) > 0 ? x + remaining[i] : 0.0;
       u.carried_mbps_steps += x;
     }
     // The last round's network holds every point this provider serves: its flows are the usage.
@@ -689,10 +733,14 @@ class Engine {
 
   std::span<const DemandPoint> points_;
   const CapacityOptions& options_;
-  std::vector<ProviderSetup> setups_;
+  std::vector<ProviderSetup> setups_;                     // downlink
+  bool uplink_ = false;                                   // some point has uplink demand
+  std::vector<std::unique_ptr<ServiceModel>> up_models_;  // per provider: uplink_model of its model
+  std::vector<ProviderSetup> up_setups_;                  // uplink (with uplink_)
 };
 
-void check(std::span<const DemandPoint> points, std::span<const Provider> providers) {
+void check(std::span<const DemandPoint> points, std::span<const Provider> providers,
+           std::span<const double> demand_up) {
   const auto fail = [](const std::string& what) { throw std::invalid_argument("capacity: " + what); };
   for (const Provider& p : providers) {
     if (!p.fleet || !p.model) fail("provider '" + p.name + "' has no fleet or no service model");
@@ -710,6 +758,17 @@ void check(std::span<const DemandPoint> points, std::span<const Provider> provid
     for (std::uint32_t p : d.preferences) {
       if (p >= providers.size() || seen[p]) fail("preferences must name each provider at most once");
       seen[p] = true;
+    }
+  }
+  if (demand_up.empty()) return;
+  if (demand_up.size() != points.size()) fail("uplink demands must be none or one per point");
+  for (const double d : demand_up) {
+    if (!(std::isfinite(d) && d >= 0.0)) fail("uplink demands must be finite and >= 0");
+  }
+  for (const Provider& p : providers) {
+    if (!p.model->has_uplink) {
+      fail("provider '" + p.name + "': its service model (" + p.model->source +
+           ") has no uplink figures, and points ask for uplink demand");
     }
   }
 }
@@ -737,7 +796,58 @@ struct Accumulator {
   }
 };
 
+// Folds one step of one direction into the running statistics (acc[row * points + point]) and the
+// providers' usage.
+void fold_step(const std::vector<std::vector<double>>& carried, const std::vector<ProviderUsage>& step_usage,
+               const std::vector<double>& demand, std::size_t k, std::vector<Accumulator>& acc,
+               std::vector<ProviderUsage>& usage) {
+  const std::size_t n = demand.size();
+  const std::size_t providers = carried.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    double total = 0.0;
+    for (std::size_t p = 0; p < providers; ++p) {
+      acc[p * n + i].add(carried[p][i], demand[i], k);
+      total += carried[p][i];
+    }
+    acc[providers * n + i].add(total, demand[i], k);
+  }
+  for (std::size_t p = 0; p < providers; ++p) {
+    ProviderUsage& u = usage[p];
+    const ProviderUsage& d = step_usage[p];
+    u.offered_mbps_steps += d.offered_mbps_steps;
+    u.carried_mbps_steps += d.carried_mbps_steps;
+    u.satellite_capacity_steps += d.satellite_capacity_steps;
+    u.satellite_flow_steps += d.satellite_flow_steps;
+    u.satellite_steps += d.satellite_steps;
+    u.saturated_satellite_steps += d.saturated_satellite_steps;
+    u.cell_steps += d.cell_steps;
+    u.saturated_cell_steps += d.saturated_cell_steps;
+    u.gateway_capacity_steps += d.gateway_capacity_steps;
+    u.gateway_flow_steps += d.gateway_flow_steps;
+    u.failed_states += d.failed_states;
+  }
+}
+
 }  // namespace
+
+namespace capacity_detail {
+
+// A demand attribute's value: a number >= 0 (InputError at `where` otherwise).
+double parse_demand(const std::string& text, const SourceLocation& where) {
+  double v = -1.0;
+  std::size_t used = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !std::isfinite(v) || v < 0.0) {
+    throw InputError(where, "expected a demand >= 0 Mbps, found \"" + text + "\"");
+  }
+  return v;
+}
+
+}  // namespace capacity_detail
 
 double site_demand_mbps(const earth::Site& site, const std::string& source, double fallback,
                         const std::string& missing_hint) {
@@ -748,23 +858,26 @@ double site_demand_mbps(const earth::Site& site, const std::string& source, doub
     throw InputError(where,
                      "expected a demand_mbps column (the site's downlink demand, Mbps)" + missing_hint);
   }
-  double v = -1.0;
-  std::size_t used = 0;
-  try {
-    v = std::stod(*text, &used);
-  } catch (const std::exception&) {
-    used = 0;
+  return capacity_detail::parse_demand(*text, where);
+}
+
+std::optional<double> site_demand_up_mbps(const earth::Site& site, const std::string& source,
+                                          std::optional<double> fallback, bool required,
+                                          const std::string& missing_hint) {
+  const SourceLocation where{source, 0, "site " + site.id + ": demand_up_mbps"};
+  const std::string* text = site.attribute("demand_up_mbps");
+  if (text == nullptr || text->empty()) {
+    if (fallback || !required) return fallback;
+    throw InputError(where,
+                     "expected an uplink demand >= 0 Mbps (demand_up_mbps), found none" + missing_hint);
   }
-  if (used == 0 || used != text->size() || !std::isfinite(v) || v < 0.0) {
-    throw InputError(where, "expected a demand >= 0 Mbps, found \"" + *text + "\"");
-  }
-  return v;
+  return capacity_detail::parse_demand(*text, where);
 }
 
 CapacityResult compute_capacity(std::span<const DemandPoint> points, std::span<const Provider> providers,
                                 const time::Window& window, const CapacityOptions& options,
                                 const RunContext& run) {
-  check(points, providers);
+  check(points, providers, options.demand_up_mbps);
   CapacityResult r;
   for (const Provider& p : providers) r.names.push_back(p.name);
   r.names.emplace_back("any");
@@ -774,11 +887,23 @@ CapacityResult compute_capacity(std::span<const DemandPoint> points, std::span<c
   r.usage.resize(providers.size());
 
   Engine engine(points, providers, options);
-  for (std::size_t p = 0; p < providers.size(); ++p)
+  r.uplink = engine.uplink();
+  if (r.uplink) {
+    r.demand_up_mbps = options.demand_up_mbps;
+    r.usage_up.resize(providers.size());
+  }
+  for (std::size_t p = 0; p < providers.size(); ++p) {
     r.usage[p].unclassified_satellites = engine.unclassified(p);
+    if (r.uplink) r.usage_up[p].unclassified_satellites = engine.unclassified(p);
+  }
   const std::size_t rows = providers.size() + 1;
   const std::size_t k = std::max<std::size_t>(1, (window.size() * 5 + 99) / 100);  // ceil(5 % of the steps)
-  std::vector<Accumulator> acc(rows * points.size());
+  // Per direction: the running statistics of every row and point, the demands and the usage.
+  std::array<std::vector<Accumulator>, 2> acc;
+  acc[kDownlink].resize(rows * points.size());
+  if (r.uplink) acc[kUplink].resize(rows * points.size());
+  const std::array<const std::vector<double>*, 2> demand{&r.demand_mbps, &r.demand_up_mbps};
+  const std::array<std::vector<ProviderUsage>*, 2> usage{&r.usage, &r.usage_up};
 
   // The providers some point's preferences name: the only ones the permission is asked about.
   std::vector<bool> named(providers.size(), false);
@@ -808,46 +933,30 @@ CapacityResult compute_capacity(std::span<const DemandPoint> points, std::span<c
       });
     });
     for (std::size_t j = 0; j < count; ++j) {
-      const StepResult& s = block[j];
-      for (std::size_t i = 0; i < points.size(); ++i) {
-        double total = 0.0;
-        for (std::size_t p = 0; p < providers.size(); ++p) {
-          acc[p * points.size() + i].add(s.carried[p][i], points[i].demand_mbps, k);
-          total += s.carried[p][i];
-        }
-        acc[providers.size() * points.size() + i].add(total, points[i].demand_mbps, k);
-      }
-      for (std::size_t p = 0; p < providers.size(); ++p) {
-        ProviderUsage& u = r.usage[p];
-        const ProviderUsage& d = s.usage[p];
-        u.offered_mbps_steps += d.offered_mbps_steps;
-        u.carried_mbps_steps += d.carried_mbps_steps;
-        u.satellite_capacity_steps += d.satellite_capacity_steps;
-        u.satellite_flow_steps += d.satellite_flow_steps;
-        u.satellite_steps += d.satellite_steps;
-        u.saturated_satellite_steps += d.saturated_satellite_steps;
-        u.cell_steps += d.cell_steps;
-        u.saturated_cell_steps += d.saturated_cell_steps;
-        u.gateway_capacity_steps += d.gateway_capacity_steps;
-        u.gateway_flow_steps += d.gateway_flow_steps;
-        u.failed_states += d.failed_states;
+      for (const LinkDirection dir : {kDownlink, kUplink}) {
+        if (dir == kUplink && !r.uplink) continue;
+        fold_step(block[j].carried[dir], block[j].usage[dir], *demand[dir], k, acc[dir], *usage[dir]);
       }
     }
     run.report("capacity", static_cast<double>(first + count) / static_cast<double>(window.size()));
   }
 
-  r.stats.resize(rows * points.size());
-  for (std::size_t row = 0; row < rows; ++row) {
-    for (std::size_t i = 0; i < points.size(); ++i) {
-      const Accumulator& a = acc[row * points.size() + i];
-      PointCapacity& out = r.stats[row * points.size() + i];
-      if (r.steps == 0) continue;
-      const double demand = points[i].demand_mbps;
-      out.mean_mbps = a.sum / static_cast<double>(r.steps);
-      out.min_mbps = a.min;
-      out.p5_mbps = a.smallest.front();
-      out.demand_met_fraction = demand > 0.0 ? std::min(1.0, out.mean_mbps / demand) : 1.0;
-      out.full_service_fraction = static_cast<double>(a.full) / static_cast<double>(r.steps);
+  for (const LinkDirection dir : {kDownlink, kUplink}) {
+    if (dir == kUplink && !r.uplink) continue;
+    std::vector<PointCapacity>& stats = dir == kUplink ? r.stats_up : r.stats;
+    stats.resize(rows * points.size());
+    for (std::size_t row = 0; row < rows; ++row) {
+      for (std::size_t i = 0; i < points.size(); ++i) {
+        const Accumulator& a = acc[dir][row * points.size() + i];
+        PointCapacity& out = stats[row * points.size() + i];
+        if (r.steps == 0) continue;
+        const double d = (*demand[dir])[i];
+        out.mean_mbps = a.sum / static_cast<double>(r.steps);
+        out.min_mbps = a.min;
+        out.p5_mbps = a.smallest.front();
+        out.demand_met_fraction = d > 0.0 ? std::min(1.0, out.mean_mbps / d) : 1.0;
+        out.full_service_fraction = static_cast<double>(a.full) / static_cast<double>(r.steps);
+      }
     }
   }
   return r;

@@ -22,6 +22,13 @@
 //               ranks (ServiceModel::priorities), max-min fair within a rank. Providers are solved
 //               independently within a round, so the result does not depend on any processing order.
 // The result per point and provider is what that provider carried for the point; "any" is the sum.
+//   uplink    - with uplink demand (CapacityOptions::demand_up_mbps), the step is allocated
+//               a second time, over the same geometry and permissions, with every capacity above taken
+//               from the uplink's figures (uplink_model in service_model.h) and the points' uplink
+//               demands, in rounds of its own: the uplink's first choice is the downlink's (the same
+//               provider is permitted and in view), and what the uplink cannot carry spills over by the
+//               uplink's own shortfall. The two directions share nothing else (separate spectrum and
+//               beams; a gateway's capacity applies to each direction).
 //
 // Determinism: steps are computed in parallel and folded in step order; results are identical for any
 // thread count.
@@ -30,6 +37,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -75,6 +83,10 @@ struct CapacityOptions {
   // different steps: it must be thread-safe. Cost per step: a site index and the service cell of every
   // point, per provider.
   std::function<void(time::Instant at, std::span<frames::Geodetic> out)> positions;
+  // Optional: the points' uplink demand (terminal to satellite), Mbps, one per point (0: none). When
+  // given, the uplink is allocated too (capacity.h's "uplink") and every provider's service model must
+  // model the uplink (ServiceModel::has_uplink). REQUIRES: empty or one per point, each finite and >= 0.
+  std::vector<double> demand_up_mbps;
 };
 
 // One point and one provider (or "any") over the window, Mbps.
@@ -108,8 +120,17 @@ struct CapacityResult {
   std::vector<double> demand_mbps;   // per point
   std::vector<PointCapacity> stats;  // [row * points + point], row = provider or names.size()-1
   std::vector<ProviderUsage> usage;  // per provider
+  // The uplink, as the three above, when CapacityOptions::demand_up_mbps was given (else uplink is false
+  // and they are empty).
+  bool uplink = false;
+  std::vector<double> demand_up_mbps;
+  std::vector<PointCapacity> stats_up;
+  std::vector<ProviderUsage> usage_up;
   [[nodiscard]] const PointCapacity& at(std::size_t row, std::size_t point) const {
     return stats[row * points + point];
+  }
+  [[nodiscard]] const PointCapacity& at_up(std::size_t row, std::size_t point) const {
+    return stats_up[row * points + point];
   }
 };
 
@@ -118,6 +139,14 @@ struct CapacityResult {
 // no value and no fallback (`missing_hint` ends that message, saying where a demand could come from).
 double site_demand_mbps(const earth::Site& site, const std::string& source, double fallback,
                         const std::string& missing_hint);
+
+// A site's uplink demand, Mbps: its `demand_up_mbps` attribute (a number >= 0), else `fallback`. Throws
+// InputError located at `source` and the site's id: a value that is not a number >= 0, or, when
+// `required` (some site of the file gives one), no value and no fallback (`missing_hint` ends that
+// message).
+std::optional<double> site_demand_up_mbps(const earth::Site& site, const std::string& source,
+                                          std::optional<double> fallback, bool required,
+                                          const std::string& missing_hint);
 
 // Steps run in parallel on run.workers() threads (the result does not depend on them); progress
 // ("capacity", share of the steps done) after each block of steps, where a stop requested through `run`

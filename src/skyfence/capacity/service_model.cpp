@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <numbers>
 #include <set>
+#include <stdexcept>
 #include <system_error>
 #include <utility>
 
@@ -150,38 +151,47 @@ class Reader {
   std::vector<InputError> issues_;
 };
 
-void read_efficiency(Reader& r, const toml::table& doc, ServiceModel& m) {
-  const toml::table* t = doc["spectral_efficiency"].as_table();
+// A spectral-efficiency table `name` into (elevations in radians, bit/s/Hz); false when absent (a
+// problem when `required`) or bad.
+bool read_efficiency_table(Reader& r, const toml::table& doc, const std::string& name, bool required,
+                           std::vector<double>& elevation_rad, std::vector<double>& bps_per_hz) {
+  const toml::node* n = doc.get(name);
+  if (!n && !required) return false;
+  const toml::table* t = n ? n->as_table() : nullptr;
   if (!t) {
-    r.problem(&doc, "spectral_efficiency", "missing (a table with elevation_deg and bps_per_hz is required)");
-    return;
+    r.problem(n ? n : &doc, name,
+              n ? "expected a table with elevation_deg and bps_per_hz, found " + toml_type_name(*n)
+                : "missing (a table with elevation_deg and bps_per_hz is required)");
+    return false;
   }
-  r.only(*t, "spectral_efficiency.", {"elevation_deg", "bps_per_hz"});
-  const std::vector<double> el = r.numbers(*t, "elevation_deg", "spectral_efficiency.");
-  const std::vector<double> eff = r.numbers(*t, "bps_per_hz", "spectral_efficiency.");
-  if (el.empty() || eff.empty()) return;
+  const std::string prefix = name + ".";
+  r.only(*t, prefix, {"elevation_deg", "bps_per_hz"});
+  const std::vector<double> el = r.numbers(*t, "elevation_deg", prefix);
+  const std::vector<double> eff = r.numbers(*t, "bps_per_hz", prefix);
+  if (el.empty() || eff.empty()) return false;
   if (el.size() != eff.size()) {
-    r.problem(t->get("bps_per_hz"), "spectral_efficiency.bps_per_hz",
+    r.problem(t->get("bps_per_hz"), prefix + "bps_per_hz",
               "expected as many values as elevation_deg (" + std::to_string(el.size()) + "), found " +
                   std::to_string(eff.size()));
-    return;
+    return false;
   }
   // Strictly increasing once in radians too: two adjacent doubles in degrees can convert to one.
   std::vector<double> rad;
   for (double e : el) rad.push_back(e * kRadPerDeg);
   for (std::size_t k = 0; k < el.size(); ++k) {
     if (el[k] < 0.0 || el[k] > 90.0 || (k > 0 && rad[k] <= rad[k - 1])) {
-      r.problem(t->get("elevation_deg"), "spectral_efficiency.elevation_deg",
+      r.problem(t->get("elevation_deg"), prefix + "elevation_deg",
                 "expected elevations strictly increasing in [0, 90] degrees");
-      return;
+      return false;
     }
     if (eff[k] <= 0.0) {
-      r.problem(t->get("bps_per_hz"), "spectral_efficiency.bps_per_hz", "expected values > 0 bit/s/Hz");
-      return;
+      r.problem(t->get("bps_per_hz"), prefix + "bps_per_hz", "expected values > 0 bit/s/Hz");
+      return false;
     }
   }
-  m.efficiency_elevation_rad = std::move(rad);
-  m.efficiency_bps_per_hz = eff;
+  elevation_rad = std::move(rad);
+  bps_per_hz = eff;
+  return true;
 }
 
 void read_gateways(Reader& r, const toml::table& doc, ServiceModel& m) {
@@ -224,6 +234,8 @@ void read_gateways(Reader& r, const toml::table& doc, ServiceModel& m) {
   }
 }
 
+void read_class_uplink(Reader& r, const toml::table& t, const std::string& prefix, SatelliteClass& c);
+
 void read_classes(Reader& r, const toml::table& doc, ServiceModel& m) {
   const toml::node* n = doc.get("satellite_class");
   const toml::array* a = n ? n->as_array() : nullptr;
@@ -239,7 +251,8 @@ void read_classes(Reader& r, const toml::table& doc, ServiceModel& m) {
       continue;
     }
     r.only(*t, prefix,
-           {"name", "name_pattern", "norad_range", "capacity_down_gbps", "beams", "beam_bandwidth_mhz"});
+           {"name", "name_pattern", "norad_range", "capacity_down_gbps", "beams", "beam_bandwidth_mhz",
+            "capacity_up_gbps", "beams_up", "beam_bandwidth_up_mhz"});
     SatelliteClass c;
     c.name = r.string(*t, "name", prefix, true).value_or("");
     c.name_pattern = r.string(*t, "name_pattern", prefix, false).value_or("");
@@ -268,7 +281,65 @@ void read_classes(Reader& r, const toml::table& doc, ServiceModel& m) {
         c.beams = static_cast<std::uint32_t>(*beams);
       }
     }
+    read_class_uplink(r, *t, prefix, c);
     m.classes.push_back(std::move(c));
+  }
+}
+
+// The uplink keys of a class: all three or none.
+void read_class_uplink(Reader& r, const toml::table& t, const std::string& prefix, SatelliteClass& c) {
+  const int given = (t.get("capacity_up_gbps") ? 1 : 0) + (t.get("beams_up") ? 1 : 0) +
+                    (t.get("beam_bandwidth_up_mhz") ? 1 : 0);
+  if (given == 0) return;
+  if (given != 3) {
+    r.problem(&t, prefix + "capacity_up_gbps",
+              "expected capacity_up_gbps, beams_up and beam_bandwidth_up_mhz together (the uplink), found " +
+                  std::to_string(given) + " of them");
+    return;
+  }
+  c.has_uplink = true;
+  c.capacity_up_mbps =
+      r.ranged(t, "capacity_up_gbps", prefix, true, 1e-9, 1e9, false, 0.0, "a capacity > 0 Gbps") * 1000.0;
+  c.beam_bandwidth_up_mhz =
+      r.ranged(t, "beam_bandwidth_up_mhz", prefix, true, 1e-9, 1e9, false, 0.0, "a bandwidth > 0 MHz");
+  if (const auto beams = r.integer(t, "beams_up", prefix, true)) {
+    if (*beams < 1 || *beams > 100000) {
+      r.problem(t.get("beams_up"), prefix + "beams_up", "expected an integer in [1, 100000]");
+    } else {
+      c.beams_up = static_cast<std::uint32_t>(*beams);
+    }
+  }
+}
+
+// Whether the model has an uplink: every class gives its uplink figures, or none does; the uplink's
+// efficiency table only with them (the downlink's when they come without one).
+void read_uplink(Reader& r, const toml::table& doc, ServiceModel& m) {
+  std::size_t with = 0;
+  for (const SatelliteClass& c : m.classes) with += c.has_uplink ? 1 : 0;
+  const bool table = read_efficiency_table(r, doc, "spectral_efficiency_up", false,
+                                           m.efficiency_up_elevation_rad, m.efficiency_up_bps_per_hz);
+  if (with > 0 && with < m.classes.size()) {
+    for (std::size_t k = 0; k < m.classes.size(); ++k) {
+      if (m.classes[k].has_uplink) continue;
+      r.problem(doc.get("satellite_class"), "satellite_class[" + std::to_string(k) + "].capacity_up_gbps",
+                "missing: every satellite class gives the uplink (capacity_up_gbps, beams_up, "
+                "beam_bandwidth_up_mhz) or none does, and class \"" +
+                    m.classes[k].name + "\" does not");
+    }
+    return;
+  }
+  if (with == 0) {
+    if (table || doc.get("spectral_efficiency_up")) {
+      r.problem(doc.get("spectral_efficiency_up"), "spectral_efficiency_up",
+                "given, but no satellite class has uplink figures (capacity_up_gbps, beams_up, "
+                "beam_bandwidth_up_mhz)");
+    }
+    return;
+  }
+  m.has_uplink = true;
+  if (!table && !doc.get("spectral_efficiency_up")) {
+    m.efficiency_up_elevation_rad = m.efficiency_elevation_rad;
+    m.efficiency_up_bps_per_hz = m.efficiency_bps_per_hz;
   }
 }
 
@@ -336,6 +407,19 @@ double ServiceModel::satellite_capacity_mbps(const SatelliteClass& c) const {
          (1.0 - background_load);
 }
 
+ServiceModel uplink_model(const ServiceModel& m) {
+  if (!m.has_uplink) throw std::invalid_argument("service model " + m.source + " has no uplink");
+  ServiceModel up = m;
+  up.efficiency_elevation_rad = m.efficiency_up_elevation_rad;
+  up.efficiency_bps_per_hz = m.efficiency_up_bps_per_hz;
+  for (SatelliteClass& c : up.classes) {
+    c.capacity_down_mbps = c.capacity_up_mbps;
+    c.beams = c.beams_up;
+    c.beam_bandwidth_mhz = c.beam_bandwidth_up_mhz;
+  }
+  return up;
+}
+
 ServiceModel parse_service_model(std::string_view text, const std::string& source) {
   Reader r(source);
   ServiceModel m;
@@ -349,7 +433,7 @@ ServiceModel parse_service_model(std::string_view text, const std::string& sourc
   }
   r.only(doc, "",
          {"name", "status", "cell_level", "max_beams_per_cell", "background_load", "isl", "priorities",
-          "spectral_efficiency", "gateways", "satellite_class"});
+          "spectral_efficiency", "spectral_efficiency_up", "gateways", "satellite_class"});
   m.name = r.string(doc, "name", "", true).value_or("");
   if (m.name.empty() && doc.get("name")) r.problem(doc.get("name"), "name", "expected a non-empty name");
   m.status = r.string(doc, "status", "", false).value_or("deployed");
@@ -383,9 +467,11 @@ ServiceModel parse_service_model(std::string_view text, const std::string& sourc
     r.problem(&doc, "isl", "missing (true: inter-satellite links; false: bent pipe)");
   }
   read_priorities(r, doc, m);
-  read_efficiency(r, doc, m);
+  read_efficiency_table(r, doc, "spectral_efficiency", true, m.efficiency_elevation_rad,
+                        m.efficiency_bps_per_hz);
   read_gateways(r, doc, m);
   read_classes(r, doc, m);
+  read_uplink(r, doc, m);
   if (!r.issues().empty()) {
     std::vector<InputError> issues = std::move(r.issues());
     std::string message = issues.front().what();

@@ -12,7 +12,11 @@
 //   in [0, 90], capacity_gbps > 0,
 //   [[satellite_class]] (one or more, the first match wins; no selector matches every satellite):
 //   name, name_pattern (optional glob, * and ?), norad_range (optional [low, high], inclusive),
-//   capacity_down_gbps > 0, beams >= 1, beam_bandwidth_mhz > 0.
+//   capacity_down_gbps > 0, beams >= 1, beam_bandwidth_mhz > 0; the uplink (optional, all three or
+//   none): capacity_up_gbps > 0, beams_up >= 1, beam_bandwidth_up_mhz > 0,
+//   [spectral_efficiency_up] (optional, as [spectral_efficiency]; DEFAULT: the downlink's table).
+// The uplink is modelled when every class gives its uplink figures; a model whose classes give none
+// has no uplink (has_uplink false), which is an error only where uplink demand is asked of it.
 // Every problem is reported at once with its line and key (InputErrors); unknown keys are errors, so
 // a misspelt parameter never silently takes its default.
 #pragma once
@@ -36,6 +40,11 @@ struct SatelliteClass {
   double capacity_down_mbps = 0.0;
   std::uint32_t beams = 1;
   double beam_bandwidth_mhz = 0.0;
+  // The uplink (terminal to satellite), when the class models it.
+  bool has_uplink = false;
+  double capacity_up_mbps = 0.0;
+  std::uint32_t beams_up = 0;
+  double beam_bandwidth_up_mhz = 0.0;
   [[nodiscard]] bool matches(std::string_view satellite_name, std::uint32_t norad_id) const;
 };
 
@@ -57,6 +66,10 @@ struct ServiceModel {
   double gateway_min_elevation_rad = 0.0;
   double gateway_capacity_mbps = 0.0;
   std::vector<SatelliteClass> classes;
+  // Uplink: every class has its figures ([spectral_efficiency_up], else the downlink's table).
+  bool has_uplink = false;
+  std::vector<double> efficiency_up_elevation_rad;
+  std::vector<double> efficiency_up_bps_per_hz;
 
   // Spectral efficiency (bit/s/Hz) at an elevation: the table, linear between points. Inline: it is
   // evaluated once per link and step.
@@ -86,6 +99,13 @@ struct ServiceModel {
     return c.beam_bandwidth_mhz * efficiency(elevation_rad);
   }
 };
+
+// The uplink as a model of the same form: each class's capacity_up, beams_up and beam_bandwidth_up in
+// place of the downlink's, the uplink's efficiency table in place of the downlink's; everything else
+// (cells, beams per cell, background load, gateways and their capacity, priorities) unchanged. So the
+// uplink's capacities follow the downlink's formulas (docs/capacity.md) with the uplink's figures.
+// REQUIRES: m.has_uplink (std::invalid_argument otherwise).
+ServiceModel uplink_model(const ServiceModel& m);
 
 // Reads a service model from TOML text; `source` names it in messages and anchors a relative
 // gateways file. Throws InputErrors listing every problem (unreadable gateway rows included).

@@ -168,9 +168,10 @@ std::vector<std::uint32_t> site_preferences(const StudyInput& in, const earth::S
   return out;
 }
 
+// Also the sites' uplink demand into `demand_up` (left empty without a demand_up_mbps column).
 std::vector<capacity::DemandPoint> demand_points(const StudyInput& in, const CapacityInput& cap,
-                                                 const Points& pts,
-                                                 std::span<const StudyProvider> providers) {
+                                                 const Points& pts, std::span<const StudyProvider> providers,
+                                                 std::vector<double>& demand_up) {
   std::vector<capacity::DemandPoint> out;
   std::vector<std::uint32_t> all(providers.size());
   for (std::uint32_t p = 0; p < all.size(); ++p) all[p] = p;
@@ -200,13 +201,38 @@ std::vector<capacity::DemandPoint> demand_points(const StudyInput& in, const Cap
         SourceLocation{cap.demand_file.empty() ? in.names.demand_density : in.names.demand_file, 0, {}},
         "applies to cells; sites take their demand from the demand_mbps column");
   }
+  // Uplink demand: a demand_up_mbps column asks it of every site.
+  const bool uplink = std::any_of(pts.sites.begin(), pts.sites.end(), [](const earth::Site& s) {
+    const std::string* up = s.attribute("demand_up_mbps");
+    return up != nullptr && !up->empty();
+  });
   for (const earth::Site& s : pts.sites) {
     const std::string* customer = s.attribute("customer");
     out.push_back({s.location, capacity::site_demand_mbps(s, in.sites, -1.0, ""),
                    customer && !customer->empty() ? *customer : in.customer,
                    site_preferences(in, s, providers), 30});
+    if (uplink) {
+      demand_up.push_back(*capacity::site_demand_up_mbps(
+          s, in.sites, std::nullopt, true,
+          " (the file gives demand_up_mbps to other sites: give every site one, 0 for none)"));
+    }
   }
   return out;
+}
+
+// With uplink demand every provider's service model must model the uplink.
+void check_uplink(const StudyInput& in, std::span<const double> demand_up,
+                  std::span<const capacity::ServiceModel> models, std::span<const StudyProvider> providers) {
+  if (demand_up.empty()) return;
+  for (std::size_t p = 0; p < models.size(); ++p) {
+    const capacity::ServiceModel& m = models[p];
+    if (m.has_uplink) continue;
+    throw InputError(SourceLocation{m.source, 0, "satellite_class"},
+                     fmt::format("expected uplink figures (capacity_up_gbps, beams_up and "
+                                 "beam_bandwidth_up_mhz in every [[satellite_class]]): {} asks for uplink "
+                                 "demand (demand_up_mbps), and provider \"{}\" does not model the uplink",
+                                 in.sites, providers[p].name));
+  }
 }
 
 }  // namespace study_internal
@@ -386,7 +412,8 @@ CapacityStudy capacity_study(const StudyInput& in, const CapacityInput& cap, con
   CapacityStudy st;
   st.models = study_internal::load_models(in, cap, providers);
   const std::vector<double> elevations = study_internal::min_elevations(in, cap, providers.size());
-  st.demand = study_internal::demand_points(in, cap, pts, providers);
+  st.demand = study_internal::demand_points(in, cap, pts, providers, st.options.demand_up_mbps);
+  study_internal::check_uplink(in, st.options.demand_up_mbps, st.models, providers);
   std::vector<std::string> names;
   for (std::size_t p = 0; p < providers.size(); ++p) {
     names.push_back(providers[p].name);

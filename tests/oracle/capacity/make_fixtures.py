@@ -17,8 +17,13 @@ with, at random: points of demand 0, points with no link, repeated (satellite, p
 capacities, priority numbers with gaps, repeated (satellite, gateway) pairs. A few hand-made edge
 cases come first.
 
-Usage: make_fixtures.py [--seed N] [--count N] [--out FILE]
-  default: --seed 20240611 --count 200 --out tests/data/capacity/allocation_fixtures.json
+--family uplink draws instead from regimes shaped like the bundled uplinks (data/providers/: Starlink's
+and OneWeb's uplink satellites, beams and cells, gateways far above them, demand around them), without
+the hand-made cases: the uplink is allocated by the same code over those capacities (docs/capacity.md).
+
+Usage: make_fixtures.py [--family downlink|uplink] [--seed N] [--count N] [--out FILE]
+  default: --family downlink --seed 20240611 --count 200 --out tests/data/capacity/allocation_fixtures.json
+  uplink:  --family uplink --seed 20261204 --count 60 --out tests/data/capacity/allocation_uplink_fixtures.json
 """
 import argparse
 import json
@@ -39,6 +44,17 @@ REGIMES = {
     "balanced": dict(demand=(0.5, 10), sat=(2, 30), link=(1, 15), cell=(5, 40), gw=(5, 50)),
     "tight": dict(demand=(5, 10), sat=(0.5, 3), link=(0.2, 2), cell=(0.5, 4), gw=(0.5, 4)),
 }
+# The uplink's shapes, in Mbps (base 1), from the bundled models' uplink figures (PROVENANCE.md, "The
+# uplink"): Starlink satellites 1,700-6,000, one link or cell 8 beams x 62.5 MHz x 4.28-6 b/s/Hz =
+# 2,140-3,000, gateways 67,200; OneWeb satellites 2,400, a link or cell 2 x 120 MHz x 0.33-1.25 =
+# 79-300, gateways 26,200; demand from light to far above a cell.
+UPLINK_REGIMES = {
+    "starlink-up": dict(demand=(50, 2000), sat=(1700, 6000), link=(2140, 3000), cell=(2140, 3000),
+                        gw=(67200, 67200)),
+    "oneweb-up": dict(demand=(1, 200), sat=(2400, 2400), link=(79, 300), cell=(79, 300), gw=(26200, 26200)),
+}
+FAMILIES = {"downlink": REGIMES, "uplink": UPLINK_REGIMES}
+ALL_REGIMES = {**REGIMES, **UPLINK_REGIMES}
 STYLES = ("ties", "round", "irregular")
 MODES = ("none", "bent_pipe")
 MAX_MBPS = 1e5
@@ -69,7 +85,7 @@ class Values:
 
 
 def random_instance(rng, regime, style, mode):
-    r = REGIMES[regime]
+    r = ALL_REGIMES[regime]
     top = max(hi for _, hi in r.values())
     base = rng.choice([b for b in (1, 10, 100, 1000, 10000) if top * b <= MAX_MBPS])
     val = Values(rng, style, base)
@@ -169,15 +185,16 @@ def edge_cases():
 
 def main():
     ap = argparse.ArgumentParser(description="capacity allocation fixtures from the LP reference")
+    ap.add_argument("--family", choices=sorted(FAMILIES), default="downlink")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--count", type=int, default=200, help="instances in all, the hand-made ones included")
     ap.add_argument("--out", default=DEFAULT_OUT)
     a = ap.parse_args()
-    print(f"make_fixtures: seed {a.seed}", file=sys.stderr)
+    print(f"make_fixtures: {a.family}, seed {a.seed}", file=sys.stderr)
     rng = random.Random(a.seed)
 
-    instances = edge_cases()[: a.count]
-    combos = [(r, s, m) for r in REGIMES for s in STYLES for m in MODES]
+    instances = edge_cases()[: a.count] if a.family == "downlink" else []
+    combos = [(r, s, m) for r in FAMILIES[a.family] for s in STYLES for m in MODES]
     k = 0
     while len(instances) < a.count:
         instances.append(random_instance(rng, *combos[k % len(combos)]))
@@ -199,6 +216,8 @@ def main():
         sys.exit(1)
 
     generator = "tests/oracle/capacity/make_fixtures.py --seed %d" % a.seed
+    if a.family != "downlink":
+        generator = generator.replace(" --seed", " --family %s --seed" % a.family)
     if a.count != 200:
         generator += " --count %d" % a.count
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)

@@ -197,5 +197,117 @@ TEST(CapacityServiceModel, BundledModelsClassifyTheBundledCatalogs) {
   }
 }
 
+// kMinimal with the uplink: `big` and `small` given uplink figures, and an optional extra text.
+std::string with_uplink(const std::string& extra = "") {
+  std::string text = kMinimal;
+  const auto after = [&](const std::string& line, const std::string& add) {
+    const std::size_t at = text.find(line);
+    text.insert(at + line.size(), add);
+  };
+  after("beam_bandwidth_mhz = 100.0\n",
+        "capacity_up_gbps = 1.5\nbeams_up = 4\nbeam_bandwidth_up_mhz = 25.0\n");
+  after("beam_bandwidth_mhz = 50.0\n",
+        "capacity_up_gbps = 0.1\nbeams_up = 1\nbeam_bandwidth_up_mhz = 10.0\n");
+  return text + extra;
+}
+
+TEST(CapacityServiceModel, AModelWithoutUplinkFiguresHasNoUplink) {
+  const ServiceModel m = parse_service_model(kMinimal, "minimal.toml");
+  EXPECT_FALSE(m.has_uplink);
+  EXPECT_THROW((void)uplink_model(m), std::invalid_argument);
+}
+
+TEST(CapacityServiceModel, TheUplinkModelTakesTheUplinkFigures) {
+  const ServiceModel m = parse_service_model(with_uplink(), "up.toml");
+  ASSERT_TRUE(m.has_uplink);
+  // Without [spectral_efficiency_up] the downlink's table.
+  EXPECT_EQ(m.efficiency_up_bps_per_hz, m.efficiency_bps_per_hz);
+  const ServiceModel up = uplink_model(m);
+  EXPECT_EQ(up.classes[0].beams, 4U);
+  EXPECT_DOUBLE_EQ(up.classes[0].beam_bandwidth_mhz, 25.0);
+  // min(1,500, 4 x 25 MHz x 5 b/s/Hz = 500) and min(100, 1 x 10 x 5 = 50) Mbps.
+  EXPECT_DOUBLE_EQ(up.satellite_capacity_mbps(up.classes[0]), 500.0);
+  EXPECT_DOUBLE_EQ(up.satellite_capacity_mbps(up.classes[1]), 50.0);
+  // The downlink's own figures are unchanged, and what is not per direction is shared.
+  EXPECT_DOUBLE_EQ(m.satellite_capacity_mbps(m.classes[0]), 4000.0);
+  EXPECT_EQ(up.cell_level, m.cell_level);
+  EXPECT_EQ(up.max_beams_per_cell, m.max_beams_per_cell);
+
+  // An uplink table of its own, and the background load applied to the uplink too.
+  const ServiceModel own = parse_service_model(
+      "background_load = 0.5\n" +
+          with_uplink("[spectral_efficiency_up]\nelevation_deg = [25.0]\nbps_per_hz = [1.0]\n"),
+      "own.toml");
+  const ServiceModel own_up = uplink_model(own);
+  EXPECT_DOUBLE_EQ(own_up.efficiency(60 * kRadPerDeg), 1.0);
+  EXPECT_DOUBLE_EQ(own.efficiency(60 * kRadPerDeg), 5.0);
+  EXPECT_DOUBLE_EQ(own_up.satellite_capacity_mbps(own_up.classes[0]), 0.5 * 100.0);
+}
+
+TEST(CapacityServiceModel, UplinkProblemsAreListedWithTheirKeys) {
+  const auto fields = [](const std::string& text) {
+    std::map<std::string, std::string> out;
+    try {
+      (void)parse_service_model(text, "bad.toml");
+      ADD_FAILURE() << "expected InputErrors";
+    } catch (const InputErrors& e) {
+      for (const InputError& issue : e.issues()) out[issue.where().field] = issue.what();
+    } catch (const InputError& e) {
+      out[e.where().field] = e.what();
+    }
+    return out;
+  };
+  // One class with uplink figures, the other without.
+  std::string half = kMinimal;
+  half.insert(half.find("beam_bandwidth_mhz = 100.0\n") + 27,
+              "capacity_up_gbps = 1.5\nbeams_up = 4\nbeam_bandwidth_up_mhz = 25.0\n");
+  auto f = fields(half);
+  ASSERT_TRUE(f.count("satellite_class[1].capacity_up_gbps")) << f.begin()->first;
+  EXPECT_NE(f["satellite_class[1].capacity_up_gbps"].find("class \"small\" does not"), std::string::npos);
+  // Two of the three keys.
+  std::string partial = kMinimal;
+  partial.insert(partial.find("beam_bandwidth_mhz = 100.0\n") + 27, "capacity_up_gbps = 1.5\nbeams_up = 4\n");
+  f = fields(partial);
+  ASSERT_TRUE(f.count("satellite_class[0].capacity_up_gbps"));
+  EXPECT_NE(f["satellite_class[0].capacity_up_gbps"].find("found 2 of them"), std::string::npos);
+  // Bad values.
+  std::string bad = with_uplink();
+  bad.replace(bad.find("beams_up = 4"), 12, "beams_up = 0");
+  bad.replace(bad.find("capacity_up_gbps = 0.1"), 22, "capacity_up_gbps = -2.0");
+  f = fields(bad);
+  EXPECT_TRUE(f.count("satellite_class[0].beams_up"));
+  EXPECT_TRUE(f.count("satellite_class[1].capacity_up_gbps"));
+  // An uplink table without uplink figures, and a bad uplink table.
+  f = fields(std::string(kMinimal) +
+             "[spectral_efficiency_up]\nelevation_deg = [25.0]\nbps_per_hz = [1.0]\n");
+  EXPECT_TRUE(f.count("spectral_efficiency_up"));
+  f = fields(
+      with_uplink("[spectral_efficiency_up]\nelevation_deg = [25.0, 20.0]\nbps_per_hz = [1.0, 2.0]\n"));
+  EXPECT_TRUE(f.count("spectral_efficiency_up.elevation_deg"));
+  f = fields(
+      with_uplink("[spectral_efficiency_up]\nelevation_deg = [25.0]\nbps_per_hz = [1.0]\nnoise = 1\n"));
+  EXPECT_TRUE(f.count("spectral_efficiency_up.noise"));
+}
+
+TEST(CapacityServiceModel, BundledModelsModelTheUplink) {
+  // The satellites' uplink capacity by class (PROVENANCE.md, "The uplink"), Mbps.
+  const std::map<std::string, double> expected{
+      {"v2-mini", 6000.0}, {"v2-mini-dtc", 6000.0},    {"other", 6000.0},
+      {"v1", 1700.0},      {"v1-annotated", 1700.0},   {"gen1", 2400.0},
+      {"kuiper", 5000.0},  {"kuiper-planned", 5000.0}, {"iridium-next", 33.6}};
+  for (const char* name : {"starlink", "oneweb", "kuiper", "kuiper-planned", "iridium"}) {
+    SCOPED_TRACE(name);
+    const ServiceModel m = read_service_model(kData + "/providers/" + name + ".toml");
+    ASSERT_TRUE(m.has_uplink);
+    const ServiceModel up = uplink_model(m);
+    for (std::size_t k = 0; k < up.classes.size(); ++k) {
+      const SatelliteClass& c = up.classes[k];
+      EXPECT_NEAR(up.satellite_capacity_mbps(c), expected.at(c.name), 1e-9 * expected.at(c.name)) << c.name;
+      // The uplink is the smaller direction everywhere.
+      EXPECT_LT(up.satellite_capacity_mbps(c), m.satellite_capacity_mbps(m.classes[k])) << c.name;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace skyfence::capacity
