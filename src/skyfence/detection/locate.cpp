@@ -39,13 +39,17 @@ struct Bounded {
   double elevation = 0.0, margin = 0.0;
 };
 
+// `topo.look(sat)`'s elevation and range, computed as it does (the same doubles), without its azimuth
+// and range rate.
 Bounded bounded(const frames::Topocentric& topo, const frames::StateVector& sat, double delta) {
-  const frames::LookAngles la = topo.look(sat);
-  if (delta == 0.0) return {la.elevation_rad, 0.0};
+  const frames::Vec3 enu = topo.enu(sat.r_km);
+  const double elevation = std::atan2(enu.z, std::hypot(enu.x, enu.y));
+  if (delta == 0.0) return {elevation, 0.0};
+  const double range = (sat.r_km - topo.site_itrf_km()).norm();
   const double d = kMaxCurvatureRadiusKm * delta;
-  const double nearest = la.range_km - d;
+  const double nearest = range - d;
   const double turn = nearest <= d ? std::numbers::pi : std::asin(d / nearest);
-  return {la.elevation_rad, (delta + turn) * (1.0 + 1e-9) + 1e-12};
+  return {elevation, (delta + turn) * (1.0 + 1e-9) + 1e-12};
 }
 
 class Tester {
@@ -70,8 +74,15 @@ class Tester {
     const double best = served.elevation + served.margin;  // the highest it can be in the cell
     if (best < o_.min_elevation_rad) return true;
     if (o_.rule != Rule::top_k) return false;
+    // No satellite is above the zenith, and a margin only lowers a competitor's bound.
+    if (best >= std::numbers::pi / 2) return false;
+    // A competitor whose sin(elevation) at the centre, up / range, is below sin(best) by more than
+    // rounding can reach is lower than `best` there, hence never higher over the cell: most are (the
+    // served satellite is usually the highest), and they need no atan2.
+    const double sin_floor = std::sin(best) - 1e-12;
     unsigned higher = 0;
     for (const frames::StateVector& t : s.competitors) {
+      if (topo.enu(t.r_km).z < sin_floor * (t.r_km - topo.site_itrf_km()).norm()) continue;
       const Bounded other = bounded(topo, t, delta);
       // Exactly at a point (delta 0) "higher" is strict; over a cell, higher everywhere.
       if (other.elevation - other.margin > best && ++higher >= o_.k) return true;
@@ -118,8 +129,22 @@ Tester prepare(const visibility::Fleet& fleet, std::span<const Observation> obse
                                              o.min_elevation_rad);
       };
       const double served_reach = reach(states[s]);
+      // The reach grows with the satellite's radius, so the highest satellite's bounds every other's: a
+      // satellite whose direction is farther than that from the served one's, by more than rounding,
+      // is left out with a dot product; the rest are decided by the exact test.
+      double highest = 0.0;
+      for (std::size_t t = 0; t < states.size(); ++t) {
+        if (errors[t] == orbits::Sgp4Error::none && std::isfinite(states[t].r_km.x))
+          highest = std::max(highest, states[t].r_km.norm());
+      }
+      const double widest =
+          served_reach +
+          visibility::search_radius_rad(highest, kMinGroundRadiusKm, kMaxGroundRadiusKm, o.min_elevation_rad);
+      const frames::Vec3 served_dir = states[s].r_km * (1.0 / states[s].r_km.norm());
+      const double cos_widest = widest >= std::numbers::pi ? -2.0 : std::cos(widest) - 1e-9;
       for (std::size_t t = 0; t < states.size(); ++t) {
         if (t == s || errors[t] != orbits::Sgp4Error::none || !std::isfinite(states[t].r_km.x)) continue;
+        if (states[t].r_km.dot(served_dir) < cos_widest * states[t].r_km.norm()) continue;
         if (direction_angle(states[t].r_km, states[s].r_km) <= served_reach + reach(states[t]))
           sight.competitors.push_back(states[t]);
       }
