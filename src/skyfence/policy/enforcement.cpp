@@ -109,8 +109,11 @@ void TrackDecisions::start(time::Instant first) {
   const time::Duration lag = policy_->enforcement().delay;
   if (!(lag > time::Duration{})) return;
   const time::Instant before = first - lag;
+  // The decision before the series is asked of a copy of the roaming clocks: that instant is not one the
+  // user asked about, so a terminal's roaming (without `roaming_since`) still starts at `first`.
+  RoamingClock probe = roaming_;
   for (std::size_t i = 0; i < tracks_.size(); ++i) {
-    delay_.prime(i, policy_->permits(track_request(tracks_[i], contexts_[i], before, roaming_, i)));
+    delay_.prime(i, policy_->permits(track_request(tracks_[i], contexts_[i], before, probe, i)));
   }
 }
 

@@ -468,4 +468,37 @@ TEST(Enforcement, TrackDecisionsAlongASeries) {
 }
 
 }  // namespace
+// A terminal abroad with no `roaming_since` starts roaming at the series' first instant, not at the
+// instant before it that start() asks about for the delay: under a 0.01-day (14.4-minute) limit and a
+// 5-minute delay, the denial begins at 10:15 and takes effect at 10:20.
+TEST(Enforcement, TrackDecisionsRoamFromTheFirstInstantOfTheSeries) {
+  const Policy p = parse(R"(
+provider = "starlink"
+[[rule]]
+id = "everywhere"
+effect = "permit"
+[[rule]]
+id = "roaming"
+effect = "forbid"
+roaming_days = 0.01
+[enforcement]
+delay = "5m"
+)");
+  const earth::CountryBorders borders = earth::CountryBorders::read_bundled(SKYFENCE_DATA_DIR);
+  std::vector<earth::Track> tracks(1);
+  tracks[0].id = "ROAMER";
+  tracks[0].samples = {{at("2026-04-27T10:00:00Z"), frames::Geodetic::degrees(52.23, 21.01)}};
+  const std::vector<RequestContext> who{{"starlink", "civil", "ROAMER", ""}};
+  const std::vector<RoamingClock::Terminal> roaming{{borders.find("UKR"), std::nullopt}};
+  TrackDecisions series(p, tracks, who, roaming);
+  series.start(at("2026-04-27T10:00:00Z"));
+  std::vector<std::uint8_t> out(1);
+  for (int minute = 0; minute <= 25; ++minute) {
+    const time::Instant t = at("2026-04-27T10:00:00Z") + time::Duration::seconds(60.0 * minute);
+    const TrackDecisions::Outcome o = series.decide(0, t);
+    EXPECT_DOUBLE_EQ(o.request.roaming_days, minute / 1440.0) << minute;
+    EXPECT_EQ(o.decision.permit, minute < 20) << minute << ": " << o.decision.reason;
+  }
+}
+
 }  // namespace skyfence::policy
