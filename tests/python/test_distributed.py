@@ -323,6 +323,14 @@ def test_moving_terminals_any_split_equals_skyfence_coverage(cli, cluster, tmp_p
     assert run_main("coverage", *MOVING, "-o", str(tmp_path / "dist.geojson"), "--shards", "2", "--chunks", "3",
                     "--scheduler", cluster[0], "--quiet") == 0
     assert (tmp_path / "dist.geojson").read_bytes() == (tmp_path / "ref.geojson").read_bytes()
+    # Without a policy: followed where they are, no served_fraction.
+    plain = [a for a in MOVING if "enforcement" not in a and a != "--policy"]
+    subprocess.run([cli, "coverage", *plain, "-o", str(tmp_path / "plain-ref.csv"), "--quiet"], check=True,
+                   timeout=TIMEOUT_S)
+    assert run_main("coverage", *plain, "-o", str(tmp_path / "plain.csv"), "--shards", "2", "--chunks", "3",
+                    "--scheduler", cluster[0], "--quiet") == 0
+    assert (tmp_path / "plain.csv").read_bytes() == (tmp_path / "plain-ref.csv").read_bytes()
+    assert "served_fraction" not in (tmp_path / "plain.csv").read_text().splitlines()[0]
     # As `check` decides them (tests/cli/enforcement.sh): the convoy served 107 of the 150 minutes, the
     # exile past its roaming limit never, the whitelisted post always.
     served = {r["cell_id"]: r["served_fraction"] for r in csv_rows(tmp_path / "ref.csv") if r["provider"] == "starlink"}
