@@ -21,6 +21,9 @@ the window's steps. Each task computes the statistics of one shard over one chun
 needs besides the sums (the runs of unserved steps touching the chunk's first and last steps:
 coverage::merge_consecutive); the chunks of a shard are merged pairwise in a tree, in time order, and
 the shards are concatenated. Sums, extremes and run lengths are integers, so the merge is exact.
+Under policies (``--policy``) the statistics also count the steps served and permitted; terminals decided
+along the series (moving, or roaming) carry state from the window's first step, so a later chunk
+first replays the decisions of the steps before it.
 """
 
 from __future__ import annotations
@@ -389,7 +392,8 @@ def _assemble(shards_done, window, options, where):
         skyfence._warn([w])
     skyfence._warn([f"{names[p]}: {failed[p]} satellite-step(s) with an SGP4 error were not counted in view"
                     for p in range(len(failed)) if failed[p] > 0])
-    # Said once for all shards, with their counts added (each task said it of its own points only).
+    # Said once for all shards, with their counts added (the tasks leave it out: each would count its
+    # own points only).
     without = sum(int(s["without_customer"]) for s in shards_done)
     if without:
         total = sum(len(s["ids"]) for s in shards_done)
