@@ -115,6 +115,14 @@ class Satellites {
   }
 }
 
+// The WebGL renderer's name says whether it runs on the CPU (null when the browser does not tell).
+function softwareRenderer(scene) {
+  const gl = scene.canvas.getContext(scene.context.webgl2 ? "webgl2" : "webgl");
+  const info = gl && gl.getExtension("WEBGL_debug_renderer_info");
+  const name = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "";
+  return /swiftshader|llvmpipe|softpipe|software/i.test(name) ? name : null;
+}
+
 async function main() {
   Cesium.Ion.defaultAccessToken = "";
   const response = await fetch("scenario.json");
@@ -140,6 +148,13 @@ async function main() {
   scene.fog.enabled = false;
   scene.highDynamicRange = false;
   scene.postProcessStages.fxaa.enabled = false;
+  // A software rasteriser (SwiftShader, llvmpipe: no GPU) spends the frame filling pixels, most of them the
+  // globe's: there the scene is drawn at half the resolution in each direction (a quarter of the pixels)
+  // and scaled up, and the globe's tiles are refined less. `?resolution=1` (or any scale) overrides it.
+  const software = softwareRenderer(scene);
+  const asked = Number(new URLSearchParams(location.search).get("resolution"));
+  viewer.resolutionScale = asked > 0 && asked <= 2 ? asked : software ? 0.5 : 1;
+  if (software) scene.globe.maximumScreenSpaceError = 4;
 
   // The clock over the scenario's window.
   const start = Cesium.JulianDate.fromIso8601(data.run.start_utc);
@@ -592,7 +607,13 @@ async function main() {
 
   // Satellites move before each frame.
   const updateSatellites = (ms) => { for (const set of satelliteSets()) set.update(ms); };
-  scene.preUpdate.addEventListener((sc, time) => updateSatellites(nowMs(time)));
+  const updateCost = []; // [start of the frame's update, ms it took], for timings
+  scene.preUpdate.addEventListener((sc, time) => {
+    const t0 = performance.now();
+    updateSatellites(nowMs(time));
+    updateCost.push([t0, performance.now() - t0]);
+    if (updateCost.length > 2000) updateCost.splice(0, 1000);
+  });
   updateSatellites(nowMs(clock.currentTime));
 
   // Looks at the region (the cells' or terminals' centre), from far enough to see the constellations.
@@ -703,6 +724,17 @@ async function main() {
         });
       }
       return out;
+    },
+    // The drawing settings: the WebGL renderer when it is a software one, the resolution scale.
+    rendering: () => ({ software, resolutionScale: viewer.resolutionScale,
+      maximumScreenSpaceError: scene.globe.maximumScreenSpaceError }),
+    // Over the last `seconds` seconds of wall time: frames drawn, their mean interval and the mean time
+    // the satellites' update took in them (ms); the rest of a frame is Cesium's (globe, primitives, draw).
+    frameStats(seconds) {
+      const t = performance.now() - seconds * 1000;
+      const f = frames.filter((x) => x >= t), u = updateCost.filter(([x]) => x >= t);
+      return { frames: f.length, interval_ms: f.length > 1 ? (f[f.length - 1] - f[0]) / (f.length - 1) : null,
+        satellites_ms: u.length ? u.reduce((a, [, d]) => a + d, 0) / u.length : null };
     },
     // Frames drawn in the last `seconds` seconds of wall time.
     framesInLast(seconds) {
