@@ -19,8 +19,9 @@ const seconds = Number(secondsText), multiplier = Number(multiplierText);
 const [width, height] = size.split("x").map(Number);
 
 // CPU time (ms, user + system) of this process's descendants (Chromium's browser, renderer and GPU
-// processes), from /proc: what a frame costs whatever else runs on the machine.
-function childrenCpuMs() {
+// processes), from /proc: what a frame costs whatever else runs on the machine. `byType` gets it per
+// Chromium process type (--type=renderer, gpu-process...; "browser" for the main process).
+function childrenCpuMs(byType = {}) {
   const stats = new Map();
   for (const name of readdirSync("/proc")) {
     if (!/^[0-9]+$/.test(name)) continue;
@@ -31,9 +32,17 @@ function childrenCpuMs() {
     } catch { /* the process ended */ }
   }
   let ticks = 0;
-  for (const s of stats.values()) {
+  for (const [pid, s] of stats) {
     for (let p = s.ppid; p > 1; p = stats.get(p) ? stats.get(p).ppid : 0) {
-      if (p === process.pid) { ticks += s.ticks; break; }
+      if (p !== process.pid) continue;
+      ticks += s.ticks;
+      let type = "browser";
+      try {
+        const m = readFileSync(`/proc/${pid}/cmdline`, "utf8").match(/--type=([a-z-]+)/);
+        if (m) type = m[1];
+      } catch { /* the process ended */ }
+      byType[type] = (byType[type] || 0) + s.ticks * 10;
+      break;
     }
   }
   return ticks * 10; // USER_HZ is 100 on Linux
@@ -54,9 +63,10 @@ try {
   await page.evaluate((m) => window.skyfenceViewer.play(m), multiplier);
   await page.waitForTimeout(2000); // warm-up: imagery tiles, first key states
   const before = await page.evaluate(() => performance.now());
-  const cpuBefore = childrenCpuMs();
+  const typesBefore = {}, typesAfter = {};
+  const cpuBefore = childrenCpuMs(typesBefore);
   await page.waitForTimeout(seconds * 1000);
-  const cpuAfter = childrenCpuMs();
+  const cpuAfter = childrenCpuMs(typesAfter);
   const [after, frames] = await page.evaluate((s) => [performance.now(), window.skyfenceViewer.framesInLast(s)],
     seconds);
   const fps = frames / ((after - before) / 1000);
@@ -81,7 +91,9 @@ try {
     `${(t.ready / 1000).toFixed(2)}`);
   console.log(`frame rate: ${fps.toFixed(1)} frames/s over ${seconds} s at ${multiplier}x (${frames} frames)`);
   console.log(`  CPU time of Chromium's processes: ${((cpuAfter - cpuBefore) / frames).toFixed(0)} ms a frame ` +
-    `(${((cpuAfter - cpuBefore) / ((after - before))).toFixed(2)} cores busy on average)`);
+    `(${((cpuAfter - cpuBefore) / ((after - before))).toFixed(2)} cores busy on average): ` +
+    Object.keys(typesAfter).filter((k) => typesAfter[k] - (typesBefore[k] || 0) >= frames)
+      .map((k) => `${k} ${((typesAfter[k] - (typesBefore[k] || 0)) / frames).toFixed(0)} ms`).join(", "));
   console.log(`  a frame: ${stats.interval_ms?.toFixed(1)} ms apart, of which the satellites' update ` +
     `${stats.satellites_ms?.toFixed(1)} ms; renderer ${rendering.software || "hardware"}, resolution scale ` +
     `${rendering.resolutionScale}, globe maximumScreenSpaceError ${rendering.maximumScreenSpaceError}`);
