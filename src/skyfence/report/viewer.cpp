@@ -419,9 +419,9 @@ ViewerData viewer_data(const std::filesystem::path& results_sqlite) {
   j["routes"] = json::array();
   std::map<std::tuple<std::string, std::string, std::string>, std::size_t> route_index;
   db.query(
-      "SELECT variant, provider, terminal_id, (julianday(time_utc) - (SELECT julianday(start_utc) FROM "
-      "runs)) "
-      "* 86400.0, rtt_ms, path FROM routes ORDER BY variant, provider, terminal_id, time_utc;",
+      "SELECT variant, provider, terminal_id, "
+      "(julianday(time_utc) - (SELECT julianday(start_utc) FROM runs)) * 86400.0, rtt_ms, path "
+      "FROM routes ORDER BY variant, provider, terminal_id, time_utc;",
       [&](sqlite3_stmt* st) {
         const std::string variant = column_text(st, 0);
         json& routes = variant == "baseline" ? j["routes"] : variant_file(variant)["routes"];
@@ -479,9 +479,7 @@ ViewerWritten write_viewer(const std::filesystem::path& results_dir, const std::
     out.bytes += fs::file_size(to);
     ++out.files;
   }
-  std::vector<std::pair<std::string, std::string>> data_files = data.variant_files;
-  data_files.emplace_back(kViewerDataName, data.scenario);
-  for (const auto& [name, text] : data_files) {
+  const auto write_data = [&](const std::string& name, const std::string& text) {
     const fs::path to = staging / name;
     fs::create_directories(to.parent_path());
     std::ofstream o(to, std::ios::binary);
@@ -490,7 +488,9 @@ ViewerWritten write_viewer(const std::filesystem::path& results_dir, const std::
     if (!o) throw std::runtime_error(to.string() + ": cannot write");
     out.bytes += text.size();
     ++out.files;
-  }
+  };
+  for (const auto& [name, text] : data.variant_files) write_data(name, text);
+  write_data(kViewerDataName, data.scenario);
   // The previous viewer moves aside first, then the new one into place; the old one is removed last.
   const fs::path old = results_dir / ("viewer.old-" + pid);
   const bool had_old = fs::exists(fs::symlink_status(final_dir, ec));
