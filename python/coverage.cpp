@@ -5,7 +5,8 @@
 // For skyfence.distributed also: coverage_partial, the mergeable statistics of a shard of the points
 // (a contiguous range of them) over a chunk of the window's steps; coverage_merge, two chunks' statistics
 // joined in time (coverage::merge_consecutive); and write_coverage, merged statistics written by the
-// CLI's writers (coverage/writers.h) to a file that appears whole.
+// CLI's writers (coverage/writers.h) to a file that appears whole. The partial statistics take the CLI's
+// --policy and --customer, and sites files of moving terminals, as `skyfence coverage` does.
 #include "skyfence/coverage/coverage.h"
 
 #include <pybind11/numpy.h>
@@ -31,6 +32,8 @@
 #include "skyfence/earth/region.h"
 #include "skyfence/earth/site.h"
 #include "skyfence/earth/trajectory.h"
+#include "skyfence/policy/permission.h"
+#include "skyfence/scenario/study.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/time/window.h"
 #include "study_names.h"
@@ -45,18 +48,23 @@ struct PointsSpec {
   int level = earth::kDefaultGridLevel;
   std::string region, region_file, region_name, sites_file;
   bool strict = false;
+  std::vector<std::string> policies;  // the CLI's --policy, each for the provider it names
+  std::string customer;               // the CLI's --customer
 };
 
 struct Points {
   std::vector<earth::Cell> grid;   // cells, or
   std::vector<earth::Site> sites;  // sites
   std::vector<frames::Geodetic> locations;
+  std::vector<earth::Track> tracks;  // per site (one sample at rest); empty for cells
+  // Of all the points `spec` names (not only a range of them): whether some move, and whether the
+  // sites are decided along the series (scenario::decided_along_series).
+  bool moving = false, along_series = false;
 };
 
-// The points of scenario::load_points (as the CLI's), errors naming the Python arguments. Moving
-// terminals are not followed here: a sites file where some move is an InputError.
-Points load_points(const PointsSpec& spec, const std::string& data_folder,
-                   std::vector<std::string>& warnings) {
+// scenario::StudyInput of `spec`, its warnings appended to `warnings`.
+scenario::StudyInput study_input(const PointsSpec& spec, const std::string& data_folder,
+                                 std::vector<std::string>& warnings) {
   scenario::StudyInput in;
   in.level = spec.level;
   in.region = spec.region;
@@ -64,16 +72,30 @@ Points load_points(const PointsSpec& spec, const std::string& data_folder,
   in.region_name = spec.region_name;
   in.sites = spec.sites_file;
   in.strict = spec.strict;
+  in.policies = spec.policies;
+  in.customer = spec.customer;
   in.data_folder = data_folder;
   in.names = study_names();
   in.warn = [&warnings](const std::string& w) { warnings.push_back(w); };
+  return in;
+}
+
+// The points of scenario::load_points (as the CLI's), errors naming the Python arguments. Moving
+// terminals are followed only when `allow_moving` (skyfence.distributed's partial statistics);
+// otherwise a sites file where some move is an InputError.
+Points load_points(const PointsSpec& spec, const std::string& data_folder, std::vector<std::string>& warnings,
+                   bool allow_moving = false) {
+  const scenario::StudyInput in = study_input(spec, data_folder, warnings);
   std::optional<earth::CountryBorders> borders;
   scenario::Points all = scenario::load_points(in, borders);
-  if (earth::any_moving(all.tracks)) {
+  const bool moving = earth::any_moving(all.tracks);
+  if (moving && !allow_moving) {
     throw InputError(SourceLocation{spec.sites_file, 0, {}},
                      "holds moving terminals, which coverage() does not follow; use `skyfence coverage`");
   }
-  return {std::move(all.grid), std::move(all.sites), std::move(all.locations)};
+  const bool along_series = scenario::decided_along_series(all);
+  return {std::move(all.grid), std::move(all.sites), std::move(all.locations), std::move(all.tracks), moving,
+          along_series};
 }
 
 template <class T>
@@ -204,15 +226,15 @@ py::dict coverage(const std::vector<std::string>& names, const std::vector<const
 // ----------------------------------------------------------------------- partial statistics (Dask)
 
 // The mergeable statistics, one (points, providers + 1) array per PointStats field.
-constexpr const char* kU32Fields[] = {"steps_served",      "min_visible", "max_visible",
-                                      "max_gap_steps",     "gap_count",   "leading_gap_steps",
-                                      "trailing_gap_steps"};
+constexpr const char* kU32Fields[] = {
+    "steps_served", "min_visible",       "max_visible",        "max_gap_steps",
+    "gap_count",    "leading_gap_steps", "trailing_gap_steps", "steps_served_permitted"};
 
 std::uint32_t coverage::PointStats::*const kU32Members[] = {
-    &coverage::PointStats::steps_served,      &coverage::PointStats::min_visible,
-    &coverage::PointStats::max_visible,       &coverage::PointStats::max_gap_steps,
-    &coverage::PointStats::gap_count,         &coverage::PointStats::leading_gap_steps,
-    &coverage::PointStats::trailing_gap_steps};
+    &coverage::PointStats::steps_served,       &coverage::PointStats::min_visible,
+    &coverage::PointStats::max_visible,        &coverage::PointStats::max_gap_steps,
+    &coverage::PointStats::gap_count,          &coverage::PointStats::leading_gap_steps,
+    &coverage::PointStats::trailing_gap_steps, &coverage::PointStats::steps_served_permitted};
 
 using U32Array = py::array_t<std::uint32_t, py::array::c_style | py::array::forcecast>;
 using U64Array = py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>;
@@ -270,7 +292,6 @@ struct StatsView {
     coverage::PointStats st;
     for (std::size_t f = 0; f < u32_data.size(); ++f) st.*kU32Members[f] = u32_data[f][k];
     st.sum_visible = sum_data[k];
-    st.steps_served_permitted = st.steps_served;  // no policy here
     return st;
   }
   void set(std::size_t k, const coverage::PointStats& st) {
@@ -294,13 +315,16 @@ Points load_point_range(const PointsSpec& spec, const std::string& folder, std::
                         std::size_t count, std::size_t& total, std::vector<std::string>& warnings) {
   const bool global = spec.sites_file.empty() && spec.region.empty() && spec.region_file.empty();
   if (!global) {
-    Points all = load_points(spec, folder, warnings);
+    Points all = load_points(spec, folder, warnings, true);
     Points pts;
+    pts.moving = all.moving;
+    pts.along_series = all.along_series;
     total = all.locations.size();
     const std::size_t b = std::min(first, total), e = std::min(total, first + std::min(count, total));
     for (std::size_t i = b; i < e; ++i) {
       if (!all.grid.empty()) pts.grid.push_back(all.grid[i]);
       if (!all.sites.empty()) pts.sites.push_back(all.sites[i]);
+      if (!all.tracks.empty()) pts.tracks.push_back(all.tracks[i]);
       pts.locations.push_back(all.locations[i]);
     }
     return pts;
@@ -321,6 +345,86 @@ Points load_point_range(const PointsSpec& spec, const std::string& folder, std::
   return pts;
 }
 
+// A range of the points as scenario::Points (what the policies are evaluated over).
+scenario::Points study_points(Points&& pts) {
+  scenario::Points sp;
+  sp.cells = pts.sites.empty();
+  sp.grid = std::move(pts.grid);
+  sp.sites = std::move(pts.sites);
+  sp.tracks = std::move(pts.tracks);
+  sp.locations = std::move(pts.locations);
+  return sp;
+}
+
+// The permission hook of a range of the points under the spec's policies, and how many of those points
+// ask with no customer class.
+struct RangePermissions {
+  policy::PermissionHook hook;  // empty without policies
+  std::size_t without_customer = 0;
+};
+
+// Warnings of load_permissions about points with no customer class name the points it was given: for a
+// range they are left to the caller, who adds the ranges' counts (scenario::no_customer_warning).
+bool is_no_customer_warning(const std::string& w) {
+  return w.find(" with no customer class, so rules that name a customer") != std::string::npos;
+}
+
+// Permissions as `skyfence coverage` decides them (scenario::study_permissions), over points
+// [first, ...) of those the spec names; `along_series` is decided_along_series of all of them, so every
+// range is decided the same way. The series' hook keeps state from the window's first step (roaming
+// days, the enforcement delay), so a chunk that starts at `first_step` > 0 first replays the
+// decisions of the steps before it, provider by provider, exactly as one run over the window makes
+// them; their values are dropped.
+RangePermissions range_permissions(const PointsSpec& spec, const std::string& folder,
+                                   const scenario::Points& sp, bool along_series,
+                                   const std::vector<std::string>& names, const time::Window& window,
+                                   std::size_t first_step, std::vector<std::string>& warnings) {
+  RangePermissions out;
+  if (spec.policies.empty() && spec.customer.empty()) return out;
+  std::vector<std::string> said;
+  const scenario::StudyInput in = study_input(spec, folder, said);
+  std::optional<earth::CountryBorders> borders;
+  if (!along_series) {
+    auto permissions =
+        std::make_shared<policy::ProviderPermissions>(scenario::load_permissions(in, sp, names, borders));
+    for (std::string& w : said) {
+      if (!is_no_customer_warning(w)) warnings.push_back(std::move(w));
+    }
+    if (permissions->empty()) return out;
+    const std::vector<policy::RequestContext> contexts = scenario::request_contexts(in, sp, "");
+    out.without_customer = static_cast<std::size_t>(
+        std::count_if(contexts.begin(), contexts.end(),
+                      [](const policy::RequestContext& c) { return c.customer.empty(); }));
+    out.hook = [permissions, hook = permissions->hook()](std::size_t p, time::Instant at,
+                                                         std::span<std::uint8_t> permitted) {
+      hook(p, at, permitted);
+    };
+    return out;
+  }
+  policy::PermissionHook tracked = scenario::tracked_permissions(in, sp, names, borders);
+  for (std::string& w : said) warnings.push_back(std::move(w));
+  if (!tracked || first_step == 0) {
+    out.hook = std::move(tracked);
+    return out;
+  }
+  // Per provider: whether its earlier steps were replayed, and the buffer they were decided into.
+  auto replayed = std::make_shared<std::vector<std::uint8_t>>(names.size(), 0);
+  auto scratch = std::make_shared<std::vector<std::vector<std::uint8_t>>>(names.size());
+  out.hook = [tracked, replayed, scratch, window, first_step](std::size_t p, time::Instant at,
+                                                              std::span<std::uint8_t> permitted) {
+    if ((*replayed)[p] == 0) {
+      (*replayed)[p] = 1;
+      std::vector<std::uint8_t>& buffer = (*scratch)[p];
+      for (std::size_t k = 0; k < first_step; ++k) {
+        buffer.assign(permitted.size(), 1);
+        tracked(p, window.at(k), buffer);
+      }
+    }
+    tracked(p, at, permitted);
+  };
+  return out;
+}
+
 py::dict coverage_partial(const std::vector<std::string>& names, const std::vector<const Catalog*>& catalogs,
                           std::int64_t start_ns, std::int64_t stop_ns, std::int64_t step_ns,
                           std::size_t first_step, std::size_t steps, std::size_t first_point,
@@ -333,12 +437,26 @@ py::dict coverage_partial(const std::vector<std::string>& names, const std::vect
                                       first_step, steps, su.window.size()));
   }
   const time::Window chunk = time::Window::of_count(su.window.at(first_step), su.window.step(), steps);
-  Points pts;
-  std::size_t total = 0;
+  scenario::Points pts;
+  std::size_t total = 0, without_customer = 0;
   coverage::CoverageResult r;
   run_released(threads, folder, [&](const RunContext& run) {
-    pts = load_point_range(spec, folder, first_point, points, total, su.warnings);
-    r = coverage::compute_coverage(pts.locations, su.providers, chunk, su.options, run);
+    Points range = load_point_range(spec, folder, first_point, points, total, su.warnings);
+    const bool moving = range.moving, along_series = range.along_series;
+    pts = study_points(std::move(range));
+    RangePermissions permissions =
+        range_permissions(spec, folder, pts, along_series, names, su.window, first_step, su.warnings);
+    su.options.permission = std::move(permissions.hook);
+    without_customer = permissions.without_customer;
+    if (moving) {
+      const auto positions = [&pts](time::Instant at, std::span<frames::Geodetic> out) {
+        earth::positions_at(pts.tracks, at, out);
+      };
+      r = coverage::compute_coverage_moving(pts.tracks.size(), positions, su.providers, chunk, su.options,
+                                            run);
+    } else {
+      r = coverage::compute_coverage(pts.locations, su.providers, chunk, su.options, run);
+    }
   });
   warn_failures(su, r, su.warnings);
   const std::size_t n = r.points(), np = r.providers() + 1;
@@ -365,6 +483,8 @@ py::dict coverage_partial(const std::vector<std::string>& names, const std::vect
   out["pair_tests"] = r.pair_tests;
   out["point_kind"] = spec.sites_file.empty() ? "cell" : "site";
   out["total_points"] = total;
+  out["without_customer"] = without_customer;
+  out["served"] = !spec.policies.empty();
   out["ids"] = ids;
   out["lat_deg"] = py::array_t<double>(static_cast<py::ssize_t>(n), lat.data());
   out["lon_deg"] = py::array_t<double>(static_cast<py::ssize_t>(n), lon.data());
@@ -391,7 +511,7 @@ py::dict coverage_merge(const py::dict& earlier, std::size_t earlier_steps, cons
 void write_coverage(const std::string& path, const std::string& format, const py::dict& stats_dict,
                     std::size_t steps, std::int64_t start_ns, std::int64_t step_ns,
                     const std::vector<std::string>& provider_names, const std::vector<std::uint64_t>& failed,
-                    const PointsSpec& spec, unsigned threads, const std::string& data_given) {
+                    const PointsSpec& spec, bool served, unsigned threads, const std::string& data_given) {
   if (format != "csv" && format != "geojson") throw py::value_error("format must be \"csv\" or \"geojson\"");
   const std::string folder = data_dir(data_given);
   const StatsView stats = StatsView::of(stats_dict);
@@ -401,7 +521,7 @@ void write_coverage(const std::string& path, const std::string& format, const py
                                                      time::Duration::nanoseconds(step_ns), steps);
   run_released(threads, folder, [&](const RunContext& run) {
     std::vector<std::string> ignored;
-    const Points pts = load_points(spec, folder, ignored);
+    const Points pts = load_points(spec, folder, ignored, true);
     if (pts.locations.size() != stats.rows) {
       throw std::invalid_argument(
           fmt::format("write_coverage: {} points, statistics of {}", pts.locations.size(), stats.rows));
@@ -413,8 +533,10 @@ void write_coverage(const std::string& path, const std::string& format, const py
     r.failed_states = failed;
     AtomicFile file(path);
     coverage::WriteOptions wo;
+    wo.served = served;
     wo.out = [&](std::string_view text) { file.write(text); };
-    (format == "csv" ? coverage::write_csv : coverage::write_geojson)({pts.grid, pts.sites}, r, wo, run);
+    (format == "csv" ? coverage::write_csv : coverage::write_geojson)({pts.grid, pts.sites, pts.tracks}, r,
+                                                                      wo, run);
     run.check_stop();
     file.commit();
   });
@@ -430,7 +552,7 @@ void add_coverage(py::module_& m) {
          const std::string& region, const std::string& region_file, const std::string& region_name,
          const std::string& sites_file, bool strict, double min_elevation_deg, std::uint32_t min_sats,
          unsigned threads, const std::string& data_given) {
-        const PointsSpec spec{level, region, region_file, region_name, sites_file, strict};
+        const PointsSpec spec{level, region, region_file, region_name, sites_file, strict, {}, {}};
         return coverage(names, catalogs, start_ns, stop_ns, step_ns, spec, min_elevation_deg, min_sats,
                         threads, data_given);
       },
@@ -446,8 +568,10 @@ void add_coverage(py::module_& m) {
          std::size_t steps, std::size_t first_point, std::size_t points, int level, const std::string& region,
          const std::string& region_file, const std::string& region_name, const std::string& sites_file,
          bool strict, double min_elevation_deg, std::uint32_t min_sats, unsigned threads,
-         const std::string& data_given) {
-        const PointsSpec spec{level, region, region_file, region_name, sites_file, strict};
+         const std::string& data_given, const std::vector<std::string>& policies,
+         const std::string& customer) {
+        const PointsSpec spec{level,      region, region_file, region_name,
+                              sites_file, strict, policies,    customer};
         return coverage_partial(names, catalogs, start_ns, stop_ns, step_ns, first_step, steps, first_point,
                                 points, spec, min_elevation_deg, min_sats, threads, data_given);
       },
@@ -455,9 +579,19 @@ void add_coverage(py::module_& m) {
       py::arg("first_step"), py::arg("steps"), py::arg("first_point"), py::arg("points"), py::arg("level"),
       py::arg("region"), py::arg("region_file"), py::arg("region_name"), py::arg("sites_file"),
       py::arg("strict"), py::arg("min_elevation_deg"), py::arg("min_sats"), py::arg("threads"),
-      py::arg("data_dir"),
+      py::arg("data_dir"), py::arg("policies") = std::vector<std::string>{}, py::arg("customer") = "",
       "Mergeable coverage statistics of points [first_point, first_point + points) over the window's steps "
-      "[first_step, first_step + steps); see skyfence.distributed.");
+      "[first_step, first_step + steps), under the policies for the customer as `skyfence coverage --policy` "
+      "(sites may move); see skyfence.distributed.");
+  m.def(
+      "no_customer_warning",
+      [](const std::string& policy_file, std::size_t without, std::size_t total, bool cells) {
+        scenario::StudyInput in;
+        in.names = study_names();
+        return scenario::no_customer_warning(in, policy_file, without, total, cells);
+      },
+      py::arg("policy_file"), py::arg("without"), py::arg("total"), py::arg("cells"),
+      "The warning about points with no customer class under a policy (scenario::no_customer_warning).");
   m.def(
       "coverage_merge", &coverage_merge, py::arg("earlier"), py::arg("earlier_steps"), py::arg("later"),
       py::arg("later_steps"),
@@ -468,17 +602,17 @@ void add_coverage(py::module_& m) {
          std::int64_t start_ns, std::int64_t step_ns, const std::vector<std::string>& provider_names,
          const std::vector<std::uint64_t>& failed, int level, const std::string& region,
          const std::string& region_file, const std::string& region_name, const std::string& sites_file,
-         bool strict, unsigned threads, const std::string& data_given) {
-        const PointsSpec spec{level, region, region_file, region_name, sites_file, strict};
-        write_coverage(path, format, stats, steps, start_ns, step_ns, provider_names, failed, spec, threads,
-                       data_given);
+         bool strict, unsigned threads, const std::string& data_given, bool served) {
+        const PointsSpec spec{level, region, region_file, region_name, sites_file, strict, {}, {}};
+        write_coverage(path, format, stats, steps, start_ns, step_ns, provider_names, failed, spec, served,
+                       threads, data_given);
       },
       py::arg("path"), py::arg("format"), py::arg("stats"), py::arg("steps"), py::arg("start_ns"),
       py::arg("step_ns"), py::arg("provider_names"), py::arg("failed_states"), py::arg("level"),
       py::arg("region"), py::arg("region_file"), py::arg("region_name"), py::arg("sites_file"),
-      py::arg("strict"), py::arg("threads"), py::arg("data_dir"),
-      "Merged statistics of every point written as `skyfence coverage` writes them (CSV or GeoJSON), to a "
-      "temporary file renamed onto `path`.");
+      py::arg("strict"), py::arg("threads"), py::arg("data_dir"), py::arg("served") = false,
+      "Merged statistics of every point written as `skyfence coverage` writes them (CSV or GeoJSON; served: "
+      "with served_fraction, as under --policy), to a temporary file renamed onto `path`.");
 }
 
 }  // namespace skyfence::python

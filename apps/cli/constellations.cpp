@@ -307,7 +307,8 @@ Generated satellites are circular (eccentricity 0, no drag: bstar 0) at the shel
 (the SGP4 radius averaged over a revolution is 6378.135 km + altitude), named ID-SHELL-PLANE-SLOT
 (0-based) with NORAD ids from --first-id (default 270000, the reserved range 270000-339999).
 A shell published only as a total (telesat_lightspeed_2025) cannot be generated: exit status 2.
-Data are read from $SKYFENCE_DATA when set, else from the build's data directory.
+Data are read from $SKYFENCE_DATA when set, else, for an installed skyfence, from share/skyfence/data
+beside its bin/, else from the build's data directory.
 Exit status: 0 ok, 1 runtime failure, 2 bad input.)");
   cmd->add_option("--preset", opts->preset,
                   "a preset id (see the listing), e.g. starlink_gen1, kuiper, iridium_next");

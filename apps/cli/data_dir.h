@@ -5,8 +5,10 @@
 
 namespace skyfence::cli {
 
-// The data directory: the environment variable SKYFENCE_DATA when it is set and not empty, else the
-// directory the build was configured with (SKYFENCE_DATA_DIR, the repository's data/).
+// The data directory: the environment variable SKYFENCE_DATA when it is set and not empty, else, for a
+// skyfence installed by `cmake --install`, PREFIX/share/skyfence/data beside PREFIX/bin (when it holds
+// scenarios/default.toml), else the directory the build was configured with (SKYFENCE_DATA_DIR, the
+// repository's data/).
 std::string data_dir();
 
 }  // namespace skyfence::cli

@@ -21,6 +21,9 @@ the window's steps. Each task computes the statistics of one shard over one chun
 needs besides the sums (the runs of unserved steps touching the chunk's first and last steps:
 coverage::merge_consecutive); the chunks of a shard are merged pairwise in a tree, in time order, and
 the shards are concatenated. Sums, extremes and run lengths are integers, so the merge is exact.
+Under policies (``--policy``) the statistics also count the steps served and permitted; terminals decided
+along the series (moving, or roaming) carry state from the window's first step, so a later chunk
+first replays the decisions of the steps before it.
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ __all__ = ["Split", "coverage", "local_client", "plan_coverage", "plan_groups", 
 
 # The statistics the tasks carry (PointStats, one (points, providers + 1) array each).
 _STAT_FIELDS = ("steps_served", "sum_visible", "min_visible", "max_visible", "max_gap_steps", "gap_count",
-                "leading_gap_steps", "trailing_gap_steps")
+                "leading_gap_steps", "trailing_gap_steps", "steps_served_permitted")
 # Default shard size, which bounds a task's memory: the shard's cells (token, centre, area), the
 # engine's point grid and per-step counts, and 36 bytes of statistics per point and provider. Measured
 # with Starlink at level 10 (docs/performance.md): a worker running one task at a time peaks at 1.1-1.4
@@ -98,7 +101,7 @@ def _partial(providers, window, first_step, steps, first_point, points, where, o
                                        where["level"], where["region"], where["region_file"],
                                        where["region_name"], where["sites"], where["strict"],
                                        options["min_elevation_deg"], options["min_sats"], options["threads"],
-                                       where["data_dir"])
+                                       where["data_dir"], where["policies"], where["customer"])
     part = {
         "stats": found["stats"],
         "steps": found["steps"],
@@ -107,7 +110,8 @@ def _partial(providers, window, first_step, steps, first_point, points, where, o
         "warnings": [w for w in found["warnings"] if not w.endswith("were not counted in view")],
     }
     if labels:
-        for key in ("ids", "lat_deg", "lon_deg", "area_km2", "point_kind", "providers", "step_s"):
+        for key in ("ids", "lat_deg", "lon_deg", "area_km2", "point_kind", "providers", "step_s", "served",
+                    "without_customer"):
             part[key] = found[key]
     return part
 
@@ -263,10 +267,11 @@ def _names_and_specs(providers, start_ns, stop_ns, data_dir):
 
 
 def coverage(providers, start, stop, step, *, level=7, region=None, region_file=None, region_name=None,
-             sites=None, strict=False, min_elevation_deg=25.0, min_sats=1, client=None, shards=None,
-             chunks=None, shard_points=DEFAULT_SHARD_POINTS, task_threads=1, output=None, format=None,
-             data_dir=None, quiet=True):
-    """skyfence.coverage over a Dask cluster: the same Dataset, computed as shards x chunks tasks.
+             sites=None, strict=False, min_elevation_deg=25.0, min_sats=1, policies=None, customer=None,
+             client=None, shards=None, chunks=None, shard_points=DEFAULT_SHARD_POINTS, task_threads=1,
+             output=None, format=None, data_dir=None, quiet=True):
+    """skyfence.coverage over a Dask cluster: the same Dataset, computed as shards x chunks tasks; with
+    policies, also service under them, as ``skyfence coverage --policy``.
 
     providers: a dict {name: source}, or a list of sources or (name, source) pairs (name None: the
         name load_catalog gives), a source being a bundled catalog's name, a
@@ -274,7 +279,14 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
         "satellites": [...]}); each is loaded once here (bad input fails before any task) and again
         by each worker.
     start, stop, step, level, region, region_file, region_name, sites, strict, min_elevation_deg,
-        min_sats: as skyfence.coverage.
+        min_sats: as skyfence.coverage; sites may also be a file of moving terminals (trajectories:
+        each terminal counted where it is at each step, listed at its first position), as
+        ``skyfence coverage --sites`` takes it.
+    policies, customer: service policy files, each for the provider it names, and who asks at cells
+        (and at sites without a customer column), as ``skyfence coverage --policy --customer``: the
+        Dataset then has served_fraction (the share of steps served while the provider's policy permits
+        service; for "any", the permitting providers together reach min_sats). Moving terminals, and
+        sites with an activation_country, are decided step by step with their speed and roaming days.
     client: a distributed.Client (default: a local cluster for this call, closed after it).
     shards, chunks: the split (default: plan_coverage); task_threads: the engine's threads per task.
     output: also write the result there (format: "csv", "geojson" or "zarr"; default by the name's
@@ -292,14 +304,19 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
         raise skyfence._input_error("stop" if stop_ns <= start_ns else "step",
                                     "expected stop after start and a positive step")
     steps = -(-(stop_ns - start_ns) // step_ns)
+    if isinstance(policies, (str, os.PathLike)):
+        raise TypeError("policies must be a list of files, got one")
     where = {"level": int(level), "region": region or "", "region_file": os.fspath(region_file) if region_file else "",
              "region_name": region_name or "", "sites": os.fspath(sites) if sites else "", "strict": bool(strict),
-             "data_dir": os.fspath(data_dir) if data_dir else ""}
+             "data_dir": os.fspath(data_dir) if data_dir else "",
+             "policies": [os.fspath(f) for f in (policies or [])], "customer": customer or ""}
     options = {"min_elevation_deg": float(min_elevation_deg), "min_sats": int(min_sats),
                "threads": skyfence._threads(task_threads)}
     _check_output(output, format)
     specs = _names_and_specs(providers, start_ns, stop_ns, data_dir)
     window = (start_ns, stop_ns, step_ns)
+    if where["policies"] or where["customer"]:
+        _check_policies(specs, window, where, options)
 
     own = client is None
     if own:
@@ -329,24 +346,38 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
             cluster = client.cluster
             client.close()
             cluster.close()
-    ds, stats = _assemble(shards_done, window, options)
+    ds, stats = _assemble(shards_done, window, options, where)
     if output is not None:
         write_coverage(ds, stats, output, format, where=where, window=window, threads=options["threads"])
     return ds
 
 
-def _partial_total(specs, window, where, options):
+def _survey(specs, window, where, options):
+    """The statistics of no point over the first step: reads every input (the points' file, the
+    policies) as a task would, so that it fails as a task would."""
     names = [name for name, _ in specs]
     cats = [_load_on_worker(frozen)._c for _, frozen in specs]
-    found = _skyfence.coverage_partial(names, cats, *window, 0, 1, 0, 0, where["level"], where["region"],
-                                       where["region_file"], where["region_name"], where["sites"],
-                                       where["strict"], options["min_elevation_deg"], options["min_sats"], 1,
-                                       where["data_dir"])
-    return found["total_points"]
+    return _skyfence.coverage_partial(names, cats, *window, 0, 1, 0, 0, where["level"], where["region"],
+                                      where["region_file"], where["region_name"], where["sites"],
+                                      where["strict"], options["min_elevation_deg"], options["min_sats"], 1,
+                                      where["data_dir"], where["policies"], where["customer"])
 
 
-def _assemble(shards_done, window, options):
-    """The shards' merged statistics, concatenated, as skyfence.coverage's Dataset."""
+def _partial_total(specs, window, where, options):
+    return _survey(specs, window, where, options)["total_points"]
+
+
+def _check_policies(specs, window, where, options):
+    """Reads the policies (and the points they are for) on the client: a bad policy, one for no provider,
+    or a customer without a policy fails here, before any task."""
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore", skyfence.SkyfenceWarning)  # the tasks say them
+        _survey(specs, window, where, options)
+
+
+def _assemble(shards_done, window, options, where):
+    """The shards' merged statistics, concatenated, as skyfence.coverage's Dataset (with served_fraction
+    under policies)."""
     import xarray as xr
 
     first = shards_done[0]
@@ -361,6 +392,13 @@ def _assemble(shards_done, window, options):
         skyfence._warn([w])
     skyfence._warn([f"{names[p]}: {failed[p]} satellite-step(s) with an SGP4 error were not counted in view"
                     for p in range(len(failed)) if failed[p] > 0])
+    # Said once for all shards, with their counts added (the tasks leave it out: each would count its
+    # own points only).
+    without = sum(int(s["without_customer"]) for s in shards_done)
+    if without:
+        total = sum(len(s["ids"]) for s in shards_done)
+        skyfence._warn([_skyfence.no_customer_warning(f, without, total, first["point_kind"] == "cell")
+                        for f in where["policies"]])
     point = first["point_kind"]
     dims = (point, "provider")
     n = float(steps)
@@ -373,6 +411,8 @@ def _assemble(shards_done, window, options):
             "max_gap_s": (dims, stats["max_gap_steps"].astype(np.float64) * first["step_s"]),
             "gap_count": (dims, stats["gap_count"]),
             "steps_served": (dims, stats["steps_served"]),
+            **({"served_fraction": (dims, stats["steps_served_permitted"].astype(np.float64) / n)}
+               if first["served"] else {}),
         },
         coords={
             point: [i for s in shards_done for i in s["ids"]],
@@ -593,7 +633,8 @@ def write_coverage(ds, stats, path, fmt=None, *, where, window, threads=1):
         raise ValueError(f'format must be "csv", "geojson" or "zarr", got {fmt!r}')
     args = (stats, int(ds.attrs["steps"]), window[0], window[2], [str(p) for p in ds.provider.values],
             [int(x) for x in ds.attrs["failed_states"]], where["level"], where["region"], where["region_file"],
-            where["region_name"], where["sites"], where["strict"], threads, where["data_dir"])
+            where["region_name"], where["sites"], where["strict"], threads, where["data_dir"],
+            "served_fraction" in ds)
     if not to_stdout:
         _skyfence.write_coverage(os.fspath(path), fmt, *args)
         return
@@ -664,6 +705,9 @@ def _parser():
     c.add_argument("--min-elevation", type=float, default=25.0)
     c.add_argument("--min-sats", type=int, default=1)
     c.add_argument("--strict", action="store_true")
+    c.add_argument("--policy", action="append", default=[], metavar="FILE",
+                   help="a service policy for the provider it names (repeatable), as skyfence coverage")
+    c.add_argument("--customer", help="who asks at cells and at sites without a customer column")
     c.add_argument("-o", "--output", default="-", help="FILE.csv, FILE.geojson or DIR.zarr (default: CSV on stdout)")
     c.add_argument("--format", choices=("csv", "geojson", "zarr"))
     c.add_argument("--shards", type=int, help="cell shards (default: at most %d points each)" % DEFAULT_SHARD_POINTS)
@@ -704,7 +748,8 @@ def _coverage_command(args):
         coverage(providers, np.datetime64(start_ns, "ns"), np.datetime64(stop_ns, "ns"), np.timedelta64(step_ns, "ns"),
                  level=args.level, region=args.region, region_file=args.region_file, region_name=args.region_name,
                  sites=args.sites, strict=args.strict, min_elevation_deg=args.min_elevation,
-                 min_sats=args.min_sats, client=client, shards=args.shards, chunks=args.chunks,
+                 min_sats=args.min_sats, policies=args.policy, customer=args.customer, client=client,
+                 shards=args.shards, chunks=args.chunks,
                  task_threads=args.task_threads, output=args.output, format=args.format, quiet=args.quiet)
     except KeyboardInterrupt:
         interrupted = True

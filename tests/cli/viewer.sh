@@ -68,23 +68,41 @@ EOF
 [[ $? -eq 0 ]] && pass || fail "scenario.json does not match results.sqlite: $(cat "$WORK/data.out")"
 satellites=$(tail -1 "$WORK/data.out")
 
-# Routes: a scenario with gateways and latency (tests/data/scenario/parts.toml); scenario.json holds the
-# baseline's routes of results.sqlite.
-expect_exit 0 "run with routes" -- "$SKYFENCE" run "$DATA/scenario/parts.toml" -o "$WORK/routes" -q
+# Routes and a catalog swap (tests/data/scenario/viewer_routes.toml): scenario.json holds the baseline's
+# routes of results.sqlite, each variant's file (variants/K.json) the variant's routes and the satellites
+# a catalog swap gives its provider (variant_satellites, epochs moved by the shift).
+expect_exit 0 "run with routes" -- "$SKYFENCE" run "$DATA/scenario/viewer_routes.toml" -o "$WORK/routes" -q
 "$PY" - "$WORK/routes" >"$WORK/routes.out" 2>&1 <<'EOF'
 import json, sqlite3, sys
 d = sys.argv[1]
 db = sqlite3.connect(f"{d}/results.sqlite")
 v = json.load(open(f"{d}/viewer/scenario.json"))
-rows = db.execute("SELECT provider, terminal_id, rtt_ms, path FROM routes WHERE variant = 'baseline' "
-                  "ORDER BY 1, 2, time_utc").fetchall()
-flat = [(r["provider"], r["terminal"], rtt, path) for r in v["routes"] for rtt, path in zip(r["rtt_ms"], r["paths"])]
-assert flat == rows and len(rows) > 0, (flat[:2], rows[:2])
+def routes_of(variant, routes):
+    rows = db.execute("SELECT provider, terminal_id, rtt_ms, path FROM routes WHERE variant = ? "
+                      "ORDER BY 1, 2, time_utc", (variant,)).fetchall()
+    flat = [(r["provider"], r["terminal"], rtt, path) for r in routes for rtt, path in zip(r["rtt_ms"], r["paths"])]
+    assert flat == rows and len(rows) > 0, (variant, flat[:2], rows[:2])
+    return rows
+rows = routes_of("baseline", v["routes"])
 assert any(p.startswith("sat:") and " gateway:" in p and " pop:" in p for *_, p in rows), rows[:3]
-n = db.execute("SELECT COUNT(*) FROM routes").fetchone()[0]
-assert n > len(rows), n  # the variants' routes are in the store only
+ids = [x["id"] for x in v["variants"]]
+assert ids == [r[0] for r in db.execute("SELECT variant FROM variants ORDER BY variant_index")], ids
+assert v["variants"][0]["data"] is None
+for k, x in enumerate(v["variants"][1:], 1):
+    assert x["data"] == f"variants/{k}.json", x
+    f = json.load(open(f"{d}/viewer/{x['data']}"))
+    assert f["format"] == "skyfence-viewer-variant" and f["variant"] == x["id"], f["variant"]
+    routes_of(x["id"], f["routes"])
+    sats = db.execute("SELECT provider, norad_id, name, epoch_utc FROM variant_satellites WHERE variant = ? "
+                      "ORDER BY 1, 2", (x["id"],)).fetchall()
+    assert [tuple(r[:4]) for r in f["satellites"]] == sats, (x["id"], f["satellites"][:1], sats[:1])
+    if x["kind"] == "catalog_swap":
+        want = db.execute("SELECT satellite_count FROM variants WHERE variant = ?", (x["id"],)).fetchone()[0]
+        assert len(sats) == want > 600, (len(sats), want)
+    else:
+        assert sats == [], x["id"]
 EOF
-[[ $? -eq 0 ]] && pass || fail "scenario.json's routes do not match results.sqlite: $(cat "$WORK/routes.out")"
+[[ $? -eq 0 ]] && pass || fail "the viewer's routes and variants' files do not match results.sqlite: $(cat "$WORK/routes.out")"
 
 # view rebuilds it from the folder alone, replacing its own viewer only.
 rm -rf "$WORK/res/viewer"
@@ -151,6 +169,36 @@ json.dump(out, sys.stdout)
 EOF
 "$PY" -c "import json,sys; d=json.load(open('$WORK/expected.json')); assert len(d)==3 and all(len(v)>700 for v in d.values()), {k: len(v) for k, v in d.items()}" &&
   pass || fail "expected positions incomplete"
+# Expected positions of the catalog swap's satellites at two instants t of the second viewer: `skyfence
+# propagate` of the catalog at t minus the variant's shift (docs/scenario.md "Catalog swaps").
+"$PY" - "$WORK/routes/results.sqlite" >"$WORK/swap-times.txt" <<'EOF'
+import datetime, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+variant, shift = db.execute("SELECT variant, time_shift_days FROM variants WHERE kind = 'catalog_swap'").fetchone()
+for t in ("2026-04-27T00:10:00", "2026-04-27T00:24:30"):
+    at = datetime.datetime.fromisoformat(t) - datetime.timedelta(days=shift)
+    print(variant, t + "Z", at.isoformat(timespec="milliseconds") + "Z", (at + datetime.timedelta(milliseconds=1)).isoformat(timespec="milliseconds") + "Z")
+EOF
+while read -r variant t from to; do
+  "$SKYFENCE" propagate --tle "$REPO_DATA/tle/oneweb_2026-03-26.tle" --frame itrf --start "$from" --stop "$to" \
+    --step 1s -q -o "$WORK/swap-$t.csv" 2>>"$WORK/prop.err" || fail "propagate the swapped catalog at $from"
+done <"$WORK/swap-times.txt"
+"$PY" - "$WORK" "$WORK/routes/viewer" >"$WORK/expected-swap.json" <<'EOF'
+import csv, glob, json, sys
+work, viewer = sys.argv[1], sys.argv[2]
+v = json.load(open(f"{viewer}/scenario.json"))
+swap = [x for x in v["variants"] if x["kind"] == "catalog_swap"][0]
+ids = {str(r[1]) for r in json.load(open(f"{viewer}/{swap['data']}"))["satellites"]}
+out = {"variant": swap["id"], "positions": {}}
+for f in sorted(glob.glob(f"{work}/swap-*.csv")):
+    rows = out["positions"].setdefault(f.rsplit("/", 1)[1][5:-4], {})
+    for r in csv.DictReader(open(f)):
+        if r["norad_id"] in ids:
+            rows[f"{swap['provider']}/{r['norad_id']}"] = [float(r["x_km"]), float(r["y_km"]), float(r["z_km"])]
+json.dump(out, sys.stdout)
+EOF
+"$PY" -c "import json; d=json.load(open('$WORK/expected-swap.json'))['positions']; assert len(d)==2 and all(len(v)>600 for v in d.values()), {k: len(v) for k, v in d.items()}" &&
+  pass || fail "expected positions of the swapped catalog incomplete"
 
 "$SKYFENCE" serve "$WORK/res" --port 0 -q >"$WORK/serve.out" 2>"$WORK/serve.err" &
 server=$!
@@ -170,7 +218,7 @@ for _ in $(seq 1 200); do
 done
 url2="$(head -1 "$WORK/serve2.out")"
 timeout 150 node "$CHECK" "${url}viewer/" "$satellites" "$WORK/expected.json" "$WORK/shot.png" "${url2}viewer/" \
-  >"$WORK/browser.out" 2>&1
+  "$WORK/expected-swap.json" >"$WORK/browser.out" 2>&1
 code=$?
 cat "$WORK/browser.out"
 [[ $code -eq 0 ]] && pass || fail "browser checks (exit $code)"

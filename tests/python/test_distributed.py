@@ -3,6 +3,7 @@ dask-worker processes on localhost, started here and always stopped) equals the 
 coverage, for any split; a worker killed mid-run changes nothing; nothing is half-written."""
 
 import contextlib
+import csv
 import os
 import pathlib
 import shutil
@@ -202,6 +203,181 @@ def test_bad_input_is_reported_before_any_task(cluster, tmp_path, capsys):
     assert "not a Zarr store" in capsys.readouterr().err
     assert (store / "keep.txt").read_text() == "mine"
     assert sorted(os.listdir(tmp_path)) == ["not-a-store"]
+
+
+# ------------------------------------------------------------------- coverage under a policy
+
+# As tests/cli/coverage.sh: iridium ("ir") may not serve military customers in Ukraine, oneweb ("ow")
+# has no policy.
+IR_POLICY = """provider = "ir"
+[[rule]]
+id = "everywhere"
+effect = "permit"
+[[rule]]
+id = "not-in-ukraine"
+effect = "forbid"
+region = "UKR"
+customers = ["military"]
+"""
+POLICY_RUN = ["--catalog", "iridium", "--provider", "ir", "--catalog", "oneweb", "--provider", "ow",
+              "--region", "UKR", "--level", "6", *CLI_WINDOW]
+
+
+def csv_rows(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_policy_any_split_equals_skyfence_coverage(cli, cluster, tmp_path):
+    policy = tmp_path / "ir.toml"
+    policy.write_text(IR_POLICY)
+    for customer in ("military", "civil"):
+        common = [*POLICY_RUN, "--policy", str(policy), "--customer", customer]
+        ref = tmp_path / f"ref-{customer}.csv"
+        subprocess.run([cli, "coverage", *common, "-o", str(ref), "--quiet"], check=True, timeout=TIMEOUT_S)
+        for shards, chunks in ((1, 1), (2, 3), (4, 24)):
+            out = tmp_path / f"dist-{customer}-{shards}.csv"
+            assert run_main("coverage", *common, "-o", str(out), "--shards", str(shards), "--chunks", str(chunks),
+                            "--scheduler", cluster[0], "--quiet") == 0
+            assert out.read_bytes() == ref.read_bytes(), (customer, shards, chunks)
+    # Not vacuous: the military are refused ir's service in Ukraine, which ir covers; ow serves them.
+    mil = csv_rows(tmp_path / "ref-military.csv")
+    ir = [r for r in mil if r["provider"] == "ir"]
+    assert ir and all(r["served_fraction"] == "0.000000" for r in ir)
+    assert any(float(r["coverage_fraction"]) > 0 for r in ir)
+    assert all(r["served_fraction"] == r["coverage_fraction"] for r in mil if r["provider"] == "ow")
+    civ = csv_rows(tmp_path / "ref-civil.csv")
+    assert all(r["served_fraction"] == r["coverage_fraction"] for r in civ)
+    # GeoJSON as the CLI writes it; the Dataset's served_fraction is the file's.
+    common = [*POLICY_RUN, "--policy", str(policy), "--customer", "military"]
+    subprocess.run([cli, "coverage", *common, "-o", str(tmp_path / "ref.geojson"), "--quiet"], check=True,
+                   timeout=TIMEOUT_S)
+    assert run_main("coverage", *common, "-o", str(tmp_path / "dist.geojson"), "--shards", "3", "--chunks", "2",
+                    "--scheduler", cluster[0], "--quiet") == 0
+    assert (tmp_path / "dist.geojson").read_bytes() == (tmp_path / "ref.geojson").read_bytes()
+
+
+def test_policy_dataset_and_the_warning_said_once(client, tmp_path):
+    policy = tmp_path / "ir.toml"
+    policy.write_text(IR_POLICY)
+    args = dict(region="UKR", level=6, client=client, policies=[str(policy)])
+    with pytest.warns(skyfence.SkyfenceWarning) as said:
+        ds = sd.coverage({"ir": "iridium", "ow": "oneweb"}, START, STOP, STEP, shards=4, chunks=2, **args)
+    # No customer class: the warning counts every cell of the region, once, not once per shard.
+    n = ds.sizes["cell"]
+    about = [str(w.message) for w in said if "no customer class" in str(w.message)]
+    assert about == [f"{policy}: evaluated for {n} of {n} cells with no customer class, so rules that name a "
+                     "customer do not apply to them; give customer"], about
+    assert (ds.served_fraction == ds.coverage_fraction).all()  # no customer: no rule names it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", skyfence.SkyfenceWarning)
+        mil = sd.coverage({"ir": "iridium", "ow": "oneweb"}, START, STOP, STEP, shards=2, customer="military",
+                          **args)
+        plain = sd.coverage({"ir": "iridium", "ow": "oneweb"}, START, STOP, STEP, region="UKR", level=6,
+                            client=client)
+    assert "served_fraction" not in plain
+    xr.testing.assert_identical(mil.drop_vars("served_fraction"), plain)
+    assert (mil.served_fraction.sel(provider="ir") == 0).all()
+    assert (mil.served_fraction.sel(provider="ow") == mil.coverage_fraction.sel(provider="ow")).all()
+    # steps served by any permitted provider: ow's alone where it reaches min_sats.
+    assert (mil.served_fraction.sel(provider="any") == mil.coverage_fraction.sel(provider="ow")).all()
+
+
+def test_policy_bad_input_before_any_task(cluster, tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('provider = "ir"\n[[rule]]\nid = "x"\neffect = "maybe"\n')
+    out = str(tmp_path / "x.csv")
+    common = ["--catalog", "iridium", "--provider", "ir", "--level", "2", *CLI_WINDOW, "--scheduler", cluster[0],
+              "-o", out]
+    assert run_main("coverage", *common, "--policy", str(bad)) == 2
+    assert "bad.toml:4" in capsys.readouterr().err
+    other = tmp_path / "other.toml"
+    other.write_text(IR_POLICY.replace('"ir"', '"nobody"'))
+    assert run_main("coverage", *common, "--policy", str(other)) == 2
+    assert "none of the providers" in capsys.readouterr().err
+    assert run_main("coverage", *common, "--customer", "civil") == 2
+    assert "needs policies" in capsys.readouterr().err
+    assert sorted(os.listdir(tmp_path)) == ["bad.toml", "other.toml"]
+
+
+# Moving terminals under the example enforcement policy (tests/cli/enforcement.sh): a convoy, a boat, a
+# fast drone, a whitelisted post and a terminal roaming since February, over 150 minutes at 1 minute:
+# the policy's 5-minute enforcement delay spans several steps, so a chunk's first decisions depend on
+# the steps before it.
+MOVING = ["--catalog", "starlink", "--sites", os.path.join(REPO, "data", "terminals", "moving.csv"),
+          "--policy", os.path.join(REPO, "data", "policies", "starlink-enforcement.toml"),
+          "--start", "2026-04-27T10:00:00Z", "--duration", "150m", "--step", "1m"]
+
+
+def test_moving_terminals_any_split_equals_skyfence_coverage(cli, cluster, tmp_path):
+    for ext in ("csv", "geojson"):
+        subprocess.run([cli, "coverage", *MOVING, "-o", str(tmp_path / f"ref.{ext}"), "--quiet"], check=True,
+                       timeout=TIMEOUT_S)
+    # 30 chunks of 5 steps: each starts the terminals' decisions (roaming days, the
+    # enforcement delay) where the whole window's run has them at that step.
+    for shards, chunks in ((1, 1), (2, 7), (4, 30)):
+        out = tmp_path / f"dist-{shards}-{chunks}.csv"
+        assert run_main("coverage", *MOVING, "-o", str(out), "--shards", str(shards), "--chunks", str(chunks),
+                        "--scheduler", cluster[0], "--quiet") == 0
+        assert out.read_bytes() == (tmp_path / "ref.csv").read_bytes(), (shards, chunks)
+    assert run_main("coverage", *MOVING, "-o", str(tmp_path / "dist.geojson"), "--shards", "2", "--chunks", "3",
+                    "--scheduler", cluster[0], "--quiet") == 0
+    assert (tmp_path / "dist.geojson").read_bytes() == (tmp_path / "ref.geojson").read_bytes()
+    # Without a policy: followed where they are, no served_fraction.
+    plain = [a for a in MOVING if "enforcement" not in a and a != "--policy"]
+    subprocess.run([cli, "coverage", *plain, "-o", str(tmp_path / "plain-ref.csv"), "--quiet"], check=True,
+                   timeout=TIMEOUT_S)
+    assert run_main("coverage", *plain, "-o", str(tmp_path / "plain.csv"), "--shards", "2", "--chunks", "3",
+                    "--scheduler", cluster[0], "--quiet") == 0
+    assert (tmp_path / "plain.csv").read_bytes() == (tmp_path / "plain-ref.csv").read_bytes()
+    assert "served_fraction" not in (tmp_path / "plain.csv").read_text().splitlines()[0]
+    # As `check` decides them (tests/cli/enforcement.sh): the convoy served 107 of the 150 minutes, the
+    # exile past its roaming limit never, the whitelisted post always.
+    served = {r["cell_id"]: r["served_fraction"] for r in csv_rows(tmp_path / "ref.csv") if r["provider"] == "starlink"}
+    assert served["CONVOY-1"] == "0.713333" and served["EXILE-1"] == "0.000000" and served["POST-1"] == "1.000000"
+
+
+# A roaming limit of 0.01 day (14.4 minutes) and a 5-minute delay: decisions that depend on the steps
+# before them. ROAMER sits abroad with no roaming_since, so its roaming days count from the first step
+# it is asked about; LEAVER drives out of Ukraine into Poland, roaming from the last step seen inside.
+ROAMING_POLICY = """provider = "starlink"
+[enforcement]
+delay = "5m"
+[[rule]]
+id = "service"
+effect = "permit"
+[[rule]]
+id = "roaming"
+effect = "forbid"
+roaming_days = 0.01
+"""
+ROAMING_TERMINALS = """id,name,time_utc,lat_deg,lon_deg,customer,activation_country
+ROAMER,At rest abroad,2026-04-27T10:00:00Z,52.23,21.01,civil,UKR
+LEAVER,Lviv to Krakow,2026-04-27T10:00:00Z,49.84,24.03,civil,UKR
+LEAVER,,2026-04-27T11:30:00Z,50.06,19.94,,
+HOME,At rest at home,2026-04-27T10:00:00Z,50.45,30.52,civil,UKR
+"""
+
+
+def test_decisions_along_the_series_are_replayed_in_every_chunk(cli, cluster, tmp_path):
+    (tmp_path / "roaming.toml").write_text(ROAMING_POLICY)
+    (tmp_path / "terminals.csv").write_text(ROAMING_TERMINALS)
+    common = ["--catalog", "starlink", "--sites", str(tmp_path / "terminals.csv"), "--policy",
+              str(tmp_path / "roaming.toml"), "--start", "2026-04-27T10:00:00Z", "--duration", "90m", "--step", "1m"]
+    ref = tmp_path / "ref.csv"
+    subprocess.run([cli, "coverage", *common, "-o", str(ref), "--quiet"], check=True, timeout=TIMEOUT_S)
+    for shards, chunks in ((1, 1), (3, 4), (2, 90)):
+        out = tmp_path / f"dist-{shards}-{chunks}.csv"
+        assert run_main("coverage", *common, "-o", str(out), "--shards", str(shards), "--chunks", str(chunks),
+                        "--scheduler", cluster[0], "--quiet") == 0
+        assert out.read_bytes() == ref.read_bytes(), (shards, chunks)
+    # Not vacuous: ROAMER's clock starts with the decision taken the delay before the first step
+    # (TrackDecisions::start: 09:55), passes 0.01 day at 10:10, and the denial takes effect 5 minutes
+    # later: 15 of 90 steps served. A chunk that started its clock at its own first step would serve it
+    # longer (without the replay, the 4-chunk split differs from the CLI).
+    rows = {r["cell_id"]: r for r in csv_rows(ref) if r["provider"] == "starlink"}
+    assert rows["ROAMER"]["coverage_fraction"] == "1.000000" and rows["ROAMER"]["served_fraction"] == "0.166667"
+    assert 0 < float(rows["LEAVER"]["served_fraction"]) < 1 and rows["HOME"]["served_fraction"] == "1.000000"
 
 
 # ------------------------------------------------------------------------------------------- run

@@ -1,10 +1,14 @@
 // The globe viewer in headless Chromium (software WebGL), served by `skyfence serve`:
-//   node browser_check.mjs URL EXPECTED_SATELLITES EXPECTED_POSITIONS.json SCREENSHOT.png
+//   node browser_check.mjs URL EXPECTED_SATELLITES EXPECTED_POSITIONS.json SCREENSHOT.png [ROUTES_URL SWAP.json]
 // URL is the viewer's page (http://127.0.0.1:PORT/viewer/). EXPECTED_POSITIONS.json maps ISO instants to
 // {"provider/norad": [x, y, z] km} from `skyfence propagate --frame itrf`. Checks: the page loads with no
 // console error and no failed request; every request to a host other than 127.0.0.1 is blocked, and there
 // are none; the satellite count shown equals EXPECTED_SATELLITES; the positions drawn at each instant agree
-// with skyfence's within 1 km; the globe area of a screenshot is not blank. Exit 0 when all hold.
+// with skyfence's within 1 km; the globe area of a screenshot is not blank; a provider that a variant adds
+// is drawn in that variant only. ROUTES_URL is a second viewer, with routes and a catalog swap: its routes
+// are drawn, and choosing the swap draws the swapped-in satellites where SWAP.json ({"variant",
+// "positions": {ISO: {"provider/norad": [x, y, z] km}}}) puts them, with the variant's routes. Exit 0
+// when all hold.
 // playwright-core comes from web/node_modules (SKYFENCE_WEB overrides web/); Chromium is Debian's.
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -15,7 +19,7 @@ const web = process.env.SKYFENCE_WEB || path.join(here, "..", "..", "web");
 const { launchHeadlessChromium } = await import(pathToFileURL(path.join(web, "headless_chromium.mjs")).href);
 const { PNG } = await loadPngDecoder();
 
-const [url, expectedCountText, positionsFile, screenshotFile, routesUrl] = process.argv.slice(2);
+const [url, expectedCountText, positionsFile, screenshotFile, routesUrl, swapFile] = process.argv.slice(2);
 const expectedCount = Number(expectedCountText);
 const expected = JSON.parse(readFileSync(positionsFile, "utf8"));
 const failures = [];
@@ -141,9 +145,25 @@ try {
   check((await page.evaluate(() => window.skyfenceViewer.shownSatellites()))[firstProvider] === before[firstProvider],
     `checking ${firstProvider} again shows them`);
 
+  // A provider that a variant adds flies in that variant only.
+  const data = await page.evaluate(() => fetch("scenario.json").then((r) => r.json()));
+  const added = data.variants.find((v) => v.kind === "add_provider");
+  if (added) {
+    const n = data.satellites.filter((r) => r[0] === added.provider).length;
+    await page.evaluate((id) => window.skyfenceViewer.chooseVariant(id), added.id);
+    const inVariant = await page.evaluate(() => window.skyfenceViewer.shownSatellites());
+    await page.evaluate(() => window.skyfenceViewer.chooseVariant("baseline"));
+    const inBaseline = await page.evaluate(() => window.skyfenceViewer.shownSatellites());
+    check(n > 0 && inVariant[added.provider] === n && inBaseline[added.provider] === 0 &&
+      Object.keys(before).every((p) => p === added.provider || (inVariant[p] === before[p] && inBaseline[p] === before[p])),
+    `${added.provider}, added by ${added.id}: its ${n} satellites drawn in that variant only ` +
+      `(${JSON.stringify(inVariant)} / baseline ${JSON.stringify(inBaseline)})`);
+  } else {
+    console.log("note: no add-provider variant; the added provider's satellites were not checked");
+  }
+
   // Cells and terminals follow the chosen layer: a layer served nowhere but covered everywhere (a provider
   // forbidding the region) is red for service under policy and green for coverage.
-  const data = await page.evaluate(() => fetch("scenario.json").then((r) => r.json()));
   const denied = data.cell_layers.find((l) => l.served.every((v) => v === 0) && l.coverage.every((v) => v === 1));
   if (denied) {
     await page.selectOption("#cell-variant", denied.variant);
@@ -298,6 +318,51 @@ try {
       check(note.includes(path[path.length - 1]) && note.includes("RTT"), `the route is named: ${note}`);
       const none = await page2.evaluate(() => window.skyfenceViewer.route(""));
       check(none === null, "choosing no terminal draws no route");
+    }
+    // The catalog swap: choosing it draws the swapped-in satellites (fetched then) instead of the
+    // provider's, where `skyfence propagate` puts the catalog's at the shifted instants, and its routes.
+    if (swapFile) {
+      const swap = JSON.parse(readFileSync(swapFile, "utf8"));
+      const v = data2.variants.find((x) => x.id === swap.variant);
+      const baseline = await page2.evaluate(() => window.skyfenceViewer.shownSatellites());
+      const requested = [];
+      page2.on("request", (q) => requested.push(new URL(q.url()).pathname));
+      await page2.evaluate((id) => window.skyfenceViewer.chooseVariant(id), v.id);
+      check(requested.some((p) => p.endsWith(`/viewer/${v.data}`)), `choosing ${v.id} fetches ${v.data}`);
+      const vdata = await page2.evaluate((f) => fetch(f).then((r) => r.json()), v.data);
+      for (const [iso, want] of Object.entries(swap.positions)) {
+        const got = await page2.evaluate((t) => window.skyfenceViewer.drawnPositions(t), iso);
+        let worst = 0, missing = 0;
+        for (const [id, p] of Object.entries(want)) {
+          const q = got[id];
+          if (!q) { ++missing; continue; }
+          worst = Math.max(worst, Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]));
+        }
+        check(Object.keys(want).length > 0 && missing === 0 && worst <= 1.0,
+          `${v.id} at ${iso}: the ${Object.keys(want).length} swapped-in satellites drawn within 1 km of skyfence ` +
+          `propagate at the shifted instant (worst ${worst.toFixed(4)} km, ${missing} missing)`);
+      }
+      const shown = await page2.evaluate(() => window.skyfenceViewer.shownSatellites());
+      check(shown[v.provider] === vdata.satellites.length &&
+        Object.keys(baseline).every((p) => p === v.provider || shown[p] === baseline[p]),
+      `${v.id}: ${v.provider} drawn with the ${vdata.satellites.length} satellites swapped in (${JSON.stringify(shown)}, ` +
+        `baseline ${JSON.stringify(baseline)})`);
+      const vr = vdata.routes.find((x) => x.paths.some((p) => p.length > 0));
+      check(vr !== undefined && await page2.locator("#route-terminal option").count() === vdata.routes.length + 1,
+        `${v.id}: a route choice per terminal with routes in the variant (${vdata.routes.length})`);
+      if (vr) {
+        const k = vr.paths.findIndex((p) => p.length > 0);
+        await page2.evaluate((t) => window.skyfenceViewer.drawnPositions(t), new Date(start2 + vr.t_s[k] * 1000 + 30000).toISOString());
+        const got = await page2.evaluate((key) => window.skyfenceViewer.route(key), `${vr.provider}/${vr.terminal}`);
+        const path = vr.paths[k].split(" ");
+        const sat = await page2.evaluate(([p, n]) => window.skyfenceViewer.satellitePosition(p, n), [vr.provider, path[0].slice(4)]);
+        check(got && got.path.join(" ") === vr.paths[k] && got.drawn === path.length + 1 && sat &&
+          Math.hypot(...sat.map((x, i) => x - got.positions[1][i])) < 1e-6,
+        `${v.id}: ${vr.terminal}'s route drawn as the variant's file says, through the swapped-in satellite (${vr.paths[k]})`);
+      }
+      await page2.evaluate(() => window.skyfenceViewer.chooseVariant("baseline"));
+      const back = await page2.evaluate(() => window.skyfenceViewer.shownSatellites());
+      check(back[v.provider] === baseline[v.provider], `back to the baseline: ${back[v.provider]} ${v.provider} satellites`);
     }
     await page2.close();
   }

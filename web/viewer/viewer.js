@@ -27,9 +27,11 @@ function shareColour(v, alpha) {
   return new Cesium.Color(r / 255, g / 255, b / 255, alpha);
 }
 
+// A set of satellites drawn together: the baseline's (scenario.json's `satellites`) or the ones a
+// catalog-swap variant gives its provider (its variants/K.json), a point collection per provider.
 class Satellites {
-  constructor(data, scene) {
-    this.records = satelliteRecords(data.satellite_fields, data.satellites);
+  constructor(fields, rows, scene, colourOf) {
+    this.records = satelliteRecords(fields, rows);
     this.keys = new Map(); // key index -> {states: Float64Array(6 n), ok: Uint8Array(n)}
     // The worker computes the key after the clock's; a key it has not delivered when needed is computed
     // here (the same code), so the drawing never waits and never differs.
@@ -42,18 +44,27 @@ class Satellites {
       }
     };
     this.worker.onerror = (e) => console.error(`keys_worker.js: ${e.message}`);
-    this.worker.postMessage({ satellites: { fields: data.satellite_fields, rows: data.satellites } });
+    this.worker.postMessage({ satellites: { fields, rows } });
     this.collections = new Map();
-    data.providers.forEach((p, i) => {
+    for (const r of this.records) {
+      if (this.collections.has(r.provider)) continue;
       const c = scene.primitives.add(new Cesium.PointPrimitiveCollection());
-      c.colour = Cesium.Color.fromCssColorString(PROVIDER_COLOURS[i % PROVIDER_COLOURS.length]);
-      this.collections.set(p.name, c);
-    });
+      c.colour = colourOf(r.provider);
+      this.collections.set(r.provider, c);
+    }
     this.points = this.records.map((r) => this.collections.get(r.provider).add({
       position: Cesium.Cartesian3.ZERO, pixelSize: 3, color: this.collections.get(r.provider).colour,
       id: { kind: "satellite", norad: r.norad, name: r.name, provider: r.provider },
     }));
+    this.index = new Map(this.records.map((r, i) => [`${r.provider}/${r.norad}`, i]));
     this.scratch = new Cesium.Cartesian3();
+  }
+
+  // Where satellite "provider/norad" is drawn now (a Cartesian3, metres), or null when it is not drawn.
+  drawnAt(key) {
+    const i = this.index.get(key);
+    return i !== undefined && this.collections.get(this.records[i].provider).show && this.points[i].show
+      ? this.points[i].position : null;
   }
 
   store(index, k) {
@@ -76,8 +87,11 @@ class Satellites {
     this.worker.postMessage({ index });
   }
 
-  // Moves every point to its interpolated position at `ms`.
+  count(provider) { return this.records.filter((r) => r.provider === provider).length; }
+
+  // Moves every point to its interpolated position at `ms` (nothing while every provider is hidden).
   update(ms) {
+    if (![...this.collections.values()].some((c) => c.show)) return;
     const i0 = Math.floor(ms / (KEY_STEP_S * 1000));
     const a = this.key(i0), b = this.key(i0 + 1);
     this.lastFromWorker = Boolean(a.fromWorker || b.fromWorker);
@@ -99,6 +113,14 @@ class Satellites {
       pt.show = true;
     }
   }
+}
+
+// The WebGL renderer's name says whether it runs on the CPU (null when the browser does not tell).
+function softwareRenderer(scene) {
+  const gl = scene.canvas.getContext(scene.context.webgl2 ? "webgl2" : "webgl");
+  const info = gl && gl.getExtension("WEBGL_debug_renderer_info");
+  const name = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "";
+  return /swiftshader|llvmpipe|softpipe|software/i.test(name) ? name : null;
 }
 
 async function main() {
@@ -126,6 +148,13 @@ async function main() {
   scene.fog.enabled = false;
   scene.highDynamicRange = false;
   scene.postProcessStages.fxaa.enabled = false;
+  // A software rasteriser (SwiftShader, llvmpipe: no GPU) spends the frame filling pixels, most of them the
+  // globe's: there the scene is drawn at half the resolution in each direction (a quarter of the pixels)
+  // and scaled up, and the globe's tiles are refined less. `?resolution=1` (or any scale) overrides it.
+  const software = softwareRenderer(scene);
+  const asked = Number(new URLSearchParams(location.search).get("resolution"));
+  viewer.resolutionScale = asked > 0 && asked <= 2 ? asked : software ? 0.5 : 1;
+  if (software) scene.globe.maximumScreenSpaceError = 4;
 
   // The clock over the scenario's window.
   const start = Cesium.JulianDate.fromIso8601(data.run.start_utc);
@@ -141,21 +170,71 @@ async function main() {
 
   document.getElementById("title").textContent = data.run.scenario_name;
   performance.mark("skyfence:globe");
-  const sats = new Satellites(data, scene);
+  const colours = new Map(data.providers.map((p, i) =>
+    [p.name, Cesium.Color.fromCssColorString(PROVIDER_COLOURS[i % PROVIDER_COLOURS.length])]));
+  const colourOf = (name) => colours.get(name) || Cesium.Color.WHITE;
+  const sats = new Satellites(data.satellite_fields, data.satellites, scene, colourOf);
   performance.mark("skyfence:satellites");
 
-  // Providers: a toggle each, with its colour and satellite count.
+  // Each variant's own data (variants/K.json: a catalog swap's satellites, the variant's routes), fetched
+  // when the variant is first chosen; a swap's satellites become a set of their own.
+  const variantData = new Map(); // variant id -> Promise of {satellites: Satellites | null, routes}
+  const variantLoaded = new Map(); // the same, once loaded
+  const loadVariant = (v) => {
+    if (!v.data) return Promise.resolve(null);
+    if (!variantData.has(v.id)) {
+      variantData.set(v.id, (async () => {
+        const r = await fetch(v.data);
+        if (!r.ok) throw new Error(`${v.data}: HTTP ${r.status}`);
+        const d = await r.json();
+        if (d.format !== "skyfence-viewer-variant" || d.variant !== v.id) throw new Error(`${v.data}: not variant ${v.id}'s data`);
+        const x = { satellites: d.satellites.length > 0 ? new Satellites(data.satellite_fields, d.satellites, scene, colourOf) : null,
+          routes: d.routes };
+        variantLoaded.set(v.id, x);
+        return x;
+      })());
+    }
+    return variantData.get(v.id);
+  };
+  // Which satellites fly in the chosen variant: the baseline's, less a provider that another variant
+  // adds, with a catalog swap's provider's replaced by the swap's.
+  const addedBy = new Map(data.variants.filter((v) => v.kind === "add_provider").map((v) => [v.provider, v.id]));
+  let currentVariant = data.variants.find((v) => v.id === "baseline") || data.variants[0];
+  let currentExtra = null; // currentVariant's loaded data (null for the baseline)
+  const providerOn = new Map(data.providers.map((p) => [p.name, true]));
+  const providerLabels = new Map();
+  const satelliteSets = () => [sats, ...[...variantLoaded.values()].map((x) => x.satellites).filter((s) => s)];
+  const swapOf = (provider) => currentVariant.kind === "catalog_swap" && currentVariant.provider === provider &&
+    currentExtra && currentExtra.satellites ? currentExtra.satellites : null;
+  const flies = (set, provider) => {
+    if (set !== sats) return set === swapOf(provider);
+    if (addedBy.has(provider) && addedBy.get(provider) !== currentVariant.id) return false;
+    return swapOf(provider) === null;
+  };
+  // The set that draws `provider`'s satellites in the chosen variant.
+  const setOf = (provider) => swapOf(provider) || sats;
+  const showSatellites = () => {
+    for (const set of satelliteSets()) {
+      for (const [provider, c] of set.collections) c.show = providerOn.get(provider) !== false && flies(set, provider);
+    }
+    for (const p of data.providers) {
+      const n = satelliteSets().reduce((a, set) => a + (flies(set, p.name) ? set.count(p.name) : 0), 0);
+      providerLabels.get(p.name).textContent = `${p.name} (${n}${p.status === "planned" ? ", planned" : ""}` +
+        `${swapOf(p.name) ? `, as in ${currentVariant.id}` : ""})`;
+    }
+  };
+
+  // Providers: a toggle each, with its colour and satellite count in the chosen variant.
   const providersEl = document.getElementById("providers");
   data.providers.forEach((p) => {
-    const c = sats.collections.get(p.name);
-    const n = sats.records.filter((r) => r.provider === p.name).length;
     const label = document.createElement("label");
-    label.innerHTML = `<input type="checkbox" checked> <span class="swatch"></span>`;
-    label.querySelector(".swatch").style.background = c.colour.toCssColorString();
-    label.append(`${p.name} (${n}${p.status === "planned" ? ", planned" : ""})`);
-    label.querySelector("input").addEventListener("change", (e) => { c.show = e.target.checked; });
+    label.innerHTML = `<input type="checkbox" checked> <span class="swatch"></span> <span class="name"></span>`;
+    label.querySelector(".swatch").style.background = colourOf(p.name).toCssColorString();
+    providerLabels.set(p.name, label.querySelector(".name"));
+    label.querySelector("input").addEventListener("change", (e) => { providerOn.set(p.name, e.target.checked); showSatellites(); });
     providersEl.append(label);
   });
+  showSatellites();
 
   // Cells: one polygon each, recoloured when the layer changes.
   const cellsById = new Map();
@@ -257,7 +336,7 @@ async function main() {
     }
     return { state: s.states[lo], rules: s.rules[String(lo)] };
   };
-  const providerColour = (name) => sats.collections.has(name) ? sats.collections.get(name).colour : Cesium.Color.WHITE;
+  const providerColour = colourOf;
   const DENIED = Cesium.Color.fromCssColorString("#ff2d2d"), UNCOVERED = new Cesium.Color(0.45, 0.45, 0.45, 1);
   // The providers a terminal's state is shown for: the chosen one, or every provider of the variant.
   const stateProviders = () => providerSel.value === "any" ? data.providers.map((p) => p.name) : [providerSel.value];
@@ -304,6 +383,29 @@ async function main() {
   for (const sel of [variantSel, providerSel, metricSel, terminalColourMode]) {
     sel.addEventListener("change", () => { colourCells(); colourTerminals(); });
   }
+  // The chosen variant's satellites and routes (loaded on first choice; the baseline's meanwhile for the
+  // providers it changes: nothing is drawn that the variant does not have once loaded).
+  const nowMs = (julian) => Cesium.JulianDate.toDate(julian).getTime();
+  let variantReady = Promise.resolve();
+  const chooseVariant = async () => {
+    const v = data.variants.find((x) => x.id === variantSel.value);
+    currentVariant = v;
+    currentExtra = variantLoaded.get(v.id) || null;
+    showSatellites();
+    fillRoutes();
+    let extra = null;
+    try {
+      extra = await loadVariant(v);
+    } catch (e) {
+      console.error(`variant ${v.id}: ${e.message}`);
+    }
+    if (currentVariant !== v) return;
+    currentExtra = extra;
+    showSatellites();
+    if (extra && extra.satellites) extra.satellites.update(nowMs(clock.currentTime));
+    fillRoutes();
+  };
+  variantSel.addEventListener("change", () => { variantReady = chooseVariant(); });
   colourTerminals();
   document.getElementById("terminals-on").addEventListener("change", (e) => {
     for (const { entity } of terminalEntities) entity.show = e.target.checked;
@@ -416,11 +518,18 @@ async function main() {
   // A chosen terminal's serving link and route to the internet (the baseline's routes, computed at the
   // scenario's latency steps): at the clock's time, the route of the last latency step, drawn from the
   // terminal through its satellites (where they are drawn now) to the gateway and the PoP.
-  const routes = data.routes || [];
+  // The chosen variant's routes: the baseline's are in scenario.json, a variant's in its own file.
+  let routes = data.routes || [];
   const routeSel = document.getElementById("route-terminal");
   const routeNote = document.getElementById("route-note");
-  for (const r of routes) routeSel.add(new Option(`${r.terminal} (${r.provider})`, `${r.provider}/${r.terminal}`));
-  const satIndex = new Map(sats.records.map((r, i) => [`${r.provider}/${r.norad}`, i]));
+  function fillRoutes() {
+    routes = currentVariant.id === "baseline" ? data.routes || [] : currentExtra ? currentExtra.routes : [];
+    const chosen = routeSel.value;
+    while (routeSel.options.length > 1) routeSel.remove(1);
+    for (const r of routes) routeSel.add(new Option(`${r.terminal} (${r.provider})`, `${r.provider}/${r.terminal}`));
+    routeSel.value = routes.some((r) => `${r.provider}/${r.terminal}` === chosen) ? chosen : "";
+    describeRoute();
+  }
   const stationAt = new Map(data.ground_stations.map((g) => [`${g.provider}/${g.kind}:${g.id}`,
     Cesium.Cartesian3.fromDegrees(g.lon_deg, g.lat_deg, 0)]));
   // The route now: {path: [tokens], rtt, positions: [Cartesian3]} or null.
@@ -436,8 +545,8 @@ async function main() {
     const positions = [t.entity.position.getValue(time)];
     for (const node of path) {
       if (node.startsWith("sat:")) {
-        const i = satIndex.get(`${r.provider}/${node.slice(4)}`);
-        if (i !== undefined && sats.points[i].show) positions.push(Cesium.Cartesian3.clone(sats.points[i].position));
+        const p = setOf(r.provider).drawnAt(`${r.provider}/${node.slice(4)}`);
+        if (p) positions.push(Cesium.Cartesian3.clone(p));
       } else {
         const p = stationAt.get(`${r.provider}/${node}`);
         if (p) positions.push(p);
@@ -454,18 +563,18 @@ async function main() {
       width: 3, material: Cesium.Color.fromCssColorString("#ffe66d"), arcType: Cesium.ArcType.NONE,
     },
   });
-  const describeRoute = () => {
+  function describeRoute() {
     const r = routeNow(clock.currentTime);
-    routeNote.textContent = routes.length === 0 ? "These results have no routes (latency not computed, or no provider with gateways)."
-      : !routeSel.value ? `${routes.length} terminals with routes (baseline); choose one.`
+    routeNote.textContent = routes.length === 0 ? `No routes in ${currentVariant.id} (latency not computed, no provider with gateways, or not loaded yet).`
+      : !routeSel.value ? `${routes.length} terminals with routes (${currentVariant.id}); choose one.`
       : !r ? "No route yet at this time."
       : r.path.length === 0 ? `${r.terminal}: no route at the latency step ${new Date(startMs + r.at * 1000).toISOString().slice(11, 16)} UTC`
       : `${r.terminal} over ${r.provider} at ${new Date(startMs + r.at * 1000).toISOString().slice(11, 16)} UTC: ` +
         `${r.path.join(" > ")}; RTT ${r.rtt.toFixed(1)} ms`;
-  };
+  }
   routeSel.addEventListener("change", describeRoute);
   clock.onTick.addEventListener(() => { if (routeSel.value) describeRoute(); });
-  describeRoute();
+  fillRoutes();
 
   // Picking: what is under the pointer.
   const picked = document.getElementById("picked");
@@ -497,9 +606,15 @@ async function main() {
   }, Cesium.ScreenSpaceEventType.MOUSE_MOVE);
 
   // Satellites move before each frame.
-  const nowMs = (julian) => Cesium.JulianDate.toDate(julian).getTime();
-  scene.preUpdate.addEventListener((sc, time) => sats.update(nowMs(time)));
-  sats.update(nowMs(clock.currentTime));
+  const updateSatellites = (ms) => { for (const set of satelliteSets()) set.update(ms); };
+  const updateCost = []; // [start of the frame's update, ms it took], for timings
+  scene.preUpdate.addEventListener((sc, time) => {
+    const t0 = performance.now();
+    updateSatellites(nowMs(time));
+    updateCost.push([t0, performance.now() - t0]);
+    if (updateCost.length > 2000) updateCost.splice(0, 1000);
+  });
+  updateSatellites(nowMs(clock.currentTime));
 
   // Looks at the region (the cells' or terminals' centre), from far enough to see the constellations.
   const centre = data.cells.length > 0
@@ -559,13 +674,19 @@ async function main() {
         positions: r.positions.map((p) => [p.x / 1000, p.y / 1000, p.z / 1000]) };
     },
     satellitePosition(provider, norad) {
-      const i = satIndex.get(`${provider}/${norad}`);
-      const p = i !== undefined && sats.points[i].show ? sats.points[i].position : null;
+      const p = setOf(provider).drawnAt(`${provider}/${norad}`);
       return p ? [p.x / 1000, p.y / 1000, p.z / 1000] : null;
+    },
+    // Chooses variant `id` in the panel and resolves once its own data (satellites, routes) are in.
+    async chooseVariant(id) {
+      variantSel.value = id;
+      variantSel.dispatchEvent(new Event("change"));
+      await variantReady;
+      return currentVariant.id;
     },
     routeNote: () => routeNote.textContent,
     // A provider's colour, [r, g, b, a] in [0, 1] to two decimals (as text).
-    providerColour(name) { const c = providerColour(name); return [c.red, c.green, c.blue, c.alpha].map((x) => x.toFixed(2)); },
+    providerColour(name) { const c = colourOf(name); return [c.red, c.green, c.blue, c.alpha].map((x) => x.toFixed(2)); },
     terminalsShown: () => terminalEntities.filter(({ entity }) => entity.show).length,
     // Where terminal `id` is drawn now (degrees).
     terminalPosition(id) {
@@ -592,13 +713,28 @@ async function main() {
     drawnPositions(iso) {
       clock.shouldAnimate = false;
       clock.currentTime = Cesium.JulianDate.fromIso8601(iso);
-      sats.update(Date.parse(iso));
+      updateSatellites(Date.parse(iso));
       const out = {};
-      sats.records.forEach((r, i) => {
-        const pt = sats.points[i];
-        if (pt.show) out[`${r.provider}/${r.norad}`] = [pt.position.x / 1000, pt.position.y / 1000, pt.position.z / 1000];
-      });
+      for (const set of satelliteSets()) {
+        set.records.forEach((r, i) => {
+          const pt = set.points[i];
+          if (set.collections.get(r.provider).show && pt.show) {
+            out[`${r.provider}/${r.norad}`] = [pt.position.x / 1000, pt.position.y / 1000, pt.position.z / 1000];
+          }
+        });
+      }
       return out;
+    },
+    // The drawing settings: the WebGL renderer when it is a software one, the resolution scale.
+    rendering: () => ({ software, resolutionScale: viewer.resolutionScale,
+      maximumScreenSpaceError: scene.globe.maximumScreenSpaceError }),
+    // Over the last `seconds` seconds of wall time: frames drawn, their mean interval and the mean time
+    // the satellites' update took in them (ms); the rest of a frame is Cesium's (globe, primitives, draw).
+    frameStats(seconds) {
+      const t = performance.now() - seconds * 1000;
+      const f = frames.filter((x) => x >= t), u = updateCost.filter(([x]) => x >= t);
+      return { frames: f.length, interval_ms: f.length > 1 ? (f[f.length - 1] - f[0]) / (f.length - 1) : null,
+        satellites_ms: u.length ? u.reduce((a, [, d]) => a + d, 0) / u.length : null };
     },
     // Frames drawn in the last `seconds` seconds of wall time.
     framesInLast(seconds) {
@@ -606,12 +742,15 @@ async function main() {
       return frames.filter((f) => f >= t).length;
     },
     play(multiplier) { clock.multiplier = multiplier; clock.shouldAnimate = true; },
-    // Satellites drawn now, per provider (a hidden provider's collection counts 0).
+    // Satellites drawn now, per provider, over the baseline's set and the variants' (a hidden provider's
+    // collections count 0).
     shownSatellites() {
       const out = {};
-      sats.records.forEach((r, i) => {
-        out[r.provider] = (out[r.provider] || 0) + (sats.collections.get(r.provider).show && sats.points[i].show ? 1 : 0);
-      });
+      for (const set of satelliteSets()) {
+        set.records.forEach((r, i) => {
+          out[r.provider] = (out[r.provider] || 0) + (set.collections.get(r.provider).show && set.points[i].show ? 1 : 0);
+        });
+      }
       return out;
     },
     // Each cell's colour now, [r, g, b, a] bytes, in the order of scenario.json's cells.

@@ -385,6 +385,21 @@ void validate(const Results& r) {
       check_finite(v, w + ": elements");
     unique_key("satellite", {e.provider, std::to_string(e.norad_id)});
   }
+  for (const auto& vs : r.variant_satellites) {
+    const Variant* v = r.variant(vs.variant);
+    if (v == nullptr || v->kind != VariantKind::catalog_swap)
+      fail("variant satellites (" + vs.variant + "): not a catalog-swap variant");
+    unique_key("variant satellites", {vs.variant});
+    for (const auto& e : vs.satellites) {
+      const std::string w =
+          "variant satellite (" + vs.variant + ", " + e.provider + ", " + std::to_string(e.norad_id) + ")";
+      if (e.provider != v->provider) fail(w + ": the variant's provider is \"" + v->provider + "\"");
+      for (double x : {e.mean_motion_rev_per_day, e.eccentricity, e.inclination_deg, e.raan_deg,
+                       e.arg_perigee_deg, e.mean_anomaly_deg, e.bstar, e.mean_motion_dot, e.mean_motion_ddot})
+        check_finite(x, w + ": elements");
+      unique_key("variant satellite", {vs.variant, std::to_string(e.norad_id)});
+    }
+  }
   for (const auto& g : r.ground_stations) {
     const std::string w = "ground station (" + g.provider + ", " + g.kind + ", " + g.id + ")";
     if (r.provider(g.provider) == nullptr) fail(w + ": unknown provider \"" + g.provider + "\"");

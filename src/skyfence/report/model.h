@@ -244,6 +244,14 @@ struct SatelliteElements {
   double mean_motion_ddot = 0.0;  // rev/day^3 (TLE field: a sixth of the second derivative)
 };
 
+// The satellites a catalog-swap variant gives its provider (Variant::provider), as SGP4 was initialised
+// from them in that variant: their epochs moved forward by the variant's time_shift, so that SGP4 run
+// at the scenario's instants places them where the catalog's satellites were time_shift earlier.
+struct VariantSatellites {
+  std::string variant;                        // Variant::id, of kind catalog_swap
+  std::vector<SatelliteElements> satellites;  // provider: the variant's provider
+};
+
 // A gateway or point of presence of a provider's network (the scenario's `gateways` and `pops` files).
 struct GroundStation {
   std::string provider;  // ProviderInfo::name
@@ -448,6 +456,7 @@ struct Results {
   std::vector<PolicyRegion> policy_regions;          // the forbid rules' regions, baseline and variants
   std::vector<TerminalStateChange> terminal_states;  // per plan, provider and terminal, in step order
   std::vector<RouteRecord> routes;  // per plan, provider with gateways, latency step and terminal
+  std::vector<VariantSatellites> variant_satellites;  // one per catalog-swap variant
 
   // Lookups; nullptr when absent.
   [[nodiscard]] const ProviderInfo* provider(std::string_view name) const;

@@ -192,14 +192,15 @@ std::vector<ViewerFile> viewer_files(const std::filesystem::path& web) {
   return files;
 }
 
-std::string viewer_data_json(const std::filesystem::path& results_sqlite) {
+ViewerData viewer_data(const std::filesystem::path& results_sqlite) {
   using viewer_internal::column_text;
   using viewer_internal::json;
   using viewer_internal::query_rows;
   viewer_internal::StoreReader db(results_sqlite);
-  for (const char* t : {"runs", "providers", "variants", "cells", "cell_stats", "terminals",
-                        "terminal_tracks", "terminal_service", "capacity_cells", "satellites",
-                        "ground_stations", "policy_regions", "terminal_states", "routes"})
+  for (const char* t :
+       {"runs", "providers", "variants", "cells", "cell_stats", "terminals", "terminal_tracks",
+        "terminal_service", "capacity_cells", "satellites", "variant_satellites", "ground_stations",
+        "policy_regions", "terminal_states", "routes"})
     db.require_table(t);
 
   json j;
@@ -236,11 +237,36 @@ std::string viewer_data_json(const std::filesystem::path& results_sqlite) {
                            "MEAN_MOTION",       "ECCENTRICITY", "INCLINATION", "RA_OF_ASC_NODE",
                            "ARG_OF_PERICENTER", "MEAN_ANOMALY", "BSTAR",       "MEAN_MOTION_DOT",
                            "MEAN_MOTION_DDOT"};
-  j["satellites"] = query_rows(
-      db,
-      "SELECT provider, norad_id, name, epoch_utc, mean_motion_rev_per_day, eccentricity, inclination_deg, "
-      "raan_deg, arg_perigee_deg, mean_anomaly_deg, bstar, mean_motion_dot, mean_motion_ddot FROM satellites "
-      "ORDER BY provider, norad_id;");
+  constexpr const char* kElements =
+      "provider, norad_id, name, epoch_utc, mean_motion_rev_per_day, eccentricity, inclination_deg, "
+      "raan_deg, arg_perigee_deg, mean_anomaly_deg, bstar, mean_motion_dot, mean_motion_ddot";
+  j["satellites"] =
+      query_rows(db, std::string("SELECT ") + kElements + " FROM satellites ORDER BY provider, norad_id;");
+  // Each variant other than the baseline gets a file of its own, fetched by the page when the variant is
+  // chosen: the satellites a catalog swap gives its provider and the variant's routes.
+  std::map<std::string, json> variant_files;
+  for (const json& v : j["variants"]) {
+    if (v["id"] == "baseline") continue;
+    variant_files[v["id"].get<std::string>()] = {{"format", "skyfence-viewer-variant"},
+                                                 {"variant", v["id"]},
+                                                 {"satellites", json::array()},
+                                                 {"routes", json::array()}};
+  }
+  const auto variant_file = [&](const std::string& variant) -> json& {
+    const auto it = variant_files.find(variant);
+    if (it == variant_files.end()) {
+      throw InputError(results_sqlite.string() + ": a row names an unknown variant \"" + variant + "\"");
+    }
+    return it->second;
+  };
+  db.query(std::string("SELECT variant, ") + kElements +
+               " FROM variant_satellites ORDER BY variant, provider, norad_id;",
+           [&](sqlite3_stmt* st) {
+             json row = json::array();
+             for (int i = 1; i < sqlite3_column_count(st); ++i)
+               row.push_back(viewer_internal::column_value(st, i));
+             variant_file(column_text(st, 0))["satellites"].push_back(std::move(row));
+           });
   // Cells: token, centre and the four corners; layers hold one value per cell in this order.
   j["cells"] = query_rows(
       db,
@@ -388,37 +414,51 @@ std::string viewer_data_json(const std::filesystem::path& results_sqlite) {
         series["steps"].push_back(sqlite3_column_int64(st, 3));
         series["states"].get_ref<std::string&>() += state.substr(0, 1);
       });
-  // The baseline's routes to the internet (the variants' are in the store only, to keep the file small):
-  // per (provider, terminal) the latency steps' times (seconds after the start), RTTs and paths.
+  // Routes to the internet, the baseline's here and each variant's in its own file: per (provider,
+  // terminal) the latency steps' times (seconds after the start), RTTs and paths.
   j["routes"] = json::array();
-  std::map<std::pair<std::string, std::string>, std::size_t> route_index;
+  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> route_index;
   db.query(
-      "SELECT provider, terminal_id, (julianday(time_utc) - (SELECT julianday(start_utc) FROM runs)) * "
-      "86400.0, "
-      "rtt_ms, path FROM routes WHERE variant = 'baseline' ORDER BY provider, terminal_id, time_utc;",
+      "SELECT variant, provider, terminal_id, "
+      "(julianday(time_utc) - (SELECT julianday(start_utc) FROM runs)) * 86400.0, rtt_ms, path "
+      "FROM routes ORDER BY variant, provider, terminal_id, time_utc;",
       [&](sqlite3_stmt* st) {
-        const auto key = std::make_pair(column_text(st, 0), column_text(st, 1));
+        const std::string variant = column_text(st, 0);
+        json& routes = variant == "baseline" ? j["routes"] : variant_file(variant)["routes"];
+        const auto key = std::make_tuple(variant, column_text(st, 1), column_text(st, 2));
         auto it = route_index.find(key);
         if (it == route_index.end()) {
-          it = route_index.emplace(key, j["routes"].size()).first;
-          j["routes"].push_back({{"provider", key.first},
-                                 {"terminal", key.second},
-                                 {"t_s", json::array()},
-                                 {"rtt_ms", json::array()},
-                                 {"paths", json::array()}});
+          it = route_index.emplace(key, routes.size()).first;
+          routes.push_back({{"provider", std::get<1>(key)},
+                            {"terminal", std::get<2>(key)},
+                            {"t_s", json::array()},
+                            {"rtt_ms", json::array()},
+                            {"paths", json::array()}});
         }
-        json& r = j["routes"][it->second];
-        r["t_s"].push_back(std::round(sqlite3_column_double(st, 2) * 1000.0) / 1000.0);
-        r["rtt_ms"].push_back(viewer_internal::column_value(st, 3));
-        r["paths"].push_back(column_text(st, 4));
+        json& r = routes[it->second];
+        r["t_s"].push_back(std::round(sqlite3_column_double(st, 3) * 1000.0) / 1000.0);
+        r["rtt_ms"].push_back(viewer_internal::column_value(st, 4));
+        r["paths"].push_back(column_text(st, 5));
       });
-  return j.dump();
+  ViewerData out;
+  for (std::size_t k = 0; k < j["variants"].size(); ++k) {
+    json& v = j["variants"][k];
+    if (v["id"] == "baseline") {
+      v["data"] = nullptr;
+      continue;
+    }
+    const std::string name = "variants/" + std::to_string(k) + ".json";
+    v["data"] = name;
+    out.variant_files.emplace_back(name, variant_files[v["id"].get<std::string>()].dump());
+  }
+  out.scenario = j.dump();
+  return out;
 }
 
 ViewerWritten write_viewer(const std::filesystem::path& results_dir, const std::filesystem::path& web) {
   namespace fs = std::filesystem;
   const std::vector<ViewerFile> files = viewer_files(web);
-  const std::string data = viewer_data_json(results_dir / "results.sqlite");
+  const ViewerData data = viewer_data(results_dir / "results.sqlite");
 
   const fs::path final_dir = results_dir / "viewer";
   std::error_code ec;
@@ -439,14 +479,18 @@ ViewerWritten write_viewer(const std::filesystem::path& results_dir, const std::
     out.bytes += fs::file_size(to);
     ++out.files;
   }
-  {
-    std::ofstream o(staging / kViewerDataName, std::ios::binary);
-    o << data;
+  const auto write_data = [&](const std::string& name, const std::string& text) {
+    const fs::path to = staging / name;
+    fs::create_directories(to.parent_path());
+    std::ofstream o(to, std::ios::binary);
+    o << text;
     o.close();
-    if (!o) throw std::runtime_error((staging / kViewerDataName).string() + ": cannot write");
-  }
-  out.bytes += data.size();
-  ++out.files;
+    if (!o) throw std::runtime_error(to.string() + ": cannot write");
+    out.bytes += text.size();
+    ++out.files;
+  };
+  for (const auto& [name, text] : data.variant_files) write_data(name, text);
+  write_data(kViewerDataName, data.scenario);
   // The previous viewer moves aside first, then the new one into place; the old one is removed last.
   const fs::path old = results_dir / ("viewer.old-" + pid);
   const bool had_old = fs::exists(fs::symlink_status(final_dir, ec));

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace skyfence::report {
@@ -34,11 +35,20 @@ struct ViewerFile {
 };
 std::vector<ViewerFile> viewer_files(const std::filesystem::path& web);
 
-// The viewer's data (JSON text) from a results store: the run, providers, variants, every satellite's
-// mean elements, the cells with their per-variant and per-provider layers, the terminals (tracks
-// included) with their service, gateways and PoPs. Throws InputError when the file is not a results
-// store or lacks a table the viewer needs (a store written by an older skyfence).
-std::string viewer_data_json(const std::filesystem::path& results_sqlite);
+// The viewer's data (JSON text) from a results store. `scenario` (scenario.json): the run, providers,
+// variants, every satellite's mean elements, the cells with their per-variant and per-provider layers,
+// the terminals (tracks included) with their service and states, gateways and PoPs, forbidden regions
+// and the baseline's routes. `variant_files`: for each variant other than the baseline, in the variants'
+// order, its path inside viewer/ ("variants/K.json", K its index, named by the variant's "data" in
+// scenario.json) and its text: the satellites a catalog swap gives its provider (variant_satellites) and
+// the variant's routes, which the page fetches only when the variant is chosen. Throws InputError when
+// the file is not a results store or lacks a table the viewer needs (a store written by an older
+// skyfence).
+struct ViewerData {
+  std::string scenario;
+  std::vector<std::pair<std::string, std::string>> variant_files;
+};
+ViewerData viewer_data(const std::filesystem::path& results_sqlite);
 
 struct ViewerWritten {
   std::filesystem::path folder;  // DIR/viewer

@@ -980,6 +980,16 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
       }
     }
   }
+  for (const SwappedCatalog& s : in.swapped) {
+    const VariantSpec& v = sc.variants[s.variant];
+    report::VariantSatellites vs{v.id, {}};
+    for (const orbits::ElementSet& es : s.sets) {
+      vs.satellites.push_back({v.provider, es.norad_id, es.name, es.epoch, es.mean_motion_rev_per_day,
+                               es.eccentricity, es.inclination_deg, es.raan_deg, es.arg_perigee_deg,
+                               es.mean_anomaly_deg, es.bstar, es.mean_motion_dot, es.mean_motion_ddot});
+    }
+    res.variant_satellites.push_back(std::move(vs));
+  }
   record_load_issues(sc, in, plans, res);
   for (const Plan& p : plans) res.variants.push_back(p.info);
   record_policy_regions(plans, res);

@@ -30,10 +30,7 @@ void warn_without_customer(const StudyInput& in, const std::vector<policy::Reque
   const auto n = static_cast<std::size_t>(std::count_if(
       contexts.begin(), contexts.end(), [](const policy::RequestContext& c) { return c.customer.empty(); }));
   if (n == 0) return;
-  emit(in, fmt::format("{}: evaluated for {} of {} {} with no customer class, so rules that name a customer "
-                       "do not apply to them; give {}{}",
-                       policy_file, n, contexts.size(), pts.cells ? "cells" : "sites", in.names.customer,
-                       pts.cells ? "" : " or a customer column in the sites file"));
+  emit(in, no_customer_warning(in, policy_file, n, contexts.size(), pts.cells));
 }
 
 // The policies, each with the index of the provider it names (InputError when it names none or a
@@ -236,6 +233,15 @@ void check_uplink(const StudyInput& in, std::span<const double> demand_up,
 }
 
 }  // namespace study_internal
+
+std::string no_customer_warning(const StudyInput& in, const std::string& policy_file, std::size_t without,
+                                std::size_t total, bool cells) {
+  return fmt::format(
+      "{}: evaluated for {} of {} {} with no customer class, so rules that name a customer "
+      "do not apply to them; give {}{}",
+      policy_file, without, total, cells ? "cells" : "sites", in.names.customer,
+      cells ? "" : " or a customer column in the sites file");
+}
 
 std::vector<earth::Site> read_sites(const std::string& path, bool strict, const std::string& strict_name,
                                     const std::function<void(const std::string&)>& warn) {

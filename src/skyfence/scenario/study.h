@@ -110,6 +110,12 @@ policy::PermissionHook tracked_permissions(const StudyInput& in, const Points& p
                                            std::span<const std::string> provider_names,
                                            std::optional<earth::CountryBorders>& borders);
 
+// The warning load_permissions gives about `policy_file` when `without` of `total` points (cells or
+// sites) ask with no customer class; a study computed in parts gives it once, with the parts' counts
+// summed.
+std::string no_customer_warning(const StudyInput& in, const std::string& policy_file, std::size_t without,
+                                std::size_t total, bool cells);
+
 // The policies, each for the provider it names (InputError when it names none or a provider has two),
 // evaluated per point (request_contexts); warns when points ask with no customer class.
 policy::ProviderPermissions load_permissions(const StudyInput& in, const Points& pts,

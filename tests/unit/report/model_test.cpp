@@ -116,6 +116,38 @@ TEST(ReportModel, ValidateNamesTheProblem) {
   EXPECT_NO_THROW(validate(r));
 }
 
+// A catalog swap's satellites (variant_satellites) belong to a catalog-swap variant and to its provider.
+TEST(ReportModel, VariantSatellitesBelongToTheirCatalogSwap) {
+  const auto expect_error = [](const Results& r, const std::string& part) {
+    try {
+      validate(r);
+      ADD_FAILURE() << "no error, expected one mentioning " << part;
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+    }
+  };
+  Results r = testing::synthetic();
+  ASSERT_EQ(r.variants.size(), 3u);
+  ASSERT_EQ(r.satellites[0].provider, "Alpha");
+  Variant& v = r.variants[2];  // alpha-withdraws, made a swap of Alpha's catalog
+  r.variant_satellites.push_back({v.id, {r.satellites[0], r.satellites[2]}});
+  expect_error(r, "variant satellites (" + v.id + "): not a catalog-swap variant");
+  v.kind = VariantKind::catalog_swap;
+  EXPECT_NO_THROW(validate(r));
+  Results bad = r;
+  bad.variant_satellites[0].satellites[1].provider = "Beta";
+  expect_error(bad, "variant satellite (" + v.id + ", Beta, 41902): the variant's provider is \"Alpha\"");
+  bad = r;
+  bad.variant_satellites[0].satellites[1].bstar = std::numeric_limits<double>::quiet_NaN();
+  expect_error(bad, "variant satellite (" + v.id + ", Alpha, 41902): elements");
+  bad = r;
+  bad.variant_satellites[0].satellites.push_back(r.satellites[0]);
+  expect_error(bad, "variant satellite (" + v.id + ", 41900) given twice");
+  bad = r;
+  bad.variant_satellites.push_back({"nowhere", {}});
+  expect_error(bad, "variant satellites (nowhere): not a catalog-swap variant");
+}
+
 TEST(ReportModel, RttQuantilesNearestRank) {
   const RttQuantiles q = rtt_quantiles({50, 10, 40, 20, 30});
   EXPECT_EQ(q.min_ms, 10);

@@ -512,6 +512,23 @@ TEST(Scenario, CatalogSwapFliesTheOtherSnapshotAtItsDates) {
       << v.description;
   EXPECT_EQ(r.variants[2].catalog, "bundled catalog starlink-2025-09-01");
   EXPECT_EQ(r.variants[3].catalog, "");  // a withdrawal swaps nothing
+  // The swapped-in satellites are recorded (variant_satellites, for the globe viewer) as SGP4 was
+  // initialised from them: the catalog's element sets with their epochs moved by the shift.
+  ASSERT_EQ(r.variant_satellites.size(), 2u);
+  EXPECT_EQ(r.variant_satellites[0].variant, "starlink-2024-07");
+  EXPECT_EQ(r.variant_satellites[1].variant, "starlink-2025-09");
+  const std::vector<report::SatelliteElements>& swapped = r.variant_satellites[0].satellites;
+  ASSERT_EQ(swapped.size(), old_sets.size());
+  for (std::size_t i = 0; i < swapped.size(); ++i) {
+    const auto it = std::find_if(old_sets.begin(), old_sets.end(), [&](const orbits::ElementSet& es) {
+      return es.norad_id == swapped[i].norad_id;
+    });
+    ASSERT_NE(it, old_sets.end()) << swapped[i].norad_id;
+    EXPECT_EQ(swapped[i].provider, "starlink");
+    EXPECT_EQ(swapped[i].epoch, it->epoch + v.time_shift) << swapped[i].norad_id;
+    EXPECT_EQ(swapped[i].mean_anomaly_deg, it->mean_anomaly_deg);
+    EXPECT_EQ(swapped[i].mean_motion_rev_per_day, it->mean_motion_rev_per_day);
+  }
   ASSERT_EQ(r.providers.size(), 2u);
   EXPECT_EQ(r.providers[0].satellite_count, now_sets.size());
   // What loading each swapped-in catalog left out is recorded under its variant, beside the baseline's.

@@ -448,6 +448,33 @@ std::vector<Table> build_tables(const Results& r) {
   }
   out.push_back(std::move(satellites));
 
+  Table variant_satellites{"variant_satellites",
+                           {{"variant", T},
+                            {"provider", T},
+                            {"norad_id", I},
+                            {"name", T},
+                            {"epoch_utc", T},
+                            {"mean_motion_rev_per_day", R},
+                            {"eccentricity", R},
+                            {"inclination_deg", R},
+                            {"raan_deg", R},
+                            {"arg_perigee_deg", R},
+                            {"mean_anomaly_deg", R},
+                            {"bstar", R},
+                            {"mean_motion_dot", R},
+                            {"mean_motion_ddot", R}},
+                           {"variant", "provider", "norad_id"},
+                           {}};
+  for (const auto& vs : r.variant_satellites) {
+    for (const auto& e : vs.satellites) {
+      variant_satellites.rows.push_back({vs.variant, e.provider, integer(e.norad_id), e.name,
+                                         utc_text(e.epoch), e.mean_motion_rev_per_day, e.eccentricity,
+                                         e.inclination_deg, e.raan_deg, e.arg_perigee_deg, e.mean_anomaly_deg,
+                                         e.bstar, e.mean_motion_dot, e.mean_motion_ddot});
+    }
+  }
+  out.push_back(std::move(variant_satellites));
+
   Table ground_stations{"ground_stations",
                         {{"provider", T}, {"kind", T}, {"station_id", T}, {"lat_deg", R}, {"lon_deg", R}},
                         {"provider", "kind", "station_id"},
