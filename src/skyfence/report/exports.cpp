@@ -120,6 +120,11 @@ std::vector<std::string> write_geojson(const Results& results, const std::string
       for (const auto& s : results.terminal_service) {
         if (s.terminal == t.id) props[s.variant + ":" + s.provider + ":served_fraction"] = s.served_fraction;
       }
+      // With uplink demand: the share of it met (the downlink's demand met is in the CSV tables).
+      for (const auto& c : results.terminal_capacity_up) {
+        if (c.terminal == t.id)
+          props[c.variant + ":" + c.provider + ":demand_up_met_fraction"] = c.demand_met_fraction;
+      }
       // A moving terminal: its trajectory, with the time of each vertex (so the file reads back as
       // trajectories, earth/trajectory.h).
       ordered_json geometry = {{"type", "Point"}, {"coordinates", {t.lon_deg, t.lat_deg}}};

@@ -20,7 +20,8 @@ std::vector<std::string> write_csv_tables(const Results& results, const std::str
 // coverage::write_geojson gives it too (the tables call it cell_token); lat_deg, lon_deg, area_km2; and
 // for every (variant, provider) layer the properties "<variant>:<provider>:coverage_fraction",
 // ":served_fraction", ":mean_visible", ":max_gap_s") and DIR/terminals.geojson (a Point feature per
-// terminal: terminal_id, name, group_id, customer_class and "<variant>:<provider>:served_fraction").
+// terminal: terminal_id, name, group_id, customer_class and "<variant>:<provider>:served_fraction", and
+// with uplink demand "<variant>:<provider>:demand_up_met_fraction").
 // Coordinates are [lon_deg, lat_deg] with every longitude in [-180, 180] (RFC 7946): a cell is a
 // Polygon, or a MultiPolygon of its two parts when it straddles the antimeridian (cut there by
 // earth::lonlat_parts, which also replaces a corner at a pole by two pole vertices). Rings are closed

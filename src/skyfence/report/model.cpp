@@ -199,15 +199,32 @@ void validate_capacity(const Results& r, Variant known_variant, Provider known_p
     check_fraction(x.demand_met_fraction, w + ": demand_met_fraction");
     check_fraction(x.full_service_share, w + ": full_service_share");
   }
-  for (const TerminalCapacity& x : r.terminal_capacity) {
-    const std::string w = "terminal capacity (" + x.variant + ", " + x.provider + ", " + x.terminal + ")";
+  for (const bool up : {false, true}) {
+    const std::string table = up ? "terminal capacity up" : "terminal capacity";
+    for (const TerminalCapacity& x : up ? r.terminal_capacity_up : r.terminal_capacity) {
+      const std::string w = table + " (" + x.variant + ", " + x.provider + ", " + x.terminal + ")";
+      known_variant(x.variant, w);
+      known_provider(x.provider, w);
+      known_terminal(x.terminal, w);
+      unique_key(table, {x.variant, x.provider, x.terminal});
+      for (double v : {x.demand_mbps, x.mean_mbps, x.p5_mbps, x.min_mbps}) check_mbps(v, w + ": Mbps");
+      check_fraction(x.demand_met_fraction, w + ": demand_met_fraction");
+      check_fraction(x.full_service_fraction, w + ": full_service_fraction");
+    }
+  }
+  for (const CapacityScope& x : r.capacity_up) {
+    const std::string w =
+        "capacity up (" + x.scope + " " + x.scope_id + ", " + x.variant + ", " + x.provider + ")";
     known_variant(x.variant, w);
     known_provider(x.provider, w);
-    known_terminal(x.terminal, w);
-    unique_key("terminal capacity", {x.variant, x.provider, x.terminal});
-    for (double v : {x.demand_mbps, x.mean_mbps, x.p5_mbps, x.min_mbps}) check_mbps(v, w + ": Mbps");
+    if (x.scope != kScopeGroup || r.group(x.scope_id) == nullptr) {
+      throw std::invalid_argument("report: " + w + ": unknown scope (the uplink's scopes are groups)");
+    }
+    unique_key("capacity up", {x.scope, x.scope_id, x.variant, x.provider});
+    check_mbps(x.demand_mbps, w + ": demand_mbps");
+    check_mbps(x.carried_mbps, w + ": carried_mbps");
     check_fraction(x.demand_met_fraction, w + ": demand_met_fraction");
-    check_fraction(x.full_service_fraction, w + ": full_service_fraction");
+    check_fraction(x.full_service_share, w + ": full_service_share");
   }
   for (const CapacityCellLayer& x : r.capacity_cells) {
     const std::string w = "capacity cells (" + x.variant + ", " + x.provider + ")";

@@ -450,6 +450,10 @@ struct Results {
   std::vector<TerminalCapacity> terminal_capacity;
   std::vector<CapacityCellLayer> capacity_cells;
   std::vector<ProviderUsage> provider_usage;
+  // The uplink's demand met (docs/capacity.md, "The uplink"), as `capacity` (group scopes only: cells
+  // ask no uplink) and `terminal_capacity`; empty unless some terminal group asks uplink demand.
+  std::vector<CapacityScope> capacity_up;
+  std::vector<TerminalCapacity> terminal_capacity_up;
   std::optional<EnforcementStudy> enforcement;       // when the scenario has an [enforcement] study
   std::vector<SatelliteElements> satellites;         // every provider's satellites as loaded
   std::vector<GroundStation> ground_stations;        // gateways and PoPs of providers with a network

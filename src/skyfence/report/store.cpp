@@ -134,9 +134,10 @@ class Statement {
 }  // namespace
 
 std::string sqlite_schema() {
-  // The schema does not depend on the rows: built from an empty, valid model.
+  // The schema does not depend on the rows: built from an empty, valid model (with the uplink's tables,
+  // which a store has only when the scenario asks uplink demand).
   std::string sql;
-  for (const auto& t : internal::build_tables(Results{})) sql += create_sql(t) + "\n";
+  for (const auto& t : internal::build_tables(Results{}, true)) sql += create_sql(t) + "\n";
   return sql;
 }
 

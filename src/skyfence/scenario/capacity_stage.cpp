@@ -51,17 +51,19 @@ std::vector<capacity::DemandPoint> demand_points(const Scenario& sc, const RunIn
   return out;
 }
 
-// Sums of demand and carried Mbps over a set of points, for one result row.
+// Sums of demand and carried Mbps over a set of points, for one result row of `out` (res.capacity, or with
+// `up` the uplink's res.capacity_up).
 void add_scope(const std::string& scope, const std::string& scope_id, const std::string& variant,
-               const capacity::CapacityResult& r, const std::vector<std::size_t>& points,
-               report::Results& res) {
+               const capacity::CapacityResult& r, const std::vector<std::size_t>& points, bool up,
+               std::vector<report::CapacityScope>& out) {
+  const std::vector<double>& demands = up ? r.demand_up_mbps : r.demand_mbps;
   for (std::size_t row = 0; row < r.names.size(); ++row) {
     double demand = 0.0, carried = 0.0, full = 0.0;
     for (std::size_t i : points) {
-      const capacity::PointCapacity& c = r.at(row, i);
-      demand += r.demand_mbps[i];
+      const capacity::PointCapacity& c = up ? r.at_up(row, i) : r.at(row, i);
+      demand += demands[i];
       carried += c.mean_mbps;
-      full += r.demand_mbps[i] * c.full_service_fraction;
+      full += demands[i] * c.full_service_fraction;
     }
     report::CapacityScope x;
     x.scope = scope;
@@ -72,7 +74,7 @@ void add_scope(const std::string& scope, const std::string& scope_id, const std:
     x.carried_mbps = carried;
     x.demand_met_fraction = demand > 0.0 ? std::clamp(carried / demand, 0.0, 1.0) : 1.0;
     x.full_service_share = demand > 0.0 ? std::clamp(full / demand, 0.0, 1.0) : 1.0;
-    res.capacity.push_back(std::move(x));
+    out.push_back(std::move(x));
   }
 }
 
@@ -133,6 +135,11 @@ void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<
     const policy::ProviderPermissions permits = plan_permissions(sc, in, plan);
     capacity::CapacityOptions co;
     co.permission = plan_permission_hook(in, plan, permits);
+    // Uplink demand (when some group asks it): none from the cells, each terminal's.
+    if (!in.uplink_asked_by.empty()) {
+      co.demand_up_mbps.assign(n_cells, 0.0);
+      for (const TerminalRow& t : in.terminals) co.demand_up_mbps.push_back(t.demand_up_mbps);
+    }
     // Moving terminals: each step's demand where each terminal is then.
     if (in.moving) {
       co.positions = [&in](time::Instant at, std::span<frames::Geodetic> out) {
@@ -147,7 +154,8 @@ void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<
     if (sc.region.has_demand()) {
       std::vector<std::size_t> cells(n_cells);
       for (std::size_t i = 0; i < n_cells; ++i) cells[i] = i;
-      add_scope(std::string(report::kScopeRegion), res.run.region_name, plan.info.id, r, cells, res);
+      add_scope(std::string(report::kScopeRegion), res.run.region_name, plan.info.id, r, cells, false,
+                res.capacity);
       for (std::size_t row = 0; row < r.names.size(); ++row) {
         report::CapacityCellLayer layer;
         layer.variant = plan.info.id;
@@ -165,15 +173,22 @@ void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<
       for (std::size_t t = 0; t < in.terminals.size(); ++t) {
         if (in.terminals[t].group == g.id) members.push_back(n_cells + t);
       }
-      add_scope(std::string(report::kScopeGroup), g.id, plan.info.id, r, members, res);
+      add_scope(std::string(report::kScopeGroup), g.id, plan.info.id, r, members, false, res.capacity);
+      if (r.uplink)
+        add_scope(std::string(report::kScopeGroup), g.id, plan.info.id, r, members, true, res.capacity_up);
     }
-    for (std::size_t t = 0; t < in.terminals.size(); ++t) {
-      for (std::size_t row = 0; row < r.names.size(); ++row) {
-        const capacity::PointCapacity& c = r.at(row, n_cells + t);
-        res.terminal_capacity.push_back(
-            {plan.info.id, row + 1 == r.names.size() ? std::string(report::kAnyProvider) : r.names[row],
-             in.terminals[t].site.id, r.demand_mbps[n_cells + t], c.mean_mbps, c.p5_mbps, c.min_mbps,
-             c.demand_met_fraction, c.full_service_fraction});
+    for (const bool up : {false, true}) {
+      if (up && !r.uplink) break;
+      std::vector<report::TerminalCapacity>& out = up ? res.terminal_capacity_up : res.terminal_capacity;
+      const std::vector<double>& demands = up ? r.demand_up_mbps : r.demand_mbps;
+      for (std::size_t t = 0; t < in.terminals.size(); ++t) {
+        for (std::size_t row = 0; row < r.names.size(); ++row) {
+          const capacity::PointCapacity& c = up ? r.at_up(row, n_cells + t) : r.at(row, n_cells + t);
+          out.push_back({plan.info.id,
+                         row + 1 == r.names.size() ? std::string(report::kAnyProvider) : r.names[row],
+                         in.terminals[t].site.id, demands[n_cells + t], c.mean_mbps, c.p5_mbps, c.min_mbps,
+                         c.demand_met_fraction, c.full_service_fraction});
+        }
       }
     }
     record_usage(plan, models, r, res);

@@ -734,6 +734,15 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& o, const RunContext&
     }
     const std::vector<detection::TerminalInfo> infos = detection::terminal_infos(
         tracks, "", "", [&]() -> const earth::CountryBorders& { return borders; }, g.file);
+    // Uplink demand: the group's default, or a demand_up_mbps column (then every terminal of the file needs
+    // a value, or the group a default).
+    const bool column_up = std::any_of(sites.begin(), sites.end(), [](const earth::Site& s) {
+      const std::string* up = s.attribute("demand_up_mbps");
+      return up != nullptr && !up->empty();
+    });
+    const std::optional<double> group_up =
+        g.demand_up_mbps >= 0.0 ? std::optional<double>(g.demand_up_mbps) : std::nullopt;
+    if (sc.capacity() && (column_up || group_up) && in.uplink_asked_by.empty()) in.uplink_asked_by = g.file;
     for (std::size_t k = 0; k < sites.size(); ++k) {
       earth::Site& s = sites[k];
       if (!terminal_ids.insert(s.id).second) {
@@ -749,6 +758,12 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& o, const RunContext&
       if (sc.capacity()) {
         t.demand_mbps = capacity::site_demand_mbps(
             s, g.file, g.demand_mbps, ", or a demand_mbps for group \"" + g.id + "\" in the scenario");
+        t.demand_up_mbps =
+            capacity::site_demand_up_mbps(s, g.file, group_up, column_up,
+                                          " (the file gives demand_up_mbps to other terminals: give every "
+                                          "terminal one, 0 for none, or a demand_up_mbps for group \"" +
+                                              g.id + "\" in the scenario)")
+                .value_or(0.0);
       }
       t.tracked = trajectories || infos[k].roaming.activation_country.has_value();
       if (t.tracked) t.roaming = infos[k].roaming;
@@ -781,6 +796,15 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& o, const RunContext&
       in.swapped.push_back(load_swap(sc, k, o, data_dir));
   }
   for (const Loaded& l : loaded) in.union_names.push_back(l.spec.name);
+  // Uplink demand is allocated over every provider's uplink (capacity.h): each must model it.
+  for (const Loaded& l : loaded) {
+    if (in.uplink_asked_by.empty() || !l.model || l.model->has_uplink) continue;
+    throw InputError(SourceLocation{l.model->source, 0, "satellite_class"},
+                     "expected uplink figures (capacity_up_gbps, beams_up and beam_bandwidth_up_mhz in every "
+                     "[[satellite_class]]): " +
+                         in.uplink_asked_by + " asks for uplink demand (demand_up_mbps), and provider \"" +
+                         l.spec.name + "\" does not model the uplink");
+  }
 
   // Points: cell centres, then terminals.
   for (const earth::Cell& c : cells) in.points.push_back(c.centre);
@@ -1343,6 +1367,8 @@ report::Results merge_parts(report::Results record, std::vector<report::Results>
     append_part_rows(record.terminal_capacity, p.terminal_capacity);
     append_part_rows(record.capacity_cells, p.capacity_cells);
     append_part_rows(record.provider_usage, p.provider_usage);
+    append_part_rows(record.capacity_up, p.capacity_up);
+    append_part_rows(record.terminal_capacity_up, p.terminal_capacity_up);
     append_part_rows(record.terminal_states, p.terminal_states);
     append_part_rows(record.routes, p.routes);
     if (p.enforcement) record.enforcement = std::move(p.enforcement);

@@ -423,7 +423,7 @@ void read_terminal_groups(Reader& r, const toml::table& root, Scenario& sc) {
   for (std::size_t i = 0; i < a->size(); ++i) {
     const toml::table& t = *a->get(i)->as_table();
     const std::string where = "terminals[" + std::to_string(i) + "].";
-    r.only(t, {"group", "name", "file", "customer", "demand_mbps", "providers"}, where);
+    r.only(t, {"group", "name", "file", "customer", "demand_mbps", "demand_up_mbps", "providers"}, where);
     TerminalGroupSpec g;
     g.defined_at = SourceLocation{r.path(), r.line_of(t), where};
     const auto id = r.string(t, "group", where + "group", true);
@@ -431,6 +431,7 @@ void read_terminal_groups(Reader& r, const toml::table& root, Scenario& sc) {
     if (auto v = r.string(t, "name", where + "name")) g.name = *v;
     if (auto v = r.string(t, "customer", where + "customer")) g.customer = *v;
     if (auto v = r.number(t, "demand_mbps", where + "demand_mbps", 0.0, 1e9)) g.demand_mbps = *v;
+    if (auto v = r.number(t, "demand_up_mbps", where + "demand_up_mbps", 0.0, 1e9)) g.demand_up_mbps = *v;
     read_name_list(r, t, "providers", g.providers, where);
     if (!id || !file) continue;
     g.id = *id;
@@ -791,6 +792,10 @@ void check_demand(Reader& r, const Scenario& sc) {
   for (const TerminalGroupSpec& g : sc.groups) {
     check_names(g.providers, g.defined_at.line, g.defined_at.field + "providers");
     demand = demand || g.demand_mbps >= 0.0;
+    if (g.demand_up_mbps >= 0.0 && !capacity) {
+      r.add_line(g.defined_at.line, g.defined_at.field + "demand_up_mbps",
+                 "uplink demand needs service models on every provider (demand met is not computed)");
+    }
   }
   if (capacity && !demand && sc.groups.empty()) {
     r.add_line(sc.region.defined_at.line, "region.demand_density_mbps_km2",

@@ -52,6 +52,9 @@ struct TerminalGroupSpec {
   // Downlink demand of each terminal, Mbps; a terminal's own `demand_mbps` column wins. < 0: none
   // given (then every terminal needs the column when capacity is computed).
   double demand_mbps = -1.0;
+  // Uplink demand of each terminal, Mbps; a terminal's own `demand_up_mbps` column wins. < 0: none given
+  // (then the terminals ask none unless the file has the column, docs/scenario.md).
+  double demand_up_mbps = -1.0;
   std::vector<std::string> providers;  // preferences, most preferred first; empty: every provider in order
   SourceLocation defined_at;
 };

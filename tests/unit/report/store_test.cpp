@@ -279,6 +279,48 @@ TEST(ReportStore, UnwritableFolderIsAClearError) {
   }
 }
 
+// The uplink's tables are in a store only with uplink rows (a store without uplink demand is as it was
+// before they existed); their rows read back as written.
+TEST(ReportStore, UplinkTablesOnlyWithUplinkDemand) {
+  const fs::path dir = testing::scratch_dir("uplink");
+  write_sqlite(testing::synthetic(), (dir / "without.sqlite").string());
+  EXPECT_TRUE(
+      Db(dir / "without.sqlite").rows("SELECT name FROM sqlite_master WHERE name LIKE '%_up'").empty());
+
+  Results r = testing::synthetic();
+  const std::string variant = r.variants.front().id, provider = r.providers.front().name;
+  const std::string terminal = r.terminals.front().id, group = r.terminals.front().group;
+  r.terminal_capacity_up.push_back({variant, provider, terminal, 12.5, 7.25, 0.5, 0.0, 0.58, 0.25});
+  r.capacity_up.push_back(
+      {std::string(kScopeGroup), group, variant, std::string(kAnyProvider), 12.5, 7.25, 0.58, 0.25});
+  write_sqlite(r, (dir / "with.sqlite").string());
+  const Db db(dir / "with.sqlite");
+  EXPECT_EQ(db.rows("SELECT name FROM sqlite_master WHERE name LIKE '%_up' ORDER BY name"),
+            (std::vector<std::vector<std::string>>{{"capacity_up"}, {"terminal_capacity_up"}}));
+  EXPECT_EQ(db.rows("SELECT * FROM terminal_capacity_up"),
+            (std::vector<std::vector<std::string>>{
+                {variant, provider, terminal, "12.5", "7.25", "0.5", "0", "0.57999999999999996", "0.25"}}));
+  EXPECT_EQ(db.rows("SELECT * FROM capacity_up"),
+            (std::vector<std::vector<std::string>>{
+                {"group", group, variant, "any", "12.5", "7.25", "0.57999999999999996", "0.25"}}));
+  EXPECT_NE(sqlite_schema().find("CREATE TABLE terminal_capacity_up ("), std::string::npos);
+
+  // Validated like the downlink's: a fraction out of range, an unknown terminal or group.
+  Results bad = r;
+  bad.terminal_capacity_up[0].demand_met_fraction = 1.5;
+  EXPECT_THROW(write_sqlite(bad, (dir / "bad.sqlite").string()), std::invalid_argument);
+  bad = r;
+  bad.terminal_capacity_up[0].terminal = "nobody";
+  EXPECT_THROW(write_sqlite(bad, (dir / "bad.sqlite").string()), std::invalid_argument);
+  bad = r;
+  bad.capacity_up[0].scope_id = "no-group";
+  EXPECT_THROW(write_sqlite(bad, (dir / "bad.sqlite").string()), std::invalid_argument);
+  bad = r;
+  bad.capacity_up.push_back(bad.capacity_up[0]);
+  EXPECT_THROW(write_sqlite(bad, (dir / "bad.sqlite").string()), std::invalid_argument);
+  EXPECT_FALSE(fs::exists(dir / "bad.sqlite"));
+}
+
 // docs/results.md documents every table and every column of the store.
 TEST(ReportStore, SchemaIsDocumented) {
   std::ifstream in(std::string(SKYFENCE_DATA_DIR) + "/../docs/results.md");
@@ -286,7 +328,7 @@ TEST(ReportStore, SchemaIsDocumented) {
   std::stringstream ss;
   ss << in.rdbuf();
   const std::string doc = ss.str();
-  for (const auto& t : internal::build_tables(Results{})) {
+  for (const auto& t : internal::build_tables(Results{}, true)) {
     const auto at = doc.find("### `" + t.name + "`");
     ASSERT_NE(at, std::string::npos) << "table " << t.name << " is not documented";
     const auto end = doc.find("### ", at + 4);

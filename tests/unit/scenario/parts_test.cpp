@@ -69,6 +69,20 @@ TEST(ScenarioParts, MergedPartsAreTheSingleRun) {
   EXPECT_TRUE(report::encode_results(merged(sc, {1, 2, 1}, one, warnings)) == expected);
 }
 
+// The uplink's tables travel and merge too.
+TEST(ScenarioParts, MergedPartsKeepTheUplink) {
+  const Scenario sc = load_scenario(fixtures::kScenarioData + "uplink.toml");
+  ASSERT_EQ(plan_count(sc), 3u);
+  const RunContext run{.threads = 2, .data_dir = SKYFENCE_DATA_DIR};
+  const report::Results whole = run_scenario(sc, parts_options(), run);
+  EXPECT_FALSE(whole.capacity_up.empty());
+  EXPECT_FALSE(whole.terminal_capacity_up.empty());
+  std::vector<std::string> warnings;
+  const report::Results parts = merged(sc, {1, 2}, run, warnings);
+  EXPECT_EQ(parts.terminal_capacity_up.size(), whole.terminal_capacity_up.size());
+  EXPECT_TRUE(report::encode_results(parts) == report::encode_results(whole));
+}
+
 TEST(ScenarioParts, RefusesPartsThatAreNot) {
   const Scenario sc = load_scenario(fixtures::kScenarioData + "parts.toml");
   const RunContext run{.threads = 1, .data_dir = SKYFENCE_DATA_DIR};

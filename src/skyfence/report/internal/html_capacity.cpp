@@ -39,6 +39,43 @@ void scope_table(Page& page, const Results& r, const Scope& s) {
   table_close(page);
 }
 
+// The uplink's demand met per terminal group and variant (shown when some group asks uplink demand).
+void uplink_table(Page& page, const Results& r) {
+  if (r.capacity_up.empty()) return;
+  const auto row = [&](const std::string& group, const std::string& variant,
+                       const std::string& provider) -> const CapacityScope* {
+    for (const CapacityScope& x : r.capacity_up) {
+      if (x.scope_id == group && x.variant == variant && x.provider == provider) return &x;
+    }
+    return nullptr;
+  };
+  table_open(page,
+             "Uplink demand met per terminal group (terminal to satellite, allocated over each provider's "
+             "uplink capacity in preference rounds of its own; mean over the steps): in all, and the Mbps "
+             "each provider carried.");
+  std::string& o = page.out;
+  o += "<thead><tr><th>Group</th><th>Variant</th><th>Uplink demand (Mbps)</th><th>Demand met</th><th>Full "
+       "service</th>";
+  for (const ProviderInfo& p : r.providers) o += "<th>" + escape_html(p.name) + " (Mbps)</th>";
+  o += "</tr></thead><tbody>";
+  for (const TerminalGroup& g : r.groups) {
+    for (const Variant& v : r.variants) {
+      const CapacityScope* any = row(g.id, v.id, std::string(kAnyProvider));
+      if (any == nullptr) continue;
+      o += "<tr><td>" + escape_html(g.id) + "</td><td>" + escape_html(v.id) + "</td><td>" +
+           num(any->demand_mbps, 1) + "</td>" + bar_cell(any->demand_met_fraction, kAnyColour) + "<td>" +
+           pct(any->full_service_share) + "</td>";
+      for (const ProviderInfo& p : r.providers) {
+        const CapacityScope* x = row(g.id, v.id, p.name);
+        o += "<td>" + (x ? num(x->carried_mbps, 1) : std::string("&#8211;")) + "</td>";
+      }
+      o += "</tr>";
+    }
+  }
+  o += "</tbody>";
+  table_close(page);
+}
+
 void usage_table(Page& page, const Results& r) {
   table_open(
       page,
@@ -92,6 +129,7 @@ void capacity_section(Page& page, const Results& r, const MapBase* base) {
       "demand goes to its providers in order of preference, what one cannot carry passing to the next. "
       "The model, its parameters and their sources: docs/capacity.md.</p>";
   for (const Scope& s : scopes(r)) scope_table(page, r, s);
+  uplink_table(page, r);
   if (base != nullptr) capacity_maps(page, r, *base);
   usage_table(page, r);
   page.out += "</section>";

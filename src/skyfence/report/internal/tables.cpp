@@ -56,39 +56,53 @@ Value text_or_null(const std::string& s) {
 // so that the schema reads top to bottom as the document does.
 namespace {
 
-// The demand-met tables (docs/capacity.md): per scope, per terminal, and each provider's usage.
-void append_capacity_tables(const Results& r, std::vector<Table>& out) {
-  Table capacity{"capacity",
-                 {{"scope", T},
-                  {"scope_id", T},
-                  {"variant", T},
-                  {"provider", T},
-                  {"demand_mbps", R},
-                  {"carried_mbps", R},
-                  {"demand_met_fraction", R},
-                  {"full_service_share", R}},
-                 {"scope", "scope_id", "variant", "provider"},
-                 {}};
-  for (const auto& x : r.capacity) {
-    capacity.rows.push_back({x.scope, x.scope_id, x.variant, x.provider, x.demand_mbps, x.carried_mbps,
-                             x.demand_met_fraction, x.full_service_share});
+// One row per scope (docs/capacity.md): the capacity table, or the uplink's.
+Table capacity_scope_table(const std::string& name, const std::vector<CapacityScope>& rows) {
+  Table t{name,
+          {{"scope", T},
+           {"scope_id", T},
+           {"variant", T},
+           {"provider", T},
+           {"demand_mbps", R},
+           {"carried_mbps", R},
+           {"demand_met_fraction", R},
+           {"full_service_share", R}},
+          {"scope", "scope_id", "variant", "provider"},
+          {}};
+  for (const auto& x : rows) {
+    t.rows.push_back({x.scope, x.scope_id, x.variant, x.provider, x.demand_mbps, x.carried_mbps,
+                      x.demand_met_fraction, x.full_service_share});
   }
-  Table terminal_capacity{"terminal_capacity",
-                          {{"variant", T},
-                           {"provider", T},
-                           {"terminal", T},
-                           {"demand_mbps", R},
-                           {"mean_mbps", R},
-                           {"p5_mbps", R},
-                           {"min_mbps", R},
-                           {"demand_met_fraction", R},
-                           {"full_service_fraction", R}},
-                          {"variant", "provider", "terminal"},
-                          {}};
-  for (const auto& x : r.terminal_capacity) {
-    terminal_capacity.rows.push_back({x.variant, x.provider, x.terminal, x.demand_mbps, x.mean_mbps,
-                                      x.p5_mbps, x.min_mbps, x.demand_met_fraction, x.full_service_fraction});
+  return t;
+}
+
+// One row per terminal and provider: the terminal_capacity table, or the uplink's.
+Table terminal_capacity_table(const std::string& name, const std::vector<TerminalCapacity>& rows) {
+  Table t{name,
+          {{"variant", T},
+           {"provider", T},
+           {"terminal", T},
+           {"demand_mbps", R},
+           {"mean_mbps", R},
+           {"p5_mbps", R},
+           {"min_mbps", R},
+           {"demand_met_fraction", R},
+           {"full_service_fraction", R}},
+          {"variant", "provider", "terminal"},
+          {}};
+  for (const auto& x : rows) {
+    t.rows.push_back({x.variant, x.provider, x.terminal, x.demand_mbps, x.mean_mbps, x.p5_mbps, x.min_mbps,
+                      x.demand_met_fraction, x.full_service_fraction});
   }
+  return t;
+}
+
+// The demand-met tables (docs/capacity.md): per scope, per terminal, and each provider's usage; then the
+// uplink's two when it has rows or `every_table` (a store without uplink demand is as it was before the
+// uplink existed).
+void append_capacity_tables(const Results& r, bool every_table, std::vector<Table>& out) {
+  Table capacity = capacity_scope_table("capacity", r.capacity);
+  Table terminal_capacity = terminal_capacity_table("terminal_capacity", r.terminal_capacity);
   Table usage{"provider_usage",
               {{"variant", T},
                {"provider", T},
@@ -125,6 +139,10 @@ void append_capacity_tables(const Results& r, std::vector<Table>& out) {
   out.push_back(std::move(cells));
   out.push_back(std::move(terminal_capacity));
   out.push_back(std::move(usage));
+  if (every_table || !r.capacity_up.empty() || !r.terminal_capacity_up.empty()) {
+    out.push_back(capacity_scope_table("capacity_up", r.capacity_up));
+    out.push_back(terminal_capacity_table("terminal_capacity_up", r.terminal_capacity_up));
+  }
 }
 
 // The leakage and collateral study (docs/enforcement.md): one row per setting, and per setting and
@@ -175,7 +193,7 @@ void append_enforcement_tables(const Results& r, std::vector<Table>& out) {
 
 }  // namespace
 
-std::vector<Table> build_tables(const Results& r) {
+std::vector<Table> build_tables(const Results& r, bool every_table) {
   std::vector<Table> out;
 
   Table runs{"runs",
@@ -562,7 +580,7 @@ std::vector<Table> build_tables(const Results& r) {
   }
   out.push_back(std::move(reliance));
   out.push_back(std::move(reliance_providers));
-  append_capacity_tables(r, out);
+  append_capacity_tables(r, every_table, out);
   append_enforcement_tables(r, out);
   return out;
 }

@@ -29,8 +29,9 @@ struct Table {
   std::vector<std::vector<Value>> rows;
 };
 
-// Every table in schema order, filled from `results` (which must have passed validate()).
-std::vector<Table> build_tables(const Results& results);
+// Every table in schema order, filled from `results` (which must have passed validate()). The uplink's
+// tables (capacity_up, terminal_capacity_up) only when they have rows, or with `every_table`.
+std::vector<Table> build_tables(const Results& results, bool every_table = false);
 
 // ISO-8601 UTC with milliseconds, as stored.
 std::string utc_text(time::Instant t);

@@ -80,6 +80,8 @@ struct TerminalRow {
   std::string customer;  // class used for the policy
   std::string policy_group;
   double demand_mbps = 0.0;  // when demand met is computed: the terminal's, else its group's
+  // The same for the uplink; 0 when its group asks none.
+  double demand_up_mbps = 0.0;
   // From a trajectories file (earth/trajectory.h), or at rest with an activation country: decided by
   // policy::TrackDecisions, as `check` decides (where it is at each step, its speed and roaming days, the
   // delay); else by its fixed site, as a cell.
@@ -122,6 +124,9 @@ struct RunInputs {
   std::vector<SwappedCatalog> swapped;      // one per catalog-swap variant, in scenario order
   std::vector<std::string> union_names;     // loaded[k].spec.name
   std::vector<frames::Geodetic> points;     // cell centres, then terminals
+  // With uplink demand (some group's default or terminals file column): the first terminals file asking
+  // it; empty: none, the uplink is not computed.
+  std::string uplink_asked_by;
 };
 
 // Stage "load": reads the borders, region, terminals, providers and the catalogs of catalog-swap
