@@ -35,6 +35,7 @@
 #include "skyfence/network/series.h"
 #include "skyfence/network/topology.h"
 #include "skyfence/orbits/presets.h"
+#include "skyfence/orbits/refit.h"
 #include "skyfence/time/scales.h"
 #include "skyfence/time/window.h"
 #include "skyfence/visibility/fleet.h"
@@ -72,6 +73,8 @@ struct Options {
   std::string output;
   std::string export_dir;  // --export-hypatia
   bool overwrite = false;
+  bool keep_epochs = false;         // --keep-epochs: the element sets written as they are
+  double refit_max_error_km = 1.0;  // --refit-max-error: warn beyond this position difference
   bool gateway_elevation_given = false;
   bool quiet = false;
   unsigned threads = 0;
@@ -391,6 +394,60 @@ network::SeriesCounts write_routes(const Options& o, network::Network& net, cons
   return counts;
 }
 
+// The element sets re-fitted to --start over the export's window (orbits::refit_to_epoch: sets already
+// at --start pass unchanged), the residuals as epoch_refit.csv's text in `report`; what was done on
+// stderr, with a warning for satellites beyond --refit-max-error or that cannot be propagated.
+std::vector<orbits::ElementSet> refit_to_start(const Options& o, const std::vector<orbits::ElementSet>& sets,
+                                               const std::vector<Instant>& times, std::string& report) {
+  Progress progress("refit", 1.0, o.quiet);
+  const std::vector<orbits::RefitResult> fits = orbits::refit_to_epoch(
+      sets, times.front(), times.front(), times.back(), {}, run_context(o.threads, &progress));
+  progress.finish();
+  report = network::hypatia_refit_report_text(sets, fits);
+  std::vector<orbits::ElementSet> out;
+  std::size_t refitted = 0, failed = 0, worst_at = 0;
+  std::vector<std::size_t> over;
+  double worst = 0.0;
+  for (std::size_t i = 0; i < fits.size(); ++i) {
+    const orbits::RefitResult& f = fits[i];
+    out.push_back(f.elements);
+    refitted += f.refitted ? 1 : 0;
+    if (f.error != orbits::Sgp4Error::none) {
+      ++failed;
+      continue;
+    }
+    if (!(f.max_position_error_km <= o.refit_max_error_km)) over.push_back(i);
+    if (!(f.max_position_error_km <= worst)) {
+      worst = f.max_position_error_km;
+      worst_at = i;
+    }
+  }
+  if (!o.quiet && !sets.empty()) {
+    fmt::print(stderr,
+               "skyfence: {} of {} element set(s) re-fitted to --start {} (the others already there or "
+               "unable to propagate); largest position difference over the window {:.4f} km (NORAD {}); "
+               "epoch_refit.csv lists each\n",
+               refitted, sets.size(), time::format_iso8601(times.front()), worst, sets[worst_at].norad_id);
+  }
+  if (!over.empty()) {
+    std::string ids;
+    for (std::size_t k = 0; k < over.size() && k < 10; ++k)
+      ids += (k ? ", " : "") + std::to_string(sets[over[k]].norad_id);
+    warn(
+        fmt::format("{} re-fitted satellite(s) differ from their element sets by more than {} km over the "
+                    "window (NORAD {}{}): ns-3 will place them that far from this state's positions; see "
+                    "epoch_refit.csv",
+                    over.size(), o.refit_max_error_km, ids, over.size() > 10 ? ", ..." : ""));
+  }
+  if (failed > 0) {
+    warn(
+        fmt::format("{} element set(s) cannot be propagated over the window and are written as they are "
+                    "(see epoch_refit.csv)",
+                    failed));
+  }
+  return out;
+}
+
 // --export-hypatia: Hypatia's static and dynamic state of the network whose ground stations are the
 // sites then the gateways (Hypatia has no terrestrial links: no PoPs, no ground relay), and the routes of
 // the pairs, if any, over that same network (docs/network.md, "Export for ns-3").
@@ -406,14 +463,19 @@ int run_export(const Options& o, const std::vector<Instant>& times, network::Net
   nopts.ground_relay = false;
   nopts.gateway_links = false;
   const std::vector<orbits::ElementSet>& sets = loaded.sets;
-  // Hypatia's ns-3 module places each satellite at its own epoch plus the simulation time.
+  network::HypatiaExportOptions eopts;
+  // Hypatia's ns-3 module places each satellite at its own epoch plus the simulation time: the element
+  // sets written are re-fitted to --start (docs/network.md, "Epochs"), unless --keep-epochs.
+  const std::vector<orbits::ElementSet> written =
+      o.keep_epochs ? sets : refit_to_start(o, sets, times, eopts.refit_report);
   std::size_t off_epoch = 0;
-  for (const auto& es : sets) off_epoch += es.epoch == times.front() ? 0 : 1;
-  if (off_epoch > 0) {
+  for (const auto& es : written) off_epoch += es.epoch == times.front() ? 0 : 1;
+  if (o.keep_epochs && off_epoch > 0) {
     warn(
         fmt::format("{} of {} element set(s) have an epoch other than --start ({}): Hypatia's ns-3 module "
                     "places each satellite at its epoch plus the simulation time, so its positions and "
-                    "delays will not be this state's (the forwarding state itself is valid)",
+                    "delays will not be this state's (the forwarding state itself is valid); without "
+                    "--keep-epochs they are re-fitted to --start",
                     off_epoch, sets.size(), time::format_iso8601(times.front())));
   }
   const visibility::Fleet fleet(sets);
@@ -422,7 +484,6 @@ int run_export(const Options& o, const std::vector<Instant>& times, network::Net
   std::vector<network::GroundNode> stations = ground_nodes(sites);
   for (const auto& g : ground_nodes(gateways)) stations.push_back(g);
   network::Network net(fleet, std::move(isl), {}, {}, std::move(stations), nopts);
-  network::HypatiaExportOptions eopts;
   if (hypatia) {
     eopts.orbits = hypatia->tles.orbits;
     eopts.sats_per_orbit = hypatia->tles.sats_per_orbit;
@@ -430,8 +491,8 @@ int run_export(const Options& o, const std::vector<Instant>& times, network::Net
   eopts.overwrite = o.overwrite;
   Progress progress("export", 1.0, o.quiet);
   check_interrupted();
-  const network::HypatiaExportSummary s =
-      network::export_hypatia_state(net, sets, times, o.export_dir, eopts, run_context(o.threads, &progress));
+  const network::HypatiaExportSummary s = network::export_hypatia_state(
+      net, written, times, o.export_dir, eopts, run_context(o.threads, &progress));
   progress.finish();
   if (!pairs.empty()) write_routes(o, net, times, pairs, {});  // the sites are at rest
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -634,8 +695,9 @@ links explicitly. --gsl-max-range limits ground links by slant range instead of 
 description.txt) and routes as Hypatia does: its links and limits, its ground stations as sites (by
 name), no gateways or PoPs unless given. --export-hypatia DIR writes Hypatia's static files and, per
 step, its fstate_<t_ns>.txt and gsl_if_bandwidth_<t_ns>.txt for its ns-3 module: the sites then the
-gateways as ground stations, forwarding over satellites only, from the same shortest paths; the pairs
-are then optional (their CSV is routed on that network). Sites never relay traffic; --satellites-only keeps
+gateways as ground stations, forwarding over satellites only, from the same shortest paths, the element
+sets re-fitted to one epoch at --start (epoch_refit.csv gives each one's residual; --keep-epochs writes
+them as they are); the pairs are then optional (their CSV is routed on that network). Sites never relay traffic; --satellites-only keeps
 city-to-city routes off gateways and fibre (ISLs only). Routes: shortest propagation delay (Dijkstra).
 Pairs: --from ID --to ID (ids from --sites), --pairs FILE (CSV with src,dst columns), or --to-internet
 (every site to its best PoP through any gateway; dst is that PoP).
@@ -708,6 +770,17 @@ Exit status: 0 ok, 1 runtime failure, 2 bad input, 130 interrupted.)");
   cmd->add_flag("--overwrite", opts->overwrite, "--export-hypatia: replace a folder that has files in it")
       ->needs(export_dir);
   export_dir->excludes(cmd->get_option("--to-internet"));
+  auto* keep_epochs = cmd->add_flag("--keep-epochs", opts->keep_epochs,
+                                    "--export-hypatia: write the element sets as they are instead of "
+                                    "re-fitting them to --start (ns-3 propagates each from its own epoch)")
+                          ->needs(export_dir);
+  cmd->add_option("--refit-max-error", opts->refit_max_error_km,
+                  "--export-hypatia: warn about re-fitted satellites whose positions differ from their "
+                  "element sets' by more than this over the window (km)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str()
+      ->needs(export_dir)
+      ->excludes(keep_epochs);
   auto* reconf = cmd->add_option("--reconfiguration", opts->reconfiguration,
                                  "serving-satellite slots: starlink (= --reconfiguration-interval 15s "
                                  "--reconfiguration-offset 12s, Starlink's global schedule) or off")

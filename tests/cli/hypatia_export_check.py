@@ -14,6 +14,13 @@ checks are repeated here). No Hypatia code is used. It then follows the forwardi
                         (the times of networkx_rtt_SRC_to_DST.txt, when present).
   --all-pairs           also walks every ordered pair of ground stations at every step (loops, drops).
   --same-epoch          requires one epoch for every TLE (satgenpy's read_tles does).
+  --refit-from TLE --start ISO [--refit-bound KM]
+                        the element sets were re-fitted to --start from the catalog TLE (the latest set
+                        of each NORAD id): with python-sgp4 (Vallado's SGP4, an implementation other
+                        than skyfence's), each exported set propagated as ns-3 does (tsince = t - start)
+                        must be within KM (default 1) of the catalog's set at t, at 11 instants over the
+                        exported window; epoch_refit.csv must list every satellite, its residual no
+                        larger than this check finds plus 50 m (it samples more instants).
 
 Exit status 0 when every check passes, else 1 with the first problems on stderr.
 """
@@ -184,7 +191,7 @@ def check_dynamic(d, st, p, on_step):
     step = times[1] - times[0] if len(times) > 1 else 0
     p.require(all(t == k * step for k, t in enumerate(times)), "the steps are not evenly spaced from 0")
     others = set(os.listdir(d)) - {f"fstate_{t}.txt" for t in times} - {f"gsl_if_bandwidth_{t}.txt" for t in times}
-    p.require(others == {"tles.txt", "ground_stations.txt", "isls.txt", "gsl_interfaces_info.txt", "description.txt"},
+    p.require(others - {"epoch_refit.csv"} == {"tles.txt", "ground_stations.txt", "isls.txt", "gsl_interfaces_info.txt", "description.txt"},
               f"unexpected files {sorted(others)}")
 
     for t in times:
@@ -252,6 +259,58 @@ def walk(table, n, src, dst, limit):
     return path
 
 
+def check_refit(d, p, catalog, start_iso, bound_km, window_ns):
+    """The re-fitted element sets against the catalog's, with python-sgp4 (see --refit-from)."""
+    from datetime import datetime
+    from sgp4.api import Satrec, WGS72
+    start = datetime.fromisoformat(start_iso.replace("Z", "+00:00"))
+    start_jd = 2440587.5 + start.timestamp() / 86400.0
+    jd_whole, jd_frac = math.floor(start_jd), start_jd - math.floor(start_jd)
+    originals = {}
+    lines = [l.rstrip("\r") for l in read_lines(catalog)]
+    for k in range(len(lines) - 1):
+        if lines[k].startswith("1 ") and lines[k + 1].startswith("2 "):
+            sat = Satrec.twoline2rv(lines[k], lines[k + 1], WGS72)
+            old = originals.get(sat.satnum)
+            if old is None or sat.jdsatepoch + sat.jdsatepochF > old.jdsatepoch + old.jdsatepochF:
+                originals[sat.satnum] = sat
+    body = read_lines(os.path.join(d, "tles.txt"))[1:]
+    worst, measured = 0.0, {}
+    for i in range(len(body) // 3):
+        l1, l2 = body[3 * i + 1], body[3 * i + 2]
+        new = Satrec.twoline2rv(l1, l2, WGS72)
+        old = originals.get(new.satnum)
+        if not p.require(old is not None, f"tles.txt: satellite {i} (NORAD {new.satnum}) is not in {catalog}"):
+            continue
+        err = 0.0
+        for k in range(11):
+            s_min = window_ns * k / 10 / 60e9
+            e1, r1, _ = new.sgp4_tsince(s_min)
+            e2, r2, _ = old.sgp4_tsince(((jd_whole - old.jdsatepoch) + (jd_frac - old.jdsatepochF)) * 1440.0 + s_min)
+            if e2 != 0:  # the catalog's set fails there: it is written unchanged (epoch_refit.csv says why)
+                err = None
+                break
+            p.require(e1 == 0, f"tles.txt: satellite {i}: SGP4 error {e1} at {s_min} min")
+            err = max(err, math.dist(r1, r2))
+        if err is None:
+            continue
+        measured[i] = err
+        worst = max(worst, err)
+        p.require(err < bound_km, f"tles.txt: satellite {i} (NORAD {new.satnum}) is {err:.3f} km from the catalog's")
+    path = os.path.join(d, "epoch_refit.csv")
+    if p.require(os.path.exists(path), "no epoch_refit.csv"):
+        with open(path, newline="") as f:
+            rows = list(csv.DictReader(f))
+        p.require(len(rows) == len(body) // 3, f"epoch_refit.csv: {len(rows)} rows for {len(body) // 3} satellites")
+        for k, row in enumerate(rows):
+            if not p.require(int(row["id"]) == k, f"epoch_refit.csv:{k + 2}: id {row['id']}"):
+                break
+            if k in measured and row["max_position_error_km"]:
+                p.require(float(row["max_position_error_km"]) <= measured[k] + 0.05,
+                          f"epoch_refit.csv:{k + 2}: residual {row['max_position_error_km']} km, found {measured[k]:.6f}")
+    return worst, len(measured)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("dir")
@@ -259,7 +318,12 @@ def main():
     ap.add_argument("--hypatia-paths")
     ap.add_argument("--all-pairs", action="store_true")
     ap.add_argument("--same-epoch", action="store_true")
+    ap.add_argument("--refit-from")
+    ap.add_argument("--start")
+    ap.add_argument("--refit-bound", type=float, default=1.0)
     args = ap.parse_args()
+    if args.refit_from and not args.start:
+        ap.error("--refit-from needs --start")
     p = Problems()
     st = check_static(args.dir, p, args.same_epoch)
     n, names = st["n_sat"], st["names"]
@@ -325,6 +389,10 @@ def main():
         p.require(counts["rows"] > 0 and len(routes_by_step) == len(times),
                   f"routes: {counts['rows']} rows over {len(routes_by_step)} steps, {len(times)} fstate files")
     walked = counts["walked"]
+    refit = ""
+    if args.refit_from:
+        worst, checked = check_refit(args.dir, p, args.refit_from, args.start, args.refit_bound, times[-1])
+        refit = f"; {checked} re-fitted sets within {worst:.4f} km of the catalog's"
 
     if p.items:
         for msg in p.items[:20]:
@@ -332,7 +400,7 @@ def main():
         print(f"{len(p.items)} problem(s)", file=sys.stderr)
         return 1
     print(f"ok: {n} satellites, {len(names)} ground stations, {len(times)} steps, "
-          f"{sum(1 for _ in st['ends']) // 2} ISLs, {walked} walks checked")
+          f"{sum(1 for _ in st['ends']) // 2} ISLs, {walked} walks checked{refit}")
     return 0
 
 

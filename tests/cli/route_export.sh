@@ -14,10 +14,15 @@ printf 'src,dst\nParis,Luanda\nNew-York-Newark,London\nLuanda,Paris\nLondon,New-
 expect_exit 0 "export hypatia" -- "$SKYFENCE" route --hypatia-state "$H" --export-hypatia "$WORK/h" --pairs "$WORK/pairs.csv" "${HWIN[@]}" -o "$WORK/h.csv"
 expect_grep "exported 20 step\(s\) \(every 1000000000 ns\), 1584 satellites .*100 ground stations \(100 sites, 0 gateways\), 3168 ISLs" "$WORK/err" "export summary"
 grep -q "epoch other than" "$WORK/err" && fail "Hypatia's TLEs are at --start: no epoch warning expected" || pass
+expect_grep "0 of 1584 element set\(s\) re-fitted" "$WORK/err" "nothing re-fitted"
 expect_exit 0 "check hypatia export" -- "$PY" "$CHECK" "$WORK/h" --routes "$WORK/h.csv" --hypatia-paths "$H" --same-epoch
 expect_grep "^ok: 1584 satellites, 100 ground stations, 20 steps, 3168 ISLs" "$WORK/out" "checker summary"
 # The static files say what Hypatia's do: the same element sets (line 2 verbatim), links and limits.
 cmp -s <(grep '^2 ' "$H/tles.txt") <(grep '^2 ' "$WORK/h/tles.txt") && pass || fail "tles.txt line 2 differs"
+# Hypatia's element sets are at --start already: passed through (line 1 too, but for its zero exponent
+# "00000-0" written "00000+0" and the checksum that follows), none re-fitted.
+cmp -s <(grep '^1 ' "$H/tles.txt" | cut -c1-68 | sed 's/00000-0/00000+0/g') <(grep '^1 ' "$WORK/h/tles.txt" | cut -c1-68) && pass || fail "tles.txt line 1 differs"
+[[ "$(awk -F, 'NR > 1 && $5 == 0' "$WORK/h/epoch_refit.csv" | wc -l)" == 1584 ]] && pass || fail "Hypatia's sets re-fitted: $(head -3 "$WORK/h/epoch_refit.csv")"
 [[ "$(head -1 "$WORK/h/tles.txt")" == "72 22" ]] && pass || fail "tles.txt header"
 cmp -s <(sort "$H/isls.txt") <(sort "$WORK/h/isls.txt") && pass || fail "isls.txt has other links"
 cmp -s "$H/description.txt" "$WORK/h/description.txt" && pass || fail "description.txt: $(cat "$WORK/h/description.txt")"
@@ -58,10 +63,30 @@ expect_grep "routes: .*: route \[" "$WORK/err" "path mismatch named"
 expect_exit 0 "export real catalog" -- "$SKYFENCE" route --tle "$REPO_DATA/tle/starlink_2026-04-27.tle" --sites "$WORK/cities.csv" --gateways "$WORK/gw.csv" \
   --export-hypatia "$WORK/real" --pairs "$WORK/rpairs.csv" --start 2026-04-27T00:00:00Z --duration 2m --step 1m -o "$WORK/real.csv"
 expect_grep "exported 2 step\(s\) .* 10238 satellites .* 14 ground stations \(7 sites, 7 gateways\)" "$WORK/err" "real export summary"
-expect_grep "element set\(s\) have an epoch other than --start" "$WORK/err" "epoch warning"
+expect_grep "10238 of 10238 element set\(s\) re-fitted to --start 2026-04-27T00:00:00.000Z" "$WORK/err" "refit summary"
+grep -q "epoch other than\|differ from their element sets" "$WORK/err" && fail "refit warnings: $(cat "$WORK/err")" || pass
 expect_grep "^13,GS261," "$WORK/real/ground_stations.txt" "gateways after the sites"
-expect_exit 0 "check real export" -- "$PY" "$CHECK" "$WORK/real" --routes "$WORK/real.csv" --all-pairs
-expect_grep "^ok: 10238 satellites, 14 ground stations, 2 steps" "$WORK/out" "real checker summary"
+# One epoch for all (satgenpy's rule), and every re-fitted set within 1 km of the catalog's over the
+# window by python-sgp4, as ns-3 propagates it (docs/network.md, "Epochs").
+expect_exit 0 "check real export" -- "$PY" "$CHECK" "$WORK/real" --routes "$WORK/real.csv" --all-pairs --same-epoch \
+  --refit-from "$REPO_DATA/tle/starlink_2026-04-27.tle" --start 2026-04-27T00:00:00Z
+expect_grep "^ok: 10238 satellites, 14 ground stations, 2 steps.*; 10238 re-fitted sets within 0\.0[0-9]* km" "$WORK/out" "real checker summary"
+# The check can fail: a bound below the residuals, and the element sets written as they are.
+expect_exit 1 "refit bound" -- "$PY" "$CHECK" "$WORK/real" --refit-from "$REPO_DATA/tle/starlink_2026-04-27.tle" \
+  --start 2026-04-27T00:00:00Z --refit-bound 0.001
+expect_exit 0 "keep epochs" -- "$SKYFENCE" route --tle "$REPO_DATA/tle/starlink_2026-04-27.tle" --sites "$WORK/cities.csv" --gateways "$WORK/gw.csv" \
+  --export-hypatia "$WORK/kept" --keep-epochs --start 2026-04-27T00:00:00Z --duration 2m --step 1m -q
+expect_grep "element set\(s\) have an epoch other than --start" "$WORK/err" "epoch warning with --keep-epochs"
+[[ ! -e "$WORK/kept/epoch_refit.csv" ]] && pass || fail "--keep-epochs wrote epoch_refit.csv"
+expect_exit 1 "kept epochs fail the one-epoch check" -- "$PY" "$CHECK" "$WORK/kept" --same-epoch
+# A threshold below the residuals warns, naming satellites; --keep-epochs excludes it.
+expect_exit 0 "refit threshold" -- "$SKYFENCE" route --tle "$REPO_DATA/tle/starlink_2026-04-27.tle" --sites "$WORK/cities.csv" --gateways "$WORK/gw.csv" \
+  --export-hypatia "$WORK/strict" --refit-max-error 0.001 --start 2026-04-27T00:00:00Z --duration 2m --step 1m -q
+expect_grep "re-fitted satellite\(s\) differ from their element sets by more than 0.001 km over the window \(NORAD [0-9]+" "$WORK/err" "threshold warning"
+expect_exit 2 "--refit-max-error with --keep-epochs" -- "$SKYFENCE" route --tle "$REPO_DATA/tle/starlink_2026-04-27.tle" --sites "$WORK/cities.csv" \
+  --export-hypatia "$WORK/x" --keep-epochs --refit-max-error 2 --start 2026-04-27T00:00:00Z --duration 2m --step 1m
+expect_exit 2 "--refit-max-error without the export" -- "$SKYFENCE" route --tle "$REPO_DATA/tle/starlink_2026-04-27.tle" --sites "$WORK/cities.csv" \
+  --to-internet --refit-max-error 2 --start 2026-04-27T00:00:00Z --duration 2m --step 1m
 
 # Bad input: a folder with files is never replaced without --overwrite, and is left as it was.
 mkdir -p "$WORK/full" && echo keep > "$WORK/full/mine.txt"

@@ -233,19 +233,26 @@ HypatiaTles read_hypatia_tles(std::string_view text, std::string_view source) {
                      fmt::format("expected {} x {} = {} satellites as the header says, read {}", orbits_n,
                                  per, want, cat.sets.size()));
   }
+  // Each record's line 1 (1-based line numbers; its name is the line before: the 3-line form), to
+  // locate the problems below.
+  std::vector<int> line1_at;
+  for (std::size_t k = first + 1; k < lines.size(); ++k) {
+    if (trim(lines[k]).starts_with("1 ")) line1_at.push_back(static_cast<int>(k + 1));
+  }
+  const auto line1_of = [&](std::size_t i) { return i < line1_at.size() ? line1_at[i] : 0; };
   for (std::size_t i = 0; i < cat.sets.size(); ++i) {
     const auto& es = cat.sets[i];
     const auto name_words = split_words(es.name);
     if (name_words.empty() || name_words.back() != std::to_string(i)) {
       throw InputError(
-          SourceLocation{file, 0, "name"},
+          SourceLocation{file, std::max(line1_of(i) - 1, 0), "name"},
           fmt::format("expected satellite {}'s name to end in its id {} (Hypatia's ids count up from "
                       "0 in file order), got \"{}\"",
                       i, i, es.name));
     }
     if (es.epoch != cat.sets.front().epoch) {
       throw InputError(
-          SourceLocation{file, 0, "epoch"},
+          SourceLocation{file, line1_of(i), "epoch"},
           fmt::format("expected one epoch for all satellites (as Hypatia requires); satellite {} "
                       "(\"{}\") differs from satellite 0",
                       i, es.name));

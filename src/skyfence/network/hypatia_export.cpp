@@ -19,6 +19,7 @@
 #include "skyfence/frames/frames.h"
 #include "skyfence/network/graph.h"
 #include "skyfence/orbits/tle.h"
+#include "skyfence/time/scales.h"
 #include "skyfence/visibility/parallel.h"
 
 namespace skyfence::network {
@@ -332,6 +333,27 @@ std::string hypatia_gsl_if_bandwidth_text(const HypatiaInterfaces& interfaces, s
   return out;
 }
 
+std::string hypatia_refit_report_text(std::span<const orbits::ElementSet> originals,
+                                      std::span<const orbits::RefitResult> results) {
+  if (originals.size() != results.size())
+    throw std::invalid_argument("hypatia refit report: one result per element set");
+  std::string out = "id,norad_id,name,original_epoch_utc,refitted,max_position_error_km,sgp4_error\n";
+  for (std::size_t i = 0; i < originals.size(); ++i) {
+    const orbits::RefitResult& r = results[i];
+    std::string name = originals[i].name;
+    std::replace_if(
+        name.begin(), name.end(), [](char c) { return c == ',' || c == '\n' || c == '\r'; }, '_');
+    const bool failed = r.error != orbits::Sgp4Error::none;
+    out += fmt::format("{},{},{},{},{},{},{}\n", i, originals[i].norad_id, name,
+                       time::format_iso8601(originals[i].epoch), r.refitted ? 1 : 0,
+                       failed || !std::isfinite(r.max_position_error_km)
+                           ? std::string()
+                           : fmt::format("{:.6f}", r.max_position_error_km),
+                       failed ? std::to_string(static_cast<int>(r.error)) : std::string());
+  }
+  return out;
+}
+
 HypatiaExportSummary export_hypatia_state(const Network& network, std::span<const orbits::ElementSet> sets,
                                           std::span<const time::Instant> times, const std::string& dir,
                                           const HypatiaExportOptions& options, const RunContext& run) {
@@ -363,6 +385,7 @@ HypatiaExportSummary export_hypatia_state(const Network& network, std::span<cons
   write_file(out_dir / "isls.txt", isls_text);
   write_file(out_dir / "ground_stations.txt", hypatia_ground_stations_text(stations));
   write_file(out_dir / "gsl_interfaces_info.txt", hypatia_gsl_interfaces_info_text(sats, gs));
+  if (!options.refit_report.empty()) write_file(out_dir / "epoch_refit.csv", options.refit_report);
 
   Snapshot snap;
   std::vector<HypatiaNextHop> table, previous;

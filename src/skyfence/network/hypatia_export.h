@@ -36,6 +36,7 @@
 #include "skyfence/network/planes.h"
 #include "skyfence/network/topology.h"
 #include "skyfence/orbits/element_set.h"
+#include "skyfence/orbits/refit.h"
 #include "skyfence/time/instant.h"
 
 namespace skyfence::network {
@@ -106,11 +107,23 @@ std::string hypatia_description_text(double max_gsl_length_km, double max_isl_le
 std::string hypatia_gsl_if_bandwidth_text(const HypatiaInterfaces& interfaces, std::size_t satellites,
                                           std::size_t ground_stations);
 
+// epoch_refit.csv: per satellite (id = place in tles.txt), how its element set was brought to the
+// export's start (orbits::refit_to_epoch): "id,norad_id,name,original_epoch_utc,refitted,
+// max_position_error_km,sgp4_error", the error over the window in km with 6 decimals; for a set that
+// cannot propagate it is empty and sgp4_error is the reference's error code (orbits::Sgp4Error, 1-6).
+// Commas and line breaks in names become '_'. REQUIRES: one result per original (else
+// std::invalid_argument).
+std::string hypatia_refit_report_text(std::span<const orbits::ElementSet> originals,
+                                      std::span<const orbits::RefitResult> results);
+
 struct HypatiaExportOptions {
   // tles.txt's first line (hypatia_tles_text). DEFAULT: 0, 0 ("1 N").
   int orbits = 0, sats_per_orbit = 0;
   // Replace a folder that exists and is not empty. DEFAULT: false (refuse).
   bool overwrite = false;
+  // epoch_refit.csv's text (hypatia_refit_report_text), written with the static files. DEFAULT: empty
+  // (no such file: the element sets were written as they are).
+  std::string refit_report;
 };
 
 struct HypatiaExportSummary {

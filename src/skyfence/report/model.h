@@ -60,6 +60,20 @@ struct ProviderInfo {
   // "deployed" (a real catalog: its epochs say when) or "planned" (a preset generated for the run).
   std::string status = "deployed";
   std::string service_model;  // capacity model file; empty when demand met is not computed
+  // How the latency routes' network is built (docs/scenario.md, "Network topology"), so that a result
+  // says how it was computed; recorded for every provider, used by those with gateways.
+  std::string isl = "plus-grid";  // "plus-grid" or "none" (bent pipe)
+  // The plus grid's pairing across planes, "nearest" or "same-index"; empty when there is no grid (isl
+  // "none", or the links come from isl_file).
+  std::string isl_pairing = "nearest";
+  std::int64_t isl_shift = 0;  // same-index's slot shift (0 otherwise)
+  std::string isl_file;        // the explicit links' file (isls, or a Hypatia state's isls.txt); empty: none
+  double isl_max_range_km = 0.0;            // longest usable ISL (Hypatia's max_isl_length_m); 0: no limit
+  double gateway_min_elevation_deg = 25.0;  // the gateways' mask when gsl_max_range_km is 0
+  // The routes' ground links limited by slant range (km), both masks at the horizon; 0: by the masks
+  // (min_elevation_deg for terminals, gateway_min_elevation_deg for gateways).
+  double gsl_max_range_km = 0.0;
+  std::string hypatia_state;  // the Hypatia state folder the satellites and links came from; empty: none
 };
 
 // What loading a provider's satellites left out or doubted, and its SGP4 failures in the baseline:

@@ -33,7 +33,8 @@ void fields(RunInfo& x, F& f) {
 template <class F>
 void fields(ProviderInfo& x, F& f) {
   f(x.name, x.source, x.satellite_count, x.epoch_min, x.epoch_max, x.min_elevation_deg, x.policy, x.status,
-    x.service_model);
+    x.service_model, x.isl, x.isl_pairing, x.isl_shift, x.isl_file, x.isl_max_range_km,
+    x.gateway_min_elevation_deg, x.gsl_max_range_km, x.hypatia_state);
 }
 template <class F>
 void fields(LoadIssues& x, F& f) {
@@ -169,7 +170,7 @@ void fields(Results& x, F& f) {
 static_assert(sizeof(earth::LonLatDeg) == 16, "a field was added: list it in fields()");
 static_assert(sizeof(InputFile) == 64, "a field was added: list it in fields()");
 static_assert(sizeof(RunInfo) == 208, "a field was added: list it in fields()");
-static_assert(sizeof(ProviderInfo) == 192, "a field was added: list it in fields()");
+static_assert(sizeof(ProviderInfo) == 352, "a field was added: list it in fields()");
 static_assert(sizeof(LoadIssues) == 120, "a field was added: list it in fields()");
 static_assert(sizeof(Variant) == 152, "a field was added: list it in fields()");
 static_assert(sizeof(CellInfo) == 120, "a field was added: list it in fields()");

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -30,6 +31,7 @@
 #include "skyfence/network/routing.h"
 #include "skyfence/network/topology.h"
 #include "skyfence/orbits/load.h"
+#include "skyfence/orbits/sgp4.h"
 #include "skyfence/policy/permission.h"
 #include "skyfence/policy/policy.h"
 #include "skyfence/report/reliance.h"
@@ -56,13 +58,48 @@ std::string source_text(const SatelliteSource& s) {
   }
 }
 
+// A provider's satellites from Hypatia's state (docs/scenario.md, "Hypatia's state"): its tles.txt as
+// its reader checks it (header, names counting up, one epoch), every satellite kept in file order so
+// that isls.txt's ids stay theirs; the state's links and limits into `p` unless the provider's own
+// fields replace them, as `skyfence route --hypatia-state` takes them (network/links.h).
+void load_hypatia_provider(const Scenario& sc, Loaded& p) {
+  const ProviderSpec& spec = p.spec;
+  const network::HypatiaState state = network::read_hypatia_state(spec.hypatia_state);
+  p.load.source = spec.source.value;
+  p.load.records_read = state.tles.satellites.size();
+  p.sets = state.tles.satellites;
+  for (const orbits::ElementSet& es : p.sets) {
+    if (orbits::is_stale_epoch(es.epoch, sc.start, sc.stop)) {
+      ++p.load.stale_epochs;
+      p.load.worst_stale_days = std::max({p.load.worst_stale_days, std::abs((sc.start - es.epoch).to_days()),
+                                          std::abs((sc.stop - es.epoch).to_days())});
+    }
+    const orbits::Sgp4Record rec = orbits::sgp4_init(es);
+    if (rec.init_error != orbits::Sgp4Error::none)
+      p.load.sgp4_init_failures.push_back({es.norad_id, es.name, rec.init_error});
+  }
+  const network::HypatiaOverrides given{.pairing_given = spec.isl_pairing_given,
+                                        .ground_rule_given = spec.gsl_max_range_km != 0.0,
+                                        .isl_max_range_given = false};
+  if (spec.isl) {
+    p.isls = network::hypatia_candidate_isls(state, {.grid = spec.isl_grid, .isls_file = spec.isls}, given);
+    p.links_fixed = true;
+  }
+  if (!given.ground_rule_given) p.spec.gsl_max_range_km = state.description.max_gsl_length_km;
+  p.isl_max_range_km = state.description.max_isl_length_km;
+}
+
 Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOptions& o,
                      const policy::LoadOptions& policy_options) {
   Loaded p;
   p.spec = spec;
-  p.load = orbits::load_satellites(spec.source, sc.start, sc.stop, policy_options.data_dir);
-  p.sets = std::move(p.load.sets);
-  p.load.sets.clear();
+  if (spec.hypatia_state.empty()) {
+    p.load = orbits::load_satellites(spec.source, sc.start, sc.stop, policy_options.data_dir);
+    p.sets = std::move(p.load.sets);
+    p.load.sets.clear();
+  } else {
+    load_hypatia_provider(sc, p);
+  }
   if (o.warn) {
     // The sentences every command prints, without the CLI options a scenario does not have.
     orbits::LoadWarningOptions wo;
@@ -80,7 +117,10 @@ Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOpti
   }
   if (!spec.service_model.empty()) p.model = capacity::read_service_model(spec.service_model);
   // Explicit links are checked against the satellites as loaded (their indices are Hypatia's ids).
-  if (!spec.isls.empty()) p.isls = network::read_isl_list_file(spec.isls, p.sets);
+  if (!spec.isls.empty() && !p.links_fixed) {
+    p.isls = network::read_isl_list_file(spec.isls, p.sets);
+    p.links_fixed = true;
+  }
   if (!spec.gateways.empty()) {
     for (const auto* file : {&spec.gateways, &spec.pops}) {
       earth::SiteReadOptions ro;
@@ -91,6 +131,27 @@ Loaded load_provider(const ProviderSpec& spec, const Scenario& sc, const RunOpti
     }
   }
   return p;
+}
+
+// How the provider's latency routes are built (report::ProviderInfo), as latency_job builds them: the
+// links fixed at loading come from a file (the provider's isls, or a Hypatia state's isls.txt when no
+// pairing replaced it), else the plus grid with its pairing; the ground-link rule after the state's
+// slant range.
+void record_topology(const Loaded& l, report::ProviderInfo& pi) {
+  const ProviderSpec& spec = l.spec;
+  const bool from_file = !spec.isls.empty() || (!spec.hypatia_state.empty() && !spec.isl_pairing_given);
+  pi.isl = spec.isl ? "plus-grid" : "none";
+  pi.isl_pairing.clear();
+  if (spec.isl && !from_file)
+    pi.isl_pairing = spec.isl_grid.pairing == network::IslPairing::same_index ? "same-index" : "nearest";
+  pi.isl_shift = pi.isl_pairing == "same-index" ? spec.isl_grid.shift : 0;
+  if (spec.isl && from_file)
+    pi.isl_file =
+        !spec.isls.empty() ? spec.isls : (std::filesystem::path(spec.hypatia_state) / "isls.txt").string();
+  pi.isl_max_range_km = std::isfinite(l.isl_max_range_km) ? l.isl_max_range_km : 0.0;
+  pi.gateway_min_elevation_deg = spec.gateway_min_elevation_deg;
+  pi.gsl_max_range_km = spec.gsl_max_range_km;
+  pi.hypatia_state = spec.hypatia_state;
 }
 
 // One sidereal day of GMST 1982 (frames::gmst1982, as SGP4's gstime): 86400 s / 1.002737909350795.
@@ -494,8 +555,9 @@ void latency_job(const Scenario& sc, const RunInputs& in, const Plan& plan, cons
   no.user_min_elevation_rad = spec.min_elevation_deg * kDeg;
   no.gateway_min_elevation_rad = spec.gateway_min_elevation_deg * kDeg;
   network::limit_ground_links_by_range(no, spec.gsl_max_range_km);
+  no.isl_max_range_km = act.loaded->isl_max_range_km;
   std::vector<network::SatellitePair> isl;
-  if (spec.isl && !spec.isls.empty()) {
+  if (spec.isl && act.loaded->links_fixed) {
     // The file's links among the satellites this plan flies (a failed satellite takes its links along).
     isl = network::carry_links(act.loaded->isls, act.loaded->sets, act.sets);
   } else if (spec.isl) {
@@ -720,10 +782,15 @@ RunInputs load_inputs(const Scenario& sc, const RunOptions& o, const RunContext&
   for (const TerminalGroupSpec& g : sc.groups) {
     // Fixed sites, or trajectories. Terminals that move, or carry an activation country (their roaming
     // days grow even at rest), are decided as `check` decides them; other fixed sites as cells.
-    const bool trajectories = earth::holds_trajectories(g.file);
+    const bool trajectories = !g.hypatia_ground_stations && earth::holds_trajectories(g.file);
     std::vector<earth::Site> sites;
     std::vector<earth::Track> tracks;
-    if (trajectories) {
+    if (g.hypatia_ground_stations) {
+      // As `skyfence route --hypatia-state` takes them: the names are the ids.
+      for (const network::GroundNode& gs : network::read_hypatia_ground_stations_file(g.file))
+        sites.push_back({gs.id, gs.id, gs.location, {}});
+      for (const earth::Site& s : sites) tracks.push_back(earth::fixed_track(s));
+    } else if (trajectories) {
       tracks = earth::read_tracks_file(g.file);
       for (const earth::Track& tr : tracks) sites.push_back(tr.first_site());
     } else {
@@ -991,6 +1058,7 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
     pi.policy = l.spec.policy;
     pi.status = l.spec.source.kind == SatelliteSource::Kind::preset ? "planned" : "deployed";
     pi.service_model = l.spec.service_model;
+    record_topology(l, pi);
     res.providers.push_back(std::move(pi));
     for (const orbits::ElementSet& es : l.sets) {
       res.satellites.push_back({l.spec.name, es.norad_id, es.name, es.epoch, es.mean_motion_rev_per_day,

@@ -176,6 +176,19 @@ class Reader {
     return p.lexically_normal().string();
   }
 
+  // A folder named relative to the scenario's folder, checked to exist.
+  std::optional<std::string> folder(const toml::table& t, std::string_view key, const std::string& field) {
+    const auto s = string(t, key, field);
+    if (!s) return std::nullopt;
+    const fs::path p = fs::path(*s).is_absolute() ? fs::path(*s) : fs::path(dir_) / *s;
+    std::error_code ec;
+    if (!fs::is_directory(p, ec)) {
+      add(t.get(key), field, "no such folder: " + p.string());
+      return std::nullopt;
+    }
+    return p.lexically_normal().string();
+  }
+
   [[nodiscard]] int line_of(const toml::node& n) const { return static_cast<int>(n.source().begin.line); }
 
  private:
@@ -212,6 +225,7 @@ const char* const kSourceKeys[] = {"catalog", "tle", "omm", "preset"};
 // names. False when one of them is wrong (each problem added to `r`).
 bool read_provider_topology(Reader& r, const toml::table& t, const std::string& where, ProviderSpec& p) {
   bool ok = true;
+  p.isl_pairing_given = t.contains("isl_pairing");
   if (auto v = r.string(t, "isl_pairing", where + "isl_pairing")) {
     if (const auto pairing = network::isl_pairing_named(*v)) {
       p.isl_grid.pairing = *pairing;
@@ -251,15 +265,23 @@ bool read_provider_topology(Reader& r, const toml::table& t, const std::string& 
   } else if (t.contains("gsl_max_range_km")) {
     ok = false;
   }
+  // Hypatia's state limits the routes' ground links by its slant range, both masks at the horizon: a
+  // gateway mask would be silently ignored unless gsl_max_range_km replaces that range (then it is too).
+  if (t.contains("hypatia_state") && t.contains("gateway_min_elevation_deg")) {
+    r.add(t.get("gateway_min_elevation_deg"), where + "gateway_min_elevation_deg",
+          "hypatia_state limits ground links by slant range (its max_gsl_length_m, or gsl_max_range_km): "
+          "expected no gateway_min_elevation_deg");
+    ok = false;
+  }
   return ok;
 }
 
 std::optional<ProviderSpec> read_provider(Reader& r, const toml::table& t, const std::string& where) {
-  r.only(
-      t,
-      {"name", "catalog", "tle", "omm", "preset", "min_elevation_deg", "gateway_min_elevation_deg", "policy",
-       "isl", "isl_pairing", "isl_shift", "isls", "gsl_max_range_km", "gateways", "pops", "service_model"},
-      where);
+  r.only(t,
+         {"name", "catalog", "tle", "omm", "preset", "min_elevation_deg", "gateway_min_elevation_deg",
+          "policy", "isl", "isl_pairing", "isl_shift", "isls", "gsl_max_range_km", "gateways", "pops",
+          "service_model", "hypatia_state"},
+         where);
   ProviderSpec p;
   p.defined_at = SourceLocation{r.path(), r.line_of(t), where};
   bool ok = true;
@@ -291,8 +313,20 @@ std::optional<ProviderSpec> read_provider(Reader& r, const toml::table& t, const
                     : k == "omm"   ? SatelliteSource::Kind::omm
                                    : SatelliteSource::Kind::preset;
   }
+  if (t.contains("hypatia_state")) {
+    // Hypatia's static state (docs/scenario.md): the satellites are its tles.txt, read by the network
+    // layer's reader when the provider is loaded (its header, names and common epoch checked).
+    ++sources;
+    if (auto v = r.folder(t, "hypatia_state", where + "hypatia_state")) {
+      p.hypatia_state = *v;
+      p.source.kind = SatelliteSource::Kind::tle;
+      p.source.value = (fs::path(*v) / "tles.txt").string();
+    } else {
+      ok = false;
+    }
+  }
   if (sources != 1) {
-    r.add(&t, where + "catalog", "expected exactly one of catalog, tle, omm or preset");
+    r.add(&t, where + "catalog", "expected exactly one of catalog, tle, omm, preset or hypatia_state");
     ok = false;
   }
   if (auto v = r.number(t, "min_elevation_deg", where + "min_elevation_deg", -90.0, 89.999))
@@ -423,11 +457,27 @@ void read_terminal_groups(Reader& r, const toml::table& root, Scenario& sc) {
   for (std::size_t i = 0; i < a->size(); ++i) {
     const toml::table& t = *a->get(i)->as_table();
     const std::string where = "terminals[" + std::to_string(i) + "].";
-    r.only(t, {"group", "name", "file", "customer", "demand_mbps", "demand_up_mbps", "providers"}, where);
+    r.only(
+        t,
+        {"group", "name", "file", "hypatia_state", "customer", "demand_mbps", "demand_up_mbps", "providers"},
+        where);
     TerminalGroupSpec g;
     g.defined_at = SourceLocation{r.path(), r.line_of(t), where};
     const auto id = r.string(t, "group", where + "group", true);
-    const auto file = r.file(t, "file", where + "file", true);
+    // The terminals of a sites file, or Hypatia's ground stations (its state folder's
+    // ground_stations.txt, read by the network layer's reader when the run loads its inputs).
+    std::optional<std::string> file;
+    if (t.contains("hypatia_state")) {
+      if (t.contains("file")) {
+        r.add(t.get("hypatia_state"), where + "hypatia_state",
+              "expected exactly one of file or hypatia_state");
+      } else if (auto dir = r.folder(t, "hypatia_state", where + "hypatia_state")) {
+        file = (fs::path(*dir) / "ground_stations.txt").string();
+        g.hypatia_ground_stations = true;
+      }
+    } else {
+      file = r.file(t, "file", where + "file", true);
+    }
     if (auto v = r.string(t, "name", where + "name")) g.name = *v;
     if (auto v = r.string(t, "customer", where + "customer")) g.customer = *v;
     if (auto v = r.number(t, "demand_mbps", where + "demand_mbps", 0.0, 1e9)) g.demand_mbps = *v;

@@ -35,9 +35,14 @@ struct ProviderSpec {
   // The plus grid's pairing across planes and, for same-index, its slot shift (isl_pairing, isl_shift).
   // DEFAULT: nearest, 0 (the runner's links before these fields existed).
   network::PlusGridOptions isl_grid;
+  bool isl_pairing_given = false;  // isl_pairing was given (it replaces a Hypatia state's isls.txt)
   std::string isls;  // explicit inter-satellite links (resolved; Hypatia's isls.txt or CSV of NORAD pairs)
   // Ground links limited by slant range instead of the elevation masks (km; 0: none, the masks).
   double gsl_max_range_km = 0.0;
+  // Hypatia's static state folder (resolved; docs/scenario.md, "Hypatia's state"); empty: none. When
+  // given, `source` names its tles.txt, and the routes take its isls.txt (unless isl_pairing or isls
+  // is given), its max_gsl_length_m (unless gsl_max_range_km is) and its max_isl_length_m.
+  std::string hypatia_state;
   std::string gateways;       // sites file (resolved); empty: no latency for it
   std::string pops;           // sites file (resolved)
   std::string service_model;  // capacity model (resolved, docs/capacity.md); empty: none
@@ -47,7 +52,10 @@ struct ProviderSpec {
 struct TerminalGroupSpec {
   std::string id;  // unique
   std::string name;
-  std::string file;      // sites CSV/GeoJSON (resolved): id,name,lat_deg,lon_deg[,customer][,group]
+  std::string file;  // sites CSV/GeoJSON (resolved): id,name,lat_deg,lon_deg[,customer][,group]
+  // `file` is a Hypatia state's ground_stations.txt (the group's hypatia_state): the stations, their
+  // names as ids.
+  bool hypatia_ground_stations = false;
   std::string customer;  // the group's customer class; a terminal's own `customer` column wins
   // Downlink demand of each terminal, Mbps; a terminal's own `demand_mbps` column wins. < 0: none
   // given (then every terminal needs the column when capacity is computed).

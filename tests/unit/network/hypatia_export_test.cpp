@@ -15,6 +15,7 @@
 #include "skyfence/core/error.h"
 #include "skyfence/network/hypatia_export.h"
 #include "skyfence/orbits/tle.h"
+#include "skyfence/time/scales.h"
 
 namespace skyfence::network {
 
@@ -100,6 +101,27 @@ TEST(HypatiaExport, TleNamesCarryTheirIds) {
 
 // A folder with files in it is refused (and left as it was) unless overwrite is asked for; nothing
 // is written for a refused export. The network is checked first: it must have no gateways or PoPs.
+TEST(HypatiaExport, RefitReportListsEverySatellite) {
+  orbits::ElementSet a, b;
+  a.name = "STARLINK-1, A";  // the comma cannot stay in a CSV field
+  a.norad_id = 44713;
+  a.epoch = time::parse_iso8601("2026-04-26T18:22:22.470Z");
+  b.name = "DEBRIS";
+  b.norad_id = 7;
+  b.epoch = time::parse_iso8601("2026-04-20T00:00:00Z");
+  orbits::RefitResult ra, rb;
+  ra.refitted = true;
+  ra.max_position_error_km = 0.01234567;
+  rb.error = orbits::Sgp4Error::decayed;
+  const std::vector<orbits::ElementSet> sets{a, b};
+  EXPECT_EQ(hypatia_refit_report_text(sets, std::vector<orbits::RefitResult>{ra, rb}),
+            "id,norad_id,name,original_epoch_utc,refitted,max_position_error_km,sgp4_error\n"
+            "0,44713,STARLINK-1_ A,2026-04-26T18:22:22.470Z,1,0.012346,\n"
+            "1,7,DEBRIS,2026-04-20T00:00:00.000Z,0,,6\n");
+  EXPECT_THROW((void)hypatia_refit_report_text(sets, std::vector<orbits::RefitResult>{ra}),
+               std::invalid_argument);
+}
+
 TEST(HypatiaExport, RefusesToReplaceFilesWithoutOverwrite) {
   const std::filesystem::path dir = skyfence_test::scratch_dir("hypatia-export", "full");
   { std::ofstream(dir / "mine.txt") << "keep\n"; }

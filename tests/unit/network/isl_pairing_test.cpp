@@ -279,10 +279,15 @@ TEST(NetworkHypatiaState, BadTles) {
             "tles.txt:1: header: expected Hypatia's header \"ORBITS SATS_PER_ORBIT\" (two whole numbers)");
   EXPECT_EQ(tles("1 2\nSat 0\n" + l1 + "\n" + l2 + "\n"),
             "tles.txt:1: header: expected 1 x 2 = 2 satellites as the header says, read 1");
+  EXPECT_EQ(tles("1 1\nSat 3\n" + l1 + "\n" + l2 + "\n"),
+            "tles.txt:2: name: expected satellite 0's name to end in its id 0 (Hypatia's ids count up from 0 "
+            "in file "
+            "order), got \"Sat 3\"");
+  // Located at the record's name line, past blank lines.
   EXPECT_EQ(
-      tles("1 1\nSat 3\n" + l1 + "\n" + l2 + "\n"),
-      "tles.txt: name: expected satellite 0's name to end in its id 0 (Hypatia's ids count up from 0 in file "
-      "order), got \"Sat 3\"");
+      tles("1 2\nSat 0\n" + l1 + "\n" + l2 + "\n\nSat 5\n" + l1 + "\n" + l2 + "\n"),
+      "tles.txt:6: name: expected satellite 1's name to end in its id 1 (Hypatia's ids count up from 0 in "
+      "file order), got \"Sat 5\"");
   EXPECT_EQ(
       tles("0 1\n"),
       "tles.txt:1: header: expected ORBITS and SATS_PER_ORBIT >= 1 (and a product up to 10^7), got 0 1");

@@ -39,6 +39,13 @@ Results every_table() {
   r.variants.back().catalog = "bundled catalog starlink";
   r.variants.back().satellite_count = 4321;
   r.variants.back().time_shift = time::Duration::nanoseconds(-86'164'090'530'833);
+  ProviderInfo& p = r.providers.back();  // a provider routed as Hypatia configures its network
+  p.isl_pairing = "same-index";
+  p.isl_shift = -3;
+  p.isl_file = "state/isls.txt";
+  p.isl_max_range_km = 5016.5;
+  p.gsl_max_range_km = 1089.6864181956202;
+  p.hypatia_state = "state";
   return r;
 }
 
@@ -66,6 +73,13 @@ TEST(ResultsEncoding, EveryTableComesBackAsWritten) {
   EXPECT_EQ(back.variants.back().time_shift, r.variants.back().time_shift);
   EXPECT_EQ(back.cells.at(1).vertices[2].lat_deg, r.cells.at(1).vertices[2].lat_deg);
   EXPECT_EQ(back.run.created, r.run.created);
+  const ProviderInfo& p = back.providers.back();
+  EXPECT_EQ(p.isl_pairing, "same-index");
+  EXPECT_EQ(p.isl_shift, -3);
+  EXPECT_EQ(p.isl_file, "state/isls.txt");
+  EXPECT_EQ(p.isl_max_range_km, 5016.5);
+  EXPECT_EQ(p.gsl_max_range_km, 1089.6864181956202);
+  EXPECT_EQ(p.hypatia_state, "state");
 }
 
 TEST(ResultsEncoding, EmptyResultsRoundTrip) {

@@ -137,9 +137,11 @@ inline Results synthetic_results(const std::string& data_dir, const std::string&
   r.run.software_version = "skyfence 0.1.0";
   r.run.created = time::parse_iso8601("2026-11-27T12:00:00Z");
   r.providers = {{"Alpha", "data/tle/alpha.tle", 1584, time::parse_iso8601("2026-11-18T03:00:00Z"),
-                  time::parse_iso8601("2026-11-19T21:30:00Z"), 25.0, "policies/alpha.toml", "deployed", ""},
+                  time::parse_iso8601("2026-11-19T21:30:00Z"), 25.0, "policies/alpha.toml", "deployed", "",
+                  "plus-grid", "nearest", 0, "", 0.0, 25.0, 0.0, ""},
                  {"Beta", "preset:beta-shell", 648, time::parse_iso8601("2026-11-02T00:00:00Z"),
-                  time::parse_iso8601("2026-11-10T00:00:00Z"), 30.0, "policies/beta.toml", "planned", ""}};
+                  time::parse_iso8601("2026-11-10T00:00:00Z"), 30.0, "policies/beta.toml", "planned", "",
+                  "none", "", 0, "", 0.0, 30.0, 0.0, ""}};
   r.variants = {{"baseline", "The scenario as written.", VariantKind::baseline, ""},
                 {"alpha-forbids-east",
                  "Alpha forbids service east of 33.5\xc2\xb0"

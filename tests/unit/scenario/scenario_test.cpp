@@ -62,7 +62,7 @@ TEST(Scenario, ReportsEveryProblemWithItsLine) {
     EXPECT_TRUE(has("bad.toml:6: colour: unknown key")) << all;
     EXPECT_TRUE(has("region.level: expected an integer from 0 to 10, found 12")) << all;
     EXPECT_TRUE(has("provider[0].tle: no such file")) << all;
-    EXPECT_TRUE(has("expected exactly one of catalog, tle, omm or preset")) << all;
+    EXPECT_TRUE(has("expected exactly one of catalog, tle, omm, preset or hypatia_state")) << all;
     EXPECT_TRUE(has("provider[1].min_elevation_deg")) << all;
     EXPECT_TRUE(has("provider[1].isl: expected \"plus-grid\" or \"none\"")) << all;
     EXPECT_TRUE(has("terminals[0].file: missing")) << all;

@@ -79,6 +79,33 @@ TEST(ScenarioTopology, BadValuesAreLocated) {
       << all;
 }
 
+// A provider and a terminal group read from Hypatia's state folder (docs/scenario.md, "Hypatia's state").
+TEST(ScenarioTopology, ReadsHypatiaStateFolders) {
+  const Scenario sc = load_scenario(fixtures::kScenarioData + "hypatia.toml");
+  ASSERT_EQ(sc.providers.size(), 2u);
+  const ProviderSpec& p = sc.providers[0];
+  EXPECT_NE(p.hypatia_state.find("hypatia-starlink-550"), std::string::npos);  // resolved
+  EXPECT_EQ(p.source.kind, SatelliteSource::Kind::tle);
+  EXPECT_EQ(p.source.value, p.hypatia_state + "/tles.txt");
+  EXPECT_FALSE(p.isl_pairing_given);
+  EXPECT_TRUE(sc.providers[1].isl_pairing_given);
+  EXPECT_EQ(sc.providers[1].gsl_max_range_km, 1200.0);
+  ASSERT_EQ(sc.groups.size(), 1u);
+  EXPECT_TRUE(sc.groups[0].hypatia_ground_stations);
+  EXPECT_EQ(sc.groups[0].file, p.hypatia_state + "/ground_stations.txt");
+  const auto has = [](const std::string& all, const std::string& s) {
+    return all.find(s) != std::string::npos;
+  };
+  // Line 6 is the provider's table, 9 its first field after catalog (problems()' layout).
+  std::string all = problems("hypatia_state = \"../hypatia-starlink-550\"\n");
+  EXPECT_TRUE(has(all,
+                  "x.toml:6: provider[0].catalog: expected exactly one of catalog, tle, omm, preset or "
+                  "hypatia_state"))
+      << all;
+  all = problems("hypatia_state = 5\n");
+  EXPECT_TRUE(has(all, "x.toml:9: provider[0].hypatia_state: expected a string")) << all;
+}
+
 // The latency samples of `provider`, terminal by terminal.
 std::vector<std::vector<double>> samples(const report::Results& r, const std::string& provider) {
   std::vector<std::vector<double>> out;

@@ -76,6 +76,42 @@ void latency_cdf(Page& page, const Results& r) {
       n);
 }
 
+// How each provider's routes were built (ProviderInfo's topology fields): its inter-satellite links and
+// ground-link rule, for the providers whose routes the section shows.
+void network_table(Page& page, const Results& r) {
+  std::string& o = page.out;
+  table_open(page,
+             "How each provider's network was built (docs/scenario.md, \"Network topology\"): its "
+             "inter-satellite links (the plus grid with its pairing across planes, an explicit list, or "
+             "none), the longest usable link, and its ground links (elevation masks, or a slant-range "
+             "limit with both masks at the horizon).");
+  o +=
+      "<thead><tr><th>Provider</th><th>Inter-satellite links</th><th class=\"n\">max ISL (km)</th><th>Ground "
+      "links</th><th>Hypatia state</th></tr></thead><tbody>";
+  for (const ProviderInfo& p : r.providers) {
+    const bool routed = std::any_of(r.latency.begin(), r.latency.end(),
+                                    [&](const LatencySummary& l) { return l.provider == p.name; });
+    if (!routed) continue;
+    std::string links = p.isl == "none"       ? std::string("none (bent pipe)")
+                        : !p.isl_file.empty() ? "from <code>" + escape_html(p.isl_file) + "</code>"
+                                              : "plus grid, " + escape_html(p.isl_pairing) + " pairing";
+    if (p.isl_pairing == "same-index" && p.isl_shift != 0) links += fmt::format(", shift {}", p.isl_shift);
+    const std::string ground = p.gsl_max_range_km > 0.0
+                                   ? "slant range &#8804; " + num(p.gsl_max_range_km, 3) + " km"
+                                   : "elevation &#8805; " + num(p.min_elevation_deg, 1) +
+                                         "&#176; (terminals), " + num(p.gateway_min_elevation_deg, 1) +
+                                         "&#176; (gateways)";
+    o += "<tr><td>" + provider_label(p.name) + "</td><td>" + links + "</td><td class=\"n\">" +
+         (p.isl_max_range_km > 0.0 ? num(p.isl_max_range_km, 3) : std::string("no limit")) + "</td><td>" +
+         ground + "</td><td>" +
+         (p.hypatia_state.empty() ? std::string("<span class=\"muted\">none</span>")
+                                  : "<code>" + escape_html(p.hypatia_state) + "</code>") +
+         "</td></tr>";
+  }
+  o += "</tbody>";
+  table_close(page);
+}
+
 }  // namespace
 
 void latency_section(Page& page, const Results& r) {
@@ -111,6 +147,7 @@ void latency_section(Page& page, const Results& r) {
   }
   o += "</tbody>";
   table_close(page);
+  network_table(page, r);
   o += "</section>";
 }
 

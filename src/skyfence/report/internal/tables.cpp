@@ -232,13 +232,28 @@ std::vector<Table> build_tables(const Results& r, bool every_table) {
                    {"min_elevation_deg", R},
                    {"policy", T, true},
                    {"status", T},
-                   {"service_model", T, true}},
+                   {"service_model", T, true},
+                   {"isl", T},
+                   {"isl_pairing", T, true},
+                   {"isl_shift", I, true},
+                   {"isl_file", T, true},
+                   {"isl_max_range_km", R, true},
+                   {"gateway_min_elevation_deg", R, true},
+                   {"gsl_max_range_km", R, true},
+                   {"hypatia_state", T, true}},
                   {"provider"},
                   {}};
   for (const auto& p : r.providers) {
+    // NULL where a choice does not apply: no shift but same-index's, no gateway mask under a slant range.
+    const auto positive_or_null = [](double x) { return x > 0.0 ? Value(x) : Value(); };
     providers.rows.push_back({p.name, p.source, integer(p.satellite_count), utc_text(p.epoch_min),
                               utc_text(p.epoch_max), epoch_age_days(r.run, p), p.min_elevation_deg,
-                              text_or_null(p.policy), p.status, text_or_null(p.service_model)});
+                              text_or_null(p.policy), p.status, text_or_null(p.service_model), p.isl,
+                              text_or_null(p.isl_pairing),
+                              p.isl_pairing == "same-index" ? Value(p.isl_shift) : Value(),
+                              text_or_null(p.isl_file), positive_or_null(p.isl_max_range_km),
+                              p.gsl_max_range_km > 0.0 ? Value() : Value(p.gateway_min_elevation_deg),
+                              positive_or_null(p.gsl_max_range_km), text_or_null(p.hypatia_state)});
   }
   out.push_back(std::move(providers));
 

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -42,7 +43,12 @@ struct Loaded {
   std::optional<policy::Policy> policy;
   std::string policy_text;  // for policy-rule variants
   std::vector<network::GroundNode> gateways, pops;
-  std::vector<network::SatellitePair> isls;     // spec.isls' links, indices into `sets`; empty: none given
+  // The links fixed at loading (spec.isls' file, or Hypatia's state's choice), indices into `sets`, when
+  // links_fixed; else the plus grid is built over the planes inferred from each plan's satellites.
+  std::vector<network::SatellitePair> isls;
+  bool links_fixed = false;
+  // Longest usable inter-satellite link (km): Hypatia's max_isl_length_m; infinite: no limit.
+  double isl_max_range_km = std::numeric_limits<double>::infinity();
   std::optional<capacity::ServiceModel> model;  // the provider's service model, when it has one
 };
 
