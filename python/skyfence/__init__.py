@@ -78,7 +78,8 @@ def _input_error(where, detail):
 
 
 def data_dir(given=None):
-    """The bundled data folder: ``given`` if not empty, else $SKYFENCE_DATA, else the build's data/."""
+    """The bundled data folder: ``given`` if not empty, else $SKYFENCE_DATA, else the data installed with
+    the package (PREFIX/share/skyfence/data), else the build's data/ (the checkout's)."""
     return _skyfence.data_dir(os.fspath(given) if given else "")
 
 
