@@ -1,8 +1,12 @@
 // The module's shared pieces; see common.h.
 #include "common.h"
 
+#include <dlfcn.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "skyfence/time/leap_seconds.h"
@@ -38,10 +42,31 @@ py::object make_input_error(const InputError& e) {
 
 }  // namespace
 
+std::string installed_data_dir() {
+  // The folder of this extension module's file (dladdr of one of its functions): an installed package
+  // (`cmake --install --component python`) has its data at SKYFENCE_DATA_FROM_MODULE from there; the
+  // built module (build/python/skyfence) has none and reads the checkout's.
+  static const std::string found = [] {
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<void*>(&installed_data_dir), &info) == 0 || info.dli_fname == nullptr)
+      return std::string();
+    std::error_code ec;
+    const std::filesystem::path module = std::filesystem::canonical(info.dli_fname, ec).parent_path();
+    if (ec || module == std::filesystem::weakly_canonical(SKYFENCE_BUILD_MODULE_DIR, ec))
+      return std::string();
+    const std::filesystem::path data = (module / SKYFENCE_DATA_FROM_MODULE).lexically_normal();
+    if (!std::filesystem::is_regular_file(data / "scenarios" / "default.toml", ec)) return std::string();
+    return data.string();
+  }();
+  return found;
+}
+
 std::string data_dir(const std::string& given) {
   if (!given.empty()) return given;
   const char* env = std::getenv("SKYFENCE_DATA");
   if (env != nullptr && *env != '\0') return env;
+  std::string installed = installed_data_dir();
+  if (!installed.empty()) return installed;
   return SKYFENCE_DATA_DIR;
 }
 

@@ -34,8 +34,12 @@ namespace skyfence::python {
 namespace py = pybind11;
 
 // The bundled data folder: `data_dir` when not empty, else the environment variable SKYFENCE_DATA
-// when set and not empty, else the folder the build was configured with (as the CLI).
+// when set and not empty, else, for an installed package, the data installed with it
+// (installed_data_dir), else the folder the build was configured with (as the CLI).
 std::string data_dir(const std::string& given = {});
+// The data folder installed with the package (PREFIX/share/skyfence/data by default) when this module
+// was installed and that folder holds scenarios/default.toml; empty for the built module.
+std::string installed_data_dir();
 
 // An Instant from nanoseconds since 1970-01-01 UTC (POSIX, no leap seconds counted). Throws
 // InputError located at `what` outside the years 1709..2290 (the range of Instant).

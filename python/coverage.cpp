@@ -1,12 +1,14 @@
 // skyfence._skyfence.coverage: coverage::compute_coverage over S2 cells or sites, as `skyfence coverage`
 // chooses its points (scenario/study.h, load_points) and computes (apps/cli/coverage.cpp), its
-// statistics returned as (points, providers) arrays for an xarray Dataset.
+// statistics returned as (points, providers) arrays for an xarray Dataset; under the CLI's --policy and
+// --customer (served_fraction), and with sites files of moving terminals, as `skyfence coverage`.
 //
 // For skyfence.distributed also: coverage_partial, the mergeable statistics of a shard of the points
 // (a contiguous range of them) over a chunk of the window's steps; coverage_merge, two chunks' statistics
 // joined in time (coverage::merge_consecutive); and write_coverage, merged statistics written by the
-// CLI's writers (coverage/writers.h) to a file that appears whole. The partial statistics take the CLI's
-// --policy and --customer, and sites files of moving terminals, as `skyfence coverage` does.
+// CLI's writers (coverage/writers.h) to a file that appears whole. The partial statistics take the
+// policies and moving terminals too, their permissions decided by the same code as the whole window's
+// (range_permissions).
 #include "skyfence/coverage/coverage.h"
 
 #include <pybind11/numpy.h>
@@ -80,19 +82,14 @@ scenario::StudyInput study_input(const PointsSpec& spec, const std::string& data
   return in;
 }
 
-// The points of scenario::load_points (as the CLI's), errors naming the Python arguments. Moving
-// terminals are followed only when `allow_moving` (skyfence.distributed's partial statistics);
-// otherwise a sites file where some move is an InputError.
-Points load_points(const PointsSpec& spec, const std::string& data_folder, std::vector<std::string>& warnings,
-                   bool allow_moving = false) {
+// The points of scenario::load_points (as the CLI's), errors naming the Python arguments; moving
+// terminals keep their tracks.
+Points load_points(const PointsSpec& spec, const std::string& data_folder,
+                   std::vector<std::string>& warnings) {
   const scenario::StudyInput in = study_input(spec, data_folder, warnings);
   std::optional<earth::CountryBorders> borders;
   scenario::Points all = scenario::load_points(in, borders);
   const bool moving = earth::any_moving(all.tracks);
-  if (moving && !allow_moving) {
-    throw InputError(SourceLocation{spec.sites_file, 0, {}},
-                     "holds moving terminals, which coverage() does not follow; use `skyfence coverage`");
-  }
   const bool along_series = scenario::decided_along_series(all);
   return {std::move(all.grid), std::move(all.sites), std::move(all.locations), std::move(all.tracks), moving,
           along_series};
@@ -147,80 +144,6 @@ void warn_failures(const Setup& s, const coverage::CoverageResult& r, std::vecto
                                      s.providers[p].name, r.failed_states[p]));
     }
   }
-}
-
-py::dict coverage(const std::vector<std::string>& names, const std::vector<const Catalog*>& catalogs,
-                  std::int64_t start_ns, std::int64_t stop_ns, std::int64_t step_ns, const PointsSpec& spec,
-                  double min_elevation_deg, std::uint32_t min_sats, unsigned threads,
-                  const std::string& data_given) {
-  const std::string folder = data_dir(data_given);
-  Setup su = setup(names, catalogs, start_ns, stop_ns, step_ns, min_elevation_deg, min_sats);
-  std::vector<std::string>& warnings = su.warnings;
-  const time::Window& window = su.window;
-  const coverage::CoverageOptions& copts = su.options;
-  const std::vector<coverage::Provider>& providers = su.providers;
-  Points pts;
-  coverage::CoverageResult r;
-  run_released(threads, folder, [&](const RunContext& run) {
-    pts = load_points(spec, folder, warnings);
-    r = coverage::compute_coverage(pts.locations, providers, window, copts, run);
-  });
-  warn_failures(su, r, warnings);
-
-  const std::size_t n = r.points(), np = r.providers() + 1;
-  auto coverage_fraction = matrix<double>(n, np), mean_visible = matrix<double>(n, np),
-       max_gap_s = matrix<double>(n, np);
-  auto min_visible = matrix<std::uint32_t>(n, np), max_visible = matrix<std::uint32_t>(n, np),
-       gap_count = matrix<std::uint32_t>(n, np), steps_served = matrix<std::uint32_t>(n, np);
-  auto cf = coverage_fraction.mutable_unchecked<2>(), mv = mean_visible.mutable_unchecked<2>(),
-       mg = max_gap_s.mutable_unchecked<2>();
-  auto mn = min_visible.mutable_unchecked<2>(), mx = max_visible.mutable_unchecked<2>(),
-       gc = gap_count.mutable_unchecked<2>(), ss = steps_served.mutable_unchecked<2>();
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t p = 0; p < np; ++p) {
-      const auto a = static_cast<py::ssize_t>(i), b = static_cast<py::ssize_t>(p);
-      const coverage::PointStats& st = r.at(p, i);
-      cf(a, b) = r.coverage_fraction(p, i);
-      mv(a, b) = r.mean_visible(p, i);
-      mg(a, b) = r.max_gap_s(p, i);
-      mn(a, b) = st.min_visible;
-      mx(a, b) = st.max_visible;
-      gc(a, b) = st.gap_count;
-      ss(a, b) = st.steps_served;
-    }
-  }
-  py::list ids, provider_names;
-  std::vector<double> lat(n), lon(n), area(n, std::numeric_limits<double>::quiet_NaN());
-  for (std::size_t i = 0; i < n; ++i) {
-    const bool cell = !pts.grid.empty();
-    ids.append(py::str(cell ? pts.grid[i].token : pts.sites[i].id));
-    const frames::Geodetic& g = pts.locations[i];
-    lat[i] = g.lat_rad * kDegPerRad;
-    lon[i] = g.lon_rad * kDegPerRad;
-    if (cell) area[i] = pts.grid[i].area_km2;
-  }
-  for (std::size_t p = 0; p < np; ++p) provider_names.append(py::str(r.provider_name(p)));
-  py::dict vars;
-  vars["coverage_fraction"] = coverage_fraction;
-  vars["mean_visible"] = mean_visible;
-  vars["min_visible"] = min_visible;
-  vars["max_visible"] = max_visible;
-  vars["max_gap_s"] = max_gap_s;
-  vars["gap_count"] = gap_count;
-  vars["steps_served"] = steps_served;
-  py::dict out;
-  out["variables"] = vars;
-  out["point_kind"] = pts.grid.empty() ? "site" : "cell";
-  out["ids"] = ids;
-  out["lat_deg"] = py::array_t<double>(static_cast<py::ssize_t>(n), lat.data());
-  out["lon_deg"] = py::array_t<double>(static_cast<py::ssize_t>(n), lon.data());
-  out["area_km2"] = py::array_t<double>(static_cast<py::ssize_t>(n), area.data());
-  out["providers"] = provider_names;
-  out["failed_states"] = r.failed_states;
-  out["steps"] = r.steps();
-  out["step_s"] = r.step_s();
-  out["warnings"] = warnings;
-  return out;
 }
 
 // ----------------------------------------------------------------------- partial statistics (Dask)
@@ -315,7 +238,7 @@ Points load_point_range(const PointsSpec& spec, const std::string& folder, std::
                         std::size_t count, std::size_t& total, std::vector<std::string>& warnings) {
   const bool global = spec.sites_file.empty() && spec.region.empty() && spec.region_file.empty();
   if (!global) {
-    Points all = load_points(spec, folder, warnings, true);
+    Points all = load_points(spec, folder, warnings);
     Points pts;
     pts.moving = all.moving;
     pts.along_series = all.along_series;
@@ -494,6 +417,107 @@ py::dict coverage_partial(const std::vector<std::string>& names, const std::vect
   return out;
 }
 
+py::dict coverage(const std::vector<std::string>& names, const std::vector<const Catalog*>& catalogs,
+                  std::int64_t start_ns, std::int64_t stop_ns, std::int64_t step_ns, const PointsSpec& spec,
+                  double min_elevation_deg, std::uint32_t min_sats, unsigned threads,
+                  const std::string& data_given) {
+  const std::string folder = data_dir(data_given);
+  Setup su = setup(names, catalogs, start_ns, stop_ns, step_ns, min_elevation_deg, min_sats);
+  std::vector<std::string>& warnings = su.warnings;
+  scenario::Points pts;
+  coverage::CoverageResult r;
+  std::size_t without_customer = 0;
+  run_released(threads, folder, [&](const RunContext& run) {
+    Points loaded = load_points(spec, folder, warnings);
+    const bool moving = loaded.moving, along_series = loaded.along_series;
+    pts = study_points(std::move(loaded));
+    // The whole window from its first step: the permissions of one run, as `skyfence coverage` decides
+    // them; the warning about points with no customer class is said below, once per policy.
+    RangePermissions permissions =
+        range_permissions(spec, folder, pts, along_series, names, su.window, 0, warnings);
+    su.options.permission = std::move(permissions.hook);
+    without_customer = permissions.without_customer;
+    if (moving) {
+      const auto positions = [&pts](time::Instant at, std::span<frames::Geodetic> out) {
+        earth::positions_at(pts.tracks, at, out);
+      };
+      r = coverage::compute_coverage_moving(pts.tracks.size(), positions, su.providers, su.window, su.options,
+                                            run);
+    } else {
+      r = coverage::compute_coverage(pts.locations, su.providers, su.window, su.options, run);
+    }
+  });
+  warn_failures(su, r, warnings);
+  if (without_customer > 0) {
+    std::vector<std::string> ignored;
+    const scenario::StudyInput in = study_input(spec, folder, ignored);
+    for (const std::string& f : spec.policies) {
+      warnings.push_back(
+          scenario::no_customer_warning(in, f, without_customer, pts.locations.size(), pts.sites.empty()));
+    }
+  }
+  const bool served = !spec.policies.empty();
+
+  const std::size_t n = r.points(), np = r.providers() + 1;
+  auto coverage_fraction = matrix<double>(n, np), mean_visible = matrix<double>(n, np),
+       max_gap_s = matrix<double>(n, np);
+  auto min_visible = matrix<std::uint32_t>(n, np), max_visible = matrix<std::uint32_t>(n, np),
+       gap_count = matrix<std::uint32_t>(n, np), steps_served = matrix<std::uint32_t>(n, np);
+  auto served_fraction = matrix<double>(served ? n : 0, np);
+  auto cf = coverage_fraction.mutable_unchecked<2>(), mv = mean_visible.mutable_unchecked<2>(),
+       mg = max_gap_s.mutable_unchecked<2>();
+  auto mn = min_visible.mutable_unchecked<2>(), mx = max_visible.mutable_unchecked<2>(),
+       gc = gap_count.mutable_unchecked<2>(), ss = steps_served.mutable_unchecked<2>();
+  auto sf = served_fraction.mutable_unchecked<2>();
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t p = 0; p < np; ++p) {
+      const auto a = static_cast<py::ssize_t>(i), b = static_cast<py::ssize_t>(p);
+      const coverage::PointStats& st = r.at(p, i);
+      cf(a, b) = r.coverage_fraction(p, i);
+      mv(a, b) = r.mean_visible(p, i);
+      mg(a, b) = r.max_gap_s(p, i);
+      mn(a, b) = st.min_visible;
+      mx(a, b) = st.max_visible;
+      gc(a, b) = st.gap_count;
+      ss(a, b) = st.steps_served;
+      if (served) sf(a, b) = r.served_fraction(p, i);
+    }
+  }
+  py::list ids, provider_names;
+  std::vector<double> lat(n), lon(n), area(n, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool cell = pts.sites.empty();
+    ids.append(py::str(cell ? pts.grid[i].token : pts.sites[i].id));
+    const frames::Geodetic& g = pts.locations[i];
+    lat[i] = g.lat_rad * kDegPerRad;
+    lon[i] = g.lon_rad * kDegPerRad;
+    if (cell) area[i] = pts.grid[i].area_km2;
+  }
+  for (std::size_t p = 0; p < np; ++p) provider_names.append(py::str(r.provider_name(p)));
+  py::dict vars;
+  vars["coverage_fraction"] = coverage_fraction;
+  vars["mean_visible"] = mean_visible;
+  vars["min_visible"] = min_visible;
+  vars["max_visible"] = max_visible;
+  vars["max_gap_s"] = max_gap_s;
+  vars["gap_count"] = gap_count;
+  vars["steps_served"] = steps_served;
+  if (served) vars["served_fraction"] = served_fraction;
+  py::dict out;
+  out["variables"] = vars;
+  out["point_kind"] = pts.sites.empty() ? "cell" : "site";
+  out["ids"] = ids;
+  out["lat_deg"] = py::array_t<double>(static_cast<py::ssize_t>(n), lat.data());
+  out["lon_deg"] = py::array_t<double>(static_cast<py::ssize_t>(n), lon.data());
+  out["area_km2"] = py::array_t<double>(static_cast<py::ssize_t>(n), area.data());
+  out["providers"] = provider_names;
+  out["failed_states"] = r.failed_states;
+  out["steps"] = r.steps();
+  out["step_s"] = r.step_s();
+  out["warnings"] = warnings;
+  return out;
+}
+
 py::dict coverage_merge(const py::dict& earlier, std::size_t earlier_steps, const py::dict& later,
                         std::size_t later_steps) {
   const StatsView a = StatsView::of(earlier), b = StatsView::of(later);
@@ -521,7 +545,7 @@ void write_coverage(const std::string& path, const std::string& format, const py
                                                      time::Duration::nanoseconds(step_ns), steps);
   run_released(threads, folder, [&](const RunContext& run) {
     std::vector<std::string> ignored;
-    const Points pts = load_points(spec, folder, ignored, true);
+    const Points pts = load_points(spec, folder, ignored);
     if (pts.locations.size() != stats.rows) {
       throw std::invalid_argument(
           fmt::format("write_coverage: {} points, statistics of {}", pts.locations.size(), stats.rows));
@@ -551,16 +575,21 @@ void add_coverage(py::module_& m) {
          std::int64_t start_ns, std::int64_t stop_ns, std::int64_t step_ns, int level,
          const std::string& region, const std::string& region_file, const std::string& region_name,
          const std::string& sites_file, bool strict, double min_elevation_deg, std::uint32_t min_sats,
-         unsigned threads, const std::string& data_given) {
-        const PointsSpec spec{level, region, region_file, region_name, sites_file, strict, {}, {}};
+         unsigned threads, const std::string& data_given, const std::vector<std::string>& policies,
+         const std::string& customer) {
+        const PointsSpec spec{level,      region, region_file, region_name,
+                              sites_file, strict, policies,    customer};
         return coverage(names, catalogs, start_ns, stop_ns, step_ns, spec, min_elevation_deg, min_sats,
                         threads, data_given);
       },
       py::arg("names"), py::arg("catalogs"), py::arg("start_ns"), py::arg("stop_ns"), py::arg("step_ns"),
       py::arg("level"), py::arg("region"), py::arg("region_file"), py::arg("region_name"),
       py::arg("sites_file"), py::arg("strict"), py::arg("min_elevation_deg"), py::arg("min_sats"),
-      py::arg("threads"), py::arg("data_dir"),
-      "coverage::compute_coverage as `skyfence coverage`; see skyfence.coverage.");
+      py::arg("threads"), py::arg("data_dir"), py::arg("policies") = std::vector<std::string>{},
+      py::arg("customer") = "",
+      "coverage::compute_coverage as `skyfence coverage` (under --policy and --customer; sites may move); "
+      "see "
+      "skyfence.coverage.");
   m.def(
       "coverage_partial",
       [](const std::vector<std::string>& names, const std::vector<const Catalog*>& catalogs,

@@ -17,7 +17,8 @@ PYBIND11_MODULE(_skyfence, m) {
   register_errors(m);
   m.def(
       "data_dir", [](const std::string& given) { return data_dir(given); }, py::arg("given") = std::string(),
-      "The bundled data folder: `given` if not empty, else $SKYFENCE_DATA, else the build's data/.");
+      "The bundled data folder: `given` if not empty, else $SKYFENCE_DATA, else the installed data, else the "
+      "build's data/.");
   // The command line's parsers, for the package's own commands (skyfence.distributed): a time and a
   // duration read exactly as `skyfence` reads --start and --step, errors located at `what`.
   m.def(

@@ -78,7 +78,8 @@ def _input_error(where, detail):
 
 
 def data_dir(given=None):
-    """The bundled data folder: ``given`` if not empty, else $SKYFENCE_DATA, else the build's data/."""
+    """The bundled data folder: ``given`` if not empty, else $SKYFENCE_DATA, else the data installed with
+    the package (PREFIX/share/skyfence/data), else the build's data/ (the checkout's)."""
     return _skyfence.data_dir(os.fspath(given) if given else "")
 
 
@@ -417,7 +418,8 @@ def _paths(values, what):
 
 
 def coverage(providers, start, stop, step, *, level=7, region=None, region_file=None, region_name=None,
-             sites=None, strict=False, min_elevation_deg=25.0, min_sats=1, threads=None, data_dir=None):
+             sites=None, strict=False, min_elevation_deg=25.0, min_sats=1, policies=None, customer=None,
+             threads=None, data_dir=None):
     """How often and how well each ground cell (or site) is served, per provider and by any, as
     ``skyfence coverage``: an xarray Dataset with dims ``cell`` (or ``site``) and ``provider``.
 
@@ -427,10 +429,16 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
         stop (each step stands for the interval it begins).
     Points: the whole Earth as S2 cells of ``level`` (default 7: 98,304 cells), the cells whose centre
         lies in a country (region="UKR", ISO 3166 code or name) or in a GeoJSON polygon (region_file=,
-        region_name=), or the sites of a CSV/GeoJSON file (sites=).
+        region_name=), or the sites of a CSV/GeoJSON file (sites=), which may hold moving terminals
+        (trajectories: each counted where it is at each step, listed at its first position).
     In view: at or above min_elevation_deg; served: at least min_sats in view.
+    policies, customer: service policy files (one path or a list), each for the provider it names, and
+        who asks at cells and at sites without a customer column, as ``skyfence coverage --policy
+        --customer``; the Dataset then also has served_fraction (the share of steps served while the
+        provider's policy permits service; for "any", the permitting providers together reach min_sats).
+        Moving terminals, and sites with an activation_country, are decided step by step.
     Variables (cell, provider): coverage_fraction, mean_visible, min_visible, max_visible, max_gap_s,
-    gap_count, steps_served; coordinates cell (the S2 token; site: the site's id), lat_deg, lon_deg,
+    gap_count, steps_served (and served_fraction under policies); coordinates cell (the S2 token; site: the site's id), lat_deg, lon_deg,
     area_km2 (NaN for sites) and provider; attributes steps, step_s, min_elevation_deg, min_sats, start_utc and
     failed_states (satellite-steps whose SGP4 state failed, per provider).
     """
@@ -445,7 +453,8 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
                                _timedelta_ns(step, "step"), int(level), region or "",
                                os.fspath(region_file) if region_file else "", region_name or "",
                                os.fspath(sites) if sites else "", bool(strict), float(min_elevation_deg),
-                               int(min_sats), _threads(threads), os.fspath(data_dir) if data_dir else "")
+                               int(min_sats), _threads(threads), os.fspath(data_dir) if data_dir else "",
+                               _paths(policies, "policies"), customer or "")
     _warn(found["warnings"])
     point = found["point_kind"]
     dims = (point, "provider")

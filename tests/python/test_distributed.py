@@ -277,6 +277,13 @@ def test_policy_dataset_and_the_warning_said_once(client, tmp_path):
                             client=client)
     assert "served_fraction" not in plain
     xr.testing.assert_identical(mil.drop_vars("served_fraction"), plain)
+    # The single process's Dataset, value for value, under the policy too.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", skyfence.SkyfenceWarning)
+        cats = {"ir": skyfence.load_catalog("iridium"), "ow": skyfence.load_catalog("oneweb")}
+        one = skyfence.coverage(cats, START, STOP, STEP, region="UKR", level=6, policies=[str(policy)],
+                                customer="military")
+    xr.testing.assert_identical(mil, one)
     assert (mil.served_fraction.sel(provider="ir") == 0).all()
     assert (mil.served_fraction.sel(provider="ow") == mil.coverage_fraction.sel(provider="ow")).all()
     # steps served by any permitted provider: ow's alone where it reaches min_sats.
