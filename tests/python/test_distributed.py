@@ -378,12 +378,12 @@ def test_decisions_along_the_series_are_replayed_in_every_chunk(cli, cluster, tm
         assert run_main("coverage", *common, "-o", str(out), "--shards", str(shards), "--chunks", str(chunks),
                         "--scheduler", cluster[0], "--quiet") == 0
         assert out.read_bytes() == ref.read_bytes(), (shards, chunks)
-    # Not vacuous: ROAMER's clock starts with the decision taken the delay before the first step
-    # (TrackDecisions::start: 09:55), passes 0.01 day at 10:10, and the denial takes effect 5 minutes
-    # later: 15 of 90 steps served. A chunk that started its clock at its own first step would serve it
-    # longer (without the replay, the 4-chunk split differs from the CLI).
+    # Not vacuous: ROAMER's clock starts at the first step (10:00; the decision start() takes the delay
+    # before it does not count), passes 0.01 day at 10:14:24, so the denial begins at 10:15 and takes
+    # effect 5 minutes later: 20 of 90 steps served. A chunk that started its clock at its own first
+    # step would serve it longer (without the replay, the 4-chunk split differs from the CLI).
     rows = {r["cell_id"]: r for r in csv_rows(ref) if r["provider"] == "starlink"}
-    assert rows["ROAMER"]["coverage_fraction"] == "1.000000" and rows["ROAMER"]["served_fraction"] == "0.166667"
+    assert rows["ROAMER"]["coverage_fraction"] == "1.000000" and rows["ROAMER"]["served_fraction"] == "0.222222"
     assert 0 < float(rows["LEAVER"]["served_fraction"]) < 1 and rows["HOME"]["served_fraction"] == "1.000000"
 
 
