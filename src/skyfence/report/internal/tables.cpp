@@ -56,6 +56,24 @@ Value text_or_null(const std::string& s) {
 // so that the schema reads top to bottom as the document does.
 namespace {
 
+// A satellite's element columns (the satellites and variant_satellites tables), after `key`'s.
+std::vector<Column> with_element_columns(std::vector<Column> key) {
+  for (const char* name :
+       {"mean_motion_rev_per_day", "eccentricity", "inclination_deg", "raan_deg", "arg_perigee_deg",
+        "mean_anomaly_deg", "bstar", "mean_motion_dot", "mean_motion_ddot"})
+    key.push_back({name, R});
+  return key;
+}
+
+// `key`'s values, then satellite e's elements, as with_element_columns lays them out.
+std::vector<Value> with_element_values(std::vector<Value> key, const SatelliteElements& e) {
+  for (const double x :
+       {e.mean_motion_rev_per_day, e.eccentricity, e.inclination_deg, e.raan_deg, e.arg_perigee_deg,
+        e.mean_anomaly_deg, e.bstar, e.mean_motion_dot, e.mean_motion_ddot})
+    key.emplace_back(x);
+  return key;
+}
+
 // One row per scope (docs/capacity.md): the capacity table, or the uplink's.
 Table capacity_scope_table(const std::string& name, const std::vector<CapacityScope>& rows) {
   Table t{name,
@@ -458,52 +476,24 @@ std::vector<Table> build_tables(const Results& r, bool every_table) {
   out.push_back(std::move(passes));
 
   Table satellites{"satellites",
-                   {{"provider", T},
-                    {"norad_id", I},
-                    {"name", T},
-                    {"epoch_utc", T},
-                    {"mean_motion_rev_per_day", R},
-                    {"eccentricity", R},
-                    {"inclination_deg", R},
-                    {"raan_deg", R},
-                    {"arg_perigee_deg", R},
-                    {"mean_anomaly_deg", R},
-                    {"bstar", R},
-                    {"mean_motion_dot", R},
-                    {"mean_motion_ddot", R}},
+                   with_element_columns({{"provider", T}, {"norad_id", I}, {"name", T}, {"epoch_utc", T}}),
                    {"provider", "norad_id"},
                    {}};
   for (const auto& e : r.satellites) {
-    satellites.rows.push_back({e.provider, integer(e.norad_id), e.name, utc_text(e.epoch),
-                               e.mean_motion_rev_per_day, e.eccentricity, e.inclination_deg, e.raan_deg,
-                               e.arg_perigee_deg, e.mean_anomaly_deg, e.bstar, e.mean_motion_dot,
-                               e.mean_motion_ddot});
+    satellites.rows.push_back(
+        with_element_values({e.provider, integer(e.norad_id), e.name, utc_text(e.epoch)}, e));
   }
   out.push_back(std::move(satellites));
 
-  Table variant_satellites{"variant_satellites",
-                           {{"variant", T},
-                            {"provider", T},
-                            {"norad_id", I},
-                            {"name", T},
-                            {"epoch_utc", T},
-                            {"mean_motion_rev_per_day", R},
-                            {"eccentricity", R},
-                            {"inclination_deg", R},
-                            {"raan_deg", R},
-                            {"arg_perigee_deg", R},
-                            {"mean_anomaly_deg", R},
-                            {"bstar", R},
-                            {"mean_motion_dot", R},
-                            {"mean_motion_ddot", R}},
-                           {"variant", "provider", "norad_id"},
-                           {}};
+  Table variant_satellites{
+      "variant_satellites",
+      with_element_columns({{"variant", T}, {"provider", T}, {"norad_id", I}, {"name", T}, {"epoch_utc", T}}),
+      {"variant", "provider", "norad_id"},
+      {}};
   for (const auto& vs : r.variant_satellites) {
     for (const auto& e : vs.satellites) {
-      variant_satellites.rows.push_back({vs.variant, e.provider, integer(e.norad_id), e.name,
-                                         utc_text(e.epoch), e.mean_motion_rev_per_day, e.eccentricity,
-                                         e.inclination_deg, e.raan_deg, e.arg_perigee_deg, e.mean_anomaly_deg,
-                                         e.bstar, e.mean_motion_dot, e.mean_motion_ddot});
+      variant_satellites.rows.push_back(
+          with_element_values({vs.variant, e.provider, integer(e.norad_id), e.name, utc_text(e.epoch)}, e));
     }
   }
   out.push_back(std::move(variant_satellites));
