@@ -105,17 +105,7 @@ assert all(f['geometry']['type'] == 'Point' and f['properties']['area_km2'] is N
 PY
 
 # Under a policy: served_fraction per provider; a forbidden region is served only by the others.
-cat > "$WORK/ir.toml" <<'TOML'
-provider = "ir"
-[[rule]]
-id = "everywhere"
-effect = "permit"
-[[rule]]
-id = "not-in-ukraine"
-effect = "forbid"
-region = "UKR"
-customers = ["military"]
-TOML
+cp "$DATA/policy/iridium_no_military_in_ukraine.toml" "$WORK/ir.toml"
 for customer in military civil; do
   expect_exit 0 "policy $customer" -- "$SKYFENCE" coverage --catalog iridium --provider ir --tle "$OW" --provider ow \
     --policy "$WORK/ir.toml" --customer $customer --region UKR --level 6 --start $T0 --duration 20m --step 5m -o "$WORK/pol-$customer.csv"

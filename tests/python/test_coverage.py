@@ -1,6 +1,7 @@
 """skyfence.coverage: the statistics of `skyfence coverage` as an xarray Dataset (cell x provider)."""
 
 import os
+import pathlib
 import warnings
 
 import numpy as np
@@ -102,18 +103,9 @@ def test_bad_arguments(catalogs):
 
 # ------------------------------------------------------------------- under a policy
 
-# As tests/cli/coverage.sh and tests/python/test_distributed.py: iridium ("ir") may not serve military
-# customers in Ukraine, oneweb ("ow") has no policy.
-IR_POLICY = """provider = "ir"
-[[rule]]
-id = "everywhere"
-effect = "permit"
-[[rule]]
-id = "not-in-ukraine"
-effect = "forbid"
-region = "UKR"
-customers = ["military"]
-"""
+# The policy tests/cli/coverage.sh uses too: iridium ("ir") may not serve military customers in Ukraine;
+# oneweb ("ow") has no policy.
+IR_POLICY = pathlib.Path(REPO, "tests", "data", "policy", "iridium_no_military_in_ukraine.toml").read_text()
 CLI_WINDOW = ["--start", "2026-04-27T00:00:00Z", "--stop", "2026-04-27T02:00:00Z", "--step", "5m"]
 POLICY_RUN = ["--catalog", "iridium", "--provider", "ir", "--catalog", "oneweb", "--provider", "ow",
               "--region", "UKR", "--level", "6", *CLI_WINDOW]

@@ -207,18 +207,9 @@ def test_bad_input_is_reported_before_any_task(cluster, tmp_path, capsys):
 
 # ------------------------------------------------------------------- coverage under a policy
 
-# As tests/cli/coverage.sh: iridium ("ir") may not serve military customers in Ukraine, oneweb ("ow")
-# has no policy.
-IR_POLICY = """provider = "ir"
-[[rule]]
-id = "everywhere"
-effect = "permit"
-[[rule]]
-id = "not-in-ukraine"
-effect = "forbid"
-region = "UKR"
-customers = ["military"]
-"""
+# The policy tests/cli/coverage.sh uses too: iridium ("ir") may not serve military customers in Ukraine;
+# oneweb ("ow") has no policy.
+IR_POLICY = pathlib.Path(REPO, "tests", "data", "policy", "iridium_no_military_in_ukraine.toml").read_text()
 POLICY_RUN = ["--catalog", "iridium", "--provider", "ir", "--catalog", "oneweb", "--provider", "ow",
               "--region", "UKR", "--level", "6", *CLI_WINDOW]
 
