@@ -170,17 +170,28 @@ struct Sighting {
 struct Sightings {
   std::vector<std::uint32_t> site_offsets;
   std::vector<Sighting> entries;
+  // Per satellite (state index): the lowest site index that sees it, kNoSite where none does.
+  std::vector<std::uint32_t> first_site;
+  static constexpr std::uint32_t kNoSite = 0xFFFFFFFFu;
   [[nodiscard]] std::span<const Sighting> of_site(std::size_t k) const {
     return {entries.data() + site_offsets[k], entries.data() + site_offsets[k + 1]};
   }
 };
+
+namespace in_view_detail {
+// log2 of the sites of a block of sightings()'s grouping: 64 sites' entries (a few KB) stay in cache
+// while their hits are written, and a few thousand blocks' tails fit in L2.
+inline constexpr unsigned kSightingBlockShift = 6;
+}  // namespace in_view_detail
 
 // Reusable buffers of sightings() (one per thread).
 struct SightingBuffers {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> runs;  // SiteGrid::runs'
   std::vector<float> keys;  // per sorted site of a run: SiteGrid::rank_in_run's
   std::vector<std::uint32_t> next;
-  std::vector<std::pair<std::uint32_t, Sighting>> hits;
+  // The hits (site, sighting) of each block of 2^in_view_detail::kSightingBlockShift sites, in
+  // satellite order.
+  std::vector<std::vector<std::pair<std::uint32_t, Sighting>>> blocks;
 };
 
 // The pairs of in_view, equal and in the same order, for callers that need only the satellite and often
