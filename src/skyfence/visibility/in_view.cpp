@@ -229,10 +229,16 @@ void sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_i
                std::span<const bool> valid, double min_elevation_rad, SightingBuffers& buffers,
                Sightings& out) {
   using in_view_detail::kSightingBlockShift;
-  std::vector<std::vector<std::pair<std::uint32_t, Sighting>>>& blocks = buffers.blocks;
+  constexpr std::uint32_t kSiteInBlock = (1u << kSightingBlockShift) - 1;
+  using in_view_detail::kSightingBlockSatellites;
+  std::vector<std::vector<Sighting>>& blocks = buffers.blocks;
   std::vector<float>& keys = buffers.keys;
-  // The hits, satellite by satellite, go to the block of sites they belong to: grouping them by site
-  // afterwards writes within one block's entries at a time, not all over them.
+  if (sat_itrf.size() > kSightingBlockSatellites) {
+    throw std::invalid_argument("sightings: more than 2^26 satellites");
+  }
+  // The hits, satellite by satellite, go to the block of sites they belong to (satellite and site
+  // within the block packed in one word): grouping them by site afterwards writes within one block's
+  // entries at a time, not all over them.
   blocks.resize((sites.size() >> kSightingBlockShift) + 1);
   for (auto& b : blocks) b.clear();
   out.first_site.assign(sat_itrf.size(), Sightings::kNoSite);
@@ -252,7 +258,8 @@ void sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_i
         if (keys[i] >= -1.0f) {
           const std::uint32_t site = sites.original(b + i);
           first = std::min(first, site);
-          blocks[site >> kSightingBlockShift].push_back({site, {sat, keys[i]}});
+          blocks[site >> kSightingBlockShift].push_back(
+              {sat << kSightingBlockShift | (site & kSiteInBlock), keys[i]});
         }
       }
     }
@@ -260,15 +267,20 @@ void sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_i
   }
   // Group by site, keeping the satellite order (a stable counting sort, block by block).
   out.site_offsets.assign(sites.size() + 1, 0);
-  for (const auto& b : blocks) {
-    for (const auto& h : b) ++out.site_offsets[h.first + 1];
+  for (std::size_t bi = 0; bi < blocks.size(); ++bi) {
+    const std::size_t base = bi << kSightingBlockShift;
+    for (const Sighting& h : blocks[bi]) ++out.site_offsets[base + (h.satellite & kSiteInBlock) + 1];
   }
   for (std::size_t k = 0; k < sites.size(); ++k) out.site_offsets[k + 1] += out.site_offsets[k];
   out.entries.resize(out.site_offsets[sites.size()]);
   std::vector<std::uint32_t>& next = buffers.next;
   next.assign(out.site_offsets.begin(), out.site_offsets.end() - 1);
-  for (const auto& b : blocks) {
-    for (const auto& h : b) out.entries[next[h.first]++] = h.second;
+  for (std::size_t bi = 0; bi < blocks.size(); ++bi) {
+    const std::size_t base = bi << kSightingBlockShift;
+    for (const Sighting& h : blocks[bi]) {
+      out.entries[next[base + (h.satellite & kSiteInBlock)]++] = {h.satellite >> kSightingBlockShift,
+                                                                  h.elevation_key};
+    }
   }
 }
 
