@@ -52,6 +52,9 @@ constexpr double kMetMargin = 1e-9;
 constexpr double kHintLookaheadS = 60.0;
 // A rate not computed yet (StepGeometry::cell_best_beam).
 constexpr double kNotYet = std::numeric_limits<double>::quiet_NaN();
+// Slack on ProviderSetup::flat_top_key: ten times the elevation keys' error (within 1e-7 of
+// sin(e) |sin(e)|, visibility::Sighting).
+constexpr double kFlatTopSlack = 1e-6;
 // ProviderSetup::bandwidth_slot of a satellite without a class.
 constexpr std::uint32_t kNoBandwidth = std::numeric_limits<std::uint32_t>::max();
 
@@ -123,6 +126,11 @@ struct ProviderSetup {
   // Whether efficiency never falls as elevation rises: then a cell's best beam of each bandwidth is its
   // highest sighting's (Engine::best_beam).
   bool efficiency_rises = false;
+  // Above the elevation where the efficiency table turns flat up to its end, the efficiency is its last
+  // value, the same double: a sighting whose elevation key exceeds `flat_top_key` (that elevation's
+  // sin(e) |sin(e)| plus kFlatTopSlack) gets `flat_top_efficiency` without its elevation computed.
+  double flat_top_key = 2.0;
+  double flat_top_efficiency = 0.0;
 
   // `with_layout`: whether to lay out the points at rest (the downlink's setup of points at rest; the
   // engine always reads the layout from the step's geometry).
@@ -132,6 +140,15 @@ struct ProviderSetup {
         model(&m),
         efficiency(m),
         efficiency_rises(std::is_sorted(m.efficiency_bps_per_hz.begin(), m.efficiency_bps_per_hz.end())) {
+    const std::vector<double>& x = m.efficiency_elevation_rad;
+    const std::vector<double>& y = m.efficiency_bps_per_hz;
+    if (!x.empty() && x.size() == y.size()) {
+      std::size_t t = y.size() - 1;
+      while (t > 0 && y[t - 1] == y.back()) --t;
+      const double sin_t = std::sin(x[t]);
+      flat_top_key = sin_t * std::abs(sin_t) + kFlatTopSlack;
+      flat_top_efficiency = y.back();
+    }
     if (m.has_gateways) {
       std::vector<frames::Geodetic> g;
       for (const earth::Site& s : m.gateways) {
@@ -422,9 +439,12 @@ class Engine {
   // clear each step than the few it saves).
   double rate(LinkDirection d, std::size_t p, const StepGeometry& g, std::uint32_t i, std::uint32_t k) const {
     const ProviderSetup& s = setup(d, p);
-    const SatelliteClass* c = s.classes[g.in_view.entries[k].satellite];
-    return c ? c->beam_bandwidth_mhz * s.efficiency(visibility::elevation_of(enu(g, i, k)))
-             : 0.0;  // beam_rate_mbps
+    const visibility::Sighting& e = g.in_view.entries[k];
+    const SatelliteClass* c = s.classes[e.satellite];
+    if (!c) return 0.0;
+    if (static_cast<double>(e.elevation_key) > s.flat_top_key)
+      return c->beam_bandwidth_mhz * s.flat_top_efficiency;
+    return c->beam_bandwidth_mhz * s.efficiency(visibility::elevation_of(enu(g, i, k)));  // beam_rate_mbps
   }
 
   [[nodiscard]] const ProviderSetup& setup(LinkDirection d, std::size_t p) const {
