@@ -11,11 +11,14 @@
 // highest (when efficiency never falls with elevation), and demand that fits whole is routed by a greedy
 // pass (internal/whole_demand.h) that reads each point's links from its sightings, usually one, so no
 // list of links is built; the efficiency table's segment is found from a bucket of elevations
-// (internal/efficiency_lookup.h); pooled gateways are tested only against the satellites of a direction
-// grid around them; each thread keeps its buffers (geometry, the allocation's instance, the index
-// vectors that compact fleet satellites, cells and gateways) from step to step, and each step of a block
-// reuses the result buffers of the step it replaces. What remains (Ukraine, 1,000 terminals, per step,
-// about 27 M instructions): compacting the satellites in view of the points (~20 %), listing the ~90,000
+// (internal/efficiency_lookup.h), and above the table's flat top the key alone decides the efficiency;
+// an instance's satellites come from each satellite's first site (Sightings::first_site) when that
+// gives the order of a walk over every sighting (Engine::first_sites_decide); pooled gateways are
+// tested only against the satellites of a direction grid around them; each thread keeps its buffers
+// (geometry, the allocation's instance, the index vectors that compact fleet satellites, cells and
+// gateways) from step to step, and each step of a block reuses the result buffers of the step it
+// replaces. What remains (Ukraine, 1,000 terminals, per step, about 27 M instructions, measured before
+// the first-site path): compacting the satellites in view of the points (~20 %), listing the ~90,000
 // pairs in view (~30 %: the test, the grid walk and the grouping by point), SGP4 (~12 %), the pooled
 // gateways (~9 %).
 #include "skyfence/capacity/capacity.h"
