@@ -11,11 +11,14 @@
 // highest (when efficiency never falls with elevation), and demand that fits whole is routed by a greedy
 // pass (internal/whole_demand.h) that reads each point's links from its sightings, usually one, so no
 // list of links is built; the efficiency table's segment is found from a bucket of elevations
-// (internal/efficiency_lookup.h); pooled gateways are tested only against the satellites of a direction
-// grid around them; each thread keeps its buffers (geometry, the allocation's instance, the index
-// vectors that compact fleet satellites, cells and gateways) from step to step, and each step of a block
-// reuses the result buffers of the step it replaces. What remains (Ukraine, 1,000 terminals, per step,
-// about 27 M instructions): compacting the satellites in view of the points (~20 %), listing the ~90,000
+// (internal/efficiency_lookup.h), and above the table's flat top the key alone decides the efficiency;
+// an instance's satellites come from each satellite's first site (Sightings::first_site) when that
+// gives the order of a walk over every sighting (Engine::first_sites_decide); pooled gateways are
+// tested only against the satellites of a direction grid around them; each thread keeps its buffers
+// (geometry, the allocation's instance, the index vectors that compact fleet satellites, cells and
+// gateways) from step to step, and each step of a block reuses the result buffers of the step it
+// replaces. What remains (Ukraine, 1,000 terminals, per step, about 27 M instructions, measured before
+// the first-site path): compacting the satellites in view of the points (~20 %), listing the ~90,000
 // pairs in view (~30 %: the test, the grid walk and the grouping by point), SGP4 (~12 %), the pooled
 // gateways (~9 %).
 #include "skyfence/capacity/capacity.h"
@@ -52,6 +55,11 @@ constexpr double kMetMargin = 1e-9;
 constexpr double kHintLookaheadS = 60.0;
 // A rate not computed yet (StepGeometry::cell_best_beam).
 constexpr double kNotYet = std::numeric_limits<double>::quiet_NaN();
+// Slack on ProviderSetup::flat_top_key: ten times the elevation keys' error (within 1e-7 of
+// sin(e) |sin(e)|, visibility::Sighting).
+constexpr double kFlatTopSlack = 1e-6;
+// ProviderSetup::bandwidth_slot of a satellite without a class.
+constexpr std::uint32_t kNoBandwidth = std::numeric_limits<std::uint32_t>::max();
 
 // Grid cell of the points' SiteIndex: SiteIndex's own choice (about two evenly spread sites a cell)
 // capped at 2 deg, so that a satellite over a regional study tests the points near its cap rather
@@ -107,7 +115,12 @@ struct ProviderSetup {
   std::optional<visibility::SiteGrid> gateways;
   std::vector<const SatelliteClass*> classes;  // per satellite; nullptr: no class, no capacity
   std::vector<double> satellite_capacity;      // per satellite, Mbps
-  std::vector<std::uint32_t> rank;             // per point
+  // Per satellite: whether it has a class (a byte, for the walks over every sighting), and the index
+  // of its class's beam bandwidth in `bandwidths` (kNoBandwidth without a class).
+  std::vector<std::uint8_t> classified;
+  std::vector<std::uint32_t> bandwidth_slot;
+  std::vector<double> bandwidths;   // the distinct beam bandwidths of the classes, MHz
+  std::vector<std::uint32_t> rank;  // per point
   std::uint64_t unclassified = 0;
   std::optional<PointLayout> layout;  // points at rest; none when they move
 
@@ -116,6 +129,11 @@ struct ProviderSetup {
   // Whether efficiency never falls as elevation rises: then a cell's best beam of each bandwidth is its
   // highest sighting's (Engine::best_beam).
   bool efficiency_rises = false;
+  // Above the elevation where the efficiency table turns flat up to its end, the efficiency is its last
+  // value, the same double: a sighting whose elevation key exceeds `flat_top_key` (that elevation's
+  // sin(e) |sin(e)| plus kFlatTopSlack) gets `flat_top_efficiency` without its elevation computed.
+  double flat_top_key = 2.0;
+  double flat_top_efficiency = 0.0;
 
   // `with_layout`: whether to lay out the points at rest (the downlink's setup of points at rest; the
   // engine always reads the layout from the step's geometry).
@@ -125,6 +143,15 @@ struct ProviderSetup {
         model(&m),
         efficiency(m),
         efficiency_rises(std::is_sorted(m.efficiency_bps_per_hz.begin(), m.efficiency_bps_per_hz.end())) {
+    const std::vector<double>& x = m.efficiency_elevation_rad;
+    const std::vector<double>& y = m.efficiency_bps_per_hz;
+    if (!x.empty() && x.size() == y.size()) {
+      std::size_t t = y.size() - 1;
+      while (t > 0 && y[t - 1] == y.back()) --t;
+      const double sin_t = std::sin(x[t]);
+      flat_top_key = sin_t * std::abs(sin_t) + kFlatTopSlack;
+      flat_top_efficiency = y.back();
+    }
     if (m.has_gateways) {
       std::vector<frames::Geodetic> g;
       for (const earth::Site& s : m.gateways) {
@@ -142,6 +169,13 @@ struct ProviderSetup {
       const SatelliteClass* c = m.class_of(name, fleet.norad_id(s));
       classes.push_back(c);
       satellite_capacity.push_back(c ? m.satellite_capacity_mbps(*c) : 0.0);
+      classified.push_back(c ? 1 : 0);
+      bandwidth_slot.push_back(kNoBandwidth);
+      if (c) {
+        const auto it = std::find(bandwidths.begin(), bandwidths.end(), c->beam_bandwidth_mhz);
+        bandwidth_slot.back() = static_cast<std::uint32_t>(it - bandwidths.begin());
+        if (it == bandwidths.end()) bandwidths.push_back(c->beam_bandwidth_mhz);
+      }
       if (!c) ++unclassified;
     }
     if (with_layout) layout.emplace(m, demand, locations);
@@ -262,8 +296,9 @@ struct Scratch {
   std::vector<frames::Geodetic> positions;  // of moving points at the step
   // The step's permissions, per provider (empty: every point permitted).
   std::span<const std::vector<std::uint8_t>> permitted;
-  std::vector<std::pair<double, float>> highest;  // Engine::best_beam's (bandwidth, highest elevation key)
-  std::vector<std::uint32_t> point_of;            // per instance point: its point (in_view's site)
+  std::vector<float> highest;  // Engine::best_beam's: per beam bandwidth slot, the highest elevation key
+  std::vector<std::uint32_t> point_of;    // per instance point: its point (in_view's site)
+  std::vector<std::uint64_t> first_seen;  // Engine::solve's: (first site, satellite) of each satellite
 };
 
 constexpr std::uint32_t kAbsent = std::numeric_limits<std::uint32_t>::max();
@@ -407,9 +442,12 @@ class Engine {
   // clear each step than the few it saves).
   double rate(LinkDirection d, std::size_t p, const StepGeometry& g, std::uint32_t i, std::uint32_t k) const {
     const ProviderSetup& s = setup(d, p);
-    const SatelliteClass* c = s.classes[g.in_view.entries[k].satellite];
-    return c ? c->beam_bandwidth_mhz * s.efficiency(visibility::elevation_of(enu(g, i, k)))
-             : 0.0;  // beam_rate_mbps
+    const visibility::Sighting& e = g.in_view.entries[k];
+    const SatelliteClass* c = s.classes[e.satellite];
+    if (!c) return 0.0;
+    if (static_cast<double>(e.elevation_key) > s.flat_top_key)
+      return c->beam_bandwidth_mhz * s.flat_top_efficiency;
+    return c->beam_bandwidth_mhz * s.efficiency(visibility::elevation_of(enu(g, i, k)));  // beam_rate_mbps
   }
 
   [[nodiscard]] const ProviderSetup& setup(LinkDirection d, std::size_t p) const {
@@ -448,22 +486,22 @@ class Engine {
     }
     // Twice the keys' rounding, and more.
     constexpr float kKeySlack = 1e-6f;
-    std::vector<std::pair<double, float>>& highest = scratch.highest;
-    highest.clear();
-    const auto highest_of = [&](double bandwidth) {
-      return std::find_if(highest.begin(), highest.end(),
-                          [&](const auto& h) { return h.first == bandwidth; });
-    };
-    each_sighting([&](std::uint32_t, std::uint32_t, double bandwidth, float key) {
-      const auto it = highest_of(bandwidth);
-      if (it == highest.end()) {
-        highest.emplace_back(bandwidth, key);
-      } else {
-        it->second = std::max(it->second, key);
+    std::vector<float>& highest = scratch.highest;
+    highest.assign(setup.bandwidths.size(), -std::numeric_limits<float>::infinity());
+    const auto each_key = [&](auto&& f) {
+      for (std::uint32_t j = layout.cell_first[cell]; j < layout.cell_first[cell + 1]; ++j) {
+        const std::uint32_t i = layout.cell_points[j];
+        for (std::uint32_t k = g.in_view.site_offsets[i]; k < g.in_view.site_offsets[i + 1]; ++k) {
+          const std::uint32_t slot = setup.bandwidth_slot[g.in_view.entries[k].satellite];
+          if (slot != kNoBandwidth) f(i, k, slot, g.in_view.entries[k].elevation_key);
+        }
       }
+    };
+    each_key([&](std::uint32_t, std::uint32_t, std::uint32_t slot, float key) {
+      highest[slot] = std::max(highest[slot], key);
     });
-    each_sighting([&](std::uint32_t i, std::uint32_t k, double bandwidth, float key) {
-      if (key >= highest_of(bandwidth)->second - kKeySlack) best = std::max(best, rate(d, p, g, i, k));
+    each_key([&](std::uint32_t i, std::uint32_t k, std::uint32_t slot, float key) {
+      if (key >= highest[slot] - kKeySlack) best = std::max(best, rate(d, p, g, i, k));
     });
     return best;
   }
@@ -623,6 +661,10 @@ class Engine {
       cell_index.resize(layout.cell_multiplier.size(), kAbsent);
     std::vector<std::uint32_t>& point_of = scratch.point_of;  // instance point -> point
     point_of.clear();
+    // The instance's satellites are those in view of its points, in the order its points' sightings
+    // first list them. When that order follows from each satellite's first site, it is built from
+    // them (one entry per satellite) rather than from every sighting.
+    const bool by_first_site = first_sites_decide(setup, g, earlier, offered);
     const auto add_point = [&](std::uint32_t i, double demand, std::uint32_t priority) {
       bool fresh_cell = false;
       const std::uint32_t c = compact(cell_index, layout.cell[i], in.cells.size(), fresh_cell);
@@ -632,8 +674,9 @@ class Engine {
       }
       in.points.push_back({c, demand, priority});
       point_of.push_back(i);
+      if (by_first_site) return;
       for (const visibility::Sighting& e : g.in_view.of_site(i)) {
-        if (!setup.classes[e.satellite]) continue;
+        if (!setup.classified[e.satellite]) continue;
         bool fresh_sat = false;
         compact(sat_index, e.satellite, sats.size(), fresh_sat);
         if (fresh_sat) {
@@ -644,6 +687,22 @@ class Engine {
     };
     for (std::uint32_t i : earlier) add_point(i, carried[i], 0);
     for (std::uint32_t i : offered) add_point(i, remaining[i], 1 + setup.rank[i]);
+    if (by_first_site) {
+      std::vector<std::uint64_t>& first_seen = scratch.first_seen;
+      first_seen.clear();
+      const std::vector<std::uint32_t>& first_site = g.in_view.first_site;
+      for (std::uint32_t s = 0; s < first_site.size(); ++s) {
+        if (first_site[s] != visibility::Sightings::kNoSite && setup.classified[s])
+          first_seen.push_back(std::uint64_t{first_site[s]} << 32 | s);
+      }
+      std::sort(first_seen.begin(), first_seen.end());
+      for (const std::uint64_t key : first_seen) {
+        const auto s = static_cast<std::uint32_t>(key);
+        sat_index[s] = static_cast<std::uint32_t>(sats.size());
+        sats.push_back(s);
+        in.satellites.push_back(setup.satellite_capacity[s]);
+      }
+    }
     add_gateways(setup, g, scratch);
 
     // Instance point k's links, one per classified satellite in view, in the sightings' order; a link's
@@ -703,6 +762,28 @@ class Engine {
       u.gateway_capacity_steps += in.gateways[k];
       u.gateway_flow_steps += a.gateways[k];
     }
+  }
+
+  // Whether an instance of `earlier` then `offered` lists its satellites in the order of their first
+  // site (Sightings::first_site, then satellite index), as solve() would find them walking its points'
+  // sightings: when there are no earlier points, the offered ones increase (a point's sightings
+  // increase in satellite) and the points left out see no classified satellite (so each satellite's
+  // first site is an offered point's).
+  bool first_sites_decide(const ProviderSetup& setup, const StepGeometry& g,
+                          const std::vector<std::uint32_t>& earlier,
+                          const std::vector<std::uint32_t>& offered) const {
+    if (!earlier.empty()) return false;
+    std::size_t next = 0;  // offered[next]: the next offered point expected
+    for (std::uint32_t i = 0; i < points_.size(); ++i) {
+      if (next < offered.size() && offered[next] == i) {
+        ++next;
+        continue;
+      }
+      for (const visibility::Sighting& e : g.in_view.of_site(i)) {
+        if (setup.classified[e.satellite]) return false;
+      }
+    }
+    return next == offered.size();
   }
 
   static void add_gateways(const ProviderSetup& setup, const StepGeometry& g, Scratch& scratch) {

@@ -228,9 +228,20 @@ void in_view_brute_force(const SiteIndex& sites, std::span<const frames::StateVe
 void sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_itrf,
                std::span<const bool> valid, double min_elevation_rad, SightingBuffers& buffers,
                Sightings& out) {
-  std::vector<std::pair<std::uint32_t, Sighting>>& hits = buffers.hits;
+  using in_view_detail::kSightingBlockShift;
+  constexpr std::uint32_t kSiteInBlock = (1u << kSightingBlockShift) - 1;
+  using in_view_detail::kSightingBlockSatellites;
+  std::vector<std::vector<Sighting>>& blocks = buffers.blocks;
   std::vector<float>& keys = buffers.keys;
-  hits.clear();
+  if (sat_itrf.size() > kSightingBlockSatellites) {
+    throw std::invalid_argument("sightings: more than 2^26 satellites");
+  }
+  // The hits, satellite by satellite, go to the block of sites they belong to (satellite and site
+  // within the block packed in one word): grouping them by site afterwards writes within one block's
+  // entries at a time, not all over them.
+  blocks.resize((sites.size() >> kSightingBlockShift) + 1);
+  for (auto& b : blocks) b.clear();
+  out.first_site.assign(sat_itrf.size(), Sightings::kNoSite);
   const double sin_min = std::sin(min_elevation_rad);
   const double s_abs_s = sin_min * std::abs(sin_min);
   for (std::size_t s = 0; s < sat_itrf.size(); ++s) {
@@ -238,23 +249,39 @@ void sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_i
     const frames::StateVector& sv = sat_itrf[s];
     if (sites.runs(sv.r_km, min_elevation_rad, buffers.runs) == 0) continue;
     const auto sat = static_cast<std::uint32_t>(s);
+    std::uint32_t first = Sightings::kNoSite;
     for (const auto& [b, e] : buffers.runs) {
       const std::size_t n = e - b;
       if (keys.size() < n) keys.resize(n);
       sites.rank_in_run(sv, b, e, min_elevation_rad, s_abs_s, keys.data());
       for (std::size_t i = 0; i < n; ++i) {
-        if (keys[i] >= -1.0f) hits.push_back({sites.original(b + i), {sat, keys[i]}});
+        if (keys[i] >= -1.0f) {
+          const std::uint32_t site = sites.original(b + i);
+          first = std::min(first, site);
+          blocks[site >> kSightingBlockShift].push_back(
+              {sat << kSightingBlockShift | (site & kSiteInBlock), keys[i]});
+        }
       }
     }
+    out.first_site[s] = first;
   }
-  // Group by site, keeping the satellite order (a stable counting sort).
+  // Group by site, keeping the satellite order (a stable counting sort, block by block).
   out.site_offsets.assign(sites.size() + 1, 0);
-  for (const auto& h : hits) ++out.site_offsets[h.first + 1];
+  for (std::size_t bi = 0; bi < blocks.size(); ++bi) {
+    const std::size_t base = bi << kSightingBlockShift;
+    for (const Sighting& h : blocks[bi]) ++out.site_offsets[base + (h.satellite & kSiteInBlock) + 1];
+  }
   for (std::size_t k = 0; k < sites.size(); ++k) out.site_offsets[k + 1] += out.site_offsets[k];
-  out.entries.resize(hits.size());
+  out.entries.resize(out.site_offsets[sites.size()]);
   std::vector<std::uint32_t>& next = buffers.next;
   next.assign(out.site_offsets.begin(), out.site_offsets.end() - 1);
-  for (const auto& h : hits) out.entries[next[h.first]++] = h.second;
+  for (std::size_t bi = 0; bi < blocks.size(); ++bi) {
+    const std::size_t base = bi << kSightingBlockShift;
+    for (const Sighting& h : blocks[bi]) {
+      out.entries[next[base + (h.satellite & kSiteInBlock)]++] = {h.satellite >> kSightingBlockShift,
+                                                                  h.elevation_key};
+    }
+  }
 }
 
 void in_view_series(const Fleet& fleet, const SiteIndex& sites, std::span<const time::Instant> times,

@@ -170,17 +170,30 @@ struct Sighting {
 struct Sightings {
   std::vector<std::uint32_t> site_offsets;
   std::vector<Sighting> entries;
+  // Per satellite (state index): the lowest site index that sees it, kNoSite where none does.
+  std::vector<std::uint32_t> first_site;
+  static constexpr std::uint32_t kNoSite = 0xFFFFFFFFu;
   [[nodiscard]] std::span<const Sighting> of_site(std::size_t k) const {
     return {entries.data() + site_offsets[k], entries.data() + site_offsets[k + 1]};
   }
 };
+
+namespace in_view_detail {
+// log2 of the sites of a block of sightings()'s grouping: 64 sites' entries (a few KB) stay in cache
+// while their hits are written, and a few thousand blocks' tails fit in L2.
+inline constexpr unsigned kSightingBlockShift = 6;
+// The most satellites sightings() takes: a hit packs the satellite with its site within the block.
+inline constexpr std::size_t kSightingBlockSatellites = std::size_t{1} << (32 - kSightingBlockShift);
+}  // namespace in_view_detail
 
 // Reusable buffers of sightings() (one per thread).
 struct SightingBuffers {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> runs;  // SiteGrid::runs'
   std::vector<float> keys;  // per sorted site of a run: SiteGrid::rank_in_run's
   std::vector<std::uint32_t> next;
-  std::vector<std::pair<std::uint32_t, Sighting>> hits;
+  // The hits of each block of 2^in_view_detail::kSightingBlockShift sites, in satellite order:
+  // `satellite` holds the satellite shifted left by kSightingBlockShift, plus the site within the block.
+  std::vector<std::vector<Sighting>> blocks;
 };
 
 // The pairs of in_view, equal and in the same order, for callers that need only the satellite and often
@@ -188,7 +201,8 @@ struct SightingBuffers {
 // sqrt-free elevation test (the same decision as in_view's elevation >= min_elevation_rad, exactly: the
 // few pairs within the test's margin are settled by Topocentric::look), and none of the azimuth, range
 // and range rate look() computes. One thread. valid[s] false (when `valid` is not empty) or a non-finite
-// state leaves satellite s out. Tested against in_view (tests/oracle/visibility/in_view_oracle_test.cpp).
+// state leaves satellite s out. Also fills out.first_site. REQUIRES: at most 2^26 satellites
+// (std::invalid_argument). Tested against in_view (tests/oracle/visibility/in_view_oracle_test.cpp).
 void sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_itrf,
                std::span<const bool> valid, double min_elevation_rad, SightingBuffers& buffers,
                Sightings& out);

@@ -109,8 +109,8 @@ TEST(VisibilityInViewOracle, RandomOrbitsRandomSites) {
 
 // sightings() over a SiteGrid: in_view's pairs (over a SiteIndex) and elevations bit for bit, in the same
 // order, with and without a validity mask, on real and random orbits at several minimum elevations and
-// cell sizes (the decision taken mostly without the elevation must be in_view's), and sin(elevation)
-// within 1e-14.
+// cell sizes (the decision taken mostly without the elevation must be in_view's), sin(elevation)
+// within 1e-14, and each satellite's first site.
 TEST(VisibilityInViewOracle, SightingsAreInViewsPairsAndElevations) {
   std::mt19937_64 rng(test_seed("in_view_oracle sightings"));
   std::vector<orbits::ElementSet> sets = bundled("starlink_2026-04-27.tle");
@@ -153,6 +153,13 @@ TEST(VisibilityInViewOracle, SightingsAreInViewsPairsAndElevations) {
             ASSERT_NEAR(sin_elevation_of(enu), std::sin(reference.entries[k].look.elevation_rad), 1e-14) << k;
           }
         }
+        // Each satellite's first site: the lowest site whose in_view pairs hold it.
+        std::vector<std::uint32_t> first(states.size(), Sightings::kNoSite);
+        for (std::size_t site = index.size(); site-- > 0;) {
+          for (std::size_t k = reference.site_offsets[site]; k < reference.site_offsets[site + 1]; ++k)
+            first[reference.entries[k].satellite] = static_cast<std::uint32_t>(site);
+        }
+        ASSERT_EQ(got.first_site, first) << "round " << round << " el " << el;
         total += got.entries.size();
       }
     }

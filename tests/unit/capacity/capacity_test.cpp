@@ -15,6 +15,7 @@
 #include "skyfence/coverage/coverage.h"
 #include "skyfence/orbits/tle.h"
 #include "skyfence/time/scales.h"
+#include "skyfence/visibility/in_view.h"
 
 namespace skyfence::capacity {
 namespace {
@@ -74,6 +75,55 @@ TEST(Capacity, SmallDemandIsServedExactlyWhereASatelliteIsInView) {
     some_gap = some_gap || geometric.coverage_fraction(0, i) < 1.0;
   }
   EXPECT_TRUE(some_gap) << "the check needs points with gaps";
+}
+
+// The satellites counted in use (ProviderUsage::satellite_steps) are those in view of a point offered to
+// the provider (the oracle: visibility::in_view), whether the engine lists them from each satellite's
+// first site (every point offered, or the others seeing none) or from every offered point's sightings
+// (a forbidden point sees satellites the others do not).
+TEST(Capacity, SatellitesInUseAreThoseInViewOfAnOfferedPoint) {
+  const visibility::Fleet fleet(fixtures::bundled("oneweb_2026-03-26.tle", 651));
+  const ServiceModel m = model(7.0);
+  const std::vector<Provider> providers{{"oneweb", &fleet, {}, &m, 25 * kRadPerDeg}};
+  const auto points = cities(1e-3);
+  const time::Window window = time::Window::of_count(fixtures::kStart, time::Duration::seconds(300), 24);
+  std::vector<frames::Geodetic> locations;
+  for (const auto& p : points) locations.push_back(p.location);
+  const visibility::SiteIndex index(locations);
+  visibility::InViewOptions view;
+  view.min_elevation_rad = 25 * kRadPerDeg;
+  for (const std::size_t forbidden : {points.size(), std::size_t{0}, std::size_t{4}}) {
+    SCOPED_TRACE(forbidden);
+    CapacityOptions o;
+    o.permission = [&](std::size_t, time::Instant, std::span<std::uint8_t> permitted) {
+      if (forbidden < permitted.size()) permitted[forbidden] = 0;
+    };
+    const CapacityResult r = compute_capacity(points, providers, window, o);
+    std::uint64_t expected = 0;
+    std::uint64_t forbidden_alone = 0;  // steps where only the forbidden point sees some satellite
+    std::vector<frames::StateVector> states;
+    std::vector<orbits::Sgp4Error> errors;
+    visibility::InViewSet set;
+    for (std::size_t j = 0; j < window.size(); ++j) {
+      fleet.itrf_states(window.at(j), states, errors, {.threads = 1u});
+      visibility::in_view(index, states, {}, view, set);
+      std::vector<bool> seen(states.size(), false), seen_by_forbidden(states.size(), false);
+      for (std::size_t i = 0; i < points.size(); ++i) {
+        for (const visibility::InViewEntry& e : set.of_site(i)) {
+          (i == forbidden ? seen_by_forbidden : seen)[e.satellite] = true;
+        }
+      }
+      for (std::size_t k = 0; k < states.size(); ++k) {
+        expected += seen[k] ? 1 : 0;
+        forbidden_alone += seen_by_forbidden[k] && !seen[k] ? 1 : 0;
+      }
+    }
+    EXPECT_EQ(r.usage[0].satellite_steps, expected);
+    EXPECT_EQ(r.usage[0].satellite_capacity_steps, 7000.0 * static_cast<double>(expected));
+    if (forbidden < points.size()) {
+      EXPECT_GT(forbidden_alone, 0U) << "the check needs such satellites";
+    }
+  }
 }
 
 TEST(Capacity, IdenticalForAnyThreadCount) {
