@@ -52,6 +52,9 @@ struct PointsSpec {
   bool strict = false;
   std::vector<std::string> policies;  // the CLI's --policy, each for the provider it names
   std::string customer;               // the CLI's --customer
+  // Errors and warnings name the command line's options (`python3 -m skyfence.distributed coverage`:
+  // --customer, --policy, ...) rather than the Python arguments.
+  bool cli_names = false;
 };
 
 struct Points {
@@ -77,7 +80,7 @@ scenario::StudyInput study_input(const PointsSpec& spec, const std::string& data
   in.policies = spec.policies;
   in.customer = spec.customer;
   in.data_folder = data_folder;
-  in.names = study_names();
+  in.names = spec.cli_names ? scenario::StudyNames{} : study_names();
   in.warn = [&warnings](const std::string& w) { warnings.push_back(w); };
   return in;
 }
@@ -597,10 +600,10 @@ void add_coverage(py::module_& m) {
          std::size_t steps, std::size_t first_point, std::size_t points, int level, const std::string& region,
          const std::string& region_file, const std::string& region_name, const std::string& sites_file,
          bool strict, double min_elevation_deg, std::uint32_t min_sats, unsigned threads,
-         const std::string& data_given, const std::vector<std::string>& policies,
-         const std::string& customer) {
-        const PointsSpec spec{level,      region, region_file, region_name,
-                              sites_file, strict, policies,    customer};
+         const std::string& data_given, const std::vector<std::string>& policies, const std::string& customer,
+         bool cli_names) {
+        const PointsSpec spec{level,  region,   region_file, region_name, sites_file,
+                              strict, policies, customer,    cli_names};
         return coverage_partial(names, catalogs, start_ns, stop_ns, step_ns, first_step, steps, first_point,
                                 points, spec, min_elevation_deg, min_sats, threads, data_given);
       },
@@ -609,17 +612,19 @@ void add_coverage(py::module_& m) {
       py::arg("region"), py::arg("region_file"), py::arg("region_name"), py::arg("sites_file"),
       py::arg("strict"), py::arg("min_elevation_deg"), py::arg("min_sats"), py::arg("threads"),
       py::arg("data_dir"), py::arg("policies") = std::vector<std::string>{}, py::arg("customer") = "",
+      py::arg("cli_names") = false,
       "Mergeable coverage statistics of points [first_point, first_point + points) over the window's steps "
       "[first_step, first_step + steps), under the policies for the customer as `skyfence coverage --policy` "
       "(sites may move); see skyfence.distributed.");
   m.def(
       "no_customer_warning",
-      [](const std::string& policy_file, std::size_t without, std::size_t total, bool cells) {
+      [](const std::string& policy_file, std::size_t without, std::size_t total, bool cells, bool cli_names) {
         scenario::StudyInput in;
-        in.names = study_names();
+        in.names = cli_names ? scenario::StudyNames{} : study_names();
         return scenario::no_customer_warning(in, policy_file, without, total, cells);
       },
       py::arg("policy_file"), py::arg("without"), py::arg("total"), py::arg("cells"),
+      py::arg("cli_names") = false,
       "The warning about points with no customer class under a policy (scenario::no_customer_warning).");
   m.def(
       "coverage_merge", &coverage_merge, py::arg("earlier"), py::arg("earlier_steps"), py::arg("later"),

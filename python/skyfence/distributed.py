@@ -101,7 +101,8 @@ def _partial(providers, window, first_step, steps, first_point, points, where, o
                                        where["level"], where["region"], where["region_file"],
                                        where["region_name"], where["sites"], where["strict"],
                                        options["min_elevation_deg"], options["min_sats"], options["threads"],
-                                       where["data_dir"], where["policies"], where["customer"])
+                                       where["data_dir"], where["policies"], where["customer"],
+                                       where["cli_names"])
     part = {
         "stats": found["stats"],
         "steps": found["steps"],
@@ -269,7 +270,7 @@ def _names_and_specs(providers, start_ns, stop_ns, data_dir):
 def coverage(providers, start, stop, step, *, level=7, region=None, region_file=None, region_name=None,
              sites=None, strict=False, min_elevation_deg=25.0, min_sats=1, policies=None, customer=None,
              client=None, shards=None, chunks=None, shard_points=DEFAULT_SHARD_POINTS, task_threads=1,
-             output=None, format=None, data_dir=None, quiet=True):
+             output=None, format=None, data_dir=None, quiet=True, _cli=False):
     """skyfence.coverage over a Dask cluster: the same Dataset, computed as shards x chunks tasks; with
     policies, also service under them, as ``skyfence coverage --policy``.
 
@@ -292,6 +293,8 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
     output: also write the result there (format: "csv", "geojson" or "zarr"; default by the name's
         extension, else CSV; "-": CSV on standard output), as write_coverage does.
     quiet: False prints progress lines on standard error (the first task's end, then at most one a second).
+    _cli: errors and warnings name the command line's options (--min-sats, --customer, --policy...), for
+        ``python3 -m skyfence.distributed coverage``.
     """
     start_ns = skyfence._scalar_time_ns(start, "start")
     stop_ns = skyfence._scalar_time_ns(stop, "stop")
@@ -299,7 +302,7 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
     if isinstance(min_sats, bool) or not isinstance(min_sats, (int, np.integer)):
         raise TypeError(f"min_sats must be an int, got {type(min_sats).__name__}")
     if min_sats < 1:
-        raise skyfence._input_error("min_sats", f"expected at least 1, got {min_sats}")
+        raise skyfence._input_error("--min-sats" if _cli else "min_sats", f"expected at least 1, got {min_sats}")
     if stop_ns <= start_ns or step_ns <= 0:
         raise skyfence._input_error("stop" if stop_ns <= start_ns else "step",
                                     "expected stop after start and a positive step")
@@ -309,7 +312,8 @@ def coverage(providers, start, stop, step, *, level=7, region=None, region_file=
     where = {"level": int(level), "region": region or "", "region_file": os.fspath(region_file) if region_file else "",
              "region_name": region_name or "", "sites": os.fspath(sites) if sites else "", "strict": bool(strict),
              "data_dir": os.fspath(data_dir) if data_dir else "",
-             "policies": [os.fspath(f) for f in (policies or [])], "customer": customer or ""}
+             "policies": [os.fspath(f) for f in (policies or [])], "customer": customer or "",
+             "cli_names": bool(_cli)}
     options = {"min_elevation_deg": float(min_elevation_deg), "min_sats": int(min_sats),
                "threads": skyfence._threads(task_threads)}
     _check_output(output, format)
@@ -360,7 +364,8 @@ def _survey(specs, window, where, options):
     return _skyfence.coverage_partial(names, cats, *window, 0, 1, 0, 0, where["level"], where["region"],
                                       where["region_file"], where["region_name"], where["sites"],
                                       where["strict"], options["min_elevation_deg"], options["min_sats"], 1,
-                                      where["data_dir"], where["policies"], where["customer"])
+                                      where["data_dir"], where["policies"], where["customer"],
+                                      where["cli_names"])
 
 
 def _partial_total(specs, window, where, options):
@@ -397,7 +402,8 @@ def _assemble(shards_done, window, options, where):
     without = sum(int(s["without_customer"]) for s in shards_done)
     if without:
         total = sum(len(s["ids"]) for s in shards_done)
-        skyfence._warn([_skyfence.no_customer_warning(f, without, total, first["point_kind"] == "cell")
+        skyfence._warn([_skyfence.no_customer_warning(f, without, total, first["point_kind"] == "cell",
+                                                      where["cli_names"])
                         for f in where["policies"]])
     point = first["point_kind"]
     dims = (point, "provider")
@@ -750,7 +756,8 @@ def _coverage_command(args):
                  sites=args.sites, strict=args.strict, min_elevation_deg=args.min_elevation,
                  min_sats=args.min_sats, policies=args.policy, customer=args.customer, client=client,
                  shards=args.shards, chunks=args.chunks,
-                 task_threads=args.task_threads, output=args.output, format=args.format, quiet=args.quiet)
+                 task_threads=args.task_threads, output=args.output, format=args.format, quiet=args.quiet,
+                 _cli=True)
     except KeyboardInterrupt:
         interrupted = True
         raise

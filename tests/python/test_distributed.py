@@ -293,8 +293,13 @@ def test_policy_bad_input_before_any_task(cluster, tmp_path, capsys):
     other.write_text(IR_POLICY.replace('"ir"', '"nobody"'))
     assert run_main("coverage", *common, "--policy", str(other)) == 2
     assert "none of the providers" in capsys.readouterr().err
+    # The command's errors name its options, as skyfence coverage's do; the Python function's, its arguments.
     assert run_main("coverage", *common, "--customer", "civil") == 2
-    assert "needs policies" in capsys.readouterr().err
+    assert "skyfence: error: --customer: needs --policy" in capsys.readouterr().err
+    assert run_main("coverage", *common, "--min-sats", "0") == 2
+    assert "skyfence: error: --min-sats: expected at least 1, got 0" in capsys.readouterr().err
+    with pytest.raises(skyfence.InputError, match="customer: needs policies"):
+        sd.coverage({"ir": "iridium"}, START, STOP, np.timedelta64(5, "m"), level=2, customer="civil")
     assert sorted(os.listdir(tmp_path)) == ["bad.toml", "other.toml"]
 
 
