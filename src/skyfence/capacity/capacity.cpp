@@ -45,7 +45,9 @@
 #include "skyfence/visibility/in_view.h"
 
 namespace skyfence::capacity {
-namespace {
+// The engine's parts, in a named namespace so that the unity build of the layer cannot mix them up with
+// another file's.
+namespace capacity_engine {
 
 // Steps computed in parallel before being folded in order (bounds the buffer of allocations).
 constexpr std::size_t kStepBlock = 32;
@@ -909,7 +911,7 @@ void fold_step(const std::vector<std::vector<double>>& carried, const std::vecto
   }
 }
 
-}  // namespace
+}  // namespace capacity_engine
 
 namespace capacity_detail {
 
@@ -958,6 +960,7 @@ std::optional<double> site_demand_up_mbps(const earth::Site& site, const std::st
 CapacityResult compute_capacity(std::span<const DemandPoint> points, std::span<const Provider> providers,
                                 const time::Window& window, const CapacityOptions& options,
                                 const RunContext& run) {
+  using namespace capacity_engine;
   check(points, providers, options.demand_up_mbps);
   CapacityResult r;
   for (const Provider& p : providers) r.names.push_back(p.name);

@@ -15,7 +15,9 @@
 #include "skyfence/visibility/fleet.h"
 
 namespace skyfence::scenario::internal {
-namespace {
+// This file's helpers, in a named namespace so that the unity build of the layer cannot mix them up
+// with another file's.
+namespace capacity_stage_detail {
 
 // Preferences as indices into plan.active: the named providers the plan has, in order (all of them,
 // in order, when the list is empty). A provider a variant removed is skipped.
@@ -100,7 +102,7 @@ void record_usage(const Plan& plan, const std::vector<capacity::ServiceModel>& m
   }
 }
 
-}  // namespace
+}  // namespace capacity_stage_detail
 
 void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<Plan>& plans,
                      const RunContext& run, report::Results& res, PlanRange range) {
@@ -131,7 +133,7 @@ void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<
       for (const auto& es : act.sets) p.satellite_names.push_back(es.name);
       providers.push_back(std::move(p));
     }
-    const std::vector<capacity::DemandPoint> points = demand_points(sc, in, plan);
+    const std::vector<capacity::DemandPoint> points = capacity_stage_detail::demand_points(sc, in, plan);
     const policy::ProviderPermissions permits = plan_permissions(sc, in, plan);
     capacity::CapacityOptions co;
     co.permission = plan_permission_hook(in, plan, permits);
@@ -154,8 +156,8 @@ void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<
     if (sc.region.has_demand()) {
       std::vector<std::size_t> cells(n_cells);
       for (std::size_t i = 0; i < n_cells; ++i) cells[i] = i;
-      add_scope(std::string(report::kScopeRegion), res.run.region_name, plan.info.id, r, cells, false,
-                res.capacity);
+      capacity_stage_detail::add_scope(std::string(report::kScopeRegion), res.run.region_name, plan.info.id,
+                                       r, cells, false, res.capacity);
       for (std::size_t row = 0; row < r.names.size(); ++row) {
         report::CapacityCellLayer layer;
         layer.variant = plan.info.id;
@@ -173,9 +175,11 @@ void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<
       for (std::size_t t = 0; t < in.terminals.size(); ++t) {
         if (in.terminals[t].group == g.id) members.push_back(n_cells + t);
       }
-      add_scope(std::string(report::kScopeGroup), g.id, plan.info.id, r, members, false, res.capacity);
+      capacity_stage_detail::add_scope(std::string(report::kScopeGroup), g.id, plan.info.id, r, members,
+                                       false, res.capacity);
       if (r.uplink)
-        add_scope(std::string(report::kScopeGroup), g.id, plan.info.id, r, members, true, res.capacity_up);
+        capacity_stage_detail::add_scope(std::string(report::kScopeGroup), g.id, plan.info.id, r, members,
+                                         true, res.capacity_up);
     }
     for (const bool up : {false, true}) {
       if (up && !r.uplink) break;
@@ -191,7 +195,7 @@ void record_capacity(const Scenario& sc, const RunInputs& in, const std::vector<
         }
       }
     }
-    record_usage(plan, models, r, res);
+    capacity_stage_detail::record_usage(plan, models, r, res);
   }
 }
 
