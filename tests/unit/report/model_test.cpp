@@ -15,89 +15,91 @@
 namespace skyfence::report {
 namespace {
 
+// validate(r) throws std::invalid_argument whose message mentions `part`.
+void expect_validate_error(const Results& r, const std::string& part) {
+  try {
+    validate(r);
+    ADD_FAILURE() << "no error, expected one mentioning " << part;
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+  }
+}
+
 TEST(ReportModel, SyntheticRunIsValid) {
   EXPECT_NO_THROW(validate(testing::synthetic()));
   EXPECT_GT(testing::synthetic().cells.size(), 100u);
 }
 
 TEST(ReportModel, ValidateNamesTheProblem) {
-  const auto expect_error = [](const Results& r, const std::string& part) {
-    try {
-      validate(r);
-      ADD_FAILURE() << "no error, expected one mentioning " << part;
-    } catch (const std::invalid_argument& e) {
-      EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
-    }
-  };
   Results r = testing::synthetic();
   r.cell_layers[0].stats.pop_back();
-  expect_error(r, "one stat per cell");
+  expect_validate_error(r, "one stat per cell");
   r = testing::synthetic();
   r.variants[0].kind = VariantKind::withdraw;
-  expect_error(r, "baseline");
+  expect_validate_error(r, "baseline");
   r = testing::synthetic();
   r.terminal_service[3].provider = "Gamma";
-  expect_error(r, "unknown provider \"Gamma\"");
+  expect_validate_error(r, "unknown provider \"Gamma\"");
   r = testing::synthetic();
   r.cell_layers[1].stats[5].served_fraction = 1.5;
-  expect_error(r, "served_fraction");
+  expect_validate_error(r, "served_fraction");
   r = testing::synthetic();
   r.terminals[2].group = "nobody";
-  expect_error(r, "unknown group");
+  expect_validate_error(r, "unknown group");
   r = testing::synthetic();
   r.providers.push_back(r.providers[0]);
-  expect_error(r, "given twice");
+  expect_validate_error(r, "given twice");
   r = testing::synthetic();
   r.timeseries[0].t_s.pop_back();
-  expect_error(r, "differ in length");
+  expect_validate_error(r, "differ in length");
   r = testing::synthetic();
   r.reliance[0].scope = "planet";
-  expect_error(r, "scope");
+  expect_validate_error(r, "scope");
   r = testing::synthetic();
   r.latency.push_back(r.latency.front());
-  expect_error(r, "latency (baseline, Alpha, gov-1, internet) given twice");
+  expect_validate_error(r, "latency (baseline, Alpha, gov-1, internet) given twice");
   ASSERT_GE(testing::synthetic().satellites.size(), 2u);
   r = testing::synthetic();
   r.satellites[0].provider = "any";
-  expect_error(r, "satellite (any, 41900): unknown provider");
+  expect_validate_error(r, "satellite (any, 41900): unknown provider");
   r = testing::synthetic();
   r.satellites[1].eccentricity = std::numeric_limits<double>::infinity();
-  expect_error(r, "satellite (Beta, 41901): elements");
+  expect_validate_error(r, "satellite (Beta, 41901): elements");
   r = testing::synthetic();
   r.satellites.push_back(r.satellites[2]);
-  expect_error(r, "satellite (Alpha, 41902) given twice");
+  expect_validate_error(r, "satellite (Alpha, 41902) given twice");
   r = testing::synthetic();
   r.ground_stations[0].kind = "teleport";
-  expect_error(r, "kind must be");
+  expect_validate_error(r, "kind must be");
   r = testing::synthetic();
   r.ground_stations[1].lat_deg = 91.0;
-  expect_error(r, "ground station (Alpha, pop, pop-warsaw): bad location");
+  expect_validate_error(r, "ground station (Alpha, pop, pop-warsaw): bad location");
   r = testing::synthetic();
   r.ground_stations.push_back(r.ground_stations[0]);
-  expect_error(r, "ground station (Alpha, gateway, gw-lviv) given twice");
+  expect_validate_error(r, "ground station (Alpha, gateway, gw-lviv) given twice");
   ASSERT_FALSE(testing::synthetic().passes.empty());
   r = testing::synthetic();
   r.passes[0].provider = "any";
-  expect_error(r, "unknown provider \"any\"");
+  expect_validate_error(r, "unknown provider \"any\"");
   r = testing::synthetic();
   r.passes[0].terminal = "nowhere";
-  expect_error(r, "unknown terminal \"nowhere\"");
+  expect_validate_error(r, "unknown terminal \"nowhere\"");
   r = testing::synthetic();
   r.passes[1].tca = r.passes[1].los + time::Duration::seconds(1.0);
-  expect_error(r, "aos <= tca <= los");
+  expect_validate_error(r, "aos <= tca <= los");
   r = testing::synthetic();
   r.passes[1].aos = r.passes[1].tca + time::Duration::seconds(1.0);
-  expect_error(r, "aos <= tca <= los");
+  expect_validate_error(r, "aos <= tca <= los");
   r = testing::synthetic();
   r.passes[2].max_elevation_deg = 90.5;
-  expect_error(r, "max_elevation_deg");
+  expect_validate_error(r, "max_elevation_deg");
   r = testing::synthetic();
   r.passes[2].max_elevation_deg = std::numeric_limits<double>::quiet_NaN();
-  expect_error(r, "max_elevation_deg");
+  expect_validate_error(r, "max_elevation_deg");
   r = testing::synthetic();
   r.passes.push_back(r.passes[3]);
   r.passes.back().los = r.passes.back().los + time::Duration::seconds(5.0);
-  expect_error(r, "given twice");
+  expect_validate_error(r, "given twice");
   // The key is the stored text: two passes less than a millisecond apart are the same row.
   r = testing::synthetic();
   r.passes.push_back(r.passes[3]);
@@ -109,7 +111,7 @@ TEST(ReportModel, ValidateNamesTheProblem) {
     x.los = std::max(x.los, x.tca);
     ASSERT_NE(x.aos, r.passes[3].aos);
   }
-  expect_error(r, "given twice");
+  expect_validate_error(r, "given twice");
   r = testing::synthetic();
   r.passes[0].max_elevation_deg = -90.0;
   r.passes[1].aos = r.passes[1].tca = r.passes[1].los;
@@ -118,34 +120,27 @@ TEST(ReportModel, ValidateNamesTheProblem) {
 
 // A catalog swap's satellites (variant_satellites) belong to a catalog-swap variant and to its provider.
 TEST(ReportModel, VariantSatellitesBelongToTheirCatalogSwap) {
-  const auto expect_error = [](const Results& r, const std::string& part) {
-    try {
-      validate(r);
-      ADD_FAILURE() << "no error, expected one mentioning " << part;
-    } catch (const std::invalid_argument& e) {
-      EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
-    }
-  };
   Results r = testing::synthetic();
   ASSERT_EQ(r.variants.size(), 3u);
   ASSERT_EQ(r.satellites[0].provider, "Alpha");
   Variant& v = r.variants[2];  // alpha-withdraws, made a swap of Alpha's catalog
   r.variant_satellites.push_back({v.id, {r.satellites[0], r.satellites[2]}});
-  expect_error(r, "variant satellites (" + v.id + "): not a catalog-swap variant");
+  expect_validate_error(r, "variant satellites (" + v.id + "): not a catalog-swap variant");
   v.kind = VariantKind::catalog_swap;
   EXPECT_NO_THROW(validate(r));
   Results bad = r;
   bad.variant_satellites[0].satellites[1].provider = "Beta";
-  expect_error(bad, "variant satellite (" + v.id + ", Beta, 41902): the variant's provider is \"Alpha\"");
+  expect_validate_error(bad,
+                        "variant satellite (" + v.id + ", Beta, 41902): the variant's provider is \"Alpha\"");
   bad = r;
   bad.variant_satellites[0].satellites[1].bstar = std::numeric_limits<double>::quiet_NaN();
-  expect_error(bad, "variant satellite (" + v.id + ", Alpha, 41902): elements");
+  expect_validate_error(bad, "variant satellite (" + v.id + ", Alpha, 41902): elements");
   bad = r;
   bad.variant_satellites[0].satellites.push_back(r.satellites[0]);
-  expect_error(bad, "variant satellite (" + v.id + ", 41900) given twice");
+  expect_validate_error(bad, "variant satellite (" + v.id + ", 41900) given twice");
   bad = r;
   bad.variant_satellites.push_back({"nowhere", {}});
-  expect_error(bad, "variant satellites (nowhere): not a catalog-swap variant");
+  expect_validate_error(bad, "variant satellites (nowhere): not a catalog-swap variant");
 }
 
 TEST(ReportModel, RttQuantilesNearestRank) {
