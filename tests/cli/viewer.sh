@@ -19,7 +19,7 @@ expect_grep "make deps" "$WORK/out" "--help says how to install the packages"
 # A run writes the viewer, and the report links to it (the README's commands, on the small scenario).
 expect_exit 0 "run" -- "$SKYFENCE" run "$SC" -o "$WORK/res"
 expect_grep "viewer/" "$WORK/err" "the run names the viewer"
-for f in index.html viewer.js viewer.css orbits.js keys_worker.js scenario.json cesium/Cesium.js cesium/Widgets/widgets.css \
+for f in index.html viewer.js layers.js viewer.css orbits.js keys_worker.js scenario.json cesium/Cesium.js cesium/Widgets/widgets.css \
   cesium/Assets/Textures/NaturalEarthII/tilemapresource.xml satellite.js/io.js satellite.js/propagation.js; do
   [[ -s "$WORK/res/viewer/$f" ]] && pass || fail "viewer/$f missing"
 done

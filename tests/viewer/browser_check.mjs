@@ -131,6 +131,17 @@ try {
     check(worst <= 1.0, `${iso}: drawn positions within 1 km of skyfence propagate (worst ${worst.toFixed(4)} km, ${worstId})`);
   }
 
+  // A click on a satellite names it (the points are drawn in one draw call of their own, picked through
+  // their pick colours).
+  const sat = await page.evaluate(() => window.skyfenceViewer.satelliteInView());
+  check(sat !== null, "a satellite is drawn in view");
+  if (sat) {
+    await page.waitForTimeout(300);
+    await page.mouse.click(sat.x, sat.y);
+    const named = await page.evaluate(() => window.skyfenceViewer.pickedText());
+    check(named.includes(`(${sat.provider}, NORAD ${sat.norad})`),
+      `clicking satellite ${sat.provider}/${sat.norad} names it (${named})`);
+  }
   check(fromWorker > 0, `positions from the worker's key states compared at ${fromWorker} of ` +
     `${Object.keys(expected).length} instants`);
 
@@ -275,6 +286,26 @@ try {
     await page.waitForFunction(() => window.skyfenceViewer.framesInLast(1) > 1, null, { timeout: 20000 });
     await page.waitForTimeout(300);
     const pos = await page.evaluate(() => window.skyfenceViewer.regionWindowPosition(0));
+    // The region is drawn on the globe: around the point, redder with its layer shown than hidden.
+    const redness = async () => {
+      await page.waitForFunction(() => window.skyfenceViewer.framesInLast(1) > 1, null, { timeout: 20000 });
+      await page.waitForTimeout(1000);
+      const img = PNG.decode(await page.screenshot());
+      let sum = 0, n = 0;
+      for (let y = Math.round(pos[1]) - 6; y <= Math.round(pos[1]) + 6; ++y) {
+        for (let x = Math.round(pos[0]) - 6; x <= Math.round(pos[0]) + 6; ++x) {
+          const k = 4 * (y * img.width + x);
+          sum += img.data[k] - (img.data[k + 1] + img.data[k + 2]) / 2; ++n;
+        }
+      }
+      return sum / n;
+    };
+    const redOn = await redness();
+    await toggles.first().uncheck();
+    const redOff = await redness();
+    await toggles.first().check();
+    check(redOn > redOff + 20, `${r.region} is drawn red on the globe while its layer is shown ` +
+      `(red over green and blue ${redOn.toFixed(1)} shown, ${redOff.toFixed(1)} hidden)`);
     await page.mouse.move(pos[0] - 3, pos[1]);
     await page.waitForTimeout(250);
     await page.mouse.move(pos[0], pos[1], { steps: 2 });
@@ -363,6 +394,17 @@ try {
       await page2.evaluate(() => window.skyfenceViewer.chooseVariant("baseline"));
       const back = await page2.evaluate(() => window.skyfenceViewer.shownSatellites());
       check(back[v.provider] === baseline[v.provider], `back to the baseline: ${back[v.provider]} ${v.provider} satellites`);
+    }
+    // A click on a gateway names it (the ground stations' point layer).
+    await page2.evaluate(() => window.skyfenceViewer.setTime(window.skyfenceViewer.window()[0]));
+    await page2.waitForFunction(() => window.skyfenceViewer.framesInLast(1) > 1, null, { timeout: 20000 });
+    const gw = await page2.evaluate(() => window.skyfenceViewer.stationInView("gateway"));
+    check(gw !== null, "a gateway is drawn in view");
+    if (gw) {
+      await page2.waitForTimeout(300);
+      await page2.mouse.click(gw.x, gw.y);
+      const named = await page2.evaluate(() => window.skyfenceViewer.pickedText());
+      check(named === `gateway ${gw.id} (${gw.provider})`, `clicking gateway ${gw.id} names it (${named})`);
     }
     await page2.close();
   }

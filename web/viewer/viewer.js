@@ -5,6 +5,7 @@
 // cubic Hermite interpolation, so a frame costs one polynomial per satellite instead of one SGP4 call; a
 // worker computes the next key ahead of the clock (docs/design.md).
 import { KEY_STEP_S, satelliteRecords, gmstAt, ecfState, keyStates } from "./orbits.js";
+import { POINT_FLOATS, PointLayer, RegionImagery } from "./layers.js";
 
 const Cesium = window.Cesium;
 const PROVIDER_COLOURS = ["#4cc9f0", "#f72585", "#ffd166", "#06d6a0", "#b388ff", "#ff9f1c", "#90be6d", "#e9ecef"];
@@ -28,7 +29,8 @@ function shareColour(v, alpha) {
 }
 
 // A set of satellites drawn together: the baseline's (scenario.json's `satellites`) or the ones a
-// catalog-swap variant gives its provider (its variants/K.json), a point collection per provider.
+// catalog-swap variant gives its provider (its variants/K.json), in one point layer (layers.js) whose
+// points the GPU moves between the two key states around the clock's time.
 class Satellites {
   constructor(fields, rows, scene, colourOf) {
     this.records = satelliteRecords(fields, rows);
@@ -45,26 +47,39 @@ class Satellites {
     };
     this.worker.onerror = (e) => console.error(`keys_worker.js: ${e.message}`);
     this.worker.postMessage({ satellites: { fields, rows } });
-    this.collections = new Map();
-    for (const r of this.records) {
-      if (this.collections.has(r.provider)) continue;
-      const c = scene.primitives.add(new Cesium.PointPrimitiveCollection());
-      c.colour = colourOf(r.provider);
-      this.collections.set(r.provider, c);
-    }
-    this.points = this.records.map((r) => this.collections.get(r.provider).add({
-      position: Cesium.Cartesian3.ZERO, pixelSize: 3, color: this.collections.get(r.provider).colour,
-      id: { kind: "satellite", norad: r.norad, name: r.name, provider: r.provider },
-    }));
+    const n = this.records.length, colours = new Uint8Array(4 * n);
+    this.records.forEach((r, i) => colours.set(colourOf(r.provider).toBytes(), 4 * i));
+    this.layer = scene.primitives.add(new PointLayer(n, { colours, size: 3,
+      ids: this.records.map((r) => ({ kind: "satellite", norad: r.norad, name: r.name, provider: r.provider })) }));
+    this.providerShown = new Map(this.records.map((r) => [r.provider, true]));
+    this.loaded = null; // the key index whose states (and the next key's) the layer holds
+    this.ok = new Uint8Array(n); // whether satellite i has both key states (SGP4 did not fail)
     this.index = new Map(this.records.map((r, i) => [`${r.provider}/${r.norad}`, i]));
-    this.scratch = new Cesium.Cartesian3();
   }
+
+  // Shows or hides `provider`'s satellites of this set.
+  setShown(provider, on) {
+    if (this.providerShown.get(provider) === on) return;
+    this.providerShown.set(provider, on);
+    this.refreshShown();
+  }
+
+  shown(provider) { return this.providerShown.get(provider) === true; }
+
+  refreshShown() {
+    const shown = this.layer.shown;
+    this.records.forEach((r, i) => { shown[i] = this.ok[i] && this.providerShown.get(r.provider) ? 1 : 0; });
+    this.layer.shownChanged = true;
+    this.layer.show = [...this.providerShown.values()].some((on) => on);
+  }
+
+  // Whether satellite i is drawn now.
+  drawn(i) { return this.layer.show && this.layer.shown[i] === 1; }
 
   // Where satellite "provider/norad" is drawn now (a Cartesian3, metres), or null when it is not drawn.
   drawnAt(key) {
     const i = this.index.get(key);
-    return i !== undefined && this.collections.get(this.records[i].provider).show && this.points[i].show
-      ? this.points[i].position : null;
+    return i !== undefined && this.drawn(i) ? this.layer.positionOf(i, new Cesium.Cartesian3()) : null;
   }
 
   store(index, k) {
@@ -89,29 +104,30 @@ class Satellites {
 
   count(provider) { return this.records.filter((r) => r.provider === provider).length; }
 
-  // Moves every point to its interpolated position at `ms` (nothing while every provider is hidden).
+  // Sets the points to `ms`: the Hermite basis of the instant between the key states around it (the two
+  // states are given to the layer when the clock enters another key interval). Nothing while every
+  // provider of the set is hidden.
   update(ms) {
-    if (![...this.collections.values()].some((c) => c.show)) return;
+    if (!this.layer.show) return;
     const i0 = Math.floor(ms / (KEY_STEP_S * 1000));
-    const a = this.key(i0), b = this.key(i0 + 1);
-    this.lastFromWorker = Boolean(a.fromWorker || b.fromWorker);
+    if (this.loaded !== i0) {
+      const a = this.key(i0), b = this.key(i0 + 1);
+      this.lastFromWorker = Boolean(a.fromWorker || b.fromWorker);
+      const A = a.states, B = b.states, d = this.layer.data;
+      for (let i = 0; i < this.records.length; ++i) {
+        const k = 6 * i, o = POINT_FLOATS * i;
+        this.ok[i] = a.ok[i] && b.ok[i] ? 1 : 0;
+        for (let c = 0; c < 6; ++c) { d[o + c] = 1000 * A[k + c]; d[o + 6 + c] = 1000 * B[k + c]; }
+      }
+      this.layer.dataChanged = true;
+      this.loaded = i0;
+      this.refreshShown();
+    }
     this.prefetch(i0 + 2);
     const h = KEY_STEP_S;
     const s = (ms / 1000 - i0 * KEY_STEP_S) / h;
     const s2 = s * s, s3 = s2 * s;
-    const h00 = 2 * s3 - 3 * s2 + 1, h10 = (s3 - 2 * s2 + s) * h, h01 = -2 * s3 + 3 * s2,
-      h11 = (s3 - s2) * h;
-    const A = a.states, B = b.states, p = this.scratch;
-    for (let i = 0; i < this.points.length; ++i) {
-      const pt = this.points[i];
-      if (!a.ok[i] || !b.ok[i]) { pt.show = false; continue; }
-      const k = 6 * i;
-      p.x = 1000 * (h00 * A[k] + h10 * A[k + 3] + h01 * B[k] + h11 * B[k + 3]);
-      p.y = 1000 * (h00 * A[k + 1] + h10 * A[k + 4] + h01 * B[k + 1] + h11 * B[k + 4]);
-      p.z = 1000 * (h00 * A[k + 2] + h10 * A[k + 5] + h01 * B[k + 2] + h11 * B[k + 5]);
-      pt.position = p;
-      pt.show = true;
-    }
+    this.layer.setBasis(2 * s3 - 3 * s2 + 1, (s3 - 2 * s2 + s) * h, -2 * s3 + 3 * s2, (s3 - s2) * h);
   }
 }
 
@@ -131,10 +147,13 @@ async function main() {
   if (data.format !== "skyfence-viewer") fail("scenario.json is not a skyfence viewer data file");
   performance.mark("skyfence:data");
 
-  const imagery = Cesium.ImageryLayer.fromProviderAsync(
-    Cesium.TileMapServiceImageryProvider.fromUrl(Cesium.buildModuleUrl("Assets/Textures/NaturalEarthII")));
+  // The globe's imagery: Natural Earth II (inside CesiumJS's package) with the forbidden regions shown
+  // drawn over it (RegionImagery; replaced when the regions shown change).
+  const baseTiles = new Map();
+  const globeImagery = (regions) => new Cesium.ImageryLayer(new RegionImagery(regions,
+    { baseUrl: Cesium.buildModuleUrl("Assets/Textures/NaturalEarthII"), baseTiles }));
   const viewer = new Cesium.Viewer("globe", {
-    baseLayer: imagery, baseLayerPicker: false, geocoder: false, homeButton: false, sceneModePicker: false,
+    baseLayer: globeImagery([]), baseLayerPicker: false, geocoder: false, homeButton: false, sceneModePicker: false,
     navigationHelpButton: false, fullscreenButton: false, infoBox: false, selectionIndicator: false,
     skyBox: false, skyAtmosphere: false, terrainProvider: new Cesium.EllipsoidTerrainProvider(),
     shouldAnimate: true, msaaSamples: 1, orderIndependentTranslucency: false,
@@ -215,7 +234,7 @@ async function main() {
   const setOf = (provider) => swapOf(provider) || sats;
   const showSatellites = () => {
     for (const set of satelliteSets()) {
-      for (const [provider, c] of set.collections) c.show = providerOn.get(provider) !== false && flies(set, provider);
+      for (const provider of set.providerShown.keys()) set.setShown(provider, providerOn.get(provider) !== false && flies(set, provider));
     }
     for (const p of data.providers) {
       const n = satelliteSets().reduce((a, set) => a + (flies(set, p.name) ? set.count(p.name) : 0), 0);
@@ -414,88 +433,52 @@ async function main() {
     for (const en of trackEntities) en.show = e.target.checked;
   });
 
-  // Gateways and PoPs.
-  const ground = scene.primitives.add(new Cesium.BillboardCollection());
-  const marker = (kind) => {
-    const canvas = document.createElement("canvas");
-    canvas.width = canvas.height = 14;
-    const g = canvas.getContext("2d");
-    g.fillStyle = kind === "gateway" ? "#ffffff" : "#ffb703";
-    g.strokeStyle = "#000000";
-    g.lineWidth = 2;
-    g.beginPath();
-    if (kind === "gateway") g.rect(2, 2, 10, 10);
-    else { g.moveTo(7, 1); g.lineTo(13, 7); g.lineTo(7, 13); g.lineTo(1, 7); g.closePath(); }
-    g.fill(); g.stroke();
-    return canvas;
-  };
-  const groundBoards = { gateway: [], pop: [] };
-  for (const gs of data.ground_stations) {
-    groundBoards[gs.kind].push(ground.add({
-      position: Cesium.Cartesian3.fromDegrees(gs.lon_deg, gs.lat_deg, 0), image: marker(gs.kind),
-      id: { kind: gs.kind, id: gs.id, provider: gs.provider },
-      disableDepthTestDistance: Number.POSITIVE_INFINITY,
-    }));
+  // Gateways (white squares) and PoPs (orange diamonds), a point layer each.
+  const groundLayers = {};
+  for (const [kind, shape, colour] of [["gateway", "square", "#ffffff"], ["pop", "diamond", "#ffb703"]]) {
+    const stations = data.ground_stations.filter((g) => g.kind === kind);
+    const rgba = Cesium.Color.fromCssColorString(colour).toBytes();
+    const layer = new PointLayer(stations.length, { size: 14, shape, border: 0.3,
+      colours: new Uint8Array(stations.flatMap(() => rgba)),
+      ids: stations.map((g) => ({ kind: g.kind, id: g.id, provider: g.provider })) });
+    stations.forEach((g, i) => {
+      const p = Cesium.Cartesian3.fromDegrees(g.lon_deg, g.lat_deg, 0);
+      layer.data.set([p.x, p.y, p.z], POINT_FLOATS * i);
+    });
+    groundLayers[kind] = scene.primitives.add(layer);
   }
   document.getElementById("ground-note").textContent = data.ground_stations.length === 0
     ? "No provider of this scenario has a network (gateways, PoPs)."
-    : `${groundBoards.gateway.length} gateways, ${groundBoards.pop.length} PoPs`;
+    : `${groundLayers.gateway.count} gateways, ${groundLayers.pop.count} PoPs`;
   for (const kind of ["gateway", "pop"]) {
     document.getElementById(`${kind}s-on`).addEventListener("change", (e) => {
-      for (const b of groundBoards[kind]) b.show = e.target.checked;
+      groundLayers[kind].show = e.target.checked;
     });
   }
 
-  // Forbidden regions: a primitive per (variant, provider) policy, a toggle each; a forbid rule's region
-  // filled red (its holes left open), or for a rule forbidding outside its region, the region's outline.
-  const policyLayers = new Map(); // "variant/provider" -> {primitive, outlines, count, shown}
+  // Forbidden regions: a toggle per (variant, provider) policy; the regions of the policies shown are drawn
+  // into the globe's imagery, a forbid rule's region filled red (its holes left open), or for a rule
+  // forbidding outside its region, the region's outline.
+  const policyLayers = new Map(); // "variant/provider" -> {variant, provider, regions, count, shown}
   const policyRegions = data.policy_regions || [];
   policyRegions.forEach((r, index) => {
     const key = `${r.variant}/${r.provider}`;
-    if (!policyLayers.has(key)) policyLayers.set(key, { variant: r.variant, provider: r.provider, instances: [], outlines: [], count: 0 });
+    if (!policyLayers.has(key)) policyLayers.set(key, { variant: r.variant, provider: r.provider, regions: [], count: 0 });
     const layer = policyLayers.get(key);
     ++layer.count;
-    for (const polygon of r.polygons) {
-      const ring = (coords) => Cesium.Cartesian3.fromDegreesArray(coords.slice(0, -1).flat());
-      if (r.side === "inside") {
-        layer.instances.push(new Cesium.GeometryInstance({
-          id: { kind: "policy-region", index },
-          geometry: new Cesium.PolygonGeometry({
-            polygonHierarchy: new Cesium.PolygonHierarchy(ring(polygon[0]),
-              polygon.slice(1).map((h) => new Cesium.PolygonHierarchy(ring(h)))),
-            height: 0, vertexFormat: Cesium.PerInstanceColorAppearance.VERTEX_FORMAT,
-          }),
-          attributes: { color: Cesium.ColorGeometryInstanceAttribute.fromColor(new Cesium.Color(0.9, 0.1, 0.1, 0.35)) },
-        }));
-      }
-      for (const coords of polygon) {
-        layer.outlines.push(new Cesium.GeometryInstance({
-          id: { kind: "policy-region", index },
-          geometry: new Cesium.PolylineGeometry({
-            positions: Cesium.Cartesian3.fromDegreesArray(coords.flat()), width: 1.5,
-            vertexFormat: Cesium.PolylineColorAppearance.VERTEX_FORMAT, arcType: Cesium.ArcType.GEODESIC,
-          }),
-          attributes: { color: Cesium.ColorGeometryInstanceAttribute.fromColor(new Cesium.Color(1.0, 0.25, 0.25, 0.9)) },
-        }));
-      }
-    }
+    layer.regions.push({ polygons: r.polygons, fill: r.side === "inside", index });
   });
+  let regionsDrawn = ""; // the keys of the policies whose regions the globe's imagery holds
+  const drawRegions = () => {
+    const shown = [...policyLayers].filter(([, l]) => l.shown);
+    if (shown.map(([key]) => key).join("\n") === regionsDrawn) return;
+    regionsDrawn = shown.map(([key]) => key).join("\n");
+    viewer.imageryLayers.remove(viewer.imageryLayers.get(0), true);
+    viewer.imageryLayers.add(globeImagery(shown.flatMap(([, l]) => l.regions)), 0);
+  };
+  const regionSource = () => viewer.imageryLayers.get(0).imageryProvider;
   const policiesEl = document.getElementById("policies");
   for (const [key, layer] of policyLayers) {
-    layer.primitives = [];
-    if (layer.instances.length > 0) {
-      layer.primitives.push(scene.primitives.add(new Cesium.Primitive({
-        geometryInstances: layer.instances,
-        appearance: new Cesium.PerInstanceColorAppearance({ flat: true, translucent: true }),
-      })));
-    }
-    if (layer.outlines.length > 0) {
-      layer.primitives.push(scene.primitives.add(new Cesium.Primitive({
-        geometryInstances: layer.outlines, appearance: new Cesium.PolylineColorAppearance({ translucent: true }),
-      })));
-    }
-    delete layer.instances;
-    delete layer.outlines;
     const label = document.createElement("label");
     label.innerHTML = `<input type="checkbox" data-layer="">`;
     const input = label.querySelector("input");
@@ -503,11 +486,11 @@ async function main() {
     input.checked = layer.variant === "baseline";
     label.append(` ${layer.provider}${layer.variant === "baseline" ? "" : ` (variant ${layer.variant})`}: ` +
       `${layer.count} region${layer.count === 1 ? "" : "s"}`);
-    const show = (on) => { layer.shown = on; for (const p of layer.primitives) p.show = on; };
-    show(input.checked);
-    input.addEventListener("change", (e) => show(e.target.checked));
+    layer.shown = input.checked;
+    input.addEventListener("change", (e) => { layer.shown = e.target.checked; drawRegions(); });
     policiesEl.append(label);
   }
+  drawRegions();
   document.getElementById("policy-note").textContent = policyRegions.length === 0
     ? "No policy of this scenario forbids a region."
     : `${policyRegions.length} regions of forbid rules; point at one for its rule.`;
@@ -587,12 +570,27 @@ async function main() {
     return "";
   };
   const handler = new Cesium.ScreenSpaceEventHandler(scene.canvas);
-  // A click names what is under the pointer, a forbidden region first (the cells lie on it too).
-  const pickAt = (position) => {
-    const all = scene.drillPick(position, 4).map((p) => p.id).filter((id) => id !== undefined);
-    const region = all.find((id) => id && id.kind === "policy-region");
-    return region !== undefined ? region : all[0];
+  // A click names what is under the pointer: a satellite or ground station near it, else a forbidden
+  // region (the cells lie on it too; the regions of the layers shown, found in their polygons at the point
+  // of the globe under the pointer), else a terminal, a cell or a route.
+  const regionAt = (position) => {
+    const at = viewer.camera.pickEllipsoid(position);
+    if (!at) return undefined;
+    const c = Cesium.Cartographic.fromCartesian(at);
+    const region = regionSource().regionAt(Cesium.Math.toDegrees(c.longitude), Cesium.Math.toDegrees(c.latitude));
+    return region ? { kind: "policy-region", index: region.index } : undefined;
   };
+  // A satellite, gateway or PoP drawn within 5 pixels of the pointer (the nearest), by its id.
+  const pointAt = (position) => {
+    let best = null;
+    for (const layer of [...satelliteSets().map((set) => set.layer), groundLayers.gateway, groundLayers.pop]) {
+      const near = layer.pointNear(scene, position, 5);
+      if (near && (!best || near.distance < best.distance)) best = { ...near, id: layer.ids[near.index] };
+    }
+    return best ? best.id : undefined;
+  };
+  const pickAt = (position) => pointAt(position) || regionAt(position) ||
+    scene.drillPick(position, 4).map((p) => p.id).find((id) => id !== undefined);
   handler.setInputAction((ev) => { picked.textContent = describe(pickAt(ev.position)); },
     Cesium.ScreenSpaceEventType.LEFT_CLICK);
   // Hovering over a forbidden region names its rule (picking at most every 200 ms).
@@ -601,8 +599,8 @@ async function main() {
     const t = performance.now();
     if (t - lastHover < 200 || policyRegions.length === 0) return;
     lastHover = t;
-    const id = pickAt(ev.endPosition);
-    if (id && id.kind === "policy-region") picked.textContent = describe(id);
+    const id = regionAt(ev.endPosition);
+    if (id) picked.textContent = describe(id);
   }, Cesium.ScreenSpaceEventType.MOUSE_MOVE);
 
   // Satellites move before each frame.
@@ -627,6 +625,16 @@ async function main() {
     `provider(s); ${data.run.start_utc.slice(0, 16).replace("T", " ")} to ` +
     `${data.run.stop_utc.slice(0, 16).replace("T", " ")} UTC`;
 
+  // The window position (CSS pixels) of a point drawn where the globe is not under the panel or the
+  // widgets, 20 pixels or more inside the view, and its distance from the view's centre; null elsewhere.
+  const inWindow = (p) => {
+    const w = Cesium.SceneTransforms.worldToWindowCoordinates(scene, p);
+    const width = scene.canvas.clientWidth, height = scene.canvas.clientHeight;
+    if (!w || w.x < 20 || w.y < 20 || w.x > width - 20 || w.y > height - 20) return null;
+    if (document.elementFromPoint(w.x, w.y) !== scene.canvas) return null;
+    return { x: w.x, y: w.y, d: Math.hypot(w.x - width / 2, w.y - height / 2) };
+  };
+
   // A read-only hook for tests and scripts: exact and drawn positions at an instant, frame timing.
   const frames = [];
   scene.postRender.addEventListener(() => {
@@ -636,12 +644,11 @@ async function main() {
   window.skyfenceViewer = Object.freeze({
     satelliteCount: () => total,
     window: () => [data.run.start_utc, data.run.stop_utc],
-    cellsReady: () => (!cellPrimitive || cellPrimitive.ready) &&
-      [...policyLayers.values()].every((l) => l.primitives.every((p) => p.ready)),
+    cellsReady: () => !cellPrimitive || cellPrimitive.ready,
     // The forbidden regions' layers: {"variant/provider": {regions, shown}}, shown as drawn now.
     policyLayers() {
       const out = {};
-      for (const [key, l] of policyLayers) out[key] = { regions: l.count, shown: l.primitives.every((p) => p.show) };
+      for (const [key, l] of policyLayers) out[key] = { regions: l.count, shown: l.shown };
       return out;
     },
     // A window position inside region `index` (its first ring's first vertex nudged inwards is not
@@ -672,6 +679,33 @@ async function main() {
       const drawn = routeEntity.polyline.positions.getValue(clock.currentTime);
       return r && { path: r.path, rtt: r.rtt, at_s: r.at, drawn: drawn.length,
         positions: r.positions.map((p) => [p.x / 1000, p.y / 1000, p.z / 1000]) };
+    },
+    // The satellite drawn nearest the view's centre but 150 pixels or more away from it (where the
+    // terminals of a region are), in front of the Earth, with its window position: {provider, norad, x, y}
+    // (CSS pixels), or null.
+    satelliteInView() {
+      const occluder = new Cesium.EllipsoidalOccluder(Cesium.Ellipsoid.WGS84, viewer.camera.positionWC);
+      const p = new Cesium.Cartesian3();
+      let best = null;
+      for (const set of satelliteSets()) {
+        set.records.forEach((r, i) => {
+          if (!set.drawn(i) || !occluder.isPointVisible(set.layer.positionOf(i, p))) return;
+          const at = inWindow(p);
+          if (at && at.d >= 150 && (!best || at.d < best.d)) best = { provider: r.provider, norad: r.norad, x: at.x, y: at.y, d: at.d };
+        });
+      }
+      return best;
+    },
+    // A gateway or PoP (`kind`) drawn in the view, with its window position: {id, provider, x, y}, or null.
+    stationInView(kind) {
+      const occluder = new Cesium.EllipsoidalOccluder(Cesium.Ellipsoid.WGS84, viewer.camera.positionWC);
+      const layer = groundLayers[kind], p = new Cesium.Cartesian3();
+      for (let i = 0; layer.show && i < layer.count; ++i) {
+        layer.positionOf(i, p);
+        const at = occluder.isPointVisible(p) ? inWindow(p) : null;
+        if (at) return { ...layer.ids[i], x: at.x, y: at.y };
+      }
+      return null;
     },
     satellitePosition(provider, norad) {
       const p = setOf(provider).drawnAt(`${provider}/${norad}`);
@@ -716,10 +750,11 @@ async function main() {
       updateSatellites(Date.parse(iso));
       const out = {};
       for (const set of satelliteSets()) {
+        const p = new Cesium.Cartesian3();
         set.records.forEach((r, i) => {
-          const pt = set.points[i];
-          if (set.collections.get(r.provider).show && pt.show) {
-            out[`${r.provider}/${r.norad}`] = [pt.position.x / 1000, pt.position.y / 1000, pt.position.z / 1000];
+          if (set.drawn(i)) {
+            set.layer.positionOf(i, p);
+            out[`${r.provider}/${r.norad}`] = [p.x / 1000, p.y / 1000, p.z / 1000];
           }
         });
       }
@@ -743,12 +778,12 @@ async function main() {
     },
     play(multiplier) { clock.multiplier = multiplier; clock.shouldAnimate = true; },
     // Satellites drawn now, per provider, over the baseline's set and the variants' (a hidden provider's
-    // collections count 0).
+    // count 0).
     shownSatellites() {
       const out = {};
       for (const set of satelliteSets()) {
         set.records.forEach((r, i) => {
-          out[r.provider] = (out[r.provider] || 0) + (set.collections.get(r.provider).show && set.points[i].show ? 1 : 0);
+          out[r.provider] = (out[r.provider] || 0) + (set.drawn(i) ? 1 : 0);
         });
       }
       return out;
