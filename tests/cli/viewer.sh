@@ -48,6 +48,15 @@ token, served = db.execute("SELECT cell_token, served_fraction FROM cell_stats W
 i = [c[0] for c in v["cells"]].index(token)
 layer = [l for l in v["cell_layers"] if l["variant"] == "baseline" and l["provider"] == "any"][0]
 assert layer["served"][i] == served, (layer["served"][i], served)
+# A failure variant's failed satellites: half of iridium's (llround of 0.5 x the fleet), all of them
+# iridium's, listed in the variant's file.
+failed = db.execute("SELECT variant, provider, norad_id FROM failed_satellites ORDER BY 3").fetchall()
+fleet = {n for (n,) in db.execute("SELECT norad_id FROM satellites WHERE provider = 'iridium'")}
+assert {(v, p) for v, p, _ in failed} == {("iridium-half-fails", "iridium")}, failed[:3]
+assert len(failed) == round(0.5 * len(fleet)) and {n for _, _, n in failed} <= fleet, (len(failed), len(fleet))
+k = [x["id"] for x in v["variants"]].index("iridium-half-fails")
+vfile = json.load(open(f"{d}/viewer/variants/{k}.json"))
+assert vfile["failed"] == [n for _, _, n in failed], vfile["failed"][:3]
 # Forbidden regions: the store's rows (the small scenario: Moldova, which a variant's rule forbids).
 regions = db.execute("SELECT variant, provider, rule_id, region FROM policy_regions ORDER BY 1, 2, 3, 4").fetchall()
 assert [(r["variant"], r["provider"], r["rule"], r["region"]) for r in v["policy_regions"]] == regions, regions

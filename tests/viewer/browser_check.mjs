@@ -173,6 +173,29 @@ try {
     console.log("note: no add-provider variant; the added provider's satellites were not checked");
   }
 
+  // A failure variant flies its provider's fleet less the failed satellites its file lists: those are not
+  // drawn, the others are, and back in the baseline all of them again.
+  const failure = data.variants.find((v) => v.kind === "satellite_failure");
+  if (failure) {
+    const vfile = await page.evaluate((u) => fetch(u).then((r) => r.json()), failure.data);
+    const failed = new Set(vfile.failed.map((n) => `${failure.provider}/${n}`));
+    await page.evaluate((id) => window.skyfenceViewer.chooseVariant(id), failure.id);
+    const inVariant = await page.evaluate(() => window.skyfenceViewer.shownSatellites());
+    const drawn = await page.evaluate((t) => window.skyfenceViewer.drawnPositions(t), Object.keys(expected)[0]);
+    const label = await page.locator("#providers .name").allTextContents();
+    await page.evaluate(() => window.skyfenceViewer.chooseVariant("baseline"));
+    const back = await page.evaluate(() => window.skyfenceViewer.shownSatellites());
+    const ofProvider = Object.keys(drawn).filter((k) => k.startsWith(`${failure.provider}/`));
+    check(failed.size > 0 && inVariant[failure.provider] === before[failure.provider] - failed.size &&
+      ofProvider.length === inVariant[failure.provider] && ofProvider.every((k) => !failed.has(k)) &&
+      back[failure.provider] === before[failure.provider] &&
+      Object.keys(before).every((p) => p === failure.provider || inVariant[p] === before[p]),
+    `${failure.id}: ${failed.size} failed ${failure.provider} satellites not drawn, the other ` +
+      `${inVariant[failure.provider]} drawn; all ${back[failure.provider]} back in the baseline`);
+    check(label.some((t) => t.startsWith(`${failure.provider} (${before[failure.provider] - failed.size}, as in ${failure.id})`)),
+      `the panel counts ${failure.provider}'s satellites in ${failure.id} (${label.join("; ")})`);
+  }
+
   // Cells and terminals follow the chosen layer: a layer served nowhere but covered everywhere (a provider
   // forbidding the region) is red for service under policy and green for coverage.
   const denied = data.cell_layers.find((l) => l.served.every((v) => v === 0) && l.coverage.every((v) => v === 1));

@@ -52,6 +52,7 @@ class Satellites {
     this.layer = scene.primitives.add(new PointLayer(n, { colours, size: 3,
       ids: this.records.map((r) => ({ kind: "satellite", norad: r.norad, name: r.name, provider: r.provider })) }));
     this.providerShown = new Map(this.records.map((r) => [r.provider, true]));
+    this.failed = new Set(); // indices of satellites a failure variant takes out (hidden)
     this.loaded = null; // the key index whose states (and the next key's) the layer holds
     this.ok = new Uint8Array(n); // whether satellite i has both key states (SGP4 did not fail)
     this.index = new Map(this.records.map((r, i) => [`${r.provider}/${r.norad}`, i]));
@@ -66,9 +67,27 @@ class Satellites {
 
   shown(provider) { return this.providerShown.get(provider) === true; }
 
+  // Hides `provider`'s satellites of NORAD ids `norads` (a failure variant's failed ones), showing the
+  // ones hidden before; none for an empty list.
+  setFailed(provider, norads) {
+    const failed = new Set();
+    for (const n of norads) {
+      const i = this.index.get(`${provider}/${n}`);
+      if (i !== undefined) failed.add(i);
+    }
+    if (failed.size === this.failed.size && [...failed].every((i) => this.failed.has(i))) return;
+    this.failed = failed;
+    this.refreshShown();
+  }
+
+  // Satellites of `provider` that fly (not failed).
+  flying(provider) { return this.count(provider) - [...this.failed].filter((i) => this.records[i].provider === provider).length; }
+
   refreshShown() {
     const shown = this.layer.shown;
-    this.records.forEach((r, i) => { shown[i] = this.ok[i] && this.providerShown.get(r.provider) ? 1 : 0; });
+    this.records.forEach((r, i) => {
+      shown[i] = this.ok[i] && this.providerShown.get(r.provider) && !this.failed.has(i) ? 1 : 0;
+    });
     this.layer.shownChanged = true;
     this.layer.show = [...this.providerShown.values()].some((on) => on);
   }
@@ -208,7 +227,7 @@ async function main() {
         const d = await r.json();
         if (d.format !== "skyfence-viewer-variant" || d.variant !== v.id) throw new Error(`${v.data}: not variant ${v.id}'s data`);
         const x = { satellites: d.satellites.length > 0 ? new Satellites(data.satellite_fields, d.satellites, scene, colourOf) : null,
-          routes: d.routes };
+          failed: d.failed || [], routes: d.routes };
         variantLoaded.set(v.id, x);
         return x;
       })());
@@ -233,13 +252,16 @@ async function main() {
   // The set that draws `provider`'s satellites in the chosen variant.
   const setOf = (provider) => swapOf(provider) || sats;
   const showSatellites = () => {
+    // A failure variant's failed satellites are hidden (from the baseline's set, which it flies less them).
+    const failure = currentVariant.kind === "satellite_failure" && currentExtra;
+    sats.setFailed(failure ? currentVariant.provider : "", failure ? currentExtra.failed : []);
     for (const set of satelliteSets()) {
       for (const provider of set.providerShown.keys()) set.setShown(provider, providerOn.get(provider) !== false && flies(set, provider));
     }
     for (const p of data.providers) {
-      const n = satelliteSets().reduce((a, set) => a + (flies(set, p.name) ? set.count(p.name) : 0), 0);
+      const n = satelliteSets().reduce((a, set) => a + (flies(set, p.name) ? set.flying(p.name) : 0), 0);
       providerLabels.get(p.name).textContent = `${p.name} (${n}${p.status === "planned" ? ", planned" : ""}` +
-        `${swapOf(p.name) ? `, as in ${currentVariant.id}` : ""})`;
+        `${swapOf(p.name) || (failure && currentVariant.provider === p.name) ? `, as in ${currentVariant.id}` : ""})`;
     }
   };
 

@@ -394,6 +394,9 @@ void validate(const Results& r) {
     if (!(std::fabs(p.max_elevation_deg) <= 90.0)) fail(w + ": max_elevation_deg must lie in [-90, 90]");
     unique_key("pass", {p.provider, p.terminal, std::to_string(p.norad_id), aos});
   }
+  std::vector<std::pair<std::string, std::uint32_t>> satellite_ids;  // sorted, for failed_satellites
+  for (const auto& e : r.satellites) satellite_ids.emplace_back(e.provider, e.norad_id);
+  std::sort(satellite_ids.begin(), satellite_ids.end());
   for (const auto& e : r.satellites) {
     const std::string w = "satellite (" + e.provider + ", " + std::to_string(e.norad_id) + ")";
     if (r.provider(e.provider) == nullptr) fail(w + ": unknown provider \"" + e.provider + "\"");
@@ -415,6 +418,20 @@ void validate(const Results& r) {
                        e.arg_perigee_deg, e.mean_anomaly_deg, e.bstar, e.mean_motion_dot, e.mean_motion_ddot})
         check_finite(x, w + ": elements");
       unique_key("variant satellite", {vs.variant, std::to_string(e.norad_id)});
+    }
+  }
+  for (const auto& fs : r.failed_satellites) {
+    const Variant* v = r.variant(fs.variant);
+    if (v == nullptr || v->kind != VariantKind::satellite_failure)
+      fail("failed satellites (" + fs.variant + "): not a satellite-failure variant");
+    unique_key("failed satellites", {fs.variant});
+    if (!std::is_sorted(fs.norad_ids.begin(), fs.norad_ids.end()) ||
+        std::adjacent_find(fs.norad_ids.begin(), fs.norad_ids.end()) != fs.norad_ids.end())
+      fail("failed satellites (" + fs.variant + "): NORAD ids not increasing");
+    for (std::uint32_t id : fs.norad_ids) {
+      if (!std::binary_search(satellite_ids.begin(), satellite_ids.end(), std::pair{v->provider, id}))
+        fail("failed satellite (" + fs.variant + ", " + std::to_string(id) + "): not one of " + v->provider +
+             "'s satellites");
     }
   }
   for (const auto& g : r.ground_stations) {

@@ -266,6 +266,12 @@ struct VariantSatellites {
   std::vector<SatelliteElements> satellites;  // provider: the variant's provider
 };
 
+// The satellites a satellite-failure variant takes out of its provider's fleet (Variant::provider).
+struct FailedSatellites {
+  std::string variant;                   // Variant::id, of kind satellite_failure
+  std::vector<std::uint32_t> norad_ids;  // increasing
+};
+
 // A gateway or point of presence of a provider's network (the scenario's `gateways` and `pops` files).
 struct GroundStation {
   std::string provider;  // ProviderInfo::name
@@ -475,6 +481,7 @@ struct Results {
   std::vector<TerminalStateChange> terminal_states;  // per plan, provider and terminal, in step order
   std::vector<RouteRecord> routes;  // per plan, provider with gateways, latency step and terminal
   std::vector<VariantSatellites> variant_satellites;  // one per catalog-swap variant
+  std::vector<FailedSatellites> failed_satellites;    // one per satellite-failure variant
 
   // Lookups; nullptr when absent.
   [[nodiscard]] const ProviderInfo* provider(std::string_view name) const;

@@ -140,6 +140,10 @@ void fields(VariantSatellites& x, F& f) {
   f(x.variant, x.satellites);
 }
 template <class F>
+void fields(FailedSatellites& x, F& f) {
+  f(x.variant, x.norad_ids);
+}
+template <class F>
 void fields(GroundStation& x, F& f) {
   f(x.provider, x.kind, x.id, x.lat_deg, x.lon_deg);
 }
@@ -160,7 +164,8 @@ void fields(Results& x, F& f) {
   f(x.run, x.providers, x.load_issues, x.variants, x.cells, x.cell_layers, x.groups, x.terminals,
     x.terminal_service, x.latency, x.timeseries, x.reliance, x.passes, x.capacity, x.terminal_capacity,
     x.capacity_cells, x.provider_usage, x.capacity_up, x.terminal_capacity_up, x.enforcement, x.satellites,
-    x.ground_stations, x.policy_regions, x.terminal_states, x.routes, x.variant_satellites);
+    x.ground_stations, x.policy_regions, x.terminal_states, x.routes, x.variant_satellites,
+    x.failed_satellites);
 }
 
 // A field added to a type the results hold changes its size: these fail to compile until the field is
@@ -194,11 +199,12 @@ static_assert(sizeof(EnforcementGroupResult) == 112, "a field was added: list it
 static_assert(sizeof(EnforcementStudy) == 184, "a field was added: list it in fields()");
 static_assert(sizeof(SatelliteElements) == 152, "a field was added: list it in fields()");
 static_assert(sizeof(VariantSatellites) == 56, "a field was added: list it in fields()");
+static_assert(sizeof(FailedSatellites) == 56, "a field was added: list it in fields()");
 static_assert(sizeof(GroundStation) == 112, "a field was added: list it in fields()");
 static_assert(sizeof(PolicyRegion) == 248, "a field was added: list it in fields()");
 static_assert(sizeof(TerminalStateChange) == 136, "a field was added: list it in fields()");
 static_assert(sizeof(RouteRecord) == 144, "a field was added: list it in fields()");
-static_assert(sizeof(Results) == 976, "a field was added: list it in fields()");
+static_assert(sizeof(Results) == 1000, "a field was added: list it in fields()");
 #endif
 
 constexpr std::array<char, 8> kMagic = {'s', 'k', 'y', 'R', 'e', 's', 'u', 'l'};

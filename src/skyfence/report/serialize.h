@@ -15,7 +15,7 @@
 namespace skyfence::report {
 
 // The version of the encoding; bumped whenever a field or table is added to Results.
-inline constexpr unsigned kResultsEncodingVersion = 4;
+inline constexpr unsigned kResultsEncodingVersion = 5;
 
 // Results as bytes (little-endian on the machines skyfence runs on). Cost: one pass over the results;
 // the bytes are about the size of the results in memory.

@@ -199,8 +199,8 @@ ViewerData viewer_data(const std::filesystem::path& results_sqlite) {
   viewer_internal::StoreReader db(results_sqlite);
   for (const char* t :
        {"runs", "providers", "variants", "cells", "cell_stats", "terminals", "terminal_tracks",
-        "terminal_service", "capacity_cells", "satellites", "variant_satellites", "ground_stations",
-        "policy_regions", "terminal_states", "routes"})
+        "terminal_service", "capacity_cells", "satellites", "variant_satellites", "failed_satellites",
+        "ground_stations", "policy_regions", "terminal_states", "routes"})
     db.require_table(t);
 
   json j;
@@ -243,13 +243,15 @@ ViewerData viewer_data(const std::filesystem::path& results_sqlite) {
   j["satellites"] =
       query_rows(db, std::string("SELECT ") + kElements + " FROM satellites ORDER BY provider, norad_id;");
   // Each variant other than the baseline gets a file of its own, fetched by the page when the variant is
-  // chosen: the satellites a catalog swap gives its provider and the variant's routes.
+  // chosen: the satellites a catalog swap gives its provider, those a failure variant takes out of its
+  // provider's fleet, and the variant's routes.
   std::map<std::string, json> variant_files;
   for (const json& v : j["variants"]) {
     if (v["id"] == "baseline") continue;
     variant_files[v["id"].get<std::string>()] = {{"format", "skyfence-viewer-variant"},
                                                  {"variant", v["id"]},
                                                  {"satellites", json::array()},
+                                                 {"failed", json::array()},
                                                  {"routes", json::array()}};
   }
   const auto variant_file = [&](const std::string& variant) -> json& {
@@ -266,6 +268,11 @@ ViewerData viewer_data(const std::filesystem::path& results_sqlite) {
              for (int i = 1; i < sqlite3_column_count(st); ++i)
                row.push_back(viewer_internal::column_value(st, i));
              variant_file(column_text(st, 0))["satellites"].push_back(std::move(row));
+           });
+  // A failure variant's failed satellites: their NORAD ids (of the variant's provider).
+  db.query("SELECT variant, norad_id FROM failed_satellites ORDER BY variant, norad_id;",
+           [&](sqlite3_stmt* st) {
+             variant_file(column_text(st, 0))["failed"].push_back(sqlite3_column_int64(st, 1));
            });
   // Cells: token, centre and the four corners; layers hold one value per cell in this order.
   j["cells"] = query_rows(

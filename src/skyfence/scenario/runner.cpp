@@ -976,6 +976,29 @@ std::vector<Plan> plan_variants(const Scenario& sc, const RunInputs& in) {
   return plans;
 }
 
+// The satellites each satellite-failure variant takes out of its provider's fleet: those loaded that
+// the variant's plan does not fly.
+void record_failed_satellites(const std::vector<Plan>& plans, report::Results& res) {
+  for (const Plan& plan : plans) {
+    if (plan.info.kind != report::VariantKind::satellite_failure) continue;
+    report::FailedSatellites failed{plan.info.id, {}};
+    for (const Active& a : plan.active) {
+      if (a.loaded->spec.name != plan.info.provider) continue;
+      std::vector<std::uint32_t> flying;
+      for (const orbits::ElementSet& es : a.sets) flying.push_back(es.norad_id);
+      std::sort(flying.begin(), flying.end());
+      for (const orbits::ElementSet& es : a.loaded->sets) {
+        if (!std::binary_search(flying.begin(), flying.end(), es.norad_id))
+          failed.norad_ids.push_back(es.norad_id);
+      }
+    }
+    std::sort(failed.norad_ids.begin(), failed.norad_ids.end());
+    failed.norad_ids.erase(std::unique(failed.norad_ids.begin(), failed.norad_ids.end()),
+                           failed.norad_ids.end());
+    res.failed_satellites.push_back(std::move(failed));
+  }
+}
+
 // The regions of the forbid rules of each provider's policy in the baseline, and of the rules that
 // policy-rule variants add (those whose ids the provider's baseline policy does not have).
 void record_policy_regions(const std::vector<Plan>& plans, report::Results& res) {
@@ -1085,6 +1108,7 @@ void record_inputs(const Scenario& sc, const RunInputs& in, const std::vector<Pl
   record_load_issues(sc, in, plans, res);
   for (const Plan& p : plans) res.variants.push_back(p.info);
   record_policy_regions(plans, res);
+  record_failed_satellites(plans, res);
   for (const earth::Cell& c : in.cells) res.cells.push_back(report::cell_info(c));
   for (const TerminalGroupSpec& g : sc.groups) res.groups.push_back({g.id, g.name, g.customer});
   for (std::size_t i = 0; i < in.terminals.size(); ++i) {

@@ -143,6 +143,27 @@ TEST(ReportModel, VariantSatellitesBelongToTheirCatalogSwap) {
   expect_validate_error(bad, "variant satellites (nowhere): not a catalog-swap variant");
 }
 
+// A failure variant's failed satellites belong to a satellite-failure variant and to its provider's
+// satellites, in increasing order.
+TEST(ReportModel, FailedSatellitesBelongToTheirFailureVariant) {
+  Results r = testing::synthetic();
+  Variant& v = r.variants[2];  // alpha-withdraws, made a failure of Alpha's satellites
+  ASSERT_EQ(v.provider, "Alpha");
+  r.failed_satellites.push_back({v.id, {r.satellites[0].norad_id, r.satellites[2].norad_id}});
+  expect_validate_error(r, "failed satellites (" + v.id + "): not a satellite-failure variant");
+  v.kind = VariantKind::satellite_failure;
+  EXPECT_NO_THROW(validate(r));
+  Results bad = r;
+  std::swap(bad.failed_satellites[0].norad_ids[0], bad.failed_satellites[0].norad_ids[1]);
+  expect_validate_error(bad, "failed satellites (" + v.id + "): NORAD ids not increasing");
+  bad = r;
+  bad.failed_satellites[0].norad_ids.push_back(99999);
+  expect_validate_error(bad, "failed satellite (" + v.id + ", 99999): not one of Alpha's satellites");
+  bad = r;
+  bad.failed_satellites.push_back(bad.failed_satellites[0]);
+  expect_validate_error(bad, "given twice");
+}
+
 TEST(ReportModel, RttQuantilesNearestRank) {
   const RttQuantiles q = rtt_quantiles({50, 10, 40, 20, 30});
   EXPECT_EQ(q.min_ms, 10);

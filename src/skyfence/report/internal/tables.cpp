@@ -498,6 +498,18 @@ std::vector<Table> build_tables(const Results& r, bool every_table) {
   }
   out.push_back(std::move(variant_satellites));
 
+  Table failed_satellites{"failed_satellites",
+                          {{"variant", T}, {"provider", T}, {"norad_id", I}},
+                          {"variant", "provider", "norad_id"},
+                          {}};
+  for (const auto& fs : r.failed_satellites) {
+    const Variant* v = r.variant(fs.variant);
+    const std::string provider = v != nullptr ? v->provider : std::string();
+    for (std::uint32_t id : fs.norad_ids)
+      failed_satellites.rows.push_back({fs.variant, provider, integer(id)});
+  }
+  out.push_back(std::move(failed_satellites));
+
   Table ground_stations{"ground_stations",
                         {{"provider", T}, {"kind", T}, {"station_id", T}, {"lat_deg", R}, {"lon_deg", R}},
                         {"provider", "kind", "station_id"},
