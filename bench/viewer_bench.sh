@@ -3,6 +3,7 @@
 # run into /tmp/skyfence-viewer-bench when absent), in headless Chromium through `skyfence serve`.
 # Usage: bench/viewer_bench.sh BUILD_DIR [RESULTS_DIR] [SECONDS] [MULTIPLIER] [WIDTHxHEIGHT] [QUERY]
 # QUERY is added to the page's address, e.g. resolution=1 (the full resolution on a software renderer).
+# SKYFENCE_WEBGL=llvmpipe draws with Mesa's llvmpipe instead of SwiftShader (web/headless_chromium.mjs).
 set -euo pipefail
 build="${1:?usage: bench/viewer_bench.sh BUILD_DIR [RESULTS_DIR] [SECONDS] [MULTIPLIER]}"
 results="${2:-/tmp/skyfence-viewer-bench}"
