@@ -323,9 +323,15 @@ try {
       }
       return sum / n;
     };
-    const redOn = await redness();
+    // The imagery is redrawn tile by tile after a toggle: wait (up to 10 s) for the colour to settle.
+    const settled = async (ok) => {
+      let last = await redness();
+      for (let k = 0; k < 10 && !ok(last); ++k) last = await redness();
+      return last;
+    };
+    const redOn = await settled((x) => x > 20);
     await toggles.first().uncheck();
-    const redOff = await redness();
+    const redOff = await settled((x) => x < redOn - 20);
     await toggles.first().check();
     check(redOn > redOff + 20, `${r.region} is drawn red on the globe while its layer is shown ` +
       `(red over green and blue ${redOn.toFixed(1)} shown, ${redOff.toFixed(1)} hidden)`);
