@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <numbers>
 #include <stdexcept>
@@ -281,6 +282,89 @@ void sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_i
       out.entries[next[base + (h.satellite & kSiteInBlock)]++] = {h.satellite >> kSightingBlockShift,
                                                                   h.elevation_key};
     }
+  }
+}
+
+namespace in_view_detail {
+
+// Puts a sighting of key `key` and satellite `sat` into the three highest (SightingSummary::Top).
+inline void push_top(SightingSummary::Top& t, float key, std::uint32_t sat) {
+  if (!(key > t.key[2])) return;
+  if (key > t.key[1]) {
+    t.key[2] = t.key[1];
+    if (key > t.key[0]) {
+      t.key[1] = t.key[0];
+      t.satellite[1] = t.satellite[0];
+      t.key[0] = key;
+      t.satellite[0] = sat;
+    } else {
+      t.key[1] = key;
+      t.satellite[1] = sat;
+    }
+  } else {
+    t.key[2] = key;
+  }
+}
+
+}  // namespace in_view_detail
+
+void summarize_sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_itrf,
+                         std::span<const bool> valid, double min_elevation_rad,
+                         std::span<const std::uint32_t> slot, std::size_t slots, SightingBuffers& buffers,
+                         SightingSummary& out) {
+  constexpr std::size_t kListed = SightingSummary::kListed;
+  constexpr float kNone = -std::numeric_limits<float>::infinity();
+  if (slot.size() != sat_itrf.size()) {
+    throw std::invalid_argument("summarize_sightings: one slot per satellite expected");
+  }
+  const std::size_t n = sites.size();
+  // Sites in SiteGrid's sorted order while the satellites' runs are walked (a run is contiguous there).
+  SightingSummary& w = buffers.sorted;
+  w.slots = slots;
+  w.count.assign(n, 0);
+  w.listed.resize(n * kListed);
+  w.top.assign(n * slots, SightingSummary::Top{{kNone, kNone, kNone}, {0, 0}});
+  out.first_site.assign(sat_itrf.size(), Sightings::kNoSite);
+  std::vector<float>& keys = buffers.keys;
+  const double sin_min = std::sin(min_elevation_rad);
+  const double s_abs_s = sin_min * std::abs(sin_min);
+  for (std::size_t s = 0; s < sat_itrf.size(); ++s) {
+    if (!state_usable(sat_itrf, valid, s)) continue;
+    const frames::StateVector& sv = sat_itrf[s];
+    if (sites.runs(sv.r_km, min_elevation_rad, buffers.runs) == 0) continue;
+    const auto sat = static_cast<std::uint32_t>(s);
+    const std::uint32_t q = slot[s];
+    std::uint32_t first = Sightings::kNoSite;
+    for (const auto& [b, e] : buffers.runs) {
+      const std::size_t len = e - b;
+      if (keys.size() < len) keys.resize(len);
+      sites.rank_in_run(sv, b, e, min_elevation_rad, s_abs_s, keys.data());
+      for (std::size_t i = 0; i < len; ++i) {
+        if (!(keys[i] >= -1.0f)) continue;
+        const std::size_t j = b + i;
+        first = std::min(first, sites.original(j));
+        if (q == SightingSummary::kNoSlot) continue;
+        const std::uint8_t c = w.count[j];
+        if (c < kListed) w.listed[j * kListed + c] = {sat, keys[i]};
+        if (c <= kListed) w.count[j] = static_cast<std::uint8_t>(c + 1);
+        in_view_detail::push_top(w.top[j * slots + q], keys[i], sat);
+      }
+    }
+    out.first_site[s] = first;
+  }
+  // In site order.
+  out.slots = slots;
+  out.count.resize(n);
+  out.listed.resize(n * kListed);
+  out.top.resize(n * slots);
+  for (std::size_t j = 0; j < n; ++j) {
+    const std::size_t k = sites.original(j);
+    out.count[k] = w.count[j];
+    std::copy_n(w.listed.begin() + static_cast<std::ptrdiff_t>(j * kListed),
+                std::min<std::size_t>(w.count[j], kListed),
+                out.listed.begin() + static_cast<std::ptrdiff_t>(k * kListed));
+    std::copy_n(w.top.begin() + static_cast<std::ptrdiff_t>(j * slots), slots,
+                out.top.begin() + static_cast<std::ptrdiff_t>(k * slots));
   }
 }
 
