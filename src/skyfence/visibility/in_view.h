@@ -181,15 +181,15 @@ struct Sightings {
 
 // What the capacity engine's greedy pass reads of sightings()'s pairs, per site, without the pairs.
 // Only the satellites given a slot count (slot[s] != kNoSlot: the capacity engine's beam-bandwidth
-// slot of a classified satellite). Every field equals what a walk over sightings()'s entries of that
-// site finds (tests/unit/visibility/sighting_summary_test.cpp).
+// slot of a classified satellite), except in first_site. Every field equals what a walk over
+// sightings()'s entries of the site finds (VisibilityInViewOracle.SummaryIsTheReductionOfSightings).
 struct SightingSummary {
   static constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
   // Sightings kept per site: its first ones, in satellite order.
   static constexpr std::size_t kListed = 4;
   // The three highest elevation keys of a site's sightings of one slot (a multiset: equal keys count
-  // once each; -infinity where the site has fewer), and the satellites of the first two (each
-  // sighting not named there has a key <= key[2]).
+  // once each; -infinity where the site has fewer), and the satellites of those of key[0] and key[1]
+  // that are above key[2] (two equal keys in either order); every other sighting's key is <= key[2].
   struct Top {
     float key[3];
     std::uint32_t satellite[2];
