@@ -9,6 +9,7 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "skyfence/visibility/internal/elevation_kernel.h"
 #include "skyfence/visibility/parallel.h"
 
 namespace skyfence::visibility {
@@ -285,28 +286,7 @@ void sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_i
   }
 }
 
-namespace in_view_detail {
-
-// Puts a sighting of key `key` and satellite `sat` into the three highest (SightingSummary::Top).
-inline void push_top(SightingSummary::Top& t, float key, std::uint32_t sat) {
-  if (!(key > t.key[2])) return;
-  if (key > t.key[1]) {
-    t.key[2] = t.key[1];
-    if (key > t.key[0]) {
-      t.key[1] = t.key[0];
-      t.satellite[1] = t.satellite[0];
-      t.key[0] = key;
-      t.satellite[0] = sat;
-    } else {
-      t.key[1] = key;
-      t.satellite[1] = sat;
-    }
-  } else {
-    t.key[2] = key;
-  }
-}
-
-}  // namespace in_view_detail
+namespace in_view_detail {}  // namespace in_view_detail
 
 void summarize_sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_itrf,
                          std::span<const bool> valid, double min_elevation_rad,
@@ -319,13 +299,15 @@ void summarize_sightings(const SiteGrid& sites, std::span<const frames::StateVec
   }
   const std::size_t n = sites.size();
   // Sites in SiteGrid's sorted order while the satellites' runs are walked (a run is contiguous there).
-  SightingSummary& w = buffers.sorted;
-  w.slots = slots;
-  w.count.assign(n, 0);
-  w.listed.resize(n * kListed);
-  w.top.assign(n * slots, SightingSummary::Top{{kNone, kNone, kNone}, {0, 0}});
+  std::vector<std::uint32_t>& count = buffers.count;
+  std::vector<Sighting>& listed = buffers.listed;
+  count.assign(n, 0);
+  listed.resize(n * kListed);
+  for (auto* v : {&buffers.key0, &buffers.key1, &buffers.key2}) v->assign(n * slots, kNone);
+  for (auto* v : {&buffers.satellite0, &buffers.satellite1}) v->assign(n * slots, 0);
   out.first_site.assign(sat_itrf.size(), Sightings::kNoSite);
   std::vector<float>& keys = buffers.keys;
+  const std::uint32_t* originals = sites.originals().data();
   const double sin_min = std::sin(min_elevation_rad);
   const double s_abs_s = sin_min * std::abs(sin_min);
   for (std::size_t s = 0; s < sat_itrf.size(); ++s) {
@@ -338,16 +320,29 @@ void summarize_sightings(const SiteGrid& sites, std::span<const frames::StateVec
     for (const auto& [b, e] : buffers.runs) {
       const std::size_t len = e - b;
       if (keys.size() < len) keys.resize(len);
+      const float* key = keys.data();
       sites.rank_in_run(sv, b, e, min_elevation_rad, s_abs_s, keys.data());
+      if (q == SightingSummary::kNoSlot) {
+        first = std::min(first, internal::first_in_view(key, originals + b, len));
+        continue;
+      }
+      // The three highest keys (branch-free, vectorised); then, where some site in view has listed
+      // fewer than kListed + 1 sightings, the count and the list.
+      const std::size_t at = q * n + b;
+      bool low = false;
+      first =
+          std::min(first, internal::reduce_sightings(
+                              key, originals + b, count.data() + b, len, sat, kListed,
+                              {buffers.key0.data() + at, buffers.key1.data() + at, buffers.key2.data() + at,
+                               buffers.satellite0.data() + at, buffers.satellite1.data() + at},
+                              low));
+      if (!low) continue;
       for (std::size_t i = 0; i < len; ++i) {
-        if (!(keys[i] >= -1.0f)) continue;
         const std::size_t j = b + i;
-        first = std::min(first, sites.original(j));
-        if (q == SightingSummary::kNoSlot) continue;
-        const std::uint8_t c = w.count[j];
-        if (c < kListed) w.listed[j * kListed + c] = {sat, keys[i]};
-        if (c <= kListed) w.count[j] = static_cast<std::uint8_t>(c + 1);
-        in_view_detail::push_top(w.top[j * slots + q], keys[i], sat);
+        const std::uint32_t c = count[j];
+        if (!(key[i] >= -1.0f) || c > kListed) continue;
+        if (c < kListed) listed[j * kListed + c] = {sat, key[i]};
+        count[j] = c + 1;
       }
     }
     out.first_site[s] = first;
@@ -358,13 +353,16 @@ void summarize_sightings(const SiteGrid& sites, std::span<const frames::StateVec
   out.listed.resize(n * kListed);
   out.top.resize(n * slots);
   for (std::size_t j = 0; j < n; ++j) {
-    const std::size_t k = sites.original(j);
-    out.count[k] = w.count[j];
-    std::copy_n(w.listed.begin() + static_cast<std::ptrdiff_t>(j * kListed),
-                std::min<std::size_t>(w.count[j], kListed),
+    const std::size_t k = originals[j];
+    out.count[k] = static_cast<std::uint8_t>(count[j]);
+    std::copy_n(listed.begin() + static_cast<std::ptrdiff_t>(j * kListed),
+                std::min<std::size_t>(count[j], kListed),
                 out.listed.begin() + static_cast<std::ptrdiff_t>(k * kListed));
-    std::copy_n(w.top.begin() + static_cast<std::ptrdiff_t>(j * slots), slots,
-                out.top.begin() + static_cast<std::ptrdiff_t>(k * slots));
+    for (std::size_t q = 0; q < slots; ++q) {
+      const std::size_t at = q * n + j;
+      out.top[k * slots + q] = {{buffers.key0[at], buffers.key1[at], buffers.key2[at]},
+                                {buffers.satellite0[at], buffers.satellite1[at]}};
+    }
   }
 }
 

@@ -227,8 +227,13 @@ struct SightingBuffers {
   // The hits of each block of 2^in_view_detail::kSightingBlockShift sites, in satellite order:
   // `satellite` holds the satellite shifted left by kSightingBlockShift, plus the site within the block.
   std::vector<std::vector<Sighting>> blocks;
-  // summarize_sightings()'s reductions in SiteGrid's sorted order, before they are put in site order.
-  SightingSummary sorted;
+  // summarize_sightings()'s reductions in SiteGrid's sorted order, before they are put in site order:
+  // per sorted site, its count and listed sightings; per slot q and sorted site i, at q * sites + i,
+  // SightingSummary::Top's fields apart (a run's points are contiguous in each).
+  std::vector<std::uint32_t> count;
+  std::vector<Sighting> listed;
+  std::vector<float> key0, key1, key2;
+  std::vector<std::uint32_t> satellite0, satellite1;
 };
 
 // The pairs of in_view, equal and in the same order, for callers that need only the satellite and often
