@@ -1,26 +1,30 @@
-// Demand met over a time window (the model is in capacity.h; the per-instant allocation in
-// allocation.h).
+// Demand met over a time window (the model is in capacity.h; the per-instant allocation in allocation.h).
 //
 // Where the time goes, and what keeps it down (every shortcut gives the same doubles as the direct
-// computation): a provider's in-view sets, beam rates and gateways are computed at a step only when
-// some point's preferences reach it (its states always, for the failure counts); the in-view sets carry
-// only the satellite and a float key that ranks elevations (visibility::sightings(): the points of a
-// visibility::SiteGrid tested a row of grid cells at a time by a vectorised sqrt-free test; the
-// topocentric vector is computed again when read); a beam rate, and so its elevation, is computed only
-// when something reads it: a cell's best beam needs only the sightings whose key is within a hair of the
-// highest (when efficiency never falls with elevation), and demand that fits whole is routed by a greedy
-// pass (internal/whole_demand.h) that reads each point's links from its sightings, usually one, so no
-// list of links is built; the efficiency table's segment is found from a bucket of elevations
-// (internal/efficiency_lookup.h), and above the table's flat top the key alone decides the efficiency;
-// an instance's satellites come from each satellite's first site (Sightings::first_site) when that
-// gives the order of a walk over every sighting (Engine::first_sites_decide); pooled gateways are
-// tested only against the satellites of a direction grid around them; each thread keeps its buffers
-// (geometry, the allocation's instance, the index vectors that compact fleet satellites, cells and
-// gateways) from step to step, and each step of a block reuses the result buffers of the step it
-// replaces. What remains (Ukraine, 1,000 terminals, per step, about 27 M instructions, measured before
-// the first-site path): compacting the satellites in view of the points (~20 %), listing the ~90,000
-// pairs in view (~30 %: the test, the grid walk and the grouping by point), SGP4 (~12 %), the pooled
-// gateways (~9 %).
+// computation): a provider's in-view sets, beam rates and gateways are computed at a step only when some
+// point's preferences reach it (its states always, for the failure counts); a step starts from a summary of
+// each point's satellites in view, no pair stored (visibility::summarize_sightings: its first four classified
+// satellites, their count, the highest elevation keys per beam bandwidth), which settles reachability, the
+// instance's satellites, the cells' best beams and the greedy pass when each point's demand fits on its first
+// links, and the pairs are listed (Engine::list_every_pair) only when the step needs more; the in-view sets
+// carry only the satellite and a float key that ranks elevations (visibility::sightings(): the points of a
+// visibility::SiteGrid tested a row of grid cells at a time by a vectorised sqrt-free test; the topocentric
+// vector is computed again when read); a beam rate, and so its elevation, is computed only when something
+// reads it: a cell's best beam needs only the sightings whose key is within a hair of the highest (when
+// efficiency never falls with elevation), and demand that fits whole is routed by a greedy pass
+// (internal/whole_demand.h) that reads each point's links from its sightings, usually one, so no list of
+// links is built; the efficiency table's segment is found from a bucket of elevations
+// (internal/efficiency_lookup.h), and above the table's flat top the key alone decides the efficiency; an
+// instance's satellites come from each satellite's first site (Sightings::first_site) when that gives the
+// order of a walk over every sighting (Engine::first_sites_decide); pooled gateways are tested only against
+// the satellites of a direction grid around them; each thread keeps its buffers (geometry, the allocation's
+// instance, the index vectors that compact fleet satellites, cells and gateways) from step to step, and each
+// step of a block reuses the result buffers of the step it replaces. What remains (Ukraine, 1,000 terminals,
+// per step, about 27 M instructions, measured before the first-site path): compacting the satellites in view
+// of the points (~20 %), listing the ~90,000 pairs in view (~30 %: the test, the grid walk and the grouping
+// by point), SGP4 (~12 %), the pooled gateways (~9 %). The whole Earth at level 7 (98,304 points, Starlink):
+// the elevation test (~23 %) and the summary's reduction (~26 %) of ~6.5 million (point, satellite) tests a
+// step, mostly memory traffic; the greedy pass ~4 %.
 #include "skyfence/capacity/capacity.h"
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
