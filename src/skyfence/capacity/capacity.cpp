@@ -1,26 +1,30 @@
-// Demand met over a time window (the model is in capacity.h; the per-instant allocation in
-// allocation.h).
+// Demand met over a time window (the model is in capacity.h; the per-instant allocation in allocation.h).
 //
 // Where the time goes, and what keeps it down (every shortcut gives the same doubles as the direct
-// computation): a provider's in-view sets, beam rates and gateways are computed at a step only when
-// some point's preferences reach it (its states always, for the failure counts); the in-view sets carry
-// only the satellite and a float key that ranks elevations (visibility::sightings(): the points of a
-// visibility::SiteGrid tested a row of grid cells at a time by a vectorised sqrt-free test; the
-// topocentric vector is computed again when read); a beam rate, and so its elevation, is computed only
-// when something reads it: a cell's best beam needs only the sightings whose key is within a hair of the
-// highest (when efficiency never falls with elevation), and demand that fits whole is routed by a greedy
-// pass (internal/whole_demand.h) that reads each point's links from its sightings, usually one, so no
-// list of links is built; the efficiency table's segment is found from a bucket of elevations
-// (internal/efficiency_lookup.h), and above the table's flat top the key alone decides the efficiency;
-// an instance's satellites come from each satellite's first site (Sightings::first_site) when that
-// gives the order of a walk over every sighting (Engine::first_sites_decide); pooled gateways are
-// tested only against the satellites of a direction grid around them; each thread keeps its buffers
-// (geometry, the allocation's instance, the index vectors that compact fleet satellites, cells and
-// gateways) from step to step, and each step of a block reuses the result buffers of the step it
-// replaces. What remains (Ukraine, 1,000 terminals, per step, about 27 M instructions, measured before
-// the first-site path): compacting the satellites in view of the points (~20 %), listing the ~90,000
-// pairs in view (~30 %: the test, the grid walk and the grouping by point), SGP4 (~12 %), the pooled
-// gateways (~9 %).
+// computation): a provider's in-view sets, beam rates and gateways are computed at a step only when some
+// point's preferences reach it (its states always, for the failure counts); a step starts from a summary of
+// each point's satellites in view, no pair stored (visibility::summarize_sightings: its first four classified
+// satellites, their count, the highest elevation keys per beam bandwidth), which settles reachability, the
+// instance's satellites, the cells' best beams and the greedy pass when each point's demand fits on its first
+// links, and the pairs are listed (Engine::list_every_pair) only when the step needs more; the in-view sets
+// carry only the satellite and a float key that ranks elevations (visibility::sightings(): the points of a
+// visibility::SiteGrid tested a row of grid cells at a time by a vectorised sqrt-free test; the topocentric
+// vector is computed again when read); a beam rate, and so its elevation, is computed only when something
+// reads it: a cell's best beam needs only the sightings whose key is within a hair of the highest (when
+// efficiency never falls with elevation), and demand that fits whole is routed by a greedy pass
+// (internal/whole_demand.h) that reads each point's links from its sightings, usually one, so no list of
+// links is built; the efficiency table's segment is found from a bucket of elevations
+// (internal/efficiency_lookup.h), and above the table's flat top the key alone decides the efficiency; an
+// instance's satellites come from each satellite's first site (Sightings::first_site) when that gives the
+// order of a walk over every sighting (Engine::first_sites_decide); pooled gateways are tested only against
+// the satellites of a direction grid around them; each thread keeps its buffers (geometry, the allocation's
+// instance, the index vectors that compact fleet satellites, cells and gateways) from step to step, and each
+// step of a block reuses the result buffers of the step it replaces. What remains (Ukraine, 1,000 terminals,
+// per step, about 27 M instructions, measured before the first-site path): compacting the satellites in view
+// of the points (~20 %), listing the ~90,000 pairs in view (~30 %: the test, the grid walk and the grouping
+// by point), SGP4 (~12 %), the pooled gateways (~9 %). The whole Earth at level 7 (98,304 points, Starlink):
+// the elevation test (~23 %) and the summary's reduction (~26 %) of ~6.5 million (point, satellite) tests a
+// step, mostly memory traffic; the greedy pass ~4 %.
 #include "skyfence/capacity/capacity.h"
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
@@ -60,6 +64,8 @@ constexpr double kNotYet = std::numeric_limits<double>::quiet_NaN();
 // Slack on ProviderSetup::flat_top_key: ten times the elevation keys' error (within 1e-7 of
 // sin(e) |sin(e)|, visibility::Sighting).
 constexpr double kFlatTopSlack = 1e-6;
+// The longest wait of StepGeometry::summary_wait, steps.
+constexpr std::uint32_t kMostSummaryWait = 64;
 // ProviderSetup::bandwidth_slot of a satellite without a class.
 constexpr std::uint32_t kNoBandwidth = std::numeric_limits<std::uint32_t>::max();
 
@@ -208,8 +214,21 @@ void PointLayout::set_cap(std::span<const frames::Geodetic> locations) {
 struct StepGeometry {
   std::vector<frames::StateVector> states;  // per fleet satellite, ITRF (NaN where SGP4 failed)
   std::vector<orbits::Sgp4Error> errors;
-  bool observed = false;          // whether the fields below are this step's (Engine::observe)
-  visibility::Sightings in_view;  // per point: satellites in view
+  bool observed = false;  // whether the fields below are this step's (Engine::observe)
+  // Per point, what the greedy pass reads of its satellites in view (their first ones, the highest
+  // elevation keys): enough for most steps (Engine::observe); `summarized` when this step's.
+  visibility::SightingSummary summary;
+  bool summarized = false;
+  // Per point, every satellite in view: listed when something needs more than the summary
+  // (Engine::list_every_pair); `full` when this step's.
+  visibility::Sightings in_view;
+  bool full = false;
+  // When a summary did not suffice (a step's points need more links than it lists, as when demand
+  // runs near capacity), the next `summary_wait` steps of this thread list every pair from the start;
+  // the wait doubles at each summary in a row that did not suffice, up to kMostSummaryWait. The results
+  // do not depend on it, only the time.
+  std::uint32_t summary_wait = 0;
+  std::uint32_t summary_backoff = 1;
   std::vector<std::vector<std::uint32_t>> sat_gateways;  // per satellite: gateways in view (bent pipe)
   double pooled_gateway_mbps = 0.0;                      // gateways seen by any satellite (isl)
   double highest_radius_km = 0.0;  // the largest geocentric radius of a satellite with a state
@@ -363,6 +382,14 @@ class Engine {
     for (std::size_t p = 0; p < setups_.size(); ++p) {
       // The states are needed for the failure counts; the rest only if some point is offered to p.
       StepGeometry& g = geometry[p];
+      if (g.observed && g.summarized) {
+        if (g.full) {
+          g.summary_backoff = std::min(2 * g.summary_backoff, kMostSummaryWait);
+          g.summary_wait = g.summary_backoff;
+        } else {
+          g.summary_backoff = 1;
+        }
+      }
       setups_[p].provider->fleet->itrf_states(at, g.states, g.errors, {.threads = 1});
       g.failed = 0;
       for (const orbits::Sgp4Error e : g.errors) g.failed += e != orbits::Sgp4Error::none ? 1 : 0;
@@ -408,8 +435,18 @@ class Engine {
     const std::span<const bool> candidate = candidates(setup, layout, g.states, g.highest_radius_km, s);
     visibility::InViewOptions view;
     view.min_elevation_rad = provider.min_elevation_rad;
-    visibility::sightings(layout.points, g.states, candidate, provider.min_elevation_rad, s.sighting_buffers,
-                          g.in_view);
+    g.full = false;
+    g.summarized = !options_.list_every_pair && g.summary_wait == 0;
+    if (g.summary_wait > 0) --g.summary_wait;
+    if (g.summarized) {
+      visibility::summarize_sightings(layout.points, g.states, candidate, provider.min_elevation_rad,
+                                      setup.bandwidth_slot, setup.bandwidths.size(), s.sighting_buffers,
+                                      g.summary);
+    } else {
+      visibility::sightings(layout.points, g.states, candidate, provider.min_elevation_rad,
+                            s.sighting_buffers, g.in_view);
+      g.full = true;
+    }
     if (setup.gateways) {
       view.min_elevation_rad = model.gateway_min_elevation_rad;
       if (model.isl) {
@@ -434,22 +471,35 @@ class Engine {
     }
   }
 
-  // The topocentric vector of point i's in_view entry k (the doubles sightings() decided with).
-  static frames::Vec3 enu(const StepGeometry& g, std::uint32_t i, std::uint32_t k) {
-    return g.layout->points.site(i).enu(g.states[g.in_view.entries[k].satellite].r_km);
+  // Every satellite in view of every point (g.in_view), listed once a step when first needed: by a
+  // point whose demand outruns the links the summary lists, a cell whose best beam the summary leaves
+  // open, an instance that is not built from first sites, the uplink. The same test as the summary's.
+  void list_every_pair(std::size_t p, Scratch& s, StepGeometry& g) const {
+    if (g.full) return;
+    const ProviderSetup& setup = setups_[p];
+    const std::span<const bool> candidate = candidates(setup, *g.layout, g.states, g.highest_radius_km, s);
+    visibility::sightings(g.layout->points, g.states, candidate, setup.provider->min_elevation_rad,
+                          s.sighting_buffers, g.in_view);
+    g.full = true;
   }
 
-  // One beam's rate over point i's in_view entry k, Mbps (0: a satellite without a class). Computed each
+  // The topocentric vector from point i to a satellite (the doubles sightings() decided with).
+  static frames::Vec3 enu(const StepGeometry& g, std::uint32_t i, std::uint32_t satellite) {
+    return g.layout->points.site(i).enu(g.states[satellite].r_km);
+  }
+
+  // One beam's rate over point i's sighting `e`, Mbps (0: a satellite without a class). Computed each
   // time it is read, which is rarely more than once a step (a cache of every entry's would cost more to
   // clear each step than the few it saves).
-  double rate(LinkDirection d, std::size_t p, const StepGeometry& g, std::uint32_t i, std::uint32_t k) const {
+  double rate(LinkDirection d, std::size_t p, const StepGeometry& g, std::uint32_t i,
+              const visibility::Sighting& e) const {
     const ProviderSetup& s = setup(d, p);
-    const visibility::Sighting& e = g.in_view.entries[k];
     const SatelliteClass* c = s.classes[e.satellite];
     if (!c) return 0.0;
     if (static_cast<double>(e.elevation_key) > s.flat_top_key)
       return c->beam_bandwidth_mhz * s.flat_top_efficiency;
-    return c->beam_bandwidth_mhz * s.efficiency(visibility::elevation_of(enu(g, i, k)));  // beam_rate_mbps
+    return c->beam_bandwidth_mhz *
+           s.efficiency(visibility::elevation_of(enu(g, i, e.satellite)));  // beam_rate_mbps
   }
 
   [[nodiscard]] const ProviderSetup& setup(LinkDirection d, std::size_t p) const {
@@ -463,47 +513,68 @@ class Engine {
   // The highest single-beam rate of a cell's sightings, Mbps, computed once a step. When efficiency never
   // falls with elevation, only the sightings whose elevation key (within 1e-7 of sin(e) |sin(e)|) is
   // within kKeySlack of the highest of their beam bandwidth can hold it, so only their rates are
-  // computed; the maximum is the same double as over every sighting.
+  // computed; the maximum is the same double as over every sighting. From the summary (the downlink
+  // only): the two highest keys of each point and slot are those sightings unless a point's third
+  // highest is within the slack too (then every sighting is listed).
   double best_beam(LinkDirection d, std::size_t p, StepGeometry& g, std::uint32_t cell,
                    Scratch& scratch) const {
     double& best = g.cell_best_beam[cell];
     if (!std::isnan(best)) return best;
     const PointLayout& layout = *g.layout;
     const ProviderSetup& setup = this->setup(d, p);
+    // Twice the keys' rounding, and more.
+    constexpr float kKeySlack = 1e-6f;
+    constexpr float kNoKey = -std::numeric_limits<float>::infinity();
+    std::vector<float>& highest = scratch.highest;
+    best = 0.0;
+    if (!g.full && !setup.efficiency_rises) list_every_pair(p, scratch, g);
+    if (!g.full) {
+      const std::size_t slots = setup.bandwidths.size();
+      const std::vector<visibility::SightingSummary::Top>& top = g.summary.top;
+      highest.assign(slots, kNoKey);
+      for (std::uint32_t j = layout.cell_first[cell]; j < layout.cell_first[cell + 1]; ++j) {
+        const std::uint32_t i = layout.cell_points[j];
+        for (std::size_t q = 0; q < slots; ++q) highest[q] = std::max(highest[q], top[i * slots + q].key[0]);
+      }
+      bool open = false;
+      for (std::uint32_t j = layout.cell_first[cell]; j < layout.cell_first[cell + 1] && !open; ++j) {
+        const std::uint32_t i = layout.cell_points[j];
+        for (std::size_t q = 0; q < slots; ++q) {
+          if (highest[q] == kNoKey) continue;
+          const float least = highest[q] - kKeySlack;
+          const visibility::SightingSummary::Top& t = top[i * slots + q];
+          if (t.key[2] >= least) open = true;
+          for (std::size_t m = 0; m < 2; ++m) {
+            if (t.key[m] >= least) best = std::max(best, rate(d, p, g, i, {t.satellite[m], t.key[m]}));
+          }
+        }
+      }
+      if (!open) return best;
+      best = 0.0;
+      list_every_pair(p, scratch, g);
+    }
     const auto each_sighting = [&](auto&& f) {
       for (std::uint32_t j = layout.cell_first[cell]; j < layout.cell_first[cell + 1]; ++j) {
         const std::uint32_t i = layout.cell_points[j];
-        for (std::uint32_t k = g.in_view.site_offsets[i]; k < g.in_view.site_offsets[i + 1]; ++k) {
-          const SatelliteClass* c = setup.classes[g.in_view.entries[k].satellite];
-          if (c) f(i, k, c->beam_bandwidth_mhz, g.in_view.entries[k].elevation_key);
+        for (const visibility::Sighting& e : g.in_view.of_site(i)) {
+          if (setup.classes[e.satellite]) f(i, e);
         }
       }
     };
-    best = 0.0;
     if (!setup.efficiency_rises) {
-      each_sighting([&](std::uint32_t i, std::uint32_t k, double, float) {
-        best = std::max(best, rate(d, p, g, i, k));
+      each_sighting([&](std::uint32_t i, const visibility::Sighting& e) {
+        best = std::max(best, rate(d, p, g, i, e));
       });
       return best;
     }
-    // Twice the keys' rounding, and more.
-    constexpr float kKeySlack = 1e-6f;
-    std::vector<float>& highest = scratch.highest;
-    highest.assign(setup.bandwidths.size(), -std::numeric_limits<float>::infinity());
-    const auto each_key = [&](auto&& f) {
-      for (std::uint32_t j = layout.cell_first[cell]; j < layout.cell_first[cell + 1]; ++j) {
-        const std::uint32_t i = layout.cell_points[j];
-        for (std::uint32_t k = g.in_view.site_offsets[i]; k < g.in_view.site_offsets[i + 1]; ++k) {
-          const std::uint32_t slot = setup.bandwidth_slot[g.in_view.entries[k].satellite];
-          if (slot != kNoBandwidth) f(i, k, slot, g.in_view.entries[k].elevation_key);
-        }
-      }
-    };
-    each_key([&](std::uint32_t, std::uint32_t, std::uint32_t slot, float key) {
-      highest[slot] = std::max(highest[slot], key);
+    highest.assign(setup.bandwidths.size(), kNoKey);
+    each_sighting([&](std::uint32_t, const visibility::Sighting& e) {
+      const std::uint32_t slot = setup.bandwidth_slot[e.satellite];
+      highest[slot] = std::max(highest[slot], e.elevation_key);
     });
-    each_key([&](std::uint32_t i, std::uint32_t k, std::uint32_t slot, float key) {
-      if (key >= highest[slot] - kKeySlack) best = std::max(best, rate(d, p, g, i, k));
+    each_sighting([&](std::uint32_t i, const visibility::Sighting& e) {
+      if (e.elevation_key >= highest[setup.bandwidth_slot[e.satellite]] - kKeySlack)
+        best = std::max(best, rate(d, p, g, i, e));
     });
     return best;
   }
@@ -596,6 +667,7 @@ class Engine {
   // Whether provider p can be offered point i: permitted and some classified satellite in view.
   bool reachable(std::size_t p, const StepGeometry& g, std::size_t i) const {
     if (!g.permitted[i]) return false;
+    if (g.summarized) return g.summary.count[i] > 0;
     for (const visibility::Sighting& e : g.in_view.of_site(i)) {
       if (setups_[p].classes[e.satellite]) return true;
     }
@@ -645,6 +717,8 @@ class Engine {
     const ProviderSetup& setup = this->setup(d, p);
     const ServiceModel& model = *setup.model;
     std::vector<double>& carried = out.carried[d][p];
+    // The summary's slots are the downlink's beam bandwidths.
+    if (d == kUplink) list_every_pair(p, scratch, g);
     Instance& in = scratch.instance;
     in.satellites.clear();
     in.cells.clear();
@@ -667,6 +741,7 @@ class Engine {
     // first list them. When that order follows from each satellite's first site, it is built from
     // them (one entry per satellite) rather than from every sighting.
     const bool by_first_site = first_sites_decide(setup, g, earlier, offered);
+    if (!by_first_site) list_every_pair(p, scratch, g);
     const auto add_point = [&](std::uint32_t i, double demand, std::uint32_t priority) {
       bool fresh_cell = false;
       const std::uint32_t c = compact(cell_index, layout.cell[i], in.cells.size(), fresh_cell);
@@ -692,7 +767,7 @@ class Engine {
     if (by_first_site) {
       std::vector<std::uint64_t>& first_seen = scratch.first_seen;
       first_seen.clear();
-      const std::vector<std::uint32_t>& first_site = g.in_view.first_site;
+      const std::vector<std::uint32_t>& first_site = g.full ? g.in_view.first_site : g.summary.first_site;
       for (std::uint32_t s = 0; s < first_site.size(); ++s) {
         if (first_site[s] != visibility::Sightings::kNoSite && setup.classified[s])
           first_seen.push_back(std::uint64_t{first_site[s]} << 32 | s);
@@ -710,14 +785,30 @@ class Engine {
     // Instance point k's links, one per classified satellite in view, in the sightings' order; a link's
     // capacity (beams x the beam's rate) is computed when read. Demand that fits whole reads the links
     // it uses only (no link list is built); otherwise the allocation gets them all.
+    // From the summary, the point's first links (usually all it needs); the rest, when the demand
+    // outruns them, from the list of every pair.
     const auto point_links = [&](std::size_t k, auto&& take) {
       const std::uint32_t i = point_of[k];
-      for (std::uint32_t k_entry = g.in_view.site_offsets[i]; k_entry < g.in_view.site_offsets[i + 1];
-           ++k_entry) {
-        const SatelliteClass* cls = setup.classes[g.in_view.entries[k_entry].satellite];
-        if (!cls) continue;
-        const double beams = std::min(model.max_beams_per_cell, cls->beams);
-        if (!take(sat_index[g.in_view.entries[k_entry].satellite], beams * rate(d, p, g, i, k_entry))) return;
+      const auto link = [&](const visibility::Sighting& e) {
+        const double beams = std::min(model.max_beams_per_cell, setup.classes[e.satellite]->beams);
+        return take(sat_index[e.satellite], beams * rate(d, p, g, i, e));
+      };
+      std::size_t listed = 0;  // links already read from the summary
+      if (!g.full) {
+        for (const visibility::Sighting& e : g.summary.listed_of(i)) {
+          if (!link(e)) return;
+        }
+        if (g.summary.complete(i)) return;
+        listed = visibility::SightingSummary::kListed;
+        list_every_pair(p, scratch, g);
+      }
+      for (const visibility::Sighting& e : g.in_view.of_site(i)) {
+        if (!setup.classes[e.satellite]) continue;
+        if (listed > 0) {
+          --listed;
+          continue;
+        }
+        if (!link(e)) return;
       }
     };
     Allocation a;
@@ -779,6 +870,10 @@ class Engine {
     for (std::uint32_t i = 0; i < points_.size(); ++i) {
       if (next < offered.size() && offered[next] == i) {
         ++next;
+        continue;
+      }
+      if (!g.full) {
+        if (g.summary.count[i] > 0) return false;
         continue;
       }
       for (const visibility::Sighting& e : g.in_view.of_site(i)) {

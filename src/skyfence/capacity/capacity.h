@@ -87,6 +87,11 @@ struct CapacityOptions {
   // given, the uplink is allocated too (capacity.h's "uplink") and every provider's service model must
   // model the uplink (ServiceModel::has_uplink). REQUIRES: empty or one per point, each finite and >= 0.
   std::vector<double> demand_up_mbps;
+  // Whether to list every (point, satellite) pair in view at every step, the engine's reference: by
+  // default a step starts from a summary of each point's satellites in view (its first ones and the
+  // highest elevations) and lists every pair only when the allocation needs more. The results are the
+  // same, double for double (CapacityStreaming tests); only the time differs.
+  bool list_every_pair = false;
 };
 
 // One point and one provider (or "any") over the window, Mbps.

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <numbers>
 #include <stdexcept>
 
+#include "skyfence/visibility/internal/elevation_kernel.h"
 #include "skyfence/visibility/parallel.h"
 
 namespace skyfence::visibility {
@@ -280,6 +282,86 @@ void sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_i
     for (const Sighting& h : blocks[bi]) {
       out.entries[next[base + (h.satellite & kSiteInBlock)]++] = {h.satellite >> kSightingBlockShift,
                                                                   h.elevation_key};
+    }
+  }
+}
+
+namespace in_view_detail {}  // namespace in_view_detail
+
+void summarize_sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_itrf,
+                         std::span<const bool> valid, double min_elevation_rad,
+                         std::span<const std::uint32_t> slot, std::size_t slots, SightingBuffers& buffers,
+                         SightingSummary& out) {
+  constexpr std::size_t kListed = SightingSummary::kListed;
+  constexpr float kNone = -std::numeric_limits<float>::infinity();
+  if (slot.size() != sat_itrf.size()) {
+    throw std::invalid_argument("summarize_sightings: one slot per satellite expected");
+  }
+  const std::size_t n = sites.size();
+  // Sites in SiteGrid's sorted order while the satellites' runs are walked (a run is contiguous there).
+  std::vector<std::uint32_t>& count = buffers.count;
+  std::vector<Sighting>& listed = buffers.listed;
+  count.assign(n, 0);
+  listed.resize(n * kListed);
+  for (auto* v : {&buffers.key0, &buffers.key1, &buffers.key2}) v->assign(n * slots, kNone);
+  for (auto* v : {&buffers.satellite0, &buffers.satellite1}) v->assign(n * slots, 0);
+  out.first_site.assign(sat_itrf.size(), Sightings::kNoSite);
+  std::vector<float>& keys = buffers.keys;
+  const std::uint32_t* originals = sites.originals().data();
+  const double sin_min = std::sin(min_elevation_rad);
+  const double s_abs_s = sin_min * std::abs(sin_min);
+  for (std::size_t s = 0; s < sat_itrf.size(); ++s) {
+    if (!state_usable(sat_itrf, valid, s)) continue;
+    const frames::StateVector& sv = sat_itrf[s];
+    if (sites.runs(sv.r_km, min_elevation_rad, buffers.runs) == 0) continue;
+    const auto sat = static_cast<std::uint32_t>(s);
+    const std::uint32_t q = slot[s];
+    std::uint32_t first = Sightings::kNoSite;
+    for (const auto& [b, e] : buffers.runs) {
+      const std::size_t len = e - b;
+      if (keys.size() < len) keys.resize(len);
+      const float* key = keys.data();
+      sites.rank_in_run(sv, b, e, min_elevation_rad, s_abs_s, keys.data());
+      if (q == SightingSummary::kNoSlot) {
+        first = std::min(first, internal::first_in_view(key, originals + b, len));
+        continue;
+      }
+      // The three highest keys (branch-free, vectorised); then, where some site in view has listed
+      // fewer than kListed + 1 sightings, the count and the list.
+      const std::size_t at = q * n + b;
+      bool low = false;
+      first =
+          std::min(first, internal::reduce_sightings(
+                              key, originals + b, count.data() + b, len, sat, kListed,
+                              {buffers.key0.data() + at, buffers.key1.data() + at, buffers.key2.data() + at,
+                               buffers.satellite0.data() + at, buffers.satellite1.data() + at},
+                              low));
+      if (!low) continue;
+      for (std::size_t i = 0; i < len; ++i) {
+        const std::size_t j = b + i;
+        const std::uint32_t c = count[j];
+        if (!(key[i] >= -1.0f) || c > kListed) continue;
+        if (c < kListed) listed[j * kListed + c] = {sat, key[i]};
+        count[j] = c + 1;
+      }
+    }
+    out.first_site[s] = first;
+  }
+  // In site order.
+  out.slots = slots;
+  out.count.resize(n);
+  out.listed.resize(n * kListed);
+  out.top.resize(n * slots);
+  for (std::size_t j = 0; j < n; ++j) {
+    const std::size_t k = originals[j];
+    out.count[k] = static_cast<std::uint8_t>(count[j]);
+    std::copy_n(listed.begin() + static_cast<std::ptrdiff_t>(j * kListed),
+                std::min<std::size_t>(count[j], kListed),
+                out.listed.begin() + static_cast<std::ptrdiff_t>(k * kListed));
+    for (std::size_t q = 0; q < slots; ++q) {
+      const std::size_t at = q * n + j;
+      out.top[k * slots + q] = {{buffers.key0[at], buffers.key1[at], buffers.key2[at]},
+                                {buffers.satellite0[at], buffers.satellite1[at]}};
     }
   }
 }

@@ -25,6 +25,7 @@
 // Whole Starlink snapshot (10,238) x 10,000 sites at 25 deg: see docs/performance.md ("visibility").
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -178,6 +179,38 @@ struct Sightings {
   }
 };
 
+// What the capacity engine's greedy pass reads of sightings()'s pairs, per site, without the pairs.
+// Only the satellites given a slot count (slot[s] != kNoSlot: the capacity engine's beam-bandwidth
+// slot of a classified satellite), except in first_site. Every field equals what a walk over
+// sightings()'s entries of the site finds (VisibilityInViewOracle.SummaryIsTheReductionOfSightings).
+struct SightingSummary {
+  static constexpr std::uint32_t kNoSlot = 0xFFFFFFFFu;
+  // Sightings kept per site: its first ones, in satellite order.
+  static constexpr std::size_t kListed = 4;
+  // The three highest elevation keys of a site's sightings of one slot (a multiset: equal keys count
+  // once each; -infinity where the site has fewer), and the satellites of those of key[0] and key[1]
+  // that are above key[2] (two equal keys in either order); every other sighting's key is <= key[2].
+  struct Top {
+    float key[3];
+    std::uint32_t satellite[2];
+  };
+  std::size_t slots = 0;
+  // Per site: its sightings with a slot, counted up to kListed + 1 (more than kListed: kListed + 1).
+  std::vector<std::uint8_t> count;
+  // Per site k: listed[k * kListed + j], j < min(count[k], kListed): its first sightings with a slot,
+  // in increasing satellite index, as sightings() lists them.
+  std::vector<Sighting> listed;
+  // Per site k and slot q: top[k * slots + q].
+  std::vector<Top> top;
+  // Per satellite: Sightings::first_site (over every sighting, with a slot or not).
+  std::vector<std::uint32_t> first_site;
+  [[nodiscard]] std::span<const Sighting> listed_of(std::size_t k) const {
+    return {listed.data() + k * kListed, std::min<std::size_t>(count[k], kListed)};
+  }
+  // Whether listed_of(k) holds every sighting of site k with a slot.
+  [[nodiscard]] bool complete(std::size_t k) const { return count[k] <= kListed; }
+};
+
 namespace in_view_detail {
 // log2 of the sites of a block of sightings()'s grouping: 64 sites' entries (a few KB) stay in cache
 // while their hits are written, and a few thousand blocks' tails fit in L2.
@@ -194,6 +227,13 @@ struct SightingBuffers {
   // The hits of each block of 2^in_view_detail::kSightingBlockShift sites, in satellite order:
   // `satellite` holds the satellite shifted left by kSightingBlockShift, plus the site within the block.
   std::vector<std::vector<Sighting>> blocks;
+  // summarize_sightings()'s reductions in SiteGrid's sorted order, before they are put in site order:
+  // per sorted site, its count and listed sightings; per slot q and sorted site i, at q * sites + i,
+  // SightingSummary::Top's fields apart (a run's points are contiguous in each).
+  std::vector<std::uint32_t> count;
+  std::vector<Sighting> listed;
+  std::vector<float> key0, key1, key2;
+  std::vector<std::uint32_t> satellite0, satellite1;
 };
 
 // The pairs of in_view, equal and in the same order, for callers that need only the satellite and often
@@ -206,6 +246,14 @@ struct SightingBuffers {
 void sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_itrf,
                std::span<const bool> valid, double min_elevation_rad, SightingBuffers& buffers,
                Sightings& out);
+
+// The pairs sightings() finds, reduced per site as they are found (SightingSummary), none of them
+// stored: the same test, the same keys. slot: per satellite (state index), its slot in [0, slots) or
+// SightingSummary::kNoSlot. REQUIRES: slot.size() == sat_itrf.size() (std::invalid_argument).
+void summarize_sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_itrf,
+                         std::span<const bool> valid, double min_elevation_rad,
+                         std::span<const std::uint32_t> slot, std::size_t slots, SightingBuffers& buffers,
+                         SightingSummary& out);
 
 // In-view sets of a fleet at each of `times` (any order), in that order: on_step(step, set) is called
 // once per time, in order, from the calling thread. Satellites with an SGP4 error at a time are listed

@@ -36,6 +36,8 @@ class SiteGrid {
   [[nodiscard]] std::size_t size() const { return order_.size(); }
   // Original index of sorted site i.
   [[nodiscard]] std::uint32_t original(std::size_t i) const { return order_[i]; }
+  // Every sorted site's original index.
+  [[nodiscard]] std::span<const std::uint32_t> originals() const { return order_; }
   // The topocentric frame of site k (original index).
   [[nodiscard]] const frames::Topocentric& site(std::size_t k) const { return topo_[k]; }
   [[nodiscard]] double min_radius_km() const { return rho_min_; }

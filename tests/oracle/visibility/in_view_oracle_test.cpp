@@ -4,7 +4,9 @@
 // (same satellites, look angles and order). The seed is printed; SKYFENCE_TEST_SEED replays one.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <numbers>
 #include <random>
@@ -165,6 +167,95 @@ TEST(VisibilityInViewOracle, SightingsAreInViewsPairsAndElevations) {
     }
   }
   EXPECT_GT(total, 1000U);
+}
+
+// summarize_sightings(): each site's reductions equal those of its sightings() entries, found here by
+// walking them: the count and first kListed of the satellites with a slot, the three highest keys of
+// each slot (a multiset), the satellites of the keys above the third, each satellite's first site.
+// Random slots (some satellites without one) over one to three slots, twin satellites (equal keys at
+// every site), masks, sites that see many satellites and some that see none.
+TEST(VisibilityInViewOracle, SummaryIsTheReductionOfSightings) {
+  std::mt19937_64 rng(test_seed("in_view_oracle summary"));
+  std::vector<orbits::ElementSet> sets = bundled("starlink_2026-04-27.tle");
+  sets.resize(2000);
+  const time::Instant t0 = time::parse_iso8601("2026-04-27T00:00:00Z");
+  constexpr std::size_t kListed = SightingSummary::kListed;
+  constexpr float kNone = -std::numeric_limits<float>::infinity();
+  std::size_t total = 0, ties = 0, crowded = 0;
+  for (int round = 0; round < 4; ++round) {
+    const Fleet fleet(round % 2 == 0 ? sets : random_orbits(rng, 700, t0));
+    std::vector<frames::StateVector> states;
+    std::vector<orbits::Sgp4Error> errors;
+    fleet.itrf_states(t0 + time::Duration::seconds(testing::uniform(rng, 0, 86400.0)), states, errors,
+                      {.threads = 1u});
+    // Twins: copies of some satellites, at the end and in the middle of the order.
+    for (std::size_t k = 0; k < 60; ++k) states.push_back(states[(k * 13) % 500]);
+    states.insert(states.begin() + 700, states.begin() + 100, states.begin() + 130);
+    const std::size_t slots = 1 + static_cast<std::size_t>(round % 3);
+    std::vector<std::uint32_t> slot(states.size());
+    for (std::uint32_t& q : slot) {
+      q = rng() % 6 == 0 ? SightingSummary::kNoSlot : static_cast<std::uint32_t>(rng() % slots);
+    }
+    std::unique_ptr<bool[]> valid(new bool[states.size()]);
+    for (std::size_t k = 0; k < states.size(); ++k)
+      valid[k] = (k >= errors.size() || errors[k] == orbits::Sgp4Error::none) && k % 9 != 4;
+    const auto sites = random_sites(rng, 400);
+    const SiteGrid grid(sites, round == 0 ? 0.0 : testing::uniform(rng, 0.5, 10.0));
+    SightingBuffers buffers;
+    for (const double el : {0.0, 25.0, 50.0}) {
+      for (const bool masked : {false, true}) {
+        const std::span<const bool> v =
+            masked ? std::span<const bool>(valid.get(), states.size()) : std::span<const bool>();
+        Sightings all;
+        sightings(grid, states, v, el * kRadPerDeg, buffers, all);
+        SightingSummary got;
+        summarize_sightings(grid, states, v, el * kRadPerDeg, slot, slots, buffers, got);
+        ASSERT_EQ(got.first_site, all.first_site) << round << " " << el;
+        ASSERT_EQ(got.slots, slots);
+        for (std::size_t site = 0; site < grid.size(); ++site) {
+          std::vector<Sighting> with_slot;
+          std::vector<std::vector<Sighting>> by_slot(slots);
+          for (const Sighting& e : all.of_site(site)) {
+            if (slot[e.satellite] == SightingSummary::kNoSlot) continue;
+            with_slot.push_back(e);
+            by_slot[slot[e.satellite]].push_back(e);
+          }
+          ASSERT_EQ(got.count[site], std::min(with_slot.size(), kListed + 1)) << site;
+          ASSERT_EQ(got.complete(site), with_slot.size() <= kListed);
+          crowded += got.complete(site) ? 0 : 1;
+          const std::span<const Sighting> listed = got.listed_of(site);
+          ASSERT_EQ(listed.size(), std::min(with_slot.size(), kListed));
+          for (std::size_t j = 0; j < listed.size(); ++j)
+            ASSERT_EQ(listed[j], with_slot[j]) << site << " " << j;
+          for (std::size_t q = 0; q < slots; ++q) {
+            std::vector<Sighting>& mine = by_slot[q];
+            std::stable_sort(mine.begin(), mine.end(), [](const Sighting& a, const Sighting& b) {
+              return a.elevation_key > b.elevation_key;
+            });
+            const SightingSummary::Top& t = got.top[site * slots + q];
+            for (std::size_t m = 0; m < 3; ++m)
+              ASSERT_EQ(t.key[m], m < mine.size() ? mine[m].elevation_key : kNone) << site << " " << q;
+            // The sightings above the third key are exactly the ones named (any order among equals).
+            std::vector<std::uint32_t> above, named;
+            for (const Sighting& e : mine) {
+              if (e.elevation_key > t.key[2]) above.push_back(e.satellite);
+            }
+            for (std::size_t m = 0; m < 2; ++m) {
+              if (t.key[m] > t.key[2]) named.push_back(t.satellite[m]);
+            }
+            std::sort(above.begin(), above.end());
+            std::sort(named.begin(), named.end());
+            ASSERT_EQ(named, above) << site << " " << q;
+            ties += mine.size() >= 2 && mine[0].elevation_key == mine[1].elevation_key ? 1 : 0;
+          }
+          total += with_slot.size();
+        }
+      }
+    }
+  }
+  EXPECT_GT(total, 10000U);
+  EXPECT_GT(ties, 10U) << "twins must make equal highest keys";
+  EXPECT_GT(crowded, 100U) << "sites must see more satellites than are listed";
 }
 
 // sightings() (and sees()) decide most pairs from sin(elevation) and settle a difference within the

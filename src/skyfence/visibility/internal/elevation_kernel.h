@@ -35,6 +35,27 @@ inline constexpr float kNotSurelyInView = -2.0f;
 std::uint32_t rank_in_view(const PointArrays& p, std::size_t n, double sx, double sy, double sz,
                            double s_abs_s, double margin, float* key);
 
+// The three highest keys of a point (a multiset) and the satellites of the first two
+// (visibility::SightingSummary::Top), structure of arrays over the points of a run.
+struct TopArrays {
+  float* key0;
+  float* key1;
+  float* key2;
+  std::uint32_t* satellite0;
+  std::uint32_t* satellite1;
+};
+
+// For points [0, n) of a run, each key[i] >= -1 (in view) a sighting of satellite `sat`: puts it into
+// the point's three highest keys (`top`, the satellites of the first two following their keys), and
+// returns the lowest site[i] among them (0xFFFFFFFF: none). `low` becomes true when some point in view
+// has count[i] <= count_limit. Comparisons only: the same on every instruction set.
+std::uint32_t reduce_sightings(const float* key, const std::uint32_t* site, const std::uint32_t* count,
+                               std::size_t n, std::uint32_t sat, std::uint32_t count_limit, TopArrays top,
+                               bool& low);
+
+// The lowest site[i] with key[i] >= -1 over [0, n) (0xFFFFFFFF: none).
+std::uint32_t first_in_view(const float* key, const std::uint32_t* site, std::size_t n);
+
 // Whether point i of `p` is undecided by count_in_view's test (the same arithmetic, one point).
 bool undecided(const PointArrays& p, std::size_t i, double sx, double sy, double sz, double s_abs_s,
                double margin);
