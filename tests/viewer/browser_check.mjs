@@ -19,6 +19,19 @@ const web = process.env.SKYFENCE_WEB || path.join(here, "..", "..", "web");
 const { launchHeadlessChromium } = await import(pathToFileURL(path.join(web, "headless_chromium.mjs")).href);
 const { PNG } = await loadPngDecoder();
 
+// Whether a pixel within `radius` of (x, y) (CSS pixels) of a screenshot is within `tolerance` of `rgb` in
+// every channel.
+function colourNear(img, x, y, rgb, radius = 4, tolerance = 40) {
+  for (let v = Math.round(y) - radius; v <= Math.round(y) + radius; ++v) {
+    for (let u = Math.round(x) - radius; u <= Math.round(x) + radius; ++u) {
+      if (u < 0 || v < 0 || u >= img.width || v >= img.height) continue;
+      const k = 4 * (v * img.width + u);
+      if (rgb.every((c, i) => Math.abs(img.data[k + i] - c) <= tolerance)) return true;
+    }
+  }
+  return false;
+}
+
 const [url, expectedCountText, positionsFile, screenshotFile, routesUrl, swapFile] = process.argv.slice(2);
 const expectedCount = Number(expectedCountText);
 const expected = JSON.parse(readFileSync(positionsFile, "utf8"));
@@ -141,6 +154,20 @@ try {
     const named = await page.evaluate(() => window.skyfenceViewer.pickedText());
     check(named.includes(`(${sat.provider}, NORAD ${sat.norad})`),
       `clicking satellite ${sat.provider}/${sat.norad} names it (${named})`);
+    // It is drawn: a pixel of its provider's colour where it is, and none there once the provider is hidden.
+    const rgb = (await page.evaluate((p) => window.skyfenceViewer.providerColour(p), sat.provider))
+      .slice(0, 3).map((c) => Math.round(255 * Number(c)));
+    const toggle = page.locator("#providers label", { hasText: sat.provider }).locator("input");
+    const drawnThere = async () => {
+      await page.waitForTimeout(500);
+      return colourNear(PNG.decode(await page.screenshot()), sat.x, sat.y, rgb);
+    };
+    const shownThere = await drawnThere();
+    await toggle.uncheck();
+    const hiddenThere = await drawnThere();
+    await toggle.check();
+    check(shownThere && !hiddenThere, `satellite ${sat.provider}/${sat.norad} is drawn in its provider's colour ` +
+      `${JSON.stringify(rgb)} where it is (${shownThere}), and not once ${sat.provider} is hidden (${hiddenThere})`);
   }
   check(fromWorker > 0, `positions from the worker's key states compared at ${fromWorker} of ` +
     `${Object.keys(expected).length} instants`);
@@ -434,6 +461,20 @@ try {
       await page2.mouse.click(gw.x, gw.y);
       const named = await page2.evaluate(() => window.skyfenceViewer.pickedText());
       check(named === `gateway ${gw.id} (${gw.provider})`, `clicking gateway ${gw.id} names it (${named})`);
+      // It is drawn: white (the square's inside) where it is, not once the gateways are hidden (the PoPs,
+      // which may stand at the gateways, hidden meanwhile).
+      const whiteThere = async () => {
+        await page2.waitForTimeout(500);
+        return colourNear(PNG.decode(await page2.screenshot()), gw.x, gw.y, [255, 255, 255], 1, 30);
+      };
+      await page2.locator("#pops-on").uncheck();
+      const shownThere = await whiteThere();
+      await page2.locator("#gateways-on").uncheck();
+      const hiddenThere = await whiteThere();
+      await page2.locator("#gateways-on").check();
+      await page2.locator("#pops-on").check();
+      check(shownThere && !hiddenThere,
+        `gateway ${gw.id} is drawn where it is (${shownThere}), and not once the gateways are hidden (${hiddenThere})`);
     }
     await page2.close();
   }
@@ -455,6 +496,19 @@ try {
     }
   }
   const mean = sum / n, sd = Math.sqrt(Math.max(0, sum2 / n - mean * mean));
+  // The base map (Natural Earth II) is drawn: the view (the region from 12,000 km, right of the panel,
+  // above the widgets) shows sea (blue above red and green) and land (green or brown: red or green above
+  // blue), in shares of the area looked at.
+  let sea = 0, land = 0, area = 0;
+  for (let y = 0; y < img.height - 110; ++y) {
+    for (let x = 320; x < img.width; ++x, ++area) {
+      const k = 4 * (y * img.width + x), [r, g, b] = [img.data[k], img.data[k + 1], img.data[k + 2]];
+      if (b > r + 30 && b > g + 10) ++sea;
+      else if (Math.max(r, g) > b + 30) ++land;
+    }
+  }
+  console.log(`view: ${(100 * sea / area).toFixed(1)} % sea, ${(100 * land / area).toFixed(1)} % land`);
+  check(sea > 0.05 * area && land > 0.05 * area, "the globe's base map is drawn (sea and land in the view)");
   console.log(`globe area: mean luminance ${mean.toFixed(1)}, standard deviation ${sd.toFixed(1)}, ${colours.size} colours`);
   check(mean > 20 && sd > 8 && colours.size > 50, "the globe is drawn (the screenshot's globe area is neither blank nor uniform)");
 

@@ -109,12 +109,13 @@ export class PointLayer {
     const stride = 4 * POINT_FLOATS;
     const vector = (index, offset) => ({ index, vertexBuffer: this.dataBuffer, componentsPerAttribute: 3,
       componentDatatype: Cesium.ComponentDatatype.FLOAT, offsetInBytes: offset, strideInBytes: stride });
-    const bytes = (index, vertexBuffer, n) => ({ index, vertexBuffer, componentsPerAttribute: n,
-      componentDatatype: Cesium.ComponentDatatype.UNSIGNED_BYTE, normalize: true });
+    // Colours as bytes scaled to [0, 1]; `shown` as 0 or 1 (not scaled).
+    const bytes = (index, vertexBuffer, n, normalize) => ({ index, vertexBuffer, componentsPerAttribute: n,
+      componentDatatype: Cesium.ComponentDatatype.UNSIGNED_BYTE, normalize });
     const locations = { a_p0: 0, a_v0: 1, a_p1: 2, a_v1: 3, a_shown: 4, a_colour: 5 };
     this.vertexArray = new Cesium.VertexArray({ context, attributes: [
-      vector(0, 0), vector(1, 12), vector(2, 24), vector(3, 36), bytes(4, this.shownBuffer, 1),
-      bytes(5, colourBuffer, 4)] });
+      vector(0, 0), vector(1, 12), vector(2, 24), vector(3, 36), bytes(4, this.shownBuffer, 1, false),
+      bytes(5, colourBuffer, 4, true)] });
     this.program = Cesium.ShaderProgram.fromCache({ context, vertexShaderSource: VERTEX_SHADER,
       fragmentShaderSource: FRAGMENT_SHADER, attributeLocations: locations });
     const basis = new Cesium.Cartesian4();
@@ -258,42 +259,6 @@ export class RegionImagery {
   getTileCredits() { return undefined; }
 
   pickFeatures() { return undefined; }
-
-  requestImage(x, y, level) {
-    const r = this.tilingScheme.tileXYToRectangle(x, y, level);
-    const west = Cesium.Math.toDegrees(r.west), east = Cesium.Math.toDegrees(r.east);
-    const south = Cesium.Math.toDegrees(r.south), north = Cesium.Math.toDegrees(r.north);
-    const overlaps = (b) => b[0] <= east && b[2] >= west && b[1] <= north && b[3] >= south;
-    const parts = [];
-    for (const region of this.regions) {
-      region.polygons.forEach((p, i) => { if (overlaps(region.boxes[i])) parts.push([region, p]); });
-    }
-    if (parts.length === 0) return Promise.resolve(this.empty);
-    const canvas = document.createElement("canvas");
-    canvas.width = this.tileWidth;
-    canvas.height = this.tileHeight;
-    const g = canvas.getContext("2d");
-    const sx = this.tileWidth / (east - west), sy = this.tileHeight / (north - south);
-    const trace = (ring) => {
-      ring.forEach(([lon, lat], i) => {
-        const px = (lon - west) * sx, py = (north - lat) * sy;
-        if (i === 0) g.moveTo(px, py); else g.lineTo(px, py);
-      });
-      g.closePath();
-    };
-    g.fillStyle = this.style.fill;
-    g.strokeStyle = this.style.stroke;
-    g.lineWidth = this.style.lineWidth;
-    g.lineJoin = "round";
-    for (const [region, polygon] of parts) {
-      g.beginPath();
-      polygon.forEach(trace);
-      if (region.fill) g.fill("evenodd");
-      g.stroke();
-    }
-    ++this.tilesDrawn;
-    return Promise.resolve(canvas);
-  }
 
   // The region under (lon, lat) in degrees: the first (in the order given) of the filled ones whose area
   // holds it, else the first outline-only one (a rule forbidding outside its region) that does not;

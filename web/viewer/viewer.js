@@ -718,16 +718,18 @@ async function main() {
       }
       return best;
     },
-    // A gateway or PoP (`kind`) drawn in the view, with its window position: {id, provider, x, y}, or null.
+    // The gateway or PoP (`kind`) drawn in the view farthest from its centre (away from the region's
+    // cells, which are drawn over the ground), with its window position: {id, provider, x, y}, or null.
     stationInView(kind) {
       const occluder = new Cesium.EllipsoidalOccluder(Cesium.Ellipsoid.WGS84, viewer.camera.positionWC);
       const layer = groundLayers[kind], p = new Cesium.Cartesian3();
+      let best = null;
       for (let i = 0; layer.show && i < layer.count; ++i) {
         layer.positionOf(i, p);
         const at = occluder.isPointVisible(p) ? inWindow(p) : null;
-        if (at) return { ...layer.ids[i], x: at.x, y: at.y };
+        if (at && (!best || at.d > best.d)) best = { ...layer.ids[i], x: at.x, y: at.y, d: at.d };
       }
-      return null;
+      return best;
     },
     satellitePosition(provider, norad) {
       const p = setOf(provider).drawnAt(`${provider}/${norad}`);
