@@ -213,7 +213,10 @@ export class RegionImagery {
       this.baseTiles.set(key, fetch(url).then((r) => {
         if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
         return r.blob();
-      }).then((b) => createImageBitmap(b)));
+      }).then((b) => createImageBitmap(b)).catch((e) => {
+        this.baseTiles.delete(key); // asked again when Cesium retries the tile
+        throw e;
+      }));
     }
     return this.baseTiles.get(key);
   }
