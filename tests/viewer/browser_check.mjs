@@ -19,6 +19,12 @@ const web = process.env.SKYFENCE_WEB || path.join(here, "..", "..", "web");
 const { launchHeadlessChromium } = await import(pathToFileURL(path.join(web, "headless_chromium.mjs")).href);
 const { PNG } = await loadPngDecoder();
 
+// Resolves once the page has drawn `n` more frames (a change shown), or fails after 20 s.
+async function framesDrawn(page, n = 2) {
+  const start = await page.evaluate(() => window.skyfenceViewer.frameCount());
+  await page.waitForFunction(([s, k]) => window.skyfenceViewer.frameCount() >= s + k, [start, n], { timeout: 20000 });
+}
+
 // Whether a pixel within `radius` of (x, y) (CSS pixels) of a screenshot is within `tolerance` of `rgb` in
 // every channel.
 function colourNear(img, x, y, rgb, radius = 4, tolerance = 40) {
@@ -159,7 +165,7 @@ try {
       .slice(0, 3).map((c) => Math.round(255 * Number(c)));
     const toggle = page.locator("#providers label", { hasText: sat.provider }).locator("input");
     const drawnThere = async () => {
-      await page.waitForTimeout(500);
+      await framesDrawn(page);
       return colourNear(PNG.decode(await page.screenshot()), sat.x, sat.y, rgb);
     };
     const shownThere = await drawnThere();
@@ -464,7 +470,7 @@ try {
       // It is drawn: white (the square's inside) where it is, not once the gateways are hidden (the PoPs,
       // which may stand at the gateways, hidden meanwhile).
       const whiteThere = async () => {
-        await page2.waitForTimeout(500);
+        await framesDrawn(page2);
         return colourNear(PNG.decode(await page2.screenshot()), gw.x, gw.y, [255, 255, 255], 1, 30);
       };
       await page2.locator("#pops-on").uncheck();

@@ -659,7 +659,9 @@ async function main() {
 
   // A read-only hook for tests and scripts: exact and drawn positions at an instant, frame timing.
   const frames = [];
+  let frameCount = 0;
   scene.postRender.addEventListener(() => {
+    ++frameCount;
     frames.push(performance.now());
     if (frames.length > 2000) frames.splice(0, 1000);
   });
@@ -800,6 +802,8 @@ async function main() {
       const t = performance.now() - seconds * 1000;
       return frames.filter((f) => f >= t).length;
     },
+    // Frames drawn since the page opened.
+    frameCount: () => frameCount,
     play(multiplier) { clock.multiplier = multiplier; clock.shouldAnimate = true; },
     // Satellites drawn now, per provider, over the baseline's set and the variants' (a hidden provider's
     // count 0).
