@@ -227,6 +227,35 @@ void in_view_brute_force(const SiteIndex& sites, std::span<const frames::StateVe
   }
 }
 
+namespace in_view_detail {
+// The in-view test of sightings() and summarize_sightings(): for each usable satellite s, the runs of
+// sites in its cap, each ranked (keys[i] >= -1: site b + i in view, its elevation key) and given to
+// on_run(s, b, len, keys), which returns the run's lowest original site in view (Sightings::kNoSite when
+// none); first_site[s] gets the lowest over s's runs.
+template <class OnRun>
+void for_each_ranked_run(const SiteGrid& sites, std::span<const frames::StateVector> sat_itrf,
+                         std::span<const bool> valid, double min_elevation_rad, SightingBuffers& buffers,
+                         std::vector<std::uint32_t>& first_site, OnRun&& on_run) {
+  first_site.assign(sat_itrf.size(), Sightings::kNoSite);
+  std::vector<float>& keys = buffers.keys;
+  const double sin_min = std::sin(min_elevation_rad);
+  const double s_abs_s = sin_min * std::abs(sin_min);
+  for (std::size_t s = 0; s < sat_itrf.size(); ++s) {
+    if (!state_usable(sat_itrf, valid, s)) continue;
+    const frames::StateVector& sv = sat_itrf[s];
+    if (sites.runs(sv.r_km, min_elevation_rad, buffers.runs) == 0) continue;
+    std::uint32_t first = Sightings::kNoSite;
+    for (const auto& [b, e] : buffers.runs) {
+      const std::size_t len = e - b;
+      if (keys.size() < len) keys.resize(len);
+      sites.rank_in_run(sv, b, e, min_elevation_rad, s_abs_s, keys.data());
+      first = std::min(first, on_run(static_cast<std::uint32_t>(s), b, len, keys.data()));
+    }
+    first_site[s] = first;
+  }
+}
+}  // namespace in_view_detail
+
 void sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_itrf,
                std::span<const bool> valid, double min_elevation_rad, SightingBuffers& buffers,
                Sightings& out) {
@@ -234,7 +263,6 @@ void sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_i
   constexpr std::uint32_t kSiteInBlock = (1u << kSightingBlockShift) - 1;
   using in_view_detail::kSightingBlockSatellites;
   std::vector<std::vector<Sighting>>& blocks = buffers.blocks;
-  std::vector<float>& keys = buffers.keys;
   if (sat_itrf.size() > kSightingBlockSatellites) {
     throw std::invalid_argument("sightings: more than 2^26 satellites");
   }
@@ -243,30 +271,20 @@ void sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_i
   // entries at a time, not all over them.
   blocks.resize((sites.size() >> kSightingBlockShift) + 1);
   for (auto& b : blocks) b.clear();
-  out.first_site.assign(sat_itrf.size(), Sightings::kNoSite);
-  const double sin_min = std::sin(min_elevation_rad);
-  const double s_abs_s = sin_min * std::abs(sin_min);
-  for (std::size_t s = 0; s < sat_itrf.size(); ++s) {
-    if (!state_usable(sat_itrf, valid, s)) continue;
-    const frames::StateVector& sv = sat_itrf[s];
-    if (sites.runs(sv.r_km, min_elevation_rad, buffers.runs) == 0) continue;
-    const auto sat = static_cast<std::uint32_t>(s);
-    std::uint32_t first = Sightings::kNoSite;
-    for (const auto& [b, e] : buffers.runs) {
-      const std::size_t n = e - b;
-      if (keys.size() < n) keys.resize(n);
-      sites.rank_in_run(sv, b, e, min_elevation_rad, s_abs_s, keys.data());
-      for (std::size_t i = 0; i < n; ++i) {
-        if (keys[i] >= -1.0f) {
-          const std::uint32_t site = sites.original(b + i);
-          first = std::min(first, site);
-          blocks[site >> kSightingBlockShift].push_back(
-              {sat << kSightingBlockShift | (site & kSiteInBlock), keys[i]});
+  in_view_detail::for_each_ranked_run(
+      sites, sat_itrf, valid, min_elevation_rad, buffers, out.first_site,
+      [&](std::uint32_t sat, std::size_t b, std::size_t n, const float* keys) {
+        std::uint32_t first = Sightings::kNoSite;
+        for (std::size_t i = 0; i < n; ++i) {
+          if (keys[i] >= -1.0f) {
+            const std::uint32_t site = sites.original(b + i);
+            first = std::min(first, site);
+            blocks[site >> kSightingBlockShift].push_back(
+                {sat << kSightingBlockShift | (site & kSiteInBlock), keys[i]});
+          }
         }
-      }
-    }
-    out.first_site[s] = first;
-  }
+        return first;
+      });
   // Group by site, keeping the satellite order (a stable counting sort, block by block).
   out.site_offsets.assign(sites.size() + 1, 0);
   for (std::size_t bi = 0; bi < blocks.size(); ++bi) {
@@ -286,8 +304,6 @@ void sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_i
   }
 }
 
-namespace in_view_detail {}  // namespace in_view_detail
-
 void summarize_sightings(const SiteGrid& sites, std::span<const frames::StateVector> sat_itrf,
                          std::span<const bool> valid, double min_elevation_rad,
                          std::span<const std::uint32_t> slot, std::size_t slots, SightingBuffers& buffers,
@@ -305,48 +321,31 @@ void summarize_sightings(const SiteGrid& sites, std::span<const frames::StateVec
   listed.resize(n * kListed);
   for (auto* v : {&buffers.key0, &buffers.key1, &buffers.key2}) v->assign(n * slots, kNone);
   for (auto* v : {&buffers.satellite0, &buffers.satellite1}) v->assign(n * slots, 0);
-  out.first_site.assign(sat_itrf.size(), Sightings::kNoSite);
-  std::vector<float>& keys = buffers.keys;
   const std::uint32_t* originals = sites.originals().data();
-  const double sin_min = std::sin(min_elevation_rad);
-  const double s_abs_s = sin_min * std::abs(sin_min);
-  for (std::size_t s = 0; s < sat_itrf.size(); ++s) {
-    if (!state_usable(sat_itrf, valid, s)) continue;
-    const frames::StateVector& sv = sat_itrf[s];
-    if (sites.runs(sv.r_km, min_elevation_rad, buffers.runs) == 0) continue;
-    const auto sat = static_cast<std::uint32_t>(s);
-    const std::uint32_t q = slot[s];
-    std::uint32_t first = Sightings::kNoSite;
-    for (const auto& [b, e] : buffers.runs) {
-      const std::size_t len = e - b;
-      if (keys.size() < len) keys.resize(len);
-      const float* key = keys.data();
-      sites.rank_in_run(sv, b, e, min_elevation_rad, s_abs_s, keys.data());
-      if (q == SightingSummary::kNoSlot) {
-        first = std::min(first, internal::first_in_view(key, originals + b, len));
-        continue;
-      }
-      // The three highest keys (branch-free, vectorised); then, where some site in view has listed
-      // fewer than kListed + 1 sightings, the count and the list.
-      const std::size_t at = q * n + b;
-      bool low = false;
-      first =
-          std::min(first, internal::reduce_sightings(
-                              key, originals + b, count.data() + b, len, sat, kListed,
-                              {buffers.key0.data() + at, buffers.key1.data() + at, buffers.key2.data() + at,
-                               buffers.satellite0.data() + at, buffers.satellite1.data() + at},
-                              low));
-      if (!low) continue;
-      for (std::size_t i = 0; i < len; ++i) {
-        const std::size_t j = b + i;
-        const std::uint32_t c = count[j];
-        if (!(key[i] >= -1.0f) || c > kListed) continue;
-        if (c < kListed) listed[j * kListed + c] = {sat, key[i]};
-        count[j] = c + 1;
-      }
-    }
-    out.first_site[s] = first;
-  }
+  in_view_detail::for_each_ranked_run(
+      sites, sat_itrf, valid, min_elevation_rad, buffers, out.first_site,
+      [&](std::uint32_t sat, std::size_t b, std::size_t len, const float* key) {
+        const std::uint32_t q = slot[sat];
+        if (q == SightingSummary::kNoSlot) return internal::first_in_view(key, originals + b, len);
+        // The three highest keys (branch-free, vectorised); then, where some site in view has listed
+        // fewer than kListed + 1 sightings, the count and the list.
+        const std::size_t at = q * n + b;
+        bool low = false;
+        const std::uint32_t first = internal::reduce_sightings(
+            key, originals + b, count.data() + b, len, sat, kListed,
+            {buffers.key0.data() + at, buffers.key1.data() + at, buffers.key2.data() + at,
+             buffers.satellite0.data() + at, buffers.satellite1.data() + at},
+            low);
+        if (!low) return first;
+        for (std::size_t i = 0; i < len; ++i) {
+          const std::size_t j = b + i;
+          const std::uint32_t c = count[j];
+          if (!(key[i] >= -1.0f) || c > kListed) continue;
+          if (c < kListed) listed[j * kListed + c] = {sat, key[i]};
+          count[j] = c + 1;
+        }
+        return first;
+      });
   // In site order.
   out.slots = slots;
   out.count.resize(n);
