@@ -82,21 +82,28 @@ export class PointLayer {
     return result;
   }
 
-  // The point drawn nearest `position` (window coordinates, CSS pixels) within `radius` pixels, in front
-  // of the Earth: {index, distance}, or null. Picking in JavaScript: a point a pixel or two wide is hard to hit, and
-  // the layer draws nothing of its own for Cesium's picking pass.
-  pointNear(scene, position, radius = 6) {
-    if (!this.show) return null;
+  // Calls fn(i, w) for each point drawn now in front of the Earth, w its window position (CSS pixels; a
+  // Cartesian2 reused between calls).
+  forEachInView(scene, fn) {
+    if (!this.show) return;
     const occluder = new Cesium.EllipsoidalOccluder(Cesium.Ellipsoid.WGS84, scene.camera.positionWC);
     const p = new Cesium.Cartesian3(), w = new Cesium.Cartesian2();
-    let best = -1, bestD = radius;
     for (let i = 0; i < this.count; ++i) {
       if (!this.shown[i] || !occluder.isPointVisible(this.positionOf(i, p))) continue;
-      if (!Cesium.SceneTransforms.worldToWindowCoordinates(scene, p, w)) continue;
-      const d = Math.hypot(w.x - position.x, w.y - position.y);
-      if (d <= bestD) { best = i; bestD = d; }
+      if (Cesium.SceneTransforms.worldToWindowCoordinates(scene, p, w)) fn(i, w);
     }
-    return best < 0 ? null : { index: best, distance: bestD };
+  }
+
+  // The point drawn nearest `position` (window coordinates, CSS pixels) within `radius` pixels, in front
+  // of the Earth: {index, distance}, or null. Picking in JavaScript: a point a pixel or two wide is hard
+  // to hit, and the layer draws nothing of its own for Cesium's picking pass.
+  pointNear(scene, position, radius = 6) {
+    let best = null;
+    this.forEachInView(scene, (i, w) => {
+      const d = Math.hypot(w.x - position.x, w.y - position.y);
+      if (d <= (best ? best.distance : radius)) best = { index: i, distance: d };
+    });
+    return best;
   }
 
   create(context) {

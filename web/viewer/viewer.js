@@ -65,8 +65,6 @@ class Satellites {
     this.refreshShown();
   }
 
-  shown(provider) { return this.providerShown.get(provider) === true; }
-
   // Hides `provider`'s satellites of NORAD ids `norads` (a failure variant's failed ones), showing the
   // ones hidden before; none for an empty list.
   setFailed(provider, norads) {
@@ -647,12 +645,11 @@ async function main() {
     `provider(s); ${data.run.start_utc.slice(0, 16).replace("T", " ")} to ` +
     `${data.run.stop_utc.slice(0, 16).replace("T", " ")} UTC`;
 
-  // The window position (CSS pixels) of a point drawn where the globe is not under the panel or the
-  // widgets, 20 pixels or more inside the view, and its distance from the view's centre; null elsewhere.
-  const inWindow = (p) => {
-    const w = Cesium.SceneTransforms.worldToWindowCoordinates(scene, p);
+  // A window position `w` (CSS pixels) where the globe is not under the panel or the widgets, 20 pixels or
+  // more inside the view, with its distance from the view's centre; null elsewhere.
+  const inWindow = (w) => {
     const width = scene.canvas.clientWidth, height = scene.canvas.clientHeight;
-    if (!w || w.x < 20 || w.y < 20 || w.x > width - 20 || w.y > height - 20) return null;
+    if (w.x < 20 || w.y < 20 || w.x > width - 20 || w.y > height - 20) return null;
     if (document.elementFromPoint(w.x, w.y) !== scene.canvas) return null;
     return { x: w.x, y: w.y, d: Math.hypot(w.x - width / 2, w.y - height / 2) };
   };
@@ -708,14 +705,11 @@ async function main() {
     // terminals of a region are), in front of the Earth, with its window position: {provider, norad, x, y}
     // (CSS pixels), or null.
     satelliteInView() {
-      const occluder = new Cesium.EllipsoidalOccluder(Cesium.Ellipsoid.WGS84, viewer.camera.positionWC);
-      const p = new Cesium.Cartesian3();
       let best = null;
       for (const set of satelliteSets()) {
-        set.records.forEach((r, i) => {
-          if (!set.drawn(i) || !occluder.isPointVisible(set.layer.positionOf(i, p))) return;
-          const at = inWindow(p);
-          if (at && at.d >= 150 && (!best || at.d < best.d)) best = { provider: r.provider, norad: r.norad, x: at.x, y: at.y, d: at.d };
+        set.layer.forEachInView(scene, (i, w) => {
+          const at = inWindow(w), r = set.records[i];
+          if (at && at.d >= 150 && (!best || at.d < best.d)) best = { provider: r.provider, norad: r.norad, ...at };
         });
       }
       return best;
@@ -723,14 +717,12 @@ async function main() {
     // The gateway or PoP (`kind`) drawn in the view farthest from its centre (away from the region's
     // cells, which are drawn over the ground), with its window position: {id, provider, x, y}, or null.
     stationInView(kind) {
-      const occluder = new Cesium.EllipsoidalOccluder(Cesium.Ellipsoid.WGS84, viewer.camera.positionWC);
-      const layer = groundLayers[kind], p = new Cesium.Cartesian3();
+      const layer = groundLayers[kind];
       let best = null;
-      for (let i = 0; layer.show && i < layer.count; ++i) {
-        layer.positionOf(i, p);
-        const at = occluder.isPointVisible(p) ? inWindow(p) : null;
-        if (at && (!best || at.d > best.d)) best = { ...layer.ids[i], x: at.x, y: at.y, d: at.d };
-      }
+      layer.forEachInView(scene, (i, w) => {
+        const at = inWindow(w);
+        if (at && (!best || at.d > best.d)) best = { ...layer.ids[i], ...at };
+      });
       return best;
     },
     satellitePosition(provider, norad) {
